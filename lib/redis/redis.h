@@ -1,0 +1,138 @@
+#ifndef PELITA_LIB_REDIS_REDIS_H_
+#define PELITA_LIB_REDIS_REDIS_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+struct redisContext;
+
+namespace pelita::redis {
+
+// An owned copy of one Redis reply (hiredis frees its own on return).
+struct Reply {
+  enum class Type { kNil, kString, kInteger, kArray, kStatus, kError };
+  Type type = Type::kNil;
+  std::string str;  // for kString, kStatus and kError
+  long long integer = 0;
+  std::vector<Reply> elements;
+
+  bool is_nil() const { return type == Type::kNil; }
+  bool is_error() const { return type == Type::kError; }
+  bool is_string() const { return type == Type::kString; }
+  bool is_integer() const { return type == Type::kInteger; }
+  bool is_array() const { return type == Type::kArray; }
+};
+
+// A command as its arguments: {"HSET", key, field, value}.  Arguments are
+// binary safe.
+using Command = std::vector<std::string>;
+
+// Turns an error reply into a status.  Scripts of this project raise errors
+// whose first word is a canonical code name ("NOT_FOUND unit dinkes"), which
+// map to that code with the rest as message; any other error is INTERNAL.
+// A non-error reply is OK.
+absl::Status ReplyStatus(const Reply& reply);
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  absl::Duration connect_timeout = absl::Seconds(1);
+  absl::Duration command_timeout = absl::Seconds(5);
+  // Idle connections kept for reuse; more are opened under load and closed
+  // when they come back to a full pool.
+  int max_idle = 16;
+  // Reconnect backoff: after a failed connect, further connects fail fast
+  // until the backoff has passed; it doubles up to max_backoff.
+  absl::Duration min_backoff = absl::Milliseconds(50);
+  absl::Duration max_backoff = absl::Seconds(2);
+};
+
+// Parses "host:port" (or "[v6]:port") into options with defaults otherwise.
+absl::StatusOr<Options> ParseAddress(absl::string_view address);
+
+// A Lua script run by EVALSHA; the client loads it on first use and again
+// when Redis answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+class Script {
+ public:
+  explicit Script(std::string source) : source_(std::move(source)) {}
+  const std::string& source() const { return source_; }
+
+ private:
+  friend class Client;
+  std::string source_;
+  absl::Mutex mu_;
+  std::string sha_ ABSL_GUARDED_BY(mu_);
+};
+
+// A Redis client over hiredis with a connection pool; safe to share across
+// threads.  Every call takes a connection from the pool, runs, and returns it.
+// A connection that failed with an I/O error is dropped, together with every
+// idle connection opened before the failure (they most likely point at a
+// Redis that went away), and the next call reconnects with backoff.
+// Transport failures and timeouts are UNAVAILABLE / DEADLINE_EXCEEDED; error
+// replies come back as replies (see ReplyStatus) so that a pipeline can carry
+// a mix.  Calls are never retried here: the caller decides what is safe.
+class Client {
+ public:
+  explicit Client(Options options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // One command.  `timeout` overrides the command timeout (for blocking
+  // reads such as XREADGROUP BLOCK).
+  absl::StatusOr<Reply> Run(const Command& command,
+                            absl::Duration timeout = absl::ZeroDuration());
+
+  // Pipelining: sends all commands in one write and then reads all replies,
+  // one per command, in order.
+  absl::StatusOr<std::vector<Reply>> Pipeline(const std::vector<Command>& commands);
+
+  // MULTI, the commands, EXEC in one pipeline: the replies of the commands,
+  // applied atomically.  A command that Redis refused while queueing makes
+  // the whole transaction fail with nothing applied.
+  absl::StatusOr<std::vector<Reply>> Transaction(const std::vector<Command>& commands);
+
+  // Runs a script by EVALSHA, loading it when needed.  An error reply raised
+  // by the script becomes the returned status (see ReplyStatus).
+  absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args);
+
+  // The EVALSHA command for `script`, to put into a pipeline; loads the
+  // script first if this client has not yet.  A pipeline run right after a
+  // Redis restart may see NOSCRIPT: call Load again and resend.
+  absl::StatusOr<Command> EvalCommand(Script& script, const std::vector<std::string>& keys,
+                                      const std::vector<std::string>& args);
+  absl::Status Load(Script& script);
+
+  absl::Status Ping();
+
+  const Options& options() const { return options_; }
+
+ private:
+  struct Conn;
+  absl::StatusOr<std::unique_ptr<Conn>> Acquire();
+  void Release(std::unique_ptr<Conn> conn, bool healthy);
+  absl::StatusOr<std::vector<Reply>> Exchange(const std::vector<Command>& commands,
+                                              absl::Duration timeout);
+
+  const Options options_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Conn>> idle_ ABSL_GUARDED_BY(mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time next_connect_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Duration backoff_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace pelita::redis
+
+#endif  // PELITA_LIB_REDIS_REDIS_H_

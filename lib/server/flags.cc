@@ -1,0 +1,30 @@
+#include "lib/server/flags.h"
+
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+
+namespace pelita {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+int EnvOr(const char* name, int fallback) {
+  int out = 0;
+  const char* v = std::getenv(name);
+  return v != nullptr && absl::SimpleAtoi(v, &out) ? out : fallback;
+}
+
+}  // namespace pelita
+
+ABSL_FLAG(std::string, listen, pelita::EnvOr("PELITA_LISTEN", std::string("")),
+          "gRPC listen address host:port (env PELITA_LISTEN); empty = the service's default");
+ABSL_FLAG(std::string, redis, pelita::EnvOr("PELITA_REDIS", std::string("127.0.0.1:6379")),
+          "Redis address host:port (env PELITA_REDIS)");
+ABSL_FLAG(int, drain_seconds, pelita::EnvOr("PELITA_DRAIN_SECONDS", 10),
+          "On SIGTERM/SIGINT, how long in-flight calls may finish (env PELITA_DRAIN_SECONDS)");
+ABSL_FLAG(int, health_interval_ms, pelita::EnvOr("PELITA_HEALTH_INTERVAL_MS", 1000),
+          "How often health pings Redis (env PELITA_HEALTH_INTERVAL_MS)");

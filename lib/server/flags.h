@@ -1,0 +1,25 @@
+#ifndef PELITA_LIB_SERVER_FLAGS_H_
+#define PELITA_LIB_SERVER_FLAGS_H_
+
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/time/time.h"
+
+// Flags shared by every service's main.cc.  Each default can be overridden by
+// an environment variable (named in the flag's help), and a flag given on the
+// command line overrides both: command line > environment > default.
+ABSL_DECLARE_FLAG(std::string, listen);
+ABSL_DECLARE_FLAG(std::string, redis);
+ABSL_DECLARE_FLAG(int, drain_seconds);
+ABSL_DECLARE_FLAG(int, health_interval_ms);
+
+namespace pelita {
+
+// The value of environment variable `name`, or `fallback` when unset/empty.
+std::string EnvOr(const char* name, const std::string& fallback);
+int EnvOr(const char* name, int fallback);
+
+}  // namespace pelita
+
+#endif  // PELITA_LIB_SERVER_FLAGS_H_

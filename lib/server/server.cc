@@ -1,0 +1,183 @@
+#include "lib/server/server.h"
+
+#include <signal.h>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "lib/log/log.h"
+#include "lib/tenancy/tenancy.h"
+
+namespace pelita {
+namespace {
+
+// Logs one line per finished call and counts it.
+class CallLogInterceptor : public grpc::experimental::Interceptor {
+ public:
+  CallLogInterceptor(grpc::experimental::ServerRpcInfo* info, std::shared_ptr<CallStats> stats,
+                     bool log)
+      : method_(info->method() ? info->method() : ""), stats_(std::move(stats)), log_(log),
+        start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* md = methods->GetRecvInitialMetadata();
+      if (md != nullptr) {
+        auto it = md->find(kTenantMetadata);
+        if (it != md->end()) tenant_.assign(it->second.data(), it->second.size());
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      stats_->Record(method_, status.error_code());
+      if (log_) {
+        LogInfo("rpc", {{"method", method_},
+                        {"tenant", tenant_},
+                        {"code", absl::StrCat(static_cast<int>(status.error_code()))},
+                        {"latency_ms", absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start_))},
+                        {"error", status.ok() ? "" : status.error_message().substr(0, 300)}});
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string method_;
+  std::string tenant_;
+  std::shared_ptr<CallStats> stats_;
+  bool log_;
+  absl::Time start_;
+};
+
+class CallLogFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  CallLogFactory(std::shared_ptr<CallStats> stats, bool log) : stats_(std::move(stats)), log_(log) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new CallLogInterceptor(info, stats_, log_);
+  }
+
+ private:
+  std::shared_ptr<CallStats> stats_;
+  bool log_;
+};
+
+}  // namespace
+
+void CallStats::Record(const std::string& method, grpc::StatusCode code) {
+  absl::MutexLock lock(&mu_);
+  ++counts_[{method, static_cast<int>(code)}];
+}
+
+int64_t CallStats::Count(const std::string& method, grpc::StatusCode code) const {
+  absl::MutexLock lock(&mu_);
+  auto it = counts_.find(std::make_pair(method, static_cast<int>(code)));
+  return it == counts_.end() ? 0 : it->second;
+}
+
+int64_t CallStats::Total() const {
+  absl::MutexLock lock(&mu_);
+  int64_t total = 0;
+  for (const auto& [key, n] : counts_) total += n;
+  return total;
+}
+
+Server::Server(ServerOptions options, std::vector<grpc::Service*> services, redis::Client* redis)
+    : options_(std::move(options)), services_(std::move(services)), redis_(redis),
+      stats_(std::make_shared<CallStats>()) {}
+
+Server::~Server() { Shutdown(absl::ZeroDuration()); }
+
+absl::Status Server::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  for (grpc::Service* s : services_) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<CallLogFactory>(stats_, options_.log_calls));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::UnavailableError(absl::StrCat(options_.name, ": cannot listen on ", options_.listen));
+  }
+  CheckHealthNow();
+  health_thread_ = std::thread([this] { HealthLoop(); });
+  LogInfo("listening", {{"service", options_.name}, {"address", address()}});
+  return absl::OkStatus();
+}
+
+std::string Server::address() const {
+  std::string host = options_.listen.substr(0, options_.listen.rfind(':'));
+  if (host == "0.0.0.0" || host == "[::]" || host.empty()) host = "127.0.0.1";
+  return absl::StrCat(host, ":", port_);
+}
+
+void Server::CheckHealthNow() {
+  if (server_ == nullptr) return;
+  bool ok = redis_ == nullptr || redis_->Ping().ok();
+  bool was = serving_.exchange(ok);
+  if (was != ok) {
+    LogInfo(ok ? "serving" : "not serving", {{"service", options_.name}});
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(ok);  // every service, and the overall "" entry
+}
+
+void Server::HealthLoop() {
+  while (!stop_health_.WaitForNotificationWithTimeout(options_.health_interval)) {
+    CheckHealthNow();
+  }
+}
+
+void Server::Shutdown(absl::Duration drain) {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  stop_health_.Notify();
+  if (health_thread_.joinable()) health_thread_.join();
+  // Report NOT_SERVING first so that load balancers stop sending new calls.
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(drain));
+  server_->Wait();
+  LogInfo("stopped", {{"service", options_.name}});
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+int RunServer(Server& server, absl::Duration drain) {
+  if (absl::Status s = server.Start(); !s.ok()) {
+    LogError("cannot start", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  int sig = WaitForTerminationSignal();
+  LogInfo("draining", {{"signal", absl::StrCat(sig)},
+                       {"deadline_s", absl::StrCat(absl::ToDoubleSeconds(drain))}});
+  server.Shutdown(drain);
+  return 0;
+}
+
+}  // namespace pelita

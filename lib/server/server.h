@@ -1,0 +1,98 @@
+#ifndef PELITA_LIB_SERVER_SERVER_H_
+#define PELITA_LIB_SERVER_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "lib/redis/redis.h"
+
+namespace pelita {
+
+// Counts finished calls per method and status code; filled by the logging
+// interceptor of every Server.
+class CallStats {
+ public:
+  void Record(const std::string& method, grpc::StatusCode code);
+  int64_t Count(const std::string& method, grpc::StatusCode code) const;
+  int64_t Total() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::pair<std::string, int>, int64_t> counts_ ABSL_GUARDED_BY(mu_);
+};
+
+struct ServerOptions {
+  // Used in logs and as the health service name of each registered service.
+  std::string name;
+  // host:port; port 0 picks a free port (see Server::port()).
+  std::string listen = "127.0.0.1:0";
+  absl::Duration health_interval = absl::Seconds(1);
+  // Log one line per call (off in benchmarks).
+  bool log_calls = true;
+  int max_message_bytes = 64 << 20;
+};
+
+// The gRPC server every service runs: its services plus the standard health
+// service (SERVING only while Redis answers PING), server reflection, and an
+// interceptor that logs one structured line per call (method, tenant, code,
+// latency) and counts calls.
+class Server {
+ public:
+  // `redis` may be null for a server without storage (always SERVING).
+  Server(ServerOptions options, std::vector<grpc::Service*> services, redis::Client* redis);
+  ~Server();
+
+  absl::Status Start();
+  int port() const { return port_; }
+  std::string address() const;
+
+  // Stops accepting calls, lets in-flight calls finish for up to `drain`,
+  // then cancels what remains.
+  void Shutdown(absl::Duration drain);
+
+  // Health as last reported.
+  bool serving() const { return serving_.load(); }
+  // Runs one health check now (tests use it instead of waiting for the timer).
+  void CheckHealthNow();
+
+  const CallStats& stats() const { return *stats_; }
+
+ private:
+  void HealthLoop();
+
+  ServerOptions options_;
+  std::vector<grpc::Service*> services_;
+  redis::Client* redis_;
+  std::shared_ptr<CallStats> stats_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::atomic<bool> serving_{false};
+  absl::Notification stop_health_;
+  std::thread health_thread_;
+  bool shut_down_ = false;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+// afterwards; call first thing in main().
+void BlockTerminationSignals();
+// Waits for SIGINT or SIGTERM (blocked by BlockTerminationSignals) and
+// returns its number.
+int WaitForTerminationSignal();
+
+// The standard main() of a service after wiring: parses nothing, starts the
+// server, waits for a signal and drains.  Returns the process exit code.
+int RunServer(Server& server, absl::Duration drain);
+
+}  // namespace pelita
+
+#endif  // PELITA_LIB_SERVER_SERVER_H_

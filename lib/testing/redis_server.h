@@ -1,0 +1,46 @@
+#ifndef PELITA_LIB_TESTING_REDIS_SERVER_H_
+#define PELITA_LIB_TESTING_REDIS_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/redis/redis.h"
+#include "lib/testing/subprocess.h"
+
+namespace pelita::testing {
+
+// A private redis-server for one test: a free loopback port, a fresh temp
+// folder, AOF on (fsync on every write, so that even a SIGKILL loses nothing
+// acknowledged).  Stop and Restart keep the port and the data folder, so a
+// restart test sees the same data; the destructor stops it and removes the
+// folder.
+class RedisServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
+  ~RedisServer();
+
+  int port() const { return port_; }
+  std::string address() const;
+  redis::Options options() const;
+  const std::string& dir() const { return dir_; }
+
+  // SIGTERM: Redis flushes the AOF and exits.
+  absl::Status Stop();
+  // SIGKILL: no chance to flush.
+  absl::Status Kill();
+  // Starts again on the same port and folder and waits until it answers.
+  absl::Status Restart();
+
+ private:
+  RedisServer() = default;
+  absl::Status Launch();
+
+  std::string dir_;
+  int port_ = 0;
+  Subprocess process_;
+};
+
+}  // namespace pelita::testing
+
+#endif  // PELITA_LIB_TESTING_REDIS_SERVER_H_
