@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages of scripts/packages.txt that are missing, then
+# configures and builds Pelita.
+#
+#   scripts/setup.sh            Release build in build/
+#   PELITA_SANITIZE=1 scripts/setup.sh
+#                               Debug + AddressSanitizer/UBSan in build-asan/
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$ROOT/scripts/packages.txt")
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  # Packages that start a daemon (redis-server) must not start it here.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${PELITA_SANITIZE:-0}" = 1 ]; then
+  BUILD_DIR=${PELITA_BUILD_DIR:-$ROOT/build-asan}
+  FLAGS=(-DCMAKE_BUILD_TYPE=Debug -DPELITA_SANITIZE=ON)
+else
+  BUILD_DIR=${PELITA_BUILD_DIR:-$ROOT/build}
+  FLAGS=(-DCMAKE_BUILD_TYPE=${PELITA_BUILD_TYPE:-Release})
+fi
+cmake -S "$ROOT" -B "$BUILD_DIR" "${FLAGS[@]}" > "$ROOT/.cmake-configure.log" 2>&1 || {
+  cat "$ROOT/.cmake-configure.log"; exit 1; }
+cmake --build "$BUILD_DIR" -j "$(nproc)"
+echo "$BUILD_DIR"
