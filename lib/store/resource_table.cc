@@ -4,7 +4,8 @@ namespace pelita::store {
 namespace {
 
 // KEYS: hash, index, then one key per index op.
-// ARGV: mode, id, expected bytes, new bytes, label, then kind+member per op.
+// ARGV: mode, id, expected bytes, new bytes, label, then kind, member and
+// value per op.
 redis::Script kWrite(R"lua(
 local mode, id, expected, bytes, label = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local cur = redis.call('HGET', KEYS[1], id)
@@ -22,12 +23,13 @@ else
   redis.call('ZADD', KEYS[2], 0, id)
 end
 for i = 3, #KEYS do
-  local kind = ARGV[6 + (i - 3) * 2]
-  local member = ARGV[7 + (i - 3) * 2]
+  local kind = ARGV[6 + (i - 3) * 3]
+  local member = ARGV[7 + (i - 3) * 3]
   if kind == 'sadd' then redis.call('SADD', KEYS[i], member)
   elseif kind == 'srem' then redis.call('SREM', KEYS[i], member)
   elseif kind == 'zadd' then redis.call('ZADD', KEYS[i], 0, member)
   elseif kind == 'zrem' then redis.call('ZREM', KEYS[i], member)
+  elseif kind == 'hset' then redis.call('HSET', KEYS[i], member, ARGV[8 + (i - 3) * 3])
   end
 end
 return 1
@@ -52,6 +54,7 @@ const char* KindName(IndexOp::Kind k) {
     case IndexOp::Kind::kSetRemove: return "srem";
     case IndexOp::Kind::kLexAdd: return "zadd";
     case IndexOp::Kind::kLexRemove: return "zrem";
+    case IndexOp::Kind::kHashSet: return "hset";
   }
   return "";
 }
@@ -80,6 +83,7 @@ absl::Status ResourceTable::Write(const char* mode, const std::string& id,
     keys.push_back(op.key);
     args.push_back(KindName(op.kind));
     args.push_back(op.member);
+    args.push_back(op.value);
   }
   auto reply = redis_->Eval(kWrite, keys, args);
   return reply.ok() ? absl::OkStatus() : reply.status();

@@ -19,10 +19,12 @@ namespace pelita::store {
 // A change to a secondary index (a set or a lexicographic sorted set) that is
 // applied atomically with a write to a table.
 struct IndexOp {
-  enum class Kind { kSetAdd, kSetRemove, kLexAdd, kLexRemove };
+  // kHashSet sets field `member` of hash `key` to `value`.
+  enum class Kind { kSetAdd, kSetRemove, kLexAdd, kLexRemove, kHashSet };
   Kind kind;
   std::string key;
   std::string member;
+  std::string value = "";
 };
 
 // Serialized protobuf resources of one kind in Redis: a hash id -> bytes and
