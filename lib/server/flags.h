@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
 #include "absl/time/time.h"
 
 // Flags shared by every service's main.cc.  Each default can be overridden by

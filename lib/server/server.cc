@@ -129,7 +129,8 @@ void Server::CheckHealthNow() {
     LogInfo(ok ? "serving" : "not serving", {{"service", options_.name}});
   }
   auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(ok);  // every service, and the overall "" entry
+  health->SetServingStatus("", ok);
+  for (const std::string& service : options_.health_services) health->SetServingStatus(service, ok);
 }
 
 void Server::HealthLoop() {

@@ -32,8 +32,11 @@ class CallStats {
 };
 
 struct ServerOptions {
-  // Used in logs and as the health service name of each registered service.
+  // Used in logs.
   std::string name;
+  // Full proto names of the services, reported by the health service
+  // alongside the overall "" entry (e.g. v1::EnrolmentService::service_full_name()).
+  std::vector<std::string> health_services;
   // host:port; port 0 picks a free port (see Server::port()).
   std::string listen = "127.0.0.1:0";
   absl::Duration health_interval = absl::Seconds(1);

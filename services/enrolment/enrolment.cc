@@ -1,0 +1,708 @@
+#include "services/enrolment/enrolment.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "lib/csv/csv_reader.h"
+#include "lib/ids/slug.h"
+#include "lib/status/status.h"
+#include "lib/store/field_mask.h"
+#include "services/enrolment/domain.h"
+
+namespace pelita::enrolment {
+namespace {
+
+using google::protobuf::Empty;
+using google::protobuf::util::TimeUtil;
+using store::IndexOp;
+
+constexpr char kTenantPattern[] = "tenants/*";
+constexpr char kUnitPattern[] = "tenants/*/units/*";
+constexpr char kEmployeePattern[] = "tenants/*/employees/*";
+constexpr char kProgramPattern[] = "tenants/*/programs/*";
+constexpr char kCohortPattern[] = "tenants/*/programs/*/cohorts/*";
+constexpr char kEnrolmentPattern[] = "tenants/*/programs/*/cohorts/*/enrolments/*";
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+const absl::TimeZone& Wib() {
+  static const absl::TimeZone* tz = [] {
+    auto* z = new absl::TimeZone;
+    if (!absl::LoadTimeZone("Asia/Jakarta", z)) *z = absl::FixedTimeZone(7 * 3600);
+    return z;
+  }();
+  return *tz;
+}
+
+// Resolves the tenant of a `parent` such as `tenants/1504`.
+absl::StatusOr<std::string> ParseParent(const Caller& c, const std::string& parent) {
+  auto v = ParseTenantResource(c, "parent", parent, kTenantPattern);
+  if (!v.ok()) return v.status();
+  return (*v)[0];
+}
+
+// Chooses the id of a new resource: the client's (validated) or one derived
+// from `fallback` text.
+absl::StatusOr<std::string> ChooseId(const std::string& field, const std::string& requested) {
+  PELITA_RETURN_IF_ERROR(ValidateSlug(field, requested));
+  return requested;
+}
+
+template <typename M>
+absl::StatusOr<std::vector<M>> ParseAll(const store::ResourceTable::Page& page) {
+  std::vector<M> out;
+  for (const auto& [id, bytes] : page.items) {
+    M m;
+    if (!m.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("corrupt record ", id));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace
+
+EnrolmentLogic::EnrolmentLogic(redis::Client* redis, Clock clock)
+    : redis_(redis), clock_(std::move(clock)) {}
+
+absl::CivilDay EnrolmentLogic::Today() const { return absl::ToCivilDay(clock_(), Wib()); }
+
+// ---------------------------------------------------------------- units
+
+absl::StatusOr<v1::Unit> EnrolmentLogic::CreateUnit(const Caller& c,
+                                                    const v1::CreateUnitRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
+  PELITA_ASSIGN_OR_RETURN(std::string id, ChooseId("unit_id", r.unit_id()));
+  v1::Unit unit = r.unit();
+  PELITA_RETURN_IF_ERROR(ValidateUnit(unit, "unit"));
+  unit.set_name(absl::StrCat(r.parent(), "/units/", id));
+  *unit.mutable_create_time() = *unit.mutable_update_time() = Ts(clock_());
+  EnrolmentStore store(redis_, tenant);
+  PELITA_RETURN_IF_ERROR(store.units().Insert(id, unit.SerializeAsString()));
+  return unit;
+}
+
+absl::StatusOr<v1::Unit> EnrolmentLogic::GetUnit(const Caller& c, const v1::GetUnitRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kUnitPattern));
+  EnrolmentStore store(redis_, v[0]);
+  return store.units().Get<v1::Unit>(v[1]);
+}
+
+absl::StatusOr<v1::ListUnitsResponse> EnrolmentLogic::ListUnits(const Caller& c,
+                                                                const v1::ListUnitsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
+  EnrolmentStore store(redis_, tenant);
+  PELITA_ASSIGN_OR_RETURN(auto page, store.units().List(r.page_size(), r.page_token()));
+  PELITA_ASSIGN_OR_RETURN(auto units, ParseAll<v1::Unit>(page));
+  v1::ListUnitsResponse out;
+  for (auto& u : units) *out.add_units() = std::move(u);
+  out.set_next_page_token(page.next_page_token);
+  return out;
+}
+
+absl::StatusOr<v1::Unit> EnrolmentLogic::UpdateUnit(const Caller& c,
+                                                    const v1::UpdateUnitRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "unit.name", r.unit().name(), kUnitPattern));
+  EnrolmentStore store(redis_, v[0]);
+  return store.units().Update<v1::Unit>(v[1], [&](v1::Unit& unit) -> absl::Status {
+    PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.unit(), r.update_mask(),
+                                                 {"name", "create_time", "update_time"}, &unit));
+    PELITA_RETURN_IF_ERROR(ValidateUnit(unit, "unit"));
+    *unit.mutable_update_time() = Ts(clock_());
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Empty> EnrolmentLogic::DeleteUnit(const Caller& c, const v1::DeleteUnitRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kUnitPattern));
+  EnrolmentStore store(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(std::string raw, store.units().GetRaw(v[1]));
+  PELITA_ASSIGN_OR_RETURN(int64_t n, store.UnitEmployeeCount(v[1]));
+  if (n > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("unit ", v[1], " still has ", n, " employees; move or delete them first"));
+  }
+  PELITA_RETURN_IF_ERROR(store.units().Remove(v[1], raw));
+  return Empty();
+}
+
+// ------------------------------------------------------------ employees
+
+absl::Status EnrolmentLogic::CheckUnitExists(EnrolmentStore& store, const std::string& unit_name,
+                                             const std::string& tenant, const std::string& field) {
+  auto v = ParseResourceName(field, unit_name, kUnitPattern);
+  if (!v.ok()) return v.status();
+  if ((*v)[0] != tenant) return InvalidField(field, "must be a unit of the same tenant");
+  auto raw = store.units().GetRaw((*v)[1]);
+  if (raw.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat(field, ": unit ", unit_name, " not found"));
+  }
+  return raw.status();
+}
+
+absl::StatusOr<v1::Employee> EnrolmentLogic::InsertEmployee(const Caller& c,
+                                                            const std::string& parent,
+                                                            v1::Employee e,
+                                                            const std::string& field) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, parent));
+  PELITA_RETURN_IF_ERROR(ValidateEmployee(e, field, Today()));
+  EnrolmentStore store(redis_, tenant);
+  PELITA_RETURN_IF_ERROR(CheckUnitExists(store, e.unit(), tenant, field + ".unit"));
+  e.set_name(absl::StrCat(parent, "/employees/", e.nip()));
+  *e.mutable_create_time() = *e.mutable_update_time() = Ts(clock_());
+  const std::string unit_id = e.unit().substr(e.unit().rfind('/') + 1);
+  PELITA_RETURN_IF_ERROR(store.employees().Insert(
+      e.nip(), e.SerializeAsString(),
+      {{IndexOp::Kind::kSetAdd, store.UnitEmployeesKey(unit_id), e.nip()}}));
+  return e;
+}
+
+absl::StatusOr<v1::Employee> EnrolmentLogic::CreateEmployee(const Caller& c,
+                                                            const v1::CreateEmployeeRequest& r) {
+  return InsertEmployee(c, r.parent(), r.employee(), "employee");
+}
+
+absl::StatusOr<v1::Employee> EnrolmentLogic::GetEmployee(const Caller& c,
+                                                         const v1::GetEmployeeRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kEmployeePattern));
+  EnrolmentStore store(redis_, v[0]);
+  return store.employees().Get<v1::Employee>(v[1]);
+}
+
+absl::StatusOr<v1::ListEmployeesResponse> EnrolmentLogic::ListEmployees(
+    const Caller& c, const v1::ListEmployeesRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
+  EnrolmentStore store(redis_, tenant);
+  v1::ListEmployeesResponse out;
+  if (r.unit().empty()) {
+    PELITA_ASSIGN_OR_RETURN(auto page, store.employees().List(r.page_size(), r.page_token()));
+    PELITA_ASSIGN_OR_RETURN(auto employees, ParseAll<v1::Employee>(page));
+    for (auto& e : employees) *out.add_employees() = std::move(e);
+    out.set_next_page_token(page.next_page_token);
+    return out;
+  }
+  // Filtered by unit: page through the unit's set of NIPs in NIP order.
+  PELITA_ASSIGN_OR_RETURN(auto u, ParseResourceName("unit", r.unit(), kUnitPattern));
+  if (u[0] != tenant) return InvalidField("unit", "must be a unit of the parent tenant");
+  PELITA_ASSIGN_OR_RETURN(int size, store::EffectivePageSize(r.page_size()));
+  std::string after;
+  if (!r.page_token().empty()) {
+    PELITA_ASSIGN_OR_RETURN(after, store::DecodePageToken(r.page_token()));
+  }
+  auto members = redis_->Run({"SORT", store.UnitEmployeesKey(u[1]), "ALPHA"});
+  if (!members.ok()) return members.status();
+  std::vector<std::string> nips;
+  for (const auto& m : members->elements) {
+    if (m.str > after) nips.push_back(m.str);
+  }
+  bool more = nips.size() > static_cast<size_t>(size);
+  if (more) nips.resize(size);
+  redis::Command hmget = {"HMGET", store.employees().hash_key()};
+  hmget.insert(hmget.end(), nips.begin(), nips.end());
+  if (!nips.empty()) {
+    auto values = redis_->Run(hmget);
+    if (!values.ok()) return values.status();
+    for (const auto& v : values->elements) {
+      if (v.is_string()) out.add_employees()->ParseFromString(v.str);
+    }
+  }
+  if (more) out.set_next_page_token(store::EncodePageToken(nips.back()));
+  return out;
+}
+
+absl::StatusOr<v1::Employee> EnrolmentLogic::UpdateEmployee(const Caller& c,
+                                                            const v1::UpdateEmployeeRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "employee.name", r.employee().name(),
+                                                      kEmployeePattern));
+  EnrolmentStore store(redis_, v[0]);
+  const absl::CivilDay today = Today();
+  return store.employees().Update<v1::Employee>(
+      v[1],
+      [&](v1::Employee& e) -> absl::Status {
+        PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(
+            r.employee(), r.update_mask(),
+            {"name", "nip", "birth_date", "gender", "create_time", "update_time"}, &e));
+        PELITA_RETURN_IF_ERROR(ValidateEmployee(e, "employee", today));
+        PELITA_RETURN_IF_ERROR(CheckUnitExists(store, e.unit(), v[0], "employee.unit"));
+        *e.mutable_update_time() = Ts(clock_());
+        return absl::OkStatus();
+      },
+      [&](const v1::Employee& before, const v1::Employee& after) {
+        std::vector<IndexOp> ops;
+        if (before.unit() != after.unit()) {
+          auto id = [](const std::string& n) { return n.substr(n.rfind('/') + 1); };
+          ops.push_back({IndexOp::Kind::kSetRemove, store.UnitEmployeesKey(id(before.unit())), after.nip()});
+          ops.push_back({IndexOp::Kind::kSetAdd, store.UnitEmployeesKey(id(after.unit())), after.nip()});
+        }
+        return ops;
+      });
+}
+
+absl::StatusOr<Empty> EnrolmentLogic::DeleteEmployee(const Caller& c,
+                                                     const v1::DeleteEmployeeRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kEmployeePattern));
+  EnrolmentStore store(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(std::string raw, store.employees().GetRaw(v[1]));
+  PELITA_ASSIGN_OR_RETURN(int64_t n, store.EmployeeCohortCount(v[1]));
+  if (n > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("employee ", v[1], " is in ", n, " cohorts; withdraw first"));
+  }
+  v1::Employee e;
+  e.ParseFromString(raw);
+  const std::string unit_id = e.unit().substr(e.unit().rfind('/') + 1);
+  PELITA_RETURN_IF_ERROR(store.employees().Remove(
+      v[1], raw, {{IndexOp::Kind::kSetRemove, store.UnitEmployeesKey(unit_id), v[1]}}));
+  return Empty();
+}
+
+absl::Status EnrolmentLogic::UpsertEmployee(const Caller& c, v1::Employee e,
+                                            const std::string& field) {
+  const std::string parent = absl::StrCat("tenants/", c.tenant);
+  auto inserted = InsertEmployee(c, parent, e, field);
+  if (inserted.status().code() != absl::StatusCode::kAlreadyExists) return inserted.status();
+  v1::UpdateEmployeeRequest update;
+  e.set_name(absl::StrCat(parent, "/employees/", e.nip()));
+  *update.mutable_employee() = e;
+  for (const char* path : {"full_name", "unit", "position", "grade", "employment_type"}) {
+    update.mutable_update_mask()->add_paths(path);
+  }
+  return UpdateEmployee(c, update).status();
+}
+
+// A CSV import: header row first (columns in any order), then one employee
+// per row.  Each row is validated and written on its own; a bad row is
+// reported and skipped.
+class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
+ public:
+  EmployeeImportImpl(EnrolmentLogic* logic, Caller caller)
+      : logic_(logic), caller_(std::move(caller)),
+        reader_({}, [this](csv::Row& row) { return OnRow(row); }) {}
+
+  absl::Status Feed(absl::string_view chunk) override { return reader_.Feed(chunk); }
+
+  absl::StatusOr<v1::ImportEmployeesResponse> Finish() override {
+    PELITA_RETURN_IF_ERROR(reader_.Finish());
+    if (!header_) return absl::InvalidArgumentError("csv_chunk: the file is empty");
+    return report_;
+  }
+
+ private:
+  static constexpr size_t kMaxReported = 1000;
+
+  void Reject(int64_t row, const std::string& nip, absl::string_view why) {
+    report_.set_rejected_count(report_.rejected_count() + 1);
+    if (report_.rejected_size() < static_cast<int>(kMaxReported)) {
+      auto* r = report_.add_rejected();
+      r->set_row(row);
+      r->set_nip(nip);
+      r->set_error(std::string(why));
+    }
+  }
+
+  absl::Status OnRow(csv::Row& row) {
+    if (!header_) {
+      if (!row.error.empty()) return absl::InvalidArgumentError(absl::StrCat("header: ", row.error));
+      header_.emplace(row.fields);
+      for (const char* required : {"nip", "name", "unit", "employment_type"}) {
+        if (!header_->Find(required)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("csv_chunk: the header has no '", required, "' column"));
+        }
+      }
+      return absl::OkStatus();
+    }
+    auto col = [&](const char* name) -> std::string {
+      auto i = header_->Find(name);
+      return i && *i < row.fields.size() ? std::string(absl::StripAsciiWhitespace(row.fields[*i])) : "";
+    };
+    if (!row.error.empty()) {
+      Reject(row.number, "", row.error);
+      return absl::OkStatus();
+    }
+    if (row.fields.size() == 1 && row.fields[0].empty()) return absl::OkStatus();  // blank line
+    if (row.fields.size() != header_->size()) {
+      Reject(row.number, col("nip"),
+             absl::StrCat("has ", row.fields.size(), " fields, the header has ", header_->size()));
+      return absl::OkStatus();
+    }
+    v1::Employee e;
+    e.set_nip(col("nip"));
+    e.set_full_name(col("name"));
+    std::string unit = col("unit");
+    e.set_unit(absl::StartsWith(unit, "tenants/") ? unit
+                                                  : absl::StrCat("tenants/", caller_.tenant, "/units/", unit));
+    e.set_position(col("position"));
+    e.set_grade(col("grade"));
+    e.set_employment_type(ParseEmploymentType(col("employment_type")));
+    absl::Status s = logic_->UpsertEmployee(caller_, e, "row");
+    if (s.ok()) {
+      report_.set_accepted_count(report_.accepted_count() + 1);
+    } else if (s.code() == absl::StatusCode::kUnavailable ||
+               s.code() == absl::StatusCode::kDeadlineExceeded) {
+      // Storage trouble is not the row's fault: stop and let the client retry
+      // the (idempotent) import.
+      return s;
+    } else {
+      Reject(row.number, e.nip(), s.message());
+    }
+    return absl::OkStatus();
+  }
+
+  EnrolmentLogic* logic_;
+  Caller caller_;
+  csv::Reader reader_;
+  std::optional<csv::Header> header_;
+  v1::ImportEmployeesResponse report_;
+};
+
+absl::StatusOr<std::unique_ptr<EnrolmentLogic::EmployeeImport>>
+EnrolmentLogic::StartEmployeeImport(const Caller& c, const std::string& parent) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, parent));
+  return std::unique_ptr<EmployeeImport>(new EmployeeImportImpl(this, c));
+}
+
+// ------------------------------------------------------------- programs
+
+absl::StatusOr<v1::Program> EnrolmentLogic::CreateProgram(const Caller& c,
+                                                          const v1::CreateProgramRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
+  PELITA_ASSIGN_OR_RETURN(std::string id, ChooseId("program_id", r.program_id()));
+  v1::Program p = r.program();
+  PELITA_RETURN_IF_ERROR(ValidateProgram(p, "program"));
+  p.set_name(absl::StrCat(r.parent(), "/programs/", id));
+  *p.mutable_create_time() = *p.mutable_update_time() = Ts(clock_());
+  EnrolmentStore store(redis_, tenant);
+  PELITA_RETURN_IF_ERROR(store.programs().Insert(id, p.SerializeAsString()));
+  return p;
+}
+
+absl::StatusOr<v1::Program> EnrolmentLogic::GetProgram(const Caller& c,
+                                                       const v1::GetProgramRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kProgramPattern));
+  EnrolmentStore store(redis_, v[0]);
+  return store.programs().Get<v1::Program>(v[1]);
+}
+
+absl::StatusOr<v1::ListProgramsResponse> EnrolmentLogic::ListPrograms(
+    const Caller& c, const v1::ListProgramsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
+  EnrolmentStore store(redis_, tenant);
+  PELITA_ASSIGN_OR_RETURN(auto page, store.programs().List(r.page_size(), r.page_token()));
+  PELITA_ASSIGN_OR_RETURN(auto programs, ParseAll<v1::Program>(page));
+  v1::ListProgramsResponse out;
+  for (auto& p : programs) *out.add_programs() = std::move(p);
+  out.set_next_page_token(page.next_page_token);
+  return out;
+}
+
+absl::StatusOr<v1::Program> EnrolmentLogic::UpdateProgram(const Caller& c,
+                                                          const v1::UpdateProgramRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "program.name", r.program().name(),
+                                                      kProgramPattern));
+  EnrolmentStore store(redis_, v[0]);
+  return store.programs().Update<v1::Program>(v[1], [&](v1::Program& p) -> absl::Status {
+    PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.program(), r.update_mask(),
+                                                 {"name", "create_time", "update_time"}, &p));
+    PELITA_RETURN_IF_ERROR(ValidateProgram(p, "program"));
+    *p.mutable_update_time() = Ts(clock_());
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Empty> EnrolmentLogic::DeleteProgram(const Caller& c,
+                                                    const v1::DeleteProgramRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kProgramPattern));
+  EnrolmentStore store(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(std::string raw, store.programs().GetRaw(v[1]));
+  PELITA_ASSIGN_OR_RETURN(auto cohorts, store.Cohorts(v[1]).List(1, ""));
+  if (!cohorts.items.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("program ", v[1], " still has cohorts; delete them first"));
+  }
+  PELITA_RETURN_IF_ERROR(store.programs().Remove(v[1], raw));
+  return Empty();
+}
+
+// -------------------------------------------------------------- cohorts
+
+absl::StatusOr<EnrolmentLogic::CohortRef> EnrolmentLogic::ParseCohort(const Caller& c,
+                                                                      const std::string& field,
+                                                                      const std::string& name) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, field, name, kCohortPattern));
+  return CohortRef{v[0], v[1], v[2]};
+}
+
+absl::StatusOr<v1::Cohort> EnrolmentLogic::FillCounts(EnrolmentStore& store, const std::string& ck,
+                                                      v1::Cohort cohort) {
+  PELITA_ASSIGN_OR_RETURN(auto counts, store.CohortCounts(ck));
+  cohort.set_enrolled_count(counts.first);
+  cohort.set_waitlisted_count(counts.second);
+  return cohort;
+}
+
+absl::StatusOr<v1::Cohort> EnrolmentLogic::CreateCohort(const Caller& c,
+                                                        const v1::CreateCohortRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "parent", r.parent(), kProgramPattern));
+  PELITA_ASSIGN_OR_RETURN(std::string id, ChooseId("cohort_id", r.cohort_id()));
+  v1::Cohort cohort = r.cohort();
+  PELITA_RETURN_IF_ERROR(ValidateCohort(cohort, "cohort"));
+  EnrolmentStore store(redis_, v[0]);
+  auto program = store.programs().GetRaw(v[1]);
+  if (program.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat("parent: program ", r.parent(), " not found"));
+  }
+  PELITA_RETURN_IF_ERROR(program.status());
+  cohort.set_name(absl::StrCat(r.parent(), "/cohorts/", id));
+  cohort.clear_enrolled_count();
+  cohort.clear_waitlisted_count();
+  *cohort.mutable_create_time() = *cohort.mutable_update_time() = Ts(clock_());
+  const std::string ck = absl::StrCat(v[1], "/", id);
+  const std::string state = store.CohortStateKey(ck);
+  PELITA_RETURN_IF_ERROR(store.Cohorts(v[1]).Insert(
+      id, cohort.SerializeAsString(),
+      {{IndexOp::Kind::kHashSet, state, "capacity", absl::StrCat(cohort.capacity())},
+       {IndexOp::Kind::kHashSet, state, "start",
+        absl::StrCat(DayNumber(*ToCivilDay(cohort.start_date(), "")))},
+       {IndexOp::Kind::kHashSet, state, "end",
+        absl::StrCat(DayNumber(*ToCivilDay(cohort.end_date(), "")))}}));
+  return cohort;
+}
+
+absl::StatusOr<v1::Cohort> EnrolmentLogic::GetCohort(const Caller& c,
+                                                     const v1::GetCohortRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(CohortRef ref, ParseCohort(c, "name", r.name()));
+  EnrolmentStore store(redis_, ref.tenant);
+  PELITA_ASSIGN_OR_RETURN(auto cohort, store.Cohorts(ref.program).Get<v1::Cohort>(ref.cohort));
+  return FillCounts(store, ref.ck(), std::move(cohort));
+}
+
+absl::StatusOr<v1::ListCohortsResponse> EnrolmentLogic::ListCohorts(
+    const Caller& c, const v1::ListCohortsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "parent", r.parent(), kProgramPattern));
+  EnrolmentStore store(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(auto page, store.Cohorts(v[1]).List(r.page_size(), r.page_token()));
+  PELITA_ASSIGN_OR_RETURN(auto cohorts, ParseAll<v1::Cohort>(page));
+  v1::ListCohortsResponse out;
+  for (auto& cohort : cohorts) {
+    const std::string id = cohort.name().substr(cohort.name().rfind('/') + 1);
+    PELITA_ASSIGN_OR_RETURN(*out.add_cohorts(),
+                            FillCounts(store, absl::StrCat(v[1], "/", id), std::move(cohort)));
+  }
+  out.set_next_page_token(page.next_page_token);
+  return out;
+}
+
+absl::StatusOr<v1::Cohort> EnrolmentLogic::UpdateCohort(const Caller& c,
+                                                        const v1::UpdateCohortRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(CohortRef ref, ParseCohort(c, "cohort.name", r.cohort().name()));
+  EnrolmentStore store(redis_, ref.tenant);
+  PELITA_ASSIGN_OR_RETURN(int64_t members, store.CohortMemberCount(ref.ck()));
+  const std::string state = store.CohortStateKey(ref.ck());
+  PELITA_ASSIGN_OR_RETURN(
+      auto cohort,
+      store.Cohorts(ref.program)
+          .Update<v1::Cohort>(
+              ref.cohort,
+              [&](v1::Cohort& cohort) -> absl::Status {
+                const v1::Cohort before = cohort;
+                PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(
+                    r.cohort(), r.update_mask(),
+                    {"name", "create_time", "update_time", "enrolled_count", "waitlisted_count"},
+                    &cohort));
+                PELITA_RETURN_IF_ERROR(ValidateCohort(cohort, "cohort"));
+                const bool dates_changed =
+                    cohort.start_date().SerializeAsString() != before.start_date().SerializeAsString() ||
+                    cohort.end_date().SerializeAsString() != before.end_date().SerializeAsString();
+                if (dates_changed && members > 0) {
+                  return absl::FailedPreconditionError(
+                      "cohort dates cannot change once employees are enrolled");
+                }
+                *cohort.mutable_update_time() = Ts(clock_());
+                return absl::OkStatus();
+              },
+              [&](const v1::Cohort&, const v1::Cohort& after) {
+                return std::vector<IndexOp>{
+                    {IndexOp::Kind::kHashSet, state, "capacity", absl::StrCat(after.capacity())},
+                    {IndexOp::Kind::kHashSet, state, "start",
+                     absl::StrCat(DayNumber(*ToCivilDay(after.start_date(), "")))},
+                    {IndexOp::Kind::kHashSet, state, "end",
+                     absl::StrCat(DayNumber(*ToCivilDay(after.end_date(), "")))}};
+              }));
+  // A larger capacity lets wait-listed employees in.
+  PELITA_RETURN_IF_ERROR(store.Promote(ref.ck()));
+  return FillCounts(store, ref.ck(), std::move(cohort));
+}
+
+absl::StatusOr<Empty> EnrolmentLogic::DeleteCohort(const Caller& c,
+                                                   const v1::DeleteCohortRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(CohortRef ref, ParseCohort(c, "name", r.name()));
+  EnrolmentStore store(redis_, ref.tenant);
+  auto table = store.Cohorts(ref.program);
+  PELITA_ASSIGN_OR_RETURN(std::string raw, table.GetRaw(ref.cohort));
+  PELITA_ASSIGN_OR_RETURN(int64_t members, store.CohortMemberCount(ref.ck()));
+  if (members > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cohort ", r.name(), " has ", members, " enrolments; it cannot be deleted"));
+  }
+  PELITA_RETURN_IF_ERROR(table.Remove(ref.cohort, raw));
+  auto del = redis_->Run({"DEL", store.CohortStateKey(ref.ck())});
+  if (!del.ok()) return del.status();
+  return Empty();
+}
+
+// ----------------------------------------------------------- enrolments
+
+absl::StatusOr<EnrolmentLogic::EnrolmentRef> EnrolmentLogic::ParseEnrolment(
+    const Caller& c, const std::string& field, const std::string& name) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, field, name, kEnrolmentPattern));
+  return EnrolmentRef{CohortRef{v[0], v[1], v[2]}, v[3]};
+}
+
+absl::StatusOr<v1::Enrolment> EnrolmentLogic::LoadEnrolment(const EnrolmentRef& ref) {
+  EnrolmentStore store(redis_, ref.cohort.tenant);
+  PELITA_ASSIGN_OR_RETURN(v1::Enrolment e, store.GetEnrolment(ref.cohort.ck(), ref.nip));
+  e.set_name(absl::StrCat("tenants/", ref.cohort.tenant, "/programs/", ref.cohort.program,
+                          "/cohorts/", ref.cohort.cohort, "/enrolments/", ref.nip));
+  e.set_employee(absl::StrCat("tenants/", ref.cohort.tenant, "/employees/", ref.nip));
+  return e;
+}
+
+absl::StatusOr<v1::Enrolment> EnrolmentLogic::CreateEnrolment(
+    const Caller& c, const v1::CreateEnrolmentRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(CohortRef ref, ParseCohort(c, "parent", r.parent()));
+  PELITA_ASSIGN_OR_RETURN(auto emp, ParseResourceName("enrolment.employee", r.enrolment().employee(),
+                                                      kEmployeePattern));
+  if (emp[0] != ref.tenant) {
+    return InvalidField("enrolment.employee", "must be an employee of the cohort's tenant");
+  }
+  EnrolmentStore store(redis_, ref.tenant);
+  auto employee = store.employees().Get<v1::Employee>(emp[1]);
+  if (employee.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(
+        absl::StrCat("enrolment.employee: employee ", r.enrolment().employee(), " not found"));
+  }
+  PELITA_RETURN_IF_ERROR(employee.status());
+  auto cohort = store.Cohorts(ref.program).GetRaw(ref.cohort);
+  if (cohort.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat("parent: cohort ", r.parent(), " not found"));
+  }
+  PELITA_RETURN_IF_ERROR(cohort.status());
+  PELITA_RETURN_IF_ERROR(store.Enrol(ref.ck(), emp[1], employee->unit(), clock_()));
+  return LoadEnrolment({ref, emp[1]});
+}
+
+absl::StatusOr<v1::Enrolment> EnrolmentLogic::GetEnrolment(const Caller& c,
+                                                           const v1::GetEnrolmentRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(EnrolmentRef ref, ParseEnrolment(c, "name", r.name()));
+  return LoadEnrolment(ref);
+}
+
+absl::StatusOr<v1::ListEnrolmentsResponse> EnrolmentLogic::ListEnrolments(
+    const Caller& c, const v1::ListEnrolmentsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(CohortRef ref, ParseCohort(c, "parent", r.parent()));
+  EnrolmentStore store(redis_, ref.tenant);
+  PELITA_ASSIGN_OR_RETURN(auto page, store.ListEnrolments(ref.ck(), r.page_size(), r.page_token()));
+  v1::ListEnrolmentsResponse out;
+  for (size_t i = 0; i < page.nips.size(); ++i) {
+    v1::Enrolment& e = *out.add_enrolments() = std::move(page.enrolments[i]);
+    e.set_name(absl::StrCat(r.parent(), "/enrolments/", page.nips[i]));
+    e.set_employee(absl::StrCat("tenants/", ref.tenant, "/employees/", page.nips[i]));
+  }
+  out.set_next_page_token(page.next_page_token);
+  return out;
+}
+
+absl::StatusOr<v1::Enrolment> EnrolmentLogic::WithdrawEnrolment(
+    const Caller& c, const v1::WithdrawEnrolmentRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(EnrolmentRef ref, ParseEnrolment(c, "name", r.name()));
+  EnrolmentStore store(redis_, ref.cohort.tenant);
+  PELITA_RETURN_IF_ERROR(store.Withdraw(ref.cohort.ck(), ref.nip, clock_()));
+  return LoadEnrolment(ref);
+}
+
+absl::StatusOr<v1::Enrolment> EnrolmentLogic::RecordAttendance(
+    const Caller& c, const v1::RecordAttendanceRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(EnrolmentRef ref, ParseEnrolment(c, "name", r.name()));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilDay day, ParseDay(r.day(), "day"));
+  EnrolmentStore store(redis_, ref.cohort.tenant);
+  PELITA_RETURN_IF_ERROR(store.RecordAttendance(ref.cohort.ck(), ref.nip, DayNumber(day), r.day()));
+  return LoadEnrolment(ref);
+}
+
+absl::StatusOr<v1::Enrolment> EnrolmentLogic::CompleteEnrolment(
+    const Caller& c, const v1::CompleteEnrolmentRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(EnrolmentRef ref, ParseEnrolment(c, "name", r.name()));
+  if (r.certificate_number().size() > 100) {
+    return InvalidField("certificate_number", "is longer than 100 characters");
+  }
+  EnrolmentStore store(redis_, ref.cohort.tenant);
+  PELITA_ASSIGN_OR_RETURN(auto program, store.programs().Get<v1::Program>(ref.cohort.program));
+  PELITA_ASSIGN_OR_RETURN(auto cohort, store.Cohorts(ref.cohort.program).Get<v1::Cohort>(ref.cohort.cohort));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilDay start, ToCivilDay(cohort.start_date(), "cohort.start_date"));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilDay end, ToCivilDay(cohort.end_date(), "cohort.end_date"));
+  if (Today() < start) {
+    return absl::FailedPreconditionError("the cohort has not started; it cannot be completed yet");
+  }
+  const std::string prefix = absl::StrCat(ref.cohort.tenant, "/", ref.cohort.program, "/",
+                                          ref.cohort.cohort, "/");
+  PELITA_RETURN_IF_ERROR(store.Complete(ref.cohort.ck(), ref.nip, r.certificate_number(), r.name(),
+                                        program.jp(), LearningYear(end), prefix, clock_()));
+  return LoadEnrolment(ref);
+}
+
+// ------------------------------------------------------- learning hours
+
+absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
+    const Caller& c, const v1::GetLearningHoursRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kEmployeePattern));
+  const int year = r.year() == 0 ? static_cast<int>(Today().year()) : r.year();
+  if (year < 2000 || year > 2100) return InvalidField("year", "must be between 2000 and 2100");
+  EnrolmentStore store(redis_, v[0]);
+  PELITA_RETURN_IF_ERROR(store.employees().GetRaw(v[1]).status());
+  PELITA_ASSIGN_OR_RETURN(auto hours, store.LearningHours(v[1], year));
+  v1::LearningHours out;
+  out.set_employee(r.name());
+  out.set_year(year);
+  out.set_jp(hours.jp);
+  out.set_required_jp(kRequiredJpPerYear);
+  out.set_compliant(hours.jp >= kRequiredJpPerYear);
+  for (auto& s : hours.sources) out.add_completed_enrolments(std::move(s));
+  return out;
+}
+
+absl::StatusOr<v1::ListUnitComplianceResponse> EnrolmentLogic::ListUnitCompliance(
+    const Caller& c, const v1::ListUnitComplianceRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
+  const int year = r.year() == 0 ? static_cast<int>(Today().year()) : r.year();
+  if (year < 2000 || year > 2100) return InvalidField("year", "must be between 2000 and 2100");
+  EnrolmentStore store(redis_, tenant);
+  std::vector<std::string> ids;
+  std::string token;
+  do {
+    PELITA_ASSIGN_OR_RETURN(auto page, store.units().List(store::kMaxPageSize, token));
+    for (auto& [id, bytes] : page.items) ids.push_back(id);
+    token = page.next_page_token;
+  } while (!token.empty());
+  v1::ListUnitComplianceResponse out;
+  if (ids.empty()) return out;
+  PELITA_ASSIGN_OR_RETURN(auto hours, store.UnitLearningHours(ids, year, kRequiredJpPerYear));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto* u = out.add_units();
+    u->set_unit(absl::StrCat(r.parent(), "/units/", ids[i]));
+    u->set_employee_count(hours[i].employees);
+    u->set_compliant_count(hours[i].compliant);
+    if (hours[i].employees > 0) {
+      u->set_compliant_share(static_cast<double>(hours[i].compliant) / hours[i].employees);
+      u->set_mean_jp(static_cast<double>(hours[i].total_jp) / hours[i].employees);
+    }
+  }
+  return out;
+}
+
+}  // namespace pelita::enrolment

@@ -1,0 +1,345 @@
+#include "services/enrolment/store.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lib/store/paging.h"
+#include "lib/status/status.h"
+
+namespace pelita::enrolment {
+namespace {
+
+// Moves wait-listed employees into free seats, oldest first.  Expects KEYS
+// cstate (1), seats (3), wait (4) and ARGV[3] = the prefix of enrolment
+// hashes of this cohort (the promoted employee's hash is prefix .. nip; it
+// shares the tenant's hash tag and so the slot).
+constexpr char kPromoteFn[] = R"lua(
+local function promote()
+  local cap = tonumber(redis.call('HGET', KEYS[1], 'capacity'))
+  local promoted = 0
+  while redis.call('SCARD', KEYS[3]) < cap do
+    local head = redis.call('ZRANGE', KEYS[4], 0, 0)
+    if #head == 0 then break end
+    redis.call('ZREM', KEYS[4], head[1])
+    redis.call('SADD', KEYS[3], head[1])
+    redis.call('HSET', ARGV[3] .. head[1], 'state', 'ENROLLED')
+    promoted = promoted + 1
+  end
+  return promoted
+end
+)lua";
+
+// KEYS: cstate, enr, seats, wait, members, empc, wseq
+// ARGV: nip, ck, enr prefix, now_ms, unit
+redis::Script kEnrol(absl::StrCat(kPromoteFn, R"lua(
+local nip, ck = ARGV[1], ARGV[2]
+local cap = tonumber(redis.call('HGET', KEYS[1], 'capacity'))
+if not cap then return redis.error_reply('NOT_FOUND cohort ' .. ck .. ' not found') end
+local st = redis.call('HGET', KEYS[2], 'state')
+if st and st ~= 'WITHDRAWN' then
+  return redis.error_reply('ALREADY_EXISTS employee ' .. nip .. ' is already ' .. st .. ' in cohort ' .. ck)
+end
+local s = tonumber(redis.call('HGET', KEYS[1], 'start'))
+local e = tonumber(redis.call('HGET', KEYS[1], 'end'))
+local others = redis.call('HGETALL', KEYS[6])
+for i = 1, #others, 2 do
+  if others[i] ~= ck then
+    local a, b = string.match(others[i + 1], '(%d+):(%d+)')
+    if tonumber(a) <= e and s <= tonumber(b) then
+      return redis.error_reply('FAILED_PRECONDITION employee ' .. nip .. ' is already in cohort ' .. others[i] .. ' whose dates overlap')
+    end
+  end
+end
+local state = 'WAITLISTED'
+if redis.call('SCARD', KEYS[3]) < cap and redis.call('ZCARD', KEYS[4]) == 0 then
+  state = 'ENROLLED'
+  redis.call('SADD', KEYS[3], nip)
+else
+  redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[7]), nip)
+end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'state', state, 'create_ms', ARGV[4], 'unit', ARGV[5])
+redis.call('ZADD', KEYS[5], 0, nip)
+redis.call('HSET', KEYS[6], ck, s .. ':' .. e)
+return state
+)lua"));
+
+// KEYS: cstate, enr, seats, wait, empc.  ARGV: nip, ck, enr prefix, now_ms
+redis::Script kWithdraw(absl::StrCat(kPromoteFn, R"lua(
+local nip, ck = ARGV[1], ARGV[2]
+local st = redis.call('HGET', KEYS[2], 'state')
+if not st then return redis.error_reply('NOT_FOUND enrolment of ' .. nip .. ' in ' .. ck .. ' not found') end
+if st == 'WITHDRAWN' then return st end
+if st == 'COMPLETED' then
+  return redis.error_reply('FAILED_PRECONDITION a completed enrolment cannot be withdrawn')
+end
+redis.call('HSET', KEYS[2], 'state', 'WITHDRAWN', 'withdraw_ms', ARGV[4])
+redis.call('HDEL', KEYS[5], ck)
+if redis.call('SREM', KEYS[3], nip) == 1 then
+  promote()
+else
+  redis.call('ZREM', KEYS[4], nip)
+end
+return 'WITHDRAWN'
+)lua"));
+
+// KEYS: cstate, enr, seats, wait.  ARGV: -, -, enr prefix
+redis::Script kPromote(absl::StrCat(kPromoteFn, "return promote()\n"));
+
+// KEYS: cstate, enr.  ARGV: day number YYYYMMDD, day text
+redis::Script kAttend(R"lua(
+local st = redis.call('HGET', KEYS[2], 'state')
+if not st then return redis.error_reply('NOT_FOUND enrolment not found') end
+if st ~= 'ENROLLED' and st ~= 'ATTENDED' then
+  return redis.error_reply('FAILED_PRECONDITION attendance needs an enrolled participant; state is ' .. st)
+end
+local d = tonumber(ARGV[1])
+if d < tonumber(redis.call('HGET', KEYS[1], 'start')) or d > tonumber(redis.call('HGET', KEYS[1], 'end')) then
+  return redis.error_reply('INVALID_ARGUMENT day: ' .. ARGV[2] .. ' is outside the cohort dates')
+end
+redis.call('HSET', KEYS[2], 'state', 'ATTENDED', 'att:' .. ARGV[2], '1')
+return 'ATTENDED'
+)lua");
+
+// KEYS: cstate, enr, jp:<year>, jpsrc:<year>:<nip>
+// ARGV: nip, certificate, enrolment name, jp, now_ms, certificate prefix
+redis::Script kComplete(R"lua(
+local st = redis.call('HGET', KEYS[2], 'state')
+if not st then return redis.error_reply('NOT_FOUND enrolment not found') end
+if st == 'COMPLETED' then return st end
+if st ~= 'ENROLLED' and st ~= 'ATTENDED' then
+  return redis.error_reply('FAILED_PRECONDITION only an enrolled participant can complete; state is ' .. st)
+end
+local cert = ARGV[2]
+if cert == '' then
+  cert = ARGV[6] .. string.format('%04d', redis.call('HINCRBY', KEYS[1], 'certseq', 1))
+end
+redis.call('HSET', KEYS[2], 'state', 'COMPLETED', 'complete_ms', ARGV[5], 'certificate', cert)
+redis.call('HINCRBY', KEYS[3], ARGV[1], tonumber(ARGV[4]))
+redis.call('SADD', KEYS[4], ARGV[3])
+return 'COMPLETED'
+)lua");
+
+// KEYS: members, then per listed NIP nothing (hashes derive from ARGV[1]).
+// ARGV: enr prefix, exclusive start NIP or '', limit, wait key
+redis::Script kListEnrolments(R"lua(
+local start = ARGV[2] == '' and '-' or ('(' .. ARGV[2])
+local nips = redis.call('ZRANGEBYLEX', KEYS[1], start, '+', 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, nip in ipairs(nips) do
+  out[#out + 1] = nip
+  out[#out + 1] = redis.call('HGETALL', ARGV[1] .. nip)
+  out[#out + 1] = redis.call('ZRANK', KEYS[2], nip) or -1
+end
+return out
+)lua");
+
+// KEYS: jp:<year>, then unitemps:<u> for each unit.  ARGV: required JP.
+// Returns per unit {employees, compliant, total_jp}.
+redis::Script kUnitHours(R"lua(
+local required = tonumber(ARGV[1])
+local out = {}
+for i = 2, #KEYS do
+  local nips = redis.call('SMEMBERS', KEYS[i])
+  local compliant, total = 0, 0
+  if #nips > 0 then
+    local jps = redis.call('HMGET', KEYS[1], unpack(nips))
+    for _, v in ipairs(jps) do
+      local jp = tonumber(v) or 0
+      total = total + jp
+      if jp >= required then compliant = compliant + 1 end
+    end
+  end
+  out[#out + 1] = {#nips, compliant, total}
+end
+return out
+)lua");
+
+std::string Ms(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t)); }
+
+google::protobuf::Timestamp MsToTimestamp(const std::string& ms) {
+  int64_t v = 0;
+  (void)absl::SimpleAtoi(ms, &v);
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(v / 1000);
+  ts.set_nanos(static_cast<int>((v % 1000) * 1000000));
+  return ts;
+}
+
+v1::Enrolment FromHash(const std::vector<redis::Reply>& flat) {
+  v1::Enrolment e;
+  for (size_t i = 0; i + 1 < flat.size(); i += 2) {
+    const std::string& f = flat[i].str;
+    const std::string& v = flat[i + 1].str;
+    if (f == "state") {
+      v1::Enrolment::State s;
+      if (v1::Enrolment::State_Parse(v, &s)) e.set_state(s);
+    } else if (f == "create_ms") {
+      *e.mutable_create_time() = MsToTimestamp(v);
+    } else if (f == "complete_ms") {
+      *e.mutable_complete_time() = MsToTimestamp(v);
+    } else if (f == "withdraw_ms") {
+      *e.mutable_withdraw_time() = MsToTimestamp(v);
+    } else if (f == "certificate") {
+      e.set_certificate_number(v);
+    } else if (f == "unit") {
+      e.set_unit(v);
+    } else if (f.rfind("att:", 0) == 0) {
+      e.add_attended_days(f.substr(4));
+    }
+  }
+  std::sort(e.mutable_attended_days()->begin(), e.mutable_attended_days()->end());
+  return e;
+}
+
+absl::StatusOr<int64_t> Count(redis::Client* redis, const redis::Command& cmd) {
+  auto r = redis->Run(cmd);
+  if (!r.ok()) return r.status();
+  if (r->is_error()) return redis::ReplyStatus(*r);
+  return r->integer;
+}
+
+}  // namespace
+
+EnrolmentStore::EnrolmentStore(redis::Client* redis, const std::string& tenant)
+    : redis_(redis), keys_("enrolment", tenant),
+      units_(redis, "unit", keys_.Key("unit"), keys_.Key("unit", "idx")),
+      employees_(redis, "employee", keys_.Key("emp"), keys_.Key("emp", "idx")),
+      programs_(redis, "program", keys_.Key("prog"), keys_.Key("prog", "idx")) {}
+
+store::ResourceTable EnrolmentStore::Cohorts(const std::string& program) const {
+  return store::ResourceTable(redis_, "cohort", keys_.Key("cohort", program),
+                              keys_.Key("cohort", program, "idx"));
+}
+
+absl::StatusOr<int64_t> EnrolmentStore::UnitEmployeeCount(const std::string& unit) {
+  return Count(redis_, {"SCARD", UnitEmployeesKey(unit)});
+}
+absl::StatusOr<int64_t> EnrolmentStore::CohortMemberCount(const std::string& ck) {
+  return Count(redis_, {"ZCARD", keys_.Key("members", ck)});
+}
+absl::StatusOr<int64_t> EnrolmentStore::EmployeeCohortCount(const std::string& nip) {
+  return Count(redis_, {"HLEN", EmployeeCohortsKey(nip)});
+}
+
+absl::StatusOr<std::pair<int, int>> EnrolmentStore::CohortCounts(const std::string& ck) {
+  auto r = redis_->Pipeline({{"SCARD", keys_.Key("seats", ck)}, {"ZCARD", keys_.Key("wait", ck)}});
+  if (!r.ok()) return r.status();
+  return std::make_pair(static_cast<int>((*r)[0].integer), static_cast<int>((*r)[1].integer));
+}
+
+absl::Status EnrolmentStore::Enrol(const std::string& ck, const std::string& nip,
+                                   const std::string& unit, absl::Time now) {
+  auto r = redis_->Eval(kEnrol,
+                        {CohortStateKey(ck), keys_.Key("enr", ck, nip), keys_.Key("seats", ck),
+                         keys_.Key("wait", ck), keys_.Key("members", ck), EmployeeCohortsKey(nip),
+                         keys_.Key("wseq")},
+                        {nip, ck, keys_.Key("enr", ck, ""), Ms(now), unit});
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::Status EnrolmentStore::Withdraw(const std::string& ck, const std::string& nip,
+                                      absl::Time now) {
+  auto r = redis_->Eval(kWithdraw,
+                        {CohortStateKey(ck), keys_.Key("enr", ck, nip), keys_.Key("seats", ck),
+                         keys_.Key("wait", ck), EmployeeCohortsKey(nip)},
+                        {nip, ck, keys_.Key("enr", ck, ""), Ms(now)});
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::Status EnrolmentStore::Promote(const std::string& ck) {
+  auto r = redis_->Eval(kPromote,
+                        {CohortStateKey(ck), keys_.Key("enr", ck, "-"), keys_.Key("seats", ck),
+                         keys_.Key("wait", ck)},
+                        {"", "", keys_.Key("enr", ck, "")});
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::Status EnrolmentStore::RecordAttendance(const std::string& ck, const std::string& nip,
+                                              int day_number, const std::string& day) {
+  auto r = redis_->Eval(kAttend, {CohortStateKey(ck), keys_.Key("enr", ck, nip)},
+                        {absl::StrCat(day_number), day});
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::Status EnrolmentStore::Complete(const std::string& ck, const std::string& nip,
+                                      const std::string& certificate,
+                                      const std::string& enrolment_name, int jp, int year,
+                                      const std::string& certificate_prefix, absl::Time now) {
+  auto r = redis_->Eval(kComplete,
+                        {CohortStateKey(ck), keys_.Key("enr", ck, nip), keys_.Key("jp", year),
+                         keys_.Key("jpsrc", year, nip)},
+                        {nip, certificate, enrolment_name, absl::StrCat(jp), Ms(now),
+                         certificate_prefix});
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::StatusOr<v1::Enrolment> EnrolmentStore::GetEnrolment(const std::string& ck,
+                                                           const std::string& nip) {
+  auto r = redis_->Pipeline({{"HGETALL", keys_.Key("enr", ck, nip)},
+                             {"ZRANK", keys_.Key("wait", ck), nip}});
+  if (!r.ok()) return r.status();
+  if ((*r)[0].is_error()) return redis::ReplyStatus((*r)[0]);
+  if ((*r)[0].elements.empty()) {
+    return absl::NotFoundError(absl::StrCat("enrolment of ", nip, " in cohort ", ck, " not found"));
+  }
+  v1::Enrolment e = FromHash((*r)[0].elements);
+  if ((*r)[1].is_integer()) e.set_waitlist_position(static_cast<int>((*r)[1].integer) + 1);
+  return e;
+}
+
+absl::StatusOr<EnrolmentStore::EnrolmentPage> EnrolmentStore::ListEnrolments(
+    const std::string& ck, int page_size, const std::string& page_token) {
+  auto size = store::EffectivePageSize(page_size);
+  if (!size.ok()) return size.status();
+  std::string start;
+  if (!page_token.empty()) {
+    auto decoded = store::DecodePageToken(page_token);
+    if (!decoded.ok()) return decoded.status();
+    start = *decoded;
+  }
+  auto r = redis_->Eval(kListEnrolments, {keys_.Key("members", ck), keys_.Key("wait", ck)},
+                        {keys_.Key("enr", ck, ""), start, absl::StrCat(*size + 1)});
+  if (!r.ok()) return r.status();
+  EnrolmentPage page;
+  const auto& e = r->elements;
+  size_t count = e.size() / 3;
+  for (size_t i = 0; i < count && page.nips.size() < static_cast<size_t>(*size); ++i) {
+    page.nips.push_back(e[3 * i].str);
+    v1::Enrolment en = FromHash(e[3 * i + 1].elements);
+    if (e[3 * i + 2].integer >= 0) en.set_waitlist_position(static_cast<int>(e[3 * i + 2].integer) + 1);
+    page.enrolments.push_back(std::move(en));
+  }
+  if (count > static_cast<size_t>(*size)) page.next_page_token = store::EncodePageToken(page.nips.back());
+  return page;
+}
+
+absl::StatusOr<EnrolmentStore::Hours> EnrolmentStore::LearningHours(const std::string& nip,
+                                                                    int year) {
+  auto r = redis_->Pipeline({{"HGET", keys_.Key("jp", year), nip},
+                             {"SMEMBERS", keys_.Key("jpsrc", year, nip)}});
+  if (!r.ok()) return r.status();
+  Hours h;
+  if ((*r)[0].is_string()) (void)absl::SimpleAtoi((*r)[0].str, &h.jp);
+  for (const auto& m : (*r)[1].elements) h.sources.push_back(m.str);
+  std::sort(h.sources.begin(), h.sources.end());
+  return h;
+}
+
+absl::StatusOr<std::vector<EnrolmentStore::UnitHours>> EnrolmentStore::UnitLearningHours(
+    const std::vector<std::string>& units, int year, int required) {
+  std::vector<std::string> keys = {keys_.Key("jp", year)};
+  for (const auto& u : units) keys.push_back(UnitEmployeesKey(u));
+  auto r = redis_->Eval(kUnitHours, keys, {absl::StrCat(required)});
+  if (!r.ok()) return r.status();
+  std::vector<UnitHours> out;
+  for (const auto& row : r->elements) {
+    UnitHours h;
+    h.employees = static_cast<int>(row.elements[0].integer);
+    h.compliant = static_cast<int>(row.elements[1].integer);
+    h.total_jp = row.elements[2].integer;
+    out.push_back(h);
+  }
+  return out;
+}
+
+}  // namespace pelita::enrolment
