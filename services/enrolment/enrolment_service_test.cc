@@ -412,6 +412,15 @@ TEST_F(EnrolmentServiceTest, AttendanceCompletionAndLearningHours) {
   ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::WithdrawEnrolment, w, &e).ok());
   EXPECT_EQ(complete(CohortName("waktu", "c1"), b).error_code(), StatusCode::FAILED_PRECONDITION);
 
+  // Each completion is announced once on the tenant's event stream.
+  auto events = client_->Run({"XRANGE", "enrolment:{1504}:events", "-", "+"});
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->elements.size(), 3u);
+  const auto& fields = events->elements[0].elements[1].elements;
+  EXPECT_EQ(fields[1].str, "enrolment.completed");
+  EXPECT_EQ(fields[3].str, CohortName("adm", "c1") + "/enrolments/" + a);
+  EXPECT_EQ(fields[11].str, "20260211");  // cohort_end
+
   v1::GetLearningHoursRequest lh;
   lh.set_name("tenants/1504/employees/" + a);
   lh.set_year(2026);

@@ -100,7 +100,7 @@ redis.call('HSET', KEYS[2], 'state', 'ATTENDED', 'att:' .. ARGV[2], '1')
 return 'ATTENDED'
 )lua");
 
-// KEYS: cstate, enr, jp:<year>, jpsrc:<year>:<nip>
+// KEYS: cstate, enr, jp:<year>, jpsrc:<year>:<nip>, events
 // ARGV: nip, certificate, enrolment name, jp, now_ms, certificate prefix
 redis::Script kComplete(R"lua(
 local st = redis.call('HGET', KEYS[2], 'state')
@@ -116,6 +116,10 @@ end
 redis.call('HSET', KEYS[2], 'state', 'COMPLETED', 'complete_ms', ARGV[5], 'certificate', cert)
 redis.call('HINCRBY', KEYS[3], ARGV[1], tonumber(ARGV[4]))
 redis.call('SADD', KEYS[4], ARGV[3])
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', '1000000', '*', 'type', 'enrolment.completed',
+           'enrolment', ARGV[3], 'nip', ARGV[1], 'unit', redis.call('HGET', KEYS[2], 'unit') or '',
+           'cohort_start', redis.call('HGET', KEYS[1], 'start'),
+           'cohort_end', redis.call('HGET', KEYS[1], 'end'), 'time_ms', ARGV[5])
 return 'COMPLETED'
 )lua");
 
@@ -267,7 +271,7 @@ absl::Status EnrolmentStore::Complete(const std::string& ck, const std::string& 
                                       const std::string& certificate_prefix, absl::Time now) {
   auto r = redis_->Eval(kComplete,
                         {CohortStateKey(ck), keys_.Key("enr", ck, nip), keys_.Key("jp", year),
-                         keys_.Key("jpsrc", year, nip)},
+                         keys_.Key("jpsrc", year, nip), EventsKey()},
                         {nip, certificate, enrolment_name, absl::StrCat(jp), Ms(now),
                          certificate_prefix});
   return r.ok() ? absl::OkStatus() : r.status();

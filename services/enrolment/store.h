@@ -33,6 +33,8 @@ namespace v1 = ::pelita::enrolment::v1;
 //   jp:<year>                   HASH NIP -> JP earned in that year
 //   jpsrc:<year>:<nip>          SET of enrolment names that earned them
 //   wseq                        wait-list arrival counter
+//   events                      STREAM of enrolment events for followers
+//                               (see protos/pelita/enrolment/v1/EVENTS.md)
 class EnrolmentStore {
  public:
   EnrolmentStore(redis::Client* redis, const std::string& tenant);
@@ -45,6 +47,7 @@ class EnrolmentStore {
   std::string UnitEmployeesKey(const std::string& unit) const { return keys_.Key("unitemps", unit); }
   std::string CohortStateKey(const std::string& ck) const { return keys_.Key("cstate", ck); }
   std::string EmployeeCohortsKey(const std::string& nip) const { return keys_.Key("empc", nip); }
+  std::string EventsKey() const { return keys_.Key("events"); }
 
   // Whether anything still refers to these (for deletes).
   absl::StatusOr<int64_t> UnitEmployeeCount(const std::string& unit);
