@@ -73,7 +73,8 @@ class ResourceTable {
   absl::StatusOr<M> Update(const std::string& id, const std::function<absl::Status(M&)>& mutate,
                            const std::function<std::vector<IndexOp>(const M&, const M&)>& ops =
                                nullptr) {
-    for (int attempt = 0; attempt < 16; ++attempt) {
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      if (attempt > 0) BackOff(attempt);
       auto raw = GetRaw(id);
       if (!raw.ok()) return raw.status();
       M old;
@@ -89,6 +90,11 @@ class ResourceTable {
   }
 
   const std::string& hash_key() const { return hash_key_; }
+
+  // Optimistic updates that lose a race retry after a short randomised
+  // pause, so that contenders spread out instead of colliding again.
+  static constexpr int kMaxAttempts = 64;
+  static void BackOff(int attempt);
   const std::string& index_key() const { return index_key_; }
 
  private:
