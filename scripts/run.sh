@@ -46,7 +46,7 @@ mapfile -t confs < <(for f in "$ROOT"/services/*/run.conf "$ROOT"/gateway/run.co
   [ -f "$f" ] && echo "$(grep -m1 '^ORDER=' "$f" | cut -d= -f2) $f"
 done | sort -n | cut -d' ' -f2)
 for f in "${confs[@]}"; do
-  (source "$f"; echo "ADDR_${NAME}=127.0.0.1:${PORT}")
+  echo "ADDR_$(grep -m1 '^NAME=' "$f" | cut -d= -f2)=127.0.0.1:$(grep -m1 '^PORT=' "$f" | cut -d= -f2)"
 done > "$VAR/addresses.env"
 source "$VAR/addresses.env"
 
