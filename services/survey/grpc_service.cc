@@ -1,0 +1,132 @@
+#include "services/survey/grpc_service.h"
+
+#include <deque>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "lib/server/adapter.h"
+#include "lib/status/status.h"
+
+namespace pelita::survey {
+
+#define PELITA_SURVEY_UNARY(Method, Request, Response)                                     \
+  grpc::Status SurveyGrpcService::Method(grpc::ServerContext* context, const Request* request, \
+                                         Response* response) {                                 \
+    return HandleUnary(context, response,                                                      \
+                       [&](const Caller& c) { return logic_->Method(c, *request); });          \
+  }
+PELITA_SURVEY_UNARY(CreateInstrument, v1::CreateInstrumentRequest, v1::Instrument)
+PELITA_SURVEY_UNARY(GetInstrument, v1::GetInstrumentRequest, v1::Instrument)
+PELITA_SURVEY_UNARY(ListInstruments, v1::ListInstrumentsRequest, v1::ListInstrumentsResponse)
+PELITA_SURVEY_UNARY(UpdateInstrument, v1::UpdateInstrumentRequest, v1::Instrument)
+PELITA_SURVEY_UNARY(InstallDefaultInstruments, v1::InstallDefaultInstrumentsRequest,
+                    v1::InstallDefaultInstrumentsResponse)
+PELITA_SURVEY_UNARY(CreateResponse, v1::CreateResponseRequest, v1::Response)
+PELITA_SURVEY_UNARY(BatchCreateResponses, v1::BatchCreateResponsesRequest,
+                    v1::BatchCreateResponsesResponse)
+PELITA_SURVEY_UNARY(GetResponse, v1::GetResponseRequest, v1::Response)
+PELITA_SURVEY_UNARY(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates)
+PELITA_SURVEY_UNARY(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)
+#undef PELITA_SURVEY_UNARY
+
+// A reader thread queues incoming requests (bounded, so gRPC flow control
+// slows a fast client); this thread takes whatever is queued, up to
+// stream_batch_, ingests it in one Redis round trip and writes the acks.
+// A client that waits for each ack before sending the next works too.
+grpc::Status SurveyGrpcService::StreamResponses(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ResponseAck, v1::CreateResponseRequest>* stream) {
+  auto caller = CallerFromContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const size_t max_queue = static_cast<size_t>(stream_batch_) * 2;
+  absl::Mutex mu;
+  absl::CondVar changed;
+  std::deque<v1::CreateResponseRequest> queue;
+  bool done = false;
+  bool stop = false;
+  std::thread reader([&] {
+    v1::CreateResponseRequest req;
+    while (true) {
+      {
+        absl::MutexLock l(&mu);
+        while (queue.size() >= max_queue && !stop) changed.Wait(&mu);
+        if (stop) break;
+      }
+      if (!stream->Read(&req)) break;
+      absl::MutexLock l(&mu);
+      queue.push_back(std::move(req));
+      req.Clear();
+      changed.SignalAll();
+    }
+    absl::MutexLock l(&mu);
+    done = true;
+    changed.SignalAll();
+  });
+  grpc::Status result = grpc::Status::OK;
+  int64_t index = 0;
+  std::string parent;
+  std::vector<v1::CreateResponseRequest> batch;
+  while (true) {
+    batch.clear();
+    {
+      absl::MutexLock l(&mu);
+      while (queue.empty() && !done) changed.Wait(&mu);
+      if (queue.empty() && done) break;
+      while (!queue.empty() && batch.size() < static_cast<size_t>(stream_batch_)) {
+        batch.push_back(std::move(queue.front()));
+        queue.pop_front();
+      }
+      changed.SignalAll();
+    }
+    if (parent.empty() && !batch.empty()) parent = batch.front().parent();
+    std::vector<const v1::CreateResponseRequest*> reqs;
+    reqs.reserve(batch.size());
+    for (const auto& q : batch) reqs.push_back(&q);
+    auto acks = logic_->Ingest(*caller, parent, reqs, index);
+    if (!acks.ok()) {
+      result = ToGrpcStatus(acks.status());
+      break;
+    }
+    index += static_cast<int64_t>(batch.size());
+    bool write_ok = true;
+    for (size_t i = 0; i < acks->size() && write_ok; ++i) {
+      grpc::WriteOptions opts;
+      if (i + 1 < acks->size()) opts.set_buffer_hint();
+      write_ok = stream->Write((*acks)[i], opts);
+    }
+    if (!write_ok) {
+      result = grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+      break;
+    }
+  }
+  {
+    absl::MutexLock l(&mu);
+    stop = true;
+    changed.SignalAll();
+  }
+  if (!result.ok()) context->TryCancel();
+  reader.join();
+  return result;
+}
+
+grpc::Status SurveyGrpcService::ImportResponsesCsv(
+    grpc::ServerContext* context, grpc::ServerReader<v1::ImportResponsesCsvRequest>* reader,
+    v1::ImportResponsesCsvResponse* response) {
+  auto caller = CallerFromContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  v1::ImportResponsesCsvRequest req;
+  if (!reader->Read(&req)) {
+    return ToGrpcStatus(InvalidField("parent", "the first message must name parent and instrument"));
+  }
+  auto import = logic_->StartCsvImport(*caller, req);
+  if (!import.ok()) return ToGrpcStatus(import.status());
+  do {
+    if (absl::Status s = (*import)->Feed(req.csv_chunk()); !s.ok()) return ToGrpcStatus(s);
+  } while (reader->Read(&req));
+  auto result = (*import)->Finish();
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace pelita::survey

@@ -1,0 +1,54 @@
+// pelita-survey: instruments, responses (unary, batch, client stream, CSV)
+// and the aggregates scoring reads.  Wiring only; see survey.h for the logic.
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "lib/log/log.h"
+#include "lib/server/flags.h"
+#include "lib/server/server.h"
+#include "services/survey/enrolment_roster.h"
+#include "services/survey/grpc_service.h"
+#include "services/survey/roster.h"
+#include "services/survey/store.h"
+#include "services/survey/survey.h"
+
+ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
+          "Enrolment service address host:port (env PELITA_ENROLMENT)");
+ABSL_FLAG(int, roster_ttl_seconds, pelita::EnvOr("PELITA_SURVEY_ROSTER_TTL_SECONDS", 30),
+          "How long a cohort's enrolled set is cached (env PELITA_SURVEY_ROSTER_TTL_SECONDS)");
+ABSL_FLAG(int, stream_maxlen, pelita::EnvOr("PELITA_SURVEY_STREAM_MAXLEN", 0),
+          "Approximate MAXLEN of each tenant's response stream, 0 = keep all "
+          "(env PELITA_SURVEY_STREAM_MAXLEN)");
+ABSL_FLAG(int, stream_batch, pelita::EnvOr("PELITA_SURVEY_STREAM_BATCH", 512),
+          "Streamed responses per Redis round trip (env PELITA_SURVEY_STREAM_BATCH)");
+ABSL_FLAG(bool, log_calls, true, "Log one line per call");
+
+int main(int argc, char** argv) {
+  pelita::BlockTerminationSignals();
+  absl::ParseCommandLine(argc, argv);
+  auto redis_options = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
+  if (!redis_options.ok()) {
+    pelita::LogError("bad --redis", {{"error", std::string(redis_options.status().message())}});
+    return 2;
+  }
+  redis_options->max_idle = 64;
+  pelita::redis::Client redis(*redis_options);
+  pelita::survey::SurveyStore::SetStreamMaxLen(absl::GetFlag(FLAGS_stream_maxlen));
+
+  grpc::ChannelArguments args;
+  auto channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_enrolment),
+                                           grpc::InsecureChannelCredentials(), args);
+  pelita::survey::EnrolmentRoster enrolment(channel);
+  pelita::survey::CachedRoster roster(&enrolment,
+                                      absl::Seconds(absl::GetFlag(FLAGS_roster_ttl_seconds)));
+  pelita::survey::SurveyLogic logic(&redis, &roster);
+  pelita::survey::SurveyGrpcService service(&logic, absl::GetFlag(FLAGS_stream_batch));
+
+  pelita::ServerOptions options;
+  options.name = "survey";
+  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50052" : absl::GetFlag(FLAGS_listen);
+  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  options.log_calls = absl::GetFlag(FLAGS_log_calls);
+  pelita::Server server(options, {&service}, &redis);
+  return pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+}

@@ -1,0 +1,80 @@
+#ifndef PELITA_SERVICES_SURVEY_ROSTER_H_
+#define PELITA_SERVICES_SURVEY_ROSTER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace pelita::survey {
+
+// Who is enrolled in a cohort: the one thing ingestion needs from the
+// enrolment service.  The production implementation asks it over gRPC
+// (enrolment_roster.h); tests may use a fixed roster.
+class Roster {
+ public:
+  virtual ~Roster() = default;
+  // The NIPs enrolled in `cohort` (`tenants/{t}/programs/{p}/cohorts/{c}`)
+  // whose state counts (ENROLLED, ATTENDED, COMPLETED).  NOT_FOUND when the
+  // cohort does not exist.
+  virtual absl::StatusOr<std::vector<std::string>> EnrolledNips(const std::string& tenant,
+                                                                const std::string& cohort) = 0;
+};
+
+// Caches each cohort's enrolled set for `ttl`; a NIP not in a cached set
+// triggers one refresh if the set is older than `min_refresh` (someone just
+// enrolled), so ingestion costs no round trip in the common case and a new
+// enrolment is seen within `min_refresh`.  Bounded: at most `max_cohorts`
+// sets are kept.  Thread-safe.
+class CachedRoster {
+ public:
+  using Clock = std::function<absl::Time()>;
+  using NipSet = absl::flat_hash_set<std::string>;
+  CachedRoster(Roster* source, absl::Duration ttl = absl::Seconds(30),
+               absl::Duration min_refresh = absl::Seconds(1), size_t max_cohorts = 10000,
+               Clock clock = absl::Now);
+
+  // OK when `nip` is enrolled in `cohort`; FAILED_PRECONDITION naming
+  // `field` when not; NOT_FOUND when the cohort does not exist; UNAVAILABLE
+  // when the enrolment service cannot be asked.
+  absl::Status CheckEnrolled(const std::string& tenant, const std::string& cohort,
+                             const std::string& nip, const std::string& field);
+  // The current set (fetched when missing or expired).
+  absl::StatusOr<std::shared_ptr<const NipSet>> Enrolled(const std::string& tenant,
+                                                         const std::string& cohort);
+  // Number of fetches from the source (for tests).
+  int64_t fetches() const;
+
+ private:
+  struct Entry {
+    absl::Mutex fetch_mu;  // one fetch at a time per cohort
+    absl::Mutex mu;
+    std::shared_ptr<const NipSet> nips ABSL_GUARDED_BY(mu);
+    absl::Status status ABSL_GUARDED_BY(mu);  // NOT_FOUND for a missing cohort
+    absl::Time fetched ABSL_GUARDED_BY(mu) = absl::InfinitePast();
+  };
+  std::shared_ptr<Entry> EntryFor(const std::string& key);
+  // Fetches unless someone else fetched after `older_than`.
+  absl::StatusOr<std::shared_ptr<const NipSet>> Refresh(Entry& e, const std::string& tenant,
+                                                        const std::string& cohort,
+                                                        absl::Time older_than);
+
+  Roster* source_;
+  const absl::Duration ttl_, min_refresh_;
+  const size_t max_cohorts_;
+  Clock clock_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
+  int64_t fetches_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace pelita::survey
+
+#endif  // PELITA_SERVICES_SURVEY_ROSTER_H_

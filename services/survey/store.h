@@ -1,0 +1,108 @@
+#ifndef PELITA_SERVICES_SURVEY_STORE_H_
+#define PELITA_SERVICES_SURVEY_STORE_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "lib/redis/redis.h"
+#include "lib/store/resource_table.h"
+#include "lib/tenancy/tenancy.h"
+
+namespace pelita::survey {
+
+// The Redis keys of one tenant's survey data, all under the tenant's hash tag
+// (`survey:{1504}:...`), so every script touches one slot:
+//   instr / instr:idx        current version of each Instrument (ResourceTable)
+//   instrv                   HASH "<id>@<version>" -> Instrument of that version
+//   instrn                   HASH instrument id -> responses accepted
+//   resp                     HASH response id -> stored Response
+//   respfp                   HASH response id -> fingerprint of the client's content
+//   responses                STREAM of accepted responses (see STREAM.md)
+//   agg:<p>/<c>:<i>          HASH aggregates of instrument i in cohort p/c
+//   skm:<u>:<YYYY-MM>        HASH aggregates of SKM responses about unit u
+//   who:<p>/<c>:<i>          SET participant NIPs who answered (identified only)
+//   pair:<p>/<c>:<pretest>   HASH pre:<nip>, post:<nip> scores and pair sums
+//                            n, spre, spost, sd, sdd, sprepre, spostpost,
+//                            pre_count, post_count
+//   cinstr:<p>/<c>           SET instrument ids with responses in the cohort
+// Aggregate hash fields: n (responses); i:<item>:n|s|q (count, Σ, Σ² of an
+// item; n alone for choice and text items); c:<item>:<choice> (answers per
+// choice; `ya`/`tidak` for YES_NO); d:<dim>:n|s|q (reaction dimensions);
+// t:s|q (Σ and Σ² of response totals); a:n, a:t:s|q, a:i:<item>:s|q (the same
+// over complete responses, for Cronbach's alpha).
+class SurveyStore {
+ public:
+  SurveyStore(redis::Client* redis, const std::string& tenant);
+
+  const KeyBuilder& keys() const { return keys_; }
+  store::ResourceTable& instruments() { return instruments_; }
+  std::string VersionsKey() const { return keys_.Key("instrv"); }
+  std::string CountsKey() const { return keys_.Key("instrn"); }
+  std::string StreamKey() const { return keys_.Key("responses"); }
+  std::string CohortAggKey(const std::string& ck, const std::string& instrument) const {
+    return keys_.Key("agg", ck, instrument);
+  }
+  std::string SkmKey(const std::string& unit, const std::string& period) const {
+    return keys_.Key("skm", unit, period);
+  }
+  std::string WhoKey(const std::string& ck, const std::string& instrument) const {
+    return keys_.Key("who", ck, instrument);
+  }
+  std::string PairKey(const std::string& ck, const std::string& pretest) const {
+    return keys_.Key("pair", ck, pretest);
+  }
+  std::string CohortInstrumentsKey(const std::string& ck) const { return keys_.Key("cinstr", ck); }
+
+  // Instrument versions and response counts.
+  absl::StatusOr<std::string> GetVersion(const std::string& id, int version);
+  absl::StatusOr<int64_t> ResponseCount(const std::string& id);
+
+  // One response to write: the idempotent insert, the stream entry, the
+  // aggregate increments and the pairing, all applied by one script.
+  struct Write {
+    std::string id;
+    std::string fingerprint;
+    std::string bytes;  // the stored Response
+    std::vector<std::pair<std::string, std::string>> stream_fields;
+    std::string agg_key;
+    std::vector<std::pair<std::string, int64_t>> increments;
+    std::string instrument_id;
+    std::string cohort_instruments_key;  // empty for SKM
+    std::string who_key, who_member;     // empty when not identified
+    std::string pair_key, pair_role, pair_nip;  // role "pre"/"post" or empty
+    int64_t pair_score = 0;
+  };
+  struct WriteResult {
+    absl::Status status;     // OK, ALREADY_EXISTS (other content), ...
+    bool duplicate = false;  // same id and content accepted before
+    std::string stored;      // the stored Response when OK
+  };
+  // Writes all in one pipelined round trip (script by EVALSHA).  The outer
+  // status is a transport failure (nothing known about what was applied;
+  // resending is safe); otherwise one result per write, in order.
+  absl::StatusOr<std::vector<WriteResult>> WriteBatch(const std::vector<Write>& writes);
+
+  absl::StatusOr<std::string> GetResponse(const std::string& id);
+
+  // Reads several hashes (HGETALL) and set sizes in one round trip.
+  using Hash = absl::flat_hash_map<std::string, std::string>;
+  absl::StatusOr<std::vector<Hash>> ReadHashes(const std::vector<std::string>& keys);
+  absl::StatusOr<std::vector<std::string>> Members(const std::string& set_key);
+  absl::StatusOr<std::vector<int64_t>> SetSizes(const std::vector<std::string>& keys);
+
+  // Trim of the stream (approximate MAXLEN); 0 keeps every entry.
+  static void SetStreamMaxLen(int64_t n);
+
+ private:
+  redis::Client* redis_;
+  std::string tenant_;
+  KeyBuilder keys_;
+  store::ResourceTable instruments_;
+};
+
+}  // namespace pelita::survey
+
+#endif  // PELITA_SERVICES_SURVEY_STORE_H_

@@ -1,0 +1,678 @@
+#include "services/survey/survey.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
+#include "lib/csv/csv_reader.h"
+#include "lib/log/log.h"
+#include "lib/status/status.h"
+#include "lib/ids/slug.h"
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include "lib/store/paging.h"
+
+namespace pelita::survey {
+
+using google::protobuf::util::TimeUtil;
+
+std::string Fingerprint(absl::string_view bytes) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
+  return std::string(reinterpret_cast<const char*>(md), 16);
+}
+
+namespace {
+
+constexpr int kMaxBatch = 1000;
+constexpr absl::Duration kCurrentTtl = absl::Seconds(2);
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
+}
+
+struct CohortRef {
+  std::string tenant, program, cohort;
+  std::string ck() const { return program + "/" + cohort; }
+};
+
+absl::StatusOr<CohortRef> ParseCohort(const Caller& c, const std::string& field,
+                                      const std::string& name) {
+  PELITA_ASSIGN_OR_RETURN(auto parts,
+                          ParseTenantResource(c, field, name, "tenants/*/programs/*/cohorts/*"));
+  return CohortRef{parts[0], parts[1], parts[2]};
+}
+
+// `tenants/{t}/instruments/{id}` or `...{id}@{version}` -> id, version.
+absl::StatusOr<std::pair<std::string, int>> ParseInstrument(const Caller& c,
+                                                            const std::string& field,
+                                                            const std::string& name) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, field, name, "tenants/*/instruments/*"));
+  std::string id = parts[1];
+  int version = 0;
+  if (size_t at = id.find('@'); at != std::string::npos) {
+    if (!absl::SimpleAtoi(id.substr(at + 1), &version) || version < 1) {
+      return InvalidField(field, "version after '@' must be a positive number");
+    }
+    id = id.substr(0, at);
+  }
+  PELITA_RETURN_IF_ERROR(ValidateSlug(field, id));
+  return std::make_pair(id, version);
+}
+
+absl::StatusOr<std::string> ParseParent(const Caller& c, const std::string& field,
+                                        const std::string& parent) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, field, parent, "tenants/*"));
+  return parts[0];
+}
+
+int64_t Int(const SurveyStore::Hash& h, const std::string& field) {
+  auto it = h.find(field);
+  if (it == h.end()) return 0;
+  int64_t v = 0;
+  (void)absl::SimpleAtoi(it->second, &v);
+  return v;
+}
+
+int MaxScore(const v1::Instrument& in) {
+  int max = 0;
+  for (const auto& item : in.items()) {
+    if (item.type() == v1::SCORE) max += item.max_score();
+    if (item.type() == v1::LIKERT) max += item.scale_max();
+  }
+  return max;
+}
+
+}  // namespace
+
+SurveyLogic::SurveyLogic(redis::Client* redis, CachedRoster* roster, Clock clock)
+    : redis_(redis), roster_(roster), clock_(std::move(clock)) {}
+
+// ---------------------------------------------------------------- instruments
+
+absl::StatusOr<std::shared_ptr<const v1::Instrument>> SurveyLogic::LoadCurrent(
+    const std::string& tenant, const std::string& id, bool fresh) {
+  const std::string key = absl::StrCat(tenant, "|", id);
+  const absl::Time now = clock_();
+  if (!fresh) {
+    absl::MutexLock l(&mu_);
+    auto it = current_.find(key);
+    if (it != current_.end() && now - it->second.fetched < kCurrentTtl) return it->second.instrument;
+  }
+  SurveyStore store(redis_, tenant);
+  auto in = store.instruments().Get<v1::Instrument>(id);
+  if (!in.ok()) {
+    if (in.status().code() == absl::StatusCode::kNotFound) {
+      return absl::NotFoundError(absl::StrCat("instrument tenants/", tenant, "/instruments/", id, " not found"));
+    }
+    return in.status();
+  }
+  auto ptr = std::make_shared<const v1::Instrument>(std::move(*in));
+  absl::MutexLock l(&mu_);
+  if (current_.size() > 10000) current_.clear();
+  current_[key] = Current{ptr, now};
+  return ptr;
+}
+
+absl::StatusOr<std::shared_ptr<const v1::Instrument>> SurveyLogic::LoadInstrument(
+    const std::string& tenant, const std::string& id, int version) {
+  if (version == 0) return LoadCurrent(tenant, id, false);
+  const std::string key = absl::StrCat(tenant, "|", id, "@", version);
+  {
+    absl::MutexLock l(&mu_);
+    auto it = versions_.find(key);
+    if (it != versions_.end()) return it->second;
+  }
+  SurveyStore store(redis_, tenant);
+  auto raw = store.GetVersion(id, version);
+  if (!raw.ok()) return raw.status();
+  auto in = std::make_shared<v1::Instrument>();
+  if (!in->ParseFromString(*raw)) return absl::DataLossError(absl::StrCat("instrument ", id, " is corrupt"));
+  absl::MutexLock l(&mu_);
+  if (versions_.size() > 10000) versions_.clear();
+  versions_[key] = in;
+  return std::shared_ptr<const v1::Instrument>(in);
+}
+
+absl::StatusOr<v1::Instrument> SurveyLogic::WithCount(SurveyStore& store, v1::Instrument in) {
+  const std::string id = std::string(in.name().substr(in.name().rfind('/') + 1));
+  PELITA_ASSIGN_OR_RETURN(int64_t n, store.ResponseCount(id));
+  in.set_response_count(n);
+  return in;
+}
+
+absl::StatusOr<v1::Instrument> SurveyLogic::CreateInstrument(const Caller& c,
+                                                             const v1::CreateInstrumentRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", r.parent()));
+  PELITA_RETURN_IF_ERROR(ValidateSlug("instrument_id", r.instrument_id()));
+  v1::Instrument in = r.instrument();
+  PELITA_RETURN_IF_ERROR(ValidateInstrument(in));
+  in.set_name(absl::StrCat("tenants/", tenant, "/instruments/", r.instrument_id()));
+  if (in.kind() == v1::POSTTEST) {
+    PELITA_ASSIGN_OR_RETURN(auto pre, ParseInstrument(c, "instrument.pretest", in.pretest()));
+    PELITA_ASSIGN_OR_RETURN(auto pretest, LoadCurrent(tenant, pre.first, true));
+    if (pretest->kind() != v1::PRETEST) {
+      return InvalidField("instrument.pretest", "names an instrument that is not a pretest");
+    }
+    in.set_pretest(absl::StrCat("tenants/", tenant, "/instruments/", pre.first));
+  }
+  in.set_version(1);
+  in.set_response_count(0);
+  *in.mutable_create_time() = ToProto(clock_());
+  *in.mutable_update_time() = in.create_time();
+  SurveyStore store(redis_, tenant);
+  const std::string bytes = in.SerializeAsString();
+  PELITA_RETURN_IF_ERROR(store.instruments().Insert(
+      r.instrument_id(), bytes,
+      {{store::IndexOp::Kind::kHashSet, store.VersionsKey(), absl::StrCat(r.instrument_id(), "@1"), bytes}}));
+  return in;
+}
+
+absl::StatusOr<v1::Instrument> SurveyLogic::GetInstrument(const Caller& c,
+                                                          const v1::GetInstrumentRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto ref, ParseInstrument(c, "name", r.name()));
+  SurveyStore store(redis_, c.tenant);
+  if (ref.second == 0) {
+    PELITA_ASSIGN_OR_RETURN(auto in, LoadCurrent(c.tenant, ref.first, true));
+    return WithCount(store, *in);
+  }
+  PELITA_ASSIGN_OR_RETURN(auto in, LoadInstrument(c.tenant, ref.first, ref.second));
+  return WithCount(store, *in);
+}
+
+absl::StatusOr<v1::ListInstrumentsResponse> SurveyLogic::ListInstruments(
+    const Caller& c, const v1::ListInstrumentsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", r.parent()));
+  SurveyStore store(redis_, tenant);
+  int size = r.page_size() <= 0 ? 50 : std::min(r.page_size(), 500);
+  PELITA_ASSIGN_OR_RETURN(auto page, store.instruments().List(size, r.page_token()));
+  v1::ListInstrumentsResponse out;
+  for (auto& [id, bytes] : page.items) {
+    v1::Instrument in;
+    if (!in.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("instrument ", id, " is corrupt"));
+    PELITA_ASSIGN_OR_RETURN(*out.add_instruments(), WithCount(store, std::move(in)));
+  }
+  out.set_next_page_token(page.next_page_token);
+  return out;
+}
+
+absl::StatusOr<v1::Instrument> SurveyLogic::UpdateInstrument(const Caller& c,
+                                                             const v1::UpdateInstrumentRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto ref, ParseInstrument(c, "instrument.name", r.instrument().name()));
+  if (ref.second != 0) return InvalidField("instrument.name", "update the instrument, not a version");
+  v1::Instrument want = r.instrument();
+  PELITA_RETURN_IF_ERROR(ValidateInstrument(want));
+  SurveyStore store(redis_, c.tenant);
+  if (want.kind() == v1::POSTTEST) {
+    PELITA_ASSIGN_OR_RETURN(auto pre, ParseInstrument(c, "instrument.pretest", want.pretest()));
+    PELITA_ASSIGN_OR_RETURN(auto pretest, LoadCurrent(c.tenant, pre.first, true));
+    if (pretest->kind() != v1::PRETEST) {
+      return InvalidField("instrument.pretest", "names an instrument that is not a pretest");
+    }
+    want.set_pretest(absl::StrCat("tenants/", c.tenant, "/instruments/", pre.first));
+  }
+  const absl::Time now = clock_();
+  // Versions are immutable: a change of items (or of what they mean: kind,
+  // pairing, anonymity) creates a new version; responses name the version
+  // they answered, so the earlier ones keep their meaning.
+  auto updated = store.instruments().Update<v1::Instrument>(
+      ref.first,
+      [&](v1::Instrument& in) -> absl::Status {
+        if (want.kind() != in.kind()) {
+          return InvalidField("instrument.kind", "cannot change; create another instrument");
+        }
+        const bool new_version = !SameItems(in, want);
+        in.set_title(want.title());
+        in.set_description(want.description());
+        if (new_version) {
+          *in.mutable_items() = want.items();
+          in.set_anonymous(want.anonymous());
+          in.set_pretest(want.pretest());
+          in.set_version(in.version() + 1);
+        }
+        *in.mutable_update_time() = ToProto(now);
+        return absl::OkStatus();
+      },
+      [&](const v1::Instrument& old, const v1::Instrument& neu) {
+        std::vector<store::IndexOp> ops;
+        if (neu.version() != old.version()) {
+          ops.push_back({store::IndexOp::Kind::kHashSet, store.VersionsKey(),
+                         absl::StrCat(ref.first, "@", neu.version()), neu.SerializeAsString()});
+        }
+        return ops;
+      });
+  if (!updated.ok()) return updated.status();
+  {
+    absl::MutexLock l(&mu_);
+    current_.erase(absl::StrCat(c.tenant, "|", ref.first));
+  }
+  return WithCount(store, *updated);
+}
+
+absl::StatusOr<v1::InstallDefaultInstrumentsResponse> SurveyLogic::InstallDefaultInstruments(
+    const Caller& c, const v1::InstallDefaultInstrumentsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", r.parent()));
+  v1::InstallDefaultInstrumentsResponse out;
+  for (auto& [id, in] : DefaultInstruments()) {
+    v1::CreateInstrumentRequest req;
+    req.set_parent(r.parent());
+    req.set_instrument_id(id);
+    *req.mutable_instrument() = in;
+    auto created = CreateInstrument(c, req);
+    if (created.ok()) {
+      *out.add_instruments() = *created;
+      continue;
+    }
+    if (created.status().code() != absl::StatusCode::kAlreadyExists) return created.status();
+    v1::GetInstrumentRequest get;
+    get.set_name(absl::StrCat("tenants/", tenant, "/instruments/", id));
+    PELITA_ASSIGN_OR_RETURN(*out.add_instruments(), GetInstrument(c, get));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- responses
+
+struct SurveyLogic::Prepared {
+  SurveyStore::Write write;
+};
+
+absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
+                                                           const std::string& parent,
+                                                           const v1::CreateResponseRequest& r) {
+  const std::string& p = r.parent().empty() ? parent : r.parent();
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", p));
+  PELITA_ASSIGN_OR_RETURN(std::string id, NormalizeResponseId("response_id", r.response_id()));
+  const v1::Response& in = r.response();
+  PELITA_ASSIGN_OR_RETURN(auto iref, ParseInstrument(c, "response.instrument", in.instrument()));
+  if (iref.second != 0 && in.instrument_version() != 0 && iref.second != in.instrument_version()) {
+    return InvalidField("response.instrument_version", "disagrees with the version in the name");
+  }
+  int version = iref.second != 0 ? iref.second : in.instrument_version();
+  if (version < 0) return InvalidField("response.instrument_version", "must not be negative");
+  auto loaded = LoadInstrument(tenant, iref.first, version);
+  if (!loaded.ok()) {
+    if (loaded.status().code() == absl::StatusCode::kNotFound) {
+      return InvalidField("response.instrument", loaded.status().message());
+    }
+    return loaded.status();
+  }
+  const v1::Instrument& instrument = **loaded;
+  PELITA_ASSIGN_OR_RETURN(ScoredResponse scored, ScoreResponse(instrument, in));
+
+  CohortRef cohort;
+  std::string unit_id;
+  if (instrument.kind() == v1::SKM) {
+    PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "response.unit", in.unit(), "tenants/*/units/*"));
+    unit_id = parts[1];
+    PELITA_RETURN_IF_ERROR(ValidateSlug("response.unit", unit_id));
+  } else {
+    PELITA_ASSIGN_OR_RETURN(cohort, ParseCohort(c, "response.cohort", in.cohort()));
+    const std::string field = (instrument.kind() == v1::FOLLOWUP || instrument.kind() == v1::OBSERVATION ||
+                               instrument.kind() == v1::INTERVIEW)
+                                  ? "response.subject_nip"
+                                  : "response.respondent_nip";
+    PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, in.cohort(), scored.participant_nip, field));
+  }
+
+  // What the client said, as compared for idempotency: its own fields only
+  // (anonymous responses without the NIP, which is never stored).
+  v1::Response client = in;
+  client.clear_name();
+  client.clear_instrument_kind();
+  client.clear_create_time();
+  client.clear_total_score();
+  if (instrument.anonymous()) client.clear_respondent_nip();
+  std::string canonical;
+  {
+    google::protobuf::io::StringOutputStream sos(&canonical);
+    google::protobuf::io::CodedOutputStream cos(&sos);
+    cos.SetSerializationDeterministic(true);
+    client.SerializeToCodedStream(&cos);
+  }
+
+  const absl::Time now = clock_();
+  v1::Response stored = std::move(client);
+  stored.set_name(absl::StrCat("tenants/", tenant, "/responses/", id));
+  stored.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", iref.first));
+  stored.set_instrument_version(instrument.version());
+  stored.set_instrument_kind(instrument.kind());
+  *stored.mutable_create_time() = ToProto(now);
+  if (!stored.has_submit_time()) *stored.mutable_submit_time() = stored.create_time();
+  stored.set_total_score(scored.total);
+  const absl::Time submit = FromProto(stored.submit_time());
+
+  Prepared out;
+  SurveyStore store(redis_, tenant);
+  SurveyStore::Write& w = out.write;
+  w.id = id;
+  w.fingerprint = Fingerprint(canonical);
+  w.bytes = stored.SerializeAsString();
+  w.instrument_id = iref.first;
+  w.stream_fields = {{"name", stored.name()},
+                     {"instrument", stored.instrument()},
+                     {"instrument_kind", KindName(instrument.kind())},
+                     {"cohort", stored.cohort()},
+                     {"unit", stored.unit()},
+                     {"time", absl::FormatTime(absl::RFC3339_full, submit, absl::UTCTimeZone())},
+                     {"payload", w.bytes}};
+  w.increments = std::move(scored.increments);
+  if (instrument.kind() == v1::SKM) {
+    w.agg_key = store.SkmKey(unit_id, PeriodOf(submit));
+  } else {
+    w.agg_key = store.CohortAggKey(cohort.ck(), iref.first);
+    w.cohort_instruments_key = store.CohortInstrumentsKey(cohort.ck());
+    if (IsIdentified(instrument)) {
+      w.who_key = store.WhoKey(cohort.ck(), iref.first);
+      w.who_member = scored.participant_nip;
+    }
+    if (instrument.kind() == v1::PRETEST || instrument.kind() == v1::POSTTEST) {
+      std::string pretest = iref.first;
+      if (instrument.kind() == v1::POSTTEST) {
+        pretest = instrument.pretest().substr(instrument.pretest().rfind('/') + 1);
+      }
+      w.pair_key = store.PairKey(cohort.ck(), pretest);
+      w.pair_role = instrument.kind() == v1::PRETEST ? "pre" : "post";
+      w.pair_nip = scored.participant_nip;
+      w.pair_score = scored.total;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
+    const Caller& c, const std::string& parent,
+    const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index) {
+  std::vector<v1::ResponseAck> acks(requests.size());
+  if (requests.empty()) return acks;
+  // Group by tenant (all the caller's, so one) for the store.
+  std::vector<SurveyStore::Write> writes;
+  std::vector<size_t> slot;
+  writes.reserve(requests.size());
+  std::string tenant = c.tenant;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    v1::ResponseAck& ack = acks[i];
+    ack.set_index(first_index + static_cast<int64_t>(i));
+    ack.set_response_id(requests[i]->response_id().substr(0, 100));
+    auto prepared = Prepare(c, parent, *requests[i]);
+    if (!prepared.ok()) {
+      if (prepared.status().code() == absl::StatusCode::kUnavailable) return prepared.status();
+      ack.set_code(static_cast<int>(prepared.status().code()));
+      ack.set_message(std::string(prepared.status().message()));
+      continue;
+    }
+    ack.set_response_id(prepared->write.id);
+    slot.push_back(i);
+    writes.push_back(std::move(prepared->write));
+  }
+  // A response id that appears twice in one batch: the script runs them in
+  // order, so the second sees the first (duplicate or conflict) as usual.
+  SurveyStore store(redis_, tenant);
+  PELITA_ASSIGN_OR_RETURN(auto results, store.WriteBatch(writes));
+  for (size_t k = 0; k < results.size(); ++k) {
+    v1::ResponseAck& ack = acks[slot[k]];
+    if (!results[k].status.ok()) {
+      ack.set_code(static_cast<int>(results[k].status.code()));
+      ack.set_message(std::string(results[k].status.message()));
+      continue;
+    }
+    ack.set_duplicate(results[k].duplicate);
+    if (!ack.mutable_response()->ParseFromString(results[k].stored)) {
+      ack.set_code(static_cast<int>(absl::StatusCode::kDataLoss));
+      ack.set_message("stored response is corrupt");
+    }
+  }
+  return acks;
+}
+
+absl::StatusOr<v1::Response> SurveyLogic::CreateResponse(const Caller& c,
+                                                         const v1::CreateResponseRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto acks, Ingest(c, r.parent(), {&r}));
+  v1::ResponseAck& ack = acks[0];
+  if (ack.code() != 0) return absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
+  return std::move(*ack.mutable_response());
+}
+
+absl::StatusOr<v1::BatchCreateResponsesResponse> SurveyLogic::BatchCreateResponses(
+    const Caller& c, const v1::BatchCreateResponsesRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", r.parent()));
+  if (r.requests_size() > kMaxBatch) {
+    return InvalidField("requests", absl::StrCat("at most ", kMaxBatch, " per batch"));
+  }
+  std::vector<const v1::CreateResponseRequest*> reqs;
+  for (const auto& q : r.requests()) {
+    if (!q.parent().empty() && q.parent() != r.parent()) {
+      return InvalidField("requests.parent", "must be empty or equal the batch's parent");
+    }
+    reqs.push_back(&q);
+  }
+  PELITA_ASSIGN_OR_RETURN(auto acks, Ingest(c, r.parent(), reqs));
+  v1::BatchCreateResponsesResponse out;
+  for (auto& a : acks) *out.add_results() = std::move(a);
+  return out;
+}
+
+absl::StatusOr<v1::Response> SurveyLogic::GetResponse(const Caller& c, const v1::GetResponseRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "name", r.name(), "tenants/*/responses/*"));
+  PELITA_ASSIGN_OR_RETURN(std::string id, NormalizeResponseId("name", parts[1]));
+  SurveyStore store(redis_, parts[0]);
+  PELITA_ASSIGN_OR_RETURN(std::string bytes, store.GetResponse(id));
+  v1::Response out;
+  if (!out.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("response ", id, " is corrupt"));
+  return out;
+}
+
+// ---------------------------------------------------------------- aggregates
+
+absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
+    const Caller& c, const v1::GetCohortAggregatesRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
+  SurveyStore store(redis_, cohort.tenant);
+  std::vector<std::string> ids;
+  if (!r.instrument().empty()) {
+    PELITA_ASSIGN_OR_RETURN(auto ref, ParseInstrument(c, "instrument", r.instrument()));
+    ids.push_back(ref.first);
+  } else {
+    PELITA_ASSIGN_OR_RETURN(ids, store.Members(store.CohortInstrumentsKey(cohort.ck())));
+    std::sort(ids.begin(), ids.end());
+  }
+  std::vector<std::shared_ptr<const v1::Instrument>> instruments;
+  for (const std::string& id : ids) {
+    auto in = LoadCurrent(cohort.tenant, id, false);
+    if (!in.ok()) {
+      if (!r.instrument().empty()) return in.status();
+      continue;
+    }
+    if (r.kind() != v1::INSTRUMENT_KIND_UNSPECIFIED && (*in)->kind() != r.kind()) continue;
+    if ((*in)->kind() == v1::SKM) continue;
+    instruments.push_back(*in);
+  }
+  // One pipeline for every aggregate and pair hash, one for the set sizes.
+  std::vector<std::string> hash_keys, set_keys;
+  for (const auto& in : instruments) {
+    const std::string id = in->name().substr(in->name().rfind('/') + 1);
+    hash_keys.push_back(store.CohortAggKey(cohort.ck(), id));
+    std::string pretest = in->kind() == v1::POSTTEST ? in->pretest().substr(in->pretest().rfind('/') + 1)
+                                                     : id;
+    hash_keys.push_back(store.PairKey(cohort.ck(), pretest));
+    set_keys.push_back(store.WhoKey(cohort.ck(), id));
+  }
+  PELITA_ASSIGN_OR_RETURN(auto hashes, store.ReadHashes(hash_keys));
+  PELITA_ASSIGN_OR_RETURN(auto sizes, store.SetSizes(set_keys));
+  std::shared_ptr<const CachedRoster::NipSet> enrolled;
+  {
+    auto e = roster_->Enrolled(cohort.tenant, r.cohort());
+    if (!e.ok()) {
+      if (e.status().code() == absl::StatusCode::kNotFound) {
+        return absl::NotFoundError(absl::StrCat("cohort ", r.cohort(), " not found"));
+      }
+      return e.status();
+    }
+    enrolled = *e;
+  }
+
+  v1::CohortAggregates out;
+  out.set_cohort(r.cohort());
+  for (size_t k = 0; k < instruments.size(); ++k) {
+    const v1::Instrument& in = *instruments[k];
+    const SurveyStore::Hash& h = hashes[2 * k];
+    const SurveyStore::Hash& pair = hashes[2 * k + 1];
+    v1::InstrumentAggregates& a = *out.add_instruments();
+    a.set_instrument(in.name());
+    a.set_kind(in.kind());
+    a.set_version(in.version());
+    a.set_response_count(Int(h, "n"));
+    a.set_total_sum(Int(h, "t:s"));
+    a.set_total_sum_squares(Int(h, "t:q"));
+    a.set_enrolled_count(enrolled ? static_cast<int64_t>(enrolled->size()) : 0);
+    // Choice counts, by item code.
+    std::map<std::string, std::map<std::string, int64_t>> choices;
+    for (const auto& [f, v] : h) {
+      if (!absl::StartsWith(f, "c:")) continue;
+      size_t colon = f.find(':', 2);
+      if (colon == std::string::npos) continue;
+      int64_t n = 0;
+      (void)absl::SimpleAtoi(v, &n);
+      choices[f.substr(2, colon - 2)][f.substr(colon + 1)] = n;
+    }
+    std::map<int, v1::DimensionAggregate> dims;
+    v1::ReliabilityInputs& rel = *a.mutable_reliability();
+    for (const v1::Item& item : in.items()) {
+      v1::ItemAggregate& ia = *a.add_items();
+      const std::string& code = item.code();
+      ia.set_item(code);
+      ia.set_type(item.type());
+      ia.set_n(Int(h, absl::StrCat("i:", code, ":n")));
+      ia.set_sum(Int(h, absl::StrCat("i:", code, ":s")));
+      ia.set_sum_squares(Int(h, absl::StrCat("i:", code, ":q")));
+      ia.set_dimension(item.dimension());
+      ia.set_competency(item.competency());
+      for (const auto& [ch, n] : choices[code]) (*ia.mutable_choice_counts())[ch] = n;
+      if (item.type() == v1::LIKERT) {
+        ia.set_min_value(item.scale_min());
+        ia.set_max_value(item.scale_max());
+      } else if (item.type() == v1::SCORE) {
+        ia.set_max_value(item.max_score());
+      } else if (item.type() == v1::YES_NO) {
+        ia.set_max_value(1);
+      }
+      if (item.type() == v1::LIKERT || item.type() == v1::SCORE) {
+        rel.add_items(code);
+        rel.add_item_sums(Int(h, absl::StrCat("a:i:", code, ":s")));
+        rel.add_item_sum_squares(Int(h, absl::StrCat("a:i:", code, ":q")));
+      }
+      if (item.dimension() != v1::DIMENSION_UNSPECIFIED) {
+        auto [it, fresh] = dims.try_emplace(item.dimension());
+        v1::DimensionAggregate& d = it->second;
+        if (fresh) {
+          const std::string dn = DimensionName(item.dimension());
+          d.set_dimension(item.dimension());
+          d.set_n(Int(h, absl::StrCat("d:", dn, ":n")));
+          d.set_sum(Int(h, absl::StrCat("d:", dn, ":s")));
+          d.set_sum_squares(Int(h, absl::StrCat("d:", dn, ":q")));
+          d.set_min_value(item.scale_min());
+          d.set_max_value(item.scale_max());
+        } else {
+          d.set_min_value(std::min(d.min_value(), item.scale_min()));
+          d.set_max_value(std::max(d.max_value(), item.scale_max()));
+        }
+      }
+    }
+    for (auto& [_, d] : dims) *a.add_dimensions() = d;
+    rel.set_k(rel.items_size());
+    rel.set_n(Int(h, "a:n"));
+    rel.set_total_sum(Int(h, "a:t:s"));
+    rel.set_total_sum_squares(Int(h, "a:t:q"));
+    if (IsIdentified(in)) a.set_respondent_count(sizes[k]);
+    if (in.kind() == v1::PRETEST || in.kind() == v1::POSTTEST) {
+      v1::PairedAggregates& p = *a.mutable_paired();
+      if (in.kind() == v1::POSTTEST) {
+        p.set_pretest(in.pretest());
+        p.set_posttest(in.name());
+      } else {
+        p.set_pretest(in.name());
+      }
+      p.set_n(Int(pair, "n"));
+      p.set_sum_pre(Int(pair, "spre"));
+      p.set_sum_post(Int(pair, "spost"));
+      p.set_sum_diff(Int(pair, "sd"));
+      p.set_sum_diff_squares(Int(pair, "sdd"));
+      p.set_sum_pre_squares(Int(pair, "sprepre"));
+      p.set_sum_post_squares(Int(pair, "spostpost"));
+      p.set_pretest_count(Int(pair, "pre_count"));
+      p.set_posttest_count(Int(pair, "post_count"));
+      p.set_max_score(MaxScore(in));
+    }
+    if (r.include_non_respondents() && IsIdentified(in) && enrolled) {
+      const std::string id = in.name().substr(in.name().rfind('/') + 1);
+      PELITA_ASSIGN_OR_RETURN(auto who, store.Members(store.WhoKey(cohort.ck(), id)));
+      absl::flat_hash_set<std::string> answered(who.begin(), who.end());
+      std::vector<std::string> missing;
+      for (const std::string& nip : *enrolled) {
+        if (!answered.contains(nip)) missing.push_back(nip);
+      }
+      std::sort(missing.begin(), missing.end());
+      for (auto& nip : missing) a.add_non_respondent_nips(std::move(nip));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::SkmAggregates> SurveyLogic::GetSkmAggregates(const Caller& c,
+                                                                const v1::GetSkmAggregatesRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "unit", r.unit(), "tenants/*/units/*"));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilMonth start, ParsePeriod("start_period", r.start_period()));
+  absl::CivilMonth end = start;
+  if (!r.end_period().empty()) {
+    PELITA_ASSIGN_OR_RETURN(end, ParsePeriod("end_period", r.end_period()));
+  }
+  if (end < start) return InvalidField("end_period", "is before start_period");
+  if (end - start >= 60) return InvalidField("end_period", "at most 60 months at once");
+  SurveyStore store(redis_, parts[0]);
+  std::vector<std::string> keys, periods;
+  for (absl::CivilMonth m = start; m <= end; ++m) {
+    periods.push_back(absl::FormatCivilTime(m));
+    keys.push_back(store.SkmKey(parts[1], periods.back()));
+  }
+  PELITA_ASSIGN_OR_RETURN(auto hashes, store.ReadHashes(keys));
+  v1::SkmAggregates out;
+  out.set_unit(r.unit());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const auto& h = hashes[k];
+    v1::SkmPeriod& p = *out.add_periods();
+    p.set_period(periods[k]);
+    p.set_response_count(Int(h, "n"));
+    std::vector<std::string> codes;
+    for (const auto& [f, v] : h) {
+      if (absl::StartsWith(f, "i:") && absl::EndsWith(f, ":n")) codes.push_back(f.substr(2, f.size() - 4));
+    }
+    std::sort(codes.begin(), codes.end());
+    for (const std::string& code : codes) {
+      const int64_t s = Int(h, absl::StrCat("i:", code, ":s"));
+      const int64_t q = Int(h, absl::StrCat("i:", code, ":q"));
+      if (h.find(absl::StrCat("i:", code, ":s")) == h.end()) continue;  // free text
+      v1::ItemAggregate& e = *p.add_elements();
+      e.set_item(code);
+      e.set_type(v1::LIKERT);
+      e.set_n(Int(h, absl::StrCat("i:", code, ":n")));
+      e.set_sum(s);
+      e.set_sum_squares(q);
+      e.set_min_value(1);
+      e.set_max_value(4);
+    }
+  }
+  return out;
+}
+
+}  // namespace pelita::survey

@@ -1,0 +1,104 @@
+#ifndef PELITA_SERVICES_SURVEY_SURVEY_H_
+#define PELITA_SERVICES_SURVEY_SURVEY_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "lib/redis/redis.h"
+#include "lib/tenancy/tenancy.h"
+#include "pelita/survey/v1/survey.pb.h"
+#include "services/survey/domain.h"
+#include "services/survey/roster.h"
+#include "services/survey/store.h"
+
+namespace pelita::survey {
+
+// The survey service's logic, free of gRPC: each method takes the verified
+// caller and the request.  Every resource name is checked against the
+// caller's tenant; every response is validated (and its respondent checked
+// against the enrolment roster) before anything is written, and each is
+// written with its stream entry and aggregate updates by one script.
+class SurveyLogic {
+ public:
+  using Clock = std::function<absl::Time()>;
+  SurveyLogic(redis::Client* redis, CachedRoster* roster, Clock clock = absl::Now);
+
+  absl::StatusOr<v1::Instrument> CreateInstrument(const Caller& c, const v1::CreateInstrumentRequest& r);
+  absl::StatusOr<v1::Instrument> GetInstrument(const Caller& c, const v1::GetInstrumentRequest& r);
+  absl::StatusOr<v1::ListInstrumentsResponse> ListInstruments(const Caller& c,
+                                                              const v1::ListInstrumentsRequest& r);
+  absl::StatusOr<v1::Instrument> UpdateInstrument(const Caller& c, const v1::UpdateInstrumentRequest& r);
+  absl::StatusOr<v1::InstallDefaultInstrumentsResponse> InstallDefaultInstruments(
+      const Caller& c, const v1::InstallDefaultInstrumentsRequest& r);
+
+  // One response; an error status when it was rejected.
+  absl::StatusOr<v1::Response> CreateResponse(const Caller& c, const v1::CreateResponseRequest& r);
+  // Many responses, one Redis round trip for all that pass validation.
+  // `parent` applies to requests whose own parent is empty.  The outer
+  // status is a failure of the whole batch (Redis unreachable: nothing can
+  // be said about what was written; resending is safe); otherwise one ack
+  // per request, in order, with `index` = first_index + position.
+  absl::StatusOr<std::vector<v1::ResponseAck>> Ingest(
+      const Caller& c, const std::string& parent,
+      const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index = 0);
+  absl::StatusOr<v1::BatchCreateResponsesResponse> BatchCreateResponses(
+      const Caller& c, const v1::BatchCreateResponsesRequest& r);
+  absl::StatusOr<v1::Response> GetResponse(const Caller& c, const v1::GetResponseRequest& r);
+
+  // CSV import fed chunk by chunk (see ImportResponsesCsvRequest).
+  class CsvImport {
+   public:
+    virtual ~CsvImport() = default;
+    virtual absl::Status Feed(absl::string_view chunk) = 0;
+    virtual absl::StatusOr<v1::ImportResponsesCsvResponse> Finish() = 0;
+  };
+  absl::StatusOr<std::unique_ptr<CsvImport>> StartCsvImport(const Caller& c,
+                                                           const v1::ImportResponsesCsvRequest& first);
+
+  absl::StatusOr<v1::CohortAggregates> GetCohortAggregates(const Caller& c,
+                                                           const v1::GetCohortAggregatesRequest& r);
+  absl::StatusOr<v1::SkmAggregates> GetSkmAggregates(const Caller& c,
+                                                     const v1::GetSkmAggregatesRequest& r);
+
+ private:
+  friend class CsvImportImpl;
+  struct Prepared;
+  // Validates one request and builds its write; an error rejects it.
+  absl::StatusOr<Prepared> Prepare(const Caller& c, const std::string& parent,
+                                   const v1::CreateResponseRequest& r);
+  // An instrument version (0 = current), cached (versions never change).
+  absl::StatusOr<std::shared_ptr<const v1::Instrument>> LoadInstrument(const std::string& tenant,
+                                                                       const std::string& id,
+                                                                       int version);
+  absl::StatusOr<std::shared_ptr<const v1::Instrument>> LoadCurrent(const std::string& tenant,
+                                                                    const std::string& id,
+                                                                    bool fresh);
+  absl::StatusOr<v1::Instrument> WithCount(SurveyStore& store, v1::Instrument in);
+
+  redis::Client* redis_;
+  CachedRoster* roster_;
+  Clock clock_;
+  absl::Mutex mu_;
+  // (tenant|id@version) -> instrument; versions are immutable once used.
+  absl::flat_hash_map<std::string, std::shared_ptr<const v1::Instrument>> versions_
+      ABSL_GUARDED_BY(mu_);
+  struct Current {
+    std::shared_ptr<const v1::Instrument> instrument;
+    absl::Time fetched;
+  };
+  absl::flat_hash_map<std::string, Current> current_ ABSL_GUARDED_BY(mu_);
+};
+
+// A stable fingerprint of bytes (SHA-256, first 16 bytes).
+std::string Fingerprint(absl::string_view bytes);
+
+}  // namespace pelita::survey
+
+#endif  // PELITA_SERVICES_SURVEY_SURVEY_H_

@@ -1,0 +1,594 @@
+// Tests of SurveyLogic and its store against a real redis-server, with a
+// fixed roster standing in for the enrolment service.
+
+#include "services/survey/survey.h"
+
+#include <map>
+#include <random>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "lib/ids/nip.h"
+#include "lib/testing/redis_server.h"
+
+namespace pelita::survey {
+namespace {
+
+class FixedRoster : public Roster {
+ public:
+  absl::StatusOr<std::vector<std::string>> EnrolledNips(const std::string& tenant,
+                                                        const std::string& cohort) override {
+    absl::MutexLock l(&mu_);
+    auto it = cohorts_.find(tenant + "|" + cohort);
+    if (it == cohorts_.end()) return absl::NotFoundError("no cohort " + cohort);
+    return it->second;
+  }
+  void Set(const std::string& tenant, const std::string& cohort, std::vector<std::string> nips) {
+    absl::MutexLock l(&mu_);
+    cohorts_[tenant + "|" + cohort] = std::move(nips);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, std::vector<std::string>> cohorts_;
+};
+
+std::string NipOf(int i) {
+  return MakeNip(absl::CivilDay(1960 + i % 20, 1 + i % 12, 1 + i % 28), absl::CivilMonth(2005, 1 + i % 12),
+                 i % 2 ? Nip::Gender::kMale : Nip::Gender::kFemale, 1 + i % 900);
+}
+
+constexpr char kCohort[] = "tenants/1504/programs/latsar/cohorts/2026-a";
+constexpr char kOtherCohort[] = "tenants/1504/programs/latsar/cohorts/2026-b";
+
+class SurveyLogicTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = testing::RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    client_ = std::make_unique<redis::Client>(redis_->options());
+    cached_ = std::make_unique<CachedRoster>(&roster_, absl::Seconds(30), absl::ZeroDuration());
+    logic_ = std::make_unique<SurveyLogic>(client_.get(), cached_.get());
+    for (int i = 0; i < 20; ++i) nips_.push_back(NipOf(i));
+    roster_.Set("1504", kCohort, nips_);
+    roster_.Set("1504", kOtherCohort, {NipOf(100)});
+    roster_.Set("1571", "tenants/1571/programs/latsar/cohorts/2026-a", nips_);
+    v1::InstallDefaultInstrumentsRequest req;
+    req.set_parent("tenants/1504");
+    ASSERT_TRUE(logic_->InstallDefaultInstruments(caller_, req).ok());
+  }
+
+  v1::CreateResponseRequest Reaction(const std::string& id, const std::string& nip, int base) {
+    v1::CreateResponseRequest req;
+    req.set_parent("tenants/1504");
+    req.set_response_id(id);
+    v1::Response& r = *req.mutable_response();
+    r.set_instrument("tenants/1504/instruments/reaksi-peserta");
+    r.set_cohort(kCohort);
+    r.set_respondent_nip(nip);
+    const char* codes[] = {"M1", "M2", "M3", "I1", "I2", "I3", "F1", "F2", "F3", "P1", "P2", "P3"};
+    for (int i = 0; i < 12; ++i) {
+      v1::Answer* a = r.add_answers();
+      a->set_item(codes[i]);
+      a->set_number(1 + (base + i * 7) % 5);
+    }
+    return req;
+  }
+
+  void CreateTests() {
+    v1::CreateInstrumentRequest pre;
+    pre.set_parent("tenants/1504");
+    pre.set_instrument_id("pre-latsar");
+    v1::Instrument& in = *pre.mutable_instrument();
+    in.set_title("Pre-test Latsar");
+    in.set_kind(v1::PRETEST);
+    for (int i = 1; i <= 5; ++i) {
+      v1::Item* item = in.add_items();
+      item->set_code(absl::StrCat("Q", i));
+      item->set_text(absl::StrCat("Soal ", i));
+      item->set_type(v1::SCORE);
+      item->set_max_score(4);
+      item->set_required(true);
+    }
+    ASSERT_TRUE(logic_->CreateInstrument(caller_, pre).ok());
+    v1::CreateInstrumentRequest post = pre;
+    post.set_instrument_id("post-latsar");
+    post.mutable_instrument()->set_kind(v1::POSTTEST);
+    post.mutable_instrument()->set_pretest("tenants/1504/instruments/pre-latsar");
+    auto created = logic_->CreateInstrument(caller_, post);
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+
+  v1::CreateResponseRequest Test(const std::string& instrument, const std::string& id,
+                                 const std::string& nip, std::vector<int> scores) {
+    v1::CreateResponseRequest req;
+    req.set_parent("tenants/1504");
+    req.set_response_id(id);
+    v1::Response& r = *req.mutable_response();
+    r.set_instrument("tenants/1504/instruments/" + instrument);
+    r.set_cohort(kCohort);
+    r.set_respondent_nip(nip);
+    for (size_t i = 0; i < scores.size(); ++i) {
+      v1::Answer* a = r.add_answers();
+      a->set_item(absl::StrCat("Q", i + 1));
+      a->set_number(scores[i]);
+    }
+    return req;
+  }
+
+  v1::InstrumentAggregates Aggregates(const std::string& instrument, const Caller* c = nullptr,
+                                      bool non_respondents = false) {
+    v1::GetCohortAggregatesRequest req;
+    req.set_cohort(kCohort);
+    req.set_instrument("tenants/1504/instruments/" + instrument);
+    req.set_include_non_respondents(non_respondents);
+    auto out = logic_->GetCohortAggregates(c ? *c : caller_, req);
+    EXPECT_TRUE(out.ok()) << out.status();
+    if (!out.ok() || out->instruments_size() != 1) return {};
+    return out->instruments(0);
+  }
+
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<redis::Client> client_;
+  FixedRoster roster_;
+  std::unique_ptr<CachedRoster> cached_;
+  std::unique_ptr<SurveyLogic> logic_;
+  std::vector<std::string> nips_;
+  Caller caller_{"1504", "", ""};
+};
+
+TEST_F(SurveyLogicTest, DefaultsInstalledOnceAndVersioned) {
+  v1::InstallDefaultInstrumentsRequest req;
+  req.set_parent("tenants/1504");
+  auto again = logic_->InstallDefaultInstruments(caller_, req);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->instruments_size(), 5);
+  v1::ListInstrumentsRequest list;
+  list.set_parent("tenants/1504");
+  EXPECT_EQ(logic_->ListInstruments(caller_, list)->instruments_size(), 5);
+
+  // An edit of items after responses creates version 2; version 1 stays.
+  ASSERT_TRUE(logic_->CreateResponse(caller_, Reaction("r1", nips_[0], 1)).ok());
+  v1::GetInstrumentRequest get;
+  get.set_name("tenants/1504/instruments/reaksi-peserta");
+  v1::Instrument in = *logic_->GetInstrument(caller_, get);
+  EXPECT_EQ(in.version(), 1);
+  EXPECT_EQ(in.response_count(), 1);
+  in.mutable_items(0)->set_text("Materi relevan");
+  v1::UpdateInstrumentRequest up;
+  *up.mutable_instrument() = in;
+  auto updated = logic_->UpdateInstrument(caller_, up);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->version(), 2);
+  get.set_name("tenants/1504/instruments/reaksi-peserta@1");
+  EXPECT_EQ(logic_->GetInstrument(caller_, get)->items(0).text(),
+            "Materi pelatihan sesuai dengan kebutuhan tugas saya");
+  // A title-only edit keeps the version.
+  in = *updated;
+  in.set_title("Evaluasi Reaksi");
+  *up.mutable_instrument() = in;
+  EXPECT_EQ(logic_->UpdateInstrument(caller_, up)->version(), 2);
+  // A new response validates against version 2 and says so.
+  auto r2 = logic_->CreateResponse(caller_, Reaction("r2", nips_[1], 2));
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  EXPECT_EQ(r2->instrument_version(), 2);
+}
+
+TEST_F(SurveyLogicTest, RejectsBadResponsesNamingTheItemAndWritesNothing) {
+  auto bad = Reaction("bad-1", nips_[0], 1);
+  bad.mutable_response()->mutable_answers(3)->set_number(6);
+  auto s = logic_->CreateResponse(caller_, bad);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(s.status().message(), "item I1")) << s.status();
+
+  auto missing = Reaction("bad-2", nips_[0], 1);
+  missing.mutable_response()->mutable_answers()->DeleteSubrange(0, 1);
+  EXPECT_TRUE(absl::StrContains(logic_->CreateResponse(caller_, missing).status().message(),
+                                "item M1"));
+  auto unknown = Reaction("bad-3", nips_[0], 1);
+  unknown.mutable_response()->add_answers()->set_item("X9");
+  EXPECT_TRUE(absl::StrContains(logic_->CreateResponse(caller_, unknown).status().message(),
+                                "unknown item"));
+  // Megabytes of text in a free-text item.
+  auto huge = Reaction("bad-4", nips_[0], 1);
+  v1::Answer* a = huge.mutable_response()->add_answers();
+  a->set_item("SARAN");
+  a->set_text(std::string(3 << 20, 'x'));
+  EXPECT_TRUE(absl::StrContains(logic_->CreateResponse(caller_, huge).status().message(), "SARAN"));
+  auto utf = Reaction("bad-5", nips_[0], 1);
+  a = utf.mutable_response()->add_answers();
+  a->set_item("SARAN");
+  a->set_text("bagus \xc0\xaf");
+  EXPECT_TRUE(absl::StrContains(logic_->CreateResponse(caller_, utf).status().message(), "UTF-8"));
+
+  // Not enrolled in the cohort, or a cohort that does not exist.
+  auto stranger = Reaction("bad-6", NipOf(500), 1);
+  EXPECT_EQ(logic_->CreateResponse(caller_, stranger).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto other = Reaction("bad-7", NipOf(100), 1);  // enrolled in 2026-b, answers about 2026-a
+  EXPECT_EQ(logic_->CreateResponse(caller_, other).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto nocohort = Reaction("bad-8", nips_[0], 1);
+  nocohort.mutable_response()->set_cohort("tenants/1504/programs/latsar/cohorts/nope");
+  EXPECT_EQ(logic_->CreateResponse(caller_, nocohort).status().code(), absl::StatusCode::kNotFound);
+  auto badid = Reaction("Bad Id!", nips_[0], 1);
+  EXPECT_TRUE(absl::StrContains(logic_->CreateResponse(caller_, badid).status().message(), "response_id"));
+
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 0);
+  auto xlen = client_->Run({"XLEN", "survey:{1504}:responses"});
+  EXPECT_EQ(xlen->integer, 0);
+}
+
+TEST_F(SurveyLogicTest, IdempotentByIdAndConflictOnOtherContent) {
+  auto first = logic_->CreateResponse(caller_, Reaction("r-1", nips_[0], 3));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->name(), "tenants/1504/responses/r-1");
+  EXPECT_TRUE(first->respondent_nip().empty()) << "anonymous reaction keeps no NIP";
+  auto again = logic_->CreateResponse(caller_, Reaction("r-1", nips_[0], 3));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->SerializeAsString(), first->SerializeAsString());
+  auto conflict = logic_->CreateResponse(caller_, Reaction("r-1", nips_[0], 4));
+  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 1);
+  EXPECT_EQ(client_->Run({"XLEN", "survey:{1504}:responses"})->integer, 1);
+
+  // The same id from many threads at once: counted once.
+  std::vector<std::thread> threads;
+  std::atomic<int> fresh{0}, dup{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      std::vector<v1::CreateResponseRequest> reqs = {Reaction("r-2", nips_[1], 5)};
+      auto acks = logic_->Ingest(caller_, "tenants/1504", {&reqs[0]});
+      ASSERT_TRUE(acks.ok());
+      ASSERT_EQ((*acks)[0].code(), 0) << (*acks)[0].message();
+      ((*acks)[0].duplicate() ? dup : fresh)++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(fresh.load(), 1);
+  EXPECT_EQ(dup.load(), 7);
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 2);
+  // Within one batch too.
+  std::vector<v1::CreateResponseRequest> reqs = {Reaction("r-3", nips_[2], 1), Reaction("r-3", nips_[2], 1),
+                                                 Reaction("r-3", nips_[2], 2)};
+  auto acks = logic_->Ingest(caller_, "tenants/1504", {&reqs[0], &reqs[1], &reqs[2]});
+  ASSERT_TRUE(acks.ok());
+  EXPECT_FALSE((*acks)[0].duplicate());
+  EXPECT_TRUE((*acks)[1].duplicate());
+  EXPECT_EQ((*acks)[2].code(), static_cast<int>(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 3);
+}
+
+// Every aggregate equals what a recomputation from the stored raw responses
+// gives, including pairs with a re-taken pretest.
+TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
+  CreateTests();
+  std::mt19937 rng(42);
+  std::vector<v1::CreateResponseRequest> reqs;
+  for (int i = 0; i < 15; ++i) reqs.push_back(Reaction(absl::StrCat("re-", i), nips_[i], rng() % 100));
+  // Item M3 left out of a few: they are not complete for alpha.
+  for (int i = 0; i < 3; ++i) {
+    auto r = Reaction(absl::StrCat("partial-", i), nips_[15 + i], rng() % 100);
+    auto* answers = r.mutable_response()->mutable_answers();
+    answers->erase(answers->begin() + 2);
+    reqs.push_back(r);
+  }
+  // M3 is required: these are rejected; make one optional-free variant instead.
+  auto rnd = [&] { return static_cast<int>(rng() % 5); };
+  for (int i = 0; i < 12; ++i) {
+    reqs.push_back(Test("pre-latsar", absl::StrCat("pre-", i), nips_[i], {rnd(), rnd(), rnd(), rnd(), rnd()}));
+  }
+  for (int i = 4; i < 16; ++i) {
+    reqs.push_back(Test("post-latsar", absl::StrCat("post-", i), nips_[i], {rnd(), rnd(), rnd(), rnd(), rnd()}));
+  }
+  // Participant 5 re-takes the pretest: the later score replaces the first.
+  reqs.push_back(Test("pre-latsar", "pre-5-retake", nips_[5], {4, 4, 4, 4, 4}));
+  // And a re-sent posttest (same id): no change.
+  reqs.push_back(reqs.back());
+  std::vector<const v1::CreateResponseRequest*> ptrs;
+  for (const auto& r : reqs) ptrs.push_back(&r);
+  auto acks = logic_->Ingest(caller_, "tenants/1504", ptrs);
+  ASSERT_TRUE(acks.ok());
+  int rejected = 0;
+  std::vector<v1::Response> accepted;
+  for (const auto& a : *acks) {
+    if (a.code() != 0) {
+      ++rejected;
+      EXPECT_TRUE(absl::StrContains(a.message(), "item M3")) << a.message();
+    } else if (!a.duplicate()) {
+      accepted.push_back(a.response());
+    }
+  }
+  EXPECT_EQ(rejected, 3);
+
+  // Recompute from the raw responses read back from the stream.
+  auto entries = client_->Run({"XRANGE", "survey:{1504}:responses", "-", "+"});
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->elements.size(), accepted.size());
+  std::map<std::string, std::map<std::string, std::array<int64_t, 3>>> items;  // instr -> item -> n,s,q
+  std::map<std::string, std::array<int64_t, 3>> totals;
+  std::map<std::string, int64_t> pre, post;
+  for (const auto& e : entries->elements) {
+    const auto& fields = e.elements[1].elements;
+    v1::Response r;
+    std::string kind;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str == "payload") ASSERT_TRUE(r.ParseFromString(fields[i + 1].str));
+      if (fields[i].str == "instrument_kind") kind = fields[i + 1].str;
+    }
+    EXPECT_EQ(kind, KindName(r.instrument_kind()));
+    int64_t total = 0;
+    for (const auto& a : r.answers()) {
+      auto& t = items[r.instrument()][a.item()];
+      t[0] += 1;
+      t[1] += a.number();
+      t[2] += a.number() * a.number();
+      total += a.number();
+    }
+    auto& tt = totals[r.instrument()];
+    tt[0] += 1;
+    tt[1] += total;
+    tt[2] += total * total;
+    if (kind == "pretest") pre[r.respondent_nip()] = total;  // in order: later replaces
+    if (kind == "posttest") post[r.respondent_nip()] = total;
+  }
+  for (const std::string id : {"reaksi-peserta", "pre-latsar", "post-latsar"}) {
+    auto agg = Aggregates(id);
+    const std::string name = "tenants/1504/instruments/" + id;
+    EXPECT_EQ(agg.response_count(), totals[name][0]) << id;
+    EXPECT_EQ(agg.total_sum(), totals[name][1]) << id;
+    EXPECT_EQ(agg.total_sum_squares(), totals[name][2]) << id;
+    for (const auto& ia : agg.items()) {
+      auto t = items[name][ia.item()];
+      EXPECT_EQ(ia.n(), t[0]) << id << " " << ia.item();
+      EXPECT_EQ(ia.sum(), t[1]) << id << " " << ia.item();
+      EXPECT_EQ(ia.sum_squares(), t[2]) << id << " " << ia.item();
+    }
+    // All accepted responses are complete here, so alpha inputs equal the totals.
+    EXPECT_EQ(agg.reliability().n(), totals[name][0]);
+    EXPECT_EQ(agg.reliability().total_sum_squares(), totals[name][2]);
+  }
+  auto reaction = Aggregates("reaksi-peserta");
+  ASSERT_EQ(reaction.dimensions_size(), 4);
+  int64_t materi = 0;
+  for (const char* c : {"M1", "M2", "M3"}) materi += items["tenants/1504/instruments/reaksi-peserta"][c][1];
+  EXPECT_EQ(reaction.dimensions(0).dimension(), v1::MATERI);
+  EXPECT_EQ(reaction.dimensions(0).sum(), materi);
+  EXPECT_EQ(reaction.dimensions(0).max_value(), 5);
+  EXPECT_EQ(reaction.enrolled_count(), 20);
+  EXPECT_EQ(reaction.respondent_count(), 0) << "anonymous: nobody is tracked";
+
+  int64_t n = 0, spre = 0, spost = 0, sd = 0, sdd = 0;
+  for (const auto& [nip, p] : pre) {
+    auto it = post.find(nip);
+    if (it == post.end()) continue;
+    ++n;
+    spre += p;
+    spost += it->second;
+    sd += it->second - p;
+    sdd += (it->second - p) * (it->second - p);
+  }
+  auto post_agg = Aggregates("post-latsar", nullptr, true);
+  const auto& paired = post_agg.paired();
+  EXPECT_EQ(paired.n(), n);
+  EXPECT_EQ(n, 8);
+  EXPECT_EQ(paired.sum_pre(), spre);
+  EXPECT_EQ(paired.sum_post(), spost);
+  EXPECT_EQ(paired.sum_diff(), sd);
+  EXPECT_EQ(paired.sum_diff_squares(), sdd);
+  EXPECT_EQ(paired.max_score(), 20);
+  EXPECT_EQ(paired.pretest_count(), 12);
+  EXPECT_EQ(paired.posttest_count(), 12);
+  EXPECT_EQ(post_agg.respondent_count(), 12);
+  EXPECT_EQ(post_agg.non_respondent_nips_size(), 8);  // 0-3 and 16-19
+  EXPECT_EQ(Aggregates("pre-latsar").paired().n(), n);
+}
+
+TEST_F(SurveyLogicTest, FollowUpObservationInterviewAndSkm) {
+  v1::CreateResponseRequest f;
+  f.set_parent("tenants/1504");
+  f.set_response_id("fu-1");
+  v1::Response& r = *f.mutable_response();
+  r.set_instrument("tenants/1504/instruments/tindak-lanjut-atasan");
+  r.set_cohort(kCohort);
+  r.set_respondent_nip(NipOf(900));  // the supervisor, not a participant
+  r.set_subject_nip(nips_[3]);
+  auto add = [&](v1::Response& resp, const std::string& item) {
+    v1::Answer* a = resp.add_answers();
+    a->set_item(item);
+    return a;
+  };
+  add(r, "DITERAPKAN")->set_yes(true);
+  add(r, "KOMPETENSI")->mutable_choices()->add_codes("teknis");
+  for (const char* c : {"R1", "R2", "R3", "R4"}) add(r, c)->set_number(3);
+  ASSERT_TRUE(logic_->CreateResponse(caller_, f).ok()) << logic_->CreateResponse(caller_, f).status();
+  f.set_response_id("fu-2");
+  r.set_subject_nip(nips_[4]);
+  r.mutable_answers(0)->set_yes(false);
+  ASSERT_TRUE(logic_->CreateResponse(caller_, f).ok());
+  auto fu = Aggregates("tindak-lanjut-atasan");
+  EXPECT_EQ(fu.items(0).choice_counts().at("ya"), 1);
+  EXPECT_EQ(fu.items(0).choice_counts().at("tidak"), 1);
+  EXPECT_EQ(fu.items(1).choice_counts().at("teknis"), 2);
+  EXPECT_EQ(fu.items(2).competency(), "teknis");
+  EXPECT_EQ(fu.items(2).sum(), 6);
+  EXPECT_EQ(fu.respondent_count(), 2);
+  // The subject must be a participant of the cohort.
+  f.set_response_id("fu-3");
+  r.set_subject_nip(NipOf(777));
+  EXPECT_EQ(logic_->CreateResponse(caller_, f).status().code(), absl::StatusCode::kFailedPrecondition);
+
+  v1::CreateResponseRequest o;
+  o.set_parent("tenants/1504");
+  o.set_response_id("obs-1");
+  v1::Response& ob = *o.mutable_response();
+  ob.set_instrument("tenants/1504/instruments/observasi-kinerja");
+  ob.set_cohort(kCohort);
+  ob.set_subject_nip(nips_[3]);
+  for (const char* c : {"O1", "O2", "O3", "O4"}) add(ob, c)->set_number(4);
+  add(ob, "FREKUENSI")->set_choice("sering");
+  ASSERT_TRUE(logic_->CreateResponse(caller_, o).ok());
+  EXPECT_EQ(Aggregates("observasi-kinerja").items(4).choice_counts().at("sering"), 1);
+
+  // SKM about a unit, by month of submission (Asia/Jakarta).
+  for (int i = 0; i < 6; ++i) {
+    v1::CreateResponseRequest s;
+    s.set_parent("tenants/1504");
+    s.set_response_id(absl::StrCat("skm-", i));
+    v1::Response& sr = *s.mutable_response();
+    sr.set_instrument("tenants/1504/instruments/skm-permenpanrb-14-2017");
+    sr.set_unit("tenants/1504/units/dukcapil");
+    *sr.mutable_submit_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(
+        absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 1 + i % 2, 10, 9, 0, 0),
+                                            absl::UTCTimeZone())));
+    for (int u = 1; u <= 9; ++u) add(sr, absl::StrCat("U", u))->set_number(1 + (i + u) % 4);
+    ASSERT_TRUE(logic_->CreateResponse(caller_, s).ok()) << logic_->CreateResponse(caller_, s).status();
+  }
+  v1::GetSkmAggregatesRequest sq;
+  sq.set_unit("tenants/1504/units/dukcapil");
+  sq.set_start_period("2026-01");
+  sq.set_end_period("2026-03");
+  auto skm = logic_->GetSkmAggregates(caller_, sq);
+  ASSERT_TRUE(skm.ok()) << skm.status();
+  ASSERT_EQ(skm->periods_size(), 3);
+  EXPECT_EQ(skm->periods(0).response_count(), 3);
+  EXPECT_EQ(skm->periods(1).response_count(), 3);
+  EXPECT_EQ(skm->periods(2).response_count(), 0);
+  ASSERT_EQ(skm->periods(0).elements_size(), 9);
+  int64_t u1 = 0;
+  for (int i = 0; i < 6; i += 2) u1 += 1 + (i + 1) % 4;
+  EXPECT_EQ(skm->periods(0).elements(0).item(), "U1");
+  EXPECT_EQ(skm->periods(0).elements(0).sum(), u1);
+  EXPECT_EQ(skm->periods(0).elements(0).n(), 3);
+}
+
+TEST_F(SurveyLogicTest, TenantIsolation) {
+  Caller jambi{"1571", "", ""};
+  // Another tenant cannot write into or read 1504.
+  EXPECT_EQ(logic_->CreateResponse(jambi, Reaction("t-1", nips_[0], 1)).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::GetCohortAggregatesRequest q;
+  q.set_cohort(kCohort);
+  EXPECT_EQ(logic_->GetCohortAggregates(jambi, q).status().code(), absl::StatusCode::kPermissionDenied);
+  // Its own data is separate: instruments of 1504 do not exist there.
+  auto req = Reaction("t-1", nips_[0], 1);
+  req.set_parent("tenants/1571");
+  req.mutable_response()->set_instrument("tenants/1571/instruments/reaksi-peserta");
+  req.mutable_response()->set_cohort("tenants/1571/programs/latsar/cohorts/2026-a");
+  EXPECT_EQ(logic_->CreateResponse(jambi, req).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::InstallDefaultInstrumentsRequest inst;
+  inst.set_parent("tenants/1571");
+  ASSERT_TRUE(logic_->InstallDefaultInstruments(jambi, inst).ok());
+  ASSERT_TRUE(logic_->CreateResponse(jambi, req).ok());
+  // The same id in 1504 is a different response.
+  ASSERT_TRUE(logic_->CreateResponse(caller_, Reaction("t-1", nips_[0], 2)).ok());
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 1);
+  EXPECT_EQ(client_->Run({"XLEN", "survey:{1571}:responses"})->integer, 1);
+  EXPECT_EQ(client_->Run({"XLEN", "survey:{1504}:responses"})->integer, 1);
+  v1::GetResponseRequest get;
+  get.set_name("tenants/1504/responses/t-1");
+  EXPECT_EQ(logic_->GetResponse(jambi, get).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
+  auto import = [&](const std::string& instrument, const std::string& csv, const std::string& cohort,
+                    size_t chunk = 7) {
+    v1::ImportResponsesCsvRequest first;
+    first.set_parent("tenants/1504");
+    first.set_instrument("tenants/1504/instruments/" + instrument);
+    first.set_cohort(cohort);
+    auto im = logic_->StartCsvImport(caller_, first);
+    EXPECT_TRUE(im.ok()) << im.status();
+    for (size_t i = 0; i < csv.size(); i += chunk) {
+      EXPECT_TRUE((*im)->Feed(absl::string_view(csv).substr(i, chunk)).ok());
+    }
+    auto out = (*im)->Finish();
+    EXPECT_TRUE(out.ok()) << out.status();
+    return *out;
+  };
+  // Google Forms: Timestamp, a column per item code, no id column.
+  std::string forms = "Timestamp,NIP,M1,M2,M3,I1,I2,I3,F1,F2,F3,P1,P2,P3,SARAN,Email\n";
+  for (int i = 0; i < 5; ++i) {
+    absl::StrAppend(&forms, "2026-03-0", i + 1, " 10:00:00,", nips_[i],
+                    ",4,4,5,3,4 - Setuju,4,3,3,4,5,5,4,\"Bagus, lanjutkan\",x@y.id\n");
+  }
+  absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[6], ",9,4,5,3,4,4,3,3,4,5,5,4,,\n");      // out of range
+  absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[7], ",empat,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not a number
+  absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[8], ",4,4,5,3,4,4,3,3,4,5,5,4,\"", std::string(1 << 20, 'z'), "\",\n");
+  absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[9], ",4,4,5,3,4,4,3,3,4,5,5,4,\"caf\xe9\",\n");  // Latin-1
+  absl::StrAppend(&forms, "2026-03-09 10:00:00,", NipOf(600), ",4,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not enrolled
+  absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[10], ",4,4\n");  // missing required
+  auto out = import("reaksi-peserta", forms, kCohort);
+  EXPECT_EQ(out.accepted_count(), 5);
+  EXPECT_EQ(out.rejected_count(), 6);
+  ASSERT_EQ(out.rejected_size(), 6);
+  EXPECT_EQ(out.rejected(0).row(), 7);
+  EXPECT_TRUE(absl::StrContains(out.rejected(0).error(), "item M1")) << out.rejected(0).error();
+  EXPECT_TRUE(absl::StrContains(out.rejected(1).error(), "not a number"));
+  EXPECT_FALSE(out.rejected(2).error().empty());
+  EXPECT_TRUE(absl::StrContains(out.rejected(3).error(), "UTF-8")) << out.rejected(3).error();
+  EXPECT_TRUE(absl::StrContains(out.rejected(4).error(), "not enrolled"));
+  EXPECT_TRUE(absl::StrContains(out.rejected(5).error(), "required"));
+  // Uploading the same sheet again is a no-op.
+  auto again = import("reaksi-peserta", forms, kCohort, 1000);
+  EXPECT_EQ(again.accepted_count(), 0);
+  EXPECT_EQ(again.duplicate_count(), 5);
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 5);
+  EXPECT_EQ(Aggregates("reaksi-peserta").items(4).sum(), 20);  // "4 - Setuju"
+
+  // ODK Central: KEY column, grouped item names, space-separated multiple choice.
+  std::string odk =
+      "SubmissionDate,nip_atasan,nip_peserta,penilaian-DITERAPKAN,penilaian-KOMPETENSI,"
+      "penilaian-R1,penilaian-R2,penilaian-R3,penilaian-R4,KEY\n";
+  absl::StrAppend(&odk, "2026-04-01T08:00:00.000Z,", NipOf(900), ",", nips_[1],
+                  ",ya,teknis digital,3,3,4,2,uuid:0b6c9c5e-1111-4a4a-9a9a-000000000001\n");
+  absl::StrAppend(&odk, "2026-04-01T08:00:00.000Z,", NipOf(900), ",", nips_[2],
+                  ",tidak,,1,2,1,2,uuid:0b6c9c5e-1111-4a4a-9a9a-000000000002\n");
+  auto o = import("tindak-lanjut-atasan", odk, kCohort);
+  EXPECT_EQ(o.id_column(), "KEY");
+  EXPECT_EQ(o.accepted_count(), 2) << (o.rejected_size() ? o.rejected(0).error() : "");
+  v1::GetResponseRequest get;
+  get.set_name("tenants/1504/responses/0b6c9c5e-1111-4a4a-9a9a-000000000001");
+  auto got = logic_->GetResponse(caller_, get);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->subject_nip(), nips_[1]);
+  EXPECT_EQ(got->answers(1).choices().codes_size(), 2);
+
+  // KoboToolbox: _uuid, group/item paths.
+  std::string kobo = "_uuid,nip_peserta,obs/O1,obs/O2,obs/O3,obs/O4,obs/FREKUENSI,_submission_time\n";
+  absl::StrAppend(&kobo, "5f3e2d1c-aaaa-bbbb-cccc-123456789abc,", nips_[2], ",4,3,2,1,Sering,2026-04-02T09:00:00\n");
+  absl::StrAppend(&kobo, "5f3e2d1c-aaaa-bbbb-cccc-123456789abd,", nips_[2], ",4,3,2,1,jarang,2026-04-02T09:00:00\n");
+  auto k = import("observasi-kinerja", kobo, kCohort);
+  EXPECT_EQ(k.id_column(), "_uuid");
+  EXPECT_EQ(k.accepted_count(), 1);
+  ASSERT_EQ(k.rejected_size(), 1);
+  EXPECT_TRUE(absl::StrContains(k.rejected(0).error(), "'jarang'")) << k.rejected(0).error();
+}
+
+TEST_F(SurveyLogicTest, RosterIsCachedAndRefreshedOnMiss) {
+  CachedRoster cached(&roster_, absl::Minutes(5), absl::ZeroDuration());
+  EXPECT_TRUE(cached.CheckEnrolled("1504", kCohort, nips_[0], "f").ok());
+  EXPECT_TRUE(cached.CheckEnrolled("1504", kCohort, nips_[1], "f").ok());
+  EXPECT_EQ(cached.fetches(), 1);
+  // A new enrolment is seen on the next miss.
+  EXPECT_FALSE(cached.CheckEnrolled("1504", kCohort, NipOf(300), "f").ok());
+  EXPECT_EQ(cached.fetches(), 2);
+  auto nips = nips_;
+  nips.push_back(NipOf(300));
+  roster_.Set("1504", kCohort, nips);
+  EXPECT_TRUE(cached.CheckEnrolled("1504", kCohort, NipOf(300), "f").ok());
+  EXPECT_EQ(cached.fetches(), 3);
+  // With a minimum refresh interval, misses do not hammer the source.
+  absl::Time now = absl::Now();
+  CachedRoster slow(&roster_, absl::Minutes(5), absl::Seconds(10), 100, [&] { return now; });
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(slow.CheckEnrolled("1504", kCohort, NipOf(400 + i), "f").ok());
+  EXPECT_EQ(slow.fetches(), 1);
+}
+
+}  // namespace
+}  // namespace pelita::survey
