@@ -27,6 +27,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      stats_->Begin();
       auto* md = methods->GetRecvInitialMetadata();
       if (md != nullptr) {
         auto it = md->find(kTenantMetadata);
@@ -71,6 +72,7 @@ class CallLogFactory : public grpc::experimental::ServerInterceptorFactoryInterf
 }  // namespace
 
 void CallStats::Record(const std::string& method, grpc::StatusCode code) {
+  in_flight_.fetch_sub(1);
   absl::MutexLock lock(&mu_);
   ++counts_[{method, static_cast<int>(code)}];
 }

@@ -22,13 +22,18 @@ namespace pelita {
 // interceptor of every Server.
 class CallStats {
  public:
+  // A call arrived (its metadata was read) / finished with `code`.
+  void Begin() { in_flight_.fetch_add(1); }
   void Record(const std::string& method, grpc::StatusCode code);
+  // Calls that arrived and have not sent their status yet.
+  int64_t InFlight() const { return in_flight_.load(); }
   int64_t Count(const std::string& method, grpc::StatusCode code) const;
   int64_t Total() const;
 
  private:
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::pair<std::string, int>, int64_t> counts_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int64_t> in_flight_{0};
 };
 
 struct ServerOptions {

@@ -556,6 +556,34 @@ TEST_F(EnrolmentServiceTest, HealthTurnsNotServingWhileRedisIsDown) {
   EXPECT_TRUE(testing::WaitFor([&] { return AddUnit("x").ok(); }, absl::Seconds(5)));
 }
 
+TEST_F(EnrolmentServiceTest, ShutdownDrainsACallInFlight) {
+  ASSERT_TRUE(AddUnit("dukcapil").ok());
+  // Open a streaming import and send half of it: the call is in flight.
+  grpc::ClientContext ctx;
+  AttachTenant(ctx, "1504");
+  v1::ImportEmployeesResponse report;
+  auto writer = stub_->ImportEmployees(&ctx, &report);
+  v1::ImportEmployeesRequest first;
+  first.set_parent("tenants/1504");
+  first.set_csv_chunk("nip,name,unit,employment_type\n" + NipOf(1) + ",Siti,dukcapil,PNS\n");
+  ASSERT_TRUE(writer->Write(first));
+  ASSERT_TRUE(testing::WaitFor([&] { return server_->stats().InFlight() == 1; }, absl::Seconds(5)));
+  // Shut down with a generous drain deadline while the call is open.
+  std::thread stopper([&] { server_->Shutdown(absl::Seconds(10)); });
+  // New calls are refused once shutdown began...
+  ASSERT_TRUE(testing::WaitFor([&] { return !AddUnit("late").ok(); }, absl::Seconds(5)));
+  // ...but the call in flight may finish, and its data are kept.
+  v1::ImportEmployeesRequest rest;
+  rest.set_csv_chunk(NipOf(2) + ",Budi,dukcapil,PNS\n");
+  EXPECT_TRUE(writer->Write(rest));
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  stopper.join();
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(report.accepted_count(), 2);
+  EXPECT_EQ(client_->Run({"HLEN", "enrolment:{1504}:emp"})->integer, 2);
+}
+
 TEST_F(EnrolmentServiceTest, NothingAcknowledgedIsLostAcrossRestarts) {
   ASSERT_TRUE(AddUnit("dukcapil").ok());
   ASSERT_TRUE(AddProgram("p", 12).ok());
