@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Runs the province overlay's Redis Cluster scripts for real, on loopback
+# (ctest: k8s_redis_cluster_bootstrap):
+#   - 6 redis-server nodes started by k8s/overlays/province/start-node.sh with
+#     the overlay's redis.conf (ports, dirs and bind overridden for the test);
+#   - k8s/overlays/province/create-cluster.sh forms 3 masters + 3 replicas,
+#     and a second run is a no-op;
+#   - a tenant's keys ({1504} hash tag) are readable from any node (-c);
+#   - a node restarted under a new IP (127.0.0.2, as a rescheduled pod)
+#     rejoins with its old node ID and the others learn its new address;
+#   - killing the master that owns {1504} promotes its replica and the key
+#     survives.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PROV="$ROOT/k8s/overlays/province"
+for tool in redis-server redis-cli getent; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install redis-server redis-tools)"; exit 1; }
+done
+
+T=$(mktemp -d)
+declare -a PIDS=() PORTS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+failures=0
+passes=0
+check() {  # description, command...
+  local what=$1; shift
+  if "$@"; then echo "PASS $what"; passes=$((passes + 1)); else echo "FAIL $what"; failures=$((failures + 1)); fi
+}
+wait_for() {  # deadline-seconds, command...: polls until the command succeeds
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Six ports whose cluster-bus ports (+10000) are free too.
+base=$((20000 + RANDOM % 20000))
+while ((${#PORTS[@]} < 6)); do
+  if port_free "$base" && port_free $((base + 10000)); then PORTS+=("$base"); fi
+  base=$((base + 1))
+done
+
+start_node() {  # index, ip
+  local i=$1 ip=$2 port=${PORTS[$1]}
+  mkdir -p "$T/n$i"
+  # The overlay's redis.conf, with its data dir moved from /data (the PVC).
+  sed -e "s#^dir /data\$#dir $T/n$i#" -e "s#^cluster-config-file /data/#cluster-config-file $T/n$i/#" \
+    "$PROV/redis.conf" > "$T/n$i/redis.conf"
+  POD_IP=$ip REDIS_CONF="$T/n$i/redis.conf" REDIS_NODES_CONF="$T/n$i/nodes.conf" \
+    sh "$PROV/start-node.sh" --port "$port" --bind 127.0.0.1 127.0.0.2 \
+      --maxmemory 64mb --save "" \
+      --cluster-node-timeout 2000 --logfile "$T/n$i/redis.log" &
+  PIDS[$i]=$!
+  wait_for 20 sh -c "[ \"\$(redis-cli -h $ip -p $port ping 2>/dev/null)\" = PONG ]"
+}
+rc() { redis-cli -h 127.0.0.1 -p "$1" "${@:2}" | tr -d '\r'; }
+
+for i in 0 1 2 3 4 5; do start_node "$i" 127.0.0.1; done
+NODES=""
+for p in "${PORTS[@]}"; do NODES="$NODES 127.0.0.1:$p"; done
+NODES=${NODES# }
+
+# --- bootstrap --------------------------------------------------------------
+out=$(REDIS_CLUSTER_NODES="$NODES" timeout 120 sh "$PROV/create-cluster.sh" 2>&1) || { echo "$out"; exit 1; }
+check "create-cluster.sh reports the cluster formed" grep -q "cluster formed" <<< "$out"
+cluster_ok() { rc "$1" cluster info | grep -q '^cluster_state:ok'; }
+for p in "${PORTS[@]}"; do wait_for 30 cluster_ok "$p" || true; done
+check "every node sees cluster_state:ok" bash -c "$(declare -f rc cluster_ok); for p in ${PORTS[*]}; do cluster_ok \$p || exit 1; done"
+roles() { rc "${PORTS[0]}" cluster nodes | awk '{ split($3, f, ","); for (i in f) if (f[i] == "master" || f[i] == "slave") print f[i] }' | sort | uniq -c | tr -s ' ' | tr '\n' ' '; }
+three_and_three() { [ "$(roles)" = " 3 master  3 slave " ]; }
+wait_for 30 three_and_three || true
+check "3 masters and 3 replicas (got: $(roles))" three_and_three
+check "slots 0-16383 all assigned" bash -c "[ \"\$(redis-cli -p ${PORTS[0]} cluster info | tr -d '\r' | sed -n 's/^cluster_slots_assigned://p')\" = 16384 ]"
+
+again=$(REDIS_CLUSTER_NODES="$NODES" timeout 60 sh "$PROV/create-cluster.sh" 2>&1)
+check "a second run of create-cluster.sh is a no-op" grep -q 'already formed' <<< "$again"
+
+# --- a tenant's keys, through any node ---------------------------------------
+KEY='enrolment:{1504}:units:dinas-pendidikan'
+redis-cli -c -p "${PORTS[0]}" set "$KEY" written >/dev/null
+check "a {1504} key written via node 0 is read via node 5 (-c follows MOVED)" \
+  bash -c "[ \"\$(redis-cli -c -p ${PORTS[5]} get '$KEY' | tr -d '\r')\" = written ]"
+
+# --- a node comes back under a new IP ------------------------------------------
+id5=$(rc "${PORTS[5]}" cluster myid)
+kill "${PIDS[5]}"; wait "${PIDS[5]}" 2>/dev/null || true
+start_node 5 127.0.0.2
+check "start-node.sh rewrote nodes.conf's myself line to the new IP" \
+  grep -q "^$id5 127.0.0.2:${PORTS[5]}@.* myself" "$T/n5/nodes.conf"
+moved() { rc "${PORTS[0]}" cluster nodes | grep "^$id5 " | grep -q "127.0.0.2:${PORTS[5]}@.* connected"; }
+check "the others learn node 5's new address under its old ID" wait_for 30 moved
+
+# --- failover of the master that owns {1504} -----------------------------------
+slot=$(rc "${PORTS[0]}" cluster keyslot "$KEY")
+owner_port=$(rc "${PORTS[0]}" cluster nodes | awk -v s="$slot" '$3 ~ /master/ {
+  for (i = 9; i <= NF; i++) { split($i, r, "-"); if (r[2] == "") r[2] = r[1]; if (s >= r[1] && s <= r[2]) { split($2, a, "[:@]"); print a[2] } } }')
+owner_idx=-1
+for i in 0 1 2 3 4 5; do [ "${PORTS[$i]}" = "$owner_port" ] && owner_idx=$i; done
+check "found the master of slot $slot" test "$owner_idx" -ge 0
+if [ "$owner_idx" -ge 0 ]; then
+  kill "${PIDS[$owner_idx]}"; wait "${PIDS[$owner_idx]}" 2>/dev/null || true
+  survivor=${PORTS[$(((owner_idx + 1) % 6))]}
+  readable() { [ "$(redis-cli -c -p "$survivor" get "$KEY" 2>/dev/null | tr -d '\r')" = written ]; }
+  check "after killing its master, {1504} is served by the promoted replica" wait_for 60 readable
+fi
+
+echo "redis cluster bootstrap: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
