@@ -54,8 +54,8 @@ bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 flags_for() {  # overlay name -> extra validator flags
   case "$1" in
-    province) echo "--require-hpa --expect-config PELITA_TENANTS=$JAMBI_TENANTS --expect-config PELITA_REDIS_CLUSTER=true --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem" ;;
-    dev) echo "--expect-config PELITA_REDIS_CLUSTER=false --expect-config PELITA_JWT_HS256_KEY_FILE=/etc/pelita/jwt/hs256.key" ;;
+    province) echo "--require-hpa --expect-config PELITA_TENANTS=$JAMBI_TENANTS --expect-config PELITA_REDIS=cluster://redis:6379 --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem" ;;
+    dev) echo "--expect-config PELITA_REDIS=redis:6379 --expect-config PELITA_JWT_HS256_KEY_FILE=/etc/pelita/jwt/hs256.key" ;;
     *) echo "" ;;
   esac
 }
