@@ -3,9 +3,12 @@
 #include <hiredis/hiredis.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -91,6 +94,7 @@ absl::Status ReplyStatus(const Reply& reply) {
 
 absl::StatusOr<Options> ParseAddress(absl::string_view address) {
   Options options;
+  options.cluster = absl::ConsumePrefix(&address, "cluster://");
   size_t colon = address.rfind(':');
   if (colon == absl::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat("redis address '", address, "' has no port"));
@@ -105,72 +109,146 @@ absl::StatusOr<Options> ParseAddress(absl::string_view address) {
   return options;
 }
 
-struct Client::Conn {
-  redisContext* ctx = nullptr;
-  uint64_t generation = 0;
-  ~Conn() {
-    if (ctx) redisFree(ctx);
+int KeySlot(absl::string_view key) {
+  // Only the part between the first '{' and the next '}' is hashed, when it
+  // is not empty (Redis Cluster specification, "hash tags").
+  size_t open = key.find('{');
+  if (open != absl::string_view::npos) {
+    size_t close = key.find('}', open + 1);
+    if (close != absl::string_view::npos && close > open + 1) {
+      key = key.substr(open + 1, close - open - 1);
+    }
   }
+  // CRC16-CCITT (XMODEM): polynomial 0x1021, initial value 0.
+  uint16_t crc = 0;
+  for (unsigned char c : key) {
+    crc ^= static_cast<uint16_t>(c) << 8;
+    for (int i = 0; i < 8; ++i) {
+      crc = (crc & 0x8000) ? static_cast<uint16_t>((crc << 1) ^ 0x1021) : static_cast<uint16_t>(crc << 1);
+    }
+  }
+  return crc % 16384;
+}
+
+absl::string_view RoutingKey(const Command& command) {
+  if (command.size() < 2) return "";
+  std::string name = absl::AsciiStrToUpper(command[0]);
+  if (name == "EVAL" || name == "EVALSHA" || name == "EVALSHA_RO" || name == "EVAL_RO" ||
+      name == "FCALL") {
+    int numkeys = 0;
+    if (command.size() > 3 && absl::SimpleAtoi(command[2], &numkeys) && numkeys > 0) {
+      return command[3];
+    }
+    return "";
+  }
+  if (name == "XREAD" || name == "XREADGROUP") {
+    for (size_t i = 1; i + 1 < command.size(); ++i) {
+      if (absl::AsciiStrToUpper(command[i]) == "STREAMS") return command[i + 1];
+    }
+    return "";
+  }
+  if (name == "SCRIPT" || name == "CLUSTER" || name == "INFO" || name == "DEBUG" ||
+      name == "CLIENT" || name == "CONFIG" || name == "PING" || name == "FLUSHALL" ||
+      name == "FLUSHDB" || name == "DBSIZE" || name == "MULTI" || name == "EXEC" ||
+      name == "ASKING") {
+    return "";
+  }
+  return command[1];
+}
+
+// A pool of connections to one Redis node.
+class Client::Node {
+ public:
+  Node(const Options& options, std::string host, int port)
+      : options_(options), host_(std::move(host)), port_(port), backoff_(options.min_backoff) {}
+
+  struct Conn {
+    redisContext* ctx = nullptr;
+    uint64_t generation = 0;
+    ~Conn() {
+      if (ctx) redisFree(ctx);
+    }
+  };
+
+  const std::string& host() const { return host_; }
+  int port() const { return port_; }
+  std::string address() const { return absl::StrCat(host_, ":", port_); }
+
+  absl::StatusOr<std::unique_ptr<Conn>> Acquire() {
+    uint64_t generation;
+    {
+      absl::MutexLock lock(&mu_);
+      while (!idle_.empty()) {
+        std::unique_ptr<Conn> conn = std::move(idle_.back());
+        idle_.pop_back();
+        if (conn->generation == generation_) return conn;
+      }
+      if (absl::Now() < next_connect_) {
+        return absl::UnavailableError(
+            absl::StrCat("redis ", address(), " unreachable; retrying after backoff"));
+      }
+      generation = generation_;
+    }
+    auto conn = std::make_unique<Conn>();
+    conn->generation = generation;
+    timeval tv = AsTimeval(options_.connect_timeout);
+    conn->ctx = redisConnectWithTimeout(host_.c_str(), port_, tv);
+    if (conn->ctx == nullptr || conn->ctx->err) {
+      absl::Status status = IoError(conn->ctx, absl::StrCat("connect ", address()));
+      absl::MutexLock lock(&mu_);
+      next_connect_ = absl::Now() + backoff_;
+      backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+      return absl::UnavailableError(status.message());
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      backoff_ = options_.min_backoff;
+      next_connect_ = absl::InfinitePast();
+    }
+    redisEnableKeepAlive(conn->ctx);
+    return conn;
+  }
+
+  void Release(std::unique_ptr<Conn> conn, bool healthy) {
+    absl::MutexLock lock(&mu_);
+    if (!healthy) {
+      // The server probably went away: every connection opened before now
+      // is suspect, so none of them is handed out again.
+      if (conn->generation == generation_) ++generation_;
+      return;
+    }
+    if (conn->generation == generation_ && static_cast<int>(idle_.size()) < options_.max_idle) {
+      idle_.push_back(std::move(conn));
+    }
+  }
+
+ private:
+  const Options& options_;
+  const std::string host_;
+  const int port_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Conn>> idle_ ABSL_GUARDED_BY(mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time next_connect_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Duration backoff_ ABSL_GUARDED_BY(mu_);
 };
 
-Client::Client(Options options) : options_(std::move(options)), backoff_(options_.min_backoff) {}
+Client::Client(Options options) : options_(std::move(options)) {
+  if (!options_.cluster) {
+    single_ = std::make_unique<Node>(options_, options_.host, options_.port);
+  } else {
+    absl::MutexLock lock(&cluster_mu_);
+    nodes_.push_back(std::make_unique<Node>(options_, options_.host, options_.port));
+  }
+}
 
 Client::~Client() = default;
 
-absl::StatusOr<std::unique_ptr<Client::Conn>> Client::Acquire() {
-  uint64_t generation;
-  {
-    absl::MutexLock lock(&mu_);
-    while (!idle_.empty()) {
-      std::unique_ptr<Conn> conn = std::move(idle_.back());
-      idle_.pop_back();
-      if (conn->generation == generation_) return conn;
-    }
-    if (absl::Now() < next_connect_) {
-      return absl::UnavailableError(absl::StrCat("redis ", options_.host, ":", options_.port,
-                                                 " unreachable; retrying after backoff"));
-    }
-    generation = generation_;
-  }
-  auto conn = std::make_unique<Conn>();
-  conn->generation = generation;
-  timeval tv = AsTimeval(options_.connect_timeout);
-  conn->ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, tv);
-  if (conn->ctx == nullptr || conn->ctx->err) {
-    absl::Status status = IoError(conn->ctx, absl::StrCat("connect ", options_.host, ":",
-                                                          options_.port));
-    absl::MutexLock lock(&mu_);
-    next_connect_ = absl::Now() + backoff_;
-    backoff_ = std::min(backoff_ * 2, options_.max_backoff);
-    return absl::UnavailableError(status.message());
-  }
-  {
-    absl::MutexLock lock(&mu_);
-    backoff_ = options_.min_backoff;
-    next_connect_ = absl::InfinitePast();
-  }
-  redisEnableKeepAlive(conn->ctx);
-  return conn;
-}
-
-void Client::Release(std::unique_ptr<Conn> conn, bool healthy) {
-  absl::MutexLock lock(&mu_);
-  if (!healthy) {
-    // The server probably went away: every connection opened before now is
-    // suspect, so none of them is handed out again.
-    if (conn->generation == generation_) ++generation_;
-    return;
-  }
-  if (conn->generation == generation_ && static_cast<int>(idle_.size()) < options_.max_idle) {
-    idle_.push_back(std::move(conn));
-  }
-}
-
-absl::StatusOr<std::vector<Reply>> Client::Exchange(const std::vector<Command>& commands,
+absl::StatusOr<std::vector<Reply>> Client::Exchange(Node& node, const std::vector<Command>& commands,
                                                     absl::Duration timeout) {
-  auto conn_or = Acquire();
+  auto conn_or = node.Acquire();
   if (!conn_or.ok()) return conn_or.status();
-  std::unique_ptr<Conn> conn = std::move(*conn_or);
+  std::unique_ptr<Node::Conn> conn = std::move(*conn_or);
   redisContext* c = conn->ctx;
   timeval tv = AsTimeval(timeout > absl::ZeroDuration() ? timeout : options_.command_timeout);
   redisSetTimeout(c, tv);
@@ -187,7 +265,7 @@ absl::StatusOr<std::vector<Reply>> Client::Exchange(const std::vector<Command>& 
     if (redisAppendCommandArgv(c, static_cast<int>(cmd.size()), argv.data(), argvlen.data()) !=
         REDIS_OK) {
       absl::Status s = IoError(c, "append");
-      Release(std::move(conn), false);
+      node.Release(std::move(conn), false);
       return s;
     }
   }
@@ -197,25 +275,212 @@ absl::StatusOr<std::vector<Reply>> Client::Exchange(const std::vector<Command>& 
     void* raw = nullptr;
     if (redisGetReply(c, &raw) != REDIS_OK || raw == nullptr) {
       absl::Status s = IoError(c, "read");
-      Release(std::move(conn), false);
+      node.Release(std::move(conn), false);
       return s;
     }
     replies.push_back(Copy(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
   }
-  Release(std::move(conn), true);
+  node.Release(std::move(conn), true);
   return replies;
 }
 
+Client::Node* Client::NodeAt(const std::string& host, int port) {
+  for (auto& n : nodes_) {
+    if (n->host() == host && n->port() == port) return n.get();
+  }
+  nodes_.push_back(std::make_unique<Node>(options_, host, port));
+  return nodes_.back().get();
+}
+
+absl::Status Client::RefreshSlots() {
+  std::vector<Node*> candidates;
+  {
+    absl::MutexLock lock(&cluster_mu_);
+    for (auto& n : nodes_) candidates.push_back(n.get());
+  }
+  absl::Status last = absl::UnavailableError("redis cluster: no node known");
+  for (Node* node : candidates) {
+    auto replies = Exchange(*node, {{"CLUSTER", "SLOTS"}}, absl::ZeroDuration());
+    if (!replies.ok()) {
+      last = replies.status();
+      continue;
+    }
+    const Reply& r = (*replies)[0];
+    if (!r.is_array() || r.elements.empty()) {
+      last = absl::UnavailableError(absl::StrCat("redis cluster: CLUSTER SLOTS from ",
+                                                 node->address(), " gave no slots ", r.str));
+      continue;
+    }
+    absl::MutexLock lock(&cluster_mu_);
+    std::vector<Node*> slots(16384, nullptr);
+    for (const Reply& range : r.elements) {
+      if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
+      const Reply& master = range.elements[2];
+      std::string host = master.elements[0].str.empty() ? node->host() : master.elements[0].str;
+      Node* owner = NodeAt(host, static_cast<int>(master.elements[1].integer));
+      for (long long slot = range.elements[0].integer;
+           slot <= range.elements[1].integer && slot < 16384; ++slot) {
+        slots[slot] = owner;
+      }
+    }
+    slots_ = std::move(slots);
+    slots_stale_ = false;
+    return absl::OkStatus();
+  }
+  return last;
+}
+
+absl::StatusOr<Client::Node*> Client::NodeFor(int slot) {
+  if (!options_.cluster) return single_.get();
+  bool stale;
+  {
+    absl::MutexLock lock(&cluster_mu_);
+    stale = slots_stale_;
+  }
+  if (stale) {
+    if (absl::Status s = RefreshSlots(); !s.ok()) return s;
+  }
+  absl::MutexLock lock(&cluster_mu_);
+  if (slot < 0) {
+    for (Node* n : slots_) {
+      if (n != nullptr) return n;
+    }
+    return nodes_.front().get();
+  }
+  Node* n = slots_.empty() ? nullptr : slots_[slot];
+  if (n == nullptr) {
+    slots_stale_ = true;
+    return absl::UnavailableError(absl::StrCat("redis cluster: slot ", slot, " is not served"));
+  }
+  return n;
+}
+
+std::vector<Client::Node*> Client::Masters() {
+  std::vector<Node*> out;
+  if (!options_.cluster) return {single_.get()};
+  (void)NodeFor(-1);
+  absl::MutexLock lock(&cluster_mu_);
+  for (Node* n : slots_) {
+    if (n != nullptr && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Reply>> Client::RunGroup(const std::vector<Command>& commands,
+                                                    absl::Duration timeout) {
+  if (!options_.cluster) return Exchange(*single_, commands, timeout);
+  int slot = -1;
+  for (const Command& c : commands) {
+    absl::string_view key = RoutingKey(c);
+    if (!key.empty()) {
+      slot = KeySlot(key);
+      break;
+    }
+  }
+  absl::Status last;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto node = NodeFor(slot);
+    if (!node.ok()) {
+      last = node.status();
+      continue;
+    }
+    auto replies = Exchange(**node, commands, timeout);
+    if (!replies.ok()) {
+      // The node may have failed over: learn the map again next time.  The
+      // command may or may not have run, so it is not resent here.
+      absl::MutexLock lock(&cluster_mu_);
+      slots_stale_ = true;
+      return replies.status();
+    }
+    // A redirection means the node did not run the command: safe to resend.
+    const Reply* redirect = nullptr;
+    for (const Reply& r : *replies) {
+      if (r.is_error() && (absl::StartsWith(r.str, "MOVED ") || absl::StartsWith(r.str, "ASK ") ||
+                           absl::StartsWith(r.str, "TRYAGAIN") ||
+                           absl::StartsWith(r.str, "CLUSTERDOWN"))) {
+        redirect = &r;
+        break;
+      }
+      if (r.is_error() && absl::StartsWith(r.str, "EXECABORT")) continue;
+    }
+    if (redirect == nullptr) return replies;
+    last = absl::UnavailableError(absl::StrCat("redis cluster: ", redirect->str));
+    if (absl::StartsWith(redirect->str, "ASK ")) {
+      // ASK <slot> <host:port>: this one command goes to the importing node
+      // after ASKING; the slot map itself is unchanged.
+      std::vector<std::string> parts = absl::StrSplit(redirect->str, ' ');
+      size_t colon = parts.size() == 3 ? parts[2].rfind(':') : std::string::npos;
+      int port = 0;
+      if (colon == std::string::npos || !absl::SimpleAtoi(parts[2].substr(colon + 1), &port)) {
+        return last;
+      }
+      Node* target;
+      {
+        absl::MutexLock lock(&cluster_mu_);
+        target = NodeAt(parts[2].substr(0, colon), port);
+      }
+      std::vector<Command> asking = {{"ASKING"}};
+      asking.insert(asking.end(), commands.begin(), commands.end());
+      auto r = Exchange(*target, asking, timeout);
+      if (!r.ok()) return r.status();
+      r->erase(r->begin());
+      return r;
+    }
+    {
+      absl::MutexLock lock(&cluster_mu_);
+      slots_stale_ = true;
+    }
+  }
+  return last;
+}
+
 absl::StatusOr<Reply> Client::Run(const Command& command, absl::Duration timeout) {
-  auto replies = Exchange({command}, timeout);
+  auto replies = RunGroup({command}, timeout);
   if (!replies.ok()) return replies.status();
   return std::move((*replies)[0]);
 }
 
 absl::StatusOr<std::vector<Reply>> Client::Pipeline(const std::vector<Command>& commands) {
   if (commands.empty()) return std::vector<Reply>{};
-  return Exchange(commands, absl::ZeroDuration());
+  if (!options_.cluster) return Exchange(*single_, commands, absl::ZeroDuration());
+  // Cluster: one pipeline per node, in order within each node; a command that
+  // was redirected is resent on its own.
+  std::vector<Reply> out(commands.size());
+  std::vector<std::pair<Node*, std::vector<size_t>>> groups;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    absl::string_view key = RoutingKey(commands[i]);
+    auto node = NodeFor(key.empty() ? -1 : KeySlot(key));
+    if (!node.ok()) return node.status();
+    auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == *node; });
+    if (it == groups.end()) {
+      groups.push_back({*node, {}});
+      it = groups.end() - 1;
+    }
+    it->second.push_back(i);
+  }
+  for (auto& [node, indexes] : groups) {
+    std::vector<Command> batch;
+    batch.reserve(indexes.size());
+    for (size_t i : indexes) batch.push_back(commands[i]);
+    auto replies = Exchange(*node, batch, absl::ZeroDuration());
+    if (!replies.ok()) {
+      absl::MutexLock lock(&cluster_mu_);
+      slots_stale_ = true;
+      return replies.status();
+    }
+    for (size_t k = 0; k < indexes.size(); ++k) {
+      Reply& r = (*replies)[k];
+      if (r.is_error() && (absl::StartsWith(r.str, "MOVED ") || absl::StartsWith(r.str, "ASK "))) {
+        auto again = RunGroup({commands[indexes[k]]}, absl::ZeroDuration());
+        if (!again.ok()) return again.status();
+        out[indexes[k]] = std::move((*again)[0]);
+      } else {
+        out[indexes[k]] = std::move(r);
+      }
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<Reply>> Client::Transaction(const std::vector<Command>& commands) {
@@ -224,7 +489,7 @@ absl::StatusOr<std::vector<Reply>> Client::Transaction(const std::vector<Command
   all.push_back({"MULTI"});
   all.insert(all.end(), commands.begin(), commands.end());
   all.push_back({"EXEC"});
-  auto replies = Exchange(all, absl::ZeroDuration());
+  auto replies = RunGroup(all, absl::ZeroDuration());
   if (!replies.ok()) return replies.status();
   Reply& exec = replies->back();
   if (exec.is_error()) {
@@ -242,14 +507,20 @@ absl::StatusOr<std::vector<Reply>> Client::Transaction(const std::vector<Command
 }
 
 absl::Status Client::Load(Script& script) {
-  auto reply = Run({"SCRIPT", "LOAD", script.source_});
-  if (!reply.ok()) return reply.status();
-  if (!reply->is_string()) {
-    return reply->is_error() ? ReplyStatus(*reply)
-                             : absl::InternalError("SCRIPT LOAD returned no sha");
+  std::string sha;
+  for (Node* node : Masters()) {
+    auto replies = Exchange(*node, {{"SCRIPT", "LOAD", script.source_}}, absl::ZeroDuration());
+    if (!replies.ok()) return replies.status();
+    const Reply& reply = (*replies)[0];
+    if (!reply.is_string()) {
+      return reply.is_error() ? ReplyStatus(reply)
+                              : absl::InternalError("SCRIPT LOAD returned no sha");
+    }
+    sha = reply.str;
   }
+  if (sha.empty()) return absl::UnavailableError("redis: no node to load a script on");
   absl::MutexLock lock(&script.mu_);
-  script.sha_ = reply->str;
+  script.sha_ = sha;
   return absl::OkStatus();
 }
 
@@ -295,11 +566,21 @@ absl::StatusOr<Reply> Client::Eval(Script& script, const std::vector<std::string
 }
 
 absl::Status Client::Ping() {
-  auto reply = Run({"PING"});
-  if (!reply.ok()) return reply.status();
-  if (reply->type != Reply::Type::kStatus || reply->str != "PONG") {
-    // LOADING (AOF replay) and other errors mean Redis cannot serve yet.
-    return absl::UnavailableError(absl::StrCat("redis PING answered ", reply->str));
+  if (options_.cluster) {
+    // Learn the map afresh, so that a failed-over master is noticed.
+    absl::MutexLock lock(&cluster_mu_);
+    slots_stale_ = true;
+  }
+  std::vector<Node*> masters = Masters();
+  if (masters.empty()) return absl::UnavailableError("redis cluster: no reachable node");
+  for (Node* node : masters) {
+    auto replies = Exchange(*node, {{"PING"}}, absl::ZeroDuration());
+    if (!replies.ok()) return replies.status();
+    const Reply& reply = (*replies)[0];
+    if (reply.type != Reply::Type::kStatus || reply.str != "PONG") {
+      // LOADING (AOF replay) and other errors mean Redis cannot serve yet.
+      return absl::UnavailableError(absl::StrCat("redis PING answered ", reply.str));
+    }
   }
   return absl::OkStatus();
 }

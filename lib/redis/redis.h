@@ -54,9 +54,24 @@ struct Options {
   // until the backoff has passed; it doubles up to max_backoff.
   absl::Duration min_backoff = absl::Milliseconds(50);
   absl::Duration max_backoff = absl::Seconds(2);
+  // Redis Cluster mode: host:port is a seed node; the client learns the slot
+  // map (CLUSTER SLOTS), sends each command to the master of its key's slot,
+  // follows MOVED (refreshing the map) and ASK redirections, and refreshes
+  // the map after a node fails (a replica takes over).  Keys of one call
+  // must share a slot; Pelita's keys carry the tenant as hash tag.
+  bool cluster = false;
 };
 
+// The Redis Cluster slot of a key (CRC16 of the key or of its {hash tag},
+// modulo 16384).
+int KeySlot(absl::string_view key);
+
+// The key that decides where `command` runs, or "" for keyless commands
+// (PING, MULTI, SCRIPT LOAD, ...).
+absl::string_view RoutingKey(const Command& command);
+
 // Parses "host:port" (or "[v6]:port") into options with defaults otherwise.
+// A "cluster://host:port" address sets cluster mode.
 absl::StatusOr<Options> ParseAddress(absl::string_view address);
 
 // A Lua script run by EVALSHA; the client loads it on first use and again
@@ -112,25 +127,35 @@ class Client {
   // Redis restart may see NOSCRIPT: call Load again and resend.
   absl::StatusOr<Command> EvalCommand(Script& script, const std::vector<std::string>& keys,
                                       const std::vector<std::string>& args);
+  // Loads the script (on every master, in cluster mode).
   absl::Status Load(Script& script);
 
+  // PING (in cluster mode: every master of the slot map must answer).
   absl::Status Ping();
 
   const Options& options() const { return options_; }
 
  private:
-  struct Conn;
-  absl::StatusOr<std::unique_ptr<Conn>> Acquire();
-  void Release(std::unique_ptr<Conn> conn, bool healthy);
-  absl::StatusOr<std::vector<Reply>> Exchange(const std::vector<Command>& commands,
+  class Node;
+  // Sends `commands` to `node` and reads the replies.
+  absl::StatusOr<std::vector<Reply>> Exchange(Node& node, const std::vector<Command>& commands,
                                               absl::Duration timeout);
+  // Cluster mode: the node serving `slot` (-1: any node).
+  absl::StatusOr<Node*> NodeFor(int slot);
+  Node* NodeAt(const std::string& host, int port);
+  absl::Status RefreshSlots();
+  // Runs a group of commands that must go to one node (a single command, or
+  // MULTI..EXEC) with cluster redirections handled.
+  absl::StatusOr<std::vector<Reply>> RunGroup(const std::vector<Command>& commands,
+                                              absl::Duration timeout);
+  std::vector<Node*> Masters();
 
   const Options options_;
-  absl::Mutex mu_;
-  std::vector<std::unique_ptr<Conn>> idle_ ABSL_GUARDED_BY(mu_);
-  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Time next_connect_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
-  absl::Duration backoff_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<Node> single_;  // the only node, outside cluster mode
+  absl::Mutex cluster_mu_;
+  std::vector<std::unique_ptr<Node>> nodes_ ABSL_GUARDED_BY(cluster_mu_);
+  std::vector<Node*> slots_ ABSL_GUARDED_BY(cluster_mu_);  // 16384 entries or empty
+  bool slots_stale_ ABSL_GUARDED_BY(cluster_mu_) = true;
 };
 
 }  // namespace pelita::redis

@@ -105,6 +105,18 @@ absl::StatusOr<int> FreePort() {
   return port;
 }
 
+bool PortIsFree(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
 absl::StatusOr<std::string> MakeTempDir(const std::string& prefix) {
   std::string base = std::filesystem::temp_directory_path().string();
   std::string tmpl = absl::StrCat(base, "/", prefix, "-XXXXXX");

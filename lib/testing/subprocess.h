@@ -42,6 +42,9 @@ bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout,
 // A free TCP port on 127.0.0.1 (bound and released; callers retry on a race).
 absl::StatusOr<int> FreePort();
 
+// Whether a TCP port on 127.0.0.1 can be bound now.
+bool PortIsFree(int port);
+
 // A fresh directory under $TMPDIR; RemoveTree deletes it again.
 absl::StatusOr<std::string> MakeTempDir(const std::string& prefix);
 void RemoveTree(const std::string& path);
