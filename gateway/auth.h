@@ -1,0 +1,67 @@
+#ifndef PELITA_GATEWAY_AUTH_H_
+#define PELITA_GATEWAY_AUTH_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace pelita::gateway {
+
+// The verified claims of a bearer token.
+struct Claims {
+  std::string subject;  // sub: a NIP or a user id
+  std::string tenant;   // tenant: "1504"; a province role may carry "15"
+  std::string role;     // one of kRoles
+  int64_t expiry = 0;   // exp, seconds since the epoch
+};
+
+inline constexpr const char* kRoles[] = {"admin",      "organiser",   "instructor",
+                                         "participant", "supervisor", "agency_head",
+                                         "province",   "national_integrator"};
+bool IsKnownRole(absl::string_view role);
+
+struct AuthOptions {
+  // HS256 shared secret (development).  Empty: HS256 tokens are refused.
+  std::string hs256_key;
+  // RS256 public key, PEM (production).  Empty: RS256 tokens are refused.
+  std::string rs256_public_pem;
+};
+
+// Verifies bearer JWTs with libjwt.  The algorithm is taken from the token's
+// header only to pick the configured key of that algorithm: `none`, an
+// algorithm without a configured key, a bad signature, a missing or past
+// `exp`, an unknown role or a missing tenant are all UNAUTHENTICATED.
+// Verified tokens are cached (by their full text) until they expire.
+class Verifier {
+ public:
+  static absl::StatusOr<std::unique_ptr<Verifier>> Create(AuthOptions options);
+
+  absl::StatusOr<Claims> Verify(absl::string_view token) const;
+
+ private:
+  explicit Verifier(AuthOptions options) : options_(std::move(options)) {}
+  absl::StatusOr<Claims> VerifyUncached(absl::string_view token) const;
+
+  AuthOptions options_;
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, Claims> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+// Issues a token (the dev command, tests).  `alg` is "HS256" (key = secret)
+// or "RS256" (key = private key PEM).
+absl::StatusOr<std::string> IssueToken(const Claims& claims, absl::string_view alg,
+                                       absl::string_view key);
+
+// Reads a whole file (key files).
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+}  // namespace pelita::gateway
+
+#endif  // PELITA_GATEWAY_AUTH_H_

@@ -1,0 +1,143 @@
+#include "gateway/policy.h"
+
+#include <fnmatch.h>
+
+#include <initializer_list>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lib/tenancy/tenancy.h"
+
+namespace pelita::gateway {
+namespace {
+
+enum Access { kRead, kWrite };  // kWrite rules also allow reads
+enum Scope { kAll, kSelf };     // kSelf: only the caller's own records
+
+struct RoleRule {
+  const char* rpc_glob;  // fnmatch pattern over "package.Service/Method"
+  Access access;
+  std::initializer_list<const char*> roles;
+  Scope scope;
+};
+
+// THE role table.  A request is allowed when one rule matches its RPC, its
+// access and the caller's role.  Tenant isolation (AuthorizeTenant) applies
+// on top of it; services further narrow what a role sees using the
+// forwarded x-pelita-role / x-pelita-subject (e.g. an instructor's own
+// cohorts, aggregates only above the minimum respondent count).
+const RoleRule kRules[] = {
+    // Administrators and organisers (BKPSDM staff) run their regency.
+    {"*", kWrite, {"admin", "organiser"}, kAll},
+    // Heads of agencies, province and national bodies read the catalogue,
+    // rosters, complaints, satisfaction and evaluation reports.
+    {"pelita.enrolment.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
+    {"pelita.complaint.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
+    {"pelita.scoring.v1.*", kRead, {"agency_head", "province", "national_integrator", "instructor"}, kAll},
+    {"pelita.survey.v1.*Instrument*", kRead,
+     {"agency_head", "province", "national_integrator", "instructor", "participant", "supervisor"}, kAll},
+    // Heads of agencies follow up the complaints of their unit.
+    {"pelita.complaint.v1.*", kWrite, {"agency_head"}, kAll},
+    // Instructors see the programmes and cohorts (their own, by the service).
+    {"pelita.enrolment.v1.EnrolmentService/GetProgram", kRead, {"instructor"}, kAll},
+    {"pelita.enrolment.v1.EnrolmentService/ListPrograms", kRead, {"instructor"}, kAll},
+    {"pelita.enrolment.v1.EnrolmentService/GetCohort", kRead, {"instructor"}, kAll},
+    {"pelita.enrolment.v1.EnrolmentService/ListCohorts", kRead, {"instructor"}, kAll},
+    // Participants: their own record, learning hours and enrolments.
+    {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"participant"}, kSelf},
+    {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"participant"}, kSelf},
+    {"pelita.enrolment.v1.EnrolmentService/GetEnrolment", kRead, {"participant"}, kSelf},
+    // Supervisors read the staff they assess after training.
+    {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"supervisor"}, kAll},
+    {"pelita.enrolment.v1.EnrolmentService/ListEmployees", kRead, {"supervisor"}, kAll},
+    {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"supervisor"}, kAll},
+    // Participants and supervisors answer surveys (reaction, tests, follow-up).
+    {"pelita.survey.v1.*Response*", kWrite, {"participant", "supervisor"}, kAll},
+};
+
+bool HasRole(const RoleRule& r, absl::string_view role) {
+  for (const char* x : r.roles) {
+    if (role == x) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+PathSubjects ScanPath(absl::string_view decoded_path) {
+  PathSubjects out;
+  std::vector<absl::string_view> parts = absl::StrSplit(decoded_path, '/');
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    absl::string_view next = parts[i + 1];
+    next = next.substr(0, next.find(':'));  // a custom verb is not part of the id
+    if (parts[i] == "tenants") out.tenants.emplace_back(next);
+    if (parts[i] == "provinces") out.provinces.emplace_back(next);
+    if (parts[i] == "employees" || parts[i] == "enrolments") out.people.emplace_back(next);
+  }
+  return out;
+}
+
+absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool read,
+                           const PathSubjects& path) {
+  std::string name(rpc);
+  for (const RoleRule& r : kRules) {
+    if (!HasRole(r, claims.role)) continue;
+    if (r.access == kRead && !read) continue;
+    if (fnmatch(r.rpc_glob, name.c_str(), 0) != 0) continue;
+    if (r.scope == kSelf) {
+      bool self = !path.people.empty();
+      for (const auto& p : path.people) self &= p == claims.subject;
+      if (!self) continue;
+    }
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("role ", claims.role, " may not call ", rpc.substr(rpc.find('/') + 1),
+                   read ? "" : " (write)"));
+}
+
+absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
+                                            const PathSubjects& path) {
+  const bool national = claims.role == "national_integrator";
+  const bool province = claims.role == "province";
+  if ((national || province) && !read) {
+    return absl::PermissionDeniedError(absl::StrCat("role ", claims.role, " is read-only"));
+  }
+  const std::string own_province(ProvinceOf(claims.tenant));
+  for (const auto& t : path.tenants) {
+    if (national) continue;
+    if (province) {
+      if (ProvinceOf(t) != own_province || !ValidateTenant(t).ok()) {
+        return absl::PermissionDeniedError(
+            absl::StrCat("tenant ", t, " is not in province ", own_province));
+      }
+      continue;
+    }
+    if (t != claims.tenant) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("the token is for tenant ", claims.tenant, ", not ", t));
+    }
+  }
+  for (const auto& p : path.provinces) {
+    if (national) continue;
+    if (p != own_province) {
+      return absl::PermissionDeniedError(absl::StrCat("province ", p, " is not the caller's"));
+    }
+    if (!read) return absl::PermissionDeniedError("province data is read-only");
+  }
+  if ((national || province) && !path.tenants.empty()) return path.tenants.front();
+  return claims.tenant;
+}
+
+absl::Status CheckBodyTenants(const std::vector<std::string>& body_tenants,
+                              absl::string_view tenant) {
+  for (const auto& t : body_tenants) {
+    if (t != tenant) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("the request names tenant ", t, "; the caller acts for tenant ", tenant));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace pelita::gateway

@@ -1,0 +1,44 @@
+#ifndef PELITA_GATEWAY_POLICY_H_
+#define PELITA_GATEWAY_POLICY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "gateway/auth.h"
+
+namespace pelita::gateway {
+
+// What the URL path of a request names: tenants (`tenants/{t}`), provinces
+// (`provinces/{p}`) and people (`employees/{nip}`, `enrolments/{nip}`).
+struct PathSubjects {
+  std::vector<std::string> tenants;
+  std::vector<std::string> provinces;
+  std::vector<std::string> people;
+};
+PathSubjects ScanPath(absl::string_view decoded_path);
+
+// Role rules, one declared table (policy.cc): may `role` call `rpc`
+// ("pelita.enrolment.v1.EnrolmentService/GetUnit") with a read (GET) or a
+// write?  Some rules hold only for the caller's own records (the path names
+// only the caller's NIP).  PERMISSION_DENIED otherwise.
+absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool read,
+                           const PathSubjects& path);
+
+// The tenant rules: the path may name only the token's tenant, except that
+// the province role reads (GET only) the tenants of its own province and
+// national_integrator reads every tenant.  Returns the tenant to forward to
+// the service: the token's, or for those cross-tenant reads the tenant named
+// in the path (checked here).
+absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
+                                            const PathSubjects& path);
+
+// A request body may not name another tenant than the forwarded one.
+absl::Status CheckBodyTenants(const std::vector<std::string>& body_tenants,
+                              absl::string_view tenant);
+
+}  // namespace pelita::gateway
+
+#endif  // PELITA_GATEWAY_POLICY_H_

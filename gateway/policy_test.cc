@@ -1,0 +1,68 @@
+#include "gateway/policy.h"
+
+#include "gtest/gtest.h"
+
+namespace pelita::gateway {
+namespace {
+
+constexpr char kGetUnit[] = "pelita.enrolment.v1.EnrolmentService/GetUnit";
+constexpr char kCreateUnit[] = "pelita.enrolment.v1.EnrolmentService/CreateUnit";
+constexpr char kGetEmployee[] = "pelita.enrolment.v1.EnrolmentService/GetEmployee";
+
+Claims As(const std::string& role, const std::string& tenant = "1504", const std::string& sub = "s") {
+  return Claims{sub, tenant, role, 0};
+}
+
+TEST(PolicyTest, ScanPathFindsTenantsProvincesPeople) {
+  auto p = ScanPath("/v1/tenants/1504/programs/p/cohorts/c/enrolments/123:withdraw");
+  ASSERT_EQ(p.tenants.size(), 1u);
+  EXPECT_EQ(p.tenants[0], "1504");
+  ASSERT_EQ(p.people.size(), 1u);
+  EXPECT_EQ(p.people[0], "123");
+  EXPECT_EQ(ScanPath("/v1/provinces/15/benchmarks").provinces[0], "15");
+}
+
+TEST(PolicyTest, RoleTable) {
+  auto path = ScanPath("/v1/tenants/1504/units/x");
+  EXPECT_TRUE(AuthorizeRole(As("organiser"), kCreateUnit, false, path).ok());
+  EXPECT_TRUE(AuthorizeRole(As("admin"), kCreateUnit, false, path).ok());
+  EXPECT_TRUE(AuthorizeRole(As("agency_head"), kGetUnit, true, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("agency_head"), kCreateUnit, false, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("participant"), kGetUnit, true, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("instructor"), kGetUnit, true, path).ok());
+  EXPECT_EQ(AuthorizeRole(As("supervisor"), kCreateUnit, false, path).code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(PolicyTest, ParticipantsSeeOnlyThemselves) {
+  auto own = ScanPath("/v1/tenants/1504/employees/196608011988031001");
+  auto other = ScanPath("/v1/tenants/1504/employees/199001012015032002");
+  auto me = As("participant", "1504", "196608011988031001");
+  EXPECT_TRUE(AuthorizeRole(me, kGetEmployee, true, own).ok());
+  EXPECT_FALSE(AuthorizeRole(me, kGetEmployee, true, other).ok());
+}
+
+TEST(PolicyTest, TenantRules) {
+  auto p1504 = ScanPath("/v1/tenants/1504/units");
+  auto p1505 = ScanPath("/v1/tenants/1505/units");
+  auto p1601 = ScanPath("/v1/tenants/1601/units");
+  EXPECT_EQ(*AuthorizeTenant(As("organiser"), true, p1504), "1504");
+  EXPECT_EQ(AuthorizeTenant(As("organiser"), true, p1505).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Province 15 reads its regencies, forwarded as the tenant in the path.
+  EXPECT_EQ(*AuthorizeTenant(As("province", "15"), true, p1505), "1505");
+  EXPECT_FALSE(AuthorizeTenant(As("province", "15"), true, p1601).ok());
+  EXPECT_FALSE(AuthorizeTenant(As("province", "15"), false, p1505).ok());
+  EXPECT_EQ(*AuthorizeTenant(As("national_integrator", ""), true, p1601), "1601");
+  EXPECT_FALSE(AuthorizeTenant(As("national_integrator", ""), false, p1601).ok());
+  EXPECT_TRUE(AuthorizeTenant(As("organiser"), true, ScanPath("/v1/provinces/15/benchmarks")).ok());
+  EXPECT_FALSE(AuthorizeTenant(As("organiser"), true, ScanPath("/v1/provinces/16/benchmarks")).ok());
+}
+
+TEST(PolicyTest, BodyTenants) {
+  EXPECT_TRUE(CheckBodyTenants({"1504", "1504"}, "1504").ok());
+  EXPECT_EQ(CheckBodyTenants({"1504", "1505"}, "1504").code(), absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace pelita::gateway

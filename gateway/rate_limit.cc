@@ -1,0 +1,81 @@
+#include "gateway/rate_limit.h"
+
+#include <cmath>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "lib/log/log.h"
+#include "lib/tenancy/tenancy.h"
+
+namespace pelita::gateway {
+namespace {
+
+// KEYS[1] bucket hash; ARGV rate (tokens/s), burst, wanted.
+// Returns {granted, retry_after_ms}.
+constexpr char kTokenBucket[] = R"lua(
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(b[1])
+local ts = tonumber(b[2])
+if tokens == nil or ts == nil then
+  tokens = burst
+  ts = now
+end
+if now > ts then
+  tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
+end
+local granted = 0
+if tokens >= 1 then
+  granted = math.min(wanted, math.floor(tokens))
+  tokens = tokens - granted
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+local retry = 0
+if granted == 0 then
+  retry = math.ceil((1 - tokens) * 1000 / rate)
+end
+return {granted, retry}
+)lua";
+
+}  // namespace
+
+RateLimiter::RateLimiter(redis::Client* redis, RateLimitOptions options)
+    : redis_(redis), options_(options), script_(kTokenBucket) {}
+
+RateLimiter::Decision RateLimiter::Take(const std::string& tenant, const std::string& request_id) {
+  const absl::Time now = absl::Now();
+  if (options_.lease > 1) {
+    absl::MutexLock lock(&mu_);
+    Lease& l = leases_[tenant];
+    if (l.tokens > 0 && l.expires > now) {
+      --l.tokens;
+      return {};
+    }
+  }
+  auto reply = redis_->Eval(script_, {KeyBuilder("gateway", tenant).Key("ratelimit")},
+                            {absl::StrCat(options_.rate), absl::StrCat(options_.burst),
+                             absl::StrCat(std::max(1, options_.lease))});
+  if (!reply.ok() || !reply->is_array() || reply->elements.size() != 2) {
+    LogWarning("rate limiter unavailable; request allowed",
+               {{"request_id", request_id},
+                {"error", reply.ok() ? "bad reply" : std::string(reply.status().message())}});
+    return {};
+  }
+  long long granted = reply->elements[0].integer;
+  if (granted <= 0) {
+    return {false, absl::Milliseconds(std::max<long long>(1, reply->elements[1].integer))};
+  }
+  if (granted > 1) {
+    absl::MutexLock lock(&mu_);
+    leases_[tenant] = Lease{static_cast<int>(granted - 1), now + options_.lease_ttl};
+  }
+  return {};
+}
+
+}  // namespace pelita::gateway

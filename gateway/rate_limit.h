@@ -1,0 +1,52 @@
+#ifndef PELITA_GATEWAY_RATE_LIMIT_H_
+#define PELITA_GATEWAY_RATE_LIMIT_H_
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "lib/redis/redis.h"
+
+namespace pelita::gateway {
+
+struct RateLimitOptions {
+  // Sustained requests per second per tenant, and the bucket size.
+  double rate = 100;
+  int burst = 200;
+  // Tokens taken from Redis at once and spent locally (within `lease_ttl`);
+  // 1 = every request asks Redis.  A lease bounds the overshoot across
+  // gateway replicas to lease × replicas while sparing a round trip.
+  int lease = 1;
+  absl::Duration lease_ttl = absl::Seconds(1);
+};
+
+// A per-tenant token bucket kept in Redis (key `gateway:{tenant}:ratelimit`,
+// a hash of tokens and last refill time, refilled by a Lua script using the
+// Redis clock so that every gateway replica shares one bucket).  When Redis
+// does not answer, requests pass (availability first) and a warning is logged.
+class RateLimiter {
+ public:
+  RateLimiter(redis::Client* redis, RateLimitOptions options);
+
+  struct Decision {
+    bool allowed = true;
+    absl::Duration retry_after;
+  };
+  Decision Take(const std::string& tenant, const std::string& request_id);
+
+ private:
+  struct Lease {
+    int tokens = 0;
+    absl::Time expires;
+  };
+  redis::Client* redis_;
+  RateLimitOptions options_;
+  redis::Script script_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Lease> leases_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace pelita::gateway
+
+#endif  // PELITA_GATEWAY_RATE_LIMIT_H_
