@@ -8,6 +8,8 @@
 #   - a tenant's keys ({1504} hash tag) are readable from any node (-c);
 #   - a node restarted under a new IP (127.0.0.2, as a rescheduled pod)
 #     rejoins with its old node ID and the others learn its new address;
+#   - backup.sh saves one verified RDB per master and prunes old rounds, and
+#     a redis-server started from the backup serves the tenant's key;
 #   - killing the master that owns {1504} promotes its replica and the key
 #     survives.
 set -euo pipefail
@@ -55,7 +57,7 @@ start_node() {  # index, ip
   # The overlay's redis.conf, with its data dir moved from /data (the PVC).
   sed -e "s#^dir /data\$#dir $T/n$i#" -e "s#^cluster-config-file /data/#cluster-config-file $T/n$i/#" \
     "$PROV/redis.conf" > "$T/n$i/redis.conf"
-  POD_IP=$ip REDIS_CONF="$T/n$i/redis.conf" REDIS_NODES_CONF="$T/n$i/nodes.conf" \
+  POD_IP=$ip REDIS_CONF="$T/n$i/redis.conf" REDIS_DATA="$T/n$i" REDIS_PORT="$port" \
     sh "$PROV/start-node.sh" --port "$port" --bind 127.0.0.1 127.0.0.2 \
       --maxmemory 64mb --save "" \
       --cluster-node-timeout 2000 --logfile "$T/n$i/redis.log" &
@@ -89,6 +91,48 @@ KEY='enrolment:{1504}:units:dinas-pendidikan'
 redis-cli -c -p "${PORTS[0]}" set "$KEY" written >/dev/null
 check "a {1504} key written via node 0 is read via node 5 (-c follows MOVED)" \
   bash -c "[ \"\$(redis-cli -c -p ${PORTS[5]} get '$KEY' | tr -d '\r')\" = written ]"
+
+# --- nightly backup (backup.sh) and a restore from it ---------------------------
+mkdir -p "$T/backup/20000101T000000Z"
+touch -d '2000-01-01' "$T/backup/20000101T000000Z"
+bout=$(REDIS_SEED="127.0.0.1:${PORTS[0]}" BACKUP_DIR="$T/backup" KEEP_DAYS=14 sh "$PROV/backup.sh" 2>&1) || echo "$bout"
+round=$(find "$T/backup" -mindepth 1 -maxdepth 1 -type d -name '20*' ! -name 20000101T000000Z | head -n 1)
+check "backup.sh saved one RDB per master" test "$(find "${round:-/nonexistent}" -name '*.rdb' 2>/dev/null | wc -l)" = 3
+check "backup.sh pruned rounds older than KEEP_DAYS" test ! -e "$T/backup/20000101T000000Z"
+restored=""
+for rdb in "${round:-/nonexistent}"/*.rdb; do
+  [ -f "$rdb" ] || continue
+  rport=$((PORTS[5] + 1))
+  while ! port_free "$rport"; do rport=$((rport + 1)); done
+  redis-server --port "$rport" --bind 127.0.0.1 --dir "$(dirname "$rdb")" --dbfilename "$(basename "$rdb")" \
+    --appendonly no --save "" --logfile "$T/restore.log" &
+  rpid=$!
+  wait_for 20 sh -c "[ \"\$(redis-cli -p $rport ping 2>/dev/null)\" = PONG ]" || true
+  [ "$(redis-cli -p "$rport" get "$KEY" | tr -d '\r')" = written ] && restored=$rdb
+  kill "$rpid"; wait "$rpid" 2>/dev/null || true
+done
+check "a Redis started from the backup serves the {1504} key" test -n "$restored"
+
+# Restore through start-node.sh (marker file): a fresh node's PVC gets the
+# master's RDB as dump.rdb; the node must load it, turn AOF on, drop the
+# marker, and keep the data across a restart (now from its own AOF).
+rdb_with_key=$restored
+if [ -n "$rdb_with_key" ]; then
+  PORTS[6]=$((PORTS[5] + 2))
+  while ! port_free "${PORTS[6]}" || ! port_free $((PORTS[6] + 10000)); do PORTS[6]=$((PORTS[6] + 1)); done
+  mkdir -p "$T/n6" && cp "$rdb_with_key" "$T/n6/dump.rdb" && touch "$T/n6/restore-from-rdb"
+  start_node 6 127.0.0.1
+  restored_get() { [ "$(rc "${PORTS[6]}" get "$KEY")" = written ]; }
+  marker_gone() { [ ! -e "$T/n6/restore-from-rdb" ]; }
+  check "start-node.sh restore: the node serves the key from dump.rdb" wait_for 30 restored_get
+  check "start-node.sh restore: AOF turned on and the marker removed" wait_for 30 marker_gone
+  check "start-node.sh restore: appendonly is yes" test "$(rc "${PORTS[6]}" config get appendonly | tail -n 1)" = yes
+  kill "${PIDS[6]}"; wait "${PIDS[6]}" 2>/dev/null || true
+  rm -f "$T/n6/dump.rdb"
+  start_node 6 127.0.0.1
+  check "after a restart the restored key comes from the node's own AOF" wait_for 30 restored_get
+  kill "${PIDS[6]}"; wait "${PIDS[6]}" 2>/dev/null || true
+fi
 
 # --- a node comes back under a new IP ------------------------------------------
 id5=$(rc "${PORTS[5]}" cluster myid)
