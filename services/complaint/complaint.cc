@@ -1,0 +1,524 @@
+#include "services/complaint/complaint.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lib/csv/csv_reader.h"
+#include "lib/status/status.h"
+#include "lib/store/paging.h"
+
+namespace pelita::complaint {
+namespace {
+
+constexpr int kMaxErrors = 1000;
+
+absl::Time FromTs(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+int64_t ToInt(const std::string& s) {
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(s, &v)) return 0;
+  return v;
+}
+double ToDouble(const std::string& s) {
+  double v = 0;
+  if (!absl::SimpleAtod(s, &v)) return 0;
+  return v;
+}
+
+absl::Status CheckParent(const Caller& caller, const std::string& parent) {
+  return ParseTenantResource(caller, "parent", parent, "tenants/*").status();
+}
+
+v1::DurationSummary Summarize(const DurationHistogram& h) {
+  v1::DurationSummary s;
+  s.set_count(h.count());
+  s.set_mean_working_days(h.Mean() / 1440);
+  s.set_median_working_days(h.Quantile(0.5) / 1440);
+  s.set_p90_working_days(h.Quantile(0.9) / 1440);
+  return s;
+}
+
+}  // namespace
+
+void StaticUnitDirectory::Set(const std::string& tenant, std::vector<UnitInfo> units) {
+  absl::MutexLock lock(&mu_);
+  units_[tenant] = std::move(units);
+}
+
+absl::StatusOr<std::vector<UnitInfo>> StaticUnitDirectory::ListUnits(const std::string& tenant) {
+  absl::MutexLock lock(&mu_);
+  auto it = units_.find(tenant);
+  if (it == units_.end()) return std::vector<UnitInfo>{};
+  return it->second;
+}
+
+ComplaintLogic::ComplaintLogic(redis::Client* redis, UnitDirectory* units, Clock clock)
+    : redis_(redis), units_(units), clock_(std::move(clock)), store_(redis) {}
+
+absl::StatusOr<std::vector<UnitInfo>> ComplaintLogic::TenantUnits(const std::string& tenant,
+                                                                  bool refresh) {
+  const absl::Time now = clock_();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = unit_cache_.find(tenant);
+    if (it != unit_cache_.end()) {
+      const absl::Duration age = now - it->second.fetched;
+      // A miss refreshes at most once a second; entries live a minute.
+      if ((!refresh && age < absl::Minutes(1)) || (refresh && age < absl::Seconds(1))) {
+        return it->second.units;
+      }
+    }
+  }
+  PELITA_ASSIGN_OR_RETURN(std::vector<UnitInfo> units, units_->ListUnits(tenant));
+  absl::MutexLock lock(&mu_);
+  unit_cache_[tenant] = UnitCache{now, units};
+  return units;
+}
+
+absl::StatusOr<UnitInfo> ComplaintLogic::ResolveUnit(const std::string& tenant,
+                                                     const std::string& text) {
+  std::string key = text;
+  const std::string prefix = absl::StrCat("tenants/", tenant, "/units/");
+  if (absl::StartsWith(key, "tenants/")) {
+    if (!absl::StartsWith(key, prefix)) {
+      return absl::PermissionDeniedError(absl::StrCat("unit ", text, " belongs to another tenant"));
+    }
+    key = key.substr(prefix.size());
+  }
+  for (bool refresh : {false, true}) {
+    PELITA_ASSIGN_OR_RETURN(std::vector<UnitInfo> units, TenantUnits(tenant, refresh));
+    for (const auto& u : units) {
+      if (u.id == key || absl::EqualsIgnoreCase(u.display_name, key)) return u;
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("unknown unit \"", text, "\""));
+}
+
+absl::StatusOr<v1::Complaint> ComplaintLogic::RecordUpdate(
+    const Caller& caller, const v1::RecordComplaintUpdateRequest& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  ComplaintUpdate u;
+  u.id = r.complaint_id();
+  u.channel = r.channel();
+  u.classification = r.classification();
+  u.category = r.category();
+  u.title = r.title();
+  const absl::Time t = r.has_time() ? FromTs(r.time()) : clock_();
+  u.steps.emplace_back(r.status(), t);
+  PELITA_RETURN_IF_ERROR(ValidateUpdate(u));
+  if (!r.unit().empty()) {
+    auto unit = ResolveUnit(caller.tenant, r.unit());
+    if (!unit.ok()) {
+      if (unit.status().code() == absl::StatusCode::kNotFound) {
+        return InvalidField("unit", unit.status().message());
+      }
+      return unit.status();
+    }
+    u.unit = unit->id;
+  } else {
+    auto existing = store_.Get(caller.tenant, u.id);
+    if (absl::IsNotFound(existing.status())) return InvalidField("unit", "required for a new complaint");
+    if (!existing.ok()) return existing.status();
+  }
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
+  auto outcomes = store_.Apply(caller.tenant, {u}, calendar);
+  PELITA_RETURN_IF_ERROR(outcomes[0].status);
+  return outcomes[0].complaint;
+}
+
+absl::StatusOr<v1::Complaint> ComplaintLogic::GetComplaint(const Caller& caller,
+                                                           const v1::GetComplaintRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts,
+                          ParseTenantResource(caller, "name", r.name(), "tenants/*/complaints/*"));
+  PELITA_ASSIGN_OR_RETURN(v1::ComplaintRecord rec, store_.Get(caller.tenant, parts[1]));
+  return rec.complaint();
+}
+
+absl::StatusOr<v1::ListComplaintsResponse> ComplaintLogic::ListComplaints(
+    const Caller& caller, const v1::ListComplaintsRequest& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  if (r.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  const int size = r.page_size() == 0 ? 50 : std::min(r.page_size(), 1000);
+  PELITA_ASSIGN_OR_RETURN(auto page, store_.List(caller.tenant, size, r.page_token()));
+  v1::ListComplaintsResponse out;
+  for (const auto& [id, bytes] : page.items) {
+    v1::ComplaintRecord rec;
+    if (!rec.ParseFromString(bytes)) return absl::DataLossError("complaint " + id + " is corrupt");
+    *out.add_complaints() = rec.complaint();
+  }
+  out.set_next_page_token(page.next_page_token);
+  return out;
+}
+
+void ComplaintLogic::AddError(v1::ImportComplaintsResponse* report, int64_t row,
+                              const std::string& id, absl::string_view reason) {
+  report->set_rejected(report->rejected() + 1);
+  if (report->errors_size() >= kMaxErrors) {
+    report->set_errors_truncated(true);
+    return;
+  }
+  auto* e = report->add_errors();
+  e->set_row(row);
+  e->set_id(id);
+  e->set_reason(std::string(reason));
+}
+
+absl::Status ComplaintLogic::WriteRows(const std::string& tenant,
+                                       std::vector<std::pair<int64_t, ComplaintUpdate>>& rows,
+                                       const WorkingCalendar& calendar,
+                                       v1::ImportComplaintsResponse* report) {
+  std::vector<ComplaintUpdate> ok;
+  std::vector<int64_t> ok_rows;
+  for (auto& [row, u] : rows) {
+    auto unit = ResolveUnit(tenant, u.unit);
+    if (!unit.ok()) {
+      if (unit.status().code() == absl::StatusCode::kNotFound ||
+          unit.status().code() == absl::StatusCode::kPermissionDenied) {
+        AddError(report, row, u.id, unit.status().message());
+        continue;
+      }
+      return unit.status();  // the directory is down: stop the import
+    }
+    u.unit = unit->id;
+    ok_rows.push_back(row);
+    ok.push_back(std::move(u));
+  }
+  rows.clear();
+  if (ok.empty()) return absl::OkStatus();
+  auto outcomes = store_.Apply(tenant, ok, calendar);
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (!outcomes[i].status.ok()) {
+      AddError(report, ok_rows[i], ok[i].id, outcomes[i].status.message());
+      continue;
+    }
+    report->set_accepted(report->accepted() + 1);
+    if (!outcomes[i].changed) report->set_unchanged(report->unchanged() + 1);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ImportComplaintsResponse> ComplaintLogic::ImportCsv(const Caller& caller,
+                                                                       const std::string& parent,
+                                                                       const ChunkSource& next) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, parent));
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
+  v1::ImportComplaintsResponse report;
+  CsvComplaintParser parser;
+  bool header = false;
+  std::vector<std::pair<int64_t, ComplaintUpdate>> batch;
+  csv::Reader reader(csv::ReaderOptions{}, [&](csv::Row& row) -> absl::Status {
+    if (!header) {
+      if (!row.error.empty()) return InvalidField("csv_chunk", "header row: " + row.error);
+      header = true;
+      return parser.SetHeader(row.fields);
+    }
+    if (row.fields.size() == 1 && row.fields[0].empty() && row.error.empty()) return absl::OkStatus();
+    report.set_rows(report.rows() + 1);
+    auto u = parser.Parse(row);
+    if (!u.ok()) {
+      AddError(&report, row.number, parser.IdOf(row), u.status().message());
+      return absl::OkStatus();
+    }
+    batch.emplace_back(row.number, std::move(*u));
+    if (static_cast<int>(batch.size()) >= batch_rows_) {
+      return WriteRows(caller.tenant, batch, calendar, &report);
+    }
+    return absl::OkStatus();
+  });
+  std::string chunk;
+  while (next(&chunk)) {
+    PELITA_RETURN_IF_ERROR(reader.Feed(chunk));
+  }
+  PELITA_RETURN_IF_ERROR(reader.Finish());
+  if (!header) return InvalidField("csv_chunk", "the file is empty (no header row)");
+  PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, &report));
+  return report;
+}
+
+absl::StatusOr<v1::ImportComplaintsResponse> ComplaintLogic::ImportOpen311(
+    const Caller& caller, const v1::ImportOpen311Request& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  PELITA_ASSIGN_OR_RETURN(std::vector<JsonRow> rows, ParseOpen311(r.requests_json(), r.channel()));
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
+  v1::ImportComplaintsResponse report;
+  std::vector<std::pair<int64_t, ComplaintUpdate>> batch;
+  for (auto& row : rows) {
+    report.set_rows(report.rows() + 1);
+    if (!row.update.ok()) {
+      AddError(&report, row.row, row.id, row.update.status().message());
+      continue;
+    }
+    batch.emplace_back(row.row, std::move(*row.update));
+    if (static_cast<int>(batch.size()) >= batch_rows_) {
+      PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, &report));
+    }
+  }
+  PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, &report));
+  return report;
+}
+
+absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::string& tenant,
+                                                                   const std::string& unit,
+                                                                   const std::string& category,
+                                                                   const Window& w) {
+  std::vector<std::string> units;
+  int64_t volume = 0;
+  if (!unit.empty()) {
+    units.push_back(unit);
+    auto info = ResolveUnit(tenant, unit);
+    if (info.ok()) volume = info->monthly_service_volume;
+  } else {
+    PELITA_ASSIGN_OR_RETURN(units, store_.Units(tenant));
+    auto all = TenantUnits(tenant, false);
+    if (all.ok()) for (const auto& u : *all) volume += u.monthly_service_volume;
+  }
+  const std::vector<std::string> window = CoverWindow(w);
+  const std::vector<std::string> prefix = CoverWindow(Window{absl::CivilDay(kEpochYear, 1, 1), w.end});
+  std::vector<std::string> labels = window;
+  labels.insert(labels.end(), prefix.begin(), prefix.end());
+  PELITA_ASSIGN_OR_RETURN(std::vector<BucketFields> buckets,
+                          store_.ReadBuckets(tenant, "cb", units, labels));
+  const std::string cat = category.empty() ? "*" : category;
+  v1::ComplaintStatistics s;
+  DurationHistogram fwd, done;
+  std::map<std::string, std::pair<int64_t, int64_t>> by_cat;
+  int64_t cum_recv = 0, cum_closed = 0;
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    const bool in_window = (i % labels.size()) < window.size();
+    for (const auto& [field, value] : buckets[i]) {
+      const size_t bar = field.rfind('|');
+      if (bar == std::string::npos) continue;
+      const std::string c = field.substr(0, bar);
+      const std::string m = field.substr(bar + 1);
+      const int64_t v = ToInt(value);
+      if (!in_window) {
+        if (c == cat && m == "recv") cum_recv += v;
+        if (c == cat && m == "closed") cum_closed += v;
+        continue;
+      }
+      if (c != "*" && category.empty()) {
+        if (m == "recv") by_cat[c].first += v;
+        if (m == "done") by_cat[c].second += v;
+      }
+      if (c != cat) continue;
+      if (m == "recv") s.set_received(s.received() + v);
+      else if (m == "fwd") s.set_forwarded(s.forwarded() + v);
+      else if (m == "fu") s.set_followed_up(s.followed_up() + v);
+      else if (m == "done") s.set_completed(s.completed() + v);
+      else if (m == "arch") s.set_archived(s.archived() + v);
+      else if (m == "noauth") s.set_not_our_authority(s.not_our_authority() + v);
+      else if (m == "fwd_br") s.set_forward_sla_breaches(s.forward_sla_breaches() + v);
+      else if (m == "fu_br") s.set_follow_up_sla_breaches(s.follow_up_sla_breaches() + v);
+      else if (m == "fwd_sum") fwd.AddSum(v);
+      else if (m == "done_sum") done.AddSum(v);
+      else if (absl::StartsWith(m, "fwd_h")) fwd.AddBin(static_cast<int>(ToInt(m.substr(5))), v);
+      else if (absl::StartsWith(m, "done_h")) done.AddBin(static_cast<int>(ToInt(m.substr(6))), v);
+    }
+  }
+  s.set_unit(unit.empty() ? "" : absl::StrCat("tenants/", tenant, "/units/", unit));
+  s.set_category(category);
+  *s.mutable_start_date() = ToDate(w.start);
+  *s.mutable_end_date() = ToDate(w.end);
+  s.set_open_backlog(cum_recv - cum_closed);
+  *s.mutable_time_to_forward() = Summarize(fwd);
+  *s.mutable_time_to_complete() = Summarize(done);
+  s.set_monthly_service_volume(volume);
+  const double days = static_cast<double>(w.end - w.start + 1);
+  s.set_transactions(volume * days / kDaysPerMonth);
+  if (s.transactions() > 0) s.set_complaints_per_1000(s.received() / s.transactions() * 1000);
+  for (const auto& [c, counts] : by_cat) {
+    auto* e = s.add_by_category();
+    e->set_category(c);
+    e->set_received(counts.first);
+    e->set_completed(counts.second);
+  }
+  s.set_buckets_read(static_cast<int32_t>(buckets.size()));
+  return s;
+}
+
+absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetStatistics(
+    const Caller& caller, const v1::GetComplaintStatisticsRequest& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  std::string unit;
+  if (!r.unit().empty()) {
+    PELITA_ASSIGN_OR_RETURN(auto parts,
+                            ParseTenantResource(caller, "unit", r.unit(), "tenants/*/units/*"));
+    unit = parts[1];
+  }
+  PELITA_ASSIGN_OR_RETURN(Window w, ResolveWindow(r.period(), r.start_date(), r.end_date()));
+  return Statistics(caller.tenant, unit, r.category(), w);
+}
+
+absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareRates(
+    const Caller& caller, const v1::CompareComplaintRatesRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "unit", r.unit(), "tenants/*/units/*"));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilDay date, FromDate(r.date(), "date"));
+  if (r.window_days() < 1 || r.window_days() > 3660) {
+    return InvalidField("window_days", "must be between 1 and 3660");
+  }
+  auto info = ResolveUnit(caller.tenant, parts[1]);
+  if (absl::IsNotFound(info.status())) return absl::NotFoundError(info.status().message());
+  if (!info.ok()) return info.status();
+  if (info->monthly_service_volume <= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("unit ", parts[1], " has no monthly_service_volume"));
+  }
+  const Window before{date - r.window_days(), date - 1};
+  const Window after{date, date + (r.window_days() - 1)};
+  PELITA_ASSIGN_OR_RETURN(auto sb, Statistics(caller.tenant, parts[1], r.category(), before));
+  PELITA_ASSIGN_OR_RETURN(auto sa, Statistics(caller.tenant, parts[1], r.category(), after));
+  const double exposure = info->monthly_service_volume * r.window_days() / kDaysPerMonth;
+  const RateComparison c = complaint::CompareRates(sb.received(), exposure, sa.received(), exposure, 1000);
+  v1::ComplaintRateComparison out;
+  out.set_unit(r.unit());
+  auto fill = [&](v1::RateWindow* rw, const Window& w, int64_t n, double rate) {
+    *rw->mutable_start_date() = ToDate(w.start);
+    *rw->mutable_end_date() = ToDate(w.end);
+    rw->set_complaints(n);
+    rw->set_transactions(exposure);
+    rw->set_per_1000(rate);
+  };
+  fill(out.mutable_before(), before, sb.received(), c.rate_before);
+  fill(out.mutable_after(), after, sa.received(), c.rate_after);
+  out.set_difference(c.difference);
+  out.set_difference_ci_low(c.difference_low);
+  out.set_difference_ci_high(c.difference_high);
+  out.set_rate_ratio(c.ratio);
+  out.set_ratio_ci_low(c.ratio_low);
+  out.set_ratio_ci_high(c.ratio_high);
+  out.set_continuity_corrected(c.continuity_corrected);
+  return out;
+}
+
+absl::StatusOr<bool> ComplaintLogic::RecordSatisfactionForTenant(const std::string& tenant,
+                                                                 const v1::SatisfactionResponse& r) {
+  if (r.name().empty() || r.name().size() > 200) return InvalidField("response.name", "must be 1-200 characters");
+  Caller caller{tenant, "", ""};
+  PELITA_ASSIGN_OR_RETURN(auto parts,
+                          ParseTenantResource(caller, "response.unit", r.unit(), "tenants/*/units/*"));
+  if (r.scores_size() != 9) return InvalidField("response.scores", "must hold 9 elements (U1..U9)");
+  std::vector<int> scores;
+  int answered = 0;
+  for (int s : r.scores()) {
+    if (s < 0 || s > 4) return InvalidField("response.scores", "each score is 1-4 (0 = not answered)");
+    answered += s > 0;
+    scores.push_back(s);
+  }
+  if (answered == 0) return InvalidField("response.scores", "no element answered");
+  auto unit = ResolveUnit(tenant, parts[1]);
+  if (absl::IsNotFound(unit.status())) return InvalidField("response.unit", unit.status().message());
+  if (!unit.ok()) return unit.status();
+  const absl::Time t = r.has_time() ? FromTs(r.time()) : clock_();
+  return store_.RecordSkm(tenant, r.name(), unit->id, absl::ToCivilDay(t, Jakarta()), scores);
+}
+
+absl::StatusOr<v1::RecordSatisfactionResponseResponse> ComplaintLogic::RecordSatisfaction(
+    const Caller& caller, const v1::RecordSatisfactionResponseRequest& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  PELITA_ASSIGN_OR_RETURN(bool recorded, RecordSatisfactionForTenant(caller.tenant, r.response()));
+  v1::RecordSatisfactionResponseResponse out;
+  out.set_recorded(recorded);
+  return out;
+}
+
+absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& caller,
+                                                                 const v1::GetSatisfactionRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "unit", r.unit(), "tenants/*/units/*"));
+  PELITA_ASSIGN_OR_RETURN(Window w, ResolveWindow(r.period(), r.start_date(), r.end_date()));
+  const std::vector<std::string> labels = CoverWindow(w);
+  PELITA_ASSIGN_OR_RETURN(auto buckets, store_.ReadBuckets(caller.tenant, "sb", {parts[1]}, labels));
+  SkmTotals t;
+  for (const auto& b : buckets) {
+    SkmTotals x;
+    for (const auto& [f, v] : b) {
+      if (f == "n") x.respondents = ToInt(v);
+      else if (f == "rs") x.score_sum = ToDouble(v);
+      else if (f == "rq") x.score_sumsq = ToDouble(v);
+      else if (f.size() == 2 && (f[0] == 's' || f[0] == 'c') && f[1] >= '1' && f[1] <= '9') {
+        (f[0] == 's' ? x.sum : x.answered)[f[1] - '1'] = ToInt(v);
+      }
+    }
+    t.Merge(x);
+  }
+  int64_t volume = 0;
+  auto info = ResolveUnit(caller.tenant, parts[1]);
+  if (info.ok()) volume = info->monthly_service_volume;
+  const double days = static_cast<double>(w.end - w.start + 1);
+  const int64_t population = std::llround(volume * days / kDaysPerMonth);
+  const IkmResult ikm = ComputeIkm(t, population);
+  v1::Satisfaction out;
+  out.set_unit(r.unit());
+  *out.mutable_start_date() = ToDate(w.start);
+  *out.mutable_end_date() = ToDate(w.end);
+  out.set_respondents(t.respondents);
+  out.set_population(population);
+  out.set_margin_of_error_pct(ikm.margin_of_error_pct);
+  if (t.respondents < kMinRespondents) {
+    out.set_suppressed(true);
+    return out;
+  }
+  for (int i = 0; i < 9; ++i) {
+    auto* e = out.add_elements();
+    e->set_element(absl::StrCat("U", i + 1));
+    e->set_respondents(t.answered[i]);
+    e->set_nrr(ikm.nrr[i]);
+  }
+  out.set_ikm(ikm.ikm);
+  out.set_ikm_converted(ikm.converted);
+  out.set_category(ikm.category);
+  out.set_category_label(ikm.label);
+  out.set_ikm_margin(ikm.ikm_margin);
+  return out;
+}
+
+namespace {
+v1::WorkingCalendar ToProto(const std::string& name, const WorkingCalendar& c) {
+  v1::WorkingCalendar out;
+  out.set_name(name);
+  for (const auto& h : c.holidays()) {
+    auto* p = out.add_holidays();
+    *p->mutable_date() = ToDate(h.day);
+    p->set_description(h.description);
+    p->set_collective_leave(h.collective_leave);
+  }
+  return out;
+}
+}  // namespace
+
+absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::GetCalendar(
+    const Caller& caller, const v1::GetWorkingCalendarRequest& r) {
+  PELITA_RETURN_IF_ERROR(
+      ParseTenantResource(caller, "name", r.name(), "tenants/*/workingCalendar").status());
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar c, store_.LoadCalendar(caller.tenant));
+  return ToProto(r.name(), c);
+}
+
+absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::UpdateCalendar(
+    const Caller& caller, const v1::UpdateWorkingCalendarRequest& r) {
+  PELITA_RETURN_IF_ERROR(
+      ParseTenantResource(caller, "name", r.name(), "tenants/*/workingCalendar").status());
+  if (caller.role != "admin") {
+    return absl::PermissionDeniedError("only an admin may change the working calendar");
+  }
+  std::vector<HolidayEntry> add;
+  std::vector<absl::CivilDay> remove;
+  for (int i = 0; i < r.add_size(); ++i) {
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay d, FromDate(r.add(i).date(), "add.date"));
+    if (r.add(i).description().size() > 200) return InvalidField("add.description", "too long");
+    add.push_back({d, r.add(i).description(), r.add(i).collective_leave()});
+  }
+  for (const auto& d : r.remove()) {
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay day, FromDate(d, "remove"));
+    remove.push_back(day);
+  }
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar c, store_.UpdateCalendar(caller.tenant, add, remove));
+  return ToProto(r.name(), c);
+}
+
+}  // namespace pelita::complaint

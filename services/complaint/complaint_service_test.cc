@@ -1,0 +1,537 @@
+// Integration tests of the complaint service over real gRPC, against a real
+// redis-server and an in-process enrolment service for the units.
+
+#include <memory>
+
+#include "gtest/gtest.h"
+#include "google/protobuf/util/time_util.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/server/server.h"
+#include "lib/testing/redis_server.h"
+#include "pelita/survey/v1/survey.pb.h"
+#include "services/complaint/calendar.h"
+#include "services/complaint/enrolment_units.h"
+#include "services/complaint/grpc_service.h"
+#include "services/complaint/skm_follower.h"
+#include "services/enrolment/grpc_service.h"
+
+namespace pelita::complaint {
+namespace {
+
+using grpc::StatusCode;
+
+google::protobuf::Timestamp Ts(int y, int m, int d, int hh = 9, int mm = 0) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), Jakarta())));
+  return ts;
+}
+
+class ComplaintServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = testing::RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    client_ = std::make_unique<redis::Client>(redis_->options());
+    ServerOptions options;
+    options.health_interval = absl::Milliseconds(50);
+    options.log_calls = false;
+
+    enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(client_.get());
+    enrolment_service_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
+    options.name = "enrolment";
+    enrolment_server_ = std::make_unique<Server>(
+        options, std::vector<grpc::Service*>{enrolment_service_.get()}, client_.get());
+    ASSERT_TRUE(enrolment_server_->Start().ok());
+    auto enrolment_channel =
+        grpc::CreateChannel(enrolment_server_->address(), grpc::InsecureChannelCredentials());
+    enrolment_stub_ = enrolment::v1::EnrolmentService::NewStub(enrolment_channel);
+    ASSERT_TRUE(AddUnit("1504", "dukcapil", "Dinas Kependudukan dan Pencatatan Sipil", 1000));
+    ASSERT_TRUE(AddUnit("1504", "dpmptsp", "DPMPTSP", 500));
+    ASSERT_TRUE(AddUnit("1505", "dukcapil", "Dinas Dukcapil Muaro Jambi", 800));
+
+    directory_ = std::make_unique<EnrolmentUnitDirectory>(enrolment_channel);
+    logic_ = std::make_unique<ComplaintLogic>(client_.get(), directory_.get());
+    logic_->set_batch_rows(3);  // several batches in small imports
+    service_ = std::make_unique<ComplaintGrpcService>(logic_.get());
+    options.name = "complaint";
+    server_ = std::make_unique<Server>(options, std::vector<grpc::Service*>{service_.get()},
+                                       client_.get());
+    ASSERT_TRUE(server_->Start().ok());
+    stub_ = v1::ComplaintService::NewStub(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown(absl::Seconds(1));
+    if (enrolment_server_) enrolment_server_->Shutdown(absl::Seconds(1));
+  }
+
+  bool AddUnit(const std::string& tenant, const std::string& id, const std::string& name,
+               int64_t volume) {
+    enrolment::v1::CreateUnitRequest r;
+    r.set_parent("tenants/" + tenant);
+    r.set_unit_id(id);
+    r.mutable_unit()->set_display_name(name);
+    r.mutable_unit()->set_monthly_service_volume(volume);
+    enrolment::v1::Unit u;
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, {tenant, "admin", "test"});
+    return enrolment_stub_->CreateUnit(&ctx, r, &u).ok();
+  }
+
+  template <typename Req, typename Resp>
+  grpc::Status Call(grpc::Status (v1::ComplaintService::Stub::*method)(grpc::ClientContext*,
+                                                                       const Req&, Resp*),
+                    const Req& req, Resp* resp, const std::string& tenant = "1504",
+                    const std::string& role = "") {
+    grpc::ClientContext ctx;
+    if (!tenant.empty()) AttachCaller(ctx, {tenant, role, ""});
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    return (stub_.get()->*method)(&ctx, req, resp);
+  }
+
+  grpc::Status Update(const std::string& id, v1::Status status, google::protobuf::Timestamp t,
+                      const std::string& unit = "dukcapil", const std::string& tenant = "1504",
+                      const std::string& category = "KTP-el") {
+    v1::RecordComplaintUpdateRequest r;
+    r.set_parent("tenants/" + tenant);
+    r.set_complaint_id(id);
+    r.set_unit(unit);
+    r.set_category(category);
+    r.set_classification(v1::PENGADUAN);
+    r.set_channel("web");
+    r.set_status(status);
+    *r.mutable_time() = t;
+    v1::Complaint c;
+    return Call(&v1::ComplaintService::Stub::RecordComplaintUpdate, r, &c, tenant);
+  }
+
+  v1::ComplaintStatistics Stats(const std::string& period, const std::string& unit = "dukcapil",
+                                const std::string& tenant = "1504",
+                                const std::string& category = "") {
+    v1::GetComplaintStatisticsRequest r;
+    r.set_parent("tenants/" + tenant);
+    if (!unit.empty()) r.set_unit(absl::StrCat("tenants/", tenant, "/units/", unit));
+    r.set_period(period);
+    r.set_category(category);
+    v1::ComplaintStatistics s;
+    grpc::Status st = Call(&v1::ComplaintService::Stub::GetComplaintStatistics, r, &s, tenant);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return s;
+  }
+
+  v1::ImportComplaintsResponse ImportCsv(const std::string& csv, size_t chunk = 7) {
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, "1504");
+    v1::ImportComplaintsResponse resp;
+    auto writer = stub_->ImportComplaintsCsv(&ctx, &resp);
+    for (size_t i = 0; i < csv.size(); i += chunk) {
+      v1::ImportComplaintsCsvRequest r;
+      if (i == 0) r.set_parent("tenants/1504");
+      r.set_csv_chunk(csv.substr(i, chunk));
+      EXPECT_TRUE(writer->Write(r));
+    }
+    writer->WritesDone();
+    grpc::Status st = writer->Finish();
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp;
+  }
+
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<redis::Client> client_;
+  std::unique_ptr<enrolment::EnrolmentLogic> enrolment_logic_;
+  std::unique_ptr<enrolment::EnrolmentGrpcService> enrolment_service_;
+  std::unique_ptr<Server> enrolment_server_;
+  std::unique_ptr<enrolment::v1::EnrolmentService::Stub> enrolment_stub_;
+  std::unique_ptr<EnrolmentUnitDirectory> directory_;
+  std::unique_ptr<ComplaintLogic> logic_;
+  std::unique_ptr<ComplaintGrpcService> service_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<v1::ComplaintService::Stub> stub_;
+};
+
+TEST_F(ComplaintServiceTest, StatisticsFromBuckets) {
+  // C1: received Mon 2 Mar, forwarded Tue 3 Mar (1 wd), completed Mon 9 Mar (5 wd).
+  ASSERT_TRUE(Update("C1", v1::RECEIVED, Ts(2026, 3, 2)).ok());
+  ASSERT_TRUE(Update("C1", v1::FORWARDED, Ts(2026, 3, 3)).ok());
+  ASSERT_TRUE(Update("C1", v1::COMPLETED, Ts(2026, 3, 9)).ok());
+  // C2: received Thu 5 Mar, forwarded Wed 11 Mar: 4 wd > 3 -> breach; follow
+  // up Thu 19 Mar 09:00: 12, 13, 16, 17 full days + 18 (cuti bersama) and
+  // 19 (Nyepi) off = 4 wd, no breach thanks to the holidays.
+  ASSERT_TRUE(Update("C2", v1::RECEIVED, Ts(2026, 3, 5), "dukcapil", "1504", "Akta").ok());
+  ASSERT_TRUE(Update("C2", v1::FORWARDED, Ts(2026, 3, 11), "dukcapil", "1504", "Akta").ok());
+  ASSERT_TRUE(Update("C2", v1::IN_FOLLOW_UP, Ts(2026, 3, 25), "dukcapil", "1504", "Akta").ok());
+  // C3: received 30 Mar, still open.  C4: another unit.
+  ASSERT_TRUE(Update("C3", v1::RECEIVED, Ts(2026, 3, 30)).ok());
+  ASSERT_TRUE(Update("C4", v1::RECEIVED, Ts(2026, 3, 10), "dpmptsp").ok());
+
+  const v1::ComplaintStatistics s = Stats("2026-03");
+  EXPECT_EQ(s.received(), 3);
+  EXPECT_EQ(s.forwarded(), 2);
+  EXPECT_EQ(s.completed(), 1);
+  EXPECT_EQ(s.followed_up(), 2);
+  EXPECT_EQ(s.open_backlog(), 2);
+  EXPECT_EQ(s.forward_sla_breaches(), 1);
+  EXPECT_EQ(s.follow_up_sla_breaches(), 0);
+  EXPECT_EQ(s.time_to_forward().count(), 2);
+  EXPECT_NEAR(s.time_to_forward().mean_working_days(), 2.5, 1e-3);
+  EXPECT_NEAR(s.time_to_complete().median_working_days(), 5.0, 5.0 * 0.09);
+  EXPECT_EQ(s.monthly_service_volume(), 1000);
+  EXPECT_NEAR(s.complaints_per_1000(), 3 / (1000 * 31 / 30.4375) * 1000, 1e-9);
+  ASSERT_EQ(s.by_category_size(), 2);
+  EXPECT_EQ(s.by_category(0).category(), "Akta");
+  EXPECT_EQ(s.by_category(1).received(), 2);
+  EXPECT_LE(s.buckets_read(), 1 + 27 + 2);
+
+  // One category; one day; the quarter; the whole tenant.
+  EXPECT_EQ(Stats("2026-03", "dukcapil", "1504", "Akta").received(), 1);
+  EXPECT_EQ(Stats("2026-03-02").received(), 1);
+  EXPECT_EQ(Stats("2026-03-09").completed(), 1);
+  EXPECT_EQ(Stats("2026-Q1").received(), 3);
+  EXPECT_EQ(Stats("2026-02").received(), 0);
+  const auto all = Stats("2026", "");
+  EXPECT_EQ(all.received(), 4);
+  EXPECT_EQ(all.monthly_service_volume(), 1500);
+  // Backlog at the end of 3 March: C1 (forwarded, not completed).
+  v1::GetComplaintStatisticsRequest r;
+  r.set_parent("tenants/1504");
+  r.set_unit("tenants/1504/units/dukcapil");
+  *r.mutable_start_date() = ToDate(absl::CivilDay(2026, 3, 1));
+  *r.mutable_end_date() = ToDate(absl::CivilDay(2026, 3, 3));
+  v1::ComplaintStatistics window;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetComplaintStatistics, r, &window).ok());
+  EXPECT_EQ(window.open_backlog(), 1);
+  r.set_period("2026");
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaintStatistics, r, &window).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ComplaintServiceTest, DuplicateAndOutOfOrderUpdates) {
+  // Reverse order, each sent twice.
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(Update("X1", v1::COMPLETED, Ts(2026, 4, 10)).ok());
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(Update("X1", v1::FORWARDED, Ts(2026, 4, 7)).ok());
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(Update("X1", v1::RECEIVED, Ts(2026, 4, 6)).ok());
+  // A stale "in follow-up" dated after completion does not reopen it.
+  ASSERT_TRUE(Update("X1", v1::IN_FOLLOW_UP, Ts(2026, 4, 13)).ok());
+  v1::GetComplaintRequest g;
+  g.set_name("tenants/1504/complaints/X1");
+  v1::Complaint c;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c).ok());
+  EXPECT_EQ(c.status(), v1::COMPLETED);
+  EXPECT_EQ(c.history_size(), 4);
+  EXPECT_EQ(c.history(0).status(), v1::RECEIVED);
+  const auto s = Stats("2026-04");
+  EXPECT_EQ(s.received(), 1);
+  EXPECT_EQ(s.forwarded(), 1);
+  EXPECT_EQ(s.completed(), 1);
+  EXPECT_EQ(s.open_backlog(), 0);
+  EXPECT_NEAR(s.time_to_forward().mean_working_days(), 1.0, 1e-3);
+  EXPECT_NEAR(s.time_to_complete().mean_working_days(), 4.0, 1e-3);
+  // An earlier received time moves the count to another day.
+  ASSERT_TRUE(Update("X1", v1::RECEIVED, Ts(2026, 3, 31)).ok());
+  EXPECT_EQ(Stats("2026-04").received(), 0);
+  EXPECT_EQ(Stats("2026-03").received(), 1);
+  EXPECT_EQ(Stats("2026-04").completed(), 1);
+}
+
+TEST_F(ComplaintServiceTest, CsvImportReportsBadRowsAndIsIdempotent) {
+  const std::string csv =
+      "nomor_tiket,sumber,kode_instansi,klasifikasi,kategori,judul,status,waktu_diterima,"
+      "waktu_diverifikasi,waktu_diteruskan,waktu_ditindaklanjuti,waktu_selesai,waktu_status\r\n"
+      "LPR-1,web,dukcapil,pengaduan,KTP-el,\"Antrian, lama\",selesai,2026-05-04 09:00,"
+      "2026-05-04 13:00,2026-05-05 09:00,2026-05-06 09:00,2026-05-08 09:00,\r\n"
+      "LPR-2,sms,Dinas Kependudukan dan Pencatatan Sipil,aspirasi,Akta,,diteruskan,"
+      "2026-05-05 09:00,,2026-05-06 09:00,,,\r\n"
+      "LPR-3,web,dinas-tidak-ada,pengaduan,KTP-el,,diterima,2026-05-05 09:00,,,,,\r\n"
+      "LPR-4,web,dukcapil,pengaduan,KTP-el,,ditutup,2026-05-05 09:00,,,,,\r\n"
+      "LPR-5,web,dpmptsp,pengaduan,IMB,,bukan kewenangan,2026-05-05 09:00,,,,,2026-05-06 10:00\r\n"
+      "LPR-6,web,dukcapil,pengaduan,KTP-el,,diterima,2026-05-07 09:00,,,,2026-05-09 09:00,\r\n"
+      "LPR-7,web,tenants/1505/units/dukcapil,pengaduan,KTP-el,,diterima,2026-05-05,,,,,\r\n";
+  const auto first = ImportCsv(csv);
+  EXPECT_EQ(first.rows(), 7);
+  EXPECT_EQ(first.accepted(), 3);
+  EXPECT_EQ(first.rejected(), 4);
+  EXPECT_EQ(first.unchanged(), 0);
+  ASSERT_EQ(first.errors_size(), 4);
+  std::map<int64_t, std::string> errors;
+  for (const auto& e : first.errors()) errors[e.row()] = e.id() + ": " + e.reason();
+  EXPECT_NE(errors[4].find("LPR-3: unknown unit"), std::string::npos) << errors[4];
+  EXPECT_NE(errors[5].find("LPR-4: status: unknown status"), std::string::npos) << errors[5];
+  EXPECT_NE(errors[7].find("waktu_selesai is set"), std::string::npos) << errors[7];
+  EXPECT_NE(errors[8].find("another tenant"), std::string::npos) << errors[8];
+
+  const auto s = Stats("2026-05");
+  EXPECT_EQ(s.received(), 2);
+  EXPECT_EQ(s.completed(), 1);
+  EXPECT_EQ(Stats("2026-05", "dpmptsp").not_our_authority(), 1);
+
+  // Again, in other chunk sizes: nothing changes.
+  const auto again = ImportCsv(csv, 1000);
+  EXPECT_EQ(again.accepted(), 3);
+  EXPECT_EQ(again.unchanged(), 3);
+  EXPECT_EQ(Stats("2026-05").received(), 2);
+  EXPECT_EQ(Stats("2026-05").completed(), 1);
+
+  // A header without the required columns fails the import.
+  grpc::ClientContext ctx;
+  AttachTenant(ctx, "1504");
+  v1::ImportComplaintsResponse resp;
+  auto writer = stub_->ImportComplaintsCsv(&ctx, &resp);
+  v1::ImportComplaintsCsvRequest r;
+  r.set_parent("tenants/1504");
+  r.set_csv_chunk("id,status\n1,selesai\n");
+  writer->Write(r);
+  writer->WritesDone();
+  EXPECT_EQ(writer->Finish().error_code(), StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ComplaintServiceTest, Open311ImportReportsBadRows) {
+  v1::ImportOpen311Request r;
+  r.set_parent("tenants/1504");
+  r.set_requests_json(R"([
+    {"service_request_id": "311-1", "status": "closed", "service_name": "Pelayanan KTP",
+     "agency_responsible": "dukcapil", "requested_datetime": "2026-06-01T09:00:00+07:00",
+     "updated_datetime": "2026-06-03T09:00:00+07:00"},
+    {"service_request_id": "311-2", "status": "open", "service_name": "Perizinan",
+     "agency_responsible": "DPMPTSP", "requested_datetime": "2026-06-02T09:00:00+07:00"},
+    {"service_request_id": "311-3", "status": "open", "agency_responsible": "dukcapil"},
+    {"service_request_id": "311-4", "status": "closed", "agency_responsible": "nowhere",
+     "requested_datetime": "2026-06-02T09:00:00+07:00",
+     "updated_datetime": "2026-06-01T09:00:00+07:00"}
+  ])");
+  v1::ImportComplaintsResponse resp;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).ok());
+  EXPECT_EQ(resp.accepted(), 2);
+  ASSERT_EQ(resp.errors_size(), 2);
+  EXPECT_EQ(resp.errors(0).row(), 3);
+  EXPECT_EQ(resp.errors(0).id(), "311-3");
+  EXPECT_NE(resp.errors(0).reason().find("requested_datetime"), std::string::npos);
+  EXPECT_EQ(resp.errors(1).row(), 4);
+  EXPECT_NE(resp.errors(1).reason().find("before requested_datetime"), std::string::npos);
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).ok());
+  EXPECT_EQ(resp.unchanged(), 2);
+  EXPECT_EQ(Stats("2026-06").received(), 1);
+  EXPECT_EQ(Stats("2026-06").completed(), 1);
+  EXPECT_EQ(Stats("2026-06", "dpmptsp").open_backlog(), 1);
+  r.set_requests_json("{}");
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
+  // 40 complaints in the 28 days before 1 Feb 2026 and 20 in the 28 after.
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(Update(absl::StrCat("B", i), v1::RECEIVED, Ts(2026, 1, 4 + i % 28)).ok());
+  }
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(Update(absl::StrCat("A", i), v1::RECEIVED, Ts(2026, 2, 1 + i % 28)).ok());
+  }
+  // Outside both windows.
+  ASSERT_TRUE(Update("OUT", v1::RECEIVED, Ts(2026, 1, 3)).ok());
+  v1::CompareComplaintRatesRequest r;
+  r.set_unit("tenants/1504/units/dukcapil");
+  *r.mutable_date() = ToDate(absl::CivilDay(2026, 2, 1));
+  r.set_window_days(28);
+  v1::ComplaintRateComparison c;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c).ok());
+  EXPECT_EQ(c.before().complaints(), 40);
+  EXPECT_EQ(c.after().complaints(), 20);
+  const double exposure = 1000 * 28 / 30.4375;
+  EXPECT_NEAR(c.before().transactions(), exposure, 1e-9);
+  EXPECT_NEAR(c.before().per_1000(), 40 / exposure * 1000, 1e-9);
+  EXPECT_NEAR(c.rate_ratio(), 0.5, 1e-12);
+  EXPECT_NEAR(c.ratio_ci_low(), 0.292320, 1e-5);
+  EXPECT_NEAR(c.ratio_ci_high(), 0.855226, 1e-5);
+  EXPECT_NEAR(c.difference(), -20 / exposure * 1000, 1e-9);
+  EXPECT_LT(c.difference_ci_high(), 0);
+  EXPECT_EQ(c.before().start_date().day(), 4);
+  EXPECT_EQ(c.after().end_date().day(), 28);
+  r.set_window_days(0);
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+}
+
+v1::RecordSatisfactionResponseRequest Skm(const std::string& name, std::vector<int> scores,
+                                          const std::string& unit = "dukcapil") {
+  v1::RecordSatisfactionResponseRequest r;
+  r.set_parent("tenants/1504");
+  r.mutable_response()->set_name(name);
+  r.mutable_response()->set_unit("tenants/1504/units/" + unit);
+  *r.mutable_response()->mutable_time() = Ts(2026, 7, 10);
+  for (int s : scores) r.mutable_response()->add_scores(s);
+  return r;
+}
+
+TEST_F(ComplaintServiceTest, SatisfactionIndex) {
+  v1::RecordSatisfactionResponseResponse ok;
+  // Five respondents; U1..U9 sums 16,15,14,13,12,16,15,14,13 (n = 5 each,
+  // except U9 answered by 4 with sum 13): NRR 3.2,3.0,2.8,2.6,2.4,3.2,3.0,
+  // 2.8,3.25; Σ = 26.25; IKM 2.91667; converted 72.9167 -> C.
+  const std::vector<std::vector<int>> answers = {{4, 3, 3, 3, 2, 4, 3, 3, 4},
+                                                 {3, 3, 3, 3, 3, 3, 3, 3, 3},
+                                                 {3, 3, 3, 2, 2, 3, 3, 3, 3},
+                                                 {3, 3, 2, 2, 2, 3, 3, 2, 3},
+                                                 {3, 3, 3, 3, 3, 3, 3, 3, 0}};
+  for (size_t i = 0; i < answers.size(); ++i) {
+    ASSERT_TRUE(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                     Skm(absl::StrCat("tenants/1504/responses/r", i), answers[i]), &ok).ok());
+    EXPECT_TRUE(ok.recorded());
+  }
+  // The same response again is not counted twice.
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                   Skm("tenants/1504/responses/r0", answers[0]), &ok).ok());
+  EXPECT_FALSE(ok.recorded());
+  v1::GetSatisfactionRequest g;
+  g.set_unit("tenants/1504/units/dukcapil");
+  g.set_period("2026-07");
+  v1::Satisfaction s;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
+  EXPECT_EQ(s.respondents(), 5);
+  ASSERT_EQ(s.elements_size(), 9);
+  EXPECT_DOUBLE_EQ(s.elements(0).nrr(), 3.2);
+  EXPECT_EQ(s.elements(8).respondents(), 4);
+  EXPECT_DOUBLE_EQ(s.elements(8).nrr(), 3.25);
+  EXPECT_NEAR(s.ikm(), 26.25 / 9, 1e-9);
+  EXPECT_NEAR(s.ikm_converted(), 72.916667, 1e-5);
+  EXPECT_EQ(s.category(), "C");
+  EXPECT_EQ(s.category_label(), "Kurang Baik");
+  EXPECT_EQ(s.population(), 1018);  // 1000 a month x 31 / 30.4375 days
+  EXPECT_NEAR(s.margin_of_error_pct(), 100 * 1.959964 * std::sqrt(0.25 / 5) * std::sqrt(1013.0 / 1017),
+              1e-3);
+  EXPECT_GT(s.ikm_margin(), 0);
+  // Another period, too few respondents: withheld.
+  g.set_period("2026-06");
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
+  EXPECT_TRUE(s.suppressed());
+  EXPECT_EQ(s.elements_size(), 0);
+  // Bad input.
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                 Skm("x", {5, 3, 3, 3, 3, 3, 3, 3, 3}), &ok).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse, Skm("x", {3, 3}), &ok)
+                .error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                 Skm("x", {3, 3, 3, 3, 3, 3, 3, 3, 3}, "nowhere"), &ok).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ComplaintServiceTest, FollowsSurveyStream) {
+  SkmFollower follower(client_.get(), logic_.get(), "1504");
+  ASSERT_TRUE(follower.PollOnce().ok());  // creates the group
+  auto add = [&](const std::string& name, const std::string& kind, int score) {
+    survey::v1::Response resp;
+    resp.set_name(name);
+    resp.set_unit("tenants/1504/units/dpmptsp");
+    for (int i = 1; i <= 9; ++i) {
+      auto* a = resp.add_answers();
+      a->set_item(absl::StrCat("U", i));
+      a->set_number(score);
+    }
+    auto r = client_->Run({"XADD", SkmFollower::StreamKey("1504"), "*", "name", name, "instrument",
+                           "tenants/1504/instruments/skm", "instrument_kind", kind, "cohort", "",
+                           "unit", "tenants/1504/units/dpmptsp", "time", "2026-08-03T02:00:00Z",
+                           "payload", resp.SerializeAsString()});
+    ASSERT_TRUE(r.ok());
+  };
+  for (int i = 0; i < 5; ++i) add(absl::StrCat("tenants/1504/responses/s", i), "skm", 4);
+  add("tenants/1504/responses/s0", "skm", 1);  // redelivered duplicate
+  add("tenants/1504/responses/x", "reaction", 1);
+  add("tenants/1504/responses/bad", "skm", 9);  // out of the 1-4 scale: skipped
+  int handled = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto n = follower.PollOnce();
+    ASSERT_TRUE(n.ok()) << n.status();
+    handled += *n;
+  }
+  EXPECT_EQ(handled, 8);
+  auto pending = client_->Run({"XPENDING", SkmFollower::StreamKey("1504"), "complaint"});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->elements[0].integer, 0);
+  v1::GetSatisfactionRequest g;
+  g.set_unit("tenants/1504/units/dpmptsp");
+  g.set_period("2026-08");
+  v1::Satisfaction s;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
+  EXPECT_EQ(s.respondents(), 5);
+  EXPECT_DOUBLE_EQ(s.ikm_converted(), 100);
+  EXPECT_EQ(s.category(), "A");
+
+  // The background thread picks up a new entry.
+  follower.Start();
+  add("tenants/1504/responses/s9", "skm", 4);
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        v1::Satisfaction now;
+        return Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &now).ok() &&
+               now.respondents() == 6;
+      },
+      absl::Seconds(10)));
+  follower.Stop();
+}
+
+TEST_F(ComplaintServiceTest, TenantIsolation) {
+  ASSERT_TRUE(Update("SAME", v1::RECEIVED, Ts(2026, 3, 2)).ok());
+  ASSERT_TRUE(Update("SAME", v1::RECEIVED, Ts(2026, 3, 3), "dukcapil", "1505").ok());
+  ASSERT_TRUE(Update("ONLY1504", v1::RECEIVED, Ts(2026, 3, 4)).ok());
+  EXPECT_EQ(Stats("2026-03").received(), 2);
+  EXPECT_EQ(Stats("2026-03", "dukcapil", "1505").received(), 1);
+  EXPECT_EQ(Stats("2026-03", "dukcapil", "1505").monthly_service_volume(), 800);
+  // 1505 cannot read or write 1504's resources.
+  v1::GetComplaintRequest g;
+  g.set_name("tenants/1504/complaints/ONLY1504");
+  v1::Complaint c;
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505").error_code(),
+            StatusCode::PERMISSION_DENIED);
+  g.set_name("tenants/1505/complaints/ONLY1504");
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505").error_code(),
+            StatusCode::NOT_FOUND);
+  v1::GetComplaintStatisticsRequest sr;
+  sr.set_parent("tenants/1504");
+  sr.set_period("2026");
+  v1::ComplaintStatistics s;
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaintStatistics, sr, &s, "1505").error_code(),
+            StatusCode::PERMISSION_DENIED);
+  // A unit of another tenant in an update is refused.
+  EXPECT_EQ(Update("Z", v1::RECEIVED, Ts(2026, 3, 2), "tenants/1505/units/dukcapil").error_code(),
+            StatusCode::PERMISSION_DENIED);
+  // No tenant at all.
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "").error_code(),
+            StatusCode::UNAUTHENTICATED);
+  v1::ListComplaintsRequest l;
+  l.set_parent("tenants/1505");
+  v1::ListComplaintsResponse list;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ListComplaints, l, &list, "1505").ok());
+  ASSERT_EQ(list.complaints_size(), 1);
+  EXPECT_EQ(list.complaints(0).name(), "tenants/1505/complaints/SAME");
+}
+
+TEST_F(ComplaintServiceTest, AdminEditsCalendar) {
+  v1::GetWorkingCalendarRequest g;
+  g.set_name("tenants/1504/workingCalendar");
+  v1::WorkingCalendar cal;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetWorkingCalendar, g, &cal).ok());
+  EXPECT_GT(cal.holidays_size(), 40);
+  v1::UpdateWorkingCalendarRequest u;
+  u.set_name("tenants/1504/workingCalendar");
+  auto* h = u.add_add();
+  *h->mutable_date() = ToDate(absl::CivilDay(2026, 9, 8));
+  h->set_description("Hari jadi Kabupaten Batang Hari");
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "organiser")
+                .error_code(),
+            StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "admin").ok());
+  // Received Mon 7 Sep, forwarded Fri 11 Sep: 4 wd, but 8 Sep is now off -> 3, no breach.
+  ASSERT_TRUE(Update("K1", v1::RECEIVED, Ts(2026, 9, 7)).ok());
+  ASSERT_TRUE(Update("K1", v1::FORWARDED, Ts(2026, 9, 11)).ok());
+  EXPECT_EQ(Stats("2026-09").forward_sla_breaches(), 0);
+  // Another tenant keeps the national calendar: the same dates breach there.
+  ASSERT_TRUE(Update("K1", v1::RECEIVED, Ts(2026, 9, 7), "dukcapil", "1505").ok());
+  ASSERT_TRUE(Update("K1", v1::FORWARDED, Ts(2026, 9, 11), "dukcapil", "1505").ok());
+  EXPECT_EQ(Stats("2026-09", "dukcapil", "1505").forward_sla_breaches(), 1);
+}
+
+}  // namespace
+}  // namespace pelita::complaint

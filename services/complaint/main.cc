@@ -1,0 +1,57 @@
+// pelita-complaint: public complaints, their statistics and the satisfaction
+// index per unit.  Wiring only; see complaint.h for the logic.
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_split.h"
+#include "lib/log/log.h"
+#include "lib/server/flags.h"
+#include "lib/server/server.h"
+#include "services/complaint/complaint.h"
+#include "services/complaint/enrolment_units.h"
+#include "services/complaint/grpc_service.h"
+#include "services/complaint/skm_follower.h"
+
+ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", "127.0.0.1:50051"),
+          "Address of the enrolment service (units and service volumes); env PELITA_ENROLMENT");
+ABSL_FLAG(std::string, survey, pelita::EnvOr("PELITA_SURVEY", "127.0.0.1:50052"),
+          "Address of the survey service (informational; SKM responses are followed on its "
+          "Redis stream); env PELITA_SURVEY");
+ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", ""),
+          "Comma-separated tenants whose survey response streams to follow; env PELITA_TENANTS");
+
+int main(int argc, char** argv) {
+  pelita::BlockTerminationSignals();
+  absl::ParseCommandLine(argc, argv);
+  auto redis_options = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
+  if (!redis_options.ok()) {
+    pelita::LogError("bad --redis", {{"error", std::string(redis_options.status().message())}});
+    return 2;
+  }
+  pelita::redis::Client redis(*redis_options);
+  pelita::complaint::EnrolmentUnitDirectory units(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_enrolment), grpc::InsecureChannelCredentials()));
+  pelita::complaint::ComplaintLogic logic(&redis, &units);
+  pelita::complaint::ComplaintGrpcService service(&logic);
+
+  std::vector<std::unique_ptr<pelita::complaint::SkmFollower>> followers;
+  for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_tenants), ',', absl::SkipEmpty())) {
+    const std::string tenant(t);
+    if (absl::Status s = pelita::ValidateTenant(tenant); !s.ok()) {
+      pelita::LogError("bad --tenants", {{"error", std::string(s.message())}});
+      return 2;
+    }
+    followers.push_back(std::make_unique<pelita::complaint::SkmFollower>(&redis, &logic, tenant));
+    followers.back()->Start();
+  }
+
+  pelita::ServerOptions options;
+  options.name = "complaint";
+  options.health_services = {pelita::complaint::v1::ComplaintService::service_full_name()};
+  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50053" : absl::GetFlag(FLAGS_listen);
+  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::Server server(options, {&service}, &redis);
+  const int code = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  for (auto& f : followers) f->Stop();
+  return code;
+}

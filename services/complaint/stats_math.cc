@@ -1,0 +1,124 @@
+#include "services/complaint/stats_math.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pelita::complaint {
+
+int DurationHistogram::BinOf(int64_t minutes) {
+  if (minutes < 1) return 0;
+  int b = 1 + static_cast<int>(std::floor(std::log2(static_cast<double>(minutes)) * kBinsPerDoubling));
+  return std::min(b, kMaxBin);
+}
+double DurationHistogram::BinLow(int bin) {
+  return bin == 0 ? 0 : std::exp2(static_cast<double>(bin - 1) / kBinsPerDoubling);
+}
+double DurationHistogram::BinHigh(int bin) {
+  return std::exp2(static_cast<double>(bin) / kBinsPerDoubling);
+}
+
+void DurationHistogram::Add(int64_t minutes) {
+  AddBin(BinOf(minutes), 1);
+  sum_ += std::max<int64_t>(0, minutes);
+}
+
+void DurationHistogram::Merge(const DurationHistogram& o) {
+  for (const auto& [b, c] : o.bins_) bins_[b] += c;
+  count_ += o.count_;
+  sum_ += o.sum_;
+}
+
+double DurationHistogram::Quantile(double q) const {
+  if (count_ <= 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  const double target = q * count_;
+  double seen = 0;
+  for (const auto& [b, c] : bins_) {
+    if (c <= 0) continue;
+    if (seen + c >= target) {
+      const double f = c ? (target - seen) / c : 0;
+      const double lo = BinLow(b), hi = BinHigh(b);
+      if (b == 0) return lo + f * (hi - lo);
+      return lo * std::pow(hi / lo, f);
+    }
+    seen += c;
+  }
+  return BinHigh(bins_.rbegin()->first);
+}
+
+void SkmTotals::Merge(const SkmTotals& o) {
+  respondents += o.respondents;
+  for (int i = 0; i < 9; ++i) {
+    sum[i] += o.sum[i];
+    answered[i] += o.answered[i];
+  }
+  score_sum += o.score_sum;
+  score_sumsq += o.score_sumsq;
+}
+
+std::string IkmCategory(double converted) {
+  const long long cents = std::llround(converted * 100);
+  if (cents <= 6499) return "D";
+  if (cents <= 7660) return "C";
+  if (cents <= 8830) return "B";
+  return "A";
+}
+
+std::string IkmCategoryLabel(const std::string& c) {
+  if (c == "A") return "Sangat Baik";
+  if (c == "B") return "Baik";
+  if (c == "C") return "Kurang Baik";
+  return "Tidak Baik";
+}
+
+IkmResult ComputeIkm(const SkmTotals& t, int64_t population) {
+  IkmResult r;
+  r.respondents = t.respondents;
+  double total = 0;
+  for (int i = 0; i < 9; ++i) {
+    r.nrr[i] = t.answered[i] ? static_cast<double>(t.sum[i]) / t.answered[i] : 0;
+    total += r.nrr[i];
+  }
+  r.ikm = total / 9;
+  r.converted = r.ikm * 25;
+  r.category = IkmCategory(r.converted);
+  r.label = IkmCategoryLabel(r.category);
+  const double n = static_cast<double>(t.respondents);
+  if (n <= 0) return r;
+  double fpc = 1;
+  if (population > 1) {
+    const double N = static_cast<double>(population);
+    fpc = n >= N ? 0 : std::sqrt((N - n) / (N - 1));
+  }
+  r.margin_of_error_pct = 100 * kZ975 * std::sqrt(0.25 / n) * fpc;
+  if (n >= 2) {
+    const double mean = t.score_sum / n;
+    const double var = std::max(0.0, (t.score_sumsq - n * mean * mean) / (n - 1));
+    r.ikm_margin = kZ975 * std::sqrt(var / n) * fpc;
+  }
+  return r;
+}
+
+RateComparison CompareRates(int64_t a, double ea, int64_t b, double eb, double per) {
+  RateComparison r;
+  if (ea <= 0 || eb <= 0) return r;
+  r.rate_before = a / ea * per;
+  r.rate_after = b / eb * per;
+  r.difference = r.rate_after - r.rate_before;
+  const double se_diff = std::sqrt(a / (ea * ea) + b / (eb * eb)) * per;
+  r.difference_low = r.difference - kZ975 * se_diff;
+  r.difference_high = r.difference + kZ975 * se_diff;
+  double ca = static_cast<double>(a), cb = static_cast<double>(b);
+  if (a == 0 || b == 0) {
+    ca += 0.5;
+    cb += 0.5;
+    r.continuity_corrected = true;
+  }
+  r.ratio = (cb / eb) / (ca / ea);
+  const double se = std::sqrt(1 / ca + 1 / cb);
+  r.ratio_low = std::exp(std::log(r.ratio) - kZ975 * se);
+  r.ratio_high = std::exp(std::log(r.ratio) + kZ975 * se);
+  return r;
+}
+
+}  // namespace pelita::complaint

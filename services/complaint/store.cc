@@ -1,0 +1,290 @@
+#include "services/complaint/store.h"
+
+#include <cmath>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "lib/status/status.h"
+
+namespace pelita::complaint {
+namespace {
+
+// KEYS: record hash, id index, unit set, bucket keys...
+// ARGV: id, mode (insert|replace), expected, bytes, unit, n, then n triples
+// (bucket key number from 1, field, delta).
+redis::Script kWriteComplaint(R"lua(
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[2] == 'insert' then
+  if cur then return redis.error_reply('ABORTED complaint ' .. ARGV[1] .. ' exists') end
+else
+  if (not cur) or cur ~= ARGV[3] then
+    return redis.error_reply('ABORTED complaint ' .. ARGV[1] .. ' changed')
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
+redis.call('ZADD', KEYS[2], 0, ARGV[1])
+if ARGV[5] ~= '' then redis.call('SADD', KEYS[3], ARGV[5]) end
+local n = tonumber(ARGV[6])
+for i = 0, n - 1 do
+  local k = KEYS[3 + tonumber(ARGV[7 + 3 * i])]
+  local f = ARGV[8 + 3 * i]
+  if redis.call('HINCRBY', k, f, ARGV[9 + 3 * i]) == 0 then redis.call('HDEL', k, f) end
+end
+return 1
+)lua");
+
+// KEYS: seen set, unit set, 3 bucket keys.  ARGV: name, unit, rs, rq, s1..s9.
+redis::Script kRecordSkm(R"lua(
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SADD', KEYS[2], ARGV[2])
+for k = 3, 5 do
+  redis.call('HINCRBY', KEYS[k], 'n', 1)
+  for i = 1, 9 do
+    local s = tonumber(ARGV[4 + i])
+    if s > 0 then
+      redis.call('HINCRBY', KEYS[k], 's' .. i, s)
+      redis.call('HINCRBY', KEYS[k], 'c' .. i, 1)
+    end
+  end
+  redis.call('HINCRBYFLOAT', KEYS[k], 'rs', ARGV[3])
+  redis.call('HINCRBYFLOAT', KEYS[k], 'rq', ARGV[4])
+end
+return 1
+)lua");
+
+// KEYS: calendar, init flag.  ARGV: field, value pairs of the defaults.
+redis::Script kInitCalendar(R"lua(
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('SET', KEYS[2], '1')
+return 1
+)lua");
+
+std::string DayField(absl::CivilDay d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+}  // namespace
+
+store::ResourceTable ComplaintStore::Table(const std::string& tenant) const {
+  const KeyBuilder k = Keys(tenant);
+  return store::ResourceTable(redis_, "complaint", k.Key("complaints"), k.Key("complaint_ids"));
+}
+
+std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
+    const std::string& tenant, const std::vector<ComplaintUpdate>& updates,
+    const WorkingCalendar& calendar) {
+  std::vector<Outcome> out(updates.size());
+  const KeyBuilder keys = Keys(tenant);
+  // Distinct ids in first-seen order, each with its updates.
+  std::vector<std::string> ids;
+  absl::flat_hash_map<std::string, std::vector<size_t>> by_id;
+  for (size_t i = 0; i < updates.size(); ++i) {
+    auto [it, fresh] = by_id.try_emplace(updates[i].id);
+    if (fresh) ids.push_back(updates[i].id);
+    it->second.push_back(i);
+  }
+  for (int attempt = 0; attempt < 8 && !ids.empty(); ++attempt) {
+    redis::Command hmget = {"HMGET", keys.Key("complaints")};
+    hmget.insert(hmget.end(), ids.begin(), ids.end());
+    auto current = redis_->Run(hmget);
+    if (!current.ok() || !current->is_array() || current->elements.size() != ids.size()) {
+      const absl::Status s = current.ok() ? absl::InternalError("bad HMGET reply") : current.status();
+      for (const auto& id : ids) for (size_t i : by_id[id]) out[i].status = s;
+      return out;
+    }
+    std::vector<redis::Command> commands;
+    std::vector<std::string> written;
+    bool noscript = false;
+    for (size_t k = 0; k < ids.size(); ++k) {
+      const std::string& id = ids[k];
+      const redis::Reply& raw = current->elements[k];
+      v1::ComplaintRecord old_record, record;
+      const bool exists = raw.is_string();
+      if (exists && !old_record.ParseFromString(raw.str)) {
+        for (size_t i : by_id[id]) out[i].status = absl::DataLossError("complaint " + id + " is corrupt");
+        continue;
+      }
+      record = old_record;
+      for (size_t i : by_id[id]) {
+        out[i].changed = MergeUpdate(tenant, updates[i], calendar, &record);
+      }
+      bool any = false;
+      for (size_t i : by_id[id]) any |= out[i].changed;
+      if (!any) {
+        for (size_t i : by_id[id]) out[i].complaint = record.complaint();
+        continue;
+      }
+      const std::vector<Contribution> diff = Diff(exists ? &old_record : nullptr, record);
+      std::vector<std::string> ckeys = {keys.Key("complaints"), keys.Key("complaint_ids"),
+                                        keys.Key("units")};
+      std::vector<std::string> args = {id, exists ? "replace" : "insert", exists ? raw.str : "",
+                                       record.SerializeAsString(),
+                                       UnitIdOf(record.complaint().unit()), ""};
+      absl::flat_hash_map<std::string, int> key_index;
+      int n = 0;
+      for (const Contribution& c : diff) {
+        for (const std::string& label : BucketsOfDay(c.day)) {
+          const std::string key = keys.Key("cb", c.unit, label);
+          auto [it, fresh] = key_index.try_emplace(key, static_cast<int>(ckeys.size()) - 2);
+          if (fresh) ckeys.push_back(key);
+          args.push_back(std::to_string(it->second));
+          args.push_back(absl::StrCat(c.category, "|", c.metric));
+          args.push_back(std::to_string(c.delta));
+          ++n;
+        }
+      }
+      args[5] = std::to_string(n);
+      auto cmd = redis_->EvalCommand(kWriteComplaint, ckeys, args);
+      if (!cmd.ok()) {
+        for (size_t i : by_id[id]) out[i].status = cmd.status();
+        continue;
+      }
+      commands.push_back(std::move(*cmd));
+      written.push_back(id);
+      for (size_t i : by_id[id]) out[i].complaint = record.complaint();
+    }
+    std::vector<std::string> retry;
+    if (!commands.empty()) {
+      auto replies = redis_->Pipeline(commands);
+      if (!replies.ok()) {
+        for (const auto& id : written) for (size_t i : by_id[id]) out[i].status = replies.status();
+        return out;
+      }
+      for (size_t k = 0; k < written.size(); ++k) {
+        const redis::Reply& r = (*replies)[k];
+        if (r.is_error() && absl::StartsWith(r.str, "NOSCRIPT")) {
+          noscript = true;
+          retry.push_back(written[k]);
+          continue;
+        }
+        const absl::Status s = redis::ReplyStatus(r);
+        if (s.code() == absl::StatusCode::kAborted) {
+          retry.push_back(written[k]);
+          continue;
+        }
+        for (size_t i : by_id[written[k]]) out[i].status = s;
+      }
+    }
+    if (noscript) {
+      if (absl::Status s = redis_->Load(kWriteComplaint); !s.ok()) {
+        for (const auto& id : retry) for (size_t i : by_id[id]) out[i].status = s;
+        return out;
+      }
+    }
+    ids = std::move(retry);
+  }
+  for (const auto& id : ids) {
+    for (size_t i : by_id[id]) {
+      out[i].status = absl::AbortedError("complaint " + id + " is being changed concurrently; retry");
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::ComplaintRecord> ComplaintStore::Get(const std::string& tenant,
+                                                        const std::string& id) {
+  return Table(tenant).Get<v1::ComplaintRecord>(id);
+}
+
+absl::StatusOr<store::ResourceTable::Page> ComplaintStore::List(const std::string& tenant,
+                                                                int page_size,
+                                                                const std::string& page_token) {
+  return Table(tenant).List(page_size, page_token);
+}
+
+absl::StatusOr<std::vector<std::string>> ComplaintStore::Units(const std::string& tenant) {
+  PELITA_ASSIGN_OR_RETURN(redis::Reply r, redis_->Run({"SMEMBERS", Keys(tenant).Key("units")}));
+  std::vector<std::string> out;
+  for (const auto& e : r.elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<std::vector<BucketFields>> ComplaintStore::ReadBuckets(
+    const std::string& tenant, const std::string& kind, const std::vector<std::string>& units,
+    const std::vector<std::string>& labels) {
+  const KeyBuilder keys = Keys(tenant);
+  std::vector<redis::Command> commands;
+  commands.reserve(units.size() * labels.size());
+  for (const auto& u : units) {
+    for (const auto& l : labels) commands.push_back({"HGETALL", keys.Key(kind, u, l)});
+  }
+  std::vector<BucketFields> out(commands.size());
+  if (commands.empty()) return out;
+  PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(commands));
+  for (size_t i = 0; i < replies.size(); ++i) {
+    PELITA_RETURN_IF_ERROR(redis::ReplyStatus(replies[i]));
+    const auto& e = replies[i].elements;
+    for (size_t j = 0; j + 1 < e.size(); j += 2) out[i][e[j].str] = e[j + 1].str;
+  }
+  return out;
+}
+
+absl::StatusOr<bool> ComplaintStore::RecordSkm(const std::string& tenant, const std::string& name,
+                                               const std::string& unit, absl::CivilDay day,
+                                               const std::vector<int>& scores) {
+  const KeyBuilder keys = Keys(tenant);
+  std::vector<std::string> k = {keys.Key("skm_seen"), keys.Key("units")};
+  for (const auto& label : BucketsOfDay(day)) k.push_back(keys.Key("sb", unit, label));
+  int sum = 0, answered = 0;
+  for (int s : scores) {
+    if (s > 0) {
+      sum += s;
+      ++answered;
+    }
+  }
+  const double score = answered ? 25.0 * sum / answered : 0;
+  std::vector<std::string> args = {name, unit, absl::StrFormat("%.10g", score),
+                                   absl::StrFormat("%.10g", score * score)};
+  for (int i = 0; i < 9; ++i) args.push_back(std::to_string(i < static_cast<int>(scores.size()) ? scores[i] : 0));
+  PELITA_ASSIGN_OR_RETURN(redis::Reply r, redis_->Eval(kRecordSkm, k, args));
+  return r.integer == 1;
+}
+
+absl::Status ComplaintStore::EnsureCalendar(const std::string& tenant) {
+  const KeyBuilder keys = Keys(tenant);
+  std::vector<std::string> args;
+  for (const auto& h : IndonesianHolidays2025And2026()) {
+    args.push_back(DayField(h.day));
+    args.push_back(absl::StrCat(h.collective_leave ? "c|" : "h|", h.description));
+  }
+  auto r = redis_->Eval(kInitCalendar, {keys.Key("calendar"), keys.Key("calendar_init")}, args);
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::StatusOr<WorkingCalendar> ComplaintStore::LoadCalendar(const std::string& tenant) {
+  PELITA_RETURN_IF_ERROR(EnsureCalendar(tenant));
+  PELITA_ASSIGN_OR_RETURN(redis::Reply r, redis_->Run({"HGETALL", Keys(tenant).Key("calendar")}));
+  std::vector<HolidayEntry> list;
+  for (size_t j = 0; j + 1 < r.elements.size(); j += 2) {
+    absl::CivilDay d;
+    if (!absl::ParseCivilTime(r.elements[j].str, &d)) continue;
+    const std::string& v = r.elements[j + 1].str;
+    list.push_back({d, v.size() > 2 ? v.substr(2) : "", absl::StartsWith(v, "c|")});
+  }
+  return WorkingCalendar(std::move(list));
+}
+
+absl::StatusOr<WorkingCalendar> ComplaintStore::UpdateCalendar(
+    const std::string& tenant, const std::vector<HolidayEntry>& add,
+    const std::vector<absl::CivilDay>& remove) {
+  PELITA_RETURN_IF_ERROR(EnsureCalendar(tenant));
+  const std::string key = Keys(tenant).Key("calendar");
+  std::vector<redis::Command> commands;
+  for (const auto& d : remove) commands.push_back({"HDEL", key, DayField(d)});
+  for (const auto& h : add) {
+    commands.push_back({"HSET", key, DayField(h.day),
+                        absl::StrCat(h.collective_leave ? "c|" : "h|", h.description)});
+  }
+  if (!commands.empty()) {
+    PELITA_ASSIGN_OR_RETURN(auto replies, redis_->Transaction(commands));
+    for (const auto& r : replies) PELITA_RETURN_IF_ERROR(redis::ReplyStatus(r));
+  }
+  return LoadCalendar(tenant);
+}
+
+}  // namespace pelita::complaint
