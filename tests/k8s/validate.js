@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Offline checks of rendered Kubernetes manifests and of Dockerfiles.
 //
-//   node validate.js [--require-hpa] [--expect-config KEY=VALUE]... FILE...
+//   node validate.js [--require-hpa] [--min-replicas N] [--expect-config KEY=VALUE]... FILE...
 //   node validate.js --dockerfile FILE...
 //
 // Manifests: every object is validated against the Kubernetes JSON schema of
@@ -255,7 +255,14 @@ function checkManifests(files, opts) {
     if (o.kind === 'Deployment' && opts.requireHpa) {
       const hpa = hpas.find((h) => ns(h) === ns(o) && h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === o.metadata.name);
       if (!hpa) fail(id(o), 'has no HorizontalPodAutoscaler (required in this overlay)');
-      else if (!(hpa.spec.minReplicas >= 2)) fail(id(hpa), 'minReplicas must be at least 2 in this overlay');
+    }
+    if (o.kind === 'Deployment') {
+      const hpa = hpas.find((h) => ns(h) === ns(o) && h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === o.metadata.name);
+      if (hpa && o.spec.replicas !== undefined) {
+        fail(id(o), 'sets spec.replicas although an HPA scales it (every apply would reset the count)');
+      }
+      const replicas = hpa ? (hpa.spec.minReplicas ?? 1) : (o.spec.replicas ?? 1);
+      if (replicas < opts.minReplicas) fail(id(o), `runs ${replicas} replica(s) at minimum; this overlay needs ${opts.minReplicas}`);
     }
   }
   for (const h of hpas) {
@@ -291,17 +298,18 @@ function checkManifests(files, opts) {
 
 // ---------------------------------------------------------------------- main
 function main(argv) {
-  const opts = { requireHpa: false, expectConfig: [], dockerfiles: false };
+  const opts = { requireHpa: false, expectConfig: [], dockerfiles: false, minReplicas: 1 };
   const files = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--require-hpa') opts.requireHpa = true;
     else if (a === '--expect-config') opts.expectConfig.push(argv[++i]);
+    else if (a === '--min-replicas') opts.minReplicas = Number(argv[++i]);
     else if (a === '--dockerfile') opts.dockerfiles = true;
     else files.push(a);
   }
   if (!files.length) {
-    console.error('usage: validate.js [--require-hpa] [--expect-config K=V] FILE... | --dockerfile FILE...');
+    console.error('usage: validate.js [--require-hpa] [--min-replicas N] [--expect-config K=V] FILE... | --dockerfile FILE...');
     return 2;
   }
   if (opts.dockerfiles) files.forEach(checkDockerfile);
