@@ -1,0 +1,124 @@
+// The evaluation report of one cohort from plain inputs (sums and counts the
+// other services keep), per SPEC §2: Kirkpatrick L1-L4 and Phillips' ROI.
+// No gRPC and no I/O: the inputs come from sources.h, the output is the
+// pelita.scoring.v1.Evaluation message used as a data type.
+#ifndef PELITA_SERVICES_SCORING_EVALUATOR_H_
+#define PELITA_SERVICES_SCORING_EVALUATOR_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/stats/stats.h"
+#include "pelita/scoring/v1/scoring.pb.h"
+
+namespace pelita::scoring {
+
+namespace v1 = ::pelita::scoring::v1;
+
+// Defaults documented in scoring.proto and README: composite weights
+// l1 0.15, l2 0.35, l3 0.30, l4 0.20 (behaviour and learning matter more than
+// satisfaction), minimum n 5 (UU 27/2022), L4 window 90 days.
+inline constexpr double kDefaultWeightL1 = 0.15;
+inline constexpr double kDefaultWeightL2 = 0.35;
+inline constexpr double kDefaultWeightL3 = 0.30;
+inline constexpr double kDefaultWeightL4 = 0.20;
+inline constexpr int kDefaultMinN = 5;
+inline constexpr int kDefaultWindowDays = 90;
+// Fewer complaints than this in the trained units' two windows together make
+// the L4 complaint estimate too thin to conclude anything.
+inline constexpr double kMinComplaintsForDid = 10;
+
+// Settings with every default filled in.
+v1::ScoringSettings EffectiveSettings(const v1::ScoringSettings& stored);
+absl::Status ValidateSettings(const v1::ScoringSettings& settings);
+
+// n, Σx, Σx² of answers on a scale [min, max].
+struct ScaleAggregate {
+  stats::Moments moments;
+  double min_value = 1;
+  double max_value = 4;
+};
+
+struct ReactionInputs {
+  int64_t responses = 0;  // respondents of the reaction instrument
+  std::map<std::string, ScaleAggregate> dimensions;  // materi, instruktur, ...
+  // Cronbach's alpha over complete responses.
+  std::vector<stats::Moments> items;
+  stats::Moments totals;
+};
+
+struct LearningInputs {
+  int64_t pairs = 0;
+  double sum_pre = 0, sum_post = 0;
+  double sum_pre_sq = 0, sum_post_sq = 0;
+  double sum_diff = 0, sum_diff_sq = 0;
+  double max_score = 100;
+};
+
+struct CodedItem {
+  std::string instrument;
+  std::string item;
+  std::map<std::string, int64_t> counts;
+  int64_t n = 0;
+};
+
+struct BehaviourInputs {
+  int64_t followups = 0;       // follow-up responses
+  int64_t applied_yes = 0;     // "ya" to the applied-on-the-job question
+  int64_t applied_answered = 0;
+  std::map<std::string, ScaleAggregate> rubric;  // per competency
+  std::vector<CodedItem> coded;
+};
+
+// One unit's window: complaints over transactions, and IKM (25-100) with
+// its standard error and respondents, when measured.
+struct Window {
+  double complaints = 0;
+  double transactions = 0;
+  bool has_ikm = false;
+  double ikm = 0;
+  double ikm_se = 0;
+  int64_t ikm_respondents = 0;
+};
+struct UnitWindows {
+  std::string unit;
+  Window before, after;
+};
+struct ResultsInputs {
+  int window_days = kDefaultWindowDays;
+  std::vector<UnitWindows> treated;  // the participants' units
+  std::vector<UnitWindows> control;  // the tenant's units without trained staff
+};
+
+struct CostInputs {
+  double total_cost = 0;       // rupiah spent on the cohort
+  std::string cost_basis;      // how total_cost was derived
+  int32_t jp = 0;
+  std::optional<double> benefit;  // rupiah attributed to the cohort
+  std::string benefit_basis;
+};
+
+struct CohortInputs {
+  std::string cohort;  // tenants/{t}/programs/{p}/cohorts/{c}
+  std::string program;
+  std::string program_title;
+  int32_t year = 0;
+  std::vector<std::string> instructors;
+  int64_t enrolled = 0;   // participants (enrolled, attended or completed)
+  int64_t completed = 0;
+  std::optional<ReactionInputs> reaction;
+  std::optional<LearningInputs> learning;
+  std::optional<BehaviourInputs> behaviour;
+  std::optional<ResultsInputs> results;
+  CostInputs cost;
+};
+
+// Computes the report.  `settings` must be effective (defaults filled in).
+v1::Evaluation Evaluate(const CohortInputs& in, const v1::ScoringSettings& settings);
+
+}  // namespace pelita::scoring
+
+#endif  // PELITA_SERVICES_SCORING_EVALUATOR_H_

@@ -1,0 +1,337 @@
+#include "services/scoring/evaluator.h"
+
+#include <cmath>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace pelita::scoring {
+namespace {
+
+// Reference computations from raw data (two-pass), independent of lib/stats.
+double RawMean(const std::vector<double>& xs) {
+  double s = 0;
+  for (double x : xs) s += x;
+  return s / xs.size();
+}
+double RawVar(const std::vector<double>& xs) {
+  const double m = RawMean(xs);
+  double ss = 0;
+  for (double x : xs) ss += (x - m) * (x - m);
+  return ss / (xs.size() - 1);
+}
+
+v1::ScoringSettings Defaults() { return EffectiveSettings(v1::ScoringSettings()); }
+
+// Reaction answers of 8 respondents to 4 items (1-5), one per dimension.
+const std::vector<std::vector<double>> kReaction = {
+    {4, 5, 3, 4}, {5, 5, 4, 5}, {3, 4, 3, 3}, {4, 4, 2, 4},
+    {5, 4, 4, 5}, {2, 3, 2, 3}, {4, 5, 3, 4}, {3, 3, 3, 4}};
+const char* kDims[] = {"materi", "instruktur", "fasilitas", "penyelenggaraan"};
+
+ReactionInputs ReactionFrom(const std::vector<std::vector<double>>& rows) {
+  ReactionInputs r;
+  r.responses = static_cast<int64_t>(rows.size());
+  r.items.resize(4);
+  for (const auto& row : rows) {
+    double total = 0;
+    for (int j = 0; j < 4; ++j) {
+      ScaleAggregate& a = r.dimensions[kDims[j]];
+      a.min_value = 1;
+      a.max_value = 5;
+      a.moments.Add(row[j]);
+      r.items[j].Add(row[j]);
+      total += row[j];
+    }
+    r.totals.Add(total);
+  }
+  return r;
+}
+
+CohortInputs BaseCohort() {
+  CohortInputs in;
+  in.cohort = "tenants/1504/programs/pelayanan-prima/cohorts/2026-1";
+  in.program = "tenants/1504/programs/pelayanan-prima";
+  in.program_title = "Pelayanan Prima";
+  in.year = 2026;
+  in.enrolled = 10;
+  in.completed = 9;
+  in.cost.total_cost = 25'000'000;
+  in.cost.cost_basis = "cost per participant x participants";
+  in.cost.jp = 30;
+  return in;
+}
+
+TEST(EvaluatorTest, ReactionDimensionsAlphaAndResponseRateFromRawAnswers) {
+  CohortInputs in = BaseCohort();
+  in.reaction = ReactionFrom(kReaction);
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  ASSERT_EQ(ev.reaction().dimensions_size(), 4);
+  for (int j = 0; j < 4; ++j) {
+    std::vector<double> col;
+    for (const auto& row : kReaction) col.push_back(row[j]);
+    const auto& d = ev.reaction().dimensions(j);
+    EXPECT_EQ(d.dimension(), kDims[j]);
+    EXPECT_FALSE(d.score().withheld());
+    EXPECT_EQ(d.score().n(), 8);
+    EXPECT_NEAR(d.score().value(), (RawMean(col) - 1) / 4 * 100, 1e-9);
+    // t(0.975, 7) = 2.365 (textbook table).
+    const double half = 2.364624 * std::sqrt(RawVar(col) / 8) / 4 * 100;
+    EXPECT_NEAR(d.score().ci_low(), d.score().value() - half, 1e-4);
+    EXPECT_NEAR(d.score().ci_high(), d.score().value() + half, 1e-4);
+    EXPECT_EQ(d.score().inputs().at("n"), 8);
+  }
+  EXPECT_NEAR(ev.reaction().response_rate().value(), 0.8, 1e-12);
+  // Alpha from the raw matrix.
+  std::vector<double> totals;
+  double sum_var = 0;
+  for (int j = 0; j < 4; ++j) {
+    std::vector<double> col;
+    for (const auto& row : kReaction) col.push_back(row[j]);
+    sum_var += RawVar(col);
+  }
+  for (const auto& row : kReaction) totals.push_back(row[0] + row[1] + row[2] + row[3]);
+  EXPECT_NEAR(ev.reaction().cronbach_alpha().value(), 4.0 / 3 * (1 - sum_var / RawVar(totals)), 1e-9);
+}
+
+// Pre/post scores of the Cushny-Peebles sleep data shifted to a 0-10 test:
+// R's paired t.test gives t = 4.0621, df = 9, p = 0.002833.
+TEST(EvaluatorTest, LearningPairedTestAndHakeGain) {
+  const std::vector<double> g1 = {0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0};
+  const std::vector<double> g2 = {1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4};
+  LearningInputs l;
+  l.max_score = 10;
+  std::vector<double> pre, post, d;
+  for (size_t i = 0; i < g1.size(); ++i) {
+    const double a = g1[i] + 2, b = g2[i] + 2;  // all scores in [0, 10]
+    pre.push_back(a);
+    post.push_back(b);
+    d.push_back(b - a);
+    ++l.pairs;
+    l.sum_pre += a; l.sum_post += b; l.sum_pre_sq += a * a; l.sum_post_sq += b * b;
+    l.sum_diff += b - a; l.sum_diff_sq += (b - a) * (b - a);
+  }
+  CohortInputs in = BaseCohort();
+  in.learning = l;
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  const v1::Learning& L = ev.learning();
+  EXPECT_EQ(L.pairs().value(), 10);
+  EXPECT_NEAR(L.mean_pre().value(), RawMean(pre), 1e-12);
+  EXPECT_NEAR(L.mean_post().value(), RawMean(post), 1e-12);
+  EXPECT_NEAR(L.mean_gain().value(), 1.58, 1e-12);
+  const double g = (RawMean(post) - RawMean(pre)) / (10 - RawMean(pre));
+  EXPECT_NEAR(L.normalised_gain().value(), g, 1e-12);
+  EXPECT_EQ(L.gain_band(), g < 0.3 ? "low" : (g < 0.7 ? "medium" : "high"));
+  EXPECT_NEAR(L.t().value(), 4.0621, 1e-4);
+  EXPECT_EQ(L.df().value(), 9);
+  EXPECT_NEAR(L.p_value().value(), 0.002833, 1e-6);
+  EXPECT_NEAR(L.cohens_dz().value(), RawMean(d) / std::sqrt(RawVar(d)), 1e-12);
+  EXPECT_NEAR(L.mean_gain().ci_low(), 0.7001142, 1e-6);
+}
+
+TEST(EvaluatorTest, MinimumNWithholdsWithReasonAndIsConfigurable) {
+  CohortInputs in = BaseCohort();
+  in.reaction = ReactionFrom({kReaction.begin(), kReaction.begin() + 4});
+  LearningInputs l;
+  l.pairs = 4; l.sum_pre = 200; l.sum_post = 280; l.sum_diff = 80; l.sum_diff_sq = 1700; l.max_score = 100;
+  in.learning = l;
+  v1::Evaluation ev = Evaluate(in, Defaults());
+  for (const auto& d : ev.reaction().dimensions()) {
+    EXPECT_TRUE(d.score().withheld());
+    EXPECT_EQ(d.score().value(), 0);
+    EXPECT_NE(d.score().reason().find("fewer than the minimum 5"), std::string::npos) << d.score().reason();
+  }
+  EXPECT_TRUE(ev.reaction().cronbach_alpha().withheld());
+  EXPECT_TRUE(ev.learning().t().withheld());
+  EXPECT_TRUE(ev.learning().normalised_gain().withheld());
+  EXPECT_TRUE(ev.learning().gain_band().empty());
+  EXPECT_EQ(ev.learning().pairs().value(), 4);  // the count itself is shown
+
+  v1::ScoringSettings s;
+  s.set_min_n(3);
+  ev = Evaluate(in, EffectiveSettings(s));
+  EXPECT_FALSE(ev.reaction().dimensions(0).score().withheld());
+  EXPECT_FALSE(ev.learning().normalised_gain().withheld());
+  EXPECT_NEAR(ev.learning().normalised_gain().value(), (70.0 - 50) / (100 - 50), 1e-12);
+  EXPECT_EQ(ev.min_n(), 3);
+}
+
+TEST(EvaluatorTest, BehaviourAppliedShareScrapAndRubric) {
+  BehaviourInputs b;
+  b.followups = 8;
+  b.applied_yes = 6;
+  b.applied_answered = 8;
+  const std::vector<double> teknis = {3, 4, 2, 3, 4, 3, 3, 4};
+  for (double x : teknis) b.rubric["teknis"].moments.Add(x);
+  b.rubric["teknis"].min_value = 1;
+  b.rubric["teknis"].max_value = 4;
+  b.rubric["digital"].moments = stats::Moments::Of({2, 3});
+  b.coded.push_back({"tenants/1504/instruments/observasi-kinerja", "FREKUENSI", {{"sering", 5}, {"selalu", 3}}, 8});
+  b.coded.push_back({"tenants/1504/instruments/wawancara", "W1", {{"lebih-cepat", 2}}, 2});
+  CohortInputs in = BaseCohort();
+  in.behaviour = b;
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  const v1::Behaviour& B = ev.behaviour();
+  EXPECT_NEAR(B.response_rate().value(), 0.8, 1e-12);
+  EXPECT_NEAR(B.applied_share().value(), 0.75, 1e-12);
+  EXPECT_NEAR(B.scrap_learning_rate().value(), 0.25, 1e-12);
+  EXPECT_NEAR(B.scrap_learning_rate().ci_low(), 1 - B.applied_share().ci_high(), 1e-12);
+  ASSERT_EQ(B.rubric_size(), 2);
+  EXPECT_EQ(B.rubric(0).competency(), "digital");
+  EXPECT_TRUE(B.rubric(0).score().withheld());
+  EXPECT_NEAR(B.rubric(1).score().value(), (RawMean(teknis) - 1) / 3 * 100, 1e-9);
+  ASSERT_EQ(B.coded_answers_size(), 2);
+  EXPECT_EQ(B.coded_answers(0).counts().at("sering"), 5);
+  EXPECT_TRUE(B.coded_answers(1).withheld());
+  EXPECT_TRUE(B.coded_answers(1).counts().empty());
+}
+
+ResultsInputs Results(double tb, double ta, double cb, double ca) {
+  ResultsInputs r;
+  r.treated.push_back({"tenants/1504/units/disdukcapil", {tb / 2, 5000}, {ta / 2, 5000}});
+  r.treated.push_back({"tenants/1504/units/dpmptsp", {tb / 2, 5000}, {ta / 2, 5000}});
+  r.control.push_back({"tenants/1504/units/dinsos", {cb, 20000}, {ca, 20000}});
+  return r;
+}
+
+TEST(EvaluatorTest, ResultsDifferenceInDifferencesFromCounts) {
+  CohortInputs in = BaseCohort();
+  in.results = Results(60, 30, 80, 78);
+  in.results->treated[0].before.has_ikm = true;
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  const v1::Results& R = ev.results();
+  // Rates per 1,000: treated 6 -> 3, control 4 -> 3.9.
+  const double did = (3.0 - 6.0) - (3.9 - 4.0);
+  const double se = std::sqrt(60.0 / 1e8 + 30.0 / 1e8 + 80.0 / 4e8 + 78.0 / 4e8) * 1000;
+  EXPECT_FALSE(R.complaint_rate_did().withheld());
+  EXPECT_NEAR(R.complaint_rate_did().value(), did, 1e-9);
+  EXPECT_NEAR(R.complaint_rate_did().ci_low(), did - 1.959964 * se, 1e-5);
+  EXPECT_NEAR(R.complaint_rate_did().ci_high(), did + 1.959964 * se, 1e-5);
+  EXPECT_EQ(R.complaint_rate_did().inputs().at("treated_before_complaints"), 60);
+  EXPECT_NEAR(R.complaints_avoided().value(), -did * 10000 / 1000, 1e-9);
+  EXPECT_NEAR(R.treated_units(0).complaint_rate_before().value(), 6.0, 1e-12);
+  EXPECT_NE(R.conclusion().find("Complaints fell"), std::string::npos) << R.conclusion();
+  // IKM had too few respondents.
+  EXPECT_TRUE(R.ikm_did().withheld());
+  EXPECT_TRUE(R.treated_units(0).ikm_before().withheld());
+  // Cost per complaint avoided follows.
+  EXPECT_NEAR(ev.cost().per_complaint_avoided().value(), 25'000'000 / (-did * 10), 1e-6);
+}
+
+TEST(EvaluatorTest, ResultsSayPlainlyWhenTooThin) {
+  CohortInputs in = BaseCohort();
+  in.results = Results(4, 2, 80, 78);
+  v1::Evaluation ev = Evaluate(in, Defaults());
+  EXPECT_TRUE(ev.results().complaint_rate_did().withheld());
+  EXPECT_NE(ev.results().complaint_rate_did().reason().find("too thin"), std::string::npos);
+  EXPECT_NE(ev.results().conclusion().find("too thin to conclude"), std::string::npos)
+      << ev.results().conclusion();
+
+  in.results = Results(60, 30, 80, 78);
+  in.results->control.clear();
+  ev = Evaluate(in, Defaults());
+  EXPECT_NE(ev.results().complaint_rate_did().reason().find("no control units"), std::string::npos);
+}
+
+TEST(EvaluatorTest, ResultsIkmDifferenceInDifferences) {
+  CohortInputs in = BaseCohort();
+  in.results = Results(60, 30, 80, 78);
+  auto set = [](Window& w, double ikm, double se, int64_t n) {
+    w.has_ikm = true; w.ikm = ikm; w.ikm_se = se; w.ikm_respondents = n;
+  };
+  set(in.results->treated[0].before, 70, 1.0, 30);
+  set(in.results->treated[1].before, 74, 1.0, 10);
+  set(in.results->treated[0].after, 80, 1.0, 30);
+  set(in.results->treated[1].after, 82, 1.0, 10);
+  set(in.results->control[0].before, 75, 0.5, 40);
+  set(in.results->control[0].after, 76, 0.5, 40);
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  const double tb = (70 * 30 + 74 * 10) / 40.0, ta = (80 * 30 + 82 * 10) / 40.0;
+  const double did = (ta - tb) - (76 - 75);
+  const double var_t = (0.75 * 0.75 + 0.25 * 0.25) * 1.0;
+  const double se = std::sqrt(2 * var_t + 2 * 0.25);
+  EXPECT_NEAR(ev.results().ikm_did().value(), did, 1e-9);
+  EXPECT_NEAR(ev.results().ikm_did().ci_high() - ev.results().ikm_did().value(), 1.959964 * se, 1e-5);
+  EXPECT_NE(ev.results().conclusion().find("IKM changed"), std::string::npos);
+}
+
+TEST(EvaluatorTest, CostRoiAndBcr) {
+  CohortInputs in = BaseCohort();
+  in.cost.benefit = 40'000'000;
+  in.cost.benefit_basis = "hours saved x wage";
+  v1::Evaluation ev = Evaluate(in, Defaults());
+  EXPECT_NEAR(ev.cost().per_participant().value(), 2'500'000, 1e-6);
+  EXPECT_NEAR(ev.cost().per_completed().value(), 25'000'000 / 9.0, 1e-6);
+  EXPECT_NEAR(ev.cost().per_jp().value(), 25'000'000 / (10.0 * 30), 1e-6);
+  EXPECT_NEAR(ev.cost().roi_pct().value(), 60.0, 1e-9);
+  EXPECT_NEAR(ev.cost().bcr().value(), 1.6, 1e-12);
+  EXPECT_EQ(ev.cost().roi_pct().inputs().at("benefit"), 40'000'000);
+  in.cost.benefit.reset();
+  ev = Evaluate(in, Defaults());
+  EXPECT_TRUE(ev.cost().roi_pct().withheld());
+  EXPECT_NE(ev.cost().bcr().reason().find("no benefit estimate"), std::string::npos);
+}
+
+CohortInputs FullCohort() {
+  CohortInputs in = BaseCohort();
+  in.reaction = ReactionFrom(kReaction);
+  LearningInputs l;
+  l.pairs = 10; l.sum_pre = 500; l.sum_post = 700; l.sum_diff = 200; l.sum_diff_sq = 4400; l.max_score = 100;
+  in.learning = l;
+  BehaviourInputs b;
+  b.followups = 10; b.applied_yes = 7; b.applied_answered = 10;
+  in.behaviour = b;
+  in.results = Results(60, 30, 80, 78);
+  return in;
+}
+
+TEST(EvaluatorTest, CompositeWithDefaultAndTenantWeights) {
+  const CohortInputs in = FullCohort();
+  v1::Evaluation ev = Evaluate(in, Defaults());
+  const double l1 = ev.reaction().overall().value();
+  const double l2 = 100 * 0.4;  // g = (70 - 50) / (100 - 50)
+  const double l3 = 70;
+  const double l4 = 50 - 50 * ((3.0 - 6.0) - (3.9 - 4.0)) / 6.0;
+  ASSERT_TRUE(ev.composite().components(3).used());
+  EXPECT_NEAR(ev.composite().components(3).score().value(), l4, 1e-9);
+  EXPECT_NEAR(ev.composite().score().value(), 0.15 * l1 + 0.35 * l2 + 0.30 * l3 + 0.20 * l4, 1e-9);
+
+  v1::ScoringSettings s;
+  s.mutable_weights()->set_l1(1);
+  s.mutable_weights()->set_l2(1);
+  ev = Evaluate(in, EffectiveSettings(s));
+  EXPECT_NEAR(ev.composite().score().value(), (l1 + l2) / 2, 1e-9);
+  EXPECT_FALSE(ev.composite().components(2).used());
+
+  // A level without data: the other weights are renormalised.
+  CohortInputs partial = in;
+  partial.behaviour.reset();
+  partial.results.reset();
+  ev = Evaluate(partial, Defaults());
+  EXPECT_NEAR(ev.composite().score().value(), (0.15 * l1 + 0.35 * l2) / 0.5, 1e-9);
+  EXPECT_EQ(ev.composite().components(2).score().reason(), "no follow-up");
+
+  ev = Evaluate(BaseCohort(), Defaults());
+  EXPECT_TRUE(ev.composite().score().withheld());
+}
+
+TEST(SettingsTest, DefaultsAndValidation) {
+  const v1::ScoringSettings s = EffectiveSettings(v1::ScoringSettings());
+  EXPECT_EQ(s.min_n(), 5);
+  EXPECT_EQ(s.window_days(), 90);
+  EXPECT_NEAR(s.weights().l1() + s.weights().l2() + s.weights().l3() + s.weights().l4(), 1.0, 1e-12);
+  v1::ScoringSettings bad;
+  bad.mutable_weights()->set_l2(-1);
+  EXPECT_EQ(ValidateSettings(bad).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(ValidateSettings(bad).message().find("settings.weights.l2"), std::string::npos);
+  bad = v1::ScoringSettings();
+  bad.set_min_n(2);
+  EXPECT_FALSE(ValidateSettings(bad).ok());
+  bad = v1::ScoringSettings();
+  (*bad.mutable_benefit_estimates())["tenants/1504/programs/x"].set_amount(-5);
+  EXPECT_FALSE(ValidateSettings(bad).ok());
+  EXPECT_TRUE(ValidateSettings(v1::ScoringSettings()).ok());
+}
+
+}  // namespace
+}  // namespace pelita::scoring
