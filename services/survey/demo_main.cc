@@ -12,7 +12,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -40,11 +39,16 @@ void Prepare(grpc::ClientContext& ctx) {
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
 }
 
-// A stable short id (FNV-1a, 64 bits) for deterministic response ids.
-std::string Id(const std::string& kind, const std::string& key) {
+// FNV-1a, 64 bits: stable across runs (absl::Hash is seeded per process).
+uint64_t Fnv(const std::string& key) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
-  return absl::StrFormat("demo-%s-%016x", kind, h);
+  return h;
+}
+
+// A deterministic response id.
+std::string Id(const std::string& kind, const std::string& key) {
+  return absl::StrFormat("demo-%s-%016x", kind, Fnv(key));
 }
 
 class Loader {
@@ -198,7 +202,7 @@ class Loader {
       }
       token = resp.next_page_token();
     } while (!token.empty());
-    std::mt19937 rng(static_cast<uint32_t>(absl::Hash<std::string>()(cohort.name())));
+    std::mt19937 rng(static_cast<uint32_t>(Fnv(cohort.name())));
     absl::CivilDay end(cohort.end_date().year(), cohort.end_date().month(), cohort.end_date().day());
     const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
     const absl::Time closing = absl::FromCivil(absl::CivilSecond(end.year(), end.month(), end.day(), 15, 0, 0), wib);
@@ -292,7 +296,7 @@ class Loader {
     const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
     const absl::CivilMonth now(absl::ToCivilSecond(absl::Now(), wib));
     for (const auto& unit : units.units()) {
-      std::mt19937 rng(static_cast<uint32_t>(absl::Hash<std::string>()(unit.name())));
+      std::mt19937 rng(static_cast<uint32_t>(Fnv(unit.name())));
       const int base = static_cast<int>(rng() % 2);  // some units serve better
       for (int m = 12; m >= 1; --m) {
         const absl::CivilMonth month = now - m;
