@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Offline checks of rendered Kubernetes manifests and of Dockerfiles.
 //
-//   node validate.js [--require-hpa] [--min-replicas N] [--expect-config KEY=VALUE]... FILE...
+//   node validate.js [--require-hpa] [--min-replicas N] [--expect-config KEY=VALUE]...
+//                    [--flows flows.json:OVERLAY] FILE...
 //   node validate.js --dockerfile FILE...
 //
 // Manifests: every object is validated against the Kubernetes JSON schema of
@@ -282,7 +283,11 @@ function checkManifests(files, opts) {
     if (!denyAll) fail(`namespace ${n}`, 'has no default-deny NetworkPolicy (podSelector {}, Ingress+Egress, no rules)');
   }
 
-  // 5. Expected configuration values.
+  // 5. NetworkPolicy flows: evaluate every (source, destination, port) among
+  // the workloads and three outside peers, and compare with the expected list.
+  if (opts.flows) checkFlows(objects, opts.flows, ns, id);
+
+  // 6. Expected configuration values.
   for (const kv of opts.expectConfig) {
     const eq = kv.indexOf('=');
     const key = kv.slice(0, eq);
@@ -296,15 +301,120 @@ function checkManifests(files, opts) {
   if (externalSecrets.size) console.log(`secrets the operator must create: ${[...externalSecrets].sort().join(', ')}`);
 }
 
+// ------------------------------------------------------------ network flows
+// Pods: one per workload (Deployment, StatefulSet, Job, CronJob, ...), named
+// by the workload, plus @ingress (a pod of the ingress-nginx namespace), @dns
+// (kube-dns in kube-system) and @world (an address outside the cluster).
+function checkFlows(objects, flowsArg, ns, id) {
+  const [file, overlay] = flowsArg.split(':');
+  const spec = JSON.parse(fs.readFileSync(file, 'utf8'))[overlay];
+  if (!spec) { fail('flows', `no flows for overlay ${overlay} in ${file}`); return; }
+  const nsLabels = {};
+  for (const n of objects.filter((o) => o.kind === 'Namespace')) {
+    nsLabels[n.metadata.name] = { ...(n.metadata.labels || {}), 'kubernetes.io/metadata.name': n.metadata.name };
+  }
+  const nsLabelsOf = (n) => nsLabels[n] || { 'kubernetes.io/metadata.name': n };
+  const pods = [];
+  for (const o of objects) {
+    const get = WORKLOADS[o.kind];
+    if (!get) continue;
+    const tpl = get(o);
+    if (!tpl) continue;
+    const podSpec = o.kind === 'Pod' ? o.spec : tpl.spec;
+    const labels = (o.kind === 'Pod' ? o.metadata.labels : tpl.metadata && tpl.metadata.labels) || {};
+    const ports = [];
+    for (const c of (podSpec && podSpec.containers) || []) {
+      for (const p of c.ports || []) ports.push({ port: p.containerPort, protocol: p.protocol || 'TCP', name: p.name });
+    }
+    pods.push({ name: o.metadata.name, ns: ns(o), labels, ports });
+  }
+  const outside = [
+    { name: '@ingress', ns: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, ports: [] },
+    { name: '@dns', ns: 'kube-system', labels: { 'k8s-app': 'kube-dns' },
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+    { name: '@world', external: true, ns: '', labels: {}, ports: [{ port: 443, protocol: 'TCP' }] },
+  ];
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+
+  const peerMatches = (peer, policyNs, pod) => {
+    if (peer.ipBlock) return !!pod.external;  // CIDRs are taken to mean "outside"
+    if (pod.external) return false;
+    const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, nsLabelsOf(pod.ns)) : pod.ns === policyNs;
+    const podOk = peer.podSelector ? selectorMatches(peer.podSelector, pod.labels) : true;
+    return nsOk && podOk;
+  };
+  const portMatches = (rulePorts, dst, port) => {
+    if (!rulePorts || !rulePorts.length) return true;
+    return rulePorts.some((rp) => {
+      if ((rp.protocol || 'TCP') !== port.protocol) return false;
+      if (rp.port === undefined) return true;
+      if (typeof rp.port === 'string') return dst.ports.some((p) => p.name === rp.port && p.port === port.port);
+      const end = rp.endPort || rp.port;
+      return port.port >= rp.port && port.port <= end;
+    });
+  };
+  // Is traffic in `dir` ("Ingress" at `self` from `peer`, or "Egress" from
+  // `self` to `peer`) allowed by the policies of self's namespace?
+  const allowed = (dir, self, peer, dst, port) => {
+    if (self.external || !self.labels) return true;
+    const mine = policies.filter((p) => ns(p) === self.ns && selectorMatches(p.spec.podSelector || {}, self.labels) &&
+      (p.spec.policyTypes || (p.spec.egress ? ['Ingress', 'Egress'] : ['Ingress'])).includes(dir));
+    if (!mine.length) return true;  // not isolated in this direction
+    return mine.some((p) => ((dir === 'Ingress' ? p.spec.ingress : p.spec.egress) || []).some((rule) => {
+      const peers = dir === 'Ingress' ? rule.from : rule.to;
+      const peerOk = !peers || !peers.length || peers.some((pr) => peerMatches(pr, ns(p), peer));
+      return peerOk && portMatches(rule.ports, dst, port);
+    }));
+  };
+  // Outside pods live in namespaces without policies of ours.
+  const isolatedHere = (pod) => !pod.name.startsWith('@');
+
+  const expected = new Set();
+  const sources = [...pods, outside[0], outside[2]];
+  const dests = [...pods, outside[1], outside[2]];
+  for (const line of spec) {
+    const m = /^(\S+) -> (\S+):(\d+)(?:\/(TCP|UDP))?$/.exec(line);
+    if (!m) { fail('flows', `bad line "${line}"`); continue; }
+    const froms = m[1] === '*' ? pods.map((p) => p.name) : [m[1]];
+    for (const f of froms) {
+      for (const proto of m[4] ? [m[4]] : ['TCP', 'UDP']) expected.add(`${f} -> ${m[2]}:${m[3]}/${proto}`);
+    }
+  }
+  let count = 0;
+  for (const src of sources) {
+    for (const dst of dests) {
+      if (!isolatedHere(src) && !isolatedHere(dst)) continue;  // outside to outside: not ours
+      for (const port of dst.ports) {
+        const key = `${src.name} -> ${dst.name}:${port.port}/${port.protocol}`;
+        const ok = (!isolatedHere(src) || allowed('Egress', src, dst, dst, port)) &&
+                   (!isolatedHere(dst) || allowed('Ingress', dst, src, dst, port));
+        const want = expected.has(key);
+        count++;
+        if (ok && !want) fail('flow', `${key} expected denied, is allowed`);
+        if (!ok && want) fail('flow', `${key} expected allowed, is denied`);
+      }
+    }
+  }
+  for (const e of expected) {
+    const [src, rest] = e.split(' -> ');
+    const dstName = rest.split(':')[0];
+    if (![...sources].some((p) => p.name === src) || !dests.some((p) => p.name === dstName)) {
+      fail('flows', `expected flow ${e} names an unknown pod`);
+    }
+  }
+  console.log(`checked ${count} network flows`);
+}
+
 // ---------------------------------------------------------------------- main
 function main(argv) {
-  const opts = { requireHpa: false, expectConfig: [], dockerfiles: false, minReplicas: 1 };
+  const opts = { requireHpa: false, expectConfig: [], dockerfiles: false, minReplicas: 1, flows: null };
   const files = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--require-hpa') opts.requireHpa = true;
     else if (a === '--expect-config') opts.expectConfig.push(argv[++i]);
     else if (a === '--min-replicas') opts.minReplicas = Number(argv[++i]);
+    else if (a === '--flows') opts.flows = argv[++i];
     else if (a === '--dockerfile') opts.dockerfiles = true;
     else files.push(a);
   }

@@ -10,7 +10,8 @@
 #     default-deny NetworkPolicy, grace period > preStop + drain, no fixed
 #     replica count beside an HPA; in the province overlay also an HPA per
 #     Deployment with at least 3 replicas, cluster-mode Redis, the RS256 key
-#     file and the 11 Jambi tenants;
+#     file and the 11 Jambi tenants; in both, the NetworkPolicies allow
+#     exactly the flows listed in tests/k8s/flows.json;
 #  3. checks the Dockerfiles (pinned base images, numeric non-root USER);
 #  4. proves the checks bite: every negative fixture under tests/k8s/fixtures
 #     must be rejected with its expected violation.
@@ -56,8 +57,8 @@ bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 flags_for() {  # overlay name -> extra validator flags
   case "$1" in
-    province) echo "--require-hpa --min-replicas 3 --expect-config PELITA_TENANTS=$JAMBI_TENANTS --expect-config PELITA_REDIS=cluster://redis:6379 --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem" ;;
-    dev) echo "--expect-config PELITA_REDIS=redis:6379 --expect-config PELITA_JWT_HS256_KEY_FILE=/etc/pelita/jwt/hs256.key" ;;
+    province) echo "--flows $HERE/flows.json:province --require-hpa --min-replicas 3 --expect-config PELITA_TENANTS=$JAMBI_TENANTS --expect-config PELITA_REDIS=cluster://redis:6379 --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem" ;;
+    dev) echo "--flows $HERE/flows.json:dev --expect-config PELITA_REDIS=redis:6379 --expect-config PELITA_JWT_HS256_KEY_FILE=/etc/pelita/jwt/hs256.key" ;;
     *) echo "" ;;
   esac
 }
