@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
@@ -95,6 +96,15 @@ absl::Status ReplyStatus(const Reply& reply) {
 absl::StatusOr<Options> ParseAddress(absl::string_view address) {
   Options options;
   options.cluster = absl::ConsumePrefix(&address, "cluster://");
+  if (size_t q = address.find('?'); q != absl::string_view::npos) {
+    absl::string_view query = address.substr(q + 1);
+    address = address.substr(0, q);
+    if (!absl::ConsumePrefix(&query, "replica_acks=") ||
+        !absl::SimpleAtoi(query, &options.replica_acks) || options.replica_acks < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("redis address: unknown option '", query, "' (want replica_acks=N)"));
+    }
+  }
   size_t colon = address.rfind(':');
   if (colon == absl::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat("redis address '", address, "' has no port"));
@@ -128,6 +138,18 @@ int KeySlot(absl::string_view key) {
     }
   }
   return crc % 16384;
+}
+
+bool IsReadOnly(const Command& command) {
+  if (command.empty()) return true;
+  static const auto* kReads = new absl::flat_hash_set<std::string>{
+      "GET", "MGET", "STRLEN", "EXISTS", "TYPE", "TTL", "PTTL", "HGET", "HMGET", "HGETALL",
+      "HLEN", "HEXISTS", "HKEYS", "HVALS", "HSCAN", "SMEMBERS", "SISMEMBER", "SCARD", "SSCAN",
+      "SRANDMEMBER", "ZRANGE", "ZRANGEBYLEX", "ZRANGEBYSCORE", "ZREVRANGE", "ZREVRANGEBYSCORE",
+      "ZCARD", "ZCOUNT", "ZRANK", "ZREVRANK", "ZSCORE", "ZSCAN", "LLEN", "LRANGE", "LINDEX",
+      "XRANGE", "XREVRANGE", "XLEN", "XINFO", "XPENDING", "XREAD", "PING", "INFO", "CLUSTER",
+      "SCRIPT", "WAIT", "ASKING", "EVALSHA_RO", "EVAL_RO", "SCAN", "DBSIZE", "ECHO", "TIME", "CLIENT"};
+  return kReads->contains(absl::AsciiStrToUpper(command[0]));
 }
 
 absl::string_view RoutingKey(const Command& command) {
@@ -246,6 +268,29 @@ Client::~Client() = default;
 
 absl::StatusOr<std::vector<Reply>> Client::Exchange(Node& node, const std::vector<Command>& commands,
                                                     absl::Duration timeout) {
+  if (options_.replica_acks > 0 &&
+      std::any_of(commands.begin(), commands.end(), [](const Command& c) { return !IsReadOnly(c); })) {
+    // WAIT on the same connection covers every write sent before it.
+    std::vector<Command> with_wait = commands;
+    with_wait.push_back({"WAIT", absl::StrCat(options_.replica_acks),
+                         absl::StrCat(absl::ToInt64Milliseconds(options_.replica_ack_timeout))});
+    auto replies = ExchangeRaw(node, with_wait, timeout);
+    if (!replies.ok()) return replies;
+    const Reply wait = std::move(replies->back());
+    replies->pop_back();
+    if (!wait.is_integer() || wait.integer < options_.replica_acks) {
+      return absl::UnavailableError(absl::StrCat(
+          "redis: a write reached ", wait.integer, " of ", options_.replica_acks,
+          " replicas in time; it is not acknowledged (it may or may not survive a failover)"));
+    }
+    return replies;
+  }
+  return ExchangeRaw(node, commands, timeout);
+}
+
+absl::StatusOr<std::vector<Reply>> Client::ExchangeRaw(Node& node,
+                                                       const std::vector<Command>& commands,
+                                                       absl::Duration timeout) {
   auto conn_or = node.Acquire();
   if (!conn_or.ok()) return conn_or.status();
   std::unique_ptr<Node::Conn> conn = std::move(*conn_or);

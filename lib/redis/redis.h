@@ -60,18 +60,28 @@ struct Options {
   // the map after a node fails (a replica takes over).  Keys of one call
   // must share a slot; Pelita's keys carry the tenant as hash tag.
   bool cluster = false;
+  // Durability against the loss of a master: after every call that writes,
+  // WAIT until this many replicas have the write (within
+  // replica_ack_timeout); if fewer confirm, the call fails UNAVAILABLE, so a
+  // write is only acknowledged once it would survive a failover.  0 = off.
+  int replica_acks = 0;
+  absl::Duration replica_ack_timeout = absl::Seconds(1);
 };
 
 // The Redis Cluster slot of a key (CRC16 of the key or of its {hash tag},
 // modulo 16384).
 int KeySlot(absl::string_view key);
 
+// Whether `command` only reads (so needs no replica acknowledgement).
+bool IsReadOnly(const Command& command);
+
 // The key that decides where `command` runs, or "" for keyless commands
 // (PING, MULTI, SCRIPT LOAD, ...).
 absl::string_view RoutingKey(const Command& command);
 
 // Parses "host:port" (or "[v6]:port") into options with defaults otherwise.
-// A "cluster://host:port" address sets cluster mode.
+// A "cluster://host:port" address sets cluster mode; a "?replica_acks=N"
+// suffix sets replica_acks.
 absl::StatusOr<Options> ParseAddress(absl::string_view address);
 
 // A Lua script run by EVALSHA; the client loads it on first use and again
@@ -137,9 +147,12 @@ class Client {
 
  private:
   class Node;
-  // Sends `commands` to `node` and reads the replies.
+  // Sends `commands` to `node` and reads the replies; with replica_acks,
+  // a batch that writes is followed by WAIT.
   absl::StatusOr<std::vector<Reply>> Exchange(Node& node, const std::vector<Command>& commands,
                                               absl::Duration timeout);
+  absl::StatusOr<std::vector<Reply>> ExchangeRaw(Node& node, const std::vector<Command>& commands,
+                                                 absl::Duration timeout);
   // Cluster mode: the node serving `slot` (-1: any node).
   absl::StatusOr<Node*> NodeFor(int slot);
   Node* NodeAt(const std::string& host, int port);

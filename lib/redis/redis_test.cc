@@ -129,12 +129,29 @@ TEST(RedisTimeoutTest, TimesOutWhenServerNeverAnswers) {
   close(fd);
 }
 
+TEST_F(RedisTest, ReplicaAcksRefuseWritesNoReplicaConfirmed) {
+  Options o = server_->options();
+  o.replica_acks = 1;
+  o.replica_ack_timeout = absl::Milliseconds(50);
+  Client strict(o);
+  auto write = strict.Run({"SET", "k", "v"});
+  EXPECT_EQ(write.status().code(), absl::StatusCode::kUnavailable);  // no replica here
+  auto read = strict.Run({"GET", "k"});
+  EXPECT_TRUE(read.ok()) << read.status();  // reads need no acknowledgement
+}
+
 TEST(RedisAddressTest, ParsesHostPort) {
   auto o = ParseAddress("redis.pelita.svc:6380");
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o->host, "redis.pelita.svc");
   EXPECT_EQ(o->port, 6380);
   EXPECT_FALSE(ParseAddress("nohost").ok());
+  auto c = ParseAddress("cluster://10.0.0.5:7000?replica_acks=1");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->cluster);
+  EXPECT_EQ(c->replica_acks, 1);
+  EXPECT_EQ(c->port, 7000);
+  EXPECT_FALSE(ParseAddress("h:1?bogus=2").ok());
   EXPECT_FALSE(ParseAddress("h:99999").ok());
 }
 

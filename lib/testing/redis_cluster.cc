@@ -44,18 +44,10 @@ absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Start(int masters, i
   for (int i = 0; i < n; ++i) {
     auto port = FreeClusterPort(rng);
     if (!port.ok()) return port.status();
-    const std::string dir = absl::StrCat(c->base_, "/", *port);
-    mkdir(dir.c_str(), 0755);
-    auto node = std::make_unique<Subprocess>();
-    absl::Status s = node->Start(
-        {"redis-server", "--port", absl::StrCat(*port), "--bind", "127.0.0.1", "--dir", dir,
-         "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-         "--cluster-node-timeout", "1000", "--appendonly", "yes", "--appendfsync", "always",
-         "--save", "", "--daemonize", "no"},
-        dir + "/redis.log");
-    if (!s.ok()) return s;
+    mkdir(absl::StrCat(c->base_, "/", *port).c_str(), 0755);
     c->ports_.push_back(*port);
-    c->nodes_.push_back(std::move(node));
+    c->nodes_.push_back(std::make_unique<Subprocess>());
+    if (absl::Status s = c->Launch(c->nodes_.size() - 1); !s.ok()) return s;
   }
   for (int port : c->ports_) {
     redis::Client probe(NodeOptions(port));
@@ -78,6 +70,30 @@ absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Start(int masters, i
   }
   if (absl::Status s = c->WaitHealthy(absl::Seconds(30)); !s.ok()) return s;
   return c;
+}
+
+absl::Status RedisCluster::Launch(size_t i) {
+  const std::string dir = absl::StrCat(base_, "/", ports_[i]);
+  return nodes_[i]->Start(
+      {"redis-server", "--port", absl::StrCat(ports_[i]), "--bind", "127.0.0.1", "--dir", dir,
+       "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+       "--cluster-node-timeout", "1000", "--appendonly", "yes", "--appendfsync", "always",
+       "--save", "", "--daemonize", "no"},
+      dir + "/redis.log");
+}
+
+absl::Status RedisCluster::RestartNode(int port) {
+  for (size_t i = 0; i < ports_.size(); ++i) {
+    if (ports_[i] != port) continue;
+    if (nodes_[i]->running()) return absl::FailedPreconditionError("node is running");
+    if (absl::Status s = Launch(i); !s.ok()) return s;
+    redis::Client probe(NodeOptions(port));
+    if (!WaitFor([&] { return probe.Ping().ok(); }, absl::Seconds(15))) {
+      return absl::UnavailableError(absl::StrCat("node ", port, " did not come back"));
+    }
+    return absl::OkStatus();
+  }
+  return absl::NotFoundError(absl::StrCat("no node on port ", port));
 }
 
 RedisCluster::~RedisCluster() {

@@ -30,6 +30,9 @@ class RedisCluster {
   absl::StatusOr<int> MasterOf(const std::string& key) const;
   // SIGKILLs the node on `port`.
   absl::Status KillNode(int port);
+  // Starts the node on `port` again with its data and cluster state; a
+  // former master rejoins as a replica of the one that replaced it.
+  absl::Status RestartNode(int port);
   // Waits until every slot is served again (cluster_state:ok on every live
   // node) and every live replica is in sync with its master.
   absl::Status WaitHealthy(absl::Duration timeout) const;
@@ -39,6 +42,7 @@ class RedisCluster {
   std::string base_;
   std::vector<int> ports_;
   std::vector<std::unique_ptr<Subprocess>> nodes_;
+  absl::Status Launch(size_t index);
 };
 
 }  // namespace pelita::testing
