@@ -284,11 +284,12 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
   labels.insert(labels.end(), prefix.begin(), prefix.end());
   PELITA_ASSIGN_OR_RETURN(std::vector<BucketFields> buckets,
                           store_.ReadBuckets(tenant, "cb", units, labels));
-  const std::string cat = category.empty() ? "*" : category;
   v1::ComplaintStatistics s;
   DurationHistogram fwd, done;
   std::map<std::string, std::pair<int64_t, int64_t>> by_cat;
   int64_t cum_recv = 0, cum_closed = 0;
+  // Buckets hold each category; "all categories" sums them.
+  auto match = [&](const std::string& c) { return category.empty() || c == category; };
   for (size_t i = 0; i < buckets.size(); ++i) {
     const bool in_window = (i % labels.size()) < window.size();
     for (const auto& [field, value] : buckets[i]) {
@@ -298,15 +299,15 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
       const std::string m = field.substr(bar + 1);
       const int64_t v = ToInt(value);
       if (!in_window) {
-        if (c == cat && m == "recv") cum_recv += v;
-        if (c == cat && m == "closed") cum_closed += v;
+        if (match(c) && m == "recv") cum_recv += v;
+        if (match(c) && m == "closed") cum_closed += v;
         continue;
       }
-      if (c != "*" && category.empty()) {
+      if (category.empty()) {
         if (m == "recv") by_cat[c].first += v;
         if (m == "done") by_cat[c].second += v;
       }
-      if (c != cat) continue;
+      if (!match(c)) continue;
       if (m == "recv") s.set_received(s.received() + v);
       else if (m == "fwd") s.set_forwarded(s.forwarded() + v);
       else if (m == "fu") s.set_followed_up(s.followed_up() + v);

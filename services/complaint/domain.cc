@@ -205,7 +205,6 @@ std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& reco
   auto add = [&](absl::Time t, const std::string& metric, int64_t v) {
     const absl::CivilDay d = absl::ToCivilDay(t, tz);
     out[{unit, d, category, metric}] += v;
-    out[{unit, d, "*", metric}] += v;
   };
   const Times t = TimesOf(c);
   add(t.received, "recv", 1);
@@ -332,7 +331,9 @@ absl::StatusOr<absl::Time> ParseTime(const std::string& raw) {
   const std::string text(absl::StripAsciiWhitespace(raw));
   absl::Time t;
   std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  if (text.find('T') != std::string::npos && absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
+    return t;
+  }
   for (const char* f : {"%Y-%m-%d %H:%M:%E*S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%E*S", "%Y-%m-%d",
                         "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"}) {
     if (absl::ParseTime(f, text, Jakarta(), &t, &err)) return t;

@@ -6,8 +6,7 @@
 //   complaint:{t}:complaint_ids         ZSET ids (score 0), for paging
 //   complaint:{t}:units                 SET unit ids with data
 //   complaint:{t}:cb:<unit>:<bucket>    HASH "<category>|<metric>" -> count;
-//                                       bucket y2026 / m202603 / d20260315;
-//                                       category "*" = all categories
+//                                       bucket y2026 / m202603 / d20260315
 //   complaint:{t}:sb:<unit>:<bucket>    HASH SKM totals: n, s1..s9, c1..c9,
 //                                       rs, rq (Σ and Σ² of respondent scores)
 //   complaint:{t}:skm_seen              SET names of recorded SKM responses
