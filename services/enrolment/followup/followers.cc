@@ -35,10 +35,11 @@ std::string Get(const StreamFollower::Fields& f, const std::string& k) {
 
 StreamFollower::StreamFollower(redis::Client* redis, std::vector<std::string> tenants,
                                std::function<std::string(const std::string&)> stream_key,
-                               std::string group, std::string consumer, Handler handler, int batch)
+                               std::string group, std::string consumer, Handler handler, int batch,
+                               absl::Duration min_idle)
     : redis_(redis), tenants_(std::move(tenants)), stream_key_(std::move(stream_key)),
       group_(std::move(group)), consumer_(std::move(consumer)), handler_(std::move(handler)),
-      batch_(batch) {}
+      batch_(batch), min_idle_(min_idle) {}
 
 absl::StatusOr<int> StreamFollower::PollOnce() {
   int total = 0;
@@ -65,6 +66,19 @@ absl::StatusOr<int> StreamFollower::PollTenant(const std::string& tenant) {
     return redis::ReplyStatus(created);
   }
   int handled = 0;
+  // Entries another consumer (a process that died: pod names change on
+  // every restart) took and never acked are moved to this one after
+  // min_idle, so none is lost.
+  std::string cursor = "0-0";
+  do {
+    PELITA_ASSIGN_OR_RETURN(
+        auto claimed, redis_->Run({"XAUTOCLAIM", key, group_, consumer_,
+                                   absl::StrCat(absl::ToInt64Milliseconds(min_idle_)), cursor,
+                                   "COUNT", absl::StrCat(batch_), "JUSTID"}));
+    PELITA_RETURN_IF_ERROR(redis::ReplyStatus(claimed));
+    if (!claimed.is_array() || claimed.elements.empty()) break;
+    cursor = claimed.elements[0].str;
+  } while (cursor != "0-0");
   // "0": this consumer's pending entries; ">": new ones.
   for (const char* from : {"0", ">"}) {
     while (true) {

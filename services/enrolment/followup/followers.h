@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lib/redis/redis.h"
 #include "services/enrolment/followup/followup.h"
 
@@ -14,7 +15,8 @@ namespace pelita::enrolment::followup {
 
 // Follows one Redis Stream per tenant with a consumer group: first this
 // consumer's own pending entries (delivered before a crash, not acked), then
-// new ones.  An entry is acked once its handler succeeded or failed for good
+// new ones, after taking over (XAUTOCLAIM) entries that another consumer
+// left pending for longer than `min_idle`.  An entry is acked once its handler succeeded or failed for good
 // (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, DATA_LOSS: logged);
 // transient failures leave it pending for the next poll.  The group is
 // created at the start of the stream (`0`), so events written before the
@@ -26,7 +28,8 @@ class StreamFollower {
   // `stream_key(tenant)` names the stream.
   StreamFollower(redis::Client* redis, std::vector<std::string> tenants,
                  std::function<std::string(const std::string&)> stream_key, std::string group,
-                 std::string consumer, Handler handler, int batch = 100);
+                 std::string consumer, Handler handler, int batch = 100,
+                 absl::Duration min_idle = absl::Minutes(1));
 
   // Reads and handles what is there now, without blocking; returns the
   // number of entries handled (acked).
@@ -41,6 +44,7 @@ class StreamFollower {
   std::string group_, consumer_;
   Handler handler_;
   int batch_;
+  absl::Duration min_idle_;
 };
 
 // `enrolment:{t}:events` -> FollowUpLogic::OnCompleted (group `followup`).

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <set>
+#include <stdexcept>
 
 #include <google/protobuf/util/time_util.h>
 
@@ -636,6 +637,92 @@ TEST_F(FollowUpTest, RemindersSentExactlyOnceAcrossRestart) {
   EXPECT_THAT(all, HasSubstr("jatuh tempo pada 6 Desember 2026"));
   EXPECT_THAT(got[2], HasSubstr("telah melewati batas waktu"));
   EXPECT_THAT(got[2], HasSubstr("\"recipient_nip\":\"" + kParticipant + "\""));
+}
+
+// A sender that dies after the claim (the process crashed mid-send): the
+// notification is neither lost nor sent twice.
+class CrashingSender : public Sender {
+ public:
+  explicit CrashingSender(Sender* next) : next_(next) {}
+  absl::Status Send(const Notification& n) override {
+    if (crash_next_) {
+      crash_next_ = false;
+      throw std::runtime_error("process died");
+    }
+    return next_->Send(n);
+  }
+  bool crash_next_ = true;
+
+ private:
+  Sender* next_;
+};
+
+TEST_F(FollowUpTest, NotificationClaimedByACrashedProcessIsSentOnceAfterItsLease) {
+  loopback::HttpReceiver receiver;
+  ASSERT_TRUE(receiver.Start());
+  auto webhook = MakeWebhookSender(absl::StrCat("http://127.0.0.1:", receiver.port(), "/sms"),
+                                   absl::Seconds(5));
+  CrashingSender crashing(webhook.get());
+  StopService();
+  StartService(&crashing);
+  SetUpRoster({30});
+  Enrol(kParticipant);
+  Complete(kParticipant);
+  ASSERT_EQ(PollEvents(), 1);
+
+  now_ = ReminderTime(kEnd + 30);
+  EXPECT_THROW((void)outbox_->PollOnce(), std::runtime_error);
+  EXPECT_EQ(receiver.Count(), 0u);
+
+  // The new process sends what was not claimed, and leaves the claimed one
+  // alone until the dead process's lease ends.
+  StopService();
+  StartService(webhook.get());
+  auto r = outbox_->PollOnce();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->sent, 1);
+  now_ = now_.load() + Outbox::Options().lease;
+  r = outbox_->PollOnce();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sent, 1);
+  r = outbox_->PollOnce();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sent, 0);
+  auto got = receiver.Received();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_NE(got[0].substr(got[0].find("Idempotency-Key")), got[1].substr(got[1].find("Idempotency-Key")));
+}
+
+TEST_F(FollowUpTest, EventsLeftPendingByADeadConsumerAreTakenOver) {
+  SetUpRoster();
+  Enrol(kParticipant);
+  EXPECT_EQ(PollEvents(), 0);  // creates the group
+  Complete(kParticipant);
+  // A consumer that read the event and died before acking it.
+  auto read = client_->Run({"XREADGROUP", "GROUP", "followup", "pod-gone", "COUNT", "10",
+                            "STREAMS", "enrolment:{1504}:events", ">"});
+  ASSERT_TRUE(read.ok() && read->is_array());
+  EXPECT_EQ(PollEvents(), 0);  // not idle long enough for the default follower
+  StreamFollower follower(
+      client_.get(), {"1504"},
+      [](const std::string& t) { return KeyBuilder("enrolment", t).Key("events"); }, "followup",
+      "pod-new",
+      [this](const std::string& tenant, const StreamFollower::Fields& f) -> absl::Status {
+        Completion c;
+        c.enrolment = f.at("enrolment");
+        c.nip = f.at("nip");
+        c.unit = f.at("unit");
+        c.cohort_end = kEnd;
+        return logic_->OnCompleted(tenant, c).status();
+      },
+      100, absl::ZeroDuration());
+  auto n = follower.PollOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(Tasks({}).tasks_size(), 6);
+  auto pending = client_->Run({"XPENDING", "enrolment:{1504}:events", "followup"});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->elements[0].integer, 0);
 }
 
 TEST_F(FollowUpTest, SmtpSenderDeliversToRealSink) {
