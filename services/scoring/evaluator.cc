@@ -585,7 +585,17 @@ v1::Evaluation Evaluate(const CohortInputs& in, const v1::ScoringSettings& setti
   if (in.reaction) *ev.mutable_reaction() = ComputeReaction(*in.reaction, in.enrolled, min_n);
   if (in.learning) *ev.mutable_learning() = ComputeLearning(*in.learning, min_n);
   if (in.behaviour) *ev.mutable_behaviour() = ComputeBehaviour(*in.behaviour, in.enrolled, min_n);
-  if (in.results) *ev.mutable_results() = ComputeResults(*in.results, min_n);
+  if (in.results) {
+    *ev.mutable_results() = ComputeResults(*in.results, min_n);
+  } else if (!in.results_missing.empty()) {
+    v1::Results* r = ev.mutable_results();
+    r->set_window_days(settings.window_days());
+    const std::string why = "results not available: " + in.results_missing;
+    *r->mutable_complaint_rate_did() = Withheld(0, why);
+    *r->mutable_ikm_did() = Withheld(0, why);
+    *r->mutable_complaints_avoided() = Withheld(0, why);
+    r->set_conclusion("Nothing can be concluded about results (L4) yet: " + in.results_missing + ".");
+  }
   *ev.mutable_cost() = ComputeCost(in, ev);
   *ev.mutable_composite() = ComputeComposite(ev, settings);
   return ev;

@@ -113,6 +113,8 @@ struct CohortInputs {
   std::optional<LearningInputs> learning;
   std::optional<BehaviourInputs> behaviour;
   std::optional<ResultsInputs> results;
+  // Why results could not be read (e.g. the after window is not over yet).
+  std::string results_missing;
   CostInputs cost;
 };
 

@@ -1,0 +1,235 @@
+#include "services/scoring/collector.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lib/status/status.h"
+#include "lib/log/log.h"
+
+namespace pelita::scoring {
+namespace {
+
+namespace sv1 = ::pelita::survey::v1;
+namespace ev1 = ::pelita::enrolment::v1;
+
+std::string DimensionName(sv1::Dimension d) {
+  switch (d) {
+    case sv1::MATERI: return "materi";
+    case sv1::INSTRUKTUR: return "instruktur";
+    case sv1::FASILITAS: return "fasilitas";
+    case sv1::PENYELENGGARAAN: return "penyelenggaraan";
+    default: return "";
+  }
+}
+
+void AddScale(ScaleAggregate& a, int64_t n, double sum, double sum_sq, double lo, double hi) {
+  a.moments.Merge(stats::Moments::FromSums(n, sum, sum_sq));
+  a.min_value = lo;
+  a.max_value = hi;
+}
+
+bool Participant(const ev1::Enrolment& e) {
+  return e.state() == ev1::Enrolment::ENROLLED || e.state() == ev1::Enrolment::ATTENDED ||
+         e.state() == ev1::Enrolment::COMPLETED;
+}
+
+absl::CivilDay Day(const ev1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
+}  // namespace
+
+void ApplySurveyAggregates(const sv1::CohortAggregates& aggregates, CohortInputs* in) {
+  for (const sv1::InstrumentAggregates& ia : aggregates.instruments()) {
+    switch (ia.kind()) {
+      case sv1::REACTION: {
+        if (!in->reaction) in->reaction.emplace();
+        ReactionInputs& r = *in->reaction;
+        r.responses += ia.response_count();
+        for (const auto& d : ia.dimensions()) {
+          const std::string name = DimensionName(d.dimension());
+          if (name.empty()) continue;
+          AddScale(r.dimensions[name], d.n(), static_cast<double>(d.sum()),
+                   static_cast<double>(d.sum_squares()), d.min_value(), d.max_value());
+        }
+        // Alpha from the first reaction instrument with reliability inputs.
+        const auto& rel = ia.reliability();
+        if (r.items.empty() && rel.k() >= 2 && rel.item_sums_size() == rel.k() &&
+            rel.item_sum_squares_size() == rel.k()) {
+          for (int i = 0; i < rel.k(); ++i) {
+            r.items.push_back(stats::Moments::FromSums(rel.n(), static_cast<double>(rel.item_sums(i)),
+                                                       static_cast<double>(rel.item_sum_squares(i))));
+          }
+          r.totals = stats::Moments::FromSums(rel.n(), static_cast<double>(rel.total_sum()),
+                                              static_cast<double>(rel.total_sum_squares()));
+        }
+        break;
+      }
+      case sv1::POSTTEST: {
+        const auto& p = ia.paired();
+        if (!in->learning) in->learning.emplace();
+        LearningInputs& l = *in->learning;
+        if (p.n() == 0 && l.pairs > 0) break;
+        l.pairs += p.n();
+        l.sum_pre += static_cast<double>(p.sum_pre());
+        l.sum_post += static_cast<double>(p.sum_post());
+        l.sum_pre_sq += static_cast<double>(p.sum_pre_squares());
+        l.sum_post_sq += static_cast<double>(p.sum_post_squares());
+        l.sum_diff += static_cast<double>(p.sum_diff());
+        l.sum_diff_sq += static_cast<double>(p.sum_diff_squares());
+        if (p.max_score() > 0) l.max_score = static_cast<double>(p.max_score());
+        break;
+      }
+      case sv1::FOLLOWUP:
+      case sv1::OBSERVATION:
+      case sv1::INTERVIEW: {
+        if (!in->behaviour) in->behaviour.emplace();
+        BehaviourInputs& b = *in->behaviour;
+        if (ia.kind() == sv1::FOLLOWUP) b.followups += ia.response_count();
+        for (const auto& item : ia.items()) {
+          if (ia.kind() == sv1::FOLLOWUP && item.type() == sv1::YES_NO) {
+            auto ya = item.choice_counts().find("ya");
+            auto tidak = item.choice_counts().find("tidak");
+            const int64_t y = ya == item.choice_counts().end() ? 0 : ya->second;
+            const int64_t t = tidak == item.choice_counts().end() ? 0 : tidak->second;
+            b.applied_yes += y;
+            b.applied_answered += y + t;
+          } else if ((item.type() == sv1::LIKERT || item.type() == sv1::SCORE) &&
+                     !item.competency().empty() && ia.kind() != sv1::INTERVIEW) {
+            AddScale(b.rubric[item.competency()], item.n(), static_cast<double>(item.sum()),
+                     static_cast<double>(item.sum_squares()), item.min_value(), item.max_value());
+          } else if ((item.type() == sv1::SINGLE_CHOICE || item.type() == sv1::MULTIPLE_CHOICE) &&
+                     ia.kind() != sv1::FOLLOWUP) {
+            CodedItem c;
+            c.instrument = ia.instrument();
+            c.item = item.item();
+            c.n = item.n();
+            for (const auto& [code, count] : item.choice_counts()) c.counts[code] = count;
+            b.coded.push_back(std::move(c));
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+absl::StatusOr<CohortInputs> Collector::Collect(const std::string& tenant, const std::string& cohort_name,
+                                                const v1::ScoringSettings& settings) {
+  const std::vector<std::string> parts = absl::StrSplit(cohort_name, '/');
+  if (parts.size() != 6) return InvalidField("name", "must be tenants/{t}/programs/{p}/cohorts/{c}");
+  const std::string program_name = absl::StrCat(parts[0], "/", parts[1], "/", parts[2], "/", parts[3]);
+  CohortInputs in;
+  in.cohort = cohort_name;
+  in.program = program_name;
+  PELITA_ASSIGN_OR_RETURN(ev1::Program program, enrolment_->GetProgram(tenant, program_name));
+  PELITA_ASSIGN_OR_RETURN(ev1::Cohort cohort, enrolment_->GetCohort(tenant, cohort_name));
+  PELITA_ASSIGN_OR_RETURN(std::vector<ev1::Enrolment> enrolments,
+                          enrolment_->ListEnrolments(tenant, cohort_name));
+  in.program_title = program.title();
+  in.year = program.year();
+  for (const auto& i : cohort.instructors()) in.instructors.push_back(i);
+  for (const auto& e : enrolments) {
+    if (Participant(e)) ++in.enrolled;
+    if (e.state() == ev1::Enrolment::COMPLETED) ++in.completed;
+  }
+  // Cost: per participant when the programme records it, else the budget
+  // shared over the programme's cohorts by participants.
+  in.cost.jp = program.jp();
+  int64_t program_participants = in.enrolled;
+  if (program.cost_per_participant() > 0 || program.budget() > 0 ||
+      settings.benefit_estimates().count(program_name)) {
+    PELITA_ASSIGN_OR_RETURN(auto cohorts, enrolment_->ListCohorts(tenant, program_name));
+    program_participants = 0;
+    for (const auto& c : cohorts) program_participants += c.enrolled_count();
+    if (program_participants < in.enrolled) program_participants = in.enrolled;
+  }
+  if (program.cost_per_participant() > 0) {
+    in.cost.total_cost = static_cast<double>(program.cost_per_participant()) * in.enrolled;
+    in.cost.cost_basis = absl::StrCat("cost_per_participant ", program.cost_per_participant(),
+                                      " x participants ", in.enrolled);
+  } else if (program.budget() > 0 && program_participants > 0) {
+    in.cost.total_cost = static_cast<double>(program.budget()) * in.enrolled / program_participants;
+    in.cost.cost_basis = absl::StrCat("programme budget ", program.budget(), " x participants ",
+                                      in.enrolled, " / programme participants ", program_participants);
+  }
+  if (auto it = settings.benefit_estimates().find(program_name);
+      it != settings.benefit_estimates().end() && it->second.amount() > 0 && program_participants > 0) {
+    in.cost.benefit = static_cast<double>(it->second.amount()) * in.enrolled / program_participants;
+    in.cost.benefit_basis = absl::StrCat(it->second.basis(), " (programme estimate ", it->second.amount(),
+                                         " x participants ", in.enrolled, " / ", program_participants, ")");
+  }
+  PELITA_ASSIGN_OR_RETURN(sv1::CohortAggregates aggregates, survey_->GetCohortAggregates(tenant, cohort_name));
+  ApplySurveyAggregates(aggregates, &in);
+  if (cohort.has_end_date() && cohort.end_date().year() > 0) {
+    absl::Status st = CollectResults(tenant, cohort, enrolments, settings, &in);
+    if (!st.ok()) {
+      LogWarning("scoring: results not available", {{"cohort", cohort_name}, {"error", st.ToString()}});
+      in.results.reset();
+      in.results_missing = std::string(st.message());
+    }
+  } else {
+    in.results_missing = "the cohort has no end date";
+  }
+  return in;
+}
+
+absl::Status Collector::CollectResults(const std::string& tenant, const ev1::Cohort& cohort,
+                                       const std::vector<ev1::Enrolment>& enrolments,
+                                       const v1::ScoringSettings& settings, CohortInputs* in) {
+  const int w = settings.window_days();
+  const absl::CivilDay end = Day(cohort.end_date());
+  const absl::CivilDay after_start = end + 1, after_end = end + w;
+  const absl::CivilDay before_start = Day(cohort.start_date().year() > 0 ? cohort.start_date() : cohort.end_date()) - w;
+  const absl::CivilDay before_end = before_start + (w - 1);
+  const absl::CivilDay today = absl::ToCivilDay(now_(), absl::FixedTimeZone(7 * 3600));
+  if (after_end >= today) {
+    return absl::FailedPreconditionError(absl::StrCat("the after window ends on ", absl::FormatCivilTime(after_end),
+                                                      "; results can be measured after that"));
+  }
+  std::set<std::string> treated;
+  for (const auto& e : enrolments) {
+    if (Participant(e) && !e.unit().empty()) treated.insert(e.unit());
+  }
+  // Units with staff trained in any cohort overlapping the two windows are
+  // not controls.
+  std::set<std::string> exposed = treated;
+  PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(tenant));
+  for (const auto& p : programs) {
+    PELITA_ASSIGN_OR_RETURN(auto cohorts, enrolment_->ListCohorts(tenant, p.name()));
+    for (const auto& c : cohorts) {
+      if (c.name() == cohort.name() || !c.has_start_date() || c.start_date().year() == 0) continue;
+      const absl::CivilDay cs = Day(c.start_date());
+      const absl::CivilDay ce = c.has_end_date() && c.end_date().year() > 0 ? Day(c.end_date()) : cs;
+      if (ce < before_start || cs > after_end) continue;
+      PELITA_ASSIGN_OR_RETURN(auto es, enrolment_->ListEnrolments(tenant, c.name()));
+      for (const auto& e : es) {
+        if (Participant(e) && !e.unit().empty()) exposed.insert(e.unit());
+      }
+    }
+  }
+  PELITA_ASSIGN_OR_RETURN(auto units, enrolment_->ListUnits(tenant));
+  ResultsInputs r;
+  r.window_days = w;
+  auto windows = [&](const std::string& unit) -> absl::StatusOr<UnitWindows> {
+    UnitWindows uw;
+    uw.unit = unit;
+    PELITA_ASSIGN_OR_RETURN(uw.before, complaint_->GetWindow(tenant, unit, before_start, before_end));
+    PELITA_ASSIGN_OR_RETURN(uw.after, complaint_->GetWindow(tenant, unit, after_start, after_end));
+    return uw;
+  };
+  for (const auto& u : treated) {
+    PELITA_ASSIGN_OR_RETURN(auto uw, windows(u));
+    r.treated.push_back(std::move(uw));
+  }
+  for (const auto& u : units) {
+    if (exposed.count(u.name())) continue;
+    PELITA_ASSIGN_OR_RETURN(auto uw, windows(u.name()));
+    r.control.push_back(std::move(uw));
+  }
+  in->results = std::move(r);
+  return absl::OkStatus();
+}
+
+}  // namespace pelita::scoring

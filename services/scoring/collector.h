@@ -1,0 +1,46 @@
+// Gathers a cohort's inputs (evaluator.h) from the sources: a bounded number
+// of round trips per cohort whatever the number of survey responses
+// (programme, cohort, enrolment pages, one survey aggregate call, and for L4
+// four calls per unit of the tenant).
+#ifndef PELITA_SERVICES_SCORING_COLLECTOR_H_
+#define PELITA_SERVICES_SCORING_COLLECTOR_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/scoring/evaluator.h"
+#include "services/scoring/sources.h"
+
+namespace pelita::scoring {
+
+// Maps the survey service's cohort aggregates onto L1, L2 and L3 inputs.
+void ApplySurveyAggregates(const survey::v1::CohortAggregates& aggregates, CohortInputs* in);
+
+class Collector {
+ public:
+  Collector(EnrolmentSource* enrolment, SurveySource* survey, ComplaintSource* complaint,
+            std::function<absl::Time()> now = [] { return absl::Now(); })
+      : enrolment_(enrolment), survey_(survey), complaint_(complaint), now_(std::move(now)) {}
+
+  // `cohort` is `tenants/{t}/programs/{p}/cohorts/{c}`; `settings` effective.
+  // `notes` receives what could not be read (e.g. the complaint service
+  // being down), which the report then shows as missing with that reason.
+  absl::StatusOr<CohortInputs> Collect(const std::string& tenant, const std::string& cohort,
+                                       const v1::ScoringSettings& settings);
+
+ private:
+  absl::Status CollectResults(const std::string& tenant, const enrolment::v1::Cohort& cohort,
+                              const std::vector<enrolment::v1::Enrolment>& enrolments,
+                              const v1::ScoringSettings& settings, CohortInputs* in);
+
+  EnrolmentSource* enrolment_;
+  SurveySource* survey_;
+  ComplaintSource* complaint_;
+  std::function<absl::Time()> now_;
+};
+
+}  // namespace pelita::scoring
+
+#endif  // PELITA_SERVICES_SCORING_COLLECTOR_H_

@@ -1,0 +1,77 @@
+#include "services/scoring/complaint_source.h"
+
+#include "absl/time/clock.h"
+#include "lib/status/status.h"
+#include "lib/tenancy/tenancy.h"
+#include "pelita/complaint/v1/complaint.grpc.pb.h"
+
+namespace pelita::scoring {
+namespace {
+
+namespace cv1 = ::pelita::complaint::v1;
+
+void SetDate(cv1::Date* d, absl::CivilDay day) {
+  d->set_year(static_cast<int32_t>(day.year()));
+  d->set_month(day.month());
+  d->set_day(day.day());
+}
+
+class GrpcComplaintSource : public ComplaintSource {
+ public:
+  GrpcComplaintSource(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
+      : stub_(cv1::ComplaintService::NewStub(std::move(channel))), deadline_(deadline) {}
+
+  absl::StatusOr<Window> GetWindow(const std::string& tenant, const std::string& unit,
+                                   absl::CivilDay start, absl::CivilDay end) override {
+    Window w;
+    {
+      grpc::ClientContext ctx;
+      AttachTenant(ctx, tenant);
+      ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+      cv1::GetComplaintStatisticsRequest req;
+      req.set_parent("tenants/" + tenant);
+      req.set_unit(unit);
+      SetDate(req.mutable_start_date(), start);
+      SetDate(req.mutable_end_date(), end);
+      cv1::ComplaintStatistics out;
+      grpc::Status st = stub_->GetComplaintStatistics(&ctx, req, &out);
+      if (!st.ok()) return FromGrpcStatus(st);
+      w.complaints = static_cast<double>(out.received());
+      w.transactions = out.transactions();
+    }
+    {
+      grpc::ClientContext ctx;
+      AttachTenant(ctx, tenant);
+      ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+      cv1::GetSatisfactionRequest req;
+      req.set_unit(unit);
+      SetDate(req.mutable_start_date(), start);
+      SetDate(req.mutable_end_date(), end);
+      cv1::Satisfaction out;
+      grpc::Status st = stub_->GetSatisfaction(&ctx, req, &out);
+      if (!st.ok() && st.error_code() != grpc::StatusCode::NOT_FOUND) return FromGrpcStatus(st);
+      if (st.ok() && out.respondents() > 0) {
+        w.has_ikm = !out.suppressed();
+        w.ikm = out.ikm_converted();
+        // ikm_margin is the 95 % margin of error of the converted IKM.
+        w.ikm_se = out.ikm_margin() / 1.959964;
+        w.ikm_respondents = out.respondents();
+      }
+    }
+    return w;
+  }
+
+ private:
+  std::unique_ptr<cv1::ComplaintService::Stub> stub_;
+  absl::Duration deadline_;
+};
+
+}  // namespace
+
+std::unique_ptr<ComplaintSource> MakeComplaintSource(std::shared_ptr<grpc::Channel> channel,
+                                                     absl::Duration deadline) {
+  return std::make_unique<GrpcComplaintSource>(std::move(channel), deadline);
+}
+bool HaveComplaintClient() { return true; }
+
+}  // namespace pelita::scoring

@@ -1,0 +1,97 @@
+// In-memory sources for tests and benchmarks of the scoring logic (these
+// stand in for the other services, not for Redis).
+#ifndef PELITA_SERVICES_SCORING_FAKE_SOURCES_H_
+#define PELITA_SERVICES_SCORING_FAKE_SOURCES_H_
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "services/scoring/sources.h"
+
+namespace pelita::scoring {
+
+class FakeEnrolment : public EnrolmentSource {
+ public:
+  std::vector<enrolment::v1::Program> programs;
+  std::map<std::string, std::vector<enrolment::v1::Cohort>> cohorts;  // by program
+  std::map<std::string, std::vector<enrolment::v1::Enrolment>> enrolments;  // by cohort
+  std::vector<enrolment::v1::Unit> units;
+  std::atomic<int> calls{0};
+
+  absl::StatusOr<enrolment::v1::Program> GetProgram(const std::string&, const std::string& name) override {
+    ++calls;
+    for (const auto& p : programs) if (p.name() == name) return p;
+    return absl::NotFoundError(name);
+  }
+  absl::StatusOr<enrolment::v1::Cohort> GetCohort(const std::string&, const std::string& name) override {
+    ++calls;
+    for (const auto& [p, cs] : cohorts) for (const auto& c : cs) if (c.name() == name) return c;
+    return absl::NotFoundError(name);
+  }
+  absl::StatusOr<std::vector<enrolment::v1::Program>> ListPrograms(const std::string&) override {
+    ++calls;
+    return programs;
+  }
+  absl::StatusOr<std::vector<enrolment::v1::Cohort>> ListCohorts(const std::string&, const std::string& p) override {
+    ++calls;
+    return cohorts[p];
+  }
+  absl::StatusOr<std::vector<enrolment::v1::Enrolment>> ListEnrolments(const std::string&, const std::string& c) override {
+    ++calls;
+    return enrolments[c];
+  }
+  absl::StatusOr<std::vector<enrolment::v1::Unit>> ListUnits(const std::string&) override {
+    ++calls;
+    return units;
+  }
+};
+
+class FakeSurvey : public SurveySource {
+ public:
+  std::map<std::string, survey::v1::CohortAggregates> aggregates;
+  std::atomic<int> calls{0};
+  absl::StatusOr<survey::v1::CohortAggregates> GetCohortAggregates(const std::string&,
+                                                                   const std::string& cohort) override {
+    ++calls;
+    absl::MutexLock l(&mu_);
+    auto it = aggregates.find(cohort);
+    if (it == aggregates.end()) {
+      survey::v1::CohortAggregates empty;
+      empty.set_cohort(cohort);
+      return empty;
+    }
+    return it->second;
+  }
+  void Set(const std::string& cohort, survey::v1::CohortAggregates a) {
+    absl::MutexLock l(&mu_);
+    aggregates[cohort] = std::move(a);
+  }
+
+ private:
+  absl::Mutex mu_;
+};
+
+class FakeComplaint : public ComplaintSource {
+ public:
+  // Keyed by unit; before/after chosen by whether the window starts before
+  // `pivot`.
+  std::map<std::string, std::pair<Window, Window>> windows;
+  absl::CivilDay pivot;
+  std::vector<std::tuple<std::string, absl::CivilDay, absl::CivilDay>> asked;
+  absl::StatusOr<Window> GetWindow(const std::string&, const std::string& unit, absl::CivilDay start,
+                                   absl::CivilDay end) override {
+    asked.emplace_back(unit, start, end);
+    auto it = windows.find(unit);
+    if (it == windows.end()) return Window{};
+    return start < pivot ? it->second.first : it->second.second;
+  }
+};
+
+}  // namespace pelita::scoring
+
+#endif  // PELITA_SERVICES_SCORING_FAKE_SOURCES_H_

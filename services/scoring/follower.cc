@@ -1,0 +1,91 @@
+#include "services/scoring/follower.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
+#include "lib/log/log.h"
+#include "lib/tenancy/tenancy.h"
+
+namespace pelita::scoring {
+namespace {
+std::string StreamKey(const std::string& tenant) { return KeyBuilder("survey", tenant).Key("responses"); }
+constexpr char kGroup[] = "scoring";
+}  // namespace
+
+SurveyStreamFollower::SurveyStreamFollower(redis::Client* redis, ScoringStore* store,
+                                           std::vector<std::string> tenants, std::string consumer,
+                                           absl::Duration block)
+    : redis_(redis), store_(store), tenants_(std::move(tenants)), consumer_(std::move(consumer)), block_(block) {}
+
+SurveyStreamFollower::~SurveyStreamFollower() { Stop(); }
+
+absl::Status SurveyStreamFollower::Start() {
+  for (const auto& t : tenants_) {
+    auto r = redis_->Run({"XGROUP", "CREATE", StreamKey(t), kGroup, "$", "MKSTREAM"});
+    if (!r.ok()) return r.status();
+    if (r->is_error() && !absl::StartsWith(r->str, "BUSYGROUP")) return redis::ReplyStatus(*r);
+  }
+  for (const auto& t : tenants_) threads_.emplace_back([this, t] { Loop(t); });
+  return absl::OkStatus();
+}
+
+void SurveyStreamFollower::Stop() {
+  stop_ = true;
+  for (auto& th : threads_) {
+    if (th.joinable()) th.join();
+  }
+  threads_.clear();
+}
+
+absl::StatusOr<int> SurveyStreamFollower::PollOnce(const std::string& tenant, bool pending) {
+  redis::Command cmd = {"XREADGROUP", "GROUP", kGroup, consumer_, "COUNT", "500"};
+  if (!pending) {
+    cmd.push_back("BLOCK");
+    cmd.push_back(absl::StrCat(absl::ToInt64Milliseconds(block_)));
+  }
+  cmd.push_back("STREAMS");
+  cmd.push_back(StreamKey(tenant));
+  cmd.push_back(pending ? "0" : ">");
+  auto reply = redis_->Run(cmd, block_ + absl::Seconds(5));
+  if (!reply.ok()) return reply.status();
+  if (reply->is_error()) return redis::ReplyStatus(*reply);
+  if (!reply->is_array() || reply->elements.empty()) return 0;
+  int n = 0;
+  redis::Command ack = {"XACK", StreamKey(tenant), kGroup};
+  for (const auto& stream : reply->elements) {
+    if (stream.elements.size() != 2) continue;
+    for (const auto& entry : stream.elements[1].elements) {
+      if (entry.elements.size() != 2) continue;
+      const auto& fields = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        if (fields[i].str == "cohort" && !fields[i + 1].str.empty()) {
+          absl::Status st = store_->Invalidate(tenant, fields[i + 1].str);
+          if (!st.ok()) return st;  // not acknowledged: read again later
+        }
+      }
+      ack.push_back(entry.elements[0].str);
+      ++n;
+    }
+  }
+  if (n > 0) {
+    auto r = redis_->Run(ack);
+    if (!r.ok()) return r.status();
+    handled_ += n;
+  }
+  return n;
+}
+
+void SurveyStreamFollower::Loop(std::string tenant) {
+  bool pending = true;  // first our own unacknowledged entries
+  while (!stop_) {
+    auto n = PollOnce(tenant, pending);
+    if (!n.ok()) {
+      LogWarning("scoring: survey stream read failed", {{"tenant", tenant}, {"error", n.status().ToString()}});
+      for (int i = 0; i < 10 && !stop_; ++i) absl::SleepFor(absl::Milliseconds(100));  // backoff, not sync
+      continue;
+    }
+    if (pending && *n == 0) pending = false;
+  }
+}
+
+}  // namespace pelita::scoring

@@ -1,0 +1,48 @@
+// Follows the survey service's stream `survey:{<tenant>}:responses` (STREAM.md
+// of the survey proto) in consumer group `scoring` and invalidates the cached
+// report of the cohort each new response belongs to.
+#ifndef PELITA_SERVICES_SCORING_FOLLOWER_H_
+#define PELITA_SERVICES_SCORING_FOLLOWER_H_
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "lib/redis/redis.h"
+#include "services/scoring/store.h"
+
+namespace pelita::scoring {
+
+class SurveyStreamFollower {
+ public:
+  SurveyStreamFollower(redis::Client* redis, ScoringStore* store, std::vector<std::string> tenants,
+                       std::string consumer, absl::Duration block = absl::Seconds(1));
+  ~SurveyStreamFollower();
+  // Creates the groups (at the stream's end, MKSTREAM) and starts one thread
+  // per tenant.
+  absl::Status Start();
+  void Stop();
+  // Entries handled so far (for tests and logs).
+  int64_t handled() const { return handled_.load(); }
+  // Handles one batch of a tenant's stream now (ids ">" after pending "0").
+  absl::StatusOr<int> PollOnce(const std::string& tenant, bool pending);
+
+ private:
+  void Loop(std::string tenant);
+
+  redis::Client* redis_;
+  ScoringStore* store_;
+  std::vector<std::string> tenants_;
+  std::string consumer_;
+  absl::Duration block_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> handled_{0};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace pelita::scoring
+
+#endif  // PELITA_SERVICES_SCORING_FOLLOWER_H_

@@ -1,0 +1,81 @@
+// pelita-scoring: evaluation reports, rankings, province benchmark and
+// budget advice.  Wiring only; see scoring.h for the logic.
+
+#include <unistd.h>
+
+#include <memory>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lib/log/log.h"
+#include "lib/server/flags.h"
+#include "lib/server/server.h"
+#include "lib/tenancy/tenancy.h"
+#include "services/scoring/complaint_source.h"
+#include "services/scoring/follower.h"
+#include "services/scoring/grpc_service.h"
+#include "services/scoring/grpc_sources.h"
+
+ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
+          "enrolment service address (env PELITA_ENROLMENT)");
+ABSL_FLAG(std::string, survey, pelita::EnvOr("PELITA_SURVEY", std::string("127.0.0.1:50052")),
+          "survey service address (env PELITA_SURVEY)");
+ABSL_FLAG(std::string, complaint, pelita::EnvOr("PELITA_COMPLAINT", std::string("127.0.0.1:50053")),
+          "complaint service address (env PELITA_COMPLAINT)");
+ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", std::string("1504")),
+          "comma-separated tenants served (env PELITA_TENANTS)");
+ABSL_FLAG(int, cache_ttl_seconds, pelita::EnvOr("PELITA_SCORING_CACHE_TTL", 3600),
+          "lifetime of a cached report (env PELITA_SCORING_CACHE_TTL)");
+
+int main(int argc, char** argv) {
+  pelita::BlockTerminationSignals();
+  absl::ParseCommandLine(argc, argv);
+  auto redis_options = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
+  if (!redis_options.ok()) {
+    pelita::LogError("bad --redis", {{"error", std::string(redis_options.status().message())}});
+    return 2;
+  }
+  std::vector<std::string> tenants = absl::StrSplit(absl::GetFlag(FLAGS_tenants), ',', absl::SkipEmpty());
+  for (const auto& t : tenants) {
+    if (!pelita::ValidateTenant(t).ok()) {
+      pelita::LogError("bad --tenants", {{"tenant", t}});
+      return 2;
+    }
+  }
+  pelita::redis::Client redis(*redis_options);
+  auto creds = grpc::InsecureChannelCredentials();
+  pelita::scoring::GrpcEnrolmentSource enrolment(grpc::CreateChannel(absl::GetFlag(FLAGS_enrolment), creds));
+  pelita::scoring::GrpcSurveySource survey(grpc::CreateChannel(absl::GetFlag(FLAGS_survey), creds));
+  auto complaint = pelita::scoring::MakeComplaintSource(grpc::CreateChannel(absl::GetFlag(FLAGS_complaint), creds));
+  if (!pelita::scoring::HaveComplaintClient()) {
+    pelita::LogWarning("scoring built without the complaint client: L4 results are reported as missing", {});
+  }
+  pelita::scoring::ScoringOptions options;
+  options.tenants = tenants;
+  options.cache_ttl = absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_seconds));
+  pelita::scoring::ScoringLogic logic(&redis, &enrolment, &survey, complaint.get(), options);
+  pelita::scoring::ScoringGrpcService service(&logic);
+
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  pelita::scoring::SurveyStreamFollower follower(&redis, &logic.store(), tenants,
+                                                 absl::StrCat(host, "-", getpid()));
+  if (auto st = follower.Start(); !st.ok()) {
+    // Redis may not be up yet; reports are still correct, only cached longer.
+    pelita::LogWarning("survey stream follower not started", {{"error", st.ToString()}});
+  }
+
+  pelita::ServerOptions server_options;
+  server_options.name = "scoring";
+  server_options.health_services = {pelita::scoring::v1::ScoringService::service_full_name()};
+  server_options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50054" : absl::GetFlag(FLAGS_listen);
+  server_options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::Server server(server_options, {&service}, &redis);
+  const int rc = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  follower.Stop();
+  return rc;
+}

@@ -1,0 +1,212 @@
+#include "services/scoring/scoring.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "lib/status/status.h"
+
+namespace pelita::scoring {
+namespace {
+
+// Kemendagri codes of Jambi's regencies and cities (SPEC §2); other
+// provinces are benchmarked over the tenants this deployment serves.
+const std::vector<std::string>& MembersOf(const std::string& province) {
+  static const auto* jambi = new std::vector<std::string>{
+      "1501", "1502", "1503", "1504", "1505", "1506", "1507", "1508", "1509", "1571", "1572"};
+  static const auto* none = new std::vector<std::string>{};
+  return province == "15" ? *jambi : *none;
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t ns = absl::ToUnixNanos(t);
+  ts.set_seconds(ns / 1000000000);
+  ts.set_nanos(static_cast<int32_t>(ns % 1000000000));
+  return ts;
+}
+
+}  // namespace
+
+ScoringLogic::ScoringLogic(redis::Client* redis, EnrolmentSource* enrolment, SurveySource* survey,
+                           ComplaintSource* complaint, ScoringOptions options)
+    : store_(redis, options.cache_ttl),
+      enrolment_(enrolment),
+      collector_(enrolment, survey, complaint, options.now),
+      options_(std::move(options)) {}
+
+absl::StatusOr<v1::Evaluation> ScoringLogic::Evaluation(const std::string& tenant, const std::string& cohort,
+                                                        bool refresh) {
+  PELITA_ASSIGN_OR_RETURN(ScoringStore::Snapshot snap, store_.Read(tenant, cohort));
+  if (snap.cached && !refresh) {
+    snap.cached->set_cached(true);
+    return *std::move(snap.cached);
+  }
+  const v1::ScoringSettings settings = EffectiveSettings(snap.settings);
+  PELITA_ASSIGN_OR_RETURN(CohortInputs in, collector_.Collect(tenant, cohort, settings));
+  v1::Evaluation ev = Evaluate(in, settings);
+  *ev.mutable_compute_time() = ToProto(options_.now());
+  PELITA_RETURN_IF_ERROR(store_.PutCached(tenant, cohort, snap, ev));
+  return ev;
+}
+
+absl::StatusOr<v1::Evaluation> ScoringLogic::GetEvaluation(const Caller& caller,
+                                                           const v1::GetEvaluationRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(),
+                                                          "tenants/*/programs/*/cohorts/*/evaluation"));
+  const std::string cohort = absl::StrCat("tenants/", parts[0], "/programs/", parts[1], "/cohorts/", parts[2]);
+  return Evaluation(caller.tenant, cohort, r.refresh());
+}
+
+absl::StatusOr<std::vector<ProgramEvaluations>> ScoringLogic::Evaluations(const std::string& tenant, int year) {
+  std::vector<ProgramEvaluations> out;
+  PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(tenant));
+  for (const auto& p : programs) {
+    if (year != 0 && p.year() != year) continue;
+    ProgramEvaluations pe;
+    pe.program = p.name();
+    pe.title = p.title();
+    PELITA_ASSIGN_OR_RETURN(auto cohorts, enrolment_->ListCohorts(tenant, p.name()));
+    for (const auto& c : cohorts) {
+      PELITA_ASSIGN_OR_RETURN(auto ev, Evaluation(tenant, c.name(), false));
+      pe.cohorts.push_back(std::move(ev));
+    }
+    out.push_back(std::move(pe));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::RankProgramsResponse> ScoringLogic::RankPrograms(const Caller& caller,
+                                                                    const v1::RankProgramsRequest& r) {
+  PELITA_RETURN_IF_ERROR(ParseTenantResource(caller, "parent", r.parent(), "tenants/*").status());
+  if (r.year() < 2000 || r.year() > 2100) return InvalidField("year", "must be a year such as 2026");
+  PELITA_ASSIGN_OR_RETURN(auto evs, Evaluations(caller.tenant, r.year()));
+  const bool organiser = caller.role.empty() || caller.role == "organiser" || caller.role == "admin";
+  return scoring::RankPrograms(evs, organiser);
+}
+
+absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
+    const Caller& caller, const v1::GetProvinceBenchmarkRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseResourceName("name", r.name(), "provinces/*"));
+  const std::string province = parts[0];
+  PELITA_RETURN_IF_ERROR(ValidateProvince(province));
+  if (caller.tenant != province && std::string(ProvinceOf(caller.tenant)) != province) {
+    return absl::PermissionDeniedError(absl::StrCat("caller ", caller.tenant, " is not in province ", province));
+  }
+  if (r.year() < 2000 || r.year() > 2100) return InvalidField("year", "must be a year such as 2026");
+  std::string focus = r.focus_tenant();
+  if (focus.empty() && caller.tenant.size() == 4) focus = caller.tenant;
+  if (!focus.empty() && std::string(ProvinceOf(focus)) != province) {
+    return InvalidField("focus_tenant", "must be a tenant of the province");
+  }
+  std::vector<v1::TenantIndicators> rows;
+  for (const auto& t : options_.tenants) {
+    if (std::string(ProvinceOf(t)) != province) continue;
+    PELITA_ASSIGN_OR_RETURN(auto evs, Evaluations(t, r.year()));
+    rows.push_back(TenantSummary(t, evs));
+  }
+  std::vector<std::string> missing;
+  for (const auto& m : MembersOf(province)) {
+    if (std::find(options_.tenants.begin(), options_.tenants.end(), m) == options_.tenants.end()) {
+      missing.push_back(m);
+    }
+  }
+  return Benchmark(r.name(), r.year(), focus, std::move(rows), std::move(missing));
+}
+
+absl::StatusOr<v1::BudgetAdvice> ScoringLogic::AdviseBudget(const Caller& caller, const v1::AdviseBudgetRequest& r) {
+  PELITA_RETURN_IF_ERROR(ParseTenantResource(caller, "parent", r.parent(), "tenants/*").status());
+  if (r.candidates_size() == 0) return InvalidField("candidates", "must not be empty");
+  if (r.candidates_size() > 200) return InvalidField("candidates", "at most 200");
+  std::vector<BudgetOption> options;
+  std::vector<ProgramEvaluations> measured;
+  bool loaded = false;
+  for (int i = 0; i < r.candidates_size(); ++i) {
+    const auto& c = r.candidates(i);
+    const std::string f = absl::StrCat("candidates[", i, "]");
+    PELITA_RETURN_IF_ERROR(ParseTenantResource(caller, f + ".program", c.program(), "tenants/*/programs/*").status());
+    BudgetOption o;
+    o.program = c.program();
+    o.cost_per_participant = c.cost_per_participant();
+    o.cohort_size = c.cohort_size();
+    o.max_cohorts = c.max_cohorts() == 0 ? 1 : c.max_cohorts();
+    if (c.effect_per_participant() != 0) {
+      o.effect_per_participant = c.effect_per_participant();
+      o.effect_source = "given by the organiser";
+    } else {
+      if (!loaded) {
+        PELITA_ASSIGN_OR_RETURN(measured, Evaluations(caller.tenant, r.measured_year()));
+        loaded = true;
+      }
+      double sum = 0, w = 0;
+      int cohorts = 0;
+      int64_t pairs = 0;
+      for (const auto& p : measured) {
+        if (p.program != c.program()) continue;
+        for (const auto& e : p.cohorts) {
+          const auto& g = e.learning().normalised_gain();
+          if (!e.has_learning() || g.withheld()) continue;
+          sum += g.value() * g.n();
+          w += g.n();
+          pairs += g.n();
+          ++cohorts;
+        }
+      }
+      if (w > 0) {
+        o.effect_per_participant = 100 * sum / w;
+        o.effect_source = absl::StrCat("measured: pair-weighted mean normalised gain of ", cohorts,
+                                       " cohort(s), n = ", pairs, " pairs");
+      } else {
+        o.effect_source = "no measured normalised gain for this programme";
+      }
+    }
+    options.push_back(std::move(o));
+  }
+  return scoring::AdviseBudget(r.budget(), options);
+}
+
+absl::StatusOr<v1::ScoringSettings> ScoringLogic::GetSettings(const Caller& caller,
+                                                              const v1::GetScoringSettingsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(), "tenants/*/scoringSettings"));
+  PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings s, store_.GetSettings(caller.tenant));
+  v1::ScoringSettings out = EffectiveSettings(s);
+  out.set_name(r.name());
+  return out;
+}
+
+absl::StatusOr<v1::ScoringSettings> ScoringLogic::UpdateSettings(const Caller& caller,
+                                                                 const v1::UpdateScoringSettingsRequest& r) {
+  if (!caller.role.empty() && caller.role != "admin" && caller.role != "organiser") {
+    return absl::PermissionDeniedError("only an admin or organiser may change scoring settings");
+  }
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "settings.name", r.settings().name(),
+                                                          "tenants/*/scoringSettings"));
+  PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings s, store_.GetSettings(caller.tenant));
+  std::vector<std::string> paths(r.update_mask().paths().begin(), r.update_mask().paths().end());
+  if (paths.empty()) paths = {"weights", "min_n", "window_days", "benefit_estimates"};
+  for (const auto& p : paths) {
+    if (p == "weights") {
+      *s.mutable_weights() = r.settings().weights();
+    } else if (p == "min_n") {
+      s.set_min_n(r.settings().min_n());
+    } else if (p == "window_days") {
+      s.set_window_days(r.settings().window_days());
+    } else if (p == "benefit_estimates") {
+      *s.mutable_benefit_estimates() = r.settings().benefit_estimates();
+    } else {
+      return InvalidField("update_mask", absl::StrCat("unknown path '", p, "'"));
+    }
+  }
+  for (const auto& [program, b] : s.benefit_estimates()) {
+    PELITA_RETURN_IF_ERROR(ParseTenantResource(caller, "settings.benefit_estimates", program,
+                                               "tenants/*/programs/*").status());
+  }
+  PELITA_RETURN_IF_ERROR(ValidateSettings(s));
+  s.set_name(r.settings().name());
+  *s.mutable_update_time() = ToProto(options_.now());
+  PELITA_RETURN_IF_ERROR(store_.PutSettings(caller.tenant, s));
+  v1::ScoringSettings out = EffectiveSettings(s);
+  return out;
+}
+
+}  // namespace pelita::scoring

@@ -1,0 +1,61 @@
+// The scoring service's logic: reads inputs through the sources, computes
+// with evaluator.h / ranking.h, caches reports in its own Redis keys.  No
+// gRPC types; the adapter is grpc_service.h.
+#ifndef PELITA_SERVICES_SCORING_SCORING_H_
+#define PELITA_SERVICES_SCORING_SCORING_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/redis/redis.h"
+#include "lib/tenancy/tenancy.h"
+#include "services/scoring/collector.h"
+#include "services/scoring/ranking.h"
+#include "services/scoring/store.h"
+
+namespace pelita::scoring {
+
+struct ScoringOptions {
+  // Tenants served by this deployment (the province benchmark covers those
+  // of the province among them).
+  std::vector<std::string> tenants = {"1504"};
+  absl::Duration cache_ttl = absl::Hours(1);
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+class ScoringLogic {
+ public:
+  ScoringLogic(redis::Client* redis, EnrolmentSource* enrolment, SurveySource* survey,
+               ComplaintSource* complaint, ScoringOptions options = {});
+
+  absl::StatusOr<v1::Evaluation> GetEvaluation(const Caller& caller, const v1::GetEvaluationRequest& r);
+  absl::StatusOr<v1::RankProgramsResponse> RankPrograms(const Caller& caller,
+                                                        const v1::RankProgramsRequest& r);
+  // The caller's tenant may be a province code (province role) or a tenant
+  // of that province.
+  absl::StatusOr<v1::ProvinceBenchmark> GetProvinceBenchmark(const Caller& caller,
+                                                             const v1::GetProvinceBenchmarkRequest& r);
+  absl::StatusOr<v1::BudgetAdvice> AdviseBudget(const Caller& caller, const v1::AdviseBudgetRequest& r);
+  absl::StatusOr<v1::ScoringSettings> GetSettings(const Caller& caller, const v1::GetScoringSettingsRequest& r);
+  absl::StatusOr<v1::ScoringSettings> UpdateSettings(const Caller& caller,
+                                                     const v1::UpdateScoringSettingsRequest& r);
+
+  ScoringStore& store() { return store_; }
+
+ private:
+  absl::StatusOr<v1::Evaluation> Evaluation(const std::string& tenant, const std::string& cohort, bool refresh);
+  // Every cohort evaluation of the tenant's programmes of `year` (0 = all).
+  absl::StatusOr<std::vector<ProgramEvaluations>> Evaluations(const std::string& tenant, int year);
+
+  ScoringStore store_;
+  EnrolmentSource* enrolment_;
+  Collector collector_;
+  ScoringOptions options_;
+};
+
+}  // namespace pelita::scoring
+
+#endif  // PELITA_SERVICES_SCORING_SCORING_H_

@@ -1,0 +1,64 @@
+// What the scoring service reads from the other services, behind small
+// interfaces so that the logic is testable without a network.  The gRPC
+// implementations (grpc_sources.h, complaint_source.h) call only the
+// services' public read APIs, with the tenant in the call metadata.
+#ifndef PELITA_SERVICES_SCORING_SOURCES_H_
+#define PELITA_SERVICES_SCORING_SOURCES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "pelita/enrolment/v1/enrolment.pb.h"
+#include "pelita/survey/v1/survey.pb.h"
+#include "services/scoring/evaluator.h"
+
+namespace pelita::scoring {
+
+class EnrolmentSource {
+ public:
+  virtual ~EnrolmentSource() = default;
+  virtual absl::StatusOr<enrolment::v1::Program> GetProgram(const std::string& tenant,
+                                                            const std::string& name) = 0;
+  virtual absl::StatusOr<enrolment::v1::Cohort> GetCohort(const std::string& tenant,
+                                                          const std::string& name) = 0;
+  // Every item, all pages.
+  virtual absl::StatusOr<std::vector<enrolment::v1::Program>> ListPrograms(
+      const std::string& tenant) = 0;
+  virtual absl::StatusOr<std::vector<enrolment::v1::Cohort>> ListCohorts(
+      const std::string& tenant, const std::string& program) = 0;
+  virtual absl::StatusOr<std::vector<enrolment::v1::Enrolment>> ListEnrolments(
+      const std::string& tenant, const std::string& cohort) = 0;
+  virtual absl::StatusOr<std::vector<enrolment::v1::Unit>> ListUnits(const std::string& tenant) = 0;
+};
+
+class SurveySource {
+ public:
+  virtual ~SurveySource() = default;
+  // Aggregates of every instrument answered for the cohort (O(1) round trips
+  // whatever the number of responses).
+  virtual absl::StatusOr<survey::v1::CohortAggregates> GetCohortAggregates(
+      const std::string& tenant, const std::string& cohort) = 0;
+};
+
+class ComplaintSource {
+ public:
+  virtual ~ComplaintSource() = default;
+  // Complaints, transactions and IKM of a unit over [start, end] (days,
+  // inclusive).
+  virtual absl::StatusOr<Window> GetWindow(const std::string& tenant, const std::string& unit,
+                                           absl::CivilDay start, absl::CivilDay end) = 0;
+};
+
+// A complaint source for a build without the complaint service's proto:
+// every call is UNAVAILABLE, so L4 is reported as missing with the reason.
+class NoComplaintSource : public ComplaintSource {
+ public:
+  absl::StatusOr<Window> GetWindow(const std::string&, const std::string&, absl::CivilDay,
+                                   absl::CivilDay) override;
+};
+
+}  // namespace pelita::scoring
+
+#endif  // PELITA_SERVICES_SCORING_SOURCES_H_
