@@ -134,6 +134,24 @@ absl::StatusOr<std::string> TenantOf(const Caller& c, const std::string& parent)
   return v[0];
 }
 
+// Who may do what, beyond the gateway's role table: BKPSDM staff (admin,
+// organiser) and service-to-service calls (no role) do everything; a
+// participant acts on their own plan; a supervisor reviews the plans that
+// name them; other roles (agency head, province, ...) read.
+bool Staff(const Caller& c) {
+  return c.role.empty() || c.role == "admin" || c.role == "organiser";
+}
+bool IsSupervisorOf(const Caller& c, const v1::ActionPlan& plan) {
+  return c.role == "supervisor" && !c.subject.empty() &&
+         plan.supervisor() == absl::StrCat("tenants/", c.tenant, "/employees/", c.subject);
+}
+bool IsParticipant(const Caller& c, const std::string& nip) {
+  return c.role == "participant" && c.subject == nip;
+}
+absl::Status Denied(const std::string& what) {
+  return absl::PermissionDeniedError(absl::StrCat("the caller may not ", what));
+}
+
 }  // namespace
 
 const absl::TimeZone& Wib() {
@@ -249,9 +267,13 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::MutatePlan(
 absl::StatusOr<v1::ActionPlan> FollowUpLogic::GetActionPlan(const Caller& c,
                                                             const v1::GetActionPlanRequest& r) {
   PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "name", r.name()));
+  if (c.role == "participant" && !IsParticipant(c, ref.nip)) return Denied("read this plan");
   auto plan = LoadPlan(ref.tenant, ref.ck(), ref.nip);
   if (absl::IsNotFound(plan.status())) {
     return absl::NotFoundError(absl::StrCat(ref.name(), " does not exist"));
+  }
+  if (plan.ok() && c.role == "supervisor" && !IsSupervisorOf(c, *plan)) {
+    return Denied("read a plan that does not name them as supervisor");
   }
   return plan;
 }
@@ -260,6 +282,7 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::UpdateActionPlan(
     const Caller& c, const v1::UpdateActionPlanRequest& r) {
   const v1::ActionPlan& in = r.action_plan();
   PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "action_plan.name", in.name()));
+  if (!Staff(c) && !IsParticipant(c, ref.nip)) return Denied("edit another participant's plan");
   PELITA_ASSIGN_OR_RETURN(v1::Enrolment enrolment, CompletedEnrolment(ref));
 
   // The cohort's last day bounds the due dates.
@@ -317,6 +340,7 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::UpdateActionPlan(
 absl::StatusOr<v1::ActionPlan> FollowUpLogic::SubmitActionPlan(
     const Caller& c, const v1::SubmitActionPlanRequest& r) {
   PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "name", r.name()));
+  if (!Staff(c) && !IsParticipant(c, ref.nip)) return Denied("submit another participant's plan");
   return MutatePlan(ref, false, [&](v1::ActionPlan& plan, bool) -> absl::Status {
     if (plan.state() == v1::ActionPlan::SUBMITTED) return absl::OkStatus();  // repeat
     if (plan.state() != v1::ActionPlan::DRAFT && plan.state() != v1::ActionPlan::RETURNED) {
@@ -333,6 +357,7 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::ApproveActionPlan(
     const Caller& c, const v1::ApproveActionPlanRequest& r) {
   PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "name", r.name()));
   return MutatePlan(ref, false, [&](v1::ActionPlan& plan, bool) -> absl::Status {
+    if (!Staff(c) && !IsSupervisorOf(c, plan)) return Denied("approve: only the plan's supervisor");
     if (plan.state() == v1::ActionPlan::APPROVED) return absl::OkStatus();  // repeat
     if (plan.state() != v1::ActionPlan::SUBMITTED) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -350,6 +375,7 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::ReturnActionPlan(
   PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "name", r.name()));
   if (r.comment().empty()) return InvalidField("comment", "say what to change");
   return MutatePlan(ref, false, [&](v1::ActionPlan& plan, bool) -> absl::Status {
+    if (!Staff(c) && !IsSupervisorOf(c, plan)) return Denied("return: only the plan's supervisor");
     if (plan.state() != v1::ActionPlan::SUBMITTED) {
       return absl::FailedPreconditionError(absl::StrCat(
           ref.name(), " is ", v1::ActionPlan::State_Name(plan.state()),
@@ -374,6 +400,9 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::UpdateActionStatus(
     return InvalidField("reason", "an abandoned action needs a reason");
   }
   return MutatePlan(ref, false, [&](v1::ActionPlan& plan, bool) -> absl::Status {
+    if (!Staff(c) && !IsParticipant(c, ref.nip) && !IsSupervisorOf(c, plan)) {
+      return Denied("update the actions of this plan");
+    }
     if (plan.state() != v1::ActionPlan::APPROVED) {
       return absl::FailedPreconditionError(
           absl::StrCat(ref.name(), " is not approved; actions are tracked once it is"));

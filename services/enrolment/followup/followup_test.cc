@@ -109,6 +109,17 @@ class FollowUpTest : public ::testing::Test {
     return (stub_.get()->*method)(&ctx, req, resp);
   }
 
+  template <typename Req, typename Resp>
+  grpc::Status CallAs(const Caller& caller,
+                      grpc::Status (v1::FollowUpService::Stub::*method)(grpc::ClientContext*,
+                                                                        const Req&, Resp*),
+                      const Req& req, Resp* resp) {
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, caller);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return (stub_.get()->*method)(&ctx, req, resp);
+  }
+
   void Must(const absl::Status& s) { ASSERT_TRUE(s.ok()) << s; }
 
   void AddEmployee(const std::string& tenant, const std::string& nip, const std::string& unit) {
@@ -387,6 +398,46 @@ TEST_F(FollowUpTest, PlanValidation) {
   ASSERT_TRUE(Call(&v1::FollowUpService::Stub::GetUnitFollowUpSummary, ur, &us).ok());
   EXPECT_EQ(us.actions_applied(), 1);
   EXPECT_EQ(us.plans_approved(), 1);
+}
+
+TEST_F(FollowUpTest, RolesNarrowWhoActsOnAPlan) {
+  SetUpRoster();
+  Enrol(kParticipant);
+  Complete(kParticipant);
+  const Caller self{"1504", "participant", kParticipant};
+  const Caller someone{"1504", "participant", kOther};
+  const Caller boss{"1504", "supervisor", kSupervisor};
+  const Caller other_boss{"1504", "supervisor", kOther};
+  v1::ActionPlan plan;
+  const auto r = Plan(kParticipant, 1, kEnd + 10);
+  EXPECT_EQ(CallAs(someone, &v1::FollowUpService::Stub::UpdateActionPlan, r, &plan).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(CallAs(self, &v1::FollowUpService::Stub::UpdateActionPlan, r, &plan).ok());
+  v1::SubmitActionPlanRequest submit;
+  submit.set_name(PlanName(kParticipant));
+  ASSERT_TRUE(CallAs(self, &v1::FollowUpService::Stub::SubmitActionPlan, submit, &plan).ok());
+  v1::ApproveActionPlanRequest approve;
+  approve.set_name(PlanName(kParticipant));
+  EXPECT_EQ(CallAs(self, &v1::FollowUpService::Stub::ApproveActionPlan, approve, &plan).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CallAs(other_boss, &v1::FollowUpService::Stub::ApproveActionPlan, approve, &plan)
+                .error_code(),
+            StatusCode::PERMISSION_DENIED);
+  v1::GetActionPlanRequest get;
+  get.set_name(PlanName(kParticipant));
+  EXPECT_EQ(CallAs(other_boss, &v1::FollowUpService::Stub::GetActionPlan, get, &plan).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CallAs(someone, &v1::FollowUpService::Stub::GetActionPlan, get, &plan).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(CallAs(boss, &v1::FollowUpService::Stub::ApproveActionPlan, approve, &plan).ok());
+  EXPECT_EQ(plan.state(), v1::ActionPlan::APPROVED);
+  v1::UpdateActionStatusRequest st;
+  st.set_name(PlanName(kParticipant));
+  st.set_action_id("a1");
+  st.set_status(v1::Action::IN_PROGRESS);
+  ASSERT_TRUE(CallAs(self, &v1::FollowUpService::Stub::UpdateActionStatus, st, &plan).ok());
+  EXPECT_EQ(plan.actions(0).status(), v1::Action::IN_PROGRESS);
+  EXPECT_EQ(CohortSummary().actions_in_progress(), 1);
 }
 
 TEST_F(FollowUpTest, TasksCreatedOnCompletionAndNotBefore) {
