@@ -582,3 +582,32 @@ TEST_F(GatewayTest, KeepAliveReusesTheConnection) {
 
 }  // namespace
 }  // namespace pelita::gateway
+
+namespace pelita::gateway {
+namespace {
+
+TEST(RateLimiterTest, LeaseTakesTokensInBatches) {
+  auto redis = testing::RedisServer::Start();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  redis::Client client((*redis)->options());
+  RateLimitOptions o;
+  o.rate = 0.01;
+  o.burst = 5;
+  o.lease = 5;
+  RateLimiter limiter(&client, o);
+  ASSERT_TRUE(limiter.Take("1504", "t").allowed);
+  // One round trip took the whole burst; the rest is spent locally.
+  auto tokens = client.Run({"HGET", "gateway:{1504}:ratelimit", "tokens"});
+  ASSERT_TRUE(tokens.ok());
+  double left = -1;
+  ASSERT_TRUE(absl::SimpleAtod(tokens->str, &left)) << tokens->str;
+  EXPECT_LT(left, 1);
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(limiter.Take("1504", "t").allowed) << i;
+  auto denied = limiter.Take("1504", "t");
+  EXPECT_FALSE(denied.allowed);
+  EXPECT_GT(denied.retry_after, absl::ZeroDuration());
+  EXPECT_TRUE(limiter.Take("1505", "t").allowed);
+}
+
+}  // namespace
+}  // namespace pelita::gateway

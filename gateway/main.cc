@@ -31,7 +31,8 @@ ABSL_FLAG(std::string, jwt_rs256_public_key_file,
 ABSL_FLAG(bool, rate_limit, true, "Per-tenant rate limit in Redis (--redis)");
 ABSL_FLAG(double, rate_limit_rps, 100, "Sustained requests per second per tenant");
 ABSL_FLAG(int, rate_limit_burst, 200, "Token bucket size per tenant");
-ABSL_FLAG(int, rate_limit_lease, 1, "Tokens taken from Redis at once (1 = exact)");
+ABSL_FLAG(int, rate_limit_lease, 10,
+          "Tokens taken from Redis at once and spent locally within 1 s (1 = a Redis call per request)");
 ABSL_FLAG(int, max_body_bytes, 1 << 20, "Largest JSON request body");
 ABSL_FLAG(int64_t, max_upload_bytes, int64_t{1} << 30, "Largest streamed upload (CSV, NDJSON)");
 ABSL_FLAG(int, read_timeout_ms, 15000, "Time a client has for a header or a body piece");

@@ -115,15 +115,23 @@ int PathTemplate::literal_count() const {
 
 bool PathTemplate::Match(absl::string_view path, Bindings* bindings) const {
   if (path.empty() || path[0] != '/') return false;
-  path.remove_prefix(1);
+  std::vector<absl::string_view> parts = absl::StrSplit(path.substr(1), '/');
+  return MatchParts(parts, bindings);
+}
+
+bool PathTemplate::MatchParts(const std::vector<absl::string_view>& parts,
+                              Bindings* bindings) const {
+  if (parts.empty()) return false;
+  // The last part without the verb.
+  absl::string_view last = parts.back();
   if (!verb_.empty()) {
-    std::string suffix = absl::StrCat(":", verb_);
-    if (path.size() <= suffix.size() || path.substr(path.size() - suffix.size()) != suffix) {
+    if (last.size() <= verb_.size() + 1 || last[last.size() - verb_.size() - 1] != ':' ||
+        last.substr(last.size() - verb_.size()) != verb_) {
       return false;
     }
-    path.remove_suffix(suffix.size());
+    last.remove_suffix(verb_.size() + 1);
   }
-  std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+  auto part = [&](size_t i) { return i + 1 == parts.size() ? last : parts[i]; };
   bool double_star = !segments_.empty() && segments_.back().kind == Segment::kDoubleStar;
   if (double_star ? parts.size() < segments_.size() - 1 : parts.size() != segments_.size()) {
     return false;
@@ -131,8 +139,8 @@ bool PathTemplate::Match(absl::string_view path, Bindings* bindings) const {
   for (size_t i = 0; i < segments_.size(); ++i) {
     const Segment& s = segments_[i];
     if (s.kind == Segment::kDoubleStar) break;
-    if (parts[i].empty()) return false;
-    if (s.kind == Segment::kLiteral && parts[i] != s.literal) return false;
+    if (part(i).empty()) return false;
+    if (s.kind == Segment::kLiteral && part(i) != s.literal) return false;
   }
   if (bindings != nullptr) {
     bindings->clear();
@@ -142,7 +150,7 @@ bool PathTemplate::Match(absl::string_view path, Bindings* bindings) const {
       std::string value;
       for (size_t i = v.start; i < end; ++i) {
         if (i > static_cast<size_t>(v.start)) value += '/';
-        value += PercentDecode(parts[i]);
+        value += PercentDecode(part(i));
       }
       bindings->emplace_back(v.field_path, std::move(value));
     }

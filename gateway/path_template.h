@@ -36,6 +36,8 @@ class PathTemplate {
   // Matches `path` (no query string; still percent-encoded) and fills the
   // variables' values, percent-decoded.
   bool Match(absl::string_view path, Bindings* bindings) const;
+  // The same on a path already split at '/' (without the leading '/').
+  bool MatchParts(const std::vector<absl::string_view>& parts, Bindings* bindings) const;
 
   const std::string& text() const { return text_; }
   const std::string& verb() const { return verb_; }

@@ -365,13 +365,15 @@ void RouteTable::Sort() {
 RouteTable::MatchResult RouteTable::Match(absl::string_view http_method, absl::string_view path,
                                           const Route** route, Bindings* bindings) const {
   bool path_matched = false;
+  if (path.empty() || path[0] != '/') return MatchResult::kNotFound;
+  std::vector<absl::string_view> parts = absl::StrSplit(path.substr(1), '/');
   for (const auto& r : routes_) {
-    if (!r->path.Match(path, nullptr)) continue;
+    if (!r->path.MatchParts(parts, nullptr)) continue;
     if (r->http_method != http_method) {
       path_matched = true;
       continue;
     }
-    r->path.Match(path, bindings);
+    r->path.MatchParts(parts, bindings);
     *route = r.get();
     return MatchResult::kFound;
   }
