@@ -15,4 +15,5 @@ pkgs=$(for lib in $libs; do
   if [ -z "$found" ]; then echo "runtime-packages.sh: no package ships $lib" >&2; exit 1; fi
   echo "$found"
 done)
+# shellcheck disable=SC2086  # one package name per word
 printf '%s\n' $pkgs | sort -u

@@ -61,7 +61,7 @@ start_node() {  # index, ip
     sh "$PROV/start-node.sh" --port "$port" --bind 127.0.0.1 127.0.0.2 \
       --maxmemory 64mb --save "" \
       --cluster-node-timeout 2000 --logfile "$T/n$i/redis.log" &
-  PIDS[$i]=$!
+  PIDS[i]=$!
   wait_for 20 sh -c "[ \"\$(redis-cli -h $ip -p $port ping 2>/dev/null)\" = PONG ]"
 }
 rc() { redis-cli -h 127.0.0.1 -p "$1" "${@:2}" | tr -d '\r'; }

@@ -76,7 +76,7 @@ for dir in "$ROOT"/k8s/overlays/*/; do
     bad "overlay $name"
   fi
 done
-[ -d "$ROOT/k8s/overlays/dev" ] && [ -d "$ROOT/k8s/overlays/province" ] || bad "overlays dev and province must exist"
+if [ ! -d "$ROOT/k8s/overlays/dev" ] || [ ! -d "$ROOT/k8s/overlays/province" ]; then bad "overlays dev and province must exist"; fi
 
 # --- 3. Dockerfiles -------------------------------------------------------
 mapfile -t dockerfiles < <(find "$ROOT/docker" -name '*.Dockerfile' 2>/dev/null | sort)
