@@ -55,11 +55,16 @@ passes=0
 pass() { echo "PASS $*"; passes=$((passes + 1)); }
 bad() { echo "FAIL $*"; failures=$((failures + 1)); }
 
-flags_for() {  # overlay name -> extra validator flags
+flags_for() {  # overlay name -> extra validator flags, in the array FLAGS
+  FLAGS=()
   case "$1" in
-    province) echo "--flows $HERE/flows.json:province --require-hpa --min-replicas 3 --expect-config PELITA_TENANTS=$JAMBI_TENANTS --expect-config PELITA_REDIS=cluster://redis:6379 --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem" ;;
-    dev) echo "--flows $HERE/flows.json:dev --expect-config PELITA_REDIS=redis:6379 --expect-config PELITA_JWT_HS256_KEY_FILE=/etc/pelita/jwt/hs256.key" ;;
-    *) echo "" ;;
+    province) FLAGS=(--flows "$HERE/flows.json:province" --require-hpa --min-replicas 3
+                     --expect-config "PELITA_TENANTS=$JAMBI_TENANTS"
+                     --expect-config PELITA_REDIS=cluster://redis:6379
+                     --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem) ;;
+    dev) FLAGS=(--flows "$HERE/flows.json:dev"
+                --expect-config PELITA_REDIS=redis:6379
+                --expect-config PELITA_JWT_HS256_KEY_FILE=/etc/pelita/jwt/hs256.key) ;;
   esac
 }
 
@@ -69,8 +74,8 @@ for dir in "$ROOT"/k8s/overlays/*/; do
   if ! kubectl kustomize "$dir" > "$OUT/$name.yaml" 2> "$OUT/$name.err"; then
     cat "$OUT/$name.err"; bad "overlay $name: kubectl kustomize failed"; continue
   fi
-  # shellcheck disable=SC2046
-  if "${VALIDATE[@]}" $(flags_for "$name") "$OUT/$name.yaml"; then
+  flags_for "$name"
+  if "${VALIDATE[@]}" "${FLAGS[@]}" "$OUT/$name.yaml"; then
     pass "overlay $name"
   else
     bad "overlay $name"
@@ -110,8 +115,8 @@ for dir in "$HERE"/fixtures/*/; do
   if ! kubectl kustomize "$dir" > "$OUT/fixture-$name.yaml" 2> "$OUT/fixture-$name.err"; then
     cat "$OUT/fixture-$name.err"; bad "fixture $name: kubectl kustomize failed"; continue
   fi
-  # shellcheck disable=SC2046
-  expect_rejected "fixture $name" "$dir/expect" $(flags_for "$overlay") "$OUT/fixture-$name.yaml"
+  flags_for "$overlay"
+  expect_rejected "fixture $name" "$dir/expect" "${FLAGS[@]}" "$OUT/fixture-$name.yaml"
 done
 expect_rejected "fixture bad-manifest.yaml" "$HERE/fixtures/bad-manifest.expect" "$HERE/fixtures/bad-manifest.yaml"
 expect_rejected "fixture bad.Dockerfile" "$HERE/fixtures/bad.Dockerfile.expect" --dockerfile "$HERE/fixtures/bad.Dockerfile"
