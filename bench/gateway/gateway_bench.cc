@@ -4,7 +4,7 @@
 // gateway in this process (as in the tests).
 //
 //   build-gateway/bench/gateway/gateway_bench [--requests 20000] [--clients 4]
-//       [--seconds 5] [--lease 1]
+//       [--seconds 5] [--lease 1] [--gateway_threads 2]
 //
 // Latency: one closed-loop client, the two paths interleaved in rounds of
 // 1000 requests so that both see the same machine state; p50/p99.
@@ -34,6 +34,7 @@
 ABSL_FLAG(int, requests, 20000, "latency samples per path");
 ABSL_FLAG(int, clients, 4, "concurrent clients per path for throughput");
 ABSL_FLAG(int, seconds, 5, "throughput run per path");
+ABSL_FLAG(int, gateway_threads, 2, "gateway HTTP I/O threads");
 ABSL_FLAG(int, lease, 1, "rate-limit tokens taken from Redis at once (1 = one EVALSHA per request)");
 
 namespace {
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
   go.rate_limit.burst = 1000000000;
   go.rate_limit.lease = absl::GetFlag(FLAGS_lease);
   go.log_requests = false;
+  go.threads = absl::GetFlag(FLAGS_gateway_threads);
   auto gw = pelita::gateway::Gateway::Create(go);
   if (!gw.ok() || !(*gw)->Start().ok()) return 1;
   const int port = (*gw)->port();
@@ -151,8 +153,9 @@ int main(int argc, char** argv) {
   double rest_rps = run(true);
 
   double d50 = Pct(direct, 0.5), d99 = Pct(direct, 0.99), r50 = Pct(rest, 0.5), r99 = Pct(rest, 0.99);
-  std::printf("GetUnit, %d samples per path, 1 client; throughput with %d clients x %d s; lease %d\n",
-              n, absl::GetFlag(FLAGS_clients), absl::GetFlag(FLAGS_seconds), absl::GetFlag(FLAGS_lease));
+  std::printf("GetUnit, %d samples per path, 1 client; throughput with %d clients x %d s; lease %d; %d gateway threads\n",
+              n, absl::GetFlag(FLAGS_clients), absl::GetFlag(FLAGS_seconds), absl::GetFlag(FLAGS_lease),
+              absl::GetFlag(FLAGS_gateway_threads));
   std::printf("| path | p50 us | p99 us | req/s |\n|---|---|---|---|\n");
   std::printf("| direct gRPC | %.0f | %.0f | %.0f |\n", d50, d99, direct_rps);
   std::printf("| REST via gateway | %.0f | %.0f | %.0f |\n", r50, r99, rest_rps);
