@@ -131,6 +131,7 @@ void Server::CheckHealthNow() {
     LogInfo(ok ? "serving" : "not serving", {{"service", options_.name}});
   }
   auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(kLivenessService, true);
   health->SetServingStatus("", ok);
   for (const std::string& service : options_.health_services) health->SetServingStatus(service, ok);
 }

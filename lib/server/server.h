@@ -36,6 +36,9 @@ class CallStats {
   std::atomic<int64_t> in_flight_{0};
 };
 
+// The health entry that says only "this process is alive".
+inline constexpr char kLivenessService[] = "liveness";
+
 struct ServerOptions {
   // Used in logs.
   std::string name;
@@ -51,7 +54,9 @@ struct ServerOptions {
 };
 
 // The gRPC server every service runs: its services plus the standard health
-// service (SERVING only while Redis answers PING), server reflection, and an
+// service (SERVING only while Redis answers PING; the entry "liveness" is
+// SERVING whenever the process answers, for liveness probes that must not
+// restart a pod because Redis is away), server reflection, and an
 // interceptor that logs one structured line per call (method, tenant, code,
 // latency) and counts calls.
 class Server {

@@ -28,10 +28,11 @@ class ServerTest : public ::testing::Test {
         grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
   }
 
-  HealthCheckResponse::ServingStatus Check() {
+  HealthCheckResponse::ServingStatus Check(const std::string& service = "") {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
     HealthCheckRequest req;
+    req.set_service(service);
     HealthCheckResponse resp;
     grpc::Status s = stub_->Check(&ctx, req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
@@ -49,6 +50,8 @@ TEST_F(ServerTest, HealthFollowsRedis) {
   ASSERT_TRUE(redis_->Stop().ok());
   EXPECT_TRUE(testing::WaitFor([&] { return Check() == HealthCheckResponse::NOT_SERVING; },
                                absl::Seconds(5)));
+  // Alive all the same: a liveness probe must not restart the pod for this.
+  EXPECT_EQ(Check(kLivenessService), HealthCheckResponse::SERVING);
   ASSERT_TRUE(redis_->Restart().ok());
   EXPECT_TRUE(testing::WaitFor([&] { return Check() == HealthCheckResponse::SERVING; },
                                absl::Seconds(5)));

@@ -60,7 +60,7 @@ flags_for() {  # overlay name -> extra validator flags, in the array FLAGS
   case "$1" in
     province) FLAGS=(--flows "$HERE/flows.json:province" --require-hpa --min-replicas 3
                      --expect-config "PELITA_TENANTS=$JAMBI_TENANTS"
-                     --expect-config PELITA_REDIS=cluster://redis:6379
+                     --expect-config "PELITA_REDIS=cluster://redis:6379?replica_acks=1"
                      --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem) ;;
     dev) FLAGS=(--flows "$HERE/flows.json:dev"
                 --expect-config PELITA_REDIS=redis:6379
