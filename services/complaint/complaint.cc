@@ -280,29 +280,29 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
   }
   const std::vector<std::string> window = CoverWindow(w);
   const std::vector<std::string> prefix = CoverWindow(Window{absl::CivilDay(kEpochYear, 1, 1), w.end});
-  std::vector<std::string> labels = window;
-  labels.insert(labels.end(), prefix.begin(), prefix.end());
   PELITA_ASSIGN_OR_RETURN(std::vector<BucketFields> buckets,
-                          store_.ReadBuckets(tenant, "cb", units, labels));
+                          store_.ReadBuckets(tenant, "cb", units, window));
+  // Backlog at the end = received - closed up to then: two fields a bucket.
+  const std::string total = category.empty() ? "*" : category;
+  PELITA_ASSIGN_OR_RETURN(
+      auto cumulative,
+      store_.ReadBucketFields(tenant, "cb", units, prefix, {total + "|recv", total + "|closed"}));
   v1::ComplaintStatistics s;
   DurationHistogram fwd, done;
   std::map<std::string, std::pair<int64_t, int64_t>> by_cat;
-  int64_t cum_recv = 0, cum_closed = 0;
-  // Buckets hold each category; "all categories" sums them.
+  int64_t backlog = 0;
+  for (const auto& c : cumulative) backlog += c[0] - c[1];
+  // Buckets hold each category ("*" only carries totals for the backlog);
+  // "all categories" sums them.
   auto match = [&](const std::string& c) { return category.empty() || c == category; };
   for (size_t i = 0; i < buckets.size(); ++i) {
-    const bool in_window = (i % labels.size()) < window.size();
     for (const auto& [field, value] : buckets[i]) {
       const size_t bar = field.rfind('|');
       if (bar == std::string::npos) continue;
       const std::string c = field.substr(0, bar);
+      if (c == "*") continue;
       const std::string m = field.substr(bar + 1);
       const int64_t v = ToInt(value);
-      if (!in_window) {
-        if (match(c) && m == "recv") cum_recv += v;
-        if (match(c) && m == "closed") cum_closed += v;
-        continue;
-      }
       if (category.empty()) {
         if (m == "recv") by_cat[c].first += v;
         if (m == "done") by_cat[c].second += v;
@@ -326,7 +326,7 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
   s.set_category(category);
   *s.mutable_start_date() = ToDate(w.start);
   *s.mutable_end_date() = ToDate(w.end);
-  s.set_open_backlog(cum_recv - cum_closed);
+  s.set_open_backlog(backlog);
   *s.mutable_time_to_forward() = Summarize(fwd);
   *s.mutable_time_to_complete() = Summarize(done);
   s.set_monthly_service_volume(volume);
@@ -339,7 +339,7 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
     e->set_received(counts.first);
     e->set_completed(counts.second);
   }
-  s.set_buckets_read(static_cast<int32_t>(buckets.size()));
+  s.set_buckets_read(static_cast<int32_t>(buckets.size() + cumulative.size()));
   return s;
 }
 
@@ -460,6 +460,7 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   out.set_respondents(t.respondents);
   out.set_population(population);
   out.set_margin_of_error_pct(ikm.margin_of_error_pct);
+  out.set_recommended_sample_size(ikm.recommended_sample_size);
   if (t.respondents < kMinRespondents) {
     out.set_suppressed(true);
     return out;

@@ -205,6 +205,9 @@ std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& reco
   auto add = [&](absl::Time t, const std::string& metric, int64_t v) {
     const absl::CivilDay d = absl::ToCivilDay(t, tz);
     out[{unit, d, category, metric}] += v;
+    // Totals over categories of what backlogs need, so that the prefix sum
+    // up to a date reads two fields per bucket.
+    if (metric == "recv" || metric == "closed") out[{unit, d, "*", metric}] += v;
   };
   const Times t = TimesOf(c);
   add(t.received, "recv", 1);

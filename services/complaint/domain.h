@@ -69,8 +69,9 @@ struct Contribution {
 };
 using ContributionKey = std::tuple<std::string, absl::CivilDay, std::string, std::string>;
 
-// What a complaint adds to the buckets (under its own category; totals over
-// categories are summed when read).  Metrics (day = when it happened):
+// What a complaint adds to the buckets, under its own category; recv and
+// closed also under category "*" (all categories, for backlog prefix sums);
+// other totals over categories are summed when read.  Metrics (day = when it happened):
 //   recv; fwd, fwd_sum (working minutes), fwd_h<bin>, fwd_br (SLA breach);
 //   fu, fu_br; done, done_sum, done_h<bin>; arch; noauth; closed.
 std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& record);

@@ -88,11 +88,13 @@ TEST(IkmTest, MarginOfErrorWithFinitePopulationCorrection) {
   // The whole population answered: no sampling error.
   EXPECT_EQ(ComputeIkm(t, 100).margin_of_error_pct, 0);
   // Spread of respondent scores: 50 at 100 and 50 at 50 -> sd 25.126;
-  // 1.96 x 25.126 / 10 = 4.9246 without correction.
+  // t(0.975, 99) = 1.98422 x 25.126 / 10 = 4.9855 without correction.
   SkmTotals s = Uniform(100, 300);
   s.score_sum = 50 * 100 + 50 * 50;
   s.score_sumsq = 50 * 10000 + 50 * 2500;
-  EXPECT_NEAR(ComputeIkm(s, 0).ikm_margin, 1.959964 * std::sqrt(62500.0 / 99) / 10, 1e-4);
+  EXPECT_NEAR(ComputeIkm(s, 0).ikm_margin, 4.98553, 1e-4);
+  EXPECT_EQ(ComputeIkm(s, 0).recommended_sample_size, 384);
+  EXPECT_EQ(ComputeIkm(s, 1000).recommended_sample_size, 278);  // Krejcie & Morgan table
 }
 
 // ---- Rates ----
@@ -261,7 +263,7 @@ TEST(MergeTest, ContributionsDiffAddsOnlyWhatChanged) {
   for (const auto& d : Diff(&b, c)) {
     if (d.metric == "recv") moved += d.unit == "dpmptsp" ? d.delta : -d.delta;
   }
-  EXPECT_EQ(moved, 2);
+  EXPECT_EQ(moved, 4);  // its category and "*"
 }
 
 // ---- Windows ----

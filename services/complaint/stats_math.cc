@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lib/stats/stats.h"
+
 namespace pelita::complaint {
 
 int DurationHistogram::BinOf(int64_t minutes) {
@@ -83,18 +85,18 @@ IkmResult ComputeIkm(const SkmTotals& t, int64_t population) {
   r.converted = r.ikm * 25;
   r.category = IkmCategory(r.converted);
   r.label = IkmCategoryLabel(r.category);
-  const double n = static_cast<double>(t.respondents);
+  const int64_t n = t.respondents;
+  r.recommended_sample_size = stats::KrejcieMorgan(population);
   if (n <= 0) return r;
-  double fpc = 1;
-  if (population > 1) {
-    const double N = static_cast<double>(population);
-    fpc = n >= N ? 0 : std::sqrt((N - n) / (N - 1));
-  }
-  r.margin_of_error_pct = 100 * kZ975 * std::sqrt(0.25 / n) * fpc;
+  // Every service user answered (or more answers than the estimate of the
+  // population): no sampling error.
+  if (population > 0 && n >= population) return r;
+  const int64_t N = population;
+  if (auto m = stats::MarginOfErrorProportion(0.5, n, N); m.ok()) r.margin_of_error_pct = 100 * *m;
   if (n >= 2) {
     const double mean = t.score_sum / n;
     const double var = std::max(0.0, (t.score_sumsq - n * mean * mean) / (n - 1));
-    r.ikm_margin = kZ975 * std::sqrt(var / n) * fpc;
+    if (auto m = stats::MarginOfErrorMean(std::sqrt(var), n, N); m.ok()) r.ikm_margin = *m;
   }
   return r;
 }
@@ -104,20 +106,22 @@ RateComparison CompareRates(int64_t a, double ea, int64_t b, double eb, double p
   if (ea <= 0 || eb <= 0) return r;
   r.rate_before = a / ea * per;
   r.rate_after = b / eb * per;
-  r.difference = r.rate_after - r.rate_before;
-  const double se_diff = std::sqrt(a / (ea * ea) + b / (eb * eb)) * per;
-  r.difference_low = r.difference - kZ975 * se_diff;
-  r.difference_high = r.difference + kZ975 * se_diff;
+  if (auto d = stats::RateDifference(b, eb, a, ea); d.ok()) {
+    r.difference = d->estimate * per;
+    r.difference_low = d->lower * per;
+    r.difference_high = d->upper * per;
+  }
   double ca = static_cast<double>(a), cb = static_cast<double>(b);
   if (a == 0 || b == 0) {
     ca += 0.5;
     cb += 0.5;
     r.continuity_corrected = true;
   }
-  r.ratio = (cb / eb) / (ca / ea);
-  const double se = std::sqrt(1 / ca + 1 / cb);
-  r.ratio_low = std::exp(std::log(r.ratio) - kZ975 * se);
-  r.ratio_high = std::exp(std::log(r.ratio) + kZ975 * se);
+  if (auto rr = stats::RateRatio(cb, eb, ca, ea); rr.ok()) {
+    r.ratio = rr->estimate;
+    r.ratio_low = rr->lower;
+    r.ratio_high = rr->upper;
+  }
   return r;
 }
 

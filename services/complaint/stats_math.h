@@ -1,10 +1,10 @@
 #ifndef PELITA_SERVICES_COMPLAINT_STATS_MATH_H_
 #define PELITA_SERVICES_COMPLAINT_STATS_MATH_H_
 
-// The few statistics the complaint service needs: a mergeable histogram of
-// durations, the IKM of PermenPANRB 14/2017, and the ratio and difference of
-// two Poisson rates.  (lib/stats did not exist when this was written; move
-// these there when it does.)
+// The statistics the complaint service needs: a mergeable histogram of
+// durations, the IKM of PermenPANRB 14/2017 with its margins, and the ratio
+// and difference of two Poisson rates (intervals, margins and Krejcie &
+// Morgan from lib/stats).
 
 #include <array>
 #include <cstdint>
@@ -64,6 +64,8 @@ struct IkmResult {
   std::string label;
   double margin_of_error_pct = 0;
   double ikm_margin = 0;
+  // Krejcie & Morgan for the population (384 when unknown).
+  int64_t recommended_sample_size = 0;
 };
 
 // The category of a converted value, rounded to two decimals first:
@@ -75,7 +77,8 @@ std::string IkmCategoryLabel(const std::string& category);
 // NRR_i = sum_i / answered_i; IKM = Σ NRR_i / 9; converted = IKM x 25.
 // `population` (service users in the period; 0 = unknown, no correction)
 // gives the finite population correction sqrt((N - n) / (N - 1)) of both
-// margins.
+// margins: a proportion at p = 0.5 with z (the Krejcie & Morgan assumption),
+// and the mean respondent score (x 25) with Student t, n - 1 df.
 IkmResult ComputeIkm(const SkmTotals& t, int64_t population);
 
 struct RateComparison {

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -220,6 +221,32 @@ absl::StatusOr<std::vector<BucketFields>> ComplaintStore::ReadBuckets(
     PELITA_RETURN_IF_ERROR(redis::ReplyStatus(replies[i]));
     const auto& e = replies[i].elements;
     for (size_t j = 0; j + 1 < e.size(); j += 2) out[i][e[j].str] = e[j + 1].str;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<int64_t>>> ComplaintStore::ReadBucketFields(
+    const std::string& tenant, const std::string& kind, const std::vector<std::string>& units,
+    const std::vector<std::string>& labels, const std::vector<std::string>& fields) {
+  const KeyBuilder keys = Keys(tenant);
+  std::vector<redis::Command> commands;
+  commands.reserve(units.size() * labels.size());
+  for (const auto& u : units) {
+    for (const auto& l : labels) {
+      redis::Command c = {"HMGET", keys.Key(kind, u, l)};
+      c.insert(c.end(), fields.begin(), fields.end());
+      commands.push_back(std::move(c));
+    }
+  }
+  std::vector<std::vector<int64_t>> out(commands.size(), std::vector<int64_t>(fields.size(), 0));
+  if (commands.empty()) return out;
+  PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(commands));
+  for (size_t i = 0; i < replies.size(); ++i) {
+    PELITA_RETURN_IF_ERROR(redis::ReplyStatus(replies[i]));
+    for (size_t j = 0; j < replies[i].elements.size() && j < fields.size(); ++j) {
+      const auto& e = replies[i].elements[j];
+      if (e.is_string()) (void)absl::SimpleAtoi(e.str, &out[i][j]);
+    }
   }
   return out;
 }

@@ -6,7 +6,8 @@
 //   complaint:{t}:complaint_ids         ZSET ids (score 0), for paging
 //   complaint:{t}:units                 SET unit ids with data
 //   complaint:{t}:cb:<unit>:<bucket>    HASH "<category>|<metric>" -> count;
-//                                       bucket y2026 / m202603 / d20260315
+//                                       bucket y2026 / m202603 / d20260315;
+//                                       "*|recv", "*|closed": all categories
 //   complaint:{t}:sb:<unit>:<bucket>    HASH SKM totals: n, s1..s9, c1..c9,
 //                                       rs, rq (Σ and Σ² of respondent scores)
 //   complaint:{t}:skm_seen              SET names of recorded SKM responses
@@ -60,6 +61,11 @@ class ComplaintStore {
                                                         const std::string& kind,
                                                         const std::vector<std::string>& units,
                                                         const std::vector<std::string>& labels);
+
+  // HMGET of `fields` of the same buckets; missing fields are 0.
+  absl::StatusOr<std::vector<std::vector<int64_t>>> ReadBucketFields(
+      const std::string& tenant, const std::string& kind, const std::vector<std::string>& units,
+      const std::vector<std::string>& labels, const std::vector<std::string>& fields);
 
   // Records an SKM response once per name; false when already recorded.
   // `scores` are U1..U9 (0 = not answered).
