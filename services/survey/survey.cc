@@ -407,7 +407,12 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     ack.set_response_id(requests[i]->response_id().substr(0, 100));
     auto prepared = Prepare(c, parent, *requests[i]);
     if (!prepared.ok()) {
-      if (prepared.status().code() == absl::StatusCode::kUnavailable) return prepared.status();
+      // Redis or the enrolment service unreachable: the batch fails as a
+      // whole (retryable) instead of reporting valid responses as rejected.
+      if (prepared.status().code() == absl::StatusCode::kUnavailable ||
+          prepared.status().code() == absl::StatusCode::kDeadlineExceeded) {
+        return prepared.status();
+      }
       ack.set_code(static_cast<int>(prepared.status().code()));
       ack.set_message(std::string(prepared.status().message()));
       continue;
