@@ -1,0 +1,413 @@
+// End to end: a demo cohort built through the real enrolment, survey and
+// complaint services (in-process servers on port 0, one real redis-server),
+// read by the scoring service over gRPC; the report's statistics are
+// checked against values computed here from the raw data.
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include <boost/math/distributions/students_t.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "lib/ids/nip.h"
+#include "lib/server/server.h"
+#include "lib/testing/redis_server.h"
+#include "pelita/complaint/v1/complaint.grpc.pb.h"
+#include "services/complaint/complaint.h"
+#include "services/complaint/enrolment_units.h"
+#include "services/complaint/grpc_service.h"
+#include "services/enrolment/domain.h"
+#include "services/enrolment/enrolment.h"
+#include "services/enrolment/grpc_service.h"
+#include "services/scoring/complaint_source.h"
+#include "services/scoring/grpc_service.h"
+#include "services/scoring/grpc_sources.h"
+#include "services/survey/enrolment_roster.h"
+#include "services/survey/grpc_service.h"
+#include "services/survey/roster.h"
+#include "services/survey/survey.h"
+
+namespace pelita::scoring {
+namespace {
+
+namespace ev1 = ::pelita::enrolment::v1;
+namespace sv1 = ::pelita::survey::v1;
+namespace cv1 = ::pelita::complaint::v1;
+
+constexpr char kProgram[] = "tenants/1504/programs/pelayanan-prima";
+constexpr char kCohort[] = "tenants/1504/programs/pelayanan-prima/cohorts/angkatan-1";
+constexpr int kN = 10;
+constexpr int64_t kVolume = 3000;  // transactions per month, every unit
+
+std::string NipOf(int i) {
+  return MakeNip(absl::CivilDay(1970 + i % 20, 1 + i % 12, 1 + i % 28), absl::CivilMonth(2000, 3),
+                 i % 2 ? Nip::Gender::kMale : Nip::Gender::kFemale, 1 + i);
+}
+
+template <typename Stub, typename Req, typename Resp>
+grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                  const Req& req, Resp* resp) {
+  grpc::ClientContext ctx;
+  AttachCaller(ctx, Caller{"1504", "organiser", "test"});
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  return (stub->*method)(&ctx, req, resp);
+}
+#define ASSERT_RPC(expr)                                   \
+  do {                                                     \
+    grpc::Status _s = (expr);                              \
+    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.error_message(); \
+  } while (0)
+
+double Mean(const std::vector<double>& xs) {
+  double s = 0;
+  for (double x : xs) s += x;
+  return s / xs.size();
+}
+double Var(const std::vector<double>& xs) {
+  const double m = Mean(xs);
+  double s = 0;
+  for (double x : xs) s += (x - m) * (x - m);
+  return s / (xs.size() - 1);
+}
+
+google::protobuf::Timestamp Noon(absl::CivilDay d) {  // 12:00 WIB
+  google::protobuf::Timestamp t;
+  t.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(d.year(), d.month(), d.day(), 5, 0, 0),
+                                                    absl::UTCTimeZone())));
+  return t;
+}
+
+class ScoringEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = testing::RedisServer::Start();
+    ASSERT_TRUE(r.ok()) << r.status();
+    redis_server_ = std::move(*r);
+    redis_ = std::make_unique<redis::Client>(redis_server_->options());
+    auto start = [&](const char* name, grpc::Service* s) {
+      ServerOptions o;
+      o.name = name;
+      o.log_calls = false;
+      auto server = std::make_unique<Server>(o, std::vector<grpc::Service*>{s}, redis_.get());
+      EXPECT_TRUE(server->Start().ok());
+      return server;
+    };
+    auto channel = [](const std::unique_ptr<Server>& s) {
+      return grpc::CreateChannel(s->address(), grpc::InsecureChannelCredentials());
+    };
+    enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(redis_.get());
+    enrolment_service_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
+    enrolment_server_ = start("enrolment", enrolment_service_.get());
+    roster_source_ = std::make_unique<survey::EnrolmentRoster>(channel(enrolment_server_));
+    roster_ = std::make_unique<survey::CachedRoster>(roster_source_.get(), absl::Seconds(30), absl::ZeroDuration());
+    survey_logic_ = std::make_unique<survey::SurveyLogic>(redis_.get(), roster_.get());
+    survey_service_ = std::make_unique<survey::SurveyGrpcService>(survey_logic_.get(), 64);
+    survey_server_ = start("survey", survey_service_.get());
+    units_ = std::make_unique<complaint::EnrolmentUnitDirectory>(channel(enrolment_server_));
+    complaint_logic_ = std::make_unique<complaint::ComplaintLogic>(redis_.get(), units_.get());
+    complaint_service_ = std::make_unique<complaint::ComplaintGrpcService>(complaint_logic_.get());
+    complaint_server_ = start("complaint", complaint_service_.get());
+
+    enrolment_stub_ = ev1::EnrolmentService::NewStub(channel(enrolment_server_));
+    survey_stub_ = sv1::SurveyService::NewStub(channel(survey_server_));
+    complaint_stub_ = cv1::ComplaintService::NewStub(channel(complaint_server_));
+
+    enrolment_source_ = std::make_unique<GrpcEnrolmentSource>(channel(enrolment_server_));
+    survey_source_ = std::make_unique<GrpcSurveySource>(channel(survey_server_));
+    complaint_source_ = MakeComplaintSource(channel(complaint_server_));
+    ScoringOptions so;
+    so.tenants = {"1504"};
+    scoring_logic_ = std::make_unique<ScoringLogic>(redis_.get(), enrolment_source_.get(), survey_source_.get(),
+                                                    complaint_source_.get(), so);
+    scoring_service_ = std::make_unique<ScoringGrpcService>(scoring_logic_.get());
+    scoring_server_ = start("scoring", scoring_service_.get());
+    scoring_stub_ = v1::ScoringService::NewStub(channel(scoring_server_));
+  }
+
+  void TearDown() override {
+    for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
+      if (*s) (*s)->Shutdown(absl::Seconds(1));
+    }
+  }
+
+  std::unique_ptr<testing::RedisServer> redis_server_;
+  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<enrolment::EnrolmentLogic> enrolment_logic_;
+  std::unique_ptr<enrolment::EnrolmentGrpcService> enrolment_service_;
+  std::unique_ptr<survey::EnrolmentRoster> roster_source_;
+  std::unique_ptr<survey::CachedRoster> roster_;
+  std::unique_ptr<survey::SurveyLogic> survey_logic_;
+  std::unique_ptr<survey::SurveyGrpcService> survey_service_;
+  std::unique_ptr<complaint::EnrolmentUnitDirectory> units_;
+  std::unique_ptr<complaint::ComplaintLogic> complaint_logic_;
+  std::unique_ptr<complaint::ComplaintGrpcService> complaint_service_;
+  std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_;
+  std::unique_ptr<ev1::EnrolmentService::Stub> enrolment_stub_;
+  std::unique_ptr<sv1::SurveyService::Stub> survey_stub_;
+  std::unique_ptr<cv1::ComplaintService::Stub> complaint_stub_;
+  std::unique_ptr<GrpcEnrolmentSource> enrolment_source_;
+  std::unique_ptr<GrpcSurveySource> survey_source_;
+  std::unique_ptr<ComplaintSource> complaint_source_;
+  std::unique_ptr<ScoringLogic> scoring_logic_;
+  std::unique_ptr<ScoringGrpcService> scoring_service_;
+  std::unique_ptr<v1::ScoringService::Stub> scoring_stub_;
+};
+
+TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
+  ASSERT_TRUE(HaveComplaintClient());
+  // --- Enrolment: five units, ten participants from two of them.
+  const std::vector<std::string> units = {"disdukcapil", "dpmptsp", "dinsos", "dinkes", "bappeda"};
+  for (const auto& u : units) {
+    ev1::CreateUnitRequest req;
+    req.set_parent("tenants/1504");
+    req.set_unit_id(u);
+    req.mutable_unit()->set_display_name("Unit " + u);
+    req.mutable_unit()->set_monthly_service_volume(kVolume);
+    ev1::Unit out;
+    ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateUnit, req, &out));
+  }
+  for (int i = 0; i < kN + 1; ++i) {  // the last one is the supervisor
+    ev1::CreateEmployeeRequest req;
+    req.set_parent("tenants/1504");
+    req.mutable_employee()->set_nip(NipOf(i));
+    req.mutable_employee()->set_full_name("Pegawai " + std::to_string(i));
+    req.mutable_employee()->set_unit(absl::StrCat("tenants/1504/units/", i % 2 ? "dpmptsp" : "disdukcapil"));
+    req.mutable_employee()->set_employment_type(ev1::PNS);
+    ev1::Employee out;
+    ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateEmployee, req, &out));
+  }
+  {
+    ev1::CreateProgramRequest req;
+    req.set_parent("tenants/1504");
+    req.set_program_id("pelayanan-prima");
+    req.mutable_program()->set_title("Pelayanan Prima");
+    req.mutable_program()->set_competency_type(ev1::TEKNIS);
+    req.mutable_program()->set_jp(30);
+    req.mutable_program()->set_year(2026);
+    req.mutable_program()->set_cost_per_participant(2'500'000);
+    ev1::Program out;
+    ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateProgram, req, &out));
+    ev1::CreateCohortRequest c;
+    c.set_parent(kProgram);
+    c.set_cohort_id("angkatan-1");
+    *c.mutable_cohort()->mutable_start_date() = enrolment::FromCivilDay(absl::CivilDay(2026, 3, 2));
+    *c.mutable_cohort()->mutable_end_date() = enrolment::FromCivilDay(absl::CivilDay(2026, 3, 6));
+    c.mutable_cohort()->set_capacity(30);
+    c.mutable_cohort()->add_instructors("Drs. Budi Santoso");
+    ev1::Cohort cohort;
+    ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateCohort, c, &cohort));
+  }
+  for (int i = 0; i < kN; ++i) {
+    ev1::CreateEnrolmentRequest req;
+    req.set_parent(kCohort);
+    req.mutable_enrolment()->set_employee("tenants/1504/employees/" + NipOf(i));
+    ev1::Enrolment out;
+    ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateEnrolment, req, &out));
+    if (i < 8) {
+      ev1::CompleteEnrolmentRequest done;
+      done.set_name(absl::StrCat(kCohort, "/enrolments/", NipOf(i)));
+      ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CompleteEnrolment, done, &out));
+    }
+  }
+
+  // --- Survey: reaction (12 Likert items, 3 per dimension), pre/post tests,
+  // supervisor follow-ups.
+  {
+    sv1::InstallDefaultInstrumentsRequest req;
+    req.set_parent("tenants/1504");
+    sv1::InstallDefaultInstrumentsResponse out;
+    ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::InstallDefaultInstruments, req, &out));
+    for (const char* id : {"pre-pp", "post-pp"}) {
+      sv1::CreateInstrumentRequest ci;
+      ci.set_parent("tenants/1504");
+      ci.set_instrument_id(id);
+      sv1::Instrument& in = *ci.mutable_instrument();
+      in.set_title(id);
+      in.set_kind(std::string(id) == "pre-pp" ? sv1::PRETEST : sv1::POSTTEST);
+      if (in.kind() == sv1::POSTTEST) in.set_pretest("tenants/1504/instruments/pre-pp");
+      sv1::Item* item = in.add_items();
+      item->set_code("NILAI");
+      item->set_text("Nilai tes");
+      item->set_type(sv1::SCORE);
+      item->set_max_score(100);
+      item->set_required(true);
+      sv1::Instrument created;
+      ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::CreateInstrument, ci, &created));
+    }
+  }
+  const char* codes[] = {"M1", "M2", "M3", "I1", "I2", "I3", "F1", "F2", "F3", "P1", "P2", "P3"};
+  const char* dims[] = {"materi", "instruktur", "fasilitas", "penyelenggaraan"};
+  std::map<std::string, std::vector<double>> dim_answers;
+  std::vector<std::vector<double>> items(12);
+  std::vector<double> totals;
+  const std::vector<double> pre = {45, 52, 38, 60, 55, 41, 48, 63, 50, 44};
+  const std::vector<double> post = {70, 68, 59, 81, 77, 52, 73, 80, 66, 71};
+  auto create = [&](sv1::CreateResponseRequest req) {
+    req.set_parent("tenants/1504");
+    sv1::Response out;
+    ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::CreateResponse, req, &out));
+  };
+  for (int i = 0; i < kN; ++i) {
+    sv1::CreateResponseRequest req;
+    req.set_response_id(absl::StrCat("reaksi-", i));
+    sv1::Response& r = *req.mutable_response();
+    r.set_instrument("tenants/1504/instruments/reaksi-peserta");
+    r.set_cohort(kCohort);
+    r.set_respondent_nip(NipOf(i));
+    double total = 0;
+    for (int j = 0; j < 12; ++j) {
+      const int v = 2 + (i * 7 + j * 3 + (i * j) % 4) % 4;  // 2..5, correlated within a person
+      sv1::Answer* a = r.add_answers();
+      a->set_item(codes[j]);
+      a->set_number(v);
+      dim_answers[dims[j / 3]].push_back(v);
+      items[j].push_back(v);
+      total += v;
+    }
+    totals.push_back(total);
+    create(req);
+    for (int t = 0; t < 2; ++t) {
+      sv1::CreateResponseRequest tr;
+      tr.set_response_id(absl::StrCat(t ? "post-" : "pre-", i));
+      sv1::Response& x = *tr.mutable_response();
+      x.set_instrument(t ? "tenants/1504/instruments/post-pp" : "tenants/1504/instruments/pre-pp");
+      x.set_cohort(kCohort);
+      x.set_respondent_nip(NipOf(i));
+      sv1::Answer* a = x.add_answers();
+      a->set_item("NILAI");
+      a->set_number(static_cast<int64_t>(t ? post[i] : pre[i]));
+      create(tr);
+    }
+  }
+  const int applied[] = {1, 1, 0, 1, 1, 1, 0, 1};  // 8 follow-ups, 6 applied
+  std::vector<double> r1;
+  for (int i = 0; i < 8; ++i) {
+    sv1::CreateResponseRequest req;
+    req.set_response_id(absl::StrCat("tl-", i));
+    sv1::Response& r = *req.mutable_response();
+    r.set_instrument("tenants/1504/instruments/tindak-lanjut-atasan");
+    r.set_cohort(kCohort);
+    r.set_respondent_nip(NipOf(kN));
+    r.set_subject_nip(NipOf(i));
+    sv1::Answer* a = r.add_answers();
+    a->set_item("DITERAPKAN");
+    a->set_yes(applied[i] == 1);
+    const int v = 2 + i % 3;
+    r1.push_back(v);
+    for (const char* code : {"R1", "R2", "R3", "R4"}) {
+      sv1::Answer* b = r.add_answers();
+      b->set_item(code);
+      b->set_number(v);
+    }
+    create(req);
+  }
+
+  // --- Complaints: 90-day windows before the start (2025-12-02..2026-03-01)
+  // and after the end (2026-03-07..2026-06-04).
+  const std::map<std::string, std::pair<int, int>> counts = {
+      {"disdukcapil", {30, 12}}, {"dpmptsp", {24, 10}}, {"dinsos", {20, 19}}, {"dinkes", {18, 18}},
+      {"bappeda", {10, 11}}};
+  int id = 0;
+  for (const auto& [unit, c] : counts) {
+    for (int k = 0; k < c.first + c.second; ++k) {
+      cv1::RecordComplaintUpdateRequest req;
+      req.set_parent("tenants/1504");
+      req.set_complaint_id(absl::StrCat("LAPOR-", ++id));
+      req.set_unit("tenants/1504/units/" + unit);
+      req.set_classification(cv1::PENGADUAN);
+      req.set_category("pelayanan");
+      req.set_title("Keluhan layanan");
+      req.set_status(cv1::RECEIVED);
+      const absl::CivilDay day = k < c.first ? absl::CivilDay(2025, 12, 2) + (k * 89) / std::max(1, c.first - 1)
+                                             : absl::CivilDay(2026, 3, 7) + ((k - c.first) * 89) / std::max(1, c.second - 1);
+      *req.mutable_time() = Noon(day);
+      cv1::Complaint out;
+      ASSERT_RPC(Call(complaint_stub_.get(), &cv1::ComplaintService::Stub::RecordComplaintUpdate, req, &out));
+    }
+  }
+
+  // --- The report, over gRPC.
+  v1::GetEvaluationRequest req;
+  req.set_name(absl::StrCat(kCohort, "/evaluation"));
+  v1::Evaluation ev;
+  ASSERT_RPC(Call(scoring_stub_.get(), &v1::ScoringService::Stub::GetEvaluation, req, &ev));
+  EXPECT_EQ(ev.enrolled(), kN);
+  EXPECT_EQ(ev.completed(), 8);
+
+  // L1: per dimension (mean - 1) / 4 x 100 on the 1-5 scale.
+  ASSERT_EQ(ev.reaction().dimensions_size(), 4);
+  for (const auto& d : ev.reaction().dimensions()) {
+    const auto& xs = dim_answers[d.dimension()];
+    EXPECT_NEAR(d.score().value(), (Mean(xs) - 1) / 4 * 100, 1e-9) << d.dimension();
+    EXPECT_EQ(d.score().inputs().at("n"), 30);
+  }
+  EXPECT_NEAR(ev.reaction().response_rate().value(), 1.0, 1e-12);
+  double sum_var = 0;
+  for (const auto& col : items) sum_var += Var(col);
+  EXPECT_NEAR(ev.reaction().cronbach_alpha().value(), 12.0 / 11 * (1 - sum_var / Var(totals)), 1e-9);
+
+  // L2.
+  std::vector<double> d;
+  for (int i = 0; i < kN; ++i) d.push_back(post[i] - pre[i]);
+  const double t = Mean(d) / std::sqrt(Var(d) / kN);
+  boost::math::students_t dist(kN - 1);
+  const double p = 2 * boost::math::cdf(boost::math::complement(dist, std::fabs(t)));
+  EXPECT_EQ(ev.learning().pairs().value(), kN);
+  EXPECT_NEAR(ev.learning().mean_pre().value(), Mean(pre), 1e-9);
+  EXPECT_NEAR(ev.learning().mean_post().value(), Mean(post), 1e-9);
+  const double g = (Mean(post) - Mean(pre)) / (100 - Mean(pre));
+  EXPECT_NEAR(ev.learning().normalised_gain().value(), g, 1e-9);
+  EXPECT_EQ(ev.learning().gain_band(), "medium");
+  EXPECT_NEAR(ev.learning().t().value(), t, 1e-9);
+  EXPECT_NEAR(ev.learning().p_value().value(), p, 1e-12);
+  EXPECT_NEAR(ev.learning().cohens_dz().value(), Mean(d) / std::sqrt(Var(d)), 1e-9);
+
+  // L3.
+  EXPECT_NEAR(ev.behaviour().applied_share().value(), 6.0 / 8, 1e-12);
+  EXPECT_NEAR(ev.behaviour().scrap_learning_rate().value(), 2.0 / 8, 1e-12);
+  EXPECT_NEAR(ev.behaviour().response_rate().value(), 8.0 / kN, 1e-12);
+  bool saw_teknis = false;
+  for (const auto& c : ev.behaviour().rubric()) {
+    if (c.competency() != "teknis") continue;
+    saw_teknis = true;
+    EXPECT_NEAR(c.score().value(), (Mean(r1) - 1) / 3 * 100, 1e-9);
+  }
+  EXPECT_TRUE(saw_teknis);
+
+  // L4: pooled Poisson rates per 1,000 transactions, 90-day windows.
+  const double E = kVolume * 90 / 30.4375;  // transactions of one unit in a window
+  const double tb = 54 / (2 * E) * 1000, ta = 22 / (2 * E) * 1000;
+  const double cb = 48 / (3 * E) * 1000, ca = 48 / (3 * E) * 1000;
+  const double did = (ta - tb) - (ca - cb);
+  const double se = std::sqrt(54 / std::pow(2 * E, 2) + 22 / std::pow(2 * E, 2) + 48 / std::pow(3 * E, 2) +
+                              48 / std::pow(3 * E, 2)) * 1000;
+  ASSERT_FALSE(ev.results().complaint_rate_did().withheld()) << ev.results().complaint_rate_did().reason();
+  EXPECT_EQ(ev.results().treated_units_size(), 2);
+  EXPECT_EQ(ev.results().control_unit_count(), 3);
+  EXPECT_NEAR(ev.results().complaint_rate_did().value(), did, 1e-6);
+  EXPECT_NEAR(ev.results().complaint_rate_did().ci_high(), did + 1.959964 * se, 1e-4);
+  EXPECT_LT(ev.results().complaint_rate_did().ci_high(), 0);
+  EXPECT_NE(ev.results().conclusion().find("Complaints fell"), std::string::npos) << ev.results().conclusion();
+  EXPECT_TRUE(ev.results().ikm_did().withheld());  // no SKM responses
+
+  // Cost.
+  EXPECT_NEAR(ev.cost().total().value(), 2'500'000.0 * kN, 1e-6);
+  EXPECT_NEAR(ev.cost().per_completed().value(), 2'500'000.0 * kN / 8, 1e-6);
+  EXPECT_NEAR(ev.cost().per_jp().value(), 2'500'000.0 / 30, 1e-6);
+  EXPECT_NEAR(ev.cost().per_gain_point().value(), 2'500'000.0 / (100 * g), 1e-6);
+  // Composite with the default weights.
+  const double l1 = ev.reaction().overall().value();
+  const double l4 = std::clamp(50 - 50 * did / tb, 0.0, 100.0);
+  EXPECT_NEAR(ev.composite().score().value(), 0.15 * l1 + 0.35 * 100 * g + 0.30 * 75 + 0.20 * l4, 1e-6);
+
+  // A second read is served from the cache.
+  v1::Evaluation again;
+  ASSERT_RPC(Call(scoring_stub_.get(), &v1::ScoringService::Stub::GetEvaluation, req, &again));
+  EXPECT_TRUE(again.cached());
+  EXPECT_EQ(again.composite().score().value(), ev.composite().score().value());
+}
+
+}  // namespace
+}  // namespace pelita::scoring
