@@ -4,6 +4,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "lib/log/log.h"
+#include "lib/server/channel.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
 #include "services/survey/enrolment_roster.h"
@@ -35,10 +36,7 @@ int main(int argc, char** argv) {
   pelita::redis::Client redis(*redis_options);
   pelita::survey::SurveyStore::SetStreamMaxLen(absl::GetFlag(FLAGS_stream_maxlen));
 
-  grpc::ChannelArguments args;
-  auto channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_enrolment),
-                                           grpc::InsecureChannelCredentials(), args);
-  pelita::survey::EnrolmentRoster enrolment(channel);
+  pelita::survey::EnrolmentRoster enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
   pelita::survey::CachedRoster roster(&enrolment,
                                       absl::Seconds(absl::GetFlag(FLAGS_roster_ttl_seconds)));
   pelita::survey::SurveyLogic logic(&redis, &roster);
