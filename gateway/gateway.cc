@@ -1,5 +1,7 @@
 #include "gateway/gateway.h"
 
+#include "lib/server/channel.h"
+
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -282,14 +284,12 @@ class GatewayImpl {
     if (options_.redis != nullptr) {
       limiter_ = std::make_unique<RateLimiter>(options_.redis, options_.rate_limit);
     }
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
-    args.SetMaxSendMessageSize(64 << 20);
     for (const auto& [name, address] : options_.backends) {
       if (address.empty()) continue;
       auto b = std::make_unique<Backend>();
       b->address = address;
-      b->channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+      // Round robin over every replica the target names or resolves to.
+      b->channel = ServiceChannel(address);
       b->stub = std::make_unique<grpc::GenericStub>(b->channel);
       b->health = grpc::health::v1::Health::NewStub(b->channel);
       backends_[name] = std::move(b);

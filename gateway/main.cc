@@ -10,6 +10,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
@@ -47,9 +48,18 @@ int main(int argc, char** argv) {
   o.listen = absl::GetFlag(FLAGS_http_listen);
   if (o.listen.empty()) o.listen = absl::GetFlag(FLAGS_listen);
   if (o.listen.empty()) o.listen = "0.0.0.0:8080";
+  // "name=target,name=target": a target may itself hold commas
+  // ("ipv4:10.0.0.1:50051,10.0.0.2:50051"), so a piece without '=' belongs
+  // to the target before it.
+  std::string last;
   for (absl::string_view item : absl::StrSplit(absl::GetFlag(FLAGS_backends), ',', absl::SkipEmpty())) {
+    if (item.find('=') == absl::string_view::npos && !last.empty()) {
+      absl::StrAppend(&o.backends[last], ",", item);
+      continue;
+    }
     std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
     o.backends[kv.first] = kv.second;
+    last = kv.first;
   }
   if (auto f = absl::GetFlag(FLAGS_jwt_hs256_key_file); !f.empty()) {
     auto key = pelita::gateway::ReadFile(f);
