@@ -472,6 +472,42 @@ TEST_F(ComplaintServiceTest, FollowsSurveyStream) {
   follower.Stop();
 }
 
+TEST_F(ComplaintServiceTest, FollowerRereadsEntriesLeftPendingByACrash) {
+  const std::string key = SkmFollower::StreamKey("1504");
+  ASSERT_TRUE(client_->Run({"XGROUP", "CREATE", key, "complaint", "0", "MKSTREAM"}).ok());
+  for (int i = 0; i < 5; ++i) {
+    survey::v1::Response resp;
+    for (int e = 1; e <= 9; ++e) {
+      auto* a = resp.add_answers();
+      a->set_item(absl::StrCat("U", e));
+      a->set_number(3);
+    }
+    ASSERT_TRUE(client_->Run({"XADD", key, "*", "name", absl::StrCat("tenants/1504/responses/p", i),
+                              "instrument_kind", "skm", "unit", "tenants/1504/units/dukcapil",
+                              "time", "2026-09-01T02:00:00Z", "payload", resp.SerializeAsString()})
+                    .ok());
+  }
+  // A previous process of the same consumer read them and died before XACK.
+  auto read = client_->Run({"XREADGROUP", "GROUP", "complaint", "complaint-1", "COUNT", "100",
+                            "STREAMS", key, ">"});
+  ASSERT_TRUE(read.ok());
+  SkmFollower follower(client_.get(), logic_.get(), "1504");
+  auto n = follower.PollOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 5);
+  auto pending = client_->Run({"XPENDING", key, "complaint"});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->elements[0].integer, 0);
+  v1::GetSatisfactionRequest g;
+  g.set_unit("tenants/1504/units/dukcapil");
+  g.set_period("2026-09");
+  v1::Satisfaction s;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
+  EXPECT_EQ(s.respondents(), 5);
+  EXPECT_DOUBLE_EQ(s.ikm_converted(), 75);
+  EXPECT_EQ(s.category(), "C");
+}
+
 TEST_F(ComplaintServiceTest, TenantIsolation) {
   ASSERT_TRUE(Update("SAME", v1::RECEIVED, Ts(2026, 3, 2)).ok());
   ASSERT_TRUE(Update("SAME", v1::RECEIVED, Ts(2026, 3, 3), "dukcapil", "1505").ok());
