@@ -19,14 +19,24 @@ SurveyStreamFollower::SurveyStreamFollower(redis::Client* redis, ScoringStore* s
 
 SurveyStreamFollower::~SurveyStreamFollower() { Stop(); }
 
-absl::Status SurveyStreamFollower::Start() {
-  for (const auto& t : tenants_) {
-    auto r = redis_->Run({"XGROUP", "CREATE", StreamKey(t), kGroup, "$", "MKSTREAM"});
-    if (!r.ok()) return r.status();
-    if (r->is_error() && !absl::StartsWith(r->str, "BUSYGROUP")) return redis::ReplyStatus(*r);
-  }
-  for (const auto& t : tenants_) threads_.emplace_back([this, t] { Loop(t); });
+namespace {
+absl::Status EnsureGroup(redis::Client* redis, const std::string& tenant) {
+  auto r = redis->Run({"XGROUP", "CREATE", StreamKey(tenant), kGroup, "$", "MKSTREAM"});
+  if (!r.ok()) return r.status();
+  if (r->is_error() && !absl::StartsWith(r->str, "BUSYGROUP")) return redis::ReplyStatus(*r);
   return absl::OkStatus();
+}
+}  // namespace
+
+absl::Status SurveyStreamFollower::Start() {
+  absl::Status first = absl::OkStatus();
+  for (const auto& t : tenants_) {
+    if (absl::Status st = EnsureGroup(redis_, t); !st.ok() && first.ok()) first = st;
+  }
+  // The threads (re)create a missing group themselves, so a Redis that is
+  // not up yet only delays following.
+  for (const auto& t : tenants_) threads_.emplace_back([this, t] { Loop(t); });
+  return first;
 }
 
 void SurveyStreamFollower::Stop() {
@@ -48,6 +58,10 @@ absl::StatusOr<int> SurveyStreamFollower::PollOnce(const std::string& tenant, bo
   cmd.push_back(pending ? "0" : ">");
   auto reply = redis_->Run(cmd, block_ + absl::Seconds(5));
   if (!reply.ok()) return reply.status();
+  if (reply->is_error() && absl::StartsWith(reply->str, "NOGROUP")) {
+    if (absl::Status st = EnsureGroup(redis_, tenant); !st.ok()) return st;
+    return 0;
+  }
   if (reply->is_error()) return redis::ReplyStatus(*reply);
   if (!reply->is_array() || reply->elements.empty()) return 0;
   int n = 0;

@@ -22,7 +22,8 @@ class SurveyStreamFollower {
                        std::string consumer, absl::Duration block = absl::Seconds(1));
   ~SurveyStreamFollower();
   // Creates the groups (at the stream's end, MKSTREAM) and starts one thread
-  // per tenant.
+  // per tenant.  An error (Redis down) is returned but the threads still
+  // start and create the group once Redis answers.
   absl::Status Start();
   void Stop();
   // Entries handled so far (for tests and logs).

@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
   pelita::scoring::SurveyStreamFollower follower(&redis, &logic.store(), tenants,
                                                  absl::StrCat(host, "-", getpid()));
   if (auto st = follower.Start(); !st.ok()) {
-    // Redis may not be up yet; reports are still correct, only cached longer.
-    pelita::LogWarning("survey stream follower not started", {{"error", st.ToString()}});
+    // Redis may not be up yet: the follower keeps trying in the background.
+    pelita::LogWarning("survey stream follower: group not created yet", {{"error", st.ToString()}});
   }
 
   pelita::ServerOptions server_options;

@@ -114,6 +114,25 @@ TEST_F(ScoringTest, ReportIsCachedAndInvalidatedByTheSurveyStream) {
   EXPECT_EQ(pending->elements[0].integer, 0);
 }
 
+TEST_F(ScoringTest, FollowerRecreatesItsGroupWhenTheStreamIsGone) {
+  SurveyStreamFollower follower(redis_.get(), &logic_->store(), {"1504"}, "test", absl::Milliseconds(100));
+  ASSERT_TRUE(follower.Start().ok());
+  ASSERT_TRUE(logic_->GetEvaluation(Organiser(), Req()).ok());
+  ASSERT_TRUE(redis_->Run({"DEL", "survey:{1504}:responses"}).ok());
+  auto groups = [&] {
+    auto r = redis_->Run({"XINFO", "GROUPS", "survey:{1504}:responses"});
+    return r.ok() && r->is_array() && r->elements.size() == 1;
+  };
+  ASSERT_TRUE(testing::WaitFor(groups, absl::Seconds(10)));
+  ASSERT_TRUE(redis_->Run({"XADD", "survey:{1504}:responses", "*", "name", "tenants/1504/responses/r2",
+                           "cohort", kCohort}).ok());
+  ASSERT_TRUE(testing::WaitFor([&] { return follower.handled() >= 1; }, absl::Seconds(10)));
+  follower.Stop();
+  auto ev = logic_->GetEvaluation(Organiser(), Req());
+  ASSERT_TRUE(ev.ok());
+  EXPECT_FALSE(ev->cached());
+}
+
 TEST_F(ScoringTest, SettingsChangeWeightsAndMinNAndInvalidateTheCache) {
   ASSERT_TRUE(logic_->GetEvaluation(Organiser(), Req()).ok());
   v1::GetScoringSettingsRequest get;
