@@ -5,6 +5,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_split.h"
 #include "lib/log/log.h"
+#include "lib/server/channel.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
 #include "services/complaint/complaint.h"
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
   }
   pelita::redis::Client redis(*redis_options);
   pelita::complaint::EnrolmentUnitDirectory units(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_enrolment), grpc::InsecureChannelCredentials()));
+      pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
   pelita::complaint::ComplaintLogic logic(&redis, &units);
   pelita::complaint::ComplaintGrpcService service(&logic);
 

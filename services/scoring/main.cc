@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "lib/log/log.h"
+#include "lib/server/channel.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
 #include "lib/tenancy/tenancy.h"
@@ -47,10 +48,9 @@ int main(int argc, char** argv) {
     }
   }
   pelita::redis::Client redis(*redis_options);
-  auto creds = grpc::InsecureChannelCredentials();
-  pelita::scoring::GrpcEnrolmentSource enrolment(grpc::CreateChannel(absl::GetFlag(FLAGS_enrolment), creds));
-  pelita::scoring::GrpcSurveySource survey(grpc::CreateChannel(absl::GetFlag(FLAGS_survey), creds));
-  auto complaint = pelita::scoring::MakeComplaintSource(grpc::CreateChannel(absl::GetFlag(FLAGS_complaint), creds));
+  pelita::scoring::GrpcEnrolmentSource enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
+  pelita::scoring::GrpcSurveySource survey(pelita::ServiceChannel(absl::GetFlag(FLAGS_survey)));
+  auto complaint = pelita::scoring::MakeComplaintSource(pelita::ServiceChannel(absl::GetFlag(FLAGS_complaint)));
   if (!pelita::scoring::HaveComplaintClient()) {
     pelita::LogWarning("scoring built without the complaint client: L4 results are reported as missing", {});
   }
