@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of scripts/packages.txt that are missing, then
-# configures and builds Pelita.
+# configures and builds Pelita.  Progress goes to stderr; the one line on
+# stdout is the build folder (scripts/test.sh and scripts/run.sh read it).
 #
 #   scripts/setup.sh            Release build in build/
 #   PELITA_SANITIZE=1 scripts/setup.sh
@@ -13,12 +14,13 @@ missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+exec 3>&1 1>&2
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   # Packages that start a daemon (redis-server) must not start it here.
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
 if [ "${PELITA_SANITIZE:-0}" = 1 ]; then
@@ -31,4 +33,4 @@ fi
 cmake -S "$ROOT" -B "$BUILD_DIR" "${FLAGS[@]}" > "$ROOT/.cmake-configure.log" 2>&1 || {
   cat "$ROOT/.cmake-configure.log"; exit 1; }
 cmake --build "$BUILD_DIR" -j "$(nproc)"
-echo "$BUILD_DIR"
+echo "$BUILD_DIR" >&3
