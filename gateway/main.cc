@@ -82,11 +82,8 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<pelita::redis::Client> redis;
   if (absl::GetFlag(FLAGS_rate_limit)) {
-    auto ro = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
-    if (!ro.ok()) {
-      pelita::LogError("bad --redis", {{"error", std::string(ro.status().message())}});
-      return 2;
-    }
+    auto ro = pelita::RedisOptionsFromFlags();
+    if (!ro.ok()) return 2;
     redis = std::make_unique<pelita::redis::Client>(*ro);
     o.redis = redis.get();
   }

@@ -15,7 +15,20 @@ ABSL_DECLARE_FLAG(std::string, redis);
 ABSL_DECLARE_FLAG(int, drain_seconds);
 ABSL_DECLARE_FLAG(int, health_interval_ms);
 
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/redis/redis.h"
+
 namespace pelita {
+
+// The Redis options of --redis ("host:port", "cluster://host:port", with an
+// optional "?replica_acks=N"); a bad value is logged and returned.
+absl::StatusOr<redis::Options> RedisOptionsFromFlags();
+
+// A comma-separated list of tenant codes (a --tenants flag), each validated;
+// blanks are skipped.
+absl::StatusOr<std::vector<std::string>> ParseTenantList(absl::string_view list);
 
 // The value of environment variable `name`, or `fallback` when unset/empty.
 std::string EnvOr(const char* name, const std::string& fallback);

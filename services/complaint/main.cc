@@ -24,11 +24,8 @@ ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", ""),
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
   absl::ParseCommandLine(argc, argv);
-  auto redis_options = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
-  if (!redis_options.ok()) {
-    pelita::LogError("bad --redis", {{"error", std::string(redis_options.status().message())}});
-    return 2;
-  }
+  auto redis_options = pelita::RedisOptionsFromFlags();
+  if (!redis_options.ok()) return 2;
   pelita::redis::Client redis(*redis_options);
   pelita::complaint::EnrolmentUnitDirectory units(
       pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
@@ -36,12 +33,12 @@ int main(int argc, char** argv) {
   pelita::complaint::ComplaintGrpcService service(&logic);
 
   std::vector<std::unique_ptr<pelita::complaint::SkmFollower>> followers;
-  for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_tenants), ',', absl::SkipEmpty())) {
-    const std::string tenant(t);
-    if (absl::Status s = pelita::ValidateTenant(tenant); !s.ok()) {
-      pelita::LogError("bad --tenants", {{"error", std::string(s.message())}});
-      return 2;
-    }
+  auto tenants = pelita::ParseTenantList(absl::GetFlag(FLAGS_tenants));
+  if (!tenants.ok()) {
+    pelita::LogError("bad --tenants", {{"error", std::string(tenants.status().message())}});
+    return 2;
+  }
+  for (const std::string& tenant : *tenants) {
     followers.push_back(std::make_unique<pelita::complaint::SkmFollower>(&redis, &logic, tenant));
     followers.back()->Start();
   }

@@ -12,11 +12,8 @@
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
   absl::ParseCommandLine(argc, argv);
-  auto redis_options = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
-  if (!redis_options.ok()) {
-    pelita::LogError("bad --redis", {{"error", std::string(redis_options.status().message())}});
-    return 2;
-  }
+  auto redis_options = pelita::RedisOptionsFromFlags();
+  if (!redis_options.ok()) return 2;
   pelita::redis::Client redis(*redis_options);
   pelita::enrolment::EnrolmentLogic logic(&redis);
   pelita::enrolment::EnrolmentGrpcService service(&logic);

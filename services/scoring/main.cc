@@ -35,18 +35,14 @@ ABSL_FLAG(int, cache_ttl_seconds, pelita::EnvOr("PELITA_SCORING_CACHE_TTL", 3600
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
   absl::ParseCommandLine(argc, argv);
-  auto redis_options = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
-  if (!redis_options.ok()) {
-    pelita::LogError("bad --redis", {{"error", std::string(redis_options.status().message())}});
+  auto redis_options = pelita::RedisOptionsFromFlags();
+  if (!redis_options.ok()) return 2;
+  auto tenant_list = pelita::ParseTenantList(absl::GetFlag(FLAGS_tenants));
+  if (!tenant_list.ok()) {
+    pelita::LogError("bad --tenants", {{"error", std::string(tenant_list.status().message())}});
     return 2;
   }
-  std::vector<std::string> tenants = absl::StrSplit(absl::GetFlag(FLAGS_tenants), ',', absl::SkipEmpty());
-  for (const auto& t : tenants) {
-    if (!pelita::ValidateTenant(t).ok()) {
-      pelita::LogError("bad --tenants", {{"tenant", t}});
-      return 2;
-    }
-  }
+  const std::vector<std::string> tenants = *tenant_list;
   pelita::redis::Client redis(*redis_options);
   pelita::scoring::GrpcEnrolmentSource enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
   pelita::scoring::GrpcSurveySource survey(pelita::ServiceChannel(absl::GetFlag(FLAGS_survey)));

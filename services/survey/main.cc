@@ -27,11 +27,8 @@ ABSL_FLAG(bool, log_calls, true, "Log one line per call");
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
   absl::ParseCommandLine(argc, argv);
-  auto redis_options = pelita::redis::ParseAddress(absl::GetFlag(FLAGS_redis));
-  if (!redis_options.ok()) {
-    pelita::LogError("bad --redis", {{"error", std::string(redis_options.status().message())}});
-    return 2;
-  }
+  auto redis_options = pelita::RedisOptionsFromFlags();
+  if (!redis_options.ok()) return 2;
   redis_options->max_idle = 64;
   pelita::redis::Client redis(*redis_options);
   pelita::survey::SurveyStore::SetStreamMaxLen(absl::GetFlag(FLAGS_stream_maxlen));

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "lib/log/log.h"
 #include "lib/server/flags.h"
+#include "lib/status/status.h"
 #include "lib/tenancy/tenancy.h"
 
 ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", ""),
@@ -33,13 +34,8 @@ namespace pelita::enrolment::followup {
 
 absl::StatusOr<std::unique_ptr<FollowUpRuntime>> FollowUpRuntime::FromFlags(
     redis::Client* redis, EnrolmentLogic* enrolment) {
-  std::vector<std::string> tenants;
-  for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_tenants), ',', absl::SkipWhitespace())) {
-    if (absl::Status s = ValidateTenant(t); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--tenants: ", s.message()));
-    }
-    tenants.emplace_back(t);
-  }
+  PELITA_ASSIGN_OR_RETURN(std::vector<std::string> tenants,
+                          ParseTenantList(absl::GetFlag(FLAGS_tenants)));
   SenderFlags sf;
   sf.kind = absl::GetFlag(FLAGS_notify_sender);
   sf.webhook_url = absl::GetFlag(FLAGS_notify_webhook_url);
