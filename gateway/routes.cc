@@ -1,5 +1,9 @@
 #include "gateway/routes.h"
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "pelita/proto_registry.h"
+
 #include <algorithm>
 
 #include <google/protobuf/descriptor_database.h>
@@ -258,14 +262,20 @@ void TenantsIn(const Message& message, std::vector<std::string>* tenants) {
   }
 }
 
+int LinkedProtoCount() {
+  // The error detail types travel as Any in error bodies; building their
+  // descriptors keeps them in the pool for the JSON printer.
+  (void)google::rpc::Status::descriptor();
+  (void)google::rpc::BadRequest::descriptor();
+  return static_cast<int>(LinkedProtoFiles().size());
+}
+
 absl::StatusOr<RouteTable> RouteTable::FromGeneratedPool() {
   if (LinkedProtoCount() == 0) return absl::FailedPreconditionError("no protos linked");
-  std::vector<std::string> files;
-  google::protobuf::DescriptorPool::internal_generated_database()->FindAllFileNames(&files);
+  std::vector<std::string> files = LinkedProtoFiles();
   std::sort(files.begin(), files.end());
   std::vector<const google::protobuf::ServiceDescriptor*> services;
   for (const std::string& name : files) {
-    if (!absl::StartsWith(name, "pelita/")) continue;
     const auto* file = google::protobuf::DescriptorPool::generated_pool()->FindFileByName(name);
     if (file == nullptr) continue;
     for (int i = 0; i < file->service_count(); ++i) {

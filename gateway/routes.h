@@ -77,7 +77,7 @@ absl::Status BuildRequest(const Route& route, absl::string_view body_json, absl:
 // `tenants/{t}` or `tenants/{t}/...`, or a field named `tenant`.
 void TenantsIn(const google::protobuf::Message& message, std::vector<std::string>* tenants);
 
-// How many protos the binary links (linked_protos.cc, generated).
+// How many service protos the binary links (pelita_protos' registry).
 int LinkedProtoCount();
 
 // A fresh request/response message of a descriptor from the generated pool.
