@@ -11,7 +11,8 @@ namespace {
 
 std::atomic<int64_t> g_stream_maxlen{0};
 
-// KEYS: 1 resp, 2 respfp, 3 stream, 4 agg, 5 instrn, 6 cinstr, 7 who, 8 pair
+// KEYS: 1 resp, 2 respfp, 3 stream, 4 agg, 5 instrn, 6 cinstr, 7 who, 8 pair,
+//       9 cresp (the cohort's response list of the instrument)
 // ARGV: 1 id, 2 fingerprint, 3 bytes, 4 instrument id, 5 who member,
 //       6 pair role, 7 pair nip, 8 pair score, 9 stream maxlen,
 //       10 number of stream field/value pairs, then those pairs, then
@@ -36,6 +37,7 @@ redis.call(unpack(x))
 for i = 11 + 2 * ns, #ARGV, 2 do redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1]) end
 redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
 if KEYS[6] ~= KEYS[4] then redis.call('SADD', KEYS[6], ARGV[4]) end
+if KEYS[9] ~= KEYS[4] then redis.call('RPUSH', KEYS[9], ARGV[1]) end
 if ARGV[5] ~= '' then redis.call('SADD', KEYS[7], ARGV[5]) end
 local role = ARGV[6]
 if role ~= '' then
@@ -63,6 +65,18 @@ if role ~= '' then
   end
 end
 return {1}
+)lua");
+
+// KEYS: 1 cresp list, 2 resp hash.  ARGV: 1 first index, 2 last index.
+// Returns {list length, stored response or false for each listed id}.
+redis::Script g_page(R"lua(
+local ids = redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])
+local out = {redis.call('LLEN', KEYS[1])}
+if #ids > 0 then
+  local stored = redis.call('HMGET', KEYS[2], unpack(ids))
+  for i = 1, #stored do out[#out + 1] = stored[i] end
+end
+return out
 )lua");
 
 }  // namespace
@@ -101,7 +115,8 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
         keys_.Key("resp"), keys_.Key("respfp"), StreamKey(), w.agg_key, CountsKey(),
         w.cohort_instruments_key.empty() ? w.agg_key : w.cohort_instruments_key,
         w.who_key.empty() ? w.agg_key : w.who_key,
-        w.pair_key.empty() ? w.agg_key : w.pair_key};
+        w.pair_key.empty() ? w.agg_key : w.pair_key,
+        w.cohort_responses_key.empty() ? w.agg_key : w.cohort_responses_key};
     std::vector<std::string> args;
     args.reserve(10 + 2 * w.stream_fields.size() + 2 * w.increments.size());
     args = {w.id, w.fingerprint, w.bytes, w.instrument_id, w.who_member, w.pair_role,
@@ -165,6 +180,25 @@ absl::StatusOr<std::string> SurveyStore::GetResponse(const std::string& id) {
   if (!r.ok()) return r.status();
   if (r->is_nil()) return absl::NotFoundError(absl::StrCat("response ", id, " not found"));
   return r->str;
+}
+
+absl::StatusOr<SurveyStore::ResponsePage> SurveyStore::CohortResponses(const std::string& list_key,
+                                                                      int64_t offset, int64_t count) {
+  ResponsePage page;
+  if (count <= 0) return page;
+  auto r = redis_->Eval(g_page, {list_key, keys_.Key("resp")},
+                        {absl::StrCat(offset), absl::StrCat(offset + count - 1)});
+  if (!r.ok()) return r.status();
+  if (r->is_error()) return redis::ReplyStatus(*r);
+  if (!r->is_array() || r->elements.empty()) return absl::InternalError("unexpected reply from the page script");
+  page.total = r->elements[0].integer;
+  for (size_t i = 1; i < r->elements.size(); ++i) {
+    // A listed id without a stored response cannot happen (both are written
+    // by one script); skip it rather than fail the page.
+    if (r->elements[i].is_nil()) continue;
+    page.stored.push_back(r->elements[i].str);
+  }
+  return page;
 }
 
 absl::StatusOr<std::vector<SurveyStore::Hash>> SurveyStore::ReadHashes(

@@ -28,6 +28,8 @@ namespace pelita::survey {
 //                            n, spre, spost, sd, sdd, sprepre, spostpost,
 //                            pre_count, post_count
 //   cinstr:<p>/<c>           SET instrument ids with responses in the cohort
+//   cresp:<p>/<c>:<i>        LIST response ids of instrument i in the cohort,
+//                            in the order accepted (ListCohortResponses)
 // Aggregate hash fields: n (responses); i:<item>:n|s|q (count, Σ, Σ² of an
 // item; n alone for choice and text items); c:<item>:<choice> (answers per
 // choice; `ya`/`tidak` for YES_NO); d:<dim>:n|s|q (reaction dimensions);
@@ -55,6 +57,9 @@ class SurveyStore {
     return keys_.Key("pair", ck, pretest);
   }
   std::string CohortInstrumentsKey(const std::string& ck) const { return keys_.Key("cinstr", ck); }
+  std::string CohortResponsesKey(const std::string& ck, const std::string& instrument) const {
+    return keys_.Key("cresp", ck, instrument);
+  }
 
   // Instrument versions and response counts.
   absl::StatusOr<std::string> GetVersion(const std::string& id, int version);
@@ -71,6 +76,7 @@ class SurveyStore {
     std::vector<std::pair<std::string, int64_t>> increments;
     std::string instrument_id;
     std::string cohort_instruments_key;  // empty for SKM
+    std::string cohort_responses_key;    // empty for SKM
     std::string who_key, who_member;     // empty when not identified
     std::string pair_key, pair_role, pair_nip;  // role "pre"/"post" or empty
     int64_t pair_score = 0;
@@ -86,6 +92,13 @@ class SurveyStore {
   absl::StatusOr<std::vector<WriteResult>> WriteBatch(const std::vector<Write>& writes);
 
   absl::StatusOr<std::string> GetResponse(const std::string& id);
+  // Stored responses at positions [offset, offset + count) of a cohort's
+  // response list (one round trip), and the list's length.
+  struct ResponsePage {
+    std::vector<std::string> stored;
+    int64_t total = 0;
+  };
+  absl::StatusOr<ResponsePage> CohortResponses(const std::string& list_key, int64_t offset, int64_t count);
 
   // Reads several hashes (HGETALL) and set sizes in one round trip.
   using Hash = absl::flat_hash_map<std::string, std::string>;

@@ -373,6 +373,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   } else {
     w.agg_key = store.CohortAggKey(cohort.ck(), iref.first);
     w.cohort_instruments_key = store.CohortInstrumentsKey(cohort.ck());
+    w.cohort_responses_key = store.CohortResponsesKey(cohort.ck(), iref.first);
     if (IsIdentified(instrument)) {
       w.who_key = store.WhoKey(cohort.ck(), iref.first);
       w.who_member = scored.participant_nip;
@@ -475,6 +476,37 @@ absl::StatusOr<v1::Response> SurveyLogic::GetResponse(const Caller& c, const v1:
   PELITA_ASSIGN_OR_RETURN(std::string bytes, store.GetResponse(id));
   v1::Response out;
   if (!out.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("response ", id, " is corrupt"));
+  return out;
+}
+
+absl::StatusOr<v1::ListCohortResponsesResponse> SurveyLogic::ListCohortResponses(
+    const Caller& c, const v1::ListCohortResponsesRequest& r) {
+  // Individual responses carry NIPs and free text: only the services
+  // themselves (no role) and the organisers of the regency read them.
+  if (!c.role.empty() && c.role != "admin" && c.role != "organiser") {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role ", c.role, " may not list individual responses"));
+  }
+  PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
+  if (r.instrument().empty()) return InvalidField("instrument", "is required");
+  PELITA_ASSIGN_OR_RETURN(auto ref, ParseInstrument(c, "instrument", r.instrument()));
+  if (ref.second != 0) return InvalidField("instrument", "must name the instrument without a version");
+  if (r.page_size() < 0) return InvalidField("page_size", "must not be negative");
+  const int64_t size = r.page_size() == 0 ? 200 : std::min(r.page_size(), 1000);
+  int64_t offset = 0;
+  if (!r.page_token().empty() && (!absl::SimpleAtoi(r.page_token(), &offset) || offset < 0)) {
+    return InvalidField("page_token", "is not a token this method returned");
+  }
+  SurveyStore store(redis_, cohort.tenant);
+  PELITA_ASSIGN_OR_RETURN(SurveyStore::ResponsePage page,
+                          store.CohortResponses(store.CohortResponsesKey(cohort.ck(), ref.first), offset, size));
+  v1::ListCohortResponsesResponse out;
+  for (const std::string& bytes : page.stored) {
+    if (!out.add_responses()->ParseFromString(bytes)) {
+      return absl::DataLossError(absl::StrCat("a response of ", r.cohort(), " is corrupt"));
+    }
+  }
+  if (offset + size < page.total) out.set_next_page_token(absl::StrCat(offset + size));
   return out;
 }
 

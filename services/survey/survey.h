@@ -64,6 +64,10 @@ class SurveyLogic {
 
   absl::StatusOr<v1::CohortAggregates> GetCohortAggregates(const Caller& c,
                                                            const v1::GetCohortAggregatesRequest& r);
+  // A cohort's responses to one instrument, page by page; internal callers,
+  // admins and organisers only (they carry identities and free text).
+  absl::StatusOr<v1::ListCohortResponsesResponse> ListCohortResponses(
+      const Caller& c, const v1::ListCohortResponsesRequest& r);
   absl::StatusOr<v1::SkmAggregates> GetSkmAggregates(const Caller& c,
                                                      const v1::GetSkmAggregatesRequest& r);
 

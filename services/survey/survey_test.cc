@@ -590,5 +590,101 @@ TEST_F(SurveyLogicTest, RosterIsCachedAndRefreshedOnMiss) {
   EXPECT_EQ(slow.fetches(), 1);
 }
 
+TEST_F(SurveyLogicTest, ListCohortResponsesPagesInAcceptanceOrderForOrganisersOnly) {
+  // Seven observations in the cohort, two in another cohort and one repeat
+  // of an id (which must not be listed twice).
+  std::vector<std::string> texts;
+  auto observation = [&](const std::string& id, const std::string& cohort, const std::string& subject,
+                         const std::string& text) {
+    v1::CreateResponseRequest o;
+    o.set_parent("tenants/1504");
+    o.set_response_id(id);
+    v1::Response& ob = *o.mutable_response();
+    ob.set_instrument("tenants/1504/instruments/observasi-kinerja");
+    ob.set_cohort(cohort);
+    ob.set_subject_nip(subject);
+    for (const char* c : {"O1", "O2", "O3", "O4"}) {
+      v1::Answer* a = ob.add_answers();
+      a->set_item(c);
+      a->set_number(3);
+    }
+    v1::Answer* f = ob.add_answers();
+    f->set_item("FREKUENSI");
+    f->set_choice("sering");
+    v1::Answer* t = ob.add_answers();
+    t->set_item("CATATAN");
+    t->set_text(text);
+    auto created = logic_->CreateResponse(caller_, o);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created;
+  };
+  for (int i = 0; i < 7; ++i) {
+    texts.push_back(absl::StrCat("catatan nomor ", i));
+    ASSERT_TRUE(observation(absl::StrCat("obs-", i), kCohort, nips_[i], texts.back()).ok());
+  }
+  ASSERT_TRUE(observation("obs-0", kCohort, nips_[0], texts[0]).ok());  // a repeat: no second entry
+  ASSERT_TRUE(observation("other-0", kOtherCohort, NipOf(100), "lain").ok());
+
+  v1::ListCohortResponsesRequest req;
+  req.set_cohort(kCohort);
+  req.set_instrument("tenants/1504/instruments/observasi-kinerja");
+  req.set_page_size(3);
+  std::vector<std::string> seen_texts, seen_subjects;
+  int pages = 0;
+  for (;;) {
+    auto page = logic_->ListCohortResponses(caller_, req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    EXPECT_LE(page->responses_size(), 3);
+    for (const auto& r : page->responses()) {
+      EXPECT_EQ(r.cohort(), kCohort);
+      seen_subjects.push_back(r.subject_nip());
+      for (const auto& a : r.answers()) {
+        if (a.item() == "CATATAN") seen_texts.push_back(a.text());
+      }
+    }
+    if (page->next_page_token().empty()) break;
+    req.set_page_token(page->next_page_token());
+  }
+  EXPECT_EQ(pages, 3);  // 3 + 3 + 1
+  EXPECT_EQ(seen_texts, texts);
+  ASSERT_EQ(seen_subjects.size(), 7u);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(seen_subjects[i], nips_[i]);
+
+  // An instrument without responses in the cohort lists nothing.
+  v1::ListCohortResponsesRequest empty;
+  empty.set_cohort(kCohort);
+  empty.set_instrument("tenants/1504/instruments/wawancara-dampak");
+  auto none = logic_->ListCohortResponses(caller_, empty);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->responses_size(), 0);
+  EXPECT_TRUE(none->next_page_token().empty());
+
+  // Organisers may read; instructors, participants and agency heads may not.
+  Caller organiser{"1504", "organiser", "x"};
+  EXPECT_TRUE(logic_->ListCohortResponses(organiser, empty).ok());
+  for (const char* role : {"instructor", "participant", "agency_head"}) {
+    Caller other{"1504", role, "x"};
+    EXPECT_EQ(logic_->ListCohortResponses(other, empty).status().code(),
+              absl::StatusCode::kPermissionDenied)
+        << role;
+  }
+  // Bad input names the field.
+  v1::ListCohortResponsesRequest bad = empty;
+  bad.clear_instrument();
+  auto st = logic_->ListCohortResponses(caller_, bad).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(st.message(), "instrument")) << st;
+  bad = empty;
+  bad.set_page_token("abc");
+  st = logic_->ListCohortResponses(caller_, bad).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(st.message(), "page_token")) << st;
+  // Another tenant's cohort is refused.
+  bad = empty;
+  bad.set_cohort("tenants/1571/programs/latsar/cohorts/2026-a");
+  EXPECT_EQ(logic_->ListCohortResponses(caller_, bad).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace pelita::survey
