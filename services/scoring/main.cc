@@ -31,6 +31,9 @@ ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", std::string("150
           "comma-separated tenants served (env PELITA_TENANTS)");
 ABSL_FLAG(int, cache_ttl_seconds, pelita::EnvOr("PELITA_SCORING_CACHE_TTL", 3600),
           "lifetime of a cached report (env PELITA_SCORING_CACHE_TTL)");
+ABSL_FLAG(int, claim_idle_seconds, pelita::EnvOr("PELITA_SCORING_CLAIM_IDLE", 60),
+          "survey stream entries another consumer left unacknowledged this long are taken over "
+          "(env PELITA_SCORING_CLAIM_IDLE)");
 
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
@@ -59,7 +62,8 @@ int main(int argc, char** argv) {
   char host[256] = {0};
   gethostname(host, sizeof(host) - 1);
   pelita::scoring::SurveyStreamFollower follower(&redis, &logic.store(), tenants,
-                                                 absl::StrCat(host, "-", getpid()));
+                                                 absl::StrCat(host, "-", getpid()), absl::Seconds(1),
+                                                 absl::Seconds(absl::GetFlag(FLAGS_claim_idle_seconds)));
   if (auto st = follower.Start(); !st.ok()) {
     // Redis may not be up yet: the follower keeps trying in the background.
     pelita::LogWarning("survey stream follower: group not created yet", {{"error", st.ToString()}});
