@@ -162,6 +162,7 @@ absl::StatusOr<CohortInputs> Collector::Collect(const std::string& tenant, const
   }
   PELITA_ASSIGN_OR_RETURN(sv1::CohortAggregates aggregates, survey_->GetCohortAggregates(tenant, cohort_name));
   ApplySurveyAggregates(aggregates, &in);
+  PELITA_RETURN_IF_ERROR(CollectTexts(tenant, cohort_name, aggregates, &in));
   if (cohort.has_end_date() && cohort.end_date().year() > 0) {
     absl::Status st = CollectResults(tenant, cohort, enrolments, settings, &in);
     if (!st.ok()) {
@@ -173,6 +174,48 @@ absl::StatusOr<CohortInputs> Collector::Collect(const std::string& tenant, const
     in.results_missing = "the cohort has no end date";
   }
   return in;
+}
+
+absl::Status Collector::CollectTexts(const std::string& tenant, const std::string& cohort,
+                                     const sv1::CohortAggregates& aggregates, CohortInputs* in) {
+  for (const auto& ia : aggregates.instruments()) {
+    if (ia.kind() != sv1::OBSERVATION && ia.kind() != sv1::INTERVIEW) continue;
+    std::vector<std::string> items;
+    for (const auto& item : ia.items()) {
+      if (item.type() == sv1::FREE_TEXT && item.n() > 0) items.push_back(item.item());
+    }
+    if (items.empty()) continue;  // no listing when there is no text to read
+    PELITA_ASSIGN_OR_RETURN(auto responses, survey_->ListCohortResponses(tenant, cohort, ia.instrument()));
+    if (!in->behaviour) in->behaviour.emplace();
+    for (const std::string& code : items) {
+      TextItem t;
+      t.instrument = ia.instrument();
+      t.item = code;
+      t.kind = ia.kind() == sv1::OBSERVATION ? "observation" : "interview";
+      for (const auto& r : responses) {
+        for (const auto& a : r.answers()) {
+          if (a.item() != code || a.value_case() != sv1::Answer::kText) continue;
+          const absl::Time submitted = absl::FromUnixSeconds(r.submit_time().seconds()) +
+                                       absl::Nanoseconds(r.submit_time().nanos());
+          t.answers.push_back({a.text(), submitted});
+        }
+      }
+      in->behaviour->texts.push_back(std::move(t));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Collector::CollectForRollUp(const std::string& tenant, const std::string& cohort, bool participants,
+                                         CohortInputs* in, ParticipantResponses* data) {
+  PELITA_ASSIGN_OR_RETURN(data->aggregates, survey_->GetCohortAggregates(tenant, cohort));
+  ApplySurveyAggregates(data->aggregates, in);
+  if (!participants) return absl::OkStatus();
+  PELITA_ASSIGN_OR_RETURN(data->enrolments, enrolment_->ListEnrolments(tenant, cohort));
+  for (const std::string& instrument : InstrumentsForUnits(data->aggregates)) {
+    PELITA_ASSIGN_OR_RETURN(data->responses[instrument], survey_->ListCohortResponses(tenant, cohort, instrument));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Collector::CollectResults(const std::string& tenant, const ev1::Cohort& cohort,

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/scoring/evaluator.h"
+#include "services/scoring/rollup.h"
 #include "services/scoring/sources.h"
 
 namespace pelita::scoring {
@@ -30,10 +31,22 @@ class Collector {
   absl::StatusOr<CohortInputs> Collect(const std::string& tenant, const std::string& cohort,
                                        const v1::ScoringSettings& settings);
 
+  // What a roll-up needs of one cohort beyond its report: the survey
+  // aggregates applied to `in` (one call) and, when `participants` is set,
+  // participant-level data for per-unit figures (enrolment pages and one
+  // listing per instrument of InstrumentsForUnits, each paged by 1000).
+  absl::Status CollectForRollUp(const std::string& tenant, const std::string& cohort, bool participants,
+                                CohortInputs* in, ParticipantResponses* data);
+
  private:
   absl::Status CollectResults(const std::string& tenant, const enrolment::v1::Cohort& cohort,
                               const std::vector<enrolment::v1::Enrolment>& enrolments,
                               const v1::ScoringSettings& settings, CohortInputs* in);
+
+  // Free-text answers of observation and interview items: one listing of
+  // the cohort's responses per instrument that has text answers.
+  absl::Status CollectTexts(const std::string& tenant, const std::string& cohort,
+                            const survey::v1::CohortAggregates& aggregates, CohortInputs* in);
 
   EnrolmentSource* enrolment_;
   SurveySource* survey_;

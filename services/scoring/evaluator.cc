@@ -232,6 +232,7 @@ v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int m
       for (const auto& [code, count] : ci.counts) (*c->mutable_counts())[code] = count;
     }
   }
+  for (const TextItem& t : b.texts) *out.add_text_answers() = SummariseText(t, min_n);
   return out;
 }
 

@@ -13,6 +13,7 @@
 
 #include "lib/stats/stats.h"
 #include "pelita/scoring/v1/scoring.pb.h"
+#include "services/scoring/text_summary.h"
 
 namespace pelita::scoring {
 
@@ -71,6 +72,8 @@ struct BehaviourInputs {
   int64_t applied_answered = 0;
   std::map<std::string, ScaleAggregate> rubric;  // per competency
   std::vector<CodedItem> coded;
+  // Free-text answers of observation and interview items.
+  std::vector<TextItem> texts;
 };
 
 // One unit's window: complaints over transactions, and IKM (25-100) with

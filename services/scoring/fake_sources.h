@@ -71,6 +71,18 @@ class FakeSurvey : public SurveySource {
     absl::MutexLock l(&mu_);
     aggregates[cohort] = std::move(a);
   }
+  // Responses by cohort and instrument, in acceptance order.
+  std::map<std::pair<std::string, std::string>, std::vector<survey::v1::Response>> responses;
+  std::atomic<int> list_calls{0};
+  absl::StatusOr<std::vector<survey::v1::Response>> ListCohortResponses(
+      const std::string&, const std::string& cohort, const std::string& instrument) override {
+    ++calls;
+    ++list_calls;
+    absl::MutexLock l(&mu_);
+    auto it = responses.find({cohort, instrument});
+    if (it == responses.end()) return std::vector<survey::v1::Response>{};
+    return it->second;
+  }
 
  private:
   absl::Mutex mu_;

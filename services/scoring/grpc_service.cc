@@ -13,6 +13,10 @@ grpc::Status ScoringGrpcService::RankPrograms(grpc::ServerContext* c, const v1::
                                               v1::RankProgramsResponse* out) {
   return HandleUnary(c, out, [&](const Caller& caller) { return logic_->RankPrograms(caller, *r); });
 }
+grpc::Status ScoringGrpcService::RollUpEvaluations(grpc::ServerContext* c, const v1::RollUpEvaluationsRequest* r,
+                                                   v1::RollUpEvaluationsResponse* out) {
+  return HandleUnary(c, out, [&](const Caller& caller) { return logic_->RollUpEvaluations(caller, *r); });
+}
 grpc::Status ScoringGrpcService::GetProvinceBenchmark(grpc::ServerContext* c,
                                                       const v1::GetProvinceBenchmarkRequest* r,
                                                       v1::ProvinceBenchmark* out) {

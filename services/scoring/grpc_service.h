@@ -15,6 +15,8 @@ class ScoringGrpcService final : public v1::ScoringService::Service {
                              v1::Evaluation* out) override;
   grpc::Status RankPrograms(grpc::ServerContext* c, const v1::RankProgramsRequest* r,
                             v1::RankProgramsResponse* out) override;
+  grpc::Status RollUpEvaluations(grpc::ServerContext* c, const v1::RollUpEvaluationsRequest* r,
+                                 v1::RollUpEvaluationsResponse* out) override;
   grpc::Status GetProvinceBenchmark(grpc::ServerContext* c, const v1::GetProvinceBenchmarkRequest* r,
                                     v1::ProvinceBenchmark* out) override;
   grpc::Status AdviseBudget(grpc::ServerContext* c, const v1::AdviseBudgetRequest* r,

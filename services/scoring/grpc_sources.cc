@@ -120,4 +120,16 @@ absl::StatusOr<survey::v1::CohortAggregates> GrpcSurveySource::GetCohortAggregat
   return out;
 }
 
+absl::StatusOr<std::vector<survey::v1::Response>> GrpcSurveySource::ListCohortResponses(
+    const std::string& tenant, const std::string& cohort, const std::string& instrument) {
+  survey::v1::ListCohortResponsesRequest req;
+  req.set_cohort(cohort);
+  req.set_instrument(instrument);
+  return ListAll<survey::v1::Response, survey::v1::ListCohortResponsesRequest,
+                 survey::v1::ListCohortResponsesResponse>(
+      tenant, deadline_, req,
+      [this](grpc::ClientContext* c, const auto& r, auto* o) { return stub_->ListCohortResponses(c, r, o); },
+      [](const auto& r) -> const auto& { return r.responses(); });
+}
+
 }  // namespace pelita::scoring

@@ -40,6 +40,8 @@ class GrpcSurveySource : public SurveySource {
                             absl::Duration deadline = absl::Seconds(10));
   absl::StatusOr<survey::v1::CohortAggregates> GetCohortAggregates(const std::string& tenant,
                                                                    const std::string& cohort) override;
+  absl::StatusOr<std::vector<survey::v1::Response>> ListCohortResponses(
+      const std::string& tenant, const std::string& cohort, const std::string& instrument) override;
 
  private:
   std::unique_ptr<survey::v1::SurveyService::Stub> stub_;

@@ -1,6 +1,7 @@
 #include "services/scoring/scoring.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,29 @@ const std::vector<std::string>& MembersOf(const std::string& province) {
       "1501", "1502", "1503", "1504", "1505", "1506", "1507", "1508", "1509", "1571", "1572"};
   static const auto* none = new std::vector<std::string>{};
   return province == "15" ? *jambi : *none;
+}
+
+// Instructors (x-pelita-role "instructor") see only the aggregates of the
+// cohorts they teach: those whose `instructors` list names their subject.
+bool IsInstructor(const Caller& c) { return c.role == "instructor"; }
+
+template <typename List>
+bool Teaches(const List& instructors, const std::string& subject) {
+  return std::find(instructors.begin(), instructors.end(), subject) != instructors.end();
+}
+
+absl::Status CheckInstructorSubject(const Caller& c) {
+  if (IsInstructor(c) && c.subject.empty()) {
+    return absl::PermissionDeniedError("an instructor caller must name itself in x-pelita-subject");
+  }
+  return absl::OkStatus();
+}
+
+// Verbatim free-text excerpts may identify the people observed or
+// interviewed: only organisers, admins and internal callers see them.
+void HideExcerptsUnlessOrganiser(const Caller& c, v1::Evaluation* ev) {
+  if (c.role.empty() || c.role == "organiser" || c.role == "admin") return;
+  for (auto& t : *ev->mutable_behaviour()->mutable_text_answers()) t.clear_excerpts();
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
@@ -55,10 +79,23 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::GetEvaluation(const Caller& caller,
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(),
                                                           "tenants/*/programs/*/cohorts/*/evaluation"));
   const std::string cohort = absl::StrCat("tenants/", parts[0], "/programs/", parts[1], "/cohorts/", parts[2]);
-  return Evaluation(caller.tenant, cohort, r.refresh());
+  if (IsInstructor(caller)) {
+    // Checked against the enrolment service on every call, before the
+    // cache is read, so a cached report never bypasses it.
+    PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
+    PELITA_ASSIGN_OR_RETURN(auto c, enrolment_->GetCohort(caller.tenant, cohort));
+    if (!Teaches(c.instructors(), caller.subject)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("instructor ", caller.subject, " does not teach cohort ", cohort));
+    }
+  }
+  PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(caller.tenant, cohort, r.refresh()));
+  HideExcerptsUnlessOrganiser(caller, &ev);
+  return ev;
 }
 
-absl::StatusOr<std::vector<ProgramEvaluations>> ScoringLogic::Evaluations(const std::string& tenant, int year) {
+absl::StatusOr<std::vector<ProgramEvaluations>> ScoringLogic::Evaluations(const std::string& tenant, int year,
+                                                                           const std::string* instructor) {
   std::vector<ProgramEvaluations> out;
   PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(tenant));
   for (const auto& p : programs) {
@@ -68,9 +105,11 @@ absl::StatusOr<std::vector<ProgramEvaluations>> ScoringLogic::Evaluations(const 
     pe.title = p.title();
     PELITA_ASSIGN_OR_RETURN(auto cohorts, enrolment_->ListCohorts(tenant, p.name()));
     for (const auto& c : cohorts) {
+      if (instructor != nullptr && !Teaches(c.instructors(), *instructor)) continue;
       PELITA_ASSIGN_OR_RETURN(auto ev, Evaluation(tenant, c.name(), false));
       pe.cohorts.push_back(std::move(ev));
     }
+    if (instructor != nullptr && pe.cohorts.empty()) continue;
     out.push_back(std::move(pe));
   }
   return out;
@@ -80,9 +119,77 @@ absl::StatusOr<v1::RankProgramsResponse> ScoringLogic::RankPrograms(const Caller
                                                                     const v1::RankProgramsRequest& r) {
   PELITA_RETURN_IF_ERROR(ParseTenantResource(caller, "parent", r.parent(), "tenants/*").status());
   if (r.year() < 2000 || r.year() > 2100) return InvalidField("year", "must be a year such as 2026");
+  PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
+  if (IsInstructor(caller)) {
+    // The instructor's own cohorts only, and only the instructor's own row.
+    PELITA_ASSIGN_OR_RETURN(auto evs, Evaluations(caller.tenant, r.year(), &caller.subject));
+    v1::RankProgramsResponse out = scoring::RankPrograms(evs, true);
+    auto* rows = out.mutable_instructors();
+    for (int i = rows->size() - 1; i >= 0; --i) {
+      if (rows->Get(i).instructor() != caller.subject) rows->DeleteSubrange(i, 1);
+    }
+    return out;
+  }
   PELITA_ASSIGN_OR_RETURN(auto evs, Evaluations(caller.tenant, r.year()));
   const bool organiser = caller.role.empty() || caller.role == "organiser" || caller.role == "admin";
   return scoring::RankPrograms(evs, organiser);
+}
+
+absl::StatusOr<v1::RollUpEvaluationsResponse> ScoringLogic::RollUpEvaluations(
+    const Caller& caller, const v1::RollUpEvaluationsRequest& r) {
+  PELITA_RETURN_IF_ERROR(ParseTenantResource(caller, "parent", r.parent(), "tenants/*").status());
+  if (r.year() < 2000 || r.year() > 2100) return InvalidField("year", "must be a year such as 2026");
+  using Req = v1::RollUpEvaluationsRequest;
+  if (r.group_by() != Req::PROGRAM && r.group_by() != Req::INSTRUCTOR && r.group_by() != Req::UNIT &&
+      r.group_by() != Req::YEAR) {
+    return InvalidField("group_by", "must be PROGRAM, INSTRUCTOR, UNIT or YEAR");
+  }
+  PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
+  const bool instructor = IsInstructor(caller);
+  const bool by_unit = r.group_by() == Req::UNIT;
+  PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings stored, store_.GetSettings(caller.tenant));
+  const v1::ScoringSettings settings = EffectiveSettings(stored);
+  std::vector<RollUpCohort> cohorts;
+  PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(caller.tenant));
+  for (const auto& p : programs) {
+    if (p.year() != r.year()) continue;
+    PELITA_ASSIGN_OR_RETURN(auto list, enrolment_->ListCohorts(caller.tenant, p.name()));
+    for (const auto& c : list) {
+      if (instructor && !Teaches(c.instructors(), caller.subject)) continue;
+      PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(caller.tenant, c.name(), false));
+      CohortInputs in;
+      ParticipantResponses data;
+      PELITA_RETURN_IF_ERROR(collector_.CollectForRollUp(caller.tenant, c.name(), by_unit, &in, &data));
+      in.enrolled = ev.enrolled();
+      RollUpCohort rc;
+      rc.cohort = c.name();
+      rc.program = p.name();
+      rc.program_title = p.title();
+      rc.year = p.year();
+      rc.instructors.assign(c.instructors().begin(), c.instructors().end());
+      rc.whole = WholeCohort(in, ev);
+      if (by_unit) {
+        const auto& cpp = ev.cost().per_participant();
+        rc.by_unit = UnitContributions(data, cpp.withheld() ? 0 : cpp.value());
+      }
+      cohorts.push_back(std::move(rc));
+    }
+  }
+  std::map<std::string, std::string> titles;
+  if (by_unit) {
+    PELITA_ASSIGN_OR_RETURN(auto units, enrolment_->ListUnits(caller.tenant));
+    for (const auto& u : units) titles[u.name()] = u.display_name();
+  }
+  v1::RollUpEvaluationsResponse out = RollUp(cohorts, r.group_by(), titles, settings);
+  out.set_parent(r.parent());
+  out.set_year(r.year());
+  if (instructor && r.group_by() == Req::INSTRUCTOR) {
+    auto* rows = out.mutable_rows();
+    for (int i = rows->size() - 1; i >= 0; --i) {
+      if (rows->Get(i).group() != caller.subject) rows->DeleteSubrange(i, 1);
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(

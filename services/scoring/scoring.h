@@ -34,6 +34,8 @@ class ScoringLogic {
   absl::StatusOr<v1::Evaluation> GetEvaluation(const Caller& caller, const v1::GetEvaluationRequest& r);
   absl::StatusOr<v1::RankProgramsResponse> RankPrograms(const Caller& caller,
                                                         const v1::RankProgramsRequest& r);
+  absl::StatusOr<v1::RollUpEvaluationsResponse> RollUpEvaluations(const Caller& caller,
+                                                                  const v1::RollUpEvaluationsRequest& r);
   // The caller's tenant may be a province code (province role) or a tenant
   // of that province.
   absl::StatusOr<v1::ProvinceBenchmark> GetProvinceBenchmark(const Caller& caller,
@@ -47,8 +49,11 @@ class ScoringLogic {
 
  private:
   absl::StatusOr<v1::Evaluation> Evaluation(const std::string& tenant, const std::string& cohort, bool refresh);
-  // Every cohort evaluation of the tenant's programmes of `year` (0 = all).
-  absl::StatusOr<std::vector<ProgramEvaluations>> Evaluations(const std::string& tenant, int year);
+  // Every cohort evaluation of the tenant's programmes of `year` (0 = all);
+  // with `instructor` set, only the cohorts that instructor teaches (and
+  // only programmes with one).
+  absl::StatusOr<std::vector<ProgramEvaluations>> Evaluations(const std::string& tenant, int year,
+                                                              const std::string* instructor = nullptr);
 
   ScoringStore store_;
   EnrolmentSource* enrolment_;

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
@@ -201,6 +202,289 @@ TEST_F(ScoringTest, BudgetAdviceUsesMeasuredGain) {
   EXPECT_EQ(a->allocated(), 50'000'000);
 }
 
+TEST_F(ScoringTest, FollowerReclaimsEntriesADeadConsumerLeftPending) {
+  // Cache the report, then let a consumer of the group read three entries
+  // and die without acknowledging them.
+  ASSERT_TRUE(logic_->GetEvaluation(Organiser(), Req()).ok());
+  ASSERT_TRUE(redis_->Run({"XGROUP", "CREATE", "survey:{1504}:responses", "scoring", "$", "MKSTREAM"}).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(redis_->Run({"XADD", "survey:{1504}:responses", "*", "name",
+                             absl::StrCat("tenants/1504/responses/d", i), "cohort", kCohort}).ok());
+  }
+  auto read = redis_->Run({"XREADGROUP", "GROUP", "scoring", "dead-replica", "COUNT", "10", "STREAMS",
+                           "survey:{1504}:responses", ">"});
+  ASSERT_TRUE(read.ok() && read->is_array());
+  auto pending_of = [&](const std::string& consumer) -> int64_t {
+    auto r = redis_->Run({"XPENDING", "survey:{1504}:responses", "scoring", "-", "+", "100", consumer});
+    return r.ok() && r->is_array() ? static_cast<int64_t>(r->elements.size()) : -1;
+  };
+  ASSERT_EQ(pending_of("dead-replica"), 3);
+  survey_.Set(kCohort, Learning(10, 500, 800, 9400));
+  auto still = logic_->GetEvaluation(Organiser(), Req());
+  ASSERT_TRUE(still.ok());
+  EXPECT_TRUE(still->cached());  // nobody invalidated it yet
+
+  // A live replica with a short idle threshold takes the entries over.
+  SurveyStreamFollower alive(redis_.get(), &logic_->store(), {"1504"}, "alive", absl::Milliseconds(50),
+                             absl::Milliseconds(100));
+  ASSERT_TRUE(alive.Start().ok());
+  ASSERT_TRUE(testing::WaitFor([&] { return alive.handled() >= 3; }, absl::Seconds(10)));
+  alive.Stop();
+  EXPECT_EQ(alive.handled(), 3);
+  EXPECT_EQ(pending_of("dead-replica"), 0);
+  EXPECT_EQ(pending_of("alive"), 0);  // handled and acknowledged
+  auto fresh = logic_->GetEvaluation(Organiser(), Req());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->cached());
+  EXPECT_NEAR(fresh->learning().normalised_gain().value(), (80.0 - 50) / 50, 1e-12);
+}
+
+TEST_F(ScoringTest, FollowerLeavesEntriesOfABusyConsumerAlone) {
+  // Entries pending for less than the idle threshold stay with their
+  // consumer: ReclaimOnce with a one-hour threshold claims nothing.
+  ASSERT_TRUE(redis_->Run({"XGROUP", "CREATE", "survey:{1504}:responses", "scoring", "$", "MKSTREAM"}).ok());
+  ASSERT_TRUE(redis_->Run({"XADD", "survey:{1504}:responses", "*", "cohort", kCohort}).ok());
+  ASSERT_TRUE(redis_->Run({"XREADGROUP", "GROUP", "scoring", "busy", "STREAMS", "survey:{1504}:responses", ">"}).ok());
+  SurveyStreamFollower patient(redis_.get(), &logic_->store(), {"1504"}, "patient", absl::Milliseconds(50),
+                               absl::Hours(1));
+  auto n = patient.ReclaimOnce("1504");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 0);
+  auto r = redis_->Run({"XPENDING", "survey:{1504}:responses", "scoring", "-", "+", "10", "busy"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->elements.size(), 1u);
+}
+
+TEST_F(ScoringTest, InstructorsSeeOnlyTheirOwnCohortsEvenFromTheCache) {
+  // An organiser's call caches the report first.
+  ASSERT_TRUE(logic_->GetEvaluation(Organiser(), Req()).ok());
+  Caller budi{"1504", "instructor", "budi"}, ani{"1504", "instructor", "ani"};
+  auto own = logic_->GetEvaluation(budi, Req());
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_TRUE(own->cached());
+  auto other = logic_->GetEvaluation(ani, Req());
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(other.status().message().find(kCohort), std::string::npos) << other.status();
+  EXPECT_EQ(logic_->GetEvaluation(Caller{"1504", "instructor", ""}, Req()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // The cohort is handed to ani: budi loses access although the report is
+  // still cached, ani gains it.
+  enrolment_.cohorts[kProgram][0].clear_instructors();
+  enrolment_.cohorts[kProgram][0].add_instructors("ani");
+  EXPECT_EQ(logic_->GetEvaluation(budi, Req()).status().code(), absl::StatusCode::kPermissionDenied);
+  auto now_ani = logic_->GetEvaluation(ani, Req());
+  ASSERT_TRUE(now_ani.ok());
+  EXPECT_TRUE(now_ani->cached());
+  // Internal callers (no role) keep full access.
+  EXPECT_TRUE(logic_->GetEvaluation(Caller{"1504", "", ""}, Req()).ok());
+}
+
+TEST_F(ScoringTest, RankingAndRollUpOfAnInstructorCoverOnlyTheirCohorts) {
+  // A second cohort taught by ani with another gain.
+  ev1::Cohort c2;
+  const std::string cohort2 = std::string(kProgram) + "/cohorts/angkatan-2";
+  c2.set_name(cohort2);
+  c2.add_instructors("ani");
+  enrolment_.cohorts[kProgram].push_back(c2);
+  for (int i = 0; i < 10; ++i) {
+    ev1::Enrolment e;
+    e.set_state(ev1::Enrolment::COMPLETED);
+    enrolment_.enrolments[cohort2].push_back(e);
+  }
+  survey_.Set(cohort2, Learning(10, 600, 800, 5000));  // g = (80 - 60) / 40 = 0.5
+  v1::RankProgramsRequest rr;
+  rr.set_parent("tenants/1504");
+  rr.set_year(2026);
+  auto all = logic_->RankPrograms(Organiser(), rr);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->instructors_size(), 2);
+  EXPECT_NEAR(all->by_composite(0).composite().value(), (40 + 50) / 2.0, 1e-9);
+  auto mine = logic_->RankPrograms(Caller{"1504", "instructor", "ani"}, rr);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->by_composite_size(), 1);
+  EXPECT_EQ(mine->by_composite(0).cohorts(), 1);
+  EXPECT_NEAR(mine->by_composite(0).composite().value(), 50, 1e-9);
+  ASSERT_EQ(mine->instructors_size(), 1);
+  EXPECT_EQ(mine->instructors(0).instructor(), "ani");
+  // An instructor without cohorts gets nothing.
+  auto none = logic_->RankPrograms(Caller{"1504", "instructor", "citra"}, rr);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->by_composite_size(), 0);
+
+  v1::RollUpEvaluationsRequest ru;
+  ru.set_parent("tenants/1504");
+  ru.set_year(2026);
+  ru.set_group_by(v1::RollUpEvaluationsRequest::INSTRUCTOR);
+  auto rows = logic_->RollUpEvaluations(Organiser(), ru);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->rows_size(), 2);
+  EXPECT_EQ(rows->rows(0).group(), "ani");
+  EXPECT_NEAR(rows->rows(0).normalised_gain().value(), 0.5, 1e-12);
+  auto own_rows = logic_->RollUpEvaluations(Caller{"1504", "instructor", "budi"}, ru);
+  ASSERT_TRUE(own_rows.ok());
+  ASSERT_EQ(own_rows->rows_size(), 1);
+  EXPECT_EQ(own_rows->rows(0).group(), "budi");
+  EXPECT_NEAR(own_rows->rows(0).normalised_gain().value(), 0.4, 1e-12);
+  // Grouped by programme, an instructor's row pools only their own cohort.
+  ru.set_group_by(v1::RollUpEvaluationsRequest::PROGRAM);
+  auto prog = logic_->RollUpEvaluations(Caller{"1504", "instructor", "budi"}, ru);
+  ASSERT_TRUE(prog.ok());
+  ASSERT_EQ(prog->rows_size(), 1);
+  EXPECT_EQ(prog->rows(0).cohorts(), 1);
+  EXPECT_NEAR(prog->rows(0).normalised_gain().value(), 0.4, 1e-12);
+  auto prog_all = logic_->RollUpEvaluations(Organiser(), ru);
+  ASSERT_TRUE(prog_all.ok());
+  // Pooled over 20 pairs: (mean post - mean pre) / (1 - mean pre) on fractions.
+  const double pre = (500 + 600) / 20.0 / 100, post = (700 + 800) / 20.0 / 100;
+  EXPECT_NEAR(prog_all->rows(0).normalised_gain().value(), (post - pre) / (1 - pre), 1e-12);
+  EXPECT_EQ(prog_all->rows(0).pairs().value(), 20);
+}
+
+TEST_F(ScoringTest, RollUpValidatesItsInput) {
+  v1::RollUpEvaluationsRequest ru;
+  ru.set_parent("tenants/1504");
+  ru.set_year(2026);
+  auto st = logic_->RollUpEvaluations(Organiser(), ru).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("group_by"), std::string::npos) << st;
+  ru.set_group_by(v1::RollUpEvaluationsRequest::YEAR);
+  ru.set_year(0);
+  st = logic_->RollUpEvaluations(Organiser(), ru).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("year"), std::string::npos) << st;
+  ru.set_year(2026);
+  ru.set_parent("tenants/1505");
+  EXPECT_EQ(logic_->RollUpEvaluations(Organiser(), ru).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(ScoringTest, PerUnitRollUpReadsParticipantsInBoundedRoundTrips) {
+  // Participants in two units; pre/post tests listed per participant.  The
+  // number of survey calls must not grow with the number of participants.
+  auto run = [&](int participants) -> std::pair<v1::RollUpEvaluationsResponse, int> {
+    FakeEnrolment enrolment;
+    FakeSurvey survey;
+    enrolment.programs = enrolment_.programs;
+    ev1::Cohort c;
+    c.set_name(kCohort);
+    enrolment.cohorts[kProgram].push_back(c);
+    ev1::Unit ua, ub;
+    ua.set_name("tenants/1504/units/a");
+    ua.set_display_name("Dinas A");
+    ub.set_name("tenants/1504/units/b");
+    ub.set_display_name("Dinas B");
+    enrolment.units = {ua, ub};
+    sv1::CohortAggregates agg;
+    auto* post = agg.add_instruments();
+    post->set_instrument("tenants/1504/instruments/post");
+    post->set_kind(sv1::POSTTEST);
+    post->mutable_paired()->set_pretest("tenants/1504/instruments/pre");
+    post->mutable_paired()->set_max_score(10);
+    int64_t n = 0, spre = 0, spost = 0, sdd = 0;
+    for (int i = 0; i < participants; ++i) {
+      const std::string nip = absl::StrCat("1980010120050110", 10 + i % 90, i);
+      ev1::Enrolment e;
+      e.set_employee("tenants/1504/employees/" + nip);
+      e.set_state(ev1::Enrolment::COMPLETED);
+      e.set_unit(i % 3 == 0 ? ub.name() : ua.name());
+      enrolment.enrolments[kCohort].push_back(e);
+      const int pre = i % 5, after = 5 + i % 6;
+      sv1::Response a, b;
+      a.set_respondent_nip(nip);
+      a.set_total_score(pre);
+      b.set_respondent_nip(nip);
+      b.set_total_score(after);
+      survey.responses[{kCohort, "tenants/1504/instruments/pre"}].push_back(a);
+      survey.responses[{kCohort, "tenants/1504/instruments/post"}].push_back(b);
+      ++n;
+      spre += pre;
+      spost += after;
+      sdd += (after - pre) * (after - pre);
+    }
+    auto* pa = post->mutable_paired();
+    pa->set_n(n); pa->set_sum_pre(spre); pa->set_sum_post(spost); pa->set_sum_diff(spost - spre);
+    pa->set_sum_diff_squares(sdd);
+    survey.Set(kCohort, agg);
+    ScoringLogic logic(redis_.get(), &enrolment, &survey, &complaint_, ScoringOptions{});
+    v1::RollUpEvaluationsRequest ru;
+    ru.set_parent("tenants/1504");
+    ru.set_year(2026);
+    ru.set_group_by(v1::RollUpEvaluationsRequest::UNIT);
+    auto out = logic.RollUpEvaluations(Organiser(), ru);
+    EXPECT_TRUE(out.ok()) << out.status();
+    // Independently per unit from the same formulas' raw inputs.
+    for (const auto& row : out->rows()) {
+      double pre = 0, after = 0;
+      int k = 0;
+      for (int i = 0; i < participants; ++i) {
+        if ((i % 3 == 0) != (row.group() == ub.name())) continue;
+        pre += (i % 5) / 10.0;
+        after += (5 + i % 6) / 10.0;
+        ++k;
+      }
+      EXPECT_EQ(row.participants(), k);
+      EXPECT_EQ(row.pairs().value(), k);
+      if (k >= 5) {
+        EXPECT_NEAR(row.normalised_gain().value(), (after / k - pre / k) / (1 - pre / k), 1e-12);
+      } else {
+        EXPECT_TRUE(row.normalised_gain().withheld());
+      }
+      EXPECT_NEAR(row.cost_per_participant().value(), 2'000'000, 1e-6);
+      EXPECT_EQ(row.title(), row.group() == ub.name() ? "Dinas B" : "Dinas A");
+    }
+    redis_->Run({"FLUSHALL"}).IgnoreError();
+    return {*out, survey.calls.load() + enrolment.calls.load()};
+  };
+  auto [small, small_calls] = run(12);
+  auto [large, large_calls] = run(600);
+  ASSERT_EQ(small.rows_size(), 2);
+  ASSERT_EQ(large.rows_size(), 2);
+  EXPECT_EQ(large.rows(0).participants() + large.rows(1).participants(), 600);
+  EXPECT_EQ(small_calls, large_calls);
+}
+
+TEST_F(ScoringTest, FreeTextSummariesHideExcerptsFromNonOrganisers) {
+  sv1::CohortAggregates agg = Learning(10, 500, 700, 4400);
+  auto* obs = agg.add_instruments();
+  obs->set_instrument("tenants/1504/instruments/observasi-kinerja");
+  obs->set_kind(sv1::OBSERVATION);
+  auto* item = obs->add_items();
+  item->set_item("CATATAN");
+  item->set_type(sv1::FREE_TEXT);
+  item->set_n(6);
+  std::vector<std::string> texts = {"Antrean loket lebih tertib", "Loket buka tepat waktu",
+                                    "Antrean berkurang", "Arsip tertata rapi", "Antrean dan arsip rapi",
+                                    "Pelayanan ramah"};
+  for (size_t i = 0; i < texts.size(); ++i) {
+    sv1::Response r;
+    r.mutable_submit_time()->set_seconds(1767225600 + static_cast<int64_t>(i) * 3600);
+    auto* a = r.add_answers();
+    a->set_item("CATATAN");
+    a->set_text(texts[i]);
+    survey_.responses[{kCohort, obs->instrument()}].push_back(r);
+  }
+  survey_.Set(kCohort, agg);
+  auto ev = logic_->GetEvaluation(Organiser(), Req());
+  ASSERT_TRUE(ev.ok()) << ev.status();
+  ASSERT_EQ(ev->behaviour().text_answers_size(), 1);
+  const auto& t = ev->behaviour().text_answers(0);
+  EXPECT_EQ(t.n(), 6);
+  EXPECT_FALSE(t.withheld());
+  ASSERT_GE(t.top_terms_size(), 1);
+  EXPECT_EQ(t.top_terms(0).term(), "antrean");
+  EXPECT_EQ(t.top_terms(0).answers(), 3);
+  ASSERT_EQ(t.excerpts_size(), 3);
+  EXPECT_EQ(t.excerpts(0), texts[5]);
+  // An agency head, from the cache, gets counts and terms but no excerpts.
+  auto head = logic_->GetEvaluation(Caller{"1504", "agency_head", "kadis"}, Req());
+  ASSERT_TRUE(head.ok());
+  EXPECT_TRUE(head->cached());
+  EXPECT_EQ(head->behaviour().text_answers(0).n(), 6);
+  EXPECT_EQ(head->behaviour().text_answers(0).top_terms_size(), t.top_terms_size());
+  EXPECT_EQ(head->behaviour().text_answers(0).excerpts_size(), 0);
+  // And the cache still holds them for the organiser.
+  EXPECT_EQ(logic_->GetEvaluation(Organiser(), Req())->behaviour().text_answers(0).excerpts_size(), 3);
+}
+
 TEST_F(ScoringTest, GrpcAdapterRanksAndBenchmarksForAProvinceCaller) {
   ScoringGrpcService service(logic_.get());
   ServerOptions so;
@@ -257,6 +541,26 @@ TEST_F(ScoringTest, GrpcAdapterRanksAndBenchmarksForAProvinceCaller) {
     EXPECT_EQ(out.name(), kName);
     EXPECT_EQ(out.enrolled(), 10);
     EXPECT_NEAR(out.cost().per_participant().value(), 2'000'000, 1e-6);
+  }
+  {
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, Organiser());
+    v1::RollUpEvaluationsRequest r;
+    r.set_parent("tenants/1504");
+    r.set_year(2026);
+    r.set_group_by(v1::RollUpEvaluationsRequest::YEAR);
+    v1::RollUpEvaluationsResponse out;
+    grpc::Status st = stub->RollUpEvaluations(&ctx, r, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    ASSERT_EQ(out.rows_size(), 1);
+    EXPECT_EQ(out.rows(0).group(), "2026");
+    EXPECT_NEAR(out.rows(0).normalised_gain().value(), 0.4, 1e-12);
+  }
+  {
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, Caller{"1504", "instructor", "ani"});
+    v1::Evaluation out;
+    EXPECT_EQ(stub->GetEvaluation(&ctx, Req(), &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   }
   server.Shutdown(absl::Seconds(1));
 }

@@ -40,6 +40,12 @@ class SurveySource {
   // whatever the number of responses).
   virtual absl::StatusOr<survey::v1::CohortAggregates> GetCohortAggregates(
       const std::string& tenant, const std::string& cohort) = 0;
+  // Every response of the cohort to one instrument, in the order accepted
+  // (ListCohortResponses page by page: one round trip per 1000 responses,
+  // never one per participant).  Participant-level data for free-text
+  // summaries and per-unit roll-ups.
+  virtual absl::StatusOr<std::vector<survey::v1::Response>> ListCohortResponses(
+      const std::string& tenant, const std::string& cohort, const std::string& instrument) = 0;
 };
 
 class ComplaintSource {
