@@ -328,6 +328,64 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
     }
   }
 
+  // --- SKM (PermenPANRB 14/2017): six respondents per unit in each window,
+  // recorded with the complaint service; the trained units improve more.
+  std::map<std::string, std::pair<double, double>> ikm;  // unit -> IKM before, after (25-100)
+  for (size_t u = 0; u < units.size(); ++u) {
+    const bool treated = units[u] == "disdukcapil" || units[u] == "dpmptsp";
+    for (int w = 0; w < 2; ++w) {
+      double sum = 0;  // Σ over respondents and elements
+      for (int k = 0; k < 6; ++k) {
+        cv1::RecordSatisfactionResponseRequest sr;
+        sr.set_parent("tenants/1504");
+        cv1::SatisfactionResponse& x = *sr.mutable_response();
+        x.set_name(absl::StrCat("tenants/1504/responses/skm-", units[u], "-", w, "-", k));
+        x.set_unit("tenants/1504/units/" + units[u]);
+        *x.mutable_time() = Noon(w == 0 ? absl::CivilDay(2026, 1, 10) + k : absl::CivilDay(2026, 4, 10) + k);
+        for (int e = 0; e < 9; ++e) {
+          // 2..3 before; after, trained units mostly 3..4, others unchanged.
+          int v = 2 + (k + e + static_cast<int>(u)) % 2;
+          if (w == 1 && treated) v = std::min(4, v + ((k + e) % 3 != 0 ? 1 : 0));
+          x.add_scores(v);
+          sum += v;
+        }
+        cv1::RecordSatisfactionResponseResponse out;
+        ASSERT_RPC(Call(complaint_stub_.get(), &cv1::ComplaintService::Stub::RecordSatisfactionResponse, sr, &out));
+      }
+      // IKM = Σ NRR / 9 x 25 with NRR = element sum / 6 respondents.
+      const double value = sum / 6 / 9 * 25;
+      (w == 0 ? ikm[units[u]].first : ikm[units[u]].second) = value;
+    }
+  }
+
+  // --- Observations with free-text notes about five participants.
+  const std::vector<std::string> notes = {
+      "Antrean di loket lebih tertib setelah pelatihan", "Petugas menjelaskan persyaratan dengan jelas",
+      "Antrean berkurang, arsip tertata", "Loket buka tepat waktu; antrean pendek",
+      "Petugas ramah dan arsip rapi"};
+  for (int i = 0; i < 5; ++i) {
+    sv1::CreateResponseRequest req;
+    req.set_response_id(absl::StrCat("obs-", i));
+    sv1::Response& r = *req.mutable_response();
+    r.set_instrument("tenants/1504/instruments/observasi-kinerja");
+    r.set_cohort(kCohort);
+    r.set_subject_nip(NipOf(i));
+    *r.mutable_submit_time() = Noon(absl::CivilDay(2026, 4, 1) + i);
+    for (const char* code : {"O1", "O2", "O3", "O4"}) {
+      sv1::Answer* a = r.add_answers();
+      a->set_item(code);
+      a->set_number(3);
+    }
+    r1.push_back(3);  // O1 is a "teknis" rubric item too: it pools with the follow-up's R1
+    sv1::Answer* f = r.add_answers();
+    f->set_item("FREKUENSI");
+    f->set_choice("sering");
+    sv1::Answer* a = r.add_answers();
+    a->set_item("CATATAN");
+    a->set_text(notes[i]);
+    create(req);
+  }
+
   // --- The report, over gRPC.
   v1::GetEvaluationRequest req;
   req.set_name(absl::StrCat(kCohort, "/evaluation"));
@@ -390,7 +448,45 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
   EXPECT_NEAR(ev.results().complaint_rate_did().ci_high(), did + 1.959964 * se, 1e-4);
   EXPECT_LT(ev.results().complaint_rate_did().ci_high(), 0);
   EXPECT_NE(ev.results().conclusion().find("Complaints fell"), std::string::npos) << ev.results().conclusion();
-  EXPECT_TRUE(ev.results().ikm_did().withheld());  // no SKM responses
+  // IKM: respondent-weighted (here equal: 6 each) means of the units' IKM.
+  const double itb = (ikm["disdukcapil"].first + ikm["dpmptsp"].first) / 2;
+  const double ita = (ikm["disdukcapil"].second + ikm["dpmptsp"].second) / 2;
+  const double icb = (ikm["dinsos"].first + ikm["dinkes"].first + ikm["bappeda"].first) / 3;
+  const double ica = (ikm["dinsos"].second + ikm["dinkes"].second + ikm["bappeda"].second) / 3;
+  const auto& ikm_did = ev.results().ikm_did();
+  ASSERT_FALSE(ikm_did.withheld()) << ikm_did.reason();
+  EXPECT_NEAR(ikm_did.value(), (ita - itb) - (ica - icb), 1e-9);
+  EXPECT_GT(ikm_did.value(), 0);
+  EXPECT_NEAR(ikm_did.inputs().at("treated_before"), itb, 1e-9);
+  EXPECT_NEAR(ikm_did.inputs().at("control_after"), ica, 1e-9);
+  EXPECT_EQ(ikm_did.inputs().at("treated_after_respondents"), 12);
+  EXPECT_EQ(ikm_did.inputs().at("control_before_respondents"), 18);
+  ASSERT_TRUE(ikm_did.has_interval());
+  EXPECT_LT(ikm_did.ci_low(), ikm_did.value());
+  EXPECT_GT(ikm_did.ci_high(), ikm_did.value());
+  EXPECT_NE(ev.results().conclusion().find("IKM"), std::string::npos) << ev.results().conclusion();
+  for (const auto& u : ev.results().treated_units()) {
+    const std::string id = u.unit().substr(u.unit().rfind('/') + 1);
+    EXPECT_NEAR(u.ikm_before().value(), ikm[id].first, 1e-9) << id;
+    EXPECT_NEAR(u.ikm_after().value(), ikm[id].second, 1e-9) << id;
+  }
+
+  // Free text of the observations: 5 answers (= min n), terms counted here
+  // by answers containing them, and the 3 most recent notes for organisers.
+  ASSERT_EQ(ev.behaviour().text_answers_size(), 1);
+  const auto& text = ev.behaviour().text_answers(0);
+  EXPECT_EQ(text.item(), "CATATAN");
+  EXPECT_EQ(text.kind(), "observation");
+  EXPECT_EQ(text.n(), 5);
+  ASSERT_FALSE(text.withheld()) << text.reason();
+  int antrean = 0;
+  for (const auto& note : notes) antrean += note.find("ntrean") != std::string::npos;
+  ASSERT_GE(text.top_terms_size(), 1);
+  EXPECT_EQ(text.top_terms(0).term(), "antrean");
+  EXPECT_EQ(text.top_terms(0).answers(), antrean);
+  ASSERT_EQ(text.excerpts_size(), 3);
+  EXPECT_EQ(text.excerpts(0), notes[4]);
+  EXPECT_EQ(text.excerpts(2), notes[2]);
 
   // Cost.
   EXPECT_NEAR(ev.cost().total().value(), 2'500'000.0 * kN, 1e-6);
@@ -401,6 +497,55 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
   const double l1 = ev.reaction().overall().value();
   const double l4 = std::clamp(50 - 50 * did / tb, 0.0, 100.0);
   EXPECT_NEAR(ev.composite().score().value(), 0.15 * l1 + 0.35 * 100 * g + 0.30 * 75 + 0.20 * l4, 1e-6);
+
+  // Roll-up per unit through the real services: the participants' pairs
+  // from the survey service's listing, attributed by their enrolment unit.
+  {
+    v1::RollUpEvaluationsRequest ru;
+    ru.set_parent("tenants/1504");
+    ru.set_year(2026);
+    ru.set_group_by(v1::RollUpEvaluationsRequest::UNIT);
+    v1::RollUpEvaluationsResponse out;
+    ASSERT_RPC(Call(scoring_stub_.get(), &v1::ScoringService::Stub::RollUpEvaluations, ru, &out));
+    ASSERT_EQ(out.rows_size(), 2);
+    for (const auto& row : out.rows()) {
+      const bool odd = row.group() == "tenants/1504/units/dpmptsp";
+      double spre = 0, spost = 0;
+      int k = 0, answered = 0;
+      for (int i = 0; i < kN; ++i) {
+        if ((i % 2 == 1) != odd) continue;
+        spre += pre[i] / 100;
+        spost += post[i] / 100;
+        ++k;
+        if (i < 8) ++answered;
+      }
+      SCOPED_TRACE(row.group());
+      EXPECT_EQ(row.title(), odd ? "Unit dpmptsp" : "Unit disdukcapil");
+      EXPECT_EQ(row.participants(), k);
+      EXPECT_EQ(row.pairs().value(), k);
+      EXPECT_NEAR(row.normalised_gain().value(), (spost / k - spre / k) / (1 - spre / k), 1e-9);
+      // The default reaction survey is anonymous: not attributable to units.
+      EXPECT_TRUE(row.reaction().withheld());
+      EXPECT_NE(row.reaction().reason().find("anonymous"), std::string::npos) << row.reaction().reason();
+      EXPECT_EQ(row.applied_share().n(), answered);
+      EXPECT_TRUE(row.applied_share().withheld());  // 4 follow-ups per unit
+      EXPECT_NEAR(row.cost_per_participant().value(), 2'500'000, 1e-6);
+    }
+  }
+
+  // An instructor of another cohort is refused; the cohort's own is not.
+  {
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, Caller{"1504", "instructor", "Dra. Sri Wahyuni"});
+    v1::Evaluation denied;
+    EXPECT_EQ(scoring_stub_->GetEvaluation(&ctx, req, &denied).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    grpc::ClientContext ctx2;
+    AttachCaller(ctx2, Caller{"1504", "instructor", "Drs. Budi Santoso"});
+    v1::Evaluation own;
+    ASSERT_TRUE(scoring_stub_->GetEvaluation(&ctx2, req, &own).ok());
+    EXPECT_EQ(own.behaviour().text_answers(0).excerpts_size(), 0);  // excerpts are for organisers
+    EXPECT_EQ(own.behaviour().text_answers(0).n(), 5);
+  }
 
   // A second read is served from the cache.
   v1::Evaluation again;
