@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 
@@ -25,7 +26,6 @@ v1::Figure Value(double value, int64_t n, const std::string& formula,
 v1::Figure Withheld(int64_t n, const std::string& reason, const std::string& formula,
                     const std::vector<std::pair<std::string, double>>& inputs = {}) {
   v1::Figure f = Value(0, n, formula, inputs);
-  f.set_value(0);
   f.set_withheld(true);
   f.set_reason(reason);
   return f;
