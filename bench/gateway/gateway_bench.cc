@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   }
   // Latency, interleaved in rounds.
   const int n = absl::GetFlag(FLAGS_requests);
-  std::vector<double> direct, rest;
+  std::vector<double> direct, rest, hop;
   int failures = 0;
   for (int done = 0; done < n; done += 1000) {
     for (int i = 0; i < 1000; ++i) {
@@ -127,6 +127,11 @@ int main(int argc, char** argv) {
       absl::Time t = absl::Now();
       failures += !rest_once(&http);
       rest.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+    }
+    for (int i = 0; i < 1000; ++i) {
+      absl::Time t = absl::Now();
+      failures += http.Request("GET", "/healthz").status != 200;
+      hop.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
     }
   }
   // Throughput.
@@ -159,6 +164,7 @@ int main(int argc, char** argv) {
   std::printf("| path | p50 us | p99 us | req/s |\n|---|---|---|---|\n");
   std::printf("| direct gRPC | %.0f | %.0f | %.0f |\n", d50, d99, direct_rps);
   std::printf("| REST via gateway | %.0f | %.0f | %.0f |\n", r50, r99, rest_rps);
+  std::printf("| HTTP only (/healthz, no backend) | %.0f | %.0f | |\n", Pct(hop, 0.5), Pct(hop, 0.99));
   std::printf("p50 ratio gateway/direct = %.2f (target <= 1.25); p99 ratio %.2f; throughput ratio %.2f; failures %d\n",
               r50 / d50, r99 / d99, rest_rps / direct_rps, failures);
   (*gw)->Shutdown(absl::Seconds(1));
