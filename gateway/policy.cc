@@ -51,8 +51,18 @@ const RoleRule kRules[] = {
     {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListEmployees", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"supervisor"}, kAll},
-    // Participants and supervisors answer surveys (reaction, tests, follow-up).
-    {"pelita.survey.v1.*Response*", kWrite, {"participant", "supervisor"}, kAll},
+    // Participants and supervisors answer surveys (reaction, tests, follow-up):
+    // the three write RPCs only, named one by one so that reads of responses
+    // (GetResponse, ListCohortResponses, with NIPs and free text) and bulk
+    // CSV imports stay with organisers and admins.
+    {"pelita.survey.v1.SurveyService/CreateResponse", kWrite, {"participant", "supervisor"}, kAll},
+    {"pelita.survey.v1.SurveyService/BatchCreateResponses", kWrite, {"participant", "supervisor"}, kAll},
+    {"pelita.survey.v1.SurveyService/StreamResponses", kWrite, {"participant", "supervisor"}, kAll},
+    // RankPrograms is a read sent as a POST with a body: the roles that read
+    // scoring reports may call it (the service narrows an instructor to the
+    // cohorts they teach).  Province and national roles are read-only and
+    // are refused any POST by AuthorizeTenant, so they are not listed.
+    {"pelita.scoring.v1.ScoringService/RankPrograms", kWrite, {"agency_head", "instructor"}, kAll},
 };
 
 bool HasRole(const RoleRule& r, absl::string_view role) {

@@ -59,6 +59,53 @@ TEST(PolicyTest, TenantRules) {
   EXPECT_FALSE(AuthorizeTenant(As("organiser"), true, ScanPath("/v1/provinces/16/benchmarks")).ok());
 }
 
+TEST(PolicyTest, ParticipantsAndSupervisorsWriteResponsesButDoNotListThem) {
+  auto path = ScanPath("/v1/tenants/1504/responses");
+  auto cohort = ScanPath("/v1/tenants/1504/programs/p/cohorts/c/responses");
+  for (const char* role : {"participant", "supervisor"}) {
+    for (const char* rpc : {"pelita.survey.v1.SurveyService/CreateResponse",
+                            "pelita.survey.v1.SurveyService/BatchCreateResponses",
+                            "pelita.survey.v1.SurveyService/StreamResponses"}) {
+      EXPECT_TRUE(AuthorizeRole(As(role), rpc, false, path).ok()) << role << " " << rpc;
+    }
+    // Listing a cohort's responses (NIPs and free text) is for organisers.
+    EXPECT_EQ(AuthorizeRole(As(role), "pelita.survey.v1.SurveyService/ListCohortResponses", true, cohort).code(),
+              absl::StatusCode::kPermissionDenied)
+        << role;
+    EXPECT_FALSE(AuthorizeRole(As(role), "pelita.survey.v1.SurveyService/GetResponse", true,
+                               ScanPath("/v1/tenants/1504/responses/r1"))
+                     .ok())
+        << role;
+    EXPECT_FALSE(AuthorizeRole(As(role), "pelita.survey.v1.SurveyService/ImportResponsesCsv", false, path).ok())
+        << role;
+  }
+  EXPECT_TRUE(
+      AuthorizeRole(As("organiser"), "pelita.survey.v1.SurveyService/ListCohortResponses", true, cohort).ok());
+}
+
+TEST(PolicyTest, ScoringReadersMayRankProgramsByPost) {
+  constexpr char kRank[] = "pelita.scoring.v1.ScoringService/RankPrograms";
+  constexpr char kAdvise[] = "pelita.scoring.v1.ScoringService/AdviseBudget";
+  constexpr char kUpdate[] = "pelita.scoring.v1.ScoringService/UpdateScoringSettings";
+  auto path = ScanPath("/v1/tenants/1504/programs:rank");
+  // RankPrograms is a POST (read == false) but reads only.
+  for (const char* role : {"agency_head", "instructor", "organiser", "admin"}) {
+    EXPECT_TRUE(AuthorizeRole(As(role), kRank, false, path).ok()) << role;
+  }
+  EXPECT_FALSE(AuthorizeRole(As("participant"), kRank, false, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("supervisor"), kRank, false, path).ok());
+  // Budget advice and settings stay with organisers and admins.
+  for (const char* role : {"agency_head", "instructor"}) {
+    EXPECT_FALSE(AuthorizeRole(As(role), kAdvise, false, ScanPath("/v1/tenants/1504:adviseBudget")).ok()) << role;
+    EXPECT_FALSE(AuthorizeRole(As(role), kUpdate, false, ScanPath("/v1/tenants/1504/scoringSettings")).ok())
+        << role;
+  }
+  // Province and national roles write nothing: a POST is refused by the
+  // tenant rules whatever the role table says.
+  EXPECT_FALSE(AuthorizeTenant(As("province", "15"), false, path).ok());
+  EXPECT_FALSE(AuthorizeTenant(As("national_integrator", ""), false, path).ok());
+}
+
 TEST(PolicyTest, BodyTenants) {
   EXPECT_TRUE(CheckBodyTenants({"1504", "1504"}, "1504").ok());
   EXPECT_EQ(CheckBodyTenants({"1504", "1505"}, "1504").code(), absl::StatusCode::kPermissionDenied);
