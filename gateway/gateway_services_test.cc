@@ -1,0 +1,535 @@
+// The gateway in front of all four services at once: enrolment, survey,
+// complaint and scoring, each a real in-process gRPC server on port 0, wired
+// to one another through gRPC channels as their main.cc files wire them, and
+// one real redis-server.  Everything is driven over real HTTP on loopback
+// with signed tokens.  Covers the complaint route family (updates, Open311
+// import, get, paged list, statistics, IKM), the scoring route family
+// (evaluation, settings, roll-up, province benchmark, budget advice,
+// ranking), instructor isolation end to end, a cross-tenant read, and the
+// role rules on reading survey responses.
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gateway/gateway.h"
+#include "gateway/http_client.h"
+#include "gtest/gtest.h"
+#include "lib/server/server.h"
+#include "lib/testing/redis_server.h"
+#include "services/complaint/complaint.h"
+#include "services/complaint/enrolment_units.h"
+#include "services/complaint/grpc_service.h"
+#include "services/enrolment/enrolment.h"
+#include "services/enrolment/grpc_service.h"
+#include "services/scoring/complaint_source.h"
+#include "services/scoring/grpc_service.h"
+#include "services/scoring/grpc_sources.h"
+#include "services/survey/enrolment_roster.h"
+#include "services/survey/grpc_service.h"
+#include "services/survey/roster.h"
+#include "services/survey/survey.h"
+
+namespace pelita::gateway {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kKey[] = "test-hs256-key-0123456789abcdef0123456789";
+constexpr char kProgram[] = "tenants/1504/programs/pelatihan";
+constexpr char kCohortA[] = "tenants/1504/programs/pelatihan/cohorts/a1";
+constexpr char kCohortB[] = "tenants/1504/programs/pelatihan/cohorts/a2";
+constexpr char kUnit[] = "tenants/1504/units/dinkes";
+constexpr char kInstructorA[] = "widyaiswara-1";
+constexpr char kInstructorB[] = "widyaiswara-2";
+constexpr int kParticipants = 5;  // the default minimum n, so nothing is withheld
+
+// A valid NIP for participant `i` (born 1970-01-0{i+1}, appointed 2000-03).
+std::string NipOf(int i) { return absl::StrCat("1970010", i + 1, "200003", 1 + i % 2, "00", i + 1); }
+
+// proto3 JSON prints int64 as a string; accept either form.
+int64_t Int(const json& j) {
+  if (j.is_string()) return std::stoll(j.get<std::string>());
+  if (j.is_number()) return j.get<int64_t>();
+  return -1;
+}
+
+class GatewayServicesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = testing::RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    client_ = std::make_unique<redis::Client>(redis_->options());
+    auto start = [&](const char* name, grpc::Service* service) {
+      ServerOptions so;
+      so.name = name;
+      so.log_calls = false;
+      auto server = std::make_unique<Server>(so, std::vector<grpc::Service*>{service}, client_.get());
+      EXPECT_TRUE(server->Start().ok()) << name;
+      return server;
+    };
+    auto channel = [](const std::unique_ptr<Server>& s) {
+      return grpc::CreateChannel(s->address(), grpc::InsecureChannelCredentials());
+    };
+
+    enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(client_.get());
+    enrolment_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
+    enrolment_server_ = start("enrolment", enrolment_.get());
+
+    roster_source_ = std::make_unique<survey::EnrolmentRoster>(channel(enrolment_server_));
+    roster_ = std::make_unique<survey::CachedRoster>(roster_source_.get(), absl::Seconds(30), absl::ZeroDuration());
+    survey_logic_ = std::make_unique<survey::SurveyLogic>(client_.get(), roster_.get());
+    survey_ = std::make_unique<survey::SurveyGrpcService>(survey_logic_.get());
+    survey_server_ = start("survey", survey_.get());
+
+    units_ = std::make_unique<complaint::EnrolmentUnitDirectory>(channel(enrolment_server_));
+    complaint_logic_ = std::make_unique<complaint::ComplaintLogic>(client_.get(), units_.get());
+    complaint_ = std::make_unique<complaint::ComplaintGrpcService>(complaint_logic_.get());
+    complaint_server_ = start("complaint", complaint_.get());
+
+    enrolment_source_ = std::make_unique<scoring::GrpcEnrolmentSource>(channel(enrolment_server_));
+    survey_source_ = std::make_unique<scoring::GrpcSurveySource>(channel(survey_server_));
+    complaint_source_ = scoring::MakeComplaintSource(channel(complaint_server_));
+    scoring::ScoringOptions options;
+    options.tenants = {"1504"};
+    scoring_logic_ = std::make_unique<scoring::ScoringLogic>(client_.get(), enrolment_source_.get(),
+                                                             survey_source_.get(), complaint_source_.get(), options);
+    scoring_ = std::make_unique<scoring::ScoringGrpcService>(scoring_logic_.get());
+    scoring_server_ = start("scoring", scoring_.get());
+    ASSERT_FALSE(HasFailure());
+
+    GatewayOptions o;
+    o.backends = {{"enrolment", enrolment_server_->address()},
+                  {"survey", survey_server_->address()},
+                  {"complaint", complaint_server_->address()},
+                  {"scoring", scoring_server_->address()}};
+    o.auth.hs256_key = kKey;
+    o.log_requests = false;
+    auto g = Gateway::Create(o);
+    ASSERT_TRUE(g.ok()) << g.status();
+    gateway_ = *std::move(g);
+    ASSERT_TRUE(gateway_->Start().ok());
+    http_ = std::make_unique<HttpClient>(gateway_->port());
+
+    SeedEnrolment();
+  }
+
+  void TearDown() override {
+    http_.reset();
+    gateway_.reset();
+    for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
+      if (*s) (*s)->Shutdown(absl::Seconds(1));
+    }
+  }
+
+  static std::string Token(const std::string& role, const std::string& subject = "dev",
+                           const std::string& tenant = "1504") {
+    return *IssueToken({subject, tenant, role, absl::ToUnixSeconds(absl::Now() + absl::Hours(1))}, "HS256", kKey);
+  }
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",
+                    const std::string& token = Token("organiser"), HttpClient::Headers headers = {}) {
+    headers.emplace_back("Authorization", "Bearer " + token);
+    return http_->Request(method, target, body, headers);
+  }
+
+  // Two units, five employees of the first, one programme with two cohorts
+  // taught by different instructors, and the five employees enrolled in the
+  // first cohort; all through the enrolment routes.
+  void SeedEnrolment() {
+    ASSERT_EQ(Call("POST", "/v1/tenants/1504/units?unitId=dinkes",
+                   R"({"displayName":"Dinas Kesehatan","monthlyServiceVolume":"3000"})").status, 200);
+    ASSERT_EQ(Call("POST", "/v1/tenants/1504/units?unitId=disdukcapil",
+                   R"({"displayName":"Disdukcapil","monthlyServiceVolume":"6000"})").status, 200);
+    for (int i = 0; i < kParticipants; ++i) {
+      json e = {{"nip", NipOf(i)}, {"fullName", absl::StrCat("Pegawai ", i)}, {"unit", kUnit},
+                {"grade", "III/a"}, {"employmentType", "PNS"}};
+      auto r = Call("POST", "/v1/tenants/1504/employees", e.dump());
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
+    auto r = Call("POST", "/v1/tenants/1504/programs?programId=pelatihan",
+                  R"({"title":"Pelatihan","competencyType":"TEKNIS","jp":20,"year":2026,"costPerParticipant":"2000000"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (auto [id, instructor] : {std::pair{"a1", kInstructorA}, std::pair{"a2", kInstructorB}}) {
+      json c = {{"displayName", id},
+                {"startDate", {{"year", 2026}, {"month", 3}, {"day", 2}}},
+                {"endDate", {{"year", 2026}, {"month", 3}, {"day", 6}}},
+                {"capacity", 10},
+                {"instructors", json::array({instructor})}};
+      r = Call("POST", absl::StrCat("/v1/", kProgram, "/cohorts?cohortId=", id), c.dump());
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
+    for (int i = 0; i < kParticipants; ++i) {
+      r = Call("POST", absl::StrCat("/v1/", kCohortA, "/enrolments"),
+               json({{"employee", "tenants/1504/employees/" + NipOf(i)}}).dump());
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
+  }
+
+  // Default instruments, then per participant of cohort a1 one reaction
+  // response and one observation with a free-text note, as one batch.
+  void SeedSurvey() {
+    auto r = Call("POST", "/v1/tenants/1504/instruments:installDefaults", "{}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    json requests = json::array();
+    const char* codes[] = {"M1", "M2", "M3", "I1", "I2", "I3", "F1", "F2", "F3", "P1", "P2", "P3"};
+    for (int i = 0; i < kParticipants; ++i) {
+      json reaction = json::array();
+      for (int j = 0; j < 12; ++j) reaction.push_back({{"item", codes[j]}, {"number", 2 + (i + j) % 4}});
+      requests.push_back({{"responseId", absl::StrCat("reaksi-", i)},
+                          {"response",
+                           {{"instrument", "tenants/1504/instruments/reaksi-peserta"},
+                            {"cohort", kCohortA},
+                            {"respondentNip", NipOf(i)},
+                            {"answers", reaction}}}});
+      json observation = {{{"item", "O1"}, {"number", 3}}, {{"item", "O2"}, {"number", 3}},
+                          {{"item", "O3"}, {"number", 4}}, {{"item", "O4"}, {"number", 3}},
+                          {{"item", "FREKUENSI"}, {"choice", "sering"}},
+                          {{"item", "CATATAN"}, {"text", absl::StrCat("Antrean loket lebih tertib, catatan ", i)}}};
+      requests.push_back({{"responseId", absl::StrCat("obs-", i)},
+                          {"response",
+                           {{"instrument", "tenants/1504/instruments/observasi-kinerja"},
+                            {"cohort", kCohortA},
+                            {"subjectNip", NipOf(i)},
+                            {"answers", observation}}}});
+    }
+    r = Call("POST", "/v1/tenants/1504/responses:batchCreate", json({{"requests", requests}}).dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json results = r.Json()["results"];
+    ASSERT_EQ(results.size(), requests.size()) << r.body;
+    for (const auto& ack : results) ASSERT_EQ(ack.value("code", 0), 0) << ack.dump();
+  }
+
+  // The TextAnswers entry of the observation's CATATAN item, or null.
+  static json ObservationNotes(const json& evaluation) {
+    for (const auto& t : evaluation["behaviour"]["textAnswers"]) {
+      if (t.value("item", "") == "CATATAN" && t.value("kind", "") == "observation") return t;
+    }
+    return nullptr;
+  }
+
+  // Asserts a JSON error body {code, status, message, details} of `status`
+  // whose message contains `mention`.
+  static void ExpectJsonError(const HttpResponse& r, int status, const std::string& mention) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.Header("content-type"), "application/json") << r.body;
+    const json j = r.Json();
+    ASSERT_TRUE(j.is_object()) << r.body;
+    EXPECT_TRUE(j.contains("code") && j["code"].is_number()) << r.body;
+    EXPECT_TRUE(j.contains("details") && j["details"].is_array()) << r.body;
+    ASSERT_TRUE(j.contains("message") && j["message"].is_string()) << r.body;
+    EXPECT_TRUE(absl::StrContains(j["message"].get<std::string>(), mention)) << r.body;
+  }
+
+  std::unique_ptr<testing::RedisServer> redis_;
+  std::unique_ptr<redis::Client> client_;
+  std::unique_ptr<enrolment::EnrolmentLogic> enrolment_logic_;
+  std::unique_ptr<enrolment::EnrolmentGrpcService> enrolment_;
+  std::unique_ptr<survey::EnrolmentRoster> roster_source_;
+  std::unique_ptr<survey::CachedRoster> roster_;
+  std::unique_ptr<survey::SurveyLogic> survey_logic_;
+  std::unique_ptr<survey::SurveyGrpcService> survey_;
+  std::unique_ptr<complaint::EnrolmentUnitDirectory> units_;
+  std::unique_ptr<complaint::ComplaintLogic> complaint_logic_;
+  std::unique_ptr<complaint::ComplaintGrpcService> complaint_;
+  std::unique_ptr<scoring::GrpcEnrolmentSource> enrolment_source_;
+  std::unique_ptr<scoring::GrpcSurveySource> survey_source_;
+  std::unique_ptr<scoring::ComplaintSource> complaint_source_;
+  std::unique_ptr<scoring::ScoringLogic> scoring_logic_;
+  std::unique_ptr<scoring::ScoringGrpcService> scoring_;
+  std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_;
+  std::unique_ptr<Gateway> gateway_;
+  std::unique_ptr<HttpClient> http_;
+};
+
+TEST_F(GatewayServicesTest, ComplaintRouteFamily) {
+  // Three complaints by status update (one of them completed later) and two
+  // through the Open311 import, one of which names the other unit.
+  for (int i = 1; i <= 3; ++i) {
+    json u = {{"complaintId", absl::StrCat("LAPOR-", i)}, {"unit", kUnit}, {"channel", "web"},
+              {"classification", "PENGADUAN"}, {"category", "antrean"}, {"title", "Antrean panjang"},
+              {"status", "RECEIVED"}, {"time", absl::StrCat("2026-02-1", i, "T03:00:00Z")}};
+    auto r = Call("POST", "/v1/tenants/1504/complaints:recordUpdate", u.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Json()["status"], "RECEIVED") << r.body;
+  }
+  auto r = Call("POST", "/v1/tenants/1504/complaints:recordUpdate",
+                R"({"complaintId":"LAPOR-1","status":"COMPLETED","time":"2026-02-20T03:00:00Z"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["status"], "COMPLETED") << r.body;
+  json open311 = json::array(
+      {{{"service_request_id", "311-1"}, {"agency_responsible", "dinkes"}, {"service_name", "kebersihan"},
+        {"description", "Sampah"}, {"status", "open"}, {"requested_datetime", "2026-02-15T09:00:00+07:00"}},
+       {{"service_request_id", "311-2"}, {"agency_responsible", "disdukcapil"}, {"service_name", "ktp"},
+        {"description", "KTP lama"}, {"status", "closed"}, {"requested_datetime", "2026-02-16T09:00:00+07:00"},
+        {"updated_datetime", "2026-02-18T09:00:00+07:00"}}});
+  r = Call("POST", "/v1/tenants/1504/complaints:importOpen311", json({{"requestsJson", open311.dump()}}).dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Int(r.Json()["accepted"]), 2) << r.body;
+
+  // Read one back: the history holds both steps, in rank order.
+  r = Call("GET", "/v1/tenants/1504/complaints/LAPOR-1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json c = r.Json();
+  EXPECT_EQ(c["unit"], kUnit) << r.body;
+  ASSERT_EQ(c["history"].size(), 2u) << r.body;
+  EXPECT_EQ(c["history"][0]["status"], "RECEIVED") << r.body;
+  EXPECT_EQ(c["history"][1]["status"], "COMPLETED") << r.body;
+
+  // List with paging: 2 + 2 + 1, every complaint exactly once.
+  std::vector<std::string> names;
+  std::string token;
+  int pages = 0;
+  do {
+    r = Call("GET", absl::StrCat("/v1/tenants/1504/complaints?pageSize=2",
+                                 token.empty() ? "" : "&pageToken=" + token));
+    ASSERT_EQ(r.status, 200) << r.body;
+    json page = r.Json();
+    EXPECT_LE(page["complaints"].size(), 2u) << r.body;
+    for (const auto& x : page["complaints"]) names.push_back(x["name"]);
+    token = page.value("nextPageToken", "");
+    ASSERT_LT(++pages, 10) << "paging does not end";
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"tenants/1504/complaints/311-1", "tenants/1504/complaints/311-2",
+                                             "tenants/1504/complaints/LAPOR-1", "tenants/1504/complaints/LAPOR-2",
+                                             "tenants/1504/complaints/LAPOR-3"}));
+
+  // Statistics of the unit over 2026: four received, one completed, rated
+  // against its monthly service volume.
+  r = Call("GET", absl::StrCat("/v1/tenants/1504/complaintStatistics?unit=", kUnit, "&period=2026"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json stats = r.Json();
+  EXPECT_EQ(Int(stats["received"]), 4) << r.body;
+  EXPECT_EQ(Int(stats["completed"]), 1) << r.body;
+  EXPECT_EQ(Int(stats["monthlyServiceVolume"]), 3000) << r.body;
+  EXPECT_GT(stats.value("complaintsPer1000", 0.0), 0.0) << r.body;
+
+  // SKM: five respondents, four answering 3 on every element and one 4:
+  // IKM = 3.2 on 1-4, 80 on 25-100.
+  for (int k = 0; k < 5; ++k) {
+    json resp = {{"name", absl::StrCat("tenants/1504/responses/skm-", k)}, {"unit", kUnit},
+                 {"time", "2026-04-10T03:00:00Z"}, {"scores", std::vector<int>(9, k == 0 ? 4 : 3)}};
+    r = Call("POST", "/v1/tenants/1504/satisfactionResponses", json({{"response", resp}}).dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Json().value("recorded", false), true) << r.body;
+  }
+  r = Call("GET", absl::StrCat("/v1/", kUnit, "/satisfaction?period=2026"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json ikm = r.Json();
+  EXPECT_EQ(Int(ikm["respondents"]), 5) << r.body;
+  EXPECT_NEAR(ikm.value("ikm", 0.0), 3.2, 1e-9) << r.body;
+  EXPECT_NEAR(ikm.value("ikmConverted", 0.0), 80.0, 1e-9) << r.body;
+  EXPECT_EQ(ikm["elements"].size(), 9u) << r.body;
+
+  // A bad field: 400 with a JSON error naming it; nothing was stored.
+  r = Call("POST", "/v1/tenants/1504/complaints:recordUpdate",
+           json({{"complaintId", "bad id!"}, {"unit", kUnit}, {"status", "RECEIVED"},
+                 {"time", "2026-02-11T03:00:00Z"}}).dump());
+  ExpectJsonError(r, 400, "complaint_id");
+  EXPECT_EQ(r.Json()["status"], "INVALID_ARGUMENT") << r.body;
+  r = Call("GET", "/v1/tenants/1504/complaintStatistics?period=2026-13");
+  ExpectJsonError(r, 400, "period");
+  r = Call("POST", "/v1/tenants/1504/satisfactionResponses",
+           json({{"response", {{"name", "tenants/1504/responses/skm-x"}, {"unit", kUnit},
+                               {"scores", json::array({3, 3, 3})}}}}).dump());
+  ExpectJsonError(r, 400, "response.scores");
+
+  // Heads of agencies read; participants may not.
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/complaints/LAPOR-2", "", Token("agency_head")).status, 200);
+  EXPECT_EQ(Call("GET", absl::StrCat("/v1/", kUnit, "/satisfaction?period=2026"), "", Token("agency_head")).status,
+            200);
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/complaints/LAPOR-2", "", Token("participant", NipOf(0))), 403,
+                  "participant");
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/complaints", "", Token("participant", NipOf(0))).status, 403);
+  EXPECT_EQ(Call("POST", "/v1/tenants/1504/complaints:recordUpdate",
+                 R"({"complaintId":"LAPOR-9","unit":"dinkes","status":"RECEIVED"})", Token("participant", NipOf(0)))
+                .status,
+            403);
+  // Another tenant in the path is refused before the service is called.
+  EXPECT_EQ(Call("GET", "/v1/tenants/1505/complaints", "", Token("agency_head")).status, 403);
+}
+
+TEST_F(GatewayServicesTest, ScoringRouteFamily) {
+  ASSERT_NO_FATAL_FAILURE(SeedSurvey());
+
+  // The evaluation of cohort a1: five enrolled, all five reaction answers.
+  const std::string evaluation = absl::StrCat("/v1/", kCohortA, "/evaluation");
+  auto r = Call("GET", evaluation);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json ev = r.Json();
+  EXPECT_EQ(ev["name"], absl::StrCat(kCohortA, "/evaluation")) << r.body;
+  EXPECT_EQ(Int(ev["enrolled"]), kParticipants) << r.body;
+  EXPECT_EQ(ev["reaction"]["dimensions"].size(), 4u) << r.body;
+  EXPECT_NEAR(ev["reaction"]["responseRate"].value("value", 0.0), 1.0, 1e-12) << r.body;
+  EXPECT_EQ(ev["instructors"], json::array({kInstructorA})) << r.body;
+  // Agency heads read reports too; participants do not.
+  EXPECT_EQ(Call("GET", evaluation, "", Token("agency_head")).status, 200);
+  EXPECT_EQ(Call("GET", evaluation, "", Token("participant", NipOf(0))).status, 403);
+
+  // Settings: read the defaults, change the window only (updateMask), and a
+  // non-organiser may not change them.
+  const std::string settings = "/v1/tenants/1504/scoringSettings";
+  r = Call("GET", settings);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json().value("windowDays", 0), 90) << r.body;
+  EXPECT_EQ(r.Json().value("minN", 0), 5) << r.body;
+  r = Call("PATCH", settings + "?updateMask=windowDays", R"({"windowDays":60,"minN":50})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Call("GET", settings, "", Token("agency_head"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json().value("windowDays", 0), 60) << r.body;
+  EXPECT_EQ(r.Json().value("minN", 0), 5) << r.body;  // not in the mask: unchanged
+  EXPECT_NEAR(r.Json()["weights"].value("l2", 0.0), 0.35, 1e-12) << r.body;
+  for (const char* role : {"agency_head", "instructor", "participant"}) {
+    ExpectJsonError(Call("PATCH", settings + "?updateMask=windowDays", R"({"windowDays":30})", Token(role)), 403,
+                    role);
+  }
+  ExpectJsonError(Call("PATCH", settings + "?updateMask=bogus", R"({"windowDays":30})"), 400, "update_mask");
+  EXPECT_EQ(Call("GET", settings).Json().value("windowDays", 0), 60);
+
+  // The roll-up by unit: one row for the participants' unit.
+  r = Call("GET", "/v1/tenants/1504/evaluations:rollUp?year=2026&groupBy=UNIT");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json rollup = r.Json();
+  EXPECT_EQ(rollup["groupBy"], "UNIT") << r.body;
+  ASSERT_EQ(rollup["rows"].size(), 1u) << r.body;
+  EXPECT_EQ(rollup["rows"][0]["group"], kUnit) << r.body;
+  EXPECT_EQ(rollup["rows"][0]["title"], "Dinas Kesehatan") << r.body;
+  EXPECT_EQ(Int(rollup["rows"][0]["participants"]), kParticipants) << r.body;
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/evaluations:rollUp?groupBy=UNIT"), 400, "year");
+
+  // The province benchmark for a province token (tenant 15): read-only.
+  const std::string province = Token("province", "jambi", "15");
+  r = Call("GET", "/v1/provinces/15/benchmarks?year=2026&focusTenant=1504", "", province);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json bench = r.Json();
+  ASSERT_EQ(bench["tenants"].size(), 1u) << r.body;
+  EXPECT_EQ(bench["tenants"][0]["tenant"], "1504") << r.body;
+  EXPECT_EQ(bench["focusTenant"], "1504") << r.body;
+  bool lists_1505 = false;
+  for (const auto& m : bench["missingTenants"]) lists_1505 |= m == "1505";
+  EXPECT_TRUE(lists_1505) << r.body;
+  EXPECT_EQ(Call("GET", "/v1/provinces/16/benchmarks?year=2026", "", province).status, 403);
+  // The province reads a regency's report but writes nothing.
+  EXPECT_EQ(Call("GET", evaluation, "", province).status, 200);
+  ExpectJsonError(Call("PATCH", settings + "?updateMask=windowDays", R"({"windowDays":30})", province), 403,
+                  "province");
+  ExpectJsonError(Call("POST", "/v1/tenants/1504:adviseBudget", "{}", province), 403, "province");
+  EXPECT_EQ(Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", province).status, 403);
+
+  // Budget advice: Rp 15 M funds one cohort of ten at Rp 1 M each.
+  json advise = {{"budget", "15000000"},
+                 {"candidates", json::array({{{"program", kProgram}, {"costPerParticipant", "1000000"},
+                                              {"cohortSize", 10}, {"maxCohorts", 2},
+                                              {"effectPerParticipant", 5}}})}};
+  r = Call("POST", "/v1/tenants/1504:adviseBudget", advise.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  json advice = r.Json();
+  EXPECT_EQ(Int(advice["allocated"]), 10000000) << r.body;
+  ASSERT_EQ(advice["funded"].size(), 1u) << r.body;
+  EXPECT_EQ(advice["funded"][0]["cohorts"], 1) << r.body;
+  EXPECT_NEAR(advice.value("expectedImprovement", 0.0), 50.0, 1e-9) << r.body;
+  ExpectJsonError(Call("POST", "/v1/tenants/1504:adviseBudget", R"({"budget":"1"})"), 400, "candidates");
+  EXPECT_EQ(Call("POST", "/v1/tenants/1504:adviseBudget", advise.dump(), Token("agency_head")).status, 403);
+  EXPECT_EQ(Call("POST", "/v1/tenants/1504:adviseBudget", advise.dump(), Token("instructor", kInstructorA)).status,
+            403);
+
+  // Ranking is a POST but a read: agency heads may call it (policy rule).
+  r = Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", Token("agency_head"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.Json()["byComposite"].size(), 1u) << r.body;
+  EXPECT_EQ(r.Json()["byComposite"][0]["program"], kProgram) << r.body;
+  EXPECT_FALSE(r.Json().contains("instructors")) << r.body;  // not an organiser: no instructor rows
+  EXPECT_EQ(Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", Token("participant", NipOf(0))).status,
+            403);
+}
+
+TEST_F(GatewayServicesTest, InstructorsSeeOnlyTheirOwnCohorts) {
+  ASSERT_NO_FATAL_FAILURE(SeedSurvey());
+  const std::string own = absl::StrCat("/v1/", kCohortA, "/evaluation");
+  const std::string other = absl::StrCat("/v1/", kCohortB, "/evaluation");
+
+  // The organiser sees the observers' verbatim notes.
+  auto r = Call("GET", own);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json notes = ObservationNotes(r.Json());
+  ASSERT_FALSE(notes.is_null()) << r.body;
+  EXPECT_EQ(Int(notes["n"]), kParticipants) << r.body;
+  EXPECT_EQ(notes["excerpts"].size(), 3u) << r.body;
+
+  // The instructor listed on a1 reads its report (served from the cache the
+  // organiser's call filled) without the excerpts, but with the terms.
+  const std::string instructor = Token("instructor", kInstructorA);
+  r = Call("GET", own, "", instructor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  notes = ObservationNotes(r.Json());
+  ASSERT_FALSE(notes.is_null()) << r.body;
+  EXPECT_EQ(Int(notes["n"]), kParticipants) << r.body;
+  EXPECT_FALSE(notes.contains("excerpts") && !notes["excerpts"].empty()) << r.body;
+  EXPECT_FALSE(notes["topTerms"].empty()) << r.body;
+  EXPECT_EQ(r.body.find("catatan 0"), std::string::npos) << r.body;
+
+  // Cohort a2 does not list them: 403 with a JSON error naming the cohort.
+  ExpectJsonError(Call("GET", other, "", instructor), 403, kCohortB);
+  // ... while the instructor of a2 reads a2 and not a1.
+  EXPECT_EQ(Call("GET", other, "", Token("instructor", kInstructorB)).status, 200);
+  ExpectJsonError(Call("GET", own, "", Token("instructor", kInstructorB)), 403, kCohortA);
+  // A refresh does not bypass the check either.
+  EXPECT_EQ(Call("GET", other + "?refresh=true", "", instructor).status, 403);
+
+  // Ranking over the instructor's own cohorts, with only their own row.
+  r = Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", instructor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.Json()["instructors"].size(), 1u) << r.body;
+  EXPECT_EQ(r.Json()["instructors"][0]["instructor"], kInstructorA) << r.body;
+  // The roll-up by instructor holds their own row only.
+  r = Call("GET", "/v1/tenants/1504/evaluations:rollUp?year=2026&groupBy=INSTRUCTOR", "", instructor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.Json()["rows"].size(), 1u) << r.body;
+  EXPECT_EQ(r.Json()["rows"][0]["group"], kInstructorA) << r.body;
+
+  // Cross-tenant: an organiser of 1504 may not read 1505's evaluation.
+  ExpectJsonError(Call("GET", "/v1/tenants/1505/programs/pelatihan/cohorts/a1/evaluation"), 403, "1505");
+  // The same path with a 1505 token passes the gateway (the service then
+  // finds no such cohort): the refusal above is the tenant rule.
+  r = Call("GET", "/v1/tenants/1505/programs/pelatihan/cohorts/a1/evaluation", "",
+           Token("organiser", "dev", "1505"));
+  EXPECT_NE(r.status, 403) << r.body;
+  EXPECT_LT(r.status, 500) << r.body;
+}
+
+TEST_F(GatewayServicesTest, OnlyOrganisersListCohortResponses) {
+  ASSERT_NO_FATAL_FAILURE(SeedSurvey());
+  const std::string list = absl::StrCat("/v1/", kCohortA,
+                                        "/responses?instrument=tenants/1504/instruments/observasi-kinerja");
+  auto r = Call("GET", list);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["responses"].size(), static_cast<size_t>(kParticipants)) << r.body;
+  // Participants and supervisors answer surveys but may not list answers
+  // (NIPs and free text), nor read one by name.
+  for (const char* role : {"participant", "supervisor"}) {
+    ExpectJsonError(Call("GET", list, "", Token(role, NipOf(0))), 403, "ListCohortResponses");
+    EXPECT_EQ(Call("GET", "/v1/tenants/1504/responses/obs-1", "", Token(role, NipOf(0))).status, 403) << role;
+  }
+  // ... while they still write: a participant answers the reaction survey.
+  json answers = json::array();
+  for (const char* code : {"M1", "M2", "M3", "I1", "I2", "I3", "F1", "F2", "F3", "P1", "P2", "P3"}) {
+    answers.push_back({{"item", code}, {"number", 4}});
+  }
+  json response = {{"instrument", "tenants/1504/instruments/reaksi-peserta"}, {"cohort", kCohortA},
+                   {"respondentNip", NipOf(1)}, {"answers", answers}};
+  r = Call("POST", "/v1/tenants/1504/responses?responseId=late-1", response.dump(), Token("participant", NipOf(1)));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/responses/obs-1").status, 200);
+}
+
+}  // namespace
+}  // namespace pelita::gateway
