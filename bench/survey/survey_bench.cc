@@ -5,7 +5,7 @@
 // cohort, and then in the same run measures:
 //   baseline: a pipelined hiredis loop sending, per response, exactly the
 //             Redis commands the survey write script runs (HGET, 2×HSET,
-//             XADD, the HINCRBYs of the aggregates, HINCRBY, SADD);
+//             XADD, the HINCRBYs of the aggregates, HINCRBY, SADD, RPUSH);
 //   service:  --responses synthetic reaction responses through the
 //             StreamResponses client stream (--streams concurrent streams),
 //             each acknowledged once durable in Redis.
@@ -192,6 +192,7 @@ void BaselineCommands(const sv1::Instrument& instrument, int64_t n, int particip
   for (const auto& [f, d] : scored->increments) out->push_back({"HINCRBY", agg, f, absl::StrCat(d)});
   out->push_back({"HINCRBY", keys.Key("instrn"), "reaksi-peserta", "1"});
   out->push_back({"SADD", keys.Key("cinstr", "latsar/bench"), "reaksi-peserta"});
+  out->push_back({"RPUSH", keys.Key("cresp", "latsar/bench", "reaksi-peserta"), req.response_id()});
 }
 
 }  // namespace
