@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
+#include "lib/testing/subprocess.h"
 #include "services/enrolment/enrolment.h"
 #include "services/enrolment/grpc_service.h"
 
@@ -607,6 +608,42 @@ TEST(RateLimiterTest, LeaseTakesTokensInBatches) {
   EXPECT_FALSE(denied.allowed);
   EXPECT_GT(denied.retry_after, absl::ZeroDuration());
   EXPECT_TRUE(limiter.Take("1505", "t").allowed);
+}
+
+}  // namespace
+}  // namespace pelita::gateway
+
+namespace pelita::gateway {
+namespace {
+
+// Once half a lease is spent, the next one is taken from Redis by the
+// limiter's own thread, before any request runs out of local tokens.
+TEST(RateLimiterTest, NextLeaseIsFetchedInTheBackground) {
+  auto redis = testing::RedisServer::Start();
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  redis::Client client((*redis)->options());
+  RateLimitOptions o;
+  o.rate = 0.01;
+  o.burst = 12;
+  o.lease = 4;
+  o.lease_ttl = absl::Seconds(60);
+  RateLimiter limiter(&client, o);
+  auto redis_tokens = [&] {
+    auto t = client.Run({"HGET", "gateway:{1504}:ratelimit", "tokens"});
+    double v = -1;
+    return t.ok() && absl::SimpleAtod(t->str, &v) ? v : -1.0;
+  };
+  ASSERT_TRUE(limiter.Take("1504", "t").allowed);  // asks Redis: 4 granted, 3 left here
+  EXPECT_NEAR(redis_tokens(), 8, 0.5);
+  ASSERT_TRUE(limiter.Take("1504", "t").allowed);  // 2 left here: half spent, refill queued
+  // No request asks Redis again, yet the bucket gives up the next lease.
+  ASSERT_TRUE(testing::WaitFor([&] { return redis_tokens() < 4.5; }, absl::Seconds(10)));
+  EXPECT_NEAR(redis_tokens(), 4, 0.5);
+  // 2 + 4 local tokens, then the last lease (also fetched in the background
+  // or by the request that finds none), then the bucket is empty.
+  int allowed = 0;
+  for (int i = 0; i < 12; ++i) allowed += limiter.Take("1504", "t").allowed;
+  EXPECT_EQ(allowed, 10);  // 12 in the burst, 2 taken above
 }
 
 }  // namespace

@@ -46,7 +46,31 @@ return {granted, retry}
 }  // namespace
 
 RateLimiter::RateLimiter(redis::Client* redis, RateLimitOptions options)
-    : redis_(redis), options_(options), script_(kTokenBucket) {}
+    : redis_(redis), options_(options), script_(kTokenBucket) {
+  if (options_.lease > 1) refiller_ = std::thread([this] { RefillLoop(); });
+}
+
+RateLimiter::~RateLimiter() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (refiller_.joinable()) refiller_.join();
+}
+
+std::optional<std::pair<int64_t, absl::Duration>> RateLimiter::Ask(const std::string& tenant, int wanted,
+                                                                   const std::string& request_id) {
+  auto reply = redis_->Eval(script_, {KeyBuilder("gateway", tenant).Key("ratelimit")},
+                            {absl::StrCat(options_.rate), absl::StrCat(options_.burst), absl::StrCat(wanted)});
+  if (!reply.ok() || !reply->is_array() || reply->elements.size() != 2) {
+    LogWarning("rate limiter unavailable; request allowed",
+               {{"request_id", request_id},
+                {"error", reply.ok() ? "bad reply" : std::string(reply.status().message())}});
+    return std::nullopt;
+  }
+  return std::make_pair(static_cast<int64_t>(reply->elements[0].integer),
+                        absl::Milliseconds(std::max<long long>(1, reply->elements[1].integer)));
+}
 
 RateLimiter::Decision RateLimiter::Take(const std::string& tenant, const std::string& request_id) {
   const absl::Time now = absl::Now();
@@ -55,27 +79,47 @@ RateLimiter::Decision RateLimiter::Take(const std::string& tenant, const std::st
     Lease& l = leases_[tenant];
     if (l.tokens > 0 && l.expires > now) {
       --l.tokens;
+      if (l.tokens <= options_.lease / 2 && !l.refilling) {
+        l.refilling = true;
+        refill_queue_.push_back(tenant);
+      }
       return {};
     }
   }
-  auto reply = redis_->Eval(script_, {KeyBuilder("gateway", tenant).Key("ratelimit")},
-                            {absl::StrCat(options_.rate), absl::StrCat(options_.burst),
-                             absl::StrCat(std::max(1, options_.lease))});
-  if (!reply.ok() || !reply->is_array() || reply->elements.size() != 2) {
-    LogWarning("rate limiter unavailable; request allowed",
-               {{"request_id", request_id},
-                {"error", reply.ok() ? "bad reply" : std::string(reply.status().message())}});
-    return {};
-  }
-  long long granted = reply->elements[0].integer;
-  if (granted <= 0) {
-    return {false, absl::Milliseconds(std::max<long long>(1, reply->elements[1].integer))};
-  }
+  auto asked = Ask(tenant, std::max(1, options_.lease), request_id);
+  if (!asked) return {};
+  auto [granted, retry_after] = *asked;
+  if (granted <= 0) return {false, retry_after};
   if (granted > 1) {
     absl::MutexLock lock(&mu_);
-    leases_[tenant] = Lease{static_cast<int>(granted - 1), now + options_.lease_ttl};
+    Lease& l = leases_[tenant];
+    l.tokens = static_cast<int>(granted - 1);
+    l.expires = now + options_.lease_ttl;
   }
   return {};
+}
+
+void RateLimiter::RefillLoop() {
+  auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !refill_queue_.empty(); };
+  for (;;) {
+    std::string tenant;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(&work));
+      if (stopping_) return;
+      tenant = std::move(refill_queue_.front());
+      refill_queue_.pop_front();
+    }
+    auto asked = Ask(tenant, options_.lease, "lease-refill");
+    const absl::Time now = absl::Now();
+    absl::MutexLock lock(&mu_);
+    Lease& l = leases_[tenant];
+    l.refilling = false;
+    if (!asked || asked->first <= 0) continue;  // a request finding no token asks again
+    // Tokens left of a current lease stay usable until the new one expires.
+    l.tokens = (l.expires > now ? l.tokens : 0) + static_cast<int>(asked->first);
+    l.expires = now + options_.lease_ttl;
+  }
 }
 
 }  // namespace pelita::gateway
