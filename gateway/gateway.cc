@@ -572,8 +572,12 @@ class Session : public std::enable_shared_from_this<Session> {
     // only code touching it; gRPC's completion orders it after CallUnary, and
     // the write's completion handler runs back on the I/O thread.
     backend_->stub->UnaryCall(&call->ctx, route_->grpc_path, grpc::StubOptions(), &call->request,
-                              &call->response, [self = shared_from_this(), call, gw](grpc::Status st) {
+                              &call->response, [self = shared_from_this(), call, gw](grpc::Status st) mutable {
                                 self->OnUnaryDone(st, call->response);
+                                // Drop our references before Shutdown may see the call end
+                                // and destroy the I/O contexts the session's timers use.
+                                self.reset();
+                                call.reset();
                                 --gw->grpc_in_flight_;
                               });
   }
@@ -652,8 +656,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (auto self = weak.lock()) net::post(exec, [self] { self->ReadPiece(); });
     };
     GatewayImpl* gw = gw_;
-    call_->on_done = [self = shared_from_this(), exec, gw](grpc::Status st, std::vector<std::string> bytes) {
+    call_->on_done = [self = shared_from_this(), exec, gw](grpc::Status st, std::vector<std::string> bytes) mutable {
       net::post(exec, [self, st, bytes = std::move(bytes)] { self->OnStreamDone(st, bytes); });
+      self.reset();  // as for unary calls: no session reference outlives the count
       --gw->grpc_in_flight_;
     };
     ++gw_->grpc_in_flight_;
@@ -830,7 +835,7 @@ class Session : public std::enable_shared_from_this<Session> {
       std::string backend_name = name;
       backend->health->async()->Check(
           &one->ctx, &one->req, &one->resp,
-          [self = shared_from_this(), probe, one, exec, gw, backend_name](grpc::Status st) {
+          [self = shared_from_this(), probe, one, exec, gw, backend_name](grpc::Status st) mutable {
             bool serving = st.ok() && one->resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
             bool last;
             {
@@ -846,6 +851,7 @@ class Session : public std::enable_shared_from_this<Session> {
                 self->Send(probe->ready ? 200 : 503, body.dump(), "application/json");
               });
             }
+            self.reset();  // as for unary calls: no session reference outlives the count
             --gw->grpc_in_flight_;
           });
     }
