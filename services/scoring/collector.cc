@@ -6,22 +6,13 @@
 #include "absl/strings/str_split.h"
 #include "lib/status/status.h"
 #include "lib/log/log.h"
+#include "services/scoring/figures.h"
 
 namespace pelita::scoring {
 namespace {
 
 namespace sv1 = ::pelita::survey::v1;
 namespace ev1 = ::pelita::enrolment::v1;
-
-std::string DimensionName(sv1::Dimension d) {
-  switch (d) {
-    case sv1::MATERI: return "materi";
-    case sv1::INSTRUKTUR: return "instruktur";
-    case sv1::FASILITAS: return "fasilitas";
-    case sv1::PENYELENGGARAAN: return "penyelenggaraan";
-    default: return "";
-  }
-}
 
 void AddScale(ScaleAggregate& a, int64_t n, double sum, double sum_sq, double lo, double hi) {
   a.moments.Merge(stats::Moments::FromSums(n, sum, sum_sq));

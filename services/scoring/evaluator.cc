@@ -6,42 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/status/status.h"
+#include "services/scoring/figures.h"
 
 namespace pelita::scoring {
 namespace {
-
-using Inputs = std::vector<std::pair<std::string, double>>;
-
-v1::Figure Withheld(int64_t n, const std::string& reason, const std::string& formula = "",
-                    const Inputs& inputs = {}) {
-  v1::Figure f;
-  f.set_n(n);
-  f.set_withheld(true);
-  f.set_reason(reason);
-  f.set_formula(formula);
-  for (const auto& [k, v] : inputs) (*f.mutable_inputs())[k] = v;
-  return f;
-}
-
-v1::Figure Value(double value, int64_t n, const std::string& formula, const Inputs& inputs = {}) {
-  v1::Figure f;
-  f.set_value(value);
-  f.set_n(n);
-  f.set_formula(formula);
-  for (const auto& [k, v] : inputs) (*f.mutable_inputs())[k] = v;
-  return f;
-}
-
-void SetInterval(v1::Figure& f, double lo, double hi) {
-  f.set_has_interval(true);
-  f.set_ci_low(lo);
-  f.set_ci_high(hi);
-}
-
-std::string TooFew(int64_t n, int min_n, const std::string& what) {
-  return absl::StrCat("withheld: ", n, " ", what, ", fewer than the minimum ", min_n,
-                      " (UU 27/2022)");
-}
 
 // 0-100 conversion of a mean on [min, max].
 double To100(double x, double lo, double hi) { return (x - lo) / (hi - lo) * 100; }

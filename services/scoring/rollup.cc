@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "services/scoring/figures.h"
 
 namespace pelita::scoring {
 namespace {
@@ -12,38 +13,6 @@ namespace {
 namespace sv1 = ::pelita::survey::v1;
 namespace ev1 = ::pelita::enrolment::v1;
 using GroupBy = v1::RollUpEvaluationsRequest::GroupBy;
-
-v1::Figure Value(double value, int64_t n, const std::string& formula,
-                 const std::vector<std::pair<std::string, double>>& inputs = {}) {
-  v1::Figure f;
-  f.set_value(value);
-  f.set_n(n);
-  f.set_formula(formula);
-  for (const auto& [k, v] : inputs) (*f.mutable_inputs())[k] = v;
-  return f;
-}
-
-v1::Figure Withheld(int64_t n, const std::string& reason, const std::string& formula,
-                    const std::vector<std::pair<std::string, double>>& inputs = {}) {
-  v1::Figure f = Value(0, n, formula, inputs);
-  f.set_withheld(true);
-  f.set_reason(reason);
-  return f;
-}
-
-std::string TooFew(int64_t n, int min_n, const std::string& what) {
-  return absl::StrCat("withheld: ", n, " ", what, ", fewer than the minimum ", min_n, " (UU 27/2022)");
-}
-
-std::string DimensionName(sv1::Dimension d) {
-  switch (d) {
-    case sv1::MATERI: return "materi";
-    case sv1::INSTRUKTUR: return "instruktur";
-    case sv1::FASILITAS: return "fasilitas";
-    case sv1::PENYELENGGARAAN: return "penyelenggaraan";
-    default: return "";
-  }
-}
 
 // n, Σy, Σy² of y = (x - lo) / (hi - lo) x 100 from n, Σx, Σx² (exact: the
 // conversion is linear).
