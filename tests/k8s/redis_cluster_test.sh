@@ -12,7 +12,9 @@
 #     a redis-server started from the backup serves the tenant's key;
 #   - killing the master that owns {1504} promotes its replica and the key
 #     survives.
-set -euo pipefail
+set -Eeuo pipefail
+# Any command that stops the script says where, so a CI log shows the cause.
+trap 'echo "stopped at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PROV="$ROOT/k8s/overlays/province"
@@ -44,8 +46,11 @@ wait_for() {  # deadline-seconds, command...: polls until the command succeeds
 }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Six ports whose cluster-bus ports (+10000) are free too.
-base=$((20000 + RANDOM % 20000))
+# Six ports whose cluster-bus ports (+10000) are free too, both below the
+# kernel's ephemeral range (32768+) so that no outgoing connection of a test
+# running alongside can take one between this check and redis-server's bind,
+# and apart from lib/testing/redis_cluster.cc's range (14000-19999).
+base=$((10000 + RANDOM % 3900))
 while ((${#PORTS[@]} < 6)); do
   if port_free "$base" && port_free $((base + 10000)); then PORTS+=("$base"); fi
   base=$((base + 1))
@@ -62,7 +67,11 @@ start_node() {  # index, ip
       --maxmemory 64mb --save "" \
       --cluster-node-timeout 2000 --logfile "$T/n$i/redis.log" &
   PIDS[i]=$!
-  wait_for 20 sh -c "[ \"\$(redis-cli -h $ip -p $port ping 2>/dev/null)\" = PONG ]"
+  if ! wait_for 20 sh -c "[ \"\$(redis-cli -h $ip -p $port ping 2>/dev/null)\" = PONG ]"; then
+    echo "node $i ($ip:$port) did not answer PING within 20 s; its log:"
+    tail -n 20 "$T/n$i/redis.log" 2>/dev/null || true
+    exit 1
+  fi
 }
 rc() { redis-cli -h 127.0.0.1 -p "$1" "${@:2}" | tr -d '\r'; }
 
