@@ -3,11 +3,15 @@
 // run, on one machine: a private redis-server, the enrolment service and the
 // gateway in this process (as in the tests).
 //
-//   build-gateway/bench/gateway/gateway_bench [--requests 20000] [--clients 4]
+//   build/bench/gateway/gateway_bench [--requests 20000] [--clients 4]
 //       [--seconds 5] [--lease 1] [--gateway_threads 2]
+//       [--service_binary build/services/enrolment/pelita-enrolment]
 //
-// Latency: one closed-loop client, the two paths interleaved in rounds of
-// 1000 requests so that both see the same machine state; p50/p99.
+// Latency: one closed-loop client, the paths interleaved in rounds of 1000
+// requests so that all see the same machine state; p50/p99.  Besides direct
+// gRPC and REST via the gateway: GET /healthz (the HTTP hop alone) and a
+// blocking forwarder with no gateway logic (the floor for any HTTP-to-gRPC
+// proxy here).
 // Throughput: --clients closed-loop clients per path for --seconds each.
 
 #include <algorithm>
@@ -15,6 +19,10 @@
 #include <cstdio>
 #include <thread>
 #include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -27,6 +35,7 @@
 #include "lib/server/server.h"
 #include "lib/tenancy/tenancy.h"
 #include "lib/testing/redis_server.h"
+#include "lib/testing/subprocess.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "services/enrolment/enrolment.h"
 #include "services/enrolment/grpc_service.h"
@@ -36,6 +45,9 @@ ABSL_FLAG(int, clients, 4, "concurrent clients per path for throughput");
 ABSL_FLAG(int, seconds, 5, "throughput run per path");
 ABSL_FLAG(int, gateway_threads, 2, "gateway HTTP I/O threads");
 ABSL_FLAG(int, lease, 1, "rate-limit tokens taken from Redis at once (1 = one EVALSHA per request)");
+ABSL_FLAG(std::string, service_binary, "",
+          "run this pelita-enrolment binary as its own process (as deployed) instead of the "
+          "service in the bench's process");
 
 namespace {
 
@@ -44,6 +56,61 @@ using pelita::enrolment::v1::GetUnitRequest;
 using pelita::enrolment::v1::Unit;
 
 constexpr char kKey[] = "bench-hs256-key-0123456789abcdef0123456789";
+
+// The floor for any HTTP-to-gRPC proxy on this machine: one blocking thread
+// that reads an HTTP request with Beast, makes the gRPC call with the
+// generated sync stub and writes the response's bytes back, with no
+// authentication, routing, JSON, metrics or rate limit.  The gateway cannot
+// be faster than this; the bench reports it so that the gateway's own cost
+// can be told apart from the cost of the extra hop.
+class ForwarderFloor {
+ public:
+  explicit ForwarderFloor(std::shared_ptr<grpc::Channel> channel)
+      : stub_(EnrolmentService::NewStub(channel)),
+        acceptor_(ioc_, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~ForwarderFloor() {
+    stop_ = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    thread_.join();
+  }
+  int port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  void Serve() {
+    namespace http = boost::beast::http;
+    boost::system::error_code ec;
+    boost::asio::ip::tcp::socket socket(ioc_);
+    acceptor_.accept(socket, ec);
+    if (ec) return;
+    socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+    boost::beast::flat_buffer buffer;
+    while (!stop_) {
+      http::request<http::string_body> req;
+      http::read(socket, buffer, req, ec);
+      if (ec) return;
+      GetUnitRequest get;
+      get.set_name("tenants/1504/units/dinkes");
+      grpc::ClientContext ctx;
+      pelita::AttachCaller(ctx, {"1504", "organiser", "bench"});
+      Unit unit;
+      grpc::Status st = stub_->GetUnit(&ctx, get, &unit);
+      http::response<http::string_body> res(st.ok() ? http::status::ok : http::status::bad_gateway, 11);
+      res.body() = unit.SerializeAsString();
+      res.prepare_payload();
+      http::write(socket, res, ec);
+      if (ec) return;
+    }
+  }
+
+  std::unique_ptr<EnrolmentService::Stub> stub_;
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 double Pct(std::vector<double>& v, double p) {
   std::sort(v.begin(), v.end());
@@ -68,9 +135,31 @@ int main(int argc, char** argv) {
   so.log_calls = false;
   pelita::Server server(so, {&service}, &client);
   if (!server.Start().ok()) return 1;
+  // Both paths call the same service: in this process, or the real binary in
+  // its own process on a port of its own.
+  std::string service_address = server.address();
+  pelita::testing::Subprocess service_process;
+  if (const std::string bin = absl::GetFlag(FLAGS_service_binary); !bin.empty()) {
+    auto sport = pelita::testing::FreePort();
+    if (!sport.ok()) return 1;
+    service_address = absl::StrCat("127.0.0.1:", *sport);
+    const std::string log = absl::StrCat((*redis)->dir(), "/enrolment.log");
+    if (!service_process
+             .Start({bin, "--listen", service_address, "--redis",
+                     absl::StrCat("127.0.0.1:", (*redis)->options().port)},
+                    log)
+             .ok()) {
+      return 1;
+    }
+    auto probe = grpc::CreateChannel(service_address, grpc::InsecureChannelCredentials());
+    if (!probe->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(20))) {
+      std::fprintf(stderr, "%s did not start; see %s\n", bin.c_str(), log.c_str());
+      return 1;
+    }
+  }
 
   pelita::gateway::GatewayOptions go;
-  go.backends = {{"enrolment", server.address()}};
+  go.backends = {{"enrolment", service_address}};
   go.auth.hs256_key = kKey;
   go.redis = &client;
   go.rate_limit.rate = 1e9;
@@ -92,7 +181,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "seed failed: %d %s\n", created.status, created.body.c_str());
     return 1;
   }
-  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(service_address, grpc::InsecureChannelCredentials());
   auto stub = EnrolmentService::NewStub(channel);
   GetUnitRequest req;
   req.set_name("tenants/1504/units/dinkes");
@@ -108,14 +197,19 @@ int main(int argc, char** argv) {
     return c->Request("GET", "/v1/tenants/1504/units/dinkes", "", auth).status == 200;
   };
 
-  // Warm up both paths.
+  ForwarderFloor floor_server(channel);
+  pelita::gateway::HttpClient floor_http(floor_server.port());
+  auto floor_once = [&] { return floor_http.Request("GET", "/v1/tenants/1504/units/dinkes").status == 200; };
+
+  // Warm up every path.
   for (int i = 0; i < 2000; ++i) {
     direct_once(stub.get());
     rest_once(&http);
+    floor_once();
   }
   // Latency, interleaved in rounds.
   const int n = absl::GetFlag(FLAGS_requests);
-  std::vector<double> direct, rest, hop;
+  std::vector<double> direct, rest, hop, floor;
   int failures = 0;
   for (int done = 0; done < n; done += 1000) {
     for (int i = 0; i < 1000; ++i) {
@@ -132,6 +226,11 @@ int main(int argc, char** argv) {
       absl::Time t = absl::Now();
       failures += http.Request("GET", "/healthz").status != 200;
       hop.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
+    }
+    for (int i = 0; i < 1000; ++i) {
+      absl::Time t = absl::Now();
+      failures += !floor_once();
+      floor.push_back(absl::ToDoubleMicroseconds(absl::Now() - t));
     }
   }
   // Throughput.
@@ -165,6 +264,10 @@ int main(int argc, char** argv) {
   std::printf("| direct gRPC | %.0f | %.0f | %.0f |\n", d50, d99, direct_rps);
   std::printf("| REST via gateway | %.0f | %.0f | %.0f |\n", r50, r99, rest_rps);
   std::printf("| HTTP only (/healthz, no backend) | %.0f | %.0f | |\n", Pct(hop, 0.5), Pct(hop, 0.99));
+  const double f50 = Pct(floor, 0.5);
+  std::printf("| floor: blocking HTTP->gRPC forwarder, no gateway logic | %.0f | %.0f | |\n", f50,
+              Pct(floor, 0.99));
+  std::printf("floor p50 ratio forwarder/direct = %.2f\n", f50 / d50);
   std::printf("p50 ratio gateway/direct = %.2f (target <= 1.25); p99 ratio %.2f; throughput ratio %.2f; failures %d\n",
               r50 / d50, r99 / d99, rest_rps / direct_rps, failures);
   (*gw)->Shutdown(absl::Seconds(1));
