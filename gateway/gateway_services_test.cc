@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gateway/expect_json_error.h"
 #include "gateway/gateway.h"
 #include "gateway/http_client.h"
 #include "gtest/gtest.h"
@@ -212,19 +213,6 @@ class GatewayServicesTest : public ::testing::Test {
       if (t.value("item", "") == "CATATAN" && t.value("kind", "") == "observation") return t;
     }
     return nullptr;
-  }
-
-  // Asserts a JSON error body {code, status, message, details} of `status`
-  // whose message contains `mention`.
-  static void ExpectJsonError(const HttpResponse& r, int status, const std::string& mention) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(r.Header("content-type"), "application/json") << r.body;
-    const json j = r.Json();
-    ASSERT_TRUE(j.is_object()) << r.body;
-    EXPECT_TRUE(j.contains("code") && j["code"].is_number()) << r.body;
-    EXPECT_TRUE(j.contains("details") && j["details"].is_array()) << r.body;
-    ASSERT_TRUE(j.contains("message") && j["message"].is_string()) << r.body;
-    EXPECT_TRUE(absl::StrContains(j["message"].get<std::string>(), mention)) << r.body;
   }
 
   std::unique_ptr<testing::RedisServer> redis_;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gateway/expect_json_error.h"
 #include "gateway/gateway.h"
 #include "gateway/http_client.h"
 #include "gtest/gtest.h"
@@ -23,6 +24,7 @@ namespace {
 
 constexpr char kKey[] = "test-hs256-key-0123456789abcdef0123456789";
 constexpr char kNip[] = "196608011988031001";
+constexpr char kOtherNip[] = "197001012000031002";
 constexpr char kCohort[] = "tenants/1504/programs/pelatihan/cohorts/a1";
 
 class GatewaySurveyTest : public ::testing::Test {
@@ -163,6 +165,35 @@ TEST_F(GatewaySurveyTest, InstrumentsAndResponsesAcrossServices) {
   nlohmann::json other = {{"requests", {{{"parent", "tenants/1505"}, {"responseId", "r5"}, {"response", response}}}}};
   r = Call("POST", "/v1/tenants/1504/responses:batchCreate", other.dump(), Token("participant", kNip));
   EXPECT_EQ(r.status, 403) << r.body;
+
+  // Reading a response back: organisers read any; participants and
+  // supervisors only one that names them as the respondent, which an
+  // anonymous survey's never does.
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/responses/r1").status, 200);
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/responses/r1", "", Token("participant", kNip)), 403,
+                  "only the responses they gave");
+  nlohmann::json named = reaction;
+  for (const char* f : {"name", "version", "responseCount", "createTime", "updateTime"}) named.erase(f);
+  named["anonymous"] = false;
+  r = Call("POST", "/v1/tenants/1504/instruments?instrumentId=reaksi-bernama", named.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  nlohmann::json mine = response;
+  mine["instrument"] = r.Json()["name"];
+  r = Call("POST", "/v1/tenants/1504/responses?responseId=n1", mine.dump(), Token("participant", kNip));
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Call("GET", "/v1/tenants/1504/responses/n1", "", Token("participant", kNip));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["respondentNip"], kNip) << r.body;
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/responses/n1", "", Token("participant", kOtherNip)), 403,
+                  "only the responses they gave");
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/responses/n1", "", Token("supervisor", kOtherNip)), 403,
+                  "only the responses they gave");
+  // Nor may a participant answer in another's name; nothing is stored.
+  nlohmann::json theirs = mine;
+  theirs["respondentNip"] = kOtherNip;
+  ExpectJsonError(Call("POST", "/v1/tenants/1504/responses?responseId=n2", theirs.dump(), Token("participant", kNip)),
+                  403, "respondent_nip");
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/responses/n2").status, 404);
 
   // Aggregates: organisers yes, participants no.
   r = Call("GET", absl::StrCat("/v1/", kCohort, "/surveyAggregates"));

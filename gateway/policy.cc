@@ -51,13 +51,15 @@ const RoleRule kRules[] = {
     {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListEmployees", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"supervisor"}, kAll},
-    // Participants and supervisors answer surveys (reaction, tests, follow-up):
-    // the three write RPCs only, named one by one so that reads of responses
-    // (GetResponse, ListCohortResponses, with NIPs and free text) and bulk
-    // CSV imports stay with organisers and admins.
+    // Participants and supervisors answer surveys (reaction, tests, follow-up)
+    // and read back what they answered: the RPCs named one by one so that
+    // listing responses (ListCohortResponses, with NIPs and free text) and
+    // bulk CSV imports stay with organisers and admins.  The survey service
+    // holds them to responses that name them as the respondent.
     {"pelita.survey.v1.SurveyService/CreateResponse", kWrite, {"participant", "supervisor"}, kAll},
     {"pelita.survey.v1.SurveyService/BatchCreateResponses", kWrite, {"participant", "supervisor"}, kAll},
     {"pelita.survey.v1.SurveyService/StreamResponses", kWrite, {"participant", "supervisor"}, kAll},
+    {"pelita.survey.v1.SurveyService/GetResponse", kRead, {"participant", "supervisor"}, kAll},
     // RankPrograms is a read sent as a POST with a body: the roles that read
     // scoring reports may call it (the service narrows an instructor to the
     // cohorts they teach).  Province and national roles are read-only and

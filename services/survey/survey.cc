@@ -288,6 +288,24 @@ struct SurveyLogic::Prepared {
   SurveyStore::Write write;
 };
 
+namespace {
+
+// Participants and supervisors answer for themselves only: what they submit
+// names them as the respondent (or no one, for anonymous surveys), and what
+// they read back is what they gave.  Organisers, admins and the services
+// themselves (no role) enter and read responses on anyone's behalf.
+bool AnswersForThemselves(const Caller& c) { return c.role == "participant" || c.role == "supervisor"; }
+
+absl::Status CheckRespondentIsCaller(const Caller& c, const v1::Response& in) {
+  if (!AnswersForThemselves(c) || in.respondent_nip().empty() || in.respondent_nip() == c.subject) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "response.respondent_nip: a ", c.role, " may answer only as themselves (", c.subject, ")"));
+}
+
+}  // namespace
+
 absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
                                                            const std::string& parent,
                                                            const v1::CreateResponseRequest& r) {
@@ -310,6 +328,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   }
   const v1::Instrument& instrument = **loaded;
   PELITA_ASSIGN_OR_RETURN(ScoredResponse scored, ScoreResponse(instrument, in));
+  PELITA_RETURN_IF_ERROR(CheckRespondentIsCaller(c, in));
 
   CohortRef cohort;
   std::string unit_id;
@@ -476,6 +495,10 @@ absl::StatusOr<v1::Response> SurveyLogic::GetResponse(const Caller& c, const v1:
   PELITA_ASSIGN_OR_RETURN(std::string bytes, store.GetResponse(id));
   v1::Response out;
   if (!out.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("response ", id, " is corrupt"));
+  if (AnswersForThemselves(c) && (out.respondent_nip().empty() || out.respondent_nip() != c.subject)) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("a ", c.role, " may read only the responses they gave themselves"));
+  }
   return out;
 }
 

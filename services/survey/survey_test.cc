@@ -318,7 +318,9 @@ TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
     v1::Response r;
     std::string kind;
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      if (fields[i].str == "payload") ASSERT_TRUE(r.ParseFromString(fields[i + 1].str));
+      if (fields[i].str == "payload") {
+        ASSERT_TRUE(r.ParseFromString(fields[i + 1].str));
+      }
       if (fields[i].str == "instrument_kind") kind = fields[i + 1].str;
     }
     EXPECT_EQ(kind, KindName(r.instrument_kind()));
@@ -588,6 +590,46 @@ TEST_F(SurveyLogicTest, RosterIsCachedAndRefreshedOnMiss) {
   CachedRoster slow(&roster_, absl::Minutes(5), absl::Seconds(10), 100, [&] { return now; });
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(slow.CheckEnrolled("1504", kCohort, NipOf(400 + i), "f").ok());
   EXPECT_EQ(slow.fetches(), 1);
+}
+
+// Participants and supervisors answer only as themselves and read back only
+// what they answered; organisers and the services (no role) act for anyone.
+TEST_F(SurveyLogicTest, ParticipantsAnswerAndReadOnlyAsThemselves) {
+  CreateTests();
+  const Caller me{"1504", "participant", nips_[0]};
+  const Caller other{"1504", "participant", nips_[1]};
+  const Caller supervisor{"1504", "supervisor", nips_[1]};
+
+  auto mine = logic_->CreateResponse(me, Test("pre-latsar", "pre-0", nips_[0], {1, 2, 3, 4, 0}));
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  // In another's name: refused, naming the field, and nothing is stored.
+  auto forged = logic_->CreateResponse(me, Test("pre-latsar", "pre-1", nips_[1], {4, 4, 4, 4, 4}));
+  EXPECT_EQ(forged.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(absl::StrContains(forged.status().message(), "respondent_nip")) << forged.status();
+  std::vector<v1::CreateResponseRequest> batch = {Test("pre-latsar", "pre-2", nips_[2], {1, 1, 1, 1, 1})};
+  auto acks = logic_->Ingest(supervisor, "tenants/1504", {&batch[0]});
+  ASSERT_TRUE(acks.ok()) << acks.status();
+  EXPECT_EQ((*acks)[0].code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(Aggregates("pre-latsar").response_count(), 1);
+  EXPECT_EQ(client_->Run({"XLEN", "survey:{1504}:responses"})->integer, 1);
+  // The organiser may enter it for them.
+  ASSERT_TRUE(logic_->CreateResponse(caller_, Test("pre-latsar", "pre-1", nips_[1], {4, 4, 4, 4, 4})).ok());
+
+  v1::GetResponseRequest get;
+  get.set_name("tenants/1504/responses/pre-0");
+  auto read = logic_->GetResponse(me, get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->respondent_nip(), nips_[0]);
+  EXPECT_EQ(logic_->GetResponse(other, get).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(logic_->GetResponse(supervisor, get).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(logic_->GetResponse(caller_, get).ok());
+  get.set_name("tenants/1504/responses/pre-1");
+  EXPECT_TRUE(logic_->GetResponse(other, get).ok());
+
+  // An anonymous reaction names no one, so no participant may read it back.
+  ASSERT_TRUE(logic_->CreateResponse(me, Reaction("anon-0", nips_[0], 2)).ok());
+  get.set_name("tenants/1504/responses/anon-0");
+  EXPECT_EQ(logic_->GetResponse(me, get).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(SurveyLogicTest, ListCohortResponsesPagesInAcceptanceOrderForOrganisersOnly) {
