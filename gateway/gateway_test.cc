@@ -341,7 +341,9 @@ TEST_F(GatewayTest, AuthMatrix) {
     EXPECT_EQ(own_write.status, c.own_write) << c.role << " own write " << own_write.body;
     EXPECT_EQ(other_read.status, c.other_read) << c.role << " other read " << other_read.body;
     EXPECT_EQ(other_write.status, c.other_write) << c.role << " other write " << other_write.body;
-    if (own_read.status == 403) EXPECT_EQ(own_read.Json()["status"], "PERMISSION_DENIED");
+    if (own_read.status == 403) {
+      EXPECT_EQ(own_read.Json()["status"], "PERMISSION_DENIED");
+    }
     // Outside the province, even reads are refused.
     EXPECT_EQ(Call("GET", "/v1/tenants/1601/units", "", t).status,
               c.role == "national_integrator" ? 200 : 403) << c.role;
@@ -617,7 +619,10 @@ namespace pelita::gateway {
 namespace {
 
 // Once half a lease is spent, the next one is taken from Redis by the
-// limiter's own thread, before any request runs out of local tokens.
+// limiter's own thread, before any request runs out of local tokens; and no
+// token taken from Redis is lost or refused while a refill is on its way,
+// whichever of the refill and the requests gets there first.  Run for many
+// tenants, since the order differs from run to run.
 TEST(RateLimiterTest, NextLeaseIsFetchedInTheBackground) {
   auto redis = testing::RedisServer::Start();
   ASSERT_TRUE(redis.ok()) << redis.status();
@@ -628,22 +633,25 @@ TEST(RateLimiterTest, NextLeaseIsFetchedInTheBackground) {
   o.lease = 4;
   o.lease_ttl = absl::Seconds(60);
   RateLimiter limiter(&client, o);
-  auto redis_tokens = [&] {
-    auto t = client.Run({"HGET", "gateway:{1504}:ratelimit", "tokens"});
-    double v = -1;
-    return t.ok() && absl::SimpleAtod(t->str, &v) ? v : -1.0;
-  };
-  ASSERT_TRUE(limiter.Take("1504", "t").allowed);  // asks Redis: 4 granted, 3 left here
-  EXPECT_NEAR(redis_tokens(), 8, 0.5);
-  ASSERT_TRUE(limiter.Take("1504", "t").allowed);  // 2 left here: half spent, refill queued
-  // No request asks Redis again, yet the bucket gives up the next lease.
-  ASSERT_TRUE(testing::WaitFor([&] { return redis_tokens() < 4.5; }, absl::Seconds(10)));
-  EXPECT_NEAR(redis_tokens(), 4, 0.5);
-  // 2 + 4 local tokens, then the last lease (also fetched in the background
-  // or by the request that finds none), then the bucket is empty.
-  int allowed = 0;
-  for (int i = 0; i < 12; ++i) allowed += limiter.Take("1504", "t").allowed;
-  EXPECT_EQ(allowed, 10);  // 12 in the burst, 2 taken above
+  for (int t = 1; t <= 40; ++t) {
+    const std::string tenant = absl::StrCat(1500 + t);
+    auto redis_tokens = [&] {
+      auto r = client.Run({"HGET", absl::StrCat("gateway:{", tenant, "}:ratelimit"), "tokens"});
+      double v = -1;
+      return r.ok() && absl::SimpleAtod(r->str, &v) ? v : -1.0;
+    };
+    ASSERT_TRUE(limiter.Take(tenant, "t").allowed);  // asks Redis: 4 granted, 3 left here
+    EXPECT_NEAR(redis_tokens(), 8, 0.5) << tenant;
+    ASSERT_TRUE(limiter.Take(tenant, "t").allowed);  // 2 left here: half spent, refill queued
+    // No request asks Redis again, yet the bucket gives up the next lease.
+    ASSERT_TRUE(testing::WaitFor([&] { return redis_tokens() < 4.5; }, absl::Seconds(10))) << tenant;
+    EXPECT_NEAR(redis_tokens(), 4, 0.5) << tenant;
+    // 2 + 4 local tokens, then the last lease (fetched in the background or
+    // by the request that finds none), then the bucket is empty.
+    int allowed = 0;
+    for (int i = 0; i < 12; ++i) allowed += limiter.Take(tenant, "t").allowed;
+    EXPECT_EQ(allowed, 10) << tenant;  // 12 in the burst, 2 taken above
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "gateway/rate_limit.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/numbers.h"
@@ -43,6 +44,10 @@ end
 return {granted, retry}
 )lua";
 
+// The longest a request waits for a tenant's refill in flight before it
+// asks Redis itself.
+constexpr absl::Duration kRefillWait = absl::Seconds(1);
+
 }  // namespace
 
 RateLimiter::RateLimiter(redis::Client* redis, RateLimitOptions options)
@@ -76,6 +81,15 @@ RateLimiter::Decision RateLimiter::Take(const std::string& tenant, const std::st
   const absl::Time now = absl::Now();
   if (options_.lease > 1) {
     absl::MutexLock lock(&mu_);
+    // A refill in flight carries this tenant's next tokens: wait for it
+    // rather than ask Redis, whose bucket the refill may just have emptied
+    // (the request would be refused while its tokens are on the way).  The
+    // wait costs no more than the round trip the request would make itself.
+    auto refilled = [this, &tenant]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      auto it = leases_.find(tenant);
+      return it == leases_.end() || it->second.tokens > 0 || !it->second.refilling;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&refilled), kRefillWait);
     Lease& l = leases_[tenant];
     if (l.tokens > 0 && l.expires > now) {
       --l.tokens;
@@ -93,7 +107,9 @@ RateLimiter::Decision RateLimiter::Take(const std::string& tenant, const std::st
   if (granted > 1) {
     absl::MutexLock lock(&mu_);
     Lease& l = leases_[tenant];
-    l.tokens = static_cast<int>(granted - 1);
+    // Added, not assigned: a background refill may have landed meanwhile,
+    // and tokens taken from the shared bucket must not be thrown away.
+    l.tokens = (l.expires > now ? std::max(0, l.tokens) : 0) + static_cast<int>(granted - 1);
     l.expires = now + options_.lease_ttl;
   }
   return {};

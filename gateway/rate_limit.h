@@ -33,8 +33,9 @@ struct RateLimitOptions {
 // With a lease above 1, a tenant's next lease is fetched by a background
 // thread once half of the current one is spent, so that requests of a
 // steadily busy tenant do not wait for Redis on the HTTP I/O threads; only a
-// request finding no local token asks Redis itself.  The overshoot bound
-// grows to 1.5 × lease × replicas.
+// request finding no local token waits for a refill in flight or, without
+// one, asks Redis itself.  Tokens taken from Redis are never dropped.  The
+// overshoot bound grows to 1.5 × lease × replicas.
 class RateLimiter {
  public:
   RateLimiter(redis::Client* redis, RateLimitOptions options);
