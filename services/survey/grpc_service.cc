@@ -89,12 +89,13 @@ grpc::Status SurveyGrpcService::StreamResponses(
       break;
     }
     index += static_cast<int64_t>(batch.size());
+    // Plain writes: with the sync API a write carrying the buffer hint
+    // completes only when something else flushes the transport, and when
+    // the reader is parked on a full queue nothing does — the stream hung
+    // until its deadline (grpc/grpc#12975: the sync API supports the hint
+    // on the last message only).
     bool write_ok = true;
-    for (size_t i = 0; i < acks->size() && write_ok; ++i) {
-      grpc::WriteOptions opts;
-      if (i + 1 < acks->size()) opts.set_buffer_hint();
-      write_ok = stream->Write((*acks)[i], opts);
-    }
+    for (size_t i = 0; i < acks->size() && write_ok; ++i) write_ok = stream->Write((*acks)[i]);
     if (!write_ok) {
       result = grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
       break;
