@@ -69,12 +69,9 @@ class GatewayServicesTest : public ::testing::Test {
     redis_ = std::move(*redis);
     client_ = std::make_unique<redis::Client>(redis_->options());
     auto start = [&](const char* name, grpc::Service* service) {
-      ServerOptions so;
-      so.name = name;
-      so.log_calls = false;
-      auto server = std::make_unique<Server>(so, std::vector<grpc::Service*>{service}, client_.get());
-      EXPECT_TRUE(server->Start().ok()) << name;
-      return server;
+      auto server = StartLocalServer(name, {service}, client_.get());
+      EXPECT_TRUE(server.ok()) << name << ": " << server.status();
+      return server.ok() ? *std::move(server) : nullptr;
     };
     auto channel = [](const std::unique_ptr<Server>& s) {
       return grpc::CreateChannel(s->address(), grpc::InsecureChannelCredentials());
@@ -83,17 +80,20 @@ class GatewayServicesTest : public ::testing::Test {
     enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(client_.get());
     enrolment_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
     enrolment_server_ = start("enrolment", enrolment_.get());
+    ASSERT_NE(enrolment_server_, nullptr);
 
     roster_source_ = std::make_unique<survey::EnrolmentRoster>(channel(enrolment_server_));
     roster_ = std::make_unique<survey::CachedRoster>(roster_source_.get(), absl::Seconds(30), absl::ZeroDuration());
     survey_logic_ = std::make_unique<survey::SurveyLogic>(client_.get(), roster_.get());
     survey_ = std::make_unique<survey::SurveyGrpcService>(survey_logic_.get());
     survey_server_ = start("survey", survey_.get());
+    ASSERT_NE(survey_server_, nullptr);
 
     units_ = std::make_unique<complaint::EnrolmentUnitDirectory>(channel(enrolment_server_));
     complaint_logic_ = std::make_unique<complaint::ComplaintLogic>(client_.get(), units_.get());
     complaint_ = std::make_unique<complaint::ComplaintGrpcService>(complaint_logic_.get());
     complaint_server_ = start("complaint", complaint_.get());
+    ASSERT_NE(complaint_server_, nullptr);
 
     enrolment_source_ = std::make_unique<scoring::GrpcEnrolmentSource>(channel(enrolment_server_));
     survey_source_ = std::make_unique<scoring::GrpcSurveySource>(channel(survey_server_));
@@ -104,6 +104,7 @@ class GatewayServicesTest : public ::testing::Test {
                                                              survey_source_.get(), complaint_source_.get(), options);
     scoring_ = std::make_unique<scoring::ScoringGrpcService>(scoring_logic_.get());
     scoring_server_ = start("scoring", scoring_.get());
+    ASSERT_NE(scoring_server_, nullptr);
     ASSERT_FALSE(HasFailure());
 
     GatewayOptions o;

@@ -36,19 +36,17 @@ class GatewaySurveyTest : public ::testing::Test {
     client_ = std::make_unique<redis::Client>(redis_->options());
     enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(client_.get());
     enrolment_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
-    ServerOptions so;
-    so.name = "enrolment";
-    so.log_calls = false;
-    enrolment_server_ = std::make_unique<Server>(so, std::vector<grpc::Service*>{enrolment_.get()}, client_.get());
-    ASSERT_TRUE(enrolment_server_->Start().ok());
+    auto enrolment_server = StartLocalServer("enrolment", {enrolment_.get()}, client_.get());
+    ASSERT_TRUE(enrolment_server.ok()) << enrolment_server.status();
+    enrolment_server_ = *std::move(enrolment_server);
     roster_source_ = std::make_unique<survey::EnrolmentRoster>(
         grpc::CreateChannel(enrolment_server_->address(), grpc::InsecureChannelCredentials()));
     roster_ = std::make_unique<survey::CachedRoster>(roster_source_.get());
     survey_logic_ = std::make_unique<survey::SurveyLogic>(client_.get(), roster_.get());
     survey_ = std::make_unique<survey::SurveyGrpcService>(survey_logic_.get());
-    so.name = "survey";
-    survey_server_ = std::make_unique<Server>(so, std::vector<grpc::Service*>{survey_.get()}, client_.get());
-    ASSERT_TRUE(survey_server_->Start().ok());
+    auto survey_server = StartLocalServer("survey", {survey_.get()}, client_.get());
+    ASSERT_TRUE(survey_server.ok()) << survey_server.status();
+    survey_server_ = *std::move(survey_server);
 
     GatewayOptions o;
     o.backends = {{"enrolment", enrolment_server_->address()}, {"survey", survey_server_->address()}};

@@ -130,11 +130,9 @@ int main(int argc, char** argv) {
   pelita::redis::Client client((*redis)->options());
   pelita::enrolment::EnrolmentLogic logic(&client);
   pelita::enrolment::EnrolmentGrpcService service(&logic);
-  pelita::ServerOptions so;
-  so.name = "enrolment";
-  so.log_calls = false;
-  pelita::Server server(so, {&service}, &client);
-  if (!server.Start().ok()) return 1;
+  auto started = pelita::StartLocalServer("enrolment", {&service}, &client);
+  if (!started.ok()) return 1;
+  pelita::Server& server = **started;
   // Both paths call the same service: in this process, or the real binary in
   // its own process on a port of its own.
   std::string service_address = server.address();

@@ -84,12 +84,9 @@ int main(int argc, char** argv) {
   ro.max_idle = 64;
   redis::Client redis(ro);
   auto start = [&](const char* name, grpc::Service* s) {
-    ServerOptions o;
-    o.name = name;
-    o.log_calls = false;
-    auto server = std::make_unique<Server>(o, std::vector<grpc::Service*>{s}, &redis);
-    if (!server->Start().ok()) std::exit(1);
-    return server;
+    auto server = StartLocalServer(name, {s}, &redis);
+    if (!server.ok()) std::exit(1);
+    return *std::move(server);
   };
   auto channel = [](const std::unique_ptr<Server>& s) {
     return grpc::CreateChannel(s->address(), grpc::InsecureChannelCredentials());

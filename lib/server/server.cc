@@ -176,6 +176,17 @@ int WaitForTerminationSignal() {
   return sig;
 }
 
+absl::StatusOr<std::unique_ptr<Server>> StartLocalServer(const std::string& name,
+                                                         std::vector<grpc::Service*> services,
+                                                         redis::Client* redis) {
+  ServerOptions options;
+  options.name = name;
+  options.log_calls = false;
+  auto server = std::make_unique<Server>(options, std::move(services), redis);
+  if (absl::Status s = server->Start(); !s.ok()) return s;
+  return server;
+}
+
 int RunServer(Server& server, absl::Duration drain) {
   if (absl::Status s = server.Start(); !s.ok()) {
     LogError("cannot start", {{"error", std::string(s.message())}});

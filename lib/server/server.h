@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -94,6 +95,12 @@ class Server {
   std::thread health_thread_;
   bool shut_down_ = false;
 };
+
+// Starts a server for `services` on a free loopback port without a log
+// line per call: the in-process servers of tests and benchmarks.
+absl::StatusOr<std::unique_ptr<Server>> StartLocalServer(const std::string& name,
+                                                         std::vector<grpc::Service*> services,
+                                                         redis::Client* redis);
 
 // Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
 // afterwards; call first thing in main().

@@ -87,12 +87,9 @@ class ScoringEndToEndTest : public ::testing::Test {
     redis_server_ = std::move(*r);
     redis_ = std::make_unique<redis::Client>(redis_server_->options());
     auto start = [&](const char* name, grpc::Service* s) {
-      ServerOptions o;
-      o.name = name;
-      o.log_calls = false;
-      auto server = std::make_unique<Server>(o, std::vector<grpc::Service*>{s}, redis_.get());
-      EXPECT_TRUE(server->Start().ok());
-      return server;
+      auto server = StartLocalServer(name, {s}, redis_.get());
+      EXPECT_TRUE(server.ok()) << name << ": " << server.status();
+      return server.ok() ? *std::move(server) : nullptr;
     };
     auto channel = [](const std::unique_ptr<Server>& s) {
       return grpc::CreateChannel(s->address(), grpc::InsecureChannelCredentials());
@@ -100,15 +97,18 @@ class ScoringEndToEndTest : public ::testing::Test {
     enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(redis_.get());
     enrolment_service_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
     enrolment_server_ = start("enrolment", enrolment_service_.get());
+    ASSERT_NE(enrolment_server_, nullptr);
     roster_source_ = std::make_unique<survey::EnrolmentRoster>(channel(enrolment_server_));
     roster_ = std::make_unique<survey::CachedRoster>(roster_source_.get(), absl::Seconds(30), absl::ZeroDuration());
     survey_logic_ = std::make_unique<survey::SurveyLogic>(redis_.get(), roster_.get());
     survey_service_ = std::make_unique<survey::SurveyGrpcService>(survey_logic_.get(), 64);
     survey_server_ = start("survey", survey_service_.get());
+    ASSERT_NE(survey_server_, nullptr);
     units_ = std::make_unique<complaint::EnrolmentUnitDirectory>(channel(enrolment_server_));
     complaint_logic_ = std::make_unique<complaint::ComplaintLogic>(redis_.get(), units_.get());
     complaint_service_ = std::make_unique<complaint::ComplaintGrpcService>(complaint_logic_.get());
     complaint_server_ = start("complaint", complaint_service_.get());
+    ASSERT_NE(complaint_server_, nullptr);
 
     enrolment_stub_ = ev1::EnrolmentService::NewStub(channel(enrolment_server_));
     survey_stub_ = sv1::SurveyService::NewStub(channel(survey_server_));
@@ -123,6 +123,7 @@ class ScoringEndToEndTest : public ::testing::Test {
                                                     complaint_source_.get(), so);
     scoring_service_ = std::make_unique<ScoringGrpcService>(scoring_logic_.get());
     scoring_server_ = start("scoring", scoring_service_.get());
+    ASSERT_NE(scoring_server_, nullptr);
     scoring_stub_ = v1::ScoringService::NewStub(channel(scoring_server_));
   }
 

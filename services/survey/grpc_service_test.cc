@@ -48,12 +48,9 @@ class SurveyServiceTest : public ::testing::Test {
     // The enrolment service, in-process.
     enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(client_.get());
     enrolment_service_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
-    ServerOptions eo;
-    eo.name = "enrolment";
-    eo.log_calls = false;
-    enrolment_server_ = std::make_unique<Server>(eo, std::vector<grpc::Service*>{enrolment_service_.get()},
-                                                 client_.get());
-    ASSERT_TRUE(enrolment_server_->Start().ok());
+    auto enrolment_server = StartLocalServer("enrolment", {enrolment_service_.get()}, client_.get());
+    ASSERT_TRUE(enrolment_server.ok()) << enrolment_server.status();
+    enrolment_server_ = *std::move(enrolment_server);
     enrolment_stub_ = ev1::EnrolmentService::NewStub(
         grpc::CreateChannel(enrolment_server_->address(), grpc::InsecureChannelCredentials()));
     SeedEnrolment();
@@ -63,11 +60,9 @@ class SurveyServiceTest : public ::testing::Test {
     roster_ = std::make_unique<CachedRoster>(roster_source_.get(), absl::Seconds(30), absl::ZeroDuration());
     logic_ = std::make_unique<SurveyLogic>(client_.get(), roster_.get());
     service_ = std::make_unique<SurveyGrpcService>(logic_.get(), 64);
-    ServerOptions so;
-    so.name = "survey";
-    so.log_calls = false;
-    server_ = std::make_unique<Server>(so, std::vector<grpc::Service*>{service_.get()}, client_.get());
-    ASSERT_TRUE(server_->Start().ok());
+    auto server = StartLocalServer("survey", {service_.get()}, client_.get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
     stub_ = v1::SurveyService::NewStub(grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
     v1::InstallDefaultInstrumentsRequest inst;
     inst.set_parent("tenants/1504");
