@@ -106,13 +106,17 @@ RateLimiter::Decision RateLimiter::Take(const std::string& tenant, const std::st
   if (granted <= 0) return {false, retry_after};
   if (granted > 1) {
     absl::MutexLock lock(&mu_);
-    Lease& l = leases_[tenant];
-    // Added, not assigned: a background refill may have landed meanwhile,
-    // and tokens taken from the shared bucket must not be thrown away.
-    l.tokens = (l.expires > now ? std::max(0, l.tokens) : 0) + static_cast<int>(granted - 1);
-    l.expires = now + options_.lease_ttl;
+    // Added, not assigned: a background refill may have landed meanwhile.
+    AddTokens(leases_[tenant], granted - 1, now);
   }
   return {};
+}
+
+void RateLimiter::AddTokens(Lease& l, int64_t tokens, absl::Time now) const {
+  // Tokens taken from the shared bucket are never thrown away: what is left
+  // of a current lease stays usable until the new one expires.
+  l.tokens = (l.expires > now ? std::max(0, l.tokens) : 0) + static_cast<int>(tokens);
+  l.expires = now + options_.lease_ttl;
 }
 
 void RateLimiter::RefillLoop() {
@@ -132,9 +136,7 @@ void RateLimiter::RefillLoop() {
     Lease& l = leases_[tenant];
     l.refilling = false;
     if (!asked || asked->first <= 0) continue;  // a request finding no token asks again
-    // Tokens left of a current lease stay usable until the new one expires.
-    l.tokens = (l.expires > now ? l.tokens : 0) + static_cast<int>(asked->first);
-    l.expires = now + options_.lease_ttl;
+    AddTokens(l, asked->first, now);
   }
 }
 

@@ -57,6 +57,8 @@ class RateLimiter {
   // when Redis did not answer.
   std::optional<std::pair<int64_t, absl::Duration>> Ask(const std::string& tenant, int wanted,
                                                         const std::string& request_id);
+  // Adds `tokens` fetched from Redis at `now` to a tenant's lease.
+  void AddTokens(Lease& l, int64_t tokens, absl::Time now) const;
   void RefillLoop();
 
   redis::Client* redis_;
