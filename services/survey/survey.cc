@@ -313,6 +313,8 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", p));
   PELITA_ASSIGN_OR_RETURN(std::string id, NormalizeResponseId("response_id", r.response_id()));
   const v1::Response& in = r.response();
+  // Refused before any read: a forged respondent costs no round trip.
+  PELITA_RETURN_IF_ERROR(CheckRespondentIsCaller(c, in));
   PELITA_ASSIGN_OR_RETURN(auto iref, ParseInstrument(c, "response.instrument", in.instrument()));
   if (iref.second != 0 && in.instrument_version() != 0 && iref.second != in.instrument_version()) {
     return InvalidField("response.instrument_version", "disagrees with the version in the name");
@@ -328,7 +330,6 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   }
   const v1::Instrument& instrument = **loaded;
   PELITA_ASSIGN_OR_RETURN(ScoredResponse scored, ScoreResponse(instrument, in));
-  PELITA_RETURN_IF_ERROR(CheckRespondentIsCaller(c, in));
 
   CohortRef cohort;
   std::string unit_id;
