@@ -541,8 +541,12 @@ TEST_F(GatewayHostileTest, BackendGoneIs503WithRetryAfter) {
   ASSERT_GE(fd, 0);
   ASSERT_TRUE(SendAll(fd, RawHead("POST", "/v1/tenants/1504/responses:stream", participant,
                                   "Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n")));
-  std::string line = StreamItem("gone-1").dump() + "\n";
-  ASSERT_TRUE(SendAll(fd, absl::StrFormat("%x\r\n%s\r\n", line.size(), line)));
+  // More than 64 KiB of lines, so that a gateway forwarding only whole
+  // pieces forwards them too.
+  std::string lines;
+  for (int i = 1; lines.size() < 80 * 1024; ++i) lines += StreamItem(absl::StrCat("gone-", i)).dump() + "\n";
+  ASSERT_TRUE(SendAll(fd, absl::StrFormat("%x\r\n%s\r\n", lines.size(), lines)));
+  const std::string line = StreamItem("gone-x").dump() + "\n";
   ASSERT_TRUE(testing::WaitFor([&] { return Call("GET", "/v1/tenants/1504/responses/gone-1").status == 200; },
                                absl::Seconds(10)));
   survey_server_->Shutdown(absl::Milliseconds(100));
