@@ -184,6 +184,9 @@ class GatewayImpl {
   std::map<std::string, std::unique_ptr<Backend>> backends_;
   std::string openapi_;
   Metrics metrics_;
+  // Declared before the I/O contexts: handlers destroyed with them still count.
+  std::atomic<int> in_flight_{0};       // HTTP requests being handled
+  std::atomic<int> grpc_in_flight_{0};  // gRPC calls whose final callback has not returned
   // One single-threaded io_context per I/O thread: a connection lives on
   // one thread, so its handlers never hop between threads (no strand, no
   // wake-up of a second thread to run a handler the first one received).
@@ -194,8 +197,6 @@ class GatewayImpl {
   std::vector<std::thread> threads_;
   int port_ = 0;
   bool stopped_ = false;
-  std::atomic<int> in_flight_{0};       // HTTP requests being handled
-  std::atomic<int> grpc_in_flight_{0};  // gRPC calls whose final callback has not returned
 };
 
 namespace {
