@@ -260,6 +260,15 @@ class GatewayHostileTest : public ::testing::Test {
     ASSERT_EQ(r.status, 200) << r.body;
     r = Call("POST", "/v1/tenants/1504/instruments:installDefaults", "{}");
     ASSERT_EQ(r.status, 200) << r.body;
+    // A named (not anonymous) copy of the reaction survey, which takes the
+    // respondent's NIP without an eligibility token: the streams below.
+    r = Call("GET", "/v1/tenants/1504/instruments/reaksi-peserta");
+    ASSERT_EQ(r.status, 200) << r.body;
+    json named = r.Json();
+    for (const char* f : {"name", "version", "responseCount", "createTime", "updateTime"}) named.erase(f);
+    named["anonymous"] = false;
+    r = Call("POST", "/v1/tenants/1504/instruments?instrumentId=reaksi-bernama", named.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
   }
 
   // One reaction response as a StreamResponses request (JSON).
@@ -270,7 +279,7 @@ class GatewayHostileTest : public ::testing::Test {
     }
     return {{"responseId", id},
             {"response",
-             {{"instrument", "tenants/1504/instruments/reaksi-peserta"}, {"cohort", kCohort},
+             {{"instrument", "tenants/1504/instruments/reaksi-bernama"}, {"cohort", kCohort},
               {"respondentNip", kNip}, {"answers", answers}}}};
   }
 
@@ -341,7 +350,7 @@ TEST_F(GatewayHostileTest, InvalidUtf8Is400AndNeverEndsTheProcess) {
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/bad1").status, 404);
   json item = StreamItem("utf8-1");
   std::string line = item.dump();
-  line.replace(line.find("reaksi-peserta"), 5, "\xff\xfe\xfd\xfc\xfb");
+  line.replace(line.find("reaksi-bernama"), 5, "\xff\xfe\xfd\xfc\xfb");
   r = Call("POST", "/v1/tenants/1504/responses:stream", line + "\n", participant,
            {{"Content-Type", "application/x-ndjson"}});
   ExpectJsonError(r, 400, "UTF-8");
