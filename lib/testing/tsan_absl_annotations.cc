@@ -11,8 +11,16 @@
 // interface, and calls the library's own function, found with dlsym
 // (RTLD_NEXT).  Nothing is changed in what the functions do; TSan merely
 // learns the happens-before edges that the real mutex creates.
+//
+// Only calls from this tree's code (the test binary) are announced.  gRPC
+// also locks absl::Mutex, but partly through Abseil's own helpers inside the
+// library (ReleasableMutexLock::Release), which no definition here can
+// replace; announcing only some of its locks would give TSan a false picture
+// of those mutexes ("unlock of an unlocked mutex").  gRPC's locks stay as
+// invisible as the rest of its synchronisation (docs/FUZZING.md).
 
 #include <dlfcn.h>
+#include <link.h>
 #include <sanitizer/tsan_interface.h>
 
 #include <cstdio>
@@ -40,6 +48,35 @@ F Real(const char* prefix, const char* suffix) {
   return reinterpret_cast<F>(f);
 }
 
+// The address range of the test binary's own code.
+struct Range {
+  uintptr_t lo = ~uintptr_t{0}, hi = 0;
+};
+
+Range OwnCode() {
+  Range r;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) {
+        auto* r = static_cast<Range*>(data);
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const auto& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X)) continue;
+          uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+          r->lo = std::min(r->lo, lo);
+          r->hi = std::max<uintptr_t>(r->hi, lo + ph.p_memsz);
+        }
+        return 1;  // the first object is the program itself
+      },
+      &r);
+  return r;
+}
+
+bool FromUs(void* return_address) {
+  static const Range r = OwnCode();
+  auto a = reinterpret_cast<uintptr_t>(return_address);
+  return a >= r.lo && a < r.hi;
+}
+
 #define REAL(type, suffix) static const auto real = Real<type>("_ZN", suffix)
 #define REAL_CONST(type, suffix) static const auto real = Real<type>("_ZNK", suffix)
 
@@ -62,6 +99,7 @@ Mutex::~Mutex() {
 
 void Mutex::Lock() {
   REAL(void (*)(Mutex*), "5Mutex4LockEv");
+  if (!FromUs(__builtin_return_address(0))) return real(this);
   __tsan_mutex_pre_lock(this, 0);
   real(this);
   Acquired(this, 0);
@@ -69,6 +107,7 @@ void Mutex::Lock() {
 
 void Mutex::Unlock() {
   REAL(void (*)(Mutex*), "5Mutex6UnlockEv");
+  if (!FromUs(__builtin_return_address(0))) return real(this);
   __tsan_mutex_pre_unlock(this, 0);
   real(this);
   __tsan_mutex_post_unlock(this, 0);
@@ -76,6 +115,7 @@ void Mutex::Unlock() {
 
 bool Mutex::TryLock() {
   REAL(bool (*)(Mutex*), "5Mutex7TryLockEv");
+  if (!FromUs(__builtin_return_address(0))) return real(this);
   __tsan_mutex_pre_lock(this, __tsan_mutex_try_lock);
   bool ok = real(this);
   __tsan_mutex_post_lock(this, ok ? __tsan_mutex_try_lock : __tsan_mutex_try_lock_failed, 0);
@@ -84,6 +124,7 @@ bool Mutex::TryLock() {
 
 void Mutex::ReaderLock() {
   REAL(void (*)(Mutex*), "5Mutex10ReaderLockEv");
+  if (!FromUs(__builtin_return_address(0))) return real(this);
   __tsan_mutex_pre_lock(this, __tsan_mutex_read_lock);
   real(this);
   Acquired(this, __tsan_mutex_read_lock);
@@ -91,6 +132,7 @@ void Mutex::ReaderLock() {
 
 void Mutex::ReaderUnlock() {
   REAL(void (*)(Mutex*), "5Mutex12ReaderUnlockEv");
+  if (!FromUs(__builtin_return_address(0))) return real(this);
   __tsan_mutex_pre_unlock(this, __tsan_mutex_read_lock);
   real(this);
   __tsan_mutex_post_unlock(this, __tsan_mutex_read_lock);
@@ -98,6 +140,7 @@ void Mutex::ReaderUnlock() {
 
 void Mutex::LockWhen(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex8LockWhenERKNS0_9ConditionE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, cond);
   __tsan_mutex_pre_lock(this, 0);
   real(this, cond);
   Acquired(this, 0);
@@ -105,6 +148,7 @@ void Mutex::LockWhen(const Condition& cond) {
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, cond);
   __tsan_mutex_pre_lock(this, __tsan_mutex_read_lock);
   real(this, cond);
   Acquired(this, __tsan_mutex_read_lock);
@@ -113,6 +157,7 @@ void Mutex::ReaderLockWhen(const Condition& cond) {
 bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
        "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, cond, timeout);
   __tsan_mutex_pre_lock(this, 0);
   bool r = real(this, cond, timeout);
   Acquired(this, 0);
@@ -121,6 +166,7 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
 
 bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Time), "5Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, cond, deadline);
   __tsan_mutex_pre_lock(this, 0);
   bool r = real(this, cond, deadline);
   Acquired(this, 0);
@@ -130,6 +176,7 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
 // Await releases the mutex while it waits and holds it again on return.
 void Mutex::Await(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex5AwaitERKNS0_9ConditionE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, cond);
   Releasing(this, 0);
   real(this, cond);
   __tsan_mutex_pre_lock(this, 0);
@@ -139,6 +186,7 @@ void Mutex::Await(const Condition& cond) {
 bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
        "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, cond, timeout);
   Releasing(this, 0);
   bool r = real(this, cond, timeout);
   __tsan_mutex_pre_lock(this, 0);
@@ -148,6 +196,7 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
 
 bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Time), "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, cond, deadline);
   Releasing(this, 0);
   bool r = real(this, cond, deadline);
   __tsan_mutex_pre_lock(this, 0);
@@ -158,6 +207,7 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
 // A condition variable's wait releases the mutex and takes it again.
 void CondVar::Wait(Mutex* mu) {
   REAL(void (*)(CondVar*, Mutex*), "7CondVar4WaitEPNS0_5MutexE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, mu);
   Releasing(mu, 0);
   real(this, mu);
   __tsan_mutex_pre_lock(mu, 0);
@@ -166,6 +216,7 @@ void CondVar::Wait(Mutex* mu) {
 
 bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
   REAL(bool (*)(CondVar*, Mutex*, absl::Duration), "7CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, mu, timeout);
   Releasing(mu, 0);
   bool r = real(this, mu, timeout);
   __tsan_mutex_pre_lock(mu, 0);
@@ -175,6 +226,7 @@ bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
 
 bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
   REAL(bool (*)(CondVar*, Mutex*, absl::Time), "7CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, mu, deadline);
   Releasing(mu, 0);
   bool r = real(this, mu, deadline);
   __tsan_mutex_pre_lock(mu, 0);
@@ -185,12 +237,14 @@ bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
 // Notify happens before every wait that sees it.
 void Notification::Notify() {
   REAL(void (*)(Notification*), "12Notification6NotifyEv");
+  if (!FromUs(__builtin_return_address(0))) return real(this);
   __tsan_release(this);
   real(this);
 }
 
 void Notification::WaitForNotification() const {
   REAL_CONST(void (*)(const Notification*), "12Notification19WaitForNotificationEv");
+  if (!FromUs(__builtin_return_address(0))) return real(this);
   real(this);
   __tsan_acquire(const_cast<Notification*>(this));
 }
@@ -198,6 +252,7 @@ void Notification::WaitForNotification() const {
 bool Notification::WaitForNotificationWithTimeout(absl::Duration timeout) const {
   REAL_CONST(bool (*)(const Notification*, absl::Duration),
              "12Notification30WaitForNotificationWithTimeoutENS0_8DurationE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, timeout);
   bool r = real(this, timeout);
   if (r) __tsan_acquire(const_cast<Notification*>(this));
   return r;
@@ -206,6 +261,7 @@ bool Notification::WaitForNotificationWithTimeout(absl::Duration timeout) const 
 bool Notification::WaitForNotificationWithDeadline(absl::Time deadline) const {
   REAL_CONST(bool (*)(const Notification*, absl::Time),
              "12Notification31WaitForNotificationWithDeadlineENS0_4TimeE");
+  if (!FromUs(__builtin_return_address(0))) return real(this, deadline);
   bool r = real(this, deadline);
   if (r) __tsan_acquire(const_cast<Notification*>(this));
   return r;
