@@ -30,6 +30,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 
+// The TSan runtime's dynamic annotations (not in its public header).
+extern "C" void AnnotateIgnoreReadsBegin(const char* file, int line);
+extern "C" void AnnotateIgnoreReadsEnd(const char* file, int line);
+extern "C" void AnnotateIgnoreWritesBegin(const char* file, int line);
+extern "C" void AnnotateIgnoreWritesEnd(const char* file, int line);
+
 #define PELITA_STR2(x) #x
 #define PELITA_STR(x) PELITA_STR2(x)
 
@@ -71,11 +77,30 @@ Range OwnCode() {
   return r;
 }
 
+// Whether the caller is our code, and not a call that Abseil makes to
+// itself from inside one of the functions below (AwaitWithTimeout calls
+// AwaitWithDeadline, sometimes as a tail call that keeps our return address).
+thread_local bool t_inside = false;
+
 bool FromUs(void* return_address) {
   static const Range r = OwnCode();
   auto a = reinterpret_cast<uintptr_t>(return_address);
-  return a >= r.lo && a < r.hi;
+  return !t_inside && a >= r.lo && a < r.hi;
 }
+
+void IgnoreBegin() {
+  AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
+  AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
+}
+void IgnoreEnd() {
+  AnnotateIgnoreWritesEnd(__FILE__, __LINE__);
+  AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+}
+
+struct Inside {
+  Inside() { t_inside = true; }
+  ~Inside() { t_inside = false; }
+};
 
 #define REAL(type, suffix) static const auto real = Real<type>("_ZN", suffix)
 #define REAL_CONST(type, suffix) static const auto real = Real<type>("_ZNK", suffix)
@@ -100,6 +125,7 @@ Mutex::~Mutex() {
 void Mutex::Lock() {
   REAL(void (*)(Mutex*), "5Mutex4LockEv");
   if (!FromUs(__builtin_return_address(0))) return real(this);
+  Inside inside;
   __tsan_mutex_pre_lock(this, 0);
   real(this);
   Acquired(this, 0);
@@ -108,6 +134,7 @@ void Mutex::Lock() {
 void Mutex::Unlock() {
   REAL(void (*)(Mutex*), "5Mutex6UnlockEv");
   if (!FromUs(__builtin_return_address(0))) return real(this);
+  Inside inside;
   __tsan_mutex_pre_unlock(this, 0);
   real(this);
   __tsan_mutex_post_unlock(this, 0);
@@ -116,6 +143,7 @@ void Mutex::Unlock() {
 bool Mutex::TryLock() {
   REAL(bool (*)(Mutex*), "5Mutex7TryLockEv");
   if (!FromUs(__builtin_return_address(0))) return real(this);
+  Inside inside;
   __tsan_mutex_pre_lock(this, __tsan_mutex_try_lock);
   bool ok = real(this);
   __tsan_mutex_post_lock(this, ok ? __tsan_mutex_try_lock : __tsan_mutex_try_lock_failed, 0);
@@ -125,6 +153,7 @@ bool Mutex::TryLock() {
 void Mutex::ReaderLock() {
   REAL(void (*)(Mutex*), "5Mutex10ReaderLockEv");
   if (!FromUs(__builtin_return_address(0))) return real(this);
+  Inside inside;
   __tsan_mutex_pre_lock(this, __tsan_mutex_read_lock);
   real(this);
   Acquired(this, __tsan_mutex_read_lock);
@@ -133,6 +162,7 @@ void Mutex::ReaderLock() {
 void Mutex::ReaderUnlock() {
   REAL(void (*)(Mutex*), "5Mutex12ReaderUnlockEv");
   if (!FromUs(__builtin_return_address(0))) return real(this);
+  Inside inside;
   __tsan_mutex_pre_unlock(this, __tsan_mutex_read_lock);
   real(this);
   __tsan_mutex_post_unlock(this, __tsan_mutex_read_lock);
@@ -141,16 +171,26 @@ void Mutex::ReaderUnlock() {
 void Mutex::LockWhen(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex8LockWhenERKNS0_9ConditionE");
   if (!FromUs(__builtin_return_address(0))) return real(this, cond);
+  Inside inside;
   __tsan_mutex_pre_lock(this, 0);
+  // Abseil evaluates the condition while it holds the mutex, out of
+  // TSan's sight; those reads are not ours to judge.
+  IgnoreBegin();
   real(this, cond);
+  IgnoreEnd();
   Acquired(this, 0);
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
   if (!FromUs(__builtin_return_address(0))) return real(this, cond);
+  Inside inside;
   __tsan_mutex_pre_lock(this, __tsan_mutex_read_lock);
+  // Abseil evaluates the condition while it holds the mutex, out of
+  // TSan's sight; those reads are not ours to judge.
+  IgnoreBegin();
   real(this, cond);
+  IgnoreEnd();
   Acquired(this, __tsan_mutex_read_lock);
 }
 
@@ -158,8 +198,13 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
        "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
   if (!FromUs(__builtin_return_address(0))) return real(this, cond, timeout);
+  Inside inside;
   __tsan_mutex_pre_lock(this, 0);
+  // Abseil evaluates the condition while it holds the mutex, out of
+  // TSan's sight; those reads are not ours to judge.
+  IgnoreBegin();
   bool r = real(this, cond, timeout);
+  IgnoreEnd();
   Acquired(this, 0);
   return r;
 }
@@ -167,8 +212,13 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
 bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Time), "5Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
   if (!FromUs(__builtin_return_address(0))) return real(this, cond, deadline);
+  Inside inside;
   __tsan_mutex_pre_lock(this, 0);
+  // Abseil evaluates the condition while it holds the mutex, out of
+  // TSan's sight; those reads are not ours to judge.
+  IgnoreBegin();
   bool r = real(this, cond, deadline);
+  IgnoreEnd();
   Acquired(this, 0);
   return r;
 }
@@ -177,8 +227,13 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
 void Mutex::Await(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex5AwaitERKNS0_9ConditionE");
   if (!FromUs(__builtin_return_address(0))) return real(this, cond);
+  Inside inside;
   Releasing(this, 0);
+  // Abseil evaluates the condition while it holds the mutex, out of
+  // TSan's sight; those reads are not ours to judge.
+  IgnoreBegin();
   real(this, cond);
+  IgnoreEnd();
   __tsan_mutex_pre_lock(this, 0);
   Acquired(this, 0);
 }
@@ -187,8 +242,13 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
        "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
   if (!FromUs(__builtin_return_address(0))) return real(this, cond, timeout);
+  Inside inside;
   Releasing(this, 0);
+  // Abseil evaluates the condition while it holds the mutex, out of
+  // TSan's sight; those reads are not ours to judge.
+  IgnoreBegin();
   bool r = real(this, cond, timeout);
+  IgnoreEnd();
   __tsan_mutex_pre_lock(this, 0);
   Acquired(this, 0);
   return r;
@@ -197,8 +257,13 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
 bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Time), "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
   if (!FromUs(__builtin_return_address(0))) return real(this, cond, deadline);
+  Inside inside;
   Releasing(this, 0);
+  // Abseil evaluates the condition while it holds the mutex, out of
+  // TSan's sight; those reads are not ours to judge.
+  IgnoreBegin();
   bool r = real(this, cond, deadline);
+  IgnoreEnd();
   __tsan_mutex_pre_lock(this, 0);
   Acquired(this, 0);
   return r;
@@ -208,6 +273,7 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
 void CondVar::Wait(Mutex* mu) {
   REAL(void (*)(CondVar*, Mutex*), "7CondVar4WaitEPNS0_5MutexE");
   if (!FromUs(__builtin_return_address(0))) return real(this, mu);
+  Inside inside;
   Releasing(mu, 0);
   real(this, mu);
   __tsan_mutex_pre_lock(mu, 0);
@@ -217,6 +283,7 @@ void CondVar::Wait(Mutex* mu) {
 bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
   REAL(bool (*)(CondVar*, Mutex*, absl::Duration), "7CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE");
   if (!FromUs(__builtin_return_address(0))) return real(this, mu, timeout);
+  Inside inside;
   Releasing(mu, 0);
   bool r = real(this, mu, timeout);
   __tsan_mutex_pre_lock(mu, 0);
@@ -227,6 +294,7 @@ bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
 bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
   REAL(bool (*)(CondVar*, Mutex*, absl::Time), "7CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE");
   if (!FromUs(__builtin_return_address(0))) return real(this, mu, deadline);
+  Inside inside;
   Releasing(mu, 0);
   bool r = real(this, mu, deadline);
   __tsan_mutex_pre_lock(mu, 0);
@@ -238,6 +306,7 @@ bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
 void Notification::Notify() {
   REAL(void (*)(Notification*), "12Notification6NotifyEv");
   if (!FromUs(__builtin_return_address(0))) return real(this);
+  Inside inside;
   __tsan_release(this);
   real(this);
 }
@@ -245,6 +314,7 @@ void Notification::Notify() {
 void Notification::WaitForNotification() const {
   REAL_CONST(void (*)(const Notification*), "12Notification19WaitForNotificationEv");
   if (!FromUs(__builtin_return_address(0))) return real(this);
+  Inside inside;
   real(this);
   __tsan_acquire(const_cast<Notification*>(this));
 }
@@ -253,6 +323,7 @@ bool Notification::WaitForNotificationWithTimeout(absl::Duration timeout) const 
   REAL_CONST(bool (*)(const Notification*, absl::Duration),
              "12Notification30WaitForNotificationWithTimeoutENS0_8DurationE");
   if (!FromUs(__builtin_return_address(0))) return real(this, timeout);
+  Inside inside;
   bool r = real(this, timeout);
   if (r) __tsan_acquire(const_cast<Notification*>(this));
   return r;
@@ -262,6 +333,7 @@ bool Notification::WaitForNotificationWithDeadline(absl::Time deadline) const {
   REAL_CONST(bool (*)(const Notification*, absl::Time),
              "12Notification31WaitForNotificationWithDeadlineENS0_4TimeE");
   if (!FromUs(__builtin_return_address(0))) return real(this, deadline);
+  Inside inside;
   bool r = real(this, deadline);
   if (r) __tsan_acquire(const_cast<Notification*>(this));
   return r;
