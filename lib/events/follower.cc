@@ -178,7 +178,7 @@ absl::StatusOr<int> Follower::PollShared(const std::string& tenant, const std::s
   const absl::Time now = absl::Now();
   if (now - state.last_claim >= std::max(options_.claim_idle / 2, options_.idle_poll)) {
     state.last_claim = now;
-    PELITA_ASSIGN_OR_RETURN(int claimed, Claim(tenant, key, state));
+    PELITA_ASSIGN_OR_RETURN(int claimed, Claim(tenant, key, state, &stopped));
     handled += claimed;
   }
   // First this consumer's own pending entries ("0"), then new ones (">"),
@@ -256,7 +256,7 @@ absl::StatusOr<int> Follower::PollEveryProcess(const std::string& tenant, const 
 }
 
 absl::StatusOr<int> Follower::Claim(const std::string& tenant, const std::string& key,
-                                    TenantState& state) {
+                                    TenantState& state, bool* stopped) {
   int handled = 0;
   std::string cursor = "0-0";
   for (int round = 0; round < 100; ++round) {
@@ -276,14 +276,11 @@ absl::StatusOr<int> Follower::Claim(const std::string& tenant, const std::string
       claimed_ += static_cast<int64_t>(entries.size());
       LogInfo("follower: took over entries of another consumer",
               {{"stream", key}, {"group", options_.group}, {"entries", absl::StrCat(entries.size())}});
-      bool stopped = false;
-      PELITA_ASSIGN_OR_RETURN(int n, HandleEntries(tenant, key, entries, state, &stopped));
+      PELITA_ASSIGN_OR_RETURN(int n, HandleEntries(tenant, key, entries, state, stopped));
       handled += n;
-      // What is left is pending on this consumer now: read it as ours.
-      if (stopped) {
-        state.pending_done = false;
-        break;
-      }
+      // What is left is pending on this consumer now: it is read as ours
+      // after the backoff.
+      if (*stopped) break;
     }
     cursor = r.elements[0].str;
     if (cursor == "0-0") break;

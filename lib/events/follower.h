@@ -214,7 +214,8 @@ class Follower {
     int64_t entries = 0;       // not yet handled by the group
     absl::Duration oldest;     // age of the oldest of them (0 when none)
   };
-  // Measures the group's lag on one tenant's stream now.
+  // Measures the group's lag on one tenant's stream now.  In the
+  // kEveryProcess mode call it from the polling thread or while stopped.
   absl::StatusOr<Lag> MeasureLag(const std::string& tenant);
 
   struct Stats {
@@ -249,7 +250,8 @@ class Follower {
   absl::StatusOr<int> PollEveryProcess(const std::string& tenant, const std::string& key,
                                        TenantState& state);
   absl::Status EnsureGroup(const std::string& key, TenantState& state);
-  absl::StatusOr<int> Claim(const std::string& tenant, const std::string& key, TenantState& state);
+  absl::StatusOr<int> Claim(const std::string& tenant, const std::string& key, TenantState& state,
+                            bool* stopped);
   void ExpireConsumers(const std::string& key);
   // Handles entries [id, fields] in order; stops at the first that must be
   // retried.  Acks what was handled.
