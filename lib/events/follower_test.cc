@@ -343,6 +343,29 @@ TEST_F(FollowerTest, EveryProcessDeliveryGivesEachProcessEveryNewEvent) {
   EXPECT_TRUE(groups->elements.empty());  // no consumer group involved
 }
 
+TEST_F(FollowerTest, RedisOutageIsReportedAndFollowingResumes) {
+  FixedTenants tenants({"1504"});
+  auto follower = Make(&tenants, Options());
+  int seen = 0;
+  follower->On<TenantCreated>([&](const EventContext&, const TenantCreated&) {
+    ++seen;
+    return absl::OkStatus();
+  });
+  PublishCreated("1504", "before");
+  ASSERT_TRUE(follower->PollOnce().ok());
+  ASSERT_TRUE(server_->Kill().ok());
+  EXPECT_EQ(follower->PollOnce().status().code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(server_->Restart().ok());  // AOF: the stream and the group survive
+  PublishCreated("1504", "after");
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        (void)follower->PollOnce();
+        return seen == 2;
+      },
+      absl::Seconds(5)));
+  EXPECT_EQ(Pending("1504"), 0);
+}
+
 TEST(ConsumerNameTest, PerPodAndProcessAndOverridable) {
   unsetenv("PELITA_CONSUMER");
   setenv("HOSTNAME", "scoring-7d9f-abcde", 1);
