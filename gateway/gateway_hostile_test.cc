@@ -500,6 +500,24 @@ TEST_F(GatewayHostileTest, AmbiguousFramingIs400AndNothingIsSmuggled) {
   EXPECT_TRUE(r.closed);
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/korban").status, 200);
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/cl-te").status, 404);
+  // Obsolete line folding (RFC 9112 §5.2): refused, not unfolded into
+  // `Transfer-Encoding: chunked`, which ran the DELETE behind it.
+  r = RawRequest(port_, absl::StrCat("GET /v1/tenants/1504/units/dinkes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ",
+                                     organiser, "\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", smuggled));
+  EXPECT_EQ(r.status(), 400) << absl::CEscape(r.bytes);
+  EXPECT_EQ(r.responses(), 1) << absl::CEscape(r.bytes);
+  EXPECT_TRUE(r.closed);
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/korban").status, 200) << "smuggled DELETE ran (obs-fold)";
+  // A chunk longer than its size, a request behind it: 400 and closed (it
+  // was closed without an answer), the request behind never run.
+  r = RawRequest(port_, absl::StrCat(RawHead("POST", "/v1/tenants/1504/units?unitId=badchunk", organiser,
+                                             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"),
+                                     "2\r\n{}", smuggled, "0\r\n\r\n"));
+  EXPECT_EQ(r.status(), 400) << absl::CEscape(r.bytes);
+  EXPECT_EQ(r.responses(), 1) << absl::CEscape(r.bytes);
+  EXPECT_TRUE(r.closed);
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/korban").status, 200) << "smuggled DELETE ran (bad chunk)";
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/badchunk").status, 404);
   // Plain chunked framing still works, with keep-alive.
   r = RawRequest(port_,
                  absl::StrCat(RawHead("POST", "/v1/tenants/1504/units?unitId=chunked", organiser,
