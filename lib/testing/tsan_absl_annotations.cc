@@ -17,7 +17,7 @@
 // library (ReleasableMutexLock::Release), which no definition here can
 // replace; announcing only some of its locks would give TSan a false picture
 // of those mutexes ("unlock of an unlocked mutex").  gRPC's locks stay as
-// invisible as the rest of its synchronisation (docs/FUZZING.md).
+// invisible as the rest of its synchronisation (docs/SECURITY.md, "Fuzzing and sanitizers").
 
 #include <dlfcn.h>
 #include <link.h>
