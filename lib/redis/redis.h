@@ -36,10 +36,20 @@ struct Reply {
 // binary safe.
 using Command = std::vector<std::string>;
 
-// Turns an error reply into a status.  Scripts of this project raise errors
-// whose first word is a canonical code name ("NOT_FOUND unit dinkes"), which
-// map to that code with the rest as message; any other error is INTERNAL.
-// A non-error reply is OK.
+// Whether `reply` is an error by which Redis says it cannot serve now but
+// will (LOADING after a restart, BUSY, TRYAGAIN, CLUSTERDOWN, MASTERDOWN,
+// READONLY after a failover, NOREPLICAS, MISCONF): the command did not run,
+// so sending it again later is safe.
+bool IsTransientError(const Reply& reply);
+
+// Turns an error reply into a status.  A transient error (IsTransientError)
+// is UNAVAILABLE, so that every caller up to the HTTP client sees it as
+// retryable.  Scripts of this project raise errors whose first word is a
+// canonical code name ("NOT_FOUND unit dinkes"), which map to that code with
+// the rest as message; any other error is INTERNAL.  A non-error reply is OK.
+// This is the one place where Redis errors become status codes; lost
+// connections are UNAVAILABLE (and timeouts DEADLINE_EXCEEDED) from the
+// calls themselves.
 absl::Status ReplyStatus(const Reply& reply);
 
 struct Options {
