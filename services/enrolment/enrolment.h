@@ -79,8 +79,10 @@ class EnrolmentLogic {
       const Caller& c, const v1::ListUnitComplianceRequest& r);
 
  private:
-  // Adds or replaces one employee (CSV import rows).
-  absl::Status UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field);
+  // Adds or replaces one employee (CSV import rows); says which it did, or
+  // that the stored record already says the same (nothing written).
+  enum class Upsert { kCreated, kReplaced, kUnchanged };
+  absl::StatusOr<Upsert> UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field);
   absl::StatusOr<v1::Employee> InsertEmployee(const Caller& c, const std::string& parent,
                                               v1::Employee employee, const std::string& field);
   absl::Status CheckUnitExists(EnrolmentStore& store, const std::string& unit_name,
@@ -112,7 +114,11 @@ class EnrolmentLogic::EmployeeImport {
  public:
   virtual ~EmployeeImport() = default;
   virtual absl::Status Feed(absl::string_view chunk) = 0;
-  virtual absl::StatusOr<v1::ImportEmployeesResponse> Finish() = 0;
+  // True once the file cannot be read further (see csv::Reader::broken).
+  virtual bool stopped() const = 0;
+  // Ends the input (`truncated`: the upload was cut, the record in progress
+  // is dropped) and answers as pelita/type/v1/import.proto says.
+  virtual absl::StatusOr<type::v1::ImportResult> Finish(bool truncated) = 0;
 };
 
 }  // namespace pelita::enrolment

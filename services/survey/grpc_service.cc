@@ -113,7 +113,7 @@ grpc::Status SurveyGrpcService::StreamResponses(
 
 grpc::Status SurveyGrpcService::ImportResponsesCsv(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportResponsesCsvRequest>* reader,
-    v1::ImportResponsesCsvResponse* response) {
+    type::v1::ImportResult* response) {
   auto caller = CallerFromContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::ImportResponsesCsvRequest req;
@@ -122,10 +122,14 @@ grpc::Status SurveyGrpcService::ImportResponsesCsv(
   }
   auto import = logic_->StartCsvImport(*caller, req);
   if (!import.ok()) return ToGrpcStatus(import.status());
+  // Feeds until the end of the upload, a cut (upload_truncated) or a break
+  // of the file; the answer says which.
+  bool truncated = false;
   do {
     if (absl::Status s = (*import)->Feed(req.csv_chunk()); !s.ok()) return ToGrpcStatus(s);
-  } while (reader->Read(&req));
-  auto result = (*import)->Finish();
+    truncated = req.upload_truncated();
+  } while (!truncated && !(*import)->stopped() && reader->Read(&req));
+  auto result = (*import)->Finish(truncated);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;
