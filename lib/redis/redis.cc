@@ -506,13 +506,33 @@ absl::StatusOr<std::vector<Reply>> Client::RunGroup(const std::vector<Command>& 
   return last;
 }
 
+namespace {
+
+// The first transient error among `replies` as UNAVAILABLE, else OK.
+absl::Status TransientStatus(const std::vector<Reply>& replies) {
+  for (const Reply& r : replies) {
+    if (IsTransientError(r)) return ReplyStatus(r);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Reply> Client::Run(const Command& command, absl::Duration timeout) {
   auto replies = RunGroup({command}, timeout);
   if (!replies.ok()) return replies.status();
+  if (absl::Status s = TransientStatus(*replies); !s.ok()) return s;
   return std::move((*replies)[0]);
 }
 
 absl::StatusOr<std::vector<Reply>> Client::Pipeline(const std::vector<Command>& commands) {
+  auto replies = PipelineReplies(commands);
+  if (!replies.ok()) return replies;
+  if (absl::Status s = TransientStatus(*replies); !s.ok()) return s;
+  return replies;
+}
+
+absl::StatusOr<std::vector<Reply>> Client::PipelineReplies(const std::vector<Command>& commands) {
   if (commands.empty()) return std::vector<Reply>{};
   if (!options_.cluster) return Exchange(*single_, commands, absl::ZeroDuration());
   // Cluster: one pipeline per node, in order within each node; a command that

@@ -115,7 +115,11 @@ class Script {
 // Redis that went away), and the next call reconnects with backoff.
 // Transport failures and timeouts are UNAVAILABLE / DEADLINE_EXCEEDED; error
 // replies come back as replies (see ReplyStatus) so that a pipeline can carry
-// a mix.  Calls are never retried here: the caller decides what is safe.
+// a mix, except transient ones (IsTransientError: LOADING, BUSY, READONLY,
+// ...), which fail the whole call with UNAVAILABLE, so that no caller can
+// take "LOADING ..." for data.  For a pipeline that is what a lost
+// connection means too: the commands before the refused one may have run.
+// Calls are never retried here: the caller decides what is safe.
 class Client {
  public:
   explicit Client(Options options);
@@ -172,6 +176,8 @@ class Client {
   absl::StatusOr<std::vector<Reply>> RunGroup(const std::vector<Command>& commands,
                                               absl::Duration timeout);
   std::vector<Node*> Masters();
+  // Pipeline without the transient-error check.
+  absl::StatusOr<std::vector<Reply>> PipelineReplies(const std::vector<Command>& commands);
 
   const Options options_;
   std::unique_ptr<Node> single_;  // the only node, outside cluster mode

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace pelita::testing {
@@ -57,7 +58,7 @@ absl::Status RedisServer::Launch(const std::vector<std::string>& extra_args, boo
       [&] {
         if (wait_serving) return probe.Ping().ok();
         auto r = probe.Run({"PING"});
-        return r.ok();
+        return r.ok() || absl::StrContains(r.status().message(), "LOADING");
       },
       absl::Seconds(15));
   if (!up) {
