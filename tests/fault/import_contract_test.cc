@@ -281,6 +281,13 @@ class ImportContractTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
+  void TearDown() override {
+    if (HasFailure() && platform_) {
+      platform_->KeepLogs();
+      std::cout << "logs kept in " << platform_->dir() << "\n";
+    }
+  }
+
   std::unique_ptr<Platform> platform_;
   std::unique_ptr<Importer> importer_;
 };

@@ -225,6 +225,13 @@ class IngestFaultTest : public ::testing::Test {
     EXPECT_EQ(redis.Run({"XLEN", "survey:{1504}:responses"})->integer, kResponses);
   }
 
+  void TearDown() override {
+    if (HasFailure() && platform_) {
+      platform_->KeepLogs();
+      std::cout << "logs kept in " << platform_->dir() << "\n";
+    }
+  }
+
   std::unique_ptr<Platform> platform_;
   std::string token_;
 };

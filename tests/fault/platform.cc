@@ -78,7 +78,7 @@ Platform::~Platform() {
     if (s.process->running()) (void)s.process->Stop(SIGKILL);
   }
   redis_.reset();
-  testing::RemoveTree(dir_);
+  if (!keep_logs_) testing::RemoveTree(dir_);
 }
 
 std::string Platform::address(const std::string& service) const {

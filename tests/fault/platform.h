@@ -45,6 +45,9 @@ class Platform {
   // Whether the service's health check answers SERVING now.
   bool Serving(const std::string& service);
 
+  // Leaves the folder (every process's log) in place, for a failed test.
+  void KeepLogs() { keep_logs_ = true; }
+
   // A gateway token (HS256, the platform's key).
   std::string Token(const std::string& tenant, const std::string& role, const std::string& subject);
 
@@ -64,6 +67,7 @@ class Platform {
   testing::Subprocess gateway_;
   int gateway_port_ = 0;
   std::string key_file_;
+  bool keep_logs_ = false;
 };
 
 }  // namespace pelita::fault

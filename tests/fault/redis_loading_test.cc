@@ -81,6 +81,13 @@ class RedisLoadingTest : public ::testing::Test {
     return !r.ok() && absl::StrContains(r.status().message(), "LOADING");
   }
 
+  void TearDown() override {
+    if (HasFailure() && platform_) {
+      platform_->KeepLogs();
+      std::cout << "logs kept in " << platform_->dir() << "\n";
+    }
+  }
+
   std::unique_ptr<Platform> platform_;
   std::string token_;
   std::unique_ptr<sv1::SurveyService::Stub> survey_;
