@@ -80,13 +80,19 @@ class EnrolmentLogic {
 
  private:
   // Adds or replaces one employee (CSV import rows); says which it did, or
-  // that the stored record already says the same (nothing written).
+  // that the stored record already says the same (nothing written).  The
+  // supervisor is replaced only when the file has the column.
   enum class Upsert { kCreated, kReplaced, kUnchanged };
-  absl::StatusOr<Upsert> UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field);
+  absl::StatusOr<Upsert> UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field,
+                                        bool with_supervisor);
   absl::StatusOr<v1::Employee> InsertEmployee(const Caller& c, const std::string& parent,
                                               v1::Employee employee, const std::string& field);
   absl::Status CheckUnitExists(EnrolmentStore& store, const std::string& unit_name,
                                const std::string& tenant, const std::string& field);
+  // A recorded supervisor must be an employee of the same tenant (the
+  // domain check has already refused the employee's own NIP).
+  absl::Status CheckSupervisorExists(EnrolmentStore& store, const v1::Employee& employee,
+                                     const std::string& tenant, const std::string& field);
   struct CohortRef {
     std::string tenant, program, cohort;
     std::string ck() const { return program + "/" + cohort; }
@@ -100,8 +106,10 @@ class EnrolmentLogic {
   absl::StatusOr<EnrolmentRef> ParseEnrolment(const Caller& c, const std::string& field,
                                               const std::string& name);
   absl::StatusOr<v1::Enrolment> LoadEnrolment(const EnrolmentRef& ref);
+  // The output fields of a cohort: counts and follow-up windows (from
+  // `program` when given, else read).
   absl::StatusOr<v1::Cohort> FillCounts(EnrolmentStore& store, const std::string& ck,
-                                        v1::Cohort cohort);
+                                        v1::Cohort cohort, const v1::Program* program = nullptr);
   absl::CivilDay Today() const;
 
   redis::Client* redis_;

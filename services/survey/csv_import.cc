@@ -327,6 +327,8 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
                        FieldName(ColumnOf(ack.message())), ack.response_id(), ack.message());
       } else if (ack.duplicate()) {
         report_.Unchanged();
+      } else if (ack.replaced()) {
+        report_.Replaced();  // the respondent's earlier response was replaced
       } else {
         report_.Accepted();
       }
