@@ -122,10 +122,10 @@ class ComplaintServiceTest : public ::testing::Test {
     return s;
   }
 
-  v1::ImportComplaintsResponse ImportCsv(const std::string& csv, size_t chunk = 7) {
+  type::v1::ImportResult ImportCsv(const std::string& csv, size_t chunk = 7) {
     grpc::ClientContext ctx;
     AttachTenant(ctx, "1504");
-    v1::ImportComplaintsResponse resp;
+    type::v1::ImportResult resp;
     auto writer = stub_->ImportComplaintsCsv(&ctx, &resp);
     for (size_t i = 0; i < csv.size(); i += chunk) {
       v1::ImportComplaintsCsvRequest r;
@@ -250,16 +250,24 @@ TEST_F(ComplaintServiceTest, CsvImportReportsBadRowsAndIsIdempotent) {
       "LPR-6,web,dukcapil,pengaduan,KTP-el,,diterima,2026-05-07 09:00,,,,2026-05-09 09:00,\r\n"
       "LPR-7,web,tenants/1505/units/dukcapil,pengaduan,KTP-el,,diterima,2026-05-05,,,,,\r\n";
   const auto first = ImportCsv(csv);
-  EXPECT_EQ(first.rows(), 7);
-  EXPECT_EQ(first.accepted(), 3);
-  EXPECT_EQ(first.rejected(), 4);
-  EXPECT_EQ(first.unchanged(), 0);
-  ASSERT_EQ(first.errors_size(), 4);
+  EXPECT_EQ(first.state(), type::v1::COMPLETE);
+  EXPECT_EQ(first.records_read(), 7);
+  EXPECT_EQ(first.accepted_count(), 3);
+  EXPECT_EQ(first.rejected_count(), 4);
+  EXPECT_EQ(first.unchanged_count(), 0);
+  EXPECT_EQ(first.id_column(), "nomor_tiket");
+  ASSERT_EQ(first.rejected_size(), 4);
   std::map<int64_t, std::string> errors;
-  for (const auto& e : first.errors()) errors[e.row()] = e.id() + ": " + e.reason();
+  for (const auto& e : first.rejected()) {
+    errors[e.row()] = absl::StrCat(e.id(), ": ", e.reason(), " [line ", e.line(), ", column ", e.column(),
+                                   " ", e.field(), "]");
+  }
   EXPECT_NE(errors[4].find("LPR-3: unknown unit"), std::string::npos) << errors[4];
+  EXPECT_NE(errors[4].find("[line 4, column 3 kode_instansi]"), std::string::npos) << errors[4];
   EXPECT_NE(errors[5].find("LPR-4: status: unknown status"), std::string::npos) << errors[5];
+  EXPECT_NE(errors[5].find("[line 5, column 7 status]"), std::string::npos) << errors[5];
   EXPECT_NE(errors[7].find("waktu_selesai is set"), std::string::npos) << errors[7];
+  EXPECT_NE(errors[7].find("column 12 waktu_selesai]"), std::string::npos) << errors[7];
   EXPECT_NE(errors[8].find("another tenant"), std::string::npos) << errors[8];
 
   const auto s = Stats("2026-05");
@@ -269,15 +277,28 @@ TEST_F(ComplaintServiceTest, CsvImportReportsBadRowsAndIsIdempotent) {
 
   // Again, in other chunk sizes: nothing changes.
   const auto again = ImportCsv(csv, 1000);
-  EXPECT_EQ(again.accepted(), 3);
-  EXPECT_EQ(again.unchanged(), 3);
+  EXPECT_EQ(again.accepted_count(), 0);
+  EXPECT_EQ(again.unchanged_count(), 3);
+  EXPECT_EQ(again.replaced_count(), 0);
+  EXPECT_EQ(again.rejected_count(), 4);
   EXPECT_EQ(Stats("2026-05").received(), 2);
   EXPECT_EQ(Stats("2026-05").completed(), 1);
+
+  // A newer export moves LPR-2 forward: replaced, the others unchanged.
+  std::string newer = csv;
+  const std::string lpr2 = "diteruskan,2026-05-05 09:00,,2026-05-06 09:00,,,";
+  newer.replace(newer.find(lpr2), lpr2.size(), "selesai,2026-05-05 09:00,,2026-05-06 09:00,,2026-05-11 09:00,");
+  const auto moved = ImportCsv(newer, 1000);
+  EXPECT_EQ(moved.replaced_count(), 1);
+  EXPECT_EQ(moved.unchanged_count(), 2);
+  EXPECT_EQ(moved.accepted_count(), 0);
+  EXPECT_EQ(Stats("2026-05").completed(), 2);  // LPR-1 and now LPR-2 (dukcapil by its display name)
+  EXPECT_EQ(moved.records_read(), 7);
 
   // A header without the required columns fails the import.
   grpc::ClientContext ctx;
   AttachTenant(ctx, "1504");
-  v1::ImportComplaintsResponse resp;
+  type::v1::ImportResult resp;
   auto writer = stub_->ImportComplaintsCsv(&ctx, &resp);
   v1::ImportComplaintsCsvRequest r;
   r.set_parent("tenants/1504");
@@ -301,17 +322,19 @@ TEST_F(ComplaintServiceTest, Open311ImportReportsBadRows) {
      "requested_datetime": "2026-06-02T09:00:00+07:00",
      "updated_datetime": "2026-06-01T09:00:00+07:00"}
   ])");
-  v1::ImportComplaintsResponse resp;
+  type::v1::ImportResult resp;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).ok());
-  EXPECT_EQ(resp.accepted(), 2);
-  ASSERT_EQ(resp.errors_size(), 2);
-  EXPECT_EQ(resp.errors(0).row(), 3);
-  EXPECT_EQ(resp.errors(0).id(), "311-3");
-  EXPECT_NE(resp.errors(0).reason().find("requested_datetime"), std::string::npos);
-  EXPECT_EQ(resp.errors(1).row(), 4);
-  EXPECT_NE(resp.errors(1).reason().find("before requested_datetime"), std::string::npos);
+  EXPECT_EQ(resp.state(), type::v1::COMPLETE);
+  EXPECT_EQ(resp.accepted_count(), 2);
+  ASSERT_EQ(resp.rejected_size(), 2);
+  EXPECT_EQ(resp.rejected(0).row(), 3);
+  EXPECT_EQ(resp.rejected(0).id(), "311-3");
+  EXPECT_NE(resp.rejected(0).reason().find("requested_datetime"), std::string::npos);
+  EXPECT_EQ(resp.rejected(1).row(), 4);
+  EXPECT_NE(resp.rejected(1).reason().find("before requested_datetime"), std::string::npos);
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).ok());
-  EXPECT_EQ(resp.unchanged(), 2);
+  EXPECT_EQ(resp.accepted_count(), 0);
+  EXPECT_EQ(resp.unchanged_count(), 2);
   EXPECT_EQ(Stats("2026-06").received(), 1);
   EXPECT_EQ(Stats("2026-06").completed(), 1);
   EXPECT_EQ(Stats("2026-06", "dpmptsp").open_backlog(), 1);

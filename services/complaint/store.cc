@@ -110,8 +110,11 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
         continue;
       }
       record = old_record;
+      bool stored = exists;
       for (size_t i : by_id[id]) {
         out[i].changed = MergeUpdate(tenant, updates[i], calendar, &record);
+        out[i].created = out[i].changed && !stored;
+        stored |= out[i].changed;
       }
       bool any = false;
       for (size_t i : by_id[id]) any |= out[i].changed;

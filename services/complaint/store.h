@@ -40,6 +40,8 @@ class ComplaintStore {
   struct Outcome {
     absl::Status status;
     bool changed = false;
+    // The update created the complaint (it was not stored before).
+    bool created = false;
     v1::Complaint complaint;
   };
   // Merges every update into its complaint (several updates of one id are
