@@ -66,7 +66,7 @@ inline google::protobuf::Timestamp Noon(absl::CivilDay d) {
 
 // A valid NIP per (tenant-unique) index.
 inline std::string NipOf(int i) {
-  return MakeNip(absl::CivilDay(1970 + i % 20, 1 + i % 12, 1 + i % 28), absl::CivilMonth(2000, 3),
+  return MakeNip(absl::CivilDay(1960 + i % 20, 1 + i % 12, 1 + i % 28), absl::CivilMonth(2000, 3),
                  i % 2 ? Nip::Gender::kMale : Nip::Gender::kFemale, 1 + i);
 }
 
