@@ -72,14 +72,14 @@ LevelScore L4Level(const v1::Results& r, double weight) {
     }
   } else if (!d.withheld()) {
     // A complaint estimate without complaints before cannot be scaled.
-    s.code = v1::UNDEFINED;
+    s.code = v1::STATISTIC_UNDEFINED;
     s.why = "no complaints in the trained units before the cohort to scale the estimate by";
     if (i.withheld()) absl::StrAppend(&s.why, "; IKM: ", i.reason());
   } else {
     s.code = d.reason_code();
     s.why = d.reason();
     if (s.code == v1::REASON_CODE_UNSPECIFIED) {
-      s.code = v1::NO_DATA;
+      s.code = v1::DATA_ABSENT;
       s.why = "no results data";
     }
   }
@@ -116,7 +116,7 @@ v1::Composite Compose(const std::vector<LevelScore>& levels) {
     if (l.score) {
       *comp->mutable_score() = Value(*l.score, l.n, l.formula);
     } else {
-      *comp->mutable_score() = Withheld(l.n, l.code == v1::REASON_CODE_UNSPECIFIED ? v1::NO_DATA : l.code,
+      *comp->mutable_score() = Withheld(l.n, l.code == v1::REASON_CODE_UNSPECIFIED ? v1::DATA_ABSENT : l.code,
                                         l.why.empty() ? "not available" : l.why, l.formula);
     }
     if (!used) continue;

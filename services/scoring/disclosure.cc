@@ -52,7 +52,9 @@ std::pair<int64_t, std::vector<int>> StoerWagner(std::vector<std::vector<int64_t
 }  // namespace
 
 int SuppressionProblem::AddGroup(int parent) {
-  groups_.push_back(Group{parent});
+  Group g;
+  g.parent = parent;
+  groups_.push_back(g);
   return static_cast<int>(groups_.size()) - 1;
 }
 

@@ -205,7 +205,9 @@ TEST(DisclosureTest, RandomTablesLeaveNoSmallCombination) {
     // force finds the same set size just above min n.
     const int64_t cut = p.SmallestDisclosedSet();  // 0: no published row touches a cell
     EXPECT_TRUE(cut == 0 || cut >= 5) << cut;
-    if (cut > 0 && cut <= 7) EXPECT_EQ(BruteForceSmallestSupport(t, p, static_cast<int>(cut) + 1), cut);
+    if (cut > 0 && cut <= 7) {
+      EXPECT_EQ(BruteForceSmallestSupport(t, p, static_cast<int>(cut) + 1), cut);
+    }
     for (size_t g = 0; g < t.group_parent.size(); ++g) {
       suppressed_some += p.group(static_cast<int>(g)).code == v1::COMPLEMENTARY_SUPPRESSION;
     }

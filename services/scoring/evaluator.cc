@@ -22,9 +22,9 @@ v1::Figure ScaleScore(const ScaleAggregate& a, int64_t respondents, int min_n) {
   if (respondents < min_n) {
     return Withheld(respondents, v1::BELOW_MIN_N, TooFew(respondents, min_n, "respondents"), formula);
   }
-  if (!(a.max_value > a.min_value)) return Withheld(respondents, v1::UNDEFINED, "scale has no range", formula);
+  if (!(a.max_value > a.min_value)) return Withheld(respondents, v1::STATISTIC_UNDEFINED, "scale has no range", formula);
   auto mean = stats::Mean(a.moments);
-  if (!mean.ok()) return Withheld(respondents, v1::NO_DATA, "no answers", formula);
+  if (!mean.ok()) return Withheld(respondents, v1::DATA_ABSENT, "no answers", formula);
   const Inputs in = {{"n", static_cast<double>(a.moments.n)},
                      {"sum", a.moments.sum},
                      {"sum_squares", a.moments.sum_sq},
@@ -75,7 +75,7 @@ v1::Reaction ComputeReaction(const ReactionInputs& r, int64_t enrolled, int min_
   } else if (n < min_n) {
     *out.mutable_overall() = Withheld(n, v1::BELOW_MIN_N, TooFew(n, min_n, "respondents"), oformula);
   } else {
-    *out.mutable_overall() = Withheld(n, v1::NO_DATA, "no dimension score", oformula);
+    *out.mutable_overall() = Withheld(n, v1::DATA_ABSENT, "no dimension score", oformula);
   }
   // Cronbach's alpha.
   {
@@ -95,7 +95,7 @@ v1::Reaction ComputeReaction(const ReactionInputs& r, int64_t enrolled, int min_
     } else if (k < 2) {
       *a = Withheld(r.totals.n, v1::TOO_FEW_ITEMS, "alpha needs at least 2 items answered in full", formula);
     } else if (!ok || !tv.ok()) {
-      *a = Withheld(r.totals.n, v1::UNDEFINED, "item variances undefined", formula);
+      *a = Withheld(r.totals.n, v1::STATISTIC_UNDEFINED, "item variances undefined", formula);
     } else if (auto alpha = stats::CronbachAlpha(k, sum_var, *tv); alpha.ok()) {
       *a = Value(*alpha, r.totals.n, formula,
                  {{"k", static_cast<double>(k)}, {"n_complete", static_cast<double>(r.totals.n)},
@@ -107,7 +107,7 @@ v1::Reaction ComputeReaction(const ReactionInputs& r, int64_t enrolled, int min_
             "(negatively worded) and were not recoded; the dimension scores should not be read as one scale");
       }
     } else {
-      *a = Withheld(r.totals.n, v1::UNDEFINED, std::string(alpha.status().message()), formula);
+      *a = Withheld(r.totals.n, v1::STATISTIC_UNDEFINED, std::string(alpha.status().message()), formula);
     }
   }
   return out;
@@ -148,7 +148,7 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
     *out.mutable_normalised_gain() = Value(*g, n, gformula, gin);
     out.set_gain_band(std::string(stats::BandName(stats::BandOf(*g))));
   } else {
-    *out.mutable_normalised_gain() = Withheld(n, v1::UNDEFINED, std::string(g.status().message()), gformula);
+    *out.mutable_normalised_gain() = Withheld(n, v1::STATISTIC_UNDEFINED, std::string(g.status().message()), gformula);
   }
   auto t = stats::PairedT(stats::Moments::FromSums(n, l.sum_diff, l.sum_diff_sq));
   if (t.ok()) {
@@ -162,7 +162,7 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
   } else {
     const std::string why(t.status().message());
     for (v1::Figure* f : {out.mutable_t(), out.mutable_df(), out.mutable_p_value(), out.mutable_cohens_dz()}) {
-      *f = Withheld(n, v1::UNDEFINED, why);
+      *f = Withheld(n, v1::STATISTIC_UNDEFINED, why);
     }
   }
   return out;
@@ -177,7 +177,7 @@ v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int m
   if (a < min_n) {
     const std::string why = a == 0 ? "no follow-up answered the applied-on-the-job question"
                                    : TooFew(a, min_n, "follow-up answers");
-    const v1::ReasonCode code = a == 0 ? v1::NO_DATA : v1::BELOW_MIN_N;
+    const v1::ReasonCode code = a == 0 ? v1::DATA_ABSENT : v1::BELOW_MIN_N;
     *out.mutable_applied_share() = Withheld(a, code, why, aformula);
     *out.mutable_scrap_learning_rate() = Withheld(a, code, why, "1 - applied share");
   } else {
@@ -264,7 +264,7 @@ v1::Results ComputeResults(const ResultsInputs& r, int min_n) {
       "sum NRR_i / 9 * 25 (PermenPANRB 14/2017); 95% interval ikm +- t(0.975, n - 1) x standard error";
   auto ikm_fig = [&](const Window& w) {
     if (!w.has_ikm && w.ikm_respondents == 0) {
-      return Withheld(0, v1::NO_DATA, "no SKM responses in the window", ikm_formula);
+      return Withheld(0, v1::DATA_ABSENT, "no SKM responses in the window", ikm_formula);
     }
     if (w.ikm_respondents < min_n || !w.has_ikm) {
       return Withheld(w.ikm_respondents, w.ikm_respondents < min_n ? v1::BELOW_MIN_N : v1::TOO_FEW_SKM_RESPONDENTS,
@@ -544,7 +544,7 @@ v1::Cost ComputeCost(const CohortInputs& in, const v1::Evaluation& ev) {
     *out.mutable_per_jp() = Value(total / (p * c.jp), in.enrolled, "total_cost / (participants x JP)",
                                   {{"total_cost", total}, {"participants", p}, {"jp", static_cast<double>(c.jp)}});
   } else if (total > 0) {
-    *out.mutable_per_jp() = Withheld(in.enrolled, p > 0 ? v1::NO_DATA : v1::NO_PARTICIPANTS,
+    *out.mutable_per_jp() = Withheld(in.enrolled, p > 0 ? v1::DATA_ABSENT : v1::NO_PARTICIPANTS,
                                      p > 0 ? "no JP recorded for the programme" : "no participants");
   } else {
     *out.mutable_per_jp() = WithheldLike(in.enrolled, out.total());
@@ -595,19 +595,19 @@ v1::Cost ComputeCost(const CohortInputs& in, const v1::Evaluation& ev) {
 // Every figure of a level without data, withheld with the reason.
 void Absent(v1::Reaction* r, const std::string& why) {
   for (v1::Figure* f : {r->mutable_response_rate(), r->mutable_cronbach_alpha(), r->mutable_overall()}) {
-    *f = Withheld(0, v1::NO_DATA, why);
+    *f = Withheld(0, v1::DATA_ABSENT, why);
   }
 }
 void Absent(v1::Learning* l, const std::string& why) {
   for (v1::Figure* f : {l->mutable_pairs(), l->mutable_mean_pre(), l->mutable_mean_post(), l->mutable_mean_gain(),
                         l->mutable_normalised_gain(), l->mutable_t(), l->mutable_df(), l->mutable_p_value(),
                         l->mutable_cohens_dz()}) {
-    *f = Withheld(0, v1::NO_DATA, why);
+    *f = Withheld(0, v1::DATA_ABSENT, why);
   }
 }
 void Absent(v1::Behaviour* b, const std::string& why) {
   for (v1::Figure* f : {b->mutable_response_rate(), b->mutable_applied_share(), b->mutable_scrap_learning_rate()}) {
-    *f = Withheld(0, v1::NO_DATA, why);
+    *f = Withheld(0, v1::DATA_ABSENT, why);
   }
 }
 

@@ -340,7 +340,7 @@ TEST(EvaluatorTest, CompositeWithDefaultAndTenantWeights) {
   ev = Evaluate(partial, Defaults());
   EXPECT_NEAR(ev.composite().score().value(), (0.15 * l1 + 0.35 * l2) / 0.5, 1e-9);
   EXPECT_EQ(ev.composite().components(2).score().reason(), "no follow-up for the cohort");
-  EXPECT_EQ(ev.composite().components(2).score().reason_code(), v1::NO_DATA);
+  EXPECT_EQ(ev.composite().components(2).score().reason_code(), v1::DATA_ABSENT);
 
   ev = Evaluate(BaseCohort(), Defaults());
   EXPECT_TRUE(ev.composite().score().withheld());

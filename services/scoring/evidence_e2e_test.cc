@@ -433,7 +433,7 @@ TEST_F(ScoringEndToEndTest, MissingIsNotZeroAndRegenciesSeeOnlyTheirRowAndTheDis
   EXPECT_EQ(by["1504"].applied_share().n(), 6);
   EXPECT_EQ(by["1504"].cohorts(), 4);
   EXPECT_TRUE(by["1505"].applied_share().withheld());
-  EXPECT_EQ(by["1505"].applied_share().reason_code(), v1::NO_DATA);
+  EXPECT_EQ(by["1505"].applied_share().reason_code(), v1::DATA_ABSENT);
   // The rest of the province excludes Batanghari, and a regency without
   // follow-ups is not a zero in it.
   EXPECT_NEAR(named.rest().applied_share().value(), (6.0 / 6 + 3.0 / 6) / 2, 1e-12);
@@ -581,8 +581,8 @@ TEST_F(ScoringEndToEndTest, OneCompositeEverywhereAndNegativeAlphaWarns) {
       const std::string nip = NipOf(person++);
       CreateEmployee("1504", nip, "dpmptsp");
       Enrol(cohort, nip);
-      PostReaction(cohort, nip, c == 2 ? reversed[k] : std::vector<int>{2 + k % 4, 3 + k % 3, 4, 2 + (k + c) % 4});
-      PostFollowup(cohort, supervisor, nip, (k + c) % 3 != 0);
+      PostReaction(cohort, nip, c == 2 ? reversed[k] : std::vector<int>{2 + k % 4, 3 + k % 3, 4, 2 + (k + static_cast<int>(c)) % 4});
+      PostFollowup(cohort, supervisor, nip, (k + static_cast<int>(c)) % 3 != 0);
     }
   }
   using Req = v1::RollUpEvaluationsRequest;

@@ -16,7 +16,7 @@ namespace {
 
 v1::Figure MeanOver(double sum, int64_t n, const std::string& formula, const std::string& none) {
   if (n > 0) return Value(sum / n, n, formula);
-  return Withheld(0, v1::NO_DATA, none, formula);
+  return Withheld(0, v1::DATA_ABSENT, none, formula);
 }
 
 }  // namespace
@@ -38,9 +38,9 @@ v1::RankProgramsResponse RankPrograms(const RollUpView& view,
     auto it = rows.find(program);
     if (it == rows.end()) {
       const char* why = "no cohort of the programme in the year";
-      *s.mutable_composite() = Withheld(0, v1::NO_DATA, why);
-      *s.mutable_normalised_gain() = Withheld(0, v1::NO_DATA, why);
-      *s.mutable_cost_per_participant() = Withheld(0, v1::NO_DATA, why);
+      *s.mutable_composite() = Withheld(0, v1::DATA_ABSENT, why);
+      *s.mutable_normalised_gain() = Withheld(0, v1::DATA_ABSENT, why);
+      *s.mutable_cost_per_participant() = Withheld(0, v1::DATA_ABSENT, why);
     } else {
       const v1::RollUpRow& row = *it->second;
       s.set_cohorts(row.cohorts());
@@ -115,7 +115,7 @@ v1::TenantIndicators TenantSummary(const std::string& tenant, int programs, cons
     const char* why = "no cohort in the year";
     for (v1::Figure* f : {t.mutable_reaction(), t.mutable_normalised_gain(), t.mutable_applied_share(),
                           t.mutable_composite(), t.mutable_cost_per_jp()}) {
-      *f = Withheld(0, v1::NO_DATA, why);
+      *f = Withheld(0, v1::DATA_ABSENT, why);
     }
     return t;
   }

@@ -82,7 +82,7 @@ TEST(RankingTest, RanksTheRollUpRowsComposite) {
   EXPECT_EQ(r.by_composite(0).rank_by_composite(), 1);
   EXPECT_EQ(r.by_composite(2).program(), c);
   EXPECT_TRUE(r.by_composite(2).composite().withheld());
-  EXPECT_EQ(r.by_composite(2).composite().reason_code(), v1::NO_DATA);
+  EXPECT_EQ(r.by_composite(2).composite().reason_code(), v1::DATA_ABSENT);
   EXPECT_EQ(r.by_composite(2).rank_by_composite(), 0);
   // Cost-effectiveness: composite per Rp 1 million per participant.
   EXPECT_EQ(r.by_cost_effectiveness(0).program(), b);

@@ -277,7 +277,7 @@ v1::RollUpRow Render(const Row& g, GroupBy group_by, const v1::ScoringSettings& 
         *row.mutable_reaction() = Withheld(s.n, s.code, why, formula);
       }
     } else if (dims == 0) {
-      *row.mutable_reaction() = Withheld(n, v1::NO_DATA, "no dimension answers", formula);
+      *row.mutable_reaction() = Withheld(n, v1::DATA_ABSENT, "no dimension answers", formula);
     } else {
       *row.mutable_reaction() = Value(sum / dims, n, formula, in);
     }
@@ -299,7 +299,7 @@ v1::RollUpRow Render(const Row& g, GroupBy group_by, const v1::ScoringSettings& 
             Value(*g2, g.l2.pairs, formula, {{"pairs", n}, {"mean_pre_fraction", pre}, {"mean_post_fraction", post}});
       } else {
         *row.mutable_normalised_gain() =
-            Withheld(g.l2.pairs, v1::UNDEFINED, std::string(g2.status().message()), formula);
+            Withheld(g.l2.pairs, v1::STATISTIC_UNDEFINED, std::string(g2.status().message()), formula);
       }
     }
   }
@@ -309,7 +309,7 @@ v1::RollUpRow Render(const Row& g, GroupBy group_by, const v1::ScoringSettings& 
     const int64_t a = g.l3.applied_answered;
     const std::string formula = absl::StrCat("applied_yes / answered; Wilson 95% interval", members);
     if (!s.published) {
-      *row.mutable_applied_share() = Withheld(s.n, s.n == 0 ? v1::NO_DATA : s.code,
+      *row.mutable_applied_share() = Withheld(s.n, s.n == 0 ? v1::DATA_ABSENT : s.code,
                                               s.n == 0 ? "no follow-up answers" : SuppressedWhy(s, min_n, Measure::kApplied),
                                               formula);
     } else {
@@ -329,7 +329,7 @@ v1::RollUpRow Render(const Row& g, GroupBy group_by, const v1::ScoringSettings& 
       if (auto v = m.Get()) {
         return Value(*v, m.n, formula, {{"cohorts_with_estimate", static_cast<double>(m.n)}, {"participants", m.weight}});
       }
-      return Withheld(0, v1::NO_DATA, "no cohort of the group has an estimate", formula);
+      return Withheld(0, v1::DATA_ABSENT, "no cohort of the group has an estimate", formula);
     };
     *row.mutable_complaint_rate_did() = l4(g.complaint_did, "complaint-rate DiD");
     *row.mutable_ikm_did() = l4(g.ikm_did, "IKM DiD");
@@ -345,7 +345,7 @@ v1::RollUpRow Render(const Row& g, GroupBy group_by, const v1::ScoringSettings& 
   // Composite: the one function, over this row's shown level figures.
   const auto& w = settings.weights();
   const LevelScore l4 = by_unit ? PooledL4Level(0, 0, 0, w.l4(), v1::NOT_BY_UNIT, "L4 is not rolled up per unit")
-                                : PooledL4Level(g.l4.sum, g.l4.weight, g.l4.n, w.l4(), v1::NO_DATA,
+                                : PooledL4Level(g.l4.sum, g.l4.weight, g.l4.n, w.l4(), v1::DATA_ABSENT,
                                                 "no cohort of the group has an L4 score");
   *row.mutable_composite() = Compose({L1Level(row.reaction(), w.l1()), L2Level(row.normalised_gain(), w.l2()),
                                       L3Level(row.applied_share(), w.l3()), l4})
@@ -455,7 +455,7 @@ RollUpView BuildView(const std::vector<RollUpCohort>& cohorts, const std::map<st
       view.instruktur[key] = Withheld(row.shown[0].n, row.shown[0].code,
                                       SuppressedWhy(row.shown[0], min_n, Measure::kReaction), formula);
     } else if (it == row.l1.reaction.end() || it->second.n == 0) {
-      view.instruktur[key] = Withheld(row.l1.reaction_respondents, v1::NO_DATA, "no instruktur items answered", formula);
+      view.instruktur[key] = Withheld(row.l1.reaction_respondents, v1::DATA_ABSENT, "no instruktur items answered", formula);
     } else {
       view.instruktur[key] = Value(it->second.sum / it->second.n, row.l1.reaction_respondents, formula,
                                    {{"answers", static_cast<double>(it->second.n)}, {"sum", it->second.sum}});
