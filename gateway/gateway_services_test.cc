@@ -508,13 +508,13 @@ TEST_F(GatewayServicesTest, OnlyOrganisersListCohortResponses) {
     ExpectJsonError(Call("GET", list, "", Token(role, NipOf(0))), 403, "ListCohortResponses");
     EXPECT_EQ(Call("GET", "/v1/tenants/1504/responses/obs-1", "", Token(role, NipOf(0))).status, 403) << role;
   }
-  // ... while they still write: a participant answers the reaction survey.
-  json answers = json::array();
-  for (const char* code : {"M1", "M2", "M3", "I1", "I2", "I3", "F1", "F2", "F3", "P1", "P2", "P3"}) {
-    answers.push_back({{"item", code}, {"number", 4}});
-  }
-  json response = {{"instrument", "tenants/1504/instruments/reaksi-peserta"}, {"cohort", kCohortA},
-                   {"respondentNip", NipOf(1)}, {"answers", answers}};
+  // ... while they still write: a participant reports on themselves in the
+  // 30-day follow-up window (days 15-44 after the cohort's 6 March).
+  json answers = json::array({{{"item", "DITERAPKAN"}, {"yes", true}}});
+  for (const char* code : {"R1", "R2", "R3", "R4"}) answers.push_back({{"item", code}, {"number", 4}});
+  json response = {{"instrument", "tenants/1504/instruments/tindak-lanjut-atasan"}, {"cohort", kCohortA},
+                   {"respondentNip", NipOf(1)}, {"subjectNip", NipOf(1)}, {"submitTime", "2026-03-25T05:00:00Z"},
+                   {"answers", answers}};
   r = Call("POST", "/v1/tenants/1504/responses?responseId=late-1", response.dump(), Token("participant", NipOf(1)));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/responses/obs-1").status, 200);

@@ -133,11 +133,26 @@ TEST_F(GatewaySurveyTest, InstrumentsAndResponsesAcrossServices) {
   ASSERT_EQ(r.status, 200) << r.body;  // participants read instruments
   EXPECT_EQ(Call("PATCH", "/v1/" + name, R"({"title":"x"})", Token("participant", kNip)).status, 403);
 
-  nlohmann::json response = {{"instrument", name}, {"cohort", kCohort}, {"respondentNip", kNip},
+  // The reaction survey is anonymous: the participant asks for its
+  // single-use token and answers with it, naming no one; a second token is
+  // refused.
+  nlohmann::json issue = {{"instrument", name}, {"cohort", kCohort}, {"nip", kNip}};
+  r = Call("POST", "/v1/tenants/1504/responses:issueToken", issue.dump(), Token("participant", kNip));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string token = r.Json()["token"];
+  ExpectJsonError(Call("POST", "/v1/tenants/1504/responses:issueToken", issue.dump(), Token("participant", kNip)),
+                  409, "already issued");
+  nlohmann::json with_nip = {{"instrument", name}, {"cohort", kCohort}, {"respondentNip", kNip},
+                             {"answers", Answers(reaction)}};
+  ExpectJsonError(Call("POST", "/v1/tenants/1504/responses?responseId=r0", with_nip.dump(), Token("participant", kNip)),
+                  403, "eligibility token");
+  nlohmann::json response = {{"instrument", name}, {"cohort", kCohort}, {"eligibilityToken", token},
                              {"answers", Answers(reaction)}};
   r = Call("POST", "/v1/tenants/1504/responses?responseId=r1", response.dump(), Token("participant", kNip));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Json()["cohort"], kCohort);
+  EXPECT_FALSE(r.Json().contains("respondentNip")) << r.body;
+  EXPECT_FALSE(r.Json().contains("eligibilityToken")) << r.body;
 
   // The bidirectional stream, as a batch POST: one JSON array of acks.
   nlohmann::json batch = nlohmann::json::array(
@@ -175,7 +190,7 @@ TEST_F(GatewaySurveyTest, InstrumentsAndResponsesAcrossServices) {
   named["anonymous"] = false;
   r = Call("POST", "/v1/tenants/1504/instruments?instrumentId=reaksi-bernama", named.dump());
   ASSERT_EQ(r.status, 200) << r.body;
-  nlohmann::json mine = response;
+  nlohmann::json mine = with_nip;
   mine["instrument"] = r.Json()["name"];
   r = Call("POST", "/v1/tenants/1504/responses?responseId=n1", mine.dump(), Token("participant", kNip));
   ASSERT_EQ(r.status, 200) << r.body;

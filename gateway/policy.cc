@@ -60,6 +60,9 @@ const RoleRule kRules[] = {
     {"pelita.survey.v1.SurveyService/BatchCreateResponses", kWrite, {"participant", "supervisor"}, kAll},
     {"pelita.survey.v1.SurveyService/StreamResponses", kWrite, {"participant", "supervisor"}, kAll},
     {"pelita.survey.v1.SurveyService/GetResponse", kRead, {"participant", "supervisor"}, kAll},
+    // Participants ask for the single-use token of an anonymous survey (the
+    // survey service issues one only for the caller's own NIP).
+    {"pelita.survey.v1.SurveyService/IssueResponseToken", kWrite, {"participant"}, kAll},
     // RankPrograms is a read sent as a POST with a body: the roles that read
     // scoring reports may call it (the service narrows an instructor to the
     // cohorts they teach).  Province and national roles are read-only and

@@ -83,6 +83,11 @@ TEST(PolicyTest, ParticipantsAndSupervisorsWriteAndReadResponsesButDoNotListThem
   }
   EXPECT_TRUE(
       AuthorizeRole(As("organiser"), "pelita.survey.v1.SurveyService/ListCohortResponses", true, cohort).ok());
+  // The token of an anonymous survey: participants ask for it (their own,
+  // the survey service checks), supervisors have none to ask for.
+  auto issue = ScanPath("/v1/tenants/1504/responses:issueToken");
+  EXPECT_TRUE(AuthorizeRole(As("participant"), "pelita.survey.v1.SurveyService/IssueResponseToken", false, issue).ok());
+  EXPECT_FALSE(AuthorizeRole(As("supervisor"), "pelita.survey.v1.SurveyService/IssueResponseToken", false, issue).ok());
 }
 
 TEST(PolicyTest, ScoringReadersMayRankProgramsByPost) {

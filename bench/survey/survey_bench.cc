@@ -6,9 +6,12 @@
 //   baseline: a pipelined hiredis loop sending, per response, exactly the
 //             Redis commands the survey write script runs (HGET, 2×HSET,
 //             XADD, the HINCRBYs of the aggregates, HINCRBY, SADD, RPUSH);
-//   service:  --responses synthetic reaction responses through the
+//   service:  --responses synthetic SKM responses through the
 //             StreamResponses client stream (--streams concurrent streams),
 //             each acknowledged once durable in Redis.
+// SKM answers come from the public, as many as a unit serves, so they are
+// the bulk that ingestion carries; participants' surveys hold one answer per
+// person (issue 13), a cohort's worth at most.
 // Prints responses/s of both, the ratio (target ≥ 0.5) and the survey
 // service's peak RSS (VmHWM).
 //
@@ -99,20 +102,20 @@ bool WaitServing(const std::shared_ptr<grpc::Channel>& channel) {
   return channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(20));
 }
 
-sv1::CreateResponseRequest MakeResponse(int64_t n, int participants) {
-  static const char* codes[] = {"M1", "M2", "M3", "I1", "I2", "I3", "F1", "F2", "F3", "P1", "P2", "P3"};
+sv1::CreateResponseRequest MakeResponse(int64_t n, int /*participants*/) {
   sv1::CreateResponseRequest req;
   req.set_parent("tenants/1504");
   req.set_response_id(absl::StrCat("bench-", n));
   sv1::Response& r = *req.mutable_response();
-  r.set_instrument("tenants/1504/instruments/reaksi-peserta");
-  r.set_cohort(kCohort);
-  r.set_respondent_nip(Nip(static_cast<int>(n % participants)));
+  r.set_instrument("tenants/1504/instruments/skm-permenpanrb-14-2017");
+  r.set_unit("tenants/1504/units/bkpsdm");
+  r.mutable_submit_time()->set_seconds(
+      absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 6, 15, 2, 0, 0), absl::UTCTimeZone())));
   uint64_t x = static_cast<uint64_t>(n) * 0x9E3779B97F4A7C15ull;
-  for (int i = 0; i < 12; ++i) {
+  for (int i = 0; i < 9; ++i) {
     sv1::Answer* a = r.add_answers();
-    a->set_item(codes[i]);
-    a->set_number(1 + static_cast<int>((x >> (i * 5)) % 5));
+    a->set_item(absl::StrCat("U", i + 1));
+    a->set_number(1 + static_cast<int>((x >> (i * 5)) % 4));
   }
   return req;
 }
@@ -174,25 +177,21 @@ void BaselineCommands(const sv1::Instrument& instrument, int64_t n, int particip
   auto scored = pelita::survey::ScoreResponse(instrument, req.response());
   if (!scored.ok()) Die(std::string(scored.status().message()));
   sv1::Response stored = req.response();
-  stored.clear_respondent_nip();
   stored.set_name(absl::StrCat("tenants/1504/responses/", req.response_id()));
   stored.set_instrument_version(1);
-  stored.set_instrument_kind(sv1::REACTION);
+  stored.set_instrument_kind(sv1::SKM);
   stored.mutable_create_time()->set_seconds(absl::ToUnixSeconds(absl::Now()));
-  *stored.mutable_submit_time() = stored.create_time();
   const std::string bytes = stored.SerializeAsString();
   const std::string fp = pelita::survey::Fingerprint(req.response().SerializeAsString());
   out->push_back({"HGET", keys.Key("respfp"), req.response_id()});
   out->push_back({"HSET", keys.Key("resp"), req.response_id(), bytes});
   out->push_back({"HSET", keys.Key("respfp"), req.response_id(), fp});
   out->push_back({"XADD", keys.Key("responses"), "*", "name", stored.name(), "instrument",
-                  stored.instrument(), "instrument_kind", "reaction", "cohort", kCohort, "unit", "",
-                  "time", "2026-12-05T09:00:00+07:00", "payload", bytes});
-  const std::string agg = keys.Key("agg", "latsar/bench", "reaksi-peserta");
+                  stored.instrument(), "instrument_kind", "skm", "cohort", "", "unit",
+                  "tenants/1504/units/bkpsdm", "time", "2026-06-15T02:00:00+00:00", "payload", bytes});
+  const std::string agg = keys.Key("skm", "bkpsdm", "2026-06");
   for (const auto& [f, d] : scored->increments) out->push_back({"HINCRBY", agg, f, absl::StrCat(d)});
-  out->push_back({"HINCRBY", keys.Key("instrn"), "reaksi-peserta", "1"});
-  out->push_back({"SADD", keys.Key("cinstr", "latsar/bench"), "reaksi-peserta"});
-  out->push_back({"RPUSH", keys.Key("cresp", "latsar/bench", "reaksi-peserta"), req.response_id()});
+  out->push_back({"HINCRBY", keys.Key("instrn"), "skm-permenpanrb-14-2017", "1"});
 }
 
 }  // namespace
@@ -226,9 +225,9 @@ int main(int argc, char** argv) {
   const std::string redis_addr = absl::StrCat("127.0.0.1:", *redis_port);
 
   // Baseline: pipelined hiredis loop with the same commands per response.
-  sv1::Instrument reaction;
+  sv1::Instrument reaction;  // the SKM instrument
   for (auto& [id, in] : pelita::survey::DefaultInstruments()) {
-    if (id == "reaksi-peserta") reaction = in;
+    if (id == "skm-permenpanrb-14-2017") reaction = in;
   }
   reaction.set_version(1);
   size_t commands_per_response = 0;
@@ -332,11 +331,12 @@ int main(int argc, char** argv) {
   const int64_t hwm = VmHwmKb(survey.pid());
 
   // Check: the aggregates count every response once.
-  sv1::GetCohortAggregatesRequest q;
-  q.set_cohort(kCohort);
-  sv1::CohortAggregates agg;
-  grpc::Status s = Call(sstub.get(), &sv1::SurveyService::Stub::GetCohortAggregates, q, &agg);
-  int64_t counted = s.ok() && agg.instruments_size() ? agg.instruments(0).response_count() : -1;
+  sv1::GetSkmAggregatesRequest q;
+  q.set_unit("tenants/1504/units/bkpsdm");
+  q.set_start_period("2026-06");
+  sv1::SkmAggregates agg;
+  grpc::Status s = Call(sstub.get(), &sv1::SurveyService::Stub::GetSkmAggregates, q, &agg);
+  int64_t counted = s.ok() && agg.periods_size() ? agg.periods(0).response_count() : -1;
   auto info = client.Run({"INFO", "memory"});
   std::string used = "?";
   if (info.ok()) {

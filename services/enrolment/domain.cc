@@ -90,6 +90,15 @@ absl::Status ValidateEmployee(v1::Employee& employee, const std::string& field,
   if (employee.employment_type() == v1::EMPLOYMENT_TYPE_UNSPECIFIED) {
     return InvalidField(field + ".employment_type", "must be PNS or PPPK");
   }
+  if (!employee.supervisor_nip().empty()) {
+    const std::string f = field + ".supervisor_nip";
+    if (employee.supervisor_nip().size() > 64) return InvalidField(f, "is not a NIP (18 digits)");
+    auto sup = ParseNip(employee.supervisor_nip(), today);
+    if (!sup.ok()) return InvalidField(f, sup.status().message());
+    if (employee.supervisor_nip() == employee.nip()) {
+      return InvalidField(f, "an employee cannot be their own supervisor");
+    }
+  }
   *employee.mutable_birth_date() = FromCivilDay(nip->birth_date);
   employee.set_gender(std::string(nip->gender_name()));
   return absl::OkStatus();
@@ -142,7 +151,41 @@ absl::Status ValidateCohort(const v1::Cohort& cohort, const std::string& field) 
       return InvalidField(field + ".instructors", "must not contain empty names");
     }
   }
+  if (cohort.observers_size() > kMaxObservers) {
+    return InvalidField(field + ".observers", absl::StrCat("at most ", kMaxObservers, " observers"));
+  }
+  for (int i = 0; i < cohort.observers_size(); ++i) {
+    const std::string f = absl::StrCat(field, ".observers[", i, "]");
+    const std::string& nip = cohort.observers(i);
+    if (nip.size() > 64) return InvalidField(f, "is not a NIP (18 digits)");
+    auto parsed = ParseNip(nip);
+    if (!parsed.ok()) return InvalidField(f, parsed.status().message());
+    for (int j = 0; j < i; ++j) {
+      if (cohort.observers(j) == nip) return InvalidField(f, "is listed twice");
+    }
+  }
   return absl::OkStatus();
+}
+
+std::vector<v1::FollowUpWindow> FollowUpWindows(absl::CivilDay cohort_end,
+                                                const std::vector<int>& offsets) {
+  std::vector<v1::FollowUpWindow> out;
+  // Each boundary sits halfway between two neighbouring offsets, so every
+  // day after the first window opens belongs to exactly one wave.
+  auto first = [&](size_t i) {
+    const int prev = i == 0 ? 0 : offsets[i - 1];
+    return offsets[i] - (offsets[i] - prev) / 2;
+  };
+  for (size_t i = 0; i < offsets.size(); ++i) {
+    const int prev = i == 0 ? 0 : offsets[i - 1];
+    const int last = i + 1 < offsets.size() ? first(i + 1) - 1 : offsets[i] + (offsets[i] - prev) / 2;
+    v1::FollowUpWindow w;
+    w.set_offset_days(offsets[i]);
+    *w.mutable_first_day() = FromCivilDay(cohort_end + first(i));
+    *w.mutable_last_day() = FromCivilDay(cohort_end + last);
+    out.push_back(std::move(w));
+  }
+  return out;
 }
 
 v1::EmploymentType ParseEmploymentType(const std::string& text) {

@@ -102,6 +102,46 @@ TEST(DomainTest, DaysAndLearningYear) {
   EXPECT_EQ(ParseEmploymentType("honorer"), v1::EMPLOYMENT_TYPE_UNSPECIFIED);
 }
 
+// Every day from the first window's opening on belongs to exactly one wave:
+// the boundaries sit halfway between neighbouring offsets.
+TEST(DomainTest, FollowUpWindowsTileTheDaysAfterTheCohort) {
+  const absl::CivilDay end(2026, 11, 6);
+  auto w = FollowUpWindows(end, {30, 60, 90});
+  ASSERT_EQ(w.size(), 3u);
+  auto day = [&](const v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()) - end; };
+  EXPECT_EQ(day(w[0].first_day()), 15);
+  EXPECT_EQ(day(w[0].last_day()), 44);
+  EXPECT_EQ(day(w[1].first_day()), 45);
+  EXPECT_EQ(day(w[1].last_day()), 74);
+  EXPECT_EQ(day(w[2].first_day()), 75);
+  EXPECT_EQ(day(w[2].last_day()), 105);
+  for (const auto& offsets : std::vector<std::vector<int>>{{14, 45}, {7, 30, 180}, {90}}) {
+    auto ws = FollowUpWindows(end, offsets);
+    ASSERT_EQ(ws.size(), offsets.size());
+    for (size_t i = 0; i < ws.size(); ++i) {
+      EXPECT_LE(day(ws[i].first_day()), offsets[i]);
+      EXPECT_GE(day(ws[i].last_day()), offsets[i]);  // the due day is inside its window
+      if (i > 0) EXPECT_EQ(day(ws[i].first_day()), day(ws[i - 1].last_day()) + 1);
+    }
+  }
+}
+
+TEST(DomainTest, SupervisorIsAnotherRealNip) {
+  v1::Employee e;
+  e.set_nip("196608011988031001");
+  e.set_full_name("Siti Aminah");
+  e.set_unit("tenants/1504/units/disdukcapil");
+  e.set_employment_type(v1::PNS);
+  const absl::CivilDay today(2026, 12, 1);
+  EXPECT_TRUE(ValidateEmployee(e, "employee", today).ok());
+  e.set_supervisor_nip("196608011988031001");
+  ExpectInvalid([&] { return ValidateEmployee(e, "employee", today); }, "employee.supervisor_nip");
+  e.set_supervisor_nip("19660801198803100");
+  ExpectInvalid([&] { return ValidateEmployee(e, "employee", today); }, "employee.supervisor_nip");
+  e.set_supervisor_nip("197001011995031002");
+  EXPECT_TRUE(ValidateEmployee(e, "employee", today).ok());
+}
+
 TEST(DomainTest, UnitNeedsNameAndNonNegativeVolume) {
   v1::Unit u;
   ExpectInvalid([&] { return ValidateUnit(u, "unit"); }, "unit.display_name");

@@ -145,6 +145,17 @@ absl::Status EnrolmentLogic::CheckUnitExists(EnrolmentStore& store, const std::s
   return raw.status();
 }
 
+absl::Status EnrolmentLogic::CheckSupervisorExists(EnrolmentStore& store, const v1::Employee& e,
+                                                   const std::string& tenant, const std::string& field) {
+  if (e.supervisor_nip().empty()) return absl::OkStatus();
+  auto raw = store.employees().GetRaw(e.supervisor_nip());
+  if (raw.status().code() == absl::StatusCode::kNotFound) {
+    return InvalidField(field, absl::StrCat(e.supervisor_nip(), " is not an employee of tenant ", tenant,
+                                            " (add the supervisor to the roster first)"));
+  }
+  return raw.status();
+}
+
 absl::StatusOr<v1::Employee> EnrolmentLogic::InsertEmployee(const Caller& c,
                                                             const std::string& parent,
                                                             v1::Employee e,
@@ -153,6 +164,7 @@ absl::StatusOr<v1::Employee> EnrolmentLogic::InsertEmployee(const Caller& c,
   PELITA_RETURN_IF_ERROR(ValidateEmployee(e, field, Today()));
   EnrolmentStore store(redis_, tenant);
   PELITA_RETURN_IF_ERROR(CheckUnitExists(store, e.unit(), tenant, field + ".unit"));
+  PELITA_RETURN_IF_ERROR(CheckSupervisorExists(store, e, tenant, field + ".supervisor_nip"));
   e.set_name(absl::StrCat(parent, "/employees/", e.nip()));
   *e.mutable_create_time() = *e.mutable_update_time() = Ts(clock_());
   const std::string unit_id = e.unit().substr(e.unit().rfind('/') + 1);
@@ -229,6 +241,7 @@ absl::StatusOr<v1::Employee> EnrolmentLogic::UpdateEmployee(const Caller& c,
             {"name", "nip", "birth_date", "gender", "create_time", "update_time"}, &e));
         PELITA_RETURN_IF_ERROR(ValidateEmployee(e, "employee", today));
         PELITA_RETURN_IF_ERROR(CheckUnitExists(store, e.unit(), v[0], "employee.unit"));
+        PELITA_RETURN_IF_ERROR(CheckSupervisorExists(store, e, v[0], "employee.supervisor_nip"));
         *e.mutable_update_time() = Ts(clock_());
         return absl::OkStatus();
       },
@@ -262,7 +275,7 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteEmployee(const Caller& c,
 }
 
 absl::Status EnrolmentLogic::UpsertEmployee(const Caller& c, v1::Employee e,
-                                            const std::string& field) {
+                                            const std::string& field, bool with_supervisor) {
   const std::string parent = absl::StrCat("tenants/", c.tenant);
   auto inserted = InsertEmployee(c, parent, e, field);
   if (inserted.status().code() != absl::StatusCode::kAlreadyExists) return inserted.status();
@@ -272,6 +285,8 @@ absl::Status EnrolmentLogic::UpsertEmployee(const Caller& c, v1::Employee e,
   for (const char* path : {"full_name", "unit", "position", "grade", "employment_type"}) {
     update.mutable_update_mask()->add_paths(path);
   }
+  // A file without the supervisor column keeps the recorded supervisors.
+  if (with_supervisor) update.mutable_update_mask()->add_paths("supervisor_nip");
   return UpdateEmployee(c, update).status();
 }
 
@@ -340,7 +355,11 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
     e.set_position(col("position"));
     e.set_grade(col("grade"));
     e.set_employment_type(ParseEmploymentType(col("employment_type")));
-    absl::Status s = logic_->UpsertEmployee(caller_, e, "row");
+    const bool with_supervisor = header_->Find("supervisor_nip") || header_->Find("nip_atasan");
+    if (with_supervisor) {
+      e.set_supervisor_nip(header_->Find("supervisor_nip") ? col("supervisor_nip") : col("nip_atasan"));
+    }
+    absl::Status s = logic_->UpsertEmployee(caller_, e, "row", with_supervisor);
     if (s.ok()) {
       report_.set_accepted_count(report_.accepted_count() + 1);
     } else if (s.code() == absl::StatusCode::kUnavailable ||
@@ -439,10 +458,28 @@ absl::StatusOr<EnrolmentLogic::CohortRef> EnrolmentLogic::ParseCohort(const Call
 }
 
 absl::StatusOr<v1::Cohort> EnrolmentLogic::FillCounts(EnrolmentStore& store, const std::string& ck,
-                                                      v1::Cohort cohort) {
+                                                      v1::Cohort cohort, const v1::Program* program) {
   PELITA_ASSIGN_OR_RETURN(auto counts, store.CohortCounts(ck));
   cohort.set_enrolled_count(counts.first);
   cohort.set_waitlisted_count(counts.second);
+  // The follow-up windows follow from the last day and the programme's
+  // offsets; derived on every read, so an edited programme applies at once.
+  cohort.clear_follow_up_windows();
+  std::optional<v1::Program> loaded;
+  if (program == nullptr) {
+    auto p = store.programs().Get<v1::Program>(ck.substr(0, ck.find('/')));
+    if (!p.ok() && p.status().code() != absl::StatusCode::kNotFound) return p.status();
+    if (p.ok()) program = &loaded.emplace(std::move(*p));
+  }
+  auto end = ToCivilDay(cohort.end_date(), "end_date");
+  if (end.ok()) {
+    std::vector<int> offsets;
+    if (program != nullptr) {
+      offsets.assign(program->follow_up_offsets_days().begin(), program->follow_up_offsets_days().end());
+    }
+    if (offsets.empty()) offsets = {30, 60, 90};
+    for (auto& w : FollowUpWindows(*end, offsets)) *cohort.add_follow_up_windows() = std::move(w);
+  }
   return cohort;
 }
 
@@ -461,6 +498,7 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::CreateCohort(const Caller& c,
   cohort.set_name(absl::StrCat(r.parent(), "/cohorts/", id));
   cohort.clear_enrolled_count();
   cohort.clear_waitlisted_count();
+  cohort.clear_follow_up_windows();
   *cohort.mutable_create_time() = *cohort.mutable_update_time() = Ts(clock_());
   const std::string ck = absl::StrCat(v[1], "/", id);
   const std::string state = store.CohortStateKey(ck);
@@ -471,7 +509,7 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::CreateCohort(const Caller& c,
         absl::StrCat(DayNumber(*ToCivilDay(cohort.start_date(), "")))},
        {IndexOp::Kind::kHashSet, state, "end",
         absl::StrCat(DayNumber(*ToCivilDay(cohort.end_date(), "")))}}));
-  return cohort;
+  return FillCounts(store, ck, std::move(cohort));
 }
 
 absl::StatusOr<v1::Cohort> EnrolmentLogic::GetCohort(const Caller& c,
@@ -489,10 +527,13 @@ absl::StatusOr<v1::ListCohortsResponse> EnrolmentLogic::ListCohorts(
   PELITA_ASSIGN_OR_RETURN(auto page, store.Cohorts(v[1]).List(r.page_size(), r.page_token()));
   PELITA_ASSIGN_OR_RETURN(auto cohorts, ParseAll<v1::Cohort>(page));
   v1::ListCohortsResponse out;
+  auto program = store.programs().Get<v1::Program>(v[1]);
+  if (!program.ok() && program.status().code() != absl::StatusCode::kNotFound) return program.status();
   for (auto& cohort : cohorts) {
     const std::string id = cohort.name().substr(cohort.name().rfind('/') + 1);
     PELITA_ASSIGN_OR_RETURN(*out.add_cohorts(),
-                            FillCounts(store, absl::StrCat(v[1], "/", id), std::move(cohort)));
+                            FillCounts(store, absl::StrCat(v[1], "/", id), std::move(cohort),
+                                       program.ok() ? &*program : nullptr));
   }
   out.set_next_page_token(page.next_page_token);
   return out;
@@ -513,8 +554,10 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::UpdateCohort(const Caller& c,
                 const v1::Cohort before = cohort;
                 PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(
                     r.cohort(), r.update_mask(),
-                    {"name", "create_time", "update_time", "enrolled_count", "waitlisted_count"},
+                    {"name", "create_time", "update_time", "enrolled_count", "waitlisted_count",
+                     "follow_up_windows"},
                     &cohort));
+                cohort.clear_follow_up_windows();
                 PELITA_RETURN_IF_ERROR(ValidateCohort(cohort, "cohort"));
                 const bool dates_changed =
                     cohort.start_date().SerializeAsString() != before.start_date().SerializeAsString() ||

@@ -79,12 +79,18 @@ class EnrolmentLogic {
       const Caller& c, const v1::ListUnitComplianceRequest& r);
 
  private:
-  // Adds or replaces one employee (CSV import rows).
-  absl::Status UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field);
+  // Adds or replaces one employee (CSV import rows); the supervisor is
+  // replaced only when the file has the column.
+  absl::Status UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field,
+                              bool with_supervisor);
   absl::StatusOr<v1::Employee> InsertEmployee(const Caller& c, const std::string& parent,
                                               v1::Employee employee, const std::string& field);
   absl::Status CheckUnitExists(EnrolmentStore& store, const std::string& unit_name,
                                const std::string& tenant, const std::string& field);
+  // A recorded supervisor must be an employee of the same tenant (the
+  // domain check has already refused the employee's own NIP).
+  absl::Status CheckSupervisorExists(EnrolmentStore& store, const v1::Employee& employee,
+                                     const std::string& tenant, const std::string& field);
   struct CohortRef {
     std::string tenant, program, cohort;
     std::string ck() const { return program + "/" + cohort; }
@@ -98,8 +104,10 @@ class EnrolmentLogic {
   absl::StatusOr<EnrolmentRef> ParseEnrolment(const Caller& c, const std::string& field,
                                               const std::string& name);
   absl::StatusOr<v1::Enrolment> LoadEnrolment(const EnrolmentRef& ref);
+  // The output fields of a cohort: counts and follow-up windows (from
+  // `program` when given, else read).
   absl::StatusOr<v1::Cohort> FillCounts(EnrolmentStore& store, const std::string& ck,
-                                        v1::Cohort cohort);
+                                        v1::Cohort cohort, const v1::Program* program = nullptr);
   absl::CivilDay Today() const;
 
   redis::Client* redis_;

@@ -76,20 +76,41 @@ void ApplySurveyAggregates(const sv1::CohortAggregates& aggregates, CohortInputs
         if (!in->behaviour) in->behaviour.emplace();
         BehaviourInputs& b = *in->behaviour;
         if (ia.kind() == sv1::FOLLOWUP) b.followups += ia.response_count();
-        for (const auto& item : ia.items()) {
+        // Follow-ups: supervisor assessments are the evidence of
+        // application; self-reports are counted apart (and stay out of the
+        // rubric).  Aggregates without roles: every follow-up as before.
+        const sv1::FollowUpRoleAggregates* assessed = nullptr;
+        const sv1::FollowUpRoleAggregates* self = nullptr;
+        for (const auto& ra : ia.roles()) {
+          if (ra.role() == sv1::SUPERVISOR_ASSESSMENT) assessed = &ra;
+          if (ra.role() == sv1::SELF_REPORT) self = &ra;
+        }
+        auto yes_no = [](const sv1::ItemAggregate& item, int64_t* yes, int64_t* answered) {
+          auto ya = item.choice_counts().find("ya");
+          auto tidak = item.choice_counts().find("tidak");
+          const int64_t y = ya == item.choice_counts().end() ? 0 : ya->second;
+          const int64_t t = tidak == item.choice_counts().end() ? 0 : tidak->second;
+          *yes += y;
+          *answered += y + t;
+        };
+        const auto& items = (ia.kind() == sv1::FOLLOWUP && assessed != nullptr) ? assessed->items() : ia.items();
+        for (const auto& item : items) {
           if (ia.kind() == sv1::FOLLOWUP && item.type() == sv1::YES_NO) {
-            auto ya = item.choice_counts().find("ya");
-            auto tidak = item.choice_counts().find("tidak");
-            const int64_t y = ya == item.choice_counts().end() ? 0 : ya->second;
-            const int64_t t = tidak == item.choice_counts().end() ? 0 : tidak->second;
-            b.applied_yes += y;
-            b.applied_answered += y + t;
+            yes_no(item, &b.applied_yes, &b.applied_answered);
           } else if ((item.type() == sv1::LIKERT || item.type() == sv1::SCORE) &&
                      !item.competency().empty() && ia.kind() != sv1::INTERVIEW) {
             AddScale(b.rubric[item.competency()], item.n(), static_cast<double>(item.sum()),
                      static_cast<double>(item.sum_squares()), item.min_value(), item.max_value());
-          } else if ((item.type() == sv1::SINGLE_CHOICE || item.type() == sv1::MULTIPLE_CHOICE) &&
-                     ia.kind() != sv1::FOLLOWUP) {
+          }
+        }
+        if (self != nullptr) {
+          for (const auto& item : self->items()) {
+            if (item.type() == sv1::YES_NO) yes_no(item, &b.self_yes, &b.self_answered);
+          }
+        }
+        for (const auto& item : ia.items()) {
+          if ((item.type() == sv1::SINGLE_CHOICE || item.type() == sv1::MULTIPLE_CHOICE) &&
+              ia.kind() != sv1::FOLLOWUP) {
             CodedItem c;
             c.instrument = ia.instrument();
             c.item = item.item();
@@ -102,6 +123,27 @@ void ApplySurveyAggregates(const sv1::CohortAggregates& aggregates, CohortInputs
       }
       default:
         break;
+    }
+  }
+  // People, never answers: the survey service's distinct counts over every
+  // follow-up instrument of the cohort.
+  if (aggregates.has_followup()) {
+    if (!in->behaviour) in->behaviour.emplace();
+    BehaviourInputs& b = *in->behaviour;
+    const sv1::FollowUpPeople& f = aggregates.followup();
+    b.people_known = true;
+    b.eligible = f.eligible_count();
+    b.answered_people = f.respondent_count();
+    b.waves.clear();
+    for (const auto& w : f.waves()) {
+      WaveInputs wi;
+      wi.offset_days = w.offset_days();
+      wi.first_day = w.first_day();
+      wi.last_day = w.last_day();
+      wi.eligible = w.eligible_count();
+      wi.self_reported = w.self_report_count();
+      wi.assessed = w.assessed_count();
+      b.waves.push_back(std::move(wi));
     }
   }
 }
@@ -153,6 +195,12 @@ absl::StatusOr<CohortInputs> Collector::Collect(const std::string& tenant, const
   }
   PELITA_ASSIGN_OR_RETURN(sv1::CohortAggregates aggregates, survey_->GetCohortAggregates(tenant, cohort_name));
   ApplySurveyAggregates(aggregates, &in);
+  if (in.behaviour) {
+    // A wave whose window has not begun has no rate yet (not a rate of 0).
+    const std::string today =
+        absl::FormatCivilTime(absl::ToCivilDay(now_(), absl::FixedTimeZone(7 * 3600)));
+    for (WaveInputs& w : in.behaviour->waves) w.opened = w.first_day <= today;
+  }
   PELITA_RETURN_IF_ERROR(CollectTexts(tenant, cohort_name, aggregates, &in));
   if (cohort.has_end_date() && cohort.end_date().year() > 0) {
     absl::Status st = CollectResults(tenant, cohort, enrolments, settings, &in);

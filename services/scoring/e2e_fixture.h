@@ -137,13 +137,16 @@ class ScoringEndToEndTest : public ::testing::Test {
     ev1::Unit out;
     ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateUnit, req, &out, Organiser(tenant)));
   }
-  void CreateEmployee(const std::string& tenant, const std::string& nip, const std::string& unit) {
+  // `supervisor`: the employee's supervisor_nip (atasan langsung), if any.
+  void CreateEmployee(const std::string& tenant, const std::string& nip, const std::string& unit,
+                      const std::string& supervisor = "") {
     ev1::CreateEmployeeRequest req;
     req.set_parent("tenants/" + tenant);
     req.mutable_employee()->set_nip(nip);
     req.mutable_employee()->set_full_name("Pegawai " + nip.substr(14));
     req.mutable_employee()->set_unit(absl::StrCat("tenants/", tenant, "/units/", unit));
     req.mutable_employee()->set_employment_type(ev1::PNS);
+    if (!supervisor.empty()) req.mutable_employee()->set_supervisor_nip(supervisor);
     ev1::Employee out;
     ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateEmployee, req, &out, Organiser(tenant)));
   }
@@ -236,9 +239,11 @@ class ScoringEndToEndTest : public ::testing::Test {
     ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::CreateResponse, req, &out, Organiser(tenant)));
   }
   // A supervisor's follow-up about `subject` (the default instrument
-  // tindak-lanjut-atasan): DITERAPKAN ya/tidak and the rubric R1-R4 at 3.
+  // tindak-lanjut-atasan): DITERAPKAN ya/tidak and the rubric R1-R4 at 3,
+  // submitted 30 days after the cohort's `end` (inside the 30-day wave).
+  // `supervisor` must be the subject's recorded supervisor_nip.
   void PostFollowup(const std::string& cohort, const std::string& supervisor, const std::string& subject,
-                    bool applied) {
+                    bool applied, absl::CivilDay end) {
     const std::string tenant = cohort.substr(8, 4);
     sv1::CreateResponseRequest req;
     req.set_parent("tenants/" + tenant);
@@ -248,6 +253,7 @@ class ScoringEndToEndTest : public ::testing::Test {
     r.set_cohort(cohort);
     r.set_respondent_nip(supervisor);
     r.set_subject_nip(subject);
+    *r.mutable_submit_time() = Noon(end + 30);
     sv1::Answer* a = r.add_answers();
     a->set_item("DITERAPKAN");
     a->set_yes(applied);

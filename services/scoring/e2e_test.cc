@@ -30,6 +30,18 @@ double Var(const std::vector<double>& xs) {
   return s / (xs.size() - 1);
 }
 
+// Points of the test questions, and which to answer right for a score.
+const std::vector<int> kPoints = {1, 2, 4, 8, 16, 32, 37};
+std::vector<bool> RightAnswers(int score) {
+  std::vector<bool> right(kPoints.size(), false);
+  if (score > 63) {
+    right[6] = true;
+    score -= 37;
+  }
+  for (int q = 0; q < 6; ++q) right[q] = (score >> q) & 1;
+  return right;
+}
+
 TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
   ASSERT_TRUE(HaveComplaintClient());
   // --- Enrolment: five units, ten participants from two of them.
@@ -43,13 +55,14 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
     ev1::Unit out;
     ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateUnit, req, &out));
   }
-  for (int i = 0; i < kN + 1; ++i) {  // the last one is the supervisor
+  for (int i = kN; i >= 0; --i) {  // kN is everyone's supervisor, in the roster first
     ev1::CreateEmployeeRequest req;
     req.set_parent("tenants/1504");
     req.mutable_employee()->set_nip(NipOf(i));
     req.mutable_employee()->set_full_name("Pegawai " + std::to_string(i));
     req.mutable_employee()->set_unit(absl::StrCat("tenants/1504/units/", i % 2 ? "dpmptsp" : "disdukcapil"));
     req.mutable_employee()->set_employment_type(ev1::PNS);
+    if (i < kN) req.mutable_employee()->set_supervisor_nip(NipOf(kN));
     ev1::Employee out;
     ASSERT_RPC(Call(enrolment_stub_.get(), &ev1::EnrolmentService::Stub::CreateEmployee, req, &out));
   }
@@ -102,12 +115,17 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
       in.set_title(id);
       in.set_kind(std::string(id) == "pre-pp" ? sv1::PRETEST : sv1::POSTTEST);
       if (in.kind() == sv1::POSTTEST) in.set_pretest("tenants/1504/instruments/pre-pp");
-      sv1::Item* item = in.add_items();
-      item->set_code("NILAI");
-      item->set_text("Nilai tes");
-      item->set_type(sv1::SCORE);
-      item->set_max_score(100);
-      item->set_required(true);
+      // Seven keyed yes/no questions worth 1, 2, 4, 8, 16, 32 and 37 points:
+      // any score 0-100 is some set of right answers.
+      for (size_t q = 0; q < kPoints.size(); ++q) {
+        sv1::Item* item = in.add_items();
+        item->set_code(absl::StrCat("Q", q + 1));
+        item->set_text(absl::StrCat("Soal ", q + 1));
+        item->set_type(sv1::YES_NO);
+        item->set_required(true);
+        item->mutable_key()->add_correct_choices("ya");
+        item->mutable_key()->set_points(kPoints[q]);
+      }
       sv1::Instrument created;
       ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::CreateInstrument, ci, &created));
     }
@@ -150,9 +168,12 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
       x.set_instrument(t ? "tenants/1504/instruments/post-pp" : "tenants/1504/instruments/pre-pp");
       x.set_cohort(kCohort);
       x.set_respondent_nip(NipOf(i));
-      sv1::Answer* a = x.add_answers();
-      a->set_item("NILAI");
-      a->set_number(static_cast<int64_t>(t ? post[i] : pre[i]));
+      const std::vector<bool> right = RightAnswers(static_cast<int>(t ? post[i] : pre[i]));
+      for (size_t q = 0; q < kPoints.size(); ++q) {
+        sv1::Answer* a = x.add_answers();
+        a->set_item(absl::StrCat("Q", q + 1));
+        a->set_yes(right[q]);
+      }
       create(tr);
     }
   }
@@ -166,6 +187,7 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
     r.set_cohort(kCohort);
     r.set_respondent_nip(NipOf(kN));
     r.set_subject_nip(NipOf(i));
+    *r.mutable_submit_time() = Noon(absl::CivilDay(2026, 3, 25));  // the 30-day wave: days 15-44
     sv1::Answer* a = r.add_answers();
     a->set_item("DITERAPKAN");
     a->set_yes(applied[i] == 1);

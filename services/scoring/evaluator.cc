@@ -168,26 +168,77 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
   return out;
 }
 
+// A share of people: answered / eligible with its Wilson interval.  The
+// survey service counts only distinct people among the eligible, so it
+// cannot exceed 1; inputs that say otherwise are withheld as inconsistent
+// rather than shown (or quietly capped).
+v1::Figure PeopleRate(int64_t answered, int64_t eligible, const std::string& formula, const Inputs& in) {
+  if (eligible <= 0) return Withheld(answered, v1::NO_PARTICIPANTS, "no eligible participants", formula);
+  if (answered > eligible) {
+    return Withheld(answered, v1::STATISTIC_UNDEFINED,
+                    "more participants answered than were eligible: the inputs are inconsistent", formula);
+  }
+  v1::Figure f = Value(static_cast<double>(answered) / eligible, answered, formula, in);
+  if (auto w = stats::WilsonInterval(answered, eligible); w.ok()) SetInterval(f, w->lower, w->upper);
+  return f;
+}
+
 v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int min_n) {
   v1::Behaviour out;
-  *out.mutable_response_rate() = ResponseRate(b.followups, enrolled, "followups");
-  const int64_t a = b.applied_answered;
-  const Inputs ain = {{"applied_yes", static_cast<double>(b.applied_yes)}, {"answered", static_cast<double>(a)}};
-  const std::string aformula = "applied_yes / answered; Wilson 95% interval";
-  if (a < min_n) {
-    const std::string why = a == 0 ? "no follow-up answered the applied-on-the-job question"
-                                   : TooFew(a, min_n, "follow-up answers");
-    const v1::ReasonCode code = a == 0 ? v1::DATA_ABSENT : v1::BELOW_MIN_N;
-    *out.mutable_applied_share() = Withheld(a, code, why, aformula);
-    *out.mutable_scrap_learning_rate() = Withheld(a, code, why, "1 - applied share");
-  } else {
-    auto w = stats::WilsonInterval(b.applied_yes, a);
-    v1::Figure f = Value(w->estimate, a, aformula, ain);
-    SetInterval(f, w->lower, w->upper);
-    *out.mutable_applied_share() = f;
-    v1::Figure s = Value(1 - w->estimate, a, "1 - applied share", ain);
-    SetInterval(s, 1 - w->upper, 1 - w->lower);
-    *out.mutable_scrap_learning_rate() = s;
+  // Rates count people, never answers: distinct participants with a
+  // follow-up over those eligible.
+  {
+    const std::string formula = "distinct participants with a follow-up / participants eligible";
+    const Inputs rin = {{"participants_answered", static_cast<double>(b.answered_people)},
+                        {"eligible", static_cast<double>(b.people_known ? b.eligible : enrolled)},
+                        {"followups", static_cast<double>(b.followups)}};
+    *out.mutable_response_rate() =
+        b.people_known ? PeopleRate(b.answered_people, b.eligible, formula, rin)
+                       : Withheld(b.followups, v1::DATA_ABSENT,
+                                  "the number of distinct participants is not known (answers are not people)", formula);
+  }
+  for (const WaveInputs& w : b.waves) {
+    v1::FollowUpWaveRate* r = out.add_waves();
+    r->set_offset_days(w.offset_days);
+    r->set_first_day(w.first_day);
+    r->set_last_day(w.last_day);
+    const Inputs sin = {{"self_reported", static_cast<double>(w.self_reported)},
+                        {"eligible", static_cast<double>(w.eligible)}};
+    const Inputs ain = {{"assessed", static_cast<double>(w.assessed)}, {"eligible", static_cast<double>(w.eligible)}};
+    const std::string sf = absl::StrCat("participants with a self-report in days ", w.first_day, "..", w.last_day,
+                                        " / participants eligible");
+    const std::string af = absl::StrCat("participants assessed by their supervisor in days ", w.first_day, "..",
+                                        w.last_day, " / participants eligible");
+    if (!w.opened) {
+      const std::string why = absl::StrCat("the ", w.offset_days, "-day window opens on ", w.first_day);
+      *r->mutable_self_report_rate() = Withheld(w.self_reported, v1::WINDOW_NOT_OPEN, why, sf);
+      *r->mutable_assessment_rate() = Withheld(w.assessed, v1::WINDOW_NOT_OPEN, why, af);
+      continue;
+    }
+    *r->mutable_self_report_rate() = PeopleRate(w.self_reported, w.eligible, sf, sin);
+    *r->mutable_assessment_rate() = PeopleRate(w.assessed, w.eligible, af, ain);
+  }
+  auto share = [&](int64_t yes, int64_t a, const std::string& who, v1::Figure* f, v1::Figure* scrap) {
+    const Inputs ain = {{"applied_yes", static_cast<double>(yes)}, {"answered", static_cast<double>(a)}};
+    if (a < min_n) {
+      const std::string why = a == 0 ? "no " + who + " answered the applied-on-the-job question" : TooFew(a, min_n, who);
+      const v1::ReasonCode code = a == 0 ? v1::DATA_ABSENT : v1::BELOW_MIN_N;
+      *f = Withheld(a, code, why, "applied_yes / answered");
+      if (scrap) *scrap = Withheld(a, code, why, "1 - applied share");
+      return;
+    }
+    auto w = stats::WilsonInterval(yes, a);
+    *f = Value(w->estimate, a, "applied_yes / answered; Wilson 95% interval", ain);
+    SetInterval(*f, w->lower, w->upper);
+    if (scrap) {
+      *scrap = Value(1 - w->estimate, a, "1 - applied share", ain);
+      SetInterval(*scrap, 1 - w->upper, 1 - w->lower);
+    }
+  };
+  share(b.applied_yes, b.applied_answered, "follow-up answers", out.mutable_applied_share(),
+        out.mutable_scrap_learning_rate());
+  if (b.self_answered > 0) {
+    share(b.self_yes, b.self_answered, "self-reports", out.mutable_self_reported_applied_share(), nullptr);
   }
   for (const auto& [competency, agg] : b.rubric) {
     v1::CompetencyScore* c = out.add_rubric();

@@ -72,11 +72,35 @@ struct CodedItem {
   int64_t n = 0;
 };
 
+// One follow-up wave: distinct eligible participants with a self-report /
+// a supervisor assessment in its window.
+struct WaveInputs {
+  int offset_days = 0;
+  std::string first_day, last_day;  // YYYY-MM-DD
+  bool opened = true;               // the window has begun
+  int64_t eligible = 0;
+  int64_t self_reported = 0;
+  int64_t assessed = 0;
+};
+
 struct BehaviourInputs {
   int64_t followups = 0;       // follow-up responses
-  int64_t applied_yes = 0;     // "ya" to the applied-on-the-job question
+  // People: participants eligible for follow-up (enrolled now) and those
+  // among them with at least one follow-up, from the survey service's
+  // distinct counts.  `people_known` false (inputs without them): the rate
+  // falls back to responses over `CohortInputs::enrolled`, capped by it.
+  bool people_known = false;
+  int64_t eligible = 0;
+  int64_t answered_people = 0;
+  std::vector<WaveInputs> waves;
+  // "ya" to the applied-on-the-job question in supervisor assessments (all
+  // follow-ups when roles are not known), and in self-reports.
+  int64_t applied_yes = 0;
   int64_t applied_answered = 0;
-  std::map<std::string, ScaleAggregate> rubric;  // per competency
+  int64_t self_yes = 0;
+  int64_t self_answered = 0;
+  // Per competency: supervisor assessments and observations.
+  std::map<std::string, ScaleAggregate> rubric;
   std::vector<CodedItem> coded;
   // Free-text answers of observation and interview items.
   std::vector<TextItem> texts;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "google/protobuf/message.h"
 #include "gtest/gtest.h"
 
@@ -160,6 +161,9 @@ TEST(EvaluatorTest, MinimumNWithholdsWithReasonAndIsConfigurable) {
 TEST(EvaluatorTest, BehaviourAppliedShareScrapAndRubric) {
   BehaviourInputs b;
   b.followups = 8;
+  b.people_known = true;
+  b.eligible = 10;
+  b.answered_people = 8;
   b.applied_yes = 6;
   b.applied_answered = 8;
   const std::vector<double> teknis = {3, 4, 2, 3, 4, 3, 3, 4};
@@ -185,6 +189,46 @@ TEST(EvaluatorTest, BehaviourAppliedShareScrapAndRubric) {
   EXPECT_EQ(B.coded_answers(0).counts().at("sering"), 5);
   EXPECT_TRUE(B.coded_answers(1).withheld());
   EXPECT_TRUE(B.coded_answers(1).counts().empty());
+}
+
+// Rates count people: per wave, self-reports and assessments apart; answers
+// alone give no rate, a wave not yet open has none, and inputs claiming more
+// people than are eligible are withheld rather than shown above 1.
+TEST(EvaluatorTest, BehaviourRatesArePeopleByWaveAndNeverAboveOne) {
+  BehaviourInputs b;
+  b.followups = 12;  // answers, from 3 people
+  CohortInputs in = BaseCohort();
+  in.behaviour = b;
+  v1::Evaluation ev = Evaluate(in, Defaults());
+  EXPECT_TRUE(ev.behaviour().response_rate().withheld());
+  EXPECT_TRUE(absl::StrContains(ev.behaviour().response_rate().reason(), "not known")) << ev.behaviour().response_rate().reason();
+
+  b.people_known = true;
+  b.eligible = 3;
+  b.answered_people = 3;
+  b.waves.push_back({30, "2026-03-21", "2026-04-19", true, 3, 3, 2});
+  b.waves.push_back({60, "2026-04-20", "2026-05-19", false, 3, 0, 0});
+  b.waves.push_back({90, "2026-05-20", "2026-06-19", true, 3, 4, 1});  // 4 of 3: inconsistent
+  in.behaviour = b;
+  ev = Evaluate(in, Defaults());
+  const v1::Behaviour& B = ev.behaviour();
+  EXPECT_NEAR(B.response_rate().value(), 1.0, 1e-12);
+  EXPECT_LE(B.response_rate().ci_high(), 1.0);
+  ASSERT_EQ(B.waves_size(), 3);
+  EXPECT_NEAR(B.waves(0).self_report_rate().value(), 1.0, 1e-12);
+  EXPECT_NEAR(B.waves(0).assessment_rate().value(), 2.0 / 3, 1e-12);
+  EXPECT_LE(B.waves(0).assessment_rate().ci_low(), 2.0 / 3);
+  EXPECT_GE(B.waves(0).assessment_rate().ci_high(), 2.0 / 3);
+  EXPECT_TRUE(B.waves(1).self_report_rate().withheld());
+  EXPECT_TRUE(absl::StrContains(B.waves(1).self_report_rate().reason(), "opens on 2026-04-20"));
+  EXPECT_TRUE(B.waves(2).self_report_rate().withheld());
+  EXPECT_TRUE(absl::StrContains(B.waves(2).self_report_rate().reason(), "inconsistent"));
+  EXPECT_NEAR(B.waves(2).assessment_rate().value(), 1.0 / 3, 1e-12);
+  for (const auto& w : B.waves()) {
+    for (const auto* f : {&w.self_report_rate(), &w.assessment_rate()}) {
+      if (!f->withheld()) EXPECT_LE(f->value(), 1.0);
+    }
+  }
 }
 
 UnitWindows Unit(const std::string& id, double before, double after, double transactions) {

@@ -67,7 +67,8 @@ double To100(double x) { return (x - 1) / 4 * 100; }  // a 1-5 answer on 0-100
 TEST_F(ScoringEndToEndTest, WithheldMeansWithheldForEveryRoleAndRawSumsOnlyForOrganisers) {
   const std::string program = "tenants/1504/programs/kecil", cohort = program + "/cohorts/angkatan-1";
   CreateUnit("1504", "dinkes", 1000);
-  for (int i = 0; i < 5; ++i) CreateEmployee("1504", NipOf(i), "dinkes");
+  CreateEmployee("1504", NipOf(4), "dinkes");  // everyone's supervisor
+  for (int i = 0; i < 4; ++i) CreateEmployee("1504", NipOf(i), "dinkes", NipOf(4));
   CreateProgram("1504", "kecil", 1'000'000);
   CreateCohort(program, "angkatan-1", absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 6), {"Bu Sari"});
   InstallDefaults("1504");
@@ -77,7 +78,7 @@ TEST_F(ScoringEndToEndTest, WithheldMeansWithheldForEveryRoleAndRawSumsOnlyForOr
   for (int i = 0; i < 4; ++i) {
     Enrol(cohort, NipOf(i));
     PostReaction(cohort, NipOf(i), {4, 4, 4, 4});
-    PostFollowup(cohort, NipOf(4), NipOf(i), i != 2);
+    PostFollowup(cohort, NipOf(4), NipOf(i), i != 2, absl::CivilDay(2026, 3, 6));
   }
   const std::vector<Caller> callers = {Organiser(), {"1504", "admin", "a"}, {"1504", "instructor", "Bu Sari"},
                                        {"1504", "agency_head", "kadis"}, {"1504", "province", "jambi"},
@@ -414,10 +415,12 @@ TEST_F(ScoringEndToEndTest, MissingIsNotZeroAndRegenciesSeeOnlyTheirRowAndTheDis
                    absl::CivilDay(2026, 4, 10) + 7 * c, {"Bu Sari"});
       for (int k = 0; k < 6; ++k) {
         const std::string nip = NipOf(person++);
-        CreateEmployee(t.tenant, nip, "bkpsdm");
+        CreateEmployee(t.tenant, nip, "bkpsdm", supervisor);
         Enrol(cohort, nip);
         PostReaction(cohort, nip, {t.answer, t.answer, t.answer, t.answer});
-        if (t.applied[c] >= 0) PostFollowup(cohort, supervisor, nip, k < t.applied[c]);
+        if (t.applied[c] >= 0) {
+          PostFollowup(cohort, supervisor, nip, k < t.applied[c], absl::CivilDay(2026, 4, 10) + 7 * c);
+        }
       }
     }
   }
@@ -582,10 +585,11 @@ TEST_F(ScoringEndToEndTest, OneCompositeEverywhereAndNegativeAlphaWarns) {
                  absl::CivilDay(2026, 5, 8) + 7 * static_cast<int>(c), {"Pak Anto"});
     for (int k = 0; k < defs[c].size; ++k) {
       const std::string nip = NipOf(person++);
-      CreateEmployee("1504", nip, "dpmptsp");
+      CreateEmployee("1504", nip, "dpmptsp", supervisor);
       Enrol(cohort, nip);
       PostReaction(cohort, nip, c == 2 ? reversed[k] : std::vector<int>{2 + k % 4, 3 + k % 3, 4, 2 + (k + static_cast<int>(c)) % 4});
-      PostFollowup(cohort, supervisor, nip, (k + static_cast<int>(c)) % 3 != 0);
+      PostFollowup(cohort, supervisor, nip, (k + static_cast<int>(c)) % 3 != 0,
+                   absl::CivilDay(2026, 5, 8) + 7 * static_cast<int>(c));
     }
   }
   using Req = v1::RollUpEvaluationsRequest;

@@ -183,6 +183,9 @@ std::map<std::string, Contribution> UnitContributions(const ParticipantResponses
       }
     } else if (ia.kind() == sv1::FOLLOWUP) {
       for (const auto& r : responses(ia.instrument())) {
+        // Supervisor assessments only, as the cohort's applied share:
+        // a self-report is not evidence of application.
+        if (!r.respondent_nip().empty() && r.respondent_nip() == r.subject_nip()) continue;
         Contribution* c = unit(r.subject_nip());
         if (c == nullptr) continue;
         for (const auto& a : r.answers()) {

@@ -37,8 +37,62 @@ bool ValidChoiceCode(absl::string_view code) {
   return true;
 }
 
-bool IsNumeric(const v1::Item& item) {
-  return item.type() == v1::LIKERT || item.type() == v1::SCORE;
+bool IsNumeric(const v1::Item& item) { return IsScored(item); }
+
+bool IsTest(const v1::Instrument& in) { return in.kind() == v1::PRETEST || in.kind() == v1::POSTTEST; }
+
+// An answer key of a test item: what is correct, and for how many points.
+absl::Status CheckKey(const v1::Item& item, const std::string& f) {
+  const v1::AnswerKey& key = item.key();
+  const std::string kf = f + ".key";
+  if (key.points() < 1 || key.points() > 1000) return InvalidField(kf + ".points", "must be 1..1000");
+  if (key.correct_choices_size() == 0) return InvalidField(kf + ".correct_choices", "must name the correct answer");
+  absl::flat_hash_set<std::string> seen;
+  for (int j = 0; j < key.correct_choices_size(); ++j) {
+    const std::string& code = key.correct_choices(j);
+    const std::string cf = absl::StrCat(kf, ".correct_choices[", j, "]");
+    if (!seen.insert(code).second) return InvalidField(cf, "is listed twice");
+    if (item.type() == v1::YES_NO) {
+      if (code != "ya" && code != "tidak") return InvalidField(cf, "a yes/no key is 'ya' or 'tidak'");
+      continue;
+    }
+    bool known = false;
+    for (const auto& ch : item.choices()) known |= ch.code() == code;
+    if (!known) return InvalidField(cf, absl::StrCat("'", code.substr(0, 64), "' is not one of the item's choices"));
+  }
+  if (item.type() == v1::YES_NO && key.correct_choices_size() != 1) {
+    return InvalidField(kf + ".correct_choices", "a yes/no item has one correct answer");
+  }
+  return absl::OkStatus();
+}
+
+// The points one answer earns from its item's key (answers have been
+// checked against the item's choices already).
+int64_t PointsOf(const v1::Item& item, const v1::Answer& ans) {
+  const v1::AnswerKey& key = item.key();
+  auto correct = [&](absl::string_view code) {
+    for (const auto& c : key.correct_choices()) {
+      if (c == code) return true;
+    }
+    return false;
+  };
+  switch (item.type()) {
+    case v1::SINGLE_CHOICE:
+      return correct(ans.choice()) ? key.points() : 0;
+    case v1::YES_NO:
+      return correct(ans.yes() ? "ya" : "tidak") ? key.points() : 0;
+    case v1::MULTIPLE_CHOICE: {
+      // Exactly the key's set: no credit for a partly right selection, so
+      // ticking every box never pays.
+      if (ans.choices().codes_size() != key.correct_choices_size()) return 0;
+      for (const auto& code : ans.choices().codes()) {
+        if (!correct(code)) return 0;
+      }
+      return key.points();
+    }
+    default:
+      return 0;
+  }
 }
 
 absl::Status CheckText(absl::string_view field, absl::string_view text, size_t max, bool required) {
@@ -202,6 +256,21 @@ absl::Status ValidateInstrument(const v1::Instrument& in) {
       default:
         return InvalidField(f + ".type", "must be set");
     }
+    if (IsTest(in)) {
+      if (item.type() == v1::SCORE || item.type() == v1::LIKERT) {
+        return InvalidField(f + ".type",
+                            "a test item is a choice or yes/no item with an answer key: Pelita scores "
+                            "tests, a SCORE or LIKERT item would let the respondent type their own score");
+      }
+      if (item.type() != v1::FREE_TEXT) {
+        if (!item.has_key()) return InvalidField(f + ".key", "a test item needs its answer key");
+        PELITA_RETURN_IF_ERROR(CheckKey(item, f));
+      } else if (item.has_key()) {
+        return InvalidField(f + ".key", "free-text answers are not scored");
+      }
+    } else if (item.has_key()) {
+      return InvalidField(f + ".key", "only pretest and posttest items have an answer key");
+    }
     if (item.dimension() != v1::DIMENSION_UNSPECIFIED) {
       if (!v1::Dimension_IsValid(item.dimension())) return InvalidField(f + ".dimension", "unknown");
       if (in.kind() != v1::REACTION) {
@@ -246,8 +315,32 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
     if (r.cohort().empty()) return InvalidField("response.cohort", "must be set");
     if (!r.unit().empty()) return InvalidField("response.unit", "only SKM responses name a unit");
   }
+  if (!r.eligibility_token().empty() && !(in.kind() == v1::REACTION && in.anonymous())) {
+    return InvalidField("response.eligibility_token", "only anonymous surveys take an eligibility token");
+  }
+  if (r.total_score() != 0) {
+    return InvalidField("response.total_score",
+                        "is computed by Pelita (from the answer key for tests); do not send it");
+  }
   switch (in.kind()) {
     case v1::REACTION:
+      if (in.anonymous()) {
+        // Eligibility is proved by a token, or (organisers entering paper
+        // forms) by the NIP, which is then dropped; never both.
+        if (r.respondent_nip().empty() == r.eligibility_token().empty()) {
+          return InvalidField("response.eligibility_token",
+                              "an anonymous survey takes exactly one of eligibility_token and respondent_nip");
+        }
+        if (!r.subject_nip().empty()) {
+          return InvalidField("response.subject_nip", "only follow-up, observation and interview have a subject");
+        }
+        if (!r.respondent_nip().empty()) {
+          PELITA_RETURN_IF_ERROR(CheckNip("response.respondent_nip", r.respondent_nip()));
+          out.participant_nip = r.respondent_nip();
+        }
+        break;
+      }
+      [[fallthrough]];
     case v1::PRETEST:
     case v1::POSTTEST:
       if (r.respondent_nip().empty()) return InvalidField("response.respondent_nip", "must be set");
@@ -280,6 +373,19 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
   std::vector<int64_t> values(in.items_size(), 0);
   auto& inc = out.increments;
   inc.emplace_back("n", 1);
+  // A keyed test item: Pelita's score of the answer is its value (Σ and Σ²
+  // of points earned), whatever the respondent may think they scored.
+  auto AddPoints = [&](const v1::Item& item, const v1::Answer& ans, int i) {
+    if (!item.has_key()) return;
+    const int64_t pts = PointsOf(item, ans);
+    values[i] = pts;
+    inc.emplace_back(absl::StrCat("i:", item.code(), ":s"), pts);
+    inc.emplace_back(absl::StrCat("i:", item.code(), ":q"), pts * pts);
+    out.total += pts;
+  };
+  for (const auto& item : in.items()) {
+    if (item.has_key()) out.max_score += item.key().points();
+  }
   for (int a = 0; a < r.answers_size(); ++a) {
     const v1::Answer& ans = r.answers(a);
     const std::string code = ans.item().size() > 64 ? ans.item().substr(0, 64) + "..." : ans.item();
@@ -316,10 +422,15 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
       case v1::YES_NO: {
         if (ans.value_case() != v1::Answer::kYes) return InvalidField(f, "expects yes or no");
         const int v = ans.yes() ? 1 : 0;
+        inc.emplace_back(absl::StrCat("c:", c, ":", v ? "ya" : "tidak"), 1);
+        if (item.has_key()) {
+          inc.emplace_back(absl::StrCat("i:", c, ":n"), 1);
+          AddPoints(item, ans, i);
+          break;
+        }
         inc.emplace_back(absl::StrCat("i:", c, ":n"), 1);
         inc.emplace_back(absl::StrCat("i:", c, ":s"), v);
         inc.emplace_back(absl::StrCat("i:", c, ":q"), v);
-        inc.emplace_back(absl::StrCat("c:", c, ":", v ? "ya" : "tidak"), 1);
         break;
       }
       case v1::SINGLE_CHOICE: {
@@ -331,6 +442,7 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
         }
         inc.emplace_back(absl::StrCat("i:", c, ":n"), 1);
         inc.emplace_back(absl::StrCat("c:", c, ":", ans.choice()), 1);
+        AddPoints(item, ans, i);
         break;
       }
       case v1::MULTIPLE_CHOICE: {
@@ -346,6 +458,7 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
         for (const std::string& code_ : ans.choices().codes()) {
           inc.emplace_back(absl::StrCat("c:", c, ":", code_), 1);
         }
+        AddPoints(item, ans, i);
         break;
       }
       case v1::FREE_TEXT: {

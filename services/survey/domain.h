@@ -36,6 +36,12 @@ absl::Status ValidateInstrument(const v1::Instrument& instrument);
 // follow-up, observation, interview; reaction unless anonymous).
 bool IsIdentified(const v1::Instrument& instrument);
 
+// Whether an item's answers are numbers in the aggregates: LIKERT, SCORE
+// and test items with an answer key (their points).
+inline bool IsScored(const v1::Item& item) {
+  return item.type() == v1::LIKERT || item.type() == v1::SCORE || item.has_key();
+}
+
 // Whether the two versions have the same items (an update that changes
 // items after responses arrived creates a new version).
 bool SameItems(const v1::Instrument& a, const v1::Instrument& b);
@@ -45,8 +51,11 @@ std::vector<std::pair<std::string, v1::Instrument>> DefaultInstruments();
 
 // The result of checking one response against its instrument.
 struct ScoredResponse {
-  // Σ of LIKERT and SCORE answers.
+  // Σ of LIKERT and SCORE answers; for tests the points earned by the
+  // answers according to the key.
   int64_t total = 0;
+  // Tests: Σ of the key's points.
+  int64_t max_score = 0;
   // Every LIKERT / SCORE item answered (counts for Cronbach's alpha).
   bool complete = false;
   // The participant the response is about (respondent for reaction and
@@ -59,7 +68,8 @@ struct ScoredResponse {
 // Checks every answer against its item and the response against the
 // instrument (unknown item, duplicate answer, missing required item, wrong
 // type, out of range, invalid UTF-8, text too long, NIP shape, cohort/unit
-// presence for the kind).  Errors name the item:
+// presence for the kind, a client-sent total_score, a token where none is
+// taken) and scores test answers from the key.  Errors name the item:
 // `response.answers[2] (item U3): 5 is outside 1..4`.
 absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& instrument,
                                              const v1::Response& response);

@@ -204,6 +204,86 @@ TEST(ResponseTest, WhoAndWhat) {
   EXPECT_TRUE(absl::StrContains(ScoreResponse(skm, s).status().message(), "unit"));
 }
 
+// Tests are scored from the key: a single choice any of the correct codes,
+// a multiple choice exactly the key's set, a yes/no its keyed answer.
+TEST(TestScoringTest, PointsFromTheKeyAndTestsRefuseTypedScores) {
+  v1::Instrument in;
+  in.set_title("Pre-test");
+  in.set_kind(v1::PRETEST);
+  v1::Item* one = in.add_items();
+  one->set_code("Q1");
+  one->set_text("Satu");
+  one->set_type(v1::SINGLE_CHOICE);
+  for (const char* c : {"a", "b", "c"}) one->add_choices()->set_code(c);
+  one->mutable_key()->add_correct_choices("b");
+  one->mutable_key()->add_correct_choices("c");
+  one->mutable_key()->set_points(5);
+  v1::Item* many = in.add_items();
+  many->set_code("Q2");
+  many->set_text("Dua");
+  many->set_type(v1::MULTIPLE_CHOICE);
+  for (const char* c : {"x", "y", "z"}) many->add_choices()->set_code(c);
+  many->mutable_key()->add_correct_choices("x");
+  many->mutable_key()->add_correct_choices("y");
+  many->mutable_key()->set_points(7);
+  v1::Item* yn = in.add_items();
+  yn->set_code("Q3");
+  yn->set_text("Tiga");
+  yn->set_type(v1::YES_NO);
+  yn->mutable_key()->add_correct_choices("tidak");
+  yn->mutable_key()->set_points(3);
+  ASSERT_TRUE(ValidateInstrument(in).ok()) << ValidateInstrument(in);
+
+  auto score = [&](const std::string& q1, std::vector<std::string> q2, bool q3) {
+    v1::Response r;
+    r.set_cohort("tenants/1504/programs/p/cohorts/c");
+    r.set_respondent_nip(Nip());
+    r.add_answers()->set_item("Q1");
+    r.mutable_answers(0)->set_choice(q1);
+    r.add_answers()->set_item("Q2");
+    for (auto& c : q2) r.mutable_answers(1)->mutable_choices()->add_codes(c);
+    r.add_answers()->set_item("Q3");
+    r.mutable_answers(2)->set_yes(q3);
+    auto out = ScoreResponse(in, r);
+    EXPECT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->max_score, 15);
+    return out.ok() ? out->total : -1;
+  };
+  EXPECT_EQ(score("c", {"y", "x"}, false), 15);
+  EXPECT_EQ(score("a", {"x"}, false), 3);          // a part of the set earns nothing
+  EXPECT_EQ(score("b", {"x", "y", "z"}, true), 5);  // ticking every box neither
+  // A score sent by the client is refused, not believed.
+  v1::Response claimed;
+  claimed.set_cohort("tenants/1504/programs/p/cohorts/c");
+  claimed.set_respondent_nip(Nip());
+  claimed.set_total_score(15);
+  EXPECT_TRUE(absl::StrContains(ScoreResponse(in, claimed).status().message(), "total_score"));
+
+  // What a test may not be: a typed score, an unkeyed item, a bad key, a
+  // key outside tests.
+  auto invalid = [&](auto mutate, const std::string& field) {
+    v1::Instrument b = in;
+    mutate(b);
+    absl::Status s = ValidateInstrument(b);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_TRUE(absl::StrContains(s.message(), field)) << s;
+  };
+  invalid([](v1::Instrument& b) {
+    v1::Item* s = b.add_items();
+    s->set_code("S");
+    s->set_text("Nilai");
+    s->set_type(v1::SCORE);
+    s->set_max_score(100);
+  }, "items[3].type");
+  invalid([](v1::Instrument& b) { b.mutable_items(0)->clear_key(); }, "items[0].key");
+  invalid([](v1::Instrument& b) { b.mutable_items(0)->mutable_key()->set_points(0); }, "items[0].key.points");
+  invalid([](v1::Instrument& b) { b.mutable_items(0)->mutable_key()->add_correct_choices("q"); },
+          "items[0].key.correct_choices[2]");
+  invalid([](v1::Instrument& b) { b.mutable_items(2)->mutable_key()->set_correct_choices(0, "mungkin"); },
+          "items[2].key.correct_choices[0]");
+  invalid([](v1::Instrument& b) { b.set_kind(v1::REACTION); }, "key");
+}
+
 TEST(ResponseTest, IncrementsMatchAnswers) {
   v1::Instrument reaction = Find("reaksi-peserta");
   v1::Response r;

@@ -10,11 +10,17 @@ namespace pelita::survey {
 namespace ev1 = ::pelita::enrolment::v1;
 
 EnrolmentRoster::EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
-    : stub_(ev1::EnrolmentService::NewStub(channel)), timeout_(timeout) {}
+    : stub_(ev1::EnrolmentService::NewStub(channel)),
+      followup_(ev1::FollowUpService::NewStub(channel)),
+      timeout_(timeout) {}
 
-absl::StatusOr<std::vector<std::string>> EnrolmentRoster::EnrolledNips(const std::string& tenant,
-                                                                       const std::string& cohort) {
+namespace {
+absl::CivilDay Day(const ev1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+}  // namespace
+
+absl::StatusOr<CohortRoster> EnrolmentRoster::Fetch(const std::string& tenant, const std::string& cohort) {
   auto deadline = [this] { return absl::ToChronoTime(absl::Now() + timeout_); };
+  CohortRoster out;
   {
     grpc::ClientContext ctx;
     AttachTenant(ctx, tenant);
@@ -28,8 +34,11 @@ absl::StatusOr<std::vector<std::string>> EnrolmentRoster::EnrolledNips(const std
       if (st.code() == absl::StatusCode::kNotFound) return st;
       return absl::UnavailableError(absl::StrCat("enrolment service: ", st.ToString()));
     }
+    for (const auto& w : resp.follow_up_windows()) {
+      out.windows.push_back({w.offset_days(), Day(w.first_day()), Day(w.last_day())});
+    }
+    out.observers.assign(resp.observers().begin(), resp.observers().end());
   }
-  std::vector<std::string> out;
   std::string token;
   const std::string prefix = cohort + "/enrolments/";
   for (int page = 0; page < 100000; ++page) {
@@ -50,10 +59,52 @@ absl::StatusOr<std::vector<std::string>> EnrolmentRoster::EnrolledNips(const std
           e.state() != ev1::Enrolment::COMPLETED) {
         continue;
       }
-      if (absl::StartsWith(e.name(), prefix)) out.push_back(e.name().substr(prefix.size()));
+      if (absl::StartsWith(e.name(), prefix)) out.enrolled.push_back(e.name().substr(prefix.size()));
     }
     token = resp.next_page_token();
     if (token.empty()) break;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> EnrolmentRoster::Supervisors(const std::string& tenant,
+                                                                      const std::string& cohort,
+                                                                      const std::string& subject) {
+  std::vector<std::string> out;
+  {
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    ev1::GetEmployeeRequest req;
+    req.set_name(absl::StrCat("tenants/", tenant, "/employees/", subject));
+    ev1::Employee e;
+    grpc::Status s = stub_->GetEmployee(&ctx, req, &e);
+    if (!s.ok()) {
+      absl::Status st = FromGrpcStatus(s);
+      if (st.code() == absl::StatusCode::kNotFound) return st;
+      return absl::UnavailableError(absl::StrCat("enrolment service: ", st.ToString()));
+    }
+    if (!e.supervisor_nip().empty()) out.push_back(e.supervisor_nip());
+  }
+  {
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    ev1::GetActionPlanRequest req;
+    req.set_name(absl::StrCat(cohort, "/enrolments/", subject, "/actionPlan"));
+    ev1::ActionPlan plan;
+    grpc::Status s = followup_->GetActionPlan(&ctx, req, &plan);
+    if (s.ok()) {
+      // Only an approved plan names a supervisor who has taken it on.
+      const std::string prefix = absl::StrCat("tenants/", tenant, "/employees/");
+      if (plan.state() == ev1::ActionPlan::APPROVED && absl::StartsWith(plan.supervisor(), prefix)) {
+        out.push_back(plan.supervisor().substr(prefix.size()));
+      }
+    } else if (s.error_code() != grpc::StatusCode::NOT_FOUND &&
+               s.error_code() != grpc::StatusCode::FAILED_PRECONDITION &&
+               s.error_code() != grpc::StatusCode::UNIMPLEMENTED) {
+      return absl::UnavailableError(absl::StrCat("enrolment service: ", FromGrpcStatus(s).ToString()));
+    }
   }
   return out;
 }

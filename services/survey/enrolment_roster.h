@@ -6,22 +6,30 @@
 #include <grpcpp/grpcpp.h>
 
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
+#include "pelita/enrolment/v1/followup.grpc.pb.h"
 #include "services/survey/roster.h"
 
 namespace pelita::survey {
 
-// The roster as the enrolment service knows it: GetCohort (NOT_FOUND for a
-// missing cohort), then ListEnrolments page by page, keeping ENROLLED,
-// ATTENDED and COMPLETED.  Calls carry the tenant (AttachTenant).
+// The roster as the enrolment service knows it, over its public gRPC API
+// only (calls carry the tenant, AttachTenant):
+//   Fetch: GetCohort (NOT_FOUND for a missing cohort; its follow-up windows
+//     and observers), then ListEnrolments page by page, keeping ENROLLED,
+//     ATTENDED and COMPLETED.
+//   Supervisors: GetEmployee (its supervisor_nip) and FollowUpService's
+//     GetActionPlan (the supervisor of an APPROVED plan; a server without the
+//     follow-up service has no plans).
 class EnrolmentRoster : public Roster {
  public:
   explicit EnrolmentRoster(std::shared_ptr<grpc::Channel> channel,
                            absl::Duration timeout = absl::Seconds(5));
-  absl::StatusOr<std::vector<std::string>> EnrolledNips(const std::string& tenant,
-                                                        const std::string& cohort) override;
+  absl::StatusOr<CohortRoster> Fetch(const std::string& tenant, const std::string& cohort) override;
+  absl::StatusOr<std::vector<std::string>> Supervisors(const std::string& tenant, const std::string& cohort,
+                                                       const std::string& subject) override;
 
  private:
   std::unique_ptr<enrolment::v1::EnrolmentService::Stub> stub_;
+  std::unique_ptr<enrolment::v1::FollowUpService::Stub> followup_;
   absl::Duration timeout_;
 };
 

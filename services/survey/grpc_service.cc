@@ -25,6 +25,7 @@ PELITA_SURVEY_UNARY(CreateResponse, v1::CreateResponseRequest, v1::Response)
 PELITA_SURVEY_UNARY(BatchCreateResponses, v1::BatchCreateResponsesRequest,
                     v1::BatchCreateResponsesResponse)
 PELITA_SURVEY_UNARY(GetResponse, v1::GetResponseRequest, v1::Response)
+PELITA_SURVEY_UNARY(IssueResponseToken, v1::IssueResponseTokenRequest, v1::ResponseToken)
 PELITA_SURVEY_UNARY(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates)
 PELITA_SURVEY_UNARY(ListCohortResponses, v1::ListCohortResponsesRequest, v1::ListCohortResponsesResponse)
 PELITA_SURVEY_UNARY(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)

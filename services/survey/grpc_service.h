@@ -27,6 +27,7 @@ class SurveyGrpcService final : public v1::SurveyService::Service {
   PELITA_SURVEY_RPC(BatchCreateResponses, v1::BatchCreateResponsesRequest,
                     v1::BatchCreateResponsesResponse)
   PELITA_SURVEY_RPC(GetResponse, v1::GetResponseRequest, v1::Response)
+  PELITA_SURVEY_RPC(IssueResponseToken, v1::IssueResponseTokenRequest, v1::ResponseToken)
   PELITA_SURVEY_RPC(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates)
   PELITA_SURVEY_RPC(ListCohortResponses, v1::ListCohortResponsesRequest, v1::ListCohortResponsesResponse)
   PELITA_SURVEY_RPC(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)

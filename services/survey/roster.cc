@@ -1,6 +1,7 @@
 #include "services/survey/roster.h"
 
 #include "absl/strings/str_cat.h"
+#include "lib/status/status.h"
 
 namespace pelita::survey {
 
@@ -38,21 +39,90 @@ absl::StatusOr<std::shared_ptr<const CachedRoster::NipSet>> CachedRoster::Refres
     absl::MutexLock l(&mu_);
     ++fetches_;
   }
-  auto nips = source_->EnrolledNips(tenant, cohort);
+  auto fetched = source_->Fetch(tenant, cohort);
   absl::MutexLock l(&e.mu);
-  if (!nips.ok()) {
+  if (!fetched.ok()) {
     // Only a definite answer is cached; transport errors are retried next time.
-    if (nips.status().code() == absl::StatusCode::kNotFound) {
-      e.status = nips.status();
+    if (fetched.status().code() == absl::StatusCode::kNotFound) {
+      e.status = fetched.status();
       e.nips = nullptr;
+      e.facts = nullptr;
       e.fetched = clock_();
     }
-    return nips.status();
+    return fetched.status();
   }
   e.status = absl::OkStatus();
-  e.nips = std::make_shared<const NipSet>(nips->begin(), nips->end());
+  e.nips = std::make_shared<const NipSet>(fetched->enrolled.begin(), fetched->enrolled.end());
+  auto facts = std::make_shared<Facts>();
+  facts->windows = std::move(fetched->windows);
+  facts->observers.insert(fetched->observers.begin(), fetched->observers.end());
+  e.facts = std::move(facts);
   e.fetched = clock_();
   return e.nips;
+}
+
+absl::StatusOr<std::shared_ptr<const CachedRoster::Facts>> CachedRoster::CohortFacts(
+    const std::string& tenant, const std::string& cohort) {
+  PELITA_ASSIGN_OR_RETURN(auto nips, Enrolled(tenant, cohort));
+  (void)nips;
+  auto e = EntryFor(absl::StrCat(tenant, "|", cohort));
+  absl::MutexLock l(&e->mu);
+  if (e->facts == nullptr) return absl::NotFoundError(absl::StrCat("cohort ", cohort, " does not exist"));
+  return e->facts;
+}
+
+absl::StatusOr<bool> CachedRoster::IsObserver(const std::string& tenant, const std::string& cohort,
+                                              const std::string& nip) {
+  PELITA_ASSIGN_OR_RETURN(auto facts, CohortFacts(tenant, cohort));
+  if (facts->observers.contains(nip)) return true;
+  // Someone just named as observer: refetch once if the set is not fresh.
+  auto e = EntryFor(absl::StrCat(tenant, "|", cohort));
+  absl::Time fetched;
+  {
+    absl::MutexLock l(&e->mu);
+    fetched = e->fetched;
+  }
+  const absl::Time now = clock_();
+  if (now - fetched < min_refresh_) return false;
+  auto r = Refresh(*e, tenant, cohort, now - min_refresh_);
+  if (!r.ok()) return r.status();
+  absl::MutexLock l(&e->mu);
+  return e->facts != nullptr && e->facts->observers.contains(nip);
+}
+
+absl::StatusOr<bool> CachedRoster::IsSupervisor(const std::string& tenant, const std::string& cohort,
+                                                const std::string& subject,
+                                                const std::string& respondent) {
+  const std::string key = absl::StrCat(tenant, "|", cohort, "|", subject);
+  std::shared_ptr<Assessors> a;
+  {
+    absl::MutexLock l(&mu_);
+    auto it = assessors_.find(key);
+    if (it == assessors_.end()) {
+      if (assessors_.size() >= max_cohorts_) assessors_.clear();  // bounded
+      it = assessors_.emplace(key, std::make_shared<Assessors>()).first;
+    }
+    a = it->second;
+  }
+  const absl::Time now = clock_();
+  {
+    absl::MutexLock l(&a->mu);
+    if (now - a->fetched < ttl_ && a->nips.contains(respondent)) return true;
+    if (now - a->fetched < min_refresh_) return false;
+  }
+  {
+    absl::MutexLock l(&mu_);
+    ++fetches_;
+  }
+  auto fetched = source_->Supervisors(tenant, cohort, subject);
+  if (!fetched.ok()) {
+    if (fetched.status().code() == absl::StatusCode::kNotFound) return false;
+    return fetched.status();
+  }
+  absl::MutexLock l(&a->mu);
+  a->nips = NipSet(fetched->begin(), fetched->end());
+  a->fetched = clock_();
+  return a->nips.contains(respondent);
 }
 
 absl::StatusOr<std::shared_ptr<const CachedRoster::NipSet>> CachedRoster::Enrolled(

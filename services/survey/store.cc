@@ -1,5 +1,7 @@
 #include "services/survey/store.h"
 
+#include <openssl/rand.h>
+
 #include <atomic>
 
 #include "absl/strings/match.h"
@@ -12,33 +14,85 @@ namespace {
 std::atomic<int64_t> g_stream_maxlen{0};
 
 // KEYS: 1 resp, 2 respfp, 3 stream, 4 agg, 5 instrn, 6 cinstr, 7 who, 8 pair,
-//       9 cresp (the cohort's response list of the instrument)
+//       9 cresp, 10 one (slots), 11 aggr (the follow-up role's aggregates),
+//       12 fw (the wave's subjects), 13 tokused, 14 replaced, 15 tokiss.
+//       Keys a write does not use are passed as the agg key and never
+//       touched.
 // ARGV: 1 id, 2 fingerprint, 3 bytes, 4 instrument id, 5 who member,
-//       6 pair role, 7 pair nip, 8 pair score, 9 stream maxlen,
-//       10 number of stream field/value pairs, then those pairs, then
-//       field/delta pairs for the aggregate hash.
-// Returns {0, stored bytes} for a repeat of the same content, {1} for a new
-// response; ALREADY_EXISTS (nothing written) for the same id with other
-// content.
+//       6 pair role, 7 pair nip, 8 pair score, 9 stream maxlen, 10 slot,
+//       11 mode (replace / refuse / ''), 12 the standing id this write
+//       replaces, 13 token hash, 14 wave member, 15 '1' to update aggr,
+//       16 response name prefix, 17 the NIP to record as issued a token
+//       (anonymous responses entered with the NIP), 18 number of stream
+//       field/value pairs, 19 number of aggregate field/delta pairs, then
+//       the stream pairs, the aggregate pairs, and the replaced response's
+//       field/delta pairs, negated by the caller (Lua would turn 0 into -0,
+//       which HINCRBY refuses).
+// Returns {0, stored, replaced by} for a repeat of the same content; {1}
+// for a new response; {3, old id} when it replaced the standing response
+// old id; {2, standing id, standing bytes} (nothing written) when the slot
+// holds another response and ARGV[12] does not name it; {4, standing id}
+// (nothing written) when the slot is taken and the kind refuses a second
+// answer; {5} (nothing written) when the NIP of ARGV[17] has a token (or an
+// answer) already.  ALREADY_EXISTS (nothing written) for the same id with
+// other content and for a used token.
 redis::Script g_write(R"lua(
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 if old then
-  if old == ARGV[2] then return {0, redis.call('HGET', KEYS[1], ARGV[1])} end
+  if old == ARGV[2] then
+    return {0, redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HGET', KEYS[14], ARGV[1]) or ''}
+  end
   return redis.error_reply('ALREADY_EXISTS response ' .. ARGV[1] .. ' was already accepted with other content')
+end
+if ARGV[13] ~= '' and redis.call('SISMEMBER', KEYS[13], ARGV[13]) == 1 then
+  return redis.error_reply('ALREADY_EXISTS response.eligibility_token: this token was already used; each answers once')
+end
+if ARGV[17] ~= '' and redis.call('SISMEMBER', KEYS[15], ARGV[17]) == 1 then return {5} end
+local standing = false
+if ARGV[10] ~= '' then
+  standing = redis.call('HGET', KEYS[10], ARGV[10])
+  if standing then
+    if ARGV[11] ~= 'replace' then return {4, standing} end
+    if standing ~= ARGV[12] then return {2, standing, redis.call('HGET', KEYS[1], standing) or ''} end
+  end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local ns = tonumber(ARGV[10])
+local ns, ni = tonumber(ARGV[18]), tonumber(ARGV[19])
 local x
 if ARGV[9] ~= '0' then x = {'XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*'}
 else x = {'XADD', KEYS[3], '*'} end
-for i = 11, 10 + 2 * ns do x[#x + 1] = ARGV[i] end
+for i = 20, 19 + 2 * ns do x[#x + 1] = ARGV[i] end
+if standing then
+  x[#x + 1] = 'replaces'
+  x[#x + 1] = ARGV[16] .. standing
+end
 redis.call(unpack(x))
-for i = 11 + 2 * ns, #ARGV, 2 do redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1]) end
-redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+local first = 20 + 2 * ns
+local role_agg = ARGV[15] == '1'
+for i = first, first + 2 * ni - 1, 2 do
+  redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1])
+  if role_agg then redis.call('HINCRBY', KEYS[11], ARGV[i], ARGV[i + 1]) end
+end
+if standing then
+  -- The standing response stops counting: its increments come off every
+  -- aggregate in the same script that adds the new one's.
+  for i = first + 2 * ni, #ARGV, 2 do
+    redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1])
+    if role_agg then redis.call('HINCRBY', KEYS[11], ARGV[i], ARGV[i + 1]) end
+  end
+  redis.call('LREM', KEYS[9], 1, standing)
+  redis.call('HSET', KEYS[14], standing, ARGV[1])
+else
+  redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+end
 if KEYS[6] ~= KEYS[4] then redis.call('SADD', KEYS[6], ARGV[4]) end
 if KEYS[9] ~= KEYS[4] then redis.call('RPUSH', KEYS[9], ARGV[1]) end
 if ARGV[5] ~= '' then redis.call('SADD', KEYS[7], ARGV[5]) end
+if ARGV[14] ~= '' then redis.call('SADD', KEYS[12], ARGV[14]) end
+if ARGV[10] ~= '' then redis.call('HSET', KEYS[10], ARGV[10], ARGV[1]) end
+if ARGV[13] ~= '' then redis.call('SADD', KEYS[13], ARGV[13]) end
+if ARGV[17] ~= '' then redis.call('SADD', KEYS[15], ARGV[17]) end
 local role = ARGV[6]
 if role ~= '' then
   local nip, score = ARGV[7], tonumber(ARGV[8])
@@ -64,6 +118,7 @@ if role ~= '' then
     apply(score, 1)
   end
 end
+if standing then return {3, standing} end
 return {1}
 )lua");
 
@@ -110,18 +165,23 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
   const std::string maxlen = absl::StrCat(g_stream_maxlen.load());
   std::vector<redis::Command> commands;
   commands.reserve(writes.size());
+  const std::string prefix = absl::StrCat("tenants/", tenant_, "/responses/");
   for (const Write& w : writes) {
+    auto or_agg = [&](const std::string& k) { return k.empty() ? w.agg_key : k; };
     std::vector<std::string> keys = {
         keys_.Key("resp"), keys_.Key("respfp"), StreamKey(), w.agg_key, CountsKey(),
-        w.cohort_instruments_key.empty() ? w.agg_key : w.cohort_instruments_key,
-        w.who_key.empty() ? w.agg_key : w.who_key,
-        w.pair_key.empty() ? w.agg_key : w.pair_key,
-        w.cohort_responses_key.empty() ? w.agg_key : w.cohort_responses_key};
+        or_agg(w.cohort_instruments_key), or_agg(w.who_key), or_agg(w.pair_key),
+        or_agg(w.cohort_responses_key), or_agg(w.slots_key), or_agg(w.role_agg_key),
+        or_agg(w.wave_key), or_agg(w.tokens_used_key), ReplacedKey(), or_agg(w.issued_key)};
+    const char* mode = w.mode == SlotMode::kReplace ? "replace" : w.mode == SlotMode::kRefuse ? "refuse" : "";
     std::vector<std::string> args;
-    args.reserve(10 + 2 * w.stream_fields.size() + 2 * w.increments.size());
+    args.reserve(18 + 2 * w.stream_fields.size() + 2 * w.increments.size() +
+                 2 * w.replaced_increments.size());
     args = {w.id, w.fingerprint, w.bytes, w.instrument_id, w.who_member, w.pair_role,
-            w.pair_nip, absl::StrCat(w.pair_score), maxlen,
-            absl::StrCat(w.stream_fields.size())};
+            w.pair_nip, absl::StrCat(w.pair_score), maxlen, w.slots_key.empty() ? "" : w.slot,
+            mode, w.replaces, w.token_hash, w.wave_key.empty() ? "" : w.who_member,
+            w.role_agg_key.empty() ? "0" : "1", prefix, w.issued_key.empty() ? "" : w.issue_nip,
+            absl::StrCat(w.stream_fields.size()), absl::StrCat(w.increments.size())};
     for (const auto& [f, v] : w.stream_fields) {
       args.push_back(f);
       args.push_back(v);
@@ -129,6 +189,10 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
     for (const auto& [f, d] : w.increments) {
       args.push_back(f);
       args.push_back(absl::StrCat(d));
+    }
+    for (const auto& [f, d] : w.replaced_increments) {
+      args.push_back(f);
+      args.push_back(absl::StrCat(-d));
     }
     auto cmd = redis_->EvalCommand(g_write, keys, args);
     if (!cmd.ok()) return cmd.status();
@@ -159,11 +223,35 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
         out.status = absl::InternalError("unexpected reply from the write script");
         continue;
       }
-      if (r.elements[0].integer == 0) {
-        out.duplicate = true;
-        out.stored = r.elements.size() > 1 ? r.elements[1].str : "";
-      } else {
-        out.stored = writes[pending[k]].bytes;
+      auto str = [&](size_t i) { return r.elements.size() > i ? r.elements[i].str : std::string(); };
+      switch (r.elements[0].integer) {
+        case 0:
+          out.outcome = Outcome::kDuplicate;
+          out.duplicate = true;
+          out.stored = str(1);
+          out.replaced_by = str(2);
+          break;
+        case 2:
+          out.outcome = Outcome::kStanding;
+          out.replaced_id = str(1);
+          out.stored = str(2);
+          break;
+        case 3:
+          out.outcome = Outcome::kReplaced;
+          out.replaced = true;
+          out.replaced_id = str(1);
+          out.stored = writes[pending[k]].bytes;
+          break;
+        case 4:
+          out.outcome = Outcome::kRefused;
+          out.replaced_id = str(1);
+          break;
+        case 5:
+          out.outcome = Outcome::kIssued;
+          break;
+        default:
+          out.outcome = Outcome::kCreated;
+          out.stored = writes[pending[k]].bytes;
       }
     }
     if (!again.empty()) {
@@ -173,6 +261,32 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
   }
   for (size_t i : pending) results[i].status = absl::UnavailableError("redis kept answering NOSCRIPT");
   return results;
+}
+
+absl::StatusOr<std::string> SurveyStore::ReplacedBy(const std::string& id) {
+  auto r = redis_->Run({"HGET", ReplacedKey(), id});
+  if (!r.ok()) return r.status();
+  return r->is_nil() ? std::string() : r->str;
+}
+
+absl::StatusOr<std::string> SurveyStore::TokenSecret() {
+  const std::string key = keys_.Key("tokensecret");
+  unsigned char fresh[32];
+  if (RAND_bytes(fresh, sizeof fresh) != 1) return absl::InternalError("no randomness for the token key");
+  // SET NX then GET: concurrent first uses agree on whichever was stored.
+  auto set = redis_->Run({"SET", key, std::string(reinterpret_cast<const char*>(fresh), sizeof fresh), "NX"});
+  if (!set.ok()) return set.status();
+  auto got = redis_->Run({"GET", key});
+  if (!got.ok()) return got.status();
+  if (got->is_nil() || got->str.size() != 32) return absl::DataLossError("the tenant's token key is corrupt");
+  return got->str;
+}
+
+absl::StatusOr<bool> SurveyStore::RecordIssued(const std::string& issued_key, const std::string& nip) {
+  auto r = redis_->Run({"SADD", issued_key, nip});
+  if (!r.ok()) return r.status();
+  if (r->is_error()) return redis::ReplyStatus(*r);
+  return r->integer == 1;
 }
 
 absl::StatusOr<std::string> SurveyStore::GetResponse(const std::string& id) {
@@ -225,6 +339,22 @@ absl::StatusOr<std::vector<std::string>> SurveyStore::Members(const std::string&
   if (r->is_error()) return redis::ReplyStatus(*r);
   std::vector<std::string> out;
   for (const auto& e : r->elements) out.push_back(e.str);
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> SurveyStore::ReadSets(
+    const std::vector<std::string>& keys) {
+  std::vector<std::vector<std::string>> out(keys.size());
+  if (keys.empty()) return out;
+  std::vector<redis::Command> cmds;
+  for (const auto& k : keys) cmds.push_back({"SMEMBERS", k});
+  auto replies = redis_->Pipeline(cmds);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const redis::Reply& r = (*replies)[i];
+    if (r.is_error()) return redis::ReplyStatus(r);
+    for (const auto& e : r.elements) out[i].push_back(e.str);
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 #define PELITA_SERVICES_SURVEY_STORE_H_
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,7 +30,21 @@ namespace pelita::survey {
 //                            pre_count, post_count
 //   cinstr:<p>/<c>           SET instrument ids with responses in the cohort
 //   cresp:<p>/<c>:<i>        LIST response ids of instrument i in the cohort,
-//                            in the order accepted (ListCohortResponses)
+//                            in the order accepted (ListCohortResponses); a
+//                            replaced response leaves the list
+//   one:<p>/<c>:<i>          HASH slot -> the standing response id, one per
+//                            person: slot = respondent NIP (reaction,
+//                            tests), subject|respondent|wave (follow-up),
+//                            subject|observer (observation, interview)
+//   replaced                 HASH response id -> the id that replaced it
+//   aggr:<p>/<c>:<i>:<role>  HASH follow-up aggregates of one role
+//                            (`self`, `supervisor`), fields as agg
+//   fw:<p>/<c>:<i>:<wave>:<role>  SET subjects with a follow-up of the role
+//                            in the wave (days after the cohort)
+//   tokiss:<p>/<c>:<i>       SET NIPs issued an eligibility token (anonymous)
+//   tokused:<p>/<c>:<i>      SET hashes of the nonces of used tokens; nothing
+//                            links a nonce, its hash or a response to a NIP
+//   tokensecret              STRING the tenant's 32-byte token MAC key
 // Aggregate hash fields: n (responses); i:<item>:n|s|q (count, Σ, Σ² of an
 // item; n alone for choice and text items); c:<item>:<choice> (answers per
 // choice; `ya`/`tidak` for YES_NO); d:<dim>:n|s|q (reaction dimensions);
@@ -60,6 +75,29 @@ class SurveyStore {
   std::string CohortResponsesKey(const std::string& ck, const std::string& instrument) const {
     return keys_.Key("cresp", ck, instrument);
   }
+  std::string SlotsKey(const std::string& ck, const std::string& instrument) const {
+    return keys_.Key("one", ck, instrument);
+  }
+  std::string ReplacedKey() const { return keys_.Key("replaced"); }
+  std::string RoleAggKey(const std::string& ck, const std::string& instrument, const std::string& role) const {
+    return keys_.Key("aggr", ck, instrument, role);
+  }
+  std::string WaveKey(const std::string& ck, const std::string& instrument, int wave,
+                      const std::string& role) const {
+    return keys_.Key("fw", ck, instrument, wave, role);
+  }
+  std::string TokensIssuedKey(const std::string& ck, const std::string& instrument) const {
+    return keys_.Key("tokiss", ck, instrument);
+  }
+  std::string TokensUsedKey(const std::string& ck, const std::string& instrument) const {
+    return keys_.Key("tokused", ck, instrument);
+  }
+
+  // The tenant's token MAC key, created (32 random bytes) on first use.
+  absl::StatusOr<std::string> TokenSecret();
+  // Records that `nip` was issued a token for the set `issued_key`: true
+  // when it is new, false when the NIP already had one.
+  absl::StatusOr<bool> RecordIssued(const std::string& issued_key, const std::string& nip);
 
   // Instrument versions and response counts.
   absl::StatusOr<std::string> GetVersion(const std::string& id, int version);
@@ -67,8 +105,11 @@ class SurveyStore {
 
   // One response to write: the idempotent insert, the stream entry, the
   // aggregate increments and the pairing, all applied by one script.
+  // What a second response in an occupied slot does (see survey.proto).
+  enum class SlotMode { kNone, kReplace, kRefuse };
   struct Write {
     std::string id;
+    std::string name;   // tenants/{t}/responses/{id}
     std::string fingerprint;
     std::string bytes;  // the stored Response
     std::vector<std::pair<std::string, std::string>> stream_fields;
@@ -80,16 +121,48 @@ class SurveyStore {
     std::string who_key, who_member;     // empty when not identified
     std::string pair_key, pair_role, pair_nip;  // role "pre"/"post" or empty
     int64_t pair_score = 0;
+    // One person, one answer: the slot in `slots_key` and what a second
+    // response in it does.
+    std::string slots_key, slot;
+    SlotMode mode = SlotMode::kNone;
+    // Follow-ups: the role's aggregate hash and the wave's set of subjects.
+    std::string role_agg_key, wave_key;
+    // Anonymous: the used-token set and the hash of this token's nonce;
+    // for one entered with the NIP, the issued set and the NIP, recorded in
+    // the same script (refused when the NIP had a token already).
+    std::string tokens_used_key, token_hash;
+    std::string issued_key, issue_nip;
+    // A replacement: the standing response it replaces and that one's
+    // increments, subtracted in the same script (set by the caller after a
+    // result with `standing`).
+    std::string replaces;
+    std::vector<std::pair<std::string, int64_t>> replaced_increments;
+  };
+  enum class Outcome {
+    kCreated,    // a new response
+    kDuplicate,  // the same id with the same content, accepted before
+    kReplaced,   // a new response that replaced the standing one (replaced_id)
+    kStanding,   // not written: the slot holds `replaced_id` (stored in
+                 // `stored`) and this write has not said it replaces it
+    kRefused,    // not written: the slot holds `replaced_id` and the kind
+                 // allows one answer only
+    kIssued,     // not written: the NIP of `issue_nip` had a token already
   };
   struct WriteResult {
-    absl::Status status;     // OK, ALREADY_EXISTS (other content), ...
-    bool duplicate = false;  // same id and content accepted before
-    std::string stored;      // the stored Response when OK
+    absl::Status status;  // OK, ALREADY_EXISTS (other content, used token), ...
+    Outcome outcome = Outcome::kCreated;
+    bool duplicate = false;  // outcome == kDuplicate
+    bool replaced = false;   // outcome == kReplaced
+    std::string replaced_id;  // kReplaced: the old id; kStanding/kRefused: the standing id
+    std::string replaced_by;  // kDuplicate: the response that replaced this one, if any
+    std::string stored;       // the stored Response when OK; kStanding: the standing one
   };
   // Writes all in one pipelined round trip (script by EVALSHA).  The outer
   // status is a transport failure (nothing known about what was applied;
   // resending is safe); otherwise one result per write, in order.
   absl::StatusOr<std::vector<WriteResult>> WriteBatch(const std::vector<Write>& writes);
+  // The response that replaced `id`, empty when none did.
+  absl::StatusOr<std::string> ReplacedBy(const std::string& id);
 
   absl::StatusOr<std::string> GetResponse(const std::string& id);
   // Stored responses at positions [offset, offset + count) of a cohort's
@@ -105,6 +178,8 @@ class SurveyStore {
   absl::StatusOr<std::vector<Hash>> ReadHashes(const std::vector<std::string>& keys);
   absl::StatusOr<std::vector<std::string>> Members(const std::string& set_key);
   absl::StatusOr<std::vector<int64_t>> SetSizes(const std::vector<std::string>& keys);
+  // The members of several sets (SMEMBERS) in one round trip.
+  absl::StatusOr<std::vector<std::vector<std::string>>> ReadSets(const std::vector<std::string>& keys);
 
   // Trim of the stream (approximate MAXLEN); 0 keeps every entry.
   static void SetStreamMaxLen(int64_t n);

@@ -1,5 +1,9 @@
 #include "services/survey/survey.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -15,6 +19,7 @@
 #include "lib/csv/csv_reader.h"
 #include "lib/log/log.h"
 #include "lib/status/status.h"
+#include "lib/ids/nip.h"
 #include "lib/ids/slug.h"
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -85,11 +90,21 @@ int64_t Int(const SurveyStore::Hash& h, const std::string& field) {
   return v;
 }
 
+// Answer keys go only to those who write tests (organisers, admins) and to
+// the services themselves; every other role reads the instrument without
+// them, so no participant ever receives a key.
+v1::Instrument ForCaller(const Caller& c, v1::Instrument in) {
+  if (c.role.empty() || c.role == "admin" || c.role == "organiser") return in;
+  for (auto& item : *in.mutable_items()) item.clear_key();
+  return in;
+}
+
 int MaxScore(const v1::Instrument& in) {
   int max = 0;
   for (const auto& item : in.items()) {
     if (item.type() == v1::SCORE) max += item.max_score();
     if (item.type() == v1::LIKERT) max += item.scale_max();
+    if (item.has_key()) max += item.key().points();
   }
   return max;
 }
@@ -185,10 +200,10 @@ absl::StatusOr<v1::Instrument> SurveyLogic::GetInstrument(const Caller& c,
   SurveyStore store(redis_, c.tenant);
   if (ref.second == 0) {
     PELITA_ASSIGN_OR_RETURN(auto in, LoadCurrent(c.tenant, ref.first, true));
-    return WithCount(store, *in);
+    return WithCount(store, ForCaller(c, *in));
   }
   PELITA_ASSIGN_OR_RETURN(auto in, LoadInstrument(c.tenant, ref.first, ref.second));
-  return WithCount(store, *in);
+  return WithCount(store, ForCaller(c, *in));
 }
 
 absl::StatusOr<v1::ListInstrumentsResponse> SurveyLogic::ListInstruments(
@@ -201,7 +216,7 @@ absl::StatusOr<v1::ListInstrumentsResponse> SurveyLogic::ListInstruments(
   for (auto& [id, bytes] : page.items) {
     v1::Instrument in;
     if (!in.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("instrument ", id, " is corrupt"));
-    PELITA_ASSIGN_OR_RETURN(*out.add_instruments(), WithCount(store, std::move(in)));
+    PELITA_ASSIGN_OR_RETURN(*out.add_instruments(), WithCount(store, ForCaller(c, std::move(in))));
   }
   out.set_next_page_token(page.next_page_token);
   return out;
@@ -286,6 +301,7 @@ absl::StatusOr<v1::InstallDefaultInstrumentsResponse> SurveyLogic::InstallDefaul
 
 struct SurveyLogic::Prepared {
   SurveyStore::Write write;
+  absl::Time submit;
 };
 
 namespace {
@@ -296,6 +312,9 @@ namespace {
 // themselves (no role) enter and read responses on anyone's behalf.
 bool AnswersForThemselves(const Caller& c) { return c.role == "participant" || c.role == "supervisor"; }
 
+// BKPSDM staff and the services themselves (no role).
+bool Staff(const Caller& c) { return c.role.empty() || c.role == "admin" || c.role == "organiser"; }
+
 absl::Status CheckRespondentIsCaller(const Caller& c, const v1::Response& in) {
   if (!AnswersForThemselves(c) || in.respondent_nip().empty() || in.respondent_nip() == c.subject) {
     return absl::OkStatus();
@@ -304,7 +323,128 @@ absl::Status CheckRespondentIsCaller(const Caller& c, const v1::Response& in) {
       "response.respondent_nip: a ", c.role, " may answer only as themselves (", c.subject, ")"));
 }
 
+const absl::TimeZone& Wib() {
+  static const absl::TimeZone* tz = [] {
+    auto* z = new absl::TimeZone;
+    if (!absl::LoadTimeZone("Asia/Jakarta", z)) *z = absl::FixedTimeZone(7 * 3600);
+    return z;
+  }();
+  return *tz;
+}
+
+std::string WindowText(const std::vector<FollowUpWindow>& windows) {
+  std::string out;
+  for (const auto& w : windows) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", w.offset_days, " days: ", absl::FormatCivilTime(w.first_day),
+                    "..", absl::FormatCivilTime(w.last_day));
+  }
+  return out;
+}
+
+// Eligibility tokens: 16 random bytes (the nonce) and the first 16 bytes of
+// HMAC-SHA256 under the tenant's secret over what the token is for, so a
+// token can be neither forged nor moved to another survey or cohort.
+constexpr size_t kNonceBytes = 16, kMacBytes = 16;
+
+std::string TokenMac(const std::string& secret, const std::string& tenant, const std::string& instrument,
+                     const std::string& cohort, absl::string_view nonce) {
+  const std::string msg = absl::StrCat("pelita-survey-token\x1f", tenant, "\x1f", instrument, "\x1f", cohort,
+                                       "\x1f", nonce);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), md, &len);
+  return std::string(reinterpret_cast<const char*>(md), kMacBytes);
+}
+
+// What the used set keeps of a nonce: a hash, so even the set does not hold
+// the token itself.
+std::string UsedHash(absl::string_view nonce) {
+  return absl::BytesToHexString(Fingerprint(absl::StrCat("pelita-token-used\x1f", nonce)));
+}
+
+absl::StatusOr<std::string> RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    return absl::InternalError("no randomness available");
+  }
+  return out;
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> SurveyLogic::TenantSecret(const std::string& tenant) {
+  {
+    absl::MutexLock l(&mu_);
+    auto it = secrets_.find(tenant);
+    if (it != secrets_.end()) return it->second;
+  }
+  SurveyStore store(redis_, tenant);
+  PELITA_ASSIGN_OR_RETURN(std::string secret, store.TokenSecret());
+  absl::MutexLock l(&mu_);
+  secrets_[tenant] = secret;
+  return secret;
+}
+
+absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& c,
+                                                                  const v1::IssueResponseTokenRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", r.parent()));
+  PELITA_ASSIGN_OR_RETURN(auto iref, ParseInstrument(c, "instrument", r.instrument()));
+  if (iref.second != 0) return InvalidField("instrument", "must name the instrument without a version");
+  PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
+  if (r.nip().empty()) return InvalidField("nip", "must be set");
+  if (auto nip = ParseNip(r.nip()); !nip.ok() || r.nip().size() > 64) {
+    return InvalidField("nip", nip.ok() ? "is not a NIP" : nip.status().message());
+  }
+  if (!Staff(c) && !(c.role == "participant" && c.subject == r.nip())) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("nip: a ", c.role.empty() ? "caller" : c.role,
+                     " may ask for their own token only; organisers ask on a participant's behalf"));
+  }
+  auto loaded = LoadCurrent(tenant, iref.first, true);
+  if (!loaded.ok()) {
+    if (loaded.status().code() == absl::StatusCode::kNotFound) return InvalidField("instrument", loaded.status().message());
+    return loaded.status();
+  }
+  if (!((*loaded)->kind() == v1::REACTION && (*loaded)->anonymous())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "instrument: ", r.instrument(), " is not anonymous; its respondents answer with their NIP"));
+  }
+  PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, r.cohort(), r.nip(), "nip"));
+  PELITA_ASSIGN_OR_RETURN(std::string secret, TenantSecret(tenant));
+  PELITA_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(kNonceBytes));
+  SurveyStore store(redis_, tenant);
+  // Only "this NIP has a token for the pair" is recorded; the nonce is
+  // returned and forgotten.
+  PELITA_ASSIGN_OR_RETURN(bool fresh, store.RecordIssued(store.TokensIssuedKey(cohort.ck(), iref.first), r.nip()));
+  if (!fresh) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "nip: ", r.nip(), " was already issued a token for ", r.instrument(), " in ", r.cohort(),
+        " (one per participant; a lost token cannot be replaced, a second would be a second answer)"));
+  }
+  v1::ResponseToken out;
+  out.set_token(absl::WebSafeBase64Escape(nonce + TokenMac(secret, tenant, iref.first, r.cohort(), nonce)));
+  out.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", iref.first));
+  out.set_cohort(r.cohort());
+  return out;
+}
+
+absl::StatusOr<std::string> SurveyLogic::RedeemToken(const std::string& tenant, const std::string& instrument,
+                                                     const std::string& cohort, const std::string& token) {
+  auto denied = [&] {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "response.eligibility_token: not a token Pelita issued for ", instrument, " in ", cohort));
+  };
+  std::string raw;
+  if (token.size() > 128 || !absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kNonceBytes + kMacBytes) {
+    return denied();
+  }
+  PELITA_ASSIGN_OR_RETURN(std::string secret, TenantSecret(tenant));
+  const absl::string_view nonce(raw.data(), kNonceBytes);
+  const std::string want = TokenMac(secret, tenant, instrument, cohort, nonce);
+  if (CRYPTO_memcmp(want.data(), raw.data() + kNonceBytes, kMacBytes) != 0) return denied();
+  return UsedHash(nonce);
+}
 
 absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
                                                            const std::string& parent,
@@ -330,9 +470,18 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   }
   const v1::Instrument& instrument = **loaded;
   PELITA_ASSIGN_OR_RETURN(ScoredResponse scored, ScoreResponse(instrument, in));
+  const absl::Time now = clock_();
+  const absl::Time submit = in.has_submit_time() ? FromProto(in.submit_time()) : now;
 
+  Prepared out;
+  out.submit = submit;
+  SurveyStore store(redis_, tenant);
+  SurveyStore::Write& w = out.write;
   CohortRef cohort;
   std::string unit_id;
+  v1::FollowUpRole role = v1::FOLLOW_UP_ROLE_UNSPECIFIED;
+  int wave = 0;
+  const bool anonymous = instrument.kind() == v1::REACTION && instrument.anonymous();
   if (instrument.kind() == v1::SKM) {
     PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "response.unit", in.unit(), "tenants/*/units/*"));
     unit_id = parts[1];
@@ -343,16 +492,97 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
                                instrument.kind() == v1::INTERVIEW)
                                   ? "response.subject_nip"
                                   : "response.respondent_nip";
-    PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, in.cohort(), scored.participant_nip, field));
+    if (anonymous && !in.eligibility_token().empty()) {
+      // The token proves eligibility; whoever sends it stays unknown.
+      auto enrolled = roster_->Enrolled(tenant, in.cohort());
+      if (!enrolled.ok()) {
+        if (enrolled.status().code() == absl::StatusCode::kNotFound) {
+          return absl::NotFoundError(absl::StrCat("cohort ", in.cohort(), " does not exist"));
+        }
+        return enrolled.status();
+      }
+      PELITA_ASSIGN_OR_RETURN(w.token_hash, RedeemToken(tenant, iref.first, in.cohort(), in.eligibility_token()));
+      w.tokens_used_key = store.TokensUsedKey(cohort.ck(), iref.first);
+    } else if (anonymous) {
+      if (!Staff(c)) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "response.respondent_nip: anonymous surveys take an eligibility token, not a NIP: a ", c.role,
+            " asks for one with IssueResponseToken and answers with it, so no answer is ever linked to them"));
+      }
+      PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, in.cohort(), scored.participant_nip, field));
+      // Issued and redeemed in this call: the NIP is recorded as issued (so
+      // a second answer is refused) and a fresh nonce's hash joins the used
+      // set, in the write's script; no key or field links either to the
+      // response.  (Whoever reads the append-only file could still see them
+      // written together: participants use tokens, whose issue and use are
+      // apart in time.)
+      w.issued_key = store.TokensIssuedKey(cohort.ck(), iref.first);
+      w.issue_nip = scored.participant_nip;
+      PELITA_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(kNonceBytes));
+      w.token_hash = UsedHash(nonce);
+      w.tokens_used_key = store.TokensUsedKey(cohort.ck(), iref.first);
+    } else {
+      PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, in.cohort(), scored.participant_nip, field));
+    }
+    if (instrument.kind() == v1::FOLLOWUP) {
+      // The wave: the window that contains the submit day.
+      if (submit > now + absl::Minutes(10)) {
+        return InvalidField("response.submit_time", "is in the future");
+      }
+      PELITA_ASSIGN_OR_RETURN(auto facts, roster_->CohortFacts(tenant, in.cohort()));
+      const absl::CivilDay day = absl::ToCivilDay(submit, Wib());
+      for (const auto& win : facts->windows) {
+        if (win.first_day <= day && day <= win.last_day) wave = win.offset_days;
+      }
+      if (wave == 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "response.submit_time: ", absl::FormatCivilTime(day), " is outside every follow-up window of ",
+            in.cohort(), " (", facts->windows.empty() ? "none" : WindowText(facts->windows),
+            "); the answer counts for no wave and is not stored"));
+      }
+      // Who assesses: a self-report only about oneself; an assessment only
+      // from the subject's supervisor (rules of evidence).
+      if (in.respondent_nip() == in.subject_nip()) {
+        role = v1::SELF_REPORT;
+      } else {
+        role = v1::SUPERVISOR_ASSESSMENT;
+        PELITA_ASSIGN_OR_RETURN(bool ok, roster_->IsSupervisor(tenant, in.cohort(), in.subject_nip(),
+                                                              in.respondent_nip()));
+        if (!ok) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              "only the supervisor assesses: ", in.respondent_nip(), " is neither the supervisor_nip recorded for ",
+              in.subject_nip(), " nor the supervisor on their approved action plan, and a self-report is "
+              "only about oneself"));
+        }
+      }
+    } else if (instrument.kind() == v1::OBSERVATION || instrument.kind() == v1::INTERVIEW) {
+      // Observations and interviews come from organisers or named observers.
+      bool ok = in.respondent_nip().empty() ? Staff(c) : false;
+      if (!in.respondent_nip().empty()) {
+        PELITA_ASSIGN_OR_RETURN(ok, roster_->IsObserver(tenant, in.cohort(), in.respondent_nip()));
+      }
+      if (!ok) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "observations and interviews come from organisers or named observers: ",
+            in.respondent_nip().empty() ? absl::StrCat("a ", c.role, " without a NIP is neither")
+                                        : absl::StrCat(in.respondent_nip(), " is not a named observer of ",
+                                                       in.cohort(), ", nor is the caller an organiser")));
+      }
+    }
   }
 
   // What the client said, as compared for idempotency: its own fields only
-  // (anonymous responses without the NIP, which is never stored).
+  // (anonymous responses without the NIP, which is never stored; the token
+  // counts, so the same id with another token is a conflict).
   v1::Response client = in;
   client.clear_name();
   client.clear_instrument_kind();
   client.clear_create_time();
   client.clear_total_score();
+  client.clear_followup_role();
+  client.clear_followup_wave();
+  client.clear_replaced_by();
+  client.clear_max_score();
   if (instrument.anonymous()) client.clear_respondent_nip();
   std::string canonical;
   {
@@ -362,8 +592,8 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
     client.SerializeToCodedStream(&cos);
   }
 
-  const absl::Time now = clock_();
   v1::Response stored = std::move(client);
+  stored.clear_eligibility_token();
   stored.set_name(absl::StrCat("tenants/", tenant, "/responses/", id));
   stored.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", iref.first));
   stored.set_instrument_version(instrument.version());
@@ -371,12 +601,12 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   *stored.mutable_create_time() = ToProto(now);
   if (!stored.has_submit_time()) *stored.mutable_submit_time() = stored.create_time();
   stored.set_total_score(scored.total);
-  const absl::Time submit = FromProto(stored.submit_time());
+  if (scored.max_score > 0) stored.set_max_score(scored.max_score);
+  stored.set_followup_role(role);
+  stored.set_followup_wave(wave);
 
-  Prepared out;
-  SurveyStore store(redis_, tenant);
-  SurveyStore::Write& w = out.write;
   w.id = id;
+  w.name = stored.name();
   w.fingerprint = Fingerprint(canonical);
   w.bytes = stored.SerializeAsString();
   w.instrument_id = iref.first;
@@ -397,6 +627,32 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
     if (IsIdentified(instrument)) {
       w.who_key = store.WhoKey(cohort.ck(), iref.first);
       w.who_member = scored.participant_nip;
+      // One person, one answer (see survey.proto for what a second does).
+      w.slots_key = store.SlotsKey(cohort.ck(), iref.first);
+      switch (instrument.kind()) {
+        case v1::PRETEST:
+        case v1::POSTTEST:
+          w.slot = in.respondent_nip();
+          w.mode = SurveyStore::SlotMode::kRefuse;
+          break;
+        case v1::FOLLOWUP:
+          w.slot = absl::StrCat(in.subject_nip(), "|", in.respondent_nip(), "|", wave);
+          w.mode = SurveyStore::SlotMode::kReplace;
+          break;
+        case v1::OBSERVATION:
+        case v1::INTERVIEW:
+          w.slot = absl::StrCat(in.subject_nip(), "|", in.respondent_nip());
+          w.mode = SurveyStore::SlotMode::kReplace;
+          break;
+        default:
+          w.slot = in.respondent_nip();
+          w.mode = SurveyStore::SlotMode::kReplace;
+      }
+    }
+    if (instrument.kind() == v1::FOLLOWUP) {
+      const std::string rk = role == v1::SELF_REPORT ? "self" : "supervisor";
+      w.role_agg_key = store.RoleAggKey(cohort.ck(), iref.first, rk);
+      w.wave_key = store.WaveKey(cohort.ck(), iref.first, wave, rk);
     }
     if (instrument.kind() == v1::PRETEST || instrument.kind() == v1::POSTTEST) {
       std::string pretest = iref.first;
@@ -412,52 +668,129 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   return out;
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> SurveyLogic::IncrementsOf(
+    const std::string& tenant, const v1::Response& stored) {
+  const std::string id = stored.instrument().substr(stored.instrument().rfind('/') + 1);
+  PELITA_ASSIGN_OR_RETURN(auto instrument, LoadInstrument(tenant, id, stored.instrument_version()));
+  // The stored response passed these checks when it was accepted; scoring
+  // it again against its own version gives exactly what it added.
+  v1::Response replay = stored;
+  replay.clear_total_score();
+  replay.clear_eligibility_token();
+  PELITA_ASSIGN_OR_RETURN(ScoredResponse scored, ScoreResponse(*instrument, replay));
+  return std::move(scored.increments);
+}
+
 absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     const Caller& c, const std::string& parent,
     const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index) {
   std::vector<v1::ResponseAck> acks(requests.size());
   if (requests.empty()) return acks;
-  // Group by tenant (all the caller's, so one) for the store.
-  std::vector<SurveyStore::Write> writes;
-  std::vector<size_t> slot;
-  writes.reserve(requests.size());
-  std::string tenant = c.tenant;
+  std::vector<Prepared> prepared;
+  std::vector<size_t> slot;  // prepared[k] answers requests[slot[k]]
+  prepared.reserve(requests.size());
+  const std::string tenant = c.tenant;
   for (size_t i = 0; i < requests.size(); ++i) {
     v1::ResponseAck& ack = acks[i];
     ack.set_index(first_index + static_cast<int64_t>(i));
     ack.set_response_id(requests[i]->response_id().substr(0, 100));
-    auto prepared = Prepare(c, parent, *requests[i]);
-    if (!prepared.ok()) {
+    auto p = Prepare(c, parent, *requests[i]);
+    if (!p.ok()) {
       // Redis or the enrolment service unreachable: the batch fails as a
       // whole (retryable) instead of reporting valid responses as rejected.
-      if (prepared.status().code() == absl::StatusCode::kUnavailable ||
-          prepared.status().code() == absl::StatusCode::kDeadlineExceeded) {
-        return prepared.status();
+      if (p.status().code() == absl::StatusCode::kUnavailable ||
+          p.status().code() == absl::StatusCode::kDeadlineExceeded) {
+        return p.status();
       }
-      ack.set_code(static_cast<int>(prepared.status().code()));
-      ack.set_message(std::string(prepared.status().message()));
+      ack.set_code(static_cast<int>(p.status().code()));
+      ack.set_message(std::string(p.status().message()));
       continue;
     }
-    ack.set_response_id(prepared->write.id);
+    ack.set_response_id(p->write.id);
     slot.push_back(i);
-    writes.push_back(std::move(prepared->write));
+    prepared.push_back(std::move(*p));
   }
-  // A response id that appears twice in one batch: the script runs them in
-  // order, so the second sees the first (duplicate or conflict) as usual.
   SurveyStore store(redis_, tenant);
-  PELITA_ASSIGN_OR_RETURN(auto results, store.WriteBatch(writes));
-  for (size_t k = 0; k < results.size(); ++k) {
+  auto reject = [&](size_t k, absl::Status s) {
     v1::ResponseAck& ack = acks[slot[k]];
-    if (!results[k].status.ok()) {
-      ack.set_code(static_cast<int>(results[k].status.code()));
-      ack.set_message(std::string(results[k].status.message()));
-      continue;
+    ack.set_code(static_cast<int>(s.code()));
+    ack.set_message(std::string(s.message()));
+  };
+  // Write.  A response whose slot holds the same person's standing answer
+  // comes back with it and is written again as its replacement (the
+  // standing one's increments subtracted), until every slot settles.  A
+  // response id that appears twice in one batch: the script runs them in
+  // order, so the second sees the first (duplicate or conflict) as usual.
+  std::vector<size_t> pending;
+  for (size_t k = 0; k < prepared.size(); ++k) pending.push_back(k);
+  for (size_t pass = 0; !pending.empty(); ++pass) {
+    if (pass > prepared.size() + 2) {
+      for (size_t k : pending) reject(k, absl::AbortedError("the answer kept changing concurrently; send it again"));
+      break;
     }
-    ack.set_duplicate(results[k].duplicate);
-    if (!ack.mutable_response()->ParseFromString(results[k].stored)) {
-      ack.set_code(static_cast<int>(absl::StatusCode::kDataLoss));
-      ack.set_message("stored response is corrupt");
+    std::vector<SurveyStore::Write> writes;
+    writes.reserve(pending.size());
+    for (size_t k : pending) writes.push_back(prepared[k].write);
+    PELITA_ASSIGN_OR_RETURN(auto results, store.WriteBatch(writes));
+    std::vector<size_t> again;
+    for (size_t j = 0; j < results.size(); ++j) {
+      const size_t k = pending[j];
+      SurveyStore::WriteResult& res = results[j];
+      v1::ResponseAck& ack = acks[slot[k]];
+      const std::string prefix = absl::StrCat("tenants/", tenant, "/responses/");
+      if (!res.status.ok()) {
+        reject(k, res.status);
+        continue;
+      }
+      if (res.outcome == SurveyStore::Outcome::kIssued) {
+        reject(k, absl::AlreadyExistsError(absl::StrCat(
+                      "one answer per person: ", prepared[k].write.issue_nip,
+                      " has already answered this anonymous survey (or holds its token)")));
+        continue;
+      }
+      if (res.outcome == SurveyStore::Outcome::kRefused) {
+        reject(k, absl::AlreadyExistsError(absl::StrCat(
+                      "one answer per person: ", prefix, res.replaced_id,
+                      " already stands for this respondent, and a test is taken once (the score shown after "
+                      "an attempt would reveal the answer key)")));
+        continue;
+      }
+      if (res.outcome == SurveyStore::Outcome::kStanding) {
+        v1::Response old;
+        if (!old.ParseFromString(res.stored)) {
+          reject(k, absl::DataLossError(absl::StrCat("response ", res.replaced_id, " is corrupt")));
+          continue;
+        }
+        if (FromProto(old.submit_time()) > prepared[k].submit) {
+          reject(k, absl::AlreadyExistsError(absl::StrCat(
+                        "one answer per person: ", prefix, res.replaced_id,
+                        " was submitted later and stands; an earlier answer does not replace it")));
+          continue;
+        }
+        auto inc = IncrementsOf(tenant, old);
+        if (!inc.ok()) {
+          if (inc.status().code() == absl::StatusCode::kUnavailable) return inc.status();
+          reject(k, inc.status());
+          continue;
+        }
+        prepared[k].write.replaces = res.replaced_id;
+        prepared[k].write.replaced_increments = std::move(*inc);
+        again.push_back(k);
+        continue;
+      }
+      ack.set_duplicate(res.duplicate);
+      if (res.replaced) {
+        ack.set_replaced(true);
+        ack.set_replaced_response(prefix + res.replaced_id);
+      }
+      if (!ack.mutable_response()->ParseFromString(res.stored)) {
+        ack.set_code(static_cast<int>(absl::StatusCode::kDataLoss));
+        ack.set_message("stored response is corrupt");
+        continue;
+      }
+      if (!res.replaced_by.empty()) ack.mutable_response()->set_replaced_by(prefix + res.replaced_by);
     }
+    pending = std::move(again);
   }
   return acks;
 }
@@ -500,6 +833,8 @@ absl::StatusOr<v1::Response> SurveyLogic::GetResponse(const Caller& c, const v1:
     return absl::PermissionDeniedError(
         absl::StrCat("a ", c.role, " may read only the responses they gave themselves"));
   }
+  PELITA_ASSIGN_OR_RETURN(std::string by, store.ReplacedBy(id));
+  if (!by.empty()) out.set_replaced_by(absl::StrCat("tenants/", parts[0], "/responses/", by));
   return out;
 }
 
@@ -536,6 +871,49 @@ absl::StatusOr<v1::ListCohortResponsesResponse> SurveyLogic::ListCohortResponses
 
 // ---------------------------------------------------------------- aggregates
 
+namespace {
+
+// The per-item aggregates of `in` from an aggregate hash (agg or aggr).
+void FillItems(const v1::Instrument& in, const SurveyStore::Hash& h,
+               google::protobuf::RepeatedPtrField<v1::ItemAggregate>* items) {
+  // Choice counts, by item code.
+  std::map<std::string, std::map<std::string, int64_t>> choices;
+  for (const auto& [f, v] : h) {
+    if (!absl::StartsWith(f, "c:")) continue;
+    size_t colon = f.find(':', 2);
+    if (colon == std::string::npos) continue;
+    int64_t n = 0;
+    (void)absl::SimpleAtoi(v, &n);
+    choices[f.substr(2, colon - 2)][f.substr(colon + 1)] = n;
+  }
+  for (const v1::Item& item : in.items()) {
+    v1::ItemAggregate& ia = *items->Add();
+    const std::string& code = item.code();
+    ia.set_item(code);
+    ia.set_type(item.type());
+    ia.set_n(Int(h, absl::StrCat("i:", code, ":n")));
+    ia.set_sum(Int(h, absl::StrCat("i:", code, ":s")));
+    ia.set_sum_squares(Int(h, absl::StrCat("i:", code, ":q")));
+    ia.set_dimension(item.dimension());
+    ia.set_competency(item.competency());
+    for (const auto& [ch, n] : choices[code]) (*ia.mutable_choice_counts())[ch] = n;
+    if (item.has_key()) {
+      ia.set_max_value(item.key().points());  // points earned per answer, 0..points
+    } else if (item.type() == v1::LIKERT) {
+      ia.set_min_value(item.scale_min());
+      ia.set_max_value(item.scale_max());
+    } else if (item.type() == v1::SCORE) {
+      ia.set_max_value(item.max_score());
+    } else if (item.type() == v1::YES_NO) {
+      ia.set_max_value(1);
+    }
+  }
+}
+
+std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
+
+}  // namespace
+
 absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
     const Caller& c, const v1::GetCohortAggregatesRequest& r) {
   // Raw sums, sums of squares and choice counts of any number of
@@ -568,19 +946,8 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
     if ((*in)->kind() == v1::SKM) continue;
     instruments.push_back(*in);
   }
-  // One pipeline for every aggregate and pair hash, one for the set sizes.
-  std::vector<std::string> hash_keys, set_keys;
-  for (const auto& in : instruments) {
-    const std::string id = in->name().substr(in->name().rfind('/') + 1);
-    hash_keys.push_back(store.CohortAggKey(cohort.ck(), id));
-    std::string pretest = in->kind() == v1::POSTTEST ? in->pretest().substr(in->pretest().rfind('/') + 1)
-                                                     : id;
-    hash_keys.push_back(store.PairKey(cohort.ck(), pretest));
-    set_keys.push_back(store.WhoKey(cohort.ck(), id));
-  }
-  PELITA_ASSIGN_OR_RETURN(auto hashes, store.ReadHashes(hash_keys));
-  PELITA_ASSIGN_OR_RETURN(auto sizes, store.SetSizes(set_keys));
   std::shared_ptr<const CachedRoster::NipSet> enrolled;
+  std::shared_ptr<const CachedRoster::Facts> facts;
   {
     auto e = roster_->Enrolled(cohort.tenant, r.cohort());
     if (!e.ok()) {
@@ -590,14 +957,73 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
       return e.status();
     }
     enrolled = *e;
+    PELITA_ASSIGN_OR_RETURN(facts, roster_->CohortFacts(cohort.tenant, r.cohort()));
   }
+  // Which hashes and sets each instrument needs; all read in two pipelines.
+  struct Reads {
+    size_t agg = 0, pair = 0;
+    int self = -1, supervisor = -1;         // role hashes (follow-up)
+    int who = -1, issued = -1;              // sets
+    std::vector<std::pair<int, int>> waves;  // per window: self, supervisor sets
+  };
+  std::vector<Reads> reads(instruments.size());
+  std::vector<std::string> hash_keys, set_keys;
+  for (size_t k = 0; k < instruments.size(); ++k) {
+    const v1::Instrument& in = *instruments[k];
+    const std::string id = in.name().substr(in.name().rfind('/') + 1);
+    Reads& x = reads[k];
+    x.agg = hash_keys.size();
+    hash_keys.push_back(store.CohortAggKey(cohort.ck(), id));
+    std::string pretest = in.kind() == v1::POSTTEST ? in.pretest().substr(in.pretest().rfind('/') + 1) : id;
+    x.pair = hash_keys.size();
+    hash_keys.push_back(store.PairKey(cohort.ck(), pretest));
+    if (IsIdentified(in)) {
+      x.who = static_cast<int>(set_keys.size());
+      set_keys.push_back(store.WhoKey(cohort.ck(), id));
+    } else {
+      x.issued = static_cast<int>(set_keys.size());
+      set_keys.push_back(store.TokensIssuedKey(cohort.ck(), id));
+    }
+    if (in.kind() == v1::FOLLOWUP) {
+      x.self = static_cast<int>(hash_keys.size());
+      hash_keys.push_back(store.RoleAggKey(cohort.ck(), id, "self"));
+      x.supervisor = static_cast<int>(hash_keys.size());
+      hash_keys.push_back(store.RoleAggKey(cohort.ck(), id, "supervisor"));
+      for (const auto& w : facts->windows) {
+        const int a = static_cast<int>(set_keys.size());
+        set_keys.push_back(store.WaveKey(cohort.ck(), id, w.offset_days, "self"));
+        set_keys.push_back(store.WaveKey(cohort.ck(), id, w.offset_days, "supervisor"));
+        x.waves.emplace_back(a, a + 1);
+      }
+    }
+  }
+  PELITA_ASSIGN_OR_RETURN(auto hashes, store.ReadHashes(hash_keys));
+  PELITA_ASSIGN_OR_RETURN(auto sets, store.ReadSets(set_keys));
+  // People, never answers: only those enrolled now count, so no count can
+  // exceed the number of people it is a share of.
+  auto eligible_in = [&](int set) -> int64_t {
+    if (set < 0 || !enrolled) return 0;
+    int64_t n = 0;
+    for (const std::string& nip : sets[set]) n += enrolled->contains(nip);
+    return n;
+  };
+  const int64_t enrolled_n = enrolled ? static_cast<int64_t>(enrolled->size()) : 0;
 
   v1::CohortAggregates out;
   out.set_cohort(r.cohort());
+  // Follow-ups over every instrument: the union of people per wave and role.
+  struct People {
+    absl::flat_hash_set<std::string> any, self, assessed;
+    std::vector<absl::flat_hash_set<std::string>> wave_self, wave_assessed;
+  } people;
+  people.wave_self.resize(facts->windows.size());
+  people.wave_assessed.resize(facts->windows.size());
+  bool any_followup = false;
   for (size_t k = 0; k < instruments.size(); ++k) {
     const v1::Instrument& in = *instruments[k];
-    const SurveyStore::Hash& h = hashes[2 * k];
-    const SurveyStore::Hash& pair = hashes[2 * k + 1];
+    const Reads& x = reads[k];
+    const SurveyStore::Hash& h = hashes[x.agg];
+    const SurveyStore::Hash& pair = hashes[x.pair];
     v1::InstrumentAggregates& a = *out.add_instruments();
     a.set_instrument(in.name());
     a.set_kind(in.kind());
@@ -605,39 +1031,14 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
     a.set_response_count(Int(h, "n"));
     a.set_total_sum(Int(h, "t:s"));
     a.set_total_sum_squares(Int(h, "t:q"));
-    a.set_enrolled_count(enrolled ? static_cast<int64_t>(enrolled->size()) : 0);
-    // Choice counts, by item code.
-    std::map<std::string, std::map<std::string, int64_t>> choices;
-    for (const auto& [f, v] : h) {
-      if (!absl::StartsWith(f, "c:")) continue;
-      size_t colon = f.find(':', 2);
-      if (colon == std::string::npos) continue;
-      int64_t n = 0;
-      (void)absl::SimpleAtoi(v, &n);
-      choices[f.substr(2, colon - 2)][f.substr(colon + 1)] = n;
-    }
+    a.set_enrolled_count(enrolled_n);
+    a.set_eligible_count(enrolled_n);
+    FillItems(in, h, a.mutable_items());
     std::map<int, v1::DimensionAggregate> dims;
     v1::ReliabilityInputs& rel = *a.mutable_reliability();
     for (const v1::Item& item : in.items()) {
-      v1::ItemAggregate& ia = *a.add_items();
       const std::string& code = item.code();
-      ia.set_item(code);
-      ia.set_type(item.type());
-      ia.set_n(Int(h, absl::StrCat("i:", code, ":n")));
-      ia.set_sum(Int(h, absl::StrCat("i:", code, ":s")));
-      ia.set_sum_squares(Int(h, absl::StrCat("i:", code, ":q")));
-      ia.set_dimension(item.dimension());
-      ia.set_competency(item.competency());
-      for (const auto& [ch, n] : choices[code]) (*ia.mutable_choice_counts())[ch] = n;
-      if (item.type() == v1::LIKERT) {
-        ia.set_min_value(item.scale_min());
-        ia.set_max_value(item.scale_max());
-      } else if (item.type() == v1::SCORE) {
-        ia.set_max_value(item.max_score());
-      } else if (item.type() == v1::YES_NO) {
-        ia.set_max_value(1);
-      }
-      if (item.type() == v1::LIKERT || item.type() == v1::SCORE) {
+      if (IsScored(item)) {
         rel.add_items(code);
         rel.add_item_sums(Int(h, absl::StrCat("a:i:", code, ":s")));
         rel.add_item_sum_squares(Int(h, absl::StrCat("a:i:", code, ":q")));
@@ -664,7 +1065,52 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
     rel.set_n(Int(h, "a:n"));
     rel.set_total_sum(Int(h, "a:t:s"));
     rel.set_total_sum_squares(Int(h, "a:t:q"));
-    if (IsIdentified(in)) a.set_respondent_count(sizes[k]);
+    if (IsIdentified(in)) a.set_respondent_count(eligible_in(x.who));
+    if (x.issued >= 0) {
+      // Anonymous: each token answers once and each person gets one, so
+      // the people who could have answered are those enrolled now and
+      // those issued a token before they left.
+      a.set_tokens_issued(static_cast<int64_t>(sets[x.issued].size()));
+      a.set_eligible_count(enrolled_n + static_cast<int64_t>(sets[x.issued].size()) - eligible_in(x.issued));
+    }
+    if (in.kind() == v1::FOLLOWUP) {
+      for (auto [role, index] : {std::pair{v1::SELF_REPORT, x.self}, std::pair{v1::SUPERVISOR_ASSESSMENT, x.supervisor}}) {
+        v1::FollowUpRoleAggregates& ra = *a.add_roles();
+        ra.set_role(role);
+        ra.set_response_count(Int(hashes[index], "n"));
+        FillItems(in, hashes[index], ra.mutable_items());
+      }
+      // Distinct people per role over every wave.
+      absl::flat_hash_set<std::string> any_self, any_supervisor;
+      for (size_t w = 0; w < facts->windows.size(); ++w) {
+        const FollowUpWindow& win = facts->windows[w];
+        v1::FollowUpWaveAggregates& wa = *a.add_waves();
+        wa.set_offset_days(win.offset_days);
+        wa.set_first_day(Day(win.first_day));
+        wa.set_last_day(Day(win.last_day));
+        wa.set_eligible_count(enrolled_n);
+        wa.set_self_report_count(eligible_in(x.waves[w].first));
+        wa.set_assessed_count(eligible_in(x.waves[w].second));
+        for (const auto& nip : sets[x.waves[w].first]) {
+          if (!enrolled || !enrolled->contains(nip)) continue;
+          any_self.insert(nip);
+          people.wave_self[w].insert(nip);
+        }
+        for (const auto& nip : sets[x.waves[w].second]) {
+          if (!enrolled || !enrolled->contains(nip)) continue;
+          any_supervisor.insert(nip);
+          people.wave_assessed[w].insert(nip);
+        }
+      }
+      a.mutable_roles(0)->set_respondent_count(static_cast<int64_t>(any_self.size()));
+      a.mutable_roles(1)->set_respondent_count(static_cast<int64_t>(any_supervisor.size()));
+      any_followup = true;
+      people.self.insert(any_self.begin(), any_self.end());
+      people.assessed.insert(any_supervisor.begin(), any_supervisor.end());
+      for (const auto& nip : sets[x.who]) {
+        if (enrolled && enrolled->contains(nip)) people.any.insert(nip);
+      }
+    }
     if (in.kind() == v1::PRETEST || in.kind() == v1::POSTTEST) {
       v1::PairedAggregates& p = *a.mutable_paired();
       if (in.kind() == v1::POSTTEST) {
@@ -685,15 +1131,29 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
       p.set_max_score(MaxScore(in));
     }
     if (r.include_non_respondents() && IsIdentified(in) && enrolled) {
-      const std::string id = in.name().substr(in.name().rfind('/') + 1);
-      PELITA_ASSIGN_OR_RETURN(auto who, store.Members(store.WhoKey(cohort.ck(), id)));
-      absl::flat_hash_set<std::string> answered(who.begin(), who.end());
+      absl::flat_hash_set<std::string> answered(sets[x.who].begin(), sets[x.who].end());
       std::vector<std::string> missing;
       for (const std::string& nip : *enrolled) {
         if (!answered.contains(nip)) missing.push_back(nip);
       }
       std::sort(missing.begin(), missing.end());
       for (auto& nip : missing) a.add_non_respondent_nips(std::move(nip));
+    }
+  }
+  if (any_followup) {
+    v1::FollowUpPeople& f = *out.mutable_followup();
+    f.set_eligible_count(enrolled_n);
+    f.set_respondent_count(static_cast<int64_t>(people.any.size()));
+    f.set_self_report_count(static_cast<int64_t>(people.self.size()));
+    f.set_assessed_count(static_cast<int64_t>(people.assessed.size()));
+    for (size_t w = 0; w < facts->windows.size(); ++w) {
+      v1::FollowUpWaveAggregates& wa = *f.add_waves();
+      wa.set_offset_days(facts->windows[w].offset_days);
+      wa.set_first_day(Day(facts->windows[w].first_day));
+      wa.set_last_day(Day(facts->windows[w].last_day));
+      wa.set_eligible_count(enrolled_n);
+      wa.set_self_report_count(static_cast<int64_t>(people.wave_self[w].size()));
+      wa.set_assessed_count(static_cast<int64_t>(people.wave_assessed[w].size()));
     }
   }
   return out;

@@ -51,6 +51,9 @@ class SurveyLogic {
   absl::StatusOr<v1::BatchCreateResponsesResponse> BatchCreateResponses(
       const Caller& c, const v1::BatchCreateResponsesRequest& r);
   absl::StatusOr<v1::Response> GetResponse(const Caller& c, const v1::GetResponseRequest& r);
+  // A single-use eligibility token for an anonymous survey (see the proto).
+  absl::StatusOr<v1::ResponseToken> IssueResponseToken(const Caller& c,
+                                                       const v1::IssueResponseTokenRequest& r);
 
   // CSV import fed chunk by chunk (see ImportResponsesCsvRequest).
   class CsvImport {
@@ -85,6 +88,16 @@ class SurveyLogic {
                                                                     const std::string& id,
                                                                     bool fresh);
   absl::StatusOr<v1::Instrument> WithCount(SurveyStore& store, v1::Instrument in);
+  // The increments a stored response added to the aggregates (to subtract
+  // them when it is replaced).
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> IncrementsOf(const std::string& tenant,
+                                                                           const v1::Response& stored);
+  // The tenant's token MAC key (cached; created on first use).
+  absl::StatusOr<std::string> TenantSecret(const std::string& tenant);
+  // Checks a token's MAC for (instrument id, cohort); the hash of its nonce
+  // for the used set, or PERMISSION_DENIED.
+  absl::StatusOr<std::string> RedeemToken(const std::string& tenant, const std::string& instrument,
+                                          const std::string& cohort, const std::string& token);
 
   redis::Client* redis_;
   CachedRoster* roster_;
@@ -98,6 +111,7 @@ class SurveyLogic {
     absl::Time fetched;
   };
   absl::flat_hash_map<std::string, Current> current_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::string> secrets_ ABSL_GUARDED_BY(mu_);
 };
 
 // A stable fingerprint of bytes (SHA-256, first 16 bytes).

@@ -20,21 +20,36 @@ namespace {
 
 class FixedRoster : public Roster {
  public:
-  absl::StatusOr<std::vector<std::string>> EnrolledNips(const std::string& tenant,
-                                                        const std::string& cohort) override {
+  absl::StatusOr<CohortRoster> Fetch(const std::string& tenant, const std::string& cohort) override {
     absl::MutexLock l(&mu_);
     auto it = cohorts_.find(tenant + "|" + cohort);
     if (it == cohorts_.end()) return absl::NotFoundError("no cohort " + cohort);
     return it->second;
   }
+  absl::StatusOr<std::vector<std::string>> Supervisors(const std::string& tenant, const std::string&,
+                                                       const std::string& subject) override {
+    absl::MutexLock l(&mu_);
+    auto it = supervisors_.find(tenant + "|" + subject);
+    if (it == supervisors_.end()) return std::vector<std::string>{};
+    return std::vector<std::string>{it->second};
+  }
   void Set(const std::string& tenant, const std::string& cohort, std::vector<std::string> nips) {
     absl::MutexLock l(&mu_);
-    cohorts_[tenant + "|" + cohort] = std::move(nips);
+    CohortRoster& r = cohorts_[tenant + "|" + cohort];
+    r.enrolled = std::move(nips);
+    // One wide follow-up window, so answers of any date this year and next
+    // count (the enrolment service derives real ones from the cohort).
+    r.windows = {{30, absl::CivilDay(2026, 1, 1), absl::CivilDay(2027, 12, 31)}};
+  }
+  void SetSupervisor(const std::string& tenant, const std::string& subject, const std::string& supervisor) {
+    absl::MutexLock l(&mu_);
+    supervisors_[tenant + "|" + subject] = supervisor;
   }
 
  private:
   absl::Mutex mu_;
-  std::map<std::string, std::vector<std::string>> cohorts_;
+  std::map<std::string, CohortRoster> cohorts_;
+  std::map<std::string, std::string> supervisors_;
 };
 
 std::string NipOf(int i) {
@@ -55,6 +70,7 @@ class SurveyLogicTest : public ::testing::Test {
     cached_ = std::make_unique<CachedRoster>(&roster_, absl::Seconds(30), absl::ZeroDuration());
     logic_ = std::make_unique<SurveyLogic>(client_.get(), cached_.get());
     for (int i = 0; i < 20; ++i) nips_.push_back(NipOf(i));
+    for (const auto& nip : nips_) roster_.SetSupervisor("1504", nip, NipOf(900));
     roster_.Set("1504", kCohort, nips_);
     roster_.Set("1504", kOtherCohort, {NipOf(100)});
     roster_.Set("1571", "tenants/1571/programs/latsar/cohorts/2026-a", nips_);
@@ -80,6 +96,8 @@ class SurveyLogicTest : public ::testing::Test {
     return req;
   }
 
+  // A keyed pretest and posttest: five single-choice items s0..s4, s4
+  // correct for 4 points (Pelita scores them).
   void CreateTests() {
     v1::CreateInstrumentRequest pre;
     pre.set_parent("tenants/1504");
@@ -91,8 +109,10 @@ class SurveyLogicTest : public ::testing::Test {
       v1::Item* item = in.add_items();
       item->set_code(absl::StrCat("Q", i));
       item->set_text(absl::StrCat("Soal ", i));
-      item->set_type(v1::SCORE);
-      item->set_max_score(4);
+      item->set_type(v1::SINGLE_CHOICE);
+      for (int k = 0; k <= 4; ++k) item->add_choices()->set_code(absl::StrCat("s", k));
+      item->mutable_key()->add_correct_choices("s4");
+      item->mutable_key()->set_points(4);
       item->set_required(true);
     }
     ASSERT_TRUE(logic_->CreateInstrument(caller_, pre).ok());
@@ -104,8 +124,11 @@ class SurveyLogicTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.status();
   }
 
+  // Points Pelita gives the choice s<k> of a test item.
+  static int64_t Points(int k) { return k == 4 ? 4 : 0; }
+
   v1::CreateResponseRequest Test(const std::string& instrument, const std::string& id,
-                                 const std::string& nip, std::vector<int> scores) {
+                                 const std::string& nip, std::vector<int> choices) {
     v1::CreateResponseRequest req;
     req.set_parent("tenants/1504");
     req.set_response_id(id);
@@ -113,10 +136,10 @@ class SurveyLogicTest : public ::testing::Test {
     r.set_instrument("tenants/1504/instruments/" + instrument);
     r.set_cohort(kCohort);
     r.set_respondent_nip(nip);
-    for (size_t i = 0; i < scores.size(); ++i) {
+    for (size_t i = 0; i < choices.size(); ++i) {
       v1::Answer* a = r.add_answers();
       a->set_item(absl::StrCat("Q", i + 1));
-      a->set_number(scores[i]);
+      a->set_choice(absl::StrCat("s", choices[i]));
     }
     return req;
   }
@@ -265,7 +288,8 @@ TEST_F(SurveyLogicTest, IdempotentByIdAndConflictOnOtherContent) {
 }
 
 // Every aggregate equals what a recomputation from the stored raw responses
-// gives, including pairs with a re-taken pretest.
+// gives (test scores recomputed here from the key), and a re-taken test is
+// refused: one attempt per test.
 TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
   CreateTests();
   std::mt19937 rng(42);
@@ -286,10 +310,10 @@ TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
   for (int i = 4; i < 16; ++i) {
     reqs.push_back(Test("post-latsar", absl::StrCat("post-", i), nips_[i], {rnd(), rnd(), rnd(), rnd(), rnd()}));
   }
-  // Participant 5 re-takes the pretest: the later score replaces the first.
-  reqs.push_back(Test("pre-latsar", "pre-5-retake", nips_[5], {4, 4, 4, 4, 4}));
   // And a re-sent posttest (same id): no change.
   reqs.push_back(reqs.back());
+  // Participant 5 re-takes the pretest under a new id: refused.
+  reqs.push_back(Test("pre-latsar", "pre-5-retake", nips_[5], {4, 4, 4, 4, 4}));
   std::vector<const v1::CreateResponseRequest*> ptrs;
   for (const auto& r : reqs) ptrs.push_back(&r);
   auto acks = logic_->Ingest(caller_, "tenants/1504", ptrs);
@@ -297,7 +321,10 @@ TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
   int rejected = 0;
   std::vector<v1::Response> accepted;
   for (const auto& a : *acks) {
-    if (a.code() != 0) {
+    if (a.response_id() == "pre-5-retake") {
+      EXPECT_EQ(a.code(), static_cast<int>(absl::StatusCode::kAlreadyExists)) << a.message();
+      EXPECT_TRUE(absl::StrContains(a.message(), "tenants/1504/responses/pre-5")) << a.message();
+    } else if (a.code() != 0) {
       ++rejected;
       EXPECT_TRUE(absl::StrContains(a.message(), "item M3")) << a.message();
     } else if (!a.duplicate()) {
@@ -305,6 +332,7 @@ TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
     }
   }
   EXPECT_EQ(rejected, 3);
+  EXPECT_TRUE((*acks)[acks->size() - 2].duplicate());
 
   // Recompute from the raw responses read back from the stream.
   auto entries = client_->Run({"XRANGE", "survey:{1504}:responses", "-", "+"});
@@ -327,16 +355,19 @@ TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
     int64_t total = 0;
     for (const auto& a : r.answers()) {
       auto& t = items[r.instrument()][a.item()];
+      // A test answer is worth the points of its choice under the key.
+      const int64_t v = a.value_case() == v1::Answer::kChoice ? Points(a.choice()[1] - '0') : a.number();
       t[0] += 1;
-      t[1] += a.number();
-      t[2] += a.number() * a.number();
-      total += a.number();
+      t[1] += v;
+      t[2] += v * v;
+      total += v;
     }
+    if (kind == "pretest" || kind == "posttest") EXPECT_EQ(r.total_score(), total);
     auto& tt = totals[r.instrument()];
     tt[0] += 1;
     tt[1] += total;
     tt[2] += total * total;
-    if (kind == "pretest") pre[r.respondent_nip()] = total;  // in order: later replaces
+    if (kind == "pretest") pre[r.respondent_nip()] = total;
     if (kind == "posttest") post[r.respondent_nip()] = total;
   }
   for (const std::string id : {"reaksi-peserta", "pre-latsar", "post-latsar"}) {
@@ -626,8 +657,21 @@ TEST_F(SurveyLogicTest, ParticipantsAnswerAndReadOnlyAsThemselves) {
   get.set_name("tenants/1504/responses/pre-1");
   EXPECT_TRUE(logic_->GetResponse(other, get).ok());
 
-  // An anonymous reaction names no one, so no participant may read it back.
-  ASSERT_TRUE(logic_->CreateResponse(me, Reaction("anon-0", nips_[0], 2)).ok());
+  // An anonymous reaction takes a token, never the participant's NIP; it
+  // names no one, so no participant may read it back.
+  EXPECT_EQ(logic_->CreateResponse(me, Reaction("anon-0", nips_[0], 2)).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::IssueResponseTokenRequest issue;
+  issue.set_parent("tenants/1504");
+  issue.set_instrument("tenants/1504/instruments/reaksi-peserta");
+  issue.set_cohort(kCohort);
+  issue.set_nip(nips_[0]);
+  auto token = logic_->IssueResponseToken(me, issue);
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto anon = Reaction("anon-0", nips_[0], 2);
+  anon.mutable_response()->clear_respondent_nip();
+  anon.mutable_response()->set_eligibility_token(token->token());
+  ASSERT_TRUE(logic_->CreateResponse(me, anon).ok());
   get.set_name("tenants/1504/responses/anon-0");
   EXPECT_EQ(logic_->GetResponse(me, get).status().code(), absl::StatusCode::kPermissionDenied);
 }

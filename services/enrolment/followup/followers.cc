@@ -156,6 +156,8 @@ StreamFollower MakeSurveyFollower(redis::Client* redis, FollowUpLogic* logic,
         }
         r.respondent_nip = payload.respondent_nip();
         r.subject_nip = payload.subject_nip();
+        r.wave = payload.followup_wave();
+        r.role = payload.followup_role();
         if (r.cohort.empty()) r.cohort = payload.cohort();
         if (r.name.empty()) r.name = payload.name();
         std::string err;

@@ -438,9 +438,14 @@ absl::StatusOr<int> FollowUpLogic::OnCompleted(const std::string& tenant, const 
 
   const KeyBuilder k = Keys(tenant);
   const std::string unit = UnitId(in.unit);
-  int created = 0;
+  std::vector<int> valid;
   for (int days : offsets) {
-    if (days <= 0) continue;
+    if (days > 0) valid.push_back(days);
+  }
+  const std::vector<v1::FollowUpWindow> windows = FollowUpWindows(in.cohort_end, valid);
+  int created = 0;
+  for (size_t w = 0; w < valid.size(); ++w) {
+    const int days = valid[w];
     const absl::CivilDay due = in.cohort_end + days;
     for (auto role : {v1::FollowUpTask::SELF_REPORT, v1::FollowUpTask::SUPERVISOR_ASSESSMENT}) {
       const std::string id = absl::StrCat(program, ".", cohort, ".", nip, ".", days, ".",
@@ -455,6 +460,8 @@ absl::StatusOr<int> FollowUpLogic::OnCompleted(const std::string& tenant, const 
       t.set_offset_days(days);
       *t.mutable_due_date() = FromCivilDay(due);
       *t.mutable_due_time() = Ts(DueTime(due));
+      *t.mutable_window_first_day() = windows[w].first_day();
+      *t.mutable_window_last_day() = windows[w].last_day();
       t.set_state(v1::FollowUpTask::OPEN);
       *t.mutable_create_time() = Ts(clock_());
       PELITA_ASSIGN_OR_RETURN(
@@ -481,10 +488,13 @@ absl::StatusOr<bool> FollowUpLogic::OnSurveyResponse(const std::string& tenant,
   auto v = ParseResourceName("cohort", in.cohort, kCohortPattern);
   if (!v.ok() || (*v)[0] != tenant || in.subject_nip.empty()) return false;
   const std::string ck = (*v)[1] + "/" + (*v)[2];
-  const auto role = (in.instrument_kind != "followup" || in.respondent_nip.empty() ||
-                     in.respondent_nip == in.subject_nip)
-                        ? v1::FollowUpTask::SELF_REPORT
-                        : v1::FollowUpTask::SUPERVISOR_ASSESSMENT;
+  v1::FollowUpTask::Role role = (in.instrument_kind != "followup" || in.respondent_nip.empty() ||
+                                 in.respondent_nip == in.subject_nip)
+                                    ? v1::FollowUpTask::SELF_REPORT
+                                    : v1::FollowUpTask::SUPERVISOR_ASSESSMENT;
+  if (in.role == pelita::survey::v1::SELF_REPORT) role = v1::FollowUpTask::SELF_REPORT;
+  if (in.role == pelita::survey::v1::SUPERVISOR_ASSESSMENT) role = v1::FollowUpTask::SUPERVISOR_ASSESSMENT;
+  const absl::CivilDay submit_day = absl::ToCivilDay(in.submit_time, Wib());
   const KeyBuilder k = Keys(tenant);
   for (int attempt = 0; attempt < 10; ++attempt) {
     PELITA_ASSIGN_OR_RETURN(auto seen, redis_->Run({"HEXISTS", k.Key("seen"), in.name}));
@@ -494,15 +504,47 @@ absl::StatusOr<bool> FollowUpLogic::OnSurveyResponse(const std::string& tenant,
     redis::Command mget = {"MGET"};
     for (const auto& e : ids.elements) mget.push_back(k.Key("task", e.str));
     PELITA_ASSIGN_OR_RETURN(auto tasks, redis_->Run(mget));
-    int chosen = -1;
-    v1::FollowUpTask t;
-    for (size_t i = 0; i < tasks.elements.size() && chosen < 0; ++i) {
+    // The task of the response's wave: the one the survey service stamped,
+    // else (responses from before waves) the one whose window contains the
+    // submit day.  Never the earliest open one: an answer 19 days after the
+    // cohort is the 30-day follow-up, whatever is still open.
+    std::vector<v1::FollowUpTask> parsed(tasks.elements.size());
+    std::vector<int> offsets;
+    for (size_t i = 0; i < tasks.elements.size(); ++i) {
       if (tasks.elements[i].is_nil()) continue;
-      if (!t.ParseFromString(tasks.elements[i].str)) return absl::DataLossError("corrupt task");
-      if (t.role() == role && t.state() == v1::FollowUpTask::OPEN) chosen = static_cast<int>(i);
+      if (!parsed[i].ParseFromString(tasks.elements[i].str)) return absl::DataLossError("corrupt task");
+      if (parsed[i].role() == role) offsets.push_back(parsed[i].offset_days());
     }
-    // No open task of this role (all answered): an extra response.
-    if (chosen < 0) return false;
+    std::sort(offsets.begin(), offsets.end());
+    int chosen = -1;
+    for (size_t i = 0; i < parsed.size() && chosen < 0; ++i) {
+      const v1::FollowUpTask& c = parsed[i];
+      if (tasks.elements[i].is_nil() || c.role() != role) continue;
+      if (in.wave > 0) {
+        if (c.offset_days() == in.wave) chosen = static_cast<int>(i);
+        continue;
+      }
+      v1::FollowUpWindow w;
+      if (c.has_window_first_day()) {
+        *w.mutable_first_day() = c.window_first_day();
+        *w.mutable_last_day() = c.window_last_day();
+      } else {
+        // A task created before windows were recorded: its window follows
+        // from its due day and the offsets of its siblings.
+        auto due = ToCivilDay(c.due_date(), "due_date");
+        if (!due.ok()) continue;
+        for (const auto& x : FollowUpWindows(*due - c.offset_days(), offsets)) {
+          if (x.offset_days() == c.offset_days()) w = x;
+        }
+      }
+      auto first = ToCivilDay(w.first_day(), "first_day");
+      auto last = ToCivilDay(w.last_day(), "last_day");
+      if (first.ok() && last.ok() && *first <= submit_day && submit_day <= *last) chosen = static_cast<int>(i);
+    }
+    // No task of this wave and role, or it is answered already (a
+    // replacement within the wave): nothing more to close.
+    if (chosen < 0 || parsed[chosen].state() != v1::FollowUpTask::OPEN) return false;
+    v1::FollowUpTask t = parsed[chosen];
     const std::string& id = ids.elements[chosen].str;
     const bool late = in.submit_time >= FromTs(t.due_time());
     t.set_state(v1::FollowUpTask::DONE);
@@ -533,6 +575,17 @@ absl::Status FollowUpLogic::FillDerived(const std::string& tenant, v1::FollowUpT
     if (parts.size() == 4) t.set_supervisor_nip(parts[3]);
   } else if (!absl::IsNotFound(plan.status())) {
     return plan.status();
+  }
+  if (t.supervisor_nip().empty()) {
+    // No plan naming one: the supervisor recorded in the roster.
+    v1::GetEmployeeRequest get;
+    get.set_name(absl::StrCat("tenants/", tenant, "/employees/", t.participant_nip()));
+    auto e = enrolment_->GetEmployee(Caller{tenant, "", ""}, get);
+    if (e.ok()) {
+      t.set_supervisor_nip(e->supervisor_nip());
+    } else if (!absl::IsNotFound(e.status())) {
+      return e.status();
+    }
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
 #include "pelita/enrolment/v1/followup.pb.h"
+#include "pelita/survey/v1/survey.pb.h"
 #include "services/enrolment/enrolment.h"
 
 namespace pelita::enrolment::followup {
@@ -45,6 +46,11 @@ struct SurveyResponse {
   std::string respondent_nip;
   std::string subject_nip;
   absl::Time submit_time;
+  // The wave the survey service stamped (days after the cohort; 0 when the
+  // response predates waves: the window containing submit_time decides).
+  int wave = 0;
+  // The role the survey service derived (unspecified: from the NIPs).
+  pelita::survey::v1::FollowUpRole role = pelita::survey::v1::FOLLOW_UP_ROLE_UNSPECIFIED;
 };
 
 // The follow-up workflow of one process, free of gRPC: action plans, tasks,
@@ -91,11 +97,14 @@ class FollowUpLogic {
   // follow-up offsets (two per offset: self-report and supervisor), with
   // their reminders in the outbox.  Idempotent: returns how many were new.
   absl::StatusOr<int> OnCompleted(const std::string& tenant, const Completion& completion);
-  // Closes the earliest open task that `response` answers: a FOLLOWUP
-  // response whose respondent is the subject closes a SELF_REPORT task, any
-  // other respondent a SUPERVISOR_ASSESSMENT task of that subject in that
-  // cohort.  Late responses count and are marked late.  Idempotent by the
-  // response name.  Returns whether a task was closed.
+  // Closes the task that `response` answers: a FOLLOWUP response whose
+  // respondent is the subject closes a SELF_REPORT task, any other
+  // respondent (the survey service admits only the subject's supervisor) a
+  // SUPERVISOR_ASSESSMENT task of that subject in that cohort — the task of
+  // the response's wave (its window contains the submit day), never another
+  // wave's.  Responses after the due day but inside the window count and are
+  // marked late.  Idempotent by the response name.  Returns whether a task
+  // was closed.
   absl::StatusOr<bool> OnSurveyResponse(const std::string& tenant, const SurveyResponse& response);
 
   // A task as stored plus the derived fields (overdue, supervisor).

@@ -205,7 +205,7 @@ class FollowUpTest : public ::testing::Test {
   // unit, time, payload).
   void AddSurveyResponse(const std::string& tenant, const std::string& id,
                          const std::string& respondent, const std::string& subject,
-                         absl::Time submit, const std::string& cohort = "") {
+                         absl::Time submit, const std::string& cohort = "", int wave = 0) {
     survey::v1::Response r;
     r.set_name(absl::StrCat("tenants/", tenant, "/responses/", id));
     r.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/followup-atasan"));
@@ -214,6 +214,7 @@ class FollowUpTest : public ::testing::Test {
     r.set_cohort(cohort.empty() ? kCohort : cohort);
     r.set_respondent_nip(respondent);
     r.set_subject_nip(subject);
+    r.set_followup_wave(wave);
     *r.mutable_submit_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(submit));
     *r.mutable_create_time() = r.submit_time();
     auto x = client_->Run({"XADD", absl::StrCat("survey:{", tenant, "}:responses"), "*", "name",
@@ -542,6 +543,34 @@ TEST_F(FollowUpTest, SurveyResponseClosesTask) {
   // A response about someone without tasks is acknowledged and ignored.
   AddSurveyResponse("1504", "r-3", kSupervisor, kOther, Wib(2026, 12, 1));
   EXPECT_EQ(PollResponses(), 1);
+  EXPECT_EQ(CohortSummary().done_count(), 2);
+}
+
+// A response closes the task of the wave whose window holds its date
+// (30 -> days 15-44 after the cohort, 60 -> 45-74, 90 -> 75-105), never the
+// next open one: an answer 19 days after the cohort is the 30-day one.
+TEST_F(FollowUpTest, ResponseClosesOnlyTheTaskOfItsWave) {
+  SetUpRoster();
+  Enrol(kParticipant);
+  Complete(kParticipant);
+  ASSERT_EQ(PollEvents(), 1);
+  v1::FollowUpTask t60 = Task(TaskId(kParticipant, 60, true));
+  EXPECT_EQ(t60.window_first_day().day(), (kEnd + 45).day());
+  EXPECT_EQ(t60.window_last_day().day(), (kEnd + 74).day());
+
+  AddSurveyResponse("1504", "self-16", kParticipant, kParticipant, Wib(2026, 11, 6) + absl::Hours(24 * 16));
+  AddSurveyResponse("1504", "self-19", kParticipant, kParticipant, Wib(2026, 11, 6) + absl::Hours(24 * 19));
+  EXPECT_EQ(PollResponses(), 2);
+  EXPECT_EQ(Task(TaskId(kParticipant, 30, true)).response(), "tenants/1504/responses/self-16");
+  EXPECT_EQ(Task(TaskId(kParticipant, 60, true)).state(), v1::FollowUpTask::OPEN);
+  // The wave the survey service stamped decides, and an answer before the
+  // first window closes nothing.
+  AddSurveyResponse("1504", "self-w90", kParticipant, kParticipant, Wib(2026, 11, 6) + absl::Hours(24 * 80), "",
+                    90);
+  AddSurveyResponse("1504", "self-early", kParticipant, kParticipant, Wib(2026, 11, 6) + absl::Hours(24 * 5));
+  EXPECT_EQ(PollResponses(), 2);
+  EXPECT_EQ(Task(TaskId(kParticipant, 90, true)).state(), v1::FollowUpTask::DONE);
+  EXPECT_EQ(Task(TaskId(kParticipant, 60, true)).state(), v1::FollowUpTask::OPEN);
   EXPECT_EQ(CohortSummary().done_count(), 2);
 }
 
