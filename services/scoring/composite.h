@@ -15,7 +15,6 @@
 
 namespace pelita::scoring {
 
-namespace v1 = ::pelita::scoring::v1;
 
 // One level's 0-100 score, or why it has none.
 struct LevelScore {

@@ -36,7 +36,6 @@
 
 namespace pelita::scoring {
 
-namespace v1 = ::pelita::scoring::v1;
 
 class SuppressionProblem {
  public:
