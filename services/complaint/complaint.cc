@@ -467,7 +467,10 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   if (info.ok()) volume = info->monthly_service_volume;
   const double days = static_cast<double>(w.end - w.start + 1);
   const int64_t population = std::llround(volume * days / kDaysPerMonth);
-  const IkmResult ikm = ComputeIkm(t, population);
+  // Every element needs the minimum number of answers: IKM averages all
+  // nine NRR (PermenPANRB 14/2017), and an element of fewer answers would
+  // follow from the IKM and the other eight.
+  const IkmResult ikm = ComputeIkm(t, population, kMinRespondents);
   v1::Satisfaction out;
   out.set_unit(r.unit());
   *out.mutable_start_date() = ToDate(w.start);
@@ -478,6 +481,18 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   out.set_recommended_sample_size(ikm.recommended_sample_size);
   if (t.respondents < kMinRespondents) {
     out.set_suppressed(true);
+    out.set_suppression(v1::TOO_FEW_RESPONDENTS);
+    out.set_suppressed_reason(absl::StrCat(t.respondents, " SKM respondents, fewer than the minimum ",
+                                           kMinRespondents, " (UU 27/2022)"));
+    return out;
+  }
+  if (ikm.incomplete_element >= 0) {
+    const int e = ikm.incomplete_element;
+    out.set_suppressed(true);
+    out.set_suppression(v1::ELEMENT_TOO_FEW_ANSWERS);
+    out.set_suppressed_reason(absl::StrCat("element U", e + 1, " answered by ", t.answered[e],
+                                           " respondents, fewer than the minimum ", kMinRespondents,
+                                           ": the IKM needs all nine elements (PermenPANRB 14/2017)"));
     return out;
   }
   for (int i = 0; i < 9; ++i) {
@@ -488,10 +503,77 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   }
   out.set_ikm(ikm.ikm);
   out.set_ikm_converted(ikm.converted);
+  out.set_ikm_converted_rounded(static_cast<double>(ikm.converted_cents) / 100);
   out.set_category(ikm.category);
   out.set_category_label(ikm.label);
   out.set_ikm_margin(ikm.ikm_margin);
+  out.set_ikm_standard_error(ikm.standard_error);
   return out;
+}
+
+namespace {
+v1::DataCoverage CoverageOf(const std::string& tenant, const std::string& unit, const UnitCoverage& c) {
+  v1::DataCoverage out;
+  out.set_name(absl::StrCat("tenants/", tenant, "/units/", unit, "/dataCoverage"));
+  if (c.complaints_since) *out.mutable_complaints_since() = ToDate(*c.complaints_since);
+  if (c.satisfaction_since) *out.mutable_satisfaction_since() = ToDate(*c.satisfaction_since);
+  if (c.data_since) *out.mutable_data_since() = ToDate(*c.data_since);
+  const auto& complaints = c.data_since ? c.data_since : c.complaints_since;
+  const auto& satisfaction = c.data_since ? c.data_since : c.satisfaction_since;
+  if (complaints) *out.mutable_effective_complaints_since() = ToDate(*complaints);
+  if (satisfaction) *out.mutable_effective_satisfaction_since() = ToDate(*satisfaction);
+  return out;
+}
+}  // namespace
+
+absl::StatusOr<v1::DataCoverage> ComplaintLogic::GetDataCoverage(const Caller& caller,
+                                                                 const v1::GetDataCoverageRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts,
+                          ParseTenantResource(caller, "name", r.name(), "tenants/*/units/*/dataCoverage"));
+  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, absl::ToCivilYear(clock_(), Jakarta()).year()));
+  auto it = all.find(parts[1]);
+  if (it == all.end()) {
+    // A unit without data: known to the directory, else not found.
+    auto unit = ResolveUnit(caller.tenant, parts[1]);
+    if (!unit.ok()) return unit.status();
+    return CoverageOf(caller.tenant, parts[1], UnitCoverage{});
+  }
+  return CoverageOf(caller.tenant, parts[1], it->second);
+}
+
+absl::StatusOr<v1::ListDataCoverageResponse> ComplaintLogic::ListDataCoverage(
+    const Caller& caller, const v1::ListDataCoverageRequest& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, absl::ToCivilYear(clock_(), Jakarta()).year()));
+  v1::ListDataCoverageResponse out;
+  for (const auto& [unit, c] : all) *out.add_coverage() = CoverageOf(caller.tenant, unit, c);
+  return out;
+}
+
+absl::StatusOr<v1::DataCoverage> ComplaintLogic::UpdateDataCoverage(const Caller& caller,
+                                                                    const v1::UpdateDataCoverageRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "coverage.name", r.coverage().name(),
+                                                          "tenants/*/units/*/dataCoverage"));
+  if (!caller.role.empty() && caller.role != "organiser" && caller.role != "admin") {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role ", caller.role, " may not set data_since: only organisers and admins"));
+  }
+  std::optional<absl::CivilDay> day;
+  const v1::Date& d = r.coverage().data_since();
+  if (d.year() != 0 || d.month() != 0 || d.day() != 0) {
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay parsed, FromDate(d, "coverage.data_since"));
+    if (parsed.year() < kEpochYear || parsed > absl::ToCivilDay(clock_(), Jakarta())) {
+      return InvalidField("coverage.data_since", absl::StrCat("must be a day from ", kEpochYear, " to today"));
+    }
+    day = parsed;
+  }
+  auto unit = ResolveUnit(caller.tenant, parts[1]);
+  if (absl::IsNotFound(unit.status())) return absl::NotFoundError(unit.status().message());
+  if (!unit.ok()) return unit.status();
+  PELITA_RETURN_IF_ERROR(store_.SetDataSince(caller.tenant, unit->id, day));
+  v1::GetDataCoverageRequest get;
+  get.set_name(absl::StrCat("tenants/", caller.tenant, "/units/", unit->id, "/dataCoverage"));
+  return GetDataCoverage(caller, get);
 }
 
 namespace {

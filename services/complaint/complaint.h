@@ -82,6 +82,15 @@ class ComplaintLogic {
   absl::StatusOr<v1::Satisfaction> GetSatisfaction(const Caller& caller,
                                                    const v1::GetSatisfactionRequest& r);
 
+  // Since when a unit's complaint and SKM data exist (recorded first
+  // months, or an organiser's data_since).
+  absl::StatusOr<v1::DataCoverage> GetDataCoverage(const Caller& caller, const v1::GetDataCoverageRequest& r);
+  absl::StatusOr<v1::ListDataCoverageResponse> ListDataCoverage(const Caller& caller,
+                                                                const v1::ListDataCoverageRequest& r);
+  // Organisers, admins and internal callers only; sets or clears data_since.
+  absl::StatusOr<v1::DataCoverage> UpdateDataCoverage(const Caller& caller,
+                                                      const v1::UpdateDataCoverageRequest& r);
+
   absl::StatusOr<v1::WorkingCalendar> GetCalendar(const Caller& caller,
                                                   const v1::GetWorkingCalendarRequest& r);
   absl::StatusOr<v1::WorkingCalendar> UpdateCalendar(const Caller& caller,

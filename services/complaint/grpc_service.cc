@@ -27,6 +27,11 @@ PELITA_COMPLAINT_DELEGATE(RecordSatisfactionResponse, v1::RecordSatisfactionResp
                           v1::RecordSatisfactionResponseResponse, RecordSatisfaction)
 PELITA_COMPLAINT_DELEGATE(GetSatisfaction, v1::GetSatisfactionRequest, v1::Satisfaction,
                           GetSatisfaction)
+PELITA_COMPLAINT_DELEGATE(GetDataCoverage, v1::GetDataCoverageRequest, v1::DataCoverage, GetDataCoverage)
+PELITA_COMPLAINT_DELEGATE(ListDataCoverage, v1::ListDataCoverageRequest, v1::ListDataCoverageResponse,
+                          ListDataCoverage)
+PELITA_COMPLAINT_DELEGATE(UpdateDataCoverage, v1::UpdateDataCoverageRequest, v1::DataCoverage,
+                          UpdateDataCoverage)
 PELITA_COMPLAINT_DELEGATE(GetWorkingCalendar, v1::GetWorkingCalendarRequest, v1::WorkingCalendar,
                           GetCalendar)
 PELITA_COMPLAINT_DELEGATE(UpdateWorkingCalendar, v1::UpdateWorkingCalendarRequest,

@@ -26,6 +26,9 @@ class ComplaintGrpcService final : public v1::ComplaintService::Service {
   PELITA_COMPLAINT_RPC(RecordSatisfactionResponse, v1::RecordSatisfactionResponseRequest,
                        v1::RecordSatisfactionResponseResponse)
   PELITA_COMPLAINT_RPC(GetSatisfaction, v1::GetSatisfactionRequest, v1::Satisfaction)
+  PELITA_COMPLAINT_RPC(GetDataCoverage, v1::GetDataCoverageRequest, v1::DataCoverage)
+  PELITA_COMPLAINT_RPC(ListDataCoverage, v1::ListDataCoverageRequest, v1::ListDataCoverageResponse)
+  PELITA_COMPLAINT_RPC(UpdateDataCoverage, v1::UpdateDataCoverageRequest, v1::DataCoverage)
   PELITA_COMPLAINT_RPC(GetWorkingCalendar, v1::GetWorkingCalendarRequest, v1::WorkingCalendar)
   PELITA_COMPLAINT_RPC(UpdateWorkingCalendar, v1::UpdateWorkingCalendarRequest,
                        v1::WorkingCalendar)
