@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
 
   grpc::ClientContext ctx;
   pelita::AttachCaller(ctx, {tenant, "admin", "demo-loader"});
-  cv1::ImportComplaintsResponse report;
+  pelita::type::v1::ImportResult report;
   auto writer = complaint->ImportComplaintsCsv(&ctx, &report);
   for (size_t i = 0; i < csv.size(); i += 64 * 1024) {
     cv1::ImportComplaintsCsvRequest r;
@@ -162,9 +162,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ImportComplaintsCsv: %s\n", s.error_message().c_str());
     return 1;
   }
-  for (const auto& e : report.errors()) {
+  for (const auto& e : report.rejected()) {
     std::fprintf(stderr, "row %lld (%s): %s\n", static_cast<long long>(e.row()), e.id().c_str(),
                  e.reason().c_str());
+  }
+  if (report.state() != pelita::type::v1::COMPLETE) {
+    std::fprintf(stderr, "ImportComplaintsCsv stopped: %s\n", report.stop().message().c_str());
+    return 1;
   }
 
   // SKM: 20-40 respondents per unit and month.
@@ -210,8 +214,9 @@ int main(int argc, char** argv) {
   }
   std::printf("complaint demo: %zu units; %lld complaints (%lld accepted, %lld unchanged, %lld rejected); "
               "%lld SKM responses (%lld new)\n",
-              units.size(), static_cast<long long>(complaints), static_cast<long long>(report.accepted()),
-              static_cast<long long>(report.unchanged()), static_cast<long long>(report.rejected()),
+              units.size(), static_cast<long long>(complaints),
+              static_cast<long long>(report.accepted_count() + report.replaced_count()),
+              static_cast<long long>(report.unchanged_count()), static_cast<long long>(report.rejected_count()),
               static_cast<long long>(skm), static_cast<long long>(skm_new));
-  return report.rejected() == 0 ? 0 : 1;
+  return report.rejected_count() == 0 ? 0 : 1;
 }
