@@ -222,6 +222,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream.close();
   }
 
+  // Closes after a response that ends the connection: the sending side
+  // first, then what the client still sends (the rest of a refused upload)
+  // is read and dropped for a bounded time and amount (RFC 9112 §9.6).
+  // Closing with unread bytes makes the kernel answer them with a reset,
+  // which can destroy the response before the client has read it.
+  void CloseAfterResponse() {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    linger_buffer_ = std::make_unique<char[]>(kLingerPiece);
+    stream.expires_after(std::chrono::seconds(2));
+    Linger();
+  }
+
   // A client must deliver a header, a body piece, or take a response, in
   // this time.
   void ArmTimer() {
@@ -237,6 +251,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   GatewayImpl* const gw;
+
+ private:
+  static constexpr size_t kLingerPiece = 16 * 1024;
+  static constexpr size_t kLingerMax = 64 * 1024 * 1024;
+
+  void Linger() {
+    stream.async_read_some(net::buffer(linger_buffer_.get(), kLingerPiece),
+                           [self = shared_from_this()](beast::error_code ec, size_t n) {
+                             self->lingered_ += n;
+                             if (ec || self->lingered_ > kLingerMax) return self->Close();
+                             self->Linger();
+                           });
+  }
+
+  std::unique_ptr<char[]> linger_buffer_;
+  size_t lingered_ = 0;
 };
 
 // One HTTP request, from its header to its response: admission, the body,
@@ -719,7 +749,8 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     http::async_write(conn_->stream, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
       self->Safely([&] {
         self->Uncount();
-        if (ec || !self->keep_alive_) return self->conn_->Close();
+        if (ec) return self->conn_->Close();
+        if (!self->keep_alive_) return self->conn_->CloseAfterResponse();
         self->conn_->Next();
       });
     });

@@ -570,6 +570,28 @@ TEST_F(GatewayHostileTest, OversizeUploadsAre413) {
   ExpectServing();
 }
 
+// A refused upload whose client goes on sending, as most clients do (they
+// write the whole body before they read): the answer still arrives.  The
+// gateway shuts its sending side and reads and drops the rest before it
+// closes (RFC 9112 §9.6); closing with unread bytes would make the kernel
+// reset the connection, which destroys the answer before the client reads it.
+TEST_F(GatewayHostileTest, ARefusedUploadIsAnsweredToAClientThatGoesOnSending) {
+  const std::string organiser = Token("organiser");
+  const std::string body(16 * kMaxUpload, 'x');
+  int fd = RawConnect(port_);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd, RawHead("POST", "/v1/tenants/1504/employees:import", organiser,
+                                  absl::StrCat("Content-Type: text/csv\r\nContent-Length: ", body.size(), "\r\n"))));
+  EXPECT_TRUE(SendAll(fd, body)) << "the gateway stopped reading the rest of a refused body";
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, n);
+  close(fd);
+  EXPECT_TRUE(absl::StartsWith(reply, "HTTP/1.1 413")) << absl::CEscape(reply.substr(0, 300));
+  EXPECT_TRUE(absl::StrContains(reply, "larger than")) << absl::CEscape(reply.substr(0, 600));
+  ExpectServing();
+}
+
 // Case 6: a backend that goes away in the middle of a stream, or cannot be
 // reached, is 503 with Retry-After (transient), never 499 or 500.
 TEST_F(GatewayHostileTest, BackendGoneIs503WithRetryAfter) {

@@ -285,7 +285,7 @@ class Run:
             return rawhttp.exchange(port, [wire[:int(len(wire) * frac)]], close_after_send=True)
         raise ValueError(mode)
 
-    def judge(self, case_id, wire, ex, expect="any", requests=None, closed=False, forbid=()):
+    def judge(self, case_id, wire, ex, expect="any", requests=None, closed=False, forbid=(), require=()):
         for p in ex.problems:
             self.fail(case_id, "malformed answer: %s" % p, wire)
         if ex.connect_error:
@@ -317,6 +317,9 @@ class Run:
                                                                  else ""), wire)
         elif not status_matches(first, expect):
             self.fail(case_id, "HTTP %d, expected %s: %r" % (first, expect, ex.responses[0].body[:200]), wire)
+        for text in require:
+            if ex.responses and text not in ex.responses[0].body:
+                self.fail(case_id, "HTTP %d answer lacks %r: %r" % (first, text, ex.responses[0].body[:200]), wire)
         if closed and ex.responses and not ex.closed_by_server:
             self.fail(case_id, "connection left open after HTTP %d (must close)" % first, wire)
 
@@ -357,7 +360,8 @@ class Run:
                     continue
                 ex = self.send(wire, case.send, expected=case.requests)
                 if not case.send.startswith("abandon"):
-                    self.judge(cid, wire, ex, case.expect, case.requests, case.closed, case.forbid)
+                    self.judge(cid, wire, ex, case.expect, case.requests, case.closed, case.forbid,
+                               case.require)
                 if not self.check_alive(cid, wire, force=(i == case.repeat - 1)):
                     break
                 if len(self.failures) > 200:
