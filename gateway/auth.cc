@@ -2,7 +2,7 @@
 
 #include <jwt.h>
 
-#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -25,11 +25,6 @@ using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
 
 absl::Status Unauthenticated(absl::string_view why) {
   return absl::UnauthenticatedError(absl::StrCat("invalid token: ", why));
-}
-
-std::string Grant(jwt_t* j, const char* name) {
-  const char* v = jwt_get_grant(j, name);
-  return v == nullptr ? "" : v;
 }
 
 }  // namespace
@@ -112,25 +107,76 @@ absl::StatusOr<Claims> Verifier::VerifyUncached(absl::string_view token) const {
   if (rc != 0 || jwt == nullptr) return Unauthenticated("bad signature");
   if (jwt_get_alg(jwt.get()) != want) return Unauthenticated("algorithm mismatch");
 
+  // The claims are read from the verified payload with their JSON types:
+  // libjwt's integer getter reads a string or a float as "absent", which
+  // would let `"nbf": "2099-01-01"` pass unchecked.
+  char* grants = jwt_get_grants_json(jwt.get(), nullptr);
+  if (grants == nullptr) return Unauthenticated("no claims");
+  const nlohmann::json payload = nlohmann::json::parse(grants, nullptr, false);
+  free(grants);
+  if (!payload.is_object()) return Unauthenticated("claims are not a JSON object");
   Claims c;
-  c.subject = Grant(jwt.get(), "sub");
-  c.tenant = Grant(jwt.get(), "tenant");
-  c.role = Grant(jwt.get(), "role");
-  errno = 0;
-  c.expiry = jwt_get_grant_int(jwt.get(), "exp");
-  if (errno != 0 || c.expiry == 0) return Unauthenticated("no exp");
-  if (c.expiry <= absl::ToUnixSeconds(absl::Now())) return Unauthenticated("expired");
-  errno = 0;
-  long nbf = jwt_get_grant_int(jwt.get(), "nbf");
-  if (errno == 0 && nbf > absl::ToUnixSeconds(absl::Now()) + 30) return Unauthenticated("not yet valid");
+  auto string_claim = [&](const char* name, std::string* out) {
+    auto it = payload.find(name);
+    if (it == payload.end() || !it->is_string()) return false;
+    *out = it->get<std::string>();
+    return true;
+  };
+  // An integer claim: absent (false, *present = false), or a JSON integer.
+  auto int_claim = [&](const char* name, int64_t* out, bool* present) {
+    auto it = payload.find(name);
+    *present = it != payload.end();
+    if (!*present) return true;
+    if (it->is_number_unsigned()) {
+      if (it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return false;
+      *out = static_cast<int64_t>(it->get<uint64_t>());
+      return true;
+    }
+    if (!it->is_number_integer()) return false;  // strings, floats, booleans
+    *out = it->get<int64_t>();
+    return true;
+  };
+  if (!string_claim("sub", &c.subject)) return Unauthenticated("sub must be a string");
+  if (!string_claim("role", &c.role)) return Unauthenticated("role must be a string");
+  if (!string_claim("tenant", &c.tenant)) return Unauthenticated("tenant must be a string");
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  constexpr int64_t kSkew = 30;
+  bool present = false;
+  if (!int_claim("exp", &c.expiry, &present)) return Unauthenticated("exp must be an integer");
+  if (!present) return Unauthenticated("no exp");
+  if (c.expiry <= now) return Unauthenticated("expired");
+  if (c.expiry - now > absl::ToInt64Seconds(options_.max_lifetime) + kSkew) {
+    return Unauthenticated(absl::StrCat("exp is more than ", absl::FormatDuration(options_.max_lifetime),
+                                        " away (the longest token lifetime accepted)"));
+  }
+  int64_t nbf = 0, iat = 0;
+  if (!int_claim("nbf", &nbf, &present)) return Unauthenticated("nbf must be an integer");
+  if (present && nbf > now + kSkew) return Unauthenticated("not yet valid");
+  if (!int_claim("iat", &iat, &present)) return Unauthenticated("iat must be an integer");
+  if (present && iat > now + kSkew) return Unauthenticated("issued in the future");
   if (!IsKnownRole(c.role)) return Unauthenticated("unknown role");
-  if (c.subject.empty()) return Unauthenticated("no sub");
-  if (c.role == "province") {
-    if (!ValidateProvince(ProvinceOf(c.tenant)).ok()) return Unauthenticated("bad province");
-  } else if (c.role != "national_integrator") {
-    if (!ValidateTenant(c.tenant).ok()) return Unauthenticated("bad tenant");
+  if (c.subject.empty() || c.subject.size() > 128) return Unauthenticated("sub must have 1-128 characters");
+  for (char ch : c.subject) {
+    if (ch < 0x21 || ch > 0x7e) return Unauthenticated("sub must be printable ASCII");
+  }
+  if (!ValidTenantClaim(c.role, c.tenant, options_.known_tenants)) {
+    return Unauthenticated(absl::StrCat("the tenant claim is not valid for role ", c.role));
   }
   return c;
+}
+
+bool ValidTenantClaim(absl::string_view role, absl::string_view tenant,
+                      const std::vector<std::string>& known_tenants) {
+  if (role == "national_integrator") return tenant == kNationalTenant;
+  if (role == "province") {
+    if (ValidateProvince(tenant).ok()) return true;
+    if (!ValidateTenant(tenant).ok()) return false;
+    for (const auto& t : known_tenants) {
+      if (t == tenant) return true;
+    }
+    return false;
+  }
+  return ValidateTenant(tenant).ok();
 }
 
 absl::StatusOr<std::string> IssueToken(const Claims& claims, absl::string_view alg,

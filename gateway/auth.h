@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -27,18 +28,34 @@ inline constexpr const char* kRoles[] = {"admin",      "organiser",   "instructo
                                          "province",   "national_integrator"};
 bool IsKnownRole(absl::string_view role);
 
+// The tenant claim of a national_integrator token: BPS's code for
+// Indonesia as a whole.  It is the only value such a token may carry.
+inline constexpr char kNationalTenant[] = "00";
+
 struct AuthOptions {
   // HS256 shared secret (development).  Empty: HS256 tokens are refused.
   std::string hs256_key;
   // RS256 public key, PEM (production).  Empty: RS256 tokens are refused.
   std::string rs256_public_pem;
+  // A token whose `exp` is further away than this is refused, however
+  // validly signed: a leaked token stays useful for at most this long.
+  absl::Duration max_lifetime = absl::Hours(24);
+  // The regencies and cities this deployment serves.  A province token
+  // names its province ("15") or one of these in it ("1504"); a regency
+  // code not listed here is refused for it.
+  std::vector<std::string> known_tenants;
 };
 
 // Verifies bearer JWTs with libjwt.  The algorithm is taken from the token's
 // header only to pick the configured key of that algorithm: `none`, an
-// algorithm without a configured key, a bad signature, a missing or past
-// `exp`, an unknown role or a missing tenant are all UNAUTHENTICATED.
-// Verified tokens are cached (by their full text) until they expire.
+// algorithm without a configured key and a bad signature are
+// UNAUTHENTICATED.  So are claims that are not exactly what they must be:
+// `sub`, `tenant` and `role` strings (`sub` 1-128 printable ASCII
+// characters, as it travels in gRPC metadata); `exp` an integer in the
+// future, at most `max_lifetime` away; `nbf` and `iat`, when present,
+// integers not in the future (30 s of clock skew); a known role; and a
+// tenant valid for the role (ValidTenantClaim).  Verified tokens are cached
+// (by their full text) until they expire.
 class Verifier {
  public:
   static absl::StatusOr<std::unique_ptr<Verifier>> Create(AuthOptions options);
@@ -53,6 +70,14 @@ class Verifier {
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, Claims> cache_ ABSL_GUARDED_BY(mu_);
 };
+
+// Whether `tenant` is a valid tenant claim for `role`: a regency/city code
+// (lib/tenancy ValidateTenant) for the regency roles; for `province` a
+// province code or a code of `known_tenants` in a province; for
+// `national_integrator` exactly kNationalTenant.  The rate limiter keys its
+// buckets by this claim, so only these values ever name a Redis key.
+bool ValidTenantClaim(absl::string_view role, absl::string_view tenant,
+                      const std::vector<std::string>& known_tenants);
 
 // Issues a token (the dev command, tests).  `alg` is "HS256" (key = secret)
 // or "RS256" (key = private key PEM).

@@ -1,6 +1,9 @@
 #include "gateway/auth.h"
 
+#include <openssl/hmac.h>
+
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -18,10 +21,100 @@ Claims Organiser(absl::Duration ttl = absl::Hours(1)) {
   return Claims{"198001012005011001", "1504", "organiser", absl::ToUnixSeconds(absl::Now() + ttl)};
 }
 
-std::unique_ptr<Verifier> Hs256() {
-  auto v = Verifier::Create(AuthOptions{kKey, ""});
+AuthOptions Keys(const std::string& hs256, const std::string& rs256_pem) {
+  AuthOptions o;
+  o.hs256_key = hs256;
+  o.rs256_public_pem = rs256_pem;
+  return o;
+}
+
+std::unique_ptr<Verifier> Hs256(AuthOptions o = Keys(kKey, "")) {
+  auto v = Verifier::Create(o);
   EXPECT_TRUE(v.ok());
   return *std::move(v);
+}
+
+// An HS256 token over any payload text (claims of the wrong JSON type,
+// which IssueToken cannot make).
+std::string Signed(const std::string& payload) {
+  std::string input = absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"HS256","typ":"JWT"})"), ".",
+                                   absl::WebSafeBase64Escape(payload));
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), kKey, static_cast<int>(strlen(kKey)), reinterpret_cast<const unsigned char*>(input.data()),
+       input.size(), mac, &len);
+  return absl::StrCat(input, ".", absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<char*>(mac), len)));
+}
+
+TEST(AuthTest, ClaimsMustHaveTheirJsonTypes) {
+  auto v = Hs256();
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  auto payload = [&](const std::string& extra) {
+    return absl::StrCat(R"({"sub":"dev","tenant":"1504","role":"organiser")", extra, "}");
+  };
+  EXPECT_TRUE(v->Verify(Signed(payload(absl::StrCat(",\"exp\":", now + 60, ",\"iat\":", now, ",\"nbf\":", now))))
+                  .ok());
+  for (const std::string& extra : std::vector<std::string>{
+           absl::StrCat(",\"exp\":", now + 60, ",\"nbf\":\"", now + 9999, "\""),
+           absl::StrCat(",\"exp\":", now + 60, ",\"nbf\":", now + 9999, ".5"),
+           absl::StrCat(",\"exp\":", now + 60, ",\"nbf\":true"),
+           absl::StrCat(",\"exp\":", now + 60, ",\"iat\":\"", now, "\""),
+           absl::StrCat(",\"exp\":", now + 60, ",\"iat\":", now + 9999),
+           absl::StrCat(",\"exp\":\"", now + 60, "\""),
+           absl::StrCat(",\"exp\":", now + 60, ".0"),
+           std::string(",\"exp\":1e12"),
+           std::string(",\"exp\":9223372036854775807"),
+           std::string(",\"exp\":18446744073709551615"),
+           std::string(",\"exp\":-1"),
+           absl::StrCat(",\"exp\":", now + 25 * 3600),
+           absl::StrCat(",\"exp\":", now + 60, ",\"nbf\":", now + 3600)}) {
+    auto c = v->Verify(Signed(payload(extra)));
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kUnauthenticated) << extra;
+  }
+  // Strings of the wrong type, and subjects that cannot travel as metadata.
+  for (const std::string& p : std::vector<std::string>{absl::StrCat(R"({"sub":7,"tenant":"1504","role":"organiser","exp":)", now + 60, "}"),
+                              absl::StrCat(R"({"sub":"dev","tenant":1504,"role":"organiser","exp":)", now + 60, "}"),
+                              absl::StrCat(R"({"sub":"a b","tenant":"1504","role":"organiser","exp":)", now + 60, "}"),
+                              absl::StrCat(R"({"sub":"caf\u00e9","tenant":"1504","role":"organiser","exp":)", now + 60, "}"),
+                              absl::StrCat(R"({"sub":"dev","tenant":"1504","role":["admin"],"exp":)", now + 60, "}"),
+                              std::string("[1,2]")}) {
+    EXPECT_FALSE(v->Verify(Signed(p)).ok()) << p;
+  }
+}
+
+TEST(AuthTest, LifetimeIsBounded) {
+  AuthOptions o = Keys(kKey, "");
+  o.max_lifetime = absl::Hours(2);
+  auto v = Hs256(o);
+  EXPECT_TRUE(v->Verify(*IssueToken(Organiser(absl::Minutes(119)), "HS256", kKey)).ok());
+  EXPECT_FALSE(v->Verify(*IssueToken(Organiser(absl::Minutes(125)), "HS256", kKey)).ok());
+  EXPECT_FALSE(Hs256()->Verify(*IssueToken(Organiser(absl::Hours(25)), "HS256", kKey)).ok());
+}
+
+TEST(AuthTest, TenantClaimsPerRole) {
+  const std::vector<std::string> jambi = {"1501", "1504", "1571"};
+  for (const char* t : {"15", "1504", "1571"}) EXPECT_TRUE(ValidTenantClaim("province", t, jambi)) << t;
+  for (const char* t : {"*", "", "ANY", "15xx", "1599", "99", "1", "150", "15 ", "{15}", "3171"}) {
+    EXPECT_FALSE(ValidTenantClaim("province", t, jambi)) << t;
+    EXPECT_FALSE(ValidTenantClaim("national_integrator", t, jambi)) << t;
+  }
+  EXPECT_TRUE(ValidTenantClaim("national_integrator", kNationalTenant, jambi));
+  EXPECT_FALSE(ValidTenantClaim("national_integrator", "15", jambi));
+  EXPECT_TRUE(ValidTenantClaim("organiser", "1599", {}));  // the format of a regency code
+  EXPECT_FALSE(ValidTenantClaim("organiser", "15", jambi));
+  EXPECT_FALSE(ValidTenantClaim("admin", "9999", jambi));
+  // Through the verifier.
+  AuthOptions o = Keys(kKey, "");
+  o.known_tenants = jambi;
+  auto v = Hs256(o);
+  auto token = [](const std::string& role, const std::string& tenant) {
+    return *IssueToken({"dev", tenant, role, absl::ToUnixSeconds(absl::Now() + absl::Hours(1))}, "HS256", kKey);
+  };
+  EXPECT_TRUE(v->Verify(token("province", "1504")).ok());
+  EXPECT_FALSE(v->Verify(token("province", "1599")).ok());
+  EXPECT_FALSE(v->Verify(token("province", "*")).ok());
+  EXPECT_TRUE(v->Verify(token("national_integrator", "00")).ok());
+  EXPECT_FALSE(v->Verify(token("national_integrator", "ANY")).ok());
 }
 
 TEST(AuthTest, Hs256RoundTrip) {
@@ -58,7 +151,9 @@ TEST(AuthTest, RefusesExpiredForgedNoneAndUnknownRole) {
             absl::StatusCode::kUnauthenticated);
   EXPECT_FALSE(v->Verify(absl::StrCat(header, ".", g[1], ".", g[2])).ok());
   auto none = IssueToken(Organiser(), "none", "");
-  if (none.ok()) EXPECT_FALSE(v->Verify(*none).ok());
+  if (none.ok()) {
+    EXPECT_FALSE(v->Verify(*none).ok());
+  }
 
   auto bad_role = Organiser();
   bad_role.role = "root";
@@ -76,7 +171,7 @@ TEST(AuthTest, RefusesExpiredForgedNoneAndUnknownRole) {
 }
 
 TEST(AuthTest, ShortKeysAreRefused) {
-  EXPECT_FALSE(Verifier::Create(AuthOptions{"short", ""}).ok());
+  EXPECT_FALSE(Verifier::Create(Keys("short", "")).ok());
   EXPECT_FALSE(Verifier::Create(AuthOptions{}).ok());
 }
 
@@ -99,7 +194,7 @@ class Rs256Test : public ::testing::Test {
 };
 
 TEST_F(Rs256Test, VerifiesWithPublicKeyAndRefusesAlgorithmConfusion) {
-  auto v = Verifier::Create(AuthOptions{"", pub_});
+  auto v = Verifier::Create(Keys("", pub_));
   ASSERT_TRUE(v.ok());
   auto token = IssueToken(Organiser(), "RS256", priv_);
   ASSERT_TRUE(token.ok()) << token.status();

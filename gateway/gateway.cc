@@ -1,42 +1,43 @@
 #include "gateway/gateway.h"
 
-#include "lib/server/channel.h"
-
 #include <pthread.h>
 
 #include <deque>
+#include <exception>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "gateway/admission.h"
+#include "gateway/backend_call.h"
+#include "gateway/http_errors.h"
+#include "gateway/http_request.h"
 #include "gateway/json_printer.h"
 #include "gateway/openapi.h"
-#include "gateway/policy.h"
-#include "google/rpc/status.pb.h"
+#include "gateway/upload_framing.h"
+#include "gateway/utf8.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "lib/log/log.h"
+#include "lib/server/channel.h"
 #include "lib/tenancy/tenancy.h"
 
 namespace pelita::gateway {
@@ -46,80 +47,10 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-int HttpStatusFor(int code) {
-  switch (static_cast<grpc::StatusCode>(code)) {
-    case grpc::StatusCode::OK: return 200;
-    case grpc::StatusCode::CANCELLED: return 499;
-    case grpc::StatusCode::INVALID_ARGUMENT: return 400;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::ALREADY_EXISTS: return 409;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::FAILED_PRECONDITION: return 400;
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    default: return 500;  // UNKNOWN, INTERNAL, DATA_LOSS
-  }
-}
-
 namespace {
 
-const char* CodeName(int code) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
-}
-
-// The JSON error body.  Messages of server-side failures are replaced: they
-// may carry internal addresses or details a client must not see.
-std::string ErrorBody(int code, absl::string_view message, const std::string& details_bin) {
-  nlohmann::json details = nlohmann::json::array();
-  int http = HttpStatusFor(code);
-  std::string msg(message);
-  if (http >= 500 && http != 504) {
-    msg = code == static_cast<int>(grpc::StatusCode::UNAVAILABLE) ? "service unavailable"
-                                                                   : "internal error";
-  } else if (http == 504) {
-    msg = "deadline exceeded";
-  }
-  if (!details_bin.empty() && http < 500) {
-    google::rpc::Status st;
-    if (st.ParseFromString(details_bin)) {
-      for (const auto& any : st.details()) {
-        std::string j;
-        if (google::protobuf::util::MessageToJsonString(any, &j).ok()) {
-          auto parsed = nlohmann::json::parse(j, nullptr, false);
-          if (!parsed.is_discarded()) details.push_back(std::move(parsed));
-        }
-      }
-    }
-  }
-  nlohmann::json body = {{"code", code}, {"status", CodeName(code)}, {"message", msg},
-                         {"details", details}};
-  return body.dump();
-}
-
-std::string ToString(beast::string_view s) { return std::string(s.data(), s.size()); }
-
-grpc::ByteBuffer ToBuffer(const std::string& bytes) {
-  grpc::Slice slice(bytes);
-  return grpc::ByteBuffer(&slice, 1);
-}
-
-bool FromBuffer(const grpc::ByteBuffer& buf, std::string* out) {
-  std::vector<grpc::Slice> slices;
-  if (!buf.Dump(&slices).ok()) return false;
-  out->clear();
-  for (const auto& s : slices) out->append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return true;
-}
+// Streamed uploads are read and forwarded in pieces of this size.
+constexpr size_t kUploadPiece = 64 * 1024;
 
 std::string NewRequestId() {
   thread_local absl::BitGen gen;
@@ -134,33 +65,6 @@ bool ValidRequestId(absl::string_view id) {
   return true;
 }
 
-// `X-Request-Timeout: 2s | 250ms | 1.5` (seconds) or `grpc-timeout: 250m`.
-absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view x, absl::string_view grpc_timeout) {
-  if (!x.empty()) {
-    absl::Duration d;
-    double seconds;
-    if (absl::ParseDuration(x, &d) && d > absl::ZeroDuration()) return d;
-    if (absl::SimpleAtod(x, &seconds) && seconds > 0) return absl::Seconds(seconds);
-    return absl::InvalidArgumentError("X-Request-Timeout: expected a duration such as 2s or 250ms");
-  }
-  if (!grpc_timeout.empty()) {
-    int64_t n;
-    char unit = grpc_timeout.back();
-    if (absl::SimpleAtoi(grpc_timeout.substr(0, grpc_timeout.size() - 1), &n) && n > 0) {
-      switch (unit) {
-        case 'H': return absl::Hours(n);
-        case 'M': return absl::Minutes(n);
-        case 'S': return absl::Seconds(n);
-        case 'm': return absl::Milliseconds(n);
-        case 'u': return absl::Microseconds(n);
-        case 'n': return absl::Nanoseconds(n);
-      }
-    }
-    return absl::InvalidArgumentError("grpc-timeout: expected e.g. 250m or 2S");
-  }
-  return absl::ZeroDuration();
-}
-
 struct Backend {
   std::string address;
   std::shared_ptr<grpc::Channel> channel;
@@ -168,108 +72,11 @@ struct Backend {
   std::unique_ptr<grpc::health::v1::Health::Stub> health;
 };
 
-// A client-streaming call driven by HTTP uploads: messages are queued and
-// written one at a time; `on_drained` asks for more once the queue is empty
-// (backpressure: the HTTP body is read no faster than the service takes
-// it); `on_done` delivers the status and the serialized response.
-class StreamCall : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
-                   public std::enable_shared_from_this<StreamCall> {
- public:
-  grpc::ClientContext ctx;
-  std::function<void()> on_drained;
-  std::function<void(grpc::Status, std::vector<std::string>)> on_done;
-  // Server streaming: read every response, not just one.
-  bool many = false;
-
-  void Start(grpc::GenericStub* stub, const std::string& method) {
-    self_ = shared_from_this();
-    stub->PrepareBidiStreamingCall(&ctx, method, grpc::StubOptions(), this);
-    StartRead(&response_);
-    StartCall();
-  }
-  void Send(std::vector<std::string> messages) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (failed_) return;
-    for (auto& m : messages) queue_.push_back(ToBuffer(m));
-    if (writing_ || queue_.empty()) return;
-    writing_ = true;
-    current_ = queue_.front();
-    lock.unlock();
-    StartWrite(&current_);
-  }
-  void Close() {
-    std::unique_lock<std::mutex> lock(mu_);
-    closing_ = true;
-    if (writing_ || writes_done_ || failed_) return;
-    writes_done_ = true;
-    lock.unlock();
-    StartWritesDone();
-  }
-  void Cancel() { ctx.TryCancel(); }
-
-  void OnWriteDone(bool ok) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!ok) {
-      failed_ = true;
-      writing_ = false;
-      return;  // OnDone follows with the status
-    }
-    queue_.pop_front();
-    if (!queue_.empty()) {
-      current_ = queue_.front();
-      lock.unlock();
-      StartWrite(&current_);
-      return;
-    }
-    writing_ = false;
-    if (closing_ && !writes_done_) {
-      writes_done_ = true;
-      lock.unlock();
-      StartWritesDone();
-      return;
-    }
-    lock.unlock();
-    if (on_drained) on_drained();
-  }
-  void OnReadDone(bool ok) override {
-    if (!ok) return;
-    got_response_ = true;
-    std::string bytes;
-    FromBuffer(response_, &bytes);
-    responses_.push_back(std::move(bytes));
-    if (many) StartRead(&response_);
-  }
-  void OnDone(const grpc::Status& status) override {
-    std::vector<std::string> bytes = std::move(responses_);
-    grpc::Status st = status;
-    if (st.ok() && !got_response_ && !many) st = grpc::Status(grpc::StatusCode::INTERNAL, "no response");
-    auto done = std::move(on_done);
-    on_drained = nullptr;
-    auto self = std::move(self_);
-    if (done) done(st, std::move(bytes));
-  }
-
- private:
-  std::mutex mu_;
-  std::deque<grpc::ByteBuffer> queue_;
-  grpc::ByteBuffer current_;
-  grpc::ByteBuffer response_;
-  bool writing_ = false, closing_ = false, writes_done_ = false, failed_ = false;
-  bool got_response_ = false;
-  std::vector<std::string> responses_;
-  std::shared_ptr<StreamCall> self_;
-};
-
 std::vector<std::unique_ptr<net::io_context>> MakeContexts(int threads) {
   std::vector<std::unique_ptr<net::io_context>> out;
   for (int i = 0; i < std::max(1, threads); ++i) out.push_back(std::make_unique<net::io_context>(1));
   return out;
 }
-
-struct UnaryCall {
-  grpc::ClientContext ctx;
-  grpc::ByteBuffer request, response;
-};
 
 }  // namespace
 
@@ -287,6 +94,12 @@ class GatewayImpl {
     if (options_.redis != nullptr) {
       limiter_ = std::make_unique<RateLimiter>(options_.redis, options_.rate_limit);
     }
+    AdmissionOptions ao;
+    ao.max_body_bytes = options_.max_body_bytes;
+    ao.max_upload_bytes = options_.max_upload_bytes;
+    ao.default_deadline = options_.default_deadline;
+    ao.max_deadline = options_.max_deadline;
+    admission_ = std::make_unique<Admission>(&routes_, verifier_.get(), limiter_.get(), ao);
     for (const auto& [name, address] : options_.backends) {
       if (address.empty()) continue;
       auto b = std::make_unique<Backend>();
@@ -324,7 +137,18 @@ class GatewayImpl {
       work_.push_back(net::make_work_guard(*ioc));
       threads_.emplace_back([ioc = ioc.get()] {
         pthread_setname_np(pthread_self(), "gateway-io");  // for top and perf
-        ioc->run();
+        // Handlers catch their own exceptions (Exchange::Safely); this is
+        // the last line, so that a thread never dies with the process.
+        for (;;) {
+          try {
+            ioc->run();
+            return;
+          } catch (const std::exception& e) {
+            LogError("gateway I/O handler threw", {{"error", e.what()}});
+          } catch (...) {
+            LogError("gateway I/O handler threw", {{"error", "unknown exception"}});
+          }
+        }
       });
     }
     LogInfo("gateway listening", {{"address", absl::StrCat(host, ":", port_)},
@@ -344,8 +168,8 @@ class GatewayImpl {
     for (auto& ioc : iocs_) ioc->stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
-    // gRPC callbacks still running only start writes whose completions the
-    // stopped contexts never run.
+    // gRPC callbacks still running only post work that the stopped contexts
+    // never run; wait until none refers to this object any more.
     until = absl::Now() + absl::Seconds(5);
     while (grpc_in_flight_.load() > 0 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(5));
   }
@@ -356,9 +180,13 @@ class GatewayImpl {
   RouteTable routes_;
   std::unique_ptr<Verifier> verifier_;
   std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<Admission> admission_;
   std::map<std::string, std::unique_ptr<Backend>> backends_;
   std::string openapi_;
   Metrics metrics_;
+  // Declared before the I/O contexts: handlers destroyed with them still count.
+  std::atomic<int> in_flight_{0};       // HTTP requests being handled
+  std::atomic<int> grpc_in_flight_{0};  // gRPC calls whose final callback has not returned
   // One single-threaded io_context per I/O thread: a connection lives on
   // one thread, so its handlers never hop between threads (no strand, no
   // wake-up of a second thread to run a handler the first one received).
@@ -369,453 +197,523 @@ class GatewayImpl {
   std::vector<std::thread> threads_;
   int port_ = 0;
   bool stopped_ = false;
-  std::atomic<int> in_flight_{0};       // HTTP requests being handled
-  std::atomic<int> grpc_in_flight_{0};  // gRPC calls not yet completed
 };
 
 namespace {
 
-constexpr size_t kUploadPiece = 64 * 1024;
-
-class Session : public std::enable_shared_from_this<Session> {
+// One client connection: the socket and its read buffer.  It reads one
+// request after another, each handled by an Exchange of its own, so no
+// request state outlives its request or is reset by hand.
+class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Session(tcp::socket socket, GatewayImpl* gw) : stream_(std::move(socket)), gw_(gw) {}
+  Connection(tcp::socket socket, GatewayImpl* gw) : stream(std::move(socket)), gw(gw) {}
 
-  void Run() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+  void Start() {
+    net::dispatch(stream.get_executor(), [self = shared_from_this()] { self->Next(); });
+  }
+  // Reads the next request on this connection.
+  void Next();
+
+  void Close() {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream.close();
+  }
+
+  // A client must deliver a header, a body piece, or take a response, in
+  // this time.
+  void ArmTimer() {
+    stream.expires_after(std::chrono::microseconds(absl::ToInt64Microseconds(gw->options_.read_timeout)));
+  }
+
+  std::string Peer() {
+    beast::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    return ec ? "?" : absl::StrCat(ep.address().to_string(), ":", ep.port());
+  }
+
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  GatewayImpl* const gw;
+};
+
+// One HTTP request, from its header to its response: admission, the body,
+// the service call, the answer.  Every step runs on the connection's I/O
+// thread, except that a unary call's answer is written from gRPC's callback
+// thread (while a unary call is out, the exchange has no other work
+// pending).  Events of a streaming call arrive through StreamOwner, posted
+// to the I/O thread.
+class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchange> {
+ public:
+  explicit Exchange(std::shared_ptr<Connection> connection)
+      : conn_(std::move(connection)), gw_(conn_->gw) {}
+
+  ~Exchange() override { Uncount(); }
+
+  void Start() {
+    header_parser_.emplace();
+    header_parser_->header_limit(kMaxHeaderBytes);
+    // The declared length is judged by admission (413), not by the parser
+    // (Beast 1.74 reads a limit of boost::none as 0).
+    header_parser_->body_limit(std::numeric_limits<uint64_t>::max());
+    conn_->ArmTimer();
+    http::async_read_header(conn_->stream, conn_->buffer, *header_parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              self->Safely([&] { self->OnHeader(ec); });
+                            });
+  }
+
+  // StreamOwner, on the I/O thread.
+  void OnWriteDone(bool ok) override {
+    Safely([&] {
+      writing_ = false;
+      if (!ok || server_done_) return LetGo();
+      Pump();
+    });
+  }
+  void OnServerDone() override {
+    Safely([&] {
+      server_done_ = true;
+      stop_reading_ = true;
+      if (!writing_) LetGo();
+    });
+  }
+  void OnCallDone(const grpc::Status& status, std::vector<std::string> responses) override {
+    Safely([&] { StreamDone(status, std::move(responses)); });
   }
 
  private:
-  // kSingle: a server-streaming RPC called with one request.
-  enum class UploadMode { kNone, kBatch, kNdjson, kCsv, kSingle };
-
   const GatewayOptions& opts() const { return gw_->options_; }
 
-  void ReadHeader() {
-    header_parser_.emplace();
-    header_parser_->header_limit(16 * 1024);
-    // Checked against Content-Length when the header arrives; JSON bodies
-    // get the smaller limit in Dispatch.
-    header_parser_->body_limit(std::max<uint64_t>(opts().max_body_bytes, opts().max_upload_bytes));
-    body_parser_.reset();
-    upload_parser_.reset();
-    stream_.expires_after(std::chrono::microseconds(absl::ToInt64Microseconds(opts().read_timeout)));
-    http::async_read_header(stream_, buffer_, *header_parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  // No exception leaves a handler: a failure ends this request with a JSON
+  // error (the details only in the log), never the process.
+  template <typename F>
+  void Safely(F&& f) noexcept {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      Failed(e.what());
+    } catch (...) {
+      Failed("unknown exception");
+    }
+  }
+  void Failed(const char* what) noexcept {
+    try {
+      LogError("request failed inside the gateway",
+               {{"request_id", request_id_}, {"route", route_label_}, {"error", what}});
+      if (call_ != nullptr) {
+        StreamCall* call = call_;
+        call_ = nullptr;
+        call->Cancel();
+      }
+      if (answered_) return conn_->Close();
+      keep_alive_ = false;
+      HttpError e;
+      e.message = "internal error";
+      RespondError(e);
+    } catch (...) {
+      conn_->Close();
+    }
   }
 
-  void OnHeader(beast::error_code ec, size_t) {
+  void Count() {
+    if (!counted_) ++gw_->in_flight_;
+    counted_ = true;
+  }
+  void Uncount() {
+    if (counted_) --gw_->in_flight_;
+    counted_ = false;
+  }
+
+  // --- header and admission ---------------------------------------------------
+
+  void OnHeader(beast::error_code ec) {
     if (ec) {
-      if (ec == beast::error::timeout && buffer_.size() > 0) {
-        LogWarning("slow client: request header not received in time", {{"peer", Peer()}});
+      if (ec == beast::error::timeout && conn_->buffer.size() > 0) {
+        LogWarning("slow client: request header not received in time", {{"peer", conn_->Peer()}});
       }
-      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-          ec == net::error::eof || ec == net::error::operation_aborted ||
-          ec == net::error::connection_reset) {
-        return Close();
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::eof ||
+          ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+        return conn_->Close();
       }
       // A malformed request: answer and close.
+      Count();
       start_ = absl::Now();
       request_id_ = NewRequestId();
       route_label_ = "invalid";
-      keep_alive_ = false;
-      return SendError(grpc::StatusCode::INVALID_ARGUMENT, absl::StrCat("bad HTTP request: ", ec.message()));
+      return RespondError(BadRequest(absl::StrCat("bad HTTP request: ", ec.message()), true));
     }
-    ++gw_->in_flight_;
-    counted_ = true;
+    Count();
     start_ = absl::Now();
-    auto& req = header_parser_->get();
-    std::string rid = ToString(req["X-Request-Id"]);
-    request_id_ = ValidRequestId(rid) ? rid : NewRequestId();
-    keep_alive_ = req.keep_alive();
-    method_ = ToString(req.method_string());
-    std::string target = ToString(req.target());
-    size_t q = target.find('?');
-    path_ = target.substr(0, q);
-    query_ = q == std::string::npos ? "" : target.substr(q + 1);
-    content_type_ = absl::AsciiStrToLower(
-        absl::StripAsciiWhitespace(ToString(req[http::field::content_type]).substr(
-            0, ToString(req[http::field::content_type]).find(';'))));
-    expect_continue_ = absl::EqualsIgnoreCase(ToString(req[http::field::expect]), "100-continue");
-    route_label_ = "unmatched";
-    route_ = nullptr;
-    Dispatch(req);
+    const auto& header = header_parser_->get();
+    const beast::string_view rid = header["X-Request-Id"];
+    request_id_ = ValidRequestId(absl::string_view(rid.data(), rid.size())) ? std::string(rid.data(), rid.size())
+                                                                           : NewRequestId();
+    auto head = ReadHead(header);
+    if (auto* error = std::get_if<HttpError>(&head)) {
+      route_label_ = "invalid";
+      return RespondError(*error);
+    }
+    head_ = std::get<RequestHead>(std::move(head));
+    keep_alive_ = head_.keep_alive;
+    body_complete_ = !head_.has_body();
+    Dispatch();
   }
 
-  void Dispatch(const http::request<http::empty_body>& req) {
+  void Dispatch() {
     // Operations endpoints (no authentication).
-    if (method_ == "GET" && (path_ == "/healthz" || path_ == "/readyz" || path_ == "/metrics" ||
-                             path_ == "/openapi.json")) {
-      route_label_ = "GET " + path_;
-      return ReadWholeBody([self = shared_from_this()] { self->ServeOps(); });
+    if (head_.method == "GET" && (head_.path == "/healthz" || head_.path == "/readyz" ||
+                                  head_.path == "/metrics" || head_.path == "/openapi.json")) {
+      route_label_ = "GET " + head_.path;
+      body_limit_ = opts().max_body_bytes;
+      return ReadBody([this] { ServeOps(); });
     }
-    // Authentication.
-    std::string auth = ToString(req[http::field::authorization]);
-    absl::string_view token(auth);
-    if (!absl::ConsumePrefix(&token, "Bearer ") && !absl::ConsumePrefix(&token, "bearer ")) {
-      return SendError(grpc::StatusCode::UNAUTHENTICATED, "missing bearer token");
-    }
-    auto claims = gw_->verifier_->Verify(absl::StripAsciiWhitespace(token));
-    if (!claims.ok()) return SendError(grpc::StatusCode::UNAUTHENTICATED, claims.status().message());
-    claims_ = *claims;
-    // Routing.
-    switch (gw_->routes_.Match(method_, path_, &route_, &bindings_)) {
-      case RouteTable::MatchResult::kNotFound:
-        return SendError(grpc::StatusCode::NOT_FOUND, absl::StrCat("no route for ", method_, " ", path_));
-      case RouteTable::MatchResult::kMethodNotAllowed:
-        return SendHttpError(405, grpc::StatusCode::UNIMPLEMENTED,
-                             absl::StrCat(method_, " is not allowed on ", path_));
-      case RouteTable::MatchResult::kFound:
-        break;
-    }
-    route_label_ = route_->label;
-    // Authorisation, before anything reaches a service.
-    PathSubjects subjects = ScanPath(PercentDecode(path_));
-    if (auto s = AuthorizeRole(claims_, route_->rpc_name, route_->read_only(), subjects); !s.ok()) {
-      return SendError(grpc::StatusCode::PERMISSION_DENIED, s.message());
-    }
-    auto tenant = AuthorizeTenant(claims_, route_->read_only(), subjects);
-    if (!tenant.ok()) return SendError(grpc::StatusCode::PERMISSION_DENIED, tenant.status().message());
-    tenant_ = *tenant;
-    // Rate limit per tenant of the caller.
-    if (gw_->limiter_ != nullptr) {
-      auto d = gw_->limiter_->Take(claims_.tenant, request_id_);
-      if (!d.allowed) {
-        int64_t secs = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(d.retry_after, absl::Seconds(1))));
-        extra_headers_.emplace_back("Retry-After", absl::StrCat(secs));
-        return SendError(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                         absl::StrCat("rate limit of tenant ", claims_.tenant, " exceeded"));
-      }
-    }
-    auto timeout = ParseTimeout(ToString(req["X-Request-Timeout"]), ToString(req["grpc-timeout"]));
-    if (!timeout.ok()) return SendError(grpc::StatusCode::INVALID_ARGUMENT, timeout.status().message());
-    deadline_ = *timeout == absl::ZeroDuration()
-                    ? (route_->client_streaming() ? opts().max_deadline : opts().default_deadline)
-                    : std::min(*timeout, opts().max_deadline);
-    backend_ = nullptr;
-    auto it = gw_->backends_.find(route_->backend);
+    const Route* matched = nullptr;
+    auto admitted = gw_->admission_->Admit(head_, request_id_, &matched);
+    if (matched != nullptr) route_label_ = matched->label;
+    if (auto* error = std::get_if<HttpError>(&admitted)) return RespondError(*error);
+    a_ = std::get<Admitted>(std::move(admitted));
+    route_label_ = a_.route->label;
+    body_limit_ = a_.body_limit;
+    auto it = gw_->backends_.find(a_.route->backend);
     if (it == gw_->backends_.end()) {
-      return SendError(grpc::StatusCode::UNAVAILABLE, "service not configured");
+      return RespondError(FromStatus(absl::UnavailableError("service not configured")));
     }
     backend_ = it->second.get();
-    if (!route_->client_streaming() && route_->method->server_streaming()) {
-      return ReadWholeBody([self = shared_from_this()] { self->StartUpload(UploadMode::kSingle); });
+    switch (a_.mode) {
+      case BodyMode::kUnary:
+        return ReadBody([this] { CallUnary(); });
+      case BodyMode::kServerStream:
+      case BodyMode::kBatch:
+        return ReadBody([this] { StartWholeStream(); });
+      case BodyMode::kNdjson:
+      case BodyMode::kCsv:
+        return StartUpload();
     }
-    if (route_->client_streaming()) {
-      if (content_type_ == "text/csv" && route_->chunk_field != nullptr) return StartUpload(UploadMode::kCsv);
-      if (content_type_ == "application/x-ndjson") return StartUpload(UploadMode::kNdjson);
-      return ReadWholeBody([self = shared_from_this()] { self->StartUpload(UploadMode::kBatch); });
-    }
-    ReadWholeBody([self = shared_from_this()] { self->CallUnary(); });
   }
 
-  // --- bodies --------------------------------------------------------------
+  CallSetup Setup() {
+    CallSetup s;
+    s.deadline = a_.deadline;
+    s.caller = Caller{a_.tenant, a_.claims.role, a_.claims.subject};
+    s.request_id = request_id_;
+    s.in_flight = &gw_->grpc_in_flight_;
+    return s;
+  }
+
+  // --- whole bodies -----------------------------------------------------------
 
   void MaybeContinue(std::function<void()> next) {
-    if (!expect_continue_) return next();
-    expect_continue_ = false;
+    if (!head_.expect_continue) return next();
+    head_.expect_continue = false;
     auto res = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-    http::async_write(stream_, *res, [self = shared_from_this(), res, next](beast::error_code ec, size_t) {
-      if (ec) return self->Close();
-      next();
+    conn_->ArmTimer();
+    http::async_write(conn_->stream, *res,
+                      [self = shared_from_this(), res, next](beast::error_code ec, size_t) {
+                        self->Safely([&] {
+                          if (ec) return self->Abandon();
+                          next();
+                        });
+                      });
+  }
+
+  // Reads the whole body (up to body_limit_) into body_, then `next`
+  // (called with this exchange alive: the read holds a reference).
+  void ReadBody(std::function<void()> next) {
+    body_parser_.emplace(std::move(*header_parser_));
+    body_parser_->body_limit(body_limit_);
+    if (body_parser_->is_done()) {
+      body_complete_ = true;
+      return next();
+    }
+    MaybeContinue([this, next] {
+      conn_->ArmTimer();
+      http::async_read(conn_->stream, conn_->buffer, *body_parser_,
+                       [self = shared_from_this(), next](beast::error_code ec, size_t) {
+                         self->Safely([&] { self->OnBody(ec, next); });
+                       });
     });
   }
 
-  void ReadWholeBody(std::function<void()> next) {
-    if (auto len = header_parser_->content_length(); len && *len > opts().max_body_bytes) {
-      keep_alive_ = false;
-      return SendHttpError(413, grpc::StatusCode::INVALID_ARGUMENT,
-                           absl::StrCat("request body larger than ", opts().max_body_bytes, " bytes"));
+  void OnBody(beast::error_code ec, const std::function<void()>& next) {
+    if (ec == http::error::body_limit) {
+      HttpError e = PayloadTooLarge(absl::StrCat("request body larger than ", body_limit_, " bytes"));
+      e.close = true;
+      return RespondError(e);
     }
-    body_parser_.emplace(std::move(*header_parser_));
-    body_parser_->body_limit(opts().max_body_bytes);
-    if (body_parser_->is_done()) {
-      body_.clear();
-      return next();
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        LogWarning("slow client: request body not received in time",
+                   {{"request_id", request_id_}, {"peer", conn_->Peer()}});
+      }
+      return Abandon();
     }
-    MaybeContinue([self = shared_from_this(), next] {
-      self->stream_.expires_after(std::chrono::microseconds(absl::ToInt64Microseconds(self->opts().read_timeout)));
-      http::async_read(self->stream_, self->buffer_, *self->body_parser_,
-                       [self, next](beast::error_code ec, size_t) {
-                         if (ec == http::error::body_limit) {
-                           self->keep_alive_ = false;
-                           return self->SendHttpError(413, grpc::StatusCode::INVALID_ARGUMENT,
-                                                      absl::StrCat("request body larger than ",
-                                                                   self->opts().max_body_bytes, " bytes"));
-                         }
-                         if (ec) {
-                           if (ec == beast::error::timeout) {
-                             LogWarning("slow client: request body not received in time",
-                                        {{"request_id", self->request_id_}, {"peer", self->Peer()}});
-                           }
-                           return self->Close();
-                         }
-                         self->body_ = std::move(self->body_parser_->get().body());
-                         next();
-                       });
-    });
+    body_ = std::move(body_parser_->get().body());
+    body_complete_ = true;
+    next();
   }
 
   // --- unary ---------------------------------------------------------------
 
   void CallUnary() {
-    std::unique_ptr<google::protobuf::Message> msg = NewMessage(route_->method->input_type());
-    if (auto s = BuildRequest(*route_, body_, query_, bindings_, msg.get()); !s.ok()) {
-      return SendError(grpc::StatusCode::INVALID_ARGUMENT, s.message());
-    }
-    if (auto s = CheckBody(*msg); !s.ok()) return SendError(grpc::StatusCode::PERMISSION_DENIED, s.message());
-    auto call = std::make_shared<UnaryCall>();
-    call->request = ToBuffer(msg->SerializeAsString());
-    PrepareContext(call->ctx);
-    ++gw_->grpc_in_flight_;
-    GatewayImpl* gw = gw_;
+    auto request = EncodeRequest(*a_.route, body_, head_.query, a_.bindings, a_.tenant);
+    if (!request.ok()) return RespondError(FromStatus(request.status()));
     // The response is written from gRPC's callback thread rather than posted
     // back to the connection's I/O thread: that saves a thread wake-up on
-    // every call.  It is safe because while a unary call is out the session
-    // has no I/O of its own pending (the request is read whole and no further
-    // read is armed until the response is written), so this callback is the
-    // only code touching it; gRPC's completion orders it after CallUnary, and
-    // the write's completion handler runs back on the I/O thread.
-    backend_->stub->UnaryCall(&call->ctx, route_->grpc_path, grpc::StubOptions(), &call->request,
-                              &call->response, [self = shared_from_this(), call, gw](grpc::Status st) mutable {
-                                self->OnUnaryDone(st, call->response);
-                                // Drop our references before Shutdown may see the call end
-                                // and destroy the I/O contexts the session's timers use.
-                                self.reset();
-                                call.reset();
-                                --gw->grpc_in_flight_;
-                              });
+    // every call.  It is safe because while a unary call is out the exchange
+    // has no I/O of its own pending (the request was read whole and no read
+    // is armed until the response is written), so this callback is the only
+    // code touching it; the write's completion runs back on the I/O thread.
+    StartUnaryCall(backend_->stub.get(), a_.route->grpc_path, Setup(), *request,
+                   [self = shared_from_this()](const grpc::Status& st, std::string response) {
+                     self->Safely([&] {
+                       if (!st.ok()) return self->RespondError(FromCallStatus(st));
+                       self->RespondMessage(response);
+                     });
+                   });
   }
 
-  void OnUnaryDone(const grpc::Status& st, const grpc::ByteBuffer& response) {
-    if (!st.ok()) return SendGrpcError(st);
-    std::string bytes;
-    FromBuffer(response, &bytes);
-    SendMessage(bytes);
+  // --- streams ---------------------------------------------------------------
+
+  // Server-streaming calls and batch uploads: the body was read whole.
+  void StartWholeStream() {
+    encoder_ = std::make_unique<UploadEncoder>(*a_.route, a_.mode, head_.query, a_.bindings, a_.tenant,
+                                               opts().max_body_bytes);
+    std::vector<std::string> messages;
+    if (auto s = encoder_->EncodeWhole(body_, &messages); !s.ok()) return RespondError(FromStatus(s));
+    body_.clear();
+    outbox_.assign(std::make_move_iterator(messages.begin()), std::make_move_iterator(messages.end()));
+    body_done_ = true;
+    StartCall();
+    Pump();
   }
 
-  absl::Status ToJson(const std::string& bytes, std::string* json) {
-    std::unique_ptr<google::protobuf::Message> out = NewMessage(route_->method->output_type());
-    if (!out->ParseFromString(bytes)) return absl::InternalError("bad response");
-    if (!AppendMessageJson(*out, json).ok()) {
-      return absl::InternalError("response not representable as JSON");
-    }
-    return absl::OkStatus();
+  // NDJSON and CSV: the call starts before the body is read; pieces are
+  // forwarded as they arrive.
+  void StartUpload() {
+    encoder_ = std::make_unique<UploadEncoder>(*a_.route, a_.mode, head_.query, a_.bindings, a_.tenant,
+                                               opts().max_body_bytes);
+    upload_parser_.emplace(std::move(*header_parser_));
+    upload_parser_->body_limit(body_limit_);
+    StartCall();
+    MaybeContinue([this] { Pump(); });
   }
 
-  void SendMessage(const std::string& bytes) {
-    std::string json;
-    if (auto s = ToJson(bytes, &json); !s.ok()) return SendError(grpc::StatusCode::INTERNAL, s.message());
-    Send(200, std::move(json), "application/json");
+  void StartCall() {
+    auto exec = conn_->stream.get_executor();
+    call_ = StreamCall::Start(backend_->stub.get(), a_.route->grpc_path, Setup(),
+                              a_.route->method->server_streaming(), shared_from_this(),
+                              [exec](std::function<void()> f) { net::post(exec, std::move(f)); });
   }
 
-  void PrepareContext(grpc::ClientContext& ctx) {
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-    AttachCaller(ctx, Caller{tenant_, claims_.role, claims_.subject});
-    ctx.AddMetadata("x-request-id", request_id_);
-  }
-
-  absl::Status CheckBody(const google::protobuf::Message& msg) {
-    std::vector<std::string> tenants;
-    TenantsIn(msg, &tenants);
-    return CheckBodyTenants(tenants, tenant_);
-  }
-
-  // --- client streams --------------------------------------------------------
-
-  void StartUpload(UploadMode mode) {
-    mode_ = mode;
-    line_no_ = 0;
-    first_message_ = true;
-    pending_.clear();
-    std::vector<std::string> batch;
-    if (mode == UploadMode::kSingle) {
-      std::string m;
-      if (auto s = EncodeItem(body_, "body", &m); !s.ok()) {
-        return SendError(static_cast<grpc::StatusCode>(s.code()), s.message());
+  // Moves the upload along: writes the next message, or half-closes once the
+  // body is done and every message is written, or reads more of the body.
+  // One write at a time, and no read while messages wait: the HTTP body is
+  // read no faster than the service takes it.
+  void Pump() {
+    if (call_ == nullptr || writing_ || reading_) return;
+    if (!outbox_.empty()) {
+      std::string message = std::move(outbox_.front());
+      outbox_.pop_front();
+      const bool last = outbox_.empty() && body_done_;
+      StreamCall* call = call_;
+      if (last) {
+        call_ = nullptr;  // Write(last) lets go of the call
+      } else {
+        writing_ = true;
       }
-      batch.push_back(std::move(m));
-    }
-    if (mode == UploadMode::kBatch) {
-      auto doc = nlohmann::json::parse(body_, nullptr, false);
-      if (doc.is_object() && doc.contains("requests")) doc = doc["requests"];
-      if (doc.is_discarded() || !doc.is_array()) {
-        return SendError(grpc::StatusCode::INVALID_ARGUMENT,
-                         "expected a JSON array of requests or {\"requests\": [...]}");
-      }
-      int i = 0;
-      for (const auto& item : doc) {
-        std::string m;
-        if (auto s = EncodeItem(item.dump(), absl::StrCat("requests[", i++, "]"), &m); !s.ok()) {
-          return SendError(static_cast<grpc::StatusCode>(s.code()), s.message());
-        }
-        batch.push_back(std::move(m));
-      }
-    }
-    call_ = std::make_shared<StreamCall>();
-    call_->many = route_->method->server_streaming();
-    PrepareContext(call_->ctx);
-    std::weak_ptr<Session> weak = weak_from_this();
-    auto exec = stream_.get_executor();
-    call_->on_drained = [weak, exec] {
-      if (auto self = weak.lock()) net::post(exec, [self] { self->ReadPiece(); });
-    };
-    GatewayImpl* gw = gw_;
-    call_->on_done = [self = shared_from_this(), exec, gw](grpc::Status st, std::vector<std::string> bytes) mutable {
-      net::post(exec, [self, st, bytes = std::move(bytes)] { self->OnStreamDone(st, bytes); });
-      self.reset();  // as for unary calls: no session reference outlives the count
-      --gw->grpc_in_flight_;
-    };
-    ++gw_->grpc_in_flight_;
-    call_->Start(backend_->stub.get(), route_->grpc_path);
-    if (mode == UploadMode::kBatch || mode == UploadMode::kSingle) {
-      call_->on_drained = nullptr;
-      if (!batch.empty()) call_->Send(std::move(batch));
-      call_->Close();
+      call->Write(message, last);
       return;
     }
-    upload_parser_.emplace(std::move(*header_parser_));
-    upload_parser_->body_limit(opts().max_upload_bytes);
-    MaybeContinue([self = shared_from_this()] { self->ReadPiece(); });
+    if (body_done_) return LetGo();
+    ReadPiece();
   }
 
-  // One request message from one JSON item (batch element or NDJSON line).
-  absl::Status EncodeItem(absl::string_view json, absl::string_view where, std::string* out) {
-    std::unique_ptr<google::protobuf::Message> msg = NewMessage(route_->method->input_type());
-    if (auto s = BuildRequest(*route_, json, query_, bindings_, msg.get()); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
-    }
-    if (auto s = CheckBody(*msg); !s.ok()) return s;
-    *out = msg->SerializeAsString();
-    return absl::OkStatus();
+  // Half-closes and lets go of the call; its result comes to StreamDone.
+  void LetGo() {
+    if (call_ == nullptr) return;
+    StreamCall* call = call_;
+    call_ = nullptr;
+    call->Finish();
+  }
+
+  // Ends the call for a reason of the gateway's own (a bad line, the size
+  // limit, the client went away); `failure_` or `client_gone_` says which.
+  void CancelCall() {
+    stop_reading_ = true;
+    outbox_.clear();
+    if (call_ == nullptr) return;
+    StreamCall* call = call_;
+    call_ = nullptr;
+    call->Cancel();
   }
 
   void ReadPiece() {
-    if (finished_upload_ || call_ == nullptr) return;
-    if (upload_parser_->is_done()) {
-      finished_upload_ = true;
-      return call_->Close();
-    }
+    if (upload_parser_->is_done()) return OnPieceData(0);
     piece_.resize(kUploadPiece);
     upload_parser_->get().body().data = piece_.data();
     upload_parser_->get().body().size = piece_.size();
-    stream_.expires_after(std::chrono::microseconds(absl::ToInt64Microseconds(opts().read_timeout)));
-    http::async_read(stream_, buffer_, *upload_parser_,
-                     beast::bind_front_handler(&Session::OnPiece, shared_from_this()));
+    reading_ = true;
+    conn_->ArmTimer();
+    // read_some: what has arrived is forwarded now (an NDJSON line sent on
+    // its own is ingested at once), not when a whole piece is full.
+    http::async_read_some(conn_->stream, conn_->buffer, *upload_parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->Safely([&] { self->OnPiece(ec); });
+                     });
   }
 
-  void OnPiece(beast::error_code ec, size_t) {
-    if (call_ == nullptr || upload_failed_) return;  // already answered
+  void OnPiece(beast::error_code ec) {
+    reading_ = false;
+    if (stop_reading_ || answered_) return;  // the call ended meanwhile
     if (ec == http::error::need_buffer) ec = {};
+    const size_t n = piece_.size() - upload_parser_->get().body().size;
+    if (ec == http::error::body_limit) {
+      if (encoder_->can_mark_truncated() && call_ != nullptr) {
+        // The import contract: what was read is forwarded, then one message
+        // saying that the upload was cut; the service answers what it kept.
+        std::vector<std::string> messages;
+        if (auto s = encoder_->Feed(absl::string_view(piece_.data(), n), false, &messages); !s.ok()) {
+          failure_ = FromStatus(s);
+          return CancelCall();
+        }
+        messages.push_back(encoder_->TruncatedMessage());
+        for (auto& m : messages) outbox_.push_back(std::move(m));
+        body_done_ = true;
+        stop_reading_ = true;
+        return Pump();
+      }
+      failure_ = PayloadTooLarge(absl::StrCat("upload larger than ", body_limit_, " bytes"));
+      failure_->close = true;
+      return CancelCall();
+    }
     if (ec) {
-      call_->Cancel();
-      upload_failed_ = true;
-      keep_alive_ = false;
-      if (ec == http::error::body_limit) {
-        upload_error_ = {413, grpc::StatusCode::INVALID_ARGUMENT,
-                         absl::StrCat("upload larger than ", opts().max_upload_bytes, " bytes")};
-        return;  // answered when the call ends
-      }
       if (ec == beast::error::timeout) {
-        LogWarning("slow client: upload stalled", {{"request_id", request_id_}, {"peer", Peer()}});
+        LogWarning("slow client: upload stalled", {{"request_id", request_id_}, {"peer", conn_->Peer()}});
       }
-      upload_error_ = {0, grpc::StatusCode::CANCELLED, "upload interrupted"};
-      return;
+      client_gone_ = true;
+      return CancelCall();
     }
-    size_t n = piece_.size() - upload_parser_->get().body().size;
-    pending_.append(piece_.data(), n);
-    bool done = upload_parser_->is_done();
+    OnPieceData(n);
+  }
+
+  void OnPieceData(size_t n) {
+    const bool done = upload_parser_->is_done();
     std::vector<std::string> messages;
-    if (mode_ == UploadMode::kCsv) {
-      if (!pending_.empty() || (done && first_message_)) {
-        std::unique_ptr<google::protobuf::Message> msg = NewMessage(route_->method->input_type());
-        if (first_message_) {
-          if (auto s = BuildRequest(*route_, "", route_->body == "*" ? "" : query_, bindings_, msg.get()); !s.ok()) {
-            return FailUpload(400, grpc::StatusCode::INVALID_ARGUMENT, s.message());
-          }
-          if (auto s = CheckBody(*msg); !s.ok()) {
-            return FailUpload(403, grpc::StatusCode::PERMISSION_DENIED, s.message());
-          }
-          first_message_ = false;
-        }
-        msg->GetReflection()->SetString(msg.get(), route_->chunk_field, std::move(pending_));
-        pending_.clear();
-        messages.push_back(msg->SerializeAsString());
-      }
-    } else {  // NDJSON: one request per complete line
-      size_t start = 0;
-      for (;;) {
-        size_t nl = pending_.find('\n', start);
-        if (nl == std::string::npos) break;
-        ++line_no_;
-        absl::string_view line = absl::StripAsciiWhitespace(absl::string_view(pending_).substr(start, nl - start));
-        start = nl + 1;
-        if (line.empty()) continue;
-        std::string m;
-        if (auto s = EncodeItem(line, absl::StrCat("line ", line_no_), &m); !s.ok()) {
-          return FailUpload(HttpStatusFor(static_cast<int>(s.code())), static_cast<grpc::StatusCode>(s.code()), s.message());
-        }
-        messages.push_back(std::move(m));
-      }
-      pending_.erase(0, start);
-      if (done) {
-        ++line_no_;
-        absl::string_view line = absl::StripAsciiWhitespace(pending_);
-        if (!line.empty()) {
-          std::string m;
-          if (auto s = EncodeItem(line, absl::StrCat("line ", line_no_), &m); !s.ok()) {
-            return FailUpload(HttpStatusFor(static_cast<int>(s.code())), static_cast<grpc::StatusCode>(s.code()), s.message());
-          }
-          messages.push_back(std::move(m));
-        }
-        pending_.clear();
-      } else if (pending_.size() > opts().max_body_bytes) {
-        return FailUpload(413, grpc::StatusCode::INVALID_ARGUMENT, "NDJSON line too long");
-      }
+    if (auto s = encoder_->Feed(absl::string_view(piece_.data(), n), done, &messages); !s.ok()) {
+      failure_ = FromStatus(s);
+      return CancelCall();
     }
-    if (messages.empty()) return ReadPiece();
-    call_->Send(std::move(messages));  // on_drained -> ReadPiece
+    for (auto& m : messages) outbox_.push_back(std::move(m));
+    if (done) {
+      body_done_ = true;
+      body_complete_ = true;
+    }
+    Pump();
   }
 
-  struct UploadError {
-    int http = 0;
-    grpc::StatusCode code = grpc::StatusCode::OK;
-    std::string message;
-  };
-
-  void FailUpload(int http, grpc::StatusCode code, absl::string_view message) {
-    upload_failed_ = true;
-    keep_alive_ = false;
-    upload_error_ = {http, code, std::string(message)};
-    call_->Cancel();  // OnStreamDone answers
-  }
-
-  void OnStreamDone(const grpc::Status& st, const std::vector<std::string>& bytes) {
-    call_.reset();
-    if (upload_failed_) {
-      if (upload_error_.http == 0) return Close();  // the client went away
-      return SendHttpError(upload_error_.http, upload_error_.code, upload_error_.message);
-    }
-    if (upload_parser_ && !upload_parser_->is_done()) keep_alive_ = false;
-    if (!st.ok()) return SendGrpcError(st);
-    if (!route_->method->server_streaming()) return SendMessage(bytes.empty() ? "" : bytes.front());
+  void StreamDone(const grpc::Status& status, std::vector<std::string> responses) {
+    call_ = nullptr;
+    if (answered_) return;
+    if (!body_complete_) keep_alive_ = false;  // the rest of the body was not read
+    if (client_gone_) return Abandon();
+    if (failure_) return RespondError(*failure_);
+    if (!status.ok()) return RespondError(FromCallStatus(status));
+    if (!a_.route->method->server_streaming()) return RespondMessage(responses.front());
     // Server streaming: the responses as one JSON array.
     std::string out = "[";
-    for (size_t i = 0; i < bytes.size(); ++i) {
-      std::string json;
-      if (auto s = ToJson(bytes[i], &json); !s.ok()) return SendError(grpc::StatusCode::INTERNAL, s.message());
-      absl::StrAppend(&out, i ? "," : "", json);
+    for (size_t i = 0; i < responses.size(); ++i) {
+      if (i > 0) out += ",";
+      if (auto s = AppendJson(responses[i], &out); !s.ok()) return RespondError(FromStatus(s));
     }
     out += "]";
-    Send(200, std::move(out), "application/json");
+    Respond(200, std::move(out), "application/json");
+  }
+
+  // --- answers -------------------------------------------------------------
+
+  absl::Status AppendJson(const std::string& bytes, std::string* json) {
+    std::unique_ptr<google::protobuf::Message> out = NewMessage(a_.route->method->output_type());
+    if (!out->ParseFromString(bytes)) return absl::InternalError("the service's response does not parse");
+    if (!AppendMessageJson(*out, json).ok()) return absl::InternalError("response not representable as JSON");
+    return absl::OkStatus();
+  }
+
+  void RespondMessage(const std::string& bytes) {
+    std::string json;
+    if (auto s = AppendJson(bytes, &json); !s.ok()) return RespondError(FromStatus(s));
+    Respond(200, std::move(json), "application/json");
+  }
+
+  void RespondError(const HttpError& e) {
+    if (e.http_status >= 500) {
+      LogWarning("request failed", {{"request_id", request_id_},
+                                    {"route", route_label_},
+                                    {"code", CodeName(e.code)},
+                                    {"error", SanitizeUtf8(e.message)}});
+    }
+    if (e.close) keep_alive_ = false;
+    if (e.http_status == 401) extra_headers_.emplace_back("WWW-Authenticate", "Bearer");
+    if (e.http_status == 405 && !e.allow.empty()) extra_headers_.emplace_back("Allow", e.allow);
+    if (e.retry_after > absl::ZeroDuration()) {
+      extra_headers_.emplace_back(
+          "Retry-After", absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(e.retry_after, absl::Seconds(1))))));
+    }
+    Respond(e.http_status, ErrorBody(e), "application/json");
+  }
+
+  void Respond(int status, std::string body, absl::string_view content_type) {
+    answered_ = true;
+    if (!body_complete_) keep_alive_ = false;  // an unread body makes the connection unusable
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
+    res->set(http::field::server, "pelita-gateway");
+    res->set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+    res->set("X-Request-Id", request_id_);
+    for (const auto& [k, v] : extra_headers_) res->set(k, v);
+    res->keep_alive(keep_alive_);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    Record(status);
+    conn_->ArmTimer();
+    http::async_write(conn_->stream, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      self->Safely([&] {
+        self->Uncount();
+        if (ec || !self->keep_alive_) return self->conn_->Close();
+        self->conn_->Next();
+      });
+    });
+  }
+
+  // The client went away (or stalled): nothing to answer; counted as 499.
+  void Abandon() {
+    if (!answered_) Record(kClientClosedRequest);
+    answered_ = true;
+    CancelCall();
+    conn_->Close();
+  }
+
+  void Record(int status) {
+    const absl::Duration latency = absl::Now() - start_;
+    gw_->metrics_.Record(route_label_, status, latency);
+    if (opts().log_requests) {
+      LogInfo("http request", {{"request_id", request_id_},
+                               {"method", head_.method},
+                               {"path", SanitizeUtf8(head_.path)},
+                               {"route", route_label_},
+                               {"status", absl::StrCat(status)},
+                               {"ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency))},
+                               {"tenant", a_.claims.tenant},
+                               {"role", a_.claims.role}});
+    }
   }
 
   // --- operations ------------------------------------------------------------
 
   void ServeOps() {
-    if (path_ == "/healthz") return Send(200, "{\"status\":\"ok\"}", "application/json");
-    if (path_ == "/metrics") return Send(200, gw_->metrics_.Render(), "text/plain; version=0.0.4");
-    if (path_ == "/openapi.json") return Send(200, gw_->openapi_, "application/json");
+    const std::string& path = head_.path;
+    if (path == "/healthz") return Respond(200, "{\"status\":\"ok\"}", "application/json");
+    if (path == "/metrics") return Respond(200, gw_->metrics_.Render(), "text/plain; version=0.0.4");
+    if (path == "/openapi.json") return Respond(200, gw_->openapi_, "application/json");
     // /readyz: every configured backend answers SERVING.
     struct Probe {
       std::mutex mu;
@@ -825,8 +723,8 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     auto probe = std::make_shared<Probe>();
     probe->remaining = static_cast<int>(gw_->backends_.size());
-    if (probe->remaining == 0) return Send(503, "{\"status\":\"no backends configured\"}", "application/json");
-    auto exec = stream_.get_executor();
+    if (probe->remaining == 0) return Respond(503, "{\"status\":\"no backends configured\"}", "application/json");
+    auto exec = conn_->stream.get_executor();
     for (const auto& [name, backend] : gw_->backends_) {
       struct One {
         grpc::ClientContext ctx;
@@ -851,132 +749,59 @@ class Session : public std::enable_shared_from_this<Session> {
             }
             if (last) {
               net::post(exec, [self, probe] {
-                nlohmann::json body = {{"status", probe->ready ? "ready" : "not ready"},
-                                       {"backends", probe->result}};
-                self->Send(probe->ready ? 200 : 503, body.dump(), "application/json");
+                self->Safely([&] {
+                  nlohmann::json body = {{"status", probe->ready ? "ready" : "not ready"},
+                                         {"backends", probe->result}};
+                  self->Respond(probe->ready ? 200 : 503, body.dump(), "application/json");
+                });
               });
             }
-            self.reset();  // as for unary calls: no session reference outlives the count
+            self.reset();  // no exchange reference outlives the count
             --gw->grpc_in_flight_;
           });
     }
   }
 
-  // --- responses -------------------------------------------------------------
-
-  void SendGrpcError(const grpc::Status& st) {
-    if (HttpStatusFor(st.error_code()) >= 500) {
-      LogWarning("backend call failed", {{"request_id", request_id_},
-                                         {"route", route_label_},
-                                         {"code", CodeName(st.error_code())},
-                                         {"error", st.error_message()}});
-    }
-    Send(HttpStatusFor(st.error_code()),
-         ErrorBody(st.error_code(), st.error_message(), st.error_details()), "application/json");
-  }
-
-  void SendError(grpc::StatusCode code, absl::string_view message) {
-    SendHttpError(HttpStatusFor(code), code, message);
-  }
-  void SendError(absl::StatusCode code, absl::string_view message) {
-    SendError(static_cast<grpc::StatusCode>(code), message);
-  }
-
-  void SendHttpError(int http, grpc::StatusCode code, absl::string_view message) {
-    // A body we did not read makes the connection unusable for the next request.
-    if (header_parser_ && !header_parser_->is_done() && !body_parser_ && !upload_parser_) keep_alive_ = false;
-    if (http == 401) extra_headers_.emplace_back("WWW-Authenticate", "Bearer");
-    Send(http, ErrorBody(static_cast<int>(code), message, ""), "application/json");
-  }
-
-  void Send(int status, std::string body, absl::string_view content_type) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status), 11);
-    res->set(http::field::server, "pelita-gateway");
-    res->set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
-    res->set("X-Request-Id", request_id_);
-    for (const auto& [k, v] : extra_headers_) res->set(k, v);
-    extra_headers_.clear();
-    res->keep_alive(keep_alive_);
-    res->body() = std::move(body);
-    res->prepare_payload();
-    absl::Duration latency = absl::Now() - start_;
-    gw_->metrics_.Record(route_label_, status, latency);
-    if (opts().log_requests) {
-      LogInfo("http request", {{"request_id", request_id_},
-                               {"method", method_},
-                               {"path", path_},
-                               {"route", route_label_},
-                               {"status", absl::StrCat(status)},
-                               {"ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency))},
-                               {"tenant", tenant_},
-                               {"role", claims_.role}});
-    }
-    stream_.expires_after(std::chrono::microseconds(absl::ToInt64Microseconds(opts().read_timeout)));
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      self->Finished();
-      if (ec || !self->keep_alive_) return self->Close();
-      self->ResetRequest();
-      self->ReadHeader();
-    });
-  }
-
-  void Finished() {
-    if (counted_) {
-      --gw_->in_flight_;
-      counted_ = false;
-    }
-  }
-
-  void ResetRequest() {
-    tenant_.clear();
-    claims_ = Claims{};
-    body_.clear();
-    bindings_.clear();
-    upload_failed_ = false;
-    finished_upload_ = false;
-    upload_error_ = {};
-    mode_ = UploadMode::kNone;
-  }
-
-  void Close() {
-    Finished();
-    if (call_) call_->Cancel();
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
-  }
-
-  std::string Peer() {
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    return ec ? "?" : absl::StrCat(ep.address().to_string(), ":", ep.port());
-  }
-
-  beast::tcp_stream stream_;
-  GatewayImpl* gw_;
-  beast::flat_buffer buffer_;
+  const std::shared_ptr<Connection> conn_;
+  GatewayImpl* const gw_;
+  absl::Time start_;
+  bool counted_ = false;
+  std::string request_id_;
+  std::string route_label_ = "unmatched";
+  RequestHead head_;
+  Admitted a_;
+  Backend* backend_ = nullptr;
+  bool keep_alive_ = true;
+  // The body was read to its end (or there is none): the connection can
+  // carry the next request.
+  bool body_complete_ = false;
+  bool answered_ = false;
+  uint64_t body_limit_ = 0;
+  std::vector<std::pair<std::string, std::string>> extra_headers_;
   std::optional<http::request_parser<http::empty_body>> header_parser_;
   std::optional<http::request_parser<http::string_body>> body_parser_;
   std::optional<http::request_parser<http::buffer_body>> upload_parser_;
-  absl::Time start_;
-  bool counted_ = false;
-  std::string request_id_, method_, path_, query_, content_type_, route_label_, body_, tenant_;
-  bool keep_alive_ = true, expect_continue_ = false;
-  Claims claims_;
-  const Route* route_ = nullptr;
-  Bindings bindings_;
-  Backend* backend_ = nullptr;
-  absl::Duration deadline_;
-  std::vector<std::pair<std::string, std::string>> extra_headers_;
-  // Uploads.
-  UploadMode mode_ = UploadMode::kNone;
-  std::shared_ptr<StreamCall> call_;
+  std::string body_;
+
+  // Streams: see StreamCall for the call's lifetime.  `call_` is non-null
+  // while this exchange is attached to it.
+  std::unique_ptr<UploadEncoder> encoder_;
+  StreamCall* call_ = nullptr;
+  std::deque<std::string> outbox_;  // messages not yet written
   std::vector<char> piece_;
-  std::string pending_;
-  bool first_message_ = true, finished_upload_ = false, upload_failed_ = false;
-  int line_no_ = 0;
-  UploadError upload_error_;
+  bool writing_ = false;       // a write is outstanding
+  bool reading_ = false;       // a body read is outstanding
+  bool body_done_ = false;     // every message of the body is in outbox_ (or written)
+  bool stop_reading_ = false;  // the call ended or was cancelled: no more reads
+  bool server_done_ = false;   // the service finished its side
+  bool client_gone_ = false;
+  std::optional<HttpError> failure_;  // the gateway's own reason for ending the call
 };
+
+void Connection::Next() {
+  auto exchange = std::make_shared<Exchange>(shared_from_this());
+  exchange->Start();
+}
 
 }  // namespace
 
@@ -989,7 +814,11 @@ void GatewayImpl::Accept() {
     } else {
       beast::error_code ignore;
       socket.set_option(tcp::no_delay(true), ignore);
-      std::make_shared<Session>(std::move(socket), this)->Run();
+      try {
+        std::make_shared<Connection>(std::move(socket), this)->Start();
+      } catch (const std::exception& e) {
+        LogError("cannot start a connection", {{"error", e.what()}});
+      }
     }
     Accept();
   });

@@ -74,9 +74,6 @@ class Gateway {
   std::unique_ptr<GatewayImpl> impl_;
 };
 
-// gRPC status code -> HTTP status (google.rpc.Code mapping).
-int HttpStatusFor(int grpc_code);
-
 }  // namespace pelita::gateway
 
 #endif  // PELITA_GATEWAY_GATEWAY_H_

@@ -12,6 +12,8 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "gateway/auth.h"
 #include "gateway/gateway.h"
 #include "lib/log/log.h"
@@ -40,6 +42,11 @@ ABSL_FLAG(int, read_timeout_ms, 15000, "Time a client has for a header or a body
 ABSL_FLAG(int, default_deadline_ms, 10000, "Deadline of a service call without X-Request-Timeout");
 ABSL_FLAG(int, threads, 2, "HTTP I/O threads");
 ABSL_FLAG(bool, log_requests, true, "One log line per request");
+ABSL_FLAG(absl::Duration, max_token_lifetime, absl::Hours(24),
+          "Refuse tokens whose exp is further away than this");
+ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", std::string("")),
+          "Comma-separated regency/city codes this deployment serves (env PELITA_TENANTS); a "
+          "province token may name one of them instead of its 2-digit province code");
 
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
@@ -79,6 +86,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     o.auth.rs256_public_pem = *key;
+  }
+  o.auth.max_lifetime = absl::GetFlag(FLAGS_max_token_lifetime);
+  for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_tenants), ',', absl::SkipEmpty())) {
+    o.auth.known_tenants.emplace_back(absl::StripAsciiWhitespace(t));
   }
   std::unique_ptr<pelita::redis::Client> redis;
   if (absl::GetFlag(FLAGS_rate_limit)) {

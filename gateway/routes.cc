@@ -16,6 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "gateway/json_check.h"
+#include "gateway/utf8.h"
 #include "google/api/annotations.pb.h"
 #include "lib/log/log.h"
 
@@ -85,8 +89,16 @@ absl::Status MergeJsonField(Message* m, const FieldDescriptor* f, absl::string_v
 }  // namespace
 
 std::unique_ptr<Message> NewMessage(const Descriptor* d) {
-  const Message* proto = google::protobuf::MessageFactory::generated_factory()->GetPrototype(d);
-  return std::unique_ptr<Message>(proto->New());
+  if (d->file()->pool() == google::protobuf::DescriptorPool::generated_pool()) {
+    const Message* proto = google::protobuf::MessageFactory::generated_factory()->GetPrototype(d);
+    return std::unique_ptr<Message>(proto->New());
+  }
+  // Types of another pool (tests build request types the services do not
+  // have yet): dynamic messages.
+  static auto* factory = new google::protobuf::DynamicMessageFactory;
+  static absl::Mutex mu(absl::kConstInit);
+  absl::MutexLock lock(&mu);
+  return std::unique_ptr<Message>(factory->GetPrototype(d)->New());
 }
 
 absl::Status SetFieldFromText(Message* message, absl::string_view field_path,
@@ -184,12 +196,17 @@ absl::Status SetFieldFromText(Message* message, absl::string_view field_path,
 }
 
 absl::Status BuildRequest(const Route& route, absl::string_view body_json, absl::string_view query,
-                          const Bindings& bindings, Message* out) {
+                          const Bindings& bindings, Message* out, BuildOptions options) {
   out->Clear();
   absl::string_view body = absl::StripAsciiWhitespace(body_json);
   if (!body.empty()) {
     if (route.body.empty()) {
       return absl::InvalidArgumentError("this method takes no request body");
+    }
+    if (!options.body_checked) {
+      if (auto s = CheckJson(body); !s.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("invalid JSON body: ", s.message()));
+      }
     }
     if (route.body == "*") {
       auto s = google::protobuf::util::JsonStringToMessage(
@@ -213,7 +230,10 @@ absl::Status BuildRequest(const Route& route, absl::string_view body_json, absl:
       std::string key = PercentDecode(kv.first, true);
       std::string value = PercentDecode(kv.second, true);
       if (key.empty()) continue;
-      if (route.body == "*") {
+      if (!IsValidUtf8(key) || !IsValidUtf8(value)) {
+        return absl::InvalidArgumentError("a query parameter is not valid UTF-8");
+      }
+      if (route.body == "*" && !options.upload) {
         return absl::InvalidArgumentError(
             absl::StrCat(key, ": this method takes its fields in the body, not the query"));
       }
@@ -224,6 +244,7 @@ absl::Status BuildRequest(const Route& route, absl::string_view body_json, absl:
     }
   }
   for (const auto& [field, value] : bindings) {
+    if (!IsValidUtf8(value)) return absl::InvalidArgumentError(absl::StrCat(field, ": not valid UTF-8"));
     if (auto s = SetFieldFromText(out, field, value, field); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -388,6 +409,20 @@ RouteTable::MatchResult RouteTable::Match(absl::string_view http_method, absl::s
     return MatchResult::kFound;
   }
   return path_matched ? MatchResult::kMethodNotAllowed : MatchResult::kNotFound;
+}
+
+std::string RouteTable::AllowedMethods(absl::string_view path) const {
+  std::vector<std::string> methods;
+  if (path.empty() || path[0] != '/') return "";
+  std::vector<absl::string_view> parts = absl::StrSplit(path.substr(1), '/');
+  for (const auto& r : routes_) {
+    if (!r->path.MatchParts(parts, nullptr)) continue;
+    if (std::find(methods.begin(), methods.end(), r->http_method) == methods.end()) {
+      methods.push_back(r->http_method);
+    }
+  }
+  std::sort(methods.begin(), methods.end());
+  return absl::StrJoin(methods, ", ");
 }
 
 std::vector<std::string> RouteTable::backends() const {

@@ -47,6 +47,8 @@ class RouteTable {
   // `path` without the query string.
   MatchResult Match(absl::string_view http_method, absl::string_view path, const Route** route,
                     Bindings* bindings) const;
+  // The methods some route takes on `path`, as an Allow header ("GET, PATCH").
+  std::string AllowedMethods(absl::string_view path) const;
 
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
   std::vector<std::string> backends() const;
@@ -65,13 +67,27 @@ class RouteTable {
 absl::Status SetFieldFromText(google::protobuf::Message* message, absl::string_view field_path,
                               absl::string_view value, absl::string_view param);
 
+struct BuildOptions {
+  // The body was already checked with CheckJson (a batch element).
+  bool body_checked = false;
+  // The body is not JSON but an upload (text/csv) into the route's bytes
+  // field: the query parameters name the other fields even when the rule's
+  // body is "*" (`responses:importCsv?instrument=...&cohort=...`).
+  bool upload = false;
+};
+
 // Builds the request message of `route` from the JSON body (may be empty),
 // the query string (without '?') and the path bindings, by the google.api.http
 // rules: the body goes to the whole message or to the named field; path
 // values override it; query parameters fill the remaining fields (not used
-// when the body is "*").  Errors are INVALID_ARGUMENT.
+// when the body is "*", except for uploads).  The body must be strict JSON
+// (CheckJson: RFC 8259, UTF-8, at most kMaxJsonDepth deep) before protobuf's
+// lenient parser sees it; query values must be UTF-8.  Errors are
+// INVALID_ARGUMENT and never quote the input.  A plain function of its
+// inputs: the transcoding entry point for fuzzing.
 absl::Status BuildRequest(const Route& route, absl::string_view body_json, absl::string_view query,
-                          const Bindings& bindings, google::protobuf::Message* out);
+                          const Bindings& bindings, google::protobuf::Message* out,
+                          BuildOptions options = {});
 
 // Every tenant named in a string field of `message` (recursively): a value
 // `tenants/{t}` or `tenants/{t}/...`, or a field named `tenant`.
@@ -80,7 +96,8 @@ void TenantsIn(const google::protobuf::Message& message, std::vector<std::string
 // How many service protos the binary links (pelita_protos' registry).
 int LinkedProtoCount();
 
-// A fresh request/response message of a descriptor from the generated pool.
+// A fresh request/response message of a descriptor (from the generated
+// pool, or a dynamic message for a descriptor of another pool).
 std::unique_ptr<google::protobuf::Message> NewMessage(const google::protobuf::Descriptor* d);
 
 }  // namespace pelita::gateway

@@ -41,7 +41,12 @@ redis-cli -p "$REDIS_PORT" ping | grep -q PONG || { echo "redis did not start; s
 
 # Each run.conf sets NAME, ORDER, PORT, BINARY (relative to the build folder)
 # and optionally ARGS (an array; may use ADDR_<name> of other services),
-# HEALTH (default yes) and DEMO (an array: the demo loader and its arguments).
+# HEALTH (default yes), INIT (an array: a command run once the service is
+# healthy, at every start, e.g. the tenant registry's seed of the Jambi
+# tenants; it must be idempotent) and DEMO (an array: the demo loader and
+# its arguments, skipped with PELITA_NO_DEMO=1).
+# Every service (services/*) also serves Prometheus metrics on PORT + 1000
+# (--metrics_listen; e.g. enrolment 50051 -> http://127.0.0.1:51051/metrics).
 mapfile -t confs < <(for f in "$ROOT"/services/*/run.conf "$ROOT"/gateway/run.conf; do
   [ -f "$f" ] && echo "$(grep -m1 '^ORDER=' "$f" | cut -d= -f2) $f"
 done | sort -n | cut -d' ' -f2)
@@ -53,15 +58,25 @@ source "$VAR/addresses.env"
 demos=()
 summary=()
 for f in "${confs[@]}"; do
-  unset NAME ORDER PORT BINARY ARGS HEALTH DEMO URL
-  ARGS=(); DEMO=(); HEALTH=yes
+  unset NAME ORDER PORT BINARY ARGS HEALTH DEMO URL INIT
+  ARGS=(); DEMO=(); INIT=(); HEALTH=yes
   source "$f"
-  "$BUILD_DIR/$BINARY" --listen "127.0.0.1:$PORT" "${ARGS[@]}" >> "$VAR/log/$NAME.log" 2>&1 &
+  METRICS=()
+  metrics_note=""
+  if [[ "$f" == "$ROOT"/services/* ]]; then
+    METRICS=(--metrics_listen "127.0.0.1:$((PORT + 1000))")
+    metrics_note="  metrics :$((PORT + 1000))"
+  fi
+  "$BUILD_DIR/$BINARY" --listen "127.0.0.1:$PORT" "${METRICS[@]}" "${ARGS[@]}" >> "$VAR/log/$NAME.log" 2>&1 &
   pids+=($!)
   if [ "$HEALTH" = yes ]; then
     "$CLI" wait-healthy "127.0.0.1:$PORT" 30 || { echo "$NAME did not become healthy; see $VAR/log/$NAME.log"; exit 1; }
   fi
-  summary+=("$(printf '  %-10s %s   (log: var/log/%s.log)' "$NAME" "${URL:-grpc://127.0.0.1:$PORT}" "$NAME")")
+  if ((${#INIT[@]})); then
+    echo "init: ${INIT[*]}"
+    (cd "$BUILD_DIR" && "${INIT[@]}") || { echo "$NAME: init failed"; exit 1; }
+  fi
+  summary+=("$(printf '  %-10s %s%s   (log: var/log/%s.log)' "$NAME" "${URL:-grpc://127.0.0.1:$PORT}" "$metrics_note" "$NAME")")
   ((${#DEMO[@]})) && demos+=("$(printf '%q ' "${DEMO[@]}")")
 done
 

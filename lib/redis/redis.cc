@@ -216,6 +216,7 @@ class Client::Node {
     timeval tv = AsTimeval(options_.connect_timeout);
     conn->ctx = redisConnectWithTimeout(host_.c_str(), port_, tv);
     if (conn->ctx == nullptr || conn->ctx->err) {
+      connect_failures_.fetch_add(1, std::memory_order_relaxed);
       absl::Status status = IoError(conn->ctx, absl::StrCat("connect ", address()));
       absl::MutexLock lock(&mu_);
       next_connect_ = absl::Now() + backoff_;
@@ -228,12 +229,14 @@ class Client::Node {
       next_connect_ = absl::InfinitePast();
     }
     redisEnableKeepAlive(conn->ctx);
+    opened_.fetch_add(1, std::memory_order_relaxed);
     return conn;
   }
 
   void Release(std::unique_ptr<Conn> conn, bool healthy) {
     absl::MutexLock lock(&mu_);
     if (!healthy) {
+      broken_.fetch_add(1, std::memory_order_relaxed);
       // The server probably went away: every connection opened before now
       // is suspect, so none of them is handed out again.
       if (conn->generation == generation_) ++generation_;
@@ -244,7 +247,20 @@ class Client::Node {
     }
   }
 
+  void AddStats(PoolStats& stats) {
+    {
+      absl::MutexLock lock(&mu_);
+      stats.idle += static_cast<int64_t>(idle_.size());
+    }
+    stats.opened += opened_.load(std::memory_order_relaxed);
+    stats.connect_failures += connect_failures_.load(std::memory_order_relaxed);
+    stats.broken += broken_.load(std::memory_order_relaxed);
+  }
+
  private:
+  std::atomic<int64_t> opened_{0};
+  std::atomic<int64_t> connect_failures_{0};
+  std::atomic<int64_t> broken_{0};
   const Options& options_;
   const std::string host_;
   const int port_;
@@ -608,6 +624,17 @@ absl::StatusOr<Reply> Client::Eval(Script& script, const std::vector<std::string
     return reply;
   }
   return absl::UnavailableError("redis kept answering NOSCRIPT");
+}
+
+Client::PoolStats Client::pool_stats() {
+  PoolStats stats;
+  if (!options_.cluster) {
+    single_->AddStats(stats);
+    return stats;
+  }
+  absl::MutexLock lock(&cluster_mu_);
+  for (auto& n : nodes_) n->AddStats(stats);
+  return stats;
 }
 
 absl::Status Client::Ping() {

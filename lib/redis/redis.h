@@ -143,6 +143,15 @@ class Client {
   // PING (in cluster mode: every master of the slot map must answer).
   absl::Status Ping();
 
+  // The connection pool, summed over every node (for metrics).
+  struct PoolStats {
+    int64_t idle = 0;              // connections waiting in the pool now
+    int64_t opened = 0;            // connections opened since start
+    int64_t connect_failures = 0;  // connects that failed
+    int64_t broken = 0;            // connections dropped after an I/O error
+  };
+  PoolStats pool_stats();
+
   const Options& options() const { return options_; }
 
  private:

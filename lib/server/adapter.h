@@ -24,6 +24,18 @@ grpc::Status HandleUnary(grpc::ServerContext* context, Response* response, Fn&& 
   return grpc::Status::OK;
 }
 
+// The same for platform-level services (the tenant registry), whose callers
+// need not carry a tenant (PlatformCallerFromContext).
+template <typename Response, typename Fn>
+grpc::Status HandlePlatformUnary(grpc::ServerContext* context, Response* response, Fn&& fn) {
+  auto caller = PlatformCallerFromContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto result = std::forward<Fn>(fn)(*caller);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(result).value();
+  return grpc::Status::OK;
+}
+
 }  // namespace pelita
 
 #endif  // PELITA_LIB_SERVER_ADAPTER_H_

@@ -51,3 +51,6 @@ ABSL_FLAG(int, drain_seconds, pelita::EnvOr("PELITA_DRAIN_SECONDS", 10),
           "On SIGTERM/SIGINT, how long in-flight calls may finish (env PELITA_DRAIN_SECONDS)");
 ABSL_FLAG(int, health_interval_ms, pelita::EnvOr("PELITA_HEALTH_INTERVAL_MS", 1000),
           "How often health pings Redis (env PELITA_HEALTH_INTERVAL_MS)");
+ABSL_FLAG(std::string, metrics_listen, pelita::EnvOr("PELITA_METRICS_LISTEN", std::string("")),
+          "host:port of the Prometheus /metrics HTTP endpoint (env PELITA_METRICS_LISTEN); "
+          "empty = no endpoint");

@@ -14,6 +14,7 @@ ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, redis);
 ABSL_DECLARE_FLAG(int, drain_seconds);
 ABSL_DECLARE_FLAG(int, health_interval_ms);
+ABSL_DECLARE_FLAG(std::string, metrics_listen);
 
 #include <vector>
 

@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lib/log/log.h"
+#include "lib/metrics/metrics.h"
+#include "lib/server/flags.h"
 #include "lib/tenancy/tenancy.h"
 
 namespace pelita {
@@ -37,6 +39,7 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
       stats_->Record(method_, status.error_code());
+      metrics::RecordRpc(method_, static_cast<int>(status.error_code()), absl::Now() - start_);
       if (log_) {
         LogInfo("rpc", {{"method", method_},
                         {"tenant", tenant_},
@@ -96,6 +99,8 @@ Server::Server(ServerOptions options, std::vector<grpc::Service*> services, redi
 
 Server::~Server() { Shutdown(absl::ZeroDuration()); }
 
+int Server::metrics_port() const { return metrics_ ? metrics_->port() : 0; }
+
 absl::Status Server::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -107,6 +112,17 @@ absl::Status Server::Start() {
   // that clients spread their calls over replicas that were added later.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 60 * 1000);
+  const std::string metrics_listen =
+      options_.metrics_listen.empty() ? absl::GetFlag(FLAGS_metrics_listen) : options_.metrics_listen;
+  if (!metrics_listen.empty()) {
+    auto endpoint = metrics::Endpoint::Start(metrics_listen);
+    if (!endpoint.ok()) return endpoint.status();
+    metrics_ = std::move(*endpoint);
+    LogInfo("metrics", {{"service", options_.name},
+                        {"address", absl::StrCat(metrics_listen.substr(0, metrics_listen.rfind(':')), ":",
+                                                 metrics_->port())}});
+  }
+  if (redis_ != nullptr) pool_metrics_ = std::make_unique<metrics::RedisPoolMetrics>(redis_, options_.name);
   for (grpc::Service* s : services_) builder.RegisterService(s);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(std::make_unique<CallLogFactory>(stats_, options_.log_calls));
@@ -130,6 +146,7 @@ std::string Server::address() const {
 void Server::CheckHealthNow() {
   if (server_ == nullptr) return;
   bool ok = redis_ == nullptr || redis_->Ping().ok();
+  if (pool_metrics_) pool_metrics_->Update();
   bool was = serving_.exchange(ok);
   if (was != ok) {
     LogInfo(ok ? "serving" : "not serving", {{"service", options_.name}});

@@ -18,6 +18,10 @@
 #include "lib/redis/redis.h"
 
 namespace pelita {
+namespace metrics {
+class Endpoint;
+class RedisPoolMetrics;
+}  // namespace metrics
 
 // Counts finished calls per method and status code; filled by the logging
 // interceptor of every Server.
@@ -52,6 +56,10 @@ struct ServerOptions {
   // Log one line per call (off in benchmarks).
   bool log_calls = true;
   int max_message_bytes = 64 << 20;
+  // host:port of the Prometheus /metrics endpoint (lib/metrics); empty:
+  // the --metrics_listen flag (env PELITA_METRICS_LISTEN), whose default
+  // is empty = no endpoint.  Every call is counted and timed either way.
+  std::string metrics_listen;
 };
 
 // The gRPC server every service runs: its services plus the standard health
@@ -80,6 +88,8 @@ class Server {
   void CheckHealthNow();
 
   const CallStats& stats() const { return *stats_; }
+  // The port of the /metrics endpoint, 0 when there is none.
+  int metrics_port() const;
 
  private:
   void HealthLoop();
@@ -94,6 +104,8 @@ class Server {
   absl::Notification stop_health_;
   std::thread health_thread_;
   bool shut_down_ = false;
+  std::unique_ptr<metrics::Endpoint> metrics_;
+  std::unique_ptr<metrics::RedisPoolMetrics> pool_metrics_;
 };
 
 // Starts a server for `services` on a free loopback port without a log

@@ -21,7 +21,6 @@
 
 namespace pelita::complaint {
 
-namespace v1 = ::pelita::complaint::v1;
 
 // SP4N-LAPOR! deadlines (Perpres 76/2013 and PermenPANRB 62/2018): verify
 // and forward within 3 working days; the agency follows up within 5.

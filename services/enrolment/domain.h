@@ -15,7 +15,6 @@
 
 namespace pelita::enrolment {
 
-namespace v1 = ::pelita::enrolment::v1;
 
 // PP 11/2017 as amended by PP 17/2020: every PNS has the right to at least 20
 // JP (jam pelajaran of 45 minutes, Peraturan LAN) of competency development a

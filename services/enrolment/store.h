@@ -13,7 +13,6 @@
 
 namespace pelita::enrolment {
 
-namespace v1 = ::pelita::enrolment::v1;
 
 // The Redis keys of one tenant's enrolment data, all under the tenant's hash
 // tag (`enrolment:{1504}:...`):

@@ -17,7 +17,6 @@
 
 namespace pelita::scoring {
 
-namespace v1 = ::pelita::scoring::v1;
 
 // Defaults documented in scoring.proto and README: composite weights
 // l1 0.15, l2 0.35, l3 0.30, l4 0.20 (behaviour and learning matter more than

@@ -13,7 +13,6 @@
 
 namespace pelita::scoring {
 
-namespace v1 = ::pelita::scoring::v1;
 
 // The named inputs of a figure's formula, in the order given.
 using Inputs = std::vector<std::pair<std::string, double>>;

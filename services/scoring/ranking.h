@@ -12,7 +12,6 @@
 
 namespace pelita::scoring {
 
-namespace v1 = ::pelita::scoring::v1;
 
 struct ProgramEvaluations {
   std::string program;  // tenants/{t}/programs/{p}

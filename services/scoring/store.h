@@ -19,7 +19,6 @@
 
 namespace pelita::scoring {
 
-namespace v1 = ::pelita::scoring::v1;
 
 class ScoringStore {
  public:

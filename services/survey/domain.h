@@ -18,7 +18,6 @@
 
 namespace pelita::survey {
 
-namespace v1 = ::pelita::survey::v1;
 
 inline constexpr int kMaxItems = 200;
 inline constexpr int kDefaultMaxTextBytes = 8192;

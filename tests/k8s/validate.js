@@ -303,7 +303,8 @@ function checkManifests(files, opts) {
 
 // ------------------------------------------------------------ network flows
 // Pods: one per workload (Deployment, StatefulSet, Job, CronJob, ...), named
-// by the workload, plus @ingress (a pod of the ingress-nginx namespace), @dns
+// by the workload, plus @ingress (a pod of the ingress-nginx namespace),
+// @monitoring (Prometheus in the monitoring namespace), @dns
 // (kube-dns in kube-system) and @world (an address outside the cluster).
 function checkFlows(objects, flowsArg, ns, id) {
   const [file, overlay] = flowsArg.split(':');
@@ -330,6 +331,7 @@ function checkFlows(objects, flowsArg, ns, id) {
   }
   const outside = [
     { name: '@ingress', ns: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, ports: [] },
+    { name: '@monitoring', ns: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' }, ports: [] },
     { name: '@dns', ns: 'kube-system', labels: { 'k8s-app': 'kube-dns' },
       ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
     { name: '@world', external: true, ns: '', labels: {}, ports: [{ port: 443, protocol: 'TCP' }] },
@@ -370,8 +372,8 @@ function checkFlows(objects, flowsArg, ns, id) {
   const isolatedHere = (pod) => !pod.name.startsWith('@');
 
   const expected = new Set();
-  const sources = [...pods, outside[0], outside[2]];
-  const dests = [...pods, outside[1], outside[2]];
+  const sources = [...pods, outside[0], outside[1], outside[3]];
+  const dests = [...pods, outside[2], outside[3]];
   for (const line of spec) {
     const m = /^(\S+) -> (\S+):(\d+)(?:\/(TCP|UDP))?$/.exec(line);
     if (!m) { fail('flows', `bad line "${line}"`); continue; }

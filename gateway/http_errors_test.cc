@@ -1,0 +1,63 @@
+#include "gateway/http_errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include "gtest/gtest.h"
+
+namespace pelita::gateway {
+namespace {
+
+TEST(HttpErrorsTest, OneMappingOfCodes) {
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::OK), 200);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::INVALID_ARGUMENT), 400);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::FAILED_PRECONDITION), 400);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::UNAUTHENTICATED), 401);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::PERMISSION_DENIED), 403);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::NOT_FOUND), 404);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::ALREADY_EXISTS), 409);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::RESOURCE_EXHAUSTED), 429);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::CANCELLED), 499);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::INTERNAL), 500);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::UNIMPLEMENTED), 501);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::UNAVAILABLE), 503);
+  EXPECT_EQ(HttpStatusFor(grpc::StatusCode::DEADLINE_EXCEEDED), 504);
+  EXPECT_STREQ(CodeName(grpc::StatusCode::NOT_FOUND), "NOT_FOUND");
+  EXPECT_STREQ(CodeName(static_cast<grpc::StatusCode>(99)), "UNKNOWN");
+}
+
+TEST(HttpErrorsTest, TransientFailuresAre503WithRetryAfter) {
+  for (auto code : {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::CANCELLED}) {
+    HttpError e = FromCallStatus(grpc::Status(code, "connection reset by 10.0.0.7:50052"));
+    EXPECT_EQ(e.http_status, 503);
+    EXPECT_EQ(e.code, grpc::StatusCode::UNAVAILABLE);
+    EXPECT_GT(e.retry_after, absl::ZeroDuration());
+    auto body = nlohmann::json::parse(ErrorBody(e));
+    EXPECT_EQ(body["message"], "service unavailable");
+    EXPECT_EQ(body["status"], "UNAVAILABLE");
+    EXPECT_EQ(body["code"], 14);
+  }
+  EXPECT_EQ(FromStatus(absl::UnavailableError("x")).retry_after, kRetryAfterTransient);
+  EXPECT_EQ(FromCallStatus(grpc::Status(grpc::StatusCode::NOT_FOUND, "x")).retry_after, absl::ZeroDuration());
+}
+
+TEST(HttpErrorsTest, BodiesAreJsonWithoutInternals) {
+  auto body = nlohmann::json::parse(ErrorBody(FromCallStatus(grpc::Status(grpc::StatusCode::INTERNAL, "redis at 10.1.2.3"))));
+  EXPECT_EQ(body["message"], "internal error");
+  body = nlohmann::json::parse(ErrorBody(FromCallStatus(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "x"))));
+  EXPECT_EQ(body["message"], "deadline exceeded");
+  // The gateway's own 405 says what happened.
+  HttpError m = MethodNotAllowed("PUT is not allowed on /v1/x", "GET, PATCH");
+  EXPECT_EQ(m.http_status, 405);
+  body = nlohmann::json::parse(ErrorBody(m));
+  EXPECT_EQ(body["message"], "PUT is not allowed on /v1/x");
+  EXPECT_EQ(PayloadTooLarge("big").http_status, 413);
+  // Any bytes in a message give valid JSON.
+  HttpError bad = BadRequest(std::string("header row: \xff\xfe \"quoted\" \x01 end"));
+  auto parsed = nlohmann::json::parse(ErrorBody(bad), nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << ErrorBody(bad);
+  EXPECT_EQ(parsed["message"], "header row: \xef\xbf\xbd\xef\xbf\xbd \"quoted\" \x01 end");
+  EXPECT_TRUE(parsed["details"].is_array());
+}
+
+}  // namespace
+}  // namespace pelita::gateway

@@ -1,0 +1,135 @@
+#include "gateway/http_request.h"
+
+#include <limits>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gateway/path_template.h"
+#include "gateway/utf8.h"
+
+namespace pelita::gateway {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string Str(boost::beast::string_view s) { return std::string(s.data(), s.size()); }
+
+}  // namespace
+
+std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& header) {
+  RequestHead head;
+  head.version = static_cast<int>(header.version());
+  head.method = Str(header.method_string());
+  // Framing first: nothing else of a request whose length is ambiguous is used.
+  std::string codings;
+  int te_fields = 0, cl_fields = 0;
+  for (const auto& field : header) {
+    if (field.name() == http::field::transfer_encoding) {
+      ++te_fields;
+      absl::StrAppend(&codings, codings.empty() ? "" : ",", Str(field.value()));
+    } else if (field.name() == http::field::content_length) {
+      ++cl_fields;
+    }
+  }
+  if (te_fields > 0) {
+    if (cl_fields > 0) return BadRequest("Content-Length together with Transfer-Encoding", true);
+    if (head.version < 11) return BadRequest("Transfer-Encoding in an HTTP/1.0 request", true);
+    int chunked = 0, other = 0;
+    for (absl::string_view c : absl::StrSplit(codings, ',')) {
+      c = absl::StripAsciiWhitespace(c);
+      if (c.empty()) continue;  // empty list elements are allowed (RFC 9110 §5.6.1)
+      absl::EqualsIgnoreCase(c, "chunked") ? ++chunked : ++other;
+    }
+    if (chunked != 1 || other != 0) {
+      return BadRequest("Transfer-Encoding must be exactly 'chunked'", true);
+    }
+    head.chunked = true;
+  } else if (cl_fields > 0) {
+    // Beast refuses a malformed or conflicting Content-Length before here.
+    uint64_t n = 0;
+    if (!absl::SimpleAtoi(Str(header[http::field::content_length]), &n)) {
+      return BadRequest("bad Content-Length", true);
+    }
+    head.content_length = n;
+  }
+  // RFC 9112 §9.3: HTTP/1.1 keeps the connection unless `Connection: close`;
+  // HTTP/1.0 only with `Connection: keep-alive`.
+  http::token_list connection{header[http::field::connection]};
+  head.keep_alive = head.version >= 11 ? !connection.exists("close") : connection.exists("keep-alive");
+
+  const std::string target = Str(header.target());
+  if (target.empty() || target[0] != '/') return BadRequest("the request target must be a path starting with '/'", true);
+  const size_t q = target.find('?');
+  head.path = target.substr(0, q);
+  head.query = q == std::string::npos ? "" : target.substr(q + 1);
+  head.decoded_path = PercentDecode(head.path);
+  if (!IsValidUtf8(head.decoded_path)) return BadRequest("the path is not valid UTF-8");
+  for (absl::string_view pair : absl::StrSplit(head.query, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    if (!IsValidUtf8(PercentDecode(kv.first, true)) || !IsValidUtf8(PercentDecode(kv.second, true))) {
+      return BadRequest("a query parameter is not valid UTF-8");
+    }
+  }
+
+  const std::string type = Str(header[http::field::content_type]);
+  head.content_type = absl::AsciiStrToLower(absl::StripAsciiWhitespace(absl::string_view(type).substr(0, type.find(';'))));
+  head.expect_continue = absl::EqualsIgnoreCase(Str(header[http::field::expect]), "100-continue");
+  head.authorization = Str(header[http::field::authorization]);
+  head.request_id = Str(header["X-Request-Id"]);
+  head.request_timeout = Str(header["X-Request-Timeout"]);
+  head.grpc_timeout = Str(header["grpc-timeout"]);
+  return head;
+}
+
+std::variant<ParsedRequest, HttpError> ParseRequest(absl::string_view bytes, uint64_t max_body_bytes) {
+  http::request_parser<http::empty_body> header_parser;
+  header_parser.header_limit(kMaxHeaderBytes);
+  // Content-Length is judged after the header (Beast 1.74 reads boost::none as 0 here).
+  header_parser.body_limit(std::numeric_limits<uint64_t>::max());
+  header_parser.eager(false);
+  boost::beast::error_code ec;
+  size_t used = 0;
+  while (!header_parser.is_header_done()) {
+    size_t n = header_parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == http::error::need_more && used == bytes.size()) return BadRequest("incomplete request header", true);
+    if (ec && ec != http::error::need_more) return BadRequest(absl::StrCat("bad HTTP request: ", ec.message()), true);
+    if (n == 0 && !header_parser.is_header_done()) return BadRequest("incomplete request header", true);
+  }
+  auto head = ReadHead(header_parser.get());
+  if (auto* error = std::get_if<HttpError>(&head)) return *error;
+  ParsedRequest out;
+  out.head = std::get<RequestHead>(std::move(head));
+  if (out.head.content_length && *out.head.content_length > max_body_bytes) {
+    return PayloadTooLarge(absl::StrCat("request body larger than ", max_body_bytes, " bytes"));
+  }
+  http::request_parser<http::string_body> body_parser(std::move(header_parser));
+  body_parser.body_limit(max_body_bytes);
+  body_parser.eager(true);
+  while (!body_parser.is_done()) {
+    size_t n = body_parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == http::error::body_limit) {
+      return PayloadTooLarge(absl::StrCat("request body larger than ", max_body_bytes, " bytes"));
+    }
+    if (ec == http::error::need_more && used == bytes.size()) return BadRequest("incomplete request body", true);
+    if (ec && ec != http::error::need_more) return BadRequest(absl::StrCat("bad HTTP request: ", ec.message()), true);
+    if (n == 0 && !body_parser.is_done()) return BadRequest("incomplete request body", true);
+  }
+  out.body = std::move(body_parser.get().body());
+  out.consumed = used;
+  return out;
+}
+
+}  // namespace pelita::gateway

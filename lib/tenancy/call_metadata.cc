@@ -1,0 +1,51 @@
+#include "lib/tenancy/call_metadata.h"
+
+#include "absl/strings/str_cat.h"
+#include "lib/tenancy/tenant_code.h"
+
+namespace pelita {
+namespace {
+
+std::string Metadata(const grpc::ServerContext& context, absl::string_view key) {
+  const auto& md = context.client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
+  Caller caller;
+  caller.tenant = Metadata(context, kTenantMetadata);
+  if (caller.tenant.empty()) {
+    return absl::UnauthenticatedError(absl::StrCat("missing ", kTenantMetadata, " metadata"));
+  }
+  if (absl::Status s = ValidateTenant(caller.tenant); !s.ok()) {
+    return absl::UnauthenticatedError(s.message());
+  }
+  caller.role = Metadata(context, kRoleMetadata);
+  caller.subject = Metadata(context, kSubjectMetadata);
+  return caller;
+}
+
+absl::StatusOr<Caller> PlatformCallerFromContext(const grpc::ServerContext& context) {
+  Caller caller;
+  caller.tenant = Metadata(context, kTenantMetadata);
+  if (!caller.tenant.empty()) {
+    if (absl::Status s = ValidateTenant(caller.tenant); !s.ok()) {
+      return absl::UnauthenticatedError(s.message());
+    }
+  }
+  caller.role = Metadata(context, kRoleMetadata);
+  caller.subject = Metadata(context, kSubjectMetadata);
+  return caller;
+}
+
+void AttachCaller(grpc::ClientContext& context, const Caller& caller) {
+  if (!caller.tenant.empty()) context.AddMetadata(kTenantMetadata, caller.tenant);
+  if (!caller.role.empty()) context.AddMetadata(kRoleMetadata, caller.role);
+  if (!caller.subject.empty()) context.AddMetadata(kSubjectMetadata, caller.subject);
+}
+
+}  // namespace pelita

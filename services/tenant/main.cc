@@ -1,0 +1,28 @@
+// pelita-tenant: the tenant registry (tenants/{t}: name, province, kind,
+// time zone, settings).  Wiring only; see tenant.h for the logic.
+
+#include "absl/flags/parse.h"
+#include "lib/server/flags.h"
+#include "lib/server/server.h"
+#include "services/tenant/grpc_service.h"
+#include "services/tenant/store.h"
+#include "services/tenant/tenant.h"
+
+int main(int argc, char** argv) {
+  pelita::BlockTerminationSignals();
+  absl::ParseCommandLine(argc, argv);
+  auto redis_options = pelita::RedisOptionsFromFlags();
+  if (!redis_options.ok()) return 2;
+  pelita::redis::Client redis(*redis_options);
+  pelita::tenant::TenantStore store(&redis);
+  pelita::tenant::TenantLogic logic(&store);
+  pelita::tenant::TenantGrpcService service(&logic);
+
+  pelita::ServerOptions options;
+  options.name = "tenant";
+  options.health_services = {pelita::tenant::v1::TenantService::service_full_name()};
+  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50055" : absl::GetFlag(FLAGS_listen);
+  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::Server server(options, {&service}, &redis);
+  return pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+}
