@@ -51,6 +51,9 @@ using testing::Subprocess;
 
 constexpr char kParent[] = "tenants/1504";
 const Caller kOrganiser{"1504", "organiser", "demo-test"};
+// The day the test loads the demo data as of: after the November cohorts'
+// last days, so that every 2026 cohort has its attendance and completion.
+constexpr absl::CivilDay kAsOf(2026, 12, 1);
 
 const absl::TimeZone& Wib() {
   static const absl::TimeZone tz = absl::FixedTimeZone(7 * 3600);
@@ -136,7 +139,18 @@ struct Platform {
     const absl::Time began = absl::Now();
     if (auto s = p->Start(argv, absl::StrCat(dir, "/", name, ".log")); !s.ok()) return s;
     services[name] = std::move(p);
-    if (!Healthy(address[name])) {
+    // Connect only once the service says it listens: a first connection
+    // refused puts the channel into gRPC's reconnect backoff (seconds).
+    const std::string log = absl::StrCat(dir, "/", name, ".log");
+    const bool listening = testing::WaitFor(
+        [&] {
+          std::ifstream in(log);
+          std::stringstream text;
+          text << in.rdbuf();
+          return absl::StrContains(text.str(), "\"msg\":\"listening\"");
+        },
+        absl::Seconds(30), absl::Milliseconds(20));
+    if (!listening || !Healthy(address[name])) {
       return absl::UnavailableError(absl::StrCat(name, " never became SERVING; see ", dir, "/", name, ".log"));
     }
     std::printf("%s SERVING after %s\n", name.c_str(),
@@ -223,8 +237,14 @@ struct Platform {
     survey = channel(address["survey"]);
     complaint = channel(address["complaint"]);
     scoring = channel(address["scoring"]);
-    // One day for both loads, so that both see the same past.
-    as_of = absl::ToCivilDay(absl::Now(), Wib());
+    // One fixed day for both loads, so that both see the same past and the
+    // figures do not depend on the day the test runs (the loaders refuse a
+    // day after today).
+    as_of = kAsOf;
+    if (as_of > absl::ToCivilDay(absl::Now(), Wib())) {
+      return absl::FailedPreconditionError(absl::StrCat("the demo test loads the data as of ",
+                                                        absl::FormatCivilTime(as_of), ", which is after today"));
+    }
     return Load();
   }
 };
@@ -706,7 +726,7 @@ TEST_F(DemoTest, EvidenceComesFromThePeopleAllowedToGiveIt) {
 // not.
 TEST_F(DemoTest, MostCohortsGetAnEstimableL4AndTheEffectShowsForSomeProgrammes) {
   WaitForSkm();
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), Wib());
+  const absl::CivilDay today = platform->as_of;
   int eligible = 0, estimable = 0;
   std::map<std::string, int> shown, estimable_by_program;
   for (const auto& p : Programs()) {
