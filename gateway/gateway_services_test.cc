@@ -260,7 +260,7 @@ TEST_F(GatewayServicesTest, ComplaintRouteFamily) {
         {"updated_datetime", "2026-02-18T09:00:00+07:00"}}});
   r = Call("POST", "/v1/tenants/1504/complaints:importOpen311", json({{"requestsJson", open311.dump()}}).dump());
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(Int(r.Json()["accepted"]), 2) << r.body;
+  EXPECT_EQ(Int(r.Json()["acceptedCount"]), 2) << r.body;  // pelita.type.v1.ImportResult
 
   // Read one back: the history holds both steps, in rank order.
   r = Call("GET", "/v1/tenants/1504/complaints/LAPOR-1");

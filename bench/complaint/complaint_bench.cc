@@ -142,15 +142,17 @@ int Run() {
   for (int w = 0; w < threads; ++w) {
     workers.emplace_back([&, w] {
       Generator gen(n * w / threads, n * (w + 1) / threads, 1234 + w);
-      auto r = logic.ImportCsv(caller, "tenants/1504", [&](std::string* c) { return gen.Next(c); });
+      auto r = logic.ImportCsv(caller, "tenants/1504",
+                               [&](std::string* c, bool* truncated) { return gen.Next(c); });
       if (!r.ok()) {
         std::fprintf(stderr, "import: %s\n", std::string(r.status().message()).c_str());
         rejected += n / threads;
         return;
       }
-      accepted += r->accepted();
-      rejected += r->rejected();
-      if (r->errors_size() > 0) std::fprintf(stderr, "first reject: %s\n", r->errors(0).reason().c_str());
+      accepted += r->accepted_count() + r->unchanged_count() + r->replaced_count();
+      rejected += r->rejected_count();
+      if (r->rejected_size() > 0) std::fprintf(stderr, "first reject: %s\n", r->rejected(0).reason().c_str());
+      if (r->state() != type::v1::COMPLETE) std::fprintf(stderr, "stopped: %s\n", r->stop().message().c_str());
     });
   }
   for (auto& t : workers) t.join();

@@ -63,9 +63,35 @@ absl::Status IoError(redisContext* c, absl::string_view what) {
 
 }  // namespace
 
+bool IsTransientError(const Reply& reply) {
+  if (!reply.is_error()) return false;
+  // The first word of an error reply is its kind.  Each of these means that
+  // Redis did not run the command and will again once it is back in shape:
+  //   LOADING      the data set is being loaded after a restart (AOF/RDB);
+  //   BUSY         a script or function is running past busy-reply-threshold;
+  //   TRYAGAIN     a multi-key command during resharding (cluster);
+  //   CLUSTERDOWN  the cluster cannot serve the slot (failover in progress);
+  //   MASTERDOWN   a replica lost its master and serves no stale data;
+  //   READONLY     a write reached a replica (a failover moved the master);
+  //   NOREPLICAS   fewer replicas than min-replicas-to-write are connected;
+  //   MISCONF      the last background save failed, writes are refused
+  //                until one succeeds (for example once disk is freed).
+  // BUSYGROUP (a consumer group that exists) and BUSYKEY are not among them:
+  // only the exact word counts.
+  static constexpr absl::string_view kTransient[] = {
+      "LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "READONLY", "NOREPLICAS", "MISCONF"};
+  absl::string_view s = reply.str;
+  absl::string_view word = s.substr(0, s.find(' '));
+  for (absl::string_view t : kTransient) {
+    if (word == t) return true;
+  }
+  return false;
+}
+
 absl::Status ReplyStatus(const Reply& reply) {
   if (!reply.is_error()) return absl::OkStatus();
   absl::string_view s = reply.str;
+  if (IsTransientError(reply)) return absl::UnavailableError(absl::StrCat("redis: ", s));
   struct Mapping {
     absl::string_view name;
     absl::StatusCode code;
@@ -496,13 +522,33 @@ absl::StatusOr<std::vector<Reply>> Client::RunGroup(const std::vector<Command>& 
   return last;
 }
 
+namespace {
+
+// The first transient error among `replies` as UNAVAILABLE, else OK.
+absl::Status TransientStatus(const std::vector<Reply>& replies) {
+  for (const Reply& r : replies) {
+    if (IsTransientError(r)) return ReplyStatus(r);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Reply> Client::Run(const Command& command, absl::Duration timeout) {
   auto replies = RunGroup({command}, timeout);
   if (!replies.ok()) return replies.status();
+  if (absl::Status s = TransientStatus(*replies); !s.ok()) return s;
   return std::move((*replies)[0]);
 }
 
 absl::StatusOr<std::vector<Reply>> Client::Pipeline(const std::vector<Command>& commands) {
+  auto replies = PipelineReplies(commands);
+  if (!replies.ok()) return replies;
+  if (absl::Status s = TransientStatus(*replies); !s.ok()) return s;
+  return replies;
+}
+
+absl::StatusOr<std::vector<Reply>> Client::PipelineReplies(const std::vector<Command>& commands) {
   if (commands.empty()) return std::vector<Reply>{};
   if (!options_.cluster) return Exchange(*single_, commands, absl::ZeroDuration());
   // Cluster: one pipeline per node, in order within each node; a command that
@@ -553,6 +599,12 @@ absl::StatusOr<std::vector<Reply>> Client::Transaction(const std::vector<Command
   auto replies = RunGroup(all, absl::ZeroDuration());
   if (!replies.ok()) return replies.status();
   Reply& exec = replies->back();
+  // A transient refusal of MULTI, of a queued command or of EXEC (LOADING,
+  // READONLY, ...) means nothing was applied and the whole call may be
+  // resent: UNAVAILABLE, whatever EXEC then answered.
+  for (const Reply& r : *replies) {
+    if (IsTransientError(r)) return ReplyStatus(r);
+  }
   if (exec.is_error()) {
     // EXECABORT: find the command that Redis refused while queueing.
     for (size_t i = 1; i + 1 < replies->size(); ++i) {

@@ -36,10 +36,20 @@ struct Reply {
 // binary safe.
 using Command = std::vector<std::string>;
 
-// Turns an error reply into a status.  Scripts of this project raise errors
-// whose first word is a canonical code name ("NOT_FOUND unit dinkes"), which
-// map to that code with the rest as message; any other error is INTERNAL.
-// A non-error reply is OK.
+// Whether `reply` is an error by which Redis says it cannot serve now but
+// will (LOADING after a restart, BUSY, TRYAGAIN, CLUSTERDOWN, MASTERDOWN,
+// READONLY after a failover, NOREPLICAS, MISCONF): the command did not run,
+// so sending it again later is safe.
+bool IsTransientError(const Reply& reply);
+
+// Turns an error reply into a status.  A transient error (IsTransientError)
+// is UNAVAILABLE, so that every caller up to the HTTP client sees it as
+// retryable.  Scripts of this project raise errors whose first word is a
+// canonical code name ("NOT_FOUND unit dinkes"), which map to that code with
+// the rest as message; any other error is INTERNAL.  A non-error reply is OK.
+// This is the one place where Redis errors become status codes; lost
+// connections are UNAVAILABLE (and timeouts DEADLINE_EXCEEDED) from the
+// calls themselves.
 absl::Status ReplyStatus(const Reply& reply);
 
 struct Options {
@@ -105,7 +115,11 @@ class Script {
 // Redis that went away), and the next call reconnects with backoff.
 // Transport failures and timeouts are UNAVAILABLE / DEADLINE_EXCEEDED; error
 // replies come back as replies (see ReplyStatus) so that a pipeline can carry
-// a mix.  Calls are never retried here: the caller decides what is safe.
+// a mix, except transient ones (IsTransientError: LOADING, BUSY, READONLY,
+// ...), which fail the whole call with UNAVAILABLE, so that no caller can
+// take "LOADING ..." for data.  For a pipeline that is what a lost
+// connection means too: the commands before the refused one may have run.
+// Calls are never retried here: the caller decides what is safe.
 class Client {
  public:
   explicit Client(Options options);
@@ -171,6 +185,8 @@ class Client {
   absl::StatusOr<std::vector<Reply>> RunGroup(const std::vector<Command>& commands,
                                               absl::Duration timeout);
   std::vector<Node*> Masters();
+  // Pipeline without the transient-error check.
+  absl::StatusOr<std::vector<Reply>> PipelineReplies(const std::vector<Command>& commands);
 
   const Options options_;
   std::unique_ptr<Node> single_;  // the only node, outside cluster mode

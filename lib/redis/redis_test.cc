@@ -8,6 +8,8 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "lib/testing/redis_server.h"
 
@@ -108,6 +110,123 @@ TEST_F(RedisTest, ReconnectsAfterRedisRestarts) {
   // by itself within it.
   ASSERT_TRUE(testing::WaitFor([&] { return client_->Ping().ok(); }, absl::Seconds(5)));
   EXPECT_EQ(client_->Run({"GET", "durable"})->str, "yes");  // AOF kept it
+}
+
+// Every error reply by which Redis says "not now" is UNAVAILABLE, so that a
+// caller (and the gateway's client) retries it; other errors keep their
+// meaning.  The cases that a single server can produce are also provoked for
+// real below.
+TEST(RedisReplyStatusTest, TransientErrorsAreUnavailable) {
+  auto error = [](const std::string& text) {
+    Reply r;
+    r.type = Reply::Type::kError;
+    r.str = text;
+    return r;
+  };
+  for (const char* transient :
+       {"LOADING Redis is loading the dataset in memory",
+        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+        "TRYAGAIN Multiple keys request during rehashing of slot", "CLUSTERDOWN The cluster is down",
+        "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+        "READONLY You can't write against a read only replica.",
+        "NOREPLICAS Not enough good replicas to write.",
+        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk."}) {
+    const absl::Status s = ReplyStatus(error(transient));
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << transient;
+    EXPECT_NE(s.message().find(transient), absl::string_view::npos) << s;
+    EXPECT_TRUE(IsTransientError(error(transient))) << transient;
+  }
+  for (const char* permanent : {"BUSYGROUP Consumer Group name already exists",
+                                "BUSYKEY Target key name already exists.",
+                                "ERR value is not an integer or out of range", "LOADINGX", "WRONGTYPE x"}) {
+    EXPECT_EQ(ReplyStatus(error(permanent)).code(), absl::StatusCode::kInternal) << permanent;
+    EXPECT_FALSE(IsTransientError(error(permanent))) << permanent;
+  }
+  EXPECT_EQ(ReplyStatus(error("NOT_FOUND unit x")).code(), absl::StatusCode::kNotFound);
+}
+
+// While Redis replays its AOF after a restart it answers LOADING to every
+// command; plain commands, pipelines, scripts, transactions and PING all
+// come back UNAVAILABLE (this was INTERNAL, which clients treat as
+// permanent, or a reply whose "LOADING ..." text a caller took for data).
+TEST_F(RedisTest, LoadingAfterRestartIsUnavailable) {
+  std::vector<Command> writes;
+  for (int i = 0; i < 10000; ++i) writes.push_back({"SET", absl::StrCat("k", i), "v"});
+  ASSERT_TRUE(client_->Pipeline(writes).ok());
+  Script script("return redis.call('INCR', KEYS[1])");
+  ASSERT_TRUE(client_->Eval(script, {"n"}, {}).ok());
+  // 100 µs per key: a second or more of loading.
+  ASSERT_TRUE(server_->RestartWith({"--key-load-delay", "100"}).ok());
+  // A plain command: the call fails UNAVAILABLE (an error reply a caller
+  // forgot to check would otherwise pass for the value).
+  absl::Status loading;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto get = client_->Run({"GET", "k1"});
+        EXPECT_FALSE(get.ok()) << "answered before loading ended; too fast to observe";
+        loading = get.status();
+        return absl::StrContains(loading.message(), "LOADING");  // past the reconnect backoff
+      },
+      absl::Seconds(5)));
+  EXPECT_EQ(loading.code(), absl::StatusCode::kUnavailable) << loading;
+  auto piped = client_->Pipeline({{"GET", "k1"}, {"GET", "k2"}});
+  EXPECT_EQ(piped.status().code(), absl::StatusCode::kUnavailable) << piped.status();
+  EXPECT_EQ(client_->Eval(script, {"n"}, {}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(client_->Transaction({{"INCR", "n"}}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(client_->Ping().code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(server_->WaitServing(absl::Seconds(30)).ok());
+  // Nothing refused while loading was applied.
+  EXPECT_EQ(client_->Run({"GET", "n"})->str, "1");
+  EXPECT_EQ(client_->Run({"DBSIZE"})->integer, 10001);
+}
+
+// A script running past busy-reply-threshold makes Redis answer BUSY to
+// everyone else: UNAVAILABLE.
+TEST_F(RedisTest, BusyScriptIsUnavailable) {
+  ASSERT_TRUE(client_->Run({"CONFIG", "SET", "busy-reply-threshold", "20"}).ok());
+  Script spin(
+      "local t = redis.call('TIME') local t0 = t[1] * 1000000 + t[2] "
+      "repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - t0 > 700000 return 1");
+  ASSERT_TRUE(client_->Load(spin).ok());
+  std::thread runner([&] { (void)client_->Eval(spin, {}, {}); });
+  absl::Status busy;
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        busy = client_->Run({"GET", "k"}).status();
+        return !busy.ok();
+      },
+      absl::Seconds(5), absl::Milliseconds(5)));
+  runner.join();
+  EXPECT_EQ(busy.code(), absl::StatusCode::kUnavailable) << busy;
+  EXPECT_TRUE(absl::StrContains(busy.message(), "BUSY ")) << busy;
+}
+
+// A write that reaches a replica (the master moved in a failover) and a
+// replica that lost its master are transient too.
+TEST_F(RedisTest, ReadOnlyReplicaAndLostMasterAreUnavailable) {
+  auto replica_server = testing::RedisServer::Start();
+  ASSERT_TRUE(replica_server.ok()) << replica_server.status();
+  Client replica((*replica_server)->options());
+  ASSERT_TRUE(replica.Run({"REPLICAOF", "127.0.0.1", absl::StrCat(server_->port())}).ok());
+  auto write = replica.Run({"SET", "k", "v"});
+  EXPECT_EQ(write.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(absl::StrContains(write.status().message(), "READONLY")) << write.status();
+  EXPECT_EQ(replica.Transaction({{"SET", "k", "v"}}).status().code(), absl::StatusCode::kUnavailable);
+  Script script("return redis.call('SET', KEYS[1], 'v')");
+  EXPECT_EQ(replica.Eval(script, {"k"}, {}).status().code(), absl::StatusCode::kUnavailable);
+
+  // Its master gone and stale reads refused: MASTERDOWN.
+  ASSERT_TRUE(replica.Run({"CONFIG", "SET", "replica-serve-stale-data", "no"}).ok());
+  ASSERT_TRUE(server_->Kill().ok());
+  absl::Status down;
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        down = replica.Run({"GET", "k"}).status();
+        return absl::StrContains(down.message(), "MASTERDOWN");
+      },
+      absl::Seconds(10)))
+      << down;
+  EXPECT_EQ(down.code(), absl::StatusCode::kUnavailable);
 }
 
 TEST(RedisTimeoutTest, TimesOutWhenServerNeverAnswers) {

@@ -248,6 +248,23 @@ absl::StatusOr<double> MarginOfErrorProportion(double p, int64_t n, int64_t popu
   return Z(level) * std::sqrt(p * (1 - p) / static_cast<double>(n)) * *f;
 }
 
+absl::StatusOr<double> StandardErrorOfMean(double sd, int64_t n, int64_t population) {
+  if (n < 1) return absl::FailedPreconditionError("a standard error needs at least 1 observation");
+  auto f = Fpc(n, population);
+  if (!f.ok()) return f.status();
+  return sd / std::sqrt(static_cast<double>(n)) * *f;
+}
+
+absl::StatusOr<double> Quantile(std::vector<double> values, double p) {
+  if (values.empty()) return absl::FailedPreconditionError("a quantile needs at least 1 value");
+  if (!(p >= 0 && p <= 1)) return absl::InvalidArgumentError("quantile probability not in [0, 1]");
+  std::sort(values.begin(), values.end());
+  const double h = (static_cast<double>(values.size()) - 1) * p;
+  const size_t lo = static_cast<size_t>(std::floor(h));
+  if (lo + 1 >= values.size()) return values.back();
+  return values[lo] + (h - static_cast<double>(lo)) * (values[lo + 1] - values[lo]);
+}
+
 int64_t KrejcieMorgan(int64_t population) {
   const double chi2 = 3.841, P = 0.5, d = 0.05;
   if (population <= 0) return std::llround(chi2 * P * (1 - P) / (d * d));

@@ -124,6 +124,14 @@ absl::StatusOr<double> MarginOfErrorMean(double sd, int64_t n, int64_t populatio
                                          double level = 0.95);
 absl::StatusOr<double> MarginOfErrorProportion(double p, int64_t n, int64_t population = 0,
                                                double level = 0.95);
+// The standard error of a mean, sd / √n, with the same finite population
+// correction (n >= 1); MarginOfErrorMean is t(0.5 + level/2, n − 1) times it.
+absl::StatusOr<double> StandardErrorOfMean(double sd, int64_t n, int64_t population = 0);
+
+// Quantile of sorted values by linear interpolation between order
+// statistics (Hyndman & Fan type 7, R's default): h = (n − 1) p,
+// x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋ + 1] − x[⌊h⌋]).  Needs n >= 1 and p in [0, 1].
+absl::StatusOr<double> Quantile(std::vector<double> values, double p);
 
 // Krejcie & Morgan (1970): s = χ²NP(1−P) / (d²(N−1) + χ²P(1−P)), χ² = 3.841,
 // P = 0.5, d = 0.05, rounded to the nearest as in the published table.

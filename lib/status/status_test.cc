@@ -1,5 +1,7 @@
 #include "lib/status/status.h"
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 
 namespace pelita {
@@ -18,6 +20,57 @@ TEST(StatusTest, InvalidFieldNamesTheField) {
   absl::Status s = InvalidField("unit.display_name", "must not be empty");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "unit.display_name: must not be empty");
+}
+
+TEST(StatusTest, InvalidFieldTravelsAsBadRequestDetail) {
+  absl::Status s = InvalidField("unit.display_name", "must not be empty");
+  grpc::Status g = ToGrpcStatus(s);
+  ASSERT_FALSE(g.error_details().empty());
+  google::rpc::Status wire;
+  ASSERT_TRUE(wire.ParseFromString(g.error_details()));
+  ASSERT_EQ(wire.details_size(), 1);
+  google::rpc::BadRequest bad;
+  ASSERT_TRUE(wire.details(0).UnpackTo(&bad));
+  ASSERT_EQ(bad.field_violations_size(), 1);
+  EXPECT_EQ(bad.field_violations(0).field(), "unit.display_name");
+  EXPECT_EQ(bad.field_violations(0).description(), "must not be empty");
+
+  // And back: a status received from another service keeps its details.
+  absl::Status back = FromGrpcStatus(g);
+  EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
+  auto v = FieldViolationsOf(back);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].first, "unit.display_name");
+}
+
+TEST(StatusTest, SeveralFieldsInOneError) {
+  absl::Status s = InvalidFields({{"a", "must not be empty"}, {"b.c", "too long"}});
+  EXPECT_EQ(s.message(), "a: must not be empty; b.c: too long");
+  auto v = FieldViolationsOf(s);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1].first, "b.c");
+  EXPECT_TRUE(InvalidFields({}).ok());
+}
+
+TEST(StatusTest, ReasonTravelsAsErrorInfo) {
+  absl::Status s = WithReason(absl::PermissionDeniedError("not your staff"), "NOT_YOUR_STAFF",
+                              {{"subject", "196608011988031001"}});
+  EXPECT_EQ(ErrorReason(s), "NOT_YOUR_STAFF");
+  grpc::Status g = ToGrpcStatus(s);
+  google::rpc::Status wire;
+  ASSERT_TRUE(wire.ParseFromString(g.error_details()));
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(wire.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "NOT_YOUR_STAFF");
+  EXPECT_EQ(info.domain(), "pelita");
+  EXPECT_EQ(info.metadata().at("subject"), "196608011988031001");
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(g)), "NOT_YOUR_STAFF");
+  EXPECT_EQ(ErrorReason(absl::NotFoundError("x")), "");
+  EXPECT_TRUE(WithReason(absl::OkStatus(), "X").ok());
+}
+
+TEST(StatusTest, PlainErrorsSendNoDetails) {
+  EXPECT_TRUE(ToGrpcStatus(absl::NotFoundError("unit dinkes")).error_details().empty());
 }
 
 absl::StatusOr<int> Half(int x) {

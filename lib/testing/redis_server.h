@@ -36,10 +36,16 @@ class RedisServer {
   absl::Status Kill();
   // Starts again on the same port and folder and waits until it answers.
   absl::Status Restart();
+  // Starts again on the same port and folder with `extra_args` added to the
+  // command line (e.g. {"--key-load-delay", "500"} to make loading slow) and
+  // returns as soon as the port accepts connections: Redis may still be
+  // loading its data and answer LOADING.  WaitServing waits for the end.
+  absl::Status RestartWith(const std::vector<std::string>& extra_args);
+  absl::Status WaitServing(absl::Duration timeout);
 
  private:
   RedisServer() = default;
-  absl::Status Launch();
+  absl::Status Launch(const std::vector<std::string>& extra_args = {}, bool wait_serving = true);
 
   std::string dir_;
   int port_ = 0;

@@ -14,7 +14,6 @@
 namespace pelita::complaint {
 namespace {
 
-constexpr int kMaxErrors = 1000;
 
 absl::Time FromTs(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
@@ -156,111 +155,127 @@ absl::StatusOr<v1::ListComplaintsResponse> ComplaintLogic::ListComplaints(
   return out;
 }
 
-void ComplaintLogic::AddError(v1::ImportComplaintsResponse* report, int64_t row,
-                              const std::string& id, absl::string_view reason) {
-  report->set_rejected(report->rejected() + 1);
-  if (report->errors_size() >= kMaxErrors) {
-    report->set_errors_truncated(true);
-    return;
-  }
-  auto* e = report->add_errors();
-  e->set_row(row);
-  e->set_id(id);
-  e->set_reason(std::string(reason));
-}
-
-absl::Status ComplaintLogic::WriteRows(const std::string& tenant,
-                                       std::vector<std::pair<int64_t, ComplaintUpdate>>& rows,
+absl::Status ComplaintLogic::WriteRows(const std::string& tenant, std::vector<ImportRow>& rows,
                                        const WorkingCalendar& calendar,
-                                       v1::ImportComplaintsResponse* report) {
+                                       const CsvComplaintParser* parser, csv::ImportReport* report) {
+  const int unit_col = parser ? parser->unit_column() : -1;
+  const std::string unit_field = parser ? parser->NameOf(unit_col) : "agency_responsible";
   std::vector<ComplaintUpdate> ok;
-  std::vector<int64_t> ok_rows;
-  for (auto& [row, u] : rows) {
-    auto unit = ResolveUnit(tenant, u.unit);
+  std::vector<const ImportRow*> ok_rows;
+  for (ImportRow& r : rows) {
+    auto unit = ResolveUnit(tenant, r.update.unit);
     if (!unit.ok()) {
       if (unit.status().code() == absl::StatusCode::kNotFound ||
           unit.status().code() == absl::StatusCode::kPermissionDenied) {
-        AddError(report, row, u.id, unit.status().message());
+        report->Reject(r.row, r.line, unit_col + 1, unit_field, r.update.id, unit.status().message());
         continue;
       }
       return unit.status();  // the directory is down: stop the import
     }
-    u.unit = unit->id;
-    ok_rows.push_back(row);
-    ok.push_back(std::move(u));
+    r.update.unit = unit->id;
+    ok_rows.push_back(&r);
+    ok.push_back(r.update);
+  }
+  if (!ok.empty()) {
+    auto outcomes = store_.Apply(tenant, ok, calendar);
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      const absl::Status& s = outcomes[i].status;
+      if (s.code() == absl::StatusCode::kUnavailable || s.code() == absl::StatusCode::kDeadlineExceeded) {
+        return s;  // Redis went away: not the row's fault
+      }
+      if (!s.ok()) {
+        report->Reject(ok_rows[i]->row, ok_rows[i]->line, 0, "", ok[i].id, s.message());
+      } else if (outcomes[i].created) {
+        report->Accepted();
+      } else if (outcomes[i].changed) {
+        report->Replaced();
+      } else {
+        report->Unchanged();
+      }
+    }
   }
   rows.clear();
-  if (ok.empty()) return absl::OkStatus();
-  auto outcomes = store_.Apply(tenant, ok, calendar);
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    if (!outcomes[i].status.ok()) {
-      AddError(report, ok_rows[i], ok[i].id, outcomes[i].status.message());
-      continue;
-    }
-    report->set_accepted(report->accepted() + 1);
-    if (!outcomes[i].changed) report->set_unchanged(report->unchanged() + 1);
-  }
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::ImportComplaintsResponse> ComplaintLogic::ImportCsv(const Caller& caller,
-                                                                       const std::string& parent,
-                                                                       const ChunkSource& next) {
+absl::StatusOr<type::v1::ImportResult> ComplaintLogic::ImportCsv(const Caller& caller,
+                                                                 const std::string& parent,
+                                                                 const ChunkSource& next) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, parent));
   PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
-  v1::ImportComplaintsResponse report;
+  csv::ImportReport report;
+  report.set_id_column("nomor_tiket");
   CsvComplaintParser parser;
   bool header = false;
-  std::vector<std::pair<int64_t, ComplaintUpdate>> batch;
+  std::vector<ImportRow> batch;
   csv::Reader reader(csv::ReaderOptions{}, [&](csv::Row& row) -> absl::Status {
     if (!header) {
-      if (!row.error.empty()) return InvalidField("csv_chunk", "header row: " + row.error);
+      if (!row.error.empty()) {
+        return InvalidField("csv_chunk", absl::StrCat("record 1 (line 1), column ", row.column,
+                                                      " of the header: ", row.error));
+      }
+      if (absl::Status s = parser.SetHeader(row.fields); !s.ok()) {
+        return InvalidField("csv_chunk", absl::StrCat("record 1 (line 1): ", s.message()));
+      }
       header = true;
-      return parser.SetHeader(row.fields);
-    }
-    if (row.fields.size() == 1 && row.fields[0].empty() && row.error.empty()) return absl::OkStatus();
-    report.set_rows(report.rows() + 1);
-    auto u = parser.Parse(row);
-    if (!u.ok()) {
-      AddError(&report, row.number, parser.IdOf(row), u.status().message());
       return absl::OkStatus();
     }
-    batch.emplace_back(row.number, std::move(*u));
+    bool blank = row.error.empty();
+    for (const auto& f : row.fields) blank &= absl::StripAsciiWhitespace(f).empty();
+    if (blank) return absl::OkStatus();
+    int column = -1;
+    auto u = parser.Parse(row, &column);
+    if (!u.ok()) {
+      report.Reject(row.number, row.line, column + 1, parser.NameOf(column), parser.IdOf(row),
+                    u.status().message());
+      return absl::OkStatus();
+    }
+    batch.push_back({row.number, row.line, std::move(*u)});
     if (static_cast<int>(batch.size()) >= batch_rows_) {
-      return WriteRows(caller.tenant, batch, calendar, &report);
+      return WriteRows(caller.tenant, batch, calendar, &parser, &report);
     }
     return absl::OkStatus();
   });
   std::string chunk;
-  while (next(&chunk)) {
+  bool truncated = false;
+  while (!truncated && !reader.broken() && next(&chunk, &truncated)) {
     PELITA_RETURN_IF_ERROR(reader.Feed(chunk));
   }
-  PELITA_RETURN_IF_ERROR(reader.Finish());
-  if (!header) return InvalidField("csv_chunk", "the file is empty (no header row)");
-  PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, &report));
-  return report;
+  if (truncated) {
+    reader.Truncate();
+  } else {
+    PELITA_RETURN_IF_ERROR(reader.Finish());
+  }
+  // The rows read before a break are written and counted like any.
+  PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, &parser, &report));
+  if (reader.broken()) {
+    report.Stop(*reader.broken());
+  } else if (!header) {
+    return InvalidField("csv_chunk", "the file is empty (no header row)");
+  }
+  return report.Finish();
 }
 
-absl::StatusOr<v1::ImportComplaintsResponse> ComplaintLogic::ImportOpen311(
+absl::StatusOr<type::v1::ImportResult> ComplaintLogic::ImportOpen311(
     const Caller& caller, const v1::ImportOpen311Request& r) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
   PELITA_ASSIGN_OR_RETURN(std::vector<JsonRow> rows, ParseOpen311(r.requests_json(), r.channel()));
   PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
-  v1::ImportComplaintsResponse report;
-  std::vector<std::pair<int64_t, ComplaintUpdate>> batch;
+  csv::ImportReport report;
+  report.set_id_column("service_request_id");
+  std::vector<ImportRow> batch;
   for (auto& row : rows) {
-    report.set_rows(report.rows() + 1);
     if (!row.update.ok()) {
-      AddError(&report, row.row, row.id, row.update.status().message());
+      report.Reject(row.row, 0, 0, "", row.id, row.update.status().message());
       continue;
     }
-    batch.emplace_back(row.row, std::move(*row.update));
+    batch.push_back({row.row, 0, std::move(*row.update)});
     if (static_cast<int>(batch.size()) >= batch_rows_) {
-      PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, &report));
+      PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, nullptr, &report));
     }
   }
-  PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, &report));
-  return report;
+  PELITA_RETURN_IF_ERROR(WriteRows(caller.tenant, batch, calendar, nullptr, &report));
+  return report.Finish();
 }
 
 absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::string& tenant,
@@ -452,7 +467,10 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   if (info.ok()) volume = info->monthly_service_volume;
   const double days = static_cast<double>(w.end - w.start + 1);
   const int64_t population = std::llround(volume * days / kDaysPerMonth);
-  const IkmResult ikm = ComputeIkm(t, population);
+  // Every element needs the minimum number of answers: IKM averages all
+  // nine NRR (PermenPANRB 14/2017), and an element of fewer answers would
+  // follow from the IKM and the other eight.
+  const IkmResult ikm = ComputeIkm(t, population, kMinRespondents);
   v1::Satisfaction out;
   out.set_unit(r.unit());
   *out.mutable_start_date() = ToDate(w.start);
@@ -463,6 +481,18 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   out.set_recommended_sample_size(ikm.recommended_sample_size);
   if (t.respondents < kMinRespondents) {
     out.set_suppressed(true);
+    out.set_suppression(v1::TOO_FEW_RESPONDENTS);
+    out.set_suppressed_reason(absl::StrCat(t.respondents, " SKM respondents, fewer than the minimum ",
+                                           kMinRespondents, " (UU 27/2022)"));
+    return out;
+  }
+  if (ikm.incomplete_element >= 0) {
+    const int e = ikm.incomplete_element;
+    out.set_suppressed(true);
+    out.set_suppression(v1::ELEMENT_TOO_FEW_ANSWERS);
+    out.set_suppressed_reason(absl::StrCat("element U", e + 1, " answered by ", t.answered[e],
+                                           " respondents, fewer than the minimum ", kMinRespondents,
+                                           ": the IKM needs all nine elements (PermenPANRB 14/2017)"));
     return out;
   }
   for (int i = 0; i < 9; ++i) {
@@ -473,10 +503,77 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   }
   out.set_ikm(ikm.ikm);
   out.set_ikm_converted(ikm.converted);
+  out.set_ikm_converted_rounded(static_cast<double>(ikm.converted_cents) / 100);
   out.set_category(ikm.category);
   out.set_category_label(ikm.label);
   out.set_ikm_margin(ikm.ikm_margin);
+  out.set_ikm_standard_error(ikm.standard_error);
   return out;
+}
+
+namespace {
+v1::DataCoverage CoverageOf(const std::string& tenant, const std::string& unit, const UnitCoverage& c) {
+  v1::DataCoverage out;
+  out.set_name(absl::StrCat("tenants/", tenant, "/units/", unit, "/dataCoverage"));
+  if (c.complaints_since) *out.mutable_complaints_since() = ToDate(*c.complaints_since);
+  if (c.satisfaction_since) *out.mutable_satisfaction_since() = ToDate(*c.satisfaction_since);
+  if (c.data_since) *out.mutable_data_since() = ToDate(*c.data_since);
+  const auto& complaints = c.data_since ? c.data_since : c.complaints_since;
+  const auto& satisfaction = c.data_since ? c.data_since : c.satisfaction_since;
+  if (complaints) *out.mutable_effective_complaints_since() = ToDate(*complaints);
+  if (satisfaction) *out.mutable_effective_satisfaction_since() = ToDate(*satisfaction);
+  return out;
+}
+}  // namespace
+
+absl::StatusOr<v1::DataCoverage> ComplaintLogic::GetDataCoverage(const Caller& caller,
+                                                                 const v1::GetDataCoverageRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts,
+                          ParseTenantResource(caller, "name", r.name(), "tenants/*/units/*/dataCoverage"));
+  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, absl::ToCivilYear(clock_(), Jakarta()).year()));
+  auto it = all.find(parts[1]);
+  if (it == all.end()) {
+    // A unit without data: known to the directory, else not found.
+    auto unit = ResolveUnit(caller.tenant, parts[1]);
+    if (!unit.ok()) return unit.status();
+    return CoverageOf(caller.tenant, parts[1], UnitCoverage{});
+  }
+  return CoverageOf(caller.tenant, parts[1], it->second);
+}
+
+absl::StatusOr<v1::ListDataCoverageResponse> ComplaintLogic::ListDataCoverage(
+    const Caller& caller, const v1::ListDataCoverageRequest& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, absl::ToCivilYear(clock_(), Jakarta()).year()));
+  v1::ListDataCoverageResponse out;
+  for (const auto& [unit, c] : all) *out.add_coverage() = CoverageOf(caller.tenant, unit, c);
+  return out;
+}
+
+absl::StatusOr<v1::DataCoverage> ComplaintLogic::UpdateDataCoverage(const Caller& caller,
+                                                                    const v1::UpdateDataCoverageRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "coverage.name", r.coverage().name(),
+                                                          "tenants/*/units/*/dataCoverage"));
+  if (!caller.role.empty() && caller.role != "organiser" && caller.role != "admin") {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role ", caller.role, " may not set data_since: only organisers and admins"));
+  }
+  std::optional<absl::CivilDay> day;
+  const v1::Date& d = r.coverage().data_since();
+  if (d.year() != 0 || d.month() != 0 || d.day() != 0) {
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay parsed, FromDate(d, "coverage.data_since"));
+    if (parsed.year() < kEpochYear || parsed > absl::ToCivilDay(clock_(), Jakarta())) {
+      return InvalidField("coverage.data_since", absl::StrCat("must be a day from ", kEpochYear, " to today"));
+    }
+    day = parsed;
+  }
+  auto unit = ResolveUnit(caller.tenant, parts[1]);
+  if (absl::IsNotFound(unit.status())) return absl::NotFoundError(unit.status().message());
+  if (!unit.ok()) return unit.status();
+  PELITA_RETURN_IF_ERROR(store_.SetDataSince(caller.tenant, unit->id, day));
+  v1::GetDataCoverageRequest get;
+  get.set_name(absl::StrCat("tenants/", caller.tenant, "/units/", unit->id, "/dataCoverage"));
+  return GetDataCoverage(caller, get);
 }
 
 namespace {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "lib/csv/import_report.h"
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
 #include "services/complaint/importers.h"
@@ -45,8 +46,10 @@ class StaticUnitDirectory : public UnitDirectory {
   absl::flat_hash_map<std::string, std::vector<UnitInfo>> units_ ABSL_GUARDED_BY(mu_);
 };
 
-// Pulls the next chunk of a streamed upload into `chunk`; false at the end.
-using ChunkSource = std::function<bool(std::string* chunk)>;
+// Pulls the next message of a streamed upload: its chunk, and whether the
+// upload was cut there (upload_truncated: the input ends, the file does not);
+// false at the end.
+using ChunkSource = std::function<bool(std::string* chunk, bool* truncated)>;
 
 class ComplaintLogic {
  public:
@@ -59,12 +62,12 @@ class ComplaintLogic {
   absl::StatusOr<v1::ListComplaintsResponse> ListComplaints(const Caller& caller,
                                                             const v1::ListComplaintsRequest& r);
   // `parent` from the first message; chunks streamed in constant memory
-  // (rows are written in batches of `batch_rows`).
-  absl::StatusOr<v1::ImportComplaintsResponse> ImportCsv(const Caller& caller,
-                                                         const std::string& parent,
-                                                         const ChunkSource& next);
-  absl::StatusOr<v1::ImportComplaintsResponse> ImportOpen311(const Caller& caller,
-                                                             const v1::ImportOpen311Request& r);
+  // (rows are written in batches of `batch_rows`).  The answer follows the
+  // import contract of pelita/type/v1/import.proto.
+  absl::StatusOr<type::v1::ImportResult> ImportCsv(const Caller& caller, const std::string& parent,
+                                                   const ChunkSource& next);
+  absl::StatusOr<type::v1::ImportResult> ImportOpen311(const Caller& caller,
+                                                       const v1::ImportOpen311Request& r);
 
   absl::StatusOr<v1::ComplaintStatistics> GetStatistics(const Caller& caller,
                                                         const v1::GetComplaintStatisticsRequest& r);
@@ -78,6 +81,15 @@ class ComplaintLogic {
                                                    const v1::SatisfactionResponse& r);
   absl::StatusOr<v1::Satisfaction> GetSatisfaction(const Caller& caller,
                                                    const v1::GetSatisfactionRequest& r);
+
+  // Since when a unit's complaint and SKM data exist (recorded first
+  // months, or an organiser's data_since).
+  absl::StatusOr<v1::DataCoverage> GetDataCoverage(const Caller& caller, const v1::GetDataCoverageRequest& r);
+  absl::StatusOr<v1::ListDataCoverageResponse> ListDataCoverage(const Caller& caller,
+                                                                const v1::ListDataCoverageRequest& r);
+  // Organisers, admins and internal callers only; sets or clears data_since.
+  absl::StatusOr<v1::DataCoverage> UpdateDataCoverage(const Caller& caller,
+                                                      const v1::UpdateDataCoverageRequest& r);
 
   absl::StatusOr<v1::WorkingCalendar> GetCalendar(const Caller& caller,
                                                   const v1::GetWorkingCalendarRequest& r);
@@ -99,11 +111,18 @@ class ComplaintLogic {
   absl::StatusOr<UnitInfo> ResolveUnit(const std::string& tenant, const std::string& text);
   absl::StatusOr<std::vector<UnitInfo>> TenantUnits(const std::string& tenant, bool refresh);
 
-  // Writes parsed rows (unit resolved here) and adds to the report.
-  absl::Status WriteRows(const std::string& tenant, std::vector<std::pair<int64_t, ComplaintUpdate>>& rows,
-                         const WorkingCalendar& calendar, v1::ImportComplaintsResponse* report);
-  void AddError(v1::ImportComplaintsResponse* report, int64_t row, const std::string& id,
-                absl::string_view reason);
+  // A parsed row of an import: its record number, line and update.
+  struct ImportRow {
+    int64_t row = 0;
+    int64_t line = 0;
+    ComplaintUpdate update;
+  };
+  // Writes parsed rows (unit resolved here) and adds to the report; fails
+  // when storage or the unit directory is unavailable (nothing known about
+  // the batch: the import is interrupted and may be re-run).
+  absl::Status WriteRows(const std::string& tenant, std::vector<ImportRow>& rows,
+                         const WorkingCalendar& calendar, const CsvComplaintParser* parser,
+                         csv::ImportReport* report);
 
   struct Totals;
   absl::StatusOr<v1::ComplaintStatistics> Statistics(const std::string& tenant,

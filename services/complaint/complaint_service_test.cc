@@ -1,7 +1,11 @@
 // Integration tests of the complaint service over real gRPC, against a real
 // redis-server and an in-process enrolment service for the units.
 
+#include <atomic>
+#include <cmath>
 #include <memory>
+#include <numeric>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "google/protobuf/util/time_util.h"
@@ -122,10 +126,10 @@ class ComplaintServiceTest : public ::testing::Test {
     return s;
   }
 
-  v1::ImportComplaintsResponse ImportCsv(const std::string& csv, size_t chunk = 7) {
+  type::v1::ImportResult ImportCsv(const std::string& csv, size_t chunk = 7) {
     grpc::ClientContext ctx;
     AttachTenant(ctx, "1504");
-    v1::ImportComplaintsResponse resp;
+    type::v1::ImportResult resp;
     auto writer = stub_->ImportComplaintsCsv(&ctx, &resp);
     for (size_t i = 0; i < csv.size(); i += chunk) {
       v1::ImportComplaintsCsvRequest r;
@@ -250,16 +254,24 @@ TEST_F(ComplaintServiceTest, CsvImportReportsBadRowsAndIsIdempotent) {
       "LPR-6,web,dukcapil,pengaduan,KTP-el,,diterima,2026-05-07 09:00,,,,2026-05-09 09:00,\r\n"
       "LPR-7,web,tenants/1505/units/dukcapil,pengaduan,KTP-el,,diterima,2026-05-05,,,,,\r\n";
   const auto first = ImportCsv(csv);
-  EXPECT_EQ(first.rows(), 7);
-  EXPECT_EQ(first.accepted(), 3);
-  EXPECT_EQ(first.rejected(), 4);
-  EXPECT_EQ(first.unchanged(), 0);
-  ASSERT_EQ(first.errors_size(), 4);
+  EXPECT_EQ(first.state(), type::v1::COMPLETE);
+  EXPECT_EQ(first.records_read(), 7);
+  EXPECT_EQ(first.accepted_count(), 3);
+  EXPECT_EQ(first.rejected_count(), 4);
+  EXPECT_EQ(first.unchanged_count(), 0);
+  EXPECT_EQ(first.id_column(), "nomor_tiket");
+  ASSERT_EQ(first.rejected_size(), 4);
   std::map<int64_t, std::string> errors;
-  for (const auto& e : first.errors()) errors[e.row()] = e.id() + ": " + e.reason();
+  for (const auto& e : first.rejected()) {
+    errors[e.row()] = absl::StrCat(e.id(), ": ", e.reason(), " [line ", e.line(), ", column ", e.column(),
+                                   " ", e.field(), "]");
+  }
   EXPECT_NE(errors[4].find("LPR-3: unknown unit"), std::string::npos) << errors[4];
+  EXPECT_NE(errors[4].find("[line 4, column 3 kode_instansi]"), std::string::npos) << errors[4];
   EXPECT_NE(errors[5].find("LPR-4: status: unknown status"), std::string::npos) << errors[5];
+  EXPECT_NE(errors[5].find("[line 5, column 7 status]"), std::string::npos) << errors[5];
   EXPECT_NE(errors[7].find("waktu_selesai is set"), std::string::npos) << errors[7];
+  EXPECT_NE(errors[7].find("column 12 waktu_selesai]"), std::string::npos) << errors[7];
   EXPECT_NE(errors[8].find("another tenant"), std::string::npos) << errors[8];
 
   const auto s = Stats("2026-05");
@@ -269,15 +281,28 @@ TEST_F(ComplaintServiceTest, CsvImportReportsBadRowsAndIsIdempotent) {
 
   // Again, in other chunk sizes: nothing changes.
   const auto again = ImportCsv(csv, 1000);
-  EXPECT_EQ(again.accepted(), 3);
-  EXPECT_EQ(again.unchanged(), 3);
+  EXPECT_EQ(again.accepted_count(), 0);
+  EXPECT_EQ(again.unchanged_count(), 3);
+  EXPECT_EQ(again.replaced_count(), 0);
+  EXPECT_EQ(again.rejected_count(), 4);
   EXPECT_EQ(Stats("2026-05").received(), 2);
   EXPECT_EQ(Stats("2026-05").completed(), 1);
+
+  // A newer export moves LPR-2 forward: replaced, the others unchanged.
+  std::string newer = csv;
+  const std::string lpr2 = "diteruskan,2026-05-05 09:00,,2026-05-06 09:00,,,";
+  newer.replace(newer.find(lpr2), lpr2.size(), "selesai,2026-05-05 09:00,,2026-05-06 09:00,,2026-05-11 09:00,");
+  const auto moved = ImportCsv(newer, 1000);
+  EXPECT_EQ(moved.replaced_count(), 1);
+  EXPECT_EQ(moved.unchanged_count(), 2);
+  EXPECT_EQ(moved.accepted_count(), 0);
+  EXPECT_EQ(Stats("2026-05").completed(), 2);  // LPR-1 and now LPR-2 (dukcapil by its display name)
+  EXPECT_EQ(moved.records_read(), 7);
 
   // A header without the required columns fails the import.
   grpc::ClientContext ctx;
   AttachTenant(ctx, "1504");
-  v1::ImportComplaintsResponse resp;
+  type::v1::ImportResult resp;
   auto writer = stub_->ImportComplaintsCsv(&ctx, &resp);
   v1::ImportComplaintsCsvRequest r;
   r.set_parent("tenants/1504");
@@ -301,17 +326,19 @@ TEST_F(ComplaintServiceTest, Open311ImportReportsBadRows) {
      "requested_datetime": "2026-06-02T09:00:00+07:00",
      "updated_datetime": "2026-06-01T09:00:00+07:00"}
   ])");
-  v1::ImportComplaintsResponse resp;
+  type::v1::ImportResult resp;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).ok());
-  EXPECT_EQ(resp.accepted(), 2);
-  ASSERT_EQ(resp.errors_size(), 2);
-  EXPECT_EQ(resp.errors(0).row(), 3);
-  EXPECT_EQ(resp.errors(0).id(), "311-3");
-  EXPECT_NE(resp.errors(0).reason().find("requested_datetime"), std::string::npos);
-  EXPECT_EQ(resp.errors(1).row(), 4);
-  EXPECT_NE(resp.errors(1).reason().find("before requested_datetime"), std::string::npos);
+  EXPECT_EQ(resp.state(), type::v1::COMPLETE);
+  EXPECT_EQ(resp.accepted_count(), 2);
+  ASSERT_EQ(resp.rejected_size(), 2);
+  EXPECT_EQ(resp.rejected(0).row(), 3);
+  EXPECT_EQ(resp.rejected(0).id(), "311-3");
+  EXPECT_NE(resp.rejected(0).reason().find("requested_datetime"), std::string::npos);
+  EXPECT_EQ(resp.rejected(1).row(), 4);
+  EXPECT_NE(resp.rejected(1).reason().find("before requested_datetime"), std::string::npos);
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).ok());
-  EXPECT_EQ(resp.unchanged(), 2);
+  EXPECT_EQ(resp.accepted_count(), 0);
+  EXPECT_EQ(resp.unchanged_count(), 2);
   EXPECT_EQ(Stats("2026-06").received(), 1);
   EXPECT_EQ(Stats("2026-06").completed(), 1);
   EXPECT_EQ(Stats("2026-06", "dpmptsp").open_backlog(), 1);
@@ -354,26 +381,59 @@ TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
 }
 
 v1::RecordSatisfactionResponseRequest Skm(const std::string& name, std::vector<int> scores,
-                                          const std::string& unit = "dukcapil") {
+                                          const std::string& unit = "dukcapil",
+                                          google::protobuf::Timestamp time = Ts(2026, 7, 10)) {
   v1::RecordSatisfactionResponseRequest r;
   r.set_parent("tenants/1504");
   r.mutable_response()->set_name(name);
   r.mutable_response()->set_unit("tenants/1504/units/" + unit);
-  *r.mutable_response()->mutable_time() = Ts(2026, 7, 10);
+  *r.mutable_response()->mutable_time() = time;
   for (int s : scores) r.mutable_response()->add_scores(s);
   return r;
 }
 
+// Independent recomputation from the raw answers: NRR_i, and the converted
+// IKM in hundredths rounded half up with integers only.
+struct Expected {
+  std::vector<double> nrr;
+  int64_t cents = 0;
+  std::string category;
+};
+Expected FromAnswers(const std::vector<std::vector<int>>& answers) {
+  std::vector<int64_t> sum(9, 0), count(9, 0);
+  for (const auto& a : answers) {
+    for (int i = 0; i < 9; ++i) {
+      if (a[i] > 0) {
+        sum[i] += a[i];
+        ++count[i];
+      }
+    }
+  }
+  Expected e;
+  int64_t den = 1;
+  for (int64_t c : count) den = std::lcm(den, c);
+  __int128 num = 0;
+  for (int i = 0; i < 9; ++i) {
+    e.nrr.push_back(static_cast<double>(sum[i]) / count[i]);
+    num += static_cast<__int128>(sum[i]) * (den / count[i]);
+  }
+  // 100 x 25 x num / (9 den), + 1/2, floored.
+  e.cents = static_cast<int64_t>((5000 * num + 9 * static_cast<__int128>(den)) / (18 * static_cast<__int128>(den)));
+  e.category = e.cents <= 6499 ? "D" : e.cents <= 7660 ? "C" : e.cents <= 8830 ? "B" : "A";
+  return e;
+}
+
 TEST_F(ComplaintServiceTest, SatisfactionIndex) {
   v1::RecordSatisfactionResponseResponse ok;
-  // Five respondents; U1..U9 sums 16,15,14,13,12,16,15,14,13 (n = 5 each,
-  // except U9 answered by 4 with sum 13): NRR 3.2,3.0,2.8,2.6,2.4,3.2,3.0,
-  // 2.8,3.25; Σ = 26.25; IKM 2.91667; converted 72.9167 -> C.
+  // Six respondents; U1..U9 sums 19,18,17,16,15,19,18,17,16 (n = 6 each,
+  // except U9 answered by 5 with sum 16): NRR 3.1667,3.0,2.8333,2.6667,2.5,
+  // 3.1667,3.0,2.8333,3.2; Σ = 26.3667; IKM 2.92963; converted 73.2407 -> C.
   const std::vector<std::vector<int>> answers = {{4, 3, 3, 3, 2, 4, 3, 3, 4},
                                                  {3, 3, 3, 3, 3, 3, 3, 3, 3},
                                                  {3, 3, 3, 2, 2, 3, 3, 3, 3},
                                                  {3, 3, 2, 2, 2, 3, 3, 2, 3},
-                                                 {3, 3, 3, 3, 3, 3, 3, 3, 0}};
+                                                 {3, 3, 3, 3, 3, 3, 3, 3, 0},
+                                                 {3, 3, 3, 3, 3, 3, 3, 3, 3}};
   for (size_t i = 0; i < answers.size(); ++i) {
     ASSERT_TRUE(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
                      Skm(absl::StrCat("tenants/1504/responses/r", i), answers[i]), &ok).ok());
@@ -388,23 +448,48 @@ TEST_F(ComplaintServiceTest, SatisfactionIndex) {
   g.set_period("2026-07");
   v1::Satisfaction s;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
-  EXPECT_EQ(s.respondents(), 5);
+  EXPECT_EQ(s.respondents(), 6);
+  ASSERT_FALSE(s.suppressed()) << s.suppressed_reason();
   ASSERT_EQ(s.elements_size(), 9);
-  EXPECT_DOUBLE_EQ(s.elements(0).nrr(), 3.2);
-  EXPECT_EQ(s.elements(8).respondents(), 4);
-  EXPECT_DOUBLE_EQ(s.elements(8).nrr(), 3.25);
-  EXPECT_NEAR(s.ikm(), 26.25 / 9, 1e-9);
-  EXPECT_NEAR(s.ikm_converted(), 72.916667, 1e-5);
+  const Expected e = FromAnswers(answers);
+  for (int i = 0; i < 9; ++i) EXPECT_DOUBLE_EQ(s.elements(i).nrr(), e.nrr[i]) << i;
+  EXPECT_EQ(s.elements(8).respondents(), 5);
+  EXPECT_NEAR(s.ikm(), (19 + 18 + 17 + 16 + 15 + 19 + 18 + 17) / 6.0 / 9 + 3.2 / 9, 1e-9);
+  EXPECT_NEAR(s.ikm_converted(), 73.240741, 1e-5);
+  EXPECT_DOUBLE_EQ(s.ikm_converted_rounded(), e.cents / 100.0);
+  EXPECT_EQ(e.cents, 7324);
   EXPECT_EQ(s.category(), "C");
   EXPECT_EQ(s.category_label(), "Kurang Baik");
   EXPECT_EQ(s.population(), 1018);  // 1000 a month x 31 / 30.4375 days
-  EXPECT_NEAR(s.margin_of_error_pct(), 100 * 1.959964 * std::sqrt(0.25 / 5) * std::sqrt(1013.0 / 1017),
+  EXPECT_NEAR(s.margin_of_error_pct(), 100 * 1.959964 * std::sqrt(0.25 / 6) * std::sqrt(1012.0 / 1017),
               1e-3);
-  EXPECT_GT(s.ikm_margin(), 0);
+  // The standard error from the respondents' converted scores (mean of
+  // their answered elements x 25), and the margin t(0.975, 5) x it.
+  {
+    std::vector<double> scores;
+    for (const auto& a : answers) {
+      double sum = 0;
+      int n = 0;
+      for (int x : a) {
+        if (x > 0) {
+          sum += x;
+          ++n;
+        }
+      }
+      scores.push_back(25 * sum / n);
+    }
+    double mean = 0, ss = 0;
+    for (double x : scores) mean += x / scores.size();
+    for (double x : scores) ss += (x - mean) * (x - mean);
+    const double se = std::sqrt(ss / 5 / 6) * std::sqrt(1012.0 / 1017);
+    EXPECT_NEAR(s.ikm_standard_error(), se, 1e-9);
+    EXPECT_NEAR(s.ikm_margin(), 2.570581835636314 * se, 1e-9);
+  }
   // Another period, too few respondents: withheld.
   g.set_period("2026-06");
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
   EXPECT_TRUE(s.suppressed());
+  EXPECT_EQ(s.suppression(), v1::TOO_FEW_RESPONDENTS);
   EXPECT_EQ(s.elements_size(), 0);
   // Bad input.
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
@@ -567,6 +652,171 @@ TEST_F(ComplaintServiceTest, AdminEditsCalendar) {
   ASSERT_TRUE(Update("K1", v1::RECEIVED, Ts(2026, 9, 7), "dukcapil", "1505").ok());
   ASSERT_TRUE(Update("K1", v1::FORWARDED, Ts(2026, 9, 11), "dukcapil", "1505").ok());
   EXPECT_EQ(Stats("2026-09", "dukcapil", "1505").forward_sla_breaches(), 1);
+}
+
+}  // namespace
+}  // namespace pelita::complaint
+
+namespace pelita::complaint {
+namespace {
+
+// Missing is not zero: an element nobody answered is not an NRR of 0, and
+// an element answered by fewer than the minimum would follow from the IKM
+// and the other eight.
+TEST_F(ComplaintServiceTest, AnElementWithoutEnoughAnswersWithholdsTheIkm) {
+  v1::RecordSatisfactionResponseResponse ok;
+  // Eight respondents; nobody answered U4 (biaya/tarif).  Dividing the
+  // other eight NRR by 9 anyway gave 71.94 C.
+  for (int i = 0; i < 8; ++i) {
+    std::vector<int> a = {3, 3, 3, 0, 3, 3, 4, 3, 3};
+    if (i % 2) a[6] = 3;
+    ASSERT_TRUE(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                     Skm(absl::StrCat("tenants/1504/responses/u4-", i), a, "dukcapil", Ts(2026, 8, 3)), &ok)
+                    .ok());
+  }
+  v1::GetSatisfactionRequest g;
+  g.set_unit("tenants/1504/units/dukcapil");
+  g.set_period("2026-08");
+  v1::Satisfaction s;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
+  EXPECT_EQ(s.respondents(), 8);
+  EXPECT_TRUE(s.suppressed());
+  EXPECT_EQ(s.suppression(), v1::ELEMENT_TOO_FEW_ANSWERS);
+  EXPECT_NE(s.suppressed_reason().find("U4"), std::string::npos) << s.suppressed_reason();
+  EXPECT_TRUE(s.category().empty());
+  EXPECT_EQ(s.ikm_converted(), 0);
+  EXPECT_EQ(s.elements_size(), 0);
+}
+
+// The answers of `n` respondents giving element sums `sums` over answer
+// counts `counts` (each respondent answers the elements whose count exceeds
+// their index; values 1..4 spread to hit each sum).
+std::vector<std::vector<int>> AnswersFor(const std::array<int64_t, 9>& sums, const std::array<int64_t, 9>& counts) {
+  const int64_t n = *std::max_element(counts.begin(), counts.end());
+  std::vector<std::vector<int>> out(n, std::vector<int>(9, 0));
+  for (int i = 0; i < 9; ++i) {
+    const int64_t base = sums[i] / counts[i], extra = sums[i] % counts[i];
+    for (int64_t k = 0; k < counts[i]; ++k) out[k][i] = static_cast<int>(base + (k < extra ? 1 : 0));
+  }
+  return out;
+}
+
+// PermenPANRB 14/2017 publishes two decimals: 64.995, 76.605 and 88.305
+// round half up to 65.00 C, 76.61 B and 88.31 A, whichever way the element
+// sums split.  Each first split is one where the binary double of
+// sum(NRR) / 9 x 25 x 100 lands just below the half and llround gave D, C
+// and B; the second split of the same value did not.
+TEST_F(ComplaintServiceTest, IkmRoundsHalfUpExactlyFromTheIntegerSums) {
+  struct Case {
+    std::array<int64_t, 9> sums, counts;
+    int64_t cents;
+    const char* category;
+  };
+  const std::array<int64_t, 9> last8 = {625, 625, 625, 625, 625, 625, 625, 625, 8};
+  const std::array<int64_t, 9> first8 = {8, 625, 625, 625, 625, 625, 625, 625, 625};
+  // (More splits of every boundary: complaint_domain_test.)
+  const Case cases[] = {
+      {{1053, 1871, 1798, 1763, 2101, 1441, 1620, 1805, 15}, last8, 6500, "C"},
+      {{2191, 1604, 2493, 1977, 2355, 2012, 2482, 1419, 9}, last8, 7661, "B"},
+      {{29, 2423, 2500, 2372, 2500, 2327, 1581, 2500, 1400}, first8, 8831, "A"},
+  };
+  const std::vector<Case> all(std::begin(cases), std::end(cases));
+  for (size_t c = 0; c < all.size(); ++c) {
+    const auto answers = AnswersFor(all[c].sums, all[c].counts);
+    const Expected e = FromAnswers(answers);
+    ASSERT_EQ(e.cents, all[c].cents) << c;  // the case is what it claims
+    // 625 respondents, recorded by 8 concurrent clients.
+    std::atomic<size_t> next{0};
+    std::atomic<int> failed{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 8; ++t) {
+      clients.emplace_back([&] {
+        v1::RecordSatisfactionResponseResponse ok;
+        for (size_t k; (k = next++) < answers.size();) {
+          if (!Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                    Skm(absl::StrCat("tenants/1504/responses/half-", c, "-", k), answers[k], "dukcapil",
+                        Ts(2025, 1 + static_cast<int>(c), 5)),
+                    &ok)
+                   .ok()) {
+            ++failed;
+          }
+        }
+      });
+    }
+    for (auto& t : clients) t.join();
+    ASSERT_EQ(failed.load(), 0);
+    v1::GetSatisfactionRequest g;
+    g.set_unit("tenants/1504/units/dukcapil");
+    g.set_period(absl::StrFormat("2025-%02d", 1 + c));
+    v1::Satisfaction s;
+    ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
+    SCOPED_TRACE(c);
+    ASSERT_FALSE(s.suppressed()) << s.suppressed_reason();
+    EXPECT_NEAR(s.ikm_converted(), all[c].cents / 100.0 - 0.005, 1e-9);
+    EXPECT_DOUBLE_EQ(s.ikm_converted_rounded(), all[c].cents / 100.0);
+    EXPECT_EQ(s.category(), all[c].category);
+  }
+}
+
+// Since when a unit's data exist: the first month with a complaint or SKM
+// response recorded, or an organiser's data_since.
+TEST_F(ComplaintServiceTest, DataCoverageIsRecordedAndCanBeSet) {
+  ASSERT_TRUE(Update("C-2", v1::RECEIVED, Ts(2026, 3, 17)).ok());
+  ASSERT_TRUE(Update("C-1", v1::RECEIVED, Ts(2026, 1, 20)).ok());
+  ASSERT_TRUE(Update("C-3", v1::RECEIVED, Ts(2026, 2, 1), "dpmptsp").ok());
+  v1::RecordSatisfactionResponseResponse ok;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                   Skm("tenants/1504/responses/cov", {3, 3, 3, 3, 3, 3, 3, 3, 3}, "dukcapil", Ts(2026, 2, 14)), &ok)
+                  .ok());
+  v1::ListDataCoverageRequest list;
+  list.set_parent("tenants/1504");
+  v1::ListDataCoverageResponse all;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ListDataCoverage, list, &all).ok());
+  ASSERT_EQ(all.coverage_size(), 2);  // by unit: dpmptsp, dukcapil
+  const v1::DataCoverage& d = all.coverage(1);
+  EXPECT_EQ(d.name(), "tenants/1504/units/dukcapil/dataCoverage");
+  EXPECT_EQ(d.complaints_since().month(), 1);
+  EXPECT_EQ(d.complaints_since().day(), 1);
+  EXPECT_EQ(d.satisfaction_since().month(), 2);
+  EXPECT_EQ(d.effective_complaints_since().month(), 1);
+  EXPECT_FALSE(d.has_data_since());
+  EXPECT_EQ(all.coverage(0).complaints_since().month(), 2);
+  EXPECT_FALSE(all.coverage(0).has_satisfaction_since());
+
+  // An organiser states that the data are complete since 2025-01-01.
+  v1::UpdateDataCoverageRequest up;
+  up.mutable_coverage()->set_name("tenants/1504/units/dpmptsp/dataCoverage");
+  *up.mutable_coverage()->mutable_data_since() = ToDate(absl::CivilDay(2025, 1, 1));
+  v1::DataCoverage out;
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "agency_head").error_code(),
+            StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "organiser").ok());
+  EXPECT_EQ(out.effective_complaints_since().year(), 2025);
+  EXPECT_EQ(out.effective_satisfaction_since().year(), 2025);
+  EXPECT_EQ(out.complaints_since().year(), 2026);  // the record stays
+  v1::GetDataCoverageRequest get;
+  get.set_name("tenants/1504/units/dpmptsp/dataCoverage");
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetDataCoverage, get, &out).ok());
+  EXPECT_EQ(out.data_since().year(), 2025);
+  // Bad input changes nothing.
+  v1::UpdateDataCoverageRequest bad = up;
+  bad.mutable_coverage()->mutable_data_since()->set_month(13);
+  auto st = Call(&v1::ComplaintService::Stub::UpdateDataCoverage, bad, &out, "1504", "organiser");
+  EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("coverage.data_since"), std::string::npos) << st.error_message();
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetDataCoverage, get, &out).ok());
+  EXPECT_EQ(out.data_since().year(), 2025);
+  // Cleared: back to the recorded month.
+  up.mutable_coverage()->clear_data_since();
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "organiser").ok());
+  EXPECT_FALSE(out.has_data_since());
+  EXPECT_EQ(out.effective_complaints_since().year(), 2026);
+  // A unit of another tenant, or an unknown unit.
+  up.mutable_coverage()->set_name("tenants/1505/units/dukcapil/dataCoverage");
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "organiser").error_code(),
+            StatusCode::PERMISSION_DENIED);
+  get.set_name("tenants/1504/units/nowhere/dataCoverage");
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetDataCoverage, get, &out).error_code(), StatusCode::NOT_FOUND);
 }
 
 }  // namespace

@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
   grpc::ClientContext ctx;
   pelita::AttachCaller(ctx, organiser);
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
-  cv1::ImportComplaintsResponse report;
+  pelita::type::v1::ImportResult report;
   auto writer = complaint->ImportComplaintsCsv(&ctx, &report);
   for (size_t i = 0; i < csv.size(); i += 64 * 1024) {
     cv1::ImportComplaintsCsvRequest r;
@@ -228,12 +228,21 @@ int main(int argc, char** argv) {
     pelita::LogError("ImportComplaintsCsv failed", {{"error", s.error_message()}});
     return 1;
   }
-  for (const auto& e : report.errors()) {
-    pelita::LogWarning("complaint row rejected", {{"row", absl::StrCat(e.row())}, {"id", e.id()}, {"error", e.reason()}});
+  for (const auto& e : report.rejected()) {
+    pelita::LogWarning("complaint row rejected", {{"row", absl::StrCat(e.row())},
+                                                  {"column", e.field()},
+                                                  {"id", e.id()},
+                                                  {"error", e.reason()}});
   }
-  tally.created = report.accepted() - report.unchanged();
-  tally.already_there = report.unchanged();
-  tally.failed = report.rejected() + (report.rows() == rows ? 0 : 1);
+  if (report.state() != pelita::type::v1::COMPLETE) {
+    pelita::LogError("ImportComplaintsCsv stopped", {{"error", report.stop().message()}});
+  }
+  // Replaced rows are complaints that moved forward since the last run
+  // (a later --as_of).
+  tally.created = report.accepted_count() + report.replaced_count();
+  tally.already_there = report.unchanged_count();
+  tally.failed = report.rejected_count() + (report.state() == pelita::type::v1::COMPLETE ? 0 : 1) +
+                 (report.records_read() == rows ? 0 : 1);
   tally.Report("complaint", {{"as_of", absl::FormatCivilTime(*as_of)}, {"complaints", absl::StrCat(rows)}});
   return tally.failed == 0 ? 0 : 1;
 }

@@ -3,6 +3,8 @@
 // and the two import formats.  No network.
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 
 #include "gtest/gtest.h"
 #include "services/complaint/calendar.h"
@@ -77,6 +79,93 @@ TEST(IkmTest, CategoryBoundaries) {
   EXPECT_EQ(IkmCategoryLabel("A"), "Sangat Baik");
   EXPECT_EQ(IkmCategoryLabel("C"), "Kurang Baik");
   EXPECT_EQ(IkmCategoryLabel("D"), "Tidak Baik");
+}
+
+// Splits of the element sums that all give the same exact converted value
+// v = 25 x Σ (sum_i / answered_i) / 9: for answer counts of 625 on eight
+// elements and 8 on one (in three positions), 8 Σ sum_625 + 625 sum_8 =
+// 5000 Σ NRR.  Random splits of Σ sum_625 over the eight elements.
+std::vector<SkmTotals> Splits(int64_t times5000, std::mt19937& rng, int per_structure) {
+  std::vector<SkmTotals> out;
+  for (int small : {8, 0, 4}) {
+    for (int64_t s8 = 8; s8 <= 32; ++s8) {
+      const int64_t rest = times5000 - 625 * s8;
+      if (rest % 8 != 0) continue;
+      const int64_t big = rest / 8;
+      if (big < 8 * 625 || big > 8 * 2500) continue;
+      for (int k = 0; k < per_structure; ++k) {
+        SkmTotals t;
+        t.respondents = 625;
+        std::vector<int64_t> parts(8, 625);
+        int64_t left = big - 8 * 625;
+        while (left > 0) {
+          const int i = static_cast<int>(rng() % 8);
+          const int64_t add = std::min<int64_t>({left, 2500 - parts[i], 1 + static_cast<int64_t>(rng() % 300)});
+          parts[i] += add;
+          left -= add;
+        }
+        for (int e = 0, j = 0; e < 9; ++e) {
+          if (e == small) {
+            t.sum[e] = s8;
+            t.answered[e] = 8;
+          } else {
+            t.sum[e] = parts[j++];
+            t.answered[e] = 625;
+          }
+        }
+        out.push_back(t);
+      }
+    }
+  }
+  return out;
+}
+
+// PermenPANRB 14/2017's two decimals, rounded half up exactly from the
+// integer sums: every boundary, both sides and the half between, with many
+// splits of the element sums.  The binary double llround(converted x 100)
+// got some of the halves wrong (checked below), the exact rounding none.
+TEST(IkmTest, EveryCategoryBoundaryWithManySplits) {
+  struct Case { int64_t thousandths; int64_t cents; const char* category; };
+  const Case cases[] = {{64990, 6499, "D"}, {64995, 6500, "C"}, {65000, 6500, "C"},
+                        {76600, 7660, "C"}, {76605, 7661, "B"}, {76610, 7661, "B"},
+                        {88300, 8830, "B"}, {88305, 8831, "A"}, {88310, 8831, "A"}};
+  std::mt19937 rng(14);
+  int double_wrong = 0, checked = 0;
+  for (const Case& c : cases) {
+    // 5000 x Σ NRR = 5000 x 9 v / 25 = 9 x thousandths / 5.
+    ASSERT_EQ((9 * c.thousandths) % 5, 0);
+    const auto splits = Splits(9 * c.thousandths / 5, rng, 40);
+    ASSERT_GE(splits.size(), 40u) << c.thousandths;
+    for (const SkmTotals& t : splits) {
+      const IkmResult r = ComputeIkm(t, 0, 5);
+      ASSERT_EQ(r.incomplete_element, -1);
+      EXPECT_EQ(r.converted_cents, c.cents) << c.thousandths;
+      EXPECT_EQ(r.category, c.category) << c.thousandths;
+      EXPECT_NEAR(r.converted, c.thousandths / 1000.0, 1e-9);
+      double_wrong += std::llround(r.converted * 100) != c.cents;
+      ++checked;
+    }
+  }
+  EXPECT_GT(double_wrong, 0) << "the splits no longer exercise binary rounding (" << checked << " checked)";
+}
+
+TEST(IkmTest, AnElementWithFewAnswersLeavesNoCategory) {
+  SkmTotals t = Uniform(8, 24);
+  t.sum[3] = 0;
+  t.answered[3] = 0;  // nobody answered U4
+  IkmResult r = ComputeIkm(t, 0, 5);
+  EXPECT_EQ(r.incomplete_element, 3);
+  EXPECT_TRUE(r.category.empty());
+  t.sum[3] = 12;
+  t.answered[3] = 4;  // four answers, fewer than 5
+  r = ComputeIkm(t, 0, 5);
+  EXPECT_EQ(r.incomplete_element, 3);
+  t.sum[3] = 15;
+  t.answered[3] = 5;
+  r = ComputeIkm(t, 0, 5);
+  EXPECT_EQ(r.incomplete_element, -1);
+  EXPECT_EQ(r.category, "C");  // (8 x 3 + 3) / 9 x 25 = 75.00
+  EXPECT_EQ(r.converted_cents, 7500);
 }
 
 TEST(IkmTest, MarginOfErrorWithFinitePopulationCorrection) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -50,27 +51,41 @@ std::string CsvComplaintParser::IdOf(const csv::Row& row) const {
   return std::string(absl::StripAsciiWhitespace(row.fields[cols_.id])).substr(0, 64);
 }
 
-absl::StatusOr<ComplaintUpdate> CsvComplaintParser::Parse(const csv::Row& row) const {
-  if (!row.error.empty()) return Reject(row.error);
+absl::StatusOr<ComplaintUpdate> CsvComplaintParser::Parse(const csv::Row& row, int* column) const {
+  // Records which column a rejection is about.
+  auto at = [&](std::optional<size_t> col, absl::string_view why) {
+    if (column != nullptr) *column = col ? static_cast<int>(*col) : -1;
+    return Reject(why);
+  };
+  // ValidateUpdate names the ComplaintUpdate field first.
+  auto UpdateFieldColumn = [&](absl::string_view message) -> std::optional<size_t> {
+    if (absl::StartsWith(message, "complaint_id")) return cols_.id;
+    if (absl::StartsWith(message, "status")) return cols_.status;
+    if (absl::StartsWith(message, "unit")) return cols_.unit;
+    if (absl::StartsWith(message, "category")) return cols_.category;
+    return std::nullopt;
+  };
+  if (!row.error.empty()) return at(row.column > 0 ? std::optional<size_t>(row.column - 1) : std::nullopt, row.error);
   if (row.fields.size() != header_->size()) {
-    return Reject(absl::StrCat("has ", row.fields.size(), " fields, the header has ", header_->size()));
+    return at(std::nullopt,
+              absl::StrCat("has ", row.fields.size(), " fields, the header has ", header_->size()));
   }
   auto get = [&](std::optional<size_t> c) -> std::string {
     return c ? std::string(absl::StripAsciiWhitespace(row.fields[*c])) : std::string();
   };
   ComplaintUpdate u;
   u.id = get(cols_.id);
-  if (u.id.empty()) return Reject("nomor_tiket is empty");
+  if (u.id.empty()) return at(cols_.id, "nomor_tiket is empty");
   u.unit = get(cols_.unit);
-  if (u.unit.empty()) return Reject("kode_instansi is empty");
+  if (u.unit.empty()) return at(cols_.unit, "kode_instansi is empty");
   u.channel = get(cols_.channel);
   u.category = get(cols_.category);
   u.title = get(cols_.title);
   auto cls = ParseClassification(get(cols_.classification));
-  if (!cls.ok()) return Reject(absl::StrCat("klasifikasi: ", cls.status().message()));
+  if (!cls.ok()) return at(cols_.classification, absl::StrCat("klasifikasi: ", cls.status().message()));
   u.classification = *cls;
   auto status = ParseStatus(get(cols_.status));
-  if (!status.ok()) return Reject(absl::StrCat("status: ", status.status().message()));
+  if (!status.ok()) return at(cols_.status, absl::StrCat("status: ", status.status().message()));
 
   struct Col { std::optional<size_t> col; v1::Status status; const char* name; };
   const Col cols[] = {{cols_.received, v1::RECEIVED, "waktu_diterima"},
@@ -84,28 +99,28 @@ absl::StatusOr<ComplaintUpdate> CsvComplaintParser::Parse(const csv::Row& row) c
     const std::string v = get(c.col);
     if (v.empty()) continue;
     auto t = ParseTime(v);
-    if (!t.ok()) return Reject(absl::StrCat(c.name, ": ", t.status().message()));
+    if (!t.ok()) return at(c.col, absl::StrCat(c.name, ": ", t.status().message()));
     if (StatusRank(c.status) > StatusRank(*status)) {
-      return Reject(absl::StrCat(c.name, " is set but status is only ", v1::Status_Name(*status)));
+      return at(c.col, absl::StrCat(c.name, " is set but status is only ", v1::Status_Name(*status)));
     }
     if (c.status == v1::RECEIVED) received = *t;
-    else if (*t < received) return Reject(absl::StrCat(c.name, " is before waktu_diterima"));
+    else if (*t < received) return at(c.col, absl::StrCat(c.name, " is before waktu_diterima"));
     u.steps.emplace_back(c.status, *t);
     if (c.status == *status) has_status_step = true;
   }
-  if (u.steps.empty() || u.steps.front().first != v1::RECEIVED) return Reject("waktu_diterima is empty");
+  if (u.steps.empty() || u.steps.front().first != v1::RECEIVED) return at(cols_.received, "waktu_diterima is empty");
   if (!has_status_step) {
     const std::string v = get(cols_.status_time);
     if (v.empty()) {
-      return Reject(absl::StrCat("status ", v1::Status_Name(*status),
+      return at(cols_.status, absl::StrCat("status ", v1::Status_Name(*status),
                                  " needs its time (its waktu_ column or waktu_status)"));
     }
     auto t = ParseTime(v);
-    if (!t.ok()) return Reject(absl::StrCat("waktu_status: ", t.status().message()));
-    if (*t < received) return Reject("waktu_status is before waktu_diterima");
+    if (!t.ok()) return at(cols_.status_time, absl::StrCat("waktu_status: ", t.status().message()));
+    if (*t < received) return at(cols_.status_time, "waktu_status is before waktu_diterima");
     u.steps.emplace_back(*status, *t);
   }
-  if (absl::Status s = ValidateUpdate(u); !s.ok()) return Reject(s.message());
+  if (absl::Status s = ValidateUpdate(u); !s.ok()) return at(UpdateFieldColumn(s.message()), s.message());
   return u;
 }
 

@@ -21,10 +21,15 @@ class CsvComplaintParser {
   // The header row; fails when a required column is missing.
   absl::Status SetHeader(const std::vector<std::string>& names);
   // A data row.  `unit` of the result is the raw unit column (slug, resource
-  // name or display name), resolved by the caller.
-  absl::StatusOr<ComplaintUpdate> Parse(const csv::Row& row) const;
+  // name or display name), resolved by the caller.  When the row is
+  // rejected and `column` is given, it is set to the column (from 0) the
+  // reason is about, or -1 for the row as a whole.
+  absl::StatusOr<ComplaintUpdate> Parse(const csv::Row& row, int* column = nullptr) const;
   // The tracking id of a row, if it has one.
   std::string IdOf(const csv::Row& row) const;
+  // The column (from 0) of the unit (kode_instansi), and a column's name.
+  int unit_column() const { return static_cast<int>(cols_.unit); }
+  std::string NameOf(int column) const { return column < 0 || !header_ ? "" : header_->NameOf(column); }
 
  private:
   std::optional<csv::Header> header_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include "lib/stats/stats.h"
 
 namespace pelita::complaint {
@@ -58,12 +60,26 @@ void SkmTotals::Merge(const SkmTotals& o) {
   score_sumsq += o.score_sumsq;
 }
 
-std::string IkmCategory(double converted) {
-  const long long cents = std::llround(converted * 100);
+std::string IkmCategoryOfCents(int64_t cents) {
   if (cents <= 6499) return "D";
   if (cents <= 7660) return "C";
   if (cents <= 8830) return "B";
   return "A";
+}
+
+std::string IkmCategory(double converted) { return IkmCategoryOfCents(std::llround(converted * 100)); }
+
+int64_t IkmConvertedCents(const std::array<int64_t, 9>& sum, const std::array<int64_t, 9>& answered) {
+  using boost::multiprecision::cpp_int;
+  // Σ sum_i / answered_i = num / den, den = lcm of the counts.
+  cpp_int den = 1;
+  for (int64_t a : answered) den = boost::multiprecision::lcm(den, cpp_int(a));
+  cpp_int num = 0;
+  for (int i = 0; i < 9; ++i) num += cpp_int(sum[i]) * (den / answered[i]);
+  // floor(2500 num / (9 den) + 1/2) = floor((5000 num + 9 den) / (18 den)),
+  // half up (the value is never negative).
+  const cpp_int cents = (5000 * num + 9 * den) / (18 * den);
+  return cents.convert_to<int64_t>();
 }
 
 std::string IkmCategoryLabel(const std::string& c) {
@@ -73,18 +89,22 @@ std::string IkmCategoryLabel(const std::string& c) {
   return "Tidak Baik";
 }
 
-IkmResult ComputeIkm(const SkmTotals& t, int64_t population) {
+IkmResult ComputeIkm(const SkmTotals& t, int64_t population, int64_t min_answers) {
   IkmResult r;
   r.respondents = t.respondents;
   double total = 0;
   for (int i = 0; i < 9; ++i) {
-    r.nrr[i] = t.answered[i] ? static_cast<double>(t.sum[i]) / t.answered[i] : 0;
+    if (t.answered[i] < std::max<int64_t>(1, min_answers) && r.incomplete_element < 0) r.incomplete_element = i;
+    r.nrr[i] = t.answered[i] > 0 ? static_cast<double>(t.sum[i]) / t.answered[i] : 0;
     total += r.nrr[i];
   }
   r.ikm = total / 9;
   r.converted = r.ikm * 25;
-  r.category = IkmCategory(r.converted);
-  r.label = IkmCategoryLabel(r.category);
+  if (r.incomplete_element < 0) {
+    r.converted_cents = IkmConvertedCents(t.sum, t.answered);
+    r.category = IkmCategoryOfCents(r.converted_cents);
+    r.label = IkmCategoryLabel(r.category);
+  }
   const int64_t n = t.respondents;
   r.recommended_sample_size = stats::KrejcieMorgan(population);
   if (n <= 0) return r;
@@ -96,6 +116,7 @@ IkmResult ComputeIkm(const SkmTotals& t, int64_t population) {
   if (n >= 2) {
     const double mean = t.score_sum / n;
     const double var = std::max(0.0, (t.score_sumsq - n * mean * mean) / (n - 1));
+    if (auto se = stats::StandardErrorOfMean(std::sqrt(var), n, N); se.ok()) r.standard_error = *se;
     if (auto m = stats::MarginOfErrorMean(std::sqrt(var), n, N); m.ok()) r.ikm_margin = *m;
   }
   return r;

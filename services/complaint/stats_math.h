@@ -59,27 +59,49 @@ struct IkmResult {
   int64_t respondents = 0;
   std::array<double, 9> nrr{};
   double ikm = 0;            // Σ NRR / 9, 1..4
-  double converted = 0;      // ikm x 25, 25..100
+  double converted = 0;      // ikm x 25, 25..100 (a binary double: display only)
+  // The converted value in hundredths, rounded half up exactly from the
+  // integer sums (IkmConvertedCents); the category is taken from it.
+  int64_t converted_cents = 0;
   std::string category;      // A..D
   std::string label;
   double margin_of_error_pct = 0;
   double ikm_margin = 0;
+  // Standard error of `converted`: sd of the respondents' converted scores
+  // / sqrt(n), finite population corrected (0 with fewer than 2).
+  double standard_error = 0;
   // Krejcie & Morgan for the population (384 when unknown).
   int64_t recommended_sample_size = 0;
+  // The first element (0-8) answered by fewer than `min_answers`
+  // respondents, -1 when every element has enough: the IKM is then not
+  // defined (it needs all nine NRR) and must be withheld.
+  int incomplete_element = -1;
 };
 
-// The category of a converted value, rounded to two decimals first:
+// The category of a converted value in hundredths (already rounded):
 // 25.00-64.99 D Tidak Baik, 65.00-76.60 C Kurang Baik, 76.61-88.30 B Baik,
 // 88.31-100.00 A Sangat Baik (PermenPANRB 14/2017, Lampiran).
+std::string IkmCategoryOfCents(int64_t cents);
+// The same for a value that is exactly representable at two decimals
+// (e.g. from a table); computed values go through IkmConvertedCents.
 std::string IkmCategory(double converted);
 std::string IkmCategoryLabel(const std::string& category);
 
+// 100 x 25 x Σ (sum_i / answered_i) / 9 rounded half up to an integer, in
+// exact rational arithmetic on the integer sums and counts (no binary
+// floating point: 76.605 is 76.61 however the element sums split).  Every
+// answered_i must be > 0.
+int64_t IkmConvertedCents(const std::array<int64_t, 9>& sum, const std::array<int64_t, 9>& answered);
+
 // NRR_i = sum_i / answered_i; IKM = Σ NRR_i / 9; converted = IKM x 25.
 // `population` (service users in the period; 0 = unknown, no correction)
-// gives the finite population correction sqrt((N - n) / (N - 1)) of both
-// margins: a proportion at p = 0.5 with z (the Krejcie & Morgan assumption),
-// and the mean respondent score (x 25) with Student t, n - 1 df.
-IkmResult ComputeIkm(const SkmTotals& t, int64_t population);
+// gives the finite population correction sqrt((N - n) / (N - 1)) of the
+// margins and the standard error: a proportion at p = 0.5 with z (the
+// Krejcie & Morgan assumption), and the mean respondent score (x 25) with
+// Student t, n - 1 df (ikm_margin = t x standard_error).  An element with
+// fewer than `min_answers` answers sets `incomplete_element` (NRR 0 for an
+// unanswered one, never used as a score) and leaves the category empty.
+IkmResult ComputeIkm(const SkmTotals& t, int64_t population, int64_t min_answers = 1);
 
 struct RateComparison {
   double rate_before = 0, rate_after = 0;  // per `per` units of exposure

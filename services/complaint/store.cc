@@ -13,9 +13,11 @@
 namespace pelita::complaint {
 namespace {
 
-// KEYS: record hash, id index, unit set, bucket keys...
-// ARGV: id, mode (insert|replace), expected, bytes, unit, n, then n triples
-// (bucket key number from 1, field, delta).
+// KEYS: record hash, id index, unit set, coverage hash, bucket keys...
+// ARGV: id, mode (insert|replace), expected, bytes, unit, coverage field
+// ("c:<unit>" or ""), month YYYYMM of the received day, n, then n triples
+// (bucket key number from 1, field, delta).  The coverage field keeps the
+// earliest month a complaint was received in.
 redis::Script kWriteComplaint(R"lua(
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if ARGV[2] == 'insert' then
@@ -28,19 +30,28 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
 if ARGV[5] ~= '' then redis.call('SADD', KEYS[3], ARGV[5]) end
-local n = tonumber(ARGV[6])
+if ARGV[6] ~= '' then
+  local first = redis.call('HGET', KEYS[4], ARGV[6])
+  if (not first) or tonumber(first) > tonumber(ARGV[7]) then redis.call('HSET', KEYS[4], ARGV[6], ARGV[7]) end
+end
+local n = tonumber(ARGV[8])
 for i = 0, n - 1 do
-  local k = KEYS[3 + tonumber(ARGV[7 + 3 * i])]
-  local f = ARGV[8 + 3 * i]
-  if redis.call('HINCRBY', k, f, ARGV[9 + 3 * i]) == 0 then redis.call('HDEL', k, f) end
+  local k = KEYS[4 + tonumber(ARGV[9 + 3 * i])]
+  local f = ARGV[10 + 3 * i]
+  if redis.call('HINCRBY', k, f, ARGV[11 + 3 * i]) == 0 then redis.call('HDEL', k, f) end
 end
 return 1
 )lua");
 
-// KEYS: seen set, unit set, 3 bucket keys.  ARGV: name, unit, rs, rq, s1..s9.
+// KEYS: seen set, unit set, 3 bucket keys, coverage hash.  ARGV: name, unit,
+// rs, rq, s1..s9, month YYYYMM.
 redis::Script kRecordSkm(R"lua(
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('SADD', KEYS[2], ARGV[2])
+local first = redis.call('HGET', KEYS[6], 's:' .. ARGV[2])
+if (not first) or tonumber(first) > tonumber(ARGV[14]) then
+  redis.call('HSET', KEYS[6], 's:' .. ARGV[2], ARGV[14])
+end
 for k = 3, 5 do
   redis.call('HINCRBY', KEYS[k], 'n', 1)
   for i = 1, 9 do
@@ -66,6 +77,18 @@ return 1
 
 std::string DayField(absl::CivilDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string MonthField(absl::CivilDay d) { return absl::StrFormat("%04d%02d", d.year(), d.month()); }
+
+// "202603" -> 2026-03-01.
+bool ParseMonthField(const std::string& s, absl::CivilDay* out) {
+  int64_t v = 0;
+  if (s.size() != 6 || !absl::SimpleAtoi(s, &v)) return false;
+  const int y = static_cast<int>(v / 100), m = static_cast<int>(v % 100);
+  if (y < kEpochYear || m < 1 || m > 12) return false;
+  *out = absl::CivilDay(y, m, 1);
+  return true;
 }
 
 }  // namespace
@@ -110,8 +133,11 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
         continue;
       }
       record = old_record;
+      bool stored = exists;
       for (size_t i : by_id[id]) {
         out[i].changed = MergeUpdate(tenant, updates[i], calendar, &record);
+        out[i].created = out[i].changed && !stored;
+        stored |= out[i].changed;
       }
       bool any = false;
       for (size_t i : by_id[id]) any |= out[i].changed;
@@ -121,16 +147,26 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
       }
       const std::vector<Contribution> diff = Diff(exists ? &old_record : nullptr, record);
       std::vector<std::string> ckeys = {keys.Key("complaints"), keys.Key("complaint_ids"),
-                                        keys.Key("units")};
+                                        keys.Key("units"), keys.Key("coverage")};
+      // The earliest received day this write adds (the coverage month).
+      std::string since_field, since_month;
+      for (const Contribution& c : diff) {
+        if (c.metric != "recv" || c.category == "*" || c.delta <= 0) continue;
+        const std::string m = MonthField(c.day);
+        if (since_month.empty() || m < since_month) {
+          since_month = m;
+          since_field = "c:" + c.unit;
+        }
+      }
       std::vector<std::string> args = {id, exists ? "replace" : "insert", exists ? raw.str : "",
                                        record.SerializeAsString(),
-                                       UnitIdOf(record.complaint().unit()), ""};
+                                       UnitIdOf(record.complaint().unit()), since_field, since_month, ""};
       absl::flat_hash_map<std::string, int> key_index;
       int n = 0;
       for (const Contribution& c : diff) {
         for (const std::string& label : BucketsOfDay(c.day)) {
           const std::string key = keys.Key("cb", c.unit, label);
-          auto [it, fresh] = key_index.try_emplace(key, static_cast<int>(ckeys.size()) - 2);
+          auto [it, fresh] = key_index.try_emplace(key, static_cast<int>(ckeys.size()) - 3);
           if (fresh) ckeys.push_back(key);
           args.push_back(std::to_string(it->second));
           args.push_back(absl::StrCat(c.category, "|", c.metric));
@@ -138,7 +174,7 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
           ++n;
         }
       }
-      args[5] = std::to_string(n);
+      args[7] = std::to_string(n);
       auto cmd = redis_->EvalCommand(kWriteComplaint, ckeys, args);
       if (!cmd.ok()) {
         for (size_t i : by_id[id]) out[i].status = cmd.status();
@@ -257,6 +293,7 @@ absl::StatusOr<bool> ComplaintStore::RecordSkm(const std::string& tenant, const 
   const KeyBuilder keys = Keys(tenant);
   std::vector<std::string> k = {keys.Key("skm_seen"), keys.Key("units")};
   for (const auto& label : BucketsOfDay(day)) k.push_back(keys.Key("sb", unit, label));
+  k.push_back(keys.Key("coverage"));
   int sum = 0, answered = 0;
   for (int s : scores) {
     if (s > 0) {
@@ -265,11 +302,78 @@ absl::StatusOr<bool> ComplaintStore::RecordSkm(const std::string& tenant, const 
     }
   }
   const double score = answered ? 25.0 * sum / answered : 0;
-  std::vector<std::string> args = {name, unit, absl::StrFormat("%.10g", score),
-                                   absl::StrFormat("%.10g", score * score)};
+  std::vector<std::string> args = {name, unit, absl::StrFormat("%.17g", score),
+                                   absl::StrFormat("%.17g", score * score)};
   for (int i = 0; i < 9; ++i) args.push_back(std::to_string(i < static_cast<int>(scores.size()) ? scores[i] : 0));
+  args.push_back(MonthField(day));
   PELITA_ASSIGN_OR_RETURN(redis::Reply r, redis_->Eval(kRecordSkm, k, args));
   return r.integer == 1;
+}
+
+absl::StatusOr<std::map<std::string, UnitCoverage>> ComplaintStore::Coverage(const std::string& tenant,
+                                                                             int current_year) {
+  const KeyBuilder keys = Keys(tenant);
+  PELITA_ASSIGN_OR_RETURN(redis::Reply r, redis_->Run({"HGETALL", keys.Key("coverage")}));
+  std::map<std::string, UnitCoverage> out;
+  for (size_t j = 0; j + 1 < r.elements.size(); j += 2) {
+    const std::string& f = r.elements[j].str;
+    const std::string& v = r.elements[j + 1].str;
+    if (f.size() < 3 || f[1] != ':') continue;
+    UnitCoverage& c = out[f.substr(2)];
+    absl::CivilDay d;
+    if (f[0] == 'c' && ParseMonthField(v, &d)) c.complaints_since = d;
+    if (f[0] == 's' && ParseMonthField(v, &d)) c.satisfaction_since = d;
+    if (f[0] == 'd' && absl::ParseCivilTime(v, &d)) c.data_since = d;
+  }
+  // Units whose data were written before the coverage was recorded: find
+  // the first month with data from the year and month buckets once, and
+  // record it.
+  PELITA_ASSIGN_OR_RETURN(std::vector<std::string> units, Units(tenant));
+  for (const std::string& u : units) {
+    UnitCoverage& c = out[u];
+    for (const char* kind : {"cb", "sb"}) {
+      const bool complaints = std::string(kind) == "cb";
+      if (complaints ? c.complaints_since.has_value() : c.satisfaction_since.has_value()) continue;
+      const std::string field = complaints ? "*|recv" : "n";
+      std::vector<redis::Command> years;
+      for (int y = kEpochYear; y <= current_year + 1; ++y) {
+        years.push_back({"HGET", keys.Key(kind, u, absl::StrCat("y", y)), field});
+      }
+      PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> yr, redis_->Pipeline(years));
+      int first_year = 0;
+      for (size_t i = 0; i < yr.size() && first_year == 0; ++i) {
+        int64_t v = 0;
+        if (yr[i].is_string() && absl::SimpleAtoi(yr[i].str, &v) && v > 0) first_year = kEpochYear + static_cast<int>(i);
+      }
+      if (first_year == 0) continue;
+      std::vector<redis::Command> months;
+      for (int m = 1; m <= 12; ++m) {
+        months.push_back({"HGET", keys.Key(kind, u, absl::StrFormat("m%04d%02d", first_year, m)), field});
+      }
+      PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> mr, redis_->Pipeline(months));
+      for (int m = 1; m <= 12; ++m) {
+        int64_t v = 0;
+        if (mr[m - 1].is_string() && absl::SimpleAtoi(mr[m - 1].str, &v) && v > 0) {
+          const absl::CivilDay since(first_year, m, 1);
+          (complaints ? c.complaints_since : c.satisfaction_since) = since;
+          // HSETNX: a write recording an earlier month in between wins.
+          PELITA_RETURN_IF_ERROR(redis_->Run({"HSETNX", keys.Key("coverage"),
+                                              absl::StrCat(complaints ? "c:" : "s:", u), MonthField(since)})
+                                     .status());
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+absl::Status ComplaintStore::SetDataSince(const std::string& tenant, const std::string& unit,
+                                          std::optional<absl::CivilDay> day) {
+  const std::string key = Keys(tenant).Key("coverage");
+  auto r = day ? redis_->Run({"HSET", key, "d:" + unit, DayField(*day)}) : redis_->Run({"HDEL", key, "d:" + unit});
+  if (!r.ok()) return r.status();
+  return redis::ReplyStatus(*r);
 }
 
 absl::Status ComplaintStore::EnsureCalendar(const std::string& tenant) {

@@ -13,11 +13,17 @@
 //   complaint:{t}:skm_seen              SET names of recorded SKM responses
 //   complaint:{t}:calendar              HASH YYYY-MM-DD -> "h|desc" / "c|desc"
 //   complaint:{t}:calendar_init         STRING set once the defaults are in
+//   complaint:{t}:coverage              HASH "c:<unit>" -> YYYYMM first month
+//                                       with a complaint received, "s:<unit>"
+//                                       -> YYYYMM first month with an SKM
+//                                       response (both only move earlier),
+//                                       "d:<unit>" -> YYYY-MM-DD data_since
 // A complaint write is one Lua script: compare-and-set of the record plus
 // the HINCRBYs of its bucket diff, so counters and records never disagree.
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +39,14 @@ namespace pelita::complaint {
 
 using BucketFields = std::map<std::string, std::string>;
 
+// Since when a unit's data exist (first day of the first month recorded) and
+// the data_since an organiser set.
+struct UnitCoverage {
+  std::optional<absl::CivilDay> complaints_since;
+  std::optional<absl::CivilDay> satisfaction_since;
+  std::optional<absl::CivilDay> data_since;
+};
+
 class ComplaintStore {
  public:
   explicit ComplaintStore(redis::Client* redis) : redis_(redis) {}
@@ -40,6 +54,8 @@ class ComplaintStore {
   struct Outcome {
     absl::Status status;
     bool changed = false;
+    // The update created the complaint (it was not stored before).
+    bool created = false;
     v1::Complaint complaint;
   };
   // Merges every update into its complaint (several updates of one id are
@@ -72,6 +88,14 @@ class ComplaintStore {
   absl::StatusOr<bool> RecordSkm(const std::string& tenant, const std::string& name,
                                  const std::string& unit, absl::CivilDay day,
                                  const std::vector<int>& scores);
+
+  // Every unit with recorded coverage or data_since.  Units whose data
+  // predate the coverage records get their first month found from the
+  // buckets (years up to `current_year` + 1) and recorded.
+  absl::StatusOr<std::map<std::string, UnitCoverage>> Coverage(const std::string& tenant, int current_year);
+  // Sets (or with nullopt clears) a unit's data_since.
+  absl::Status SetDataSince(const std::string& tenant, const std::string& unit,
+                            std::optional<absl::CivilDay> day);
 
   // The tenant's calendar (the national defaults on first use).
   absl::StatusOr<WorkingCalendar> LoadCalendar(const std::string& tenant);

@@ -154,7 +154,7 @@ class Loader {
     grpc::ClientContext ctx;
     pelita::AttachCaller(ctx, Organiser());
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    v1::ImportEmployeesResponse report;
+    pelita::type::v1::ImportResult report;
     auto writer = enrolment_->ImportEmployees(&ctx, &report);
     for (size_t i = 0; i < csv.size(); i += 32 * 1024) {
       v1::ImportEmployeesRequest chunk;
@@ -165,12 +165,17 @@ class Loader {
     writer->WritesDone();
     grpc::Status s = writer->Finish();
     if (!s.ok()) return Fail(s, "ImportEmployees");
-    tally_.created += report.accepted_count();
+    tally_.created += report.accepted_count() + report.replaced_count();
+    tally_.already_there += report.unchanged_count();
     for (const auto& r : report.rejected()) {
-      Fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, r.error()), absl::StrCat("roster row ", r.row(), " ", r.nip()));
+      Fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, r.reason()),
+           absl::StrCat("roster row ", r.row(), " ", r.id(), " ", r.field()));
     }
-    if (report.accepted_count() + report.rejected_count() != rows) {
-      Fail(grpc::Status(grpc::StatusCode::INTERNAL, "row counts disagree"), "ImportEmployees");
+    if (report.state() != pelita::type::v1::COMPLETE) {
+      Fail(grpc::Status(grpc::StatusCode::DATA_LOSS, report.stop().message()), "ImportEmployees stopped");
+    } else if (report.records_read() != rows) {
+      Fail(grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat(report.records_read(), " of ", rows, " rows read")),
+           "ImportEmployees");
     }
   }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "lib/csv/csv_reader.h"
+#include "lib/csv/import_report.h"
 #include "lib/ids/slug.h"
 #include "lib/status/status.h"
 #include "lib/store/field_mask.h"
@@ -274,11 +275,25 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteEmployee(const Caller& c,
   return Empty();
 }
 
-absl::Status EnrolmentLogic::UpsertEmployee(const Caller& c, v1::Employee e,
-                                            const std::string& field, bool with_supervisor) {
+absl::StatusOr<EnrolmentLogic::Upsert> EnrolmentLogic::UpsertEmployee(const Caller& c, v1::Employee e,
+                                                                      const std::string& field,
+                                                                      bool with_supervisor) {
   const std::string parent = absl::StrCat("tenants/", c.tenant);
   auto inserted = InsertEmployee(c, parent, e, field);
+  if (inserted.ok()) return Upsert::kCreated;
   if (inserted.status().code() != absl::StatusCode::kAlreadyExists) return inserted.status();
+  // Stored already: written again only when the row says something else,
+  // so that a re-run of a file changes nothing (not even update_time).
+  EnrolmentStore store(redis_, c.tenant);
+  PELITA_ASSIGN_OR_RETURN(v1::Employee stored, store.employees().Get<v1::Employee>(e.nip()));
+  v1::Employee want = e;
+  PELITA_RETURN_IF_ERROR(ValidateEmployee(want, field, Today()));
+  if (stored.full_name() == want.full_name() && stored.unit() == want.unit() &&
+      stored.position() == want.position() && stored.grade() == want.grade() &&
+      stored.employment_type() == want.employment_type() &&
+      (!with_supervisor || stored.supervisor_nip() == want.supervisor_nip())) {
+    return Upsert::kUnchanged;
+  }
   v1::UpdateEmployeeRequest update;
   e.set_name(absl::StrCat(parent, "/employees/", e.nip()));
   *update.mutable_employee() = e;
@@ -287,47 +302,74 @@ absl::Status EnrolmentLogic::UpsertEmployee(const Caller& c, v1::Employee e,
   }
   // A file without the supervisor column keeps the recorded supervisors.
   if (with_supervisor) update.mutable_update_mask()->add_paths("supervisor_nip");
-  return UpdateEmployee(c, update).status();
+  PELITA_RETURN_IF_ERROR(UpdateEmployee(c, update).status());
+  return Upsert::kReplaced;
 }
 
 // A CSV import: header row first (columns in any order), then one employee
 // per row.  Each row is validated and written on its own; a bad row is
-// reported and skipped.
+// reported and skipped.  The answer follows pelita/type/v1/import.proto.
 class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
  public:
   EmployeeImportImpl(EnrolmentLogic* logic, Caller caller)
       : logic_(logic), caller_(std::move(caller)),
-        reader_({}, [this](csv::Row& row) { return OnRow(row); }) {}
+        reader_({}, [this](csv::Row& row) { return OnRow(row); }) {
+    report_.set_id_column("nip");
+  }
 
   absl::Status Feed(absl::string_view chunk) override { return reader_.Feed(chunk); }
+  bool stopped() const override { return reader_.broken().has_value(); }
 
-  absl::StatusOr<v1::ImportEmployeesResponse> Finish() override {
-    PELITA_RETURN_IF_ERROR(reader_.Finish());
-    if (!header_) return absl::InvalidArgumentError("csv_chunk: the file is empty");
-    return report_;
+  absl::StatusOr<type::v1::ImportResult> Finish(bool truncated) override {
+    if (truncated) {
+      reader_.Truncate();
+    } else {
+      PELITA_RETURN_IF_ERROR(reader_.Finish());
+    }
+    if (reader_.broken()) {
+      report_.Stop(*reader_.broken());
+    } else if (!header_) {
+      return absl::InvalidArgumentError("csv_chunk: the file is empty (no header row)");
+    }
+    return report_.Finish();
   }
 
  private:
-  static constexpr size_t kMaxReported = 1000;
-
-  void Reject(int64_t row, const std::string& nip, absl::string_view why) {
-    report_.set_rejected_count(report_.rejected_count() + 1);
-    if (report_.rejected_size() < static_cast<int>(kMaxReported)) {
-      auto* r = report_.add_rejected();
-      r->set_row(row);
-      r->set_nip(nip);
-      r->set_error(std::string(why));
+  // The column (from 0) a validation message is about ("row.unit: ..."), or
+  // -1 for the row as a whole.
+  int ColumnOf(absl::string_view message) const {
+    struct Map { const char* prefix; const char* column; };
+    static constexpr Map kMap[] = {{"row.nip", "nip"},          {"row.full_name", "name"},
+                                   {"row.unit", "unit"},        {"row.position", "position"},
+                                   {"row.grade", "grade"},      {"row.employment_type", "employment_type"}};
+    if (absl::StartsWith(message, "row.supervisor_nip")) {
+      auto i = header_->Find("supervisor_nip");
+      if (!i) i = header_->Find("nip_atasan");
+      return i ? static_cast<int>(*i) : -1;
     }
+    for (const Map& m : kMap) {
+      if (absl::StartsWith(message, m.prefix)) {
+        auto i = header_->Find(m.column);
+        return i ? static_cast<int>(*i) : -1;
+      }
+    }
+    return -1;
+  }
+  void Reject(const csv::Row& row, int column, const std::string& nip, absl::string_view why) {
+    report_.Reject(row.number, row.line, column + 1, column < 0 ? "" : header_->NameOf(column), nip, why);
   }
 
   absl::Status OnRow(csv::Row& row) {
     if (!header_) {
-      if (!row.error.empty()) return absl::InvalidArgumentError(absl::StrCat("header: ", row.error));
+      if (!row.error.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("csv_chunk: record 1 (line 1), column ",
+                                                       row.column, " of the header: ", row.error));
+      }
       header_.emplace(row.fields);
       for (const char* required : {"nip", "name", "unit", "employment_type"}) {
         if (!header_->Find(required)) {
           return absl::InvalidArgumentError(
-              absl::StrCat("csv_chunk: the header has no '", required, "' column"));
+              absl::StrCat("csv_chunk: record 1 (line 1): the header has no '", required, "' column"));
         }
       }
       return absl::OkStatus();
@@ -337,12 +379,14 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
       return i && *i < row.fields.size() ? std::string(absl::StripAsciiWhitespace(row.fields[*i])) : "";
     };
     if (!row.error.empty()) {
-      Reject(row.number, "", row.error);
+      Reject(row, row.column - 1, col("nip"), row.error);
       return absl::OkStatus();
     }
-    if (row.fields.size() == 1 && row.fields[0].empty()) return absl::OkStatus();  // blank line
+    bool blank = true;
+    for (const auto& f : row.fields) blank &= absl::StripAsciiWhitespace(f).empty();
+    if (blank) return absl::OkStatus();
     if (row.fields.size() != header_->size()) {
-      Reject(row.number, col("nip"),
+      Reject(row, -1, col("nip"),
              absl::StrCat("has ", row.fields.size(), " fields, the header has ", header_->size()));
       return absl::OkStatus();
     }
@@ -359,16 +403,26 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
     if (with_supervisor) {
       e.set_supervisor_nip(header_->Find("supervisor_nip") ? col("supervisor_nip") : col("nip_atasan"));
     }
-    absl::Status s = logic_->UpsertEmployee(caller_, e, "row", with_supervisor);
-    if (s.ok()) {
-      report_.set_accepted_count(report_.accepted_count() + 1);
-    } else if (s.code() == absl::StatusCode::kUnavailable ||
-               s.code() == absl::StatusCode::kDeadlineExceeded) {
+    auto done = logic_->UpsertEmployee(caller_, e, "row", with_supervisor);
+    if (done.ok()) {
+      switch (*done) {
+        case EnrolmentLogic::Upsert::kCreated:
+          report_.Accepted();
+          break;
+        case EnrolmentLogic::Upsert::kReplaced:
+          report_.Replaced();
+          break;
+        case EnrolmentLogic::Upsert::kUnchanged:
+          report_.Unchanged();
+          break;
+      }
+    } else if (done.status().code() == absl::StatusCode::kUnavailable ||
+               done.status().code() == absl::StatusCode::kDeadlineExceeded) {
       // Storage trouble is not the row's fault: stop and let the client retry
       // the (idempotent) import.
-      return s;
+      return done.status();
     } else {
-      Reject(row.number, e.nip(), s.message());
+      Reject(row, ColumnOf(done.status().message()), e.nip(), done.status().message());
     }
     return absl::OkStatus();
   }
@@ -377,7 +431,7 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
   Caller caller_;
   csv::Reader reader_;
   std::optional<csv::Header> header_;
-  v1::ImportEmployeesResponse report_;
+  csv::ImportReport report_;
 };
 
 absl::StatusOr<std::unique_ptr<EnrolmentLogic::EmployeeImport>>

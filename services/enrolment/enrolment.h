@@ -79,10 +79,12 @@ class EnrolmentLogic {
       const Caller& c, const v1::ListUnitComplianceRequest& r);
 
  private:
-  // Adds or replaces one employee (CSV import rows); the supervisor is
-  // replaced only when the file has the column.
-  absl::Status UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field,
-                              bool with_supervisor);
+  // Adds or replaces one employee (CSV import rows); says which it did, or
+  // that the stored record already says the same (nothing written).  The
+  // supervisor is replaced only when the file has the column.
+  enum class Upsert { kCreated, kReplaced, kUnchanged };
+  absl::StatusOr<Upsert> UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field,
+                                        bool with_supervisor);
   absl::StatusOr<v1::Employee> InsertEmployee(const Caller& c, const std::string& parent,
                                               v1::Employee employee, const std::string& field);
   absl::Status CheckUnitExists(EnrolmentStore& store, const std::string& unit_name,
@@ -120,7 +122,11 @@ class EnrolmentLogic::EmployeeImport {
  public:
   virtual ~EmployeeImport() = default;
   virtual absl::Status Feed(absl::string_view chunk) = 0;
-  virtual absl::StatusOr<v1::ImportEmployeesResponse> Finish() = 0;
+  // True once the file cannot be read further (see csv::Reader::broken).
+  virtual bool stopped() const = 0;
+  // Ends the input (`truncated`: the upload was cut, the record in progress
+  // is dropped) and answers as pelita/type/v1/import.proto says.
+  virtual absl::StatusOr<type::v1::ImportResult> Finish(bool truncated) = 0;
 };
 
 }  // namespace pelita::enrolment

@@ -490,12 +490,11 @@ TEST_F(EnrolmentServiceTest, ImportsEmployeesFromCsvWithPerRowReport) {
       "196602301988031001,Tanggal Salah,dukcapil,Analis,III/a,PNS\r\n" +  // 30 Feb
       NipOf(3) + ",Tanpa Unit,no-such-unit,Analis,III/a,PNS\r\n" +
       NipOf(4) + ",Kurang Kolom,dukcapil\r\n" +
-      NipOf(5) + ",\xC3\x28 Rusak,dukcapil,Analis,III/a,PNS\r\n" +
       NipOf(6) + ",Dewi Lestari,dukcapil,Arsiparis,II/c,pns\r\n";
-  auto import = [&](size_t chunk) {
+  auto import = [&](size_t chunk, const std::string& csv) {
     grpc::ClientContext ctx;
     AttachTenant(ctx, "1504");
-    v1::ImportEmployeesResponse report;
+    type::v1::ImportResult report;
     auto writer = stub_->ImportEmployees(&ctx, &report);
     for (size_t i = 0; i < csv.size(); i += chunk) {
       v1::ImportEmployeesRequest req;
@@ -507,21 +506,31 @@ TEST_F(EnrolmentServiceTest, ImportsEmployeesFromCsvWithPerRowReport) {
     EXPECT_TRUE(writer->Finish().ok());
     return report;
   };
-  v1::ImportEmployeesResponse report = import(7);
+  type::v1::ImportResult report = import(7, csv);
+  EXPECT_EQ(report.state(), type::v1::COMPLETE);
+  EXPECT_EQ(report.records_read(), 6);
   EXPECT_EQ(report.accepted_count(), 3);
-  EXPECT_EQ(report.rejected_count(), 4);
-  ASSERT_EQ(report.rejected_size(), 4);
+  EXPECT_EQ(report.rejected_count(), 3);
+  EXPECT_EQ(report.id_column(), "nip");
+  ASSERT_EQ(report.rejected_size(), 3);
   EXPECT_EQ(report.rejected(0).row(), 4);
-  EXPECT_NE(report.rejected(0).error().find("nip"), std::string::npos);
+  EXPECT_EQ(report.rejected(0).line(), 4);
+  EXPECT_EQ(report.rejected(0).column(), 1);
+  EXPECT_EQ(report.rejected(0).field(), "nip");
+  EXPECT_NE(report.rejected(0).reason().find("nip"), std::string::npos);
   EXPECT_EQ(report.rejected(1).row(), 5);
-  EXPECT_NE(report.rejected(1).error().find("not found"), std::string::npos);
-  EXPECT_NE(report.rejected(2).error().find("fields"), std::string::npos);
-  EXPECT_NE(report.rejected(3).error().find("UTF-8"), std::string::npos);
+  EXPECT_EQ(report.rejected(1).column(), 3);
+  EXPECT_EQ(report.rejected(1).field(), "unit");
+  EXPECT_NE(report.rejected(1).reason().find("not found"), std::string::npos);
+  EXPECT_EQ(report.rejected(2).column(), 0);
+  EXPECT_NE(report.rejected(2).reason().find("fields"), std::string::npos);
   EXPECT_EQ(EmployeeCount(), 3);
 
-  // Importing the same file again updates in place: nothing counted twice.
-  report = import(4096);
-  EXPECT_EQ(report.accepted_count(), 3);
+  // Importing the same file again changes nothing: all unchanged.
+  report = import(4096, csv);
+  EXPECT_EQ(report.accepted_count(), 0);
+  EXPECT_EQ(report.unchanged_count(), 3);
+  EXPECT_EQ(report.rejected_count(), 3);
   EXPECT_EQ(EmployeeCount(), 3);
 
   v1::ListEmployeesRequest by_unit;
@@ -537,6 +546,19 @@ TEST_F(EnrolmentServiceTest, ImportsEmployeesFromCsvWithPerRowReport) {
   ASSERT_EQ(page.employees_size(), 1);
   EXPECT_TRUE(page.next_page_token().empty());
   EXPECT_EQ(page.employees(0).unit(), "tenants/1504/units/dukcapil");
+
+  // A newer roster moves Budi to dukcapil: one replaced.
+  std::string moved = csv;
+  moved.replace(moved.find("Budi Harahap,dinkes"), 19, "Budi Harahap,dukcapil");
+  report = import(4096, moved);
+  EXPECT_EQ(report.replaced_count(), 1);
+  EXPECT_EQ(report.unchanged_count(), 2);
+  EXPECT_EQ(report.accepted_count(), 0);
+  EXPECT_EQ(EmployeeCount(), 3);
+  by_unit.clear_page_token();
+  by_unit.set_page_size(10);
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployees, by_unit, &page).ok());
+  EXPECT_EQ(page.employees_size(), 3);
 }
 
 TEST_F(EnrolmentServiceTest, HealthTurnsNotServingWhileRedisIsDown) {
@@ -567,7 +589,7 @@ TEST_F(EnrolmentServiceTest, ShutdownDrainsACallInFlight) {
   // Open a streaming import and send half of it: the call is in flight.
   grpc::ClientContext ctx;
   AttachTenant(ctx, "1504");
-  v1::ImportEmployeesResponse report;
+  type::v1::ImportResult report;
   auto writer = stub_->ImportEmployees(&ctx, &report);
   v1::ImportEmployeesRequest first;
   first.set_parent("tenants/1504");

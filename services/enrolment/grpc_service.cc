@@ -16,7 +16,7 @@ PELITA_ENROLMENT_UNARY_RPCS(PELITA_ENROLMENT_DEFINE)
 
 grpc::Status EnrolmentGrpcService::ImportEmployees(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportEmployeesRequest>* reader,
-    v1::ImportEmployeesResponse* response) {
+    type::v1::ImportResult* response) {
   auto caller = CallerFromContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::ImportEmployeesRequest chunk;
@@ -25,10 +25,14 @@ grpc::Status EnrolmentGrpcService::ImportEmployees(
   }
   auto import = logic_->StartEmployeeImport(*caller, chunk.parent());
   if (!import.ok()) return ToGrpcStatus(import.status());
+  // Feeds until the end of the upload, a cut (upload_truncated) or a break
+  // of the file; the answer says which.
+  bool truncated = false;
   do {
     if (absl::Status s = (*import)->Feed(chunk.csv_chunk()); !s.ok()) return ToGrpcStatus(s);
-  } while (reader->Read(&chunk));
-  auto report = (*import)->Finish();
+    truncated = chunk.upload_truncated();
+  } while (!truncated && !(*import)->stopped() && reader->Read(&chunk));
+  auto report = (*import)->Finish(truncated);
   if (!report.ok()) return ToGrpcStatus(report.status());
   *response = std::move(*report);
   return grpc::Status::OK;

@@ -52,7 +52,7 @@ class EnrolmentGrpcService final : public v1::EnrolmentService::Service {
 
   grpc::Status ImportEmployees(grpc::ServerContext* context,
                                grpc::ServerReader<v1::ImportEmployeesRequest>* reader,
-                               v1::ImportEmployeesResponse* response) override;
+                               type::v1::ImportResult* response) override;
 
  private:
   EnrolmentLogic* logic_;

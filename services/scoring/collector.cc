@@ -205,12 +205,18 @@ absl::StatusOr<CohortInputs> Collector::Collect(const std::string& tenant, const
   if (cohort.has_end_date() && cohort.end_date().year() > 0) {
     absl::Status st = CollectResults(tenant, cohort, enrolments, settings, &in);
     if (!st.ok()) {
-      LogWarning("scoring: results not available", {{"cohort", cohort_name}, {"error", st.ToString()}});
       in.results.reset();
       in.results_missing = std::string(st.message());
+      if (st.code() == absl::StatusCode::kFailedPrecondition) {
+        in.results_missing_code = v1::RESULTS_NOT_YET;
+      } else {
+        LogWarning("scoring: results not available", {{"cohort", cohort_name}, {"error", st.ToString()}});
+        in.results_missing_code = v1::RESULTS_UNAVAILABLE;
+      }
     }
   } else {
     in.results_missing = "the cohort has no end date";
+    in.results_missing_code = v1::NO_COHORT_DATES;
   }
   return in;
 }
@@ -292,13 +298,27 @@ absl::Status Collector::CollectResults(const std::string& tenant, const ev1::Coh
     }
   }
   PELITA_ASSIGN_OR_RETURN(auto units, enrolment_->ListUnits(tenant));
+  // Since when each unit's data exist: a window that starts earlier would
+  // count months without data as months without complaints.
+  PELITA_ASSIGN_OR_RETURN(auto coverage, complaint_->GetCoverage(tenant));
   ResultsInputs r;
   r.window_days = w;
+  r.before_start = absl::FormatCivilTime(before_start);
+  r.before_end = absl::FormatCivilTime(before_end);
+  r.after_start = absl::FormatCivilTime(after_start);
+  r.after_end = absl::FormatCivilTime(after_end);
+  r.min_control_units = min_control_units_;
   auto windows = [&](const std::string& unit) -> absl::StatusOr<UnitWindows> {
     UnitWindows uw;
     uw.unit = unit;
     PELITA_ASSIGN_OR_RETURN(uw.before, complaint_->GetWindow(tenant, unit, before_start, before_end));
     PELITA_ASSIGN_OR_RETURN(uw.after, complaint_->GetWindow(tenant, unit, after_start, after_end));
+    auto it = coverage.find(unit);
+    const UnitCoverage c = it == coverage.end() ? UnitCoverage{} : it->second;
+    uw.complaints_covered = c.complaints_since && *c.complaints_since <= before_start;
+    uw.skm_covered = c.satisfaction_since && *c.satisfaction_since <= before_start;
+    if (c.complaints_since) uw.complaints_since = absl::FormatCivilTime(*c.complaints_since);
+    if (c.satisfaction_since) uw.skm_since = absl::FormatCivilTime(*c.satisfaction_since);
     return uw;
   };
   for (const auto& u : treated) {

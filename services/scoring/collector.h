@@ -1,7 +1,7 @@
 // Gathers a cohort's inputs (evaluator.h) from the sources: a bounded number
 // of round trips per cohort whatever the number of survey responses
 // (programme, cohort, enrolment pages, one survey aggregate call, and for L4
-// four calls per unit of the tenant).
+// one coverage call and four calls per unit of the tenant).
 #ifndef PELITA_SERVICES_SCORING_COLLECTOR_H_
 #define PELITA_SERVICES_SCORING_COLLECTOR_H_
 
@@ -21,9 +21,15 @@ void ApplySurveyAggregates(const survey::v1::CohortAggregates& aggregates, Cohor
 
 class Collector {
  public:
+  // `min_control_units`: the comparison units an L4 estimate needs.
   Collector(EnrolmentSource* enrolment, SurveySource* survey, ComplaintSource* complaint,
-            std::function<absl::Time()> now = [] { return absl::Now(); })
-      : enrolment_(enrolment), survey_(survey), complaint_(complaint), now_(std::move(now)) {}
+            std::function<absl::Time()> now = [] { return absl::Now(); },
+            int min_control_units = kDefaultMinControlUnits)
+      : enrolment_(enrolment),
+        survey_(survey),
+        complaint_(complaint),
+        now_(std::move(now)),
+        min_control_units_(min_control_units) {}
 
   // `cohort` is `tenants/{t}/programs/{p}/cohorts/{c}`; `settings` effective.
   // `notes` receives what could not be read (e.g. the complaint service
@@ -52,6 +58,7 @@ class Collector {
   SurveySource* survey_;
   ComplaintSource* complaint_;
   std::function<absl::Time()> now_;
+  int min_control_units_;
 };
 
 }  // namespace pelita::scoring

@@ -53,12 +53,37 @@ class GrpcComplaintSource : public ComplaintSource {
       if (st.ok() && out.respondents() > 0) {
         w.has_ikm = !out.suppressed();
         w.ikm = out.ikm_converted();
-        // ikm_margin is the 95 % margin of error of the converted IKM.
-        w.ikm_se = out.ikm_margin() / 1.959964;
+        // The standard error itself: one method for every interval (a
+        // margin divided by a quantile would mix Student t and normal).
+        w.ikm_se = out.ikm_standard_error();
         w.ikm_respondents = out.respondents();
       }
     }
     return w;
+  }
+
+  absl::StatusOr<std::map<std::string, UnitCoverage>> GetCoverage(const std::string& tenant) override {
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+    cv1::ListDataCoverageRequest req;
+    req.set_parent("tenants/" + tenant);
+    cv1::ListDataCoverageResponse out;
+    grpc::Status st = stub_->ListDataCoverage(&ctx, req, &out);
+    if (!st.ok()) return FromGrpcStatus(st);
+    std::map<std::string, UnitCoverage> result;
+    auto day = [](const cv1::Date& d) -> std::optional<absl::CivilDay> {
+      if (d.year() == 0) return std::nullopt;
+      return absl::CivilDay(d.year(), d.month(), d.day());
+    };
+    for (const auto& c : out.coverage()) {
+      const std::string suffix = "/dataCoverage";
+      if (c.name().size() <= suffix.size()) continue;
+      UnitCoverage& u = result[c.name().substr(0, c.name().size() - suffix.size())];
+      u.complaints_since = day(c.effective_complaints_since());
+      u.satisfaction_since = day(c.effective_satisfaction_since());
+    }
+    return result;
   }
 
  private:

@@ -7,58 +7,16 @@
 #include <vector>
 
 #include <boost/math/distributions/students_t.hpp>
-#include <grpcpp/grpcpp.h>
 
-#include "absl/strings/str_cat.h"
-#include "gtest/gtest.h"
-#include "lib/ids/nip.h"
-#include "lib/server/server.h"
-#include "lib/testing/redis_server.h"
-#include "pelita/complaint/v1/complaint.grpc.pb.h"
-#include "services/complaint/complaint.h"
-#include "services/complaint/enrolment_units.h"
-#include "services/complaint/grpc_service.h"
-#include "services/enrolment/domain.h"
-#include "services/enrolment/enrolment.h"
-#include "services/enrolment/grpc_service.h"
-#include "services/scoring/complaint_source.h"
-#include "services/scoring/grpc_service.h"
-#include "services/scoring/grpc_sources.h"
-#include "services/survey/enrolment_roster.h"
-#include "services/survey/grpc_service.h"
-#include "services/survey/roster.h"
-#include "services/survey/survey.h"
+#include "services/scoring/e2e_fixture.h"
 
 namespace pelita::scoring {
 namespace {
-
-namespace ev1 = ::pelita::enrolment::v1;
-namespace sv1 = ::pelita::survey::v1;
-namespace cv1 = ::pelita::complaint::v1;
 
 constexpr char kProgram[] = "tenants/1504/programs/pelayanan-prima";
 constexpr char kCohort[] = "tenants/1504/programs/pelayanan-prima/cohorts/angkatan-1";
 constexpr int kN = 10;
 constexpr int64_t kVolume = 3000;  // transactions per month, every unit
-
-std::string NipOf(int i) {
-  return MakeNip(absl::CivilDay(1970 + i % 20, 1 + i % 12, 1 + i % 28), absl::CivilMonth(2000, 3),
-                 i % 2 ? Nip::Gender::kMale : Nip::Gender::kFemale, 1 + i);
-}
-
-template <typename Stub, typename Req, typename Resp>
-grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
-                  const Req& req, Resp* resp) {
-  grpc::ClientContext ctx;
-  AttachCaller(ctx, Caller{"1504", "organiser", "test"});
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  return (stub->*method)(&ctx, req, resp);
-}
-#define ASSERT_RPC(expr)                                   \
-  do {                                                     \
-    grpc::Status _s = (expr);                              \
-    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.error_message(); \
-  } while (0)
 
 double Mean(const std::vector<double>& xs) {
   double s = 0;
@@ -83,90 +41,6 @@ std::vector<bool> RightAnswers(int score) {
   for (int q = 0; q < 6; ++q) right[q] = (score >> q) & 1;
   return right;
 }
-
-google::protobuf::Timestamp Noon(absl::CivilDay d) {  // 12:00 WIB
-  google::protobuf::Timestamp t;
-  t.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(d.year(), d.month(), d.day(), 5, 0, 0),
-                                                    absl::UTCTimeZone())));
-  return t;
-}
-
-class ScoringEndToEndTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto r = testing::RedisServer::Start();
-    ASSERT_TRUE(r.ok()) << r.status();
-    redis_server_ = std::move(*r);
-    redis_ = std::make_unique<redis::Client>(redis_server_->options());
-    auto start = [&](const char* name, grpc::Service* s) {
-      auto server = StartLocalServer(name, {s}, redis_.get());
-      EXPECT_TRUE(server.ok()) << name << ": " << server.status();
-      return server.ok() ? *std::move(server) : nullptr;
-    };
-    auto channel = [](const std::unique_ptr<Server>& s) {
-      return grpc::CreateChannel(s->address(), grpc::InsecureChannelCredentials());
-    };
-    enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(redis_.get());
-    enrolment_service_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
-    enrolment_server_ = start("enrolment", enrolment_service_.get());
-    ASSERT_NE(enrolment_server_, nullptr);
-    roster_source_ = std::make_unique<survey::EnrolmentRoster>(channel(enrolment_server_));
-    roster_ = std::make_unique<survey::CachedRoster>(roster_source_.get(), absl::Seconds(30), absl::ZeroDuration());
-    survey_logic_ = std::make_unique<survey::SurveyLogic>(redis_.get(), roster_.get());
-    survey_service_ = std::make_unique<survey::SurveyGrpcService>(survey_logic_.get(), 64);
-    survey_server_ = start("survey", survey_service_.get());
-    ASSERT_NE(survey_server_, nullptr);
-    units_ = std::make_unique<complaint::EnrolmentUnitDirectory>(channel(enrolment_server_));
-    complaint_logic_ = std::make_unique<complaint::ComplaintLogic>(redis_.get(), units_.get());
-    complaint_service_ = std::make_unique<complaint::ComplaintGrpcService>(complaint_logic_.get());
-    complaint_server_ = start("complaint", complaint_service_.get());
-    ASSERT_NE(complaint_server_, nullptr);
-
-    enrolment_stub_ = ev1::EnrolmentService::NewStub(channel(enrolment_server_));
-    survey_stub_ = sv1::SurveyService::NewStub(channel(survey_server_));
-    complaint_stub_ = cv1::ComplaintService::NewStub(channel(complaint_server_));
-
-    enrolment_source_ = std::make_unique<GrpcEnrolmentSource>(channel(enrolment_server_));
-    survey_source_ = std::make_unique<GrpcSurveySource>(channel(survey_server_));
-    complaint_source_ = MakeComplaintSource(channel(complaint_server_));
-    ScoringOptions so;
-    so.tenants = {"1504"};
-    scoring_logic_ = std::make_unique<ScoringLogic>(redis_.get(), enrolment_source_.get(), survey_source_.get(),
-                                                    complaint_source_.get(), so);
-    scoring_service_ = std::make_unique<ScoringGrpcService>(scoring_logic_.get());
-    scoring_server_ = start("scoring", scoring_service_.get());
-    ASSERT_NE(scoring_server_, nullptr);
-    scoring_stub_ = v1::ScoringService::NewStub(channel(scoring_server_));
-  }
-
-  void TearDown() override {
-    for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
-      if (*s) (*s)->Shutdown(absl::Seconds(1));
-    }
-  }
-
-  std::unique_ptr<testing::RedisServer> redis_server_;
-  std::unique_ptr<redis::Client> redis_;
-  std::unique_ptr<enrolment::EnrolmentLogic> enrolment_logic_;
-  std::unique_ptr<enrolment::EnrolmentGrpcService> enrolment_service_;
-  std::unique_ptr<survey::EnrolmentRoster> roster_source_;
-  std::unique_ptr<survey::CachedRoster> roster_;
-  std::unique_ptr<survey::SurveyLogic> survey_logic_;
-  std::unique_ptr<survey::SurveyGrpcService> survey_service_;
-  std::unique_ptr<complaint::EnrolmentUnitDirectory> units_;
-  std::unique_ptr<complaint::ComplaintLogic> complaint_logic_;
-  std::unique_ptr<complaint::ComplaintGrpcService> complaint_service_;
-  std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_;
-  std::unique_ptr<ev1::EnrolmentService::Stub> enrolment_stub_;
-  std::unique_ptr<sv1::SurveyService::Stub> survey_stub_;
-  std::unique_ptr<cv1::ComplaintService::Stub> complaint_stub_;
-  std::unique_ptr<GrpcEnrolmentSource> enrolment_source_;
-  std::unique_ptr<GrpcSurveySource> survey_source_;
-  std::unique_ptr<ComplaintSource> complaint_source_;
-  std::unique_ptr<ScoringLogic> scoring_logic_;
-  std::unique_ptr<ScoringGrpcService> scoring_service_;
-  std::unique_ptr<v1::ScoringService::Stub> scoring_stub_;
-};
 
 TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
   ASSERT_TRUE(HaveComplaintClient());
@@ -351,33 +225,45 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
     }
   }
 
-  // --- SKM (PermenPANRB 14/2017): six respondents per unit in each window,
+  // --- SKM (PermenPANRB 14/2017): six respondents per unit in each window
+  // (SKM surveys since December 2025, so both windows are covered),
   // recorded with the complaint service; the trained units improve more.
   std::map<std::string, std::pair<double, double>> ikm;  // unit -> IKM before, after (25-100)
+  // The standard error of each unit window's IKM, recomputed here: sd of
+  // the respondents' converted scores / sqrt(6), finite population
+  // corrected with N = 3000 x 90 / 30.4375 service users.
+  std::map<std::string, std::pair<double, double>> ikm_se;
+  const double population = std::llround(kVolume * 90 / 30.4375);
   for (size_t u = 0; u < units.size(); ++u) {
     const bool treated = units[u] == "disdukcapil" || units[u] == "dpmptsp";
     for (int w = 0; w < 2; ++w) {
       double sum = 0;  // Σ over respondents and elements
+      std::vector<double> scores;
       for (int k = 0; k < 6; ++k) {
         cv1::RecordSatisfactionResponseRequest sr;
         sr.set_parent("tenants/1504");
         cv1::SatisfactionResponse& x = *sr.mutable_response();
         x.set_name(absl::StrCat("tenants/1504/responses/skm-", units[u], "-", w, "-", k));
         x.set_unit("tenants/1504/units/" + units[u]);
-        *x.mutable_time() = Noon(w == 0 ? absl::CivilDay(2026, 1, 10) + k : absl::CivilDay(2026, 4, 10) + k);
+        *x.mutable_time() = Noon(w == 0 ? absl::CivilDay(2025, 12, 10) + k : absl::CivilDay(2026, 4, 10) + k);
+        double own = 0;
         for (int e = 0; e < 9; ++e) {
           // 2..3 before; after, trained units mostly 3..4, others unchanged.
           int v = 2 + (k + e + static_cast<int>(u)) % 2;
           if (w == 1 && treated) v = std::min(4, v + ((k + e) % 3 != 0 ? 1 : 0));
           x.add_scores(v);
           sum += v;
+          own += v;
         }
+        scores.push_back(own / 9 * 25);
         cv1::RecordSatisfactionResponseResponse out;
         ASSERT_RPC(Call(complaint_stub_.get(), &cv1::ComplaintService::Stub::RecordSatisfactionResponse, sr, &out));
       }
       // IKM = Σ NRR / 9 x 25 with NRR = element sum / 6 respondents.
       const double value = sum / 6 / 9 * 25;
+      const double se = std::sqrt(Var(scores) / 6) * std::sqrt((population - 6) / (population - 1));
       (w == 0 ? ikm[units[u]].first : ikm[units[u]].second) = value;
+      (w == 0 ? ikm_se[units[u]].first : ikm_se[units[u]].second) = se;
     }
   }
 
@@ -485,8 +371,27 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
   EXPECT_EQ(ikm_did.inputs().at("treated_after_respondents"), 12);
   EXPECT_EQ(ikm_did.inputs().at("control_before_respondents"), 18);
   ASSERT_TRUE(ikm_did.has_interval());
-  EXPECT_LT(ikm_did.ci_low(), ikm_did.value());
-  EXPECT_GT(ikm_did.ci_high(), ikm_did.value());
+  // One method for the interval: each group-window's variance is
+  // Σ w_i² se_i² (equal weights here), the DiD's is their sum, and the 95 %
+  // interval is ± 1.959964 se (not a t margin divided by z, ~3 % wider).
+  auto group_var = [&](const std::vector<std::string>& us, bool after) {
+    double v = 0;
+    for (const auto& u : us) {
+      const double se = after ? ikm_se[u].second : ikm_se[u].first;
+      v += se * se / (us.size() * us.size());
+    }
+    return v;
+  };
+  const std::vector<std::string> treated_units = {"disdukcapil", "dpmptsp"},
+                                 control_units = {"dinsos", "dinkes", "bappeda"};
+  const double did_se = std::sqrt(group_var(treated_units, false) + group_var(treated_units, true) +
+                                  group_var(control_units, false) + group_var(control_units, true));
+  EXPECT_NEAR(ikm_did.ci_low(), ikm_did.value() - 1.959963984540054 * did_se, 1e-9);
+  EXPECT_NEAR(ikm_did.ci_high(), ikm_did.value() + 1.959963984540054 * did_se, 1e-9);
+  // And each unit's IKM carries the complaint service's t interval.
+  const auto& t0 = ev.results().treated_units(0);
+  const std::string u0 = t0.unit().substr(t0.unit().rfind('/') + 1);
+  EXPECT_NEAR(t0.ikm_before().ci_high() - t0.ikm_before().value(), 2.570581835636314 * ikm_se[u0].first, 1e-9);
   EXPECT_NE(ev.results().conclusion().find("IKM"), std::string::npos) << ev.results().conclusion();
   for (const auto& u : ev.results().treated_units()) {
     const std::string id = u.unit().substr(u.unit().rfind('/') + 1);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/status/status.h"
+#include "services/scoring/composite.h"
 #include "services/scoring/figures.h"
 
 namespace pelita::scoring {
@@ -14,42 +15,43 @@ namespace {
 // 0-100 conversion of a mean on [min, max].
 double To100(double x, double lo, double hi) { return (x - lo) / (hi - lo) * 100; }
 
+constexpr double kZ = 1.959963984540054;  // 97.5 % normal quantile
+
 v1::Figure ScaleScore(const ScaleAggregate& a, int64_t respondents, int min_n) {
+  const std::string formula = "(sum/n - min) / (max - min) * 100; 95% t interval over answers";
+  if (respondents < min_n) {
+    return Withheld(respondents, v1::BELOW_MIN_N, TooFew(respondents, min_n, "respondents"), formula);
+  }
+  if (!(a.max_value > a.min_value)) return Withheld(respondents, v1::STATISTIC_UNDEFINED, "scale has no range", formula);
+  auto mean = stats::Mean(a.moments);
+  if (!mean.ok()) return Withheld(respondents, v1::DATA_ABSENT, "no answers", formula);
   const Inputs in = {{"n", static_cast<double>(a.moments.n)},
                      {"sum", a.moments.sum},
                      {"sum_squares", a.moments.sum_sq},
                      {"min", a.min_value},
                      {"max", a.max_value},
                      {"respondents", static_cast<double>(respondents)}};
-  const std::string formula = "(sum/n - min) / (max - min) * 100; 95% t interval over answers";
-  if (respondents < min_n) return Withheld(respondents, TooFew(respondents, min_n, "respondents"), formula, in);
-  if (!(a.max_value > a.min_value)) return Withheld(respondents, "scale has no range", formula, in);
-  auto mean = stats::Mean(a.moments);
-  if (!mean.ok()) return Withheld(respondents, std::string(mean.status().message()), formula, in);
   v1::Figure f = Value(To100(*mean, a.min_value, a.max_value), respondents, formula, in);
   if (auto ci = stats::MeanInterval(a.moments); ci.ok()) {
-    SetInterval(f, To100(ci->lower, a.min_value, a.max_value),
-                To100(ci->upper, a.min_value, a.max_value));
+    SetInterval(f, To100(ci->lower, a.min_value, a.max_value), To100(ci->upper, a.min_value, a.max_value));
   }
+  return f;
+}
+
+// responses / enrolled with a Wilson interval (capped at 1 for the interval).
+v1::Figure ResponseRate(int64_t n, int64_t enrolled, const std::string& what) {
+  const std::string formula = absl::StrCat(what, " / enrolled");
+  if (enrolled <= 0) return Withheld(n, v1::NO_PARTICIPANTS, "no enrolled participants", formula);
+  v1::Figure f = Value(static_cast<double>(n) / enrolled, n, formula,
+                       {{what, static_cast<double>(n)}, {"enrolled", static_cast<double>(enrolled)}});
+  if (auto w = stats::WilsonInterval(std::min(n, enrolled), enrolled); w.ok()) SetInterval(f, w->lower, w->upper);
   return f;
 }
 
 v1::Reaction ComputeReaction(const ReactionInputs& r, int64_t enrolled, int min_n) {
   v1::Reaction out;
   const int64_t n = r.responses;
-  {
-    const Inputs in = {{"responses", static_cast<double>(n)},
-                       {"enrolled", static_cast<double>(enrolled)}};
-    if (enrolled <= 0) {
-      *out.mutable_response_rate() = Withheld(n, "no enrolled participants", "responses / enrolled", in);
-    } else {
-      v1::Figure f = Value(static_cast<double>(n) / enrolled, n, "responses / enrolled", in);
-      if (auto w = stats::WilsonInterval(std::min(n, enrolled), enrolled); w.ok()) {
-        SetInterval(f, w->lower, w->upper);
-      }
-      *out.mutable_response_rate() = f;
-    }
-  }
+  *out.mutable_response_rate() = ResponseRate(n, enrolled, "responses");
   double sum = 0;
   int used = 0;
   for (const char* dim : {"materi", "instruktur", "fasilitas", "penyelenggaraan"}) {
@@ -63,19 +65,22 @@ v1::Reaction ComputeReaction(const ReactionInputs& r, int64_t enrolled, int min_
       ++used;
     }
   }
+  const std::string oformula = "mean of the dimension scores";
   if (used > 0) {
     Inputs in;
     for (const auto& d : out.dimensions()) {
       if (!d.score().withheld()) in.push_back({d.dimension(), d.score().value()});
     }
-    *out.mutable_overall() = Value(sum / used, n, "mean of the dimension scores", in);
+    *out.mutable_overall() = Value(sum / used, n, oformula, in);
+  } else if (n < min_n) {
+    *out.mutable_overall() = Withheld(n, v1::BELOW_MIN_N, TooFew(n, min_n, "respondents"), oformula);
   } else {
-    *out.mutable_overall() = Withheld(
-        n, n < min_n ? TooFew(n, min_n, "respondents") : "no dimension score", "mean of the dimension scores");
+    *out.mutable_overall() = Withheld(n, v1::DATA_ABSENT, "no dimension score", oformula);
   }
   // Cronbach's alpha.
   {
     const int k = static_cast<int>(r.items.size());
+    const std::string formula = "k/(k-1) * (1 - sum_item_variances / total_variance)";
     double sum_var = 0;
     bool ok = true;
     for (const auto& m : r.items) {
@@ -84,20 +89,25 @@ v1::Reaction ComputeReaction(const ReactionInputs& r, int64_t enrolled, int min_
       sum_var += *v;
     }
     auto tv = stats::SampleVariance(r.totals);
-    const Inputs in = {{"k", static_cast<double>(k)},
-                       {"n_complete", static_cast<double>(r.totals.n)},
-                       {"sum_item_variances", ok ? sum_var : 0},
-                       {"total_variance", tv.ok() ? *tv : 0}};
-    const std::string formula = "k/(k-1) * (1 - sum_item_variances / total_variance)";
+    v1::Figure* a = out.mutable_cronbach_alpha();
     if (r.totals.n < min_n) {
-      *out.mutable_cronbach_alpha() =
-          Withheld(r.totals.n, TooFew(r.totals.n, min_n, "complete responses"), formula, in);
+      *a = Withheld(r.totals.n, v1::BELOW_MIN_N, TooFew(r.totals.n, min_n, "complete responses"), formula);
+    } else if (k < 2) {
+      *a = Withheld(r.totals.n, v1::TOO_FEW_ITEMS, "alpha needs at least 2 items answered in full", formula);
     } else if (!ok || !tv.ok()) {
-      *out.mutable_cronbach_alpha() = Withheld(r.totals.n, "item variances undefined", formula, in);
-    } else if (auto a = stats::CronbachAlpha(k, sum_var, *tv); a.ok()) {
-      *out.mutable_cronbach_alpha() = Value(*a, r.totals.n, formula, in);
+      *a = Withheld(r.totals.n, v1::STATISTIC_UNDEFINED, "item variances undefined", formula);
+    } else if (auto alpha = stats::CronbachAlpha(k, sum_var, *tv); alpha.ok()) {
+      *a = Value(*alpha, r.totals.n, formula,
+                 {{"k", static_cast<double>(k)}, {"n_complete", static_cast<double>(r.totals.n)},
+                  {"sum_item_variances", sum_var}, {"total_variance", *tv}});
+      if (*alpha < 0) {
+        a->set_warning_code(v1::NEGATIVE_ALPHA);
+        a->set_warning(
+            "alpha below 0: the items do not measure one construct, or some items are reversed "
+            "(negatively worded) and were not recoded; the dimension scores should not be read as one scale");
+      }
     } else {
-      *out.mutable_cronbach_alpha() = Withheld(r.totals.n, std::string(a.status().message()), formula, in);
+      *a = Withheld(r.totals.n, v1::STATISTIC_UNDEFINED, std::string(alpha.status().message()), formula);
     }
   }
   return out;
@@ -111,13 +121,14 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
                        {"sum_diff", l.sum_diff}, {"sum_diff_squares", l.sum_diff_sq},
                        {"max_score", l.max_score}};
   *out.mutable_pairs() = Value(nn, n, "pre/post pairs", {{"pairs", nn}});
+  const std::string gformula = "(mean_post - mean_pre) / (max_score - mean_pre) (Hake)";
   if (n < min_n) {
     const std::string why = TooFew(n, min_n, "pairs");
     for (v1::Figure* f : {out.mutable_mean_pre(), out.mutable_mean_post(), out.mutable_mean_gain(),
-                          out.mutable_normalised_gain(), out.mutable_t(), out.mutable_df(),
-                          out.mutable_p_value(), out.mutable_cohens_dz()}) {
-      *f = Withheld(n, why);
+                          out.mutable_t(), out.mutable_df(), out.mutable_p_value(), out.mutable_cohens_dz()}) {
+      *f = Withheld(n, v1::BELOW_MIN_N, why);
     }
+    *out.mutable_normalised_gain() = Withheld(n, v1::BELOW_MIN_N, why, gformula);
     return out;
   }
   const double pre = l.sum_pre / nn, post = l.sum_post / nn, gain = l.sum_diff / nn;
@@ -132,13 +143,12 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
     SetInterval(*out.mutable_mean_post(), ci->lower, ci->upper);
   }
   *out.mutable_mean_gain() = Value(gain, n, "sum_diff / pairs", base);
-  const std::string gformula = "(mean_post - mean_pre) / (max_score - mean_pre) (Hake)";
   const Inputs gin = {{"mean_pre", pre}, {"mean_post", post}, {"max_score", l.max_score}};
   if (auto g = stats::NormalisedGain(pre, post, l.max_score); g.ok()) {
     *out.mutable_normalised_gain() = Value(*g, n, gformula, gin);
     out.set_gain_band(std::string(stats::BandName(stats::BandOf(*g))));
   } else {
-    *out.mutable_normalised_gain() = Withheld(n, std::string(g.status().message()), gformula, gin);
+    *out.mutable_normalised_gain() = Withheld(n, v1::STATISTIC_UNDEFINED, std::string(g.status().message()), gformula);
   }
   auto t = stats::PairedT(stats::Moments::FromSums(n, l.sum_diff, l.sum_diff_sq));
   if (t.ok()) {
@@ -152,7 +162,7 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
   } else {
     const std::string why(t.status().message());
     for (v1::Figure* f : {out.mutable_t(), out.mutable_df(), out.mutable_p_value(), out.mutable_cohens_dz()}) {
-      *f = Withheld(n, why, "", base);
+      *f = Withheld(n, v1::STATISTIC_UNDEFINED, why);
     }
   }
   return out;
@@ -163,10 +173,10 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
 // cannot exceed 1; inputs that say otherwise are withheld as inconsistent
 // rather than shown (or quietly capped).
 v1::Figure PeopleRate(int64_t answered, int64_t eligible, const std::string& formula, const Inputs& in) {
-  if (eligible <= 0) return Withheld(answered, "no eligible participants", formula, in);
+  if (eligible <= 0) return Withheld(answered, v1::NO_PARTICIPANTS, "no eligible participants", formula);
   if (answered > eligible) {
-    return Withheld(answered, "more participants answered than were eligible: the inputs are inconsistent",
-                    formula, in);
+    return Withheld(answered, v1::STATISTIC_UNDEFINED,
+                    "more participants answered than were eligible: the inputs are inconsistent", formula);
   }
   v1::Figure f = Value(static_cast<double>(answered) / eligible, answered, formula, in);
   if (auto w = stats::WilsonInterval(answered, eligible); w.ok()) SetInterval(f, w->lower, w->upper);
@@ -184,8 +194,8 @@ v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int m
                         {"followups", static_cast<double>(b.followups)}};
     *out.mutable_response_rate() =
         b.people_known ? PeopleRate(b.answered_people, b.eligible, formula, rin)
-                       : Withheld(b.followups, "the number of distinct participants is not known (answers are not people)",
-                                  formula, rin);
+                       : Withheld(b.followups, v1::DATA_ABSENT,
+                                  "the number of distinct participants is not known (answers are not people)", formula);
   }
   for (const WaveInputs& w : b.waves) {
     v1::FollowUpWaveRate* r = out.add_waves();
@@ -201,8 +211,8 @@ v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int m
                                         w.last_day, " / participants eligible");
     if (!w.opened) {
       const std::string why = absl::StrCat("the ", w.offset_days, "-day window opens on ", w.first_day);
-      *r->mutable_self_report_rate() = Withheld(w.self_reported, why, sf, sin);
-      *r->mutable_assessment_rate() = Withheld(w.assessed, why, af, ain);
+      *r->mutable_self_report_rate() = Withheld(w.self_reported, v1::WINDOW_NOT_OPEN, why, sf);
+      *r->mutable_assessment_rate() = Withheld(w.assessed, v1::WINDOW_NOT_OPEN, why, af);
       continue;
     }
     *r->mutable_self_report_rate() = PeopleRate(w.self_reported, w.eligible, sf, sin);
@@ -211,8 +221,10 @@ v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int m
   auto share = [&](int64_t yes, int64_t a, const std::string& who, v1::Figure* f, v1::Figure* scrap) {
     const Inputs ain = {{"applied_yes", static_cast<double>(yes)}, {"answered", static_cast<double>(a)}};
     if (a < min_n) {
-      *f = Withheld(a, TooFew(a, min_n, who), "applied_yes / answered", ain);
-      if (scrap) *scrap = Withheld(a, TooFew(a, min_n, who), "1 - applied share", ain);
+      const std::string why = a == 0 ? "no " + who + " answered the applied-on-the-job question" : TooFew(a, min_n, who);
+      const v1::ReasonCode code = a == 0 ? v1::DATA_ABSENT : v1::BELOW_MIN_N;
+      *f = Withheld(a, code, why, "applied_yes / answered");
+      if (scrap) *scrap = Withheld(a, code, why, "1 - applied share");
       return;
     }
     auto w = stats::WilsonInterval(yes, a);
@@ -241,6 +253,8 @@ v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int m
     c->set_n(ci.n);
     if (ci.n < min_n) {
       c->set_withheld(true);
+      c->set_reason_code(v1::BELOW_MIN_N);
+      c->set_reason(TooFew(ci.n, min_n, "answers"));
     } else {
       for (const auto& [code, count] : ci.counts) (*c->mutable_counts())[code] = count;
     }
@@ -249,24 +263,20 @@ v1::Behaviour ComputeBehaviour(const BehaviourInputs& b, int64_t enrolled, int m
   return out;
 }
 
+// The complaint counts and exposure of a group of units in one window.
 struct Pooled {
   double complaints = 0, transactions = 0;
 };
 
-// Respondent-weighted mean IKM of units and its variance.
-std::optional<stats::Estimate> PooledIkm(const std::vector<UnitWindows>& units, bool after, int min_n,
-                                         int64_t* respondents) {
-  double w = 0, sum = 0;
-  for (const auto& u : units) {
-    const Window& x = after ? u.after : u.before;
-    if (x.has_ikm && x.ikm_respondents >= min_n) w += static_cast<double>(x.ikm_respondents);
-  }
+// Respondent-weighted mean IKM of units in one window and its variance
+// sum(w_i^2 se_i^2).
+stats::Estimate PooledIkm(const std::vector<const UnitWindows*>& units, bool after, int64_t* respondents) {
+  double w = 0;
+  for (const UnitWindows* u : units) w += static_cast<double>((after ? u->after : u->before).ikm_respondents);
   *respondents = static_cast<int64_t>(w);
-  if (w <= 0) return std::nullopt;
-  double var = 0;
-  for (const auto& u : units) {
-    const Window& x = after ? u.after : u.before;
-    if (!(x.has_ikm && x.ikm_respondents >= min_n)) continue;
+  double sum = 0, var = 0;
+  for (const UnitWindows* u : units) {
+    const Window& x = after ? u->after : u->before;
     const double wi = x.ikm_respondents / w;
     sum += wi * x.ikm;
     var += wi * wi * x.ikm_se * x.ikm_se;
@@ -274,28 +284,62 @@ std::optional<stats::Estimate> PooledIkm(const std::vector<UnitWindows>& units, 
   return stats::Estimate{sum, var};
 }
 
+std::string NotCovered(const UnitWindows& u, bool complaints, const std::string& before_start) {
+  const std::string& since = complaints ? u.complaints_since : u.skm_since;
+  const char* what = complaints ? "complaint" : "SKM";
+  if (since.empty()) return absl::StrCat("no ", what, " data recorded for the unit (and no data_since set)");
+  return absl::StrCat(what, " data start ", since, ", after the before window's start ", before_start);
+}
+
 v1::Results ComputeResults(const ResultsInputs& r, int min_n) {
   v1::Results out;
   out.set_window_days(r.window_days);
-  out.set_control_unit_count(static_cast<int64_t>(r.control.size()));
-  auto rate_fig = [](const Window& w) {
-    const Inputs in = {{"complaints", w.complaints}, {"transactions", w.transactions}};
-    if (!(w.transactions > 0)) return Withheld(0, "no service volume recorded for the unit", "complaints / transactions * 1000", in);
-    v1::Figure f = Value(w.complaints / w.transactions * 1000, static_cast<int64_t>(w.complaints),
-                         "complaints / transactions * 1000", in);
+  out.set_before_start(r.before_start);
+  out.set_before_end(r.before_end);
+  out.set_after_start(r.after_start);
+  out.set_after_end(r.after_end);
+  out.set_min_control_units(r.min_control_units);
+  const std::string rformula = "complaints / transactions * 1000; 95% normal (Poisson) interval";
+  auto rate_fig = [&](const Window& w) {
+    if (!(w.transactions > 0)) {
+      return Withheld(static_cast<int64_t>(w.complaints), v1::VOLUME_UNKNOWN,
+                      "no service volume recorded for the unit", rformula);
+    }
+    v1::Figure f = Value(w.complaints / w.transactions * 1000, static_cast<int64_t>(w.complaints), rformula,
+                         {{"complaints", w.complaints}, {"transactions", w.transactions}});
     const double se = std::sqrt(w.complaints) / w.transactions * 1000;
-    SetInterval(f, std::max(0.0, f.value() - 1.959964 * se), f.value() + 1.959964 * se);
+    SetInterval(f, std::max(0.0, f.value() - kZ * se), f.value() + kZ * se);
     return f;
   };
-  auto ikm_fig = [min_n](const Window& w) {
-    const Inputs in = {{"respondents", static_cast<double>(w.ikm_respondents)}, {"ikm_se", w.ikm_se}};
-    if (!w.has_ikm) return Withheld(0, "no SKM responses in the window", "IKM x 25", in);
-    if (w.ikm_respondents < min_n) return Withheld(w.ikm_respondents, TooFew(w.ikm_respondents, min_n, "SKM respondents"), "IKM x 25", in);
-    v1::Figure f = Value(w.ikm, w.ikm_respondents, "sum NRR_i / 9 * 25 (PermenPANRB 14/2017)", in);
-    SetInterval(f, w.ikm - 1.959964 * w.ikm_se, w.ikm + 1.959964 * w.ikm_se);
+  const std::string ikm_formula =
+      "sum NRR_i / 9 * 25 (PermenPANRB 14/2017); 95% interval ikm +- t(0.975, n - 1) x standard error";
+  auto ikm_fig = [&](const Window& w) {
+    if (!w.has_ikm && w.ikm_respondents == 0) {
+      return Withheld(0, v1::DATA_ABSENT, "no SKM responses in the window", ikm_formula);
+    }
+    if (w.ikm_respondents < min_n || !w.has_ikm) {
+      return Withheld(w.ikm_respondents, w.ikm_respondents < min_n ? v1::BELOW_MIN_N : v1::TOO_FEW_SKM_RESPONDENTS,
+                      w.ikm_respondents < min_n ? TooFew(w.ikm_respondents, min_n, "SKM respondents")
+                                                : "the complaint service withholds this IKM (an element has too few answers)",
+                      ikm_formula);
+    }
+    v1::Figure f = Value(w.ikm, w.ikm_respondents, ikm_formula,
+                         {{"respondents", static_cast<double>(w.ikm_respondents)}, {"standard_error", w.ikm_se}});
+    if (w.ikm_respondents >= 2) {
+      const double q = stats::StudentTQuantile(0.975, static_cast<double>(w.ikm_respondents - 1));
+      SetInterval(f, w.ikm - q * w.ikm_se, w.ikm + q * w.ikm_se);
+    }
     return f;
   };
-  Pooled tb, ta, cb, ca;
+  auto ikm_usable = [&](const UnitWindows& u) {
+    return u.before.has_ikm && u.after.has_ikm && u.before.ikm_respondents >= min_n &&
+           u.after.ikm_respondents >= min_n;
+  };
+
+  // Which units enter each estimate, and why the others do not.
+  std::vector<const UnitWindows*> tc, cc, ti, ci;  // complaints / IKM, treated / control
+  int treated_not_covered = 0, treated_no_volume = 0, treated_skm_not_covered = 0;
+  std::string first_treated_gap, first_treated_skm_gap;
   for (const auto& u : r.treated) {
     v1::UnitChange* c = out.add_treated_units();
     c->set_unit(u.unit);
@@ -303,105 +347,212 @@ v1::Results ComputeResults(const ResultsInputs& r, int min_n) {
     *c->mutable_complaint_rate_after() = rate_fig(u.after);
     *c->mutable_ikm_before() = ikm_fig(u.before);
     *c->mutable_ikm_after() = ikm_fig(u.after);
-    tb.complaints += u.before.complaints; tb.transactions += u.before.transactions;
-    ta.complaints += u.after.complaints; ta.transactions += u.after.transactions;
+    if (!u.complaints_covered) {
+      ++treated_not_covered;
+      c->set_complaints_excluded(NotCovered(u, true, r.before_start));
+      c->set_complaints_excluded_code(v1::WINDOW_NOT_COVERED);
+      if (first_treated_gap.empty()) first_treated_gap = absl::StrCat(u.unit, ": ", c->complaints_excluded());
+    } else if (!(u.before.transactions > 0 && u.after.transactions > 0)) {
+      ++treated_no_volume;
+      c->set_complaints_excluded("no monthly service volume recorded for the unit");
+      c->set_complaints_excluded_code(v1::VOLUME_UNKNOWN);
+    } else {
+      tc.push_back(&u);
+    }
+    if (!u.skm_covered) {
+      ++treated_skm_not_covered;
+      c->set_ikm_excluded(NotCovered(u, false, r.before_start));
+      c->set_ikm_excluded_code(v1::WINDOW_NOT_COVERED);
+      if (first_treated_skm_gap.empty()) first_treated_skm_gap = absl::StrCat(u.unit, ": ", c->ikm_excluded());
+    } else if (!ikm_usable(u)) {
+      c->set_ikm_excluded(absl::StrCat("no IKM from at least ", min_n, " SKM respondents in both windows"));
+      c->set_ikm_excluded_code(v1::TOO_FEW_SKM_RESPONDENTS);
+    } else {
+      ti.push_back(&u);
+    }
   }
+  int controls_not_covered = 0, controls_skm_not_covered = 0;
   for (const auto& u : r.control) {
-    cb.complaints += u.before.complaints; cb.transactions += u.before.transactions;
-    ca.complaints += u.after.complaints; ca.transactions += u.after.transactions;
+    v1::ControlUnit* c = out.add_control_units();
+    c->set_unit(u.unit);
+    if (!u.complaints_covered) {
+      ++controls_not_covered;
+      c->set_complaints_excluded(NotCovered(u, true, r.before_start));
+      c->set_complaints_excluded_code(v1::WINDOW_NOT_COVERED);
+    } else if (!(u.before.transactions > 0 && u.after.transactions > 0)) {
+      c->set_complaints_excluded("no monthly service volume recorded for the unit");
+      c->set_complaints_excluded_code(v1::VOLUME_UNKNOWN);
+    } else {
+      c->set_complaints_used(true);
+      cc.push_back(&u);
+    }
+    if (!u.skm_covered) {
+      ++controls_skm_not_covered;
+      c->set_ikm_excluded(NotCovered(u, false, r.before_start));
+      c->set_ikm_excluded_code(v1::WINDOW_NOT_COVERED);
+    } else if (!ikm_usable(u)) {
+      c->set_ikm_excluded(absl::StrCat("no IKM from at least ", min_n, " SKM respondents in both windows"));
+      c->set_ikm_excluded_code(v1::TOO_FEW_SKM_RESPONDENTS);
+    } else {
+      c->set_ikm_used(true);
+      ci.push_back(&u);
+    }
   }
-  const Inputs din = {{"treated_before_complaints", tb.complaints}, {"treated_before_transactions", tb.transactions},
-                      {"treated_after_complaints", ta.complaints}, {"treated_after_transactions", ta.transactions},
-                      {"control_before_complaints", cb.complaints}, {"control_before_transactions", cb.transactions},
-                      {"control_after_complaints", ca.complaints}, {"control_after_transactions", ca.transactions},
-                      {"control_units", static_cast<double>(r.control.size())}};
+  out.set_control_unit_count(static_cast<int64_t>(cc.size()));
+  const int min_controls = std::max(1, r.min_control_units);
+  auto too_few_controls = [&](size_t usable, int not_covered, const char* data) {
+    std::string why = absl::StrCat(usable, " comparison unit", usable == 1 ? "" : "s", " with ", data,
+                                   " covering both windows, fewer than the minimum ", min_controls);
+    if (r.control.empty()) {
+      why = absl::StrCat("no comparison units: every unit of the tenant had trained staff in the windows "
+                         "(the minimum is ", min_controls, ")");
+    } else if (not_covered > 0) {
+      absl::StrAppend(&why, " (", not_covered, " of ", r.control.size(),
+                      " units without trained staff have data starting after ", r.before_start, ")");
+    }
+    return why;
+  };
+
+  // Complaint rate.
+  Pooled tb, ta, cb, ca;
+  for (const UnitWindows* u : tc) {
+    tb.complaints += u->before.complaints; tb.transactions += u->before.transactions;
+    ta.complaints += u->after.complaints; ta.transactions += u->after.transactions;
+  }
+  for (const UnitWindows* u : cc) {
+    cb.complaints += u->before.complaints; cb.transactions += u->before.transactions;
+    ca.complaints += u->after.complaints; ca.transactions += u->after.transactions;
+  }
   const std::string dformula =
       "(treated_after - treated_before) - (control_after - control_before), rates per 1,000 "
       "transactions; se = sqrt(sum of Poisson variances c/E^2) x 1000; 95% normal interval";
-  std::vector<std::string> notes;
   const int64_t treated_n = static_cast<int64_t>(tb.complaints + ta.complaints);
   bool complaint_did = false;
-  double did_value = 0, did_lo = 0, did_hi = 0;
   if (r.treated.empty()) {
-    *out.mutable_complaint_rate_did() = Withheld(0, "the participants' units are unknown", dformula, din);
-  } else if (r.control.empty()) {
-    *out.mutable_complaint_rate_did() = Withheld(treated_n, "no control units (every unit had trained staff)", dformula, din);
-  } else if (!(tb.transactions > 0 && ta.transactions > 0 && cb.transactions > 0 && ca.transactions > 0)) {
-    *out.mutable_complaint_rate_did() = Withheld(treated_n, "service volume unknown for a group or window", dformula, din);
+    *out.mutable_complaint_rate_did() = Withheld(0, v1::UNITS_UNKNOWN, "the participants' units are unknown", dformula);
+  } else if (tc.empty()) {
+    *out.mutable_complaint_rate_did() =
+        treated_not_covered > 0
+            ? Withheld(0, v1::WINDOW_NOT_COVERED,
+                       absl::StrCat("the trained units' complaint data do not cover both windows (",
+                                    first_treated_gap, ")"),
+                       dformula)
+            : Withheld(0, v1::VOLUME_UNKNOWN, "service volume unknown for every trained unit", dformula);
+  } else if (static_cast<int>(cc.size()) < min_controls) {
+    *out.mutable_complaint_rate_did() = Withheld(
+        treated_n, v1::TOO_FEW_CONTROL_UNITS, too_few_controls(cc.size(), controls_not_covered, "complaint data"),
+        dformula);
   } else if (tb.complaints + ta.complaints < kMinComplaintsForDid) {
     *out.mutable_complaint_rate_did() = Withheld(
-        treated_n,
+        treated_n, v1::TOO_FEW_COMPLAINTS,
         absl::StrCat("too thin: ", treated_n, " complaints in the trained units' windows, fewer than ",
                      kMinComplaintsForDid),
-        dformula, din);
+        dformula);
   } else {
     auto scale = [](stats::Estimate e) { return stats::Estimate{e.value * 1000, e.variance * 1e6}; };
     const stats::Interval did = stats::DiffInDiff(
         scale(stats::PoissonRate(tb.complaints, tb.transactions)), scale(stats::PoissonRate(ta.complaints, ta.transactions)),
         scale(stats::PoissonRate(cb.complaints, cb.transactions)), scale(stats::PoissonRate(ca.complaints, ca.transactions)));
-    v1::Figure f = Value(did.estimate, treated_n, dformula, din);
+    v1::Figure f = Value(did.estimate, treated_n, dformula,
+                         {{"treated_before_complaints", tb.complaints}, {"treated_before_transactions", tb.transactions},
+                          {"treated_after_complaints", ta.complaints}, {"treated_after_transactions", ta.transactions},
+                          {"control_before_complaints", cb.complaints}, {"control_before_transactions", cb.transactions},
+                          {"control_after_complaints", ca.complaints}, {"control_after_transactions", ca.transactions},
+                          {"treated_units", static_cast<double>(tc.size())},
+                          {"control_units", static_cast<double>(cc.size())}});
     SetInterval(f, did.lower, did.upper);
+    const bool inconclusive = MarkIfInconclusive(f, "the complaint-rate DiD");
     *out.mutable_complaint_rate_did() = f;
     complaint_did = true;
-    did_value = did.estimate; did_lo = did.lower; did_hi = did.upper;
-    const double avoided = -did.estimate * ta.transactions / 1000;
-    v1::Figure av = Value(avoided, treated_n, "-complaint_rate_did * treated_after_transactions / 1000",
-                          {{"complaint_rate_did", did.estimate}, {"treated_after_transactions", ta.transactions}});
-    SetInterval(av, -did.upper * ta.transactions / 1000, -did.lower * ta.transactions / 1000);
-    *out.mutable_complaints_avoided() = av;
+    const std::string aformula = "-complaint_rate_did * treated_after_transactions / 1000";
+    if (inconclusive) {
+      *out.mutable_complaints_avoided() = Withheld(treated_n, v1::EFFECT_NOT_SHOWN, f.reason(), aformula);
+    } else if (did.estimate > 0) {
+      *out.mutable_complaints_avoided() = Withheld(
+          treated_n, v1::NO_COMPLAINTS_AVOIDED,
+          absl::StrFormat("complaints rose by %.2f per 1,000 transactions more in the trained units: none avoided",
+                          did.estimate),
+          aformula);
+    } else {
+      const double avoided = -did.estimate * ta.transactions / 1000;
+      v1::Figure av = Value(avoided, treated_n, aformula,
+                            {{"complaint_rate_did", did.estimate}, {"treated_after_transactions", ta.transactions}});
+      SetInterval(av, -did.upper * ta.transactions / 1000, -did.lower * ta.transactions / 1000);
+      *out.mutable_complaints_avoided() = av;
+    }
   }
-  if (!out.has_complaints_avoided()) {
-    *out.mutable_complaints_avoided() = Withheld(treated_n, "no complaint-rate estimate");
-  }
+  if (!out.has_complaints_avoided()) *out.mutable_complaints_avoided() = WithheldLike(treated_n, out.complaint_rate_did());
+
   // IKM.
-  int64_t ntb = 0, nta = 0, ncb = 0, nca = 0;
-  auto itb = PooledIkm(r.treated, false, min_n, &ntb), ita = PooledIkm(r.treated, true, min_n, &nta);
-  auto icb = PooledIkm(r.control, false, min_n, &ncb), ica = PooledIkm(r.control, true, min_n, &nca);
   const std::string iformula =
       "(treated_after - treated_before) - (control_after - control_before) of respondent-weighted "
-      "IKM (25-100); 95% normal interval";
+      "IKM (25-100), units with IKM in both windows; var = sum of the four sum(w_i^2 se_i^2); "
+      "95% normal interval +- 1.959964 se";
   bool ikm_did = false;
-  if (itb && ita && icb && ica) {
-    const stats::Interval did = stats::DiffInDiff(*itb, *ita, *icb, *ica);
+  if (r.treated.empty()) {
+    *out.mutable_ikm_did() = Withheld(0, v1::UNITS_UNKNOWN, "the participants' units are unknown", iformula);
+  } else if (ti.empty() && treated_skm_not_covered == static_cast<int>(r.treated.size())) {
+    *out.mutable_ikm_did() = Withheld(
+        0, v1::WINDOW_NOT_COVERED,
+        absl::StrCat("the trained units' SKM data do not cover both windows (", first_treated_skm_gap, ")"), iformula);
+  } else if (r.control.empty()) {
+    *out.mutable_ikm_did() = Withheld(0, v1::TOO_FEW_CONTROL_UNITS, too_few_controls(0, 0, ""), iformula);
+  } else if (ti.empty()) {
+    *out.mutable_ikm_did() = Withheld(
+        0, v1::TOO_FEW_SKM_RESPONDENTS,
+        absl::StrCat("too thin: no trained unit has an IKM from at least ", min_n, " SKM respondents in both windows"),
+        iformula);
+  } else if (static_cast<int>(ci.size()) < min_controls) {
+    *out.mutable_ikm_did() = Withheld(
+        0, v1::TOO_FEW_CONTROL_UNITS,
+        too_few_controls(ci.size(), controls_skm_not_covered,
+                         absl::StrCat("SKM data and an IKM from at least ", min_n, " respondents").c_str()),
+        iformula);
+  } else {
+    int64_t ntb = 0, nta = 0, ncb = 0, nca = 0;
+    const stats::Estimate itb = PooledIkm(ti, false, &ntb), ita = PooledIkm(ti, true, &nta);
+    const stats::Estimate icb = PooledIkm(ci, false, &ncb), ica = PooledIkm(ci, true, &nca);
+    const stats::Interval did = stats::DiffInDiff(itb, ita, icb, ica);
     v1::Figure f = Value(did.estimate, std::min({ntb, nta, ncb, nca}), iformula,
-                         {{"treated_before", itb->value}, {"treated_after", ita->value},
-                          {"control_before", icb->value}, {"control_after", ica->value},
+                         {{"treated_before", itb.value}, {"treated_after", ita.value},
+                          {"control_before", icb.value}, {"control_after", ica.value},
                           {"treated_before_respondents", static_cast<double>(ntb)},
                           {"treated_after_respondents", static_cast<double>(nta)},
                           {"control_before_respondents", static_cast<double>(ncb)},
-                          {"control_after_respondents", static_cast<double>(nca)}});
+                          {"control_after_respondents", static_cast<double>(nca)},
+                          {"treated_units", static_cast<double>(ti.size())},
+                          {"control_units", static_cast<double>(ci.size())},
+                          {"standard_error", std::sqrt(itb.variance + ita.variance + icb.variance + ica.variance)}});
     SetInterval(f, did.lower, did.upper);
+    MarkIfInconclusive(f, "the IKM DiD");
     *out.mutable_ikm_did() = f;
     ikm_did = true;
-  } else {
-    *out.mutable_ikm_did() = Withheld(std::min({ntb, nta, ncb, nca}),
-                                      absl::StrCat("too thin: a group or window has no IKM from at least ",
-                                                   min_n, " SKM respondents"),
-                                      iformula);
   }
+
   // Plain-language conclusion.
   std::string c;
   if (!complaint_did && !ikm_did) {
-    c = absl::StrCat("The data are too thin to conclude anything about results: ",
-                     out.complaint_rate_did().reason(), "; ", out.ikm_did().reason(), ".");
+    c = absl::StrCat("The data are too thin to conclude anything about results: complaint rate: ",
+                     out.complaint_rate_did().reason(), "; IKM: ", out.ikm_did().reason(), ".");
   } else {
     if (complaint_did) {
-      if (did_hi < 0) {
+      const auto& f = out.complaint_rate_did();
+      if (f.ci_high() < 0) {
         c = absl::StrFormat("Complaints fell by %.2f per 1,000 transactions more in the trained units than in the others (95%% CI %.2f to %.2f).",
-                            -did_value, -did_hi, -did_lo);
-      } else if (did_lo > 0) {
+                            -f.value(), -f.ci_high(), -f.ci_low());
+      } else if (f.ci_low() > 0) {
         c = absl::StrFormat("Complaints rose by %.2f per 1,000 transactions more in the trained units than in the others (95%% CI %.2f to %.2f).",
-                            did_value, did_lo, did_hi);
+                            f.value(), f.ci_low(), f.ci_high());
       } else {
         c = absl::StrFormat("No change in the complaint rate can be attributed to the training: the 95%% interval (%.2f to %.2f per 1,000) includes zero.",
-                            did_lo, did_hi);
+                            f.ci_low(), f.ci_high());
       }
     } else {
       c = absl::StrCat("Complaint rate: ", out.complaint_rate_did().reason(), ".");
     }
     if (ikm_did) {
       const auto& f = out.ikm_did();
-      if (f.ci_low() > 0 || f.ci_high() < 0) {
+      if (!f.inconclusive()) {
         absl::StrAppend(&c, absl::StrFormat(" IKM changed by %+.2f points relative to the other units (95%% CI %.2f to %.2f).",
                                             f.value(), f.ci_low(), f.ci_high()));
       } else {
@@ -420,25 +571,34 @@ v1::Cost ComputeCost(const CohortInputs& in, const v1::Evaluation& ev) {
   v1::Cost out;
   const CostInputs& c = in.cost;
   const double total = c.total_cost;
-  *out.mutable_total() = Value(total, in.enrolled, c.cost_basis, {{"total_cost", total}});
   const double p = static_cast<double>(in.enrolled);
+  if (total > 0) {
+    *out.mutable_total() = Value(total, in.enrolled, c.cost_basis, {{"total_cost", total}});
+  } else {
+    *out.mutable_total() = Withheld(in.enrolled, v1::NO_COST, "no cost recorded for the programme");
+  }
   if (p > 0 && total > 0) {
     *out.mutable_per_participant() = Value(total / p, in.enrolled, "total_cost / participants",
                                            {{"total_cost", total}, {"participants", p}});
   } else {
-    *out.mutable_per_participant() = Withheld(in.enrolled, total > 0 ? "no participants" : "no cost recorded");
+    *out.mutable_per_participant() = total > 0 ? Withheld(in.enrolled, v1::NO_PARTICIPANTS, "no participants")
+                                               : WithheldLike(in.enrolled, out.total());
   }
   if (in.completed > 0 && total > 0) {
     *out.mutable_per_completed() = Value(total / in.completed, in.completed, "total_cost / completed",
                                          {{"total_cost", total}, {"completed", static_cast<double>(in.completed)}});
   } else {
-    *out.mutable_per_completed() = Withheld(in.completed, in.completed > 0 ? "no cost recorded" : "no completed participants");
+    *out.mutable_per_completed() = total > 0 ? Withheld(in.completed, v1::NO_PARTICIPANTS, "no completed participants")
+                                             : WithheldLike(in.completed, out.total());
   }
   if (p > 0 && c.jp > 0 && total > 0) {
     *out.mutable_per_jp() = Value(total / (p * c.jp), in.enrolled, "total_cost / (participants x JP)",
                                   {{"total_cost", total}, {"participants", p}, {"jp", static_cast<double>(c.jp)}});
+  } else if (total > 0) {
+    *out.mutable_per_jp() = Withheld(in.enrolled, p > 0 ? v1::DATA_ABSENT : v1::NO_PARTICIPANTS,
+                                     p > 0 ? "no JP recorded for the programme" : "no participants");
   } else {
-    *out.mutable_per_jp() = Withheld(in.enrolled, "no JP, participants or cost recorded");
+    *out.mutable_per_jp() = WithheldLike(in.enrolled, out.total());
   }
   if (c.benefit && total > 0) {
     const double b = *c.benefit;
@@ -446,103 +606,60 @@ v1::Cost ComputeCost(const CohortInputs& in, const v1::Evaluation& ev) {
                                    "(benefit - cost) / cost x 100 (Phillips); benefit: " + c.benefit_basis,
                                    {{"benefit", b}, {"cost", total}});
     *out.mutable_bcr() = Value(b / total, in.enrolled, "benefit / cost (Phillips)", {{"benefit", b}, {"cost", total}});
+  } else if (total > 0) {
+    *out.mutable_roi_pct() = Withheld(in.enrolled, v1::NO_BENEFIT_ESTIMATE, "no benefit estimate recorded for the programme");
+    *out.mutable_bcr() = out.roi_pct();
   } else {
-    const std::string why = total > 0 ? "no benefit estimate recorded for the programme" : "no cost recorded";
-    *out.mutable_roi_pct() = Withheld(in.enrolled, why);
-    *out.mutable_bcr() = Withheld(in.enrolled, why);
+    *out.mutable_roi_pct() = WithheldLike(in.enrolled, out.total());
+    *out.mutable_bcr() = out.roi_pct();
   }
+  // The real cause comes first: no cost, then why the gain is missing.
   const auto& g = ev.learning().normalised_gain();
-  if (ev.has_learning() && !g.withheld() && g.value() > 0 && out.has_per_participant() &&
-      !out.per_participant().withheld()) {
-    *out.mutable_per_gain_point() =
-        Value(out.per_participant().value() / (100 * g.value()), g.n(), "cost_per_participant / (100 x g)",
-              {{"cost_per_participant", out.per_participant().value()}, {"g", g.value()}});
+  const std::string gpformula = "cost_per_participant / (100 x g)";
+  if (out.per_participant().withheld()) {
+    *out.mutable_per_gain_point() = WithheldLike(g.n(), out.per_participant(), gpformula);
+  } else if (g.withheld()) {
+    *out.mutable_per_gain_point() = WithheldLike(g.n(), g, gpformula);
+  } else if (g.value() <= 0) {
+    *out.mutable_per_gain_point() = Withheld(g.n(), v1::NO_POSITIVE_GAIN,
+                                             "the normalised gain is not positive: no gain to divide by", gpformula);
   } else {
-    *out.mutable_per_gain_point() = Withheld(g.n(), "no positive normalised gain to divide by");
+    *out.mutable_per_gain_point() =
+        Value(out.per_participant().value() / (100 * g.value()), g.n(), gpformula,
+              {{"cost_per_participant", out.per_participant().value()}, {"g", g.value()}});
   }
   const auto& av = ev.results().complaints_avoided();
-  if (ev.has_results() && !av.withheld() && av.value() > 0 && total > 0) {
-    *out.mutable_per_complaint_avoided() =
-        Value(total / av.value(), av.n(), "total_cost / complaints_avoided",
-              {{"total_cost", total}, {"complaints_avoided", av.value()}});
+  const std::string caformula = "total_cost / complaints_avoided";
+  if (total <= 0) {
+    *out.mutable_per_complaint_avoided() = WithheldLike(av.n(), out.total(), caformula);
+  } else if (av.withheld()) {
+    *out.mutable_per_complaint_avoided() = WithheldLike(av.n(), av, caformula);
+  } else if (av.value() <= 0) {
+    *out.mutable_per_complaint_avoided() = Withheld(av.n(), v1::NO_COMPLAINTS_AVOIDED, "no complaint avoided", caformula);
   } else {
-    *out.mutable_per_complaint_avoided() = Withheld(av.n(), "no complaints avoided by the estimate");
+    *out.mutable_per_complaint_avoided() = Value(total / av.value(), av.n(), caformula,
+                                                 {{"total_cost", total}, {"complaints_avoided", av.value()}});
   }
   return out;
 }
 
-v1::Composite ComputeComposite(const v1::Evaluation& ev, const v1::ScoringSettings& s) {
-  v1::Composite out;
-  struct C { const char* level; double weight; std::optional<double> score; std::string formula; int64_t n; std::string why; };
-  std::vector<C> cs;
-  {
-    const auto& f = ev.reaction().overall();
-    C c{"l1", s.weights().l1(), std::nullopt, "mean L1 dimension score", f.n(), f.reason()};
-    if (ev.has_reaction() && !f.withheld()) c.score = f.value();
-    if (!ev.has_reaction()) c.why = "no reaction survey";
-    cs.push_back(c);
+// Every figure of a level without data, withheld with the reason.
+void Absent(v1::Reaction* r, const std::string& why) {
+  for (v1::Figure* f : {r->mutable_response_rate(), r->mutable_cronbach_alpha(), r->mutable_overall()}) {
+    *f = Withheld(0, v1::DATA_ABSENT, why);
   }
-  {
-    const auto& f = ev.learning().normalised_gain();
-    C c{"l2", s.weights().l2(), std::nullopt, "clamp(100 x g, 0, 100)", f.n(), f.reason()};
-    if (ev.has_learning() && !f.withheld()) c.score = std::clamp(100 * f.value(), 0.0, 100.0);
-    if (!ev.has_learning()) c.why = "no pre/post tests";
-    cs.push_back(c);
+}
+void Absent(v1::Learning* l, const std::string& why) {
+  for (v1::Figure* f : {l->mutable_pairs(), l->mutable_mean_pre(), l->mutable_mean_post(), l->mutable_mean_gain(),
+                        l->mutable_normalised_gain(), l->mutable_t(), l->mutable_df(), l->mutable_p_value(),
+                        l->mutable_cohens_dz()}) {
+    *f = Withheld(0, v1::DATA_ABSENT, why);
   }
-  {
-    const auto& f = ev.behaviour().applied_share();
-    C c{"l3", s.weights().l3(), std::nullopt, "100 x applied share", f.n(), f.reason()};
-    if (ev.has_behaviour() && !f.withheld()) c.score = 100 * f.value();
-    if (!ev.has_behaviour()) c.why = "no follow-up";
-    cs.push_back(c);
+}
+void Absent(v1::Behaviour* b, const std::string& why) {
+  for (v1::Figure* f : {b->mutable_response_rate(), b->mutable_applied_share(), b->mutable_scrap_learning_rate()}) {
+    *f = Withheld(0, v1::DATA_ABSENT, why);
   }
-  {
-    const auto& r = ev.results();
-    C c{"l4", s.weights().l4(), std::nullopt, "", 0, ""};
-    const auto& d = r.complaint_rate_did();
-    double before = 0;
-    auto it = d.inputs().find("treated_before_complaints");
-    auto jt = d.inputs().find("treated_before_transactions");
-    if (it != d.inputs().end() && jt != d.inputs().end() && jt->second > 0) before = it->second / jt->second * 1000;
-    if (ev.has_results() && !d.withheld() && before > 0) {
-      c.score = std::clamp(50 - 50 * d.value() / before, 0.0, 100.0);
-      c.formula = "clamp(50 - 50 x complaint_rate_did / treated_before_rate, 0, 100)";
-      c.n = d.n();
-    } else if (ev.has_results() && !r.ikm_did().withheld()) {
-      c.score = std::clamp(50 + 5 * r.ikm_did().value(), 0.0, 100.0);
-      c.formula = "clamp(50 + 5 x ikm_did, 0, 100)";
-      c.n = r.ikm_did().n();
-    } else {
-      c.why = ev.has_results() ? "no complaint-rate or IKM estimate" : "no results data";
-    }
-    cs.push_back(c);
-  }
-  double wsum = 0, sum = 0;
-  Inputs in;
-  int64_t n = 0;
-  for (const C& c : cs) {
-    v1::CompositeComponent* comp = out.add_components();
-    comp->set_level(c.level);
-    comp->set_weight(c.weight);
-    comp->set_used(c.score.has_value() && c.weight > 0);
-    if (c.score) {
-      *comp->mutable_score() = Value(*c.score, c.n, c.formula);
-      wsum += c.weight;
-      sum += c.weight * *c.score;
-      in.push_back({absl::StrCat(c.level, "_score"), *c.score});
-      in.push_back({absl::StrCat(c.level, "_weight"), c.weight});
-      n = std::max(n, c.n);
-    } else {
-      *comp->mutable_score() = Withheld(c.n, c.why.empty() ? "not available" : c.why);
-    }
-  }
-  const std::string formula = "sum(weight_i x score_i) / sum(weight_i) over the levels with a score";
-  if (wsum > 0) {
-    *out.mutable_score() = Value(sum / wsum, n, formula, in);
-  } else {
-    *out.mutable_score() = Withheld(0, "no level has a score", formula);
-  }
-  return out;
 }
 
 }  // namespace
@@ -596,22 +713,43 @@ v1::Evaluation Evaluate(const CohortInputs& in, const v1::ScoringSettings& setti
   ev.set_completed(in.completed);
   ev.set_min_n(min_n);
   for (const auto& i : in.instructors) ev.add_instructors(i);
-  if (in.reaction) *ev.mutable_reaction() = ComputeReaction(*in.reaction, in.enrolled, min_n);
-  if (in.learning) *ev.mutable_learning() = ComputeLearning(*in.learning, min_n);
-  if (in.behaviour) *ev.mutable_behaviour() = ComputeBehaviour(*in.behaviour, in.enrolled, min_n);
+  // A level without data is shown as absent with the reason, never as 0.
+  if (in.reaction) {
+    *ev.mutable_reaction() = ComputeReaction(*in.reaction, in.enrolled, min_n);
+  } else {
+    Absent(ev.mutable_reaction(), "no reaction survey answered for the cohort");
+  }
+  if (in.learning) {
+    *ev.mutable_learning() = ComputeLearning(*in.learning, min_n);
+  } else {
+    Absent(ev.mutable_learning(), "no pre/post tests for the cohort");
+  }
+  if (in.behaviour) {
+    *ev.mutable_behaviour() = ComputeBehaviour(*in.behaviour, in.enrolled, min_n);
+  } else {
+    Absent(ev.mutable_behaviour(), "no follow-up for the cohort");
+  }
   if (in.results) {
     *ev.mutable_results() = ComputeResults(*in.results, min_n);
-  } else if (!in.results_missing.empty()) {
+  } else {
     v1::Results* r = ev.mutable_results();
     r->set_window_days(settings.window_days());
-    const std::string why = "results not available: " + in.results_missing;
-    *r->mutable_complaint_rate_did() = Withheld(0, why);
-    *r->mutable_ikm_did() = Withheld(0, why);
-    *r->mutable_complaints_avoided() = Withheld(0, why);
-    r->set_conclusion("Nothing can be concluded about results (L4) yet: " + in.results_missing + ".");
+    const std::string why = in.results_missing.empty() ? "results not available"
+                                                       : "results not available: " + in.results_missing;
+    const v1::ReasonCode code = in.results_missing.empty() ? v1::RESULTS_UNAVAILABLE : in.results_missing_code;
+    *r->mutable_complaint_rate_did() = Withheld(0, code, why);
+    *r->mutable_ikm_did() = Withheld(0, code, why);
+    *r->mutable_complaints_avoided() = Withheld(0, code, why);
+    r->set_conclusion("Nothing can be concluded about results (L4) yet: " +
+                      (in.results_missing.empty() ? std::string("no data") : in.results_missing) + ".");
   }
   *ev.mutable_cost() = ComputeCost(in, ev);
-  *ev.mutable_composite() = ComputeComposite(ev, settings);
+  const auto& w = settings.weights();
+  *ev.mutable_composite() = Compose({L1Level(ev.reaction().overall(), w.l1()),
+                                     L2Level(ev.learning().normalised_gain(), w.l2()),
+                                     L3Level(ev.behaviour().applied_share(), w.l3()),
+                                     L4Level(ev.results(), w.l4())});
+  ScrubWithheld(&ev);
   return ev;
 }
 

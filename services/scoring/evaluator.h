@@ -30,6 +30,12 @@ inline constexpr int kDefaultWindowDays = 90;
 // Fewer complaints than this in the trained units' two windows together make
 // the L4 complaint estimate too thin to conclude anything.
 inline constexpr double kMinComplaintsForDid = 10;
+// Comparison units an L4 estimate needs at least (a service option until the
+// tenant registry takes it over).
+inline constexpr int kDefaultMinControlUnits = 2;
+// The L4 level score of an estimate whose interval includes zero: the score
+// of "no change" on the L4 scale, so an effect not shown earns no credit.
+inline constexpr double kNoEffectL4Score = 50;
 
 // Settings with every default filled in.
 v1::ScoringSettings EffectiveSettings(const v1::ScoringSettings& stored);
@@ -106,15 +112,26 @@ struct Window {
   double transactions = 0;
   bool has_ikm = false;
   double ikm = 0;
+  // Standard error of `ikm` (not a margin: the complaint service's
+  // ikm_standard_error).
   double ikm_se = 0;
   int64_t ikm_respondents = 0;
 };
 struct UnitWindows {
   std::string unit;
   Window before, after;
+  // Whether the unit's complaint / SKM data cover both windows (the
+  // complaint service's DataCoverage starts no later than the before
+  // window), and when not, since when they exist ("" = no data at all).
+  bool complaints_covered = true;
+  bool skm_covered = true;
+  std::string complaints_since, skm_since;
 };
 struct ResultsInputs {
   int window_days = kDefaultWindowDays;
+  // The windows, YYYY-MM-DD inclusive.
+  std::string before_start, before_end, after_start, after_end;
+  int min_control_units = kDefaultMinControlUnits;
   std::vector<UnitWindows> treated;  // the participants' units
   std::vector<UnitWindows> control;  // the tenant's units without trained staff
 };
@@ -141,6 +158,7 @@ struct CohortInputs {
   std::optional<ResultsInputs> results;
   // Why results could not be read (e.g. the after window is not over yet).
   std::string results_missing;
+  v1::ReasonCode results_missing_code = v1::RESULTS_UNAVAILABLE;
   CostInputs cost;
 };
 

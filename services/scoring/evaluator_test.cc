@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "google/protobuf/message.h"
 #include "gtest/gtest.h"
 
 namespace pelita::scoring {
@@ -230,11 +231,26 @@ TEST(EvaluatorTest, BehaviourRatesArePeopleByWaveAndNeverAboveOne) {
   }
 }
 
+UnitWindows Unit(const std::string& id, double before, double after, double transactions) {
+  UnitWindows u;
+  u.unit = "tenants/1504/units/" + id;
+  u.before.complaints = before;
+  u.before.transactions = transactions;
+  u.after.complaints = after;
+  u.after.transactions = transactions;
+  return u;
+}
+
+// Two trained units of 5,000 transactions a window and two comparison
+// units of 10,000 (the default minimum of comparison units), every unit's
+// data covering both windows.
 ResultsInputs Results(double tb, double ta, double cb, double ca) {
   ResultsInputs r;
-  r.treated.push_back({"tenants/1504/units/disdukcapil", {tb / 2, 5000}, {ta / 2, 5000}});
-  r.treated.push_back({"tenants/1504/units/dpmptsp", {tb / 2, 5000}, {ta / 2, 5000}});
-  r.control.push_back({"tenants/1504/units/dinsos", {cb, 20000}, {ca, 20000}});
+  r.before_start = "2025-12-02";
+  r.treated.push_back(Unit("disdukcapil", tb / 2, ta / 2, 5000));
+  r.treated.push_back(Unit("dpmptsp", tb / 2, ta / 2, 5000));
+  r.control.push_back(Unit("dinsos", cb / 2, ca / 2, 10000));
+  r.control.push_back(Unit("dinkes", cb / 2, ca / 2, 10000));
   return r;
 }
 
@@ -271,10 +287,15 @@ TEST(EvaluatorTest, ResultsSayPlainlyWhenTooThin) {
   EXPECT_NE(ev.results().conclusion().find("too thin to conclude"), std::string::npos)
       << ev.results().conclusion();
 
+  EXPECT_EQ(ev.results().complaint_rate_did().reason_code(), v1::TOO_FEW_COMPLAINTS);
+
   in.results = Results(60, 30, 80, 78);
   in.results->control.clear();
   ev = Evaluate(in, Defaults());
-  EXPECT_NE(ev.results().complaint_rate_did().reason().find("no control units"), std::string::npos);
+  EXPECT_EQ(ev.results().complaint_rate_did().reason_code(), v1::TOO_FEW_CONTROL_UNITS);
+  EXPECT_NE(ev.results().complaint_rate_did().reason().find("no comparison units"), std::string::npos);
+  // The IKM estimate names the same cause, not "too few respondents".
+  EXPECT_EQ(ev.results().ikm_did().reason_code(), v1::TOO_FEW_CONTROL_UNITS);
 }
 
 TEST(EvaluatorTest, ResultsIkmDifferenceInDifferences) {
@@ -289,14 +310,23 @@ TEST(EvaluatorTest, ResultsIkmDifferenceInDifferences) {
   set(in.results->treated[1].after, 82, 1.0, 10);
   set(in.results->control[0].before, 75, 0.5, 40);
   set(in.results->control[0].after, 76, 0.5, 40);
+  set(in.results->control[1].before, 73, 0.5, 40);
+  set(in.results->control[1].after, 74, 0.5, 40);
   const v1::Evaluation ev = Evaluate(in, Defaults());
   const double tb = (70 * 30 + 74 * 10) / 40.0, ta = (80 * 30 + 82 * 10) / 40.0;
-  const double did = (ta - tb) - (76 - 75);
+  const double did = (ta - tb) - (75 - 74);
   const double var_t = (0.75 * 0.75 + 0.25 * 0.25) * 1.0;
-  const double se = std::sqrt(2 * var_t + 2 * 0.25);
+  const double var_c = (0.5 * 0.5 + 0.5 * 0.5) * 0.25;
+  const double se = std::sqrt(2 * var_t + 2 * var_c);
   EXPECT_NEAR(ev.results().ikm_did().value(), did, 1e-9);
-  EXPECT_NEAR(ev.results().ikm_did().ci_high() - ev.results().ikm_did().value(), 1.959964 * se, 1e-5);
+  // One method: estimate +- z x se, se from the units' standard errors.
+  EXPECT_NEAR(ev.results().ikm_did().ci_high() - ev.results().ikm_did().value(), 1.959963984540054 * se, 1e-9);
+  EXPECT_NEAR(ev.results().ikm_did().value() - ev.results().ikm_did().ci_low(), 1.959963984540054 * se, 1e-9);
+  EXPECT_NEAR(ev.results().ikm_did().inputs().at("standard_error"), se, 1e-12);
   EXPECT_NE(ev.results().conclusion().find("IKM changed"), std::string::npos);
+  // A unit's IKM: ikm +- t(0.975, n - 1) x se, the complaint service's margin.
+  const auto& u = ev.results().treated_units(1).ikm_before();
+  EXPECT_NEAR(u.ci_high() - u.value(), 2.262157162740992 * 1.0, 1e-9);  // t(0.975, 9)
 }
 
 TEST(EvaluatorTest, CostRoiAndBcr) {
@@ -353,10 +383,172 @@ TEST(EvaluatorTest, CompositeWithDefaultAndTenantWeights) {
   partial.results.reset();
   ev = Evaluate(partial, Defaults());
   EXPECT_NEAR(ev.composite().score().value(), (0.15 * l1 + 0.35 * l2) / 0.5, 1e-9);
-  EXPECT_EQ(ev.composite().components(2).score().reason(), "no follow-up");
+  EXPECT_EQ(ev.composite().components(2).score().reason(), "no follow-up for the cohort");
+  EXPECT_EQ(ev.composite().components(2).score().reason_code(), v1::DATA_ABSENT);
 
   ev = Evaluate(BaseCohort(), Defaults());
   EXPECT_TRUE(ev.composite().score().withheld());
+}
+
+// Every Figure in a message, with its path (independent of ScrubWithheld).
+void Figures(const google::protobuf::Message& m, const std::string& path,
+             std::vector<std::pair<std::string, const v1::Figure*>>* out) {
+  namespace pb = ::google::protobuf;
+  if (const auto* f = dynamic_cast<const v1::Figure*>(&m)) {
+    out->push_back({path, f});
+    return;
+  }
+  const pb::Reflection* r = m.GetReflection();
+  std::vector<const pb::FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const auto* field : fields) {
+    if (field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (field->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(m, field); ++i) {
+        Figures(r->GetRepeatedMessage(m, field, i), path + "." + field->name() + "[" + std::to_string(i) + "]", out);
+      }
+    } else {
+      Figures(r->GetMessage(m, field), path + "." + field->name(), out);
+    }
+  }
+}
+
+TEST(EvaluatorTest, WithheldFiguresCarryNothingFromWhichTheValueFollows) {
+  // A 4-respondent cohort: its hidden score must not be one division away.
+  CohortInputs in = FullCohort();
+  in.reaction = ReactionFrom({kReaction.begin(), kReaction.begin() + 4});
+  in.learning->pairs = 4;
+  in.behaviour->applied_answered = 4;
+  in.behaviour->applied_yes = 3;
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  std::vector<std::pair<std::string, const v1::Figure*>> all;
+  Figures(ev, "evaluation", &all);
+  int withheld = 0;
+  for (const auto& [path, f] : all) {
+    if (!f->withheld()) continue;
+    ++withheld;
+    SCOPED_TRACE(path);
+    EXPECT_EQ(f->value(), 0);
+    EXPECT_TRUE(f->inputs().empty());
+    EXPECT_FALSE(f->has_interval());
+    EXPECT_EQ(f->ci_low(), 0);
+    EXPECT_EQ(f->ci_high(), 0);
+    EXPECT_FALSE(f->reason().empty());
+    EXPECT_NE(f->reason_code(), v1::REASON_CODE_UNSPECIFIED);
+  }
+  EXPECT_GE(withheld, 15);
+  EXPECT_EQ(ev.reaction().dimensions(0).score().reason_code(), v1::BELOW_MIN_N);
+  EXPECT_EQ(ev.reaction().dimensions(0).score().n(), 4);  // the count stays: it is not the answers
+  // Nothing else tells the hidden values either: L1-L3 do not enter the
+  // composite, and the cost per gain point names the real cause.
+  EXPECT_FALSE(ev.composite().components(0).used());
+  EXPECT_FALSE(ev.composite().components(1).used());
+  EXPECT_FALSE(ev.composite().components(2).used());
+  EXPECT_EQ(ev.cost().per_gain_point().reason_code(), v1::BELOW_MIN_N);
+  EXPECT_EQ(ev.cost().per_gain_point().reason().find("no positive"), std::string::npos);
+}
+
+TEST(EvaluatorTest, NegativeAlphaIsShownWithAWarning) {
+  // Item 2 runs against items 1 and 3 (a reversed item not recoded).
+  ReactionInputs r;
+  r.responses = 6;
+  r.items.resize(3);
+  const std::vector<std::vector<double>> rows = {{1, 5, 2}, {2, 4, 1}, {3, 3, 3}, {4, 2, 4}, {5, 1, 4}, {4, 1, 5}};
+  for (const auto& row : rows) {
+    double total = 0;
+    for (int j = 0; j < 3; ++j) {
+      r.items[j].Add(row[j]);
+      total += row[j];
+    }
+    r.totals.Add(total);
+  }
+  std::vector<std::vector<double>> cols(3);
+  std::vector<double> totals;
+  for (const auto& row : rows) {
+    for (int j = 0; j < 3; ++j) cols[j].push_back(row[j]);
+    totals.push_back(row[0] + row[1] + row[2]);
+  }
+  const double alpha = 1.5 * (1 - (RawVar(cols[0]) + RawVar(cols[1]) + RawVar(cols[2])) / RawVar(totals));
+  ASSERT_LT(alpha, 0);
+  CohortInputs in = BaseCohort();
+  in.reaction = r;
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  const v1::Figure& a = ev.reaction().cronbach_alpha();
+  EXPECT_FALSE(a.withheld());
+  EXPECT_NEAR(a.value(), alpha, 1e-12);
+  EXPECT_EQ(a.warning_code(), v1::NEGATIVE_ALPHA);
+  EXPECT_NE(a.warning().find("reversed"), std::string::npos) << a.warning();
+  EXPECT_NE(a.warning().find("one construct"), std::string::npos) << a.warning();
+  // A positive alpha carries no warning.
+  in.reaction = ReactionFrom(kReaction);
+  EXPECT_EQ(Evaluate(in, Defaults()).reaction().cronbach_alpha().warning_code(), v1::WARNING_CODE_UNSPECIFIED);
+}
+
+TEST(EvaluatorTest, L4OnlyWhereBothWindowsAreCoveredAndControlsAreEnough) {
+  // The cohort: complaints in trained units rose 94 -> 172, one
+  // comparison unit went 0 -> 1, and the complaint data start in January
+  // 2026, after the before window's start.
+  CohortInputs in = FullCohort();
+  ResultsInputs r;
+  r.before_start = "2025-10-03";
+  r.treated.push_back(Unit("disdukcapil", 94, 172, 30000));
+  r.control.push_back(Unit("dinsos", 0, 1, 9000));
+  for (auto* u : {&r.treated[0], &r.control[0]}) {
+    u->complaints_covered = false;
+    u->complaints_since = "2026-01-01";
+  }
+  in.results = r;
+  v1::Evaluation ev = Evaluate(in, Defaults());
+  const auto& d = ev.results().complaint_rate_did();
+  EXPECT_TRUE(d.withheld());
+  EXPECT_EQ(d.reason_code(), v1::WINDOW_NOT_COVERED);
+  EXPECT_NE(d.reason().find("2026-01-01"), std::string::npos) << d.reason();
+  EXPECT_EQ(ev.results().treated_units(0).complaints_excluded_code(), v1::WINDOW_NOT_COVERED);
+  EXPECT_TRUE(ev.results().complaints_avoided().withheld());
+  EXPECT_TRUE(ev.cost().per_complaint_avoided().withheld());
+  EXPECT_EQ(ev.cost().per_complaint_avoided().reason_code(), v1::WINDOW_NOT_COVERED);
+  EXPECT_FALSE(ev.composite().components(3).used());
+  EXPECT_EQ(ev.composite().components(3).score().reason_code(), v1::WINDOW_NOT_COVERED);
+
+  // Covered, but one comparison unit is fewer than the minimum of 2.
+  in.results->treated[0].complaints_covered = true;
+  in.results->control[0].complaints_covered = true;
+  ev = Evaluate(in, Defaults());
+  EXPECT_EQ(ev.results().complaint_rate_did().reason_code(), v1::TOO_FEW_CONTROL_UNITS);
+  EXPECT_NE(ev.results().complaint_rate_did().reason().find("1 comparison unit"), std::string::npos)
+      << ev.results().complaint_rate_did().reason();
+  EXPECT_FALSE(ev.composite().components(3).used());
+  EXPECT_EQ(ev.results().control_unit_count(), 1);
+  // A minimum of 1 (the service option) lets it through.
+  in.results->min_control_units = 1;
+  ev = Evaluate(in, Defaults());
+  EXPECT_FALSE(ev.results().complaint_rate_did().withheld());
+  // Complaints rose significantly: none avoided, no cost per complaint avoided.
+  EXPECT_GT(ev.results().complaint_rate_did().ci_low(), 0);
+  EXPECT_EQ(ev.results().complaints_avoided().reason_code(), v1::NO_COMPLAINTS_AVOIDED);
+  EXPECT_TRUE(ev.cost().per_complaint_avoided().withheld());
+  EXPECT_LT(ev.composite().components(3).score().value(), 50);
+}
+
+TEST(EvaluatorTest, AnEffectWhoseIntervalIncludesZeroEarnsNoCredit) {
+  CohortInputs in = FullCohort();
+  in.results = Results(60, 52, 80, 78);  // treated 6 -> 5.2, control 4 -> 3.9 per 1,000
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  const auto& d = ev.results().complaint_rate_did();
+  ASSERT_FALSE(d.withheld()) << d.reason();
+  ASSERT_LT(d.ci_low(), 0);
+  ASSERT_GT(d.ci_high(), 0);
+  EXPECT_TRUE(d.inconclusive());
+  EXPECT_EQ(d.reason_code(), v1::EFFECT_NOT_SHOWN);
+  EXPECT_LT(d.value(), 0);  // the point estimate says "fewer complaints"...
+  // ... but nothing is claimed from it.
+  EXPECT_TRUE(ev.results().complaints_avoided().withheld());
+  EXPECT_EQ(ev.results().complaints_avoided().reason_code(), v1::EFFECT_NOT_SHOWN);
+  EXPECT_TRUE(ev.cost().per_complaint_avoided().withheld());
+  EXPECT_EQ(ev.cost().per_complaint_avoided().reason_code(), v1::EFFECT_NOT_SHOWN);
+  ASSERT_TRUE(ev.composite().components(3).used());
+  EXPECT_EQ(ev.composite().components(3).score().value(), 50);
+  EXPECT_NE(ev.results().conclusion().find("includes zero"), std::string::npos) << ev.results().conclusion();
 }
 
 TEST(SettingsTest, DefaultsAndValidation) {

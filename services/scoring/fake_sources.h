@@ -102,6 +102,16 @@ class FakeComplaint : public ComplaintSource {
     if (it == windows.end()) return Window{};
     return start < pivot ? it->second.first : it->second.second;
   }
+  // Coverage by unit; units with windows and no entry here have data since
+  // 2000-01-01 (covered).
+  std::map<std::string, UnitCoverage> coverage;
+  absl::StatusOr<std::map<std::string, UnitCoverage>> GetCoverage(const std::string&) override {
+    std::map<std::string, UnitCoverage> out = coverage;
+    for (const auto& [unit, w] : windows) {
+      if (!out.count(unit)) out[unit] = UnitCoverage{absl::CivilDay(2000, 1, 1), absl::CivilDay(2000, 1, 1)};
+    }
+    return out;
+  }
 };
 
 }  // namespace pelita::scoring

@@ -39,6 +39,9 @@ absl::StatusOr<Window> NoComplaintSource::GetWindow(const std::string&, const st
                                                     absl::CivilDay, absl::CivilDay) {
   return absl::UnavailableError("this build has no complaint service client");
 }
+absl::StatusOr<std::map<std::string, UnitCoverage>> NoComplaintSource::GetCoverage(const std::string&) {
+  return absl::UnavailableError("this build has no complaint service client");
+}
 
 GrpcEnrolmentSource::GrpcEnrolmentSource(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
     : stub_(ev1::EnrolmentService::NewStub(std::move(channel))), deadline_(deadline) {}

@@ -34,6 +34,9 @@ ABSL_FLAG(int, cache_ttl_seconds, pelita::EnvOr("PELITA_SCORING_CACHE_TTL", 3600
 ABSL_FLAG(int, claim_idle_seconds, pelita::EnvOr("PELITA_SCORING_CLAIM_IDLE", 60),
           "survey stream entries another consumer left unacknowledged this long are taken over "
           "(env PELITA_SCORING_CLAIM_IDLE)");
+ABSL_FLAG(int, min_control_units, pelita::EnvOr("PELITA_SCORING_MIN_CONTROL_UNITS", 2),
+          "comparison units (without trained staff, data covering both windows) an L4 estimate needs at "
+          "least (env PELITA_SCORING_MIN_CONTROL_UNITS)");
 
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
@@ -56,6 +59,11 @@ int main(int argc, char** argv) {
   pelita::scoring::ScoringOptions options;
   options.tenants = tenants;
   options.cache_ttl = absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_seconds));
+  options.min_control_units = absl::GetFlag(FLAGS_min_control_units);
+  if (options.min_control_units < 1) {
+    pelita::LogError("bad --min_control_units", {{"error", "must be at least 1"}});
+    return 2;
+  }
   pelita::scoring::ScoringLogic logic(&redis, &enrolment, &survey, complaint.get(), options);
   pelita::scoring::ScoringGrpcService service(&logic);
 

@@ -7,86 +7,58 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/stats/stats.h"
 #include "lib/status/status.h"
+#include "services/scoring/figures.h"
 
 namespace pelita::scoring {
 namespace {
 
-v1::Figure Mean(double sum, double weight, int64_t n, const std::string& formula) {
-  v1::Figure f;
-  f.set_n(n);
-  f.set_formula(formula);
-  if (weight > 0) {
-    f.set_value(sum / weight);
-  } else {
-    f.set_withheld(true);
-    f.set_reason("no cohort with this figure");
-  }
-  return f;
+v1::Figure MeanOver(double sum, int64_t n, const std::string& formula, const std::string& none) {
+  if (n > 0) return Value(sum / n, n, formula);
+  return Withheld(0, v1::DATA_ABSENT, none, formula);
 }
-
-// Weighted accumulation of a figure over cohorts.
-struct Acc {
-  double sum = 0, weight = 0;
-  int64_t n = 0;
-  void Add(const v1::Figure& f, double w) {
-    if (f.withheld() || w <= 0) return;
-    sum += f.value() * w;
-    weight += w;
-    n += 1;
-  }
-};
 
 }  // namespace
 
-v1::RankProgramsResponse RankPrograms(const std::vector<ProgramEvaluations>& programs,
+v1::RankProgramsResponse RankPrograms(const RollUpView& view,
+                                      const std::vector<std::pair<std::string, std::string>>& programs,
                                       bool include_instructors) {
+  using Req = v1::RollUpEvaluationsRequest;
   v1::RankProgramsResponse out;
+  std::map<std::string, const v1::RollUpRow*> rows;
+  if (auto it = view.rows.find(Req::PROGRAM); it != view.rows.end()) {
+    for (const auto& r : it->second) rows[r.group()] = &r;
+  }
   std::vector<v1::ProgramScore> scores;
-  struct Instr { Acc l1, g; int cohorts = 0; };
-  std::map<std::string, Instr> instructors;
-  for (const auto& p : programs) {
+  for (const auto& [program, title] : programs) {
     v1::ProgramScore s;
-    s.set_program(p.program);
-    s.set_title(p.title);
-    s.set_cohorts(static_cast<int32_t>(p.cohorts.size()));
-    Acc comp, gain, cpp;
-    int64_t participants = 0;
-    for (const auto& e : p.cohorts) {
-      participants += e.enrolled();
-      const double w = static_cast<double>(std::max<int64_t>(e.enrolled(), 1));
-      comp.Add(e.composite().score(), w);
-      gain.Add(e.learning().normalised_gain(), w);
-      cpp.Add(e.cost().per_participant(), w);
-      for (const auto& i : e.instructors()) {
-        Instr& in = instructors[i];
-        ++in.cohorts;
-        for (const auto& d : e.reaction().dimensions()) {
-          if (d.dimension() == "instruktur") in.l1.Add(d.score(), 1);
-        }
-        in.g.Add(e.learning().normalised_gain(), 1);
-      }
-    }
-    s.set_participants(participants);
-    *s.mutable_composite() = Mean(comp.sum, comp.weight, comp.n,
-                                  "participant-weighted mean of the cohorts' composite scores");
-    *s.mutable_normalised_gain() = Mean(gain.sum, gain.weight, gain.n,
-                                        "participant-weighted mean of the cohorts' normalised gains");
-    *s.mutable_cost_per_participant() = Mean(cpp.sum, cpp.weight, cpp.n,
-                                             "participant-weighted mean cost per participant");
-    v1::Figure ce;
-    ce.set_formula("composite / (cost_per_participant / 1,000,000)");
-    ce.set_n(comp.n);
-    if (!s.composite().withheld() && !s.cost_per_participant().withheld() &&
-        s.cost_per_participant().value() > 0) {
-      ce.set_value(s.composite().value() / (s.cost_per_participant().value() / 1e6));
-      (*ce.mutable_inputs())["composite"] = s.composite().value();
-      (*ce.mutable_inputs())["cost_per_participant"] = s.cost_per_participant().value();
+    s.set_program(program);
+    s.set_title(title);
+    auto it = rows.find(program);
+    if (it == rows.end()) {
+      const char* why = "no cohort of the programme in the year";
+      *s.mutable_composite() = Withheld(0, v1::DATA_ABSENT, why);
+      *s.mutable_normalised_gain() = Withheld(0, v1::DATA_ABSENT, why);
+      *s.mutable_cost_per_participant() = Withheld(0, v1::DATA_ABSENT, why);
     } else {
-      ce.set_withheld(true);
-      ce.set_reason(s.composite().withheld() ? "no composite score" : "no cost per participant");
+      const v1::RollUpRow& row = *it->second;
+      s.set_cohorts(row.cohorts());
+      s.set_participants(row.participants());
+      *s.mutable_composite() = row.composite();
+      *s.mutable_normalised_gain() = row.normalised_gain();
+      *s.mutable_cost_per_participant() = row.cost_per_participant();
     }
-    *s.mutable_cost_effectiveness() = ce;
+    const std::string ceformula = "composite / (cost_per_participant / 1,000,000)";
+    if (s.composite().withheld()) {
+      *s.mutable_cost_effectiveness() = WithheldLike(s.composite().n(), s.composite(), ceformula);
+    } else if (s.cost_per_participant().withheld() || s.cost_per_participant().value() <= 0) {
+      *s.mutable_cost_effectiveness() = Withheld(s.composite().n(), v1::NO_COST, "no cost per participant", ceformula);
+    } else {
+      *s.mutable_cost_effectiveness() =
+          Value(s.composite().value() / (s.cost_per_participant().value() / 1e6), s.composite().n(), ceformula,
+                {{"composite", s.composite().value()}, {"cost_per_participant", s.cost_per_participant().value()}});
+    }
     scores.push_back(std::move(s));
   }
   auto rank = [&](auto key, auto setter) {
@@ -110,13 +82,16 @@ v1::RankProgramsResponse RankPrograms(const std::vector<ProgramEvaluations>& pro
   for (auto* s : by_ce) *out.add_by_cost_effectiveness() = *s;
   if (include_instructors) {
     std::vector<v1::InstructorScore> is;
-    for (const auto& [name, in] : instructors) {
-      v1::InstructorScore s;
-      s.set_instructor(name);
-      s.set_cohorts(in.cohorts);
-      *s.mutable_reaction_instruktur() = Mean(in.l1.sum, in.l1.weight, in.l1.n, "mean L1 instruktur score of the cohorts");
-      *s.mutable_normalised_gain() = Mean(in.g.sum, in.g.weight, in.g.n, "mean normalised gain of the cohorts");
-      is.push_back(std::move(s));
+    if (auto it = view.rows.find(Req::INSTRUCTOR); it != view.rows.end()) {
+      for (const auto& row : it->second) {
+        v1::InstructorScore s;
+        s.set_instructor(row.group());
+        s.set_cohorts(row.cohorts());
+        auto f = view.instruktur.find(row.group());
+        if (f != view.instruktur.end()) *s.mutable_reaction_instruktur() = f->second;
+        *s.mutable_normalised_gain() = row.normalised_gain();
+        is.push_back(std::move(s));
+      }
     }
     std::stable_sort(is.begin(), is.end(), [](const auto& a, const auto& b) {
       const auto &fa = a.reaction_instruktur(), &fb = b.reaction_instruktur();
@@ -126,73 +101,109 @@ v1::RankProgramsResponse RankPrograms(const std::vector<ProgramEvaluations>& pro
     });
     for (auto& s : is) *out.add_instructors() = std::move(s);
   }
+  ScrubWithheld(&out);
   return out;
 }
 
-v1::TenantIndicators TenantSummary(const std::string& tenant,
-                                   const std::vector<ProgramEvaluations>& programs) {
+v1::TenantIndicators TenantSummary(const std::string& tenant, int programs, const RollUpView& view) {
+  using Req = v1::RollUpEvaluationsRequest;
   v1::TenantIndicators t;
   t.set_tenant(tenant);
-  t.set_programs(static_cast<int32_t>(programs.size()));
-  Acc l1, g, applied, comp, cpj;
-  int cohorts = 0;
-  int64_t participants = 0;
-  for (const auto& p : programs) {
-    for (const auto& e : p.cohorts) {
-      ++cohorts;
-      participants += e.enrolled();
-      const double w = static_cast<double>(std::max<int64_t>(e.enrolled(), 1));
-      l1.Add(e.reaction().overall(), w);
-      g.Add(e.learning().normalised_gain(), w);
-      applied.Add(e.behaviour().applied_share(), w);
-      comp.Add(e.composite().score(), w);
-      cpj.Add(e.cost().per_jp(), w);
+  t.set_programs(programs);
+  auto it = view.rows.find(Req::YEAR);
+  if (it == view.rows.end() || it->second.empty()) {
+    const char* why = "no cohort in the year";
+    for (v1::Figure* f : {t.mutable_reaction(), t.mutable_normalised_gain(), t.mutable_applied_share(),
+                          t.mutable_composite(), t.mutable_cost_per_jp()}) {
+      *f = Withheld(0, v1::DATA_ABSENT, why);
     }
+    return t;
   }
-  t.set_cohorts(cohorts);
-  t.set_participants(participants);
-  const char* f = "participant-weighted mean over the cohorts";
-  *t.mutable_reaction() = Mean(l1.sum, l1.weight, l1.n, f);
-  *t.mutable_normalised_gain() = Mean(g.sum, g.weight, g.n, f);
-  *t.mutable_applied_share() = Mean(applied.sum, applied.weight, applied.n, f);
-  *t.mutable_composite() = Mean(comp.sum, comp.weight, comp.n, f);
-  *t.mutable_cost_per_jp() = Mean(cpj.sum, cpj.weight, cpj.n, f);
+  const v1::RollUpRow& row = it->second.front();
+  t.set_cohorts(row.cohorts());
+  t.set_participants(row.participants());
+  *t.mutable_reaction() = row.reaction();
+  *t.mutable_normalised_gain() = row.normalised_gain();
+  *t.mutable_applied_share() = row.applied_share();
+  *t.mutable_composite() = row.composite();
+  *t.mutable_cost_per_jp() = view.cost_per_jp;
   return t;
 }
 
 v1::ProvinceBenchmark Benchmark(const std::string& province, int year, const std::string& focus,
-                                std::vector<v1::TenantIndicators> tenants,
-                                std::vector<std::string> missing) {
+                                std::vector<v1::TenantIndicators> tenants, std::vector<std::string> missing,
+                                bool named) {
   v1::ProvinceBenchmark out;
   out.set_name(province);
   out.set_year(year);
   out.set_focus_tenant(focus);
-  std::sort(tenants.begin(), tenants.end(),
-            [](const auto& a, const auto& b) { return a.tenant() < b.tenant(); });
-  Acc l1, g, applied, comp, cpj;
-  v1::TenantIndicators rest;
-  rest.set_tenant("rest");
+  std::sort(tenants.begin(), tenants.end(), [](const auto& a, const auto& b) { return a.tenant() < b.tenant(); });
+  using Get = const v1::Figure& (v1::TenantIndicators::*)() const;
+  const std::vector<std::pair<Get, v1::IndicatorDistribution* (v1::ProvinceDistribution::*)()>> indicators = {
+      {&v1::TenantIndicators::reaction, &v1::ProvinceDistribution::mutable_reaction},
+      {&v1::TenantIndicators::normalised_gain, &v1::ProvinceDistribution::mutable_normalised_gain},
+      {&v1::TenantIndicators::applied_share, &v1::ProvinceDistribution::mutable_applied_share},
+      {&v1::TenantIndicators::composite, &v1::ProvinceDistribution::mutable_composite},
+      {&v1::TenantIndicators::cost_per_jp, &v1::ProvinceDistribution::mutable_cost_per_jp}};
+  // The others: every tenant but the focus one; a tenant without an
+  // indicator (withheld) adds nothing to it, never a zero.
+  std::vector<const v1::TenantIndicators*> others;
   for (const auto& t : tenants) {
-    *out.add_tenants() = t;
-    if (t.tenant() == focus) continue;
-    rest.set_programs(rest.programs() + t.programs());
-    rest.set_cohorts(rest.cohorts() + t.cohorts());
-    rest.set_participants(rest.participants() + t.participants());
-    l1.Add(t.reaction(), 1);
-    g.Add(t.normalised_gain(), 1);
-    applied.Add(t.applied_share(), 1);
-    comp.Add(t.composite(), 1);
-    cpj.Add(t.cost_per_jp(), 1);
+    if (named || t.tenant() == focus) *out.add_tenants() = t;
+    if (t.tenant() != focus) others.push_back(&t);
   }
-  const char* f = "mean over the other tenants with the indicator (n = tenants)";
-  *rest.mutable_reaction() = Mean(l1.sum, l1.weight, l1.n, f);
-  *rest.mutable_normalised_gain() = Mean(g.sum, g.weight, g.n, f);
-  *rest.mutable_applied_share() = Mean(applied.sum, applied.weight, applied.n, f);
-  *rest.mutable_composite() = Mean(comp.sum, comp.weight, comp.n, f);
-  *rest.mutable_cost_per_jp() = Mean(cpj.sum, cpj.weight, cpj.n, f);
-  *out.mutable_rest() = rest;
+  for (const auto& [get, dist] : indicators) {
+    std::vector<double> values;
+    for (const auto* t : others) {
+      const v1::Figure& f = (t->*get)();
+      if (!f.withheld()) values.push_back(f.value());
+    }
+    v1::IndicatorDistribution* d = (out.mutable_distribution()->*dist)();
+    d->set_tenants(static_cast<int32_t>(values.size()));
+    const std::string formula = "quantile type 7 over the other regencies with the indicator";
+    for (auto [p, f] : {std::pair{0.25, d->mutable_q1()}, std::pair{0.5, d->mutable_median()},
+                        std::pair{0.75, d->mutable_q3()}}) {
+      if (static_cast<int>(values.size()) < kMinRegenciesForDistribution) {
+        *f = Withheld(static_cast<int64_t>(values.size()), v1::TOO_FEW_REGENCIES,
+                      absl::StrCat(values.size(), " other regencies with the indicator, fewer than ",
+                                   kMinRegenciesForDistribution, ": a distribution would show a regency's figure"),
+                      formula);
+      } else {
+        *f = Value(*stats::Quantile(values, p), static_cast<int64_t>(values.size()), formula);
+      }
+    }
+  }
+  if (named && !focus.empty()) {
+    v1::TenantIndicators rest;
+    rest.set_tenant("rest");
+    for (const auto* t : others) {
+      rest.set_programs(rest.programs() + t->programs());
+      rest.set_cohorts(rest.cohorts() + t->cohorts());
+      rest.set_participants(rest.participants() + t->participants());
+    }
+    const std::vector<std::pair<Get, v1::Figure* (v1::TenantIndicators::*)()>> fields = {
+        {&v1::TenantIndicators::reaction, &v1::TenantIndicators::mutable_reaction},
+        {&v1::TenantIndicators::normalised_gain, &v1::TenantIndicators::mutable_normalised_gain},
+        {&v1::TenantIndicators::applied_share, &v1::TenantIndicators::mutable_applied_share},
+        {&v1::TenantIndicators::composite, &v1::TenantIndicators::mutable_composite},
+        {&v1::TenantIndicators::cost_per_jp, &v1::TenantIndicators::mutable_cost_per_jp}};
+    for (const auto& [get, set] : fields) {
+      double sum = 0;
+      int64_t n = 0;
+      for (const auto* t : others) {
+        const v1::Figure& f = (t->*get)();
+        if (f.withheld()) continue;
+        sum += f.value();
+        ++n;
+      }
+      *(rest.*set)() = MeanOver(sum, n, "mean over the tenants other than the focus tenant with the indicator (n = tenants)",
+                                "no other tenant of the province has this indicator");
+    }
+    *out.mutable_rest() = rest;
+  }
   std::sort(missing.begin(), missing.end());
   for (auto& m : missing) out.add_missing_tenants(m);
+  ScrubWithheld(&out);
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "pelita/scoring/v1/scoring.pb.h"
+#include "services/scoring/rollup.h"
 
 namespace pelita::scoring {
 
@@ -19,22 +20,28 @@ struct ProgramEvaluations {
   std::vector<v1::Evaluation> cohorts;
 };
 
-// Programme score: participant-weighted mean of the cohorts' composites
-// (cohorts whose composite is withheld are left out); cost-effectiveness =
-// composite points per Rp 1,000,000 spent per participant.  Ranked
-// descending; ties by programme name.  Instructors (organisers only) by the
-// mean L1 instruktur score of their cohorts.
-v1::RankProgramsResponse RankPrograms(const std::vector<ProgramEvaluations>& programs,
+// Programmes ranked by the composite of their roll-up row (the same figure
+// as RollUpEvaluations grouped by PROGRAM) and by cost-effectiveness =
+// composite points per Rp 1,000,000 spent per participant.  Descending;
+// ties by programme name; a withheld figure ranks last with rank 0.
+// `programs` lists every programme to rank (name, title) including those
+// without cohorts in the view.  Instructors by their pooled instruktur
+// dimension, when `include_instructors`.
+v1::RankProgramsResponse RankPrograms(const RollUpView& view,
+                                      const std::vector<std::pair<std::string, std::string>>& programs,
                                       bool include_instructors);
 
-// Indicators of one tenant from its programmes' evaluations.
-v1::TenantIndicators TenantSummary(const std::string& tenant,
-                                   const std::vector<ProgramEvaluations>& programs);
-// The benchmark: every tenant's row, and `rest` = mean over the tenants
-// other than `focus` that have the indicator.
+// Indicators of one tenant: its year row (and the year's cost per JP).
+v1::TenantIndicators TenantSummary(const std::string& tenant, int programs, const RollUpView& view);
+// The benchmark.  `named`: every tenant's row and `rest` = means over the
+// tenants other than `focus` that have each indicator; otherwise only the
+// focus tenant's row.  `distribution`: quartiles over the tenants other
+// than `focus` (withheld with fewer than 3 of them).
 v1::ProvinceBenchmark Benchmark(const std::string& province, int year, const std::string& focus,
                                 std::vector<v1::TenantIndicators> tenants,
-                                std::vector<std::string> missing);
+                                std::vector<std::string> missing, bool named);
+// Regencies a distribution needs at least (SPEC §6).
+inline constexpr int kMinRegenciesForDistribution = 3;
 
 // A candidate with its effect resolved (given or measured).
 struct BudgetOption {

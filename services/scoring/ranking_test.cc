@@ -3,68 +3,144 @@
 #include <functional>
 
 #include "gtest/gtest.h"
+#include "services/scoring/evaluator.h"
+#include "services/scoring/rollup.h"
 
 namespace pelita::scoring {
 namespace {
 
-v1::Evaluation Cohort(int64_t enrolled, double composite, double cost_pp, double g,
-                      std::vector<std::string> instructors = {}, double instr_l1 = -1) {
-  v1::Evaluation e;
-  e.set_enrolled(enrolled);
-  e.mutable_composite()->mutable_score()->set_value(composite);
-  e.mutable_cost()->mutable_per_participant()->set_value(cost_pp);
-  e.mutable_cost()->mutable_per_jp()->set_value(cost_pp / 20);
-  e.mutable_learning()->mutable_normalised_gain()->set_value(g);
-  e.mutable_reaction()->mutable_overall()->set_value(80);
-  e.mutable_behaviour()->mutable_applied_share()->set_value(0.6);
-  for (auto& i : instructors) e.add_instructors(i);
-  if (instr_l1 >= 0) {
-    auto* d = e.mutable_reaction()->add_dimensions();
-    d->set_dimension("instruktur");
-    d->mutable_score()->set_value(instr_l1);
+v1::ScoringSettings Defaults() { return EffectiveSettings(v1::ScoringSettings()); }
+
+// A cohort of `n` participants who all answered the reaction survey
+// (materi answers `react` on 1..5), took both tests (pre/post out of 100)
+// and, when `applied` >= 0, got that many "ya" of n follow-ups.
+RollUpCohort Cohort(const std::string& program, const std::string& id, int n, int react, int pre, int post,
+                    int applied, double cost_pp, std::vector<std::string> instructors = {}) {
+  CohortInputs in;
+  in.cohort = program + "/cohorts/" + id;
+  in.program = program;
+  in.year = 2026;
+  in.enrolled = n;
+  in.completed = n;
+  in.instructors = instructors;
+  in.reaction.emplace();
+  in.reaction->responses = n;
+  for (const char* d : {"materi", "instruktur"}) {
+    ScaleAggregate& a = in.reaction->dimensions[d];
+    a.min_value = 1;
+    a.max_value = 5;
+    for (int i = 0; i < n; ++i) a.moments.Add(react + (std::string(d) == "instruktur" ? (i % 2) : 0));
   }
-  return e;
+  in.learning.emplace();
+  in.learning->pairs = n;
+  in.learning->sum_pre = n * pre;
+  in.learning->sum_post = n * post;
+  in.learning->sum_diff = n * (post - pre);
+  in.learning->sum_diff_sq = n * (post - pre) * (post - pre) + n;  // some spread
+  in.learning->max_score = 100;
+  if (applied >= 0) {
+    in.behaviour.emplace();
+    in.behaviour->followups = n;
+    in.behaviour->applied_yes = applied;
+    in.behaviour->applied_answered = n;
+  }
+  in.cost.total_cost = cost_pp * n;
+  in.cost.jp = 20;
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  RollUpCohort c;
+  c.cohort = in.cohort;
+  c.program = program;
+  c.program_title = program.substr(program.rfind('/') + 1);
+  c.year = 2026;
+  c.instructors = instructors;
+  c.whole = WholeCohort(in, ev);
+  return c;
 }
 
-TEST(RankingTest, ByCompositeAndByCostEffectiveness) {
-  std::vector<ProgramEvaluations> ps = {
-      {"tenants/1504/programs/a", "A", {Cohort(10, 80, 4'000'000, 0.5, {"budi"}, 90), Cohort(30, 60, 4'000'000, 0.3, {"sari"}, 70)}},
-      {"tenants/1504/programs/b", "B", {Cohort(20, 70, 1'000'000, 0.4, {"budi"}, 80)}},
-      {"tenants/1504/programs/c", "C", {}},
-  };
-  const v1::RankProgramsResponse r = RankPrograms(ps, true);
+TEST(RankingTest, RanksTheRollUpRowsComposite) {
+  const std::string a = "tenants/1504/programs/a", b = "tenants/1504/programs/b", c = "tenants/1504/programs/c";
+  const std::vector<RollUpCohort> cohorts = {Cohort(a, "1", 10, 4, 50, 70, 6, 4'000'000, {"budi"}),
+                                             Cohort(a, "2", 30, 3, 40, 55, 12, 4'000'000, {"sari"}),
+                                             Cohort(b, "1", 20, 5, 60, 80, 15, 1'000'000, {"budi"})};
+  const RollUpView view = BuildView(cohorts, {}, Defaults());
+  const std::vector<std::pair<std::string, std::string>> programs = {{a, "A"}, {b, "B"}, {c, "C"}};
+  const v1::RankProgramsResponse r = RankPrograms(view, programs, true);
   ASSERT_EQ(r.by_composite_size(), 3);
-  // A: (10*80 + 30*60) / 40 = 65; B: 70.
-  EXPECT_EQ(r.by_composite(0).program(), "tenants/1504/programs/b");
-  EXPECT_NEAR(r.by_composite(1).composite().value(), 65, 1e-12);
-  EXPECT_EQ(r.by_composite(1).rank_by_composite(), 2);
+  const v1::RollUpEvaluationsResponse rows = RollUp(view, v1::RollUpEvaluationsRequest::PROGRAM);
+  ASSERT_EQ(rows.rows_size(), 2);
+  // One composite: each programme's is its roll-up row's, to the bit.
+  for (const auto& s : r.by_composite()) {
+    for (const auto& row : rows.rows()) {
+      if (row.group() != s.program()) continue;
+      EXPECT_EQ(s.composite().value(), row.composite().value()) << s.program();
+      EXPECT_EQ(s.normalised_gain().value(), row.normalised_gain().value());
+      EXPECT_EQ(s.cost_per_participant().value(), row.cost_per_participant().value());
+    }
+  }
+  // B is the better programme; C has no cohort and ranks last with rank 0.
+  EXPECT_EQ(r.by_composite(0).program(), b);
+  EXPECT_EQ(r.by_composite(0).rank_by_composite(), 1);
+  EXPECT_EQ(r.by_composite(2).program(), c);
   EXPECT_TRUE(r.by_composite(2).composite().withheld());
+  EXPECT_EQ(r.by_composite(2).composite().reason_code(), v1::DATA_ABSENT);
   EXPECT_EQ(r.by_composite(2).rank_by_composite(), 0);
-  // Cost-effectiveness: B 70 / 1 = 70; A 65 / 4 = 16.25.
-  EXPECT_EQ(r.by_cost_effectiveness(0).program(), "tenants/1504/programs/b");
-  EXPECT_NEAR(r.by_cost_effectiveness(0).cost_effectiveness().value(), 70, 1e-9);
-  EXPECT_NEAR(r.by_cost_effectiveness(1).cost_effectiveness().value(), 16.25, 1e-9);
+  // Cost-effectiveness: composite per Rp 1 million per participant.
+  EXPECT_EQ(r.by_cost_effectiveness(0).program(), b);
+  EXPECT_NEAR(r.by_cost_effectiveness(0).cost_effectiveness().value(), r.by_composite(0).composite().value() / 1.0,
+              1e-9);
+  // Pooled g of programme A over 40 pairs, on fractions of the maximum.
+  const double pre = (10 * 50 + 30 * 40) / 40.0 / 100, post = (10 * 70 + 30 * 55) / 40.0 / 100;
+  EXPECT_NEAR(r.by_composite(1).normalised_gain().value(), (post - pre) / (1 - pre), 1e-12);
+  // Instructors by their pooled instruktur dimension: budi's cohorts a/1
+  // (mean 4.5) and b/1 (5.5) -> (10 x 4.5 + 20 x 5.5) / 30 on 1..5.
   ASSERT_EQ(r.instructors_size(), 2);
   EXPECT_EQ(r.instructors(0).instructor(), "budi");
-  EXPECT_NEAR(r.instructors(0).reaction_instruktur().value(), 85, 1e-12);
+  EXPECT_NEAR(r.instructors(0).reaction_instruktur().value(), ((10 * 4.5 + 20 * 5.5) / 30 - 1) / 4 * 100, 1e-9);
   EXPECT_EQ(r.instructors(0).cohorts(), 2);
-  EXPECT_EQ(RankPrograms(ps, false).instructors_size(), 0);
+  EXPECT_EQ(RankPrograms(view, programs, false).instructors_size(), 0);
 }
 
-TEST(BenchmarkTest, FocusTenantAgainstTheRest) {
-  std::vector<v1::TenantIndicators> ts = {
-      TenantSummary("1504", {{"p", "P", {Cohort(10, 80, 2'000'000, 0.5)}}}),
-      TenantSummary("1501", {{"p", "P", {Cohort(10, 60, 2'000'000, 0.3), Cohort(30, 40, 2'000'000, 0.1)}}}),
-      TenantSummary("1571", {{"p", "P", {Cohort(20, 70, 3'000'000, 0.4)}}}),
+TEST(BenchmarkTest, RegencyRolesSeeTheirRowAndADistributionOfTheOthers) {
+  auto tenant = [](const std::string& t, int react, int pre, int post, int applied) {
+    const std::string p = "tenants/" + t + "/programs/p";
+    std::vector<RollUpCohort> cs = {Cohort(p, "1", 10, react, pre, post, applied, 2'000'000),
+                                    // A cohort without follow-ups adds nothing to L3, never a zero.
+                                    Cohort(p, "2", 10, react, pre, post, -1, 2'000'000)};
+    return TenantSummary(t, 1, BuildView(cs, {}, Defaults()));
   };
-  EXPECT_NEAR(ts[1].composite().value(), (600 + 1200) / 40.0, 1e-12);
-  const v1::ProvinceBenchmark b = Benchmark("provinces/15", 2026, "1504", ts, {"1502"});
-  ASSERT_EQ(b.tenants_size(), 3);
-  EXPECT_EQ(b.tenants(0).tenant(), "1501");
-  EXPECT_NEAR(b.rest().composite().value(), (45 + 70) / 2.0, 1e-12);
-  EXPECT_EQ(b.rest().composite().n(), 2);
-  EXPECT_EQ(b.rest().cohorts(), 3);
-  EXPECT_EQ(b.missing_tenants(0), "1502");
+  std::vector<v1::TenantIndicators> ts = {tenant("1504", 4, 50, 70, 8), tenant("1501", 3, 40, 50, 5),
+                                          tenant("1502", 4, 45, 65, 6), tenant("1571", 5, 60, 90, 9)};
+  // Missing is not zero: 1504's applied share is 8 of the 10 answered.
+  EXPECT_NEAR(ts[0].applied_share().value(), 0.8, 1e-12);
+  EXPECT_EQ(ts[0].applied_share().n(), 10);
+  EXPECT_NEAR(ts[0].cost_per_jp().value(), 2'000'000 / 20.0, 1e-9);
+
+  const v1::ProvinceBenchmark named = Benchmark("provinces/15", 2026, "1504", ts, {"1503"}, true);
+  ASSERT_EQ(named.tenants_size(), 4);
+  EXPECT_EQ(named.tenants(0).tenant(), "1501");
+  // The rest excludes the focus tenant.
+  const double others[] = {0.5, 0.6, 0.9};
+  EXPECT_NEAR(named.rest().applied_share().value(), (others[0] + others[1] + others[2]) / 3, 1e-12);
+  EXPECT_EQ(named.rest().applied_share().n(), 3);
+  EXPECT_EQ(named.missing_tenants(0), "1503");
+  // Quartiles (type 7) of the three others: 0.55, 0.6, 0.75.
+  EXPECT_NEAR(named.distribution().applied_share().q1().value(), 0.55, 1e-12);
+  EXPECT_NEAR(named.distribution().applied_share().median().value(), 0.6, 1e-12);
+  EXPECT_NEAR(named.distribution().applied_share().q3().value(), 0.75, 1e-12);
+
+  const v1::ProvinceBenchmark own = Benchmark("provinces/15", 2026, "1504", ts, {"1503"}, false);
+  ASSERT_EQ(own.tenants_size(), 1);
+  EXPECT_EQ(own.tenants(0).tenant(), "1504");
+  EXPECT_FALSE(own.has_rest());
+  EXPECT_EQ(own.distribution().applied_share().tenants(), 3);
+  EXPECT_NEAR(own.distribution().applied_share().median().value(), 0.6, 1e-12);
+
+  // Two other regencies are too few: no distribution.
+  ts.pop_back();
+  const v1::ProvinceBenchmark few = Benchmark("provinces/15", 2026, "1504", ts, {}, false);
+  EXPECT_TRUE(few.distribution().composite().median().withheld());
+  EXPECT_EQ(few.distribution().composite().median().reason_code(), v1::TOO_FEW_REGENCIES);
+  EXPECT_EQ(few.distribution().composite().median().value(), 0);
 }
 
 // Exhaustive search over every count combination, for comparison.

@@ -5,6 +5,8 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "services/scoring/composite.h"
+#include "services/scoring/disclosure.h"
 #include "services/scoring/figures.h"
 
 namespace pelita::scoring {
@@ -51,6 +53,7 @@ void Contribution::Merge(const Contribution& o) {
   participants += o.participants;
   cost += o.cost;
   costed_participants += o.costed_participants;
+  costed_participant_jp += o.costed_participant_jp;
   for (const auto& [d, m] : o.reaction) reaction[d].Merge(m);
   reaction_respondents += o.reaction_respondents;
   pairs += o.pairs;
@@ -67,6 +70,7 @@ Contribution WholeCohort(const CohortInputs& in, const v1::Evaluation& ev) {
   if (ev.has_cost() && !total.withheld() && total.value() > 0 && in.enrolled > 0) {
     c.cost = total.value();
     c.costed_participants = in.enrolled;
+    c.costed_participant_jp = static_cast<double>(in.enrolled) * in.cost.jp;
   }
   if (in.reaction) {
     for (const auto& [dim, agg] : in.reaction->dimensions) {
@@ -179,6 +183,9 @@ std::map<std::string, Contribution> UnitContributions(const ParticipantResponses
       }
     } else if (ia.kind() == sv1::FOLLOWUP) {
       for (const auto& r : responses(ia.instrument())) {
+        // Supervisor assessments only, as the cohort's applied share:
+        // a self-report is not evidence of application.
+        if (!r.respondent_nip().empty() && r.respondent_nip() == r.subject_nip()) continue;
         Contribution* c = unit(r.subject_nip());
         if (c == nullptr) continue;
         for (const auto& a : r.answers()) {
@@ -192,175 +199,289 @@ std::map<std::string, Contribution> UnitContributions(const ParticipantResponses
   return out;
 }
 
-v1::RollUpEvaluationsResponse RollUp(const std::vector<RollUpCohort>& cohorts, GroupBy group_by,
-                                     const std::map<std::string, std::string>& titles,
-                                     const v1::ScoringSettings& settings) {
+namespace {
+
+// A measure of the roll-up: which respondents it counts, per contribution.
+enum class Measure { kReaction, kPairs, kApplied };
+int64_t CountOf(const Contribution& c, Measure m) {
+  switch (m) {
+    case Measure::kReaction: return c.reaction_respondents;
+    case Measure::kPairs: return c.pairs;
+    case Measure::kApplied: return c.applied_answered;
+  }
+  return 0;
+}
+const char* WhatOf(Measure m) {
+  switch (m) {
+    case Measure::kReaction: return "reaction respondents";
+    case Measure::kPairs: return "pairs";
+    case Measure::kApplied: return "follow-up answers";
+  }
+  return "";
+}
+
+// Whether a row's figure of one measure is shown, and why not.
+struct Shown {
+  bool published = false;
+  v1::ReasonCode code = v1::REASON_CODE_UNSPECIFIED;
+  int64_t n = 0;
+};
+
+std::string SuppressedWhy(const Shown& s, int min_n, Measure m) {
+  if (s.code == v1::COMPLEMENTARY_SUPPRESSION) {
+    return absl::StrCat("withheld: ", s.n, " ", WhatOf(m),
+                        ", but with the other figures published it would let the answers of fewer than ", min_n,
+                        " respondents be derived by difference (complementary suppression, UU 27/2022)");
+  }
+  return TooFew(s.n, min_n, WhatOf(m));
+}
+
+struct Row {
+  std::string key, title;
+  std::set<std::string> cohorts;
+  Contribution pooled;             // every member (participants, cost)
+  Contribution l1, l2, l3;         // the members each measure pools
+  WeightedMean complaint_did, ikm_did, l4;
+  Shown shown[3];
+};
+
+v1::RollUpRow Render(const Row& g, GroupBy group_by, const v1::ScoringSettings& settings) {
   const int min_n = settings.min_n();
-  struct Group {
-    std::string title;
-    std::set<std::string> cohorts;
-    Contribution pooled;
-    WeightedMean complaint_did, ikm_did, l4;
-  };
-  std::map<std::string, Group> groups;
-  auto add = [&](const std::string& key, const std::string& title, const RollUpCohort& c,
-                 const Contribution& part) {
-    Group& g = groups[key];
+  const bool by_unit = group_by == v1::RollUpEvaluationsRequest::UNIT;
+  const bool by_instructor = group_by == v1::RollUpEvaluationsRequest::INSTRUCTOR;
+  const Contribution& p = g.pooled;
+  v1::RollUpRow row;
+  row.set_group(g.key);
+  row.set_title(g.title);
+  row.set_cohorts(static_cast<int32_t>(g.cohorts.size()));
+  row.set_participants(p.participants);
+  const std::string members = by_instructor ? " (the instructor's cohorts with a shown figure)" : "";
+  // L1.
+  {
+    const std::string formula = absl::StrCat(
+        "mean over dimensions of the pooled dimension score, (answer - min) / (max - min) x 100", members);
+    const Shown& s = g.shown[0];
+    const int64_t n = g.l1.reaction_respondents;
+    Inputs in = {{"respondents", static_cast<double>(n)}};
+    double sum = 0;
+    int dims = 0;
+    for (const auto& [d, m] : g.l1.reaction) {
+      if (m.n == 0) continue;
+      in.push_back({d, m.sum / m.n});
+      sum += m.sum / m.n;
+      ++dims;
+    }
+    if (!s.published) {
+      std::string why = SuppressedWhy(s, min_n, Measure::kReaction);
+      if (by_unit && s.n == 0) {
+        absl::StrAppend(&why, "; anonymous reaction answers cannot be attributed to units");
+        row.mutable_reaction()->CopyFrom(Withheld(0, v1::NOT_ATTRIBUTABLE, why, formula));
+      } else {
+        *row.mutable_reaction() = Withheld(s.n, s.code, why, formula);
+      }
+    } else if (dims == 0) {
+      *row.mutable_reaction() = Withheld(n, v1::DATA_ABSENT, "no dimension answers", formula);
+    } else {
+      *row.mutable_reaction() = Value(sum / dims, n, formula, in);
+    }
+  }
+  // L2.
+  {
+    const double pairs = static_cast<double>(p.pairs);
+    *row.mutable_pairs() = Value(pairs, p.pairs, "pre/post pairs", {{"pairs", pairs}});
+    const std::string formula = absl::StrCat(
+        "(mean_post - mean_pre) / (1 - mean_pre), scores as fractions of the test maximum (Hake)", members);
+    const Shown& s = g.shown[1];
+    const double n = static_cast<double>(g.l2.pairs);
+    if (!s.published) {
+      *row.mutable_normalised_gain() = Withheld(s.n, s.code, SuppressedWhy(s, min_n, Measure::kPairs), formula);
+    } else {
+      const double pre = g.l2.sum_pre / n, post = g.l2.sum_post / n;
+      if (auto g2 = stats::NormalisedGain(pre, post, 1.0); g2.ok()) {
+        *row.mutable_normalised_gain() =
+            Value(*g2, g.l2.pairs, formula, {{"pairs", n}, {"mean_pre_fraction", pre}, {"mean_post_fraction", post}});
+      } else {
+        *row.mutable_normalised_gain() =
+            Withheld(g.l2.pairs, v1::STATISTIC_UNDEFINED, std::string(g2.status().message()), formula);
+      }
+    }
+  }
+  // L3.
+  {
+    const Shown& s = g.shown[2];
+    const int64_t a = g.l3.applied_answered;
+    const std::string formula = absl::StrCat("applied_yes / answered; Wilson 95% interval", members);
+    if (!s.published) {
+      *row.mutable_applied_share() = Withheld(s.n, s.n == 0 ? v1::DATA_ABSENT : s.code,
+                                              s.n == 0 ? "no follow-up answers" : SuppressedWhy(s, min_n, Measure::kApplied),
+                                              formula);
+    } else {
+      auto w = stats::WilsonInterval(g.l3.applied_yes, a);
+      v1::Figure f = Value(w->estimate, a, formula,
+                           {{"applied_yes", static_cast<double>(g.l3.applied_yes)}, {"answered", static_cast<double>(a)}});
+      SetInterval(f, w->lower, w->upper);
+      *row.mutable_applied_share() = f;
+    }
+  }
+  // L4: not personal data (complaints, anonymous SKM): no suppression.
+  {
+    const std::string unit_why = "not rolled up per unit: L4 is estimated per cohort over all its participants' units";
+    auto l4 = [&](const WeightedMean& m, const std::string& what) {
+      const std::string formula = absl::StrCat("participant-weighted mean of the cohorts' ", what);
+      if (by_unit) return Withheld(0, v1::NOT_BY_UNIT, unit_why, formula);
+      if (auto v = m.Get()) {
+        return Value(*v, m.n, formula, {{"cohorts_with_estimate", static_cast<double>(m.n)}, {"participants", m.weight}});
+      }
+      return Withheld(0, v1::DATA_ABSENT, "no cohort of the group has an estimate", formula);
+    };
+    *row.mutable_complaint_rate_did() = l4(g.complaint_did, "complaint-rate DiD");
+    *row.mutable_ikm_did() = l4(g.ikm_did, "IKM DiD");
+  }
+  // Cost.
+  if (p.costed_participants > 0) {
+    *row.mutable_cost_per_participant() =
+        Value(p.cost / p.costed_participants, p.costed_participants, "cost / participants with a recorded cost",
+              {{"cost", p.cost}, {"participants", static_cast<double>(p.costed_participants)}});
+  } else {
+    *row.mutable_cost_per_participant() = Withheld(0, v1::NO_COST, "no cost recorded", "cost / participants");
+  }
+  // Composite: the one function, over this row's shown level figures.
+  const auto& w = settings.weights();
+  const LevelScore l4 = by_unit ? PooledL4Level(0, 0, 0, w.l4(), v1::NOT_BY_UNIT, "L4 is not rolled up per unit")
+                                : PooledL4Level(g.l4.sum, g.l4.weight, g.l4.n, w.l4(), v1::DATA_ABSENT,
+                                                "no cohort of the group has an L4 score");
+  *row.mutable_composite() = Compose({L1Level(row.reaction(), w.l1()), L2Level(row.normalised_gain(), w.l2()),
+                                      L3Level(row.applied_share(), w.l3()), l4})
+                                 .score();
+  ScrubWithheld(&row);
+  return row;
+}
+
+}  // namespace
+
+RollUpView BuildView(const std::vector<RollUpCohort>& cohorts, const std::map<std::string, std::string>& titles,
+                     const v1::ScoringSettings& settings) {
+  const int min_n = settings.min_n();
+  using Req = v1::RollUpEvaluationsRequest;
+  const Measure measures[3] = {Measure::kReaction, Measure::kPairs, Measure::kApplied};
+  auto published_alone = [&](const Contribution& c, Measure m) { return CountOf(c, m) >= min_n; };
+
+  // Rows of every grouping.
+  std::map<std::string, Row> programs, instructors, units;
+  Row year;
+  year.key = cohorts.empty() ? "" : absl::StrCat(cohorts.front().year);
+  auto add = [&](Row& g, const std::string& key, const std::string& title, const RollUpCohort& c,
+                 const Contribution& part, bool instructor_row) {
+    g.key = key;
     if (g.title.empty()) g.title = title;
     g.cohorts.insert(c.cohort);
     g.pooled.Merge(part);
+    Contribution* per[3] = {&g.l1, &g.l2, &g.l3};
+    for (int m = 0; m < 3; ++m) {
+      if (!instructor_row || published_alone(c.whole, measures[m])) per[m]->Merge(part);
+    }
     g.complaint_did.Add(part.complaint_rate_did, part.participants);
     g.ikm_did.Add(part.ikm_did, part.participants);
     g.l4.Add(part.l4_score, part.participants);
   };
   for (const RollUpCohort& c : cohorts) {
-    switch (group_by) {
-      case v1::RollUpEvaluationsRequest::PROGRAM:
-        add(c.program, c.program_title, c, c.whole);
-        break;
-      case v1::RollUpEvaluationsRequest::INSTRUCTOR:
-        for (const auto& i : std::set<std::string>(c.instructors.begin(), c.instructors.end())) {
-          add(i, "", c, c.whole);
-        }
-        break;
-      case v1::RollUpEvaluationsRequest::YEAR:
-        add(absl::StrCat(c.year), "", c, c.whole);
-        break;
-      case v1::RollUpEvaluationsRequest::UNIT:
-        for (const auto& [u, part] : c.by_unit) {
-          auto t = titles.find(u);
-          add(u, t == titles.end() ? "" : t->second, c, part);
-        }
-        break;
-      default:
-        break;
+    add(programs[c.program], c.program, c.program_title, c, c.whole, false);
+    for (const auto& i : std::set<std::string>(c.instructors.begin(), c.instructors.end())) {
+      add(instructors[i], i, "", c, c.whole, true);
+    }
+    add(year, year.key, "", c, c.whole, false);
+    for (const auto& [u, part] : c.by_unit) {
+      if (u.empty()) continue;
+      auto t = titles.find(u);
+      add(units[u], u, t == titles.end() ? "" : t->second, c, part, false);
     }
   }
+
+  // Suppression per measure over the cohorts' reports and every row.
+  for (int mi = 0; mi < 3; ++mi) {
+    const Measure m = measures[mi];
+    SuppressionProblem problem(min_n);
+    const int year_group = problem.AddGroup();
+    std::map<std::string, int> group_of, unit_of;
+    for (const auto& [key, row] : programs) group_of[key] = problem.AddGroup(year_group);
+    for (const auto& [key, row] : units) unit_of[key] = problem.AddUnit();
+    for (const RollUpCohort& c : cohorts) {
+      const int k = problem.AddCohort(CountOf(c.whole, m), group_of[c.program]);
+      for (const auto& [u, part] : c.by_unit) {
+        if (!u.empty()) problem.AddCell(k, unit_of[u], CountOf(part, m));
+      }
+    }
+    problem.Solve();
+    auto take = [&](Row& row, const SuppressionProblem::Decision& d) {
+      row.shown[mi] = Shown{d.published, d.code, d.n};
+    };
+    take(year, problem.group(year_group));
+    for (auto& [key, row] : programs) take(row, problem.group(group_of[key]));
+    for (auto& [key, row] : units) take(row, problem.unit(unit_of[key]));
+    // Instructor rows pool only cohorts shown alone: sums of published
+    // reports, which add nothing to what can be derived.
+    for (auto& [key, row] : instructors) {
+      Contribution* per[3] = {&row.l1, &row.l2, &row.l3};
+      const int64_t n = CountOf(*per[mi], m);
+      row.shown[mi] = Shown{n >= min_n && n > 0, n > 0 ? v1::REASON_CODE_UNSPECIFIED : v1::BELOW_MIN_N, n};
+      if (n == 0) {
+        // Say how many the instructor's cohorts have, none shown alone.
+        row.shown[mi].n = CountOf(row.pooled, m);
+      }
+    }
+  }
+
+  RollUpView view;
+  view.min_n = min_n;
+  auto render = [&](std::map<std::string, Row>& rows, Req::GroupBy by) {
+    auto& out = view.rows[by];
+    for (auto& [key, row] : rows) out.push_back(Render(row, by, settings));
+  };
+  render(programs, Req::PROGRAM);
+  render(instructors, Req::INSTRUCTOR);
+  render(units, Req::UNIT);
+  if (!cohorts.empty()) view.rows[Req::YEAR].push_back(Render(year, Req::YEAR, settings));
+  // The year's cost per JP (not personal data).
+  if (year.pooled.costed_participant_jp > 0) {
+    view.cost_per_jp = Value(year.pooled.cost / year.pooled.costed_participant_jp, year.pooled.costed_participants,
+                             "cost / (participants x JP) over the cohorts with a recorded cost",
+                             {{"cost", year.pooled.cost}, {"participant_jp", year.pooled.costed_participant_jp}});
+  } else {
+    view.cost_per_jp = Withheld(0, v1::NO_COST, "no cost or JP recorded", "cost / (participants x JP)");
+  }
+  // The instruktur dimension per instructor, over the same cohorts as the
+  // instructor row's reaction.
+  for (const auto& [key, row] : instructors) {
+    const std::string formula = "pooled instruktur dimension score of the instructor's cohorts with a shown reaction";
+    auto it = row.l1.reaction.find("instruktur");
+    if (!row.shown[0].published) {
+      view.instruktur[key] = Withheld(row.shown[0].n, row.shown[0].code,
+                                      SuppressedWhy(row.shown[0], min_n, Measure::kReaction), formula);
+    } else if (it == row.l1.reaction.end() || it->second.n == 0) {
+      view.instruktur[key] = Withheld(row.l1.reaction_respondents, v1::DATA_ABSENT, "no instruktur items answered", formula);
+    } else {
+      view.instruktur[key] = Value(it->second.sum / it->second.n, row.l1.reaction_respondents, formula,
+                                   {{"answers", static_cast<double>(it->second.n)}, {"sum", it->second.sum}});
+    }
+  }
+  return view;
+}
+
+v1::RollUpEvaluationsResponse RollUp(const RollUpView& view, GroupBy group_by) {
   v1::RollUpEvaluationsResponse out;
   out.set_group_by(group_by);
-  out.set_min_n(min_n);
-  const bool by_unit = group_by == v1::RollUpEvaluationsRequest::UNIT;
-  for (const auto& [key, g] : groups) {
-    const Contribution& p = g.pooled;
-    v1::RollUpRow* row = out.add_rows();
-    row->set_group(key);
-    row->set_title(g.title);
-    row->set_cohorts(static_cast<int32_t>(g.cohorts.size()));
-    row->set_participants(p.participants);
-    // L1.
-    {
-      const std::string formula = "mean over dimensions of the pooled dimension score, (answer - min) / (max - min) x 100";
-      const int64_t n = p.reaction_respondents;
-      std::vector<std::pair<std::string, double>> in = {{"respondents", static_cast<double>(n)}};
-      double sum = 0;
-      int dims = 0;
-      for (const auto& [d, m] : p.reaction) {
-        if (m.n == 0) continue;
-        in.push_back({d, m.sum / m.n});
-        sum += m.sum / m.n;
-        ++dims;
-      }
-      if (n < min_n) {
-        std::string why = TooFew(n, min_n, "reaction respondents");
-        if (by_unit && n == 0) absl::StrAppend(&why, "; anonymous reaction answers cannot be attributed to units");
-        *row->mutable_reaction() = Withheld(n, why, formula, {{"respondents", static_cast<double>(n)}});
-      } else if (dims == 0) {
-        *row->mutable_reaction() = Withheld(n, "no dimension answers", formula, in);
-      } else {
-        *row->mutable_reaction() = Value(sum / dims, n, formula, in);
-      }
-    }
-    // L2.
-    {
-      const double n = static_cast<double>(p.pairs);
-      *row->mutable_pairs() = Value(n, p.pairs, "pre/post pairs", {{"pairs", n}});
-      const std::string formula =
-          "(mean_post - mean_pre) / (1 - mean_pre), scores as fractions of the test maximum (Hake)";
-      if (p.pairs < min_n) {
-        *row->mutable_normalised_gain() = Withheld(p.pairs, TooFew(p.pairs, min_n, "pairs"), formula);
-      } else {
-        const double pre = p.sum_pre / n, post = p.sum_post / n;
-        const std::vector<std::pair<std::string, double>> in = {
-            {"pairs", n}, {"mean_pre_fraction", pre}, {"mean_post_fraction", post}};
-        if (auto g2 = stats::NormalisedGain(pre, post, 1.0); g2.ok()) {
-          *row->mutable_normalised_gain() = Value(*g2, p.pairs, formula, in);
-        } else {
-          *row->mutable_normalised_gain() = Withheld(p.pairs, std::string(g2.status().message()), formula, in);
-        }
-      }
-    }
-    // L3.
-    {
-      const int64_t a = p.applied_answered;
-      const std::vector<std::pair<std::string, double>> in = {
-          {"applied_yes", static_cast<double>(p.applied_yes)}, {"answered", static_cast<double>(a)}};
-      const std::string formula = "applied_yes / answered; Wilson 95% interval";
-      if (a < min_n) {
-        *row->mutable_applied_share() = Withheld(a, TooFew(a, min_n, "follow-up answers"), formula, in);
-      } else {
-        auto w = stats::WilsonInterval(p.applied_yes, a);
-        v1::Figure f = Value(w->estimate, a, formula, in);
-        f.set_has_interval(true);
-        f.set_ci_low(w->lower);
-        f.set_ci_high(w->upper);
-        *row->mutable_applied_share() = f;
-      }
-    }
-    // L4.
-    {
-      const std::string unit_why =
-          "not rolled up per unit: L4 is estimated per cohort over all its participants' units";
-      auto l4 = [&](const WeightedMean& m, const std::string& what) {
-        const std::string formula = absl::StrCat("participant-weighted mean of the cohorts' ", what);
-        if (by_unit) return Withheld(0, unit_why, formula);
-        if (auto v = m.Get()) {
-          return Value(*v, m.n, formula, {{"cohorts_with_estimate", static_cast<double>(m.n)},
-                                          {"participants", m.weight}});
-        }
-        return Withheld(0, "no cohort of the group has an estimate", formula);
-      };
-      *row->mutable_complaint_rate_did() = l4(g.complaint_did, "complaint-rate DiD");
-      *row->mutable_ikm_did() = l4(g.ikm_did, "IKM DiD");
-    }
-    // Cost.
-    if (p.costed_participants > 0) {
-      *row->mutable_cost_per_participant() =
-          Value(p.cost / p.costed_participants, p.costed_participants, "cost / participants with a recorded cost",
-                {{"cost", p.cost}, {"participants", static_cast<double>(p.costed_participants)}});
-    } else {
-      *row->mutable_cost_per_participant() = Withheld(0, "no cost recorded", "cost / participants");
-    }
-    // Composite.
-    {
-      const auto& w = settings.weights();
-      std::vector<std::tuple<std::string, double, std::optional<double>>> levels = {
-          {"l1", w.l1(), row->reaction().withheld() ? std::nullopt : std::optional<double>(row->reaction().value())},
-          {"l2", w.l2(),
-           row->normalised_gain().withheld()
-               ? std::nullopt
-               : std::optional<double>(std::clamp(100 * row->normalised_gain().value(), 0.0, 100.0))},
-          {"l3", w.l3(),
-           row->applied_share().withheld() ? std::nullopt
-                                           : std::optional<double>(100 * row->applied_share().value())},
-          {"l4", w.l4(), by_unit ? std::nullopt : g.l4.Get()}};
-      double sum = 0, wsum = 0;
-      std::vector<std::pair<std::string, double>> in;
-      for (const auto& [level, weight, score] : levels) {
-        if (!score || weight <= 0) continue;
-        sum += weight * *score;
-        wsum += weight;
-        in.push_back({level + "_score", *score});
-        in.push_back({level + "_weight", weight});
-      }
-      const std::string formula = "sum(weight_i x score_i) / sum(weight_i) over the levels with a score";
-      if (wsum > 0) {
-        *row->mutable_composite() = Value(sum / wsum, p.participants, formula, in);
-      } else {
-        *row->mutable_composite() = Withheld(p.participants, "no level has a score", formula);
-      }
-    }
+  out.set_min_n(view.min_n);
+  auto it = view.rows.find(group_by);
+  if (it != view.rows.end()) {
+    for (const auto& row : it->second) *out.add_rows() = row;
   }
   return out;
+}
+
+v1::RollUpEvaluationsResponse RollUp(const std::vector<RollUpCohort>& cohorts, GroupBy group_by,
+                                     const std::map<std::string, std::string>& titles,
+                                     const v1::ScoringSettings& settings) {
+  return RollUp(BuildView(cohorts, titles, settings), group_by);
 }
 
 }  // namespace pelita::scoring

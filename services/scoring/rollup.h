@@ -1,12 +1,14 @@
 // Roll-ups of cohort evaluations per programme, instructor, unit or year
-// (RollUpEvaluations).  Plain functions without I/O: the collector gathers
-// the cohorts' aggregates and participant-level responses, these functions
-// pool them.
+// (RollUpEvaluations), and the rows the ranking and the province benchmark
+// are read from.  Plain functions without I/O: the collector gathers the
+// cohorts' aggregates and participant-level responses, these functions pool
+// them.
 //
 // Pooling is over sums, never over already-rounded or withheld figures, so
 // that a group of small cohorts can reach the minimum n that none of them
-// reaches alone, and a figure withheld in every cohort is still computed
-// exactly for the group.
+// reaches alone.  Every row of every grouping a caller can read is built
+// at once (BuildView) and protected together against differencing
+// (disclosure.h): a caller who reads one grouping can read the others too.
 #ifndef PELITA_SERVICES_SCORING_ROLLUP_H_
 #define PELITA_SERVICES_SCORING_ROLLUP_H_
 
@@ -29,9 +31,11 @@ namespace pelita::scoring {
 struct Contribution {
   int64_t participants = 0;
   // Rupiah spent on these participants, and the participants it covers
-  // (cohorts without a recorded cost add neither).
+  // (cohorts without a recorded cost add neither), and those participants
+  // times the programme's JP.
   double cost = 0;
   int64_t costed_participants = 0;
+  double costed_participant_jp = 0;
   // L1: answers per dimension converted to 0-100 (n, Σy, Σy²), and the
   // respondents they come from.
   std::map<std::string, stats::Moments> reaction;
@@ -88,8 +92,32 @@ std::vector<std::string> InstrumentsForUnits(const survey::v1::CohortAggregates&
 std::map<std::string, Contribution> UnitContributions(const ParticipantResponses& data,
                                                       double cost_per_participant);
 
-// One row per group, ordered by group.  `titles` gives display names of
-// units (and is otherwise unused); `settings` must be effective.
+// Every row of the four groupings over `cohorts` (one caller's view: all
+// the tenant's cohorts of a year, or an instructor's own), with primary and
+// complementary suppression applied per measure (reaction respondents,
+// pre/post pairs, follow-up answers) across all of them and the cohorts'
+// own reports.  Programme and year rows pool every cohort; instructor rows
+// pool, per measure, only the cohorts whose own figure is shown (they cross
+// programmes; pooling small cohorts there too could be differenced against
+// the programme rows); unit rows pool the unit's participants.
+struct RollUpView {
+  using GroupBy = v1::RollUpEvaluationsRequest::GroupBy;
+  int min_n = 0;
+  // Rows of each grouping, ordered by group.
+  std::map<GroupBy, std::vector<v1::RollUpRow>> rows;
+  // The year row's pooled cost per JP (benchmark) and, per instructor, the
+  // instruktur dimension over the instructor's cohorts with a shown
+  // reaction (ranking).
+  v1::Figure cost_per_jp;
+  std::map<std::string, v1::Figure> instruktur;
+};
+RollUpView BuildView(const std::vector<RollUpCohort>& cohorts, const std::map<std::string, std::string>& titles,
+                     const v1::ScoringSettings& settings);
+
+// One grouping of the view as the RPC's response.
+v1::RollUpEvaluationsResponse RollUp(const RollUpView& view, v1::RollUpEvaluationsRequest::GroupBy group_by);
+
+// BuildView and RollUp in one (tests).
 v1::RollUpEvaluationsResponse RollUp(const std::vector<RollUpCohort>& cohorts,
                                      v1::RollUpEvaluationsRequest::GroupBy group_by,
                                      const std::map<std::string, std::string>& titles,

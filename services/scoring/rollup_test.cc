@@ -296,20 +296,49 @@ TEST(RollUpTest, ProgramInstructorAndYearPoolSumsNotFigures) {
   EXPECT_TRUE(by_program.rows(1).reaction().withheld());
   EXPECT_TRUE(by_program.rows(1).normalised_gain().withheld());
 
+  // Instructor rows cross programmes: they pool only cohorts shown alone,
+  // and no cohort here is.
   auto by_instructor = RollUp(cohorts, Req::INSTRUCTOR, {}, Settings());
   ASSERT_EQ(by_instructor.rows_size(), 2);
   EXPECT_EQ(by_instructor.rows(0).group(), "Bu Sari");
-  expect_group(by_instructor.rows(0), {0, 1});
-  EXPECT_EQ(by_instructor.rows(1).group(), "Pak Anto");
-  expect_group(by_instructor.rows(1), {1, 2});
+  EXPECT_EQ(by_instructor.rows(0).participants(), 8);
+  for (const auto& row : by_instructor.rows()) {
+    EXPECT_TRUE(row.reaction().withheld());
+    EXPECT_EQ(row.reaction().reason_code(), v1::BELOW_MIN_N);
+    EXPECT_TRUE(row.normalised_gain().withheld());
+  }
 
+  // The year pools all three cohorts (12 respondents), but with programme
+  // p shown it would give cohort c2's 4 respondents by difference: it is
+  // suppressed, with nothing from which its value follows.
   auto by_year = RollUp(cohorts, Req::YEAR, {}, Settings());
   ASSERT_EQ(by_year.rows_size(), 1);
   EXPECT_EQ(by_year.rows(0).group(), "2026");
-  expect_group(by_year.rows(0), {0, 1, 2});
+  for (const v1::Figure* f : {&by_year.rows(0).reaction(), &by_year.rows(0).normalised_gain(),
+                              &by_year.rows(0).applied_share()}) {
+    EXPECT_TRUE(f->withheld());
+    EXPECT_EQ(f->reason_code(), v1::COMPLEMENTARY_SUPPRESSION);
+    EXPECT_EQ(f->value(), 0);
+    EXPECT_TRUE(f->inputs().empty());
+  }
+  EXPECT_EQ(by_year.rows(0).reaction().n(), 12);
+  EXPECT_TRUE(by_year.rows(0).composite().withheld());
   // No cohort has L4 data: withheld with the reason.
   EXPECT_TRUE(by_year.rows(0).complaint_rate_did().withheld());
   EXPECT_EQ(by_year.rows(0).complaint_rate_did().reason(), "no cohort of the group has an estimate");
+
+  // With a third small cohort in programme q (4 + 4 respondents), q is
+  // shown and so is the year: what the year adds to p and q is nothing.
+  {
+    std::vector<RollUpCohort> more = cohorts;
+    RollUpCohort extra = cohorts[2];
+    extra.cohort = "tenants/1504/programs/q/cohorts/c9";
+    more.push_back(extra);
+    auto year = RollUp(more, Req::YEAR, {}, Settings());
+    EXPECT_FALSE(year.rows(0).reaction().withheld()) << year.rows(0).reaction().reason();
+    auto prog = RollUp(more, Req::PROGRAM, {}, Settings());
+    EXPECT_FALSE(prog.rows(1).reaction().withheld()) << prog.rows(1).reaction().reason();
+  }
 }
 
 TEST(RollUpTest, InstrumentsForUnitsSkipsAnonymousReaction) {

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/status/status.h"
+#include "services/scoring/figures.h"
 
 namespace pelita::scoring {
 namespace {
@@ -54,9 +55,10 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
 
 ScoringLogic::ScoringLogic(redis::Client* redis, EnrolmentSource* enrolment, SurveySource* survey,
                            ComplaintSource* complaint, ScoringOptions options)
-    : store_(redis, options.cache_ttl),
+    : store_(redis, options.cache_ttl,
+             absl::StrCat(ScoringStore::kCacheFormat, "-c", options.min_control_units)),
       enrolment_(enrolment),
-      collector_(enrolment, survey, complaint, options.now),
+      collector_(enrolment, survey, complaint, options.now, options.min_control_units),
       options_(std::move(options)) {}
 
 absl::StatusOr<v1::Evaluation> ScoringLogic::Evaluation(const std::string& tenant, const std::string& cohort,
@@ -64,6 +66,7 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::Evaluation(const std::string& tenan
   PELITA_ASSIGN_OR_RETURN(ScoringStore::Snapshot snap, store_.Read(tenant, cohort));
   if (snap.cached && !refresh) {
     snap.cached->set_cached(true);
+    ScrubWithheld(&*snap.cached);
     return *std::move(snap.cached);
   }
   const v1::ScoringSettings settings = EffectiveSettings(snap.settings);
@@ -91,6 +94,7 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::GetEvaluation(const Caller& caller,
   }
   PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(caller.tenant, cohort, r.refresh()));
   HideExcerptsUnlessOrganiser(caller, &ev);
+  ScrubWithheld(&ev);
   return ev;
 }
 
@@ -122,17 +126,59 @@ absl::StatusOr<v1::RankProgramsResponse> ScoringLogic::RankPrograms(const Caller
   PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
   if (IsInstructor(caller)) {
     // The instructor's own cohorts only, and only the instructor's own row.
-    PELITA_ASSIGN_OR_RETURN(auto evs, Evaluations(caller.tenant, r.year(), &caller.subject));
-    v1::RankProgramsResponse out = scoring::RankPrograms(evs, true);
+    PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), &caller.subject));
+    v1::RankProgramsResponse out = scoring::RankPrograms(view.rows, view.programs, true);
     auto* rows = out.mutable_instructors();
     for (int i = rows->size() - 1; i >= 0; --i) {
       if (rows->Get(i).instructor() != caller.subject) rows->DeleteSubrange(i, 1);
     }
     return out;
   }
-  PELITA_ASSIGN_OR_RETURN(auto evs, Evaluations(caller.tenant, r.year()));
+  PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), nullptr));
   const bool organiser = caller.role.empty() || caller.role == "organiser" || caller.role == "admin";
-  return scoring::RankPrograms(evs, organiser);
+  return scoring::RankPrograms(view.rows, view.programs, organiser);
+}
+
+absl::StatusOr<ScoringLogic::View> ScoringLogic::BuildCallerView(const std::string& tenant, int year,
+                                                                 const std::string* instructor) {
+  PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings stored, store_.GetSettings(tenant));
+  const v1::ScoringSettings settings = EffectiveSettings(stored);
+  View out;
+  std::vector<RollUpCohort> cohorts;
+  PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(tenant));
+  for (const auto& p : programs) {
+    if (p.year() != year) continue;
+    PELITA_ASSIGN_OR_RETURN(auto list, enrolment_->ListCohorts(tenant, p.name()));
+    bool any = false;
+    for (const auto& c : list) {
+      if (instructor != nullptr && !Teaches(c.instructors(), *instructor)) continue;
+      any = true;
+      PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(tenant, c.name(), false));
+      CohortInputs in;
+      ParticipantResponses data;
+      // Participant-level data for every view: the unit rows are part of
+      // what the caller can read, so every grouping is protected with them.
+      PELITA_RETURN_IF_ERROR(collector_.CollectForRollUp(tenant, c.name(), true, &in, &data));
+      in.enrolled = ev.enrolled();
+      in.cost.jp = p.jp();
+      RollUpCohort rc;
+      rc.cohort = c.name();
+      rc.program = p.name();
+      rc.program_title = p.title();
+      rc.year = p.year();
+      rc.instructors.assign(c.instructors().begin(), c.instructors().end());
+      rc.whole = WholeCohort(in, ev);
+      const auto& cpp = ev.cost().per_participant();
+      rc.by_unit = UnitContributions(data, cpp.withheld() ? 0 : cpp.value());
+      cohorts.push_back(std::move(rc));
+    }
+    if (instructor == nullptr || any) out.programs.push_back({p.name(), p.title()});
+  }
+  std::map<std::string, std::string> titles;
+  PELITA_ASSIGN_OR_RETURN(auto units, enrolment_->ListUnits(tenant));
+  for (const auto& u : units) titles[u.name()] = u.display_name();
+  out.rows = BuildView(cohorts, titles, settings);
+  return out;
 }
 
 absl::StatusOr<v1::RollUpEvaluationsResponse> ScoringLogic::RollUpEvaluations(
@@ -146,41 +192,8 @@ absl::StatusOr<v1::RollUpEvaluationsResponse> ScoringLogic::RollUpEvaluations(
   }
   PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
   const bool instructor = IsInstructor(caller);
-  const bool by_unit = r.group_by() == Req::UNIT;
-  PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings stored, store_.GetSettings(caller.tenant));
-  const v1::ScoringSettings settings = EffectiveSettings(stored);
-  std::vector<RollUpCohort> cohorts;
-  PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(caller.tenant));
-  for (const auto& p : programs) {
-    if (p.year() != r.year()) continue;
-    PELITA_ASSIGN_OR_RETURN(auto list, enrolment_->ListCohorts(caller.tenant, p.name()));
-    for (const auto& c : list) {
-      if (instructor && !Teaches(c.instructors(), caller.subject)) continue;
-      PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(caller.tenant, c.name(), false));
-      CohortInputs in;
-      ParticipantResponses data;
-      PELITA_RETURN_IF_ERROR(collector_.CollectForRollUp(caller.tenant, c.name(), by_unit, &in, &data));
-      in.enrolled = ev.enrolled();
-      RollUpCohort rc;
-      rc.cohort = c.name();
-      rc.program = p.name();
-      rc.program_title = p.title();
-      rc.year = p.year();
-      rc.instructors.assign(c.instructors().begin(), c.instructors().end());
-      rc.whole = WholeCohort(in, ev);
-      if (by_unit) {
-        const auto& cpp = ev.cost().per_participant();
-        rc.by_unit = UnitContributions(data, cpp.withheld() ? 0 : cpp.value());
-      }
-      cohorts.push_back(std::move(rc));
-    }
-  }
-  std::map<std::string, std::string> titles;
-  if (by_unit) {
-    PELITA_ASSIGN_OR_RETURN(auto units, enrolment_->ListUnits(caller.tenant));
-    for (const auto& u : units) titles[u.name()] = u.display_name();
-  }
-  v1::RollUpEvaluationsResponse out = RollUp(cohorts, r.group_by(), titles, settings);
+  PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), instructor ? &caller.subject : nullptr));
+  v1::RollUpEvaluationsResponse out = RollUp(view.rows, r.group_by());
   out.set_parent(r.parent());
   out.set_year(r.year());
   if (instructor && r.group_by() == Req::INSTRUCTOR) {
@@ -201,16 +214,28 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
     return absl::PermissionDeniedError(absl::StrCat("caller ", caller.tenant, " is not in province ", province));
   }
   if (r.year() < 2000 || r.year() > 2100) return InvalidField("year", "must be a year such as 2026");
+  if (IsInstructor(caller)) {
+    return absl::PermissionDeniedError(
+        "the province benchmark compares regencies: instructors read the roll-ups of their own cohorts");
+  }
+  // Who may see other regencies by name (SPEC §6): the province, national
+  // bodies and the services themselves.
+  const bool named = caller.role.empty() || caller.role == "province" || caller.role == "national_integrator" ||
+                     caller.tenant == province;
   std::string focus = r.focus_tenant();
   if (focus.empty() && caller.tenant.size() == 4) focus = caller.tenant;
   if (!focus.empty() && std::string(ProvinceOf(focus)) != province) {
     return InvalidField("focus_tenant", "must be a tenant of the province");
   }
+  if (!named && focus != caller.tenant) {
+    return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " of tenant ", caller.tenant,
+                                                    " sees its own row and the province's distribution only"));
+  }
   std::vector<v1::TenantIndicators> rows;
   for (const auto& t : options_.tenants) {
     if (std::string(ProvinceOf(t)) != province) continue;
-    PELITA_ASSIGN_OR_RETURN(auto evs, Evaluations(t, r.year()));
-    rows.push_back(TenantSummary(t, evs));
+    PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(t, r.year(), nullptr));
+    rows.push_back(TenantSummary(t, static_cast<int>(view.programs.size()), view.rows));
   }
   std::vector<std::string> missing;
   for (const auto& m : MembersOf(province)) {
@@ -218,7 +243,7 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
       missing.push_back(m);
     }
   }
-  return Benchmark(r.name(), r.year(), focus, std::move(rows), std::move(missing));
+  return Benchmark(r.name(), r.year(), focus, std::move(rows), std::move(missing), named);
 }
 
 absl::StatusOr<v1::BudgetAdvice> ScoringLogic::AdviseBudget(const Caller& caller, const v1::AdviseBudgetRequest& r) {

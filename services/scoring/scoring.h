@@ -24,6 +24,9 @@ struct ScoringOptions {
   std::vector<std::string> tenants = {"1504"};
   absl::Duration cache_ttl = absl::Hours(1);
   std::function<absl::Time()> now = [] { return absl::Now(); };
+  // Comparison units an L4 estimate needs at least (--min_control_units;
+  // the tenant registry's settings will take it over).
+  int min_control_units = kDefaultMinControlUnits;
 };
 
 class ScoringLogic {
@@ -37,7 +40,10 @@ class ScoringLogic {
   absl::StatusOr<v1::RollUpEvaluationsResponse> RollUpEvaluations(const Caller& caller,
                                                                   const v1::RollUpEvaluationsRequest& r);
   // The caller's tenant may be a province code (province role) or a tenant
-  // of that province.
+  // of that province.  Province and national roles and internal callers
+  // see every tenant by name; a regency's organisers, admins and agency
+  // heads see their own row and the province's distribution; instructors
+  // are refused (they read their own cohorts' roll-ups).
   absl::StatusOr<v1::ProvinceBenchmark> GetProvinceBenchmark(const Caller& caller,
                                                              const v1::GetProvinceBenchmarkRequest& r);
   absl::StatusOr<v1::BudgetAdvice> AdviseBudget(const Caller& caller, const v1::AdviseBudgetRequest& r);
@@ -54,6 +60,14 @@ class ScoringLogic {
   // only programmes with one).
   absl::StatusOr<std::vector<ProgramEvaluations>> Evaluations(const std::string& tenant, int year,
                                                               const std::string* instructor = nullptr);
+  // Every roll-up row one caller can read for the year (the tenant's
+  // cohorts, or with `instructor` that instructor's), protected together,
+  // and the programmes of the year (name, title) it covers.
+  struct View {
+    RollUpView rows;
+    std::vector<std::pair<std::string, std::string>> programs;
+  };
+  absl::StatusOr<View> BuildCallerView(const std::string& tenant, int year, const std::string* instructor);
 
   ScoringStore store_;
   EnrolmentSource* enrolment_;

@@ -5,6 +5,8 @@
 #ifndef PELITA_SERVICES_SCORING_SOURCES_H_
 #define PELITA_SERVICES_SCORING_SOURCES_H_
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,13 @@ class SurveySource {
       const std::string& tenant, const std::string& cohort, const std::string& instrument) = 0;
 };
 
+// Since when a unit's complaint and SKM data exist (the complaint service's
+// effective DataCoverage dates; unset = no data).
+struct UnitCoverage {
+  std::optional<absl::CivilDay> complaints_since;
+  std::optional<absl::CivilDay> satisfaction_since;
+};
+
 class ComplaintSource {
  public:
   virtual ~ComplaintSource() = default;
@@ -55,6 +64,9 @@ class ComplaintSource {
   // inclusive).
   virtual absl::StatusOr<Window> GetWindow(const std::string& tenant, const std::string& unit,
                                            absl::CivilDay start, absl::CivilDay end) = 0;
+  // The coverage of every unit of the tenant with data, by unit name
+  // (`tenants/{t}/units/{u}`), in one call.
+  virtual absl::StatusOr<std::map<std::string, UnitCoverage>> GetCoverage(const std::string& tenant) = 0;
 };
 
 // A complaint source for a build without the complaint service's proto:
@@ -63,6 +75,7 @@ class NoComplaintSource : public ComplaintSource {
  public:
   absl::StatusOr<Window> GetWindow(const std::string&, const std::string&, absl::CivilDay,
                                    absl::CivilDay) override;
+  absl::StatusOr<std::map<std::string, UnitCoverage>> GetCoverage(const std::string&) override;
 };
 
 }  // namespace pelita::scoring

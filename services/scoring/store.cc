@@ -15,8 +15,8 @@ std::string CohortSuffix(const std::string& cohort) {
   return absl::StrCat(parts[3], ":", parts[5]);
 }
 
-std::string Stamp(const v1::ScoringSettings& s) {
-  return absl::StrCat(s.update_time().seconds(), ".", s.update_time().nanos());
+std::string Stamp(const v1::ScoringSettings& s, const std::string& format) {
+  return absl::StrCat(s.update_time().seconds(), ".", s.update_time().nanos(), "/", format);
 }
 
 }  // namespace
@@ -40,7 +40,7 @@ absl::StatusOr<ScoringStore::Snapshot> ScoringStore::Read(const std::string& ten
   if (e[0].is_string() && !s.settings.ParseFromString(e[0].str)) {
     return absl::DataLossError("stored scoring settings do not parse");
   }
-  s.stamp = Stamp(s.settings);
+  s.stamp = Stamp(s.settings, format_);
   if (e[2].is_string()) {
     if (!absl::SimpleAtoi(e[2].str, &s.version)) s.version = 0;
   }

@@ -22,7 +22,13 @@ namespace pelita::scoring {
 
 class ScoringStore {
  public:
-  ScoringStore(redis::Client* redis, absl::Duration cache_ttl) : redis_(redis), ttl_(cache_ttl) {}
+  // `format` joins the settings stamp: a report cached by a build with
+  // other rules (or other service options, e.g. the minimum of control
+  // units) is never served.
+  ScoringStore(redis::Client* redis, absl::Duration cache_ttl, std::string format = kCacheFormat)
+      : redis_(redis), ttl_(cache_ttl), format_(std::move(format)) {}
+  // Bumped whenever what a report may show changes.
+  static constexpr const char* kCacheFormat = "r2";
 
   // What one round trip reads before computing a report.
   struct Snapshot {
@@ -47,6 +53,7 @@ class ScoringStore {
  private:
   redis::Client* redis_;
   absl::Duration ttl_;
+  std::string format_;
 };
 
 }  // namespace pelita::scoring

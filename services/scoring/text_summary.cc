@@ -133,6 +133,7 @@ v1::TextAnswers SummariseText(const TextItem& item, int min_n) {
   out.set_n(n);
   if (n < min_n) {
     out.set_withheld(true);
+    out.set_reason_code(v1::BELOW_MIN_N);
     out.set_reason(absl::StrCat("withheld: ", n, " text answers, fewer than the minimum ", min_n,
                                 " (UU 27/2022)"));
     return out;

@@ -1,4 +1,5 @@
-// CSV import of responses: streamed, batched, reported per row.
+// CSV import of responses: streamed, batched, reported per row (the import
+// contract of pelita/type/v1/import.proto).
 
 #include <algorithm>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "lib/csv/csv_reader.h"
+#include "lib/csv/import_report.h"
 #include "lib/status/status.h"
 #include "services/survey/survey.h"
 
@@ -19,7 +21,6 @@ namespace pelita::survey {
 namespace {
 
 constexpr size_t kFlushRows = 256;
-constexpr int kMaxReported = 1000;
 
 std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(absl::StripAsciiWhitespace(s)); }
 
@@ -29,8 +30,9 @@ std::optional<absl::Time> ParseTime(absl::string_view s) {
   if (s.empty()) return std::nullopt;
   absl::Time t;
   std::string err;
+  // Google Forms writes "%d/%m/%Y %H.%M.%S" in the Indonesian locale.
   for (const char* fmt : {absl::RFC3339_full, "%Y-%m-%dT%H:%M:%E*S", "%Y-%m-%d %H:%M:%E*S",
-                          "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S"}) {
+                          "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H.%M.%S"}) {
     if (absl::ParseTime(fmt, s, absl::FixedTimeZone(7 * 3600), &t, &err)) return t;
   }
   return std::nullopt;
@@ -63,15 +65,16 @@ std::optional<std::string> MatchChoice(const v1::Item& item, absl::string_view c
 
 }  // namespace
 
+// One row is one response, ingested as CreateResponse would ingest it (in
+// batches of kFlushRows, one Redis round trip each); the answer follows the
+// import contract of pelita/type/v1/import.proto.
 class CsvImportImpl : public SurveyLogic::CsvImport {
  public:
   CsvImportImpl(SurveyLogic* logic, Caller caller, v1::ImportResponsesCsvRequest first,
                 std::shared_ptr<const v1::Instrument> instrument, std::string tenant)
       : logic_(logic), caller_(std::move(caller)), first_(std::move(first)),
         instrument_(std::move(instrument)), tenant_(std::move(tenant)),
-        reader_(Options(first_), [this](csv::Row& row) { return OnRow(row); }) {
-    out_.set_id_column("");
-  }
+        reader_(Options(first_), [this](csv::Row& row) { return OnRow(row); }) {}
 
   static csv::ReaderOptions Options(const v1::ImportResponsesCsvRequest& r) {
     csv::ReaderOptions o;
@@ -81,25 +84,36 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
   }
 
   absl::Status Feed(absl::string_view chunk) override { return reader_.Feed(chunk); }
+  bool stopped() const override { return reader_.broken().has_value(); }
 
-  absl::StatusOr<v1::ImportResponsesCsvResponse> Finish() override {
-    PELITA_RETURN_IF_ERROR(reader_.Finish());
-    if (!header_done_) return InvalidField("csv_chunk", "the file has no header row");
+  absl::StatusOr<type::v1::ImportResult> Finish(bool truncated) override {
+    if (truncated) {
+      reader_.Truncate();
+    } else {
+      PELITA_RETURN_IF_ERROR(reader_.Finish());
+    }
+    // The records read before a break are stored and counted like any.
     PELITA_RETURN_IF_ERROR(Flush());
-    std::stable_sort(out_.mutable_rejected()->begin(), out_.mutable_rejected()->end(),
-                     [](const v1::ImportRowResult& a, const v1::ImportRowResult& b) {
-                       return a.row() < b.row();
-                     });
-    return out_;
+    if (reader_.broken()) {
+      report_.Stop(*reader_.broken());
+    } else if (!header_done_) {
+      return InvalidField("csv_chunk", "the file is empty (no header row)");
+    }
+    return report_.Finish();
   }
 
  private:
   absl::Status OnHeader(const csv::Row& row) {
-    if (!row.error.empty()) return InvalidField("csv_chunk", absl::StrCat("header row: ", row.error));
+    if (!row.error.empty()) {
+      return InvalidField("csv_chunk", absl::StrCat("record 1 (line 1), column ", row.column,
+                                                    " of the header: ", row.error));
+    }
     header_done_ = true;
+    header_ = row.fields;
     columns_.assign(row.fields.size(), -1);
     absl::flat_hash_map<std::string, int> items;
     for (int i = 0; i < instrument_->items_size(); ++i) items[Lower(instrument_->items(i).code())] = i;
+    int matched = 0;
     for (size_t col = 0; col < row.fields.size(); ++col) {
       const std::string name = Lower(row.fields[col]);
       // Identity and metadata columns of the common export shapes.
@@ -107,7 +121,7 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
           name == "instanceid") {
         if (id_col_ < 0 || name == "key" || name == "_uuid") {
           id_col_ = static_cast<int>(col);
-          out_.set_id_column(std::string(absl::StripAsciiWhitespace(row.fields[col])));
+          report_.set_id_column(absl::StripAsciiWhitespace(row.fields[col]));
         }
         continue;
       }
@@ -144,25 +158,58 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
           }
         }
       }
-      if (it != items.end()) columns_[col] = it->second;
+      if (it != items.end()) {
+        columns_[col] = it->second;
+        item_col_[instrument_->items(it->second).code()] = static_cast<int>(col);
+        ++matched;
+      }
+    }
+    if (matched == 0) {
+      return InvalidField("csv_chunk", absl::StrCat("record 1 (line 1): the header names no item of ",
+                                                    first_.instrument(),
+                                                    " (columns are item codes, see the README)"));
     }
     return absl::OkStatus();
   }
 
-  void Reject(int64_t row, const std::string& id, absl::string_view error) {
-    out_.set_rejected_count(out_.rejected_count() + 1);
-    if (out_.rejected_size() < kMaxReported) {
-      v1::ImportRowResult& r = *out_.add_rejected();
-      r.set_row(row);
-      r.set_response_id(id);
-      r.set_error(std::string(error));
+  // The header name of column `col` (from 0), for the reports.
+  std::string FieldName(int col) const {
+    return col >= 0 && static_cast<size_t>(col) < header_.size()
+               ? std::string(absl::StripAsciiWhitespace(header_[col]))
+               : "";
+  }
+  void Reject(const csv::Row& row, int col, absl::string_view id, absl::string_view reason) {
+    report_.Reject(row.number, row.line, col + 1, FieldName(col), id, reason);
+  }
+
+  // The column a validation message is about.  Messages name the request
+  // field first ("response.answers[3] (item U1): ...", "response.answers
+  // (item U2): required item is missing", "response.cohort: ..."); -1 when
+  // it is about no one column.
+  int ColumnOf(absl::string_view message) const {
+    auto starts = [&](absl::string_view p) { return absl::StartsWith(message, p); };
+    if (starts("response.answers")) {
+      const size_t open = message.find("(item ");
+      const size_t close = message.find(')', open);
+      if (open != absl::string_view::npos && close != absl::string_view::npos) {
+        auto it = item_col_.find(message.substr(open + 6, close - open - 6));
+        if (it != item_col_.end()) return it->second;
+      }
+      return -1;
     }
+    if (starts("response.respondent_nip")) return nip_col_;
+    if (starts("response.subject_nip")) return subject_col_;
+    if (starts("response.cohort")) return cohort_col_;
+    if (starts("response.unit")) return unit_col_;
+    if (starts("response.submit_time")) return time_col_;
+    if (starts("response_id")) return id_col_;
+    return -1;
   }
 
   absl::Status OnRow(csv::Row& row) {
     if (!header_done_) return OnHeader(row);
     if (!row.error.empty()) {
-      Reject(row.number, "", row.error);
+      Reject(row, row.column - 1, "", row.error);
       return absl::OkStatus();
     }
     bool blank = true;
@@ -180,9 +227,14 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
     r.set_unit(unit_col_ >= 0 && !cell(unit_col_).empty() ? cell(unit_col_) : first_.unit());
     r.set_respondent_nip(cell(nip_col_));
     r.set_subject_nip(cell(subject_col_));
-    if (auto t = ParseTime(cell(time_col_))) {
+    if (const std::string t = cell(time_col_); !t.empty()) {
+      auto parsed = ParseTime(t);
+      if (!parsed) {
+        Reject(row, time_col_, "", absl::StrCat("'", t.substr(0, 40), "' is not a time"));
+        return absl::OkStatus();
+      }
       *r.mutable_submit_time() =
-          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(*t));
+          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(*parsed));
     }
     for (size_t col = 0; col < row.fields.size() && col < columns_.size(); ++col) {
       if (columns_[col] < 0) continue;
@@ -191,13 +243,14 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
       if (v.empty()) continue;
       v1::Answer& a = *r.add_answers();
       a.set_item(item.code());
-      const std::string where = absl::StrCat("column ", col + 1, " (item ", item.code(), ")");
+      const std::string where = absl::StrCat("item ", item.code());
       switch (item.type()) {
         case v1::LIKERT:
         case v1::SCORE: {
           auto n = ParseNumber(v);
           if (!n) {
-            Reject(row.number, "", absl::StrCat(where, ": '", v.substr(0, 40), "' is not a number"));
+            Reject(row, static_cast<int>(col), "",
+                   absl::StrCat(where, ": '", v.substr(0, 40), "' is not a number"));
             return absl::OkStatus();
           }
           a.set_number(*n);
@@ -206,7 +259,7 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
         case v1::YES_NO: {
           auto y = ParseYesNo(v);
           if (!y.ok()) {
-            Reject(row.number, "", absl::StrCat(where, ": ", y.status().message()));
+            Reject(row, static_cast<int>(col), "", absl::StrCat(where, ": ", y.status().message()));
             return absl::OkStatus();
           }
           a.set_yes(*y);
@@ -247,24 +300,37 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
       for (const auto& f : row.fields) absl::StrAppend(&content, "\x1f", f);
       req.set_response_id(absl::StrCat("row-", absl::BytesToHexString(Fingerprint(content))));
     }
-    rows_.push_back(row.number);
+    rows_.push_back({row.number, row.line});
     pending_.push_back(std::move(req));
     if (pending_.size() >= kFlushRows) return Flush();
     return absl::OkStatus();
   }
 
+  // Ingests the pending rows in one round trip.  A failure of the whole
+  // batch (Redis or the enrolment service unreachable) fails the import:
+  // what the batch stored is not known, and re-running the file is safe.
   absl::Status Flush() {
     if (pending_.empty()) return absl::OkStatus();
     std::vector<const v1::CreateResponseRequest*> reqs;
     for (const auto& q : pending_) reqs.push_back(&q);
     PELITA_ASSIGN_OR_RETURN(auto acks, logic_->Ingest(caller_, first_.parent(), reqs));
     for (size_t i = 0; i < acks.size(); ++i) {
-      if (acks[i].code() != 0) {
-        Reject(rows_[i], acks[i].response_id(), acks[i].message());
-      } else if (acks[i].duplicate()) {
-        out_.set_duplicate_count(out_.duplicate_count() + 1);
+      const v1::ResponseAck& ack = acks[i];
+      if (ack.code() == static_cast<int>(absl::StatusCode::kUnavailable) ||
+          ack.code() == static_cast<int>(absl::StatusCode::kDeadlineExceeded)) {
+        // Storage refused this one for now (Redis loading, a failover): not
+        // the row's fault, so not a rejection.  Stop; a re-run completes it.
+        return absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
+      }
+      if (ack.code() != 0) {
+        report_.Reject(rows_[i].first, rows_[i].second, ColumnOf(ack.message()) + 1,
+                       FieldName(ColumnOf(ack.message())), ack.response_id(), ack.message());
+      } else if (ack.duplicate()) {
+        report_.Unchanged();
+      } else if (ack.replaced()) {
+        report_.Replaced();  // the respondent's earlier response was replaced
       } else {
-        out_.set_accepted_count(out_.accepted_count() + 1);
+        report_.Accepted();
       }
     }
     pending_.clear();
@@ -278,12 +344,14 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
   std::shared_ptr<const v1::Instrument> instrument_;
   std::string tenant_;
   csv::Reader reader_;
+  csv::ImportReport report_;
   bool header_done_ = false;
-  std::vector<int> columns_;  // column -> item index or -1
+  std::vector<std::string> header_;
+  std::vector<int> columns_;                             // column -> item index or -1
+  absl::flat_hash_map<std::string, int> item_col_;       // item code -> column
   int id_col_ = -1, time_col_ = -1, nip_col_ = -1, subject_col_ = -1, cohort_col_ = -1, unit_col_ = -1;
   std::vector<v1::CreateResponseRequest> pending_;
-  std::vector<int64_t> rows_;
-  v1::ImportResponsesCsvResponse out_;
+  std::vector<std::pair<int64_t, int64_t>> rows_;  // record number, line of each pending row
 };
 
 absl::StatusOr<std::unique_ptr<SurveyLogic::CsvImport>> SurveyLogic::StartCsvImport(

@@ -86,8 +86,19 @@ grpc::Status SurveyGrpcService::StreamResponses(
     for (const auto& q : batch) reqs.push_back(&q);
     auto acks = logic_->Ingest(*caller, parent, reqs, index);
     if (!acks.ok()) {
-      result = ToGrpcStatus(acks.status());
-      break;
+      // Redis or the enrolment service cannot serve now: every request of
+      // the batch is acknowledged with that code (UNAVAILABLE: resend it)
+      // and the stream goes on, so the next batch may succeed.  Ending the
+      // stream instead needs TryCancel to stop the reader, and the client
+      // then saw CANCELLED, not the retryable code.
+      std::vector<v1::ResponseAck> failed(batch.size());
+      for (size_t i = 0; i < batch.size(); ++i) {
+        failed[i].set_index(index + static_cast<int64_t>(i));
+        failed[i].set_response_id(batch[i].response_id().substr(0, 100));
+        failed[i].set_code(static_cast<int>(acks.status().code()));
+        failed[i].set_message(std::string(acks.status().message()));
+      }
+      acks = std::move(failed);
     }
     index += static_cast<int64_t>(batch.size());
     // Plain writes: with the sync API a write carrying the buffer hint
@@ -114,7 +125,7 @@ grpc::Status SurveyGrpcService::StreamResponses(
 
 grpc::Status SurveyGrpcService::ImportResponsesCsv(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportResponsesCsvRequest>* reader,
-    v1::ImportResponsesCsvResponse* response) {
+    type::v1::ImportResult* response) {
   auto caller = CallerFromContext(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::ImportResponsesCsvRequest req;
@@ -123,10 +134,14 @@ grpc::Status SurveyGrpcService::ImportResponsesCsv(
   }
   auto import = logic_->StartCsvImport(*caller, req);
   if (!import.ok()) return ToGrpcStatus(import.status());
+  // Feeds until the end of the upload, a cut (upload_truncated) or a break
+  // of the file; the answer says which.
+  bool truncated = false;
   do {
     if (absl::Status s = (*import)->Feed(req.csv_chunk()); !s.ok()) return ToGrpcStatus(s);
-  } while (reader->Read(&req));
-  auto result = (*import)->Finish();
+    truncated = req.upload_truncated();
+  } while (!truncated && !(*import)->stopped() && reader->Read(&req));
+  auto result = (*import)->Finish(truncated);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;

@@ -38,7 +38,7 @@ class SurveyGrpcService final : public v1::SurveyService::Service {
       grpc::ServerReaderWriter<v1::ResponseAck, v1::CreateResponseRequest>* stream) override;
   grpc::Status ImportResponsesCsv(grpc::ServerContext* context,
                                   grpc::ServerReader<v1::ImportResponsesCsvRequest>* reader,
-                                  v1::ImportResponsesCsvResponse* response) override;
+                                  type::v1::ImportResult* response) override;
 
  private:
   SurveyLogic* logic_;

@@ -303,7 +303,7 @@ TEST_F(SurveyServiceTest, BatchAndStreamAcknowledgeEachResponse) {
   // CSV through gRPC, chunked.
   grpc::ClientContext ctx;
   AttachTenant(ctx, "1504");
-  v1::ImportResponsesCsvResponse imported;
+  type::v1::ImportResult imported;
   auto writer = stub_->ImportResponsesCsv(&ctx, &imported);
   v1::ImportResponsesCsvRequest first;
   first.set_parent("tenants/1504");
@@ -316,6 +316,7 @@ TEST_F(SurveyServiceTest, BatchAndStreamAcknowledgeEachResponse) {
   ASSERT_TRUE(writer->Write(next));
   writer->WritesDone();
   ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(imported.state(), type::v1::COMPLETE);
   EXPECT_EQ(imported.accepted_count(), 1);
   EXPECT_EQ(imported.rejected_count(), 1);
   EXPECT_EQ(imported.id_column(), "response_id");

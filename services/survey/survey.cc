@@ -916,6 +916,15 @@ std::string Day(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
 absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
     const Caller& c, const v1::GetCohortAggregatesRequest& r) {
+  // Raw sums, sums of squares and choice counts of any number of
+  // respondents, below the minimum n too: only the services themselves (no
+  // role) and the regency's organisers read them; every other role reads
+  // the scoring service's figures, which withhold and suppress (UU 27/2022).
+  if (!c.role.empty() && c.role != "admin" && c.role != "organiser") {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role ", c.role, " may not read raw cohort aggregates; the scoring service's "
+                     "evaluation shows what may be shown"));
+  }
   PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
   SurveyStore store(redis_, cohort.tenant);
   std::vector<std::string> ids;

@@ -14,6 +14,7 @@
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
 #include "pelita/survey/v1/survey.pb.h"
+#include "pelita/type/v1/import.pb.h"
 #include "services/survey/domain.h"
 #include "services/survey/roster.h"
 #include "services/survey/store.h"
@@ -55,12 +56,18 @@ class SurveyLogic {
   absl::StatusOr<v1::ResponseToken> IssueResponseToken(const Caller& c,
                                                        const v1::IssueResponseTokenRequest& r);
 
-  // CSV import fed chunk by chunk (see ImportResponsesCsvRequest).
+  // CSV import fed chunk by chunk (see ImportResponsesCsvRequest and the
+  // import contract in pelita/type/v1/import.proto).  Feed fails only when
+  // the import cannot go on (a bad header, storage unavailable); a file that
+  // cannot be read further sets stopped(), after which feeding is pointless.
+  // Finish(truncated) ends the input: `truncated` when the upload was cut
+  // (the record in progress is then dropped).
   class CsvImport {
    public:
     virtual ~CsvImport() = default;
     virtual absl::Status Feed(absl::string_view chunk) = 0;
-    virtual absl::StatusOr<v1::ImportResponsesCsvResponse> Finish() = 0;
+    virtual bool stopped() const = 0;
+    virtual absl::StatusOr<type::v1::ImportResult> Finish(bool truncated) = 0;
   };
   absl::StatusOr<std::unique_ptr<CsvImport>> StartCsvImport(const Caller& c,
                                                            const v1::ImportResponsesCsvRequest& first);

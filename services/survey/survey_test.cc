@@ -540,7 +540,7 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
     for (size_t i = 0; i < csv.size(); i += chunk) {
       EXPECT_TRUE((*im)->Feed(absl::string_view(csv).substr(i, chunk)).ok());
     }
-    auto out = (*im)->Finish();
+    auto out = (*im)->Finish(/*truncated=*/false);
     EXPECT_TRUE(out.ok()) << out.status();
     return *out;
   };
@@ -553,24 +553,33 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
   absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[6], ",9,4,5,3,4,4,3,3,4,5,5,4,,\n");      // out of range
   absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[7], ",empat,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not a number
   absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[8], ",4,4,5,3,4,4,3,3,4,5,5,4,\"", std::string(1 << 20, 'z'), "\",\n");
-  absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[9], ",4,4,5,3,4,4,3,3,4,5,5,4,\"caf\xe9\",\n");  // Latin-1
+  absl::StrAppend(&forms, "kemarin,", nips_[9], ",4,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not a time
   absl::StrAppend(&forms, "2026-03-09 10:00:00,", NipOf(600), ",4,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not enrolled
   absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[10], ",4,4\n");  // missing required
   auto out = import("reaksi-peserta", forms, kCohort);
+  EXPECT_EQ(out.state(), type::v1::COMPLETE);
   EXPECT_EQ(out.accepted_count(), 5);
   EXPECT_EQ(out.rejected_count(), 6);
+  EXPECT_EQ(out.records_read(), 11);
   ASSERT_EQ(out.rejected_size(), 6);
-  EXPECT_EQ(out.rejected(0).row(), 7);
-  EXPECT_TRUE(absl::StrContains(out.rejected(0).error(), "item M1")) << out.rejected(0).error();
-  EXPECT_TRUE(absl::StrContains(out.rejected(1).error(), "not a number"));
-  EXPECT_FALSE(out.rejected(2).error().empty());
-  EXPECT_TRUE(absl::StrContains(out.rejected(3).error(), "UTF-8")) << out.rejected(3).error();
-  EXPECT_TRUE(absl::StrContains(out.rejected(4).error(), "not enrolled"));
-  EXPECT_TRUE(absl::StrContains(out.rejected(5).error(), "required"));
+  // Each rejection names the record, its line and the column it is about.
+  struct Want { int64_t row; int column; const char* field; const char* reason; };
+  const Want want[] = {{7, 3, "M1", "item M1"},       {8, 3, "M1", "not a number"},
+                       {9, 15, "SARAN", "longer than"}, {10, 1, "Timestamp", "not a time"},
+                       {11, 2, "NIP", "not enrolled"},  {12, 5, "M3", "required"}};
+  for (int i = 0; i < 6; ++i) {
+    const auto& r = out.rejected(i);
+    EXPECT_EQ(r.row(), want[i].row) << i;
+    EXPECT_EQ(r.line(), want[i].row) << i;
+    EXPECT_EQ(r.column(), want[i].column) << i << ": " << r.reason();
+    EXPECT_EQ(r.field(), want[i].field) << i;
+    EXPECT_TRUE(absl::StrContains(r.reason(), want[i].reason)) << i << ": " << r.reason();
+  }
   // Uploading the same sheet again is a no-op.
   auto again = import("reaksi-peserta", forms, kCohort, 1000);
   EXPECT_EQ(again.accepted_count(), 0);
-  EXPECT_EQ(again.duplicate_count(), 5);
+  EXPECT_EQ(again.unchanged_count(), 5);
+  EXPECT_EQ(again.rejected_count(), 6);
   EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 5);
   EXPECT_EQ(Aggregates("reaksi-peserta").items(4).sum(), 20);  // "4 - Setuju"
 
@@ -584,7 +593,7 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
                   ",tidak,,1,2,1,2,uuid:0b6c9c5e-1111-4a4a-9a9a-000000000002\n");
   auto o = import("tindak-lanjut-atasan", odk, kCohort);
   EXPECT_EQ(o.id_column(), "KEY");
-  EXPECT_EQ(o.accepted_count(), 2) << (o.rejected_size() ? o.rejected(0).error() : "");
+  EXPECT_EQ(o.accepted_count(), 2) << (o.rejected_size() ? o.rejected(0).reason() : "");
   v1::GetResponseRequest get;
   get.set_name("tenants/1504/responses/0b6c9c5e-1111-4a4a-9a9a-000000000001");
   auto got = logic_->GetResponse(caller_, get);
@@ -600,7 +609,18 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
   EXPECT_EQ(k.id_column(), "_uuid");
   EXPECT_EQ(k.accepted_count(), 1);
   ASSERT_EQ(k.rejected_size(), 1);
-  EXPECT_TRUE(absl::StrContains(k.rejected(0).error(), "'jarang'")) << k.rejected(0).error();
+  EXPECT_TRUE(absl::StrContains(k.rejected(0).reason(), "'jarang'")) << k.rejected(0).reason();
+  EXPECT_EQ(k.rejected(0).field(), "obs/FREKUENSI");
+  // A later export with the observation redone (a new _uuid, the same
+  // observer and participant): it replaces the earlier one, and the answer
+  // counts it as replaced, the unchanged row as unchanged.
+  std::string redone = "_uuid,nip_peserta,obs/O1,obs/O2,obs/O3,obs/O4,obs/FREKUENSI,_submission_time\n";
+  absl::StrAppend(&redone, "5f3e2d1c-aaaa-bbbb-cccc-123456789abe,", nips_[2], ",4,4,4,4,Sering,2026-04-09T09:00:00\n");
+  auto again_k = import("observasi-kinerja", redone, kCohort);
+  EXPECT_EQ(again_k.state(), type::v1::COMPLETE);
+  EXPECT_EQ(again_k.replaced_count(), 1) << (again_k.rejected_size() ? again_k.rejected(0).reason() : "");
+  EXPECT_EQ(again_k.accepted_count(), 0);
+  EXPECT_EQ(again_k.records_read(), 1);
 }
 
 TEST_F(SurveyLogicTest, RosterIsCachedAndRefreshedOnMiss) {

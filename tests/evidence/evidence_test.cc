@@ -626,7 +626,7 @@ TEST_F(EvidenceTest, OnlyTheSupervisorAssessesAndNothingElseIsStored) {
   }
   grpc::ClientContext ctx;
   AttachCaller(ctx, kOrganiser);
-  ev1::ImportEmployeesResponse imported;
+  type::v1::ImportResult imported;
   auto writer = enrolment_->ImportEmployees(&ctx, &imported);
   ev1::ImportEmployeesRequest chunk;
   chunk.set_parent("tenants/1504");
@@ -638,7 +638,8 @@ TEST_F(EvidenceTest, OnlyTheSupervisorAssessesAndNothingElseIsStored) {
   ASSERT_TRUE(writer->Finish().ok());
   ASSERT_EQ(imported.rejected_size(), 1);
   EXPECT_EQ(imported.rejected(0).row(), 3);
-  EXPECT_TRUE(absl::StrContains(imported.rejected(0).error(), "supervisor_nip")) << imported.rejected(0).error();
+  EXPECT_EQ(imported.rejected(0).field(), "supervisor_nip");
+  EXPECT_TRUE(absl::StrContains(imported.rejected(0).reason(), "supervisor_nip")) << imported.rejected(0).reason();
   // Now S is participant 4's supervisor.
   ASSERT_RPC(Post(FollowUp("s-about-4-now", kS, NipOf(4), 21, true), Supervisor(kS)));
 }
