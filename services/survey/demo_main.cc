@@ -31,6 +31,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "lib/log/log.h"
 #include "lib/tenancy/tenancy.h"
@@ -126,7 +127,8 @@ class Loader {
   void Done(int cohorts) {
     tally_.Report("survey", {{"as_of", absl::FormatCivilTime(as_of_)},
                              {"cohorts", absl::StrCat(cohorts)},
-                             {"skm_responses", absl::StrCat(skm_)}});
+                             {"skm_responses", absl::StrCat(skm_)},
+                             {"replaced", absl::StrCat(replaced_)}});
   }
 
   template <typename Stub, typename Req, typename Resp>
@@ -227,27 +229,52 @@ class Loader {
       Fail(grpc::Status(static_cast<grpc::StatusCode>(a.code()), a.message()), what + " " + a.response_id());
     } else if (a.duplicate()) {
       ++tally_.already_there;
+    } else if (a.replaced()) {
+      // A respondent's answer that differs from an earlier run's: a change,
+      // which a second run with the same --as_of must never make.
+      ++tally_.created;
+      ++replaced_;
     } else {
       ++tally_.created;
     }
   }
 
-  // One batch as one caller (at most 1000 responses).
+  // Batches of 500 as one caller.  A response the service could not store
+  // now (ack UNAVAILABLE: Redis busy or failing over) is sent again, a few
+  // times with a growing pause, before it counts as failed.
   void Send(std::vector<sv1::CreateResponseRequest> reqs, const pelita::Caller& caller, const std::string& what) {
     for (size_t from = 0; from < reqs.size(); from += 500) {
-      sv1::BatchCreateResponsesRequest batch;
-      batch.set_parent(kParent);
+      std::vector<sv1::CreateResponseRequest> pending;
       for (size_t i = from; i < reqs.size() && i < from + 500; ++i) {
         reqs[i].set_parent(kParent);
-        *batch.add_requests() = std::move(reqs[i]);
+        pending.push_back(std::move(reqs[i]));
       }
-      sv1::BatchCreateResponsesResponse resp;
-      grpc::Status s = Call(survey_.get(), &sv1::SurveyService::Stub::BatchCreateResponses, batch, &resp, caller);
-      if (!s.ok()) {
-        Fail(s, what);
-        continue;
+      for (int attempt = 1; !pending.empty(); ++attempt) {
+        sv1::BatchCreateResponsesRequest batch;
+        batch.set_parent(kParent);
+        for (const auto& r : pending) *batch.add_requests() = r;
+        sv1::BatchCreateResponsesResponse resp;
+        grpc::Status s = Call(survey_.get(), &sv1::SurveyService::Stub::BatchCreateResponses, batch, &resp, caller);
+        const bool last = attempt == 5;
+        if (!s.ok() && (s.error_code() != grpc::StatusCode::UNAVAILABLE || last)) {
+          for (size_t i = 0; i < pending.size(); ++i) Fail(s, what);
+          break;
+        }
+        std::vector<sv1::CreateResponseRequest> again;
+        if (!s.ok()) {
+          again = std::move(pending);
+        } else {
+          for (const auto& a : resp.results()) {
+            if (a.code() == grpc::StatusCode::UNAVAILABLE && !last) {
+              again.push_back(std::move(pending[a.index()]));
+            } else {
+              Count(a, what);
+            }
+          }
+        }
+        pending = std::move(again);
+        if (!pending.empty()) absl::SleepFor(absl::Milliseconds(200 * attempt));
       }
-      for (const auto& a : resp.results()) Count(a, what);
     }
   }
 
@@ -384,8 +411,12 @@ class Loader {
     const char* hambatan[] = {"beban-kerja", "sarana", "dukungan-pimpinan", "lainnya"};
     Add(r, "HAMBATAN")->set_choice(applied && rng.Uniform() < 0.6 ? "tidak-ada" : hambatan[rng.Below(4)]);
     if (!self && rng.Uniform() < 0.2) {
+      // Partly the regency's own words (BKPSDM's evaluation note).
       Add(r, "CATATAN")->set_text(applied ? "Sudah menerapkan dan membantu rekan kerja."
-                                          : "Belum terlihat perubahan; beban kerja loket tinggi.");
+                                  : rng.Uniform() < 0.5
+                                      ? "Belum terlihat perubahan; beban kerja loket tinggi."
+                                      : "Ilmu yang didapat belum diterapkan dalam pekerjaan sehari-hari; perlu "
+                                        "tindak lanjut dan pengawasan pasca pelatihan.");
     }
     return req;
   }
@@ -424,7 +455,8 @@ class Loader {
     w3->mutable_choices()->add_codes("pimpinan");
     if (rng.Uniform() < 0.5) w3->mutable_choices()->add_codes("rekan-kerja");
     Add(r, "W4")->set_choice(applied ? "tidak-ada" : (rng.Uniform() < 0.5 ? "waktu" : "sarana"));
-    Add(r, "URAIAN")->set_text(applied ? "Peserta menyebut pemohon kini dilayani lebih cepat karena alur loket diperjelas."
+    Add(r, "URAIAN")->set_text(applied ? "Peserta mampu memberikan informasi yang lebih jelas kepada masyarakat; "
+                                         "pemohon kini dilayani lebih cepat karena alur loket diperjelas."
                                        : "Peserta belum sempat menerapkan karena kekurangan petugas di loket.");
     return req;
   }
@@ -570,7 +602,7 @@ class Loader {
   absl::Time cutoff_;
   std::map<std::string, std::string> supervisor_;  // NIP -> supervisor_nip
   demo::Tally tally_;
-  int64_t skm_ = 0;
+  int64_t skm_ = 0, replaced_ = 0;
 };
 
 }  // namespace
