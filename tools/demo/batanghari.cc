@@ -644,7 +644,10 @@ std::vector<ProgramPlan> Programs() {
     p.cost_per_participant = 3'200'000;
     p.objectives = {"Menerapkan standar pelayanan dan maklumat pelayanan (PermenPANRB 15/2014)",
                     "Menangani pengaduan masyarakat melalui SP4N-LAPOR! dalam batas waktunya",
-                    "Melayani dengan nilai BerAKHLAK dan menjaga data pribadi pemohon (UU 27/2022)"};
+                    "Melayani dengan nilai BerAKHLAK dan menjaga data pribadi pemohon (UU 27/2022)",
+                    // The regency's own words (BKPSDM's evaluation note).
+                    "Memberikan informasi yang lebih jelas kepada masyarakat, sehingga pelayanan lebih cepat dan "
+                    "responsif dan keluhan berkurang"};
     p.instructors = {"Dr. Hj. Nurlela, M.Pd. (Widyaiswara Ahli Utama, BPSDM Provinsi Jambi)",
                      "Yulia Sari, S.Sos., M.AP. (Asisten Ombudsman RI Perwakilan Provinsi Jambi)",
                      "Ir. Ahmad Fauzi, M.M. (Fasilitator Pelayanan Publik)"};
@@ -724,7 +727,8 @@ std::vector<ProgramPlan> Programs() {
     p.days = 2;
     p.cost_per_participant = 1'600'000;
     p.objectives = {"Menyusun prioritas kerja harian dan mingguan", "Menetapkan dan memantau batas waktu layanan",
-                    "Mendelegasikan pekerjaan dengan hasil dan tenggat yang jelas"};
+                    "Mendelegasikan pekerjaan dengan hasil dan tenggat yang jelas",
+                    "Mengatur tugas sehari-hari dengan lebih baik"};
     p.instructors = {"Dr. Hendra Gunawan, M.Psi., Psikolog (Fasilitator)",
                      "Drs. H. Syamsul Bahri, M.Si. (Widyaiswara Ahli Madya, BPSDM Provinsi Jambi)"};
     p.venue = "Ruang Rapat Utama Bappeda Kabupaten Batang Hari, Muara Bulian";
@@ -780,7 +784,8 @@ std::vector<ProgramPlan> Programs() {
     };
     p.applied_competencies = {"manajerial"};
     p.suggestions = {"Contoh kasus lebih banyak dari pelayanan di kecamatan.", "Waktu dua hari terlalu singkat.",
-                     "Latihan menyusun rencana mingguan sangat membantu.", "Jadwal pelatihan sering molor."};
+                     "Latihan menyusun rencana mingguan sangat membantu.", "Jadwal pelatihan sering molor.",
+                     "Pelatihan ini membantu saya mengatur tugas sehari-hari dengan lebih baik."};
     out.push_back(std::move(p));
   }
   {
@@ -792,7 +797,9 @@ std::vector<ProgramPlan> Programs() {
     p.days = 3;
     p.cost_per_participant = 2'400'000;
     p.objectives = {"Mengelola naskah dinas elektronik di aplikasi SRIKANDI",
-                    "Menata arsip aktif sesuai klasifikasi arsip dan jadwal retensi"};
+                    "Menata arsip aktif sesuai klasifikasi arsip dan jadwal retensi",
+                    "Memahami prosedur dan alur kerja yang lebih efisien, agar kesalahan dalam pengolahan dokumen "
+                    "berkurang dan pelayanan kepada masyarakat lebih cepat dan akurat"};
     p.instructors = {"Rini Apriyanti, S.Kom. (Arsiparis Ahli Muda, ANRI)",
                      "Drs. H. Syamsul Bahri, M.Si. (Widyaiswara Ahli Madya, BPSDM Provinsi Jambi)"};
     p.venue = "Laboratorium Komputer BKPSDM Kabupaten Batang Hari, Muara Bulian";
@@ -852,7 +859,8 @@ std::vector<ProgramPlan> Programs() {
     };
     p.applied_competencies = {"digital", "teknis"};
     p.suggestions = {"Jaringan internet di laboratorium sering putus.", "Perlu pendampingan setelah pelatihan.",
-                     "Praktik membuat disposisi sangat jelas.", "Komputer laboratorium perlu diperbarui."};
+                     "Praktik membuat disposisi sangat jelas.", "Komputer laboratorium perlu diperbarui.",
+                     "Prosedur dan alur kerja naskah dinas kini lebih jelas."};
     out.push_back(std::move(p));
   }
   return out;
