@@ -719,6 +719,150 @@ TEST_F(DemoTest, EvidenceComesFromThePeopleAllowedToGiveIt) {
   EXPECT_GT(approved, 250);
 }
 
+// What the cohort reports show after the load: every figure that has the
+// respondents is shown, with its n and inputs (L1 per dimension, L2 gain
+// and t test, L3 people rates of every wave whose window has closed, cost,
+// composite); what min-n or the calendar withholds is withheld with its
+// reason and nothing from which the value follows (the interviews of three
+// participants per cohort, waves not yet open, one day's SKM of a unit).
+TEST_F(DemoTest, ReportsShowTheirFiguresAndWithholdWhatMinNWithholds) {
+  WaitForSkm();
+  auto shown = [](const scv1::Figure& f, const std::string& what) {
+    EXPECT_FALSE(f.withheld()) << what << ": " << f.reason();
+    EXPECT_FALSE(f.formula().empty()) << what;
+    return !f.withheld();
+  };
+  auto withheld = [](const scv1::Figure& f, const std::string& what) {
+    EXPECT_TRUE(f.withheld()) << what;
+    EXPECT_NE(f.reason_code(), scv1::REASON_CODE_UNSPECIFIED) << what;
+    EXPECT_FALSE(f.reason().empty()) << what;
+    EXPECT_EQ(f.value(), 0) << what;
+    EXPECT_TRUE(f.inputs().empty()) << what << ": a withheld figure carries no inputs";
+    EXPECT_FALSE(f.has_interval()) << what;
+  };
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), Wib());
+  int reports = 0, waves_closed = 0, waves_not_open = 0, interviews_withheld = 0;
+  for (const auto& c : AllCohorts()) {
+    const absl::CivilDay end = Day(c.end_date());
+    if (end >= platform->as_of) continue;
+    scv1::GetEvaluationRequest req;
+    req.set_name(c.name() + "/evaluation");
+    req.set_refresh(true);
+    scv1::Evaluation ev;
+    ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::GetEvaluation, req, &ev));
+    ++reports;
+    const std::string& n = c.name();
+    ASSERT_GE(ev.min_n(), 5) << n;
+    EXPECT_GE(ev.enrolled(), 15) << n;
+    EXPECT_GE(ev.completed(), 15) << n;
+    // L1: the anonymous reaction survey, per dimension.
+    ASSERT_EQ(ev.reaction().dimensions_size(), 4) << n;
+    for (const auto& d : ev.reaction().dimensions()) {
+      if (!shown(d.score(), n + " L1 " + d.dimension())) continue;
+      EXPECT_GE(d.score().n(), ev.min_n()) << n;
+      EXPECT_GT(d.score().value(), 40) << n << " " << d.dimension();
+      EXPECT_LE(d.score().value(), 100) << n << " " << d.dimension();
+      EXPECT_FALSE(d.score().inputs().empty()) << n;
+    }
+    if (shown(ev.reaction().response_rate(), n + " L1 response rate")) {
+      EXPECT_GT(ev.reaction().response_rate().value(), 0.6) << n;
+      EXPECT_LE(ev.reaction().response_rate().value(), 1) << n;
+    }
+    shown(ev.reaction().overall(), n + " L1 overall");
+    // L2: pairs scored by Pelita, a gain and its test.
+    const scv1::Learning& l2 = ev.learning();
+    shown(l2.pairs(), n + " L2 pairs");
+    EXPECT_GE(l2.pairs().value(), 15) << n;
+    if (shown(l2.normalised_gain(), n + " L2 normalised gain")) EXPECT_GT(l2.normalised_gain().value(), 0) << n;
+    shown(l2.mean_gain(), n + " L2 mean gain");
+    shown(l2.t(), n + " L2 t");
+    shown(l2.p_value(), n + " L2 p");
+    shown(l2.cohens_dz(), n + " L2 d_z");
+    EXPECT_FALSE(l2.gain_band().empty()) << n;
+    // L3: people rates per wave; a wave whose window has closed is shown,
+    // one not yet open is withheld as such (not a rate of 0).
+    const scv1::Behaviour& l3 = ev.behaviour();
+    // A cohort without a follow-up yet (its first answers come in the days
+    // after the load) has no waves reported.
+    if (!Responses(n, "tindak-lanjut-atasan").empty()) ASSERT_EQ(l3.waves_size(), 3) << n;
+    if (l3.waves_size() == 0) {
+      EXPECT_TRUE(l3.response_rate().withheld()) << n;
+      EXPECT_EQ(l3.response_rate().value(), 0) << n;
+    }
+    for (const auto& w : l3.waves()) {
+      absl::CivilDay first, last;
+      ASSERT_TRUE(absl::ParseCivilTime(w.first_day(), &first) && absl::ParseCivilTime(w.last_day(), &last)) << n;
+      EXPECT_EQ(first - end, w.offset_days() == 30 ? 15 : (w.offset_days() == 60 ? 45 : 75)) << n;
+      const std::string what = absl::StrCat(n, " L3 wave ", w.offset_days());
+      if (last < platform->as_of) {
+        ++waves_closed;
+        for (const scv1::Figure* f : {&w.self_report_rate(), &w.assessment_rate()}) {
+          if (!shown(*f, what)) continue;
+          EXPECT_GT(f->value(), 0.3) << what;
+          EXPECT_LE(f->value(), 1) << what;
+        }
+      } else if (first > today) {
+        // The follow-up service opens windows by the clock.
+        ++waves_not_open;
+        withheld(w.self_report_rate(), what);
+        withheld(w.assessment_rate(), what);
+        EXPECT_EQ(w.assessment_rate().reason_code(), scv1::WINDOW_NOT_OPEN) << what;
+      }
+    }
+    if (end + 44 < platform->as_of) {
+      shown(l3.response_rate(), n + " L3 response rate");
+      EXPECT_LE(l3.response_rate().value(), 1) << n;
+      shown(l3.applied_share(), n + " L3 applied share");
+    }
+    // The interviews of a few participants are below min n: withheld, no
+    // counts, no terms, no excerpts.
+    for (const auto& a : l3.coded_answers()) {
+      if (!absl::EndsWith(a.instrument(), "/wawancara-dampak")) continue;
+      if (a.n() >= ev.min_n()) continue;
+      ++interviews_withheld;
+      EXPECT_TRUE(a.withheld()) << n << " " << a.item();
+      EXPECT_TRUE(a.counts().empty()) << n << " " << a.item();
+      EXPECT_EQ(a.reason_code(), scv1::BELOW_MIN_N) << n;
+    }
+    for (const auto& t : l3.text_answers()) {
+      if (t.n() >= ev.min_n() || t.n() == 0) continue;
+      EXPECT_TRUE(t.withheld()) << n << " " << t.item();
+      EXPECT_TRUE(t.top_terms().empty() && t.excerpts().empty()) << n << " " << t.item();
+    }
+    // Cost and the composite.
+    shown(ev.cost().per_participant(), n + " cost per participant");
+    shown(ev.cost().per_jp(), n + " cost per JP");
+    shown(ev.composite().score(), n + " composite");
+  }
+  EXPECT_EQ(reports, 14);
+  EXPECT_GT(waves_closed, 20);
+  std::printf("%d reports, %d waves closed, %d not open yet, %d interview items withheld\n", reports, waves_closed,
+              waves_not_open, interviews_withheld);
+  EXPECT_GT(interviews_withheld, 0);
+  // One day's SKM of a unit has fewer respondents than min n: suppressed,
+  // with no elements and no IKM; the month of the same unit is shown.
+  int days_suppressed = 0;
+  for (const auto& u : Units()) {
+    const cv1::Satisfaction day = Satisfaction(u.name(), absl::CivilDay(2025, 1, 15), absl::CivilDay(2025, 1, 15));
+    if (day.respondents() >= 5) continue;
+    ++days_suppressed;
+    EXPECT_TRUE(day.suppressed()) << u.name();
+    EXPECT_TRUE(day.elements().empty()) << u.name();
+    EXPECT_EQ(day.ikm_converted(), 0) << u.name();
+    EXPECT_FALSE(day.suppressed_reason().empty()) << u.name();
+    EXPECT_FALSE(Satisfaction(u.name(), absl::CivilDay(2025, 1, 1), absl::CivilDay(2025, 1, 31)).suppressed());
+  }
+  EXPECT_GT(days_suppressed, 5);
+  // The programme ranking shows a composite for every programme.
+  scv1::RankProgramsRequest rank;
+  rank.set_parent(kParent);
+  rank.set_year(2026);
+  scv1::RankProgramsResponse ranked;
+  ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::RankPrograms, rank, &ranked));
+  ASSERT_EQ(ranked.by_composite_size(), 3);
+  for (const auto& p : ranked.by_composite()) shown(p.composite(), p.program() + " ranked composite");
+}
+
 // L4 for the 2026 cohorts whose after window has passed: most are estimable
 // (an interval, at least 2 comparison units, both windows inside the units'
 // data); Pelayanan Publik Prima shows an effect (complaints fall or IKM
@@ -757,6 +901,9 @@ TEST_F(DemoTest, MostCohortsGetAnEstimableL4AndTheEffectShowsForSomeProgrammes) 
       const bool fewer = !did.withheld() && did.ci_high() < 0;
       const bool better = !ikm.withheld() && ikm.ci_low() > 0;
       if (fewer || better) ++shown[pid];
+      // "Complaints avoided" is published only for an effect shown.
+      if (!fewer) EXPECT_TRUE(r.complaints_avoided().withheld()) << c.name();
+      if (fewer) EXPECT_FALSE(r.complaints_avoided().withheld()) << c.name() << ": " << r.complaints_avoided().reason();
       std::printf("%s: complaints DiD %.2f [%.2f, %.2f]%s, IKM DiD %.2f [%.2f, %.2f]%s, %lld comparison units\n",
                   c.name().c_str(), did.value(), did.ci_low(), did.ci_high(), did.withheld() ? " withheld" : "",
                   ikm.value(), ikm.ci_low(), ikm.ci_high(), ikm.withheld() ? " withheld" : "",
