@@ -3,8 +3,8 @@
 // survey, complaint, scoring) on one real redis-server, the three demo
 // loaders run as processes against them, and every check made through the
 // services' APIs.  The data are loaded once for the whole suite (the tests
-// run in order in one process; see tests/CMakeLists.txt) and the last test
-// loads them a second time.
+// run in order in one process; see tests/demo/CMakeLists.txt) and the last
+// test loads them a second time.
 //
 // What it proves (issue 13, "Demo data that shows what the platform is
 // for"): every demo call succeeds; positions fit their units and every
@@ -12,9 +12,11 @@
 // January 2025; cohort ids and names agree, November cohorts have
 // attendance and completion; tests are scored by Pelita; every follow-up
 // assessment comes from the subject's recorded supervisor and every
-// observation from a named observer; most cohorts whose after window has
-// passed get an estimable L4; one programme shows an effect and another
-// does not; a second load creates nothing.
+// observation from a named observer; the reports show every figure that
+// has its respondents and withhold what min n withholds; most cohorts whose
+// after window has passed get an estimable L4; one programme shows an
+// effect and another does not; a second load creates nothing and changes
+// no count.
 #include <grpcpp/grpcpp.h>
 #include <sys/wait.h>
 
