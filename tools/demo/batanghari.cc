@@ -9,11 +9,18 @@
 #include "absl/time/clock.h"
 #include "lib/ids/nip.h"
 #include "lib/log/log.h"
+#include "lib/time/time.h"
 
 namespace pelita::demo {
 
 const absl::TimeZone& Wib() {
-  static const absl::TimeZone tz = absl::FixedTimeZone(7 * 3600);
+  // Batang Hari's zone from tzdata (lib/time); Asia/Jakarta has kept UTC+7
+  // without daylight saving since 1964, so a fixed offset is the same zone
+  // should tzdata be missing.
+  static const absl::TimeZone tz = [] {
+    auto zone = LoadIndonesianTimeZone(kWib);
+    return zone.ok() ? *zone : absl::FixedTimeZone(7 * 3600);
+  }();
   return tz;
 }
 
