@@ -7,7 +7,7 @@
 // What the plan is (README "Demo data" and tools/demo/README.md):
 // - 20 units: the dinas and badan that serve the public, RSUD Hamba and the
 //   eight kantor camat of SPEC §2, each with its monthly service volume;
-// - about 730 ASN with valid NIPs (Perka BKN 22/2007), positions that fit
+// - about 750 ASN with valid NIPs (Perka BKN 22/2007), positions that fit
 //   their unit and an atasan langsung (`supervisor_nip`) in the same unit;
 //   heads of unit have none recorded (their atasan, the Sekretaris Daerah,
 //   is not in the demo roster);
