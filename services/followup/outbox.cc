@@ -1,72 +1,39 @@
-#include "services/enrolment/followup/outbox.h"
-
-#include <google/protobuf/util/time_util.h>
+#include "services/followup/outbox.h"
 
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "lib/log/log.h"
 #include "lib/status/status.h"
-#include "services/enrolment/domain.h"
+#include "lib/time/time.h"
 
-namespace pelita::enrolment::followup {
-namespace {
+namespace pelita::followup {
 
-// KEYS: outbox, sent, lease.  ARGV: id, now ms, lease end ms, owner.
-// Returns 1 when claimed, 0 when sent already or leased by someone else.
-redis::Script kClaim(R"lua(
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  return 0
-end
-local l = redis.call('HGET', KEYS[3], ARGV[1])
-if l then
-  local until_ms = tonumber(string.match(l, '^(%d+)'))
-  if until_ms and until_ms > tonumber(ARGV[2]) then return 0 end
-end
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[3] .. ' ' .. ARGV[4])
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-return 1
-)lua");
+Outbox::Outbox(FollowUpLogic* logic, Sender* sender, events::TenantSource* tenants, Options options)
+    : logic_(logic), sender_(sender), tenants_(tenants), options_(std::move(options)) {}
 
-// KEYS: outbox, sent, lease.  ARGV: id, record ("sent <ms>" / "cancelled <ms>").
-redis::Script kFinish(R"lua(
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-return 1
-)lua");
+Outbox::~Outbox() { Stop(); }
 
-// KEYS: outbox, lease, attempts.  ARGV: id, retry at ms.
-redis::Script kFail(R"lua(
-local n = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-return n
-)lua");
-
-std::string DayText(const v1::Date& d) {
-  static const char* kMonths[] = {"Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
-                                  "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
-  const int m = (d.month() >= 1 && d.month() <= 12) ? d.month() - 1 : 0;
-  return absl::StrFormat("%d %s %d", d.day(), kMonths[m], d.year());
+void Outbox::Start(absl::Duration interval) {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this, interval] {
+    // Errors are logged per tenant; the next round retries.
+    do {
+      (void)PollOnce();
+    } while (!stop_.WaitForNotificationWithTimeout(interval));
+  });
 }
 
-}  // namespace
-
-Outbox::Outbox(redis::Client* redis, FollowUpLogic* logic, Sender* sender,
-               std::vector<std::string> tenants, Options options)
-    : redis_(redis), logic_(logic), sender_(sender), tenants_(std::move(tenants)),
-      options_(std::move(options)) {}
+void Outbox::Stop() {
+  if (!stop_.HasBeenNotified()) stop_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
 
 absl::StatusOr<Outbox::Result> Outbox::PollOnce() {
   Result total;
   absl::Status first_error;
-  for (const auto& t : tenants_) {
+  for (const auto& t : tenants_->Tenants()) {
     auto r = PollTenant(t);
     if (!r.ok()) {
       LogWarning("follow-up outbox poll failed", {{"tenant", t}, {"error", r.status().ToString()}});
@@ -90,20 +57,16 @@ absl::StatusOr<Notification> Outbox::Compose(const std::string& tenant, const st
   n.tenant = tenant;
   n.task = task.name();
   n.kind = parts[1];
-  const Caller caller{tenant, "", ""};
   auto name_of = [&](const std::string& nip) -> std::string {
-    v1::GetEmployeeRequest ge;
-    ge.set_name(absl::StrCat("tenants/", tenant, "/employees/", nip));
-    auto e = logic_->enrolment()->GetEmployee(caller, ge);
+    auto e = logic_->enrolment()->GetEmployee(tenant, absl::StrCat("tenants/", tenant, "/employees/", nip));
     return e.ok() && !e->full_name().empty() ? e->full_name() : absl::StrCat("NIP ", nip);
   };
   std::string program_title;
   {
     std::vector<std::string> cp = absl::StrSplit(task.cohort(), '/');
-    v1::GetProgramRequest gp;
-    gp.set_name(absl::StrCat("tenants/", tenant, "/programs/", cp.size() > 3 ? cp[3] : ""));
-    auto p = logic_->enrolment()->GetProgram(caller, gp);
-    program_title = p.ok() && !p->title().empty() ? p->title() : gp.name();
+    const std::string program = absl::StrCat("tenants/", tenant, "/programs/", cp.size() > 3 ? cp[3] : "");
+    auto p = logic_->enrolment()->GetProgram(tenant, program);
+    program_title = p.ok() && !p->title().empty() ? p->title() : program;
   }
   const std::string participant = name_of(task.participant_nip());
   const std::string due = DayText(task.due_date());
@@ -147,56 +110,41 @@ absl::StatusOr<Notification> Outbox::Compose(const std::string& tenant, const st
 }
 
 absl::StatusOr<Outbox::Result> Outbox::PollTenant(const std::string& tenant) {
-  const KeyBuilder k("followup", tenant);
-  const std::string outbox = k.Key("outbox"), sent = k.Key("sent"), lease = k.Key("lease"),
-                    attempts = k.Key("attempts");
+  FollowUpStore* store = logic_->store();
   const absl::Time now = logic_->Now();
-  const std::string now_ms = absl::StrCat(absl::ToUnixMillis(now));
-  PELITA_ASSIGN_OR_RETURN(auto due, redis_->Run({"ZRANGEBYSCORE", outbox, "-inf", now_ms, "LIMIT",
-                                                 "0", absl::StrCat(options_.batch)}));
-  PELITA_RETURN_IF_ERROR(redis::ReplyStatus(due));
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  PELITA_ASSIGN_OR_RETURN(auto due, store->DueNotifications(tenant, now_ms, options_.batch));
   Result result;
-  for (const auto& e : due.elements) {
-    const std::string& id = e.str;
-    const std::string lease_end = absl::StrCat(absl::ToUnixMillis(now + options_.lease));
-    PELITA_ASSIGN_OR_RETURN(auto claimed,
-                            redis_->Eval(kClaim, {outbox, sent, lease}, {id, now_ms, lease_end, options_.owner}));
-    if (claimed.integer != 1) continue;
+  for (const std::string& id : due) {
+    const int64_t lease_end = absl::ToUnixMillis(now + options_.lease);
+    PELITA_ASSIGN_OR_RETURN(bool claimed, store->ClaimNotification(tenant, id, now_ms, lease_end, options_.owner));
+    if (!claimed) continue;
 
     auto n = Compose(tenant, id);
     std::vector<std::string> parts = absl::StrSplit(id, '|');
     bool drop = absl::IsNotFound(n.status());
     if (n.ok()) {
-      auto task = logic_->LoadTask(tenant, parts[0]);
-      PELITA_RETURN_IF_ERROR(task.status());
-      const absl::Time due_time = absl::FromUnixNanos(
-          google::protobuf::util::TimeUtil::TimestampToNanoseconds(task->due_time()));
-      drop = task->state() != v1::FollowUpTask::OPEN || (n->kind == "remind" && now >= due_time);
+      PELITA_ASSIGN_OR_RETURN(v1::FollowUpTask task, logic_->LoadTask(tenant, parts[0]));
+      drop = task.state() != v1::FollowUpTask::OPEN || (n->kind == "remind" && now >= FromTimestamp(task.due_time()));
     } else if (!drop) {
       return n.status();
     }
     if (drop) {
-      PELITA_RETURN_IF_ERROR(redis_->Eval(kFinish, {outbox, sent, lease},
-                                          {id, absl::StrCat("cancelled ", now_ms)}).status());
+      PELITA_RETURN_IF_ERROR(store->FinishNotification(tenant, id, absl::StrCat("cancelled ", now_ms)));
       ++result.dropped;
       continue;
     }
     absl::Status s = sender_->Send(*n);
     if (s.ok()) {
-      PELITA_RETURN_IF_ERROR(
-          redis_->Eval(kFinish, {outbox, sent, lease}, {id, absl::StrCat("sent ", now_ms)}).status());
+      PELITA_RETURN_IF_ERROR(store->FinishNotification(tenant, id, absl::StrCat("sent ", now_ms)));
       ++result.sent;
       continue;
     }
-    PELITA_ASSIGN_OR_RETURN(auto tries, redis_->Run({"HGET", attempts, id}));
-    int64_t n_tries = 0;
-    if (tries.is_string()) (void)absl::SimpleAtoi(tries.str, &n_tries);
+    PELITA_ASSIGN_OR_RETURN(int64_t n_tries, store->NotificationAttempts(tenant, id));
     absl::Duration backoff = options_.min_backoff;
     for (int64_t i = 0; i < n_tries && backoff < options_.max_backoff; ++i) backoff *= 2;
     backoff = std::min(backoff, options_.max_backoff);
-    PELITA_RETURN_IF_ERROR(
-        redis_->Eval(kFail, {outbox, lease, attempts},
-                     {id, absl::StrCat(absl::ToUnixMillis(now + backoff))}).status());
+    PELITA_RETURN_IF_ERROR(store->FailNotification(tenant, id, absl::ToUnixMillis(now + backoff)).status());
     LogWarning("follow-up notification failed; will retry",
                {{"tenant", tenant}, {"id", id}, {"error", s.ToString()},
                 {"retry_in_s", absl::StrCat(absl::ToInt64Seconds(backoff))}});
@@ -205,4 +153,4 @@ absl::StatusOr<Outbox::Result> Outbox::PollTenant(const std::string& tenant) {
   return result;
 }
 
-}  // namespace pelita::enrolment::followup
+}  // namespace pelita::followup

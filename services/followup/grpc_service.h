@@ -1,10 +1,10 @@
-#ifndef PELITA_SERVICES_ENROLMENT_FOLLOWUP_GRPC_SERVICE_H_
-#define PELITA_SERVICES_ENROLMENT_FOLLOWUP_GRPC_SERVICE_H_
+#ifndef PELITA_SERVICES_FOLLOWUP_GRPC_SERVICE_H_
+#define PELITA_SERVICES_FOLLOWUP_GRPC_SERVICE_H_
 
-#include "pelita/enrolment/v1/followup.grpc.pb.h"
-#include "services/enrolment/followup/followup.h"
+#include "pelita/followup/v1/followup.grpc.pb.h"
+#include "services/followup/followup.h"
 
-namespace pelita::enrolment::followup {
+namespace pelita::followup {
 
 // The gRPC face of FollowUpLogic: reads the caller from the metadata and
 // delegates.
@@ -31,6 +31,6 @@ class FollowUpGrpcService final : public v1::FollowUpService::Service {
   FollowUpLogic* logic_;
 };
 
-}  // namespace pelita::enrolment::followup
+}  // namespace pelita::followup
 
-#endif  // PELITA_SERVICES_ENROLMENT_FOLLOWUP_GRPC_SERVICE_H_
+#endif  // PELITA_SERVICES_FOLLOWUP_GRPC_SERVICE_H_

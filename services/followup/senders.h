@@ -1,5 +1,5 @@
-#ifndef PELITA_SERVICES_ENROLMENT_FOLLOWUP_SENDERS_H_
-#define PELITA_SERVICES_ENROLMENT_FOLLOWUP_SENDERS_H_
+#ifndef PELITA_SERVICES_FOLLOWUP_SENDERS_H_
+#define PELITA_SERVICES_FOLLOWUP_SENDERS_H_
 
 #include <memory>
 #include <string>
@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace pelita::enrolment::followup {
+namespace pelita::followup {
 
 // One reminder, ready to deliver.  `id` is stable for the notification
 // (`<task id>|remind` or `<task id>|overdue` under the tenant) and travels
@@ -61,6 +61,6 @@ struct SenderFlags {
 };
 absl::StatusOr<std::unique_ptr<Sender>> MakeSender(const SenderFlags& flags);
 
-}  // namespace pelita::enrolment::followup
+}  // namespace pelita::followup
 
-#endif  // PELITA_SERVICES_ENROLMENT_FOLLOWUP_SENDERS_H_
+#endif  // PELITA_SERVICES_FOLLOWUP_SENDERS_H_

@@ -1,8 +1,8 @@
-#include "services/enrolment/followup/grpc_service.h"
+#include "services/followup/grpc_service.h"
 
 #include "lib/server/adapter.h"
 
-namespace pelita::enrolment::followup {
+namespace pelita::followup {
 
 #define PELITA_FOLLOWUP_RPC(Method, Request, Response)                                    \
   grpc::Status FollowUpGrpcService::Method(grpc::ServerContext* context,                  \
@@ -22,4 +22,4 @@ PELITA_FOLLOWUP_RPC(GetCohortFollowUpSummary, v1::GetCohortFollowUpSummaryReques
 PELITA_FOLLOWUP_RPC(GetUnitFollowUpSummary, v1::GetUnitFollowUpSummaryRequest, v1::FollowUpSummary)
 #undef PELITA_FOLLOWUP_RPC
 
-}  // namespace pelita::enrolment::followup
+}  // namespace pelita::followup

@@ -1,4 +1,4 @@
-#include "services/enrolment/followup/senders.h"
+#include "services/followup/senders.h"
 
 #include <curl/curl.h>
 
@@ -9,7 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "lib/log/log.h"
 
-namespace pelita::enrolment::followup {
+namespace pelita::followup {
 namespace {
 
 void GlobalInit() {
@@ -150,4 +150,4 @@ absl::StatusOr<std::unique_ptr<Sender>> MakeSender(const SenderFlags& f) {
                                                  " (log, smtp, webhook)"));
 }
 
-}  // namespace pelita::enrolment::followup
+}  // namespace pelita::followup

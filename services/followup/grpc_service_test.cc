@@ -1,8 +1,10 @@
-// Tests of the follow-up workflow against a real redis-server: action plans
-// over a real gRPC channel to an in-process pelita::Server, tasks created
-// from the enrolment event stream, closed from the survey stream, overdue
-// listing and reminders on a clock the test sets, real SMTP and HTTP
-// receivers on loopback.
+// Tests of the follow-up service with its real neighbours: a real
+// redis-server, the real enrolment service on a gRPC server of its own (read
+// by the follow-up service through GrpcEnrolmentSource, as in production),
+// the follow-up service on another, action plans over gRPC, tasks created
+// from the enrolment event stream and closed from the survey stream by the
+// lib/events followers, overdue listing and reminders on a clock the test
+// sets, real SMTP and HTTP receivers on loopback.
 
 #include <atomic>
 #include <set>
@@ -19,21 +21,36 @@
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
 #include "pelita/survey/v1/survey.pb.h"
+#include "lib/time/time.h"
 #include "services/enrolment/domain.h"
-#include "services/enrolment/followup/followers.h"
-#include "services/enrolment/followup/grpc_service.h"
-#include "services/enrolment/followup/outbox.h"
-#include "services/enrolment/followup/test_receivers.h"
+#include "services/enrolment/enrolment.h"
+#include "services/enrolment/grpc_service.h"
+#include "services/followup/followers.h"
+#include "services/followup/grpc_service.h"
+#include "services/followup/grpc_sources.h"
+#include "services/followup/outbox.h"
+#include "services/followup/test_receivers.h"
 
-namespace pelita::enrolment::followup {
+namespace pelita::followup {
 namespace {
+
+namespace ev1 = ::pelita::enrolment::v1;
+using enrolment::FromCivilDay;
+using enrolment::EnrolmentLogic;
+
+const absl::TimeZone& WibZone() {
+  static const absl::TimeZone* z = new absl::TimeZone(*LoadIndonesianTimeZone(kWib));
+  return *z;
+}
+absl::Time DueTime(absl::CivilDay d) { return followup::DueTime(d, WibZone()); }
+absl::Time ReminderTime(absl::CivilDay d) { return followup::ReminderTime(d, WibZone()); }
 
 using google::protobuf::util::TimeUtil;
 using grpc::StatusCode;
 using ::testing::HasSubstr;
 
 absl::Time Wib(int y, int m, int d, int h = 9) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, h, 0, 0), absl::FixedTimeZone(7 * 3600));
+  return absl::FromCivil(absl::CivilSecond(y, m, d, h, 0, 0), WibZone());
 }
 
 std::string NipOf(int i) {
@@ -63,20 +80,30 @@ class FollowUpTest : public ::testing::Test {
     client_ = std::make_unique<redis::Client>(redis_->options());
     auto clock = [this] { return now_.load(); };
     enrolment_ = std::make_unique<EnrolmentLogic>(client_.get(), clock);
-    logic_ = std::make_unique<FollowUpLogic>(client_.get(), enrolment_.get(), clock);
+    enrolment_service_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_.get());
+    ServerOptions eo;
+    eo.name = "enrolment";
+    eo.log_calls = false;
+    enrolment_server_ = std::make_unique<Server>(eo, std::vector<grpc::Service*>{enrolment_service_.get()},
+                                                 client_.get());
+    ASSERT_TRUE(enrolment_server_->Start().ok());
+    source_ = std::make_unique<GrpcEnrolmentSource>(
+        grpc::CreateChannel(enrolment_server_->address(), grpc::InsecureChannelCredentials()));
+    store_ = std::make_unique<FollowUpStore>(client_.get());
+    logic_ = std::make_unique<FollowUpLogic>(store_.get(), source_.get(), nullptr,
+                                             [](const std::string&) { return WibZone(); }, clock);
     service_ = std::make_unique<FollowUpGrpcService>(logic_.get());
-    events_ = std::make_unique<StreamFollower>(
-        MakeEnrolmentFollower(client_.get(), logic_.get(), {"1504", "1571"}, "test"));
-    responses_ = std::make_unique<StreamFollower>(
-        MakeSurveyFollower(client_.get(), logic_.get(), {"1504", "1571"}, "test"));
+    events::FollowerOptions fo;
+    fo.consumer = "test";
+    events_ = MakeEnrolmentFollower(client_.get(), &tenants_, logic_.get(), fo);
+    responses_ = MakeSurveyFollower(client_.get(), &tenants_, logic_.get(), fo);
     if (sender != nullptr) {
       Outbox::Options o;
       o.min_backoff = absl::Minutes(1);
-      outbox_ = std::make_unique<Outbox>(client_.get(), logic_.get(), sender,
-                                         std::vector<std::string>{"1504", "1571"}, o);
+      outbox_ = std::make_unique<Outbox>(logic_.get(), sender, &tenants_, o);
     }
     ServerOptions options;
-    options.name = "enrolment";
+    options.name = "followup";
     options.log_calls = false;
     options.health_interval = absl::Milliseconds(50);
     server_ = std::make_unique<Server>(options, std::vector<grpc::Service*>{service_.get()},
@@ -88,6 +115,7 @@ class FollowUpTest : public ::testing::Test {
 
   void StopService() {
     if (server_) server_->Shutdown(absl::Seconds(1));
+    if (enrolment_server_) enrolment_server_->Shutdown(absl::Seconds(1));
     stub_.reset();
     server_.reset();
     outbox_.reset();
@@ -95,6 +123,10 @@ class FollowUpTest : public ::testing::Test {
     events_.reset();
     service_.reset();
     logic_.reset();
+    store_.reset();
+    source_.reset();
+    enrolment_server_.reset();
+    enrolment_service_.reset();
     enrolment_.reset();
     client_.reset();
   }
@@ -123,18 +155,18 @@ class FollowUpTest : public ::testing::Test {
   void Must(const absl::Status& s) { ASSERT_TRUE(s.ok()) << s; }
 
   void AddEmployee(const std::string& tenant, const std::string& nip, const std::string& unit) {
-    v1::CreateEmployeeRequest r;
+    ev1::CreateEmployeeRequest r;
     r.set_parent("tenants/" + tenant);
     r.mutable_employee()->set_nip(nip);
     r.mutable_employee()->set_full_name("Pegawai " + nip.substr(0, 8));
     r.mutable_employee()->set_unit(absl::StrCat("tenants/", tenant, "/units/", unit));
     r.mutable_employee()->set_grade("III/a");
-    r.mutable_employee()->set_employment_type(v1::PNS);
+    r.mutable_employee()->set_employment_type(ev1::PNS);
     Must(enrolment_->CreateEmployee(Caller{tenant, "", ""}, r).status());
   }
 
   void AddUnit(const std::string& tenant, const std::string& id) {
-    v1::CreateUnitRequest r;
+    ev1::CreateUnitRequest r;
     r.set_parent("tenants/" + tenant);
     r.set_unit_id(id);
     r.mutable_unit()->set_display_name("Unit " + id);
@@ -151,16 +183,16 @@ class FollowUpTest : public ::testing::Test {
     AddEmployee("1504", kSupervisor, "dukcapil");
     AddEmployee("1504", kOther, "dinkes");
     AddEmployee("1571", NipOf(9), "dukcapil");
-    v1::CreateProgramRequest p;
+    ev1::CreateProgramRequest p;
     p.set_parent("tenants/1504");
     p.set_program_id("pelayanan");
     p.mutable_program()->set_title("Pelayanan Prima");
-    p.mutable_program()->set_competency_type(v1::TEKNIS);
+    p.mutable_program()->set_competency_type(ev1::TEKNIS);
     p.mutable_program()->set_jp(24);
     p.mutable_program()->set_year(2026);
     for (int o : offsets) p.mutable_program()->add_follow_up_offsets_days(o);
     Must(enrolment_->CreateProgram(Caller{"1504", "", ""}, p).status());
-    v1::CreateCohortRequest c;
+    ev1::CreateCohortRequest c;
     c.set_parent("tenants/1504/programs/pelayanan");
     c.set_cohort_id("c1");
     *c.mutable_cohort()->mutable_start_date() = FromCivilDay(absl::CivilDay(2026, 11, 2));
@@ -170,14 +202,14 @@ class FollowUpTest : public ::testing::Test {
   }
 
   void Enrol(const std::string& nip) {
-    v1::CreateEnrolmentRequest r;
+    ev1::CreateEnrolmentRequest r;
     r.set_parent(kCohort);
     r.mutable_enrolment()->set_employee("tenants/1504/employees/" + nip);
     Must(enrolment_->CreateEnrolment(Caller{"1504", "", ""}, r).status());
   }
 
   void Complete(const std::string& nip) {
-    v1::CompleteEnrolmentRequest r;
+    ev1::CompleteEnrolmentRequest r;
     r.set_name(kCohort + "/enrolments/" + nip);
     Must(enrolment_->CompleteEnrolment(Caller{"1504", "", ""}, r).status());
   }
@@ -195,7 +227,7 @@ class FollowUpTest : public ::testing::Test {
       a->set_change(absl::StrCat("Menerapkan standar pelayanan ", i + 1));
       a->set_competency("Pelayanan publik");
       a->set_indicator("Waktu layanan KTP turun dari 3 hari menjadi 1 hari");
-      *a->mutable_due_date() = FromCivilDay(due);
+      *a->mutable_due_date() = ToDate(due);
     }
     return r;
   }
@@ -270,10 +302,15 @@ class FollowUpTest : public ::testing::Test {
   std::atomic<absl::Time> now_{Wib(2026, 11, 2)};
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<redis::Client> client_;
+  events::FixedTenants tenants_{{"1504", "1571"}};
   std::unique_ptr<EnrolmentLogic> enrolment_;
+  std::unique_ptr<enrolment::EnrolmentGrpcService> enrolment_service_;
+  std::unique_ptr<Server> enrolment_server_;
+  std::unique_ptr<GrpcEnrolmentSource> source_;
+  std::unique_ptr<FollowUpStore> store_;
   std::unique_ptr<FollowUpLogic> logic_;
   std::unique_ptr<FollowUpGrpcService> service_;
-  std::unique_ptr<StreamFollower> events_, responses_;
+  std::unique_ptr<events::Follower> events_, responses_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<v1::FollowUpService::Stub> stub_;
@@ -306,7 +343,7 @@ TEST_F(FollowUpTest, PlanValidation) {
   expect_invalid(Plan(kParticipant, 6, due), "action_plan.actions");
   expect_invalid(Plan(kParticipant, 2, kEnd), "action_plan.actions[0].due_date");
   auto r = Plan(kParticipant, 2, due);
-  *r.mutable_action_plan()->mutable_actions(1)->mutable_due_date() = FromCivilDay(kEnd - 1);
+  *r.mutable_action_plan()->mutable_actions(1)->mutable_due_date() = ToDate(kEnd - 1);
   expect_invalid(r, "action_plan.actions[1].due_date");
   r = Plan(kParticipant, 2, due);
   r.mutable_action_plan()->mutable_actions(0)->clear_indicator();
@@ -381,15 +418,16 @@ TEST_F(FollowUpTest, PlanValidation) {
   EXPECT_EQ(Call(&v1::FollowUpService::Stub::UpdateActionStatus, st, &plan).error_code(),
             StatusCode::INVALID_ARGUMENT);
 
-  // The organiser's view counts the plan and the L3 rates.
+  // The organiser's view counts the plan and its actions; L3 rates are the
+  // scoring service's (none configured here: absent, with the reason).
   v1::FollowUpSummary s = CohortSummary();
   EXPECT_EQ(s.plans_approved(), 1);
   EXPECT_EQ(s.plans_draft() + s.plans_submitted() + s.plans_returned(), 0);
   EXPECT_EQ(s.action_count(), 2);
   EXPECT_EQ(s.actions_applied(), 1);
   EXPECT_EQ(s.actions_abandoned(), 1);
-  EXPECT_DOUBLE_EQ(s.applied_rate(), 0.5);
-  EXPECT_DOUBLE_EQ(s.scrap_learning_rate(), 0.5);
+  EXPECT_FALSE(s.has_behaviour());
+  EXPECT_FALSE(s.behaviour_unavailable().empty());
   ASSERT_EQ(s.plans_size(), 1);
   EXPECT_EQ(s.plans(0).participant_nip(), kParticipant);
   EXPECT_EQ(s.plans(0).applied_count(), 1);
@@ -462,9 +500,9 @@ TEST_F(FollowUpTest, TasksCreatedOnCompletionAndNotBefore) {
   EXPECT_EQ(names.size(), 6u);
   // Ordered by due time: 30, 30, 60, 60, 90, 90 days after 6 November.
   EXPECT_EQ(tasks.tasks(0).offset_days(), 30);
-  EXPECT_EQ(ToCivilDay(tasks.tasks(0).due_date(), "").value(), kEnd + 30);
+  EXPECT_EQ(FromDate(tasks.tasks(0).due_date()).value(), kEnd + 30);
   EXPECT_EQ(tasks.tasks(5).offset_days(), 90);
-  EXPECT_EQ(ToCivilDay(tasks.tasks(5).due_date(), "").value(), kEnd + 90);
+  EXPECT_EQ(FromDate(tasks.tasks(5).due_date()).value(), kEnd + 90);
   const v1::FollowUpTask self30 = Task(TaskId(kParticipant, 30, true));
   EXPECT_EQ(self30.role(), v1::FollowUpTask::SELF_REPORT);
   EXPECT_EQ(Task(TaskId(kParticipant, 30, false)).role(), v1::FollowUpTask::SUPERVISOR_ASSESSMENT);
@@ -783,20 +821,11 @@ TEST_F(FollowUpTest, EventsLeftPendingByADeadConsumerAreTakenOver) {
                             "STREAMS", "enrolment:{1504}:events", ">"});
   ASSERT_TRUE(read.ok() && read->is_array());
   EXPECT_EQ(PollEvents(), 0);  // not idle long enough for the default follower
-  StreamFollower follower(
-      client_.get(), {"1504"},
-      [](const std::string& t) { return KeyBuilder("enrolment", t).Key("events"); }, "followup",
-      "pod-new",
-      [this](const std::string& tenant, const StreamFollower::Fields& f) -> absl::Status {
-        Completion c;
-        c.enrolment = f.at("enrolment");
-        c.nip = f.at("nip");
-        c.unit = f.at("unit");
-        c.cohort_end = kEnd;
-        return logic_->OnCompleted(tenant, c).status();
-      },
-      100, absl::ZeroDuration());
-  auto n = follower.PollOnce();
+  events::FollowerOptions o;
+  o.consumer = "pod-new";
+  o.claim_idle = absl::ZeroDuration();
+  auto follower = MakeEnrolmentFollower(client_.get(), &tenants_, logic_.get(), o);
+  auto n = follower->PollOnce();
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 1);
   EXPECT_EQ(Tasks({}).tasks_size(), 6);
@@ -890,4 +919,4 @@ TEST_F(FollowUpTest, TenantIsolation) {
 }
 
 }  // namespace
-}  // namespace pelita::enrolment::followup
+}  // namespace pelita::followup
