@@ -4,9 +4,9 @@
 // roster (CSV import with supervisor_nip, supervisors first), the three 2026
 // programmes and their cohorts with instructors and named observers,
 // enrolments (with wait list and a withdrawal), attendance and completion
-// of every day before --as_of, and the action plans (RTL) that participants
-// write and submit and their recorded supervisors approve, with the
-// actions' progress.
+// of every day before --as_of, and, through the follow-up service
+// (--followup), the action plans (RTL) that participants write and submit
+// and their recorded supervisors approve, with the actions' progress.
 //
 // Safe to run again: it reads what exists first and writes only what is
 // missing, so a second run creates nothing.  The closing line (`demo
@@ -26,15 +26,17 @@
 #include "lib/log/log.h"
 #include "lib/tenancy/tenancy.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
-#include "pelita/enrolment/v1/followup.grpc.pb.h"
+#include "pelita/followup/v1/followup.grpc.pb.h"
 #include "tools/demo/batanghari.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "enrolment service address");
+ABSL_FLAG(std::string, followup, "127.0.0.1:50056", "follow-up service address (action plans)");
 ABSL_FLAG(std::string, tenant, "1504", "tenant code (the demo data are Batang Hari's: 1504)");
 ABSL_FLAG(std::string, as_of, "",
           "load what happened before this day (YYYY-MM-DD, WIB); default today");
 
 namespace v1 = pelita::enrolment::v1;
+namespace fv1 = pelita::followup::v1;
 namespace demo = pelita::demo;
 
 namespace {
@@ -49,6 +51,14 @@ v1::Date ToDate(absl::CivilDay d) {
   return out;
 }
 
+google::type::Date ToGoogleDate(absl::CivilDay d) {
+  google::type::Date out;
+  out.set_year(static_cast<int32_t>(d.year()));
+  out.set_month(d.month());
+  out.set_day(d.day());
+  return out;
+}
+
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
@@ -56,9 +66,10 @@ std::string CsvField(const std::string& s) {
 
 class Loader {
  public:
-  Loader(const std::shared_ptr<grpc::Channel>& channel, absl::CivilDay as_of)
-      : enrolment_(v1::EnrolmentService::NewStub(channel)),
-        followup_(v1::FollowUpService::NewStub(channel)),
+  Loader(const std::shared_ptr<grpc::Channel>& enrolment, const std::shared_ptr<grpc::Channel>& followup,
+         absl::CivilDay as_of)
+      : enrolment_(v1::EnrolmentService::NewStub(enrolment)),
+        followup_(fv1::FollowUpService::NewStub(followup)),
         as_of_(as_of) {}
 
   void Run() {
@@ -323,89 +334,89 @@ class Loader {
     if (person == nullptr || person->supervisor_nip.empty()) return;
     const std::string name = e.name() + "/actionPlan";
     const double u = demo::Uniform(absl::StrCat("plan|", name));
-    const v1::ActionPlan::State target =
-        u < 0.04 ? v1::ActionPlan::DRAFT : (u < 0.09 ? v1::ActionPlan::SUBMITTED : v1::ActionPlan::APPROVED);
-    v1::ActionPlan plan;
+    const fv1::ActionPlan::State target =
+        u < 0.04 ? fv1::ActionPlan::DRAFT : (u < 0.09 ? fv1::ActionPlan::SUBMITTED : fv1::ActionPlan::APPROVED);
+    fv1::ActionPlan plan;
     {
-      v1::GetActionPlanRequest req;
+      fv1::GetActionPlanRequest req;
       req.set_name(name);
-      grpc::Status s = Call(followup_.get(), &v1::FollowUpService::Stub::GetActionPlan, req, &plan, Organiser());
+      grpc::Status s = Call(followup_.get(), &fv1::FollowUpService::Stub::GetActionPlan, req, &plan, Organiser());
       if (s.ok()) {
         ++tally_.already_there;
       } else if (s.error_code() != grpc::StatusCode::NOT_FOUND) {
         return Fail(s, "GetActionPlan " + name);
       } else {
-        v1::UpdateActionPlanRequest up;
-        v1::ActionPlan& p = *up.mutable_action_plan();
+        fv1::UpdateActionPlanRequest up;
+        fv1::ActionPlan& p = *up.mutable_action_plan();
         p.set_name(name);
         p.set_supervisor(absl::StrCat(kParent, "/employees/", person->supervisor_nip));
         for (const demo::ActionSpec& a : program.actions) {
-          v1::Action* act = p.add_actions();
+          fv1::Action* act = p.add_actions();
           act->set_change(a.change);
           act->set_competency(a.competency);
           act->set_indicator(a.indicator);
-          *act->mutable_due_date() = ToDate(c.end + a.due_days);
+          *act->mutable_due_date() = ToGoogleDate(c.end + a.due_days);
         }
-        if (!Count(Call(followup_.get(), &v1::FollowUpService::Stub::UpdateActionPlan, up, &plan, Participant(nip)),
+        if (!Count(Call(followup_.get(), &fv1::FollowUpService::Stub::UpdateActionPlan, up, &plan, Participant(nip)),
                    "action plan " + name)) {
           return;
         }
       }
     }
     // Steps taken in an earlier run count as already there.
-    if (target != v1::ActionPlan::DRAFT && plan.state() != v1::ActionPlan::DRAFT) ++tally_.already_there;
-    if (target == v1::ActionPlan::APPROVED && plan.state() == v1::ActionPlan::APPROVED) ++tally_.already_there;
-    if (target != v1::ActionPlan::DRAFT && plan.state() == v1::ActionPlan::DRAFT) {
-      v1::SubmitActionPlanRequest req;
+    if (target != fv1::ActionPlan::DRAFT && plan.state() != fv1::ActionPlan::DRAFT) ++tally_.already_there;
+    if (target == fv1::ActionPlan::APPROVED && plan.state() == fv1::ActionPlan::APPROVED) ++tally_.already_there;
+    if (target != fv1::ActionPlan::DRAFT && plan.state() == fv1::ActionPlan::DRAFT) {
+      fv1::SubmitActionPlanRequest req;
       req.set_name(name);
-      if (!Count(Call(followup_.get(), &v1::FollowUpService::Stub::SubmitActionPlan, req, &plan, Participant(nip)),
+      if (!Count(Call(followup_.get(), &fv1::FollowUpService::Stub::SubmitActionPlan, req, &plan, Participant(nip)),
                  "submit " + name)) {
         return;
       }
     }
-    if (target == v1::ActionPlan::APPROVED && plan.state() == v1::ActionPlan::SUBMITTED) {
-      v1::ApproveActionPlanRequest req;
+    if (target == fv1::ActionPlan::APPROVED && plan.state() == fv1::ActionPlan::SUBMITTED) {
+      fv1::ApproveActionPlanRequest req;
       req.set_name(name);
       req.set_comment("Disetujui. Laporkan perkembangannya setiap bulan.");
-      if (!Count(Call(followup_.get(), &v1::FollowUpService::Stub::ApproveActionPlan, req, &plan,
+      if (!Count(Call(followup_.get(), &fv1::FollowUpService::Stub::ApproveActionPlan, req, &plan,
                       Supervisor(person->supervisor_nip)),
                  "approve " + name)) {
         return;
       }
     }
-    if (plan.state() != v1::ActionPlan::APPROVED) return;
+    if (plan.state() != fv1::ActionPlan::APPROVED) return;
     // Progress: in progress two weeks after the cohort; at its due day an
     // action is applied (as often as supervisors see the training applied)
     // or, now and then, abandoned.
     for (int i = 0; i < plan.actions_size() && i < static_cast<int>(program.actions.size()); ++i) {
       const demo::ActionSpec& spec = program.actions[i];
-      const v1::Action& act = plan.actions(i);
-      v1::Action::Status want = v1::Action::NOT_STARTED;
+      const fv1::Action& act = plan.actions(i);
+      fv1::Action::Status want = fv1::Action::NOT_STARTED;
       const double a = demo::Uniform(absl::StrCat("action|", name, "|", i));
       if (as_of_ > c.end + spec.due_days) {
-        want = a < program.applied_share ? v1::Action::APPLIED : (a < 0.95 ? v1::Action::IN_PROGRESS : v1::Action::ABANDONED);
+        want = a < program.applied_share ? fv1::Action::APPLIED : (a < 0.95 ? fv1::Action::IN_PROGRESS : fv1::Action::ABANDONED);
       } else if (as_of_ > c.end + 14) {
-        want = v1::Action::IN_PROGRESS;
+        want = fv1::Action::IN_PROGRESS;
       }
-      if (want == v1::Action::NOT_STARTED) continue;
+      if (want == fv1::Action::NOT_STARTED) continue;
       if (act.status() == want) {
         ++tally_.already_there;
         continue;
       }
-      v1::UpdateActionStatusRequest req;
+      fv1::UpdateActionStatusRequest req;
       req.set_name(name);
       req.set_action_id(act.id());
       req.set_status(want);
-      if (want == v1::Action::APPLIED) req.set_evidence(spec.evidence);
-      if (want == v1::Action::ABANDONED) req.set_reason("Dimutasi ke bidang lain sebelum tindakan selesai");
-      Count(Call(followup_.get(), &v1::FollowUpService::Stub::UpdateActionStatus, req, &plan, Participant(nip)),
+      if (want == fv1::Action::APPLIED) req.set_evidence(spec.evidence);
+      if (want == fv1::Action::ABANDONED) req.set_reason("Dimutasi ke bidang lain sebelum tindakan selesai");
+      Count(Call(followup_.get(), &fv1::FollowUpService::Stub::UpdateActionStatus, req, &plan, Participant(nip)),
             absl::StrCat("action ", act.id(), " of ", name));
     }
   }
 
   const demo::Plan& plan_ = demo::Batanghari();
   std::unique_ptr<v1::EnrolmentService::Stub> enrolment_;
-  std::unique_ptr<v1::FollowUpService::Stub> followup_;
+  std::unique_ptr<fv1::FollowUpService::Stub> followup_;
   absl::CivilDay as_of_;
   demo::Tally tally_;
 };
@@ -423,7 +434,8 @@ int main(int argc, char** argv) {
     pelita::LogError("bad flag", {{"error", std::string(as_of.status().message())}});
     return 2;
   }
-  Loader loader(grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()), *as_of);
+  Loader loader(grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()),
+                grpc::CreateChannel(absl::GetFlag(FLAGS_followup), grpc::InsecureChannelCredentials()), *as_of);
   loader.Run();
   return loader.tally().failed == 0 ? 0 : 1;
 }

@@ -1,8 +1,8 @@
 // The demo data of Kabupaten Batang Hari, loaded as scripts/run.sh loads
-// them: the real service binaries (enrolment with its follow-up service,
-// survey, complaint, scoring) on one real redis-server, the three demo
-// loaders run as processes against them, and every check made through the
-// services' APIs.  The data are loaded once for the whole suite (the tests
+// them: the real service binaries (the tenant registry with its seed,
+// enrolment, survey, complaint, scoring, follow-up) on one real
+// redis-server, the three demo loaders run as processes against them, and
+// every check made through the services' APIs.  The data are loaded once for the whole suite (the tests
 // run in order in one process; see tests/demo/CMakeLists.txt) and the last
 // test loads them a second time.
 //
@@ -38,7 +38,7 @@
 #include "lib/testing/subprocess.h"
 #include "pelita/complaint/v1/complaint.grpc.pb.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
-#include "pelita/enrolment/v1/followup.grpc.pb.h"
+#include "pelita/followup/v1/followup.grpc.pb.h"
 #include "pelita/scoring/v1/scoring.grpc.pb.h"
 #include "pelita/survey/v1/survey.grpc.pb.h"
 
@@ -46,6 +46,7 @@ namespace pelita {
 namespace {
 
 namespace ev1 = ::pelita::enrolment::v1;
+namespace fv1 = ::pelita::followup::v1;
 namespace sv1 = ::pelita::survey::v1;
 namespace cv1 = ::pelita::complaint::v1;
 namespace scv1 = ::pelita::scoring::v1;
@@ -99,10 +100,10 @@ struct Platform {
   std::map<std::string, std::string> address;
   absl::CivilDay as_of;
   std::vector<std::map<std::string, Tally>> loads;
-  std::shared_ptr<grpc::Channel> enrolment, survey, complaint, scoring;
+  std::shared_ptr<grpc::Channel> enrolment, survey, complaint, scoring, followup;
 
   ~Platform() {
-    for (const char* name : {"scoring", "complaint", "survey", "enrolment"}) {
+    for (const char* name : {"followup", "scoring", "complaint", "survey", "enrolment", "tenant"}) {
       auto it = services.find(name);
       if (it != services.end() && it->second->running()) (void)it->second->Stop(SIGTERM, absl::Seconds(10));
     }
@@ -130,10 +131,19 @@ struct Platform {
         absl::Seconds(30), absl::Milliseconds(50));
   }
 
-  absl::Status Start(const std::string& name, std::vector<std::string> extra) {
+  // Picks a service's address before it starts, for the services started
+  // earlier that call it (survey asks follow-up, which starts last as in
+  // scripts/run.sh's ORDER).
+  absl::Status Reserve(const std::string& name) {
+    if (address.count(name)) return absl::OkStatus();
     auto port = testing::FreePort();
     if (!port.ok()) return port.status();
     address[name] = absl::StrCat("127.0.0.1:", *port);
+    return absl::OkStatus();
+  }
+
+  absl::Status Start(const std::string& name, std::vector<std::string> extra) {
+    if (auto s = Reserve(name); !s.ok()) return s;
     std::vector<std::string> argv = {absl::StrCat(testing::BinDir(), "/services/", name, "/pelita-", name),
                                      "--listen", address[name], "--redis", redis->address(), "--drain_seconds", "1"};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -184,7 +194,7 @@ struct Platform {
     const int round = static_cast<int>(loads.size()) + 1;
     const std::string day = absl::FormatCivilTime(as_of);
     const std::vector<std::pair<std::string, std::vector<std::string>>> loaders = {
-        {"enrolment", {"--target", address["enrolment"]}},
+        {"enrolment", {"--target", address["enrolment"], "--followup", address["followup"]}},
         {"survey", {"--target", address["survey"], "--enrolment", address["enrolment"]}},
         {"complaint", {"--target", address["complaint"], "--enrolment", address["enrolment"]}},
     };
@@ -213,6 +223,24 @@ struct Platform {
     return absl::OkStatus();
   }
 
+  // The registry's seed (scripts/run.sh's INIT of the tenant service), run
+  // to its end.
+  absl::Status Seed() {
+    Subprocess p;
+    if (auto s = p.Start({absl::StrCat(testing::BinDir(), "/services/tenant/pelita-tenant-seed"), "--target",
+                          address["tenant"]},
+                         absl::StrCat(dir, "/tenant-seed.log"));
+        !s.ok()) {
+      return s;
+    }
+    auto status = p.Stop(0, absl::Seconds(60));
+    if (!status.ok()) return status.status();
+    if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+      return absl::InternalError(absl::StrCat("pelita-tenant-seed failed; see ", dir, "/tenant-seed.log"));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Setup() {
     auto d = testing::MakeTempDir("pelita-demo");
     if (!d.ok()) return d.status();
@@ -221,9 +249,16 @@ struct Platform {
     auto r = testing::RedisServer::Start(testing::RedisServer::Fsync::kEverySecond);
     if (!r.ok()) return r.status();
     redis = std::move(*r);
-    // The services as scripts/run.sh starts them (services/*/run.conf).
-    if (auto s = Start("enrolment", {"--tenants", "1504"}); !s.ok()) return s;
-    if (auto s = Start("survey", {"--enrolment", address["enrolment"]}); !s.ok()) return s;
+    // The services as scripts/run.sh starts them (services/*/run.conf), in
+    // its order: the tenant registry first, with its seed (the Jambi
+    // tenants, 1504 among them), whose list the follow-up service follows.
+    if (auto s = Start("tenant", {}); !s.ok()) return s;
+    if (auto s = Seed(); !s.ok()) return s;
+    if (auto s = Start("enrolment", {}); !s.ok()) return s;
+    if (auto s = Reserve("followup"); !s.ok()) return s;
+    if (auto s = Start("survey", {"--enrolment", address["enrolment"], "--followup", address["followup"]}); !s.ok()) {
+      return s;
+    }
     if (auto s = Start("complaint", {"--enrolment", address["enrolment"], "--survey", address["survey"],
                                      "--tenants", "1504"});
         !s.ok()) {
@@ -234,11 +269,17 @@ struct Platform {
         !s.ok()) {
       return s;
     }
+    if (auto s = Start("followup", {"--enrolment", address["enrolment"], "--scoring", address["scoring"],
+                                    "--tenant_registry", address["tenant"], "--notify_sender", "log"});
+        !s.ok()) {
+      return s;
+    }
     auto channel = [](const std::string& a) { return grpc::CreateChannel(a, grpc::InsecureChannelCredentials()); };
     enrolment = channel(address["enrolment"]);
     survey = channel(address["survey"]);
     complaint = channel(address["complaint"]);
     scoring = channel(address["scoring"]);
+    followup = channel(address["followup"]);
     // One fixed day for both loads, so that both see the same past and the
     // figures do not depend on the day the test runs (the loaders refuse a
     // day after today).
@@ -266,7 +307,7 @@ class DemoTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(setup_.ok()) << setup_;
     enrolment_ = ev1::EnrolmentService::NewStub(platform->enrolment);
-    followup_ = ev1::FollowUpService::NewStub(platform->enrolment);
+    followup_ = fv1::FollowUpService::NewStub(platform->followup);
     survey_ = sv1::SurveyService::NewStub(platform->survey);
     complaint_ = cv1::ComplaintService::NewStub(platform->complaint);
     scoring_ = scv1::ScoringService::NewStub(platform->scoring);
@@ -398,7 +439,7 @@ class DemoTest : public ::testing::Test {
 
   static absl::Status setup_;
   std::unique_ptr<ev1::EnrolmentService::Stub> enrolment_;
-  std::unique_ptr<ev1::FollowUpService::Stub> followup_;
+  std::unique_ptr<fv1::FollowUpService::Stub> followup_;
   std::unique_ptr<sv1::SurveyService::Stub> survey_;
   std::unique_ptr<cv1::ComplaintService::Stub> complaint_;
   std::unique_ptr<scv1::ScoringService::Stub> scoring_;
@@ -698,17 +739,17 @@ TEST_F(DemoTest, EvidenceComesFromThePeopleAllowedToGiveIt) {
       EXPECT_TRUE(r.respondent_nip().empty()) << r.name();
       ++reactions;
     }
-    ev1::GetCohortFollowUpSummaryRequest q;
+    fv1::GetCohortFollowUpSummaryRequest q;
     q.set_cohort(c.name());
     q.set_max_listed(1000);
-    ev1::FollowUpSummary summary;
-    ASSERT_RPC(Call(followup_.get(), &ev1::FollowUpService::Stub::GetCohortFollowUpSummary, q, &summary));
+    fv1::FollowUpSummary summary;
+    ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, q, &summary));
     for (const auto& plan : summary.plans()) {
-      if (plan.state() != ev1::ActionPlan::APPROVED) continue;
-      ev1::GetActionPlanRequest g;
+      if (plan.state() != fv1::ActionPlan::APPROVED) continue;
+      fv1::GetActionPlanRequest g;
       g.set_name(plan.action_plan());
-      ev1::ActionPlan full;
-      ASSERT_RPC(Call(followup_.get(), &ev1::FollowUpService::Stub::GetActionPlan, g, &full));
+      fv1::ActionPlan full;
+      ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::GetActionPlan, g, &full));
       EXPECT_EQ(full.supervisor(),
                 absl::StrCat(kParent, "/employees/", employees.at(plan.participant_nip()).supervisor_nip()));
       ++approved;
@@ -950,10 +991,10 @@ TEST_F(DemoTest, ASecondLoadCreatesNothing) {
       sv1::CohortAggregates a;
       EXPECT_TRUE(Call(survey_.get(), &sv1::SurveyService::Stub::GetCohortAggregates, q, &a).ok());
       for (const auto& i : a.instruments()) out["responses " + i.instrument()] += i.response_count();
-      ev1::GetCohortFollowUpSummaryRequest fq;
+      fv1::GetCohortFollowUpSummaryRequest fq;
       fq.set_cohort(c.name());
-      ev1::FollowUpSummary s;
-      EXPECT_TRUE(Call(followup_.get(), &ev1::FollowUpService::Stub::GetCohortFollowUpSummary, fq, &s).ok());
+      fv1::FollowUpSummary s;
+      EXPECT_TRUE(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, fq, &s).ok());
       out["plans approved"] += s.plans_approved();
       out["actions applied"] += s.actions_applied();
     }
