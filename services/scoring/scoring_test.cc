@@ -11,6 +11,7 @@
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
 #include "lib/testing/subprocess.h"
+#include "pelita/survey/v1/events.pb.h"
 #include "services/scoring/fake_sources.h"
 #include "services/scoring/follower.h"
 #include "services/scoring/grpc_service.h"
