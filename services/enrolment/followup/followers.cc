@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "lib/log/log.h"
 #include "lib/status/status.h"
+#include "pelita/enrolment/v1/events.pb.h"
+#include "pelita/survey/v1/events.pb.h"
 #include "pelita/survey/v1/survey.pb.h"
 #include "services/enrolment/domain.h"
 
@@ -122,6 +124,17 @@ StreamFollower MakeEnrolmentFollower(redis::Client* redis, FollowUpLogic* logic,
       redis, std::move(tenants),
       [](const std::string& t) { return KeyBuilder("enrolment", t).Key("events"); }, "followup",
       std::move(consumer), [logic](const std::string& tenant, const StreamFollower::Fields& f) -> absl::Status {
+        // Bridge until services/followup (lib/events handlers) replaces
+        // this follower: enrolment now publishes typed events.
+        if (Get(f, "event_type") == pelita::enrolment::v1::EnrolmentCompleted::descriptor()->full_name()) {
+          pelita::enrolment::v1::EnrolmentCompleted e;
+          if (!e.ParseFromString(Get(f, "event_data"))) {
+            return absl::DataLossError("EnrolmentCompleted does not parse");
+          }
+          Completion c{e.enrolment(), e.nip(), e.unit(),
+                       absl::CivilDay(e.cohort_end().year(), e.cohort_end().month(), e.cohort_end().day())};
+          return logic->OnCompleted(tenant, c).status();
+        }
         if (Get(f, "type") != "enrolment.completed") return absl::OkStatus();
         Completion c;
         c.enrolment = Get(f, "enrolment");
@@ -141,7 +154,23 @@ StreamFollower MakeSurveyFollower(redis::Client* redis, FollowUpLogic* logic,
   return StreamFollower(
       redis, std::move(tenants),
       [](const std::string& t) { return KeyBuilder("survey", t).Key("responses"); }, "followup",
-      std::move(consumer), [logic](const std::string& tenant, const StreamFollower::Fields& f) -> absl::Status {
+      std::move(consumer), [logic](const std::string& tenant, const StreamFollower::Fields& old) -> absl::Status {
+        // Bridge until services/followup (lib/events handlers) replaces
+        // this follower: survey now publishes typed ResponseAccepted events,
+        // read here as the old field map.
+        StreamFollower::Fields f = old;
+        if (Get(old, "event_type") == pelita::survey::v1::ResponseAccepted::descriptor()->full_name()) {
+          pelita::survey::v1::ResponseAccepted e;
+          if (!e.ParseFromString(Get(old, "event_data"))) {
+            return absl::DataLossError("ResponseAccepted does not parse");
+          }
+          f = {{"name", e.response()}, {"instrument_kind", e.instrument_kind()}, {"cohort", e.cohort()},
+               {"payload", e.payload().SerializeAsString()},
+               {"time", absl::FormatTime(absl::RFC3339_full,
+                                         absl::FromUnixSeconds(e.submit_time().seconds()) +
+                                             absl::Nanoseconds(e.submit_time().nanos()),
+                                         absl::UTCTimeZone())}};
+        }
         SurveyResponse r;
         r.instrument_kind = Get(f, "instrument_kind");
         if (r.instrument_kind != "followup" && r.instrument_kind != "self_report" &&

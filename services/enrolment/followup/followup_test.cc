@@ -18,6 +18,7 @@
 #include "lib/ids/nip.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
+#include "pelita/enrolment/v1/events.pb.h"
 #include "pelita/survey/v1/survey.pb.h"
 #include "services/enrolment/domain.h"
 #include "services/enrolment/followup/followers.h"
@@ -788,10 +789,13 @@ TEST_F(FollowUpTest, EventsLeftPendingByADeadConsumerAreTakenOver) {
       [](const std::string& t) { return KeyBuilder("enrolment", t).Key("events"); }, "followup",
       "pod-new",
       [this](const std::string& tenant, const StreamFollower::Fields& f) -> absl::Status {
+        // Enrolment publishes typed events (lib/events).
+        pelita::enrolment::v1::EnrolmentCompleted e;
+        if (!e.ParseFromString(f.at("event_data"))) return absl::DataLossError("EnrolmentCompleted");
         Completion c;
-        c.enrolment = f.at("enrolment");
-        c.nip = f.at("nip");
-        c.unit = f.at("unit");
+        c.enrolment = e.enrolment();
+        c.nip = e.nip();
+        c.unit = e.unit();
         c.cohort_end = kEnd;
         return logic_->OnCompleted(tenant, c).status();
       },
