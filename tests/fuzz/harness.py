@@ -138,7 +138,7 @@ class Platform:
         redis_addr = "127.0.0.1:%d" % self.redis_port
         # The tenant registry first, seeded with the Jambi tenants: every
         # other service serves the registry's tenants.
-        registry = "127.0.0.1:%d" % free_port()
+        registry = self.registry = "127.0.0.1:%d" % free_port()
         self._start("tenant", [self._bin("services/tenant/pelita-tenant"), "--listen", registry,
                                "--redis", redis_addr, "--drain_seconds", "1"])
         subprocess.run([self._bin("services/tenant/pelita-tenant-seed"), "--target", registry],
@@ -171,7 +171,7 @@ class Platform:
         self.gateway_port = free_port()
         argv = [self._bin("gateway/pelita-gateway"), "--http_listen", "127.0.0.1:%d" % self.gateway_port,
                 "--backends", self.backends, "--jwt_hs256_key_file", self.key_file,
-                "--redis", "127.0.0.1:%d" % self.redis_port,
+                "--redis", "127.0.0.1:%d" % self.redis_port, "--registry", self.registry,
                 # The limiter stays on (its keys are attack surface) but high
                 # enough that the fuzz traffic of one tenant is not all 429.
                 "--rate_limit_rps", "100000", "--rate_limit_burst", "100000",
