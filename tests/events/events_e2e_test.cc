@@ -51,9 +51,20 @@ sv1::Response SkmAnswers(const std::string& tenant, const std::string& id, int s
   return r;
 }
 
+// The scoring service's tenants: the registry the test starts, once it has.
+class LateRegistry : public events::TenantSource {
+ public:
+  std::vector<std::string> Tenants() override {
+    tenant::RegistryClient* r = registry.load();
+    return r != nullptr ? r->Tenants() : std::vector<std::string>{};
+  }
+  std::atomic<tenant::RegistryClient*> registry{nullptr};
+};
+
 class EventsEndToEndTest : public ScoringEndToEndTest {
  protected:
   void SetUp() override {
+    tenant_source_ = &scoring_tenants_;
     auto r = testing::RedisServer::Start();
     ASSERT_TRUE(r.ok()) << r.status();
     registry_redis_server_ = std::move(*r);
@@ -62,6 +73,7 @@ class EventsEndToEndTest : public ScoringEndToEndTest {
   }
   void TearDown() override {
     SetTenantCheck(nullptr);
+    scoring_tenants_.registry = nullptr;
     if (skm_) skm_->Stop();
     if (invalidator_) invalidator_->Stop();
     if (registry_) registry_->Stop();
@@ -78,6 +90,7 @@ class EventsEndToEndTest : public ScoringEndToEndTest {
     return st.ok() ? s.respondents() : -1;
   }
 
+  LateRegistry scoring_tenants_;
   std::unique_ptr<testing::RedisServer> registry_redis_server_;
   std::unique_ptr<redis::Client> registry_redis_;
   std::unique_ptr<tenant::RegistryClient> registry_;
@@ -170,6 +183,7 @@ TEST_F(EventsEndToEndTest, ANewRegencyIsServedEndToEndWithoutARestart) {
       grpc::CreateChannel((*local)->address(), grpc::InsecureChannelCredentials()), registry_redis_.get(), ro);
   ASSERT_TRUE(registry_->Start().ok());
   tenant::RegistryClient* client = registry_.get();
+  scoring_tenants_.registry = client;
   SetTenantCheck([client](const std::string& code) { return client->Check(code); });
   events::FollowerOptions fast;
   fast.idle_poll = absl::Milliseconds(20);
