@@ -144,7 +144,7 @@ class Platform:
         subprocess.run([self._bin("services/tenant/pelita-tenant-seed"), "--target", registry],
                        check=True, timeout=60, stdout=subprocess.DEVNULL)
         addr = {}
-        for name, extra in [("enrolment", lambda: ["--tenants", "1504"]),
+        for name, extra in [("enrolment", lambda: []),
                             ("survey", lambda: ["--enrolment", addr["enrolment"]]),
                             ("complaint", lambda: ["--enrolment", addr["enrolment"], "--survey", addr["survey"]]),
                             ("scoring", lambda: ["--enrolment", addr["enrolment"], "--survey", addr["survey"],
