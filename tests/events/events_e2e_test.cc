@@ -6,7 +6,8 @@
 //   scoring followers each handle every one of them exactly once.
 // - A new regency created through the registry (CreateTenant as
 //   platform_admin) is served end to end, enrolment to evaluation, and its
-//   streams are followed, without restarting anything.
+//   streams are followed (the follow-up service's own follower creates its
+//   tasks), without restarting anything.
 #include <atomic>
 
 #include "gateway/auth.h"
@@ -14,11 +15,17 @@
 #include "lib/events/follower.h"
 #include "lib/events/publish.h"
 #include "lib/role/role.h"
+#include "lib/time/time.h"
 #include "lib/tenancy/call_metadata.h"
 #include "pelita/enrolment/v1/events.pb.h"
+#include "pelita/followup/v1/followup.pb.h"
 #include "pelita/survey/v1/events.pb.h"
 #include "pelita/tenant/v1/tenant.grpc.pb.h"
 #include "services/complaint/skm_follower.h"
+#include "services/followup/followers.h"
+#include "services/followup/followup.h"
+#include "services/followup/grpc_sources.h"
+#include "services/followup/store.h"
 #include "services/scoring/e2e_fixture.h"
 #include "services/scoring/follower.h"
 #include "services/tenant/client/registry_client.h"
@@ -28,6 +35,7 @@ namespace pelita::scoring {
 namespace {
 
 namespace tv1 = ::pelita::tenant::v1;
+namespace fv1 = ::pelita::followup::v1;
 
 // 12:00 WIB, 15 June 2026.
 google::protobuf::Timestamp June15() {
@@ -75,6 +83,7 @@ class EventsEndToEndTest : public ScoringEndToEndTest {
     SetTenantCheck(nullptr);
     scoring_tenants_.registry = nullptr;
     if (skm_) skm_->Stop();
+    if (completions_) completions_->Stop();
     if (invalidator_) invalidator_->Stop();
     if (registry_) registry_->Stop();
     ScoringEndToEndTest::TearDown();
@@ -96,6 +105,11 @@ class EventsEndToEndTest : public ScoringEndToEndTest {
   std::unique_ptr<tenant::RegistryClient> registry_;
   std::unique_ptr<complaint::SkmFollower> skm_;
   std::unique_ptr<SurveyStreamFollower> invalidator_;
+  std::unique_ptr<followup::GrpcEnrolmentSource> followup_enrolment_;
+  std::unique_ptr<followup::GrpcBehaviourSource> followup_behaviour_;
+  std::unique_ptr<followup::FollowUpStore> followup_store_;
+  std::unique_ptr<followup::FollowUpLogic> followup_logic_;
+  std::unique_ptr<events::Follower> completions_;
 };
 
 TEST_F(EventsEndToEndTest, OldAndTypedEntriesInOneStreamAreEachHandledOnce) {
@@ -191,20 +205,30 @@ TEST_F(EventsEndToEndTest, ANewRegencyIsServedEndToEndWithoutARestart) {
   invalidator_ = std::make_unique<SurveyStreamFollower>(redis_.get(), &scoring_logic_->store(), registry_.get(), fast);
   skm_->Start();
   invalidator_->Start();
-  // The completions, as a follow-up service follows them.
-  std::atomic<int> completions{0};
-  events::Follower completed(redis_.get(), registry_.get(), "enrolment",
-                             [](const std::string& t) { return events::StreamKey("enrolment", t); },
-                             [&] {
-                               events::FollowerOptions o = fast;
-                               o.service = "followup-probe";
-                               return o;
-                             }());
-  completed.On<ev1::EnrolmentCompleted>([&](const events::EventContext& ctx, const ev1::EnrolmentCompleted& e) {
-    if (ctx.tenant == "1601" && e.cohort_end().day() == 6) ++completions;
-    return absl::OkStatus();
-  });
-  completed.Start();
+  // The follow-up service's logic and its enrolment follower, as
+  // pelita-followup wires them: enrolment and scoring over gRPC, the
+  // tenants and their time zones from the registry.
+  auto channel = [](const std::unique_ptr<Server>& server) {
+    return grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  };
+  followup_enrolment_ = std::make_unique<followup::GrpcEnrolmentSource>(channel(enrolment_server_));
+  followup_behaviour_ = std::make_unique<followup::GrpcBehaviourSource>(channel(scoring_server_));
+  followup_store_ = std::make_unique<followup::FollowUpStore>(redis_.get());
+  followup_logic_ = std::make_unique<followup::FollowUpLogic>(
+      followup_store_.get(), followup_enrolment_.get(), followup_behaviour_.get(),
+      [client](const std::string& t) {
+        absl::StatusOr<absl::TimeZone> zone = client->TimeZoneOf(t);
+        return zone.ok() ? *zone : *LoadIndonesianTimeZone(kWib);
+      });
+  completions_ = followup::MakeEnrolmentFollower(redis_.get(), registry_.get(), followup_logic_.get(), fast);
+  completions_->Start();
+  auto tasks_of = [&](const std::string& tenant) -> int {
+    fv1::ListFollowUpTasksRequest req;
+    req.set_parent("tenants/" + tenant);
+    req.set_page_size(100);
+    auto r = followup_logic_->ListFollowUpTasks(Organiser(tenant), req);
+    return r.ok() ? r->tasks_size() : -1;
+  };
 
   // Kabupaten Ogan Komering Ulu (1601, Sumatera Selatan) is not a tenant
   // yet: every service refuses it.
@@ -271,9 +295,11 @@ TEST_F(EventsEndToEndTest, ANewRegencyIsServedEndToEndWithoutARestart) {
     ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::CreateResponse, req, &out, Organiser("1601")));
   }
 
-  // Its streams are followed: the completions reached the follow-up
-  // follower, the SKM answers the complaint service's IKM.
-  EXPECT_TRUE(testing::WaitFor([&] { return completions.load() == 6; }, absl::Seconds(20))) << completions.load();
+  // Its streams are followed: the six completions became the follow-up
+  // service's tasks (self report and supervisor assessment at 30, 60 and
+  // 90 days each), the SKM answers the complaint service's IKM.
+  EXPECT_TRUE(testing::WaitFor([&] { return tasks_of("1601") == 36; }, absl::Seconds(20))) << tasks_of("1601");
+  EXPECT_EQ(completions_->stats().dead_lettered, 0);
   EXPECT_TRUE(testing::WaitFor([&] { return Respondents("1601") == 5; }, absl::Seconds(20))) << Respondents("1601");
 
   // Evaluation: the report (cached), then a new answer drops it.
@@ -293,7 +319,6 @@ TEST_F(EventsEndToEndTest, ANewRegencyIsServedEndToEndWithoutARestart) {
                   Caller{"16", "province", "dinas-sumsel"}));
   ASSERT_EQ(pb.tenants_size(), 1);
   EXPECT_EQ(pb.tenants(0).tenant(), "1601");
-  completed.Stop();
 }
 
 }  // namespace
