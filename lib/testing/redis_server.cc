@@ -7,11 +7,12 @@
 
 namespace pelita::testing {
 
-absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(Fsync fsync) {
   auto dir = MakeTempDir("pelita-redis");
   if (!dir.ok()) return dir.status();
   std::unique_ptr<RedisServer> server(new RedisServer);
   server->dir_ = *dir;
+  server->fsync_ = fsync;
   absl::Status last;
   // A free port can be taken by someone else between probing and binding;
   // try a few.
@@ -44,7 +45,8 @@ redis::Options RedisServer::options() const {
 absl::Status RedisServer::Launch(const std::vector<std::string>& extra_args, bool wait_serving) {
   std::vector<std::string> argv = {
       "redis-server", "--port", absl::StrCat(port_), "--bind", "127.0.0.1",
-      "--dir", dir_, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+      "--dir", dir_, "--appendonly", "yes",
+      "--appendfsync", fsync_ == Fsync::kAlways ? "always" : "everysec", "--save", "",
       "--daemonize", "no", "--protected-mode", "yes", "--logfile", ""};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   if (absl::Status s = process_.Start(argv, absl::StrCat(dir_, "/redis.log")); !s.ok()) return s;

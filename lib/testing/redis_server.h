@@ -11,13 +11,18 @@
 namespace pelita::testing {
 
 // A private redis-server for one test: a free loopback port, a fresh temp
-// folder, AOF on (fsync on every write, so that even a SIGKILL loses nothing
-// acknowledged).  Stop and Restart keep the port and the data folder, so a
+// folder, AOF on (by default fsync on every write, so that even a SIGKILL
+// loses nothing acknowledged).  Stop and Restart keep the port and the data folder, so a
 // restart test sees the same data; the destructor stops it and removes the
 // folder.
 class RedisServer {
  public:
-  static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
+  // When the AOF is flushed to disk: on every write (the default: even a
+  // SIGKILL loses nothing acknowledged), or once a second as
+  // scripts/run.sh and the Kubernetes manifests run it (for tests that load
+  // much data and kill nothing).
+  enum class Fsync { kAlways, kEverySecond };
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(Fsync fsync = Fsync::kAlways);
   ~RedisServer();
 
   int port() const { return port_; }
@@ -44,6 +49,7 @@ class RedisServer {
 
   std::string dir_;
   int port_ = 0;
+  Fsync fsync_ = Fsync::kAlways;
   Subprocess process_;
 };
 

@@ -1,275 +1,441 @@
-// pelita-enrolment-demo: loads demo data for Kabupaten Batang Hari (tenant
-// 1504) through the enrolment service's public gRPC API: its units (dinas,
-// badan, the regional hospital and the eight kantor camat), about 500 ASN
-// with valid NIPs, and a year of programmes with cohorts, enrolments,
-// attendance and completions.  Deterministic and safe to run twice: what
-// exists already is left as it is.
+// pelita-enrolment-demo: loads the demo data of Kabupaten Batang Hari
+// (tenant 1504, tools/demo/batanghari.h) through the enrolment service's
+// public gRPC API, as the people who would enter them: its 20 units, the
+// roster (CSV import with supervisor_nip, supervisors first), the three 2026
+// programmes and their cohorts with instructors and named observers,
+// enrolments (with wait list and a withdrawal), attendance and completion
+// of every day before --as_of, and, through the follow-up service
+// (--followup), the action plans (RTL) that participants write and submit
+// and their recorded supervisors approve, with the actions' progress.
+//
+// Safe to run again: it reads what exists first and writes only what is
+// missing, so a second run creates nothing.  The closing line (`demo
+// loaded`) counts what was created, what was already there and the calls
+// that failed; any failure makes the exit status 1.
 
 #include <grpcpp/grpcpp.h>
 
-#include <random>
+#include <map>
 #include <set>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
-#include "lib/ids/nip.h"
+#include "absl/strings/str_replace.h"
 #include "lib/log/log.h"
 #include "lib/tenancy/tenancy.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
+#include "pelita/followup/v1/followup.grpc.pb.h"
+#include "tools/demo/batanghari.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "enrolment service address");
-ABSL_FLAG(std::string, tenant, "1504", "tenant code");
-ABSL_FLAG(int, employees, 500, "number of employees");
+ABSL_FLAG(std::string, followup, "127.0.0.1:50056", "follow-up service address (action plans)");
+ABSL_FLAG(std::string, tenant, "1504", "tenant code (the demo data are Batang Hari's: 1504)");
+ABSL_FLAG(std::string, as_of, "",
+          "load what happened before this day (YYYY-MM-DD, WIB); default today");
 
 namespace v1 = pelita::enrolment::v1;
+namespace fv1 = pelita::followup::v1;
+namespace demo = pelita::demo;
 
 namespace {
 
-struct UnitSpec {
-  const char* id;
-  const char* name;
-  const char* kind;
-  const char* district;
-  int64_t volume;
-  int weight;  // share of the roster
-};
+const std::string kParent = absl::StrCat("tenants/", demo::kTenant);
 
-// Units that serve the public directly; volumes are transactions a month.
-const UnitSpec kUnits[] = {
-    {"dukcapil", "Dinas Kependudukan dan Pencatatan Sipil", "dinas", "Muara Bulian", 4200, 6},
-    {"dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "dinas", "Muara Bulian", 1800, 5},
-    {"dinkes", "Dinas Kesehatan", "dinas", "Muara Bulian", 2600, 8},
-    {"disdik", "Dinas Pendidikan dan Kebudayaan", "dinas", "Muara Bulian", 1500, 9},
-    {"dinsos", "Dinas Sosial", "dinas", "Muara Bulian", 900, 4},
-    {"bkpsdm", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "badan", "Muara Bulian", 600, 4},
-    {"bappeda", "Badan Perencanaan Pembangunan Daerah", "badan", "Muara Bulian", 150, 3},
-    {"rsud-hamba", "RSUD Hamba Muara Bulian", "rsud", "Muara Bulian", 7500, 12},
-    {"camat-bajubang", "Kantor Camat Bajubang", "kantor_camat", "Bajubang", 700, 2},
-    {"camat-batin-xxiv", "Kantor Camat Batin XXIV", "kantor_camat", "Batin XXIV", 550, 2},
-    {"camat-maro-sebo-ilir", "Kantor Camat Maro Sebo Ilir", "kantor_camat", "Maro Sebo Ilir", 480, 2},
-    {"camat-maro-sebo-ulu", "Kantor Camat Maro Sebo Ulu", "kantor_camat", "Maro Sebo Ulu", 620, 2},
-    {"camat-mersam", "Kantor Camat Mersam", "kantor_camat", "Mersam", 520, 2},
-    {"camat-muara-bulian", "Kantor Camat Muara Bulian", "kantor_camat", "Muara Bulian", 1100, 3},
-    {"camat-muara-tembesi", "Kantor Camat Muara Tembesi", "kantor_camat", "Muara Tembesi", 760, 2},
-    {"camat-pemayung", "Kantor Camat Pemayung", "kantor_camat", "Pemayung", 590, 2},
-};
+v1::Date ToDate(absl::CivilDay d) {
+  v1::Date out;
+  out.set_year(static_cast<int32_t>(d.year()));
+  out.set_month(d.month());
+  out.set_day(d.day());
+  return out;
+}
 
-const char* kFirstMale[] = {"Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irwan", "Joko",
-                            "M. Rizki", "Syahrial", "Taufik", "Yusuf", "Zulkifli", "Rahmat",
-                            "Agus", "Bambang", "Hasan", "Ilham"};
-const char* kFirstFemale[] = {"Siti", "Dewi", "Fitri", "Lestari", "Nurhayati", "Rina", "Sri",
-                              "Wulandari", "Yuliana", "Aisyah", "Desi", "Nurul", "Ratna",
-                              "Susanti", "Maya", "Indah"};
-const char* kLast[] = {"Saputra", "Harahap", "Nasution", "Lubis", "Siregar", "Hidayat", "Pratama",
-                       "Kurniawan", "Rahmawati", "Putri", "Sari", "Anwar", "Hasibuan", "Syahputra",
-                       "Ramadhani", "Wijaya"};
-const char* kPositions[] = {"Analis Kebijakan", "Pengadministrasi Umum", "Pranata Komputer",
-                            "Arsiparis", "Penata Layanan Operasional", "Pengelola Keuangan",
-                            "Verifikator Dokumen", "Perawat", "Bidan", "Guru", "Kepala Seksi",
-                            "Kepala Subbagian", "Operator Layanan Operasional"};
+google::type::Date ToGoogleDate(absl::CivilDay d) {
+  google::type::Date out;
+  out.set_year(static_cast<int32_t>(d.year()));
+  out.set_month(d.month());
+  out.set_day(d.day());
+  return out;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
+}
 
 class Loader {
  public:
-  Loader(std::shared_ptr<grpc::Channel> channel, std::string tenant)
-      : stub_(v1::EnrolmentService::NewStub(channel)), tenant_(std::move(tenant)) {}
+  Loader(const std::shared_ptr<grpc::Channel>& enrolment, const std::shared_ptr<grpc::Channel>& followup,
+         absl::CivilDay as_of)
+      : enrolment_(v1::EnrolmentService::NewStub(enrolment)),
+        followup_(fv1::FollowUpService::NewStub(followup)),
+        as_of_(as_of) {}
 
-  template <typename Req, typename Resp, typename Call>
-  bool Do(const char* what, Call call, const Req& req, Resp* resp) {
+  void Run() {
+    Units();
+    Roster();
+    Programmes();
+    for (const demo::CohortPlan& c : plan_.cohorts) Cohort(c);
+    tally_.Report("enrolment", {{"as_of", absl::FormatCivilTime(as_of_)},
+                                {"units", absl::StrCat(plan_.units.size())},
+                                {"employees", absl::StrCat(plan_.people.size())},
+                                {"cohorts", absl::StrCat(plan_.cohorts.size())}});
+  }
+
+  const demo::Tally& tally() const { return tally_; }
+
+ private:
+  static pelita::Caller Organiser() { return {demo::kTenant, "organiser", "bkpsdm-demo"}; }
+  static pelita::Caller Participant(const std::string& nip) { return {demo::kTenant, "participant", nip}; }
+  static pelita::Caller Supervisor(const std::string& nip) { return {demo::kTenant, "supervisor", nip}; }
+
+  template <typename Stub, typename Req, typename Resp>
+  grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                    const Req& req, Resp* resp, const pelita::Caller& caller) {
     grpc::ClientContext ctx;
-    pelita::AttachCaller(ctx, {tenant_, "admin", "demo-loader"});
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    grpc::Status s = (stub_.get()->*call)(&ctx, req, resp);
+    pelita::AttachCaller(ctx, caller);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    return (stub->*method)(&ctx, req, resp);
+  }
+
+  // Counts a create-style call: OK is created, ALREADY_EXISTS already
+  // there, anything else a failure (logged).
+  bool Count(const grpc::Status& s, const std::string& what) {
     if (s.ok()) {
-      ++created_;
+      ++tally_.created;
       return true;
     }
     if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
-      ++existing_;
+      ++tally_.already_there;
       return false;
     }
-    if (s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-      pelita::LogWarning("demo call failed", {{"what", what}, {"error", s.error_message()}});
-      ++failed_;
-    }
+    Fail(s, what);
     return false;
   }
+  void Fail(const grpc::Status& s, const std::string& what) {
+    ++tally_.failed;
+    pelita::LogWarning("demo call failed", {{"what", what}, {"error", s.error_message()}});
+  }
 
-  void Run(int n_employees) {
-    const std::string parent = absl::StrCat("tenants/", tenant_);
-    int total_weight = 0;
-    for (const auto& u : kUnits) {
+  void Units() {
+    for (const demo::UnitPlan& u : plan_.units) {
       v1::CreateUnitRequest req;
-      req.set_parent(parent);
+      req.set_parent(kParent);
       req.set_unit_id(u.id);
       req.mutable_unit()->set_display_name(u.name);
       req.mutable_unit()->set_kind(u.kind);
       req.mutable_unit()->set_district(u.district);
-      req.mutable_unit()->set_monthly_service_volume(u.volume);
+      req.mutable_unit()->set_monthly_service_volume(u.monthly_volume);
       v1::Unit out;
-      Do("unit", &v1::EnrolmentService::Stub::CreateUnit, req, &out);
-      total_weight += u.weight;
+      Count(Call(enrolment_.get(), &v1::EnrolmentService::Stub::CreateUnit, req, &out, Organiser()),
+            "unit " + u.id);
     }
-
-    std::mt19937 rng(1504);
-    std::vector<std::string> nips;
-    std::set<std::string> seen;
-    while (static_cast<int>(nips.size()) < n_employees) {
-      const bool male = rng() % 2 == 0;
-      const int by = 1966 + rng() % 33;  // born 1966-1998
-      const absl::CivilDay birth(by, 1 + rng() % 12, 1 + rng() % 28);
-      const int start_age = 22 + rng() % 12;
-      const absl::CivilMonth start(std::min(by + start_age, 2024), 1 + rng() % 12);
-      const std::string nip = pelita::MakeNip(
-          birth, start, male ? pelita::Nip::Gender::kMale : pelita::Nip::Gender::kFemale,
-          1 + rng() % 9);
-      if (!seen.insert(nip).second) continue;
-      int pick = rng() % total_weight;
-      const UnitSpec* unit = &kUnits[0];
-      for (const auto& u : kUnits) {
-        if (pick < u.weight) {
-          unit = &u;
-          break;
-        }
-        pick -= u.weight;
-      }
-      v1::CreateEmployeeRequest req;
-      req.set_parent(parent);
-      auto* e = req.mutable_employee();
-      e->set_nip(nip);
-      e->set_full_name(absl::StrCat(
-          male ? kFirstMale[rng() % std::size(kFirstMale)] : kFirstFemale[rng() % std::size(kFirstFemale)],
-          " ", kLast[rng() % std::size(kLast)]));
-      e->set_unit(absl::StrCat(parent, "/units/", unit->id));
-      e->set_position(kPositions[rng() % std::size(kPositions)]);
-      const bool pppk = rng() % 6 == 0;
-      e->set_employment_type(pppk ? v1::PPPK : v1::PNS);
-      static const char* kRooms = "abcd";
-      e->set_grade(pppk ? "IX" : absl::StrCat(by < 1980 ? "IV" : (by < 1992 ? "III" : "II"), "/",
-                                              std::string(1, kRooms[rng() % 4])));
-      v1::Employee out;
-      Do("employee", &v1::EnrolmentService::Stub::CreateEmployee, req, &out);
-      nips.push_back(nip);
-    }
-
-    struct ProgramSpec {
-      const char* id;
-      const char* title;
-      v1::CompetencyType type;
-      int jp;
-      int64_t cost;
-      std::vector<const char*> objectives;
-      std::vector<const char*> instructors;
-    };
-    const ProgramSpec programs[] = {
-        {"administrasi-perkantoran-2026", "Administrasi Perkantoran Digital (SRIKANDI)", v1::TEKNIS, 24,
-         2'400'000,
-         {"Mengelola naskah dinas elektronik di aplikasi SRIKANDI",
-          "Menata arsip aktif sesuai klasifikasi arsip"},
-         {"Drs. H. Syamsul Bahri, M.Si (Widyaiswara Ahli Madya)", "Rini Apriyanti, S.Kom"}},
-        {"manajemen-waktu-2026", "Manajemen Waktu dan Produktivitas Kerja", v1::MANAJERIAL, 16,
-         1'600'000,
-         {"Menyusun prioritas kerja harian dan mingguan", "Mengurangi waktu tunggu layanan"},
-         {"Dr. Hj. Nurlela, M.Pd (Widyaiswara Ahli Utama)"}},
-        {"pelayanan-publik-2026", "Pelayanan Publik Prima", v1::SOSIAL_KULTURAL, 32, 3'200'000,
-         {"Menerapkan standar pelayanan dan maklumat pelayanan",
-          "Menangani pengaduan masyarakat melalui SP4N-LAPOR!"},
-         {"Ir. Ahmad Fauzi, M.M (Fasilitator)", "Yulia Sari, S.Sos, M.AP"}},
-    };
-    // Four cohorts a year: Feb, May, Aug, Nov; three to four days each.
-    const int months[] = {2, 5, 8, 11};
-    size_t next = 0;
-    for (const auto& p : programs) {
-      v1::CreateProgramRequest req;
-      req.set_parent(parent);
-      req.set_program_id(p.id);
-      auto* prog = req.mutable_program();
-      prog->set_title(p.title);
-      prog->set_competency_type(p.type);
-      prog->set_jp(p.jp);
-      prog->set_year(2026);
-      prog->set_cost_per_participant(p.cost);
-      prog->set_budget(p.cost * 4 * 30);
-      for (const char* o : p.objectives) prog->add_objectives(o);
-      v1::Program out;
-      Do("program", &v1::EnrolmentService::Stub::CreateProgram, req, &out);
-      for (int m : months) {
-        v1::CreateCohortRequest creq;
-        const std::string pname = absl::StrCat(parent, "/programs/", p.id);
-        creq.set_parent(pname);
-        creq.set_cohort_id(absl::StrFormat("angkatan-%02d", m));
-        auto* c = creq.mutable_cohort();
-        c->set_display_name(absl::StrFormat("%s — Angkatan %d", p.title, (m + 1) / 3));
-        const int day = 9 + (&p - programs) * 5;  // programmes do not overlap in a month
-        c->mutable_start_date()->set_year(2026);
-        c->mutable_start_date()->set_month(m);
-        c->mutable_start_date()->set_day(day);
-        c->mutable_end_date()->set_year(2026);
-        c->mutable_end_date()->set_month(m);
-        c->mutable_end_date()->set_day(day + 2);
-        c->set_venue("Aula BKPSDM Kabupaten Batang Hari, Muara Bulian");
-        for (const char* i : p.instructors) c->add_instructors(i);
-        c->set_capacity(30);
-        v1::Cohort cout_;
-        if (!Do("cohort", &v1::EnrolmentService::Stub::CreateCohort, creq, &cout_)) {
-          next += 32;  // loaded by an earlier run
-          continue;
-        }
-        const std::string cname = absl::StrCat(pname, "/cohorts/", creq.cohort_id());
-        // 32 applicants for 30 seats: two wait-listed.
-        for (int k = 0; k < 32; ++k) {
-          const std::string& nip = nips[next++ % nips.size()];
-          v1::CreateEnrolmentRequest ereq;
-          ereq.set_parent(cname);
-          ereq.mutable_enrolment()->set_employee(absl::StrCat(parent, "/employees/", nip));
-          v1::Enrolment e;
-          Do("enrolment", &v1::EnrolmentService::Stub::CreateEnrolment, ereq, &e);
-          if (m > 10) continue;  // the November cohort has not run yet
-          const std::string ename = absl::StrCat(cname, "/enrolments/", nip);
-          if (k == 3) {
-            v1::WithdrawEnrolmentRequest w;
-            w.set_name(ename);
-            w.set_reason("tugas dinas luar daerah");
-            Do("withdraw", &v1::EnrolmentService::Stub::WithdrawEnrolment, w, &e);
-            continue;
-          }
-          for (int d = 0; d < 3; ++d) {
-            if (k % 11 == 5 && d == 2) continue;  // some miss the last day
-            v1::RecordAttendanceRequest a;
-            a.set_name(ename);
-            a.set_day(absl::StrFormat("2026-%02d-%02d", m, day + d));
-            Do("attendance", &v1::EnrolmentService::Stub::RecordAttendance, a, &e);
-          }
-          if (k % 11 != 5) {
-            v1::CompleteEnrolmentRequest done;
-            done.set_name(ename);
-            Do("complete", &v1::EnrolmentService::Stub::CompleteEnrolment, done, &e);
-          }
-        }
-      }
-    }
-    pelita::LogInfo("enrolment demo loaded", {{"tenant", tenant_},
-                                              {"created", absl::StrCat(created_)},
-                                              {"already_there", absl::StrCat(existing_)},
-                                              {"failed", absl::StrCat(failed_)}});
   }
 
-  int failed() const { return failed_; }
+  // The roster as BKPSDM imports it from SIMPEG: a CSV with the atasan
+  // langsung of each employee, supervisors before their staff.  Only the
+  // employees not in the roster yet are sent.
+  void Roster() {
+    std::set<std::string> existing;
+    std::string token;
+    do {
+      v1::ListEmployeesRequest req;
+      req.set_parent(kParent);
+      req.set_page_size(1000);
+      req.set_page_token(token);
+      v1::ListEmployeesResponse resp;
+      grpc::Status s = Call(enrolment_.get(), &v1::EnrolmentService::Stub::ListEmployees, req, &resp, Organiser());
+      if (!s.ok()) return Fail(s, "ListEmployees");
+      for (const auto& e : resp.employees()) existing.insert(e.nip());
+      token = resp.next_page_token();
+    } while (!token.empty());
+    std::string csv = "nip,name,unit,position,grade,employment_type,supervisor_nip\n";
+    int64_t rows = 0;
+    for (const demo::PersonPlan& p : plan_.people) {
+      if (existing.count(p.nip)) {
+        ++tally_.already_there;
+        continue;
+      }
+      absl::StrAppend(&csv, p.nip, ",", CsvField(p.full_name), ",", p.unit, ",", CsvField(p.position), ",", p.grade,
+                      ",", p.pppk ? "PPPK" : "PNS", ",", p.supervisor_nip, "\n");
+      ++rows;
+    }
+    if (rows == 0) return;
+    grpc::ClientContext ctx;
+    pelita::AttachCaller(ctx, Organiser());
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    pelita::type::v1::ImportResult report;
+    auto writer = enrolment_->ImportEmployees(&ctx, &report);
+    for (size_t i = 0; i < csv.size(); i += 32 * 1024) {
+      v1::ImportEmployeesRequest chunk;
+      if (i == 0) chunk.set_parent(kParent);
+      chunk.set_csv_chunk(csv.substr(i, 32 * 1024));
+      if (!writer->Write(chunk)) break;
+    }
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    if (!s.ok()) return Fail(s, "ImportEmployees");
+    tally_.created += report.accepted_count() + report.replaced_count();
+    tally_.already_there += report.unchanged_count();
+    for (const auto& r : report.rejected()) {
+      Fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, r.reason()),
+           absl::StrCat("roster row ", r.row(), " ", r.id(), " ", r.field()));
+    }
+    if (report.state() != pelita::type::v1::COMPLETE) {
+      Fail(grpc::Status(grpc::StatusCode::DATA_LOSS, report.stop().message()), "ImportEmployees stopped");
+    } else if (report.records_read() != rows) {
+      Fail(grpc::Status(grpc::StatusCode::INTERNAL, absl::StrCat(report.records_read(), " of ", rows, " rows read")),
+           "ImportEmployees");
+    }
+  }
 
- private:
-  std::unique_ptr<v1::EnrolmentService::Stub> stub_;
-  std::string tenant_;
-  int created_ = 0, existing_ = 0, failed_ = 0;
+  void Programmes() {
+    for (const demo::ProgramPlan& p : plan_.programs) {
+      int seats = 0;
+      for (const demo::CohortPlan& c : plan_.cohorts) {
+        if (c.program_id == p.id) seats += c.capacity;
+      }
+      v1::CreateProgramRequest req;
+      req.set_parent(kParent);
+      req.set_program_id(p.id);
+      v1::Program& prog = *req.mutable_program();
+      prog.set_title(p.title);
+      prog.set_competency_type(static_cast<v1::CompetencyType>(p.competency_type));
+      prog.set_jp(p.jp);
+      prog.set_year(2026);
+      prog.set_cost_per_participant(p.cost_per_participant);
+      prog.set_budget(p.cost_per_participant * seats);
+      for (const auto& o : p.objectives) prog.add_objectives(o);
+      v1::Program out;
+      Count(Call(enrolment_.get(), &v1::EnrolmentService::Stub::CreateProgram, req, &out, Organiser()),
+            "programme " + p.id);
+    }
+  }
+
+  std::map<std::string, v1::Enrolment> Members(const std::string& cohort) {
+    std::map<std::string, v1::Enrolment> out;
+    std::string token;
+    do {
+      v1::ListEnrolmentsRequest req;
+      req.set_parent(cohort);
+      req.set_page_size(500);
+      req.set_page_token(token);
+      v1::ListEnrolmentsResponse resp;
+      grpc::Status s = Call(enrolment_.get(), &v1::EnrolmentService::Stub::ListEnrolments, req, &resp, Organiser());
+      if (!s.ok()) {
+        Fail(s, "ListEnrolments " + cohort);
+        return out;
+      }
+      for (const auto& e : resp.enrolments()) out[e.name().substr(e.name().rfind('/') + 1)] = e;
+      token = resp.next_page_token();
+    } while (!token.empty());
+    return out;
+  }
+
+  void Cohort(const demo::CohortPlan& c) {
+    const demo::ProgramPlan& program = *plan_.Program(c.program_id);
+    const std::string pname = absl::StrCat(kParent, "/programs/", c.program_id);
+    const std::string cname = c.name();
+    {
+      v1::CreateCohortRequest req;
+      req.set_parent(pname);
+      req.set_cohort_id(c.cohort_id);
+      v1::Cohort& cohort = *req.mutable_cohort();
+      cohort.set_display_name(c.display_name);
+      *cohort.mutable_start_date() = ToDate(c.start);
+      *cohort.mutable_end_date() = ToDate(c.end);
+      cohort.set_venue(c.venue);
+      for (const auto& i : c.instructors) cohort.add_instructors(i);
+      for (const auto& o : c.observers) cohort.add_observers(o);
+      cohort.set_capacity(c.capacity);
+      v1::Cohort out;
+      Count(Call(enrolment_.get(), &v1::EnrolmentService::Stub::CreateCohort, req, &out, Organiser()),
+            "cohort " + cname);
+    }
+    // Registration closes a month before the first day.
+    if (as_of_ <= c.start - 30) return;
+    auto members = Members(cname);
+    for (const std::string& nip : c.applicants) {
+      if (members.count(nip)) {
+        ++tally_.already_there;
+        continue;
+      }
+      v1::CreateEnrolmentRequest req;
+      req.set_parent(cname);
+      req.mutable_enrolment()->set_employee(absl::StrCat(kParent, "/employees/", nip));
+      v1::Enrolment out;
+      Count(Call(enrolment_.get(), &v1::EnrolmentService::Stub::CreateEnrolment, req, &out, Organiser()),
+            "enrolment " + nip + " in " + cname);
+    }
+    // One participant withdraws a week before the start (an assignment out
+    // of town); the first on the wait list takes the seat.
+    if (!c.withdrawn.empty() && as_of_ > c.start - 7) {
+      members = Members(cname);
+      if (members.count(c.withdrawn) && members[c.withdrawn].state() == v1::Enrolment::WITHDRAWN) {
+        ++tally_.already_there;
+      } else {
+        v1::WithdrawEnrolmentRequest req;
+        req.set_name(absl::StrCat(cname, "/enrolments/", c.withdrawn));
+        req.set_reason("Tugas dinas luar daerah pada tanggal pelatihan");
+        v1::Enrolment out;
+        Count(Call(enrolment_.get(), &v1::EnrolmentService::Stub::WithdrawEnrolment, req, &out, Organiser()),
+              "withdrawal " + c.withdrawn);
+      }
+    }
+    if (as_of_ <= c.start) return;
+    // Attendance of every day that has passed; completion once the last
+    // day has.  A few miss the last day: attended, not completed.
+    members = Members(cname);
+    for (auto& [nip, e] : members) {
+      if (e.state() != v1::Enrolment::ENROLLED && e.state() != v1::Enrolment::ATTENDED) {
+        // Its attendance and completion.
+        if (e.state() == v1::Enrolment::COMPLETED) tally_.already_there += e.attended_days_size() + 1;
+        continue;
+      }
+      const std::set<std::string> attended(e.attended_days().begin(), e.attended_days().end());
+      const bool absent = c.absent_last_day.count(nip) > 0;
+      for (absl::CivilDay d = c.start; d <= c.end && d < as_of_; ++d) {
+        if (absent && d == c.end) continue;
+        const std::string day = absl::FormatCivilTime(d);
+        if (attended.count(day)) {
+          ++tally_.already_there;
+          continue;
+        }
+        v1::RecordAttendanceRequest req;
+        req.set_name(e.name());
+        req.set_day(day);
+        Count(Call(enrolment_.get(), &v1::EnrolmentService::Stub::RecordAttendance, req, &e, Organiser()),
+              "attendance " + nip + " " + day);
+      }
+      if (c.end < as_of_ && !absent) {
+        v1::CompleteEnrolmentRequest req;
+        req.set_name(e.name());
+        v1::Enrolment out;
+        Count(Call(enrolment_.get(), &v1::EnrolmentService::Stub::CompleteEnrolment, req, &out, Organiser()),
+              "completion " + nip);
+      }
+    }
+    if (c.end >= as_of_) return;
+    members = Members(cname);
+    for (const auto& [nip, e] : members) {
+      if (e.state() == v1::Enrolment::COMPLETED) ActionPlan(c, program, e, nip);
+    }
+  }
+
+  // The participant's action plan (RTL): written in the week after the
+  // cohort, submitted to the recorded supervisor, approved by them (a few
+  // are still drafts or waiting); its actions are reported as they fall
+  // due.
+  void ActionPlan(const demo::CohortPlan& c, const demo::ProgramPlan& program, const v1::Enrolment& e,
+                  const std::string& nip) {
+    if (as_of_ <= c.end + 3) return;
+    const demo::PersonPlan* person = plan_.Person(nip);
+    if (person == nullptr || person->supervisor_nip.empty()) return;
+    const std::string name = e.name() + "/actionPlan";
+    const double u = demo::Uniform(absl::StrCat("plan|", name));
+    const fv1::ActionPlan::State target =
+        u < 0.04 ? fv1::ActionPlan::DRAFT : (u < 0.09 ? fv1::ActionPlan::SUBMITTED : fv1::ActionPlan::APPROVED);
+    fv1::ActionPlan plan;
+    {
+      fv1::GetActionPlanRequest req;
+      req.set_name(name);
+      grpc::Status s = Call(followup_.get(), &fv1::FollowUpService::Stub::GetActionPlan, req, &plan, Organiser());
+      if (s.ok()) {
+        ++tally_.already_there;
+      } else if (s.error_code() != grpc::StatusCode::NOT_FOUND) {
+        return Fail(s, "GetActionPlan " + name);
+      } else {
+        fv1::UpdateActionPlanRequest up;
+        fv1::ActionPlan& p = *up.mutable_action_plan();
+        p.set_name(name);
+        p.set_supervisor(absl::StrCat(kParent, "/employees/", person->supervisor_nip));
+        for (const demo::ActionSpec& a : program.actions) {
+          fv1::Action* act = p.add_actions();
+          act->set_change(a.change);
+          act->set_competency(a.competency);
+          act->set_indicator(a.indicator);
+          *act->mutable_due_date() = ToGoogleDate(c.end + a.due_days);
+        }
+        if (!Count(Call(followup_.get(), &fv1::FollowUpService::Stub::UpdateActionPlan, up, &plan, Participant(nip)),
+                   "action plan " + name)) {
+          return;
+        }
+      }
+    }
+    // Steps taken in an earlier run count as already there.
+    if (target != fv1::ActionPlan::DRAFT && plan.state() != fv1::ActionPlan::DRAFT) ++tally_.already_there;
+    if (target == fv1::ActionPlan::APPROVED && plan.state() == fv1::ActionPlan::APPROVED) ++tally_.already_there;
+    if (target != fv1::ActionPlan::DRAFT && plan.state() == fv1::ActionPlan::DRAFT) {
+      fv1::SubmitActionPlanRequest req;
+      req.set_name(name);
+      if (!Count(Call(followup_.get(), &fv1::FollowUpService::Stub::SubmitActionPlan, req, &plan, Participant(nip)),
+                 "submit " + name)) {
+        return;
+      }
+    }
+    if (target == fv1::ActionPlan::APPROVED && plan.state() == fv1::ActionPlan::SUBMITTED) {
+      fv1::ApproveActionPlanRequest req;
+      req.set_name(name);
+      req.set_comment("Disetujui. Laporkan perkembangannya setiap bulan.");
+      if (!Count(Call(followup_.get(), &fv1::FollowUpService::Stub::ApproveActionPlan, req, &plan,
+                      Supervisor(person->supervisor_nip)),
+                 "approve " + name)) {
+        return;
+      }
+    }
+    if (plan.state() != fv1::ActionPlan::APPROVED) return;
+    // Progress: in progress two weeks after the cohort; at its due day an
+    // action is applied (as often as supervisors see the training applied)
+    // or, now and then, abandoned.
+    for (int i = 0; i < plan.actions_size() && i < static_cast<int>(program.actions.size()); ++i) {
+      const demo::ActionSpec& spec = program.actions[i];
+      const fv1::Action& act = plan.actions(i);
+      fv1::Action::Status want = fv1::Action::NOT_STARTED;
+      const double a = demo::Uniform(absl::StrCat("action|", name, "|", i));
+      if (as_of_ > c.end + spec.due_days) {
+        want = a < program.applied_share ? fv1::Action::APPLIED : (a < 0.95 ? fv1::Action::IN_PROGRESS : fv1::Action::ABANDONED);
+      } else if (as_of_ > c.end + 14) {
+        want = fv1::Action::IN_PROGRESS;
+      }
+      if (want == fv1::Action::NOT_STARTED) continue;
+      if (act.status() == want) {
+        ++tally_.already_there;
+        continue;
+      }
+      fv1::UpdateActionStatusRequest req;
+      req.set_name(name);
+      req.set_action_id(act.id());
+      req.set_status(want);
+      if (want == fv1::Action::APPLIED) req.set_evidence(spec.evidence);
+      if (want == fv1::Action::ABANDONED) req.set_reason("Dimutasi ke bidang lain sebelum tindakan selesai");
+      Count(Call(followup_.get(), &fv1::FollowUpService::Stub::UpdateActionStatus, req, &plan, Participant(nip)),
+            absl::StrCat("action ", act.id(), " of ", name));
+    }
+  }
+
+  const demo::Plan& plan_ = demo::Batanghari();
+  std::unique_ptr<v1::EnrolmentService::Stub> enrolment_;
+  std::unique_ptr<fv1::FollowUpService::Stub> followup_;
+  absl::CivilDay as_of_;
+  demo::Tally tally_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
-  Loader loader(channel, absl::GetFlag(FLAGS_tenant));
-  loader.Run(absl::GetFlag(FLAGS_employees));
-  return loader.failed() == 0 ? 0 : 1;
+  if (absl::GetFlag(FLAGS_tenant) != demo::kTenant) {
+    pelita::LogError("the demo data are Kabupaten Batang Hari's", {{"tenant", absl::GetFlag(FLAGS_tenant)}});
+    return 2;
+  }
+  auto as_of = demo::AsOfDay(absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) {
+    pelita::LogError("bad flag", {{"error", std::string(as_of.status().message())}});
+    return 2;
+  }
+  Loader loader(grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()),
+                grpc::CreateChannel(absl::GetFlag(FLAGS_followup), grpc::InsecureChannelCredentials()), *as_of);
+  loader.Run();
+  return loader.tally().failed == 0 ? 0 : 1;
 }

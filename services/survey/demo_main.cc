@@ -1,14 +1,31 @@
-// pelita-survey-demo: loads demo survey data for Kabupaten Batang Hari
-// (tenant 1504) through the public gRPC APIs: installs the default
-// instruments and a pre/post test, then, for every cohort the enrolment
-// service knows, reaction surveys, pre/post tests, supervisor follow-ups and
-// observations from its participants, and twelve months of SKM responses for
-// every unit.  Deterministic response ids, so running it twice changes
-// nothing.
+// pelita-survey-demo: loads the survey data of Kabupaten Batang Hari
+// (tenant 1504, tools/demo/batanghari.h) through the survey service's
+// public gRPC API, each answer sent by the person who would give it:
+//
+// - the default instruments, and one pre-test and one post-test per
+//   programme with an answer key (choice and yes/no items, points, the
+//   competency each item tests), created by BKPSDM;
+// - per cohort, from what the enrolment service holds: the pre-test on the
+//   first day and the post-test on the last, answered by each participant
+//   and scored by Pelita; the anonymous reaction survey, each participant
+//   asking for a single-use token and answering with it; follow-ups inside
+//   the 30/60/90-day windows — self-reports by the participants and
+//   assessments by their recorded supervisors (supervisor_nip); work-place
+//   observations and interviews by the cohort's named observers;
+// - SKM responses (PermenPANRB 14/2017) for every unit and month from
+//   January 2025, which the complaint service takes from the survey stream.
+//
+// Only what happened before --as_of is sent.  Response ids are stable, so a
+// second run finds every response already there (a participant who was
+// issued a token once is not issued another: their answer is already in).
+// The closing line (`demo loaded`) counts what was created, already there
+// and failed; any failure makes the exit status 1.
 
 #include <grpcpp/grpcpp.h>
 
-#include <random>
+#include <cmath>
+#include <map>
+#include <numeric>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -16,325 +33,593 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
-#include "lib/ids/nip.h"
 #include "lib/log/log.h"
 #include "lib/tenancy/tenancy.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "pelita/survey/v1/survey.grpc.pb.h"
+#include "tools/demo/batanghari.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50052", "survey service address");
 ABSL_FLAG(std::string, enrolment, "127.0.0.1:50051", "enrolment service address");
-ABSL_FLAG(std::string, tenant, "1504", "tenant code");
-ABSL_FLAG(int, skm_per_month, 30, "SKM responses per unit and month");
+ABSL_FLAG(std::string, tenant, "1504", "tenant code (the demo data are Batang Hari's: 1504)");
+ABSL_FLAG(std::string, as_of, "",
+          "load what happened before this day (YYYY-MM-DD, WIB); default today");
 
 namespace sv1 = pelita::survey::v1;
 namespace ev1 = pelita::enrolment::v1;
+namespace demo = pelita::demo;
 
 namespace {
 
-std::string tenant;
+const std::string kParent = absl::StrCat("tenants/", demo::kTenant);
+std::string Instrument(const std::string& id) { return absl::StrCat(kParent, "/instruments/", id); }
 
-void Prepare(grpc::ClientContext& ctx) {
-  pelita::AttachTenant(ctx, tenant);
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+google::protobuf::Timestamp At(absl::Time t) {
+  return google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(t));
 }
 
-// FNV-1a, 64 bits: stable across runs (absl::Hash is seeded per process).
-uint64_t Fnv(const std::string& key) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-// A deterministic response id.
+// A stable response id: 1-63 of [a-z0-9-].
 std::string Id(const std::string& kind, const std::string& key) {
-  return absl::StrFormat("demo-%s-%016x", kind, Fnv(key));
+  return absl::StrFormat("demo-%s-%016x", kind, demo::Hash(key));
+}
+
+sv1::Answer* Add(sv1::Response& r, const std::string& item) {
+  sv1::Answer* a = r.add_answers();
+  a->set_item(item);
+  return a;
+}
+
+int Clamp(double x, int lo, int hi) { return std::clamp(static_cast<int>(std::lround(x)), lo, hi); }
+
+double Logistic(double x) { return 1 / (1 + std::exp(-x)); }
+
+// A stable permutation of 0..n-1.
+std::vector<int> Permutation(int n, const std::string& key) {
+  std::vector<int> p(n);
+  std::iota(p.begin(), p.end(), 0);
+  demo::Rng rng(key);
+  for (int i = n - 1; i > 0; --i) std::swap(p[i], p[rng.Below(i + 1)]);
+  return p;
 }
 
 class Loader {
  public:
-  Loader(std::shared_ptr<grpc::Channel> survey, std::shared_ptr<grpc::Channel> enrolment)
-      : survey_(sv1::SurveyService::NewStub(survey)), enrolment_(ev1::EnrolmentService::NewStub(enrolment)) {}
+  Loader(const std::shared_ptr<grpc::Channel>& survey, const std::shared_ptr<grpc::Channel>& enrolment,
+         absl::CivilDay as_of)
+      : survey_(sv1::SurveyService::NewStub(survey)),
+        enrolment_(ev1::EnrolmentService::NewStub(enrolment)),
+        as_of_(as_of),
+        cutoff_(demo::StartOf(as_of)) {}
 
-  bool Run() {
-    if (!Instruments()) return false;
+  void Run() {
+    if (!Instruments() || !Roster()) return Done(0);
     int cohorts = 0;
-    std::string ptoken;
-    do {
-      ev1::ListProgramsRequest lp;
-      lp.set_parent("tenants/" + tenant);
-      lp.set_page_size(100);
-      lp.set_page_token(ptoken);
-      ev1::ListProgramsResponse programs;
-      grpc::ClientContext ctx;
-      Prepare(ctx);
-      if (!Check(enrolment_->ListPrograms(&ctx, lp, &programs), "ListPrograms")) return false;
-      for (const auto& p : programs.programs()) {
-        ev1::ListCohortsRequest lc;
-        lc.set_parent(p.name());
-        lc.set_page_size(100);
-        ev1::ListCohortsResponse cs;
-        grpc::ClientContext c2;
-        Prepare(c2);
-        if (!Check(enrolment_->ListCohorts(&c2, lc, &cs), "ListCohorts")) return false;
-        for (const auto& c : cs.cohorts()) {
-          if (!Cohort(c)) return false;
-          ++cohorts;
-        }
+    for (const demo::ProgramPlan& p : plan_.programs) {
+      ev1::ListCohortsRequest req;
+      req.set_parent(absl::StrCat(kParent, "/programs/", p.id));
+      req.set_page_size(100);
+      ev1::ListCohortsResponse resp;
+      grpc::Status s = Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListCohorts, req, &resp, Organiser());
+      if (!s.ok()) {
+        Fail(s, "ListCohorts " + p.id);
+        continue;
       }
-      ptoken = programs.next_page_token();
-    } while (!ptoken.empty());
-    if (!Skm()) return false;
-    Flush();
-    pelita::LogInfo("survey demo loaded", {{"tenant", tenant},
-                                           {"cohorts", absl::StrCat(cohorts)},
-                                           {"accepted", absl::StrCat(accepted_)},
-                                           {"already_there", absl::StrCat(duplicates_)},
-                                           {"rejected", absl::StrCat(rejected_)}});
-    return true;
+      for (const ev1::Cohort& c : resp.cohorts()) {
+        Cohort(p, c);
+        ++cohorts;
+      }
+    }
+    Skm();
+    Done(cohorts);
   }
+
+  const demo::Tally& tally() const { return tally_; }
 
  private:
-  bool Check(const grpc::Status& s, const char* what) {
-    if (s.ok()) return true;
-    pelita::LogError("survey demo failed", {{"call", what}, {"error", s.error_message()}});
-    return false;
+  static pelita::Caller Organiser() { return {demo::kTenant, "organiser", "bkpsdm-demo"}; }
+  static pelita::Caller Participant(const std::string& nip) { return {demo::kTenant, "participant", nip}; }
+  static pelita::Caller Supervisor(const std::string& nip) { return {demo::kTenant, "supervisor", nip}; }
+  // An observer from BKPSDM enters their own observations.
+  static pelita::Caller Observer(const std::string& nip) { return {demo::kTenant, "organiser", nip}; }
+  // SKM forms and kiosks reach the survey service as an internal caller.
+  static pelita::Caller Kiosk() { return {demo::kTenant, "", ""}; }
+
+  void Done(int cohorts) {
+    tally_.Report("survey", {{"as_of", absl::FormatCivilTime(as_of_)},
+                             {"cohorts", absl::StrCat(cohorts)},
+                             {"skm_responses", absl::StrCat(skm_)},
+                             {"replaced", absl::StrCat(replaced_)}});
   }
+
+  template <typename Stub, typename Req, typename Resp>
+  grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                    const Req& req, Resp* resp, const pelita::Caller& caller) {
+    grpc::ClientContext ctx;
+    pelita::AttachCaller(ctx, caller);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    return (stub->*method)(&ctx, req, resp);
+  }
+
+  void Fail(const grpc::Status& s, const std::string& what) {
+    ++tally_.failed;
+    if (tally_.failed <= 20) pelita::LogWarning("demo call failed", {{"what", what}, {"error", s.error_message()}});
+  }
+
+  // ---------------------------------------------------------- instruments
 
   bool Instruments() {
     sv1::InstallDefaultInstrumentsRequest req;
-    req.set_parent("tenants/" + tenant);
+    req.set_parent(kParent);
     sv1::InstallDefaultInstrumentsResponse resp;
-    grpc::ClientContext ctx;
-    Prepare(ctx);
-    if (!Check(survey_->InstallDefaultInstruments(&ctx, req, &resp), "InstallDefaultInstruments")) {
+    grpc::Status s =
+        Call(survey_.get(), &sv1::SurveyService::Stub::InstallDefaultInstruments, req, &resp, Organiser());
+    if (!s.ok()) {
+      Fail(s, "InstallDefaultInstruments");
       return false;
     }
-    const char* questions[] = {
-        "Standar pelayanan wajib memuat komponen persyaratan, prosedur, waktu, dan biaya",
-        "Maklumat pelayanan adalah pernyataan kesanggupan penyelenggara",
-        "Pengaduan melalui SP4N-LAPOR! wajib ditindaklanjuti paling lama 5 hari kerja",
-        "Survei kepuasan masyarakat dilakukan paling sedikit sekali setahun",
-        "Pelayanan prima berorientasi pada kebutuhan pengguna layanan",
-        "Budaya kerja BerAKHLAK mencakup nilai akuntabel dan kompeten",
-        "Inovasi pelayanan publik dapat direplikasi antarunit",
-        "Data kependudukan dilindungi sesuai UU 27/2022",
-        "Penanganan keluhan dimulai dengan mendengarkan secara aktif",
-        "Evaluasi kinerja pelayanan menggunakan indikator yang terukur",
-    };
-    for (const char* id : {"pretest-pelayanan-prima", "posttest-pelayanan-prima"}) {
-      sv1::CreateInstrumentRequest c;
-      c.set_parent("tenants/" + tenant);
-      c.set_instrument_id(id);
-      sv1::Instrument& in = *c.mutable_instrument();
-      const bool pre = std::string(id).rfind("pre", 0) == 0;
-      in.set_title(pre ? "Pre-test Pelayanan Prima" : "Post-test Pelayanan Prima");
-      in.set_kind(pre ? sv1::PRETEST : sv1::POSTTEST);
-      if (!pre) in.set_pretest("tenants/" + tenant + "/instruments/pretest-pelayanan-prima");
-      for (int i = 0; i < 10; ++i) {
-        sv1::Item* item = in.add_items();
-        item->set_code(absl::StrCat("S", i + 1));
-        item->set_text(questions[i]);
-        item->set_type(sv1::SCORE);
-        item->set_max_score(10);
-        item->set_required(true);
+    for (const demo::ProgramPlan& p : plan_.programs) {
+      for (bool pre : {true, false}) {
+        sv1::CreateInstrumentRequest c;
+        c.set_parent(kParent);
+        c.set_instrument_id(absl::StrCat(pre ? "pretest-" : "posttest-", p.id));
+        sv1::Instrument& in = *c.mutable_instrument();
+        in.set_title(absl::StrCat(pre ? "Pre-test " : "Post-test ", p.test_title));
+        in.set_description(
+            "Sepuluh soal pilihan; nilai dihitung Pelita dari kunci jawaban (skor maksimum 100). Peserta melihat "
+            "nilainya sendiri setelah mengirim jawaban.");
+        in.set_kind(pre ? sv1::PRETEST : sv1::POSTTEST);
+        if (!pre) in.set_pretest(Instrument("pretest-" + p.id));
+        for (const demo::TestItem& t : p.test) {
+          sv1::Item& item = *in.add_items();
+          item.set_code(t.code);
+          item.set_text(t.text);
+          item.set_required(true);
+          item.set_competency(t.competency);
+          item.set_type(t.type == demo::TestItem::Type::kYesNo
+                            ? sv1::YES_NO
+                            : (t.type == demo::TestItem::Type::kMultipleChoice ? sv1::MULTIPLE_CHOICE
+                                                                                : sv1::SINGLE_CHOICE));
+          for (const auto& [code, text] : t.choices) {
+            sv1::Choice* ch = item.add_choices();
+            ch->set_code(code);
+            ch->set_text(text);
+          }
+          for (const auto& k : t.correct) item.mutable_key()->add_correct_choices(k);
+          item.mutable_key()->set_points(t.points);
+        }
+        sv1::Instrument out;
+        grpc::Status cs = Call(survey_.get(), &sv1::SurveyService::Stub::CreateInstrument, c, &out, Organiser());
+        if (cs.ok()) {
+          ++tally_.created;
+        } else if (cs.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+          ++tally_.already_there;
+        } else {
+          Fail(cs, "CreateInstrument " + c.instrument_id());
+          return false;
+        }
       }
-      sv1::Instrument out;
-      grpc::ClientContext ctx2;
-      Prepare(ctx2);
-      grpc::Status s = survey_->CreateInstrument(&ctx2, c, &out);
-      if (!s.ok() && s.error_code() != grpc::StatusCode::ALREADY_EXISTS) return Check(s, "CreateInstrument");
     }
     return true;
   }
 
-  void Add(sv1::CreateResponseRequest req) {
-    req.set_parent("tenants/" + tenant);
-    *batch_.add_requests() = std::move(req);
-    if (batch_.requests_size() >= 500) Flush();
-  }
-
-  void Flush() {
-    if (batch_.requests_size() == 0) return;
-    batch_.set_parent("tenants/" + tenant);
-    sv1::BatchCreateResponsesResponse resp;
-    grpc::ClientContext ctx;
-    Prepare(ctx);
-    grpc::Status s = survey_->BatchCreateResponses(&ctx, batch_, &resp);
-    if (!s.ok()) {
-      pelita::LogWarning("survey demo batch failed", {{"error", s.error_message()}});
-      rejected_ += batch_.requests_size();
-    }
-    for (const auto& a : resp.results()) {
-      if (a.code() != 0) {
-        ++rejected_;
-        if (rejected_ <= 5) pelita::LogWarning("demo response rejected", {{"error", a.message()}});
-      } else if (a.duplicate()) {
-        ++duplicates_;
-      } else {
-        ++accepted_;
-      }
-    }
-    batch_.clear_requests();
-  }
-
-  static google::protobuf::Timestamp At(absl::Time t) {
-    return google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(t));
-  }
-
-  bool Cohort(const ev1::Cohort& cohort) {
+  // The recorded supervisor (atasan langsung) of every employee.
+  bool Roster() {
     std::string token;
-    std::vector<ev1::Enrolment> members;
     do {
-      ev1::ListEnrolmentsRequest le;
-      le.set_parent(cohort.name());
-      le.set_page_size(500);
-      le.set_page_token(token);
-      ev1::ListEnrolmentsResponse resp;
-      grpc::ClientContext ctx;
-      Prepare(ctx);
-      if (!Check(enrolment_->ListEnrolments(&ctx, le, &resp), "ListEnrolments")) return false;
-      for (const auto& e : resp.enrolments()) {
-        if (e.state() == ev1::Enrolment::ENROLLED || e.state() == ev1::Enrolment::ATTENDED ||
-            e.state() == ev1::Enrolment::COMPLETED) {
-          members.push_back(e);
-        }
+      ev1::ListEmployeesRequest req;
+      req.set_parent(kParent);
+      req.set_page_size(1000);
+      req.set_page_token(token);
+      ev1::ListEmployeesResponse resp;
+      grpc::Status s = Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListEmployees, req, &resp, Organiser());
+      if (!s.ok()) {
+        Fail(s, "ListEmployees");
+        return false;
       }
+      for (const auto& e : resp.employees()) supervisor_[e.nip()] = e.supervisor_nip();
       token = resp.next_page_token();
     } while (!token.empty());
-    std::mt19937 rng(static_cast<uint32_t>(Fnv(cohort.name())));
-    absl::CivilDay end(cohort.end_date().year(), cohort.end_date().month(), cohort.end_date().day());
-    const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
-    const absl::Time closing = absl::FromCivil(absl::CivilSecond(end.year(), end.month(), end.day(), 15, 0, 0), wib);
-    const bool ended = closing < absl::Now();
-    // Cohort quality: a good cohort scores higher on every instrument.
-    const int quality = static_cast<int>(rng() % 3);
-    const std::string supervisor = pelita::MakeNip(absl::CivilDay(1970, 5, 17), absl::CivilMonth(1995, 3),
-                                                   pelita::Nip::Gender::kMale, 12);
-    for (const auto& e : members) {
-      const std::string nip = e.name().substr(e.name().rfind('/') + 1);
-      const std::string key = cohort.name() + "|" + nip;
-      auto answer = [](sv1::Response& r, const std::string& item) { 
-        sv1::Answer* a = r.add_answers();
-        a->set_item(item);
-        return a;
-      };
-      // Pre-test at the start, post-test at the end.
-      int pre_total = 0;
-      {
-        sv1::CreateResponseRequest req;
-        req.set_response_id(Id("pre", key));
-        sv1::Response& r = *req.mutable_response();
-        r.set_instrument("tenants/" + tenant + "/instruments/pretest-pelayanan-prima");
-        r.set_cohort(cohort.name());
-        r.set_respondent_nip(nip);
-        for (int i = 1; i <= 10; ++i) {
-          int v = 3 + static_cast<int>(rng() % 5);
-          pre_total += v;
-          answer(r, absl::StrCat("S", i))->set_number(v);
-        }
-        Add(std::move(req));
-      }
-      if (!ended) continue;
-      {
-        sv1::CreateResponseRequest req;
-        req.set_response_id(Id("post", key));
-        sv1::Response& r = *req.mutable_response();
-        r.set_instrument("tenants/" + tenant + "/instruments/posttest-pelayanan-prima");
-        r.set_cohort(cohort.name());
-        r.set_respondent_nip(nip);
-        for (int i = 1; i <= 10; ++i) {
-          answer(r, absl::StrCat("S", i))->set_number(std::min(10, 4 + quality + static_cast<int>(rng() % 5)));
-        }
-        *r.mutable_submit_time() = At(closing);
-        Add(std::move(req));
-      }
-      if (rng() % 10 < 8) {  // 80 % answer the reaction survey
-        sv1::CreateResponseRequest req;
-        req.set_response_id(Id("reaksi", key));
-        sv1::Response& r = *req.mutable_response();
-        r.set_instrument("tenants/" + tenant + "/instruments/reaksi-peserta");
-        r.set_cohort(cohort.name());
-        r.set_respondent_nip(nip);
-        for (const char* code : {"M1", "M2", "M3", "I1", "I2", "I3", "F1", "F2", "F3", "P1", "P2", "P3"}) {
-          answer(r, code)->set_number(std::min(5, 2 + quality + static_cast<int>(rng() % 3)));
-        }
-        if (rng() % 4 == 0) answer(r, "SARAN")->set_text("Waktu praktik perlu ditambah.");
-        *r.mutable_submit_time() = At(closing);
-        Add(std::move(req));
-      }
-      if (e.state() == ev1::Enrolment::COMPLETED && closing + absl::Hours(24 * 30) < absl::Now()) {
-        sv1::CreateResponseRequest req;
-        req.set_response_id(Id("atasan", key));
-        sv1::Response& r = *req.mutable_response();
-        r.set_instrument("tenants/" + tenant + "/instruments/tindak-lanjut-atasan");
-        r.set_cohort(cohort.name());
-        r.set_respondent_nip(supervisor);
-        r.set_subject_nip(nip);
-        const bool applied = rng() % 10 < static_cast<unsigned>(6 + quality);
-        answer(r, "DITERAPKAN")->set_yes(applied);
-        if (applied) answer(r, "KOMPETENSI")->mutable_choices()->add_codes(rng() % 2 ? "teknis" : "pelayanan-publik");
-        for (const char* code : {"R1", "R2", "R3", "R4"}) {
-          answer(r, code)->set_number(applied ? std::min(4, 2 + static_cast<int>(rng() % 3)) : 1 + static_cast<int>(rng() % 2));
-        }
-        answer(r, "HAMBATAN")->set_choice(applied ? "tidak-ada" : "beban-kerja");
-        *r.mutable_submit_time() = At(closing + absl::Hours(24 * 30));
-        Add(std::move(req));
-      }
-    }
     return true;
   }
 
-  bool Skm() {
-    ev1::ListUnitsRequest lu;
-    lu.set_parent("tenants/" + tenant);
-    lu.set_page_size(500);
-    ev1::ListUnitsResponse units;
-    grpc::ClientContext ctx;
-    Prepare(ctx);
-    if (!Check(enrolment_->ListUnits(&ctx, lu, &units), "ListUnits")) return false;
-    const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
-    const absl::CivilMonth now(absl::ToCivilSecond(absl::Now(), wib));
-    for (const auto& unit : units.units()) {
-      std::mt19937 rng(static_cast<uint32_t>(Fnv(unit.name())));
-      const int base = static_cast<int>(rng() % 2);  // some units serve better
-      for (int m = 12; m >= 1; --m) {
-        const absl::CivilMonth month = now - m;
-        // Service improves over the year (the training effect to be found).
-        const int lift = m <= 6 ? 1 : 0;
-        for (int i = 0; i < absl::GetFlag(FLAGS_skm_per_month); ++i) {
-          sv1::CreateResponseRequest req;
-          req.set_response_id(Id("skm", absl::StrCat(unit.name(), "|", absl::FormatCivilTime(month), "|", i)));
-          sv1::Response& r = *req.mutable_response();
-          r.set_instrument("tenants/" + tenant + "/instruments/skm-permenpanrb-14-2017");
-          r.set_unit(unit.name());
-          for (int u = 1; u <= 9; ++u) {
-            sv1::Answer* a = r.add_answers();
-            a->set_item(absl::StrCat("U", u));
-            a->set_number(std::min(4, 1 + base + lift + static_cast<int>(rng() % 3)));
+  // ------------------------------------------------------------- sending
+
+  void Count(const sv1::ResponseAck& a, const std::string& what) {
+    if (a.code() != 0) {
+      Fail(grpc::Status(static_cast<grpc::StatusCode>(a.code()), a.message()), what + " " + a.response_id());
+    } else if (a.duplicate()) {
+      ++tally_.already_there;
+    } else if (a.replaced()) {
+      // A respondent's answer that differs from an earlier run's: a change,
+      // which a second run with the same --as_of must never make.
+      ++tally_.created;
+      ++replaced_;
+    } else {
+      ++tally_.created;
+    }
+  }
+
+  // Batches of 500 as one caller.  A response the service could not store
+  // now (ack UNAVAILABLE: Redis busy or failing over) is sent again, a few
+  // times with a growing pause, before it counts as failed.
+  void Send(std::vector<sv1::CreateResponseRequest> reqs, const pelita::Caller& caller, const std::string& what) {
+    for (size_t from = 0; from < reqs.size(); from += 500) {
+      std::vector<sv1::CreateResponseRequest> pending;
+      for (size_t i = from; i < reqs.size() && i < from + 500; ++i) {
+        reqs[i].set_parent(kParent);
+        pending.push_back(std::move(reqs[i]));
+      }
+      for (int attempt = 1; !pending.empty(); ++attempt) {
+        sv1::BatchCreateResponsesRequest batch;
+        batch.set_parent(kParent);
+        for (const auto& r : pending) *batch.add_requests() = r;
+        sv1::BatchCreateResponsesResponse resp;
+        grpc::Status s = Call(survey_.get(), &sv1::SurveyService::Stub::BatchCreateResponses, batch, &resp, caller);
+        const bool last = attempt == 5;
+        if (!s.ok() && (s.error_code() != grpc::StatusCode::UNAVAILABLE || last)) {
+          for (size_t i = 0; i < pending.size(); ++i) Fail(s, what);
+          break;
+        }
+        std::vector<sv1::CreateResponseRequest> again;
+        if (!s.ok()) {
+          again = std::move(pending);
+        } else {
+          for (const auto& a : resp.results()) {
+            if (a.code() == grpc::StatusCode::UNAVAILABLE && !last) {
+              again.push_back(std::move(pending[a.index()]));
+            } else {
+              Count(a, what);
+            }
           }
-          *r.mutable_submit_time() = At(absl::FromCivil(
-              absl::CivilSecond(month.year(), month.month(), 1 + i % 28, 9 + i % 7, 0, 0), wib));
-          Add(std::move(req));
+        }
+        pending = std::move(again);
+        if (!pending.empty()) absl::SleepFor(absl::Milliseconds(200 * attempt));
+      }
+    }
+  }
+
+  sv1::CreateResponseRequest New(const std::string& id, const std::string& instrument, const std::string& cohort,
+                                 absl::Time when) {
+    sv1::CreateResponseRequest req;
+    req.set_response_id(id);
+    sv1::Response& r = *req.mutable_response();
+    r.set_instrument(Instrument(instrument));
+    r.set_cohort(cohort);
+    *r.mutable_submit_time() = At(when);
+    return req;
+  }
+
+  // --------------------------------------------------------------- cohort
+
+  // A test as a participant answers it: each item right with a probability
+  // from their ability, the item's difficulty and, after the training, the
+  // programme's gain.
+  sv1::CreateResponseRequest Test(const demo::ProgramPlan& p, const std::string& cohort, const std::string& nip,
+                                  bool pre, double cohort_quality, absl::Time when) {
+    const std::string instrument = absl::StrCat(pre ? "pretest-" : "posttest-", p.id);
+    auto req = New(Id(pre ? "pre" : "post", cohort + nip), instrument, cohort, when);
+    sv1::Response& r = *req.mutable_response();
+    r.set_respondent_nip(nip);
+    const double ability = demo::Rng("ability|" + nip).Normal() * 0.8;
+    demo::Rng rng(absl::StrCat(instrument, "|", cohort, "|", nip));
+    for (const demo::TestItem& t : p.test) {
+      const double logit = ability + 0.2 - t.difficulty + (pre ? 0 : p.test_gain + cohort_quality);
+      const bool right = rng.Uniform() < Logistic(logit);
+      sv1::Answer* a = Add(r, t.code);
+      switch (t.type) {
+        case demo::TestItem::Type::kYesNo:
+          a->set_yes((t.correct[0] == "ya") == right);
+          break;
+        case demo::TestItem::Type::kSingleChoice: {
+          if (right) {
+            a->set_choice(t.correct[0]);
+          } else {
+            std::vector<std::string> wrong;
+            for (const auto& ch : t.choices) {
+              if (ch.first != t.correct[0]) wrong.push_back(ch.first);
+            }
+            a->set_choice(wrong[rng.Below(static_cast<int>(wrong.size()))]);
+          }
+          break;
+        }
+        case demo::TestItem::Type::kMultipleChoice: {
+          // Wrong: one of the right ones missed, or a wrong one ticked too.
+          std::vector<std::string> chosen = t.correct;
+          if (!right) {
+            if (rng.Uniform() < 0.5 && chosen.size() > 1) {
+              chosen.erase(chosen.begin() + rng.Below(static_cast<int>(chosen.size())));
+            } else {
+              for (const auto& ch : t.choices) {
+                if (std::find(t.correct.begin(), t.correct.end(), ch.first) == t.correct.end()) {
+                  chosen.push_back(ch.first);
+                  break;
+                }
+              }
+            }
+          }
+          for (const auto& c : chosen) a->mutable_choices()->add_codes(c);
+          break;
         }
       }
     }
-    return true;
+    return req;
   }
 
+  // The anonymous reaction survey: the participant asks for their token and
+  // answers with it; nothing sent names them.
+  void Reaction(const demo::ProgramPlan& p, const std::string& cohort, const std::string& nip, double quality,
+                absl::Time when) {
+    sv1::IssueResponseTokenRequest tr;
+    tr.set_parent(kParent);
+    tr.set_instrument(Instrument("reaksi-peserta"));
+    tr.set_cohort(cohort);
+    tr.set_nip(nip);
+    sv1::ResponseToken token;
+    grpc::Status s =
+        Call(survey_.get(), &sv1::SurveyService::Stub::IssueResponseToken, tr, &token, Participant(nip));
+    if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      ++tally_.already_there;  // they answered in an earlier run
+      return;
+    }
+    if (!s.ok()) return Fail(s, "IssueResponseToken " + nip);
+    auto req = New(Id("reaksi", cohort + nip), "reaksi-peserta", cohort, when);
+    sv1::Response& r = *req.mutable_response();
+    r.set_eligibility_token(token.token());
+    demo::Rng rng(absl::StrCat("reaksi|", cohort, "|", nip));
+    const double tone = rng.Normal() * 0.45;
+    const char* dims[4][3] = {{"M1", "M2", "M3"}, {"I1", "I2", "I3"}, {"F1", "F2", "F3"}, {"P1", "P2", "P3"}};
+    for (int d = 0; d < 4; ++d) {
+      for (const char* code : dims[d]) {
+        Add(r, code)->set_number(Clamp(p.reaction_mean[d] + quality + tone + rng.Normal() * 0.55, 1, 5));
+      }
+    }
+    if (rng.Uniform() < 0.3) Add(r, "SARAN")->set_text(p.suggestions[rng.Below(static_cast<int>(p.suggestions.size()))]);
+    req.set_parent(kParent);
+    sv1::Response out;
+    grpc::Status cs = Call(survey_.get(), &sv1::SurveyService::Stub::CreateResponse, req, &out, Participant(nip));
+    if (cs.ok()) {
+      ++tally_.created;
+    } else {
+      Fail(cs, "reaction " + cohort);
+    }
+  }
+
+  // A follow-up of one wave: about oneself (self-report) or about a member
+  // of one's staff (the supervisor's assessment).
+  sv1::CreateResponseRequest FollowUp(const demo::ProgramPlan& p, const std::string& cohort,
+                                      const std::string& respondent, const std::string& subject, int wave,
+                                      absl::Time when) {
+    const bool self = respondent == subject;
+    auto req = New(Id(self ? "mandiri" : "atasan", absl::StrCat(cohort, subject, "|", wave)), "tindak-lanjut-atasan",
+                   cohort, when);
+    sv1::Response& r = *req.mutable_response();
+    r.set_respondent_nip(respondent);
+    r.set_subject_nip(subject);
+    demo::Rng rng(absl::StrCat("followup|", cohort, "|", subject, "|", wave, "|", self));
+    // Whether the person applies the training (participants see it a bit
+    // more often than their supervisors do); more do by the later waves.
+    const double applies = demo::Uniform(absl::StrCat("applies|", cohort, "|", subject));
+    const bool applied = applies < p.applied_share + (self ? 0.1 : 0) + 0.04 * (wave / 30 - 1);
+    Add(r, "DITERAPKAN")->set_yes(applied);
+    if (applied) {
+      sv1::Answer* a = Add(r, "KOMPETENSI");
+      for (const auto& c : p.applied_competencies) a->mutable_choices()->add_codes(c);
+    }
+    for (const char* code : {"R1", "R2", "R3", "R4"}) {
+      Add(r, code)->set_number(applied ? Clamp(3.3 + rng.Normal() * 0.5, 2, 4) : Clamp(1.7 + rng.Normal() * 0.5, 1, 3));
+    }
+    const char* hambatan[] = {"beban-kerja", "sarana", "dukungan-pimpinan", "lainnya"};
+    Add(r, "HAMBATAN")->set_choice(applied && rng.Uniform() < 0.6 ? "tidak-ada" : hambatan[rng.Below(4)]);
+    if (!self && rng.Uniform() < 0.2) {
+      // Partly the regency's own words (BKPSDM's evaluation note).
+      Add(r, "CATATAN")->set_text(applied ? "Sudah menerapkan dan membantu rekan kerja."
+                                  : rng.Uniform() < 0.5
+                                      ? "Belum terlihat perubahan; beban kerja loket tinggi."
+                                      : "Ilmu yang didapat belum diterapkan dalam pekerjaan sehari-hari; perlu "
+                                        "tindak lanjut dan pengawasan pasca pelatihan.");
+    }
+    return req;
+  }
+
+  sv1::CreateResponseRequest Observation(const std::string& cohort, const std::string& observer,
+                                         const std::string& subject, double applied_share, absl::Time when) {
+    auto req = New(Id("observasi", cohort + subject + observer), "observasi-kinerja", cohort, when);
+    sv1::Response& r = *req.mutable_response();
+    r.set_respondent_nip(observer);
+    r.set_subject_nip(subject);
+    demo::Rng rng(absl::StrCat("observasi|", cohort, "|", subject));
+    const bool applied = demo::Uniform(absl::StrCat("applies|", cohort, "|", subject)) < applied_share;
+    for (const char* code : {"O1", "O2", "O3", "O4"}) {
+      Add(r, code)->set_number(applied ? Clamp(3.2 + rng.Normal() * 0.5, 2, 4) : Clamp(2 + rng.Normal() * 0.5, 1, 3));
+    }
+    Add(r, "FREKUENSI")->set_choice(applied ? (rng.Uniform() < 0.5 ? "sering" : "selalu") : "kadang-kadang");
+    if (rng.Uniform() < 0.4) {
+      Add(r, "CATATAN")->set_text(applied ? "Menerapkan prosedur sesuai materi, pelayanan tuntas."
+                                          : "Prosedur baru belum konsisten diterapkan.");
+    }
+    return req;
+  }
+
+  sv1::CreateResponseRequest Interview(const std::string& cohort, const std::string& observer,
+                                       const std::string& subject, double applied_share, absl::Time when) {
+    auto req = New(Id("wawancara", cohort + subject), "wawancara-dampak", cohort, when);
+    sv1::Response& r = *req.mutable_response();
+    r.set_respondent_nip(observer);
+    r.set_subject_nip(subject);
+    demo::Rng rng(absl::StrCat("wawancara|", cohort, "|", subject));
+    const bool applied = demo::Uniform(absl::StrCat("applies|", cohort, "|", subject)) < applied_share;
+    Add(r, "W1")->set_choice(applied ? (rng.Uniform() < 0.5 ? "kecepatan-layanan" : "kualitas-layanan")
+                                     : "tidak-ada-perubahan");
+    Add(r, "W2")->set_yes(applied || rng.Uniform() < 0.4);
+    sv1::Answer* w3 = Add(r, "W3");
+    w3->mutable_choices()->add_codes("pimpinan");
+    if (rng.Uniform() < 0.5) w3->mutable_choices()->add_codes("rekan-kerja");
+    Add(r, "W4")->set_choice(applied ? "tidak-ada" : (rng.Uniform() < 0.5 ? "waktu" : "sarana"));
+    Add(r, "URAIAN")->set_text(applied ? "Peserta mampu memberikan informasi yang lebih jelas kepada masyarakat; "
+                                         "pemohon kini dilayani lebih cepat karena alur loket diperjelas."
+                                       : "Peserta belum sempat menerapkan karena kekurangan petugas di loket.");
+    return req;
+  }
+
+  void Cohort(const demo::ProgramPlan& p, const ev1::Cohort& cohort) {
+    const demo::CohortPlan* plan = nullptr;
+    for (const auto& c : plan_.cohorts) {
+      if (c.name() == cohort.name()) plan = &c;
+    }
+    if (plan == nullptr) return;  // not one of the demo's
+    const std::string& cname = cohort.name();
+    std::vector<ev1::Enrolment> members;
+    std::string token;
+    do {
+      ev1::ListEnrolmentsRequest req;
+      req.set_parent(cname);
+      req.set_page_size(500);
+      req.set_page_token(token);
+      ev1::ListEnrolmentsResponse resp;
+      grpc::Status s = Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListEnrolments, req, &resp, Organiser());
+      if (!s.ok()) return Fail(s, "ListEnrolments " + cname);
+      for (const auto& e : resp.enrolments()) members.push_back(e);
+      token = resp.next_page_token();
+    } while (!token.empty());
+
+    const double quality = (demo::Uniform("quality|" + cname) - 0.5) * 0.5;
+    const absl::Time first = demo::StartOf(plan->start), last = demo::StartOf(plan->end);
+    std::map<std::string, std::vector<sv1::CreateResponseRequest>> by_supervisor;
+    std::vector<std::string> completed;
+    for (const ev1::Enrolment& e : members) {
+      const std::string nip = e.name().substr(e.name().rfind('/') + 1);
+      const std::set<std::string> days(e.attended_days().begin(), e.attended_days().end());
+      demo::Rng rng("times|" + cname + nip);
+      std::vector<sv1::CreateResponseRequest> own;
+      auto before_cut = [&](absl::Time t) { return t < cutoff_; };
+      if (days.count(absl::FormatCivilTime(plan->start))) {
+        const absl::Time t = first + absl::Minutes(8 * 60 + rng.Below(40));
+        if (before_cut(t)) own.push_back(Test(p, cname, nip, true, quality, t));
+      }
+      const bool last_day = days.count(absl::FormatCivilTime(plan->end)) > 0;
+      if (last_day) {
+        const absl::Time t = last + absl::Minutes(13 * 60 + rng.Below(50));
+        if (before_cut(t)) own.push_back(Test(p, cname, nip, false, quality, t));
+      }
+      if (e.state() == ev1::Enrolment::COMPLETED) {
+        completed.push_back(nip);
+        // Self-reports, fewer with each wave; supervisors answer more often.
+        const int waves[3] = {30, 60, 90};
+        const double self_rate[3] = {0.8, 0.65, 0.5}, sup_rate[3] = {0.92, 0.8, 0.7};
+        const int self_day[3] = {20, 50, 80}, sup_day[3] = {26, 55, 84};
+        const std::string& sup = supervisor_[nip];
+        for (int w = 0; w < 3; ++w) {
+          const std::string key = absl::StrCat("wave|", cname, "|", nip, "|", w);
+          if (demo::Uniform(key + "|self") < self_rate[w]) {
+            const absl::Time t = demo::StartOf(plan->end + self_day[w] + rng.Below(9)) + absl::Hours(9 + rng.Below(8));
+            if (before_cut(t)) own.push_back(FollowUp(p, cname, nip, nip, waves[w], t));
+          }
+          if (!sup.empty() && demo::Uniform(key + "|sup") < sup_rate[w]) {
+            const absl::Time t = demo::StartOf(plan->end + sup_day[w] + rng.Below(13)) + absl::Hours(8 + rng.Below(8));
+            if (before_cut(t)) by_supervisor[sup].push_back(FollowUp(p, cname, sup, nip, waves[w], t));
+          }
+        }
+      }
+      if (!own.empty()) Send(std::move(own), Participant(nip), "participant responses " + cname);
+      if (last_day) {
+        const absl::Time t = last + absl::Minutes(14 * 60 + 30 + rng.Below(60));
+        if (before_cut(t) && demo::Uniform("reaksi?|" + cname + nip) < 0.88) Reaction(p, cname, nip, quality, t);
+      }
+    }
+    for (auto& [sup, reqs] : by_supervisor) Send(std::move(reqs), Supervisor(sup), "supervisor assessments " + cname);
+    // Each named observer visits some of the participants at work five to
+    // eight weeks after the cohort; the first also interviews a few.
+    for (int o = 0; o < cohort.observers_size(); ++o) {
+      const std::string& observer = cohort.observers(o);
+      std::vector<sv1::CreateResponseRequest> reqs;
+      for (size_t i = o; i < completed.size(); i += 4) {
+        demo::Rng rng(absl::StrCat("visit|", cname, "|", completed[i]));
+        const absl::Time t = demo::StartOf(plan->end + 35 + rng.Below(25)) + absl::Hours(9 + rng.Below(6));
+        if (t < cutoff_) reqs.push_back(Observation(cname, observer, completed[i], p.applied_share, t));
+        if (o == 0 && i % 12 == 0) {
+          const absl::Time ti = t + absl::Hours(1);
+          if (ti < cutoff_) reqs.push_back(Interview(cname, observer, completed[i], p.applied_share, ti));
+        }
+      }
+      if (!reqs.empty()) Send(std::move(reqs), Observer(observer), "observations " + cname);
+    }
+  }
+
+  // ------------------------------------------------------------------ SKM
+
+  // SKM responses of every unit and month: each respondent's tone (how they
+  // found the service overall) and each element's own deviation are drawn
+  // stratified over the month, so that a month's element means are what the
+  // plan says and its spread is a real sample's.
+  void Skm() {
+    static const char* kSaran[] = {"Antrean perlu nomor urut.", "Ruang tunggu panas, mohon ditambah kipas angin.",
+                                   "Petugas ramah dan cepat.", "Persyaratan perlu dipasang di depan loket.",
+                                   "Mohon layanan dibuka tepat waktu.", "Pelayanan sudah baik, pertahankan."};
+    std::vector<sv1::CreateResponseRequest> batch;
+    for (const demo::UnitPlan& u : plan_.units) {
+      const std::string unit = absl::StrCat(kParent, "/units/", u.id);
+      for (absl::CivilMonth m(demo::kDataStart); absl::CivilDay(m) < as_of_; ++m) {
+        const std::string key = absl::StrCat(u.id, "|", absl::FormatCivilTime(m));
+        const int n = static_cast<int>(std::lround(u.skm_per_month * (0.9 + 0.2 * demo::Uniform("skm-n|" + key))));
+        // The month's working days, when the survey desk is open.
+        std::vector<absl::CivilDay> workdays;
+        for (absl::CivilDay d(m); absl::CivilMonth(d) == m; ++d) {
+          if (absl::GetWeekday(d) != absl::Weekday::saturday && absl::GetWeekday(d) != absl::Weekday::sunday) {
+            workdays.push_back(d);
+          }
+        }
+        const std::vector<int> tone = Permutation(n, "skm-tone|" + key);
+        std::vector<std::vector<int>> dev;
+        for (int e = 0; e < 9; ++e) dev.push_back(Permutation(n, absl::StrCat("skm-el|", key, "|", e)));
+        for (int i = 0; i < n; ++i) {
+          const absl::CivilDay day = workdays[static_cast<size_t>(i) * workdays.size() / n];
+          if (day >= as_of_) continue;
+          demo::Rng rng(absl::StrCat("skm|", key, "|", i));
+          auto req = New(absl::StrFormat("demo-skm-%s-%04d%02d-%03d", u.id, m.year(), m.month(), i),
+                         "skm-permenpanrb-14-2017", "", demo::StartOf(day) + absl::Minutes(8 * 60 + rng.Below(7 * 60)));
+          sv1::Response& r = *req.mutable_response();
+          r.clear_cohort();
+          r.set_unit(unit);
+          const double zt = demo::NormalQuantile((tone[i] + 0.5) / n);
+          for (int e = 0; e < 9; ++e) {
+            const double z = 0.8 * zt + 0.6 * demo::NormalQuantile((dev[e][i] + 0.5) / n);
+            Add(r, absl::StrCat("U", e + 1))->set_number(Clamp(plan_.ElementMean(u.id, e, day) + 0.7 * z, 1, 4));
+          }
+          if (rng.Uniform() < 0.08) Add(r, "SARAN")->set_text(kSaran[rng.Below(std::size(kSaran))]);
+          batch.push_back(std::move(req));
+          ++skm_;
+          if (batch.size() == 500) Send(std::exchange(batch, {}), Kiosk(), "SKM");
+        }
+      }
+    }
+    if (!batch.empty()) Send(std::move(batch), Kiosk(), "SKM");
+  }
+
+  const demo::Plan& plan_ = demo::Batanghari();
   std::unique_ptr<sv1::SurveyService::Stub> survey_;
   std::unique_ptr<ev1::EnrolmentService::Stub> enrolment_;
-  sv1::BatchCreateResponsesRequest batch_;
-  int64_t accepted_ = 0, duplicates_ = 0, rejected_ = 0;
+  absl::CivilDay as_of_;
+  absl::Time cutoff_;
+  std::map<std::string, std::string> supervisor_;  // NIP -> supervisor_nip
+  demo::Tally tally_;
+  int64_t skm_ = 0, replaced_ = 0;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  tenant = absl::GetFlag(FLAGS_tenant);
-  auto survey = grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
-  auto enrolment = grpc::CreateChannel(absl::GetFlag(FLAGS_enrolment), grpc::InsecureChannelCredentials());
-  Loader loader(survey, enrolment);
-  return loader.Run() ? 0 : 1;
+  if (absl::GetFlag(FLAGS_tenant) != demo::kTenant) {
+    pelita::LogError("the demo data are Kabupaten Batang Hari's", {{"tenant", absl::GetFlag(FLAGS_tenant)}});
+    return 2;
+  }
+  auto as_of = demo::AsOfDay(absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) {
+    pelita::LogError("bad flag", {{"error", std::string(as_of.status().message())}});
+    return 2;
+  }
+  Loader loader(grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()),
+                grpc::CreateChannel(absl::GetFlag(FLAGS_enrolment), grpc::InsecureChannelCredentials()), *as_of);
+  loader.Run();
+  return loader.tally().failed == 0 ? 0 : 1;
 }

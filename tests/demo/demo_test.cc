@@ -1,0 +1,1026 @@
+// The demo data of Kabupaten Batang Hari, loaded as scripts/run.sh loads
+// them: the real service binaries (the tenant registry with its seed,
+// enrolment, survey, complaint, scoring, follow-up) on one real
+// redis-server, the three demo loaders run as processes against them, and
+// every check made through the services' APIs.  The data are loaded once for the whole suite (the tests
+// run in order in one process; see tests/demo/CMakeLists.txt) and the last
+// test loads them a second time.
+//
+// What it proves (issue 13, "Demo data that shows what the platform is
+// for"): every demo call succeeds; positions fit their units and every
+// supervisor is in the employee's unit; complaint and SKM data start in
+// January 2025; cohort ids and names agree, November cohorts have
+// attendance and completion; tests are scored by Pelita; every follow-up
+// assessment comes from the subject's recorded supervisor and every
+// observation from a named observer; the reports show every figure that
+// has its respondents and withhold what min n withholds; most cohorts whose
+// after window has passed get an estimable L4; one programme shows an
+// effect and another does not; a second load creates nothing and changes
+// no count.
+#include <grpcpp/grpcpp.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "lib/ids/nip.h"
+#include "lib/tenancy/tenancy.h"
+#include "lib/testing/redis_server.h"
+#include "lib/testing/subprocess.h"
+#include "pelita/complaint/v1/complaint.grpc.pb.h"
+#include "pelita/enrolment/v1/enrolment.grpc.pb.h"
+#include "pelita/followup/v1/followup.grpc.pb.h"
+#include "pelita/scoring/v1/scoring.grpc.pb.h"
+#include "pelita/survey/v1/survey.grpc.pb.h"
+
+namespace pelita {
+namespace {
+
+namespace ev1 = ::pelita::enrolment::v1;
+namespace fv1 = ::pelita::followup::v1;
+namespace sv1 = ::pelita::survey::v1;
+namespace cv1 = ::pelita::complaint::v1;
+namespace scv1 = ::pelita::scoring::v1;
+using testing::Subprocess;
+
+constexpr char kParent[] = "tenants/1504";
+const Caller kOrganiser{"1504", "organiser", "demo-test"};
+// The day the test loads the demo data as of: after the November cohorts'
+// last days, so that every 2026 cohort has its attendance and completion.
+constexpr absl::CivilDay kAsOf(2026, 12, 1);
+
+const absl::TimeZone& Wib() {
+  static const absl::TimeZone tz = absl::FixedTimeZone(7 * 3600);
+  return tz;
+}
+
+absl::CivilDay Day(const ev1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+cv1::Date CDate(absl::CivilDay d) {
+  cv1::Date out;
+  out.set_year(static_cast<int32_t>(d.year()));
+  out.set_month(d.month());
+  out.set_day(d.day());
+  return out;
+}
+
+template <typename Stub, typename Req, typename Resp>
+grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
+                  Resp* resp, const Caller& caller = kOrganiser) {
+  grpc::ClientContext ctx;
+  AttachCaller(ctx, caller);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  return (stub->*method)(&ctx, req, resp);
+}
+#define ASSERT_RPC(expr)                                         \
+  do {                                                           \
+    grpc::Status _s = (expr);                                    \
+    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.error_message(); \
+  } while (0)
+
+// What one loader said in its closing `demo loaded` line.
+struct Tally {
+  int exit_code = -1;
+  int64_t created = -1, already_there = -1, failed = -1;
+};
+
+// The platform, started once for the suite.
+struct Platform {
+  std::string dir;
+  std::unique_ptr<testing::RedisServer> redis;
+  std::map<std::string, std::unique_ptr<Subprocess>> services;
+  std::map<std::string, std::string> address;
+  absl::CivilDay as_of;
+  std::vector<std::map<std::string, Tally>> loads;
+  std::shared_ptr<grpc::Channel> enrolment, survey, complaint, scoring, followup;
+
+  ~Platform() {
+    for (const char* name : {"followup", "scoring", "complaint", "survey", "enrolment", "tenant"}) {
+      auto it = services.find(name);
+      if (it != services.end() && it->second->running()) (void)it->second->Stop(SIGTERM, absl::Seconds(10));
+    }
+    testing::RemoveTree(dir);
+  }
+
+  bool Healthy(const std::string& addr) {
+    // Reconnect quickly while the server starts (the default backoff waits
+    // seconds after the first refused connection).
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
+    auto channel = grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(), args);
+    auto stub = grpc::health::v1::Health::NewStub(channel);
+    return testing::WaitFor(
+        [&] {
+          grpc::ClientContext ctx;
+          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+          grpc::health::v1::HealthCheckRequest req;
+          grpc::health::v1::HealthCheckResponse resp;
+          return stub->Check(&ctx, req, &resp).ok() &&
+                 resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+        },
+        absl::Seconds(30), absl::Milliseconds(50));
+  }
+
+  // Picks a service's address before it starts, for the services started
+  // earlier that call it (survey asks follow-up, which starts last as in
+  // scripts/run.sh's ORDER).
+  absl::Status Reserve(const std::string& name) {
+    if (address.count(name)) return absl::OkStatus();
+    auto port = testing::FreePort();
+    if (!port.ok()) return port.status();
+    address[name] = absl::StrCat("127.0.0.1:", *port);
+    return absl::OkStatus();
+  }
+
+  absl::Status Start(const std::string& name, std::vector<std::string> extra) {
+    if (auto s = Reserve(name); !s.ok()) return s;
+    std::vector<std::string> argv = {absl::StrCat(testing::BinDir(), "/services/", name, "/pelita-", name),
+                                     "--listen", address[name], "--redis", redis->address(), "--drain_seconds", "1"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto p = std::make_unique<Subprocess>();
+    const absl::Time began = absl::Now();
+    if (auto s = p->Start(argv, absl::StrCat(dir, "/", name, ".log")); !s.ok()) return s;
+    services[name] = std::move(p);
+    // Connect only once the service says it listens: a first connection
+    // refused puts the channel into gRPC's reconnect backoff (seconds).
+    const std::string log = absl::StrCat(dir, "/", name, ".log");
+    const bool listening = testing::WaitFor(
+        [&] {
+          std::ifstream in(log);
+          std::stringstream text;
+          text << in.rdbuf();
+          return absl::StrContains(text.str(), "\"msg\":\"listening\"");
+        },
+        absl::Seconds(30), absl::Milliseconds(20));
+    if (!listening || !Healthy(address[name])) {
+      return absl::UnavailableError(absl::StrCat(name, " never became SERVING; see ", dir, "/", name, ".log"));
+    }
+    std::printf("%s SERVING after %s\n", name.c_str(),
+                absl::FormatDuration(absl::Trunc(absl::Now() - began, absl::Milliseconds(10))).c_str());
+    return absl::OkStatus();
+  }
+
+  static Tally ReadTally(const std::string& log) {
+    Tally t;
+    std::ifstream in(log);
+    std::string line, last;
+    while (std::getline(in, line)) {
+      if (absl::StrContains(line, "\"msg\":\"demo loaded\"")) last = line;
+    }
+    std::smatch m;
+    auto num = [&](const char* field) -> int64_t {
+      const std::regex re(absl::StrCat("\"", field, "\":\"([0-9]+)\""));
+      return std::regex_search(last, m, re) ? std::stoll(m[1]) : -1;
+    };
+    t.created = num("created");
+    t.already_there = num("already_there");
+    t.failed = num("failed");
+    return t;
+  }
+
+  // Runs the three loaders in scripts/run.sh's order (the run.conf ORDER of
+  // their services) and reads their closing lines.
+  absl::Status Load() {
+    const int round = static_cast<int>(loads.size()) + 1;
+    const std::string day = absl::FormatCivilTime(as_of);
+    const std::vector<std::pair<std::string, std::vector<std::string>>> loaders = {
+        {"enrolment", {"--target", address["enrolment"], "--followup", address["followup"]}},
+        {"survey", {"--target", address["survey"], "--enrolment", address["enrolment"]}},
+        {"complaint", {"--target", address["complaint"], "--enrolment", address["enrolment"]}},
+    };
+    std::map<std::string, Tally> out;
+    for (const auto& [name, flags] : loaders) {
+      std::vector<std::string> argv = {absl::StrCat(testing::BinDir(), "/services/", name, "/pelita-", name, "-demo")};
+      argv.insert(argv.end(), flags.begin(), flags.end());
+      argv.insert(argv.end(), {"--tenant", "1504", "--as_of", day});
+      const std::string log = absl::StrCat(dir, "/demo-", name, "-", round, ".log");
+      Subprocess p;
+      const absl::Time began = absl::Now();
+      if (auto s = p.Start(argv, log); !s.ok()) return s;
+      // A bounded wait for the loader to finish by itself (signal 0 sends
+      // nothing).
+      auto status = p.Stop(0, absl::Seconds(300));
+      if (!status.ok()) return status.status();
+      Tally t = ReadTally(log);
+      t.exit_code = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+      std::printf("load %d, %s loader: %s, created %lld, already there %lld, failed %lld\n", round, name.c_str(),
+                  absl::FormatDuration(absl::Trunc(absl::Now() - began, absl::Milliseconds(10))).c_str(),
+                  static_cast<long long>(t.created), static_cast<long long>(t.already_there),
+                  static_cast<long long>(t.failed));
+      out[name] = t;
+    }
+    loads.push_back(out);
+    return absl::OkStatus();
+  }
+
+  // The registry's seed (scripts/run.sh's INIT of the tenant service), run
+  // to its end.
+  absl::Status Seed() {
+    Subprocess p;
+    if (auto s = p.Start({absl::StrCat(testing::BinDir(), "/services/tenant/pelita-tenant-seed"), "--target",
+                          address["tenant"]},
+                         absl::StrCat(dir, "/tenant-seed.log"));
+        !s.ok()) {
+      return s;
+    }
+    auto status = p.Stop(0, absl::Seconds(60));
+    if (!status.ok()) return status.status();
+    if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+      return absl::InternalError(absl::StrCat("pelita-tenant-seed failed; see ", dir, "/tenant-seed.log"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Setup() {
+    auto d = testing::MakeTempDir("pelita-demo");
+    if (!d.ok()) return d.status();
+    dir = *d;
+    // Redis as scripts/run.sh runs it (AOF flushed every second).
+    auto r = testing::RedisServer::Start(testing::RedisServer::Fsync::kEverySecond);
+    if (!r.ok()) return r.status();
+    redis = std::move(*r);
+    // The services as scripts/run.sh starts them (services/*/run.conf), in
+    // its order: the tenant registry first, with its seed (the Jambi
+    // tenants, 1504 among them), whose tenants every service serves and
+    // follows (--registry).
+    if (auto s = Start("tenant", {}); !s.ok()) return s;
+    if (auto s = Seed(); !s.ok()) return s;
+    const std::string registry = address["tenant"];
+    if (auto s = Start("enrolment", {"--registry", registry}); !s.ok()) return s;
+    if (auto s = Reserve("followup"); !s.ok()) return s;
+    if (auto s = Start("survey", {"--registry", registry, "--enrolment", address["enrolment"], "--followup",
+                                  address["followup"]}); !s.ok()) {
+      return s;
+    }
+    if (auto s = Start("complaint", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
+                                     address["survey"]});
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = Start("scoring", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
+                                   address["survey"], "--complaint", address["complaint"]});
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = Start("followup", {"--enrolment", address["enrolment"], "--scoring", address["scoring"],
+                                    "--registry", registry, "--notify_sender", "log"});
+        !s.ok()) {
+      return s;
+    }
+    auto channel = [](const std::string& a) { return grpc::CreateChannel(a, grpc::InsecureChannelCredentials()); };
+    enrolment = channel(address["enrolment"]);
+    survey = channel(address["survey"]);
+    complaint = channel(address["complaint"]);
+    scoring = channel(address["scoring"]);
+    followup = channel(address["followup"]);
+    // One fixed day for both loads, so that both see the same past and the
+    // figures do not depend on the day the test runs (the loaders refuse a
+    // day after today).
+    as_of = kAsOf;
+    if (as_of > absl::ToCivilDay(absl::Now(), Wib())) {
+      return absl::FailedPreconditionError(absl::StrCat("the demo test loads the data as of ",
+                                                        absl::FormatCivilTime(as_of), ", which is after today"));
+    }
+    return Load();
+  }
+};
+
+Platform* platform = nullptr;
+
+class DemoTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    platform = new Platform;
+    setup_ = platform->Setup();
+  }
+  static void TearDownTestSuite() {
+    delete platform;
+    platform = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(setup_.ok()) << setup_;
+    enrolment_ = ev1::EnrolmentService::NewStub(platform->enrolment);
+    followup_ = fv1::FollowUpService::NewStub(platform->followup);
+    survey_ = sv1::SurveyService::NewStub(platform->survey);
+    complaint_ = cv1::ComplaintService::NewStub(platform->complaint);
+    scoring_ = scv1::ScoringService::NewStub(platform->scoring);
+  }
+
+  std::vector<ev1::Unit> Units() {
+    ev1::ListUnitsRequest req;
+    req.set_parent(kParent);
+    req.set_page_size(500);
+    ev1::ListUnitsResponse resp;
+    EXPECT_TRUE(Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListUnits, req, &resp).ok());
+    return {resp.units().begin(), resp.units().end()};
+  }
+  std::map<std::string, ev1::Employee> Employees() {
+    std::map<std::string, ev1::Employee> out;
+    std::string token;
+    do {
+      ev1::ListEmployeesRequest req;
+      req.set_parent(kParent);
+      req.set_page_size(1000);
+      req.set_page_token(token);
+      ev1::ListEmployeesResponse resp;
+      grpc::Status s = Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListEmployees, req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const auto& e : resp.employees()) out[e.nip()] = e;
+      token = resp.next_page_token();
+    } while (!token.empty());
+    return out;
+  }
+  std::vector<ev1::Program> Programs() {
+    ev1::ListProgramsRequest req;
+    req.set_parent(kParent);
+    req.set_page_size(100);
+    ev1::ListProgramsResponse resp;
+    EXPECT_TRUE(Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListPrograms, req, &resp).ok());
+    return {resp.programs().begin(), resp.programs().end()};
+  }
+  std::vector<ev1::Cohort> Cohorts(const std::string& program) {
+    ev1::ListCohortsRequest req;
+    req.set_parent(program);
+    req.set_page_size(100);
+    ev1::ListCohortsResponse resp;
+    EXPECT_TRUE(Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListCohorts, req, &resp).ok());
+    return {resp.cohorts().begin(), resp.cohorts().end()};
+  }
+  std::vector<ev1::Cohort> AllCohorts() {
+    std::vector<ev1::Cohort> out;
+    for (const auto& p : Programs()) {
+      for (auto& c : Cohorts(p.name())) out.push_back(std::move(c));
+    }
+    return out;
+  }
+  std::vector<ev1::Enrolment> Enrolments(const std::string& cohort) {
+    ev1::ListEnrolmentsRequest req;
+    req.set_parent(cohort);
+    req.set_page_size(500);
+    ev1::ListEnrolmentsResponse resp;
+    EXPECT_TRUE(Call(enrolment_.get(), &ev1::EnrolmentService::Stub::ListEnrolments, req, &resp).ok());
+    return {resp.enrolments().begin(), resp.enrolments().end()};
+  }
+  std::vector<sv1::Response> Responses(const std::string& cohort, const std::string& instrument) {
+    std::vector<sv1::Response> out;
+    std::string token;
+    do {
+      sv1::ListCohortResponsesRequest req;
+      req.set_cohort(cohort);
+      req.set_instrument(absl::StrCat(kParent, "/instruments/", instrument));
+      req.set_page_size(1000);
+      req.set_page_token(token);
+      sv1::ListCohortResponsesResponse resp;
+      grpc::Status s = Call(survey_.get(), &sv1::SurveyService::Stub::ListCohortResponses, req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const auto& r : resp.responses()) out.push_back(r);
+      token = resp.next_page_token();
+    } while (!token.empty());
+    return out;
+  }
+  int64_t ComplaintsReceived(const std::string& unit, absl::CivilDay from, absl::CivilDay to) {
+    cv1::GetComplaintStatisticsRequest req;
+    req.set_parent(kParent);
+    req.set_unit(unit);
+    *req.mutable_start_date() = CDate(from);
+    *req.mutable_end_date() = CDate(to);
+    cv1::ComplaintStatistics resp;
+    grpc::Status s = Call(complaint_.get(), &cv1::ComplaintService::Stub::GetComplaintStatistics, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.received();
+  }
+  cv1::Satisfaction Satisfaction(const std::string& unit, absl::CivilDay from, absl::CivilDay to) {
+    cv1::GetSatisfactionRequest req;
+    req.set_unit(unit);
+    *req.mutable_start_date() = CDate(from);
+    *req.mutable_end_date() = CDate(to);
+    cv1::Satisfaction resp;
+    grpc::Status s = Call(complaint_.get(), &cv1::ComplaintService::Stub::GetSatisfaction, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+  // The SKM responses the survey service holds for a unit.
+  int64_t SkmInSurvey(const std::string& unit) {
+    sv1::GetSkmAggregatesRequest req;
+    req.set_unit(unit);
+    req.set_start_period("2025-01");
+    req.set_end_period(absl::FormatCivilTime(absl::CivilMonth(platform->as_of)));
+    sv1::SkmAggregates resp;
+    grpc::Status s = Call(survey_.get(), &sv1::SurveyService::Stub::GetSkmAggregates, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    int64_t n = 0;
+    for (const auto& p : resp.periods()) n += p.response_count();
+    return n;
+  }
+  // Waits until the complaint service has taken every SKM response from the
+  // survey stream (its follower runs in the background).
+  void WaitForSkm() {
+    std::map<std::string, int64_t> want;
+    for (const auto& u : Units()) want[u.name()] = SkmInSurvey(u.name());
+    ASSERT_TRUE(testing::WaitFor(
+        [&] {
+          for (const auto& [unit, n] : want) {
+            if (Satisfaction(unit, absl::CivilDay(2025, 1, 1), platform->as_of).respondents() != n) return false;
+          }
+          return true;
+        },
+        absl::Seconds(120), absl::Milliseconds(200)))
+        << "the complaint service did not take every SKM response from the survey stream";
+  }
+
+  static absl::Status setup_;
+  std::unique_ptr<ev1::EnrolmentService::Stub> enrolment_;
+  std::unique_ptr<fv1::FollowUpService::Stub> followup_;
+  std::unique_ptr<sv1::SurveyService::Stub> survey_;
+  std::unique_ptr<cv1::ComplaintService::Stub> complaint_;
+  std::unique_ptr<scv1::ScoringService::Stub> scoring_;
+};
+absl::Status DemoTest::setup_;
+
+TEST_F(DemoTest, EveryDemoCallSucceeds) {
+  ASSERT_EQ(platform->loads.size(), 1u);
+  for (const char* name : {"enrolment", "survey", "complaint"}) {
+    const Tally& t = platform->loads[0].at(name);
+    EXPECT_EQ(t.exit_code, 0) << name << " loader; see " << platform->dir;
+    EXPECT_EQ(t.failed, 0) << name;
+    EXPECT_GT(t.created, 0) << name;
+    EXPECT_EQ(t.already_there, 0) << name << " (a fresh Redis)";
+  }
+  // Within a few times the old demo's volume (1,950 enrolment objects,
+  // 7,013 survey responses, 677 complaints), so it stays fast.
+  EXPECT_LT(platform->loads[0].at("enrolment").created, 4 * 1950);
+  EXPECT_LT(platform->loads[0].at("survey").created, 4 * 7013);
+  EXPECT_LT(platform->loads[0].at("complaint").created, 6 * 677);
+}
+
+// Positions fit their units: health workers only at Dinas Kesehatan (its
+// puskesmas) and RSUD Hamba, teachers at Disdik, social workers at Dinsos,
+// a kantor camat only the kecamatan's own positions; one head per unit,
+// with the title of its kind.
+TEST_F(DemoTest, RosterPositionsFitTheirUnits) {
+  std::map<std::string, ev1::Unit> units;
+  for (auto& u : Units()) units[u.name().substr(u.name().rfind('/') + 1)] = u;
+  ASSERT_EQ(units.size(), 20u);
+  int camat = 0;
+  for (const auto& [id, u] : units) {
+    camat += u.kind() == "kantor_camat";
+    EXPECT_GT(u.monthly_service_volume(), 0) << id;
+  }
+  EXPECT_EQ(camat, 8);
+  for (const char* id : {"disdukcapil", "dpmptsp", "dinkes", "disdik", "dinsos", "bkpsdm", "bappeda", "rsud-hamba",
+                         "camat-bajubang", "camat-batin-xxiv", "camat-maro-sebo-ilir", "camat-maro-sebo-ulu",
+                         "camat-mersam", "camat-muara-bulian", "camat-muara-tembesi", "camat-pemayung"}) {
+    EXPECT_TRUE(units.count(id)) << id;
+  }
+  const auto employees = Employees();
+  ASSERT_GT(employees.size(), 600u);
+  // Positions that belong to one kind of unit.
+  const std::vector<std::pair<std::string, std::set<std::string>>> only_in = {
+      {"Bidan ", {"dinkes", "rsud-hamba"}},
+      {"Perawat ", {"dinkes", "rsud-hamba"}},
+      {"Dokter", {"dinkes", "rsud-hamba"}},
+      {"Apoteker ", {"dinkes", "rsud-hamba"}},
+      {"Asisten Apoteker ", {"dinkes", "rsud-hamba"}},
+      {"Perekam Medis ", {"dinkes", "rsud-hamba"}},
+      {"Pranata Laboratorium Kesehatan ", {"dinkes", "rsud-hamba"}},
+      {"Nutrisionis ", {"dinkes", "rsud-hamba"}},
+      {"Radiografer ", {"rsud-hamba"}},
+      {"Fisioterapis ", {"rsud-hamba"}},
+      {"Sanitarian ", {"dinkes"}},
+      {"Epidemiolog Kesehatan ", {"dinkes"}},
+      {"Penyuluh Kesehatan Masyarakat ", {"dinkes"}},
+      {"Kepala UPTD Puskesmas ", {"dinkes"}},
+      {"Guru ", {"disdik"}},
+      {"Pengawas Sekolah ", {"disdik"}},
+      {"Kepala SD Negeri ", {"disdik"}},
+      {"Kepala SMP Negeri ", {"disdik"}},
+      {"Pekerja Sosial ", {"dinsos"}},
+      {"Penyuluh Sosial ", {"dinsos"}},
+      {"Administrator Database Kependudukan ", {"disdukcapil"}},
+      {"Penata Kelola Penanaman Modal ", {"dpmptsp"}},
+      {"Analis SDM Aparatur ", {"bkpsdm"}},
+      {"Pustakawan ", {"dispusip"}},
+      {"Pengantar Kerja ", {"disnakertrans"}},
+      {"Mediator Hubungan Industrial ", {"disnakertrans"}},
+      {"Pengawas Lingkungan Hidup ", {"dlh"}},
+      {"Pengendali Dampak Lingkungan ", {"dlh"}},
+      {"Direktur", {"rsud-hamba"}},
+      {"Wakil Direktur ", {"rsud-hamba"}},
+  };
+  // A kantor camat has the kecamatan's structure and general positions only.
+  const std::vector<std::string> camat_positions = {
+      "Camat", "Sekretaris Camat", "Kepala Seksi ", "Kepala Subbagian ", "Pengadministrasi Perkantoran",
+      "Arsiparis ", "Analis Keuangan Pusat dan Daerah ", "Pengelola Layanan Operasional", "Pengolah Data dan Informasi",
+      "Operator Layanan Operasional", "Penata Layanan Operasional", "Pranata Komputer "};
+  std::map<std::string, int> heads;
+  for (const auto& [nip, e] : employees) {
+    const std::string unit = e.unit().substr(e.unit().rfind('/') + 1);
+    ASSERT_TRUE(units.count(unit)) << nip << " in unknown unit " << e.unit();
+    const ev1::Unit& u = units[unit];
+    const std::string& pos = e.position();
+    EXPECT_FALSE(pos.empty()) << nip;
+    for (const auto& [prefix, allowed] : only_in) {
+      if (absl::StartsWith(pos, prefix)) {
+        EXPECT_TRUE(allowed.count(unit)) << pos << " in " << unit;
+      }
+    }
+    if (u.kind() == "kantor_camat") {
+      bool ok = false;
+      for (const auto& p : camat_positions) ok |= pos == p || (absl::EndsWith(p, " ") && absl::StartsWith(pos, p));
+      EXPECT_TRUE(ok) << pos << " in " << unit;
+    }
+    if (pos == "Kepala Dinas" || pos == "Kepala Badan" || pos == "Direktur" || pos == "Camat") {
+      ++heads[unit];
+      const std::string kind = pos == "Kepala Dinas" ? "dinas"
+                               : pos == "Kepala Badan" ? "badan"
+                               : pos == "Direktur"     ? "rsud"
+                                                       : "kantor_camat";
+      EXPECT_EQ(u.kind(), kind) << pos << " of " << unit;
+    }
+    // The NIP is valid (the service checked it) and says what the record
+    // says.
+    auto parsed = ParseNip(nip);
+    ASSERT_TRUE(parsed.ok()) << nip;
+    EXPECT_EQ(e.gender(), std::string(parsed->gender_name())) << nip;
+  }
+  for (const auto& [id, u] : units) EXPECT_EQ(heads[id], 1) << id;
+}
+
+// Each employee's atasan langsung is in their unit; heads of unit have
+// none recorded (their atasan, the Sekretaris Daerah, is not in the demo
+// roster); there are no cycles.
+TEST_F(DemoTest, SupervisorsAreInTheSameUnitAndHeadsHaveNone) {
+  const auto employees = Employees();
+  int with = 0;
+  for (const auto& [nip, e] : employees) {
+    const bool head = e.position() == "Kepala Dinas" || e.position() == "Kepala Badan" || e.position() == "Direktur" ||
+                      e.position() == "Camat";
+    if (head) {
+      EXPECT_TRUE(e.supervisor_nip().empty()) << e.position() << " " << nip;
+      continue;
+    }
+    ASSERT_FALSE(e.supervisor_nip().empty()) << e.position() << " " << nip;
+    auto it = employees.find(e.supervisor_nip());
+    ASSERT_NE(it, employees.end()) << nip;
+    EXPECT_EQ(it->second.unit(), e.unit()) << nip;
+    ++with;
+    // Up the chain to a head in a few steps.
+    std::string at = nip;
+    int steps = 0;
+    while (!employees.at(at).supervisor_nip().empty() && steps < 6) {
+      at = employees.at(at).supervisor_nip();
+      ++steps;
+    }
+    EXPECT_TRUE(employees.at(at).supervisor_nip().empty()) << "cycle above " << nip;
+  }
+  EXPECT_EQ(with + 20, static_cast<int>(employees.size()));
+}
+
+// Complaints and SKM from January 2025 in every unit (Kantor Camat Mersam
+// joined SP4N-LAPOR! only in March 2026 and has no complaints before),
+// with volumes that follow each unit's service volume.
+TEST_F(DemoTest, ComplaintAndSkmDataStartInJanuary2025) {
+  WaitForSkm();
+  const absl::CivilDay jan1(2025, 1, 1), jan31(2025, 1, 31);
+  int64_t total = 0;
+  std::map<std::string, int64_t> year2025;
+  for (const auto& u : Units()) {
+    const std::string id = u.name().substr(u.name().rfind('/') + 1);
+    const int64_t jan = ComplaintsReceived(u.name(), jan1, jan31);
+    if (id == "camat-mersam") {
+      EXPECT_EQ(ComplaintsReceived(u.name(), jan1, absl::CivilDay(2026, 2, 28)), 0);
+      EXPECT_GT(ComplaintsReceived(u.name(), absl::CivilDay(2026, 3, 1), absl::CivilDay(2026, 3, 31)), 0);
+    } else if (u.monthly_service_volume() >= 400) {
+      EXPECT_GT(jan, 0) << id;
+    }
+    year2025[id] = ComplaintsReceived(u.name(), jan1, absl::CivilDay(2025, 12, 31));
+    total += year2025[id];
+    const cv1::Satisfaction s = Satisfaction(u.name(), jan1, jan31);
+    EXPECT_GE(s.respondents(), 5) << id;
+    EXPECT_FALSE(s.suppressed()) << id;
+    EXPECT_GT(s.ikm_converted(), 60) << id;
+    EXPECT_LT(s.ikm_converted(), 95) << id;
+  }
+  // The busiest units get the most complaints.
+  EXPECT_GT(year2025["rsud-hamba"], year2025["bappeda"] * 10);
+  EXPECT_GT(year2025["dinkes"], year2025["camat-pemayung"] * 5);
+  EXPECT_GT(total, 1000);
+}
+
+// Three 2026 programmes with cohorts through the year; ids and names agree;
+// November cohorts have their attendance and completions; instructors and
+// named observers on every cohort.
+TEST_F(DemoTest, CohortsRunThroughTheYearWithAgreeingNames) {
+  const auto programs = Programs();
+  ASSERT_EQ(programs.size(), 3u);
+  std::set<int> months;
+  int november = 0;
+  for (const auto& p : programs) {
+    EXPECT_EQ(p.year(), 2026);
+    for (const auto& c : Cohorts(p.name())) {
+      const std::string id = c.name().substr(c.name().rfind('/') + 1);
+      int number = 0;
+      ASSERT_TRUE(absl::StartsWith(id, "angkatan-") && absl::SimpleAtoi(id.substr(9), &number)) << id;
+      static const char* kRoman[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"};
+      ASSERT_LE(number, 10);
+      EXPECT_TRUE(absl::StartsWith(c.display_name(), absl::StrCat("Angkatan ", kRoman[number], " ")))
+          << id << " is named " << c.display_name();
+      EXPECT_FALSE(c.instructors().empty()) << id;
+      EXPECT_GE(c.observers_size(), 1) << id;
+      EXPECT_EQ(c.follow_up_windows_size(), 3) << id;
+      months.insert(c.start_date().month());
+      if (c.start_date().month() == 11) {
+        ++november;
+        ASSERT_LT(Day(c.end_date()), platform->as_of);
+        int completed = 0, attended = 0;
+        for (const auto& e : Enrolments(c.name())) {
+          completed += e.state() == ev1::Enrolment::COMPLETED;
+          attended += e.attended_days_size() > 0;
+        }
+        EXPECT_GE(completed, 15) << c.name();
+        EXPECT_GE(attended, completed) << c.name();
+      }
+    }
+  }
+  EXPECT_GE(november, 3);
+  EXPECT_GE(months.size(), 8u) << "cohorts through the year";
+}
+
+// One pre-test and one post-test per programme with an answer key; the
+// participants answered them and Pelita scored them; the key is not shown
+// to a participant.
+TEST_F(DemoTest, TestsHaveAnswerKeysAndArePelitaScored) {
+  for (const auto& p : Programs()) {
+    const std::string id = p.name().substr(p.name().rfind('/') + 1);
+    for (const char* kind : {"pretest-", "posttest-"}) {
+      sv1::GetInstrumentRequest get;
+      get.set_name(absl::StrCat(kParent, "/instruments/", kind, id));
+      sv1::Instrument in;
+      ASSERT_RPC(Call(survey_.get(), &sv1::SurveyService::Stub::GetInstrument, get, &in));
+      ASSERT_GE(in.items_size(), 5) << get.name();
+      std::set<std::string> competencies;
+      for (const auto& item : in.items()) {
+        EXPECT_TRUE(item.type() == sv1::SINGLE_CHOICE || item.type() == sv1::YES_NO ||
+                    item.type() == sv1::MULTIPLE_CHOICE)
+            << item.code();
+        EXPECT_GT(item.key().points(), 0) << item.code();
+        EXPECT_GT(item.key().correct_choices_size(), 0) << item.code();
+        competencies.insert(item.competency());
+      }
+      EXPECT_GE(competencies.size(), 3u);
+      sv1::Instrument seen;
+      ASSERT_RPC(Call(survey_.get(), &sv1::SurveyService::Stub::GetInstrument, get, &seen,
+                      Caller{"1504", "participant", "199001012015031001"}));
+      for (const auto& item : seen.items()) EXPECT_FALSE(item.has_key()) << item.code();
+    }
+    // Scores on the 0-100 scale Pelita computed, and a gain.
+    for (const auto& c : Cohorts(p.name())) {
+      if (Day(c.end_date()) >= platform->as_of) continue;
+      const auto pre = Responses(c.name(), "pretest-" + id);
+      const auto post = Responses(c.name(), "posttest-" + id);
+      int first_day = 0;
+      for (const auto& e : Enrolments(c.name())) {
+        for (const auto& d : e.attended_days()) first_day += d == absl::FormatCivilTime(Day(c.start_date()));
+      }
+      ASSERT_GE(first_day, 15) << c.name();
+      EXPECT_EQ(static_cast<int>(pre.size()), first_day) << c.name() << ": everyone present took the pre-test";
+      ASSERT_GE(post.size(), pre.size() * 3 / 4) << c.name();
+      double pre_mean = 0, post_mean = 0;
+      for (const auto& r : pre) {
+        EXPECT_EQ(r.max_score(), 100);
+        EXPECT_FALSE(r.respondent_nip().empty());
+        pre_mean += static_cast<double>(r.total_score()) / pre.size();
+      }
+      for (const auto& r : post) post_mean += static_cast<double>(r.total_score()) / post.size();
+      EXPECT_GT(post_mean, pre_mean + 5) << c.name();
+    }
+  }
+}
+
+// Every supervisor assessment came from the subject's recorded supervisor,
+// every self-report from the subject, inside a wave's window; every
+// observation from a named observer; the anonymous reaction survey holds
+// no NIP; action plans were approved by the recorded supervisors.
+TEST_F(DemoTest, EvidenceComesFromThePeopleAllowedToGiveIt) {
+  const auto employees = Employees();
+  int assessed = 0, self = 0, observed = 0, reactions = 0, approved = 0;
+  for (const auto& c : AllCohorts()) {
+    std::set<std::string> observers(c.observers().begin(), c.observers().end());
+    for (const auto& r : Responses(c.name(), "tindak-lanjut-atasan")) {
+      ASSERT_TRUE(employees.count(r.subject_nip())) << r.name();
+      EXPECT_TRUE(r.followup_wave() == 30 || r.followup_wave() == 60 || r.followup_wave() == 90) << r.name();
+      if (r.respondent_nip() == r.subject_nip()) {
+        EXPECT_EQ(r.followup_role(), sv1::SELF_REPORT) << r.name();
+        ++self;
+      } else {
+        EXPECT_EQ(r.followup_role(), sv1::SUPERVISOR_ASSESSMENT) << r.name();
+        EXPECT_EQ(r.respondent_nip(), employees.at(r.subject_nip()).supervisor_nip())
+            << r.name() << " about " << r.subject_nip();
+        ++assessed;
+      }
+      const absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(r.submit_time().seconds()), Wib());
+      EXPECT_GE(day - Day(c.end_date()), 15) << r.name();
+      EXPECT_LE(day - Day(c.end_date()), 105) << r.name();
+    }
+    for (const auto& r : Responses(c.name(), "observasi-kinerja")) {
+      EXPECT_TRUE(observers.count(r.respondent_nip())) << r.name();
+      ++observed;
+    }
+    for (const auto& r : Responses(c.name(), "reaksi-peserta")) {
+      EXPECT_TRUE(r.respondent_nip().empty()) << r.name();
+      ++reactions;
+    }
+    fv1::GetCohortFollowUpSummaryRequest q;
+    q.set_cohort(c.name());
+    q.set_max_listed(1000);
+    fv1::FollowUpSummary summary;
+    ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, q, &summary));
+    for (const auto& plan : summary.plans()) {
+      if (plan.state() != fv1::ActionPlan::APPROVED) continue;
+      fv1::GetActionPlanRequest g;
+      g.set_name(plan.action_plan());
+      fv1::ActionPlan full;
+      ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::GetActionPlan, g, &full));
+      EXPECT_EQ(full.supervisor(),
+                absl::StrCat(kParent, "/employees/", employees.at(plan.participant_nip()).supervisor_nip()));
+      ++approved;
+    }
+  }
+  EXPECT_GT(assessed, 300);
+  EXPECT_GT(self, 300);
+  EXPECT_GT(observed, 50);
+  EXPECT_GT(reactions, 250);
+  EXPECT_GT(approved, 250);
+}
+
+// What the cohort reports show after the load: every figure that has the
+// respondents is shown, with its n and inputs (L1 per dimension, L2 gain
+// and t test, L3 people rates of every wave whose window has closed, cost,
+// composite); what min-n or the calendar withholds is withheld with its
+// reason and nothing from which the value follows (the interviews of three
+// participants per cohort, waves not yet open, one day's SKM of a unit).
+TEST_F(DemoTest, ReportsShowTheirFiguresAndWithholdWhatMinNWithholds) {
+  WaitForSkm();
+  auto shown = [](const scv1::Figure& f, const std::string& what) {
+    EXPECT_FALSE(f.withheld()) << what << ": " << f.reason();
+    EXPECT_FALSE(f.formula().empty()) << what;
+    return !f.withheld();
+  };
+  auto withheld = [](const scv1::Figure& f, const std::string& what) {
+    EXPECT_TRUE(f.withheld()) << what;
+    EXPECT_NE(f.reason_code(), scv1::REASON_CODE_UNSPECIFIED) << what;
+    EXPECT_FALSE(f.reason().empty()) << what;
+    EXPECT_EQ(f.value(), 0) << what;
+    EXPECT_TRUE(f.inputs().empty()) << what << ": a withheld figure carries no inputs";
+    EXPECT_FALSE(f.has_interval()) << what;
+  };
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), Wib());
+  int reports = 0, waves_closed = 0, waves_not_open = 0, interviews_withheld = 0;
+  for (const auto& c : AllCohorts()) {
+    const absl::CivilDay end = Day(c.end_date());
+    if (end >= platform->as_of) continue;
+    scv1::GetEvaluationRequest req;
+    req.set_name(c.name() + "/evaluation");
+    req.set_refresh(true);
+    scv1::Evaluation ev;
+    ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::GetEvaluation, req, &ev));
+    ++reports;
+    const std::string& n = c.name();
+    ASSERT_GE(ev.min_n(), 5) << n;
+    EXPECT_GE(ev.enrolled(), 15) << n;
+    EXPECT_GE(ev.completed(), 15) << n;
+    // L1: the anonymous reaction survey, per dimension.
+    ASSERT_EQ(ev.reaction().dimensions_size(), 4) << n;
+    for (const auto& d : ev.reaction().dimensions()) {
+      if (!shown(d.score(), n + " L1 " + d.dimension())) continue;
+      EXPECT_GE(d.score().n(), ev.min_n()) << n;
+      EXPECT_GT(d.score().value(), 40) << n << " " << d.dimension();
+      EXPECT_LE(d.score().value(), 100) << n << " " << d.dimension();
+      EXPECT_FALSE(d.score().inputs().empty()) << n;
+    }
+    if (shown(ev.reaction().response_rate(), n + " L1 response rate")) {
+      EXPECT_GT(ev.reaction().response_rate().value(), 0.6) << n;
+      EXPECT_LE(ev.reaction().response_rate().value(), 1) << n;
+    }
+    shown(ev.reaction().overall(), n + " L1 overall");
+    // L2: pairs scored by Pelita, a gain and its test.
+    const scv1::Learning& l2 = ev.learning();
+    shown(l2.pairs(), n + " L2 pairs");
+    EXPECT_GE(l2.pairs().value(), 15) << n;
+    if (shown(l2.normalised_gain(), n + " L2 normalised gain")) EXPECT_GT(l2.normalised_gain().value(), 0) << n;
+    shown(l2.mean_gain(), n + " L2 mean gain");
+    shown(l2.t(), n + " L2 t");
+    shown(l2.p_value(), n + " L2 p");
+    shown(l2.cohens_dz(), n + " L2 d_z");
+    EXPECT_FALSE(l2.gain_band().empty()) << n;
+    // L3: people rates per wave; a wave whose window has closed is shown,
+    // one not yet open is withheld as such (not a rate of 0).
+    const scv1::Behaviour& l3 = ev.behaviour();
+    // A cohort without a follow-up yet (its first answers come in the days
+    // after the load) has no waves reported.
+    if (!Responses(n, "tindak-lanjut-atasan").empty()) ASSERT_EQ(l3.waves_size(), 3) << n;
+    if (l3.waves_size() == 0) {
+      EXPECT_TRUE(l3.response_rate().withheld()) << n;
+      EXPECT_EQ(l3.response_rate().value(), 0) << n;
+    }
+    for (const auto& w : l3.waves()) {
+      absl::CivilDay first, last;
+      ASSERT_TRUE(absl::ParseCivilTime(w.first_day(), &first) && absl::ParseCivilTime(w.last_day(), &last)) << n;
+      EXPECT_EQ(first - end, w.offset_days() == 30 ? 15 : (w.offset_days() == 60 ? 45 : 75)) << n;
+      const std::string what = absl::StrCat(n, " L3 wave ", w.offset_days());
+      if (last < platform->as_of) {
+        ++waves_closed;
+        for (const scv1::Figure* f : {&w.self_report_rate(), &w.assessment_rate()}) {
+          if (!shown(*f, what)) continue;
+          EXPECT_GT(f->value(), 0.3) << what;
+          EXPECT_LE(f->value(), 1) << what;
+        }
+      } else if (first > today) {
+        // The follow-up service opens windows by the clock.
+        ++waves_not_open;
+        withheld(w.self_report_rate(), what);
+        withheld(w.assessment_rate(), what);
+        EXPECT_EQ(w.assessment_rate().reason_code(), scv1::WINDOW_NOT_OPEN) << what;
+      }
+    }
+    if (end + 44 < platform->as_of) {
+      shown(l3.response_rate(), n + " L3 response rate");
+      EXPECT_LE(l3.response_rate().value(), 1) << n;
+      shown(l3.applied_share(), n + " L3 applied share");
+    }
+    // The interviews of a few participants are below min n: withheld, no
+    // counts, no terms, no excerpts.
+    for (const auto& a : l3.coded_answers()) {
+      if (!absl::EndsWith(a.instrument(), "/wawancara-dampak")) continue;
+      if (a.n() >= ev.min_n()) continue;
+      ++interviews_withheld;
+      EXPECT_TRUE(a.withheld()) << n << " " << a.item();
+      EXPECT_TRUE(a.counts().empty()) << n << " " << a.item();
+      EXPECT_EQ(a.reason_code(), scv1::BELOW_MIN_N) << n;
+    }
+    for (const auto& t : l3.text_answers()) {
+      if (t.n() >= ev.min_n() || t.n() == 0) continue;
+      EXPECT_TRUE(t.withheld()) << n << " " << t.item();
+      EXPECT_TRUE(t.top_terms().empty() && t.excerpts().empty()) << n << " " << t.item();
+    }
+    // Cost and the composite.
+    shown(ev.cost().per_participant(), n + " cost per participant");
+    shown(ev.cost().per_jp(), n + " cost per JP");
+    shown(ev.composite().score(), n + " composite");
+  }
+  EXPECT_EQ(reports, 14);
+  EXPECT_GT(waves_closed, 20);
+  std::printf("%d reports, %d waves closed, %d not open yet, %d interview items withheld\n", reports, waves_closed,
+              waves_not_open, interviews_withheld);
+  EXPECT_GT(interviews_withheld, 0);
+  // One day's SKM of a unit has fewer respondents than min n: suppressed,
+  // with no elements and no IKM; the month of the same unit is shown.
+  int days_suppressed = 0;
+  for (const auto& u : Units()) {
+    const cv1::Satisfaction day = Satisfaction(u.name(), absl::CivilDay(2025, 1, 15), absl::CivilDay(2025, 1, 15));
+    if (day.respondents() >= 5) continue;
+    ++days_suppressed;
+    EXPECT_TRUE(day.suppressed()) << u.name();
+    EXPECT_TRUE(day.elements().empty()) << u.name();
+    EXPECT_EQ(day.ikm_converted(), 0) << u.name();
+    EXPECT_FALSE(day.suppressed_reason().empty()) << u.name();
+    EXPECT_FALSE(Satisfaction(u.name(), absl::CivilDay(2025, 1, 1), absl::CivilDay(2025, 1, 31)).suppressed());
+  }
+  EXPECT_GT(days_suppressed, 5);
+  // The programme ranking shows a composite for every programme.
+  scv1::RankProgramsRequest rank;
+  rank.set_parent(kParent);
+  rank.set_year(2026);
+  scv1::RankProgramsResponse ranked;
+  ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::RankPrograms, rank, &ranked));
+  ASSERT_EQ(ranked.by_composite_size(), 3);
+  for (const auto& p : ranked.by_composite()) shown(p.composite(), p.program() + " ranked composite");
+}
+
+// L4 for the 2026 cohorts whose after window has passed: most are estimable
+// (an interval, at least 2 comparison units, both windows inside the units'
+// data); Pelayanan Publik Prima shows an effect (complaints fall or IKM
+// rises, the interval excluding zero) and Administrasi Perkantoran does
+// not.
+TEST_F(DemoTest, MostCohortsGetAnEstimableL4AndTheEffectShowsForSomeProgrammes) {
+  WaitForSkm();
+  const absl::CivilDay today = platform->as_of;
+  int eligible = 0, estimable = 0;
+  std::map<std::string, int> shown, estimable_by_program;
+  for (const auto& p : Programs()) {
+    const std::string pid = p.name().substr(p.name().rfind('/') + 1);
+    for (const auto& c : Cohorts(p.name())) {
+      const absl::CivilDay start = Day(c.start_date()), end = Day(c.end_date());
+      if (end + 90 >= today) continue;  // the after window has not ended
+      ++eligible;
+      scv1::GetEvaluationRequest req;
+      req.set_name(c.name() + "/evaluation");
+      req.set_refresh(true);
+      scv1::Evaluation ev;
+      ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::GetEvaluation, req, &ev));
+      const scv1::Results& r = ev.results();
+      const scv1::Figure& did = r.complaint_rate_did();
+      // Both windows inside the data: every trained unit has complaints
+      // recorded before the before window starts, and the tenant's data go
+      // on past the after window's end.
+      bool covered = r.treated_units_size() > 0 &&
+                     (end + 91 >= platform->as_of || ComplaintsReceived("", end + 91, platform->as_of - 1) > 0);
+      for (const auto& u : r.treated_units()) {
+        covered &= ComplaintsReceived(u.unit(), absl::CivilDay(2025, 1, 1), start - 91) > 0;
+      }
+      const bool ok = !did.withheld() && did.ci_low() < did.ci_high() && r.control_unit_count() >= 2 && covered;
+      estimable += ok;
+      estimable_by_program[pid] += ok;
+      const scv1::Figure& ikm = r.ikm_did();
+      const bool fewer = !did.withheld() && did.ci_high() < 0;
+      const bool better = !ikm.withheld() && ikm.ci_low() > 0;
+      if (fewer || better) ++shown[pid];
+      // Kantor Camat Mersam's complaints start in March 2026: a comparison
+      // unit left out of every estimate whose before window starts earlier,
+      // and said so.
+      absl::CivilDay before_start;
+      ASSERT_TRUE(absl::ParseCivilTime(r.before_start(), &before_start)) << r.before_start();
+      for (const auto& u : r.control_units()) {
+        if (!absl::EndsWith(u.unit(), "/camat-mersam")) continue;
+        if (before_start < absl::CivilDay(2026, 3, 1)) {
+          EXPECT_FALSE(u.complaints_used()) << c.name();
+          EXPECT_EQ(u.complaints_excluded_code(), scv1::WINDOW_NOT_COVERED) << c.name();
+        } else {
+          EXPECT_TRUE(u.complaints_used()) << c.name() << ": " << u.complaints_excluded();
+        }
+      }
+      // "Complaints avoided" is published only for an effect shown.
+      if (!fewer) EXPECT_TRUE(r.complaints_avoided().withheld()) << c.name();
+      if (fewer) EXPECT_FALSE(r.complaints_avoided().withheld()) << c.name() << ": " << r.complaints_avoided().reason();
+      std::printf("%s: complaints DiD %.2f [%.2f, %.2f]%s, IKM DiD %.2f [%.2f, %.2f]%s, %lld comparison units\n",
+                  c.name().c_str(), did.value(), did.ci_low(), did.ci_high(), did.withheld() ? " withheld" : "",
+                  ikm.value(), ikm.ci_low(), ikm.ci_high(), ikm.withheld() ? " withheld" : "",
+                  static_cast<long long>(r.control_unit_count()));
+    }
+  }
+  ASSERT_GE(eligible, 8) << "cohorts whose after window has passed";
+  EXPECT_GT(estimable * 4, eligible * 3) << estimable << " of " << eligible << " estimable";
+  EXPECT_GT(shown["pelayanan-publik-2026"], 0);
+  EXPECT_GT(estimable_by_program["administrasi-perkantoran-2026"], 0);
+  EXPECT_EQ(shown["administrasi-perkantoran-2026"], 0) << "an effect where the plan has none";
+}
+
+// A second load (scripts/run.sh run again) creates nothing and changes no
+// count.
+TEST_F(DemoTest, ASecondLoadCreatesNothing) {
+  WaitForSkm();
+  auto counts = [&] {
+    std::map<std::string, int64_t> out;
+    out["employees"] = static_cast<int64_t>(Employees().size());
+    for (const auto& c : AllCohorts()) {
+      for (const auto& e : Enrolments(c.name())) {
+        out[absl::StrCat("state ", ev1::Enrolment::State_Name(e.state()))] += 1;
+        out["attendance"] += e.attended_days_size();
+      }
+      sv1::GetCohortAggregatesRequest q;
+      q.set_cohort(c.name());
+      sv1::CohortAggregates a;
+      EXPECT_TRUE(Call(survey_.get(), &sv1::SurveyService::Stub::GetCohortAggregates, q, &a).ok());
+      for (const auto& i : a.instruments()) out["responses " + i.instrument()] += i.response_count();
+      fv1::GetCohortFollowUpSummaryRequest fq;
+      fq.set_cohort(c.name());
+      fv1::FollowUpSummary s;
+      EXPECT_TRUE(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, fq, &s).ok());
+      out["plans approved"] += s.plans_approved();
+      out["actions applied"] += s.actions_applied();
+    }
+    for (const auto& u : Units()) {
+      out["complaints " + u.name()] = ComplaintsReceived(u.name(), absl::CivilDay(2025, 1, 1), platform->as_of);
+      out["skm " + u.name()] = SkmInSurvey(u.name());
+    }
+    return out;
+  };
+  const auto before = counts();
+  ASSERT_TRUE(platform->Load().ok());
+  ASSERT_EQ(platform->loads.size(), 2u);
+  for (const char* name : {"enrolment", "survey", "complaint"}) {
+    const Tally& first = platform->loads[0].at(name);
+    const Tally& again = platform->loads[1].at(name);
+    EXPECT_EQ(again.exit_code, 0) << name;
+    EXPECT_EQ(again.failed, 0) << name;
+    EXPECT_EQ(again.created, 0) << name;
+    EXPECT_EQ(again.already_there, first.created) << name << ": everything the first load created is found";
+  }
+  WaitForSkm();
+  EXPECT_EQ(counts(), before);
+}
+
+}  // namespace
+}  // namespace pelita
