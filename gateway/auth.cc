@@ -159,7 +159,8 @@ absl::StatusOr<Claims> Verifier::VerifyUncached(absl::string_view token) const {
   for (char ch : c.subject) {
     if (ch < 0x21 || ch > 0x7e) return Unauthenticated("sub must be printable ASCII");
   }
-  if (!ValidTenantClaim(c.role, c.tenant, options_.known_tenants)) {
+  if (options_.tenant_known ? !ValidTenantClaimWith(c.role, c.tenant, options_.tenant_known)
+                            : !ValidTenantClaim(c.role, c.tenant, options_.known_tenants)) {
     return Unauthenticated(absl::StrCat("the tenant claim is not valid for role ", c.role));
   }
   return c;
@@ -167,14 +168,22 @@ absl::StatusOr<Claims> Verifier::VerifyUncached(absl::string_view token) const {
 
 bool ValidTenantClaim(absl::string_view role, absl::string_view tenant,
                       const std::vector<std::string>& known_tenants) {
+  return ValidTenantClaimWith(role, tenant, [&known_tenants](const std::string& t) {
+    for (const auto& k : known_tenants) {
+      if (k == t) return true;
+    }
+    return false;
+  });
+}
+
+bool ValidTenantClaimWith(absl::string_view role, absl::string_view tenant,
+                          const std::function<bool(const std::string&)>& tenant_known) {
   if (role == "national_integrator") return tenant == kNationalTenant;
   if (role == "province") {
     if (ValidateProvince(tenant).ok()) return true;
+    // Only a well-formed regency code is looked up.
     if (!ValidateTenant(tenant).ok()) return false;
-    for (const auto& t : known_tenants) {
-      if (t == tenant) return true;
-    }
-    return false;
+    return tenant_known && tenant_known(std::string(tenant));
   }
   return ValidateTenant(tenant).ok();
 }

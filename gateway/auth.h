@@ -2,6 +2,7 @@
 #define PELITA_GATEWAY_AUTH_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ struct AuthOptions {
   // names its province ("15") or one of these in it ("1504"); a regency
   // code not listed here is refused for it.
   std::vector<std::string> known_tenants;
+  // When set, decides instead of known_tenants whether a regency code is
+  // one the platform serves: pelita-gateway asks the tenant registry
+  // (RegistryClient::Check), so a regency created there is accepted in a
+  // province token without restarting the gateway.
+  std::function<bool(const std::string& tenant)> tenant_known;
 };
 
 // Verifies bearer JWTs with libjwt.  The algorithm is taken from the token's
@@ -78,6 +84,9 @@ class Verifier {
 // buckets by this claim, so only these values ever name a Redis key.
 bool ValidTenantClaim(absl::string_view role, absl::string_view tenant,
                       const std::vector<std::string>& known_tenants);
+// The same, with the known regencies given as a predicate.
+bool ValidTenantClaimWith(absl::string_view role, absl::string_view tenant,
+                          const std::function<bool(const std::string&)>& tenant_known);
 
 // Issues a token (the dev command, tests).  `alg` is "HS256" (key = secret)
 // or "RS256" (key = private key PEM).

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <set>
+#include <string>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -115,6 +117,26 @@ TEST(AuthTest, TenantClaimsPerRole) {
   EXPECT_FALSE(v->Verify(token("province", "*")).ok());
   EXPECT_TRUE(v->Verify(token("national_integrator", "00")).ok());
   EXPECT_FALSE(v->Verify(token("national_integrator", "ANY")).ok());
+}
+
+TEST(AuthTest, ProvinceTokensNameTheRegenciesTheRegistryKnowsNow) {
+  // pelita-gateway sets tenant_known to the tenant registry's Check: a
+  // regency created there is accepted at once, and it replaces the list.
+  std::set<std::string> registry = {"1504"};
+  AuthOptions o = Keys(kKey, "");
+  o.known_tenants = {"1601"};
+  o.tenant_known = [&registry](const std::string& t) { return registry.count(t) > 0; };
+  auto v = Hs256(o);
+  auto token = [](const std::string& tenant) {
+    return *IssueToken({"dev", tenant, "province", absl::ToUnixSeconds(absl::Now() + absl::Hours(1))}, "HS256",
+                       kKey);
+  };
+  EXPECT_TRUE(v->Verify(token("1504")).ok());
+  EXPECT_TRUE(v->Verify(token("16")).ok());
+  EXPECT_FALSE(v->Verify(token("1601")).ok());
+  EXPECT_FALSE(v->Verify(token("16xx")).ok());
+  registry.insert("1601");
+  EXPECT_TRUE(v->Verify(token("1601")).ok());
 }
 
 TEST(AuthTest, Hs256RoundTrip) {

@@ -20,6 +20,7 @@
 #include "lib/redis/redis.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
+#include "services/tenant/client/registry_flags.h"
 
 ABSL_FLAG(std::string, http_listen, pelita::EnvOr("PELITA_HTTP_LISTEN", std::string("")),
           "HTTP listen address (env PELITA_HTTP_LISTEN); empty: --listen, else 0.0.0.0:8080");
@@ -44,9 +45,6 @@ ABSL_FLAG(int, threads, 2, "HTTP I/O threads");
 ABSL_FLAG(bool, log_requests, true, "One log line per request");
 ABSL_FLAG(absl::Duration, max_token_lifetime, absl::Hours(24),
           "Refuse tokens whose exp is further away than this");
-ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", std::string("")),
-          "Comma-separated regency/city codes this deployment serves (env PELITA_TENANTS); a "
-          "province token may name one of them instead of its 2-digit province code");
 
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
@@ -88,9 +86,6 @@ int main(int argc, char** argv) {
     o.auth.rs256_public_pem = *key;
   }
   o.auth.max_lifetime = absl::GetFlag(FLAGS_max_token_lifetime);
-  for (absl::string_view t : absl::StrSplit(absl::GetFlag(FLAGS_tenants), ',', absl::SkipEmpty())) {
-    o.auth.known_tenants.emplace_back(absl::StripAsciiWhitespace(t));
-  }
   std::unique_ptr<pelita::redis::Client> redis;
   if (absl::GetFlag(FLAGS_rate_limit)) {
     auto ro = pelita::RedisOptionsFromFlags();
@@ -98,6 +93,10 @@ int main(int argc, char** argv) {
     redis = std::make_unique<pelita::redis::Client>(*ro);
     o.redis = redis.get();
   }
+  // The regency codes a province token may name are the registry's
+  // tenants (--registry), known as soon as they are created.
+  std::unique_ptr<pelita::tenant::RegistryClient> registry = pelita::tenant::StartRegistryFromFlags(redis.get());
+  o.auth.tenant_known = [client = registry.get()](const std::string& t) { return client->Check(t).ok(); };
   o.rate_limit.rate = absl::GetFlag(FLAGS_rate_limit_rps);
   o.rate_limit.burst = absl::GetFlag(FLAGS_rate_limit_burst);
   o.rate_limit.lease = absl::GetFlag(FLAGS_rate_limit_lease);

@@ -40,6 +40,7 @@
 #include "pelita/survey/v1/survey.grpc.pb.h"
 #include "services/survey/domain.h"
 #include "services/survey/survey.h"
+#include "services/tenant/local_registry.h"
 
 ABSL_FLAG(int64_t, responses, 1000000, "responses sent through the service");
 ABSL_FLAG(int64_t, baseline_responses, 250000, "responses' worth of commands in the baseline");
@@ -260,7 +261,11 @@ int main(int argc, char** argv) {
   };
   const double base_before = baseline(base_total / 2, 0);
 
-  // Enrolment and survey services.
+  // The tenant registry (in process, seeded with Jambi), enrolment and
+  // survey services.
+  auto registry = pelita::tenant::LocalRegistry::Start(&client);
+  if (!registry.ok()) Die(registry.status().ToString());
+  const std::string registry_addr = (*registry)->address();
   auto eport = pelita::testing::FreePort();
   auto sport = pelita::testing::FreePort();
   if (!eport.ok() || !sport.ok()) Die("no port");
@@ -268,13 +273,13 @@ int main(int argc, char** argv) {
   const std::string saddr = absl::StrCat("127.0.0.1:", *sport);
   Subprocess enrolment, survey;
   if (!enrolment.Start({bin + "/services/enrolment/pelita-enrolment", "--listen", eaddr, "--redis",
-                        redis_addr},
+                        redis_addr, "--registry", registry_addr},
                        *dir + "/enrolment.log")
            .ok()) {
     Die("pelita-enrolment did not start");
   }
   if (!survey.Start({bin + "/services/survey/pelita-survey", "--listen", saddr, "--redis", redis_addr,
-                     "--enrolment", eaddr, "--log_calls=false"},
+                     "--enrolment", eaddr, "--log_calls=false", "--registry", registry_addr},
                     *dir + "/survey.log")
            .ok()) {
     Die("pelita-survey did not start");

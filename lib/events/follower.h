@@ -65,7 +65,7 @@ struct EventContext {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // Turns an entry of the format used before typed events (string field maps,
-// protos/pelita/enrolment/v1/EVENTS.md, protos/pelita/survey/v1/STREAM.md)
+// of enrolment and survey before EnrolmentCompleted and ResponseAccepted)
 // into the typed event it stands for, so that old entries keep working while
 // the streams roll over.  Returns nullptr for an entry that is no event of
 // interest (acked and counted as unknown); an error is handled like a

@@ -78,6 +78,7 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> DecodeLegacySurveyEnt
   event->set_cohort(cohort.empty() ? r.cohort() : cohort);
   const std::string unit = Get(fields, "unit");
   event->set_unit(unit.empty() ? r.unit() : unit);
+  event->set_replaces(Get(fields, "replaces"));
   const std::string time = Get(fields, "time");
   absl::Time t;
   std::string err;

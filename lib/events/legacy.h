@@ -17,15 +17,20 @@ namespace pelita::events {
 // is not migrated yet.  Remove them once no publisher writes the old format
 // and the old entries have been trimmed away.
 
-// `enrolment:{t}:events` (protos/pelita/enrolment/v1/EVENTS.md): an entry
-// with type=enrolment.completed becomes pelita.enrolment.v1.EnrolmentCompleted;
-// entries of other types are no event of interest (nullptr).  A bad
-// cohort date or time is INVALID_ARGUMENT.
+// `enrolment:{t}:events`, as enrolment wrote it before EnrolmentCompleted:
+// fields type=enrolment.completed, enrolment (the resource name), nip, unit,
+// cohort_start and cohort_end (YYYYMMDD), time_ms (Unix milliseconds).
+// Such an entry becomes pelita.enrolment.v1.EnrolmentCompleted; entries of
+// other types are no event of interest (nullptr).  A bad cohort date or
+// time is INVALID_ARGUMENT.
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> DecodeLegacyEnrolmentEntry(
     const EventContext& context, const Fields& fields);
 
-// `survey:{t}:responses` (protos/pelita/survey/v1/STREAM.md): every entry
-// becomes pelita.survey.v1.ResponseAccepted, with the stored Response from
+// `survey:{t}:responses`, as survey wrote it before ResponseAccepted:
+// fields name, instrument, instrument_kind (lower case), cohort, unit,
+// time (RFC 3339), payload (the stored pelita.survey.v1.Response, binary)
+// and, for a replacement, replaces.  Every entry becomes
+// pelita.survey.v1.ResponseAccepted, with the stored Response from
 // `payload` (the one decoding of that format, instead of a copy per
 // follower).  A payload that does not parse is DATA_LOSS.
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> DecodeLegacySurveyEntry(

@@ -39,7 +39,7 @@ class LegacyTest : public ::testing::Test {
 
 TEST_F(LegacyTest, OldAndNewEnrolmentEntriesReachTheSameTypedHandler) {
   const std::string key = "enrolment:{1504}:events";
-  // Exactly what services/enrolment/store.cc appends today (EVENTS.md).
+  // Exactly what services/enrolment/store.cc appended before typed events (before EnrolmentCompleted).
   ASSERT_TRUE(redis_->Run({"XADD", key, "MAXLEN", "~", "1000000", "*", "type", "enrolment.completed",
                            "enrolment", "tenants/1504/programs/p/cohorts/c/enrolments/196608011988031001",
                            "nip", "196608011988031001", "unit", "tenants/1504/units/dinkes",
@@ -94,7 +94,7 @@ TEST_F(LegacyTest, SurveyStreamEntryDecodesOnceForEveryFollower) {
   payload.set_respondent_nip("196608011988031001");
   payload.set_subject_nip("198001012005011002");
   payload.set_instrument_kind(survey::v1::FOLLOWUP);
-  // Today's format (STREAM.md), as services/survey/store.cc writes it.
+  // Today's format (before ResponseAccepted), as services/survey/store.cc wrote it.
   ASSERT_TRUE(redis_->Run({"XADD", "survey:{1504}:responses", "*", "name", "tenants/1504/responses/r1",
                            "instrument", "tenants/1504/instruments/fu", "instrument_kind", "followup",
                            "cohort", "tenants/1504/programs/p/cohorts/c", "unit", "", "time",

@@ -3,12 +3,8 @@
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "lib/log/log.h"
-#include "lib/tenancy/tenancy.h"
 
 namespace pelita {
 
@@ -21,18 +17,6 @@ absl::StatusOr<redis::Options> RedisOptionsFromFlags() {
   auto options = redis::ParseAddress(absl::GetFlag(FLAGS_redis));
   if (!options.ok()) LogError("bad --redis", {{"error", std::string(options.status().message())}});
   return options;
-}
-
-absl::StatusOr<std::vector<std::string>> ParseTenantList(absl::string_view list) {
-  std::vector<std::string> tenants;
-  for (absl::string_view t : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
-    std::string tenant(absl::StripAsciiWhitespace(t));
-    if (absl::Status s = ValidateTenant(tenant); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("tenants: ", s.message()));
-    }
-    tenants.push_back(std::move(tenant));
-  }
-  return tenants;
 }
 
 int EnvOr(const char* name, int fallback) {

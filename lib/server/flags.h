@@ -27,10 +27,6 @@ namespace pelita {
 // optional "?replica_acks=N"); a bad value is logged and returned.
 absl::StatusOr<redis::Options> RedisOptionsFromFlags();
 
-// A comma-separated list of tenant codes (a --tenants flag), each validated;
-// blanks are skipped.
-absl::StatusOr<std::vector<std::string>> ParseTenantList(absl::string_view list);
-
 // The value of environment variable `name`, or `fallback` when unset/empty.
 std::string EnvOr(const char* name, const std::string& fallback);
 int EnvOr(const char* name, int fallback);

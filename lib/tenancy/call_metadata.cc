@@ -1,5 +1,7 @@
 #include "lib/tenancy/call_metadata.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "lib/tenancy/tenant_code.h"
 
@@ -13,7 +15,15 @@ std::string Metadata(const grpc::ServerContext& context, absl::string_view key) 
   return std::string(it->second.data(), it->second.size());
 }
 
+// Set once and never freed: a check replaced while calls run stays valid
+// for the calls that loaded it.
+std::atomic<const TenantCheck*> g_tenant_check{nullptr};
+
 }  // namespace
+
+void SetTenantCheck(TenantCheck check) {
+  g_tenant_check.store(check ? new TenantCheck(std::move(check)) : nullptr);
+}
 
 absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
   Caller caller;
@@ -23,6 +33,9 @@ absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
   }
   if (absl::Status s = ValidateTenant(caller.tenant); !s.ok()) {
     return absl::UnauthenticatedError(s.message());
+  }
+  if (const TenantCheck* check = g_tenant_check.load(); check != nullptr) {
+    if (absl::Status s = (*check)(caller.tenant); !s.ok()) return s;
   }
   caller.role = Metadata(context, kRoleMetadata);
   caller.subject = Metadata(context, kSubjectMetadata);

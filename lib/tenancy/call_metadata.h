@@ -1,6 +1,9 @@
 #ifndef PELITA_LIB_TENANCY_CALL_METADATA_H_
 #define PELITA_LIB_TENANCY_CALL_METADATA_H_
 
+#include <functional>
+#include <string>
+
 #include <grpcpp/client_context.h>
 #include <grpcpp/server_context.h>
 
@@ -12,7 +15,21 @@ namespace pelita {
 
 // Reads the caller from the metadata of a call.  A missing or invalid tenant
 // is UNAUTHENTICATED: a service never trusts a tenant named in a request body.
+// A valid code is then given to the tenant check, if one is set
+// (SetTenantCheck): a tenant the registry does not know is refused with the
+// check's status (NOT_FOUND), so a service serves exactly the tenants of the
+// registry.
 absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context);
+
+// Whether a tenant exists: the tenant registry (services/tenant/client
+// RegistryClient::Check).  Tenants are records of the registry, not a
+// start-up flag (SPEC §4): main() sets the check once, before the server
+// starts, and a tenant created in the registry is served from then on.
+// Without a check (tests, tools) every valid code is accepted.  Process-wide
+// because every adapter of a process reads its callers through
+// CallerFromContext; the check must be thread-safe and cheap (a cache).
+using TenantCheck = std::function<absl::Status(const std::string& tenant)>;
+void SetTenantCheck(TenantCheck check);
 
 // For platform-level services (the tenant registry), whose callers need not
 // belong to a tenant: a platform admin, or another service.  The tenant may

@@ -504,7 +504,12 @@ TEST_F(ComplaintServiceTest, SatisfactionIndex) {
 }
 
 TEST_F(ComplaintServiceTest, FollowsSurveyStream) {
-  SkmFollower follower(client_.get(), logic_.get(), "1504");
+  // Entries as the survey service wrote them before events were typed (the
+  // typed ones: services/complaint/skm_follower_test.cc).
+  events::FixedTenants tenants({"1504"});
+  events::FollowerOptions fo;
+  fo.idle_poll = absl::Milliseconds(20);
+  SkmFollower follower(client_.get(), logic_.get(), &tenants, fo);
   ASSERT_TRUE(follower.PollOnce().ok());  // creates the group
   auto add = [&](const std::string& name, const std::string& kind, int score) {
     survey::v1::Response resp;
@@ -524,7 +529,7 @@ TEST_F(ComplaintServiceTest, FollowsSurveyStream) {
   for (int i = 0; i < 5; ++i) add(absl::StrCat("tenants/1504/responses/s", i), "skm", 4);
   add("tenants/1504/responses/s0", "skm", 1);  // redelivered duplicate
   add("tenants/1504/responses/x", "reaction", 1);
-  add("tenants/1504/responses/bad", "skm", 9);  // out of the 1-4 scale: skipped
+  add("tenants/1504/responses/bad", "skm", 9);  // out of the 1-4 scale: dead-lettered
   int handled = 0;
   for (int i = 0; i < 4; ++i) {
     auto n = follower.PollOnce();
@@ -532,6 +537,10 @@ TEST_F(ComplaintServiceTest, FollowsSurveyStream) {
     handled += *n;
   }
   EXPECT_EQ(handled, 8);
+  EXPECT_EQ(follower.follower().stats().dead_lettered, 1);
+  auto dead = client_->Run({"XLEN", "complaint:{1504}:deadletter"});
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(dead->integer, 1);
   auto pending = client_->Run({"XPENDING", SkmFollower::StreamKey("1504"), "complaint"});
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->elements[0].integer, 0);
@@ -572,14 +581,25 @@ TEST_F(ComplaintServiceTest, FollowerRereadsEntriesLeftPendingByACrash) {
                               "time", "2026-09-01T02:00:00Z", "payload", resp.SerializeAsString()})
                     .ok());
   }
-  // A previous process of the same consumer read them and died before XACK.
+  // A previous process (today's consumer name) read them and died before
+  // XACK; a new process takes them over once they have been idle long enough.
   auto read = client_->Run({"XREADGROUP", "GROUP", "complaint", "complaint-1", "COUNT", "100",
                             "STREAMS", key, ">"});
   ASSERT_TRUE(read.ok());
-  SkmFollower follower(client_.get(), logic_.get(), "1504");
-  auto n = follower.PollOnce();
-  ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 5);
+  events::FixedTenants tenants({"1504"});
+  events::FollowerOptions fo;
+  fo.claim_idle = absl::Milliseconds(50);
+  SkmFollower follower(client_.get(), logic_.get(), &tenants, fo);
+  int n = 0;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto got = follower.PollOnce();
+        if (got.ok()) n += *got;
+        return n >= 5;
+      },
+      absl::Seconds(10)));
+  EXPECT_EQ(n, 5);
+  EXPECT_EQ(follower.follower().stats().claimed, 5);
   auto pending = client_->Run({"XPENDING", key, "complaint"});
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->elements[0].integer, 0);

@@ -3,7 +3,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/strings/str_split.h"
 #include "lib/log/log.h"
 #include "lib/server/channel.h"
 #include "lib/server/flags.h"
@@ -12,14 +11,13 @@
 #include "services/complaint/enrolment_units.h"
 #include "services/complaint/grpc_service.h"
 #include "services/complaint/skm_follower.h"
+#include "services/tenant/client/registry_flags.h"
 
 ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", "127.0.0.1:50051"),
           "Address of the enrolment service (units and service volumes); env PELITA_ENROLMENT");
 ABSL_FLAG(std::string, survey, pelita::EnvOr("PELITA_SURVEY", "127.0.0.1:50052"),
           "Address of the survey service (informational; SKM responses are followed on its "
           "Redis stream); env PELITA_SURVEY");
-ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", ""),
-          "Comma-separated tenants whose survey response streams to follow; env PELITA_TENANTS");
 
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
@@ -32,16 +30,11 @@ int main(int argc, char** argv) {
   pelita::complaint::ComplaintLogic logic(&redis, &units);
   pelita::complaint::ComplaintGrpcService service(&logic);
 
-  std::vector<std::unique_ptr<pelita::complaint::SkmFollower>> followers;
-  auto tenants = pelita::ParseTenantList(absl::GetFlag(FLAGS_tenants));
-  if (!tenants.ok()) {
-    pelita::LogError("bad --tenants", {{"error", std::string(tenants.status().message())}});
-    return 2;
-  }
-  for (const std::string& tenant : *tenants) {
-    followers.push_back(std::make_unique<pelita::complaint::SkmFollower>(&redis, &logic, tenant));
-    followers.back()->Start();
-  }
+  // Every tenant of the registry is served and its survey stream followed,
+  // including tenants created while the service runs.
+  auto registry = pelita::tenant::StartRegistryFromFlags(&redis);
+  pelita::complaint::SkmFollower follower(&redis, &logic, registry.get());
+  follower.Start();
 
   pelita::ServerOptions options;
   options.name = "complaint";
@@ -50,6 +43,7 @@ int main(int argc, char** argv) {
   options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
   pelita::Server server(options, {&service}, &redis);
   const int code = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
-  for (auto& f : followers) f->Stop();
+  follower.Stop();
+  registry->Stop();
   return code;
 }

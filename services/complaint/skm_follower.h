@@ -2,54 +2,46 @@
 #define PELITA_SERVICES_COMPLAINT_SKM_FOLLOWER_H_
 
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
-#include "absl/time/time.h"
+#include "lib/events/follower.h"
 #include "lib/redis/redis.h"
+#include "pelita/survey/v1/events.pb.h"
 #include "services/complaint/complaint.h"
 
 namespace pelita::complaint {
 
-// Follows the survey service's response stream of one tenant,
-// `survey:{<tenant>}:responses` (format: protos/pelita/survey/v1/STREAM.md),
-// in consumer group `complaint`, and records every entry whose
-// `instrument_kind` is `skm` as a satisfaction response (idempotent by the
-// response name, so a redelivery after a crash changes nothing).  Entries are
-// acknowledged (XACK) once recorded or found unusable; on a Redis or
-// enrolment failure they stay pending and are read again.
+// The complaint service's handler of the survey service's
+// pelita.survey.v1.ResponseAccepted events on `survey:{t}:responses`
+// (KeyBuilder("survey", t).Key("responses")), for every tenant of
+// `tenants` (the tenant registry): each response of kind `skm` is recorded
+// as a satisfaction response (PermenPANRB 14/2017), idempotently by the
+// response name, so a redelivery changes nothing.  Every other kind is
+// acknowledged untouched.  Group `complaint`; everything else a follower
+// decides (position, consumer name, takeover, errors, lag) is lib/events'.
+// Entries written before events were typed are read with
+// events::DecodeLegacySurveyEntry.
 class SkmFollower {
  public:
-  SkmFollower(redis::Client* redis, ComplaintLogic* logic, std::string tenant,
-              std::string consumer = "complaint-1");
-  ~SkmFollower();
+  SkmFollower(redis::Client* redis, ComplaintLogic* logic, events::TenantSource* tenants,
+              events::FollowerOptions options = {});
 
-  // One round: pending entries of this consumer first, then new ones
-  // (waiting up to `block` for them; zero = do not wait).  Returns the
-  // number of entries handled.
-  absl::StatusOr<int> PollOnce(absl::Duration block = absl::ZeroDuration());
-
-  // Background thread: PollOnce with BLOCK until Stop.
-  void Start();
-  void Stop();
-
+  // The stream followed for `tenant`.
   static std::string StreamKey(const std::string& tenant);
   static constexpr char kGroup[] = "complaint";
 
- private:
-  absl::Status EnsureGroup();
-  absl::StatusOr<int> Read(const std::string& id, absl::Duration block);
+  // The satisfaction response an SKM event stands for: U1..U9 from the
+  // answers (0 = not answered; out-of-range scores are kept so that
+  // validation refuses the response).
+  static v1::SatisfactionResponse FromEvent(const survey::v1::ResponseAccepted& event);
 
-  redis::Client* redis_;
-  ComplaintLogic* logic_;
-  std::string tenant_;
-  std::string consumer_;
-  std::string key_;
-  bool group_ready_ = false;
-  bool pending_done_ = false;
-  absl::Notification stop_;
-  std::thread thread_;
+  events::Follower& follower() { return follower_; }
+  absl::StatusOr<int> PollOnce() { return follower_.PollOnce(); }
+  void Start() { follower_.Start(); }
+  void Stop() { follower_.Stop(); }
+
+ private:
+  events::Follower follower_;
 };
 
 }  // namespace pelita::complaint

@@ -10,6 +10,7 @@
 #include "lib/ids/nip.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
+#include "pelita/enrolment/v1/events.pb.h"
 #include "services/enrolment/domain.h"
 #include "services/enrolment/grpc_service.h"
 
@@ -423,9 +424,17 @@ TEST_F(EnrolmentServiceTest, AttendanceCompletionAndLearningHours) {
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->elements.size(), 3u);
   const auto& fields = events->elements[0].elements[1].elements;
-  EXPECT_EQ(fields[1].str, "enrolment.completed");
-  EXPECT_EQ(fields[3].str, CohortName("adm", "c1") + "/enrolments/" + a);
-  EXPECT_EQ(fields[11].str, "20260211");  // cohort_end
+  ASSERT_EQ(fields.size(), 4u);
+  EXPECT_EQ(fields[0].str, "event_type");
+  EXPECT_EQ(fields[1].str, "pelita.enrolment.v1.EnrolmentCompleted");
+  EXPECT_EQ(fields[2].str, "event_data");
+  v1::EnrolmentCompleted completed;
+  ASSERT_TRUE(completed.ParseFromString(fields[3].str));
+  EXPECT_EQ(completed.enrolment(), CohortName("adm", "c1") + "/enrolments/" + a);
+  EXPECT_EQ(completed.nip(), a);
+  EXPECT_EQ(completed.cohort_end().year(), 2026);  // cohort_end 2026-02-11
+  EXPECT_EQ(completed.cohort_end().month(), 2);
+  EXPECT_EQ(completed.cohort_end().day(), 11);
 
   v1::GetLearningHoursRequest lh;
   lh.set_name("tenants/1504/employees/" + a);

@@ -8,6 +8,7 @@
 #include "lib/server/server.h"
 #include "services/enrolment/enrolment.h"
 #include "services/enrolment/grpc_service.h"
+#include "services/tenant/client/registry_flags.h"
 
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
@@ -15,6 +16,9 @@ int main(int argc, char** argv) {
   auto redis_options = pelita::RedisOptionsFromFlags();
   if (!redis_options.ok()) return 2;
   pelita::redis::Client redis(*redis_options);
+  // Serves exactly the tenants of the registry, including tenants created
+  // while it runs (the tenant check of every call).
+  auto registry = pelita::tenant::StartRegistryFromFlags(&redis);
   pelita::enrolment::EnrolmentLogic logic(&redis);
   pelita::enrolment::EnrolmentGrpcService service(&logic);
 

@@ -2,8 +2,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "lib/events/publish.h"
+#include "lib/store/cas.h"
 #include "lib/store/paging.h"
 #include "lib/status/status.h"
+#include "lib/time/time.h"
+#include "pelita/enrolment/v1/events.pb.h"
 
 namespace pelita::enrolment {
 namespace {
@@ -101,13 +105,23 @@ return 'ATTENDED'
 )lua");
 
 // KEYS: cstate, enr, jp:<year>, jpsrc:<year>:<nip>, events
-// ARGV: nip, certificate, enrolment name, jp, now_ms, certificate prefix
-redis::Script kComplete(R"lua(
+// ARGV: nip, certificate, enrolment name, jp, now_ms, certificate prefix,
+//       the unit, cohort start and end (YYYYMMDD) the event was built from,
+//       then the event (events::PublishArgs: 3 values)
+// Publishes pelita.enrolment.v1.EnrolmentCompleted (lib/events) once per
+// enrolment, in the script that completes it.  The event is built by the
+// caller from what it read; ABORTED when the unit or the cohort dates
+// changed since (the caller reads again: RetryCas).
+redis::Script kComplete(absl::StrCat(events::kPublishLua, R"lua(
 local st = redis.call('HGET', KEYS[2], 'state')
 if not st then return redis.error_reply('NOT_FOUND enrolment not found') end
 if st == 'COMPLETED' then return st end
 if st ~= 'ENROLLED' and st ~= 'ATTENDED' then
   return redis.error_reply('FAILED_PRECONDITION only an enrolled participant can complete; state is ' .. st)
+end
+if (redis.call('HGET', KEYS[2], 'unit') or '') ~= ARGV[7] or
+   redis.call('HGET', KEYS[1], 'start') ~= ARGV[8] or redis.call('HGET', KEYS[1], 'end') ~= ARGV[9] then
+  return redis.error_reply('ABORTED the enrolment or its cohort changed meanwhile')
 end
 local cert = ARGV[2]
 if cert == '' then
@@ -116,12 +130,9 @@ end
 redis.call('HSET', KEYS[2], 'state', 'COMPLETED', 'complete_ms', ARGV[5], 'certificate', cert)
 redis.call('HINCRBY', KEYS[3], ARGV[1], tonumber(ARGV[4]))
 redis.call('SADD', KEYS[4], ARGV[3])
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', '1000000', '*', 'type', 'enrolment.completed',
-           'enrolment', ARGV[3], 'nip', ARGV[1], 'unit', redis.call('HGET', KEYS[2], 'unit') or '',
-           'cohort_start', redis.call('HGET', KEYS[1], 'start'),
-           'cohort_end', redis.call('HGET', KEYS[1], 'end'), 'time_ms', ARGV[5])
+pelita_publish(KEYS[5], 10)
 return 'COMPLETED'
-)lua");
+)lua"));
 
 // KEYS: members, then per listed NIP nothing (hashes derive from ARGV[1]).
 // ARGV: enr prefix, exclusive start NIP or '', limit, wait key
@@ -269,12 +280,42 @@ absl::Status EnrolmentStore::Complete(const std::string& ck, const std::string& 
                                       const std::string& certificate,
                                       const std::string& enrolment_name, int jp, int year,
                                       const std::string& certificate_prefix, absl::Time now) {
-  auto r = redis_->Eval(kComplete,
-                        {CohortStateKey(ck), keys_.Key("enr", ck, nip), keys_.Key("jp", year),
-                         keys_.Key("jpsrc", year, nip), EventsKey()},
-                        {nip, certificate, enrolment_name, absl::StrCat(jp), Ms(now),
-                         certificate_prefix});
-  return r.ok() ? absl::OkStatus() : r.status();
+  const std::string enr = keys_.Key("enr", ck, nip);
+  const absl::Time at = absl::FromUnixMillis(absl::ToUnixMillis(now));
+  return store::RetryCas(
+      [&]() -> absl::Status {
+        // What the event says: the unit at enrolment and the cohort dates.
+        auto read = redis_->Pipeline({{"HGET", enr, "unit"}, {"HMGET", CohortStateKey(ck), "start", "end"}});
+        if (!read.ok()) return read.status();
+        for (const auto& r : *read) {
+          if (r.is_error()) return redis::ReplyStatus(r);
+        }
+        const std::string unit = (*read)[0].is_nil() ? "" : (*read)[0].str;
+        const auto& dates = (*read)[1].elements;
+        if (dates.size() != 2 || dates[0].is_nil() || dates[1].is_nil()) {
+          return absl::NotFoundError(absl::StrCat("cohort ", ck, " not found"));
+        }
+        int start = 0, end = 0;
+        if (!absl::SimpleAtoi(dates[0].str, &start) || !absl::SimpleAtoi(dates[1].str, &end)) {
+          return absl::DataLossError(absl::StrCat("cohort ", ck, " has corrupt dates"));
+        }
+        v1::EnrolmentCompleted event;
+        event.set_enrolment(enrolment_name);
+        event.set_nip(nip);
+        event.set_unit(unit);
+        *event.mutable_cohort_start() = ToDate(absl::CivilDay(start / 10000, start / 100 % 100, start % 100));
+        *event.mutable_cohort_end() = ToDate(absl::CivilDay(end / 10000, end / 100 % 100, end % 100));
+        *event.mutable_complete_time() = ToTimestamp(at);
+        std::vector<std::string> argv = {nip, certificate, enrolment_name, absl::StrCat(jp), Ms(at),
+                                         certificate_prefix, unit, dates[0].str, dates[1].str};
+        events::AppendPublishArgs(event, &argv);
+        auto r = redis_->Eval(kComplete,
+                              {CohortStateKey(ck), enr, keys_.Key("jp", year), keys_.Key("jpsrc", year, nip),
+                               EventsKey()},
+                              argv);
+        return r.ok() ? absl::OkStatus() : r.status();
+      },
+      store::CasOptions{16, absl::StrCat("enrolment of ", nip, " in cohort ", ck)});
 }
 
 absl::StatusOr<v1::Enrolment> EnrolmentStore::GetEnrolment(const std::string& ck,

@@ -32,8 +32,8 @@ namespace pelita::enrolment {
 //   jp:<year>                   HASH NIP -> JP earned in that year
 //   jpsrc:<year>:<nip>          SET of enrolment names that earned them
 //   wseq                        wait-list arrival counter
-//   events                      STREAM of enrolment events for followers
-//                               (see protos/pelita/enrolment/v1/EVENTS.md)
+//   events                      STREAM of pelita.enrolment.v1 events
+//                               (lib/events; protos/pelita/enrolment/v1/events.proto)
 class EnrolmentStore {
  public:
   EnrolmentStore(redis::Client* redis, const std::string& tenant);

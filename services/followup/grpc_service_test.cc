@@ -20,6 +20,7 @@
 #include "lib/ids/nip.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
+#include "pelita/enrolment/v1/events.pb.h"
 #include "pelita/survey/v1/survey.pb.h"
 #include "lib/time/time.h"
 #include "services/enrolment/domain.h"

@@ -19,13 +19,12 @@
 #include "services/followup/senders.h"
 #include "services/followup/store.h"
 #include "services/tenant/client/registry_client.h"
+#include "services/tenant/client/registry_flags.h"
 
 ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
           "Enrolment service address host:port (env PELITA_ENROLMENT)");
 ABSL_FLAG(std::string, scoring, pelita::EnvOr("PELITA_SCORING", std::string("127.0.0.1:50054")),
           "Scoring service address host:port, for the cohorts' L3 figures (env PELITA_SCORING)");
-ABSL_FLAG(std::string, tenant_registry, pelita::EnvOr("PELITA_TENANT_REGISTRY", std::string("127.0.0.1:50055")),
-          "Tenant registry address host:port (env PELITA_TENANT_REGISTRY)");
 ABSL_FLAG(int, followup_poll_ms, pelita::EnvOr("PELITA_FOLLOWUP_POLL_MS", 1000),
           "Notification outbox interval (env PELITA_FOLLOWUP_POLL_MS)");
 ABSL_FLAG(std::string, notify_sender, pelita::EnvOr("PELITA_NOTIFY_SENDER", "log"),
@@ -64,13 +63,14 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  pelita::tenant::RegistryClient registry(pelita::ServiceChannel(absl::GetFlag(FLAGS_tenant_registry)), &redis);
-  if (absl::Status s = registry.Start(); !s.ok()) {
-    pelita::LogWarning("tenant registry not reachable yet; retrying", {{"error", s.ToString()}});
-  }
+  // The tenants are the registry's (--registry), as in every service: the
+  // followers follow each of them, and a call for a tenant the registry
+  // does not know is NOT_FOUND; a regency created at run time is served
+  // without a restart.
+  std::unique_ptr<pelita::tenant::RegistryClient> registry = pelita::tenant::StartRegistryFromFlags(&redis);
   const absl::TimeZone wib = *pelita::LoadIndonesianTimeZone(pelita::kWib);
-  auto zone_of = [&registry, wib](const std::string& tenant) {
-    auto z = registry.TimeZoneOf(tenant);
+  auto zone_of = [r = registry.get(), wib](const std::string& tenant) {
+    auto z = r->TimeZoneOf(tenant);
     return z.ok() ? *z : wib;
   };
 
@@ -80,11 +80,11 @@ int main(int argc, char** argv) {
   pelita::followup::FollowUpLogic logic(&store, &enrolment, &behaviour, zone_of);
   pelita::followup::FollowUpGrpcService service(&logic);
 
-  auto completions = pelita::followup::MakeEnrolmentFollower(&redis, &registry, &logic);
-  auto answers = pelita::followup::MakeSurveyFollower(&redis, &registry, &logic);
+  auto completions = pelita::followup::MakeEnrolmentFollower(&redis, registry.get(), &logic);
+  auto answers = pelita::followup::MakeSurveyFollower(&redis, registry.get(), &logic);
   pelita::followup::Outbox::Options outbox_options;
   outbox_options.owner = pelita::events::ConsumerName();
-  pelita::followup::Outbox outbox(&logic, sender->get(), &registry, outbox_options);
+  pelita::followup::Outbox outbox(&logic, sender->get(), registry.get(), outbox_options);
 
   pelita::ServerOptions options;
   options.name = "followup";
@@ -100,6 +100,6 @@ int main(int argc, char** argv) {
   outbox.Stop();
   answers->Stop();
   completions->Stop();
-  registry.Stop();
+  registry->Stop();
   return rc;
 }

@@ -113,6 +113,7 @@ class ScoringEndToEndTest : public ::testing::Test {
     complaint_source_ = MakeComplaintSource(channel(complaint_server_));
     ScoringOptions so;
     so.tenants = Tenants();
+    so.tenant_source = tenant_source_;
     scoring_logic_ = std::make_unique<ScoringLogic>(redis_.get(), enrolment_source_.get(), survey_source_.get(),
                                                     complaint_source_.get(), so);
     scoring_service_ = std::make_unique<ScoringGrpcService>(scoring_logic_.get());
@@ -120,6 +121,9 @@ class ScoringEndToEndTest : public ::testing::Test {
     ASSERT_NE(scoring_server_, nullptr);
     scoring_stub_ = v1::ScoringService::NewStub(channel(scoring_server_));
   }
+
+  // Set before SetUp to serve the tenants of a registry instead of Tenants().
+  events::TenantSource* tenant_source_ = nullptr;
 
   void TearDown() override {
     for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {

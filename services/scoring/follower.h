@@ -1,21 +1,19 @@
-// Follows the survey service's stream `survey:{<tenant>}:responses` (STREAM.md
-// of the survey proto) in consumer group `scoring` and invalidates the cached
-// report of the cohort each new response belongs to.
-//
-// Entries that another consumer of the group read but never acknowledged
-// (a replica that died mid-batch) are taken over with XAUTOCLAIM once they
-// have been idle longer than `claim_idle`, so no invalidation is lost when
-// a replica goes away for good.
+// The scoring service's handler of the survey service's
+// pelita.survey.v1.ResponseAccepted events on `survey:{t}:responses`: a new
+// response of a cohort drops that cohort's cached evaluation report, so the
+// next GetEvaluation computes it from the new data.  For every tenant of a
+// TenantSource (the tenant registry: a tenant created at run time is
+// followed without a restart), in consumer group `scoring`; position,
+// consumer name, takeover of a dead replica's entries, errors and lag are
+// lib/events' decisions.  Entries written before events were typed are read
+// with events::DecodeLegacySurveyEntry.
 #ifndef PELITA_SERVICES_SCORING_FOLLOWER_H_
 #define PELITA_SERVICES_SCORING_FOLLOWER_H_
 
-#include <atomic>
 #include <string>
-#include <thread>
-#include <vector>
 
-#include "absl/status/status.h"
-#include "absl/time/time.h"
+#include "absl/status/statusor.h"
+#include "lib/events/follower.h"
 #include "lib/redis/redis.h"
 #include "services/scoring/store.h"
 
@@ -23,38 +21,21 @@ namespace pelita::scoring {
 
 class SurveyStreamFollower {
  public:
-  SurveyStreamFollower(redis::Client* redis, ScoringStore* store, std::vector<std::string> tenants,
-                       std::string consumer, absl::Duration block = absl::Seconds(1),
-                       absl::Duration claim_idle = absl::Minutes(1));
-  ~SurveyStreamFollower();
-  // Creates the groups (at the stream's end, MKSTREAM) and starts one thread
-  // per tenant.  An error (Redis down) is returned but the threads still
-  // start and create the group once Redis answers.
-  absl::Status Start();
-  void Stop();
-  // Entries handled so far (for tests and logs).
-  int64_t handled() const { return handled_.load(); }
-  // Handles one batch of a tenant's stream now (ids ">" after pending "0").
-  absl::StatusOr<int> PollOnce(const std::string& tenant, bool pending);
-  // Claims and handles every entry of the group idle longer than
-  // `claim_idle` (XAUTOCLAIM, Redis >= 6.2), whichever consumer held it.
-  absl::StatusOr<int> ReclaimOnce(const std::string& tenant);
+  SurveyStreamFollower(redis::Client* redis, ScoringStore* store, events::TenantSource* tenants,
+                       events::FollowerOptions options = {});
+
+  static std::string StreamKey(const std::string& tenant);
+  static constexpr char kGroup[] = "scoring";
+
+  events::Follower& follower() { return follower_; }
+  // Entries handled so far (events handled, for tests and logs).
+  int64_t handled() const { return follower_.stats().handled; }
+  absl::StatusOr<int> PollOnce() { return follower_.PollOnce(); }
+  void Start() { follower_.Start(); }
+  void Stop() { follower_.Stop(); }
 
  private:
-  void Loop(std::string tenant);
-  // Invalidates the cohorts of `entries` (stream entries [id, fields]) and
-  // acknowledges them; the number handled.
-  absl::StatusOr<int> Handle(const std::string& tenant, const std::vector<redis::Reply>& entries);
-
-  redis::Client* redis_;
-  ScoringStore* store_;
-  std::vector<std::string> tenants_;
-  std::string consumer_;
-  absl::Duration block_;
-  absl::Duration claim_idle_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int64_t> handled_{0};
-  std::vector<std::thread> threads_;
+  events::Follower follower_;
 };
 
 }  // namespace pelita::scoring

@@ -1,8 +1,6 @@
 // pelita-scoring: evaluation reports, rankings, province benchmark and
 // budget advice.  Wiring only; see scoring.h for the logic.
 
-#include <unistd.h>
-
 #include <memory>
 
 #include <grpcpp/grpcpp.h>
@@ -20,6 +18,7 @@
 #include "services/scoring/follower.h"
 #include "services/scoring/grpc_service.h"
 #include "services/scoring/grpc_sources.h"
+#include "services/tenant/client/registry_flags.h"
 
 ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
           "enrolment service address (env PELITA_ENROLMENT)");
@@ -27,8 +26,6 @@ ABSL_FLAG(std::string, survey, pelita::EnvOr("PELITA_SURVEY", std::string("127.0
           "survey service address (env PELITA_SURVEY)");
 ABSL_FLAG(std::string, complaint, pelita::EnvOr("PELITA_COMPLAINT", std::string("127.0.0.1:50053")),
           "complaint service address (env PELITA_COMPLAINT)");
-ABSL_FLAG(std::string, tenants, pelita::EnvOr("PELITA_TENANTS", std::string("1504")),
-          "comma-separated tenants served (env PELITA_TENANTS)");
 ABSL_FLAG(int, cache_ttl_seconds, pelita::EnvOr("PELITA_SCORING_CACHE_TTL", 3600),
           "lifetime of a cached report (env PELITA_SCORING_CACHE_TTL)");
 ABSL_FLAG(int, claim_idle_seconds, pelita::EnvOr("PELITA_SCORING_CLAIM_IDLE", 60),
@@ -43,13 +40,10 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   auto redis_options = pelita::RedisOptionsFromFlags();
   if (!redis_options.ok()) return 2;
-  auto tenant_list = pelita::ParseTenantList(absl::GetFlag(FLAGS_tenants));
-  if (!tenant_list.ok()) {
-    pelita::LogError("bad --tenants", {{"error", std::string(tenant_list.status().message())}});
-    return 2;
-  }
-  const std::vector<std::string> tenants = *tenant_list;
   pelita::redis::Client redis(*redis_options);
+  // Every tenant of the registry is served, benchmarked and followed,
+  // including tenants created while the service runs.
+  auto registry = pelita::tenant::StartRegistryFromFlags(&redis);
   pelita::scoring::GrpcEnrolmentSource enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
   pelita::scoring::GrpcSurveySource survey(pelita::ServiceChannel(absl::GetFlag(FLAGS_survey)));
   auto complaint = pelita::scoring::MakeComplaintSource(pelita::ServiceChannel(absl::GetFlag(FLAGS_complaint)));
@@ -57,7 +51,7 @@ int main(int argc, char** argv) {
     pelita::LogWarning("scoring built without the complaint client: L4 results are reported as missing", {});
   }
   pelita::scoring::ScoringOptions options;
-  options.tenants = tenants;
+  options.tenant_source = registry.get();
   options.cache_ttl = absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_seconds));
   options.min_control_units = absl::GetFlag(FLAGS_min_control_units);
   if (options.min_control_units < 1) {
@@ -67,15 +61,10 @@ int main(int argc, char** argv) {
   pelita::scoring::ScoringLogic logic(&redis, &enrolment, &survey, complaint.get(), options);
   pelita::scoring::ScoringGrpcService service(&logic);
 
-  char host[256] = {0};
-  gethostname(host, sizeof(host) - 1);
-  pelita::scoring::SurveyStreamFollower follower(&redis, &logic.store(), tenants,
-                                                 absl::StrCat(host, "-", getpid()), absl::Seconds(1),
-                                                 absl::Seconds(absl::GetFlag(FLAGS_claim_idle_seconds)));
-  if (auto st = follower.Start(); !st.ok()) {
-    // Redis may not be up yet: the follower keeps trying in the background.
-    pelita::LogWarning("survey stream follower: group not created yet", {{"error", st.ToString()}});
-  }
+  pelita::events::FollowerOptions follow;
+  follow.claim_idle = absl::Seconds(absl::GetFlag(FLAGS_claim_idle_seconds));
+  pelita::scoring::SurveyStreamFollower follower(&redis, &logic.store(), registry.get(), follow);
+  follower.Start();
 
   pelita::ServerOptions server_options;
   server_options.name = "scoring";
@@ -85,5 +74,6 @@ int main(int argc, char** argv) {
   pelita::Server server(server_options, {&service}, &redis);
   const int rc = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
   follower.Stop();
+  registry->Stop();
   return rc;
 }

@@ -232,14 +232,16 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
                                                     " sees its own row and the province's distribution only"));
   }
   std::vector<v1::TenantIndicators> rows;
-  for (const auto& t : options_.tenants) {
+  const std::vector<std::string> served =
+      options_.tenant_source != nullptr ? options_.tenant_source->Tenants() : options_.tenants;
+  for (const auto& t : served) {
     if (std::string(ProvinceOf(t)) != province) continue;
     PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(t, r.year(), nullptr));
     rows.push_back(TenantSummary(t, static_cast<int>(view.programs.size()), view.rows));
   }
   std::vector<std::string> missing;
   for (const auto& m : MembersOf(province)) {
-    if (std::find(options_.tenants.begin(), options_.tenants.end(), m) == options_.tenants.end()) {
+    if (std::find(served.begin(), served.end(), m) == served.end()) {
       missing.push_back(m);
     }
   }

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/events/follower.h"
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
 #include "services/scoring/collector.h"
@@ -20,7 +21,10 @@ namespace pelita::scoring {
 
 struct ScoringOptions {
   // Tenants served by this deployment (the province benchmark covers those
-  // of the province among them).
+  // of the province among them): the tenant registry when `tenant_source`
+  // is set (asked at each call, so a new regency joins the benchmark
+  // without a restart), else the fixed `tenants` (tests).
+  events::TenantSource* tenant_source = nullptr;
   std::vector<std::string> tenants = {"1504"};
   absl::Duration cache_ttl = absl::Hours(1);
   std::function<absl::Time()> now = [] { return absl::Now(); };

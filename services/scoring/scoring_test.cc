@@ -7,9 +7,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/events/publish.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
 #include "lib/testing/subprocess.h"
+#include "pelita/survey/v1/events.pb.h"
 #include "services/scoring/fake_sources.h"
 #include "services/scoring/follower.h"
 #include "services/scoring/grpc_service.h"
@@ -23,6 +25,25 @@ namespace ev1 = ::pelita::enrolment::v1;
 const char kProgram[] = "tenants/1504/programs/pelayanan-prima";
 const char kCohort[] = "tenants/1504/programs/pelayanan-prima/cohorts/angkatan-1";
 const char kName[] = "tenants/1504/programs/pelayanan-prima/cohorts/angkatan-1/evaluation";
+const char kStream[] = "survey:{1504}:responses";
+
+// What the survey service publishes for a stored response of the cohort.
+void PublishResponse(redis::Client& redis, const std::string& id) {
+  sv1::ResponseAccepted e;
+  e.set_response(absl::StrCat("tenants/1504/responses/", id));
+  e.set_instrument("tenants/1504/instruments/post");
+  e.set_instrument_kind("posttest");
+  e.set_cohort(kCohort);
+  e.mutable_submit_time()->set_seconds(1772791200);
+  ASSERT_TRUE(events::Publish(redis, kStream, e).ok());
+}
+
+events::FollowerOptions Fast(absl::Duration claim_idle = absl::Minutes(1)) {
+  events::FollowerOptions o;
+  o.idle_poll = absl::Milliseconds(20);
+  o.claim_idle = claim_idle;
+  return o;
+}
 
 sv1::CohortAggregates Learning(int64_t n, int64_t sum_pre, int64_t sum_post, int64_t sum_diff_sq) {
   sv1::CohortAggregates a;
@@ -95,8 +116,10 @@ TEST_F(ScoringTest, ReportIsCachedAndInvalidatedByTheSurveyStream) {
 
   // New data: the survey service appends to its stream; the follower drops
   // the cached report.
-  SurveyStreamFollower follower(redis_.get(), &logic_->store(), {"1504"}, "test", absl::Milliseconds(100));
-  ASSERT_TRUE(follower.Start().ok());
+  // (An entry as the survey service wrote it before events were typed.)
+  events::FixedTenants tenants({"1504"});
+  SurveyStreamFollower follower(redis_.get(), &logic_->store(), &tenants, Fast());
+  follower.Start();
   survey_.Set(kCohort, Learning(10, 500, 800, 9400));
   auto x = redis_->Run({"XADD", "survey:{1504}:responses", "*", "name", "tenants/1504/responses/r1",
                         "instrument", "tenants/1504/instruments/post", "instrument_kind", "posttest",
@@ -116,8 +139,9 @@ TEST_F(ScoringTest, ReportIsCachedAndInvalidatedByTheSurveyStream) {
 }
 
 TEST_F(ScoringTest, FollowerRecreatesItsGroupWhenTheStreamIsGone) {
-  SurveyStreamFollower follower(redis_.get(), &logic_->store(), {"1504"}, "test", absl::Milliseconds(100));
-  ASSERT_TRUE(follower.Start().ok());
+  events::FixedTenants tenants({"1504"});
+  SurveyStreamFollower follower(redis_.get(), &logic_->store(), &tenants, Fast());
+  follower.Start();
   ASSERT_TRUE(logic_->GetEvaluation(Organiser(), Req()).ok());
   ASSERT_TRUE(redis_->Run({"DEL", "survey:{1504}:responses"}).ok());
   auto groups = [&] {
@@ -125,8 +149,7 @@ TEST_F(ScoringTest, FollowerRecreatesItsGroupWhenTheStreamIsGone) {
     return r.ok() && r->is_array() && r->elements.size() == 1;
   };
   ASSERT_TRUE(testing::WaitFor(groups, absl::Seconds(10)));
-  ASSERT_TRUE(redis_->Run({"XADD", "survey:{1504}:responses", "*", "name", "tenants/1504/responses/r2",
-                           "cohort", kCohort}).ok());
+  PublishResponse(*redis_, "r2");
   ASSERT_TRUE(testing::WaitFor([&] { return follower.handled() >= 1; }, absl::Seconds(10)));
   follower.Stop();
   auto ev = logic_->GetEvaluation(Organiser(), Req());
@@ -207,10 +230,7 @@ TEST_F(ScoringTest, FollowerReclaimsEntriesADeadConsumerLeftPending) {
   // and die without acknowledging them.
   ASSERT_TRUE(logic_->GetEvaluation(Organiser(), Req()).ok());
   ASSERT_TRUE(redis_->Run({"XGROUP", "CREATE", "survey:{1504}:responses", "scoring", "$", "MKSTREAM"}).ok());
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(redis_->Run({"XADD", "survey:{1504}:responses", "*", "name",
-                             absl::StrCat("tenants/1504/responses/d", i), "cohort", kCohort}).ok());
-  }
+  for (int i = 0; i < 3; ++i) PublishResponse(*redis_, absl::StrCat("d", i));
   auto read = redis_->Run({"XREADGROUP", "GROUP", "scoring", "dead-replica", "COUNT", "10", "STREAMS",
                            "survey:{1504}:responses", ">"});
   ASSERT_TRUE(read.ok() && read->is_array());
@@ -225,9 +245,11 @@ TEST_F(ScoringTest, FollowerReclaimsEntriesADeadConsumerLeftPending) {
   EXPECT_TRUE(still->cached());  // nobody invalidated it yet
 
   // A live replica with a short idle threshold takes the entries over.
-  SurveyStreamFollower alive(redis_.get(), &logic_->store(), {"1504"}, "alive", absl::Milliseconds(50),
-                             absl::Milliseconds(100));
-  ASSERT_TRUE(alive.Start().ok());
+  events::FixedTenants tenants({"1504"});
+  events::FollowerOptions o = Fast(absl::Milliseconds(100));
+  o.consumer = "alive";
+  SurveyStreamFollower alive(redis_.get(), &logic_->store(), &tenants, o);
+  alive.Start();
   ASSERT_TRUE(testing::WaitFor([&] { return alive.handled() >= 3; }, absl::Seconds(10)));
   alive.Stop();
   EXPECT_EQ(alive.handled(), 3);
@@ -241,15 +263,19 @@ TEST_F(ScoringTest, FollowerReclaimsEntriesADeadConsumerLeftPending) {
 
 TEST_F(ScoringTest, FollowerLeavesEntriesOfABusyConsumerAlone) {
   // Entries pending for less than the idle threshold stay with their
-  // consumer: ReclaimOnce with a one-hour threshold claims nothing.
+  // consumer: a follower with a one-hour threshold claims nothing.
   ASSERT_TRUE(redis_->Run({"XGROUP", "CREATE", "survey:{1504}:responses", "scoring", "$", "MKSTREAM"}).ok());
-  ASSERT_TRUE(redis_->Run({"XADD", "survey:{1504}:responses", "*", "cohort", kCohort}).ok());
+  PublishResponse(*redis_, "b1");
   ASSERT_TRUE(redis_->Run({"XREADGROUP", "GROUP", "scoring", "busy", "STREAMS", "survey:{1504}:responses", ">"}).ok());
-  SurveyStreamFollower patient(redis_.get(), &logic_->store(), {"1504"}, "patient", absl::Milliseconds(50),
-                               absl::Hours(1));
-  auto n = patient.ReclaimOnce("1504");
-  ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 0);
+  events::FixedTenants tenants({"1504"});
+  events::FollowerOptions o = Fast(absl::Hours(1));
+  o.consumer = "patient";
+  SurveyStreamFollower patient(redis_.get(), &logic_->store(), &tenants, o);
+  for (int i = 0; i < 3; ++i) {
+    auto n = patient.PollOnce();
+    ASSERT_TRUE(n.ok()) << n.status();
+    EXPECT_EQ(*n, 0);
+  }
   auto r = redis_->Run({"XPENDING", "survey:{1504}:responses", "scoring", "-", "+", "10", "busy"});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->elements.size(), 1u);

@@ -15,6 +15,7 @@
 #include "services/enrolment/grpc_service.h"
 #include "services/survey/enrolment_roster.h"
 #include "services/survey/grpc_service.h"
+#include "services/tenant/local_registry.h"
 
 namespace pelita::survey {
 namespace {
@@ -330,10 +331,13 @@ TEST_F(SurveyServiceTest, KillMidStreamAndRetryCountsEachResponseOnce) {
   auto dir = testing::MakeTempDir("survey-kill");
   ASSERT_TRUE(dir.ok());
   const std::string address = absl::StrCat("127.0.0.1:", *port);
+  // The process serves the tenants of a registry (seeded with Jambi).
+  auto registry = tenant::LocalRegistry::Start(client_.get());
+  ASSERT_TRUE(registry.ok()) << registry.status();
   const std::vector<std::string> argv = {
       testing::BinDir() + "/services/survey/pelita-survey", "--listen", address, "--redis",
       redis_->address(), "--enrolment", enrolment_server_->address(), "--log_calls=false",
-      "--stream_batch=32"};
+      "--stream_batch=32", "--registry", (*registry)->address()};
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto stub = v1::SurveyService::NewStub(channel);
   auto wait_up = [&] {

@@ -12,6 +12,7 @@
 #include "services/survey/roster.h"
 #include "services/survey/store.h"
 #include "services/survey/survey.h"
+#include "services/tenant/client/registry_flags.h"
 
 ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
           "Enrolment service address host:port (env PELITA_ENROLMENT)");
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
   redis_options->max_idle = 64;
   pelita::redis::Client redis(*redis_options);
   pelita::survey::SurveyStore::SetStreamMaxLen(absl::GetFlag(FLAGS_stream_maxlen));
+  // Serves exactly the tenants of the registry, including tenants created
+  // while it runs (the tenant check of every call).
+  auto registry = pelita::tenant::StartRegistryFromFlags(&redis);
 
   pelita::survey::EnrolmentRoster enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)),
                                             absl::Seconds(5),

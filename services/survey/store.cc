@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "lib/events/publish.h"
 
 namespace pelita::survey {
 namespace {
@@ -19,15 +20,17 @@ std::atomic<int64_t> g_stream_maxlen{0};
 //       Keys a write does not use are passed as the agg key and never
 //       touched.
 // ARGV: 1 id, 2 fingerprint, 3 bytes, 4 instrument id, 5 who member,
-//       6 pair role, 7 pair nip, 8 pair score, 9 stream maxlen, 10 slot,
+//       6 pair role, 7 pair nip, 8 pair score, 9 unused, 10 slot,
 //       11 mode (replace / refuse / ''), 12 the standing id this write
 //       replaces, 13 token hash, 14 wave member, 15 '1' to update aggr,
 //       16 response name prefix, 17 the NIP to record as issued a token
-//       (anonymous responses entered with the NIP), 18 number of stream
-//       field/value pairs, 19 number of aggregate field/delta pairs, then
-//       the stream pairs, the aggregate pairs, and the replaced response's
-//       field/delta pairs, negated by the caller (Lua would turn 0 into -0,
-//       which HINCRBY refuses).
+//       (anonymous responses entered with the NIP), 18-20 the
+//       pelita.survey.v1.ResponseAccepted event (events::PublishArgs),
+//       21-23 the same event naming the replaced response (published
+//       instead when this write replaces the standing one; '' otherwise),
+//       24 number of aggregate field/delta pairs, then the aggregate pairs
+//       and the replaced response's field/delta pairs, negated by the caller
+//       (Lua would turn 0 into -0, which HINCRBY refuses).
 // Returns {0, stored, replaced by} for a repeat of the same content; {1}
 // for a new response; {3, old id} when it replaced the standing response
 // old id; {2, standing id, standing bytes} (nothing written) when the slot
@@ -36,7 +39,7 @@ std::atomic<int64_t> g_stream_maxlen{0};
 // answer; {5} (nothing written) when the NIP of ARGV[17] has a token (or an
 // answer) already.  ALREADY_EXISTS (nothing written) for the same id with
 // other content and for a used token.
-redis::Script g_write(R"lua(
+redis::Script g_write(absl::StrCat(events::kPublishLua, R"lua(
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 if old then
   if old == ARGV[2] then
@@ -58,17 +61,10 @@ if ARGV[10] ~= '' then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-local ns, ni = tonumber(ARGV[18]), tonumber(ARGV[19])
-local x
-if ARGV[9] ~= '0' then x = {'XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*'}
-else x = {'XADD', KEYS[3], '*'} end
-for i = 20, 19 + 2 * ns do x[#x + 1] = ARGV[i] end
-if standing then
-  x[#x + 1] = 'replaces'
-  x[#x + 1] = ARGV[16] .. standing
-end
-redis.call(unpack(x))
-local first = 20 + 2 * ns
+-- Exactly one event per accepted response, in the script that stores it.
+if standing then pelita_publish(KEYS[3], 21) else pelita_publish(KEYS[3], 18) end
+local ni = tonumber(ARGV[24])
+local first = 25
 local role_agg = ARGV[15] == '1'
 for i = first, first + 2 * ni - 1, 2 do
   redis.call('HINCRBY', KEYS[4], ARGV[i], ARGV[i + 1])
@@ -120,7 +116,7 @@ if role ~= '' then
 end
 if standing then return {3, standing} end
 return {1}
-)lua");
+)lua"));
 
 // KEYS: 1 cresp list, 2 resp hash.  ARGV: 1 first index, 2 last index.
 // Returns {list length, stored response or false for each listed id}.
@@ -162,7 +158,7 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
     const std::vector<Write>& writes) {
   std::vector<WriteResult> results(writes.size());
   if (writes.empty()) return results;
-  const std::string maxlen = absl::StrCat(g_stream_maxlen.load());
+  const int64_t maxlen = g_stream_maxlen.load();
   std::vector<redis::Command> commands;
   commands.reserve(writes.size());
   const std::string prefix = absl::StrCat("tenants/", tenant_, "/responses/");
@@ -175,17 +171,20 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
         or_agg(w.wave_key), or_agg(w.tokens_used_key), ReplacedKey(), or_agg(w.issued_key)};
     const char* mode = w.mode == SlotMode::kReplace ? "replace" : w.mode == SlotMode::kRefuse ? "refuse" : "";
     std::vector<std::string> args;
-    args.reserve(18 + 2 * w.stream_fields.size() + 2 * w.increments.size() +
-                 2 * w.replaced_increments.size());
+    args.reserve(24 + 2 * w.increments.size() + 2 * w.replaced_increments.size());
     args = {w.id, w.fingerprint, w.bytes, w.instrument_id, w.who_member, w.pair_role,
-            w.pair_nip, absl::StrCat(w.pair_score), maxlen, w.slots_key.empty() ? "" : w.slot,
+            w.pair_nip, absl::StrCat(w.pair_score), "", w.slots_key.empty() ? "" : w.slot,
             mode, w.replaces, w.token_hash, w.wave_key.empty() ? "" : w.who_member,
-            w.role_agg_key.empty() ? "0" : "1", prefix, w.issued_key.empty() ? "" : w.issue_nip,
-            absl::StrCat(w.stream_fields.size()), absl::StrCat(w.increments.size())};
-    for (const auto& [f, v] : w.stream_fields) {
-      args.push_back(f);
-      args.push_back(v);
+            w.role_agg_key.empty() ? "0" : "1", prefix, w.issued_key.empty() ? "" : w.issue_nip};
+    events::AppendPublishArgs(w.event, &args, maxlen);
+    if (w.replaces.empty()) {
+      args.insert(args.end(), {"", "", ""});
+    } else {
+      v1::ResponseAccepted replacing = w.event;
+      replacing.set_replaces(absl::StrCat(prefix, w.replaces));
+      events::AppendPublishArgs(replacing, &args, maxlen);
     }
+    args.push_back(absl::StrCat(w.increments.size()));
     for (const auto& [f, d] : w.increments) {
       args.push_back(f);
       args.push_back(absl::StrCat(d));

@@ -11,6 +11,7 @@
 #include "lib/redis/redis.h"
 #include "lib/store/resource_table.h"
 #include "lib/tenancy/tenancy.h"
+#include "pelita/survey/v1/events.pb.h"
 
 namespace pelita::survey {
 
@@ -21,7 +22,7 @@ namespace pelita::survey {
 //   instrn                   HASH instrument id -> responses accepted
 //   resp                     HASH response id -> stored Response
 //   respfp                   HASH response id -> fingerprint of the client's content
-//   responses                STREAM of accepted responses (see STREAM.md)
+//   responses                STREAM of pelita.survey.v1.ResponseAccepted (events.proto)
 //   agg:<p>/<c>:<i>          HASH aggregates of instrument i in cohort p/c
 //   skm:<u>:<YYYY-MM>        HASH aggregates of SKM responses about unit u
 //   who:<p>/<c>:<i>          SET participant NIPs who answered (identified only)
@@ -112,7 +113,9 @@ class SurveyStore {
     std::string name;   // tenants/{t}/responses/{id}
     std::string fingerprint;
     std::string bytes;  // the stored Response
-    std::vector<std::pair<std::string, std::string>> stream_fields;
+    // Published on the response stream in the same script (lib/events);
+    // `replaces` is set by the store when this write replaces a response.
+    v1::ResponseAccepted event;
     std::string agg_key;
     std::vector<std::pair<std::string, int64_t>> increments;
     std::string instrument_id;

@@ -610,13 +610,13 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   w.fingerprint = Fingerprint(canonical);
   w.bytes = stored.SerializeAsString();
   w.instrument_id = iref.first;
-  w.stream_fields = {{"name", stored.name()},
-                     {"instrument", stored.instrument()},
-                     {"instrument_kind", KindName(instrument.kind())},
-                     {"cohort", stored.cohort()},
-                     {"unit", stored.unit()},
-                     {"time", absl::FormatTime(absl::RFC3339_full, submit, absl::UTCTimeZone())},
-                     {"payload", w.bytes}};
+  w.event.set_response(stored.name());
+  w.event.set_instrument(stored.instrument());
+  w.event.set_instrument_kind(KindName(instrument.kind()));
+  w.event.set_cohort(stored.cohort());
+  w.event.set_unit(stored.unit());
+  *w.event.mutable_submit_time() = ToProto(submit);
+  *w.event.mutable_payload() = stored;
   w.increments = std::move(scored.increments);
   if (instrument.kind() == v1::SKM) {
     w.agg_key = store.SkmKey(unit_id, PeriodOf(submit));

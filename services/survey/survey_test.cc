@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "pelita/survey/v1/events.pb.h"
 #include "lib/ids/nip.h"
 #include "lib/testing/redis_server.h"
 
@@ -342,16 +343,16 @@ TEST_F(SurveyLogicTest, AggregatesEqualRecomputationFromRaw) {
   std::map<std::string, std::array<int64_t, 3>> totals;
   std::map<std::string, int64_t> pre, post;
   for (const auto& e : entries->elements) {
+    // Each entry is one typed ResponseAccepted event (lib/events).
     const auto& fields = e.elements[1].elements;
-    v1::Response r;
-    std::string kind;
-    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      if (fields[i].str == "payload") {
-        ASSERT_TRUE(r.ParseFromString(fields[i + 1].str));
-      }
-      if (fields[i].str == "instrument_kind") kind = fields[i + 1].str;
-    }
+    ASSERT_EQ(fields.size(), 4u);
+    EXPECT_EQ(fields[1].str, "pelita.survey.v1.ResponseAccepted");
+    v1::ResponseAccepted event;
+    ASSERT_TRUE(event.ParseFromString(fields[3].str));
+    const v1::Response& r = event.payload();
+    const std::string& kind = event.instrument_kind();
     EXPECT_EQ(kind, KindName(r.instrument_kind()));
+    EXPECT_EQ(event.response(), r.name());
     int64_t total = 0;
     for (const auto& a : r.answers()) {
       auto& t = items[r.instrument()][a.item()];

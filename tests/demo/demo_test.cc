@@ -251,26 +251,29 @@ struct Platform {
     redis = std::move(*r);
     // The services as scripts/run.sh starts them (services/*/run.conf), in
     // its order: the tenant registry first, with its seed (the Jambi
-    // tenants, 1504 among them), whose list the follow-up service follows.
+    // tenants, 1504 among them), whose tenants every service serves and
+    // follows (--registry).
     if (auto s = Start("tenant", {}); !s.ok()) return s;
     if (auto s = Seed(); !s.ok()) return s;
-    if (auto s = Start("enrolment", {}); !s.ok()) return s;
+    const std::string registry = address["tenant"];
+    if (auto s = Start("enrolment", {"--registry", registry}); !s.ok()) return s;
     if (auto s = Reserve("followup"); !s.ok()) return s;
-    if (auto s = Start("survey", {"--enrolment", address["enrolment"], "--followup", address["followup"]}); !s.ok()) {
+    if (auto s = Start("survey", {"--registry", registry, "--enrolment", address["enrolment"], "--followup",
+                                  address["followup"]}); !s.ok()) {
       return s;
     }
-    if (auto s = Start("complaint", {"--enrolment", address["enrolment"], "--survey", address["survey"],
-                                     "--tenants", "1504"});
+    if (auto s = Start("complaint", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
+                                     address["survey"]});
         !s.ok()) {
       return s;
     }
-    if (auto s = Start("scoring", {"--enrolment", address["enrolment"], "--survey", address["survey"],
-                                   "--complaint", address["complaint"], "--tenants", "1504"});
+    if (auto s = Start("scoring", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
+                                   address["survey"], "--complaint", address["complaint"]});
         !s.ok()) {
       return s;
     }
     if (auto s = Start("followup", {"--enrolment", address["enrolment"], "--scoring", address["scoring"],
-                                    "--tenant_registry", address["tenant"], "--notify_sender", "log"});
+                                    "--registry", registry, "--notify_sender", "log"});
         !s.ok()) {
       return s;
     }

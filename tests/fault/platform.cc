@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/http_client.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/tenant/seed.h"
 
 namespace pelita::fault {
 
@@ -21,7 +22,7 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Start(const Options& options
   if (!redis.ok()) return redis.status();
   p->redis_ = std::move(*redis);
   const std::string bin = testing::BinDir();
-  for (const char* name : {"enrolment", "survey", "complaint"}) {
+  for (const char* name : {"tenant", "enrolment", "survey", "complaint"}) {
     auto port = testing::FreePort();
     if (!port.ok()) return port.status();
     p->services_[name].port = *port;
@@ -31,15 +32,25 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Start(const Options& options
                                     "--listen", p->address(name), "--redis", p->redis_->address(),
                                     "--drain_seconds", "1", "--health_interval_ms", "100"};
   };
-  p->services_["enrolment"].argv = common("enrolment");
-  p->services_["survey"].argv = common("survey");
+  // The tenant registry first, seeded with Jambi: the others serve its tenants.
+  p->services_["tenant"].argv = common("tenant");
+  if (absl::Status s = p->Launch("tenant"); !s.ok()) return s;
+  if (absl::Status s = p->WaitServing("tenant", absl::Seconds(30)); !s.ok()) return s;
+  if (auto seeded = tenant::SeedJambiTenants(p->address("tenant")); !seeded.ok()) return seeded.status();
+  auto with_registry = [&](const std::string& name) {
+    auto argv = common(name);
+    argv.insert(argv.end(), {"--registry", p->address("tenant")});
+    return argv;
+  };
+  p->services_["enrolment"].argv = with_registry("enrolment");
+  p->services_["survey"].argv = with_registry("survey");
   for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--log_calls=false"}) {
     p->services_["survey"].argv.push_back(a);
   }
   for (const auto& f : options.survey_flags) p->services_["survey"].argv.push_back(f);
-  p->services_["complaint"].argv = common("complaint");
+  p->services_["complaint"].argv = with_registry("complaint");
   for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--survey",
-                                                p->address("survey"), "--tenants", "1504"}) {
+                                                p->address("survey")}) {
     p->services_["complaint"].argv.push_back(a);
   }
   for (const char* name : {"enrolment", "survey", "complaint"}) {

@@ -136,17 +136,23 @@ class Platform:
                               "--appendonly", "no", "--protected-mode", "yes"])
         wait_for(self._redis_ping, 20, "redis-server")
         redis_addr = "127.0.0.1:%d" % self.redis_port
+        # The tenant registry first, seeded with the Jambi tenants: every
+        # other service serves the registry's tenants.
+        registry = self.registry = "127.0.0.1:%d" % free_port()
+        self._start("tenant", [self._bin("services/tenant/pelita-tenant"), "--listen", registry,
+                               "--redis", redis_addr, "--drain_seconds", "1"])
+        subprocess.run([self._bin("services/tenant/pelita-tenant-seed"), "--target", registry],
+                       check=True, timeout=60, stdout=subprocess.DEVNULL)
         addr = {}
         for name, extra in [("enrolment", lambda: []),
                             ("survey", lambda: ["--enrolment", addr["enrolment"]]),
-                            ("complaint", lambda: ["--enrolment", addr["enrolment"], "--survey", addr["survey"],
-                                                   "--tenants", "1504"]),
+                            ("complaint", lambda: ["--enrolment", addr["enrolment"], "--survey", addr["survey"]]),
                             ("scoring", lambda: ["--enrolment", addr["enrolment"], "--survey", addr["survey"],
-                                                 "--complaint", addr["complaint"], "--tenants", "1504"])]:
+                                                 "--complaint", addr["complaint"]])]:
             port = free_port()
             addr[name] = "127.0.0.1:%d" % port
             self._start(name, [self._bin("services/%s/pelita-%s" % (name, name)), "--listen", addr[name],
-                               "--redis", redis_addr, "--drain_seconds", "1"] + extra())
+                               "--redis", redis_addr, "--drain_seconds", "1", "--registry", registry] + extra())
         self.backends = ",".join("%s=%s" % (k, v) for k, v in addr.items())
         self.key_file = os.path.join(self.dir, "hs256.key")
         with open(self.key_file, "w") as f:
@@ -165,7 +171,7 @@ class Platform:
         self.gateway_port = free_port()
         argv = [self._bin("gateway/pelita-gateway"), "--http_listen", "127.0.0.1:%d" % self.gateway_port,
                 "--backends", self.backends, "--jwt_hs256_key_file", self.key_file,
-                "--redis", "127.0.0.1:%d" % self.redis_port,
+                "--redis", "127.0.0.1:%d" % self.redis_port, "--registry", self.registry,
                 # The limiter stays on (its keys are attack surface) but high
                 # enough that the fuzz traffic of one tenant is not all 429.
                 "--rate_limit_rps", "100000", "--rate_limit_burst", "100000",

@@ -9,8 +9,9 @@
 #     root filesystem, pinned images, a PDB and a Service per Deployment,
 #     default-deny NetworkPolicy, grace period > preStop + drain, no fixed
 #     replica count beside an HPA; in the province overlay also an HPA per
-#     Deployment with at least 3 replicas, cluster-mode Redis, the RS256 key
-#     file and the 11 Jambi tenants; in both, the NetworkPolicies allow
+#     Deployment with at least 3 replicas, cluster-mode Redis and the RS256
+#     key file; in both, the tenant registry's headless address (every
+#     service takes its tenants from it) and NetworkPolicies that allow
 #     exactly the flows listed in tests/k8s/flows.json;
 #  3. checks the Dockerfiles (pinned base images, numeric non-root USER);
 #  4. proves the checks bite: every negative fixture under tests/k8s/fixtures
@@ -22,7 +23,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${PELITA_K8S_CACHE:-$PWD/k8s-validate-cache}
-JAMBI_TENANTS=1501,1502,1503,1504,1505,1506,1507,1508,1509,1571,1572
+REGISTRY=dns:///tenant-headless:50055
 
 die() { echo "validate.sh: $*" >&2; exit 1; }
 
@@ -59,10 +60,11 @@ flags_for() {  # overlay name -> extra validator flags, in the array FLAGS
   FLAGS=()
   case "$1" in
     province) FLAGS=(--flows "$HERE/flows.json:province" --require-hpa --min-replicas 3
-                     --expect-config "PELITA_TENANTS=$JAMBI_TENANTS"
+                     --expect-config "PELITA_REGISTRY=$REGISTRY"
                      --expect-config "PELITA_REDIS=cluster://redis:6379?replica_acks=1"
                      --expect-config PELITA_JWT_RS256_PUBLIC_KEY_FILE=/etc/pelita/jwt/public.pem) ;;
     dev) FLAGS=(--flows "$HERE/flows.json:dev"
+                --expect-config "PELITA_REGISTRY=$REGISTRY"
                 --expect-config PELITA_REDIS=redis:6379
                 --expect-config PELITA_JWT_HS256_KEY_FILE=/etc/pelita/jwt/hs256.key) ;;
   esac

@@ -21,6 +21,7 @@
 #include "lib/ids/nip.h"
 #include "lib/testing/redis_cluster.h"
 #include "lib/testing/subprocess.h"
+#include "services/tenant/seed.h"
 
 namespace pelita {
 namespace {
@@ -101,14 +102,18 @@ class ScaleOutTest : public ::testing::Test {
 
 TEST_F(ScaleOutTest, SurvivesLosingAReplicaOfEachServiceAndARedisMaster) {
   const std::vector<std::string> tenants = {"1504", "1571", "1509"};
-  const std::string tenant_list = absl::StrJoin(tenants, ",");
-  const std::string enrolment = StartService("enrolment", {});
-  const std::string survey = StartService("survey", {"--enrolment", enrolment});
+  // The tenant registry first, seeded with Jambi (the three tenants are
+  // among them): every other service serves the registry's tenants.
+  const std::string registry = StartService("tenant", {});
+  auto seeded = tenant::SeedJambiTenants(registry, absl::Seconds(60));
+  ASSERT_TRUE(seeded.ok()) << seeded.status() << "; see " << dir_;
+  const std::string enrolment = StartService("enrolment", {"--registry", registry});
+  const std::string survey = StartService("survey", {"--enrolment", enrolment, "--registry", registry});
   const std::string complaint =
-      StartService("complaint", {"--enrolment", enrolment, "--survey", survey, "--tenants", tenant_list});
+      StartService("complaint", {"--enrolment", enrolment, "--survey", survey, "--registry", registry});
   const std::string scoring = StartService(
       "scoring", {"--enrolment", enrolment, "--survey", survey, "--complaint", complaint,
-                  "--tenants", tenant_list});
+                  "--registry", registry});
 
   key_file_ = dir_ + "/jwt.key";
   std::ofstream(key_file_) << "scale-test-secret-of-enough-length-0123456789";

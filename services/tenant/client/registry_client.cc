@@ -145,4 +145,26 @@ absl::StatusOr<v1::Tenant> RegistryClient::Get(const std::string& code) {
   return it->second;
 }
 
+absl::Status RegistryClient::Check(const std::string& code) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (cache_.contains(code)) return absl::OkStatus();
+  }
+  v1::GetTenantRequest req;
+  req.set_name(absl::StrCat("tenants/", code));
+  v1::Tenant tenant;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(options_.rpc_timeout));
+  grpc::Status s = stub_->GetTenant(&ctx, req, &tenant);
+  if (s.error_code() == grpc::StatusCode::NOT_FOUND) {
+    return absl::NotFoundError(absl::StrCat("tenants/", code, " is not in the registry"));
+  }
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("the tenant registry cannot say whether tenants/", code, " exists: ", s.error_message()));
+  }
+  Upsert(tenant);
+  return absl::OkStatus();
+}
+
 }  // namespace pelita::tenant

@@ -76,6 +76,13 @@ class RegistryClient : public TenantRegistry {
   std::vector<std::string> Tenants() override;
   absl::StatusOr<v1::Tenant> Get(const std::string& code) override;
 
+  // Whether `code` is a tenant of the registry, for the tenant check of
+  // every call (lib/tenancy SetTenantCheck): from the cache, and on a miss
+  // from the registry itself (GetTenant, then cached), so that a tenant
+  // created a moment ago is served before its event arrives.  NOT_FOUND
+  // when the registry does not know it; UNAVAILABLE when it cannot be asked.
+  absl::Status Check(const std::string& code);
+
  private:
   void Upsert(const v1::Tenant& tenant);
 
