@@ -11,6 +11,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/status/status.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
 #include "pelita/survey/v1/survey.pb.h"
@@ -27,7 +28,7 @@ using grpc::StatusCode;
 
 google::protobuf::Timestamp Ts(int y, int m, int d, int hh = 9, int mm = 0) {
   google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), Jakarta())));
+  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), *LoadIndonesianTimeZone(kWib))));
   return ts;
 }
 
@@ -640,9 +641,14 @@ TEST_F(ComplaintServiceTest, AdminEditsCalendar) {
   auto* h = u.add_add();
   *h->mutable_date() = ToDate(absl::CivilDay(2026, 9, 8));
   h->set_description("Hari jadi Kabupaten Batang Hari");
-  EXPECT_EQ(Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "organiser")
-                .error_code(),
-            StatusCode::PERMISSION_DENIED);
+  {
+    // The refusal carries a stable reason (google.rpc.ErrorInfo) that a
+    // user interface can translate, across gRPC.
+    const grpc::Status denied =
+        Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "organiser");
+    EXPECT_EQ(denied.error_code(), StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(ErrorReason(FromGrpcStatus(denied)), "ADMIN_ONLY");
+  }
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "admin").ok());
   // Received Mon 7 Sep, forwarded Fri 11 Sep: 4 wd, but 8 Sep is now off -> 3, no breach.
   ASSERT_TRUE(Update("K1", v1::RECEIVED, Ts(2026, 9, 7)).ok());

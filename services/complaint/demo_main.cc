@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "lib/log/log.h"
+#include "lib/time/time.h"
 #include "lib/tenancy/tenancy.h"
 #include "pelita/complaint/v1/complaint.grpc.pb.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
@@ -45,7 +46,7 @@ const char* kTitles[] = {"Antrian pelayanan terlalu lama", "Petugas tidak ramah"
                          "Dokumen belum terbit", "Fasilitas ruang tunggu kurang",
                          "Informasi jadwal layanan", "Usulan layanan keliling"};
 
-std::string Wib(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M", t, pelita::complaint::Jakarta()); }
+std::string Wib(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M", t, *pelita::LoadIndonesianTimeZone(pelita::kWib)); }
 
 }  // namespace
 
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
   }
 
   std::mt19937_64 rng(20260101);
-  const auto tz = pelita::complaint::Jakarta();
+  const auto tz = *pelita::LoadIndonesianTimeZone(pelita::kWib);
   std::string csv =
       "nomor_tiket,sumber,kode_instansi,klasifikasi,kategori,judul,status,waktu_diterima,"
       "waktu_diverifikasi,waktu_diteruskan,waktu_ditindaklanjuti,waktu_selesai,waktu_status\n";

@@ -10,6 +10,7 @@
 #include "lib/ids/nip.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
+#include "lib/time/time.h"
 #include "services/enrolment/domain.h"
 #include "services/enrolment/grpc_service.h"
 
@@ -159,7 +160,7 @@ class EnrolmentServiceTest : public ::testing::Test {
   }
 
   std::atomic<absl::Time> now_{absl::FromCivil(absl::CivilSecond(2026, 11, 29, 9, 0, 0),
-                                               absl::FixedTimeZone(7 * 3600))};
+                                               *LoadIndonesianTimeZone(kWib))};
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<redis::Client> client_;
   std::unique_ptr<EnrolmentLogic> logic_;

@@ -18,6 +18,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "lib/ids/nip.h"
 #include "lib/log/log.h"
+#include "lib/time/time.h"
 #include "lib/tenancy/tenancy.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "pelita/survey/v1/survey.grpc.pb.h"
@@ -204,7 +205,7 @@ class Loader {
     } while (!token.empty());
     std::mt19937 rng(static_cast<uint32_t>(Fnv(cohort.name())));
     absl::CivilDay end(cohort.end_date().year(), cohort.end_date().month(), cohort.end_date().day());
-    const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
+    const absl::TimeZone wib = *pelita::LoadIndonesianTimeZone(pelita::kWib);  // Batanghari (Jambi)
     const absl::Time closing = absl::FromCivil(absl::CivilSecond(end.year(), end.month(), end.day(), 15, 0, 0), wib);
     const bool ended = closing < absl::Now();
     // Cohort quality: a good cohort scores higher on every instrument.
@@ -293,7 +294,7 @@ class Loader {
     grpc::ClientContext ctx;
     Prepare(ctx);
     if (!Check(enrolment_->ListUnits(&ctx, lu, &units), "ListUnits")) return false;
-    const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
+    const absl::TimeZone wib = *pelita::LoadIndonesianTimeZone(pelita::kWib);  // Batanghari (Jambi)
     const absl::CivilMonth now(absl::ToCivilSecond(absl::Now(), wib));
     for (const auto& unit : units.units()) {
       std::mt19937 rng(static_cast<uint32_t>(Fnv(unit.name())));

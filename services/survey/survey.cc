@@ -15,19 +15,19 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/time_util.h"
 #include "lib/csv/csv_reader.h"
 #include "lib/log/log.h"
 #include "lib/status/status.h"
 #include "lib/ids/nip.h"
 #include "lib/ids/slug.h"
+#include "lib/role/role.h"
+#include "lib/time/time.h"
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include "lib/store/paging.h"
 
 namespace pelita::survey {
 
-using google::protobuf::util::TimeUtil;
 
 std::string Fingerprint(absl::string_view bytes) {
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -40,12 +40,6 @@ namespace {
 constexpr int kMaxBatch = 1000;
 constexpr absl::Duration kCurrentTtl = absl::Seconds(2);
 
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-absl::Time FromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
-}
 
 struct CohortRef {
   std::string tenant, program, cohort;
@@ -94,7 +88,7 @@ int64_t Int(const SurveyStore::Hash& h, const std::string& field) {
 // the services themselves; every other role reads the instrument without
 // them, so no participant ever receives a key.
 v1::Instrument ForCaller(const Caller& c, v1::Instrument in) {
-  if (c.role.empty() || c.role == "admin" || c.role == "organiser") return in;
+  if (IsStaff(c)) return in;
   for (auto& item : *in.mutable_items()) item.clear_key();
   return in;
 }
@@ -184,7 +178,7 @@ absl::StatusOr<v1::Instrument> SurveyLogic::CreateInstrument(const Caller& c,
   }
   in.set_version(1);
   in.set_response_count(0);
-  *in.mutable_create_time() = ToProto(clock_());
+  *in.mutable_create_time() = ToTimestamp(clock_());
   *in.mutable_update_time() = in.create_time();
   SurveyStore store(redis_, tenant);
   const std::string bytes = in.SerializeAsString();
@@ -256,7 +250,7 @@ absl::StatusOr<v1::Instrument> SurveyLogic::UpdateInstrument(const Caller& c,
           in.set_pretest(want.pretest());
           in.set_version(in.version() + 1);
         }
-        *in.mutable_update_time() = ToProto(now);
+        *in.mutable_update_time() = ToTimestamp(now);
         return absl::OkStatus();
       },
       [&](const v1::Instrument& old, const v1::Instrument& neu) {
@@ -313,7 +307,6 @@ namespace {
 bool AnswersForThemselves(const Caller& c) { return c.role == "participant" || c.role == "supervisor"; }
 
 // BKPSDM staff and the services themselves (no role).
-bool Staff(const Caller& c) { return c.role.empty() || c.role == "admin" || c.role == "organiser"; }
 
 absl::Status CheckRespondentIsCaller(const Caller& c, const v1::Response& in) {
   if (!AnswersForThemselves(c) || in.respondent_nip().empty() || in.respondent_nip() == c.subject) {
@@ -321,15 +314,6 @@ absl::Status CheckRespondentIsCaller(const Caller& c, const v1::Response& in) {
   }
   return absl::PermissionDeniedError(absl::StrCat(
       "response.respondent_nip: a ", c.role, " may answer only as themselves (", c.subject, ")"));
-}
-
-const absl::TimeZone& Wib() {
-  static const absl::TimeZone* tz = [] {
-    auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Jakarta", z)) *z = absl::FixedTimeZone(7 * 3600);
-    return z;
-  }();
-  return *tz;
 }
 
 std::string WindowText(const std::vector<FollowUpWindow>& windows) {
@@ -396,7 +380,7 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
   if (auto nip = ParseNip(r.nip()); !nip.ok() || r.nip().size() > 64) {
     return InvalidField("nip", nip.ok() ? "is not a NIP" : nip.status().message());
   }
-  if (!Staff(c) && !(c.role == "participant" && c.subject == r.nip())) {
+  if (!IsStaff(c) && !(c.role == "participant" && c.subject == r.nip())) {
     return absl::PermissionDeniedError(
         absl::StrCat("nip: a ", c.role.empty() ? "caller" : c.role,
                      " may ask for their own token only; organisers ask on a participant's behalf"));
@@ -471,7 +455,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   const v1::Instrument& instrument = **loaded;
   PELITA_ASSIGN_OR_RETURN(ScoredResponse scored, ScoreResponse(instrument, in));
   const absl::Time now = clock_();
-  const absl::Time submit = in.has_submit_time() ? FromProto(in.submit_time()) : now;
+  const absl::Time submit = in.has_submit_time() ? FromTimestamp(in.submit_time()) : now;
 
   Prepared out;
   out.submit = submit;
@@ -504,7 +488,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
       PELITA_ASSIGN_OR_RETURN(w.token_hash, RedeemToken(tenant, iref.first, in.cohort(), in.eligibility_token()));
       w.tokens_used_key = store.TokensUsedKey(cohort.ck(), iref.first);
     } else if (anonymous) {
-      if (!Staff(c)) {
+      if (!IsStaff(c)) {
         return absl::PermissionDeniedError(absl::StrCat(
             "response.respondent_nip: anonymous surveys take an eligibility token, not a NIP: a ", c.role,
             " asks for one with IssueResponseToken and answers with it, so no answer is ever linked to them"));
@@ -530,7 +514,8 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
         return InvalidField("response.submit_time", "is in the future");
       }
       PELITA_ASSIGN_OR_RETURN(auto facts, roster_->CohortFacts(tenant, in.cohort()));
-      const absl::CivilDay day = absl::ToCivilDay(submit, Wib());
+      PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+      const absl::CivilDay day = absl::ToCivilDay(submit, zone);
       for (const auto& win : facts->windows) {
         if (win.first_day <= day && day <= win.last_day) wave = win.offset_days;
       }
@@ -557,7 +542,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
       }
     } else if (instrument.kind() == v1::OBSERVATION || instrument.kind() == v1::INTERVIEW) {
       // Observations and interviews come from organisers or named observers.
-      bool ok = in.respondent_nip().empty() ? Staff(c) : false;
+      bool ok = in.respondent_nip().empty() ? IsStaff(c) : false;
       if (!in.respondent_nip().empty()) {
         PELITA_ASSIGN_OR_RETURN(ok, roster_->IsObserver(tenant, in.cohort(), in.respondent_nip()));
       }
@@ -598,7 +583,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   stored.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", iref.first));
   stored.set_instrument_version(instrument.version());
   stored.set_instrument_kind(instrument.kind());
-  *stored.mutable_create_time() = ToProto(now);
+  *stored.mutable_create_time() = ToTimestamp(now);
   if (!stored.has_submit_time()) *stored.mutable_submit_time() = stored.create_time();
   stored.set_total_score(scored.total);
   if (scored.max_score > 0) stored.set_max_score(scored.max_score);
@@ -619,7 +604,8 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
                      {"payload", w.bytes}};
   w.increments = std::move(scored.increments);
   if (instrument.kind() == v1::SKM) {
-    w.agg_key = store.SkmKey(unit_id, PeriodOf(submit));
+    PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+    w.agg_key = store.SkmKey(unit_id, PeriodOf(submit, zone));
   } else {
     w.agg_key = store.CohortAggKey(cohort.ck(), iref.first);
     w.cohort_instruments_key = store.CohortInstrumentsKey(cohort.ck());
@@ -761,7 +747,7 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
           reject(k, absl::DataLossError(absl::StrCat("response ", res.replaced_id, " is corrupt")));
           continue;
         }
-        if (FromProto(old.submit_time()) > prepared[k].submit) {
+        if (FromTimestamp(old.submit_time()) > prepared[k].submit) {
           reject(k, absl::AlreadyExistsError(absl::StrCat(
                         "one answer per person: ", prefix, res.replaced_id,
                         " was submitted later and stands; an earlier answer does not replace it")));
@@ -842,7 +828,7 @@ absl::StatusOr<v1::ListCohortResponsesResponse> SurveyLogic::ListCohortResponses
     const Caller& c, const v1::ListCohortResponsesRequest& r) {
   // Individual responses carry NIPs and free text: only the services
   // themselves (no role) and the organisers of the regency read them.
-  if (!c.role.empty() && c.role != "admin" && c.role != "organiser") {
+  if (!IsStaff(c)) {
     return absl::PermissionDeniedError(
         absl::StrCat("role ", c.role, " may not list individual responses"));
   }
@@ -920,7 +906,7 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
   // respondents, below the minimum n too: only the services themselves (no
   // role) and the regency's organisers read them; every other role reads
   // the scoring service's figures, which withhold and suppress (UU 27/2022).
-  if (!c.role.empty() && c.role != "admin" && c.role != "organiser") {
+  if (!IsStaff(c)) {
     return absl::PermissionDeniedError(
         absl::StrCat("role ", c.role, " may not read raw cohort aggregates; the scoring service's "
                      "evaluation shows what may be shown"));

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
+#include "lib/time/time.h"
 #include "pelita/survey/v1/survey.pb.h"
 #include "pelita/type/v1/import.pb.h"
 #include "services/survey/domain.h"
@@ -30,6 +31,11 @@ class SurveyLogic {
  public:
   using Clock = std::function<absl::Time()>;
   SurveyLogic(redis::Client* redis, CachedRoster* roster, Clock clock = absl::Now);
+
+  // Where each tenant's zone comes from (the registry, wired by main);
+  // WIB for every tenant until then.  It dates follow-up waves and SKM
+  // periods and reads CSV times written without an offset.
+  void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
 
   absl::StatusOr<v1::Instrument> CreateInstrument(const Caller& c, const v1::CreateInstrumentRequest& r);
   absl::StatusOr<v1::Instrument> GetInstrument(const Caller& c, const v1::GetInstrumentRequest& r);
@@ -109,6 +115,7 @@ class SurveyLogic {
   redis::Client* redis_;
   CachedRoster* roster_;
   Clock clock_;
+  TenantZones zones_ = WibForEveryTenant();
   absl::Mutex mu_;
   // (tenant|id@version) -> instrument; versions are immutable once used.
   absl::flat_hash_map<std::string, std::shared_ptr<const v1::Instrument>> versions_

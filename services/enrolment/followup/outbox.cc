@@ -49,7 +49,7 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 return n
 )lua");
 
-std::string DayText(const v1::Date& d) {
+std::string DayText(const google::type::Date& d) {
   static const char* kMonths[] = {"Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
                                   "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
   const int m = (d.month() >= 1 && d.month() <= 12) ? d.month() - 1 : 0;
