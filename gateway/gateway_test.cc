@@ -113,12 +113,13 @@ class GatewayTest : public ::testing::Test {
 
   int64_t MetricValue(const std::string& route, int code) {
     auto r = http_->Request("GET", "/metrics");
-    std::string needle = absl::StrCat("pelita_gateway_requests_total{route=\"", route, "\",code=\"", code, "\"} ");
+    // prometheus-cpp writes the labels in name order.
+    std::string needle = absl::StrCat("pelita_gateway_requests_total{code=\"", code, "\",route=\"", route, "\"} ");
     size_t at = r.body.find(needle);
     if (at == std::string::npos) return 0;
-    int64_t v = 0;
-    absl::SimpleAtoi(r.body.substr(at + needle.size(), r.body.find('\n', at) - at - needle.size()), &v);
-    return v;
+    double v = 0;
+    absl::SimpleAtod(r.body.substr(at + needle.size(), r.body.find('\n', at) - at - needle.size()), &v);
+    return static_cast<int64_t>(v);
   }
 
   std::unique_ptr<testing::RedisServer> redis_;
@@ -292,6 +293,14 @@ TEST_F(GatewayTest, JsonErrors) {
   r = Call("POST", "/v1/tenants/1504/units?unitId=x3", R"({"displayName":""})");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("display_name"), std::string::npos) << r.body;
+  // The service's google.rpc.BadRequest travels to the client as a detail
+  // (AIP-193): the field path a form can point at, without parsing text.
+  bool violation = false;
+  for (const auto& d : r.Json()["details"]) {
+    if (d.value("@type", "") != "type.googleapis.com/google.rpc.BadRequest") continue;
+    for (const auto& v : d["fieldViolations"]) violation |= v.value("field", "") == "unit.display_name";
+  }
+  EXPECT_TRUE(violation) << r.body;
   r = Call("POST", "/v1/tenants/1504/units?unitId=dinkes", R"({"displayName":"Again"})");
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.Json()["status"], "ALREADY_EXISTS");
