@@ -218,8 +218,17 @@ TEST_F(GatewayTest, ProgramsCohortsEnrolmentsAndCustomVerbs) {
   EXPECT_EQ(r.Json()["state"], "WITHDRAWN");
   r = Call("GET", absl::StrCat("/v1/tenants/1504/employees/", kNip1, "/learningHours?year=2026"));
   EXPECT_EQ(r.Json()["jp"], 30) << r.body;
+  // A cohort with enrolments is not deleted; the refusal's stable reason
+  // reaches the client as a google.rpc.ErrorInfo detail.
   r = Call("DELETE", cohort);
-  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["status"], "FAILED_PRECONDITION") << r.body;
+  std::string reason;
+  for (const auto& d : r.Json()["details"]) {
+    if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") reason = d.value("reason", "");
+  }
+  EXPECT_EQ(reason, "COHORT_HAS_ENROLMENTS") << r.body;
+  EXPECT_EQ(Call("GET", cohort).status, 200);
 }
 
 // Valid NIPs: born 1980-01-01, in service from 2005-01, gender and sequence from i < 1800.

@@ -10,6 +10,7 @@
 #include "lib/csv/csv_reader.h"
 #include "lib/status/status.h"
 #include "lib/role/role.h"
+#include "lib/store/field_mask.h"
 #include "lib/store/paging.h"
 #include "lib/time/time.h"
 
@@ -83,7 +84,8 @@ absl::StatusOr<UnitInfo> ComplaintLogic::ResolveUnit(const std::string& tenant,
   const std::string prefix = absl::StrCat("tenants/", tenant, "/units/");
   if (absl::StartsWith(key, "tenants/")) {
     if (!absl::StartsWith(key, prefix)) {
-      return absl::PermissionDeniedError(absl::StrCat("unit ", text, " belongs to another tenant"));
+      return WithReason(absl::PermissionDeniedError(absl::StrCat("unit ", text, " belongs to another tenant")),
+                        "OTHER_TENANT");
     }
     key = key.substr(prefix.size());
   }
@@ -380,8 +382,9 @@ absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareRates(
   if (absl::IsNotFound(info.status())) return absl::NotFoundError(info.status().message());
   if (!info.ok()) return info.status();
   if (info->monthly_service_volume <= 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unit ", parts[1], " has no monthly_service_volume"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat("unit ", parts[1], " has no monthly_service_volume")),
+                      "NO_SERVICE_VOLUME", {{"unit", parts[1]}});
   }
   const Window before{date - r.window_days(), date - 1};
   const Window after{date, date + (r.window_days() - 1)};
@@ -560,8 +563,24 @@ absl::StatusOr<v1::DataCoverage> ComplaintLogic::UpdateDataCoverage(const Caller
         absl::StrCat("role ", caller.role, " may not set data_since: only organisers and admins")),
                       "STAFF_ONLY");
   }
+  // AIP-134: data_since is the one field a caller sets; the mask says
+  // whether this request sets it (empty mask: if it is present; `data_since`
+  // or `*`: always, so an absent value clears it).  Other paths are output
+  // only and ignored; unknown paths are refused.
+  static const std::vector<std::string> kOutputOnly = {"name", "complaints_since", "satisfaction_since",
+                                                       "effective_complaints_since",
+                                                       "effective_satisfaction_since"};
+  v1::DataCoverage taken;
+  PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.coverage(), r.update_mask(), kOutputOnly, &taken));
+  const auto& paths = r.update_mask().paths();
+  const bool sets_data_since = paths.empty() ? r.coverage().has_data_since()
+                                             : std::find(paths.begin(), paths.end(), "*") != paths.end() ||
+                                                   std::find(paths.begin(), paths.end(), "data_since") != paths.end();
+  v1::GetDataCoverageRequest get;
+  get.set_name(absl::StrCat("tenants/", caller.tenant, "/units/", parts[1], "/dataCoverage"));
+  if (!sets_data_since) return GetDataCoverage(caller, get);
   std::optional<absl::CivilDay> day;
-  const google::type::Date& d = r.coverage().data_since();
+  const google::type::Date& d = taken.data_since();
   if (d.year() != 0 || d.month() != 0 || d.day() != 0) {
     PELITA_ASSIGN_OR_RETURN(absl::CivilDay parsed, DayInRange(d, "coverage.data_since"));
     PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(caller.tenant));
@@ -574,7 +593,6 @@ absl::StatusOr<v1::DataCoverage> ComplaintLogic::UpdateDataCoverage(const Caller
   if (absl::IsNotFound(unit.status())) return absl::NotFoundError(unit.status().message());
   if (!unit.ok()) return unit.status();
   PELITA_RETURN_IF_ERROR(store_.SetDataSince(caller.tenant, unit->id, day));
-  v1::GetDataCoverageRequest get;
   get.set_name(absl::StrCat("tenants/", caller.tenant, "/units/", unit->id, "/dataCoverage"));
   return GetDataCoverage(caller, get);
 }

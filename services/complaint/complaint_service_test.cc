@@ -349,6 +349,8 @@ TEST_F(ComplaintServiceTest, Open311ImportReportsBadRows) {
 }
 
 TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
+  // Known to the unit directory before its first read (which it caches).
+  ASSERT_TRUE(AddUnit("1504", "arsip", "Arsip", 0));
   // 40 complaints in the 28 days before 1 Feb 2026 and 20 in the 28 after.
   for (int i = 0; i < 40; ++i) {
     ASSERT_TRUE(Update(absl::StrCat("B", i), v1::RECEIVED, Ts(2026, 1, 4 + i % 28)).ok());
@@ -379,6 +381,12 @@ TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
   r.set_window_days(0);
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c).error_code(),
             StatusCode::INVALID_ARGUMENT);
+  // A unit without a service volume has no rate to compare.
+  r.set_unit("tenants/1504/units/arsip");
+  r.set_window_days(28);
+  grpc::Status none = Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c);
+  EXPECT_EQ(none.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(none)), "NO_SERVICE_VOLUME");
 }
 
 v1::RecordSatisfactionResponseRequest Skm(const std::string& name, std::vector<int> scores,
@@ -605,8 +613,9 @@ TEST_F(ComplaintServiceTest, TenantIsolation) {
   v1::GetComplaintRequest g;
   g.set_name("tenants/1504/complaints/ONLY1504");
   v1::Complaint c;
-  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505").error_code(),
-            StatusCode::PERMISSION_DENIED);
+  grpc::Status foreign = Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505");
+  EXPECT_EQ(foreign.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(foreign)), "OTHER_TENANT");
   g.set_name("tenants/1505/complaints/ONLY1504");
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505").error_code(),
             StatusCode::NOT_FOUND);
@@ -617,8 +626,9 @@ TEST_F(ComplaintServiceTest, TenantIsolation) {
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaintStatistics, sr, &s, "1505").error_code(),
             StatusCode::PERMISSION_DENIED);
   // A unit of another tenant in an update is refused.
-  EXPECT_EQ(Update("Z", v1::RECEIVED, Ts(2026, 3, 2), "tenants/1505/units/dukcapil").error_code(),
-            StatusCode::PERMISSION_DENIED);
+  foreign = Update("Z", v1::RECEIVED, Ts(2026, 3, 2), "tenants/1505/units/dukcapil");
+  EXPECT_EQ(foreign.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(foreign)), "OTHER_TENANT");
   // No tenant at all.
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "").error_code(),
             StatusCode::UNAUTHENTICATED);
@@ -812,8 +822,20 @@ TEST_F(ComplaintServiceTest, DataCoverageIsRecordedAndCanBeSet) {
   EXPECT_NE(st.error_message().find("coverage.data_since"), std::string::npos) << st.error_message();
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetDataCoverage, get, &out).ok());
   EXPECT_EQ(out.data_since().year(), 2025);
-  // Cleared: back to the recorded month.
+  // Without data_since and without a mask the request sets nothing (AIP-134:
+  // an empty mask means the fields present) and changes nothing.
   up.mutable_coverage()->clear_data_since();
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "organiser").ok());
+  EXPECT_EQ(out.data_since().year(), 2025);
+  // An unknown mask path is refused, naming update_mask.
+  bad = up;
+  bad.mutable_update_mask()->add_paths("no_such_field");
+  st = Call(&v1::ComplaintService::Stub::UpdateDataCoverage, bad, &out, "1504", "organiser");
+  EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(FieldViolationsOf(FromGrpcStatus(st)).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(FromGrpcStatus(st))[0].first, "update_mask");
+  // Named in the mask but absent, it is cleared: back to the recorded month.
+  up.mutable_update_mask()->add_paths("data_since");
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "organiser").ok());
   EXPECT_FALSE(out.has_data_since());
   EXPECT_EQ(out.effective_complaints_since().year(), 2026);

@@ -115,8 +115,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteUnit(const Caller& c, const v1::Dele
   PELITA_ASSIGN_OR_RETURN(std::string raw, store.units().GetRaw(v[1]));
   PELITA_ASSIGN_OR_RETURN(int64_t n, store.UnitEmployeeCount(v[1]));
   if (n > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unit ", v[1], " still has ", n, " employees; move or delete them first"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat("unit ", v[1], " still has ", n,
+                                                                 " employees; move or delete them first")),
+                      "UNIT_HAS_EMPLOYEES", {{"employees", absl::StrCat(n)}});
   }
   PELITA_RETURN_IF_ERROR(store.units().Remove(v[1], raw));
   return Empty();
@@ -255,8 +256,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteEmployee(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string raw, store.employees().GetRaw(v[1]));
   PELITA_ASSIGN_OR_RETURN(int64_t n, store.EmployeeCohortCount(v[1]));
   if (n > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("employee ", v[1], " is in ", n, " cohorts; withdraw first"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat("employee ", v[1], " is in ", n, " cohorts; withdraw first")),
+                      "EMPLOYEE_IN_COHORTS", {{"cohorts", absl::StrCat(n)}});
   }
   v1::Employee e;
   e.ParseFromString(raw);
@@ -487,8 +489,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteProgram(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string raw, store.programs().GetRaw(v[1]));
   PELITA_ASSIGN_OR_RETURN(auto cohorts, store.Cohorts(v[1]).List(1, ""));
   if (!cohorts.items.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("program ", v[1], " still has cohorts; delete them first"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat("program ", v[1], " still has cohorts; delete them first")),
+                      "PROGRAM_HAS_COHORTS");
   }
   PELITA_RETURN_IF_ERROR(store.programs().Remove(v[1], raw));
   return Empty();
@@ -609,8 +612,9 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::UpdateCohort(const Caller& c,
                     cohort.start_date().SerializeAsString() != before.start_date().SerializeAsString() ||
                     cohort.end_date().SerializeAsString() != before.end_date().SerializeAsString();
                 if (dates_changed && members > 0) {
-                  return absl::FailedPreconditionError(
-                      "cohort dates cannot change once employees are enrolled");
+                  return WithReason(absl::FailedPreconditionError(
+                                        "cohort dates cannot change once employees are enrolled"),
+                                    "COHORT_DATES_LOCKED");
                 }
                 *cohort.mutable_update_time() = ToTimestamp(clock_());
                 return absl::OkStatus();
@@ -636,8 +640,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteCohort(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string raw, table.GetRaw(ref.cohort));
   PELITA_ASSIGN_OR_RETURN(int64_t members, store.CohortMemberCount(ref.ck()));
   if (members > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cohort ", r.name(), " has ", members, " enrolments; it cannot be deleted"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat("cohort ", r.name(), " has ", members,
+                                                                 " enrolments; it cannot be deleted")),
+                      "COHORT_HAS_ENROLMENTS", {{"enrolments", absl::StrCat(members)}});
   }
   PELITA_RETURN_IF_ERROR(table.Remove(ref.cohort, raw));
   auto del = redis_->Run({"DEL", store.CohortStateKey(ref.ck())});
@@ -737,7 +742,8 @@ absl::StatusOr<v1::Enrolment> EnrolmentLogic::CompleteEnrolment(
   PELITA_ASSIGN_OR_RETURN(absl::CivilDay end, ToCivilDay(cohort.end_date(), "cohort.end_date"));
   PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today_in_tenant, Today(c.tenant));
   if (today_in_tenant < start) {
-    return absl::FailedPreconditionError("the cohort has not started; it cannot be completed yet");
+    return WithReason(absl::FailedPreconditionError("the cohort has not started; it cannot be completed yet"),
+                      "COHORT_NOT_STARTED");
   }
   const std::string prefix = absl::StrCat(ref.cohort.tenant, "/", ref.cohort.program, "/",
                                           ref.cohort.cohort, "/");

@@ -273,8 +273,10 @@ absl::Status Collector::CollectResults(const std::string& tenant, const ev1::Coh
   PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
   const absl::CivilDay today = TodayIn(zone, now_());
   if (after_end >= today) {
-    return absl::FailedPreconditionError(absl::StrCat("the after window ends on ", absl::FormatCivilTime(after_end),
-                                                      "; results can be measured after that"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat("the after window ends on ",
+                                                                 absl::FormatCivilTime(after_end),
+                                                                 "; results can be measured after that")),
+                      "AFTER_WINDOW_OPEN", {{"after_end", absl::FormatCivilTime(after_end)}});
   }
   std::set<std::string> treated;
   for (const auto& e : enrolments) {

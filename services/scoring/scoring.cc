@@ -34,7 +34,8 @@ bool Teaches(const List& instructors, const std::string& subject) {
 
 absl::Status CheckInstructorSubject(const Caller& c) {
   if (IsInstructor(c) && c.subject.empty()) {
-    return absl::PermissionDeniedError("an instructor caller must name itself in x-pelita-subject");
+    return WithReason(absl::PermissionDeniedError("an instructor caller must name itself in x-pelita-subject"),
+                      "INSTRUCTOR_WITHOUT_SUBJECT");
   }
   return absl::OkStatus();
 }
@@ -83,8 +84,9 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::GetEvaluation(const Caller& caller,
     PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
     PELITA_ASSIGN_OR_RETURN(auto c, enrolment_->GetCohort(caller.tenant, cohort));
     if (!Teaches(c.instructors(), caller.subject)) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("instructor ", caller.subject, " does not teach cohort ", cohort));
+      return WithReason(absl::PermissionDeniedError(
+                            absl::StrCat("instructor ", caller.subject, " does not teach cohort ", cohort)),
+                        "NOT_YOUR_COHORT");
     }
   }
   PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(caller.tenant, cohort, r.refresh()));
@@ -205,12 +207,15 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
   const std::string province = parts[0];
   PELITA_RETURN_IF_ERROR(ValidateProvince(province));
   if (caller.tenant != province && std::string(ProvinceOf(caller.tenant)) != province) {
-    return absl::PermissionDeniedError(absl::StrCat("caller ", caller.tenant, " is not in province ", province));
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat("caller ", caller.tenant, " is not in province ", province)),
+        "OTHER_PROVINCE");
   }
   if (r.year() < 2000 || r.year() > 2100) return InvalidField("year", "must be a year such as 2026");
   if (IsInstructor(caller)) {
-    return absl::PermissionDeniedError(
-        "the province benchmark compares regencies: instructors read the roll-ups of their own cohorts");
+    return WithReason(absl::PermissionDeniedError("the province benchmark compares regencies: instructors "
+                                                  "read the roll-ups of their own cohorts"),
+                      "INSTRUCTOR_NO_BENCHMARK");
   }
   // Who may see other regencies by name (SPEC §6): the province, national
   // bodies and the services themselves.
@@ -224,8 +229,10 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
     return InvalidField("focus_tenant", "must be a tenant of the province");
   }
   if (!named && focus != caller.tenant) {
-    return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " of tenant ", caller.tenant,
-                                                    " sees its own row and the province's distribution only"));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "role ", caller.role, " of tenant ", caller.tenant,
+                          " sees its own row and the province's distribution only")),
+                      "OWN_ROW_ONLY");
   }
   std::vector<v1::TenantIndicators> rows;
   for (const auto& t : options_.tenants) {

@@ -24,6 +24,7 @@
 #include "lib/time/time.h"
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include "lib/store/field_mask.h"
 #include "lib/store/paging.h"
 
 namespace pelita::survey {
@@ -220,16 +221,23 @@ absl::StatusOr<v1::Instrument> SurveyLogic::UpdateInstrument(const Caller& c,
                                                              const v1::UpdateInstrumentRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto ref, ParseInstrument(c, "instrument.name", r.instrument().name()));
   if (ref.second != 0) return InvalidField("instrument.name", "update the instrument, not a version");
-  v1::Instrument want = r.instrument();
-  PELITA_RETURN_IF_ERROR(ValidateInstrument(want));
+  // AIP-134: the patch's fields named by update_mask (empty: those set; `*`:
+  // all) replace the stored ones; output-only fields are never taken.
+  static const std::vector<std::string> kOutputOnly = {"name", "version", "response_count", "create_time",
+                                                       "update_time"};
+  v1::Instrument patch = r.instrument();
+  const auto& paths = r.update_mask().paths();
+  const bool sets_pretest = paths.empty() ? !patch.pretest().empty()
+                                          : std::find(paths.begin(), paths.end(), "*") != paths.end() ||
+                                                std::find(paths.begin(), paths.end(), "pretest") != paths.end();
   SurveyStore store(redis_, c.tenant);
-  if (want.kind() == v1::POSTTEST) {
-    PELITA_ASSIGN_OR_RETURN(auto pre, ParseInstrument(c, "instrument.pretest", want.pretest()));
+  if (sets_pretest && !patch.pretest().empty()) {
+    PELITA_ASSIGN_OR_RETURN(auto pre, ParseInstrument(c, "instrument.pretest", patch.pretest()));
     PELITA_ASSIGN_OR_RETURN(auto pretest, LoadCurrent(c.tenant, pre.first, true));
     if (pretest->kind() != v1::PRETEST) {
       return InvalidField("instrument.pretest", "names an instrument that is not a pretest");
     }
-    want.set_pretest(absl::StrCat("tenants/", c.tenant, "/instruments/", pre.first));
+    patch.set_pretest(absl::StrCat("tenants/", c.tenant, "/instruments/", pre.first));
   }
   const absl::Time now = clock_();
   // Versions are immutable: a change of items (or of what they mean: kind,
@@ -238,9 +246,14 @@ absl::StatusOr<v1::Instrument> SurveyLogic::UpdateInstrument(const Caller& c,
   auto updated = store.instruments().Update<v1::Instrument>(
       ref.first,
       [&](v1::Instrument& in) -> absl::Status {
+        // Merged on the stored instrument as read in this attempt, so a
+        // concurrent edit of another field is kept.
+        v1::Instrument want = in;
+        PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(patch, r.update_mask(), kOutputOnly, &want));
         if (want.kind() != in.kind()) {
           return InvalidField("instrument.kind", "cannot change; create another instrument");
         }
+        PELITA_RETURN_IF_ERROR(ValidateInstrument(want));
         const bool new_version = !SameItems(in, want);
         in.set_title(want.title());
         in.set_description(want.description());
@@ -312,8 +325,9 @@ absl::Status CheckRespondentIsCaller(const Caller& c, const v1::Response& in) {
   if (!AnswersForThemselves(c) || in.respondent_nip().empty() || in.respondent_nip() == c.subject) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "response.respondent_nip: a ", c.role, " may answer only as themselves (", c.subject, ")"));
+  return WithReason(absl::PermissionDeniedError(absl::StrCat("response.respondent_nip: a ", c.role,
+                                                             " may answer only as themselves (", c.subject, ")")),
+                    "ANSWER_AS_YOURSELF");
 }
 
 std::string WindowText(const std::vector<FollowUpWindow>& windows) {
@@ -381,9 +395,10 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
     return InvalidField("nip", nip.ok() ? "is not a NIP" : nip.status().message());
   }
   if (!IsStaff(c) && !(c.role == "participant" && c.subject == r.nip())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("nip: a ", c.role.empty() ? "caller" : c.role,
-                     " may ask for their own token only; organisers ask on a participant's behalf"));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "nip: a ", c.role.empty() ? "caller" : c.role,
+                          " may ask for their own token only; organisers ask on a participant's behalf")),
+                      "OWN_TOKEN_ONLY");
   }
   auto loaded = LoadCurrent(tenant, iref.first, true);
   if (!loaded.ok()) {
@@ -391,8 +406,9 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
     return loaded.status();
   }
   if (!((*loaded)->kind() == v1::REACTION && (*loaded)->anonymous())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "instrument: ", r.instrument(), " is not anonymous; its respondents answer with their NIP"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "instrument: ", r.instrument(), " is not anonymous; its respondents answer with their NIP")),
+                      "NOT_ANONYMOUS");
   }
   PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, r.cohort(), r.nip(), "nip"));
   PELITA_ASSIGN_OR_RETURN(std::string secret, TenantSecret(tenant));
@@ -416,8 +432,9 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
 absl::StatusOr<std::string> SurveyLogic::RedeemToken(const std::string& tenant, const std::string& instrument,
                                                      const std::string& cohort, const std::string& token) {
   auto denied = [&] {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "response.eligibility_token: not a token Pelita issued for ", instrument, " in ", cohort));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "response.eligibility_token: not a token Pelita issued for ", instrument, " in ", cohort)),
+                      "TOKEN_NOT_VALID");
   };
   std::string raw;
   if (token.size() > 128 || !absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kNonceBytes + kMacBytes) {
@@ -489,9 +506,12 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
       w.tokens_used_key = store.TokensUsedKey(cohort.ck(), iref.first);
     } else if (anonymous) {
       if (!IsStaff(c)) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "response.respondent_nip: anonymous surveys take an eligibility token, not a NIP: a ", c.role,
-            " asks for one with IssueResponseToken and answers with it, so no answer is ever linked to them"));
+        return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                              "response.respondent_nip: anonymous surveys take an eligibility token, not a NIP: a ",
+                              c.role,
+                              " asks for one with IssueResponseToken and answers with it, so no answer is ever "
+                              "linked to them")),
+                          "ANONYMOUS_NEEDS_TOKEN");
       }
       PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, in.cohort(), scored.participant_nip, field));
       // Issued and redeemed in this call: the NIP is recorded as issued (so
@@ -520,10 +540,12 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
         if (win.first_day <= day && day <= win.last_day) wave = win.offset_days;
       }
       if (wave == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "response.submit_time: ", absl::FormatCivilTime(day), " is outside every follow-up window of ",
-            in.cohort(), " (", facts->windows.empty() ? "none" : WindowText(facts->windows),
-            "); the answer counts for no wave and is not stored"));
+        return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                              "response.submit_time: ", absl::FormatCivilTime(day),
+                              " is outside every follow-up window of ", in.cohort(), " (",
+                              facts->windows.empty() ? "none" : WindowText(facts->windows),
+                              "); the answer counts for no wave and is not stored")),
+                          "OUTSIDE_FOLLOWUP_WINDOW");
       }
       // Who assesses: a self-report only about oneself; an assessment only
       // from the subject's supervisor (rules of evidence).
@@ -534,10 +556,12 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
         PELITA_ASSIGN_OR_RETURN(bool ok, roster_->IsSupervisor(tenant, in.cohort(), in.subject_nip(),
                                                               in.respondent_nip()));
         if (!ok) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "only the supervisor assesses: ", in.respondent_nip(), " is neither the supervisor_nip recorded for ",
-              in.subject_nip(), " nor the supervisor on their approved action plan, and a self-report is "
-              "only about oneself"));
+          return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                                "only the supervisor assesses: ", in.respondent_nip(),
+                                " is neither the supervisor_nip recorded for ", in.subject_nip(),
+                                " nor the supervisor on their approved action plan, and a self-report is "
+                                "only about oneself")),
+                            "NOT_SUPERVISOR");
         }
       }
     } else if (instrument.kind() == v1::OBSERVATION || instrument.kind() == v1::INTERVIEW) {
@@ -547,11 +571,13 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
         PELITA_ASSIGN_OR_RETURN(ok, roster_->IsObserver(tenant, in.cohort(), in.respondent_nip()));
       }
       if (!ok) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "observations and interviews come from organisers or named observers: ",
-            in.respondent_nip().empty() ? absl::StrCat("a ", c.role, " without a NIP is neither")
-                                        : absl::StrCat(in.respondent_nip(), " is not a named observer of ",
-                                                       in.cohort(), ", nor is the caller an organiser")));
+        return WithReason(
+            absl::PermissionDeniedError(absl::StrCat(
+                "observations and interviews come from organisers or named observers: ",
+                in.respondent_nip().empty() ? absl::StrCat("a ", c.role, " without a NIP is neither")
+                                            : absl::StrCat(in.respondent_nip(), " is not a named observer of ",
+                                                           in.cohort(), ", nor is the caller an organiser"))),
+            "NOT_OBSERVER");
       }
     }
   }
@@ -669,8 +695,10 @@ absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> SurveyLogic::Increm
 
 absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     const Caller& c, const std::string& parent,
-    const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index) {
+    const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index,
+    std::vector<absl::Status>* statuses) {
   std::vector<v1::ResponseAck> acks(requests.size());
+  if (statuses != nullptr) statuses->assign(requests.size(), absl::OkStatus());
   if (requests.empty()) return acks;
   std::vector<Prepared> prepared;
   std::vector<size_t> slot;  // prepared[k] answers requests[slot[k]]
@@ -690,6 +718,7 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
       }
       ack.set_code(static_cast<int>(p.status().code()));
       ack.set_message(std::string(p.status().message()));
+      if (statuses != nullptr) (*statuses)[i] = p.status();
       continue;
     }
     ack.set_response_id(p->write.id);
@@ -701,6 +730,7 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     v1::ResponseAck& ack = acks[slot[k]];
     ack.set_code(static_cast<int>(s.code()));
     ack.set_message(std::string(s.message()));
+    if (statuses != nullptr) (*statuses)[slot[k]] = s;
   };
   // Write.  A response whose slot holds the same person's standing answer
   // comes back with it and is written again as its replacement (the
@@ -783,9 +813,14 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
 
 absl::StatusOr<v1::Response> SurveyLogic::CreateResponse(const Caller& c,
                                                          const v1::CreateResponseRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto acks, Ingest(c, r.parent(), {&r}));
+  std::vector<absl::Status> statuses;
+  PELITA_ASSIGN_OR_RETURN(auto acks, Ingest(c, r.parent(), {&r}, 0, &statuses));
   v1::ResponseAck& ack = acks[0];
-  if (ack.code() != 0) return absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
+  if (ack.code() != 0) {
+    // The full status keeps its details (BadRequest, ErrorInfo reason).
+    if (static_cast<int>(statuses[0].code()) == ack.code()) return statuses[0];
+    return absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
+  }
   return std::move(*ack.mutable_response());
 }
 
@@ -816,8 +851,9 @@ absl::StatusOr<v1::Response> SurveyLogic::GetResponse(const Caller& c, const v1:
   v1::Response out;
   if (!out.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("response ", id, " is corrupt"));
   if (AnswersForThemselves(c) && (out.respondent_nip().empty() || out.respondent_nip() != c.subject)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("a ", c.role, " may read only the responses they gave themselves"));
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat("a ", c.role, " may read only the responses they gave themselves")),
+        "OWN_RESPONSES_ONLY");
   }
   PELITA_ASSIGN_OR_RETURN(std::string by, store.ReplacedBy(id));
   if (!by.empty()) out.set_replaced_by(absl::StrCat("tenants/", parts[0], "/responses/", by));
@@ -829,8 +865,8 @@ absl::StatusOr<v1::ListCohortResponsesResponse> SurveyLogic::ListCohortResponses
   // Individual responses carry NIPs and free text: only the services
   // themselves (no role) and the organisers of the regency read them.
   if (!IsStaff(c)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role ", c.role, " may not list individual responses"));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat("role ", c.role, " may not list individual responses")),
+                      "STAFF_ONLY");
   }
   PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
   if (r.instrument().empty()) return InvalidField("instrument", "is required");
@@ -907,9 +943,10 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
   // role) and the regency's organisers read them; every other role reads
   // the scoring service's figures, which withhold and suppress (UU 27/2022).
   if (!IsStaff(c)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role ", c.role, " may not read raw cohort aggregates; the scoring service's "
-                     "evaluation shows what may be shown"));
+    return WithReason(absl::PermissionDeniedError(
+                          absl::StrCat("role ", c.role, " may not read raw cohort aggregates; the scoring service's "
+                                       "evaluation shows what may be shown")),
+                      "STAFF_ONLY");
   }
   PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
   SurveyStore store(redis_, cohort.tenant);

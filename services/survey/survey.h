@@ -51,10 +51,14 @@ class SurveyLogic {
   // `parent` applies to requests whose own parent is empty.  The outer
   // status is a failure of the whole batch (Redis unreachable: nothing can
   // be said about what was written; resending is safe); otherwise one ack
-  // per request, in order, with `index` = first_index + position.
+  // per request, in order, with `index` = first_index + position.  When
+  // `statuses` is given it receives each request's full status (OK when
+  // accepted), details included (field violations, ErrorInfo reason), which
+  // an ack's code and message cannot carry.
   absl::StatusOr<std::vector<v1::ResponseAck>> Ingest(
       const Caller& c, const std::string& parent,
-      const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index = 0);
+      const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index = 0,
+      std::vector<absl::Status>* statuses = nullptr);
   absl::StatusOr<v1::BatchCreateResponsesResponse> BatchCreateResponses(
       const Caller& c, const v1::BatchCreateResponsesRequest& r);
   absl::StatusOr<v1::Response> GetResponse(const Caller& c, const v1::GetResponseRequest& r);
