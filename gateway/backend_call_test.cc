@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/http_errors.h"
 #include "gtest/gtest.h"
+#include "lib/testing/subprocess.h"
 
 namespace pelita::gateway {
 namespace {
@@ -159,9 +160,12 @@ class BackendCallTest : public ::testing::Test {
   }
   void TearDown() override {
     if (server_) server_->Shutdown(std::chrono::system_clock::now());
+    // A call's owner hears its end (posted to the I/O thread) just before
+    // gRPC's thread deletes the call and counts it out; wait for that.
+    EXPECT_TRUE(testing::WaitFor([&] { return in_flight_.load() == 0; }, absl::Seconds(10)))
+        << in_flight_.load() << " calls never ended";
     work_.reset();
     io_thread_.join();
-    EXPECT_EQ(in_flight_.load(), 0);
   }
 
   // Runs `n` calls, `parallel` at a time; returns each call's status.

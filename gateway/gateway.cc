@@ -51,6 +51,8 @@ namespace {
 
 // Streamed uploads are read and forwarded in pieces of this size.
 constexpr size_t kUploadPiece = 64 * 1024;
+// The most one socket read takes into a connection's buffer (as Beast's own reads).
+constexpr size_t kReadBytes = 64 * 1024;
 
 std::string NewRequestId() {
   thread_local absl::BitGen gen;
@@ -220,6 +222,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream.close();
   }
 
+  // Closes after a response that ends the connection: the sending side
+  // first, then what the client still sends (the rest of a refused upload)
+  // is read and dropped for a bounded time and amount (RFC 9112 §9.6).
+  // Closing with unread bytes makes the kernel answer them with a reset,
+  // which can destroy the response before the client has read it.
+  void CloseAfterResponse() {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    linger_buffer_ = std::make_unique<char[]>(kLingerPiece);
+    stream.expires_after(std::chrono::seconds(2));
+    Linger();
+  }
+
   // A client must deliver a header, a body piece, or take a response, in
   // this time.
   void ArmTimer() {
@@ -235,6 +251,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   GatewayImpl* const gw;
+
+ private:
+  static constexpr size_t kLingerPiece = 16 * 1024;
+  static constexpr size_t kLingerMax = 64 * 1024 * 1024;
+
+  void Linger() {
+    stream.async_read_some(net::buffer(linger_buffer_.get(), kLingerPiece),
+                           [self = shared_from_this()](beast::error_code ec, size_t n) {
+                             self->lingered_ += n;
+                             if (ec || self->lingered_ > kLingerMax) return self->Close();
+                             self->Linger();
+                           });
+  }
+
+  std::unique_ptr<char[]> linger_buffer_;
+  size_t lingered_ = 0;
 };
 
 // One HTTP request, from its header to its response: admission, the body,
@@ -256,11 +288,8 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     // The declared length is judged by admission (413), not by the parser
     // (Beast 1.74 reads a limit of boost::none as 0).
     header_parser_->body_limit(std::numeric_limits<uint64_t>::max());
-    conn_->ArmTimer();
-    http::async_read_header(conn_->stream, conn_->buffer, *header_parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->Safely([&] { self->OnHeader(ec); });
-                            });
+    conn_->ArmTimer();  // once: the whole header must arrive in the read timeout (slowloris)
+    ReadHeader();
   }
 
   // StreamOwner, on the I/O thread.
@@ -327,9 +356,42 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
 
   // --- header and admission ---------------------------------------------------
 
+  // Reads the request header as http::async_read_header would (what an
+  // earlier read left in the connection's buffer first, then more from the
+  // socket), but hands the parser the bytes itself, so that the bytes it
+  // takes can be checked for obsolete line folding, which the parser would
+  // silently unfold (FoldScanner, RFC 9112 §5.2).
+  void ReadHeader() {
+    while (conn_->buffer.size() > 0 && !header_parser_->is_header_done()) {
+      beast::error_code ec;
+      const auto data = conn_->buffer.data();
+      const size_t n = header_parser_->put(data, ec);
+      folds_.Saw(absl::string_view(static_cast<const char*>(data.data()), n));
+      conn_->buffer.consume(n);
+      if (ec == http::error::need_more) break;
+      if (ec) return OnHeader(ec);
+    }
+    if (header_parser_->is_header_done()) return OnHeader({});
+    conn_->stream.async_read_some(conn_->buffer.prepare(beast::read_size(conn_->buffer, kReadBytes)),
+                                  [self = shared_from_this()](beast::error_code ec, size_t n) {
+                                    self->Safely([&] {
+                                      self->conn_->buffer.commit(n);
+                                      if (ec == net::error::eof) {
+                                        // As Beast's read: the end in the middle of a header is a
+                                        // partial message, between requests a normal close.
+                                        ec = self->header_parser_->got_some() || self->conn_->buffer.size() > 0
+                                                 ? beast::error_code(http::error::partial_message)
+                                                 : beast::error_code(http::error::end_of_stream);
+                                      }
+                                      if (ec) return self->OnHeader(ec);
+                                      self->ReadHeader();
+                                    });
+                                  });
+  }
+
   void OnHeader(beast::error_code ec) {
     if (ec) {
-      if (ec == beast::error::timeout && conn_->buffer.size() > 0) {
+      if (ec == beast::error::timeout && (conn_->buffer.size() > 0 || header_parser_->got_some())) {
         LogWarning("slow client: request header not received in time", {{"peer", conn_->Peer()}});
       }
       if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::eof ||
@@ -349,6 +411,10 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     const beast::string_view rid = header["X-Request-Id"];
     request_id_ = ValidRequestId(absl::string_view(rid.data(), rid.size())) ? std::string(rid.data(), rid.size())
                                                                            : NewRequestId();
+    if (folds_.folded()) {
+      route_label_ = "invalid";
+      return RespondError(FoldError());
+    }
     auto head = ReadHead(header);
     if (auto* error = std::get_if<HttpError>(&head)) {
       route_label_ = "invalid";
@@ -441,6 +507,7 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
       e.close = true;
       return RespondError(e);
     }
+    if (IsMalformedBody(ec)) return RespondError(MalformedBodyError(ec));
     if (ec) {
       if (ec == beast::error::timeout) {
         LogWarning("slow client: request body not received in time",
@@ -568,7 +635,10 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     if (stop_reading_ || answered_) return;  // the call ended meanwhile
     if (ec == http::error::need_buffer) ec = {};
     const size_t n = piece_.size() - upload_parser_->get().body().size;
-    if (ec == http::error::body_limit) {
+    // A malformed chunk ends the upload where it is, as the size limit does:
+    // what was read before it stays forwarded.
+    const bool malformed = IsMalformedBody(ec);
+    if (ec == http::error::body_limit || malformed) {
       if (encoder_->can_mark_truncated() && call_ != nullptr) {
         // The import contract: what was read is forwarded, then one message
         // saying that the upload was cut; the service answers what it kept.
@@ -583,7 +653,8 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
         stop_reading_ = true;
         return Pump();
       }
-      failure_ = PayloadTooLarge(absl::StrCat("upload larger than ", body_limit_, " bytes"));
+      failure_ = malformed ? MalformedBodyError(ec)
+                           : PayloadTooLarge(absl::StrCat("upload larger than ", body_limit_, " bytes"));
       failure_->close = true;
       return CancelCall();
     }
@@ -678,7 +749,8 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     http::async_write(conn_->stream, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
       self->Safely([&] {
         self->Uncount();
-        if (ec || !self->keep_alive_) return self->conn_->Close();
+        if (ec) return self->conn_->Close();
+        if (!self->keep_alive_) return self->conn_->CloseAfterResponse();
         self->conn_->Next();
       });
     });
@@ -779,6 +851,7 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   uint64_t body_limit_ = 0;
   std::vector<std::pair<std::string, std::string>> extra_headers_;
   std::optional<http::request_parser<http::empty_body>> header_parser_;
+  FoldScanner folds_;  // over the bytes header_parser_ took
   std::optional<http::request_parser<http::string_body>> body_parser_;
   std::optional<http::request_parser<http::buffer_body>> upload_parser_;
   std::string body_;

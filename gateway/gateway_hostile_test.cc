@@ -500,6 +500,24 @@ TEST_F(GatewayHostileTest, AmbiguousFramingIs400AndNothingIsSmuggled) {
   EXPECT_TRUE(r.closed);
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/korban").status, 200);
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/cl-te").status, 404);
+  // Obsolete line folding (RFC 9112 §5.2): refused, not unfolded into
+  // `Transfer-Encoding: chunked`, which ran the DELETE behind it.
+  r = RawRequest(port_, absl::StrCat("GET /v1/tenants/1504/units/dinkes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ",
+                                     organiser, "\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n", smuggled));
+  EXPECT_EQ(r.status(), 400) << absl::CEscape(r.bytes);
+  EXPECT_EQ(r.responses(), 1) << absl::CEscape(r.bytes);
+  EXPECT_TRUE(r.closed);
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/korban").status, 200) << "smuggled DELETE ran (obs-fold)";
+  // A chunk longer than its size, a request behind it: 400 and closed (it
+  // was closed without an answer), the request behind never run.
+  r = RawRequest(port_, absl::StrCat(RawHead("POST", "/v1/tenants/1504/units?unitId=badchunk", organiser,
+                                             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"),
+                                     "2\r\n{}", smuggled, "0\r\n\r\n"));
+  EXPECT_EQ(r.status(), 400) << absl::CEscape(r.bytes);
+  EXPECT_EQ(r.responses(), 1) << absl::CEscape(r.bytes);
+  EXPECT_TRUE(r.closed);
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/korban").status, 200) << "smuggled DELETE ran (bad chunk)";
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/badchunk").status, 404);
   // Plain chunked framing still works, with keep-alive.
   r = RawRequest(port_,
                  absl::StrCat(RawHead("POST", "/v1/tenants/1504/units?unitId=chunked", organiser,
@@ -549,6 +567,28 @@ TEST_F(GatewayHostileTest, OversizeUploadsAre413) {
   } else {
     EXPECT_TRUE(absl::StartsWith(reply, "HTTP/1.1 413")) << absl::CEscape(reply.substr(0, 300));
   }
+  ExpectServing();
+}
+
+// A refused upload whose client goes on sending, as most clients do (they
+// write the whole body before they read): the answer still arrives.  The
+// gateway shuts its sending side and reads and drops the rest before it
+// closes (RFC 9112 §9.6); closing with unread bytes would make the kernel
+// reset the connection, which destroys the answer before the client reads it.
+TEST_F(GatewayHostileTest, ARefusedUploadIsAnsweredToAClientThatGoesOnSending) {
+  const std::string organiser = Token("organiser");
+  const std::string body(16 * kMaxUpload, 'x');
+  int fd = RawConnect(port_);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd, RawHead("POST", "/v1/tenants/1504/employees:import", organiser,
+                                  absl::StrCat("Content-Type: text/csv\r\nContent-Length: ", body.size(), "\r\n"))));
+  EXPECT_TRUE(SendAll(fd, body)) << "the gateway stopped reading the rest of a refused body";
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, n);
+  close(fd);
+  EXPECT_TRUE(absl::StartsWith(reply, "HTTP/1.1 413")) << absl::CEscape(reply.substr(0, 300));
+  EXPECT_TRUE(absl::StrContains(reply, "larger than")) << absl::CEscape(reply.substr(0, 600));
   ExpectServing();
 }
 

@@ -92,6 +92,21 @@ std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& head
   return head;
 }
 
+HttpError FoldError() {
+  return BadRequest("obsolete line folding in the request header (RFC 9112 5.2)", true);
+}
+
+bool IsMalformedBody(const boost::beast::error_code& ec) {
+  return ec == http::error::bad_chunk || ec == http::error::bad_chunk_extension ||
+         ec == http::error::bad_line_ending || ec == http::error::bad_field || ec == http::error::bad_value ||
+         ec == http::error::bad_obs_fold || ec == http::error::bad_content_length ||
+         ec == http::error::bad_transfer_encoding || ec == http::error::header_limit;
+}
+
+HttpError MalformedBodyError(const boost::beast::error_code& ec) {
+  return BadRequest(absl::StrCat("bad HTTP request body: ", ec.message()), true);
+}
+
 std::variant<ParsedRequest, HttpError> ParseRequest(absl::string_view bytes, uint64_t max_body_bytes) {
   http::request_parser<http::empty_body> header_parser;
   header_parser.header_limit(kMaxHeaderBytes);
@@ -100,13 +115,16 @@ std::variant<ParsedRequest, HttpError> ParseRequest(absl::string_view bytes, uin
   header_parser.eager(false);
   boost::beast::error_code ec;
   size_t used = 0;
+  FoldScanner folds;
   while (!header_parser.is_header_done()) {
     size_t n = header_parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    folds.Saw(bytes.substr(used, n));
     used += n;
     if (ec == http::error::need_more && used == bytes.size()) return BadRequest("incomplete request header", true);
     if (ec && ec != http::error::need_more) return BadRequest(absl::StrCat("bad HTTP request: ", ec.message()), true);
     if (n == 0 && !header_parser.is_header_done()) return BadRequest("incomplete request header", true);
   }
+  if (folds.folded()) return FoldError();
   auto head = ReadHead(header_parser.get());
   if (auto* error = std::get_if<HttpError>(&head)) return *error;
   ParsedRequest out;
@@ -124,6 +142,7 @@ std::variant<ParsedRequest, HttpError> ParseRequest(absl::string_view bytes, uin
       return PayloadTooLarge(absl::StrCat("request body larger than ", max_body_bytes, " bytes"));
     }
     if (ec == http::error::need_more && used == bytes.size()) return BadRequest("incomplete request body", true);
+    if (IsMalformedBody(ec)) return MalformedBodyError(ec);
     if (ec && ec != http::error::need_more) return BadRequest(absl::StrCat("bad HTTP request: ", ec.message()), true);
     if (n == 0 && !body_parser.is_done()) return BadRequest("incomplete request body", true);
   }

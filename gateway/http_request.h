@@ -9,6 +9,8 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 
+#include <boost/beast/core/error.hpp>
+
 #include "absl/strings/string_view.h"
 #include "gateway/http_errors.h"
 
@@ -50,6 +52,38 @@ struct RequestHead {
 //     keys and values are valid UTF-8.
 // Errors are 400 with a message that does not quote the request.
 std::variant<RequestHead, HttpError> ReadHead(const boost::beast::http::request_header<>& header);
+
+// Watches the bytes a header parser takes for obsolete line folding: a
+// field line that starts with SP or HTAB (RFC 9112 §5.2).  Beast's parser
+// silently joins such a line to the field before it, so that
+// "Transfer-Encoding:\r\n chunked" reads as chunked; a proxy in front that
+// reads the fold otherwise would frame the body otherwise.  RFC 9112 lets a
+// server refuse it with 400, which the gateway does (FoldError), before
+// anything of the header is used.  Feed it exactly the bytes the parser
+// consumed, in order; it keeps its state across pieces.
+class FoldScanner {
+ public:
+  void Saw(absl::string_view consumed) {
+    for (char c : consumed) {
+      if (after_line_ && (c == ' ' || c == '\t')) folded_ = true;
+      after_line_ = c == '\n';
+    }
+  }
+  bool folded() const { return folded_; }
+
+ private:
+  bool after_line_ = false;
+  bool folded_ = false;
+};
+HttpError FoldError();
+
+// Whether `ec`, from reading a request body, means the body is malformed
+// (chunk framing: a bad chunk size, a chunk longer than its size, a bad
+// extension or line ending) rather than that the client went away or the
+// limit was reached.  A malformed body is 400 and closes the connection:
+// where the body ends is unknown, so nothing after it can be read as a request.
+bool IsMalformedBody(const boost::beast::error_code& ec);
+HttpError MalformedBodyError(const boost::beast::error_code& ec);
 
 // A whole request read from bytes, for tests and fuzzing: the same Beast
 // parser settings and the same ReadHead as the live connection, then the

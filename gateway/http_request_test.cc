@@ -73,6 +73,47 @@ TEST(HttpRequestTest, AmbiguousFramingIsRefused) {
   }
 }
 
+// RFC 9112 §5.2: obsolete line folding is refused, not unfolded (Beast
+// would read "Transfer-Encoding:\r\n chunked" as chunked), wherever the
+// read was cut; a header without folds but with the same bytes reads.
+TEST(HttpRequestTest, ObsoleteLineFoldingIsRefused) {
+  for (const char* req : {"GET /x HTTP/1.1\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
+                          "GET /x HTTP/1.1\r\nX-A: 1\r\n\t2\r\n\r\n",
+                          "GET /x HTTP/1.1\r\n Host: x\r\n\r\n"}) {
+    auto r = ParseRequest(req, 1024);
+    ASSERT_TRUE(ErrorOf(r)) << req;
+    EXPECT_EQ(ErrorOf(r)->http_status, 400) << req;
+    EXPECT_TRUE(ErrorOf(r)->close) << req;
+  }
+  const std::string folded = "GET /x HTTP/1.1\r\nX-A: 1\r\n 2\r\n\r\n";
+  for (size_t cut = 0; cut <= folded.size(); ++cut) {
+    FoldScanner scan;
+    scan.Saw(absl::string_view(folded).substr(0, cut));
+    scan.Saw(absl::string_view(folded).substr(cut));
+    EXPECT_TRUE(scan.folded()) << cut;
+  }
+  FoldScanner plain;
+  plain.Saw("GET /x HTTP/1.1\r\nX-A: 1 2\r\nX-B:\t3\r\n\r\n");
+  EXPECT_FALSE(plain.folded());
+  EXPECT_FALSE(ErrorOf(ParseRequest("GET /x HTTP/1.1\r\nX-A: 1 2\r\nX-B:\t3\r\n\r\n", 1024)));
+}
+
+// A malformed chunked body is 400 and closes the connection: where it ends
+// is unknown, so what follows is never read as a request.
+TEST(HttpRequestTest, MalformedChunksAre400AndClose) {
+  for (const char* body : {"2\r\n{}DELETE /y HTTP/1.1\r\n0\r\n\r\n", "ffffffffffffffffffff\r\n{}\r\n0\r\n\r\n",
+                           "zz\r\n{}\r\n0\r\n\r\n", "2;\x01\r\n{}\r\n0\r\n\r\n"}) {
+    auto r = ParseRequest(absl::StrCat("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", body), 1 << 20);
+    ASSERT_TRUE(ErrorOf(r)) << body;
+    EXPECT_EQ(ErrorOf(r)->http_status, 400) << body;
+    EXPECT_TRUE(ErrorOf(r)->close) << body;
+  }
+  EXPECT_TRUE(IsMalformedBody(boost::beast::http::error::bad_chunk));
+  EXPECT_FALSE(IsMalformedBody(boost::beast::http::error::partial_message));
+  EXPECT_FALSE(IsMalformedBody(boost::beast::http::error::end_of_stream));
+  EXPECT_FALSE(IsMalformedBody(boost::beast::http::error::body_limit));
+}
+
 TEST(HttpRequestTest, TargetsMustBeUtf8Paths) {
   for (const char* target : {"/v1/\xff", "/v1/%ff", "/v1/%C0%AF", "/v1/x?%ff=1", "/v1/x?a=%ed%a0%80", "/v1/x?\xfe"}) {
     auto r = ParseRequest(absl::StrCat("GET ", target, " HTTP/1.1\r\n\r\n"), 1024);

@@ -45,6 +45,9 @@ const RoleRule kRules[] = {
     // rosters, complaints, satisfaction and evaluation reports.
     {"pelita.enrolment.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
     {"pelita.complaint.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
+    // Follow-up (its own service since issue 14; these roles read it as they
+    // did under pelita.enrolment.v1).
+    {"pelita.followup.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
     {"pelita.scoring.v1.*", kRead, {"agency_head", "province", "national_integrator", "instructor"}, kAll},
     {"pelita.survey.v1.*Instrument*", kRead,
      {"agency_head", "province", "national_integrator", "instructor", "participant", "supervisor"}, kAll},

@@ -34,6 +34,19 @@ TEST(PolicyTest, RoleTable) {
             absl::StatusCode::kPermissionDenied);
 }
 
+// The follow-up service left pelita.enrolment.v1 (issue 14): the roles that
+// read it there read it in pelita.followup.v1, and writes stay with staff.
+TEST(PolicyTest, FollowUpReadersAreThoseOfBefore) {
+  constexpr char kSummary[] = "pelita.followup.v1.FollowUpService/GetCohortFollowUpSummary";
+  constexpr char kApprove[] = "pelita.followup.v1.FollowUpService/ApproveActionPlan";
+  auto path = ScanPath("/v1/tenants/1504/programs/p/cohorts/c/followUpSummary");
+  EXPECT_TRUE(AuthorizeRole(As("organiser"), kApprove, false, path).ok());
+  EXPECT_TRUE(AuthorizeRole(As("agency_head"), kSummary, true, path).ok());
+  EXPECT_TRUE(AuthorizeRole(As("province", "15"), kSummary, true, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("agency_head"), kApprove, false, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("instructor"), kSummary, true, path).ok());
+}
+
 TEST(PolicyTest, ParticipantsSeeOnlyThemselves) {
   auto own = ScanPath("/v1/tenants/1504/employees/196608011988031001");
   auto other = ScanPath("/v1/tenants/1504/employees/199001012015032002");

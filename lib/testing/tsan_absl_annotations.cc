@@ -17,7 +17,7 @@
 // library (ReleasableMutexLock::Release), which no definition here can
 // replace; announcing only some of its locks would give TSan a false picture
 // of those mutexes ("unlock of an unlocked mutex").  gRPC's locks stay as
-// invisible as the rest of its synchronisation (docs/FUZZING.md).
+// invisible as the rest of its synchronisation (docs/SECURITY.md, "Fuzzing and sanitizers").
 
 #include <dlfcn.h>
 #include <link.h>
@@ -97,9 +97,17 @@ void IgnoreEnd() {
   AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
 }
 
+// Set while a function below runs, announced or passed through: whatever
+// the real function calls back into this file is Abseil's own call, even
+// when it is a tail call that left our return address on the stack (the
+// library's CondVar::WaitWithTimeout jumps to WaitWithDeadline; called by
+// gRPC's timer thread, that second call looked like ours and announced a
+// release of a mutex whose lock was never announced: "unlock of an
+// unlocked mutex" in ServerMetricsTest and every test that starts gRPC).
 struct Inside {
-  Inside() { t_inside = true; }
-  ~Inside() { t_inside = false; }
+  Inside() : was_(t_inside) { t_inside = true; }
+  ~Inside() { t_inside = was_; }
+  const bool was_;
 };
 
 #define REAL(type, suffix) static const auto real = Real<type>("_ZN", suffix)
@@ -124,7 +132,10 @@ Mutex::~Mutex() {
 
 void Mutex::Lock() {
   REAL(void (*)(Mutex*), "5Mutex4LockEv");
-  if (!FromUs(__builtin_return_address(0))) return real(this);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this);
+  }
   Inside inside;
   __tsan_mutex_pre_lock(this, 0);
   real(this);
@@ -133,7 +144,10 @@ void Mutex::Lock() {
 
 void Mutex::Unlock() {
   REAL(void (*)(Mutex*), "5Mutex6UnlockEv");
-  if (!FromUs(__builtin_return_address(0))) return real(this);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this);
+  }
   Inside inside;
   __tsan_mutex_pre_unlock(this, 0);
   real(this);
@@ -142,7 +156,10 @@ void Mutex::Unlock() {
 
 bool Mutex::TryLock() {
   REAL(bool (*)(Mutex*), "5Mutex7TryLockEv");
-  if (!FromUs(__builtin_return_address(0))) return real(this);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this);
+  }
   Inside inside;
   __tsan_mutex_pre_lock(this, __tsan_mutex_try_lock);
   bool ok = real(this);
@@ -152,7 +169,10 @@ bool Mutex::TryLock() {
 
 void Mutex::ReaderLock() {
   REAL(void (*)(Mutex*), "5Mutex10ReaderLockEv");
-  if (!FromUs(__builtin_return_address(0))) return real(this);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this);
+  }
   Inside inside;
   __tsan_mutex_pre_lock(this, __tsan_mutex_read_lock);
   real(this);
@@ -161,7 +181,10 @@ void Mutex::ReaderLock() {
 
 void Mutex::ReaderUnlock() {
   REAL(void (*)(Mutex*), "5Mutex12ReaderUnlockEv");
-  if (!FromUs(__builtin_return_address(0))) return real(this);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this);
+  }
   Inside inside;
   __tsan_mutex_pre_unlock(this, __tsan_mutex_read_lock);
   real(this);
@@ -170,7 +193,10 @@ void Mutex::ReaderUnlock() {
 
 void Mutex::LockWhen(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex8LockWhenERKNS0_9ConditionE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, cond);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, cond);
+  }
   Inside inside;
   __tsan_mutex_pre_lock(this, 0);
   // Abseil evaluates the condition while it holds the mutex, out of
@@ -183,7 +209,10 @@ void Mutex::LockWhen(const Condition& cond) {
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, cond);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, cond);
+  }
   Inside inside;
   __tsan_mutex_pre_lock(this, __tsan_mutex_read_lock);
   // Abseil evaluates the condition while it holds the mutex, out of
@@ -197,7 +226,10 @@ void Mutex::ReaderLockWhen(const Condition& cond) {
 bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
        "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, cond, timeout);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, cond, timeout);
+  }
   Inside inside;
   __tsan_mutex_pre_lock(this, 0);
   // Abseil evaluates the condition while it holds the mutex, out of
@@ -211,7 +243,10 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, absl::Duration timeout) {
 
 bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Time), "5Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, cond, deadline);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, cond, deadline);
+  }
   Inside inside;
   __tsan_mutex_pre_lock(this, 0);
   // Abseil evaluates the condition while it holds the mutex, out of
@@ -226,7 +261,10 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, absl::Time deadline) {
 // Await releases the mutex while it waits and holds it again on return.
 void Mutex::Await(const Condition& cond) {
   REAL(void (*)(Mutex*, const Condition&), "5Mutex5AwaitERKNS0_9ConditionE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, cond);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, cond);
+  }
   Inside inside;
   Releasing(this, 0);
   // Abseil evaluates the condition while it holds the mutex, out of
@@ -241,7 +279,10 @@ void Mutex::Await(const Condition& cond) {
 bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Duration),
        "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, cond, timeout);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, cond, timeout);
+  }
   Inside inside;
   Releasing(this, 0);
   // Abseil evaluates the condition while it holds the mutex, out of
@@ -256,7 +297,10 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, absl::Duration timeout) {
 
 bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   REAL(bool (*)(Mutex*, const Condition&, absl::Time), "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, cond, deadline);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, cond, deadline);
+  }
   Inside inside;
   Releasing(this, 0);
   // Abseil evaluates the condition while it holds the mutex, out of
@@ -272,7 +316,10 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
 // A condition variable's wait releases the mutex and takes it again.
 void CondVar::Wait(Mutex* mu) {
   REAL(void (*)(CondVar*, Mutex*), "7CondVar4WaitEPNS0_5MutexE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, mu);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, mu);
+  }
   Inside inside;
   Releasing(mu, 0);
   real(this, mu);
@@ -282,7 +329,10 @@ void CondVar::Wait(Mutex* mu) {
 
 bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
   REAL(bool (*)(CondVar*, Mutex*, absl::Duration), "7CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, mu, timeout);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, mu, timeout);
+  }
   Inside inside;
   Releasing(mu, 0);
   bool r = real(this, mu, timeout);
@@ -293,7 +343,10 @@ bool CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
 
 bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
   REAL(bool (*)(CondVar*, Mutex*, absl::Time), "7CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, mu, deadline);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, mu, deadline);
+  }
   Inside inside;
   Releasing(mu, 0);
   bool r = real(this, mu, deadline);
@@ -305,7 +358,10 @@ bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
 // Notify happens before every wait that sees it.
 void Notification::Notify() {
   REAL(void (*)(Notification*), "12Notification6NotifyEv");
-  if (!FromUs(__builtin_return_address(0))) return real(this);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this);
+  }
   Inside inside;
   __tsan_release(this);
   real(this);
@@ -313,7 +369,10 @@ void Notification::Notify() {
 
 void Notification::WaitForNotification() const {
   REAL_CONST(void (*)(const Notification*), "12Notification19WaitForNotificationEv");
-  if (!FromUs(__builtin_return_address(0))) return real(this);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this);
+  }
   Inside inside;
   real(this);
   __tsan_acquire(const_cast<Notification*>(this));
@@ -322,7 +381,10 @@ void Notification::WaitForNotification() const {
 bool Notification::WaitForNotificationWithTimeout(absl::Duration timeout) const {
   REAL_CONST(bool (*)(const Notification*, absl::Duration),
              "12Notification30WaitForNotificationWithTimeoutENS0_8DurationE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, timeout);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, timeout);
+  }
   Inside inside;
   bool r = real(this, timeout);
   if (r) __tsan_acquire(const_cast<Notification*>(this));
@@ -332,7 +394,10 @@ bool Notification::WaitForNotificationWithTimeout(absl::Duration timeout) const 
 bool Notification::WaitForNotificationWithDeadline(absl::Time deadline) const {
   REAL_CONST(bool (*)(const Notification*, absl::Time),
              "12Notification31WaitForNotificationWithDeadlineENS0_4TimeE");
-  if (!FromUs(__builtin_return_address(0))) return real(this, deadline);
+  if (!FromUs(__builtin_return_address(0))) {
+    Inside inside;  // what Abseil calls from here passes through too
+    return real(this, deadline);
+  }
   Inside inside;
   bool r = real(this, deadline);
   if (r) __tsan_acquire(const_cast<Notification*>(this));

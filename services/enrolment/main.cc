@@ -1,12 +1,12 @@
 // pelita-enrolment: units, the ASN roster, programmes, cohorts, enrolments
-// and learning hours.  Wiring only; see enrolment.h for the logic.
+// and learning hours.  Wiring only; see enrolment.h for the logic.  (The
+// follow-up workflow is its own service since issue 14: services/followup.)
 
 #include "absl/flags/parse.h"
 #include "lib/log/log.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
 #include "services/enrolment/enrolment.h"
-#include "services/enrolment/followup/runtime.h"
 #include "services/enrolment/grpc_service.h"
 
 int main(int argc, char** argv) {
@@ -17,21 +17,12 @@ int main(int argc, char** argv) {
   pelita::redis::Client redis(*redis_options);
   pelita::enrolment::EnrolmentLogic logic(&redis);
   pelita::enrolment::EnrolmentGrpcService service(&logic);
-  auto followup = pelita::enrolment::followup::FollowUpRuntime::FromFlags(&redis, &logic);
-  if (!followup.ok()) {
-    pelita::LogError("bad follow-up flags", {{"error", std::string(followup.status().message())}});
-    return 2;
-  }
 
   pelita::ServerOptions options;
   options.name = "enrolment";
-  options.health_services = {pelita::enrolment::v1::EnrolmentService::service_full_name(),
-                             pelita::enrolment::v1::FollowUpService::service_full_name()};
+  options.health_services = {pelita::enrolment::v1::EnrolmentService::service_full_name()};
   options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50051" : absl::GetFlag(FLAGS_listen);
   options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
-  pelita::Server server(options, {&service, (*followup)->service()}, &redis);
-  (*followup)->Start();
-  const int code = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
-  (*followup)->Stop();
-  return code;
+  pelita::Server server(options, {&service}, &redis);
+  return pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
 }

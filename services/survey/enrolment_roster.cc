@@ -8,10 +8,12 @@
 namespace pelita::survey {
 
 namespace ev1 = ::pelita::enrolment::v1;
+namespace fv1 = ::pelita::followup::v1;
 
-EnrolmentRoster::EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
+EnrolmentRoster::EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
+                                 std::shared_ptr<grpc::Channel> followup)
     : stub_(ev1::EnrolmentService::NewStub(channel)),
-      followup_(ev1::FollowUpService::NewStub(channel)),
+      followup_(followup ? fv1::FollowUpService::NewStub(followup) : nullptr),
       timeout_(timeout) {}
 
 namespace {
@@ -86,24 +88,24 @@ absl::StatusOr<std::vector<std::string>> EnrolmentRoster::Supervisors(const std:
     }
     if (!e.supervisor_nip().empty()) out.push_back(e.supervisor_nip());
   }
-  {
+  if (followup_ != nullptr) {
     grpc::ClientContext ctx;
     AttachTenant(ctx, tenant);
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-    ev1::GetActionPlanRequest req;
+    fv1::GetActionPlanRequest req;
     req.set_name(absl::StrCat(cohort, "/enrolments/", subject, "/actionPlan"));
-    ev1::ActionPlan plan;
+    fv1::ActionPlan plan;
     grpc::Status s = followup_->GetActionPlan(&ctx, req, &plan);
     if (s.ok()) {
       // Only an approved plan names a supervisor who has taken it on.
       const std::string prefix = absl::StrCat("tenants/", tenant, "/employees/");
-      if (plan.state() == ev1::ActionPlan::APPROVED && absl::StartsWith(plan.supervisor(), prefix)) {
+      if (plan.state() == fv1::ActionPlan::APPROVED && absl::StartsWith(plan.supervisor(), prefix)) {
         out.push_back(plan.supervisor().substr(prefix.size()));
       }
     } else if (s.error_code() != grpc::StatusCode::NOT_FOUND &&
                s.error_code() != grpc::StatusCode::FAILED_PRECONDITION &&
                s.error_code() != grpc::StatusCode::UNIMPLEMENTED) {
-      return absl::UnavailableError(absl::StrCat("enrolment service: ", FromGrpcStatus(s).ToString()));
+      return absl::UnavailableError(absl::StrCat("follow-up service: ", FromGrpcStatus(s).ToString()));
     }
   }
   return out;

@@ -6,7 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
-#include "pelita/enrolment/v1/followup.grpc.pb.h"
+#include "pelita/followup/v1/followup.grpc.pb.h"
 #include "services/survey/roster.h"
 
 namespace pelita::survey {
@@ -16,20 +16,22 @@ namespace pelita::survey {
 //   Fetch: GetCohort (NOT_FOUND for a missing cohort; its follow-up windows
 //     and observers), then ListEnrolments page by page, keeping ENROLLED,
 //     ATTENDED and COMPLETED.
-//   Supervisors: GetEmployee (its supervisor_nip) and FollowUpService's
-//     GetActionPlan (the supervisor of an APPROVED plan; a server without the
-//     follow-up service has no plans).
+//   Supervisors: GetEmployee (its supervisor_nip) and the follow-up
+//     service's GetActionPlan on `followup` (the supervisor of an APPROVED
+//     plan; without a follow-up channel, or a server without the service,
+//     there are no plans).
 class EnrolmentRoster : public Roster {
  public:
   explicit EnrolmentRoster(std::shared_ptr<grpc::Channel> channel,
-                           absl::Duration timeout = absl::Seconds(5));
+                           absl::Duration timeout = absl::Seconds(5),
+                           std::shared_ptr<grpc::Channel> followup = nullptr);
   absl::StatusOr<CohortRoster> Fetch(const std::string& tenant, const std::string& cohort) override;
   absl::StatusOr<std::vector<std::string>> Supervisors(const std::string& tenant, const std::string& cohort,
                                                        const std::string& subject) override;
 
  private:
   std::unique_ptr<enrolment::v1::EnrolmentService::Stub> stub_;
-  std::unique_ptr<enrolment::v1::FollowUpService::Stub> followup_;
+  std::unique_ptr<followup::v1::FollowUpService::Stub> followup_;
   absl::Duration timeout_;
 };
 

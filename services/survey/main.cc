@@ -15,6 +15,9 @@
 
 ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
           "Enrolment service address host:port (env PELITA_ENROLMENT)");
+ABSL_FLAG(std::string, followup, pelita::EnvOr("PELITA_FOLLOWUP", std::string("127.0.0.1:50056")),
+          "Follow-up service address host:port: supervisors named on approved action plans "
+          "(env PELITA_FOLLOWUP)");
 ABSL_FLAG(int, roster_ttl_seconds, pelita::EnvOr("PELITA_SURVEY_ROSTER_TTL_SECONDS", 30),
           "How long a cohort's enrolled set is cached (env PELITA_SURVEY_ROSTER_TTL_SECONDS)");
 ABSL_FLAG(int, stream_maxlen, pelita::EnvOr("PELITA_SURVEY_STREAM_MAXLEN", 0),
@@ -33,7 +36,9 @@ int main(int argc, char** argv) {
   pelita::redis::Client redis(*redis_options);
   pelita::survey::SurveyStore::SetStreamMaxLen(absl::GetFlag(FLAGS_stream_maxlen));
 
-  pelita::survey::EnrolmentRoster enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
+  pelita::survey::EnrolmentRoster enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)),
+                                            absl::Seconds(5),
+                                            pelita::ServiceChannel(absl::GetFlag(FLAGS_followup)));
   pelita::survey::CachedRoster roster(&enrolment,
                                       absl::Seconds(absl::GetFlag(FLAGS_roster_ttl_seconds)));
   pelita::survey::SurveyLogic logic(&redis, &roster);

@@ -22,8 +22,10 @@
 #include "services/complaint/grpc_service.h"
 #include "services/enrolment/domain.h"
 #include "services/enrolment/enrolment.h"
-#include "services/enrolment/followup/followers.h"
-#include "services/enrolment/followup/grpc_service.h"
+#include "lib/time/time.h"
+#include "services/followup/followers.h"
+#include "services/followup/grpc_service.h"
+#include "services/followup/grpc_sources.h"
 #include "services/enrolment/grpc_service.h"
 #include "services/scoring/complaint_source.h"
 #include "services/scoring/grpc_service.h"
@@ -37,6 +39,7 @@ namespace pelita {
 namespace {
 
 namespace ev1 = ::pelita::enrolment::v1;
+namespace fv1 = ::pelita::followup::v1;
 namespace sv1 = ::pelita::survey::v1;
 namespace scv1 = ::pelita::scoring::v1;
 using grpc::StatusCode;
@@ -104,19 +107,27 @@ class EvidenceTest : public ::testing::Test {
     auto channel = [](const std::unique_ptr<Server>& s) {
       return grpc::CreateChannel(s->address(), grpc::InsecureChannelCredentials());
     };
-    // Enrolment with its follow-up service, as pelita-enrolment serves them.
     enrolment_logic_ = std::make_unique<enrolment::EnrolmentLogic>(redis_.get());
     enrolment_service_ = std::make_unique<enrolment::EnrolmentGrpcService>(enrolment_logic_.get());
-    followup_logic_ = std::make_unique<enrolment::followup::FollowUpLogic>(redis_.get(), enrolment_logic_.get());
-    followup_service_ = std::make_unique<enrolment::followup::FollowUpGrpcService>(followup_logic_.get());
-    enrolment_server_ = start("enrolment", {enrolment_service_.get(), followup_service_.get()});
+    enrolment_server_ = start("enrolment", {enrolment_service_.get()});
     ASSERT_NE(enrolment_server_, nullptr);
-    completions_ = std::make_unique<enrolment::followup::StreamFollower>(
-        enrolment::followup::MakeEnrolmentFollower(redis_.get(), followup_logic_.get(), {"1504"}, "test"));
-    answers_ = std::make_unique<enrolment::followup::StreamFollower>(
-        enrolment::followup::MakeSurveyFollower(redis_.get(), followup_logic_.get(), {"1504"}, "test"));
-    // Survey asks enrolment over gRPC.
-    roster_source_ = std::make_unique<survey::EnrolmentRoster>(channel(enrolment_server_));
+    // The follow-up service: enrolment over gRPC, its followers on lib/events.
+    followup_enrolment_ = std::make_unique<followup::GrpcEnrolmentSource>(channel(enrolment_server_));
+    followup_store_ = std::make_unique<followup::FollowUpStore>(redis_.get());
+    const absl::TimeZone wib = *LoadIndonesianTimeZone(kWib);
+    followup_logic_ = std::make_unique<followup::FollowUpLogic>(
+        followup_store_.get(), followup_enrolment_.get(), &behaviour_proxy_,
+        [wib](const std::string&) { return wib; });
+    followup_service_ = std::make_unique<followup::FollowUpGrpcService>(followup_logic_.get());
+    followup_server_ = start("followup", {followup_service_.get()});
+    ASSERT_NE(followup_server_, nullptr);
+    events::FollowerOptions fo;
+    fo.consumer = "test";
+    completions_ = followup::MakeEnrolmentFollower(redis_.get(), &tenants_, followup_logic_.get(), fo);
+    answers_ = followup::MakeSurveyFollower(redis_.get(), &tenants_, followup_logic_.get(), fo);
+    // Survey asks enrolment and follow-up over gRPC.
+    roster_source_ = std::make_unique<survey::EnrolmentRoster>(channel(enrolment_server_), absl::Seconds(5),
+                                                               channel(followup_server_));
     // No caching: a withdrawal or a newly recorded supervisor is seen by the
     // next call (production caches for 30 s and refetches on a miss).
     roster_ = std::make_unique<survey::CachedRoster>(roster_source_.get(), absl::ZeroDuration(),
@@ -138,16 +149,18 @@ class EvidenceTest : public ::testing::Test {
     scoring_service_ = std::make_unique<scoring::ScoringGrpcService>(scoring_logic_.get());
     scoring_server_ = start("scoring", {scoring_service_.get()});
     ASSERT_NE(scoring_server_, nullptr);
+    // Follow-up reads the cohorts' L3 from scoring (started after it).
+    behaviour_proxy_.target = std::make_unique<followup::GrpcBehaviourSource>(channel(scoring_server_));
 
     enrolment_ = ev1::EnrolmentService::NewStub(channel(enrolment_server_));
-    followup_ = ev1::FollowUpService::NewStub(channel(enrolment_server_));
+    followup_ = fv1::FollowUpService::NewStub(channel(followup_server_));
     survey_ = sv1::SurveyService::NewStub(channel(survey_server_));
     scoring_ = scv1::ScoringService::NewStub(channel(scoring_server_));
     Seed();
   }
 
   void TearDown() override {
-    for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
+    for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &followup_server_, &enrolment_server_}) {
       if (*s) (*s)->Shutdown(absl::Seconds(1));
     }
   }
@@ -334,12 +347,12 @@ class EvidenceTest : public ::testing::Test {
 
   int64_t StreamLength() { return redis_->Run({"XLEN", "survey:{1504}:responses"})->integer; }
 
-  ev1::FollowUpTask Task(int participant, int days, const char* role) {
-    ev1::GetFollowUpTaskRequest req;
+  fv1::FollowUpTask Task(int participant, int days, const char* role) {
+    fv1::GetFollowUpTaskRequest req;
     req.set_name(absl::StrCat("tenants/1504/followUpTasks/pelayanan-prima.angkatan-1.", NipOf(participant), ".",
                               days, ".", role));
-    ev1::FollowUpTask t;
-    grpc::Status s = Call(followup_.get(), &ev1::FollowUpService::Stub::GetFollowUpTask, req, &t);
+    fv1::FollowUpTask t;
+    grpc::Status s = Call(followup_.get(), &fv1::FollowUpService::Stub::GetFollowUpTask, req, &t);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return t;
   }
@@ -348,9 +361,22 @@ class EvidenceTest : public ::testing::Test {
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<enrolment::EnrolmentLogic> enrolment_logic_;
   std::unique_ptr<enrolment::EnrolmentGrpcService> enrolment_service_;
-  std::unique_ptr<enrolment::followup::FollowUpLogic> followup_logic_;
-  std::unique_ptr<enrolment::followup::FollowUpGrpcService> followup_service_;
-  std::unique_ptr<enrolment::followup::StreamFollower> completions_, answers_;
+  // The scoring service starts after the follow-up service that reads it.
+  struct BehaviourProxy : followup::BehaviourSource {
+    std::unique_ptr<followup::BehaviourSource> target;
+    absl::StatusOr<scv1::Behaviour> CohortBehaviour(const std::string& t, const std::string& c) override {
+      if (target == nullptr) return absl::UnavailableError("scoring not started");
+      return target->CohortBehaviour(t, c);
+    }
+  };
+  BehaviourProxy behaviour_proxy_;
+  events::FixedTenants tenants_{{"1504"}};
+  std::unique_ptr<followup::GrpcEnrolmentSource> followup_enrolment_;
+  std::unique_ptr<followup::FollowUpStore> followup_store_;
+  std::unique_ptr<followup::FollowUpLogic> followup_logic_;
+  std::unique_ptr<followup::FollowUpGrpcService> followup_service_;
+  std::unique_ptr<Server> followup_server_;
+  std::unique_ptr<events::Follower> completions_, answers_;
   std::unique_ptr<survey::EnrolmentRoster> roster_source_;
   std::unique_ptr<survey::CachedRoster> roster_;
   std::unique_ptr<survey::SurveyLogic> survey_logic_;
@@ -365,7 +391,7 @@ class EvidenceTest : public ::testing::Test {
   std::unique_ptr<scoring::ScoringGrpcService> scoring_service_;
   std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_;
   std::unique_ptr<ev1::EnrolmentService::Stub> enrolment_;
-  std::unique_ptr<ev1::FollowUpService::Stub> followup_;
+  std::unique_ptr<fv1::FollowUpService::Stub> followup_;
   std::unique_ptr<sv1::SurveyService::Stub> survey_;
   std::unique_ptr<scv1::ScoringService::Stub> scoring_;
 };
@@ -564,8 +590,8 @@ TEST_F(EvidenceTest, OnlyTheSupervisorAssessesAndNothingElseIsStored) {
   EXPECT_EQ(StreamLength(), before);
   EXPECT_EQ(Aggregates("tindak-lanjut-atasan").response_count(), 0);
   Drain();
-  EXPECT_EQ(Task(4, 30, "supervisor").state(), ev1::FollowUpTask::OPEN);
-  EXPECT_EQ(Task(2, 30, "supervisor").state(), ev1::FollowUpTask::OPEN);
+  EXPECT_EQ(Task(4, 30, "supervisor").state(), fv1::FollowUpTask::OPEN);
+  EXPECT_EQ(Task(2, 30, "supervisor").state(), fv1::FollowUpTask::OPEN);
 
   // The recorded supervisor, and the participant about themselves.
   sv1::Response ok;
@@ -576,32 +602,32 @@ TEST_F(EvidenceTest, OnlyTheSupervisorAssessesAndNothingElseIsStored) {
   EXPECT_EQ(ok.followup_role(), sv1::SELF_REPORT);
   // The supervisor named on participant 5's approved action plan may assess
   // them, though the roster records S2.
-  ev1::UpdateActionPlanRequest plan;
+  fv1::UpdateActionPlanRequest plan;
   const std::string plan_name = absl::StrCat(kCohort, "/enrolments/", NipOf(5), "/actionPlan");
   plan.mutable_action_plan()->set_name(plan_name);
   plan.mutable_action_plan()->set_supervisor("tenants/1504/employees/" + kS);
-  ev1::Action* action = plan.mutable_action_plan()->add_actions();
+  fv1::Action* action = plan.mutable_action_plan()->add_actions();
   action->set_change("Antrean dengan nomor urut");
   action->set_competency("pelayanan-publik");
   action->set_indicator("Waktu tunggu < 15 menit");
-  *action->mutable_due_date() = enrolment::FromCivilDay(kEnd + 30);
-  ev1::ActionPlan p;
-  ASSERT_RPC(Call(followup_.get(), &ev1::FollowUpService::Stub::UpdateActionPlan, plan, &p, Participant(5)));
+  *action->mutable_due_date() = ToDate(kEnd + 30);
+  fv1::ActionPlan p;
+  ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::UpdateActionPlan, plan, &p, Participant(5)));
   EXPECT_EQ(Post(FollowUp("s-about-5", kS, NipOf(5), 20, true), Supervisor(kS)).error_code(),
             StatusCode::PERMISSION_DENIED);  // a draft: the supervisor has not taken it on
-  ev1::SubmitActionPlanRequest submit;
+  fv1::SubmitActionPlanRequest submit;
   submit.set_name(plan_name);
-  ASSERT_RPC(Call(followup_.get(), &ev1::FollowUpService::Stub::SubmitActionPlan, submit, &p, Participant(5)));
-  ev1::ApproveActionPlanRequest approve;
+  ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::SubmitActionPlan, submit, &p, Participant(5)));
+  fv1::ApproveActionPlanRequest approve;
   approve.set_name(plan_name);
-  ASSERT_RPC(Call(followup_.get(), &ev1::FollowUpService::Stub::ApproveActionPlan, approve, &p, Supervisor(kS)));
+  ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::ApproveActionPlan, approve, &p, Supervisor(kS)));
   ASSERT_RPC(Post(FollowUp("s-about-5", kS, NipOf(5), 20, true), Supervisor(kS)));
   EXPECT_EQ(Aggregates("tindak-lanjut-atasan").response_count(), 3);
   Drain();
-  EXPECT_EQ(Task(0, 30, "supervisor").state(), ev1::FollowUpTask::DONE);
-  EXPECT_EQ(Task(0, 30, "self").state(), ev1::FollowUpTask::DONE);
-  EXPECT_EQ(Task(5, 30, "supervisor").state(), ev1::FollowUpTask::DONE);
-  EXPECT_EQ(Task(4, 30, "supervisor").state(), ev1::FollowUpTask::OPEN);
+  EXPECT_EQ(Task(0, 30, "supervisor").state(), fv1::FollowUpTask::DONE);
+  EXPECT_EQ(Task(0, 30, "self").state(), fv1::FollowUpTask::DONE);
+  EXPECT_EQ(Task(5, 30, "supervisor").state(), fv1::FollowUpTask::DONE);
+  EXPECT_EQ(Task(4, 30, "supervisor").state(), fv1::FollowUpTask::OPEN);
 
   // Observations: the named observer and an organiser, not a supervisor.
   ASSERT_RPC(Post(Observation("obs-o-0", kO, NipOf(0)), kOrganiser));
@@ -801,8 +827,8 @@ TEST_F(EvidenceTest, WavesAndRatesCountPeopleAndNeverExceedOne) {
   EXPECT_TRUE(ack.replaced());
   EXPECT_EQ(ack.response().followup_wave(), 30);
   Drain();
-  EXPECT_EQ(Task(0, 30, "self").state(), ev1::FollowUpTask::DONE);
-  EXPECT_EQ(Task(0, 60, "self").state(), ev1::FollowUpTask::OPEN);
+  EXPECT_EQ(Task(0, 30, "self").state(), fv1::FollowUpTask::DONE);
+  EXPECT_EQ(Task(0, 60, "self").state(), fv1::FollowUpTask::OPEN);
   EXPECT_EQ(Task(0, 60, "self").window_first_day().day(), (kEnd + 45).day());
   // Outside every window: too early, too late, or in the future.
   grpc::Status s = Post(FollowUp("self-0-early", NipOf(0), NipOf(0), 10, true), Participant(0));
@@ -815,9 +841,9 @@ TEST_F(EvidenceTest, WavesAndRatesCountPeopleAndNeverExceedOne) {
   // Day 50 is in the 60-day wave: it closes that task, before its due day.
   ASSERT_RPC(Post(FollowUp("self-0-60", NipOf(0), NipOf(0), 50, true), Participant(0)));
   Drain();
-  EXPECT_EQ(Task(0, 60, "self").state(), ev1::FollowUpTask::DONE);
+  EXPECT_EQ(Task(0, 60, "self").state(), fv1::FollowUpTask::DONE);
   EXPECT_FALSE(Task(0, 60, "self").late());
-  EXPECT_EQ(Task(0, 90, "self").state(), ev1::FollowUpTask::OPEN);
+  EXPECT_EQ(Task(0, 90, "self").state(), fv1::FollowUpTask::OPEN);
 
   // Try to exceed 1: the supervisor answers about participants 0-3 in the
   // 30-day wave, twice each (resubmissions) — 8 answers for 4 people — and
@@ -876,6 +902,21 @@ TEST_F(EvidenceTest, WavesAndRatesCountPeopleAndNeverExceedOne) {
   // A share of answers, not a rate of people: participant 0 answered in two
   // waves, and participant 6's answer stays in the item counts.
   EXPECT_EQ(b.self_reported_applied_share().n(), kParticipants + 2);
+
+  // One definition of L3 (issue 14): the follow-up service's cohort summary
+  // shows scoring's figures, read over gRPC, and no rate of its own.
+  fv1::GetCohortFollowUpSummaryRequest sreq;
+  sreq.set_cohort(kCohort);
+  fv1::FollowUpSummary summary;
+  ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, sreq, &summary,
+                  kOrganiser));
+  ASSERT_TRUE(summary.has_behaviour()) << summary.behaviour_unavailable();
+  EXPECT_EQ(summary.behaviour().applied_share().n(), b.applied_share().n());
+  EXPECT_EQ(summary.behaviour().applied_share().withheld(), b.applied_share().withheld());
+  EXPECT_EQ(summary.behaviour().applied_share().reason(), b.applied_share().reason());
+  EXPECT_DOUBLE_EQ(summary.behaviour().scrap_learning_rate().value(), b.scrap_learning_rate().value());
+  ASSERT_EQ(summary.behaviour().waves_size(), b.waves_size());
+  EXPECT_DOUBLE_EQ(summary.behaviour().waves(0).assessment_rate().value(), b.waves(0).assessment_rate().value());
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ goes on the wire:
     chunked: 64                  send the body chunked, 64 bytes a chunk
     check: unit-exists dinkes    after the case (also: counts-unchanged, ratelimit-keys)
     forbid: internal error       the answer must not contain this text
+    require: UPLOAD_TOO_LARGE    the first answer must contain this text
     ---
     GET /v1/\\xff HTTP/1.1
     Host: fuzz
@@ -42,6 +43,7 @@ class Case:
         self.meta = {}
         self.checks = []
         self.forbid = []
+        self.require = []
         with open(path, "rb") as f:
             data = f.read()
         head, sep, wire = data.partition(b"\n---\n")
@@ -57,6 +59,8 @@ class Case:
                 self.checks.append(value)
             elif key == "forbid":
                 self.forbid.append(value.encode())
+            elif key == "require":
+                self.require.append(value.encode())
             else:
                 self.meta[key] = value
         if wire.endswith(b"\n"):

@@ -128,7 +128,10 @@ class Run:
         self.dirty = True
         self.sent = 0
         self.statuses = {}
-        self.five_hundreds = []
+        # (case, status) -> [count, first body]: 5xx answers are not failures
+        # in themselves (a 1 ms deadline is rightly 504), but each kind is
+        # listed once at the end with its count.
+        self.five_hundreds = {}
         self.last_health = 0.0
         self.fail_dir = None
 
@@ -282,15 +285,19 @@ class Run:
             return rawhttp.exchange(port, [wire[:int(len(wire) * frac)]], close_after_send=True)
         raise ValueError(mode)
 
-    def judge(self, case_id, wire, ex, expect="any", requests=None, closed=False, forbid=()):
+    def judge(self, case_id, wire, ex, expect="any", requests=None, closed=False, forbid=(), require=()):
         for p in ex.problems:
             self.fail(case_id, "malformed answer: %s" % p, wire)
         if ex.connect_error:
             self.fail(case_id, "cannot connect: %s" % ex.connect_error, wire)
         for r in ex.responses:
             self.statuses[r.status] = self.statuses.get(r.status, 0) + 1
-            if r.status >= 500 and len(self.five_hundreds) < 20:
-                self.five_hundreds.append((case_id, r.status, r.body[:160]))
+            if r.status >= 500:
+                key = (case_id.split(" (")[0] if not case_id.startswith("gen:") else "generated", r.status)
+                if key in self.five_hundreds:
+                    self.five_hundreds[key][0] += 1
+                elif len(self.five_hundreds) < 20:
+                    self.five_hundreds[key] = [1, r.body[:160]]
             for p in checks.check_response(r, wire):
                 self.fail(case_id, p, wire)
             for text in forbid:
@@ -310,6 +317,9 @@ class Run:
                                                                  else ""), wire)
         elif not status_matches(first, expect):
             self.fail(case_id, "HTTP %d, expected %s: %r" % (first, expect, ex.responses[0].body[:200]), wire)
+        for text in require:
+            if ex.responses and text not in ex.responses[0].body:
+                self.fail(case_id, "HTTP %d answer lacks %r: %r" % (first, text, ex.responses[0].body[:200]), wire)
         if closed and ex.responses and not ex.closed_by_server:
             self.fail(case_id, "connection left open after HTTP %d (must close)" % first, wire)
 
@@ -350,7 +360,8 @@ class Run:
                     continue
                 ex = self.send(wire, case.send, expected=case.requests)
                 if not case.send.startswith("abandon"):
-                    self.judge(cid, wire, ex, case.expect, case.requests, case.closed, case.forbid)
+                    self.judge(cid, wire, ex, case.expect, case.requests, case.closed, case.forbid,
+                               case.require)
                 if not self.check_alive(cid, wire, force=(i == case.repeat - 1)):
                     break
                 if len(self.failures) > 200:
@@ -452,8 +463,8 @@ class Run:
     def summary(self):
         print("fuzz: seed %d; %d requests sent; statuses %s" % (
             self.seed, self.sent, json.dumps(dict(sorted(self.statuses.items())))), flush=True)
-        for cid, status, body in self.five_hundreds:
-            print("  %d from %s: %r" % (status, cid, body))
+        for (cid, status), (count, body) in self.five_hundreds.items():
+            print("  %d x%d from %s, first: %r" % (status, count, cid, body))
         if self.failures:
             ids = []
             for cid, _ in self.failures:
@@ -525,7 +536,10 @@ def main():
         for case in cases:
             run.run_case(case)
         print("fuzz: corpus of %d cases replayed in %.1f s" % (len(cases), time.monotonic() - start), flush=True)
-        run.run_generated(start + args.seconds)
+        # Generation runs until --seconds after the start, but at least a
+        # third of --seconds: on a loaded machine the corpus alone can take
+        # the whole budget, and a run must still generate.
+        run.run_generated(max(start + args.seconds, time.monotonic() + args.seconds / 3))
         print("fuzz: %d generated requests" % getattr(run, "generated", 0), flush=True)
         run.refresh()
         bad = checks.invalid_ratelimit_keys(run.platform.redis_port)

@@ -137,7 +137,7 @@ class Platform:
         wait_for(self._redis_ping, 20, "redis-server")
         redis_addr = "127.0.0.1:%d" % self.redis_port
         addr = {}
-        for name, extra in [("enrolment", lambda: ["--tenants", "1504"]),
+        for name, extra in [("enrolment", lambda: []),
                             ("survey", lambda: ["--enrolment", addr["enrolment"]]),
                             ("complaint", lambda: ["--enrolment", addr["enrolment"], "--survey", addr["survey"],
                                                    "--tenants", "1504"]),

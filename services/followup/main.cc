@@ -1,0 +1,105 @@
+// pelita-followup: action plans (RTL), 30/60/90-day follow-up tasks from the
+// enrolment and survey streams, reminders.  Wiring only; see followup.h.
+
+#include <algorithm>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "lib/events/follower.h"
+#include "lib/log/log.h"
+#include "lib/server/channel.h"
+#include "lib/server/flags.h"
+#include "lib/server/server.h"
+#include "lib/time/time.h"
+#include "services/followup/followers.h"
+#include "services/followup/followup.h"
+#include "services/followup/grpc_service.h"
+#include "services/followup/grpc_sources.h"
+#include "services/followup/outbox.h"
+#include "services/followup/senders.h"
+#include "services/followup/store.h"
+#include "services/tenant/client/registry_client.h"
+
+ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
+          "Enrolment service address host:port (env PELITA_ENROLMENT)");
+ABSL_FLAG(std::string, scoring, pelita::EnvOr("PELITA_SCORING", std::string("127.0.0.1:50054")),
+          "Scoring service address host:port, for the cohorts' L3 figures (env PELITA_SCORING)");
+ABSL_FLAG(std::string, tenant_registry, pelita::EnvOr("PELITA_TENANT_REGISTRY", std::string("127.0.0.1:50055")),
+          "Tenant registry address host:port (env PELITA_TENANT_REGISTRY)");
+ABSL_FLAG(int, followup_poll_ms, pelita::EnvOr("PELITA_FOLLOWUP_POLL_MS", 1000),
+          "Notification outbox interval (env PELITA_FOLLOWUP_POLL_MS)");
+ABSL_FLAG(std::string, notify_sender, pelita::EnvOr("PELITA_NOTIFY_SENDER", "log"),
+          "Reminder sender: log, smtp or webhook (env PELITA_NOTIFY_SENDER)");
+ABSL_FLAG(std::string, notify_webhook_url, pelita::EnvOr("PELITA_NOTIFY_WEBHOOK_URL", ""),
+          "webhook: URL that receives a JSON POST per reminder (env PELITA_NOTIFY_WEBHOOK_URL)");
+ABSL_FLAG(std::string, notify_smtp_url, pelita::EnvOr("PELITA_NOTIFY_SMTP_URL", ""),
+          "smtp: smtp://host:port or smtps://host:port (env PELITA_NOTIFY_SMTP_URL)");
+ABSL_FLAG(std::string, notify_smtp_from, pelita::EnvOr("PELITA_NOTIFY_SMTP_FROM", ""),
+          "smtp: sender address (env PELITA_NOTIFY_SMTP_FROM)");
+ABSL_FLAG(std::string, notify_email_domain, pelita::EnvOr("PELITA_NOTIFY_EMAIL_DOMAIN", ""),
+          "smtp: mail goes to <nip>@<domain> (env PELITA_NOTIFY_EMAIL_DOMAIN)");
+ABSL_FLAG(std::string, notify_smtp_user, pelita::EnvOr("PELITA_NOTIFY_SMTP_USER", ""),
+          "smtp: login user, if any (env PELITA_NOTIFY_SMTP_USER; password only from env "
+          "PELITA_NOTIFY_SMTP_PASSWORD)");
+ABSL_FLAG(bool, log_calls, true, "Log one line per call");
+
+int main(int argc, char** argv) {
+  pelita::BlockTerminationSignals();
+  absl::ParseCommandLine(argc, argv);
+  auto redis_options = pelita::RedisOptionsFromFlags();
+  if (!redis_options.ok()) return 2;
+  pelita::redis::Client redis(*redis_options);
+
+  pelita::followup::SenderFlags sf;
+  sf.kind = absl::GetFlag(FLAGS_notify_sender);
+  sf.webhook_url = absl::GetFlag(FLAGS_notify_webhook_url);
+  sf.smtp.url = absl::GetFlag(FLAGS_notify_smtp_url);
+  sf.smtp.from = absl::GetFlag(FLAGS_notify_smtp_from);
+  sf.smtp.recipient_domain = absl::GetFlag(FLAGS_notify_email_domain);
+  sf.smtp.username = absl::GetFlag(FLAGS_notify_smtp_user);
+  sf.smtp.password = pelita::EnvOr("PELITA_NOTIFY_SMTP_PASSWORD", "");
+  auto sender = pelita::followup::MakeSender(sf);
+  if (!sender.ok()) {
+    pelita::LogError("bad notification flags", {{"error", std::string(sender.status().message())}});
+    return 2;
+  }
+
+  pelita::tenant::RegistryClient registry(pelita::ServiceChannel(absl::GetFlag(FLAGS_tenant_registry)), &redis);
+  if (absl::Status s = registry.Start(); !s.ok()) {
+    pelita::LogWarning("tenant registry not reachable yet; retrying", {{"error", s.ToString()}});
+  }
+  const absl::TimeZone wib = *pelita::LoadIndonesianTimeZone(pelita::kWib);
+  auto zone_of = [&registry, wib](const std::string& tenant) {
+    auto z = registry.TimeZoneOf(tenant);
+    return z.ok() ? *z : wib;
+  };
+
+  pelita::followup::GrpcEnrolmentSource enrolment(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
+  pelita::followup::GrpcBehaviourSource behaviour(pelita::ServiceChannel(absl::GetFlag(FLAGS_scoring)));
+  pelita::followup::FollowUpStore store(&redis);
+  pelita::followup::FollowUpLogic logic(&store, &enrolment, &behaviour, zone_of);
+  pelita::followup::FollowUpGrpcService service(&logic);
+
+  auto completions = pelita::followup::MakeEnrolmentFollower(&redis, &registry, &logic);
+  auto answers = pelita::followup::MakeSurveyFollower(&redis, &registry, &logic);
+  pelita::followup::Outbox::Options outbox_options;
+  outbox_options.owner = pelita::events::ConsumerName();
+  pelita::followup::Outbox outbox(&logic, sender->get(), &registry, outbox_options);
+
+  pelita::ServerOptions options;
+  options.name = "followup";
+  options.health_services = {pelita::followup::v1::FollowUpService::service_full_name()};
+  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50056" : absl::GetFlag(FLAGS_listen);
+  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  options.log_calls = absl::GetFlag(FLAGS_log_calls);
+  pelita::Server server(options, {&service}, &redis);
+  completions->Start();
+  answers->Start();
+  outbox.Start(absl::Milliseconds(std::max(10, absl::GetFlag(FLAGS_followup_poll_ms))));
+  const int rc = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  outbox.Stop();
+  answers->Stop();
+  completions->Stop();
+  registry.Stop();
+  return rc;
+}
