@@ -224,7 +224,8 @@ TEST_F(GatewayTest, ProgramsCohortsEnrolmentsAndCustomVerbs) {
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(r.Json()["status"], "FAILED_PRECONDITION") << r.body;
   std::string reason;
-  for (const auto& d : r.Json()["details"]) {
+  const nlohmann::json error = r.Json();  // Json() returns by value: the loop must not outlive it
+  for (const auto& d : error["details"]) {
     if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") reason = d.value("reason", "");
   }
   EXPECT_EQ(reason, "COHORT_HAS_ENROLMENTS") << r.body;
@@ -305,7 +306,8 @@ TEST_F(GatewayTest, JsonErrors) {
   // The service's google.rpc.BadRequest travels to the client as a detail
   // (AIP-193): the field path a form can point at, without parsing text.
   bool violation = false;
-  for (const auto& d : r.Json()["details"]) {
+  const nlohmann::json error = r.Json();  // Json() returns by value: the loop must not outlive it
+  for (const auto& d : error["details"]) {
     if (d.value("@type", "") != "type.googleapis.com/google.rpc.BadRequest") continue;
     for (const auto& v : d["fieldViolations"]) violation |= v.value("field", "") == "unit.display_name";
   }
