@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "lib/role/role.h"
 #include "lib/tenancy/tenancy.h"
 
 namespace pelita::gateway {
@@ -30,10 +31,9 @@ absl::Status Unauthenticated(absl::string_view why) {
 }  // namespace
 
 bool IsKnownRole(absl::string_view role) {
-  for (const char* r : kRoles) {
-    if (role == r) return true;
-  }
-  return false;
+  // "" parses as the internal role, which no token carries.
+  auto parsed = ParseRole(role);
+  return parsed.ok() && *parsed != Role::kInternal;
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -178,7 +178,7 @@ bool ValidTenantClaim(absl::string_view role, absl::string_view tenant,
 
 bool ValidTenantClaimWith(absl::string_view role, absl::string_view tenant,
                           const std::function<bool(const std::string&)>& tenant_known) {
-  if (role == "national_integrator") return tenant == kNationalTenant;
+  if (role == "national_integrator" || role == "platform_admin") return tenant == kNationalTenant;
   if (role == "province") {
     if (ValidateProvince(tenant).ok()) return true;
     // Only a well-formed regency code is looked up.

@@ -20,17 +20,15 @@ namespace pelita::gateway {
 struct Claims {
   std::string subject;  // sub: a NIP or a user id
   std::string tenant;   // tenant: "1504"; a province role may carry "15"
-  std::string role;     // one of kRoles
+  std::string role;     // a token role of lib/role (TokenRoles())
   int64_t expiry = 0;   // exp, seconds since the epoch
 };
 
-inline constexpr const char* kRoles[] = {"admin",      "organiser",   "instructor",
-                                         "participant", "supervisor", "agency_head",
-                                         "province",   "national_integrator"};
+// A role a token may carry (lib/role's TokenRoles(), platform_admin included).
 bool IsKnownRole(absl::string_view role);
 
-// The tenant claim of a national_integrator token: BPS's code for
-// Indonesia as a whole.  It is the only value such a token may carry.
+// The tenant claim of a national_integrator or platform_admin token: BPS's
+// code for Indonesia as a whole.  It is the only value such a token may carry.
 inline constexpr char kNationalTenant[] = "00";
 
 struct AuthOptions {

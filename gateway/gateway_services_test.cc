@@ -412,7 +412,8 @@ TEST_F(GatewayServicesTest, ScoringRouteFamily) {
   ExpectJsonError(Call("PATCH", settings + "?updateMask=windowDays", R"({"windowDays":30})", province), 403,
                   "province");
   ExpectJsonError(Call("POST", "/v1/tenants/1504:adviseBudget", "{}", province), 403, "province");
-  EXPECT_EQ(Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", province).status, 403);
+  // Ranking is a read (GET), which the province may do like every scoring read.
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/programs:rank?year=2026", "", province).status, 200);
 
   // Budget advice: Rp 15 M funds one cohort of ten at Rp 1 M each.
   json advise = {{"budget", "15000000"},
@@ -431,14 +432,16 @@ TEST_F(GatewayServicesTest, ScoringRouteFamily) {
   EXPECT_EQ(Call("POST", "/v1/tenants/1504:adviseBudget", advise.dump(), Token("instructor", kInstructorA)).status,
             403);
 
-  // Ranking is a POST but a read: agency heads may call it (policy rule).
-  r = Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", Token("agency_head"));
+  // Ranking is a GET (AIP-136): the scoring readers' rule covers it.
+  r = Call("GET", "/v1/tenants/1504/programs:rank?year=2026", "", Token("agency_head"));
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.Json()["byComposite"].size(), 1u) << r.body;
   EXPECT_EQ(r.Json()["byComposite"][0]["program"], kProgram) << r.body;
   EXPECT_FALSE(r.Json().contains("instructors")) << r.body;  // not an organiser: no instructor rows
-  EXPECT_EQ(Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", Token("participant", NipOf(0))).status,
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/programs:rank?year=2026", "", Token("participant", NipOf(0))).status,
             403);
+  // The old POST form is gone: the path takes only GET.
+  EXPECT_EQ(Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", Token("agency_head")).status, 405);
 }
 
 TEST_F(GatewayServicesTest, InstructorsSeeOnlyTheirOwnCohorts) {
@@ -475,7 +478,7 @@ TEST_F(GatewayServicesTest, InstructorsSeeOnlyTheirOwnCohorts) {
   EXPECT_EQ(Call("GET", other + "?refresh=true", "", instructor).status, 403);
 
   // Ranking over the instructor's own cohorts, with only their own row.
-  r = Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", instructor);
+  r = Call("GET", "/v1/tenants/1504/programs:rank?year=2026", "", instructor);
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.Json()["instructors"].size(), 1u) << r.body;
   EXPECT_EQ(r.Json()["instructors"][0]["instructor"], kInstructorA) << r.body;

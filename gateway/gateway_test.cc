@@ -113,12 +113,13 @@ class GatewayTest : public ::testing::Test {
 
   int64_t MetricValue(const std::string& route, int code) {
     auto r = http_->Request("GET", "/metrics");
-    std::string needle = absl::StrCat("pelita_gateway_requests_total{route=\"", route, "\",code=\"", code, "\"} ");
+    // prometheus-cpp writes the labels in name order.
+    std::string needle = absl::StrCat("pelita_gateway_requests_total{code=\"", code, "\",route=\"", route, "\"} ");
     size_t at = r.body.find(needle);
     if (at == std::string::npos) return 0;
-    int64_t v = 0;
-    absl::SimpleAtoi(r.body.substr(at + needle.size(), r.body.find('\n', at) - at - needle.size()), &v);
-    return v;
+    double v = 0;
+    absl::SimpleAtod(r.body.substr(at + needle.size(), r.body.find('\n', at) - at - needle.size()), &v);
+    return static_cast<int64_t>(v);
   }
 
   std::unique_ptr<testing::RedisServer> redis_;
@@ -217,8 +218,18 @@ TEST_F(GatewayTest, ProgramsCohortsEnrolmentsAndCustomVerbs) {
   EXPECT_EQ(r.Json()["state"], "WITHDRAWN");
   r = Call("GET", absl::StrCat("/v1/tenants/1504/employees/", kNip1, "/learningHours?year=2026"));
   EXPECT_EQ(r.Json()["jp"], 30) << r.body;
+  // A cohort with enrolments is not deleted; the refusal's stable reason
+  // reaches the client as a google.rpc.ErrorInfo detail.
   r = Call("DELETE", cohort);
-  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["status"], "FAILED_PRECONDITION") << r.body;
+  std::string reason;
+  const nlohmann::json error = r.Json();  // Json() returns by value: the loop must not outlive it
+  for (const auto& d : error["details"]) {
+    if (d.value("@type", "") == "type.googleapis.com/google.rpc.ErrorInfo") reason = d.value("reason", "");
+  }
+  EXPECT_EQ(reason, "COHORT_HAS_ENROLMENTS") << r.body;
+  EXPECT_EQ(Call("GET", cohort).status, 200);
 }
 
 // Valid NIPs: born 1980-01-01, in service from 2005-01, gender and sequence from i < 1800.
@@ -292,6 +303,15 @@ TEST_F(GatewayTest, JsonErrors) {
   r = Call("POST", "/v1/tenants/1504/units?unitId=x3", R"({"displayName":""})");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("display_name"), std::string::npos) << r.body;
+  // The service's google.rpc.BadRequest travels to the client as a detail
+  // (AIP-193): the field path a form can point at, without parsing text.
+  bool violation = false;
+  const nlohmann::json error = r.Json();  // Json() returns by value: the loop must not outlive it
+  for (const auto& d : error["details"]) {
+    if (d.value("@type", "") != "type.googleapis.com/google.rpc.BadRequest") continue;
+    for (const auto& v : d["fieldViolations"]) violation |= v.value("field", "") == "unit.display_name";
+  }
+  EXPECT_TRUE(violation) << r.body;
   r = Call("POST", "/v1/tenants/1504/units?unitId=dinkes", R"({"displayName":"Again"})");
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(r.Json()["status"], "ALREADY_EXISTS");

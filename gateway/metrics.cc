@@ -1,73 +1,60 @@
 #include "gateway/metrics.h"
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "lib/metrics/metrics.h"
 
 namespace pelita::gateway {
-namespace {
 
-std::string Label(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(&prometheus::BuildCounter()
+                     .Name("pelita_gateway_requests_total")
+                     .Help("HTTP requests by route template and status code.")
+                     .Register(*registry_)),
+      seconds_(&prometheus::BuildHistogram()
+                    .Name("pelita_gateway_request_seconds")
+                    .Help("HTTP request latency by route template.")
+                    .Register(*registry_)) {}
 
-}  // namespace
+Metrics::~Metrics() = default;
 
 void Metrics::Record(const std::string& route, int code, absl::Duration latency) {
-  double s = absl::ToDoubleSeconds(latency);
-  absl::MutexLock lock(&mu_);
-  ++counts_[{route, code}];
-  Histogram& h = latency_[route];
-  for (size_t i = 0; i < kBuckets.size(); ++i) {
-    if (s <= kBuckets[i]) ++h.buckets[i];
+  prometheus::Counter* counter;
+  prometheus::Histogram* histogram;
+  {
+    absl::MutexLock lock(&mu_);
+    auto [c, fresh_c] = counters_.try_emplace(std::make_pair(route, code), nullptr);
+    if (fresh_c) c->second = &requests_->Add({{"route", route}, {"code", absl::StrCat(code)}});
+    counter = c->second;
+    auto [h, fresh_h] = histograms_.try_emplace(route, nullptr);
+    if (fresh_h) {
+      h->second = &seconds_->Add({{"route", route}},
+                                 prometheus::Histogram::BucketBoundaries(kBuckets.begin(), kBuckets.end()));
+    }
+    histogram = h->second;
   }
-  ++h.count;
-  h.sum += s;
+  counter->Increment();
+  histogram->Observe(absl::ToDoubleSeconds(latency));
 }
 
 int64_t Metrics::Count(const std::string& route, int code) const {
   absl::MutexLock lock(&mu_);
-  int64_t n = 0;
-  for (const auto& [key, v] : counts_) {
-    if ((route == "*" || key.first == route) && key.second == code) n += v;
+  double n = 0;
+  for (const auto& [key, counter] : counters_) {
+    if ((route == "*" || key.first == route) && key.second == code) n += counter->Value();
   }
-  return n;
+  return static_cast<int64_t>(n);
 }
 
 std::string Metrics::Render() const {
-  absl::MutexLock lock(&mu_);
-  std::string out =
-      "# HELP pelita_gateway_requests_total HTTP requests by route template and status code.\n"
-      "# TYPE pelita_gateway_requests_total counter\n";
-  for (const auto& [key, v] : counts_) {
-    absl::StrAppend(&out, "pelita_gateway_requests_total{route=\"", Label(key.first),
-                    "\",code=\"", key.second, "\"} ", v, "\n");
-  }
-  absl::StrAppend(&out,
-                  "# HELP pelita_gateway_request_seconds HTTP request latency by route template.\n"
-                  "# TYPE pelita_gateway_request_seconds histogram\n");
-  for (const auto& [route, h] : latency_) {
-    std::string l = Label(route);
-    for (size_t i = 0; i < kBuckets.size(); ++i) {
-      absl::StrAppend(&out, "pelita_gateway_request_seconds_bucket{route=\"", l, "\",le=\"",
-                      kBuckets[i], "\"} ", h.buckets[i], "\n");
-    }
-    absl::StrAppend(&out, "pelita_gateway_request_seconds_bucket{route=\"", l,
-                    "\",le=\"+Inf\"} ", h.count, "\n");
-    absl::StrAppend(&out, "pelita_gateway_request_seconds_sum{route=\"", l, "\"} ",
-                    absl::StrFormat("%.6f", h.sum), "\n");
-    absl::StrAppend(&out, "pelita_gateway_request_seconds_count{route=\"", l, "\"} ", h.count,
-                    "\n");
-  }
-  return out;
+  prometheus::TextSerializer serializer;
+  return serializer.Serialize(registry_->Collect()) + metrics::Scrape();
 }
 
 }  // namespace pelita::gateway

@@ -3,21 +3,39 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
+namespace prometheus {
+class Counter;
+class Histogram;
+class Registry;
+template <typename T>
+class Family;
+}  // namespace prometheus
+
 namespace pelita::gateway {
 
-// Prometheus counters and a latency histogram per route template:
-//   pelita_gateway_requests_total{route="GET /v1/{name=tenants/*/units/*}",code="200"}
+// The gateway's request metrics, through prometheus-cpp (lib/metrics'
+// library), counted per route template and HTTP status:
+//   pelita_gateway_requests_total{code="200",route="GET /v1/{name=tenants/*/units/*}"}
 //   pelita_gateway_request_seconds_bucket{route="...",le="0.005"}
+// Each Gateway has its own registry (tests run several in one process);
+// Render() serves it together with the process's lib/metrics registry.
 class Metrics {
  public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
   void Record(const std::string& route, int code, absl::Duration latency);
+  // Requests of `route` ("*": every route) answered with `code`.
   int64_t Count(const std::string& route, int code) const;
   int64_t RateLimited() const { return Count("*", 429); }
   // The text exposition format, version 0.0.4.
@@ -28,14 +46,14 @@ class Metrics {
                                                       1,      2.5,   5,      10};
 
  private:
-  struct Histogram {
-    std::array<int64_t, kBuckets.size()> buckets{};
-    int64_t count = 0;
-    double sum = 0;
-  };
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* requests_;
+  prometheus::Family<prometheus::Histogram>* seconds_;
+  // The metric objects per label set, so that a request costs a lookup
+  // (prometheus-cpp's Family::Add builds a label map under its own lock).
   mutable absl::Mutex mu_;
-  std::map<std::pair<std::string, int>, int64_t> counts_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, Histogram> latency_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::pair<std::string, int>, prometheus::Counter*> counters_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, prometheus::Histogram*> histograms_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pelita::gateway

@@ -19,6 +19,8 @@ struct RoleRule {
   Access access;
   std::initializer_list<const char*> roles;
   Scope scope;
+  // RPCs the glob matches that the rule still does not cover (fnmatch).
+  const char* except_glob = nullptr;
 };
 
 // THE role table.  A request is allowed when one rule matches its RPC, its
@@ -27,8 +29,18 @@ struct RoleRule {
 // forwarded x-pelita-role / x-pelita-subject (e.g. an instructor's own
 // cohorts, aggregates only above the minimum respondent count).
 const RoleRule kRules[] = {
-    // Administrators and organisers (BKPSDM staff) run their regency.
-    {"*", kWrite, {"admin", "organiser"}, kAll},
+    // Administrators and organisers (BKPSDM staff) run their regency, but
+    // not the platform: the tenant registry is not theirs to write.
+    {"*", kWrite, {"admin", "organiser"}, kAll, "pelita.tenant.*"},
+    // The tenant registry (services/tenant): only the platform admin
+    // creates and changes tenants; a regency's staff, heads of agencies and
+    // the province and national roles read the records (name, province,
+    // time zone, settings: nothing confidential).
+    {"pelita.tenant.v1.*", kWrite, {"platform_admin"}, kAll},
+    {"pelita.tenant.v1.TenantService/GetTenant", kRead,
+     {"admin", "organiser", "agency_head", "province", "national_integrator"}, kAll},
+    {"pelita.tenant.v1.TenantService/ListTenants", kRead,
+     {"admin", "organiser", "agency_head", "province", "national_integrator"}, kAll},
     // Heads of agencies, province and national bodies read the catalogue,
     // rosters, complaints, satisfaction and evaluation reports.
     {"pelita.enrolment.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
@@ -66,11 +78,6 @@ const RoleRule kRules[] = {
     // Participants ask for the single-use token of an anonymous survey (the
     // survey service issues one only for the caller's own NIP).
     {"pelita.survey.v1.SurveyService/IssueResponseToken", kWrite, {"participant"}, kAll},
-    // RankPrograms is a read sent as a POST with a body: the roles that read
-    // scoring reports may call it (the service narrows an instructor to the
-    // cohorts they teach).  Province and national roles are read-only and
-    // are refused any POST by AuthorizeTenant, so they are not listed.
-    {"pelita.scoring.v1.ScoringService/RankPrograms", kWrite, {"agency_head", "instructor"}, kAll},
 };
 
 bool HasRole(const RoleRule& r, absl::string_view role) {
@@ -102,6 +109,7 @@ absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool rea
     if (!HasRole(r, claims.role)) continue;
     if (r.access == kRead && !read) continue;
     if (fnmatch(r.rpc_glob, name.c_str(), 0) != 0) continue;
+    if (r.except_glob != nullptr && fnmatch(r.except_glob, name.c_str(), 0) == 0) continue;
     if (r.scope == kSelf) {
       bool self = !path.people.empty();
       for (const auto& p : path.people) self &= p == claims.subject;
@@ -116,6 +124,9 @@ absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool rea
 
 absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
                                             const PathSubjects& path) {
+  // The platform admin belongs to no tenant and acts on any (the role
+  // table gives it the registry's RPCs only); the services see no tenant.
+  if (claims.role == "platform_admin") return std::string();
   const bool national = claims.role == "national_integrator";
   const bool province = claims.role == "province";
   if ((national || province) && !read) {
@@ -149,6 +160,9 @@ absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
 
 absl::Status CheckBodyTenants(const std::vector<std::string>& body_tenants,
                               absl::string_view tenant) {
+  // No tenant: the platform admin, who names any tenant (the registry's
+  // records); the role table holds it to the registry.
+  if (tenant.empty()) return absl::OkStatus();
   for (const auto& t : body_tenants) {
     if (t != tenant) {
       return absl::PermissionDeniedError(

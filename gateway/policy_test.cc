@@ -103,17 +103,19 @@ TEST(PolicyTest, ParticipantsAndSupervisorsWriteAndReadResponsesButDoNotListThem
   EXPECT_FALSE(AuthorizeRole(As("supervisor"), "pelita.survey.v1.SurveyService/IssueResponseToken", false, issue).ok());
 }
 
-TEST(PolicyTest, ScoringReadersMayRankProgramsByPost) {
+TEST(PolicyTest, ScoringReadersMayRankPrograms) {
   constexpr char kRank[] = "pelita.scoring.v1.ScoringService/RankPrograms";
   constexpr char kAdvise[] = "pelita.scoring.v1.ScoringService/AdviseBudget";
   constexpr char kUpdate[] = "pelita.scoring.v1.ScoringService/UpdateScoringSettings";
   auto path = ScanPath("/v1/tenants/1504/programs:rank");
-  // RankPrograms is a POST (read == false) but reads only.
-  for (const char* role : {"agency_head", "instructor", "organiser", "admin"}) {
-    EXPECT_TRUE(AuthorizeRole(As(role), kRank, false, path).ok()) << role;
+  // RankPrograms is a GET (read == true), covered by the scoring readers'
+  // rule: no special rule for it.
+  for (const char* role : {"agency_head", "instructor", "organiser", "admin", "province"}) {
+    EXPECT_TRUE(AuthorizeRole(As(role), kRank, true, path).ok()) << role;
   }
-  EXPECT_FALSE(AuthorizeRole(As("participant"), kRank, false, path).ok());
-  EXPECT_FALSE(AuthorizeRole(As("supervisor"), kRank, false, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("agency_head"), kRank, false, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("participant"), kRank, true, path).ok());
+  EXPECT_FALSE(AuthorizeRole(As("supervisor"), kRank, true, path).ok());
   // Budget advice and settings stay with organisers and admins.
   for (const char* role : {"agency_head", "instructor"}) {
     EXPECT_FALSE(AuthorizeRole(As(role), kAdvise, false, ScanPath("/v1/tenants/1504:adviseBudget")).ok()) << role;
@@ -124,6 +126,39 @@ TEST(PolicyTest, ScoringReadersMayRankProgramsByPost) {
   // tenant rules whatever the role table says.
   EXPECT_FALSE(AuthorizeTenant(As("province", "15"), false, path).ok());
   EXPECT_FALSE(AuthorizeTenant(As("national_integrator", ""), false, path).ok());
+}
+
+TEST(PolicyTest, OnlyThePlatformAdminWritesTheTenantRegistry) {
+  constexpr char kCreate[] = "pelita.tenant.v1.TenantService/CreateTenant";
+  constexpr char kUpdate[] = "pelita.tenant.v1.TenantService/UpdateTenant";
+  constexpr char kGet[] = "pelita.tenant.v1.TenantService/GetTenant";
+  constexpr char kList[] = "pelita.tenant.v1.TenantService/ListTenants";
+  const PathSubjects list = ScanPath("/v1/tenants");
+  const PathSubjects one = ScanPath("/v1/tenants/1504");
+  // The admin/organiser "*" rule leaves the registry out.
+  for (const char* role : {"admin", "organiser", "agency_head", "instructor", "participant",
+                           "supervisor", "province", "national_integrator"}) {
+    EXPECT_FALSE(AuthorizeRole(As(role), kCreate, false, list).ok()) << role;
+    EXPECT_FALSE(AuthorizeRole(As(role), kUpdate, false, one).ok()) << role;
+  }
+  EXPECT_TRUE(AuthorizeRole(As("platform_admin", "00"), kCreate, false, list).ok());
+  EXPECT_TRUE(AuthorizeRole(As("platform_admin", "00"), kUpdate, false, one).ok());
+  EXPECT_TRUE(AuthorizeRole(As("platform_admin", "00"), kGet, true, one).ok());
+  // Reads: the regency's staff, agency heads, province and national roles.
+  for (const char* role : {"admin", "organiser", "agency_head", "province", "national_integrator"}) {
+    EXPECT_TRUE(AuthorizeRole(As(role), kGet, true, one).ok()) << role;
+    EXPECT_TRUE(AuthorizeRole(As(role), kList, true, list).ok()) << role;
+  }
+  EXPECT_FALSE(AuthorizeRole(As("participant"), kList, true, list).ok());
+  // The platform admin may call nothing else.
+  EXPECT_FALSE(AuthorizeRole(As("platform_admin", "00"), "pelita.enrolment.v1.EnrolmentService/GetUnit", true,
+                             ScanPath("/v1/tenants/1504/units/dinkes")).ok());
+  // It names any tenant and forwards none; everyone else stays in theirs.
+  auto t = AuthorizeTenant(As("platform_admin", "00"), false, one);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t, "");
+  EXPECT_TRUE(CheckBodyTenants({"1505"}, "").ok());
+  EXPECT_FALSE(AuthorizeTenant(As("admin", "1505"), true, one).ok());
 }
 
 TEST(PolicyTest, BodyTenants) {

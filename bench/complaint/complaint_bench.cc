@@ -23,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "lib/log/log.h"
 #include "lib/testing/redis_server.h"
+#include "lib/time/time.h"
 #include "services/complaint/complaint.h"
 
 ABSL_FLAG(int64_t, complaints, 1000000, "Complaints to import");
@@ -34,6 +35,12 @@ ABSL_FLAG(std::string, redis, "", "Use this Redis (host:port) instead of a priva
 
 namespace pelita::complaint {
 namespace {
+
+// The generated rows are in WIB (the tenants of the benchmark are in Jambi).
+absl::TimeZone Jakarta() {
+  static const absl::TimeZone zone = *LoadIndonesianTimeZone("Asia/Jakarta");
+  return zone;
+}
 
 constexpr int kUnits = 20;
 const char* kCategories[] = {"Administrasi Kependudukan", "Perizinan", "Kesehatan", "Pendidikan",

@@ -1,6 +1,7 @@
 #include "lib/redis/redis.h"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -204,6 +205,21 @@ absl::string_view RoutingKey(const Command& command) {
   return command[1];
 }
 
+namespace {
+
+// Whether the server closed an idle connection.  Redis sends nothing
+// unasked on a connection without subscriptions, so an idle one that is
+// readable has met its end of file (or an error); poll's answer costs no
+// round trip.
+bool PeerClosed(const redisContext* c) {
+  pollfd p{};
+  p.fd = c->fd;
+  p.events = POLLIN;
+  return poll(&p, 1, 0) != 0;
+}
+
+}  // namespace
+
 // A pool of connections to one Redis node.
 class Client::Node {
  public:
@@ -229,7 +245,13 @@ class Client::Node {
       while (!idle_.empty()) {
         std::unique_ptr<Conn> conn = std::move(idle_.back());
         idle_.pop_back();
-        if (conn->generation == generation_) return conn;
+        if (conn->generation != generation_) continue;
+        if (!PeerClosed(conn->ctx)) return conn;
+        // The server closed it while it lay idle (a restart): nothing has
+        // been sent on it, so a fresh connection serves this call instead
+        // of failing it; the others opened before are suspect too.
+        broken_.fetch_add(1, std::memory_order_relaxed);
+        ++generation_;
       }
       if (absl::Now() < next_connect_) {
         return absl::UnavailableError(

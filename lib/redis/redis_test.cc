@@ -112,6 +112,22 @@ TEST_F(RedisTest, ReconnectsAfterRedisRestarts) {
   EXPECT_EQ(client_->Run({"GET", "durable"})->str, "yes");  // AOF kept it
 }
 
+// A connection the server closed while it lay idle in the pool is not used
+// for the next call: that call gets a fresh connection and succeeds, instead
+// of failing with "Server closed the connection" once per pool after every
+// restart (the first survey batch after a Redis restart did).
+TEST_F(RedisTest, AnIdleConnectionTheServerClosedIsNotHandedOut) {
+  ASSERT_TRUE(client_->Run({"SET", "durable", "yes"}).ok());
+  const int64_t opened = client_->pool_stats().opened;
+  ASSERT_TRUE(server_->Kill().ok());
+  ASSERT_TRUE(server_->Restart().ok());
+  auto got = client_->Run({"GET", "durable"});
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->str, "yes");
+  EXPECT_EQ(client_->pool_stats().opened, opened + 1);
+  EXPECT_EQ(client_->pool_stats().broken, 1);
+}
+
 // Every error reply by which Redis says "not now" is UNAVAILABLE, so that a
 // caller (and the gateway's client) retries it; other errors keep their
 // meaning.  The cases that a single server can produce are also provoked for

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "lib/status/status.h"
 
 namespace pelita::store {
 
@@ -19,11 +20,14 @@ absl::Status ApplyFieldMask(const google::protobuf::Message& patch, const FieldM
     std::vector<const google::protobuf::FieldDescriptor*> fields;
     patch.GetReflection()->ListFields(patch, &fields);
     for (const auto* f : fields) effective.add_paths(f->name());
+  } else if (mask.paths_size() == 1 && mask.paths(0) == "*") {
+    // AIP-134 full replacement: every field, set or not.
+    const google::protobuf::Descriptor* d = patch.GetDescriptor();
+    for (int i = 0; i < d->field_count(); ++i) effective.add_paths(d->field(i)->name());
   } else {
     for (const std::string& path : mask.paths()) {
       if (!FieldMaskUtil::GetFieldDescriptors(patch.GetDescriptor(), path, nullptr)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(mask_field, ": unknown field '", path, "'"));
+        return InvalidField(mask_field, absl::StrCat("unknown field '", path, "'"));
       }
       effective.add_paths(path);
     }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/status/status.h"
 
 namespace pelita {
 
@@ -10,11 +11,12 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view fie
                                                            absl::string_view pattern) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   std::vector<absl::string_view> want = absl::StrSplit(pattern, '/');
+  // InvalidField: the field path travels as a google.rpc.BadRequest field
+  // violation, so the problem text does not repeat it.
   auto bad = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": '", name.substr(0, 200),
-                                                   "' is not of the form ", pattern));
+    return InvalidField(field, absl::StrCat("'", name.substr(0, 200), "' is not of the form ", pattern));
   };
-  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
+  if (name.empty()) return InvalidField(field, "must not be empty");
   if (parts.size() != want.size()) return bad();
   std::vector<std::string> values;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -35,8 +37,9 @@ absl::StatusOr<std::vector<std::string>> ParseTenantResource(const Caller& calle
   auto values = ParseResourceName(field, name, pattern);
   if (!values.ok()) return values.status();
   if (values->empty() || (*values)[0] != caller.tenant) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(field, ": resource is outside the caller's tenant ", caller.tenant));
+    return WithReason(absl::PermissionDeniedError(
+                          absl::StrCat(field, ": resource is outside the caller's tenant ", caller.tenant)),
+                      "OTHER_TENANT", {{"field", std::string(field)}});
   }
   return values;
 }

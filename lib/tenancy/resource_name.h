@@ -20,7 +20,7 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(absl::string_view fie
                                                            absl::string_view pattern);
 
 // ParseResourceName, plus: the first `*` (the tenant) must equal the caller's
-// tenant, otherwise PERMISSION_DENIED.
+// tenant, otherwise PERMISSION_DENIED with the ErrorInfo reason OTHER_TENANT.
 absl::StatusOr<std::vector<std::string>> ParseTenantResource(const Caller& caller,
                                                              absl::string_view field,
                                                              absl::string_view name,

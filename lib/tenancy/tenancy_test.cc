@@ -1,6 +1,7 @@
 #include "lib/tenancy/tenancy.h"
 
 #include "gtest/gtest.h"
+#include "lib/status/status.h"
 
 namespace pelita {
 namespace {
@@ -40,13 +41,22 @@ TEST(TenancyTest, ParsesResourceNames) {
   }
 }
 
+TEST(TenancyTest, MalformedNamesAreFieldViolations) {
+  auto bad = ParseResourceName("unit.name", "tenants/1504/unit/a", "tenants/*/units/*");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  using Violations = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(FieldViolationsOf(bad.status()),
+            (Violations{{"unit.name", "'tenants/1504/unit/a' is not of the form tenants/*/units/*"}}));
+  EXPECT_EQ(FieldViolationsOf(ParseResourceName("parent", "", "tenants/*").status()),
+            (Violations{{"parent", "must not be empty"}}));
+}
+
 TEST(TenancyTest, OtherTenantIsPermissionDenied) {
   Caller caller{"1504", "organiser", "x"};
   EXPECT_TRUE(ParseTenantResource(caller, "name", "tenants/1504/units/a", "tenants/*/units/*").ok());
-  EXPECT_EQ(ParseTenantResource(caller, "name", "tenants/1505/units/a", "tenants/*/units/*")
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  auto other = ParseTenantResource(caller, "name", "tenants/1505/units/a", "tenants/*/units/*");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(other.status()), "OTHER_TENANT");
 }
 
 }  // namespace

@@ -62,6 +62,10 @@ absl::StatusOr<absl::TimeZone> TenantTimeZone(const tenant::v1::Tenant& tenant) 
   return LoadIndonesianTimeZone(tenant.time_zone());
 }
 
+TenantZones WibForEveryTenant() {
+  return [](const std::string&) { return LoadIndonesianTimeZone(kWib); };
+}
+
 absl::CivilDay TodayIn(const absl::TimeZone& zone, absl::Time now) {
   return absl::ToCivilDay(now, zone);
 }

@@ -1,6 +1,7 @@
 #ifndef PELITA_LIB_TIME_TIME_H_
 #define PELITA_LIB_TIME_TIME_H_
 
+#include <functional>
 #include <string>
 
 #include <google/protobuf/timestamp.pb.h>
@@ -38,6 +39,14 @@ absl::string_view ProvinceTimeZone(absl::string_view province);
 absl::StatusOr<absl::TimeZone> LoadIndonesianTimeZone(absl::string_view iana);
 // The zone of a tenant from its registry record.
 absl::StatusOr<absl::TimeZone> TenantTimeZone(const tenant::v1::Tenant& tenant);
+
+// How a service learns a tenant's zone: main wires the registry
+// (`RegistryClient::TimeZoneOf`); until then, and in tests, every tenant is
+// in WIB.  A tenant the registry does not know is an error the caller passes on.
+using TenantZones = std::function<absl::StatusOr<absl::TimeZone>(const std::string& tenant)>;
+// WIB (Asia/Jakarta) from tzdata for every tenant: Batanghari's and every
+// Jambi regency's zone (Keppres 41/1987), the default before the registry.
+TenantZones WibForEveryTenant();
 
 // The civil day of `now` in `zone`: "today" for the tenant.
 absl::CivilDay TodayIn(const absl::TimeZone& zone, absl::Time now = absl::Now());

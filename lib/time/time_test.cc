@@ -56,6 +56,12 @@ TEST(TimeTest, TenantRecordGivesItsZone) {
   EXPECT_FALSE(TenantTimeZone(t).ok());
 }
 
+TEST(TimeTest, DefaultTenantZoneIsWibFromTzdata) {
+  auto zone = WibForEveryTenant()("1504");
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  EXPECT_EQ(zone->name(), kWib);
+}
+
 TEST(TimeTest, TimestampRoundTripIsExact) {
   const absl::Time t = absl::FromUnixNanos(1772409600123456789);
   const google::protobuf::Timestamp ts = ToTimestamp(t);

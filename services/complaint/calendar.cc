@@ -2,10 +2,17 @@
 
 #include <algorithm>
 
+#include "lib/time/time.h"
+
 namespace pelita::complaint {
 
-absl::TimeZone Jakarta() {
-  static const absl::TimeZone* tz = new absl::TimeZone(absl::FixedTimeZone(7 * 3600));
+absl::TimeZone WorkingCalendar::DefaultZone() {
+  // tzdata is part of every image (lib/time reports a missing one); UTC
+  // only keeps a broken installation from crashing here.
+  static const absl::TimeZone* tz = [] {
+    auto zone = LoadIndonesianTimeZone(kWib);
+    return new absl::TimeZone(zone.ok() ? *zone : absl::UTCTimeZone());
+  }();
   return *tz;
 }
 
@@ -96,7 +103,7 @@ std::vector<HolidayEntry> WorkingCalendar::holidays() const {
 
 double WorkingCalendar::WorkingDaysBetween(absl::Time from, absl::Time to) const {
   if (to <= from) return 0;
-  const absl::TimeZone tz = Jakarta();
+  const absl::TimeZone& tz = zone_;
   const absl::CivilDay first = absl::ToCivilDay(from, tz);
   const absl::CivilDay last = absl::ToCivilDay(to, tz);
   if (first == last) {

@@ -10,9 +10,6 @@
 
 namespace pelita::complaint {
 
-// Complaints are dated in Western Indonesia Time (WIB, UTC+7, no DST).
-absl::TimeZone Jakarta();
-
 struct HolidayEntry {
   absl::CivilDay day;
   std::string description;
@@ -36,18 +33,25 @@ class WorkingCalendar {
   explicit WorkingCalendar(std::vector<HolidayEntry> holidays);
   static WorkingCalendar IndonesiaDefault();
 
+  // The tenant's zone (from the registry, lib/time): days begin and end in
+  // it.  WIB, loaded from tzdata, until set.
+  void set_zone(absl::TimeZone zone) { zone_ = zone; }
+  const absl::TimeZone& zone() const { return zone_; }
+
   void Add(const HolidayEntry& h);
   void Remove(absl::CivilDay day);
   bool IsWorkingDay(absl::CivilDay day) const;
   std::vector<HolidayEntry> holidays() const;
 
   // The time between `from` and `to` that falls on working days (whole days
-  // of 24 h in WIB), in days.  0 when `to` <= `from`.  A complaint received
+  // of 24 h in the tenant's zone), in days.  0 when `to` <= `from`.  A complaint received
   // on Friday 16:00 and forwarded on Wednesday 16:00 took 3.0 working days.
   double WorkingDaysBetween(absl::Time from, absl::Time to) const;
 
  private:
   std::map<absl::CivilDay, HolidayEntry> holidays_;
+  absl::TimeZone zone_ = DefaultZone();
+  static absl::TimeZone DefaultZone();
 };
 
 }  // namespace pelita::complaint

@@ -9,15 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "lib/csv/csv_reader.h"
 #include "lib/status/status.h"
+#include "lib/role/role.h"
+#include "lib/store/field_mask.h"
 #include "lib/store/paging.h"
+#include "lib/time/time.h"
 
 namespace pelita::complaint {
 namespace {
-
-
-absl::Time FromTs(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 int64_t ToInt(const std::string& s) {
   int64_t v = 0;
@@ -86,7 +84,8 @@ absl::StatusOr<UnitInfo> ComplaintLogic::ResolveUnit(const std::string& tenant,
   const std::string prefix = absl::StrCat("tenants/", tenant, "/units/");
   if (absl::StartsWith(key, "tenants/")) {
     if (!absl::StartsWith(key, prefix)) {
-      return absl::PermissionDeniedError(absl::StrCat("unit ", text, " belongs to another tenant"));
+      return WithReason(absl::PermissionDeniedError(absl::StrCat("unit ", text, " belongs to another tenant")),
+                        "OTHER_TENANT");
     }
     key = key.substr(prefix.size());
   }
@@ -108,7 +107,7 @@ absl::StatusOr<v1::Complaint> ComplaintLogic::RecordUpdate(
   u.classification = r.classification();
   u.category = r.category();
   u.title = r.title();
-  const absl::Time t = r.has_time() ? FromTs(r.time()) : clock_();
+  const absl::Time t = r.has_time() ? FromTimestamp(r.time()) : clock_();
   u.steps.emplace_back(r.status(), t);
   PELITA_RETURN_IF_ERROR(ValidateUpdate(u));
   if (!r.unit().empty()) {
@@ -125,7 +124,7 @@ absl::StatusOr<v1::Complaint> ComplaintLogic::RecordUpdate(
     if (absl::IsNotFound(existing.status())) return InvalidField("unit", "required for a new complaint");
     if (!existing.ok()) return existing.status();
   }
-  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, CalendarOf(caller.tenant));
   auto outcomes = store_.Apply(caller.tenant, {u}, calendar);
   PELITA_RETURN_IF_ERROR(outcomes[0].status);
   return outcomes[0].complaint;
@@ -202,10 +201,10 @@ absl::StatusOr<type::v1::ImportResult> ComplaintLogic::ImportCsv(const Caller& c
                                                                  const std::string& parent,
                                                                  const ChunkSource& next) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, parent));
-  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, CalendarOf(caller.tenant));
   csv::ImportReport report;
   report.set_id_column("nomor_tiket");
-  CsvComplaintParser parser;
+  CsvComplaintParser parser(calendar.zone());
   bool header = false;
   std::vector<ImportRow> batch;
   csv::Reader reader(csv::ReaderOptions{}, [&](csv::Row& row) -> absl::Status {
@@ -259,8 +258,9 @@ absl::StatusOr<type::v1::ImportResult> ComplaintLogic::ImportCsv(const Caller& c
 absl::StatusOr<type::v1::ImportResult> ComplaintLogic::ImportOpen311(
     const Caller& caller, const v1::ImportOpen311Request& r) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
-  PELITA_ASSIGN_OR_RETURN(std::vector<JsonRow> rows, ParseOpen311(r.requests_json(), r.channel()));
-  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(caller.tenant));
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, CalendarOf(caller.tenant));
+  PELITA_ASSIGN_OR_RETURN(std::vector<JsonRow> rows,
+                          ParseOpen311(r.requests_json(), r.channel(), calendar.zone()));
   csv::ImportReport report;
   report.set_id_column("service_request_id");
   std::vector<ImportRow> batch;
@@ -382,8 +382,9 @@ absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareRates(
   if (absl::IsNotFound(info.status())) return absl::NotFoundError(info.status().message());
   if (!info.ok()) return info.status();
   if (info->monthly_service_volume <= 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unit ", parts[1], " has no monthly_service_volume"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat("unit ", parts[1], " has no monthly_service_volume")),
+                      "NO_SERVICE_VOLUME", {{"unit", parts[1]}});
   }
   const Window before{date - r.window_days(), date - 1};
   const Window after{date, date + (r.window_days() - 1)};
@@ -430,8 +431,9 @@ absl::StatusOr<bool> ComplaintLogic::RecordSatisfactionForTenant(const std::stri
   auto unit = ResolveUnit(tenant, parts[1]);
   if (absl::IsNotFound(unit.status())) return InvalidField("response.unit", unit.status().message());
   if (!unit.ok()) return unit.status();
-  const absl::Time t = r.has_time() ? FromTs(r.time()) : clock_();
-  return store_.RecordSkm(tenant, r.name(), unit->id, absl::ToCivilDay(t, Jakarta()), scores);
+  const absl::Time t = r.has_time() ? FromTimestamp(r.time()) : clock_();
+  PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+  return store_.RecordSkm(tenant, r.name(), unit->id, absl::ToCivilDay(t, zone), scores);
 }
 
 absl::StatusOr<v1::RecordSatisfactionResponseResponse> ComplaintLogic::RecordSatisfaction(
@@ -530,7 +532,8 @@ absl::StatusOr<v1::DataCoverage> ComplaintLogic::GetDataCoverage(const Caller& c
                                                                  const v1::GetDataCoverageRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto parts,
                           ParseTenantResource(caller, "name", r.name(), "tenants/*/units/*/dataCoverage"));
-  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, absl::ToCivilYear(clock_(), Jakarta()).year()));
+  PELITA_ASSIGN_OR_RETURN(const int year, ThisYear(caller.tenant));
+  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, year));
   auto it = all.find(parts[1]);
   if (it == all.end()) {
     // A unit without data: known to the directory, else not found.
@@ -544,7 +547,8 @@ absl::StatusOr<v1::DataCoverage> ComplaintLogic::GetDataCoverage(const Caller& c
 absl::StatusOr<v1::ListDataCoverageResponse> ComplaintLogic::ListDataCoverage(
     const Caller& caller, const v1::ListDataCoverageRequest& r) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
-  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, absl::ToCivilYear(clock_(), Jakarta()).year()));
+  PELITA_ASSIGN_OR_RETURN(const int year, ThisYear(caller.tenant));
+  PELITA_ASSIGN_OR_RETURN(auto all, store_.Coverage(caller.tenant, year));
   v1::ListDataCoverageResponse out;
   for (const auto& [unit, c] : all) *out.add_coverage() = CoverageOf(caller.tenant, unit, c);
   return out;
@@ -554,15 +558,33 @@ absl::StatusOr<v1::DataCoverage> ComplaintLogic::UpdateDataCoverage(const Caller
                                                                     const v1::UpdateDataCoverageRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "coverage.name", r.coverage().name(),
                                                           "tenants/*/units/*/dataCoverage"));
-  if (!caller.role.empty() && caller.role != "organiser" && caller.role != "admin") {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role ", caller.role, " may not set data_since: only organisers and admins"));
+  if (!IsStaff(caller)) {
+    return WithReason(absl::PermissionDeniedError(
+        absl::StrCat("role ", caller.role, " may not set data_since: only organisers and admins")),
+                      "STAFF_ONLY");
   }
+  // AIP-134: data_since is the one field a caller sets; the mask says
+  // whether this request sets it (empty mask: if it is present; `data_since`
+  // or `*`: always, so an absent value clears it).  Other paths are output
+  // only and ignored; unknown paths are refused.
+  static const std::vector<std::string> kOutputOnly = {"name", "complaints_since", "satisfaction_since",
+                                                       "effective_complaints_since",
+                                                       "effective_satisfaction_since"};
+  v1::DataCoverage taken;
+  PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.coverage(), r.update_mask(), kOutputOnly, &taken));
+  const auto& paths = r.update_mask().paths();
+  const bool sets_data_since = paths.empty() ? r.coverage().has_data_since()
+                                             : std::find(paths.begin(), paths.end(), "*") != paths.end() ||
+                                                   std::find(paths.begin(), paths.end(), "data_since") != paths.end();
+  v1::GetDataCoverageRequest get;
+  get.set_name(absl::StrCat("tenants/", caller.tenant, "/units/", parts[1], "/dataCoverage"));
+  if (!sets_data_since) return GetDataCoverage(caller, get);
   std::optional<absl::CivilDay> day;
-  const v1::Date& d = r.coverage().data_since();
+  const google::type::Date& d = taken.data_since();
   if (d.year() != 0 || d.month() != 0 || d.day() != 0) {
-    PELITA_ASSIGN_OR_RETURN(absl::CivilDay parsed, FromDate(d, "coverage.data_since"));
-    if (parsed.year() < kEpochYear || parsed > absl::ToCivilDay(clock_(), Jakarta())) {
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay parsed, DayInRange(d, "coverage.data_since"));
+    PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(caller.tenant));
+    if (parsed > TodayIn(zone, clock_())) {
       return InvalidField("coverage.data_since", absl::StrCat("must be a day from ", kEpochYear, " to today"));
     }
     day = parsed;
@@ -571,7 +593,6 @@ absl::StatusOr<v1::DataCoverage> ComplaintLogic::UpdateDataCoverage(const Caller
   if (absl::IsNotFound(unit.status())) return absl::NotFoundError(unit.status().message());
   if (!unit.ok()) return unit.status();
   PELITA_RETURN_IF_ERROR(store_.SetDataSince(caller.tenant, unit->id, day));
-  v1::GetDataCoverageRequest get;
   get.set_name(absl::StrCat("tenants/", caller.tenant, "/units/", unit->id, "/dataCoverage"));
   return GetDataCoverage(caller, get);
 }
@@ -594,7 +615,7 @@ absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::GetCalendar(
     const Caller& caller, const v1::GetWorkingCalendarRequest& r) {
   PELITA_RETURN_IF_ERROR(
       ParseTenantResource(caller, "name", r.name(), "tenants/*/workingCalendar").status());
-  PELITA_ASSIGN_OR_RETURN(WorkingCalendar c, store_.LoadCalendar(caller.tenant));
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar c, CalendarOf(caller.tenant));
   return ToProto(r.name(), c);
 }
 
@@ -602,22 +623,35 @@ absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::UpdateCalendar(
     const Caller& caller, const v1::UpdateWorkingCalendarRequest& r) {
   PELITA_RETURN_IF_ERROR(
       ParseTenantResource(caller, "name", r.name(), "tenants/*/workingCalendar").status());
-  if (caller.role != "admin") {
-    return absl::PermissionDeniedError("only an admin may change the working calendar");
+  if (auto role = ParseRole(caller.role); !role.ok() || *role != Role::kAdmin) {
+    return WithReason(absl::PermissionDeniedError("only an admin may change the working calendar"),
+                      "ADMIN_ONLY");
   }
   std::vector<HolidayEntry> add;
   std::vector<absl::CivilDay> remove;
   for (int i = 0; i < r.add_size(); ++i) {
-    PELITA_ASSIGN_OR_RETURN(absl::CivilDay d, FromDate(r.add(i).date(), "add.date"));
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay d, DayInRange(r.add(i).date(), "add.date"));
     if (r.add(i).description().size() > 200) return InvalidField("add.description", "too long");
     add.push_back({d, r.add(i).description(), r.add(i).collective_leave()});
   }
   for (const auto& d : r.remove()) {
-    PELITA_ASSIGN_OR_RETURN(absl::CivilDay day, FromDate(d, "remove"));
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay day, DayInRange(d, "remove"));
     remove.push_back(day);
   }
   PELITA_ASSIGN_OR_RETURN(WorkingCalendar c, store_.UpdateCalendar(caller.tenant, add, remove));
   return ToProto(r.name(), c);
+}
+
+absl::StatusOr<WorkingCalendar> ComplaintLogic::CalendarOf(const std::string& tenant) {
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar calendar, store_.LoadCalendar(tenant));
+  PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+  calendar.set_zone(zone);
+  return calendar;
+}
+
+absl::StatusOr<int> ComplaintLogic::ThisYear(const std::string& tenant) {
+  PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+  return static_cast<int>(TodayIn(zone, clock_()).year());
 }
 
 }  // namespace pelita::complaint

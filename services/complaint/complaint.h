@@ -16,6 +16,7 @@
 #include "lib/csv/import_report.h"
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
+#include "lib/time/time.h"
 #include "services/complaint/importers.h"
 #include "services/complaint/store.h"
 
@@ -55,6 +56,10 @@ class ComplaintLogic {
  public:
   using Clock = std::function<absl::Time()>;
   ComplaintLogic(redis::Client* redis, UnitDirectory* units, Clock clock = absl::Now);
+  // Where each tenant's zone comes from (the registry, wired by main); WIB
+  // for every tenant until then.  Working days, buckets and times written
+  // without an offset are the tenant's.
+  void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
 
   absl::StatusOr<v1::Complaint> RecordUpdate(const Caller& caller,
                                              const v1::RecordComplaintUpdateRequest& request);
@@ -103,6 +108,10 @@ class ComplaintLogic {
   static constexpr int kMinRespondents = 5;
 
  private:
+  // The tenant's calendar in the tenant's zone.
+  absl::StatusOr<WorkingCalendar> CalendarOf(const std::string& tenant);
+  // The current year in the tenant's zone.
+  absl::StatusOr<int> ThisYear(const std::string& tenant);
   struct UnitCache {
     absl::Time fetched = absl::InfinitePast();
     std::vector<UnitInfo> units;
@@ -133,6 +142,7 @@ class ComplaintLogic {
   redis::Client* redis_;
   UnitDirectory* units_;
   Clock clock_;
+  TenantZones zones_ = WibForEveryTenant();
   ComplaintStore store_;
   int batch_rows_ = 500;
   absl::Mutex mu_;

@@ -11,6 +11,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/status/status.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
 #include "pelita/survey/v1/survey.pb.h"
@@ -27,7 +28,7 @@ using grpc::StatusCode;
 
 google::protobuf::Timestamp Ts(int y, int m, int d, int hh = 9, int mm = 0) {
   google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), Jakarta())));
+  ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), *LoadIndonesianTimeZone(kWib))));
   return ts;
 }
 
@@ -348,6 +349,8 @@ TEST_F(ComplaintServiceTest, Open311ImportReportsBadRows) {
 }
 
 TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
+  // Known to the unit directory before its first read (which it caches).
+  ASSERT_TRUE(AddUnit("1504", "arsip", "Arsip", 0));
   // 40 complaints in the 28 days before 1 Feb 2026 and 20 in the 28 after.
   for (int i = 0; i < 40; ++i) {
     ASSERT_TRUE(Update(absl::StrCat("B", i), v1::RECEIVED, Ts(2026, 1, 4 + i % 28)).ok());
@@ -378,6 +381,12 @@ TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
   r.set_window_days(0);
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c).error_code(),
             StatusCode::INVALID_ARGUMENT);
+  // A unit without a service volume has no rate to compare.
+  r.set_unit("tenants/1504/units/arsip");
+  r.set_window_days(28);
+  grpc::Status none = Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c);
+  EXPECT_EQ(none.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(none)), "NO_SERVICE_VOLUME");
 }
 
 v1::RecordSatisfactionResponseRequest Skm(const std::string& name, std::vector<int> scores,
@@ -624,8 +633,9 @@ TEST_F(ComplaintServiceTest, TenantIsolation) {
   v1::GetComplaintRequest g;
   g.set_name("tenants/1504/complaints/ONLY1504");
   v1::Complaint c;
-  EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505").error_code(),
-            StatusCode::PERMISSION_DENIED);
+  grpc::Status foreign = Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505");
+  EXPECT_EQ(foreign.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(foreign)), "OTHER_TENANT");
   g.set_name("tenants/1505/complaints/ONLY1504");
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505").error_code(),
             StatusCode::NOT_FOUND);
@@ -636,8 +646,9 @@ TEST_F(ComplaintServiceTest, TenantIsolation) {
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaintStatistics, sr, &s, "1505").error_code(),
             StatusCode::PERMISSION_DENIED);
   // A unit of another tenant in an update is refused.
-  EXPECT_EQ(Update("Z", v1::RECEIVED, Ts(2026, 3, 2), "tenants/1505/units/dukcapil").error_code(),
-            StatusCode::PERMISSION_DENIED);
+  foreign = Update("Z", v1::RECEIVED, Ts(2026, 3, 2), "tenants/1505/units/dukcapil");
+  EXPECT_EQ(foreign.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(foreign)), "OTHER_TENANT");
   // No tenant at all.
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "").error_code(),
             StatusCode::UNAUTHENTICATED);
@@ -660,9 +671,14 @@ TEST_F(ComplaintServiceTest, AdminEditsCalendar) {
   auto* h = u.add_add();
   *h->mutable_date() = ToDate(absl::CivilDay(2026, 9, 8));
   h->set_description("Hari jadi Kabupaten Batang Hari");
-  EXPECT_EQ(Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "organiser")
-                .error_code(),
-            StatusCode::PERMISSION_DENIED);
+  {
+    // The refusal carries a stable reason (google.rpc.ErrorInfo) that a
+    // user interface can translate, across gRPC.
+    const grpc::Status denied =
+        Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "organiser");
+    EXPECT_EQ(denied.error_code(), StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(ErrorReason(FromGrpcStatus(denied)), "ADMIN_ONLY");
+  }
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "admin").ok());
   // Received Mon 7 Sep, forwarded Fri 11 Sep: 4 wd, but 8 Sep is now off -> 3, no breach.
   ASSERT_TRUE(Update("K1", v1::RECEIVED, Ts(2026, 9, 7)).ok());
@@ -826,8 +842,20 @@ TEST_F(ComplaintServiceTest, DataCoverageIsRecordedAndCanBeSet) {
   EXPECT_NE(st.error_message().find("coverage.data_since"), std::string::npos) << st.error_message();
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetDataCoverage, get, &out).ok());
   EXPECT_EQ(out.data_since().year(), 2025);
-  // Cleared: back to the recorded month.
+  // Without data_since and without a mask the request sets nothing (AIP-134:
+  // an empty mask means the fields present) and changes nothing.
   up.mutable_coverage()->clear_data_since();
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "organiser").ok());
+  EXPECT_EQ(out.data_since().year(), 2025);
+  // An unknown mask path is refused, naming update_mask.
+  bad = up;
+  bad.mutable_update_mask()->add_paths("no_such_field");
+  st = Call(&v1::ComplaintService::Stub::UpdateDataCoverage, bad, &out, "1504", "organiser");
+  EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT);
+  ASSERT_EQ(FieldViolationsOf(FromGrpcStatus(st)).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(FromGrpcStatus(st))[0].first, "update_mask");
+  // Named in the mask but absent, it is cleared: back to the recorded month.
+  up.mutable_update_mask()->add_paths("data_since");
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateDataCoverage, up, &out, "1504", "organiser").ok());
   EXPECT_FALSE(out.has_data_since());
   EXPECT_EQ(out.effective_complaints_since().year(), 2026);

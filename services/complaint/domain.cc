@@ -9,23 +9,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/time_util.h"
 #include "lib/status/status.h"
 #include "services/complaint/stats_math.h"
 
 namespace pelita::complaint {
-namespace {
-
-absl::Time FromTs(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-void ToTs(absl::Time t, google::protobuf::Timestamp* ts) {
-  const int64_t s = absl::ToUnixSeconds(t);
-  ts->set_seconds(s);
-  ts->set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(s)) / absl::Nanoseconds(1)));
-}
-
-}  // namespace
 
 int StatusRank(v1::Status s) {
   switch (s) {
@@ -78,7 +65,9 @@ absl::Status ValidateUpdate(const ComplaintUpdate& u) {
   for (const auto& [s, t] : u.steps) {
     if (StatusRank(s) == 0) return InvalidField("status", "must be set");
     if (t == absl::InfinitePast() || t == absl::UnixEpoch()) return InvalidField("time", "must be set");
-    if (absl::ToCivilYear(t, Jakarta()).year() < kEpochYear) {
+    // The year in UTC: a few hours either side of 1 January 2000 make no
+    // difference to a floor that old.
+    if (absl::ToCivilYear(t, absl::UTCTimeZone()).year() < kEpochYear) {
       return InvalidField("time", absl::StrCat("before ", kEpochYear));
     }
   }
@@ -99,7 +88,7 @@ struct Times {
 Times TimesOf(const v1::Complaint& c) {
   Times t;
   std::map<v1::Status, absl::Time> h;
-  for (const auto& s : c.history()) h[s.status()] = FromTs(s.time());
+  for (const auto& s : c.history()) h[s.status()] = FromTimestamp(s.time());
   if (h.empty()) return t;
   t.has_received = true;
   t.received = absl::InfiniteFuture();
@@ -132,7 +121,7 @@ bool MergeUpdate(const std::string& tenant, const ComplaintUpdate& u,
   if (fresh) c->set_name(absl::StrCat("tenants/", tenant, "/complaints/", u.id));
 
   std::map<v1::Status, absl::Time> h;
-  for (const auto& s : c->history()) h[s.status()] = FromTs(s.time());
+  for (const auto& s : c->history()) h[s.status()] = FromTimestamp(s.time());
   const auto old_history = h;
   absl::Time latest = absl::InfinitePast();
   for (const auto& [s, t] : u.steps) {
@@ -141,7 +130,7 @@ bool MergeUpdate(const std::string& tenant, const ComplaintUpdate& u,
     latest = std::max(latest, t);
   }
   // Attributes: from the update whose latest step is the latest seen.
-  const absl::Time attr_time = fresh ? absl::InfinitePast() : FromTs(c->update_time());
+  const absl::Time attr_time = fresh ? absl::InfinitePast() : FromTimestamp(c->update_time());
   const bool newer = latest >= attr_time;
   auto take = [&](const std::string& value, std::string* field) {
     if (!value.empty() && (field->empty() || newer)) *field = value;
@@ -157,7 +146,7 @@ bool MergeUpdate(const std::string& tenant, const ComplaintUpdate& u,
       (c->classification() == v1::CLASSIFICATION_UNSPECIFIED || newer)) {
     c->set_classification(u.classification);
   }
-  if (newer) ToTs(latest, c->mutable_update_time());
+  if (newer) *c->mutable_update_time() = ToTimestamp(latest);
 
   if (h != old_history || fresh) {
     // History ordered by rank, then status, with the current status.
@@ -170,13 +159,13 @@ bool MergeUpdate(const std::string& tenant, const ComplaintUpdate& u,
     for (const auto& [s, t] : steps) {
       auto* step = c->add_history();
       step->set_status(s);
-      ToTs(t, step->mutable_time());
+      *step->mutable_time() = ToTimestamp(t);
     }
     // The last of the sorted steps: highest rank, latest terminal.
     c->set_status(steps.back().first);
     absl::Time created = absl::InfiniteFuture();
     for (const auto& [s, t] : steps) created = std::min(created, t);
-    ToTs(created, c->mutable_create_time());
+    *c->mutable_create_time() = ToTimestamp(created);
 
     const Times t = TimesOf(*c);
     record->set_forward_working_days(
@@ -194,14 +183,15 @@ std::string UnitIdOf(const std::string& unit) {
   return p == std::string::npos ? unit : unit.substr(p + 1);
 }
 
-std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& record) {
+std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& record,
+                                                 const absl::TimeZone& zone) {
   std::map<ContributionKey, int64_t> out;
   const v1::Complaint& c = record.complaint();
   if (c.history_size() == 0) return out;
   const std::string unit = UnitIdOf(c.unit());
   std::string category = c.category().empty() ? "lainnya" : c.category();
   std::replace(category.begin(), category.end(), '|', '/');
-  const absl::TimeZone tz = Jakarta();
+  const absl::TimeZone& tz = zone;
   auto add = [&](absl::Time t, const std::string& metric, int64_t v) {
     const absl::CivilDay d = absl::ToCivilDay(t, tz);
     out[{unit, d, category, metric}] += v;
@@ -229,18 +219,18 @@ std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& reco
     add(t.complete, absl::StrCat("done_h", DurationHistogram::BinOf(m)), 1);
   }
   for (const auto& s : c.history()) {
-    if (s.status() == v1::ARCHIVED) add(FromTs(s.time()), "arch", 1);
-    if (s.status() == v1::NOT_OUR_AUTHORITY) add(FromTs(s.time()), "noauth", 1);
+    if (s.status() == v1::ARCHIVED) add(FromTimestamp(s.time()), "arch", 1);
+    if (s.status() == v1::NOT_OUR_AUTHORITY) add(FromTimestamp(s.time()), "noauth", 1);
   }
   if (t.has_closed) add(t.closed, "closed", 1);
   return out;
 }
 
 std::vector<Contribution> Diff(const v1::ComplaintRecord* old_record,
-                               const v1::ComplaintRecord& new_record) {
-  auto now = Contributions(new_record);
+                               const v1::ComplaintRecord& new_record, const absl::TimeZone& zone) {
+  auto now = Contributions(new_record, zone);
   if (old_record != nullptr) {
-    for (const auto& [k, v] : Contributions(*old_record)) now[k] -= v;
+    for (const auto& [k, v] : Contributions(*old_record, zone)) now[k] -= v;
   }
   std::vector<Contribution> out;
   for (const auto& [k, v] : now) {
@@ -250,21 +240,12 @@ std::vector<Contribution> Diff(const v1::ComplaintRecord* old_record,
   return out;
 }
 
-v1::Date ToDate(absl::CivilDay d) {
-  v1::Date out;
-  out.set_year(static_cast<int32_t>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
-}
-
-absl::StatusOr<absl::CivilDay> FromDate(const v1::Date& d, const char* field) {
-  const absl::CivilDay day(d.year(), d.month(), d.day());
-  if (d.year() < kEpochYear || d.year() > 2200 || day.year() != d.year() ||
-      day.month() != d.month() || day.day() != d.day()) {
-    return InvalidField(field, "is not a valid date");
+absl::StatusOr<absl::CivilDay> DayInRange(const google::type::Date& d, const char* field) {
+  auto day = FromDate(d, field);
+  if (!day.ok() || day->year() < kEpochYear || day->year() > 2200) {
+    return InvalidField(field, absl::StrCat("must be a real date from ", kEpochYear, " to 2200"));
   }
-  return day;
+  return *day;
 }
 
 absl::StatusOr<Window> ParsePeriod(const std::string& period) {
@@ -293,16 +274,16 @@ absl::StatusOr<Window> ParsePeriod(const std::string& period) {
   return Window{day, day};
 }
 
-absl::StatusOr<Window> ResolveWindow(const std::string& period, const v1::Date& start,
-                                     const v1::Date& end) {
+absl::StatusOr<Window> ResolveWindow(const std::string& period, const google::type::Date& start,
+                                     const google::type::Date& end) {
   const bool has_dates = start.year() != 0 || end.year() != 0;
   if (!period.empty() && has_dates) {
     return InvalidField("period", "give either period or start_date/end_date");
   }
   if (!period.empty()) return ParsePeriod(period);
   if (!has_dates) return InvalidField("period", "a period or start_date/end_date is required");
-  PELITA_ASSIGN_OR_RETURN(absl::CivilDay s, FromDate(start, "start_date"));
-  PELITA_ASSIGN_OR_RETURN(absl::CivilDay e, FromDate(end, "end_date"));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilDay s, DayInRange(start, "start_date"));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilDay e, DayInRange(end, "end_date"));
   if (e < s) return InvalidField("end_date", "is before start_date");
   return Window{s, e};
 }
@@ -334,12 +315,20 @@ absl::StatusOr<absl::Time> ParseTime(const std::string& raw) {
   const std::string text(absl::StripAsciiWhitespace(raw));
   absl::Time t;
   std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  return absl::InvalidArgumentError(absl::StrCat("bad time \"", text, "\" (RFC 3339 with an offset)"));
+}
+
+absl::StatusOr<absl::Time> ParseTime(const std::string& raw, const absl::TimeZone& zone) {
+  const std::string text(absl::StripAsciiWhitespace(raw));
+  absl::Time t;
+  std::string err;
   if (text.find('T') != std::string::npos && absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
     return t;
   }
   for (const char* f : {"%Y-%m-%d %H:%M:%E*S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%E*S", "%Y-%m-%d",
                         "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"}) {
-    if (absl::ParseTime(f, text, Jakarta(), &t, &err)) return t;
+    if (absl::ParseTime(f, text, zone, &t, &err)) return t;
   }
   return absl::InvalidArgumentError(absl::StrCat("bad time \"", text, "\""));
 }

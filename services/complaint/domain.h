@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "lib/time/time.h"
 #include "pelita/complaint/v1/complaint.pb.h"
 #include "services/complaint/calendar.h"
 
@@ -73,10 +74,12 @@ using ContributionKey = std::tuple<std::string, absl::CivilDay, std::string, std
 // other totals over categories are summed when read.  Metrics (day = when it happened):
 //   recv; fwd, fwd_sum (working minutes), fwd_h<bin>, fwd_br (SLA breach);
 //   fu, fu_br; done, done_sum, done_h<bin>; arch; noauth; closed.
-std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& record);
+// Days are the tenant's (`zone`).
+std::map<ContributionKey, int64_t> Contributions(const v1::ComplaintRecord& record,
+                                                 const absl::TimeZone& zone);
 // new - old, without zero entries.
 std::vector<Contribution> Diff(const v1::ComplaintRecord* old_record,
-                               const v1::ComplaintRecord& new_record);
+                               const v1::ComplaintRecord& new_record, const absl::TimeZone& zone);
 
 // The unit id of "tenants/t/units/u" or of a bare slug.
 std::string UnitIdOf(const std::string& unit);
@@ -88,10 +91,11 @@ struct Window {
 };
 // "2026", "2026-Q1", "2026-03", "2026-03-15".
 absl::StatusOr<Window> ParsePeriod(const std::string& period);
-absl::StatusOr<Window> ResolveWindow(const std::string& period, const v1::Date& start,
-                                     const v1::Date& end);
-v1::Date ToDate(absl::CivilDay d);
-absl::StatusOr<absl::CivilDay> FromDate(const v1::Date& d, const char* field);
+absl::StatusOr<Window> ResolveWindow(const std::string& period, const google::type::Date& start,
+                                     const google::type::Date& end);
+// A full date (lib/time's FromDate) from kEpochYear to 2200, else
+// INVALID_ARGUMENT naming `field`.
+absl::StatusOr<absl::CivilDay> DayInRange(const google::type::Date& d, const char* field);
 
 // Bucket labels covering a window exactly with the fewest buckets: whole
 // years, whole months, single days.  "y2026", "m202603", "d20260315".
@@ -102,8 +106,11 @@ std::vector<std::string> BucketsOfDay(absl::CivilDay d);
 inline constexpr int kEpochYear = 2000;
 
 // Parses "2026-03-15T09:30:00+07:00", "2026-03-15T02:30:00Z",
-// "2026-03-15 09:30:00", "2026-03-15 09:30" or "2026-03-15" (WIB when no
-// offset).
+// "2026-03-15 09:30:00", "2026-03-15 09:30" or "2026-03-15" (in `zone`,
+// the tenant's, when no offset is given).
+absl::StatusOr<absl::Time> ParseTime(const std::string& text, const absl::TimeZone& zone);
+// Only RFC 3339 with its offset ("...Z", "...+07:00"): times written by
+// Pelita itself (stream entries), which never lack one.
 absl::StatusOr<absl::Time> ParseTime(const std::string& text);
 
 }  // namespace pelita::complaint

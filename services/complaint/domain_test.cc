@@ -16,7 +16,7 @@ namespace pelita::complaint {
 namespace {
 
 absl::Time Wib(int y, int m, int d, int hh = 0, int mm = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), Jakarta());
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), *LoadIndonesianTimeZone(kWib));
 }
 
 // ---- IKM ----
@@ -334,7 +334,7 @@ TEST(MergeTest, ContributionsDiffAddsOnlyWhatChanged) {
   v1::ComplaintRecord b = a;
   // Forwarded 4 working days later (Friday): breaches the 3-day deadline.
   MergeUpdate("1504", Step(v1::FORWARDED, Wib(2026, 3, 6, 9)), cal, &b);
-  const auto diff = Diff(&a, b);
+  const auto diff = Diff(&a, b, *LoadIndonesianTimeZone(kWib));
   int fwd = 0, br = 0, recv = 0;
   for (const auto& c : diff) {
     if (c.metric == "fwd") fwd += c.delta;
@@ -349,7 +349,7 @@ TEST(MergeTest, ContributionsDiffAddsOnlyWhatChanged) {
   v1::ComplaintRecord c = b;
   MergeUpdate("1504", Step(v1::FORWARDED, Wib(2026, 3, 6, 9), "dpmptsp"), cal, &c);
   int moved = 0;
-  for (const auto& d : Diff(&b, c)) {
+  for (const auto& d : Diff(&b, c, *LoadIndonesianTimeZone(kWib))) {
     if (d.metric == "recv") moved += d.unit == "dpmptsp" ? d.delta : -d.delta;
   }
   EXPECT_EQ(moved, 4);  // its category and "*"
@@ -381,11 +381,11 @@ TEST(WindowTest, PeriodsAndCovers) {
 }
 
 TEST(TimeTest, Formats) {
-  EXPECT_EQ(*ParseTime("2026-03-15T09:30:00+07:00"), Wib(2026, 3, 15, 9, 30));
-  EXPECT_EQ(*ParseTime("2026-03-15T02:30:00Z"), Wib(2026, 3, 15, 9, 30));
-  EXPECT_EQ(*ParseTime("2026-03-15 09:30:00"), Wib(2026, 3, 15, 9, 30));
-  EXPECT_EQ(*ParseTime("2026-03-15"), Wib(2026, 3, 15));
-  EXPECT_FALSE(ParseTime("15 Maret 2026").ok());
+  EXPECT_EQ(*ParseTime("2026-03-15T09:30:00+07:00", *LoadIndonesianTimeZone(kWib)), Wib(2026, 3, 15, 9, 30));
+  EXPECT_EQ(*ParseTime("2026-03-15T02:30:00Z", *LoadIndonesianTimeZone(kWib)), Wib(2026, 3, 15, 9, 30));
+  EXPECT_EQ(*ParseTime("2026-03-15 09:30:00", *LoadIndonesianTimeZone(kWib)), Wib(2026, 3, 15, 9, 30));
+  EXPECT_EQ(*ParseTime("2026-03-15", *LoadIndonesianTimeZone(kWib)), Wib(2026, 3, 15));
+  EXPECT_FALSE(ParseTime("15 Maret 2026", *LoadIndonesianTimeZone(kWib)).ok());
 }
 
 // ---- Importers ----
@@ -398,7 +398,7 @@ csv::Row MakeRow(int64_t n, std::vector<std::string> fields) {
 }
 
 TEST(CsvTest, GoodAndBadRows) {
-  CsvComplaintParser p;
+  CsvComplaintParser p(*LoadIndonesianTimeZone(kWib));
   ASSERT_TRUE(p.SetHeader({"nomor_tiket", "sumber", "kode_instansi", "klasifikasi", "kategori",
                            "judul", "status", "waktu_diterima", "waktu_diteruskan",
                            "waktu_selesai", "waktu_status"})
@@ -438,7 +438,7 @@ TEST(CsvTest, GoodAndBadRows) {
     ASSERT_FALSE(r.ok()) << b.reason;
     EXPECT_NE(r.status().message().find(b.reason), std::string::npos) << r.status().message();
   }
-  CsvComplaintParser missing;
+  CsvComplaintParser missing(*LoadIndonesianTimeZone(kWib));
   EXPECT_FALSE(missing.SetHeader({"nomor_tiket", "status"}).ok());
 }
 
@@ -455,7 +455,7 @@ TEST(Open311Test, GoodAndBadRequests) {
     {"service_request_id": "638348", "status": "closed", "agency_responsible": "dpupr",
      "requested_datetime": "2026-03-03"},
     "not an object"
-  ])", "");
+  ])", "", *LoadIndonesianTimeZone(kWib));
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 6u);
   ASSERT_TRUE((*rows)[0].update.ok());
@@ -469,8 +469,8 @@ TEST(Open311Test, GoodAndBadRequests) {
   EXPECT_NE((*rows)[4].update.status().message().find("updated_datetime"), std::string::npos);
   EXPECT_EQ((*rows)[5].row, 6);
   EXPECT_FALSE((*rows)[5].update.ok());
-  EXPECT_FALSE(ParseOpen311("{\"a\": 1}", "").ok());
-  EXPECT_FALSE(ParseOpen311("[{", "").ok());
+  EXPECT_FALSE(ParseOpen311("{\"a\": 1}", "", *LoadIndonesianTimeZone(kWib)).ok());
+  EXPECT_FALSE(ParseOpen311("[{", "", *LoadIndonesianTimeZone(kWib)).ok());
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ absl::StatusOr<ComplaintUpdate> CsvComplaintParser::Parse(const csv::Row& row, i
   for (const Col& c : cols) {
     const std::string v = get(c.col);
     if (v.empty()) continue;
-    auto t = ParseTime(v);
+    auto t = ParseTime(v, zone_);
     if (!t.ok()) return at(c.col, absl::StrCat(c.name, ": ", t.status().message()));
     if (StatusRank(c.status) > StatusRank(*status)) {
       return at(c.col, absl::StrCat(c.name, " is set but status is only ", v1::Status_Name(*status)));
@@ -115,7 +115,7 @@ absl::StatusOr<ComplaintUpdate> CsvComplaintParser::Parse(const csv::Row& row, i
       return at(cols_.status, absl::StrCat("status ", v1::Status_Name(*status),
                                  " needs its time (its waktu_ column or waktu_status)"));
     }
-    auto t = ParseTime(v);
+    auto t = ParseTime(v, zone_);
     if (!t.ok()) return at(cols_.status_time, absl::StrCat("waktu_status: ", t.status().message()));
     if (*t < received) return at(cols_.status_time, "waktu_status is before waktu_diterima");
     u.steps.emplace_back(*status, *t);
@@ -125,7 +125,8 @@ absl::StatusOr<ComplaintUpdate> CsvComplaintParser::Parse(const csv::Row& row, i
 }
 
 absl::StatusOr<std::vector<JsonRow>> ParseOpen311(const std::string& text,
-                                                  const std::string& channel) {
+                                                  const std::string& channel,
+                                                  const absl::TimeZone& zone) {
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return absl::InvalidArgumentError("requests_json is not valid JSON");
   if (!doc.is_array()) return absl::InvalidArgumentError("requests_json must be a JSON array");
@@ -161,13 +162,13 @@ absl::StatusOr<std::vector<JsonRow>> ParseOpen311(const std::string& text,
       }
       const std::string req = str("requested_datetime");
       if (req.empty()) return Reject("requested_datetime is missing");
-      auto t0 = ParseTime(req);
+      auto t0 = ParseTime(req, zone);
       if (!t0.ok()) return Reject(absl::StrCat("requested_datetime: ", t0.status().message()));
       u.steps.emplace_back(v1::RECEIVED, *t0);
       const std::string upd = str("updated_datetime");
       std::optional<absl::Time> t1;
       if (!upd.empty()) {
-        auto t = ParseTime(upd);
+        auto t = ParseTime(upd, zone);
         if (!t.ok()) return Reject(absl::StrCat("updated_datetime: ", t.status().message()));
         if (*t < *t0) return Reject("updated_datetime is before requested_datetime");
         t1 = *t;

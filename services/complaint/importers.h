@@ -20,6 +20,8 @@ class CsvComplaintParser {
  public:
   // The header row; fails when a required column is missing.
   absl::Status SetHeader(const std::vector<std::string>& names);
+  // Times without an offset are in `zone` (the tenant's).
+  explicit CsvComplaintParser(absl::TimeZone zone) : zone_(zone) {}
   // A data row.  `unit` of the result is the raw unit column (slug, resource
   // name or display name), resolved by the caller.  When the row is
   // rejected and `column` is given, it is set to the column (from 0) the
@@ -32,6 +34,7 @@ class CsvComplaintParser {
   std::string NameOf(int column) const { return column < 0 || !header_ ? "" : header_->NameOf(column); }
 
  private:
+  absl::TimeZone zone_;
   std::optional<csv::Header> header_;
   struct Columns {
     size_t id, unit, status;
@@ -51,8 +54,10 @@ struct JsonRow {
 // requested_datetime (with a follow-up step at updated_datetime when that is
 // later); "closed" adds completion at updated_datetime.  service_name (or
 // service_code) is the category and agency_responsible the unit.
+// Times without an offset are in `zone` (the tenant's).
 absl::StatusOr<std::vector<JsonRow>> ParseOpen311(const std::string& json,
-                                                  const std::string& channel);
+                                                  const std::string& channel,
+                                                  const absl::TimeZone& zone);
 
 }  // namespace pelita::complaint
 

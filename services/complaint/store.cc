@@ -8,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "lib/redis/eval_pipeline.h"
 #include "lib/status/status.h"
+#include "lib/store/cas.h"
 
 namespace pelita::complaint {
 namespace {
@@ -111,18 +113,22 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
     if (fresh) ids.push_back(updates[i].id);
     it->second.push_back(i);
   }
-  for (int attempt = 0; attempt < 8 && !ids.empty(); ++attempt) {
+  // Read, merge, write-if-unchanged; the ids whose write lost a race (the
+  // script's ABORTED) go round again, with the one CAS loop's backoff.
+  store::CasOptions cas;
+  cas.what = "complaint";
+  (void)store::RetryCas([&]() -> absl::Status {
     redis::Command hmget = {"HMGET", keys.Key("complaints")};
     hmget.insert(hmget.end(), ids.begin(), ids.end());
     auto current = redis_->Run(hmget);
     if (!current.ok() || !current->is_array() || current->elements.size() != ids.size()) {
       const absl::Status s = current.ok() ? absl::InternalError("bad HMGET reply") : current.status();
       for (const auto& id : ids) for (size_t i : by_id[id]) out[i].status = s;
-      return out;
+      ids.clear();
+      return absl::OkStatus();
     }
-    std::vector<redis::Command> commands;
+    std::vector<redis::EvalCall> calls;
     std::vector<std::string> written;
-    bool noscript = false;
     for (size_t k = 0; k < ids.size(); ++k) {
       const std::string& id = ids[k];
       const redis::Reply& raw = current->elements[k];
@@ -145,7 +151,7 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
         for (size_t i : by_id[id]) out[i].complaint = record.complaint();
         continue;
       }
-      const std::vector<Contribution> diff = Diff(exists ? &old_record : nullptr, record);
+      const std::vector<Contribution> diff = Diff(exists ? &old_record : nullptr, record, calendar.zone());
       std::vector<std::string> ckeys = {keys.Key("complaints"), keys.Key("complaint_ids"),
                                         keys.Key("units"), keys.Key("coverage")};
       // The earliest received day this write adds (the coverage month).
@@ -175,29 +181,21 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
         }
       }
       args[7] = std::to_string(n);
-      auto cmd = redis_->EvalCommand(kWriteComplaint, ckeys, args);
-      if (!cmd.ok()) {
-        for (size_t i : by_id[id]) out[i].status = cmd.status();
-        continue;
-      }
-      commands.push_back(std::move(*cmd));
+      calls.push_back({&kWriteComplaint, std::move(ckeys), std::move(args)});
       written.push_back(id);
       for (size_t i : by_id[id]) out[i].complaint = record.complaint();
     }
     std::vector<std::string> retry;
-    if (!commands.empty()) {
-      auto replies = redis_->Pipeline(commands);
+    if (!calls.empty()) {
+      // One round trip; EvalPipeline reloads a script Redis lost.
+      auto replies = redis::EvalPipeline(*redis_, calls);
       if (!replies.ok()) {
         for (const auto& id : written) for (size_t i : by_id[id]) out[i].status = replies.status();
-        return out;
+        ids.clear();
+        return absl::OkStatus();
       }
       for (size_t k = 0; k < written.size(); ++k) {
         const redis::Reply& r = (*replies)[k];
-        if (r.is_error() && absl::StartsWith(r.str, "NOSCRIPT")) {
-          noscript = true;
-          retry.push_back(written[k]);
-          continue;
-        }
         const absl::Status s = redis::ReplyStatus(r);
         if (s.code() == absl::StatusCode::kAborted) {
           retry.push_back(written[k]);
@@ -206,14 +204,9 @@ std::vector<ComplaintStore::Outcome> ComplaintStore::Apply(
         for (size_t i : by_id[written[k]]) out[i].status = s;
       }
     }
-    if (noscript) {
-      if (absl::Status s = redis_->Load(kWriteComplaint); !s.ok()) {
-        for (const auto& id : retry) for (size_t i : by_id[id]) out[i].status = s;
-        return out;
-      }
-    }
     ids = std::move(retry);
-  }
+    return ids.empty() ? absl::OkStatus() : absl::AbortedError("lost a race");
+  }, cas);
   for (const auto& id : ids) {
     for (size_t i : by_id[id]) {
       out[i].status = absl::AbortedError("complaint " + id + " is being changed concurrently; retry");

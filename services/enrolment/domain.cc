@@ -9,10 +9,11 @@
 #include "absl/strings/str_split.h"
 #include "lib/ids/nip.h"
 #include "lib/status/status.h"
+#include "lib/time/time.h"
 
 namespace pelita::enrolment {
 
-absl::StatusOr<absl::CivilDay> ToCivilDay(const v1::Date& date, const std::string& field) {
+absl::StatusOr<absl::CivilDay> ToCivilDay(const google::type::Date& date, const std::string& field) {
   if (date.year() == 0 && date.month() == 0 && date.day() == 0) {
     return InvalidField(field, "is required");
   }
@@ -25,13 +26,7 @@ absl::StatusOr<absl::CivilDay> ToCivilDay(const v1::Date& date, const std::strin
   return day;
 }
 
-v1::Date FromCivilDay(absl::CivilDay day) {
-  v1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
+google::type::Date FromCivilDay(absl::CivilDay day) { return ToDate(day); }
 
 int DayNumber(absl::CivilDay day) {
   return static_cast<int>(day.year()) * 10000 + day.month() * 100 + day.day();
@@ -39,7 +34,7 @@ int DayNumber(absl::CivilDay day) {
 
 absl::StatusOr<absl::CivilDay> ParseDay(const std::string& text, const std::string& field) {
   std::vector<std::string> parts = absl::StrSplit(text, '-');
-  v1::Date d;
+  google::type::Date d;
   int y = 0, m = 0, dd = 0;
   if (parts.size() != 3 || parts[0].size() != 4 || parts[1].size() != 2 || parts[2].size() != 2 ||
       !absl::SimpleAtoi(parts[0], &y) || !absl::SimpleAtoi(parts[1], &m) ||

@@ -23,8 +23,8 @@ inline constexpr int kRequiredJpPerYear = 20;
 
 // A proto Date as a civil day; INVALID_ARGUMENT naming `field` when it is not
 // a real calendar date.
-absl::StatusOr<absl::CivilDay> ToCivilDay(const v1::Date& date, const std::string& field);
-v1::Date FromCivilDay(absl::CivilDay day);
+absl::StatusOr<absl::CivilDay> ToCivilDay(const google::type::Date& date, const std::string& field);
+google::type::Date FromCivilDay(absl::CivilDay day);
 // YYYYMMDD as an integer, which orders like the dates (used in Redis scripts).
 int DayNumber(absl::CivilDay day);
 // Parses "YYYY-MM-DD".

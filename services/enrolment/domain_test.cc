@@ -7,7 +7,7 @@ namespace {
 
 const absl::CivilDay kToday(2026, 11, 29);
 
-v1::Date D(int y, int m, int d) { return FromCivilDay(absl::CivilDay(y, m, d)); }
+google::type::Date D(int y, int m, int d) { return FromCivilDay(absl::CivilDay(y, m, d)); }
 
 template <typename F>
 void ExpectInvalid(F&& f, absl::string_view field) {
@@ -108,7 +108,7 @@ TEST(DomainTest, FollowUpWindowsTileTheDaysAfterTheCohort) {
   const absl::CivilDay end(2026, 11, 6);
   auto w = FollowUpWindows(end, {30, 60, 90});
   ASSERT_EQ(w.size(), 3u);
-  auto day = [&](const v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()) - end; };
+  auto day = [&](const google::type::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()) - end; };
   EXPECT_EQ(day(w[0].first_day()), 15);
   EXPECT_EQ(day(w[0].last_day()), 44);
   EXPECT_EQ(day(w[1].first_day()), 45);

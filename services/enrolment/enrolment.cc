@@ -18,7 +18,6 @@ namespace pelita::enrolment {
 namespace {
 
 using google::protobuf::Empty;
-using google::protobuf::util::TimeUtil;
 using store::IndexOp;
 
 constexpr char kTenantPattern[] = "tenants/*";
@@ -28,18 +27,6 @@ constexpr char kProgramPattern[] = "tenants/*/programs/*";
 constexpr char kCohortPattern[] = "tenants/*/programs/*/cohorts/*";
 constexpr char kEnrolmentPattern[] = "tenants/*/programs/*/cohorts/*/enrolments/*";
 
-google::protobuf::Timestamp Ts(absl::Time t) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-
-const absl::TimeZone& Wib() {
-  static const absl::TimeZone* tz = [] {
-    auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Jakarta", z)) *z = absl::FixedTimeZone(7 * 3600);
-    return z;
-  }();
-  return *tz;
-}
 
 // Resolves the tenant of a `parent` such as `tenants/1504`.
 absl::StatusOr<std::string> ParseParent(const Caller& c, const std::string& parent) {
@@ -71,7 +58,10 @@ absl::StatusOr<std::vector<M>> ParseAll(const store::ResourceTable::Page& page) 
 EnrolmentLogic::EnrolmentLogic(redis::Client* redis, Clock clock)
     : redis_(redis), clock_(std::move(clock)) {}
 
-absl::CivilDay EnrolmentLogic::Today() const { return absl::ToCivilDay(clock_(), Wib()); }
+absl::StatusOr<absl::CivilDay> EnrolmentLogic::Today(const std::string& tenant) const {
+  PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+  return TodayIn(zone, clock_());
+}
 
 // ---------------------------------------------------------------- units
 
@@ -82,7 +72,7 @@ absl::StatusOr<v1::Unit> EnrolmentLogic::CreateUnit(const Caller& c,
   v1::Unit unit = r.unit();
   PELITA_RETURN_IF_ERROR(ValidateUnit(unit, "unit"));
   unit.set_name(absl::StrCat(r.parent(), "/units/", id));
-  *unit.mutable_create_time() = *unit.mutable_update_time() = Ts(clock_());
+  *unit.mutable_create_time() = *unit.mutable_update_time() = ToTimestamp(clock_());
   EnrolmentStore store(redis_, tenant);
   PELITA_RETURN_IF_ERROR(store.units().Insert(id, unit.SerializeAsString()));
   return unit;
@@ -114,7 +104,7 @@ absl::StatusOr<v1::Unit> EnrolmentLogic::UpdateUnit(const Caller& c,
     PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.unit(), r.update_mask(),
                                                  {"name", "create_time", "update_time"}, &unit));
     PELITA_RETURN_IF_ERROR(ValidateUnit(unit, "unit"));
-    *unit.mutable_update_time() = Ts(clock_());
+    *unit.mutable_update_time() = ToTimestamp(clock_());
     return absl::OkStatus();
   });
 }
@@ -125,8 +115,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteUnit(const Caller& c, const v1::Dele
   PELITA_ASSIGN_OR_RETURN(std::string raw, store.units().GetRaw(v[1]));
   PELITA_ASSIGN_OR_RETURN(int64_t n, store.UnitEmployeeCount(v[1]));
   if (n > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unit ", v[1], " still has ", n, " employees; move or delete them first"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat("unit ", v[1], " still has ", n,
+                                                                 " employees; move or delete them first")),
+                      "UNIT_HAS_EMPLOYEES", {{"employees", absl::StrCat(n)}});
   }
   PELITA_RETURN_IF_ERROR(store.units().Remove(v[1], raw));
   return Empty();
@@ -162,12 +153,13 @@ absl::StatusOr<v1::Employee> EnrolmentLogic::InsertEmployee(const Caller& c,
                                                             v1::Employee e,
                                                             const std::string& field) {
   PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, parent));
-  PELITA_RETURN_IF_ERROR(ValidateEmployee(e, field, Today()));
+  PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today_in_tenant, Today(c.tenant));
+  PELITA_RETURN_IF_ERROR(ValidateEmployee(e, field, today_in_tenant));
   EnrolmentStore store(redis_, tenant);
   PELITA_RETURN_IF_ERROR(CheckUnitExists(store, e.unit(), tenant, field + ".unit"));
   PELITA_RETURN_IF_ERROR(CheckSupervisorExists(store, e, tenant, field + ".supervisor_nip"));
   e.set_name(absl::StrCat(parent, "/employees/", e.nip()));
-  *e.mutable_create_time() = *e.mutable_update_time() = Ts(clock_());
+  *e.mutable_create_time() = *e.mutable_update_time() = ToTimestamp(clock_());
   const std::string unit_id = e.unit().substr(e.unit().rfind('/') + 1);
   PELITA_RETURN_IF_ERROR(store.employees().Insert(
       e.nip(), e.SerializeAsString(),
@@ -233,7 +225,7 @@ absl::StatusOr<v1::Employee> EnrolmentLogic::UpdateEmployee(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "employee.name", r.employee().name(),
                                                       kEmployeePattern));
   EnrolmentStore store(redis_, v[0]);
-  const absl::CivilDay today = Today();
+  PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today, Today(c.tenant));
   return store.employees().Update<v1::Employee>(
       v[1],
       [&](v1::Employee& e) -> absl::Status {
@@ -243,7 +235,7 @@ absl::StatusOr<v1::Employee> EnrolmentLogic::UpdateEmployee(const Caller& c,
         PELITA_RETURN_IF_ERROR(ValidateEmployee(e, "employee", today));
         PELITA_RETURN_IF_ERROR(CheckUnitExists(store, e.unit(), v[0], "employee.unit"));
         PELITA_RETURN_IF_ERROR(CheckSupervisorExists(store, e, v[0], "employee.supervisor_nip"));
-        *e.mutable_update_time() = Ts(clock_());
+        *e.mutable_update_time() = ToTimestamp(clock_());
         return absl::OkStatus();
       },
       [&](const v1::Employee& before, const v1::Employee& after) {
@@ -264,8 +256,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteEmployee(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string raw, store.employees().GetRaw(v[1]));
   PELITA_ASSIGN_OR_RETURN(int64_t n, store.EmployeeCohortCount(v[1]));
   if (n > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("employee ", v[1], " is in ", n, " cohorts; withdraw first"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat("employee ", v[1], " is in ", n, " cohorts; withdraw first")),
+                      "EMPLOYEE_IN_COHORTS", {{"cohorts", absl::StrCat(n)}});
   }
   v1::Employee e;
   e.ParseFromString(raw);
@@ -287,7 +280,8 @@ absl::StatusOr<EnrolmentLogic::Upsert> EnrolmentLogic::UpsertEmployee(const Call
   EnrolmentStore store(redis_, c.tenant);
   PELITA_ASSIGN_OR_RETURN(v1::Employee stored, store.employees().Get<v1::Employee>(e.nip()));
   v1::Employee want = e;
-  PELITA_RETURN_IF_ERROR(ValidateEmployee(want, field, Today()));
+  PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today_in_tenant, Today(c.tenant));
+  PELITA_RETURN_IF_ERROR(ValidateEmployee(want, field, today_in_tenant));
   if (stored.full_name() == want.full_name() && stored.unit() == want.unit() &&
       stored.position() == want.position() && stored.grade() == want.grade() &&
       stored.employment_type() == want.employment_type() &&
@@ -449,7 +443,7 @@ absl::StatusOr<v1::Program> EnrolmentLogic::CreateProgram(const Caller& c,
   v1::Program p = r.program();
   PELITA_RETURN_IF_ERROR(ValidateProgram(p, "program"));
   p.set_name(absl::StrCat(r.parent(), "/programs/", id));
-  *p.mutable_create_time() = *p.mutable_update_time() = Ts(clock_());
+  *p.mutable_create_time() = *p.mutable_update_time() = ToTimestamp(clock_());
   EnrolmentStore store(redis_, tenant);
   PELITA_RETURN_IF_ERROR(store.programs().Insert(id, p.SerializeAsString()));
   return p;
@@ -483,7 +477,7 @@ absl::StatusOr<v1::Program> EnrolmentLogic::UpdateProgram(const Caller& c,
     PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.program(), r.update_mask(),
                                                  {"name", "create_time", "update_time"}, &p));
     PELITA_RETURN_IF_ERROR(ValidateProgram(p, "program"));
-    *p.mutable_update_time() = Ts(clock_());
+    *p.mutable_update_time() = ToTimestamp(clock_());
     return absl::OkStatus();
   });
 }
@@ -495,8 +489,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteProgram(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string raw, store.programs().GetRaw(v[1]));
   PELITA_ASSIGN_OR_RETURN(auto cohorts, store.Cohorts(v[1]).List(1, ""));
   if (!cohorts.items.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("program ", v[1], " still has cohorts; delete them first"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat("program ", v[1], " still has cohorts; delete them first")),
+                      "PROGRAM_HAS_COHORTS");
   }
   PELITA_RETURN_IF_ERROR(store.programs().Remove(v[1], raw));
   return Empty();
@@ -553,7 +548,7 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::CreateCohort(const Caller& c,
   cohort.clear_enrolled_count();
   cohort.clear_waitlisted_count();
   cohort.clear_follow_up_windows();
-  *cohort.mutable_create_time() = *cohort.mutable_update_time() = Ts(clock_());
+  *cohort.mutable_create_time() = *cohort.mutable_update_time() = ToTimestamp(clock_());
   const std::string ck = absl::StrCat(v[1], "/", id);
   const std::string state = store.CohortStateKey(ck);
   PELITA_RETURN_IF_ERROR(store.Cohorts(v[1]).Insert(
@@ -617,10 +612,11 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::UpdateCohort(const Caller& c,
                     cohort.start_date().SerializeAsString() != before.start_date().SerializeAsString() ||
                     cohort.end_date().SerializeAsString() != before.end_date().SerializeAsString();
                 if (dates_changed && members > 0) {
-                  return absl::FailedPreconditionError(
-                      "cohort dates cannot change once employees are enrolled");
+                  return WithReason(absl::FailedPreconditionError(
+                                        "cohort dates cannot change once employees are enrolled"),
+                                    "COHORT_DATES_LOCKED");
                 }
-                *cohort.mutable_update_time() = Ts(clock_());
+                *cohort.mutable_update_time() = ToTimestamp(clock_());
                 return absl::OkStatus();
               },
               [&](const v1::Cohort&, const v1::Cohort& after) {
@@ -644,8 +640,9 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteCohort(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string raw, table.GetRaw(ref.cohort));
   PELITA_ASSIGN_OR_RETURN(int64_t members, store.CohortMemberCount(ref.ck()));
   if (members > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cohort ", r.name(), " has ", members, " enrolments; it cannot be deleted"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat("cohort ", r.name(), " has ", members,
+                                                                 " enrolments; it cannot be deleted")),
+                      "COHORT_HAS_ENROLMENTS", {{"enrolments", absl::StrCat(members)}});
   }
   PELITA_RETURN_IF_ERROR(table.Remove(ref.cohort, raw));
   auto del = redis_->Run({"DEL", store.CohortStateKey(ref.ck())});
@@ -743,8 +740,10 @@ absl::StatusOr<v1::Enrolment> EnrolmentLogic::CompleteEnrolment(
   PELITA_ASSIGN_OR_RETURN(auto cohort, store.Cohorts(ref.cohort.program).Get<v1::Cohort>(ref.cohort.cohort));
   PELITA_ASSIGN_OR_RETURN(absl::CivilDay start, ToCivilDay(cohort.start_date(), "cohort.start_date"));
   PELITA_ASSIGN_OR_RETURN(absl::CivilDay end, ToCivilDay(cohort.end_date(), "cohort.end_date"));
-  if (Today() < start) {
-    return absl::FailedPreconditionError("the cohort has not started; it cannot be completed yet");
+  PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today_in_tenant, Today(c.tenant));
+  if (today_in_tenant < start) {
+    return WithReason(absl::FailedPreconditionError("the cohort has not started; it cannot be completed yet"),
+                      "COHORT_NOT_STARTED");
   }
   const std::string prefix = absl::StrCat(ref.cohort.tenant, "/", ref.cohort.program, "/",
                                           ref.cohort.cohort, "/");
@@ -758,7 +757,8 @@ absl::StatusOr<v1::Enrolment> EnrolmentLogic::CompleteEnrolment(
 absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
     const Caller& c, const v1::GetLearningHoursRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kEmployeePattern));
-  const int year = r.year() == 0 ? static_cast<int>(Today().year()) : r.year();
+  PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today_in_tenant, Today(c.tenant));
+  const int year = r.year() == 0 ? static_cast<int>(today_in_tenant.year()) : r.year();
   if (year < 2000 || year > 2100) return InvalidField("year", "must be between 2000 and 2100");
   EnrolmentStore store(redis_, v[0]);
   PELITA_RETURN_IF_ERROR(store.employees().GetRaw(v[1]).status());
@@ -776,7 +776,8 @@ absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
 absl::StatusOr<v1::ListUnitComplianceResponse> EnrolmentLogic::ListUnitCompliance(
     const Caller& c, const v1::ListUnitComplianceRequest& r) {
   PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
-  const int year = r.year() == 0 ? static_cast<int>(Today().year()) : r.year();
+  PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today_in_tenant, Today(c.tenant));
+  const int year = r.year() == 0 ? static_cast<int>(today_in_tenant.year()) : r.year();
   if (year < 2000 || year > 2100) return InvalidField("year", "must be between 2000 and 2100");
   EnrolmentStore store(redis_, tenant);
   std::vector<std::string> ids;

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
+#include "lib/time/time.h"
 #include "pelita/enrolment/v1/enrolment.pb.h"
 #include "services/enrolment/store.h"
 
@@ -25,6 +26,10 @@ class EnrolmentLogic {
   friend class EmployeeImportImpl;
   using Clock = std::function<absl::Time()>;
   explicit EnrolmentLogic(redis::Client* redis, Clock clock = absl::Now);
+  // Where each tenant's zone comes from (the registry, wired by main);
+  // WIB for every tenant until then.  "Today" (roster dates, the default
+  // year of learning hours, completion) is the tenant's.
+  void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
 
   absl::StatusOr<v1::Unit> CreateUnit(const Caller& c, const v1::CreateUnitRequest& r);
   absl::StatusOr<v1::Unit> GetUnit(const Caller& c, const v1::GetUnitRequest& r);
@@ -110,10 +115,12 @@ class EnrolmentLogic {
   // `program` when given, else read).
   absl::StatusOr<v1::Cohort> FillCounts(EnrolmentStore& store, const std::string& ck,
                                         v1::Cohort cohort, const v1::Program* program = nullptr);
-  absl::CivilDay Today() const;
+  // Today in the tenant's zone.
+  absl::StatusOr<absl::CivilDay> Today(const std::string& tenant) const;
 
   redis::Client* redis_;
   Clock clock_;
+  TenantZones zones_ = WibForEveryTenant();
 };
 
 // Reads an employee CSV in pieces and writes each valid row as it completes,

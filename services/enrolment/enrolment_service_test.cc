@@ -9,8 +9,10 @@
 #include "absl/strings/str_format.h"
 #include "lib/ids/nip.h"
 #include "lib/server/server.h"
+#include "lib/status/status.h"
 #include "lib/testing/redis_server.h"
 #include "pelita/enrolment/v1/events.pb.h"
+#include "lib/time/time.h"
 #include "services/enrolment/domain.h"
 #include "services/enrolment/grpc_service.h"
 
@@ -160,7 +162,7 @@ class EnrolmentServiceTest : public ::testing::Test {
   }
 
   std::atomic<absl::Time> now_{absl::FromCivil(absl::CivilSecond(2026, 11, 29, 9, 0, 0),
-                                               absl::FixedTimeZone(7 * 3600))};
+                                               *LoadIndonesianTimeZone(kWib))};
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<redis::Client> client_;
   std::unique_ptr<EnrolmentLogic> logic_;
@@ -362,6 +364,7 @@ TEST_F(EnrolmentServiceTest, NoDoubleOrOverlappingEnrolment) {
   grpc::Status s = Enrol(CohortName("q", "march"), NipOf(7), &e);
   EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(s.error_message().find("overlap"), std::string::npos);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "OVERLAPPING_COHORT");
   EXPECT_TRUE(Enrol(CohortName("q", "april"), NipOf(7), &e).ok());
   // After withdrawing from March, the overlapping cohort is open to them.
   v1::WithdrawEnrolmentRequest w;
@@ -412,12 +415,55 @@ TEST_F(EnrolmentServiceTest, AttendanceCompletionAndLearningHours) {
   ASSERT_TRUE(complete(CohortName("waktu", "c1"), a).ok());
   ASSERT_TRUE(complete(CohortName("adm", "c1"), b).ok());
   // A cohort that has not started cannot be completed.
-  EXPECT_EQ(complete(CohortName("waktu", "c2"), a).error_code(), StatusCode::FAILED_PRECONDITION);
+  s = complete(CohortName("waktu", "c2"), a);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "COHORT_NOT_STARTED");
   // A withdrawn enrolment earns nothing.
   v1::WithdrawEnrolmentRequest w;
   w.set_name(CohortName("waktu", "c1") + "/enrolments/" + b);
   ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::WithdrawEnrolment, w, &e).ok());
-  EXPECT_EQ(complete(CohortName("waktu", "c1"), b).error_code(), StatusCode::FAILED_PRECONDITION);
+  s = complete(CohortName("waktu", "c1"), b);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "NOT_ENROLLED");
+  // A completed enrolment is not withdrawn.
+  w.set_name(CohortName("adm", "c1") + "/enrolments/" + a);
+  s = Call(&v1::EnrolmentService::Stub::WithdrawEnrolment, w, &e);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "ALREADY_COMPLETED");
+
+  // What still has children is not deleted, and each refusal says why in a
+  // stable reason.
+  google::protobuf::Empty empty;
+  v1::DeleteUnitRequest del_unit;
+  del_unit.set_name("tenants/1504/units/dukcapil");
+  s = Call(&v1::EnrolmentService::Stub::DeleteUnit, del_unit, &empty);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "UNIT_HAS_EMPLOYEES");
+  v1::DeleteEmployeeRequest del_employee;
+  del_employee.set_name("tenants/1504/employees/" + a);
+  s = Call(&v1::EnrolmentService::Stub::DeleteEmployee, del_employee, &empty);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "EMPLOYEE_IN_COHORTS");
+  v1::DeleteProgramRequest del_program;
+  del_program.set_name("tenants/1504/programs/adm");
+  s = Call(&v1::EnrolmentService::Stub::DeleteProgram, del_program, &empty);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "PROGRAM_HAS_COHORTS");
+  v1::DeleteCohortRequest del_cohort;
+  del_cohort.set_name(CohortName("adm", "c1"));
+  s = Call(&v1::EnrolmentService::Stub::DeleteCohort, del_cohort, &empty);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "COHORT_HAS_ENROLMENTS");
+  v1::UpdateCohortRequest move;
+  move.mutable_cohort()->set_name(CohortName("adm", "c1"));
+  move.mutable_cohort()->mutable_end_date()->set_year(2026);
+  move.mutable_cohort()->mutable_end_date()->set_month(2);
+  move.mutable_cohort()->mutable_end_date()->set_day(20);
+  move.mutable_update_mask()->add_paths("end_date");
+  v1::Cohort moved;
+  s = Call(&v1::EnrolmentService::Stub::UpdateCohort, move, &moved);
+  EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "COHORT_DATES_LOCKED");
 
   // Each completion is announced once on the tenant's event stream.
   auto events = client_->Run({"XRANGE", "enrolment:{1504}:events", "-", "+"});

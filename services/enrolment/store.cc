@@ -12,6 +12,14 @@
 namespace pelita::enrolment {
 namespace {
 
+// Each script below refuses with FAILED_PRECONDITION for one reason only;
+// this gives that refusal its stable ErrorInfo reason (a client translates
+// it), and passes every other status through.
+absl::Status Refusal(const absl::Status& status, absl::string_view reason) {
+  if (absl::IsFailedPrecondition(status)) return WithReason(status, reason);
+  return status;
+}
+
 // Moves wait-listed employees into free seats, oldest first.  Expects KEYS
 // cstate (1), seats (3), wait (4) and ARGV[3] = the prefix of enrolment
 // hashes of this cohort (the promoted employee's hash is prefix .. nip; it
@@ -249,7 +257,7 @@ absl::Status EnrolmentStore::Enrol(const std::string& ck, const std::string& nip
                          keys_.Key("wait", ck), keys_.Key("members", ck), EmployeeCohortsKey(nip),
                          keys_.Key("wseq")},
                         {nip, ck, keys_.Key("enr", ck, ""), Ms(now), unit});
-  return r.ok() ? absl::OkStatus() : r.status();
+  return r.ok() ? absl::OkStatus() : Refusal(r.status(), "OVERLAPPING_COHORT");
 }
 
 absl::Status EnrolmentStore::Withdraw(const std::string& ck, const std::string& nip,
@@ -258,7 +266,7 @@ absl::Status EnrolmentStore::Withdraw(const std::string& ck, const std::string& 
                         {CohortStateKey(ck), keys_.Key("enr", ck, nip), keys_.Key("seats", ck),
                          keys_.Key("wait", ck), EmployeeCohortsKey(nip)},
                         {nip, ck, keys_.Key("enr", ck, ""), Ms(now)});
-  return r.ok() ? absl::OkStatus() : r.status();
+  return r.ok() ? absl::OkStatus() : Refusal(r.status(), "ALREADY_COMPLETED");
 }
 
 absl::Status EnrolmentStore::Promote(const std::string& ck) {
@@ -273,7 +281,7 @@ absl::Status EnrolmentStore::RecordAttendance(const std::string& ck, const std::
                                               int day_number, const std::string& day) {
   auto r = redis_->Eval(kAttend, {CohortStateKey(ck), keys_.Key("enr", ck, nip)},
                         {absl::StrCat(day_number), day});
-  return r.ok() ? absl::OkStatus() : r.status();
+  return r.ok() ? absl::OkStatus() : Refusal(r.status(), "NOT_ENROLLED");
 }
 
 absl::Status EnrolmentStore::Complete(const std::string& ck, const std::string& nip,
@@ -313,7 +321,7 @@ absl::Status EnrolmentStore::Complete(const std::string& ck, const std::string& 
                               {CohortStateKey(ck), enr, keys_.Key("jp", year), keys_.Key("jpsrc", year, nip),
                                EventsKey()},
                               argv);
-        return r.ok() ? absl::OkStatus() : r.status();
+        return r.ok() ? absl::OkStatus() : Refusal(r.status(), "NOT_ENROLLED");
       },
       store::CasOptions{16, absl::StrCat("enrolment of ", nip, " in cohort ", ck)});
 }

@@ -35,17 +35,6 @@ std::string UnitId(const std::string& unit_name) {
   return parts.size() == 4 ? parts[3] : "-";
 }
 
-// The enrolment service's dates (enrolment.v1.Date or google.type.Date:
-// both are year/month/day) as a civil day.
-template <typename D>
-absl::StatusOr<absl::CivilDay> DayOf(const D& d, const std::string& field) {
-  google::type::Date g;
-  g.set_year(d.year());
-  g.set_month(d.month());
-  g.set_day(d.day());
-  return FromDate(g, field);
-}
-
 int64_t Field(const std::map<std::string, int64_t>& m, const std::string& k) {
   auto it = m.find(k);
   return it == m.end() ? 0 : it->second;
@@ -125,7 +114,7 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::UpdateActionPlan(const Caller& c,
 
   // The cohort's last day bounds the due dates.
   PELITA_ASSIGN_OR_RETURN(ev1::Cohort cohort, enrolment_->GetCohort(ref.tenant, ref.cohort_name()));
-  PELITA_ASSIGN_OR_RETURN(absl::CivilDay end, DayOf(cohort.end_date(), "cohort.end_date"));
+  PELITA_ASSIGN_OR_RETURN(absl::CivilDay end, FromDate(cohort.end_date(), "cohort.end_date"));
   PELITA_RETURN_IF_ERROR(ValidateActions(in, end));
 
   // The supervisor: an employee of this tenant, not the participant.
@@ -259,8 +248,8 @@ absl::StatusOr<int> FollowUpLogic::OnCompleted(const std::string& tenant, const 
   if (c.ok()) {
     for (const auto& w : c->follow_up_windows()) {
       if (w.offset_days() <= 0) continue;
-      PELITA_ASSIGN_OR_RETURN(absl::CivilDay first, DayOf(w.first_day(), "first_day"));
-      PELITA_ASSIGN_OR_RETURN(absl::CivilDay last, DayOf(w.last_day(), "last_day"));
+      PELITA_ASSIGN_OR_RETURN(absl::CivilDay first, FromDate(w.first_day(), "first_day"));
+      PELITA_ASSIGN_OR_RETURN(absl::CivilDay last, FromDate(w.last_day(), "last_day"));
       waves.push_back({w.offset_days(), {ToDate(first), ToDate(last)}});
     }
   }
@@ -322,8 +311,8 @@ absl::StatusOr<bool> FollowUpLogic::OnSurveyResponse(const std::string& tenant, 
           // Tasks written before windows were recorded: the cohort's windows.
           PELITA_ASSIGN_OR_RETURN(ev1::Cohort cohort, enrolment_->GetCohort(tenant, in.cohort));
           for (const auto& w : cohort.follow_up_windows()) {
-            auto first = DayOf(w.first_day(), "first_day");
-            auto last = DayOf(w.last_day(), "last_day");
+            auto first = FromDate(w.first_day(), "first_day");
+            auto last = FromDate(w.last_day(), "last_day");
             if (first.ok() && last.ok()) cohort_windows.push_back({w.offset_days(), *first, *last});
           }
           windows_loaded = true;

@@ -8,7 +8,6 @@
 #include "gtest/gtest.h"
 #include "lib/testing/redis_server.h"
 #include "lib/time/time.h"
-#include "pelita/enrolment/v1/enrolment.pb.h"
 
 namespace pelita::followup {
 namespace {
@@ -42,11 +41,11 @@ TEST_F(FollowUpStoreTest, KeysAreThoseOfTheDataAlreadyStored) {
 TEST_F(FollowUpStoreTest, BytesWrittenWithTheOldEnrolmentDateReadAsGoogleTypeDate) {
   // A plan as the enrolment service stored it: Action.due_date was
   // pelita.enrolment.v1.Date (year 1, month 2, day 3).  Field 5 of Action,
-  // field 3 of ActionPlan: build the bytes from the old message type.
-  enrolment::v1::Date old_date;
-  old_date.set_year(2026);
-  old_date.set_month(12);
-  old_date.set_day(31);
+  // field 3 of ActionPlan.  That message is gone from enrolment.proto, so
+  // its bytes are written out by hand: 2026-12-31 as three varint fields.
+  const std::string date_bytes = {0x08, static_cast<char>(0xea), 0x0f,  // year 2026
+                                  0x10, 0x0c,                           // month 12
+                                  0x18, 0x1f};                          // day 31
   v1::ActionPlan expected;
   expected.set_name("tenants/1504/programs/p/cohorts/c/enrolments/1/actionPlan");
   expected.set_state(v1::ActionPlan::APPROVED);
@@ -54,7 +53,6 @@ TEST_F(FollowUpStoreTest, BytesWrittenWithTheOldEnrolmentDateReadAsGoogleTypeDat
   a->set_id("a1");
   a->set_change("Standar pelayanan");
   std::string action_bytes = a->SerializeAsString();
-  std::string date_bytes = old_date.SerializeAsString();
   action_bytes += static_cast<char>((5 << 3) | 2);
   action_bytes += static_cast<char>(date_bytes.size());
   action_bytes += date_bytes;

@@ -25,7 +25,7 @@ bool Participant(const ev1::Enrolment& e) {
          e.state() == ev1::Enrolment::COMPLETED;
 }
 
-absl::CivilDay Day(const ev1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+absl::CivilDay Day(const google::type::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
 
 }  // namespace
 
@@ -197,8 +197,8 @@ absl::StatusOr<CohortInputs> Collector::Collect(const std::string& tenant, const
   ApplySurveyAggregates(aggregates, &in);
   if (in.behaviour) {
     // A wave whose window has not begun has no rate yet (not a rate of 0).
-    const std::string today =
-        absl::FormatCivilTime(absl::ToCivilDay(now_(), absl::FixedTimeZone(7 * 3600)));
+    PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+    const std::string today = absl::FormatCivilTime(TodayIn(zone, now_()));
     for (WaveInputs& w : in.behaviour->waves) w.opened = w.first_day <= today;
   }
   PELITA_RETURN_IF_ERROR(CollectTexts(tenant, cohort_name, aggregates, &in));
@@ -240,8 +240,7 @@ absl::Status Collector::CollectTexts(const std::string& tenant, const std::strin
       for (const auto& r : responses) {
         for (const auto& a : r.answers()) {
           if (a.item() != code || a.value_case() != sv1::Answer::kText) continue;
-          const absl::Time submitted = absl::FromUnixSeconds(r.submit_time().seconds()) +
-                                       absl::Nanoseconds(r.submit_time().nanos());
+          const absl::Time submitted = FromTimestamp(r.submit_time());
           t.answers.push_back({a.text(), submitted});
         }
       }
@@ -271,10 +270,13 @@ absl::Status Collector::CollectResults(const std::string& tenant, const ev1::Coh
   const absl::CivilDay after_start = end + 1, after_end = end + w;
   const absl::CivilDay before_start = Day(cohort.start_date().year() > 0 ? cohort.start_date() : cohort.end_date()) - w;
   const absl::CivilDay before_end = before_start + (w - 1);
-  const absl::CivilDay today = absl::ToCivilDay(now_(), absl::FixedTimeZone(7 * 3600));
+  PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+  const absl::CivilDay today = TodayIn(zone, now_());
   if (after_end >= today) {
-    return absl::FailedPreconditionError(absl::StrCat("the after window ends on ", absl::FormatCivilTime(after_end),
-                                                      "; results can be measured after that"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat("the after window ends on ",
+                                                                 absl::FormatCivilTime(after_end),
+                                                                 "; results can be measured after that")),
+                      "AFTER_WINDOW_OPEN", {{"after_end", absl::FormatCivilTime(after_end)}});
   }
   std::set<std::string> treated;
   for (const auto& e : enrolments) {

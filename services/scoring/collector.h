@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "services/scoring/evaluator.h"
 #include "services/scoring/rollup.h"
+#include "lib/time/time.h"
 #include "services/scoring/sources.h"
 
 namespace pelita::scoring {
@@ -30,6 +31,10 @@ class Collector {
         complaint_(complaint),
         now_(std::move(now)),
         min_control_units_(min_control_units) {}
+
+  // Where each tenant's zone comes from ("today" decides which follow-up
+  // waves are open and whether an after window has ended); WIB until set.
+  void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
 
   // `cohort` is `tenants/{t}/programs/{p}/cohorts/{c}`; `settings` effective.
   // `notes` receives what could not be read (e.g. the complaint service
@@ -58,6 +63,7 @@ class Collector {
   SurveySource* survey_;
   ComplaintSource* complaint_;
   std::function<absl::Time()> now_;
+  TenantZones zones_ = WibForEveryTenant();
   int min_control_units_;
 };
 

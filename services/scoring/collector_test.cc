@@ -97,7 +97,7 @@ ev1::Enrolment Enr(const std::string& nip, ev1::Enrolment::State s, const std::s
   return e;
 }
 
-void SetDate(ev1::Date* d, int y, int m, int day) { d->set_year(y); d->set_month(m); d->set_day(day); }
+void SetDate(google::type::Date* d, int y, int m, int day) { d->set_year(y); d->set_month(m); d->set_day(day); }
 
 struct World {
   FakeEnrolment enrolment;

@@ -10,7 +10,7 @@ namespace {
 
 namespace cv1 = ::pelita::complaint::v1;
 
-void SetDate(cv1::Date* d, absl::CivilDay day) {
+void SetDate(google::type::Date* d, absl::CivilDay day) {
   d->set_year(static_cast<int32_t>(day.year()));
   d->set_month(day.month());
   d->set_day(day.day());
@@ -72,7 +72,7 @@ class GrpcComplaintSource : public ComplaintSource {
     grpc::Status st = stub_->ListDataCoverage(&ctx, req, &out);
     if (!st.ok()) return FromGrpcStatus(st);
     std::map<std::string, UnitCoverage> result;
-    auto day = [](const cv1::Date& d) -> std::optional<absl::CivilDay> {
+    auto day = [](const google::type::Date& d) -> std::optional<absl::CivilDay> {
       if (d.year() == 0) return std::nullopt;
       return absl::CivilDay(d.year(), d.month(), d.day());
     };

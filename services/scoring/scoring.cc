@@ -5,7 +5,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "lib/role/role.h"
 #include "lib/status/status.h"
+#include "lib/store/field_mask.h"
+#include "lib/time/time.h"
 #include "services/scoring/figures.h"
 
 namespace pelita::scoring {
@@ -31,7 +34,8 @@ bool Teaches(const List& instructors, const std::string& subject) {
 
 absl::Status CheckInstructorSubject(const Caller& c) {
   if (IsInstructor(c) && c.subject.empty()) {
-    return absl::PermissionDeniedError("an instructor caller must name itself in x-pelita-subject");
+    return WithReason(absl::PermissionDeniedError("an instructor caller must name itself in x-pelita-subject"),
+                      "INSTRUCTOR_WITHOUT_SUBJECT");
   }
   return absl::OkStatus();
 }
@@ -39,16 +43,8 @@ absl::Status CheckInstructorSubject(const Caller& c) {
 // Verbatim free-text excerpts may identify the people observed or
 // interviewed: only organisers, admins and internal callers see them.
 void HideExcerptsUnlessOrganiser(const Caller& c, v1::Evaluation* ev) {
-  if (c.role.empty() || c.role == "organiser" || c.role == "admin") return;
+  if (IsStaff(c)) return;
   for (auto& t : *ev->mutable_behaviour()->mutable_text_answers()) t.clear_excerpts();
-}
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  const int64_t ns = absl::ToUnixNanos(t);
-  ts.set_seconds(ns / 1000000000);
-  ts.set_nanos(static_cast<int32_t>(ns % 1000000000));
-  return ts;
 }
 
 }  // namespace
@@ -72,7 +68,7 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::Evaluation(const std::string& tenan
   const v1::ScoringSettings settings = EffectiveSettings(snap.settings);
   PELITA_ASSIGN_OR_RETURN(CohortInputs in, collector_.Collect(tenant, cohort, settings));
   v1::Evaluation ev = Evaluate(in, settings);
-  *ev.mutable_compute_time() = ToProto(options_.now());
+  *ev.mutable_compute_time() = ToTimestamp(options_.now());
   PELITA_RETURN_IF_ERROR(store_.PutCached(tenant, cohort, snap, ev));
   return ev;
 }
@@ -88,8 +84,9 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::GetEvaluation(const Caller& caller,
     PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
     PELITA_ASSIGN_OR_RETURN(auto c, enrolment_->GetCohort(caller.tenant, cohort));
     if (!Teaches(c.instructors(), caller.subject)) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("instructor ", caller.subject, " does not teach cohort ", cohort));
+      return WithReason(absl::PermissionDeniedError(
+                            absl::StrCat("instructor ", caller.subject, " does not teach cohort ", cohort)),
+                        "NOT_YOUR_COHORT");
     }
   }
   PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(caller.tenant, cohort, r.refresh()));
@@ -135,8 +132,7 @@ absl::StatusOr<v1::RankProgramsResponse> ScoringLogic::RankPrograms(const Caller
     return out;
   }
   PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), nullptr));
-  const bool organiser = caller.role.empty() || caller.role == "organiser" || caller.role == "admin";
-  return scoring::RankPrograms(view.rows, view.programs, organiser);
+  return scoring::RankPrograms(view.rows, view.programs, IsStaff(caller));
 }
 
 absl::StatusOr<ScoringLogic::View> ScoringLogic::BuildCallerView(const std::string& tenant, int year,
@@ -211,16 +207,21 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
   const std::string province = parts[0];
   PELITA_RETURN_IF_ERROR(ValidateProvince(province));
   if (caller.tenant != province && std::string(ProvinceOf(caller.tenant)) != province) {
-    return absl::PermissionDeniedError(absl::StrCat("caller ", caller.tenant, " is not in province ", province));
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat("caller ", caller.tenant, " is not in province ", province)),
+        "OTHER_PROVINCE");
   }
   if (r.year() < 2000 || r.year() > 2100) return InvalidField("year", "must be a year such as 2026");
   if (IsInstructor(caller)) {
-    return absl::PermissionDeniedError(
-        "the province benchmark compares regencies: instructors read the roll-ups of their own cohorts");
+    return WithReason(absl::PermissionDeniedError("the province benchmark compares regencies: instructors "
+                                                  "read the roll-ups of their own cohorts"),
+                      "INSTRUCTOR_NO_BENCHMARK");
   }
   // Who may see other regencies by name (SPEC §6): the province, national
   // bodies and the services themselves.
-  const bool named = caller.role.empty() || caller.role == "province" || caller.role == "national_integrator" ||
+  const absl::StatusOr<Role> role = ParseRole(caller.role);
+  const bool named = (role.ok() && (*role == Role::kInternal || *role == Role::kProvince ||
+                                    *role == Role::kNationalIntegrator)) ||
                      caller.tenant == province;
   std::string focus = r.focus_tenant();
   if (focus.empty() && caller.tenant.size() == 4) focus = caller.tenant;
@@ -228,8 +229,10 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
     return InvalidField("focus_tenant", "must be a tenant of the province");
   }
   if (!named && focus != caller.tenant) {
-    return absl::PermissionDeniedError(absl::StrCat("role ", caller.role, " of tenant ", caller.tenant,
-                                                    " sees its own row and the province's distribution only"));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "role ", caller.role, " of tenant ", caller.tenant,
+                          " sees its own row and the province's distribution only")),
+                      "OWN_ROW_ONLY");
   }
   std::vector<v1::TenantIndicators> rows;
   const std::vector<std::string> served =
@@ -310,34 +313,23 @@ absl::StatusOr<v1::ScoringSettings> ScoringLogic::GetSettings(const Caller& call
 
 absl::StatusOr<v1::ScoringSettings> ScoringLogic::UpdateSettings(const Caller& caller,
                                                                  const v1::UpdateScoringSettingsRequest& r) {
-  if (!caller.role.empty() && caller.role != "admin" && caller.role != "organiser") {
-    return absl::PermissionDeniedError("only an admin or organiser may change scoring settings");
+  if (!IsStaff(caller)) {
+    return WithReason(absl::PermissionDeniedError("only an admin or organiser may change scoring settings"),
+                      "STAFF_ONLY");
   }
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "settings.name", r.settings().name(),
                                                           "tenants/*/scoringSettings"));
   PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings s, store_.GetSettings(caller.tenant));
-  std::vector<std::string> paths(r.update_mask().paths().begin(), r.update_mask().paths().end());
-  if (paths.empty()) paths = {"weights", "min_n", "window_days", "benefit_estimates"};
-  for (const auto& p : paths) {
-    if (p == "weights") {
-      *s.mutable_weights() = r.settings().weights();
-    } else if (p == "min_n") {
-      s.set_min_n(r.settings().min_n());
-    } else if (p == "window_days") {
-      s.set_window_days(r.settings().window_days());
-    } else if (p == "benefit_estimates") {
-      *s.mutable_benefit_estimates() = r.settings().benefit_estimates();
-    } else {
-      return InvalidField("update_mask", absl::StrCat("unknown path '", p, "'"));
-    }
-  }
+  // AIP-134: the fields the mask names (every field set in the request
+  // when it names none); name and update_time are the service's.
+  PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.settings(), r.update_mask(), {"name", "update_time"}, &s));
   for (const auto& [program, b] : s.benefit_estimates()) {
     PELITA_RETURN_IF_ERROR(ParseTenantResource(caller, "settings.benefit_estimates", program,
                                                "tenants/*/programs/*").status());
   }
   PELITA_RETURN_IF_ERROR(ValidateSettings(s));
   s.set_name(r.settings().name());
-  *s.mutable_update_time() = ToProto(options_.now());
+  *s.mutable_update_time() = ToTimestamp(options_.now());
   PELITA_RETURN_IF_ERROR(store_.PutSettings(caller.tenant, s));
   v1::ScoringSettings out = EffectiveSettings(s);
   return out;

@@ -56,6 +56,9 @@ class ScoringLogic {
                                                      const v1::UpdateScoringSettingsRequest& r);
 
   ScoringStore& store() { return store_; }
+  // Where each tenant's zone comes from (the registry, wired by main); WIB
+  // for every tenant until then.
+  void SetTenantZones(TenantZones zones) { collector_.SetTenantZones(std::move(zones)); }
 
  private:
   absl::StatusOr<v1::Evaluation> Evaluation(const std::string& tenant, const std::string& cohort, bool refresh);

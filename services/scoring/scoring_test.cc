@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "lib/events/publish.h"
+#include "lib/status/status.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
 #include "lib/testing/subprocess.h"
@@ -185,8 +186,9 @@ TEST_F(ScoringTest, SettingsChangeWeightsAndMinNAndInvalidateTheCache) {
   up.mutable_settings()->set_min_n(5);
   EXPECT_EQ(logic_->UpdateSettings(Organiser(), up).status().code(), absl::StatusCode::kPermissionDenied);
   up.mutable_settings()->set_name("tenants/1504/scoringSettings");
-  EXPECT_EQ(logic_->UpdateSettings(Caller{"1504", "participant", ""}, up).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  auto participant = logic_->UpdateSettings(Caller{"1504", "participant", ""}, up);
+  EXPECT_EQ(participant.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(participant.status()), "STAFF_ONLY");
   // Refused updates changed nothing.
   EXPECT_EQ(logic_->GetSettings(Organiser(), get)->min_n(), 20);
 }
@@ -291,8 +293,10 @@ TEST_F(ScoringTest, InstructorsSeeOnlyTheirOwnCohortsEvenFromTheCache) {
   auto other = logic_->GetEvaluation(ani, Req());
   EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(other.status().message().find(kCohort), std::string::npos) << other.status();
-  EXPECT_EQ(logic_->GetEvaluation(Caller{"1504", "instructor", ""}, Req()).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(other.status()), "NOT_YOUR_COHORT");
+  auto nameless = logic_->GetEvaluation(Caller{"1504", "instructor", ""}, Req());
+  EXPECT_EQ(nameless.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(nameless.status()), "INSTRUCTOR_WITHOUT_SUBJECT");
   // The cohort is handed to ani: budi loses access although the report is
   // still cached, ani gains it.
   enrolment_.cohorts[kProgram][0].clear_instructors();
@@ -568,7 +572,24 @@ TEST_F(ScoringTest, GrpcAdapterRanksAndBenchmarksForAProvinceCaller) {
     r.set_name("provinces/15");
     r.set_year(2026);
     v1::ProvinceBenchmark out;
-    EXPECT_EQ(stub->GetProvinceBenchmark(&ctx, r, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    grpc::Status st = stub->GetProvinceBenchmark(&ctx, r, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    // The reason crosses the wire as an ErrorInfo detail.
+    EXPECT_EQ(ErrorReason(FromGrpcStatus(st)), "OTHER_PROVINCE");
+  }
+  // A regency sees its own row only; instructors compare no regencies.
+  for (const auto& [caller, reason] : std::vector<std::pair<Caller, std::string>>{
+           {Organiser(), "OWN_ROW_ONLY"}, {Caller{"1504", "instructor", "budi"}, "INSTRUCTOR_NO_BENCHMARK"}}) {
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, caller);
+    v1::GetProvinceBenchmarkRequest r;
+    r.set_name("provinces/15");
+    r.set_year(2026);
+    r.set_focus_tenant("1503");
+    v1::ProvinceBenchmark out;
+    grpc::Status st = stub->GetProvinceBenchmark(&ctx, r, &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << caller.role;
+    EXPECT_EQ(ErrorReason(FromGrpcStatus(st)), reason) << caller.role;
   }
   {
     grpc::ClientContext ctx;

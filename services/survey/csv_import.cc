@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/time_util.h"
 #include "lib/csv/csv_reader.h"
 #include "lib/csv/import_report.h"
 #include "lib/status/status.h"
@@ -25,7 +24,7 @@ constexpr size_t kFlushRows = 256;
 std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(absl::StripAsciiWhitespace(s)); }
 
 // Parses the submission time columns that Google Forms, ODK and Kobo write.
-std::optional<absl::Time> ParseTime(absl::string_view s) {
+std::optional<absl::Time> ParseTime(absl::string_view s, const absl::TimeZone& zone) {
   s = absl::StripAsciiWhitespace(s);
   if (s.empty()) return std::nullopt;
   absl::Time t;
@@ -33,7 +32,7 @@ std::optional<absl::Time> ParseTime(absl::string_view s) {
   // Google Forms writes "%d/%m/%Y %H.%M.%S" in the Indonesian locale.
   for (const char* fmt : {absl::RFC3339_full, "%Y-%m-%dT%H:%M:%E*S", "%Y-%m-%d %H:%M:%E*S",
                           "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H.%M.%S"}) {
-    if (absl::ParseTime(fmt, s, absl::FixedTimeZone(7 * 3600), &t, &err)) return t;
+    if (absl::ParseTime(fmt, s, zone, &t, &err)) return t;
   }
   return std::nullopt;
 }
@@ -228,13 +227,14 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
     r.set_respondent_nip(cell(nip_col_));
     r.set_subject_nip(cell(subject_col_));
     if (const std::string t = cell(time_col_); !t.empty()) {
-      auto parsed = ParseTime(t);
+      // A time without an offset is the tenant's local time.
+      PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, logic_->zones_(tenant_));
+      auto parsed = ParseTime(t, zone);
       if (!parsed) {
         Reject(row, time_col_, "", absl::StrCat("'", t.substr(0, 40), "' is not a time"));
         return absl::OkStatus();
       }
-      *r.mutable_submit_time() =
-          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(*parsed));
+      *r.mutable_submit_time() = ToTimestamp(*parsed);
     }
     for (size_t col = 0; col < row.fields.size() && col < columns_.size(); ++col) {
       if (columns_[col] < 0) continue;

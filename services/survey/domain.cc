@@ -514,13 +514,8 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
   return out;
 }
 
-std::string PeriodOf(absl::Time t) {
-  static const absl::TimeZone* tz = [] {
-    auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Jakarta", z)) *z = absl::FixedTimeZone(7 * 3600);
-    return z;
-  }();
-  const absl::CivilMonth m(absl::ToCivilSecond(t, *tz));
+std::string PeriodOf(absl::Time t, const absl::TimeZone& zone) {
+  const absl::CivilMonth m(absl::ToCivilSecond(t, zone));
   return absl::StrFormat("%04d-%02d", m.year(), m.month());
 }
 

@@ -73,8 +73,8 @@ struct ScoredResponse {
 absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& instrument,
                                              const v1::Response& response);
 
-// "YYYY-MM" of `t` in Asia/Jakarta (the SKM period).
-std::string PeriodOf(absl::Time t);
+// "YYYY-MM" of `t` in the tenant's zone (the SKM period).
+std::string PeriodOf(absl::Time t, const absl::TimeZone& zone);
 // Validates "YYYY-MM".
 absl::StatusOr<absl::CivilMonth> ParsePeriod(absl::string_view field, absl::string_view period);
 

@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "lib/ids/nip.h"
+#include "lib/time/time.h"
 
 namespace pelita::survey {
 namespace {
@@ -309,9 +310,11 @@ TEST(ResponseTest, IncrementsMatchAnswers) {
 }
 
 TEST(HelpersTest, PeriodYesNoIds) {
-  // 2026-01-31 20:00 UTC is 2026-02-01 03:00 in Jakarta.
-  EXPECT_EQ(PeriodOf(absl::FromCivil(absl::CivilSecond(2026, 1, 31, 20, 0, 0), absl::UTCTimeZone())),
-            "2026-02");
+  // 2026-01-31 20:00 UTC is 2026-02-01 03:00 in Jakarta, but 31 January
+  // 20:00 in UTC: the period is the tenant's.
+  const absl::Time t = absl::FromCivil(absl::CivilSecond(2026, 1, 31, 20, 0, 0), absl::UTCTimeZone());
+  EXPECT_EQ(PeriodOf(t, *LoadIndonesianTimeZone(kWib)), "2026-02");
+  EXPECT_EQ(PeriodOf(t, absl::UTCTimeZone()), "2026-01");
   EXPECT_TRUE(ParsePeriod("p", "2026-02").ok());
   EXPECT_FALSE(ParsePeriod("p", "2026-13").ok());
   EXPECT_TRUE(*ParseYesNo("Ya"));

@@ -17,7 +17,7 @@ EnrolmentRoster::EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::D
       timeout_(timeout) {}
 
 namespace {
-absl::CivilDay Day(const ev1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+absl::CivilDay Day(const google::type::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
 }  // namespace
 
 absl::StatusOr<CohortRoster> EnrolmentRoster::Fetch(const std::string& tenant, const std::string& cohort) {

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "lib/ids/nip.h"
 #include "lib/server/server.h"
+#include "lib/status/status.h"
 #include "lib/testing/redis_server.h"
 #include "lib/testing/subprocess.h"
 #include "services/enrolment/domain.h"
@@ -239,6 +240,7 @@ TEST_F(SurveyServiceTest, EnrolmentDecidesWhoMayAnswer) {
     req = Reaction(absl::StrCat("u-x", i), NipOf(i), 1);
     grpc::Status s = Call(stub_.get(), &v1::SurveyService::Stub::CreateResponse, req, &out);
     EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION) << i << " " << s.error_message();
+    EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "NOT_ENROLLED") << i;
   }
   // A cohort that does not exist, one of another tenant, no tenant at all.
   req = Reaction("u-3", NipOf(0), 1);

@@ -170,8 +170,8 @@ absl::Status CachedRoster::CheckEnrolled(const std::string& tenant, const std::s
     nips = *r;
   }
   if (nips && nips->contains(nip)) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat(field, ": ", nip, " is not enrolled in ", cohort));
+  return WithReason(absl::FailedPreconditionError(absl::StrCat(field, ": ", nip, " is not enrolled in ", cohort)),
+                    "NOT_ENROLLED", {{"field", field}});
 }
 
 }  // namespace pelita::survey

@@ -8,6 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lib/events/publish.h"
+#include "lib/redis/eval_pipeline.h"
+#include "lib/status/status.h"
 
 namespace pelita::survey {
 namespace {
@@ -159,8 +161,8 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
   std::vector<WriteResult> results(writes.size());
   if (writes.empty()) return results;
   const int64_t maxlen = g_stream_maxlen.load();
-  std::vector<redis::Command> commands;
-  commands.reserve(writes.size());
+  std::vector<redis::EvalCall> calls;
+  calls.reserve(writes.size());
   const std::string prefix = absl::StrCat("tenants/", tenant_, "/responses/");
   for (const Write& w : writes) {
     auto or_agg = [&](const std::string& k) { return k.empty() ? w.agg_key : k; };
@@ -193,27 +195,15 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
       args.push_back(f);
       args.push_back(absl::StrCat(-d));
     }
-    auto cmd = redis_->EvalCommand(g_write, keys, args);
-    if (!cmd.ok()) return cmd.status();
-    commands.push_back(std::move(*cmd));
+    calls.push_back({&g_write, std::move(keys), std::move(args)});
   }
-  std::vector<size_t> pending(writes.size());
-  for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
-  for (int attempt = 0; attempt < 3 && !pending.empty(); ++attempt) {
-    std::vector<redis::Command> batch;
-    batch.reserve(pending.size());
-    for (size_t i : pending) batch.push_back(commands[i]);
-    auto replies = redis_->Pipeline(batch);
-    if (!replies.ok()) return replies.status();
-    std::vector<size_t> again;
-    for (size_t k = 0; k < pending.size(); ++k) {
-      const redis::Reply& r = (*replies)[k];
-      WriteResult& out = results[pending[k]];
-      if (r.is_error() && absl::StartsWith(r.str, "NOSCRIPT")) {
-        // Redis lost its scripts (restart): nothing ran; load and resend.
-        again.push_back(pending[k]);
-        continue;
-      }
+  // One round trip; scripts Redis lost (a restart) are reloaded and resent
+  // by EvalPipeline, only those.
+  PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis::EvalPipeline(*redis_, calls));
+  {
+    for (size_t k = 0; k < writes.size(); ++k) {
+      const redis::Reply& r = replies[k];
+      WriteResult& out = results[k];
       if (r.is_error()) {
         out.status = redis::ReplyStatus(r);
         continue;
@@ -239,7 +229,7 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
           out.outcome = Outcome::kReplaced;
           out.replaced = true;
           out.replaced_id = str(1);
-          out.stored = writes[pending[k]].bytes;
+          out.stored = writes[k].bytes;
           break;
         case 4:
           out.outcome = Outcome::kRefused;
@@ -250,15 +240,10 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
           break;
         default:
           out.outcome = Outcome::kCreated;
-          out.stored = writes[pending[k]].bytes;
+          out.stored = writes[k].bytes;
       }
     }
-    if (!again.empty()) {
-      if (absl::Status s = redis_->Load(g_write); !s.ok()) return s;
-    }
-    pending = std::move(again);
   }
-  for (size_t i : pending) results[i].status = absl::UnavailableError("redis kept answering NOSCRIPT");
   return results;
 }
 

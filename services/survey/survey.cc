@@ -15,19 +15,20 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/time_util.h"
 #include "lib/csv/csv_reader.h"
 #include "lib/log/log.h"
 #include "lib/status/status.h"
 #include "lib/ids/nip.h"
 #include "lib/ids/slug.h"
+#include "lib/role/role.h"
+#include "lib/time/time.h"
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include "lib/store/field_mask.h"
 #include "lib/store/paging.h"
 
 namespace pelita::survey {
 
-using google::protobuf::util::TimeUtil;
 
 std::string Fingerprint(absl::string_view bytes) {
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -40,12 +41,6 @@ namespace {
 constexpr int kMaxBatch = 1000;
 constexpr absl::Duration kCurrentTtl = absl::Seconds(2);
 
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-absl::Time FromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
-}
 
 struct CohortRef {
   std::string tenant, program, cohort;
@@ -94,7 +89,7 @@ int64_t Int(const SurveyStore::Hash& h, const std::string& field) {
 // the services themselves; every other role reads the instrument without
 // them, so no participant ever receives a key.
 v1::Instrument ForCaller(const Caller& c, v1::Instrument in) {
-  if (c.role.empty() || c.role == "admin" || c.role == "organiser") return in;
+  if (IsStaff(c)) return in;
   for (auto& item : *in.mutable_items()) item.clear_key();
   return in;
 }
@@ -184,7 +179,7 @@ absl::StatusOr<v1::Instrument> SurveyLogic::CreateInstrument(const Caller& c,
   }
   in.set_version(1);
   in.set_response_count(0);
-  *in.mutable_create_time() = ToProto(clock_());
+  *in.mutable_create_time() = ToTimestamp(clock_());
   *in.mutable_update_time() = in.create_time();
   SurveyStore store(redis_, tenant);
   const std::string bytes = in.SerializeAsString();
@@ -226,16 +221,23 @@ absl::StatusOr<v1::Instrument> SurveyLogic::UpdateInstrument(const Caller& c,
                                                              const v1::UpdateInstrumentRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto ref, ParseInstrument(c, "instrument.name", r.instrument().name()));
   if (ref.second != 0) return InvalidField("instrument.name", "update the instrument, not a version");
-  v1::Instrument want = r.instrument();
-  PELITA_RETURN_IF_ERROR(ValidateInstrument(want));
+  // AIP-134: the patch's fields named by update_mask (empty: those set; `*`:
+  // all) replace the stored ones; output-only fields are never taken.
+  static const std::vector<std::string> kOutputOnly = {"name", "version", "response_count", "create_time",
+                                                       "update_time"};
+  v1::Instrument patch = r.instrument();
+  const auto& paths = r.update_mask().paths();
+  const bool sets_pretest = paths.empty() ? !patch.pretest().empty()
+                                          : std::find(paths.begin(), paths.end(), "*") != paths.end() ||
+                                                std::find(paths.begin(), paths.end(), "pretest") != paths.end();
   SurveyStore store(redis_, c.tenant);
-  if (want.kind() == v1::POSTTEST) {
-    PELITA_ASSIGN_OR_RETURN(auto pre, ParseInstrument(c, "instrument.pretest", want.pretest()));
+  if (sets_pretest && !patch.pretest().empty()) {
+    PELITA_ASSIGN_OR_RETURN(auto pre, ParseInstrument(c, "instrument.pretest", patch.pretest()));
     PELITA_ASSIGN_OR_RETURN(auto pretest, LoadCurrent(c.tenant, pre.first, true));
     if (pretest->kind() != v1::PRETEST) {
       return InvalidField("instrument.pretest", "names an instrument that is not a pretest");
     }
-    want.set_pretest(absl::StrCat("tenants/", c.tenant, "/instruments/", pre.first));
+    patch.set_pretest(absl::StrCat("tenants/", c.tenant, "/instruments/", pre.first));
   }
   const absl::Time now = clock_();
   // Versions are immutable: a change of items (or of what they mean: kind,
@@ -244,9 +246,14 @@ absl::StatusOr<v1::Instrument> SurveyLogic::UpdateInstrument(const Caller& c,
   auto updated = store.instruments().Update<v1::Instrument>(
       ref.first,
       [&](v1::Instrument& in) -> absl::Status {
+        // Merged on the stored instrument as read in this attempt, so a
+        // concurrent edit of another field is kept.
+        v1::Instrument want = in;
+        PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(patch, r.update_mask(), kOutputOnly, &want));
         if (want.kind() != in.kind()) {
           return InvalidField("instrument.kind", "cannot change; create another instrument");
         }
+        PELITA_RETURN_IF_ERROR(ValidateInstrument(want));
         const bool new_version = !SameItems(in, want);
         in.set_title(want.title());
         in.set_description(want.description());
@@ -256,7 +263,7 @@ absl::StatusOr<v1::Instrument> SurveyLogic::UpdateInstrument(const Caller& c,
           in.set_pretest(want.pretest());
           in.set_version(in.version() + 1);
         }
-        *in.mutable_update_time() = ToProto(now);
+        *in.mutable_update_time() = ToTimestamp(now);
         return absl::OkStatus();
       },
       [&](const v1::Instrument& old, const v1::Instrument& neu) {
@@ -313,23 +320,14 @@ namespace {
 bool AnswersForThemselves(const Caller& c) { return c.role == "participant" || c.role == "supervisor"; }
 
 // BKPSDM staff and the services themselves (no role).
-bool Staff(const Caller& c) { return c.role.empty() || c.role == "admin" || c.role == "organiser"; }
 
 absl::Status CheckRespondentIsCaller(const Caller& c, const v1::Response& in) {
   if (!AnswersForThemselves(c) || in.respondent_nip().empty() || in.respondent_nip() == c.subject) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "response.respondent_nip: a ", c.role, " may answer only as themselves (", c.subject, ")"));
-}
-
-const absl::TimeZone& Wib() {
-  static const absl::TimeZone* tz = [] {
-    auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Jakarta", z)) *z = absl::FixedTimeZone(7 * 3600);
-    return z;
-  }();
-  return *tz;
+  return WithReason(absl::PermissionDeniedError(absl::StrCat("response.respondent_nip: a ", c.role,
+                                                             " may answer only as themselves (", c.subject, ")")),
+                    "ANSWER_AS_YOURSELF");
 }
 
 std::string WindowText(const std::vector<FollowUpWindow>& windows) {
@@ -396,10 +394,11 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
   if (auto nip = ParseNip(r.nip()); !nip.ok() || r.nip().size() > 64) {
     return InvalidField("nip", nip.ok() ? "is not a NIP" : nip.status().message());
   }
-  if (!Staff(c) && !(c.role == "participant" && c.subject == r.nip())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("nip: a ", c.role.empty() ? "caller" : c.role,
-                     " may ask for their own token only; organisers ask on a participant's behalf"));
+  if (!IsStaff(c) && !(c.role == "participant" && c.subject == r.nip())) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "nip: a ", c.role.empty() ? "caller" : c.role,
+                          " may ask for their own token only; organisers ask on a participant's behalf")),
+                      "OWN_TOKEN_ONLY");
   }
   auto loaded = LoadCurrent(tenant, iref.first, true);
   if (!loaded.ok()) {
@@ -407,8 +406,9 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
     return loaded.status();
   }
   if (!((*loaded)->kind() == v1::REACTION && (*loaded)->anonymous())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "instrument: ", r.instrument(), " is not anonymous; its respondents answer with their NIP"));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "instrument: ", r.instrument(), " is not anonymous; its respondents answer with their NIP")),
+                      "NOT_ANONYMOUS");
   }
   PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, r.cohort(), r.nip(), "nip"));
   PELITA_ASSIGN_OR_RETURN(std::string secret, TenantSecret(tenant));
@@ -432,8 +432,9 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
 absl::StatusOr<std::string> SurveyLogic::RedeemToken(const std::string& tenant, const std::string& instrument,
                                                      const std::string& cohort, const std::string& token) {
   auto denied = [&] {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "response.eligibility_token: not a token Pelita issued for ", instrument, " in ", cohort));
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "response.eligibility_token: not a token Pelita issued for ", instrument, " in ", cohort)),
+                      "TOKEN_NOT_VALID");
   };
   std::string raw;
   if (token.size() > 128 || !absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kNonceBytes + kMacBytes) {
@@ -471,7 +472,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   const v1::Instrument& instrument = **loaded;
   PELITA_ASSIGN_OR_RETURN(ScoredResponse scored, ScoreResponse(instrument, in));
   const absl::Time now = clock_();
-  const absl::Time submit = in.has_submit_time() ? FromProto(in.submit_time()) : now;
+  const absl::Time submit = in.has_submit_time() ? FromTimestamp(in.submit_time()) : now;
 
   Prepared out;
   out.submit = submit;
@@ -504,10 +505,13 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
       PELITA_ASSIGN_OR_RETURN(w.token_hash, RedeemToken(tenant, iref.first, in.cohort(), in.eligibility_token()));
       w.tokens_used_key = store.TokensUsedKey(cohort.ck(), iref.first);
     } else if (anonymous) {
-      if (!Staff(c)) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "response.respondent_nip: anonymous surveys take an eligibility token, not a NIP: a ", c.role,
-            " asks for one with IssueResponseToken and answers with it, so no answer is ever linked to them"));
+      if (!IsStaff(c)) {
+        return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                              "response.respondent_nip: anonymous surveys take an eligibility token, not a NIP: a ",
+                              c.role,
+                              " asks for one with IssueResponseToken and answers with it, so no answer is ever "
+                              "linked to them")),
+                          "ANONYMOUS_NEEDS_TOKEN");
       }
       PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, in.cohort(), scored.participant_nip, field));
       // Issued and redeemed in this call: the NIP is recorded as issued (so
@@ -530,15 +534,18 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
         return InvalidField("response.submit_time", "is in the future");
       }
       PELITA_ASSIGN_OR_RETURN(auto facts, roster_->CohortFacts(tenant, in.cohort()));
-      const absl::CivilDay day = absl::ToCivilDay(submit, Wib());
+      PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+      const absl::CivilDay day = absl::ToCivilDay(submit, zone);
       for (const auto& win : facts->windows) {
         if (win.first_day <= day && day <= win.last_day) wave = win.offset_days;
       }
       if (wave == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "response.submit_time: ", absl::FormatCivilTime(day), " is outside every follow-up window of ",
-            in.cohort(), " (", facts->windows.empty() ? "none" : WindowText(facts->windows),
-            "); the answer counts for no wave and is not stored"));
+        return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                              "response.submit_time: ", absl::FormatCivilTime(day),
+                              " is outside every follow-up window of ", in.cohort(), " (",
+                              facts->windows.empty() ? "none" : WindowText(facts->windows),
+                              "); the answer counts for no wave and is not stored")),
+                          "OUTSIDE_FOLLOWUP_WINDOW");
       }
       // Who assesses: a self-report only about oneself; an assessment only
       // from the subject's supervisor (rules of evidence).
@@ -549,24 +556,28 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
         PELITA_ASSIGN_OR_RETURN(bool ok, roster_->IsSupervisor(tenant, in.cohort(), in.subject_nip(),
                                                               in.respondent_nip()));
         if (!ok) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "only the supervisor assesses: ", in.respondent_nip(), " is neither the supervisor_nip recorded for ",
-              in.subject_nip(), " nor the supervisor on their approved action plan, and a self-report is "
-              "only about oneself"));
+          return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                                "only the supervisor assesses: ", in.respondent_nip(),
+                                " is neither the supervisor_nip recorded for ", in.subject_nip(),
+                                " nor the supervisor on their approved action plan, and a self-report is "
+                                "only about oneself")),
+                            "NOT_SUPERVISOR");
         }
       }
     } else if (instrument.kind() == v1::OBSERVATION || instrument.kind() == v1::INTERVIEW) {
       // Observations and interviews come from organisers or named observers.
-      bool ok = in.respondent_nip().empty() ? Staff(c) : false;
+      bool ok = in.respondent_nip().empty() ? IsStaff(c) : false;
       if (!in.respondent_nip().empty()) {
         PELITA_ASSIGN_OR_RETURN(ok, roster_->IsObserver(tenant, in.cohort(), in.respondent_nip()));
       }
       if (!ok) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "observations and interviews come from organisers or named observers: ",
-            in.respondent_nip().empty() ? absl::StrCat("a ", c.role, " without a NIP is neither")
-                                        : absl::StrCat(in.respondent_nip(), " is not a named observer of ",
-                                                       in.cohort(), ", nor is the caller an organiser")));
+        return WithReason(
+            absl::PermissionDeniedError(absl::StrCat(
+                "observations and interviews come from organisers or named observers: ",
+                in.respondent_nip().empty() ? absl::StrCat("a ", c.role, " without a NIP is neither")
+                                            : absl::StrCat(in.respondent_nip(), " is not a named observer of ",
+                                                           in.cohort(), ", nor is the caller an organiser"))),
+            "NOT_OBSERVER");
       }
     }
   }
@@ -598,7 +609,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   stored.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", iref.first));
   stored.set_instrument_version(instrument.version());
   stored.set_instrument_kind(instrument.kind());
-  *stored.mutable_create_time() = ToProto(now);
+  *stored.mutable_create_time() = ToTimestamp(now);
   if (!stored.has_submit_time()) *stored.mutable_submit_time() = stored.create_time();
   stored.set_total_score(scored.total);
   if (scored.max_score > 0) stored.set_max_score(scored.max_score);
@@ -619,7 +630,8 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   *w.event.mutable_payload() = stored;
   w.increments = std::move(scored.increments);
   if (instrument.kind() == v1::SKM) {
-    w.agg_key = store.SkmKey(unit_id, PeriodOf(submit));
+    PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
+    w.agg_key = store.SkmKey(unit_id, PeriodOf(submit, zone));
   } else {
     w.agg_key = store.CohortAggKey(cohort.ck(), iref.first);
     w.cohort_instruments_key = store.CohortInstrumentsKey(cohort.ck());
@@ -683,8 +695,10 @@ absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> SurveyLogic::Increm
 
 absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     const Caller& c, const std::string& parent,
-    const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index) {
+    const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index,
+    std::vector<absl::Status>* statuses) {
   std::vector<v1::ResponseAck> acks(requests.size());
+  if (statuses != nullptr) statuses->assign(requests.size(), absl::OkStatus());
   if (requests.empty()) return acks;
   std::vector<Prepared> prepared;
   std::vector<size_t> slot;  // prepared[k] answers requests[slot[k]]
@@ -704,6 +718,7 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
       }
       ack.set_code(static_cast<int>(p.status().code()));
       ack.set_message(std::string(p.status().message()));
+      if (statuses != nullptr) (*statuses)[i] = p.status();
       continue;
     }
     ack.set_response_id(p->write.id);
@@ -715,6 +730,7 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     v1::ResponseAck& ack = acks[slot[k]];
     ack.set_code(static_cast<int>(s.code()));
     ack.set_message(std::string(s.message()));
+    if (statuses != nullptr) (*statuses)[slot[k]] = s;
   };
   // Write.  A response whose slot holds the same person's standing answer
   // comes back with it and is written again as its replacement (the
@@ -761,7 +777,7 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
           reject(k, absl::DataLossError(absl::StrCat("response ", res.replaced_id, " is corrupt")));
           continue;
         }
-        if (FromProto(old.submit_time()) > prepared[k].submit) {
+        if (FromTimestamp(old.submit_time()) > prepared[k].submit) {
           reject(k, absl::AlreadyExistsError(absl::StrCat(
                         "one answer per person: ", prefix, res.replaced_id,
                         " was submitted later and stands; an earlier answer does not replace it")));
@@ -797,9 +813,14 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
 
 absl::StatusOr<v1::Response> SurveyLogic::CreateResponse(const Caller& c,
                                                          const v1::CreateResponseRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto acks, Ingest(c, r.parent(), {&r}));
+  std::vector<absl::Status> statuses;
+  PELITA_ASSIGN_OR_RETURN(auto acks, Ingest(c, r.parent(), {&r}, 0, &statuses));
   v1::ResponseAck& ack = acks[0];
-  if (ack.code() != 0) return absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
+  if (ack.code() != 0) {
+    // The full status keeps its details (BadRequest, ErrorInfo reason).
+    if (static_cast<int>(statuses[0].code()) == ack.code()) return statuses[0];
+    return absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
+  }
   return std::move(*ack.mutable_response());
 }
 
@@ -830,8 +851,9 @@ absl::StatusOr<v1::Response> SurveyLogic::GetResponse(const Caller& c, const v1:
   v1::Response out;
   if (!out.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("response ", id, " is corrupt"));
   if (AnswersForThemselves(c) && (out.respondent_nip().empty() || out.respondent_nip() != c.subject)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("a ", c.role, " may read only the responses they gave themselves"));
+    return WithReason(
+        absl::PermissionDeniedError(absl::StrCat("a ", c.role, " may read only the responses they gave themselves")),
+        "OWN_RESPONSES_ONLY");
   }
   PELITA_ASSIGN_OR_RETURN(std::string by, store.ReplacedBy(id));
   if (!by.empty()) out.set_replaced_by(absl::StrCat("tenants/", parts[0], "/responses/", by));
@@ -842,9 +864,9 @@ absl::StatusOr<v1::ListCohortResponsesResponse> SurveyLogic::ListCohortResponses
     const Caller& c, const v1::ListCohortResponsesRequest& r) {
   // Individual responses carry NIPs and free text: only the services
   // themselves (no role) and the organisers of the regency read them.
-  if (!c.role.empty() && c.role != "admin" && c.role != "organiser") {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role ", c.role, " may not list individual responses"));
+  if (!IsStaff(c)) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat("role ", c.role, " may not list individual responses")),
+                      "STAFF_ONLY");
   }
   PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
   if (r.instrument().empty()) return InvalidField("instrument", "is required");
@@ -920,10 +942,11 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
   // respondents, below the minimum n too: only the services themselves (no
   // role) and the regency's organisers read them; every other role reads
   // the scoring service's figures, which withhold and suppress (UU 27/2022).
-  if (!c.role.empty() && c.role != "admin" && c.role != "organiser") {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role ", c.role, " may not read raw cohort aggregates; the scoring service's "
-                     "evaluation shows what may be shown"));
+  if (!IsStaff(c)) {
+    return WithReason(absl::PermissionDeniedError(
+                          absl::StrCat("role ", c.role, " may not read raw cohort aggregates; the scoring service's "
+                                       "evaluation shows what may be shown")),
+                      "STAFF_ONLY");
   }
   PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
   SurveyStore store(redis_, cohort.tenant);

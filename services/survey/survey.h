@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
+#include "lib/time/time.h"
 #include "pelita/survey/v1/survey.pb.h"
 #include "pelita/type/v1/import.pb.h"
 #include "services/survey/domain.h"
@@ -31,6 +32,11 @@ class SurveyLogic {
   using Clock = std::function<absl::Time()>;
   SurveyLogic(redis::Client* redis, CachedRoster* roster, Clock clock = absl::Now);
 
+  // Where each tenant's zone comes from (the registry, wired by main);
+  // WIB for every tenant until then.  It dates follow-up waves and SKM
+  // periods and reads CSV times written without an offset.
+  void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
+
   absl::StatusOr<v1::Instrument> CreateInstrument(const Caller& c, const v1::CreateInstrumentRequest& r);
   absl::StatusOr<v1::Instrument> GetInstrument(const Caller& c, const v1::GetInstrumentRequest& r);
   absl::StatusOr<v1::ListInstrumentsResponse> ListInstruments(const Caller& c,
@@ -45,10 +51,14 @@ class SurveyLogic {
   // `parent` applies to requests whose own parent is empty.  The outer
   // status is a failure of the whole batch (Redis unreachable: nothing can
   // be said about what was written; resending is safe); otherwise one ack
-  // per request, in order, with `index` = first_index + position.
+  // per request, in order, with `index` = first_index + position.  When
+  // `statuses` is given it receives each request's full status (OK when
+  // accepted), details included (field violations, ErrorInfo reason), which
+  // an ack's code and message cannot carry.
   absl::StatusOr<std::vector<v1::ResponseAck>> Ingest(
       const Caller& c, const std::string& parent,
-      const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index = 0);
+      const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index = 0,
+      std::vector<absl::Status>* statuses = nullptr);
   absl::StatusOr<v1::BatchCreateResponsesResponse> BatchCreateResponses(
       const Caller& c, const v1::BatchCreateResponsesRequest& r);
   absl::StatusOr<v1::Response> GetResponse(const Caller& c, const v1::GetResponseRequest& r);
@@ -109,6 +119,7 @@ class SurveyLogic {
   redis::Client* redis_;
   CachedRoster* roster_;
   Clock clock_;
+  TenantZones zones_ = WibForEveryTenant();
   absl::Mutex mu_;
   // (tenant|id@version) -> instrument; versions are immutable once used.
   absl::flat_hash_map<std::string, std::shared_ptr<const v1::Instrument>> versions_

@@ -13,6 +13,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "pelita/survey/v1/events.pb.h"
+#include "lib/status/status.h"
 #include "lib/ids/nip.h"
 #include "lib/testing/redis_server.h"
 
@@ -197,6 +198,38 @@ TEST_F(SurveyLogicTest, DefaultsInstalledOnceAndVersioned) {
   in.set_title("Evaluasi Reaksi");
   *up.mutable_instrument() = in;
   EXPECT_EQ(logic_->UpdateInstrument(caller_, up)->version(), 2);
+  // With an update_mask only the named fields change (AIP-134): the items
+  // of this patch are not in the mask, so neither they nor the version move.
+  v1::UpdateInstrumentRequest masked;
+  masked.mutable_instrument()->set_name("tenants/1504/instruments/reaksi-peserta");
+  masked.mutable_instrument()->set_description("Diisi setelah pelatihan");
+  masked.mutable_instrument()->add_items()->set_code("ONLY");
+  masked.mutable_update_mask()->add_paths("description");
+  auto described = logic_->UpdateInstrument(caller_, masked);
+  ASSERT_TRUE(described.ok()) << described.status();
+  EXPECT_EQ(described->description(), "Diisi setelah pelatihan");
+  EXPECT_EQ(described->title(), "Evaluasi Reaksi");
+  EXPECT_EQ(described->items_size(), in.items_size());
+  EXPECT_EQ(described->version(), 2);
+  // An unknown path or a change of kind is refused, naming the field, and
+  // changes nothing.
+  masked.mutable_update_mask()->add_paths("no_such_field");
+  auto unknown = logic_->UpdateInstrument(caller_, masked).status();
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(unknown).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(unknown)[0].first, "update_mask");
+  masked.mutable_update_mask()->Clear();
+  masked.mutable_update_mask()->add_paths("kind");
+  masked.mutable_instrument()->set_kind(v1::SKM);
+  auto kind = logic_->UpdateInstrument(caller_, masked).status();
+  EXPECT_EQ(kind.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(kind).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(kind)[0].first, "instrument.kind");
+  get.set_name("tenants/1504/instruments/reaksi-peserta");
+  auto after = logic_->GetInstrument(caller_, get);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->kind(), v1::REACTION);
+  EXPECT_EQ(after->description(), "Diisi setelah pelatihan");
   // A new response validates against version 2 and says so.
   auto r2 = logic_->CreateResponse(caller_, Reaction("r2", nips_[1], 2));
   ASSERT_TRUE(r2.ok()) << r2.status();
@@ -232,8 +265,9 @@ TEST_F(SurveyLogicTest, RejectsBadResponsesNamingTheItemAndWritesNothing) {
 
   // Not enrolled in the cohort, or a cohort that does not exist.
   auto stranger = Reaction("bad-6", NipOf(500), 1);
-  EXPECT_EQ(logic_->CreateResponse(caller_, stranger).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  auto not_enrolled = logic_->CreateResponse(caller_, stranger).status();
+  EXPECT_EQ(not_enrolled.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(not_enrolled), "NOT_ENROLLED");
   auto other = Reaction("bad-7", NipOf(100), 1);  // enrolled in 2026-b, answers about 2026-a
   EXPECT_EQ(logic_->CreateResponse(caller_, other).status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -504,8 +538,9 @@ TEST_F(SurveyLogicTest, FollowUpObservationInterviewAndSkm) {
 TEST_F(SurveyLogicTest, TenantIsolation) {
   Caller jambi{"1571", "", ""};
   // Another tenant cannot write into or read 1504.
-  EXPECT_EQ(logic_->CreateResponse(jambi, Reaction("t-1", nips_[0], 1)).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  auto foreign = logic_->CreateResponse(jambi, Reaction("t-1", nips_[0], 1)).status();
+  EXPECT_EQ(foreign.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(foreign), "OTHER_TENANT");
   v1::GetCohortAggregatesRequest q;
   q.set_cohort(kCohort);
   EXPECT_EQ(logic_->GetCohortAggregates(jambi, q).status().code(), absl::StatusCode::kPermissionDenied);
@@ -658,6 +693,7 @@ TEST_F(SurveyLogicTest, ParticipantsAnswerAndReadOnlyAsThemselves) {
   auto forged = logic_->CreateResponse(me, Test("pre-latsar", "pre-1", nips_[1], {4, 4, 4, 4, 4}));
   EXPECT_EQ(forged.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(absl::StrContains(forged.status().message(), "respondent_nip")) << forged.status();
+  EXPECT_EQ(ErrorReason(forged.status()), "ANSWER_AS_YOURSELF");
   std::vector<v1::CreateResponseRequest> batch = {Test("pre-latsar", "pre-2", nips_[2], {1, 1, 1, 1, 1})};
   auto acks = logic_->Ingest(supervisor, "tenants/1504", {&batch[0]});
   ASSERT_TRUE(acks.ok()) << acks.status();
@@ -672,7 +708,9 @@ TEST_F(SurveyLogicTest, ParticipantsAnswerAndReadOnlyAsThemselves) {
   auto read = logic_->GetResponse(me, get);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->respondent_nip(), nips_[0]);
-  EXPECT_EQ(logic_->GetResponse(other, get).status().code(), absl::StatusCode::kPermissionDenied);
+  auto not_theirs = logic_->GetResponse(other, get).status();
+  EXPECT_EQ(not_theirs.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(not_theirs), "OWN_RESPONSES_ONLY");
   EXPECT_EQ(logic_->GetResponse(supervisor, get).status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(logic_->GetResponse(caller_, get).ok());
   get.set_name("tenants/1504/responses/pre-1");
@@ -680,8 +718,9 @@ TEST_F(SurveyLogicTest, ParticipantsAnswerAndReadOnlyAsThemselves) {
 
   // An anonymous reaction takes a token, never the participant's NIP; it
   // names no one, so no participant may read it back.
-  EXPECT_EQ(logic_->CreateResponse(me, Reaction("anon-0", nips_[0], 2)).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  auto with_nip = logic_->CreateResponse(me, Reaction("anon-0", nips_[0], 2)).status();
+  EXPECT_EQ(with_nip.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(with_nip), "ANONYMOUS_NEEDS_TOKEN");
   v1::IssueResponseTokenRequest issue;
   issue.set_parent("tenants/1504");
   issue.set_instrument("tenants/1504/instruments/reaksi-peserta");
@@ -772,9 +811,9 @@ TEST_F(SurveyLogicTest, ListCohortResponsesPagesInAcceptanceOrderForOrganisersOn
   EXPECT_TRUE(logic_->ListCohortResponses(organiser, empty).ok());
   for (const char* role : {"instructor", "participant", "agency_head"}) {
     Caller other{"1504", role, "x"};
-    EXPECT_EQ(logic_->ListCohortResponses(other, empty).status().code(),
-              absl::StatusCode::kPermissionDenied)
-        << role;
+    auto refused = logic_->ListCohortResponses(other, empty).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << role;
+    EXPECT_EQ(ErrorReason(refused), "STAFF_ONLY") << role;
   }
   // Bad input names the field.
   v1::ListCohortResponsesRequest bad = empty;

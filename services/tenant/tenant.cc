@@ -16,9 +16,10 @@ namespace {
 
 absl::Status RequirePlatformAdmin(const Caller& caller, absl::string_view what) {
   if (IsPlatformAdmin(caller)) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat("only the platform admin (role platform_admin) may ", what, "; the caller's role is '",
-                   caller.role, "'"));
+  return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                        "only the platform admin (role platform_admin) may ", what, "; the caller's role is '",
+                        caller.role, "'")),
+                    "PLATFORM_ADMIN_ONLY");
 }
 
 }  // namespace

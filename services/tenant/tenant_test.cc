@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "lib/status/status.h"
 #include "lib/testing/redis_server.h"
 #include "lib/time/time.h"
 
@@ -40,8 +41,9 @@ class TenantLogicTest : public ::testing::Test {
 };
 
 TEST_F(TenantLogicTest, OnlyThePlatformAdminWrites) {
-  EXPECT_EQ(Create(kRegencyAdmin, "1504", "Kabupaten Batang Hari").status().code(),
-            absl::StatusCode::kPermissionDenied);
+  auto refused = Create(kRegencyAdmin, "1504", "Kabupaten Batang Hari");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(refused.status()), "PLATFORM_ADMIN_ONLY");
   EXPECT_EQ(Create(kService, "1504", "Kabupaten Batang Hari").status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Events(), 0);

@@ -27,8 +27,8 @@ absl::Status Call(Stub* stub, Method method, const Request& req, Response* resp)
   return FromGrpcStatus((stub->*method)(&ctx, req, resp));
 }
 
-ev1::Date Day(int y, int m, int d) {
-  ev1::Date out;
+google::type::Date Day(int y, int m, int d) {
+  google::type::Date out;
   out.set_year(y);
   out.set_month(m);
   out.set_day(d);
