@@ -25,6 +25,7 @@
 #include "absl/strings/str_replace.h"
 #include "lib/log/log.h"
 #include "lib/tenancy/tenancy.h"
+#include "lib/time/time.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "pelita/followup/v1/followup.grpc.pb.h"
 #include "tools/demo/batanghari.h"
@@ -42,22 +43,6 @@ namespace demo = pelita::demo;
 namespace {
 
 const std::string kParent = absl::StrCat("tenants/", demo::kTenant);
-
-v1::Date ToDate(absl::CivilDay d) {
-  v1::Date out;
-  out.set_year(static_cast<int32_t>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
-}
-
-google::type::Date ToGoogleDate(absl::CivilDay d) {
-  google::type::Date out;
-  out.set_year(static_cast<int32_t>(d.year()));
-  out.set_month(d.month());
-  out.set_day(d.day());
-  return out;
-}
 
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -243,8 +228,8 @@ class Loader {
       req.set_cohort_id(c.cohort_id);
       v1::Cohort& cohort = *req.mutable_cohort();
       cohort.set_display_name(c.display_name);
-      *cohort.mutable_start_date() = ToDate(c.start);
-      *cohort.mutable_end_date() = ToDate(c.end);
+      *cohort.mutable_start_date() = pelita::ToDate(c.start);
+      *cohort.mutable_end_date() = pelita::ToDate(c.end);
       cohort.set_venue(c.venue);
       for (const auto& i : c.instructors) cohort.add_instructors(i);
       for (const auto& o : c.observers) cohort.add_observers(o);
@@ -355,7 +340,7 @@ class Loader {
           act->set_change(a.change);
           act->set_competency(a.competency);
           act->set_indicator(a.indicator);
-          *act->mutable_due_date() = ToGoogleDate(c.end + a.due_days);
+          *act->mutable_due_date() = pelita::ToDate(c.end + a.due_days);
         }
         if (!Count(Call(followup_.get(), &fv1::FollowUpService::Stub::UpdateActionPlan, up, &plan, Participant(nip)),
                    "action plan " + name)) {

@@ -626,7 +626,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
   w.event.set_instrument_kind(KindName(instrument.kind()));
   w.event.set_cohort(stored.cohort());
   w.event.set_unit(stored.unit());
-  *w.event.mutable_submit_time() = ToProto(submit);
+  *w.event.mutable_submit_time() = ToTimestamp(submit);
   *w.event.mutable_payload() = stored;
   w.increments = std::move(scored.increments);
   if (instrument.kind() == v1::SKM) {

@@ -63,9 +63,9 @@ const absl::TimeZone& Wib() {
   return tz;
 }
 
-absl::CivilDay Day(const ev1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
-cv1::Date CDate(absl::CivilDay d) {
-  cv1::Date out;
+absl::CivilDay Day(const google::type::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+google::type::Date CDate(absl::CivilDay d) {
+  google::type::Date out;
   out.set_year(static_cast<int32_t>(d.year()));
   out.set_month(d.month());
   out.set_day(d.day());
