@@ -27,9 +27,11 @@ struct Claims {
   // The reach of the role, when the token carries it (identity's tokens):
   // an agency head's unit (`tenants/{t}/units/{u}`), an instructor's
   // cohorts, a province user's province code.
-  std::string unit;
-  std::vector<std::string> cohorts;
-  std::string province;
+  // (Default member initializers: aggregate initialisation that stops at
+  // `expiry` stays warning-free.)
+  std::string unit = {};
+  std::vector<std::string> cohorts = {};
+  std::string province = {};
 };
 
 // A role a token may carry (lib/role's TokenRoles(), platform_admin included).

@@ -71,6 +71,20 @@ IdentityLogic::IdentityLogic(IdentityStore* store, Roster* roster, IdentityOptio
   if (dummy.ok()) dummy_hash_ = *dummy;
 }
 
+absl::Status IdentityLogic::WithHashSlot(const std::function<void()>& fn) {
+  {
+    absl::MutexLock lock(&hash_mu_);
+    if (!hash_mu_.AwaitWithTimeout(absl::Condition(this, &IdentityLogic::HashSlotFree), options_.hash_wait)) {
+      return absl::UnavailableError("too many sign-ins at once; retry");
+    }
+    ++hashes_running_;
+  }
+  fn();
+  absl::MutexLock lock(&hash_mu_);
+  --hashes_running_;
+  return absl::OkStatus();
+}
+
 std::string IdentityLogic::SourceOf(const Caller& caller) { return caller.role.empty() ? caller.subject : ""; }
 
 void IdentityLogic::AuditEvent(const std::string& tenant, const std::string& type, const std::string& account,
@@ -334,7 +348,10 @@ absl::StatusOr<v1::TokenResponse> IdentityLogic::SignIn(const Caller& caller, co
     PELITA_ASSIGN_OR_RETURN(stored, store_->PasswordHash(tenant, id));
   }
   // The same work whether or not the account exists: no enumeration by time.
-  const bool match = CheckPassword(stored.empty() ? dummy_hash_ : stored, request.password()) && !stored.empty();
+  bool match = false;
+  PELITA_RETURN_IF_ERROR(WithHashSlot([&] {
+    match = CheckPassword(stored.empty() ? dummy_hash_ : stored, request.password()) && !stored.empty();
+  }));
   if (!match) {
     PELITA_RETURN_IF_ERROR(Fail(tenant, id, options_.account_free_failures, options_.account_cap));
     if (!source.empty()) {
@@ -370,7 +387,9 @@ absl::StatusOr<google::protobuf::Empty> IdentityLogic::Activate(const Caller& ca
     return WithReason(absl::UnauthenticatedError("wrong activation code"), "CODE_INVALID");
   }
   if (account->disabled()) return WithReason(absl::UnauthenticatedError("this account is disabled"), "ACCOUNT_DISABLED");
-  PELITA_ASSIGN_OR_RETURN(std::string hash, HashPassword(request.password(), options_.password_cost));
+  absl::StatusOr<std::string> hashed;
+  PELITA_RETURN_IF_ERROR(WithHashSlot([&] { hashed = HashPassword(request.password(), options_.password_cost); }));
+  PELITA_ASSIGN_OR_RETURN(std::string hash, std::move(hashed));
   absl::Status used = store_->UseActivationCode(tenant, id, Sha256Hex(request.code()), options_.clock(), hash);
   if (!used.ok()) {
     if (used.code() == absl::StatusCode::kUnauthenticated) {

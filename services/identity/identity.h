@@ -35,6 +35,11 @@ struct IdentityOptions {
   int address_free_failures = 20;
   absl::Duration address_cap = absl::Minutes(15);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Argon2id takes 64 MiB per hash at the interactive cost: at most this
+  // many run at once (the pod's memory limit allows for them); a sign-in
+  // that cannot start one within `hash_wait` is UNAVAILABLE (retry).
+  int max_concurrent_hashes = 2;
+  absl::Duration hash_wait = absl::Seconds(2);
 };
 
 // The identity logic (no gRPC).  Callers come from metadata: the gateway
@@ -95,8 +100,16 @@ class IdentityLogic {
                   const std::string& actor, const std::string& source, const std::string& detail);
   absl::Status CheckAdministers(const Caller& caller, const v1::Account& target);
 
+  // Runs `fn` (a password hash or check) once a hashing slot is free.
+  absl::Status WithHashSlot(const std::function<void()>& fn);
+  bool HashSlotFree() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(hash_mu_) {
+    return hashes_running_ < options_.max_concurrent_hashes;
+  }
+
   IdentityStore* store_;
   Roster* roster_;
+  absl::Mutex hash_mu_;
+  int hashes_running_ ABSL_GUARDED_BY(hash_mu_) = 0;
   IdentityOptions options_;
   std::string dummy_hash_;  // checked when an account does not exist (same time)
   absl::Mutex mu_;

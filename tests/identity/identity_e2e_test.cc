@@ -4,6 +4,9 @@
 // JWKS it fetches from identity.  The clocks of identity and of the
 // gateway's JWKS refetch are injected: no sleeps.
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "lib/server/server.h"
 #include "lib/testing/redis_server.h"
+#include "lib/testing/subprocess.h"
 #include "services/enrolment/enrolment.h"
 #include "services/enrolment/grpc_service.h"
 #include "services/identity/grpc_service.h"
@@ -71,6 +75,13 @@ std::string Field(const json& j, const char* camel, const char* snake) {
   if (j.contains(camel)) return j[camel].get<std::string>();
   if (j.contains(snake)) return j[snake].get<std::string>();
   return "";
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 std::string KidOf(const std::string& token) {
@@ -159,6 +170,12 @@ class IdentityE2eTest : public ::testing::Test {
     }
     auto r = Dev("POST", "/v1/tenants/1504/programs?programId=pelatihan",
                  R"({"title":"Pelatihan","competencyType":"TEKNIS","jp":20,"year":2026,"costPerParticipant":"2000000"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    json c = {{"displayName", "a1"},
+              {"startDate", {{"year", 2026}, {"month", 3}, {"day", 2}}},
+              {"endDate", {{"year", 2026}, {"month", 3}, {"day", 6}}},
+              {"capacity", 10}};
+    r = Dev("POST", "/v1/tenants/1504/programs/pelatihan/cohorts?cohortId=a1", c.dump());
     ASSERT_EQ(r.status, 200) << r.body;
   }
 
@@ -386,6 +403,40 @@ TEST_F(IdentityE2eTest, ActivationCodeIsSingleUseAndExpires) {
                                               {"code", late}, {"password", "third password"}});
   gateway::ExpectJsonError(expired, 401, "expired");
   EXPECT_EQ(Reason(expired), "CODE_EXPIRED");
+}
+
+TEST_F(IdentityE2eTest, DemoLoaderCreatesAnAccountForEveryRoleTwice) {
+  auto dir = testing::MakeTempDir("pelita-identity-demo");
+  ASSERT_TRUE(dir.ok());
+  const std::string out = *dir + "/demo.txt";
+  const std::string cmd = absl::StrCat(testing::BinDir(), "/services/identity/pelita-identity-demo --target ",
+                                       identity_server_->address(), " --enrolment ", enrolment_server_->address(),
+                                       " --tenant 1504 > ", out, " 2>&1");
+  // Twice: the second run (scripts/run.sh at every start) resets the demo
+  // passwords and the service account's secret instead of failing.
+  for (int run = 0; run < 2; ++run) {
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadAll(out);
+    const std::string text = ReadAll(out);
+    EXPECT_NE(text.find("curl -s http://127.0.0.1:8080/v1/auth:signIn"), std::string::npos) << text;
+    for (const std::string& role :
+         {"organiser", "admin", "instructor", "agency_head", "participant", "supervisor", "province"}) {
+      // The line names the account: "  <role> <id>  password demo-<role>-2026".
+      const size_t at = text.find("  " + role + " ");
+      ASSERT_NE(at, std::string::npos) << role << "\n" << text;
+      std::vector<std::string> words = absl::StrSplit(text.substr(at, text.find('\n', at) - at), ' ',
+                                                      absl::SkipEmpty());
+      ASSERT_EQ(words.size(), 4u) << text;
+      json tokens = SignIn(words[1], "demo-" + role + "-2026");
+      ASSERT_FALSE(Access(tokens).empty()) << role;
+    }
+    const size_t secret_at = text.find("client_secret ");
+    ASSERT_NE(secret_at, std::string::npos) << text;
+    const std::string secret = text.substr(secret_at + 14, text.find('\n', secret_at) - secret_at - 14);
+    auto t = Public("/v1/auth:token",
+                    {{"grantType", "client_credentials"}, {"clientId", "national-demo"}, {"clientSecret", secret}});
+    EXPECT_EQ(t.status, 200) << t.body;
+  }
+  testing::RemoveTree(*dir);
 }
 
 }  // namespace
