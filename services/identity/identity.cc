@@ -418,6 +418,35 @@ absl::StatusOr<google::protobuf::Empty> IdentityLogic::Activate(const Caller& ca
   return google::protobuf::Empty();
 }
 
+absl::StatusOr<google::protobuf::Empty> IdentityLogic::ChangePassword(const Caller& caller,
+                                                                      const v1::ChangePasswordRequest& request) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", request.name(), "tenants/*/accounts/*"));
+  const std::string &tenant = parts[0], &id = parts[1];
+  if (caller.subject != id) {
+    return WithReason(absl::PermissionDeniedError("only your own password"), "NOT_YOUR_ACCOUNT");
+  }
+  if (request.current_password().empty()) return InvalidField("current_password", "required");
+  PELITA_RETURN_IF_ERROR(ValidatePassword("new_password", request.new_password()));
+  PELITA_RETURN_IF_ERROR(CheckThrottle(tenant, id));
+  PELITA_ASSIGN_OR_RETURN(std::string stored, store_->PasswordHash(tenant, id));
+  bool match = false;
+  absl::StatusOr<std::string> hashed;
+  PELITA_RETURN_IF_ERROR(WithHashSlot([&] {
+    match = !stored.empty() && CheckPassword(stored, request.current_password());
+    if (match) hashed = HashPassword(request.new_password(), options_.password_cost);
+  }));
+  if (!match) {
+    PELITA_RETURN_IF_ERROR(Fail(tenant, id, options_.account_free_failures, options_.account_cap));
+    AuditEvent(tenant, "PASSWORD_CHANGE_FAILED", request.name(), id, "", "wrong current password");
+    return WithReason(absl::UnauthenticatedError("the current password is wrong"), "WRONG_PASSWORD");
+  }
+  PELITA_ASSIGN_OR_RETURN(std::string hash, std::move(hashed));
+  PELITA_RETURN_IF_ERROR(store_->SetPassword(tenant, id, hash));
+  PELITA_RETURN_IF_ERROR(store_->RevokeAllFamilies(tenant, id));
+  AuditEvent(tenant, "PASSWORD_CHANGED", request.name(), id, "", "");
+  return google::protobuf::Empty();
+}
+
 absl::StatusOr<v1::TokenResponse> IdentityLogic::Refresh(const Caller& caller, const v1::RefreshRequest& request) {
   if (request.refresh_token().empty()) return InvalidField("refresh_token", "required");
   PELITA_ASSIGN_OR_RETURN(RefreshParts p, ParseRefresh(request.refresh_token()));

@@ -59,6 +59,8 @@ class IdentityLogic {
   absl::StatusOr<v1::ActivationCode> IssueActivationCode(const Caller& caller,
                                                          const v1::IssueActivationCodeRequest& request);
 
+  absl::StatusOr<google::protobuf::Empty> ChangePassword(const Caller& caller,
+                                                         const v1::ChangePasswordRequest& request);
   absl::StatusOr<google::protobuf::Empty> Activate(const Caller& caller, const v1::ActivateRequest& request);
   absl::StatusOr<v1::TokenResponse> SignIn(const Caller& caller, const v1::SignInRequest& request);
   absl::StatusOr<v1::TokenResponse> Refresh(const Caller& caller, const v1::RefreshRequest& request);

@@ -178,6 +178,34 @@ TEST_F(IdentityLogicTest, PasswordResetByTheOrganiserRevokesSessions) {
   EXPECT_EQ(store_->PasswordHash("1504", kNip)->rfind("$argon2id$", 0), 0u);
 }
 
+TEST_F(IdentityLogicTest, PasswordChangeByTheAccountItselfRevokesSessions) {
+  Create(kNip, "participant");
+  ASSERT_TRUE(Activate(kNip, Code(kNip), "first password").ok());
+  auto tokens = SignIn(kNip, "first password");
+  v1::ChangePasswordRequest req;
+  req.set_name(std::string("tenants/1504/accounts/") + kNip);
+  req.set_current_password("first password");
+  req.set_new_password("second password");
+  // Not someone else's.
+  EXPECT_EQ(ErrorReason(logic_->ChangePassword({"1504", "participant", kOtherNip}, req).status()),
+            "NOT_YOUR_ACCOUNT");
+  const Caller self{"1504", "participant", kNip};
+  req.set_current_password("wrong");
+  EXPECT_EQ(ErrorReason(logic_->ChangePassword(self, req).status()), "WRONG_PASSWORD");
+  req.set_current_password("first password");
+  req.set_new_password("short");
+  EXPECT_EQ(logic_->ChangePassword(self, req).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(SignIn(kNip, "first password").ok());  // nothing changed
+  req.set_new_password("second password");
+  ASSERT_TRUE(logic_->ChangePassword(self, req).ok());
+  EXPECT_EQ(ErrorReason(Refresh(tokens->refresh_token()).status()), "REFRESH_REVOKED");
+  EXPECT_FALSE(SignIn(kNip, "first password").ok());
+  EXPECT_TRUE(SignIn(kNip, "second password").ok());
+  const auto types = AuditTypes();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "PASSWORD_CHANGED"), 1);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "PASSWORD_CHANGE_FAILED"), 1);
+}
+
 TEST_F(IdentityLogicTest, TokensCarryTheRoleAndReachSignedByAPublishedKey) {
   v1::CreateAccountRequest req;
   req.set_parent("tenants/1504");

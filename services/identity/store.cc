@@ -162,6 +162,11 @@ absl::StatusOr<std::string> IdentityStore::PasswordHash(const std::string& tenan
   return r->is_string() ? r->str : std::string();
 }
 
+absl::Status IdentityStore::SetPassword(const std::string& tenant, const std::string& id,
+                                        const std::string& password_hash) {
+  return Run(redis_, {"HSET", Keys(tenant).Key("passwords"), id, password_hash}).status();
+}
+
 absl::Status IdentityStore::SetActivationCode(const std::string& tenant, const std::string& id,
                                               const std::string& code_hash, absl::Time expiry) {
   return Run(redis_, {"HSET", Keys(tenant).Key("activation"), id, absl::StrCat(code_hash, " ", Unix(expiry))})

@@ -55,6 +55,7 @@ class IdentityStore {
   // --- passwords and activation codes -----------------------------------------
   // "" when no password is set.
   absl::StatusOr<std::string> PasswordHash(const std::string& tenant, const std::string& id) const;
+  absl::Status SetPassword(const std::string& tenant, const std::string& id, const std::string& password_hash);
   // Replaces any previous code.
   absl::Status SetActivationCode(const std::string& tenant, const std::string& id, const std::string& code_hash,
                                  absl::Time expiry);

@@ -366,6 +366,23 @@ TEST_F(IdentityE2eTest, RefreshRotatesReuseRevokesTheFamilyAndSignOutRevokes) {
   EXPECT_EQ(Reason(r), "REFRESH_REVOKED");
 }
 
+TEST_F(IdentityE2eTest, ParticipantChangesOwnPasswordAndOtherSessionsEnd) {
+  Account(kParticipantNip, {{"role", "participant"}}, "participant pass");
+  Account(kOtherNip, {{"role", "participant"}}, "other participant pass");
+  json tokens = SignIn(kParticipantNip, "participant pass");
+  const std::string path = "/v1/tenants/1504/accounts/" + kParticipantNip + ":changePassword";
+  // Someone else's password: 403.
+  auto other = Access(SignIn(kOtherNip, "other participant pass"));
+  auto r = As(other, "POST", path, R"({"currentPassword":"participant pass","newPassword":"taken over!!"})");
+  gateway::ExpectJsonError(r, 403, "");
+  r = As(Access(tokens), "POST", path, R"({"currentPassword":"participant pass","newPassword":"a new password"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Public("/v1/auth:refresh", {{"refreshToken", RefreshOf(tokens)}});
+  EXPECT_EQ(Reason(r), "REFRESH_REVOKED");
+  SignIn(kParticipantNip, "participant pass", 401);
+  SignIn(kParticipantNip, "a new password", 200);
+}
+
 TEST_F(IdentityE2eTest, DisabledAccountIsRefused) {
   Account(kParticipantNip, {{"role", "participant"}}, "participant pass");
   json tokens = SignIn(kParticipantNip, "participant pass");
