@@ -318,6 +318,12 @@ TEST_F(IdentityE2eTest, RotatedKeyIsUsedByTheGatewayWithoutRestartAndOldTokensSt
   const std::string old_token = Access(SignIn("organiser@batanghari.go.id", "organiser pass"));
   ASSERT_EQ(As(old_token, "GET", "/v1/tenants/1504/units").status, 200);
 
+  // The OpenAPI document says which routes need no token.
+  const json doc = http_->Request("GET", "/openapi.json").Json();
+  EXPECT_TRUE(doc["paths"]["/v1/auth:signIn"]["post"]["security"].empty());
+  EXPECT_TRUE(doc["paths"]["/.well-known/jwks.json"]["get"]["security"].empty());
+  EXPECT_FALSE(doc["paths"]["/v1/signingKeys:rotate"]["post"]["security"].empty());
+
   // The JWKS is public, through the gateway.
   auto jwks = http_->Request("GET", "/.well-known/jwks.json");
   ASSERT_EQ(jwks.status, 200) << jwks.body;
