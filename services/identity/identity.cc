@@ -248,9 +248,10 @@ absl::Status IdentityLogic::CheckThrottle(const std::string& scope, const std::s
                     "SIGN_IN_THROTTLED", {{"retry_after_seconds", absl::StrCat(wait)}});
 }
 
-absl::Status IdentityLogic::Fail(const std::string& scope, const std::string& who, int free, absl::Duration cap) {
+absl::Status IdentityLogic::Fail(const std::string& scope, const std::string& who, int free, absl::Duration cap,
+                                 absl::Duration window) {
   PELITA_ASSIGN_OR_RETURN(auto t, store_->GetThrottle(scope, who));
-  return store_->RecordFailure(scope, who, options_.clock() + ThrottleDelay(t.failures + 1, free, cap));
+  return store_->RecordFailure(scope, who, options_.clock() + ThrottleDelay(t.failures + 1, free, cap), window);
 }
 
 // --- tokens ----------------------------------------------------------------------------
@@ -356,7 +357,8 @@ absl::StatusOr<v1::TokenResponse> IdentityLogic::SignIn(const Caller& caller, co
     PELITA_RETURN_IF_ERROR(Fail(tenant, id, options_.account_free_failures, options_.account_cap));
     if (!source.empty()) {
       PELITA_RETURN_IF_ERROR(
-          Fail("", absl::StrCat("addr:", source), options_.address_free_failures, options_.address_cap));
+          Fail("", absl::StrCat("addr:", source), options_.address_free_failures, options_.address_cap,
+               options_.address_window));
     }
     AuditEvent(tenant, "SIGN_IN_FAILED", name, id, source, account.ok() ? "wrong password" : "no such account");
     return BadCredentials();
@@ -504,7 +506,8 @@ absl::StatusOr<v1::TokenResponse> IdentityLogic::Token(const Caller& caller, con
     PELITA_RETURN_IF_ERROR(Fail("", who, options_.account_free_failures, options_.account_cap));
     if (!source.empty()) {
       PELITA_RETURN_IF_ERROR(
-          Fail("", absl::StrCat("addr:", source), options_.address_free_failures, options_.address_cap));
+          Fail("", absl::StrCat("addr:", source), options_.address_free_failures, options_.address_cap,
+               options_.address_window));
     }
     LogWarning("client credentials refused", {{"client_id", request.client_id()}, {"source", source}});
     return WithReason(absl::UnauthenticatedError("invalid_client"), "INVALID_CLIENT");

@@ -34,6 +34,10 @@ struct IdentityOptions {
   // lenient, as one office may sit behind one address.
   int address_free_failures = 20;
   absl::Duration address_cap = absl::Minutes(15);
+  // An address's failures are forgotten this long after its last one (an
+  // account's after a day): an office behind one address is not locked
+  // out for a day by its typos.
+  absl::Duration address_window = absl::Hours(1);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Argon2id takes 64 MiB per hash at the interactive cost: at most this
   // many run at once (the pod's memory limit allows for them); a sign-in
@@ -97,7 +101,8 @@ class IdentityLogic {
   // RESOURCE_EXHAUSTED with reason SIGN_IN_THROTTLED and the seconds to wait
   // when `who` in `scope` may not try yet.
   absl::Status CheckThrottle(const std::string& scope, const std::string& who);
-  absl::Status Fail(const std::string& scope, const std::string& who, int free, absl::Duration cap);
+  absl::Status Fail(const std::string& scope, const std::string& who, int free, absl::Duration cap,
+                    absl::Duration window = absl::Hours(24));
   void AuditEvent(const std::string& tenant, const std::string& type, const std::string& account,
                   const std::string& actor, const std::string& source, const std::string& detail);
   absl::Status CheckAdministers(const Caller& caller, const v1::Account& target);

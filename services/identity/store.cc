@@ -49,11 +49,11 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 return 1
 )");
 
-// KEYS: throttle.  ARGV: until.
+// KEYS: throttle.  ARGV: until, window seconds.
 redis::Script g_fail(R"(
 local n = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 redis.call('HSET', KEYS[1], 'until', ARGV[1])
-redis.call('EXPIRE', KEYS[1], 86400)
+redis.call('EXPIRE', KEYS[1], ARGV[2])
 return n
 )");
 
@@ -201,8 +201,11 @@ absl::StatusOr<IdentityStore::Throttle> IdentityStore::GetThrottle(const std::st
   return t;
 }
 
-absl::Status IdentityStore::RecordFailure(const std::string& scope, const std::string& who, absl::Time until) {
-  return redis_->Eval(g_fail, {Scope(scope).Key("throttle", who)}, {UnixText(until)}).status();
+absl::Status IdentityStore::RecordFailure(const std::string& scope, const std::string& who, absl::Time until,
+                                          absl::Duration window) {
+  const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(window));
+  return redis_->Eval(g_fail, {Scope(scope).Key("throttle", who)}, {UnixText(until), absl::StrCat(seconds)})
+      .status();
 }
 
 absl::Status IdentityStore::ClearThrottle(const std::string& scope, const std::string& who) {

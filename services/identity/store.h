@@ -21,6 +21,7 @@ namespace pelita::identity {
 //   identity:{t}:passwords           hash   id -> Argon2id PHC string
 //   identity:{t}:activation          hash   id -> "<sha256 of code> <expiry unix s>"
 //   identity:{t}:throttle:{id}       hash   failures, until (unix s); expires a day after the last failure
+//                                            (a source address's: an hour)
 //   identity:{t}:refresh:{sha256}    hash   account, family, expire, used; expires with the token
 //   identity:{t}:families:{id}       set    the refresh families of an account
 //   identity:{t}:revoked             hash   family -> 1 (revoked families)
@@ -72,8 +73,10 @@ class IdentityStore {
   };
   // `scope` is a tenant, or "" for the platform (addresses, service accounts).
   absl::StatusOr<Throttle> GetThrottle(const std::string& scope, const std::string& who) const;
-  // One more failure; the next attempt is refused before `until`.
-  absl::Status RecordFailure(const std::string& scope, const std::string& who, absl::Time until);
+  // One more failure; the next attempt is refused before `until`.  The
+  // count is forgotten `window` after the last failure.
+  absl::Status RecordFailure(const std::string& scope, const std::string& who, absl::Time until,
+                             absl::Duration window = absl::Hours(24));
   absl::Status ClearThrottle(const std::string& scope, const std::string& who);
 
   // --- refresh tokens ---------------------------------------------------------

@@ -81,7 +81,10 @@ TEST_F(IdentityStoreTest, ThrottleCountsFailuresUntilCleared) {
   const absl::Time until = absl::FromUnixSeconds(1800000100);
   ASSERT_TRUE(store_->RecordFailure("1504", "u@x.id", until).ok());
   ASSERT_TRUE(store_->RecordFailure("1504", "u@x.id", until).ok());
-  ASSERT_TRUE(store_->RecordFailure("", "addr:10.0.0.1", until).ok());
+  ASSERT_TRUE(store_->RecordFailure("", "addr:10.0.0.1", until, absl::Hours(1)).ok());
+  // Forgotten a window after the last failure (a day for an account, here an hour).
+  EXPECT_LE(redis_->Run({"TTL", "identity:{platform}:throttle:addr:10.0.0.1"})->integer, 3600);
+  EXPECT_GT(redis_->Run({"TTL", "identity:{1504}:throttle:u@x.id"})->integer, 3600);
   auto t = store_->GetThrottle("1504", "u@x.id");
   EXPECT_EQ(t->failures, 2);
   EXPECT_EQ(t->until, until);
