@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,14 @@ absl::StatusOr<RefreshParts> ParseRefresh(absl::string_view token) {
     return WithReason(absl::UnauthenticatedError("unknown refresh token"), "REFRESH_UNKNOWN");
   }
   return RefreshParts{std::string(token.substr(0, dot)), Sha256Hex(token)};
+}
+
+// What a person types as their username: surrounding spaces dropped, an
+// e-mail address in lower case (accounts are stored so).
+std::string NormalizedUsername(absl::string_view typed) {
+  std::string out(absl::StripAsciiWhitespace(typed));
+  if (out.find('@') != std::string::npos) absl::AsciiStrToLower(&out);
+  return out;
 }
 
 bool ReachChanged(const v1::Account& a, const v1::Account& b) {
@@ -329,10 +338,10 @@ absl::StatusOr<v1::TokenResponse> IdentityLogic::IssueTokens(const std::string& 
 
 absl::StatusOr<v1::TokenResponse> IdentityLogic::SignIn(const Caller& caller, const v1::SignInRequest& request) {
   if (!ValidateTenant(request.tenant_code()).ok()) return InvalidField("tenant_code", "a 4-digit regency code");
-  PELITA_RETURN_IF_ERROR(ParseAccountId("username", request.username()).status());
+  const std::string id = NormalizedUsername(request.username());
+  PELITA_RETURN_IF_ERROR(ParseAccountId("username", id).status());
   if (request.password().empty()) return InvalidField("password", "required");
   const std::string& tenant = request.tenant_code();
-  const std::string& id = request.username();
   const std::string name = AccountName(tenant, id);
   const std::string source = SourceOf(caller);
   for (const auto& [scope, who] : {std::pair<std::string, std::string>{tenant, id}, {"", absl::StrCat("addr:", source)}}) {
@@ -376,10 +385,11 @@ absl::StatusOr<v1::TokenResponse> IdentityLogic::SignIn(const Caller& caller, co
 absl::StatusOr<google::protobuf::Empty> IdentityLogic::Activate(const Caller& caller,
                                                                 const v1::ActivateRequest& request) {
   if (!ValidateTenant(request.tenant_code()).ok()) return InvalidField("tenant_code", "a 4-digit regency code");
-  PELITA_RETURN_IF_ERROR(ParseAccountId("username", request.username()).status());
+  const std::string id = NormalizedUsername(request.username());
+  PELITA_RETURN_IF_ERROR(ParseAccountId("username", id).status());
   if (request.code().empty() || request.code().size() > 64) return InvalidField("code", "the activation code");
   PELITA_RETURN_IF_ERROR(ValidatePassword("password", request.password()));
-  const std::string &tenant = request.tenant_code(), &id = request.username();
+  const std::string& tenant = request.tenant_code();
   const std::string name = AccountName(tenant, id);
   const std::string source = SourceOf(caller);
   PELITA_RETURN_IF_ERROR(CheckThrottle(tenant, id));

@@ -154,6 +154,8 @@ TEST_F(IdentityLogicTest, ActivationCodeIsSingleUseAndExpires) {
   // Used once: never again, and the password stays.
   EXPECT_EQ(ErrorReason(Activate("sari@x.id", code, "another password")), "CODE_INVALID");
   EXPECT_TRUE(SignIn("sari@x.id", "a long password").ok());
+  // As people type it: capitals and spaces around an e-mail address.
+  EXPECT_TRUE(SignIn(" Sari@X.id ", "a long password").ok());
 
   // Expiry, by the clock.
   const std::string late = Code("sari@x.id", 3600);
