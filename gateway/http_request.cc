@@ -25,6 +25,23 @@ namespace {
 
 std::string Str(boost::beast::string_view s) { return std::string(s.data(), s.size()); }
 
+// Optional whitespace is SP and HTAB only (RFC 9110 §5.6.3): a list element
+// "chunked" followed by a CR, VT or FF is another coding, not chunked.
+absl::string_view StripOws(absl::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Content-Length = 1*DIGIT (RFC 9110 §8.6): no sign, no whitespace.
+bool AllDigits(absl::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& header) {
@@ -47,7 +64,7 @@ std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& head
     if (head.version < 11) return BadRequest("Transfer-Encoding in an HTTP/1.0 request", true);
     int chunked = 0, other = 0;
     for (absl::string_view c : absl::StrSplit(codings, ',')) {
-      c = absl::StripAsciiWhitespace(c);
+      c = StripOws(c);
       if (c.empty()) continue;  // empty list elements are allowed (RFC 9110 §5.6.1)
       absl::EqualsIgnoreCase(c, "chunked") ? ++chunked : ++other;
     }
@@ -58,7 +75,8 @@ std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& head
   } else if (cl_fields > 0) {
     // Beast refuses a malformed or conflicting Content-Length before here.
     uint64_t n = 0;
-    if (!absl::SimpleAtoi(Str(header[http::field::content_length]), &n)) {
+    const std::string length = Str(header[http::field::content_length]);
+    if (!AllDigits(length) || !absl::SimpleAtoi(length, &n)) {
       return BadRequest("bad Content-Length", true);
     }
     head.content_length = n;

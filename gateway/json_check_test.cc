@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 
 namespace pelita::gateway {
@@ -23,6 +24,11 @@ TEST(JsonCheckTest, RefusesLenientAndMalformedJson) {
                           "[\"a\":1]", "{\"a\" 1}", "{\"a\":}", "[1", "{\"a\":1", "\"open", "\xef\xbb\xbf{}",
                           "{\"a\":1}}", "]"}) {
     EXPECT_FALSE(CheckJson(doc).ok()) << doc;
+  }
+  // A NUL byte is never JSON: after the value, inside a string, alone.
+  for (absl::string_view doc : {absl::string_view("\"\"\0[", 4), absl::string_view("\"a\0\"", 4),
+                                absl::string_view("\0", 1), absl::string_view("[1]\0", 4)}) {
+    EXPECT_FALSE(CheckJson(doc).ok()) << absl::CEscape(doc);
   }
 }
 

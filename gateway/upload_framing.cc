@@ -66,6 +66,11 @@ absl::Status UploadEncoder::EncodeWhole(absl::string_view body, std::vector<std:
 
 absl::Status UploadEncoder::Line(absl::string_view line, std::vector<std::string>* out) {
   ++line_no_;
+  // The limit holds for a line however it arrived: whole in one piece, or
+  // gathered from several (Feed checks the part still pending).
+  if (line.size() > max_line_bytes_) {
+    return absl::InvalidArgumentError(absl::StrCat("line ", line_no_, ": longer than ", max_line_bytes_, " bytes"));
+  }
   line = absl::StripAsciiWhitespace(line);
   if (line.empty()) return absl::OkStatus();
   auto m = EncodeRequest(route_, line, query_, bindings_, tenant_, absl::StrCat("line ", line_no_));

@@ -66,6 +66,18 @@ TEST_F(UploadFramingTest, BadLinesAreNamedAndChecked) {
   // A line longer than the limit, even before it ends.
   UploadEncoder longer(route, BodyMode::kNdjson, "", {}, "1504", 50);
   EXPECT_EQ(longer.Feed(std::string(60, ' '), false, &out).code(), absl::StatusCode::kInvalidArgument);
+  // And a line that arrives whole in one piece, ended or last: the same
+  // error as when the network cut it (before, only a pending part was
+  // measured; found by upload_framing_fuzzer).
+  const std::string line = "{\"responseId\":\"" + std::string(50, 'x') + "\"}";
+  for (const std::string& body : {line + "\n", line}) {
+    UploadEncoder whole(route, BodyMode::kNdjson, "", {}, "1504", 16);
+    std::vector<std::string> got;
+    auto s = whole.Feed(body, true, &got);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.message(), "line 1: longer than 16 bytes");
+    EXPECT_TRUE(got.empty());
+  }
 }
 
 TEST_F(UploadFramingTest, BatchElementsBecomeMessages) {
