@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gtest/gtest.h"
+#include "lib/metrics/metrics.h"
 
 namespace pelita::gateway {
 namespace {
@@ -24,6 +25,22 @@ TEST(HttpErrorsTest, OneMappingOfCodes) {
   EXPECT_STREQ(CodeName(grpc::StatusCode::NOT_FOUND), "NOT_FOUND");
   // A code that has no name (within the enum's range: 99 would be undefined).
   EXPECT_STREQ(CodeName(static_cast<grpc::StatusCode>(20)), "UNKNOWN");
+}
+
+// One table of code names: the JSON error's "status" is the name the
+// metrics label the same code with (lib/status's StatusCodeName), and the
+// gRPC code travels as its number.
+TEST(HttpErrorsTest, ErrorBodiesNameCodesLikeTheMetrics) {
+  for (int i = 1; i <= 16; ++i) {
+    const auto code = static_cast<grpc::StatusCode>(i);
+    const HttpError e = FromCallStatus(grpc::Status(code, "x"));
+    const nlohmann::json body = nlohmann::json::parse(ErrorBody(e));
+    // CANCELLED from a backend is answered as UNAVAILABLE (FromCallStatus).
+    const int expected = code == grpc::StatusCode::CANCELLED ? 14 : i;
+    EXPECT_EQ(body["code"], expected) << i;
+    EXPECT_EQ(body["status"], std::string(metrics::CodeName(expected))) << i;
+    EXPECT_EQ(e.http_status, HttpStatusFor(static_cast<grpc::StatusCode>(expected))) << i;
+  }
 }
 
 TEST(HttpErrorsTest, TransientFailuresAre503WithRetryAfter) {

@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "gateway/routes.h"
+#include "pelita/complaint/v1/complaint.pb.h"
 #include "pelita/enrolment/v1/enrolment.pb.h"
 
 namespace pelita::gateway {
@@ -85,6 +86,10 @@ TEST(RouteTableTest, EveryAnnotatedRpcIsRouted) {
   ASSERT_EQ(table->Match("GET", "/v1/tenants/1504/employees/196608011988031001/learningHours", &r, &b),
             RouteTable::MatchResult::kFound);
   EXPECT_EQ(r->method->name(), "GetLearningHours");
+  // A singleton (AIP-156): the whole path, suffix included, is its name.
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].first, "name");
+  EXPECT_EQ(b[0].second, "tenants/1504/employees/196608011988031001/learningHours");
   EXPECT_EQ(table->Match("PUT", "/v1/tenants/1504/units/x", &r, &b),
             RouteTable::MatchResult::kMethodNotAllowed);
   EXPECT_EQ(table->Match("GET", "/v2/nothing", &r, &b), RouteTable::MatchResult::kNotFound);
@@ -151,6 +156,33 @@ TEST(BuildRequestTest, TenantsInFindsNestedNames) {
   ASSERT_EQ(tenants.size(), 2u);
   EXPECT_EQ(tenants[0], "1504");
   EXPECT_EQ(tenants[1], "1505");
+}
+
+// Complaint's singletons (AIP-156) bind the whole path, suffix included, to
+// `name`; its calendar takes the standard Update (PATCH, the name inside
+// the body's resource).
+TEST(RouteTableTest, SingletonsAndStandardUpdates) {
+  auto table = RouteTable::FromServices(
+      {pelita::complaint::v1::Complaint::descriptor()->file()->FindServiceByName("ComplaintService")});
+  ASSERT_TRUE(table.ok()) << table.status();
+  const Route* r = nullptr;
+  Bindings b;
+  ASSERT_EQ(table->Match("GET", "/v1/tenants/1504/units/dukcapil/satisfaction", &r, &b),
+            RouteTable::MatchResult::kFound);
+  EXPECT_EQ(r->method->name(), "GetSatisfaction");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].first, "name");
+  EXPECT_EQ(b[0].second, "tenants/1504/units/dukcapil/satisfaction");
+  ASSERT_EQ(table->Match("GET", "/v1/tenants/1504/complaintStatistics", &r, &b), RouteTable::MatchResult::kFound);
+  EXPECT_EQ(r->method->name(), "GetComplaintStatistics");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].second, "tenants/1504/complaintStatistics");
+  ASSERT_EQ(table->Match("PATCH", "/v1/tenants/1504/workingCalendar", &r, &b), RouteTable::MatchResult::kFound);
+  EXPECT_EQ(r->method->name(), "UpdateWorkingCalendar");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].first, "calendar.name");
+  EXPECT_EQ(table->Match("POST", "/v1/tenants/1504/workingCalendar:update", &r, &b),
+            RouteTable::MatchResult::kNotFound);
 }
 
 }  // namespace

@@ -1,27 +1,15 @@
 #ifndef PELITA_GATEWAY_UTF8_H_
 #define PELITA_GATEWAY_UTF8_H_
 
-#include <cstddef>
-#include <string>
-
-#include "absl/strings/string_view.h"
+// The gateway's UTF-8 checks are the platform's (lib/utf8), under the names
+// the gateway has always used.
+#include "lib/utf8/utf8.h"
 
 namespace pelita::gateway {
 
-// The length (1-4) of the well-formed UTF-8 sequence at the start of `s`, or
-// 0 when it is not one (RFC 3629: no overlong forms, no surrogates, nothing
-// above U+10FFFF, no truncated sequence).  `s` must not be empty.
-size_t Utf8SequenceLength(absl::string_view s);
-
-// Whether all of `s` is well-formed UTF-8.  Every byte a client sends is
-// checked with this before the gateway echoes it (error messages, logs) or
-// hands it to a JSON library that throws on malformed text.
-bool IsValidUtf8(absl::string_view s);
-
-// `s` with every malformed sequence replaced by U+FFFD, for text that must be
-// shown or logged whatever it holds (a service's error message about a CSV
-// file, a request path in a log line).
-std::string SanitizeUtf8(absl::string_view s);
+using ::pelita::IsValidUtf8;
+using ::pelita::SanitizeUtf8;
+using ::pelita::Utf8SequenceLength;
 
 }  // namespace pelita::gateway
 

@@ -179,7 +179,7 @@ int Run() {
   int64_t check = 0;
   for (const Query& qu : queries) {
     v1::GetComplaintStatisticsRequest r;
-    r.set_parent("tenants/1504");
+    r.set_name("tenants/1504/complaintStatistics");
     r.set_unit(qu.unit);
     r.set_period(qu.period);
     if (qu.period.empty()) {

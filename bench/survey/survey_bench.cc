@@ -337,7 +337,7 @@ int main(int argc, char** argv) {
 
   // Check: the aggregates count every response once.
   sv1::GetSkmAggregatesRequest q;
-  q.set_unit("tenants/1504/units/bkpsdm");
+  q.set_name("tenants/1504/units/bkpsdm/skmAggregates");
   q.set_start_period("2026-06");
   sv1::SkmAggregates agg;
   grpc::Status s = Call(sstub.get(), &sv1::SurveyService::Stub::GetSkmAggregates, q, &agg);

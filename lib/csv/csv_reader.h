@@ -149,7 +149,8 @@ class Header {
   absl::flat_hash_map<std::string, size_t> index_;
 };
 
-// Whether `s` is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+// Whether `s` is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF):
+// lib/utf8's IsValidUtf8, the platform's one decoder.
 bool IsValidUtf8(absl::string_view s);
 
 }  // namespace pelita::csv

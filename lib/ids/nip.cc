@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "lib/time/time.h"
 
 namespace pelita {
 namespace {
@@ -77,12 +78,13 @@ absl::StatusOr<Nip> ParseNip(absl::string_view nip, absl::CivilDay today) {
 }
 
 absl::StatusOr<Nip> ParseNip(absl::string_view nip) {
-  static const absl::TimeZone* wib = [] {
-    auto* tz = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Jakarta", tz)) *tz = absl::FixedTimeZone(7 * 3600);
-    return tz;
-  }();
-  return ParseNip(nip, absl::ToCivilDay(absl::Now(), *wib));
+  // The day of the easternmost zone (WIT, Keppres 41/1987) bounds the
+  // service start: a NIP valid today anywhere in Indonesia is accepted.
+  // From tzdata through lib/time, never a fixed offset.
+  static const absl::StatusOr<absl::TimeZone>* wit =
+      new absl::StatusOr<absl::TimeZone>(LoadIndonesianTimeZone(kWit));
+  if (!wit->ok()) return wit->status();
+  return ParseNip(nip, TodayIn(**wit));
 }
 
 std::string MakeNip(absl::CivilDay birth, absl::CivilMonth service_start, Nip::Gender gender,

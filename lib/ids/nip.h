@@ -31,7 +31,8 @@ struct Nip {
 // other than 1 or 2; sequence 000.  `today` bounds the service start.
 absl::StatusOr<Nip> ParseNip(absl::string_view nip, absl::CivilDay today);
 
-// ParseNip with today's date in Asia/Jakarta.
+// ParseNip with today's date in Asia/Jayapura (WIT, the zone whose day
+// starts first), from tzdata (lib/time); FAILED_PRECONDITION without tzdata.
 absl::StatusOr<Nip> ParseNip(absl::string_view nip);
 
 // Builds a valid NIP from its parts (for demo data and tests).

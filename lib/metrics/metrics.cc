@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "lib/redis/redis.h"
+#include "lib/status/status.h"
 
 namespace pelita::metrics {
 namespace {
@@ -133,16 +134,7 @@ absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(const std::string& lis
 
 Endpoint::~Endpoint() = default;
 
-absl::string_view CodeName(int code) {
-  static constexpr absl::string_view kNames[] = {
-      "OK",        "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",  "ALREADY_EXISTS",    "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",       "UNAVAILABLE",       "DATA_LOSS",
-      "UNAUTHENTICATED"};
-  if (code < 0 || code >= static_cast<int>(std::size(kNames))) return "UNKNOWN";
-  return kNames[code];
-}
+absl::string_view CodeName(int code) { return StatusCodeName(code); }
 
 void RecordRpc(absl::string_view method, int code, absl::Duration latency) {
   const Families& f = F();

@@ -53,7 +53,8 @@ class Endpoint {
 // written for them work).
 void RecordRpc(absl::string_view method, int code, absl::Duration latency);
 
-// The canonical name of a gRPC / absl status code ("NOT_FOUND").
+// The canonical name of a gRPC / absl status code ("NOT_FOUND"):
+// lib/status's StatusCodeName.
 absl::string_view CodeName(int code);
 
 // The connection pool of a Redis client, as gauges and counters labelled

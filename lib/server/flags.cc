@@ -19,6 +19,20 @@ absl::StatusOr<redis::Options> RedisOptionsFromFlags() {
   return options;
 }
 
+ServerOptions ServerOptionsFromFlags(const std::string& name, const std::string& default_listen,
+                                     std::vector<std::string> health_services) {
+  ServerOptions options;
+  options.name = name;
+  options.health_services = std::move(health_services);
+  options.listen = absl::GetFlag(FLAGS_listen).empty() ? default_listen : absl::GetFlag(FLAGS_listen);
+  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  return options;
+}
+
+int RunServerFromFlags(Server& server) {
+  return RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+}
+
 int EnvOr(const char* name, int fallback) {
   int out = 0;
   const char* v = std::getenv(name);

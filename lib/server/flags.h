@@ -20,12 +20,21 @@ ABSL_DECLARE_FLAG(std::string, metrics_listen);
 
 #include "absl/status/statusor.h"
 #include "lib/redis/redis.h"
+#include "lib/server/server.h"
 
 namespace pelita {
 
 // The Redis options of --redis ("host:port", "cluster://host:port", with an
 // optional "?replica_acks=N"); a bad value is logged and returned.
 absl::StatusOr<redis::Options> RedisOptionsFromFlags();
+
+// The ServerOptions every service's main starts from: `name` (logs and the
+// Redis pool's metrics label), the health entries, --listen (`default_listen`
+// when it is empty) and --health_interval_ms.
+ServerOptions ServerOptionsFromFlags(const std::string& name, const std::string& default_listen,
+                                     std::vector<std::string> health_services = {});
+// RunServer with --drain_seconds.
+int RunServerFromFlags(Server& server);
 
 // The value of environment variable `name`, or `fallback` when unset/empty.
 std::string EnvOr(const char* name, const std::string& fallback);

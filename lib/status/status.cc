@@ -10,6 +10,17 @@
 #include "google/rpc/status.pb.h"
 
 namespace pelita {
+
+const char* StatusCodeName(int code) {
+  static constexpr const char* kNames[] = {
+      "OK",           "CANCELLED",          "UNKNOWN",             "INVALID_ARGUMENT",  "DEADLINE_EXCEEDED",
+      "NOT_FOUND",    "ALREADY_EXISTS",     "PERMISSION_DENIED",   "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",      "OUT_OF_RANGE",       "UNIMPLEMENTED",       "INTERNAL",          "UNAVAILABLE",
+      "DATA_LOSS",    "UNAUTHENTICATED"};
+  if (code < 0 || code >= static_cast<int>(sizeof(kNames) / sizeof(kNames[0]))) return "UNKNOWN";
+  return kNames[code];
+}
+
 namespace {
 
 constexpr absl::string_view kTypePrefix = "type.googleapis.com/";

@@ -21,6 +21,12 @@ namespace pelita {
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
+// The canonical name of a status code, the same in gRPC and absl
+// ("NOT_FOUND"); "UNKNOWN" for a number outside the 17 codes.  The one table
+// of names: metrics labels (lib/metrics) and the gateway's JSON errors
+// (gateway/http_errors) both use it.
+const char* StatusCodeName(int code);
+
 // Shorthands for the errors every service returns.
 //
 // INVALID_ARGUMENT naming the field: the message reads "field: problem" (for

@@ -16,6 +16,16 @@ TEST(StatusTest, RoundTripsEveryCanonicalCode) {
   }
 }
 
+// The names are absl's own (and gRPC's): the table can be checked against
+// absl::StatusCodeToString for every code.
+TEST(StatusTest, CodeNamesAreTheCanonicalOnes) {
+  for (int i = 0; i <= 16; ++i) {
+    EXPECT_EQ(StatusCodeName(i), absl::StatusCodeToString(static_cast<absl::StatusCode>(i))) << i;
+  }
+  EXPECT_STREQ(StatusCodeName(17), "UNKNOWN");
+  EXPECT_STREQ(StatusCodeName(-1), "UNKNOWN");
+}
+
 TEST(StatusTest, InvalidFieldNamesTheField) {
   absl::Status s = InvalidField("unit.display_name", "must not be empty");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);

@@ -44,4 +44,9 @@ absl::StatusOr<std::vector<std::string>> ParseTenantResource(const Caller& calle
   return values;
 }
 
+std::string SingletonParent(absl::string_view name) {
+  const size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? absl::string_view() : name.substr(0, slash));
+}
+
 }  // namespace pelita

@@ -26,6 +26,11 @@ absl::StatusOr<std::vector<std::string>> ParseTenantResource(const Caller& calle
                                                              absl::string_view name,
                                                              absl::string_view pattern);
 
+// The parent of a singleton sub-resource (AIP-156): `tenants/1504/units/dinkes/satisfaction`
+// -> `tenants/1504/units/dinkes`.  Everything before the last `/`; call it on a
+// name already checked with ParseResourceName or ParseTenantResource.
+std::string SingletonParent(absl::string_view name);
+
 }  // namespace pelita
 
 #endif  // PELITA_LIB_TENANCY_RESOURCE_NAME_H_

@@ -51,6 +51,21 @@ TEST(TenancyTest, MalformedNamesAreFieldViolations) {
             (Violations{{"parent", "must not be empty"}}));
 }
 
+TEST(TenancyTest, SingletonNamesNameTheirParent) {
+  // AIP-156: the singleton's name is checked like any other, and its parent
+  // is what the service reads.
+  const std::string name = "tenants/1504/units/dinkes/satisfaction";
+  auto v = ParseResourceName("name", name, "tenants/*/units/*/satisfaction");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(*v, (std::vector<std::string>{"1504", "dinkes"}));
+  EXPECT_EQ(SingletonParent(name), "tenants/1504/units/dinkes");
+  EXPECT_EQ(SingletonParent("provinces/15/benchmarks"), "provinces/15");
+  // The bare parent, the form these requests took before, is refused.
+  auto bare = ParseResourceName("name", "tenants/1504/units/dinkes", "tenants/*/units/*/satisfaction");
+  EXPECT_EQ(bare.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(bare.status()).size(), 1u);
+}
+
 TEST(TenancyTest, OtherTenantIsPermissionDenied) {
   Caller caller{"1504", "organiser", "x"};
   EXPECT_TRUE(ParseTenantResource(caller, "name", "tenants/1504/units/a", "tenants/*/units/*").ok());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -360,7 +361,8 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
 
 absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetStatistics(
     const Caller& caller, const v1::GetComplaintStatisticsRequest& r) {
-  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  PELITA_RETURN_IF_ERROR(
+      ParseTenantResource(caller, "name", r.name(), "tenants/*/complaintStatistics").status());
   std::string unit;
   if (!r.unit().empty()) {
     PELITA_ASSIGN_OR_RETURN(auto parts,
@@ -373,7 +375,8 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetStatistics(
 
 absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareRates(
     const Caller& caller, const v1::CompareComplaintRatesRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "unit", r.unit(), "tenants/*/units/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(),
+                                                          "tenants/*/units/*/complaintRateChange"));
   PELITA_ASSIGN_OR_RETURN(absl::CivilDay date, FromDate(r.date(), "date"));
   if (r.window_days() < 1 || r.window_days() > 3660) {
     return InvalidField("window_days", "must be between 1 and 3660");
@@ -393,7 +396,7 @@ absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareRates(
   const double exposure = info->monthly_service_volume * r.window_days() / kDaysPerMonth;
   const RateComparison c = complaint::CompareRates(sb.received(), exposure, sa.received(), exposure, 1000);
   v1::ComplaintRateComparison out;
-  out.set_unit(r.unit());
+  out.set_unit(SingletonParent(r.name()));
   auto fill = [&](v1::RateWindow* rw, const Window& w, int64_t n, double rate) {
     *rw->mutable_start_date() = ToDate(w.start);
     *rw->mutable_end_date() = ToDate(w.end);
@@ -447,7 +450,8 @@ absl::StatusOr<v1::RecordSatisfactionResponseResponse> ComplaintLogic::RecordSat
 
 absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& caller,
                                                                  const v1::GetSatisfactionRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "unit", r.unit(), "tenants/*/units/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(),
+                                                          "tenants/*/units/*/satisfaction"));
   PELITA_ASSIGN_OR_RETURN(Window w, ResolveWindow(r.period(), r.start_date(), r.end_date()));
   const std::vector<std::string> labels = CoverWindow(w);
   PELITA_ASSIGN_OR_RETURN(auto buckets, store_.ReadBuckets(caller.tenant, "sb", {parts[1]}, labels));
@@ -474,7 +478,7 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   // follow from the IKM and the other eight.
   const IkmResult ikm = ComputeIkm(t, population, kMinRespondents);
   v1::Satisfaction out;
-  out.set_unit(r.unit());
+  out.set_unit(SingletonParent(r.name()));
   *out.mutable_start_date() = ToDate(w.start);
   *out.mutable_end_date() = ToDate(w.end);
   out.set_respondents(t.respondents);
@@ -621,25 +625,37 @@ absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::GetCalendar(
 
 absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::UpdateCalendar(
     const Caller& caller, const v1::UpdateWorkingCalendarRequest& r) {
+  const std::string& name = r.calendar().name();
   PELITA_RETURN_IF_ERROR(
-      ParseTenantResource(caller, "name", r.name(), "tenants/*/workingCalendar").status());
+      ParseTenantResource(caller, "calendar.name", name, "tenants/*/workingCalendar").status());
   if (auto role = ParseRole(caller.role); !role.ok() || *role != Role::kAdmin) {
     return WithReason(absl::PermissionDeniedError("only an admin may change the working calendar"),
                       "ADMIN_ONLY");
   }
-  std::vector<HolidayEntry> add;
-  std::vector<absl::CivilDay> remove;
-  for (int i = 0; i < r.add_size(); ++i) {
-    PELITA_ASSIGN_OR_RETURN(absl::CivilDay d, DayInRange(r.add(i).date(), "add.date"));
-    if (r.add(i).description().size() > 200) return InvalidField("add.description", "too long");
-    add.push_back({d, r.add(i).description(), r.add(i).collective_leave()});
+  // AIP-134 on the stored calendar: the fields the mask names (the fields
+  // set in the request when it names none); the name is the service's.
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar current, CalendarOf(caller.tenant));
+  v1::WorkingCalendar merged = ToProto(name, current);
+  PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(r.calendar(), r.update_mask(), {"name"}, &merged));
+  // Every entry is checked before anything is written: a bad one changes
+  // nothing.
+  std::vector<HolidayEntry> holidays;
+  absl::flat_hash_set<absl::CivilDay> seen;
+  for (int i = 0; i < merged.holidays_size(); ++i) {
+    const v1::Holiday& h = merged.holidays(i);
+    const std::string field = absl::StrCat("calendar.holidays[", i, "]");
+    const std::string date_field = absl::StrCat(field, ".date");
+    PELITA_ASSIGN_OR_RETURN(absl::CivilDay d, DayInRange(h.date(), date_field.c_str()));
+    if (h.description().size() > 200) {
+      return InvalidField(absl::StrCat(field, ".description"), "must be at most 200 characters");
+    }
+    if (!seen.insert(d).second) {
+      return InvalidField(date_field, absl::StrCat(absl::FormatCivilTime(d), " is listed twice"));
+    }
+    holidays.push_back({d, h.description(), h.collective_leave()});
   }
-  for (const auto& d : r.remove()) {
-    PELITA_ASSIGN_OR_RETURN(absl::CivilDay day, DayInRange(d, "remove"));
-    remove.push_back(day);
-  }
-  PELITA_ASSIGN_OR_RETURN(WorkingCalendar c, store_.UpdateCalendar(caller.tenant, add, remove));
-  return ToProto(r.name(), c);
+  PELITA_ASSIGN_OR_RETURN(WorkingCalendar c, store_.ReplaceCalendar(caller.tenant, holidays));
+  return ToProto(name, c);
 }
 
 absl::StatusOr<WorkingCalendar> ComplaintLogic::CalendarOf(const std::string& tenant) {

@@ -117,7 +117,7 @@ class ComplaintServiceTest : public ::testing::Test {
                                 const std::string& tenant = "1504",
                                 const std::string& category = "") {
     v1::GetComplaintStatisticsRequest r;
-    r.set_parent("tenants/" + tenant);
+    r.set_name(absl::StrCat("tenants/", tenant, "/complaintStatistics"));
     if (!unit.empty()) r.set_unit(absl::StrCat("tenants/", tenant, "/units/", unit));
     r.set_period(period);
     r.set_category(category);
@@ -201,7 +201,7 @@ TEST_F(ComplaintServiceTest, StatisticsFromBuckets) {
   EXPECT_EQ(all.monthly_service_volume(), 1500);
   // Backlog at the end of 3 March: C1 (forwarded, not completed).
   v1::GetComplaintStatisticsRequest r;
-  r.set_parent("tenants/1504");
+  r.set_name("tenants/1504/complaintStatistics");
   r.set_unit("tenants/1504/units/dukcapil");
   *r.mutable_start_date() = ToDate(absl::CivilDay(2026, 3, 1));
   *r.mutable_end_date() = ToDate(absl::CivilDay(2026, 3, 3));
@@ -361,7 +361,7 @@ TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
   // Outside both windows.
   ASSERT_TRUE(Update("OUT", v1::RECEIVED, Ts(2026, 1, 3)).ok());
   v1::CompareComplaintRatesRequest r;
-  r.set_unit("tenants/1504/units/dukcapil");
+  r.set_name("tenants/1504/units/dukcapil/complaintRateChange");
   *r.mutable_date() = ToDate(absl::CivilDay(2026, 2, 1));
   r.set_window_days(28);
   v1::ComplaintRateComparison c;
@@ -382,7 +382,7 @@ TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c).error_code(),
             StatusCode::INVALID_ARGUMENT);
   // A unit without a service volume has no rate to compare.
-  r.set_unit("tenants/1504/units/arsip");
+  r.set_name("tenants/1504/units/arsip/complaintRateChange");
   r.set_window_days(28);
   grpc::Status none = Call(&v1::ComplaintService::Stub::CompareComplaintRates, r, &c);
   EXPECT_EQ(none.error_code(), StatusCode::FAILED_PRECONDITION);
@@ -453,7 +453,7 @@ TEST_F(ComplaintServiceTest, SatisfactionIndex) {
                    Skm("tenants/1504/responses/r0", answers[0]), &ok).ok());
   EXPECT_FALSE(ok.recorded());
   v1::GetSatisfactionRequest g;
-  g.set_unit("tenants/1504/units/dukcapil");
+  g.set_name("tenants/1504/units/dukcapil/satisfaction");
   g.set_period("2026-07");
   v1::Satisfaction s;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
@@ -554,7 +554,7 @@ TEST_F(ComplaintServiceTest, FollowsSurveyStream) {
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->elements[0].integer, 0);
   v1::GetSatisfactionRequest g;
-  g.set_unit("tenants/1504/units/dpmptsp");
+  g.set_name("tenants/1504/units/dpmptsp/satisfaction");
   g.set_period("2026-08");
   v1::Satisfaction s;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
@@ -613,7 +613,7 @@ TEST_F(ComplaintServiceTest, FollowerRereadsEntriesLeftPendingByACrash) {
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(pending->elements[0].integer, 0);
   v1::GetSatisfactionRequest g;
-  g.set_unit("tenants/1504/units/dukcapil");
+  g.set_name("tenants/1504/units/dukcapil/satisfaction");
   g.set_period("2026-09");
   v1::Satisfaction s;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
@@ -640,7 +640,7 @@ TEST_F(ComplaintServiceTest, TenantIsolation) {
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaint, g, &c, "1505").error_code(),
             StatusCode::NOT_FOUND);
   v1::GetComplaintStatisticsRequest sr;
-  sr.set_parent("tenants/1504");
+  sr.set_name("tenants/1504/complaintStatistics");
   sr.set_period("2026");
   v1::ComplaintStatistics s;
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetComplaintStatistics, sr, &s, "1505").error_code(),
@@ -666,9 +666,11 @@ TEST_F(ComplaintServiceTest, AdminEditsCalendar) {
   v1::WorkingCalendar cal;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetWorkingCalendar, g, &cal).ok());
   EXPECT_GT(cal.holidays_size(), 40);
+  // The standard Update: the calendar as read, with the regency's day added.
   v1::UpdateWorkingCalendarRequest u;
-  u.set_name("tenants/1504/workingCalendar");
-  auto* h = u.add_add();
+  *u.mutable_calendar() = cal;
+  u.mutable_update_mask()->add_paths("holidays");
+  auto* h = u.mutable_calendar()->add_holidays();
   *h->mutable_date() = ToDate(absl::CivilDay(2026, 9, 8));
   h->set_description("Hari jadi Kabupaten Batang Hari");
   {
@@ -679,7 +681,10 @@ TEST_F(ComplaintServiceTest, AdminEditsCalendar) {
     EXPECT_EQ(denied.error_code(), StatusCode::PERMISSION_DENIED);
     EXPECT_EQ(ErrorReason(FromGrpcStatus(denied)), "ADMIN_ONLY");
   }
+  const int national = cal.holidays_size();
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, &cal, "1504", "admin").ok());
+  EXPECT_EQ(cal.holidays_size(), national + 1);
+  EXPECT_EQ(cal.name(), "tenants/1504/workingCalendar");
   // Received Mon 7 Sep, forwarded Fri 11 Sep: 4 wd, but 8 Sep is now off -> 3, no breach.
   ASSERT_TRUE(Update("K1", v1::RECEIVED, Ts(2026, 9, 7)).ok());
   ASSERT_TRUE(Update("K1", v1::FORWARDED, Ts(2026, 9, 11)).ok());
@@ -688,6 +693,73 @@ TEST_F(ComplaintServiceTest, AdminEditsCalendar) {
   ASSERT_TRUE(Update("K1", v1::RECEIVED, Ts(2026, 9, 7), "dukcapil", "1505").ok());
   ASSERT_TRUE(Update("K1", v1::FORWARDED, Ts(2026, 9, 11), "dukcapil", "1505").ok());
   EXPECT_EQ(Stats("2026-09", "dukcapil", "1505").forward_sla_breaches(), 1);
+}
+
+// AIP-134 on the calendar: the list the mask names is replaced whole; a
+// path the resource does not have, or a bad entry, is INVALID_ARGUMENT with
+// a google.rpc.BadRequest field violation and changes nothing.
+TEST_F(ComplaintServiceTest, CalendarUpdateFollowsTheMask) {
+  v1::GetWorkingCalendarRequest g;
+  g.set_name("tenants/1504/workingCalendar");
+  v1::WorkingCalendar before;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetWorkingCalendar, g, &before).ok());
+  ASSERT_GT(before.holidays_size(), 40);
+  using Violations = std::vector<std::pair<std::string, std::string>>;
+  auto update = [&](const v1::UpdateWorkingCalendarRequest& u, v1::WorkingCalendar* out) {
+    return Call(&v1::ComplaintService::Stub::UpdateWorkingCalendar, u, out, "1504", "admin");
+  };
+  v1::WorkingCalendar out;
+  {
+    v1::UpdateWorkingCalendarRequest u;
+    *u.mutable_calendar() = before;
+    u.mutable_update_mask()->add_paths("add");  // The former request's field.
+    const grpc::Status st = update(u, &out);
+    EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT);
+    const Violations v = FieldViolationsOf(FromGrpcStatus(st));
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].first, "update_mask");
+  }
+  {
+    // The same date twice: the second entry is named, nothing is written.
+    v1::UpdateWorkingCalendarRequest u;
+    u.mutable_calendar()->set_name("tenants/1504/workingCalendar");
+    for (int i = 0; i < 2; ++i) {
+      auto* h = u.mutable_calendar()->add_holidays();
+      *h->mutable_date() = ToDate(absl::CivilDay(2026, 9, 8));
+    }
+    const grpc::Status st = update(u, &out);
+    EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(FieldViolationsOf(FromGrpcStatus(st)),
+              (Violations{{"calendar.holidays[1].date", "2026-09-08 is listed twice"}}));
+  }
+  v1::WorkingCalendar now;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetWorkingCalendar, g, &now).ok());
+  EXPECT_EQ(now.holidays_size(), before.holidays_size());
+  {
+    // An empty mask means the fields set: a list with one day replaces the
+    // national ones; the name in the request is not a field to change.
+    v1::UpdateWorkingCalendarRequest u;
+    u.mutable_calendar()->set_name("tenants/1504/workingCalendar");
+    auto* h = u.mutable_calendar()->add_holidays();
+    *h->mutable_date() = ToDate(absl::CivilDay(2026, 12, 25));
+    h->set_description("Natal");
+    ASSERT_TRUE(update(u, &out).ok());
+    ASSERT_EQ(out.holidays_size(), 1);
+    EXPECT_EQ(out.holidays(0).description(), "Natal");
+  }
+  {
+    // Clearing every day needs the mask (an empty list is "not set"), and
+    // the empty calendar stays empty: the defaults are not seeded again.
+    v1::UpdateWorkingCalendarRequest u;
+    u.mutable_calendar()->set_name("tenants/1504/workingCalendar");
+    ASSERT_TRUE(update(u, &out).ok());
+    EXPECT_EQ(out.holidays_size(), 1);
+    u.mutable_update_mask()->add_paths("holidays");
+    ASSERT_TRUE(update(u, &out).ok());
+    EXPECT_EQ(out.holidays_size(), 0);
+    ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetWorkingCalendar, g, &now).ok());
+    EXPECT_EQ(now.holidays_size(), 0);
+  }
 }
 
 }  // namespace
@@ -711,7 +783,7 @@ TEST_F(ComplaintServiceTest, AnElementWithoutEnoughAnswersWithholdsTheIkm) {
                     .ok());
   }
   v1::GetSatisfactionRequest g;
-  g.set_unit("tenants/1504/units/dukcapil");
+  g.set_name("tenants/1504/units/dukcapil/satisfaction");
   g.set_period("2026-08");
   v1::Satisfaction s;
   ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
@@ -782,7 +854,7 @@ TEST_F(ComplaintServiceTest, IkmRoundsHalfUpExactlyFromTheIntegerSums) {
     for (auto& t : clients) t.join();
     ASSERT_EQ(failed.load(), 0);
     v1::GetSatisfactionRequest g;
-    g.set_unit("tenants/1504/units/dukcapil");
+    g.set_name("tenants/1504/units/dukcapil/satisfaction");
     g.set_period(absl::StrFormat("2025-%02d", 1 + c));
     v1::Satisfaction s;
     ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());

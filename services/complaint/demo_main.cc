@@ -138,15 +138,8 @@ std::string Row(const demo::Plan& plan, const demo::UnitPlan& u, absl::CivilDay 
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  if (absl::GetFlag(FLAGS_tenant) != demo::kTenant) {
-    pelita::LogError("the demo data are Kabupaten Batang Hari's", {{"tenant", absl::GetFlag(FLAGS_tenant)}});
-    return 2;
-  }
-  auto as_of = demo::AsOfDay(absl::GetFlag(FLAGS_as_of));
-  if (!as_of.ok()) {
-    pelita::LogError("bad flag", {{"error", std::string(as_of.status().message())}});
-    return 2;
-  }
+  auto as_of = demo::CheckLoaderFlags(absl::GetFlag(FLAGS_tenant), absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return 2;
   const demo::Plan& plan = demo::Batanghari();
   const pelita::Caller organiser{demo::kTenant, "organiser", "bkpsdm-demo"};
   demo::Tally tally;

@@ -33,16 +33,16 @@ int main(int argc, char** argv) {
   // Every tenant of the registry is served and its survey stream followed,
   // including tenants created while the service runs.
   auto registry = pelita::tenant::StartRegistryFromFlags(&redis);
+  // Each tenant's civil days (SLA working days, SKM periods) in its own zone.
+  logic.SetTenantZones(registry->Zones());
   pelita::complaint::SkmFollower follower(&redis, &logic, registry.get());
   follower.Start();
 
-  pelita::ServerOptions options;
-  options.name = "complaint";
-  options.health_services = {pelita::complaint::v1::ComplaintService::service_full_name()};
-  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50053" : absl::GetFlag(FLAGS_listen);
-  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::ServerOptions options =
+      pelita::ServerOptionsFromFlags("complaint", "0.0.0.0:50053",
+          {pelita::complaint::v1::ComplaintService::service_full_name()});
   pelita::Server server(options, {&service}, &redis);
-  const int code = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  const int code = pelita::RunServerFromFlags(server);
   follower.Stop();
   registry->Stop();
   return code;

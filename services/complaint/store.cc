@@ -393,21 +393,23 @@ absl::StatusOr<WorkingCalendar> ComplaintStore::LoadCalendar(const std::string& 
   return WorkingCalendar(std::move(list));
 }
 
-absl::StatusOr<WorkingCalendar> ComplaintStore::UpdateCalendar(
-    const std::string& tenant, const std::vector<HolidayEntry>& add,
-    const std::vector<absl::CivilDay>& remove) {
+absl::StatusOr<WorkingCalendar> ComplaintStore::ReplaceCalendar(const std::string& tenant,
+                                                                const std::vector<HolidayEntry>& holidays) {
+  // The defaults are seeded first (once, marked by `calendar_init`), so an
+  // empty calendar stays empty rather than being seeded again.
   PELITA_RETURN_IF_ERROR(EnsureCalendar(tenant));
   const std::string key = Keys(tenant).Key("calendar");
-  std::vector<redis::Command> commands;
-  for (const auto& d : remove) commands.push_back({"HDEL", key, DayField(d)});
-  for (const auto& h : add) {
-    commands.push_back({"HSET", key, DayField(h.day),
-                        absl::StrCat(h.collective_leave ? "c|" : "h|", h.description)});
+  std::vector<redis::Command> commands = {{"DEL", key}};
+  if (!holidays.empty()) {
+    redis::Command hset = {"HSET", key};
+    for (const auto& h : holidays) {
+      hset.push_back(DayField(h.day));
+      hset.push_back(absl::StrCat(h.collective_leave ? "c|" : "h|", h.description));
+    }
+    commands.push_back(std::move(hset));
   }
-  if (!commands.empty()) {
-    PELITA_ASSIGN_OR_RETURN(auto replies, redis_->Transaction(commands));
-    for (const auto& r : replies) PELITA_RETURN_IF_ERROR(redis::ReplyStatus(r));
-  }
+  PELITA_ASSIGN_OR_RETURN(auto replies, redis_->Transaction(commands));
+  for (const auto& r : replies) PELITA_RETURN_IF_ERROR(redis::ReplyStatus(r));
   return LoadCalendar(tenant);
 }
 

@@ -99,9 +99,10 @@ class ComplaintStore {
 
   // The tenant's calendar (the national defaults on first use).
   absl::StatusOr<WorkingCalendar> LoadCalendar(const std::string& tenant);
-  absl::StatusOr<WorkingCalendar> UpdateCalendar(const std::string& tenant,
-                                                 const std::vector<HolidayEntry>& add,
-                                                 const std::vector<absl::CivilDay>& remove);
+  // Replaces the tenant's holidays with `holidays`, atomically (MULTI/EXEC),
+  // and returns the calendar as stored.
+  absl::StatusOr<WorkingCalendar> ReplaceCalendar(const std::string& tenant,
+                                                  const std::vector<HolidayEntry>& holidays);
 
  private:
   KeyBuilder Keys(const std::string& tenant) const { return KeyBuilder("complaint", tenant); }

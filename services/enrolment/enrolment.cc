@@ -756,7 +756,8 @@ absl::StatusOr<v1::Enrolment> EnrolmentLogic::CompleteEnrolment(
 
 absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
     const Caller& c, const v1::GetLearningHoursRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kEmployeePattern));
+  PELITA_ASSIGN_OR_RETURN(auto v,
+                          ParseTenantResource(c, "name", r.name(), "tenants/*/employees/*/learningHours"));
   PELITA_ASSIGN_OR_RETURN(const absl::CivilDay today_in_tenant, Today(c.tenant));
   const int year = r.year() == 0 ? static_cast<int>(today_in_tenant.year()) : r.year();
   if (year < 2000 || year > 2100) return InvalidField("year", "must be between 2000 and 2100");
@@ -764,7 +765,7 @@ absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
   PELITA_RETURN_IF_ERROR(store.employees().GetRaw(v[1]).status());
   PELITA_ASSIGN_OR_RETURN(auto hours, store.LearningHours(v[1], year));
   v1::LearningHours out;
-  out.set_employee(r.name());
+  out.set_employee(SingletonParent(r.name()));
   out.set_year(year);
   out.set_jp(hours.jp);
   out.set_required_jp(kRequiredJpPerYear);

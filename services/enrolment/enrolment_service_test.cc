@@ -483,14 +483,14 @@ TEST_F(EnrolmentServiceTest, AttendanceCompletionAndLearningHours) {
   EXPECT_EQ(completed.cohort_end().day(), 11);
 
   v1::GetLearningHoursRequest lh;
-  lh.set_name("tenants/1504/employees/" + a);
+  lh.set_name(absl::StrCat("tenants/1504/employees/" + a, "/learningHours"));
   lh.set_year(2026);
   v1::LearningHours hours;
   ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::GetLearningHours, lh, &hours).ok());
   EXPECT_EQ(hours.jp(), 20);
   EXPECT_TRUE(hours.compliant());
   EXPECT_EQ(hours.completed_enrolments_size(), 2);
-  lh.set_name("tenants/1504/employees/" + b);
+  lh.set_name("tenants/1504/employees/" + b + "/learningHours");
   ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::GetLearningHours, lh, &hours).ok());
   EXPECT_EQ(hours.jp(), 12);
   EXPECT_FALSE(hours.compliant());

@@ -20,13 +20,13 @@ int main(int argc, char** argv) {
   // while it runs (the tenant check of every call).
   auto registry = pelita::tenant::StartRegistryFromFlags(&redis);
   pelita::enrolment::EnrolmentLogic logic(&redis);
+  // Each tenant's "today" (cohort days, learning-hour years) in its own zone.
+  logic.SetTenantZones(registry->Zones());
   pelita::enrolment::EnrolmentGrpcService service(&logic);
 
-  pelita::ServerOptions options;
-  options.name = "enrolment";
-  options.health_services = {pelita::enrolment::v1::EnrolmentService::service_full_name()};
-  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50051" : absl::GetFlag(FLAGS_listen);
-  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::ServerOptions options =
+      pelita::ServerOptionsFromFlags("enrolment", "0.0.0.0:50051",
+          {pelita::enrolment::v1::EnrolmentService::service_full_name()});
   pelita::Server server(options, {&service}, &redis);
-  return pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  return pelita::RunServerFromFlags(server);
 }

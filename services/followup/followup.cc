@@ -10,6 +10,7 @@
 #include "lib/role/role.h"
 #include "lib/status/status.h"
 #include "lib/store/cas.h"
+#include "lib/store/field_mask.h"
 #include "lib/store/paging.h"
 #include "lib/tenancy/resource_name.h"
 #include "lib/time/time.h"
@@ -107,10 +108,35 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::GetActionPlan(const Caller& c, con
 
 absl::StatusOr<v1::ActionPlan> FollowUpLogic::UpdateActionPlan(const Caller& c,
                                                                const v1::UpdateActionPlanRequest& r) {
-  const v1::ActionPlan& in = r.action_plan();
-  PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "action_plan.name", in.name()));
+  PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "action_plan.name", r.action_plan().name()));
   if (!IsStaff(c) && !IsParticipant(c, ref.nip)) return Denied("edit another participant's plan");
   PELITA_ASSIGN_OR_RETURN(ev1::Enrolment enrolment, CompletedEnrolment(ref));
+
+  // The request with its actions as they are stored (ids a1.., NOT_STARTED):
+  // what the mask copies onto the plan.
+  v1::ActionPlan patch;
+  patch.set_supervisor(r.action_plan().supervisor());
+  for (int i = 0; i < r.action_plan().actions_size(); ++i) {
+    const v1::Action& from = r.action_plan().actions(i);
+    v1::Action* a = patch.add_actions();
+    a->set_id(absl::StrCat("a", i + 1));
+    a->set_change(from.change());
+    a->set_competency(from.competency());
+    a->set_indicator(from.indicator());
+    *a->mutable_due_date() = from.due_date();
+    a->set_status(v1::Action::NOT_STARTED);
+  }
+  // AIP-134: the fields the mask names (the fields set in the request when
+  // it names none) are copied; supervisor and actions are the only ones a
+  // caller sets.  The plan as it would be is checked before anything is
+  // written.
+  static const std::vector<std::string> kOutputOnly = {"name",        "state",       "review_comment",
+                                                       "unit",        "create_time", "update_time",
+                                                       "submit_time", "approve_time"};
+  v1::ActionPlan in;
+  PELITA_ASSIGN_OR_RETURN(auto current, store_->GetPlan(ref.tenant, ref.ck(), ref.nip));
+  if (current.has_value()) in = current->value;
+  PELITA_RETURN_IF_ERROR(store::ApplyFieldMask(patch, r.update_mask(), kOutputOnly, &in));
 
   // The cohort's last day bounds the due dates.
   PELITA_ASSIGN_OR_RETURN(ev1::Cohort cohort, enrolment_->GetCohort(ref.tenant, ref.cohort_name()));
@@ -135,20 +161,11 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::UpdateActionPlan(const Caller& c,
                                                         "; only a draft or returned plan can be edited"));
     }
     plan.set_name(ref.name());
-    plan.set_supervisor(in.supervisor());
     plan.set_unit(enrolment.unit());
     if (!existed) plan.set_state(v1::ActionPlan::DRAFT);
-    plan.clear_actions();
-    for (int i = 0; i < in.actions_size(); ++i) {
-      v1::Action* a = plan.add_actions();
-      a->set_id(absl::StrCat("a", i + 1));
-      a->set_change(in.actions(i).change());
-      a->set_competency(in.actions(i).competency());
-      a->set_indicator(in.actions(i).indicator());
-      *a->mutable_due_date() = in.actions(i).due_date();
-      a->set_status(v1::Action::NOT_STARTED);
-    }
-    return absl::OkStatus();
+    // The same mask on the plan as it is now (a concurrent edit of the
+    // field the mask leaves out is kept).
+    return store::ApplyFieldMask(patch, r.update_mask(), kOutputOnly, &plan);
   });
 }
 
@@ -469,20 +486,22 @@ absl::StatusOr<v1::FollowUpSummary> FollowUpLogic::Summary(const std::string& te
 
 absl::StatusOr<v1::FollowUpSummary> FollowUpLogic::GetCohortFollowUpSummary(
     const Caller& c, const v1::GetCohortFollowUpSummaryRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "cohort", r.cohort(), kCohortPattern));
+  PELITA_ASSIGN_OR_RETURN(
+      auto v, ParseTenantResource(c, "name", r.name(), absl::StrCat(kCohortPattern, "/followUpSummary")));
+  const std::string cohort = SingletonParent(r.name());
   const std::string ck = v[1] + "/" + v[2];
-  PELITA_ASSIGN_OR_RETURN(v1::FollowUpSummary s, Summary(v[0], r.cohort(), "c:" + ck, ck, r.max_listed()));
+  PELITA_ASSIGN_OR_RETURN(v1::FollowUpSummary s, Summary(v[0], cohort, "c:" + ck, ck, r.max_listed()));
   // L3 (applied share, scrap learning, the waves' rates) has one definition,
   // the scoring service's; shown here as it reports it, never recomputed.
   // A summary of the workflow is still useful while scoring is down: the
   // figure is then absent with the reason.
   if (behaviour_ != nullptr) {
-    auto b = behaviour_->CohortBehaviour(v[0], r.cohort());
+    auto b = behaviour_->CohortBehaviour(v[0], cohort);
     if (b.ok()) {
       *s.mutable_behaviour() = std::move(*b);
     } else {
       s.set_behaviour_unavailable(std::string(b.status().message()));
-      LogWarning("follow-up summary without L3", {{"cohort", r.cohort()}, {"error", b.status().ToString()}});
+      LogWarning("follow-up summary without L3", {{"cohort", cohort}, {"error", b.status().ToString()}});
     }
   } else {
     s.set_behaviour_unavailable("no scoring service configured");
@@ -492,8 +511,9 @@ absl::StatusOr<v1::FollowUpSummary> FollowUpLogic::GetCohortFollowUpSummary(
 
 absl::StatusOr<v1::FollowUpSummary> FollowUpLogic::GetUnitFollowUpSummary(
     const Caller& c, const v1::GetUnitFollowUpSummaryRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "unit", r.unit(), kUnitPattern));
-  return Summary(v[0], r.unit(), "u:" + v[1], "", r.max_listed());
+  PELITA_ASSIGN_OR_RETURN(
+      auto v, ParseTenantResource(c, "name", r.name(), absl::StrCat(kUnitPattern, "/followUpSummary")));
+  return Summary(v[0], SingletonParent(r.name()), "u:" + v[1], "", r.max_listed());
 }
 
 }  // namespace pelita::followup

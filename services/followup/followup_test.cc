@@ -107,7 +107,7 @@ TEST_F(FollowUpLogicTest, CohortSummaryCarriesScoringsL3AndNoRateOfItsOwn) {
   b.mutable_scrap_learning_rate()->set_value(0.6);
   behaviour_.Put(kCohort, b);
   v1::GetCohortFollowUpSummaryRequest r;
-  r.set_cohort(kCohort);
+  r.set_name(absl::StrCat(kCohort, "/followUpSummary"));
   auto s = logic_->GetCohortFollowUpSummary(kStaff, r);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->actions_applied(), 1);

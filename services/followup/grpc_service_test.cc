@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/ids/nip.h"
 #include "lib/server/server.h"
+#include "lib/status/status.h"
 #include "lib/testing/redis_server.h"
 #include "pelita/enrolment/v1/events.pb.h"
 #include "pelita/survey/v1/survey.pb.h"
@@ -279,7 +280,7 @@ class FollowUpTest : public ::testing::Test {
 
   v1::FollowUpSummary CohortSummary() {
     v1::GetCohortFollowUpSummaryRequest r;
-    r.set_cohort(kCohort);
+    r.set_name(absl::StrCat(kCohort, "/followUpSummary"));
     v1::FollowUpSummary s;
     EXPECT_TRUE(Call(&v1::FollowUpService::Stub::GetCohortFollowUpSummary, r, &s).ok());
     return s;
@@ -321,6 +322,53 @@ TEST(FollowUpDates, DueAndReminderTimesAreWib) {
   const absl::CivilDay day(2026, 12, 6);
   EXPECT_EQ(DueTime(day), Wib(2026, 12, 7, 0));
   EXPECT_EQ(ReminderTime(day), Wib(2026, 12, 3, 8));
+}
+
+// AIP-134 on the plan: a mask naming one field changes that field and
+// leaves the other as stored; a path the plan does not have is
+// INVALID_ARGUMENT with a google.rpc.BadRequest field violation on
+// update_mask, and changes nothing.
+TEST_F(FollowUpTest, PlanUpdateFollowsTheMask) {
+  SetUpRoster();
+  Enrol(kParticipant);
+  Complete(kParticipant);
+  const absl::CivilDay due = kEnd + 30;
+  v1::ActionPlan plan;
+  ASSERT_TRUE(Call(&v1::FollowUpService::Stub::UpdateActionPlan, Plan(kParticipant, 2, due), &plan).ok());
+  ASSERT_EQ(plan.actions_size(), 2);
+
+  // Only the supervisor: the five actions in the request are not copied.
+  auto r = Plan(kParticipant, 5, due);
+  r.mutable_action_plan()->set_supervisor("tenants/1504/employees/" + kOther);
+  r.mutable_update_mask()->add_paths("supervisor");
+  ASSERT_TRUE(Call(&v1::FollowUpService::Stub::UpdateActionPlan, r, &plan).ok());
+  EXPECT_EQ(plan.supervisor(), "tenants/1504/employees/" + kOther);
+  EXPECT_EQ(plan.actions_size(), 2);
+
+  // Only the actions: the supervisor in the request (another one) is not
+  // copied, and an output-only path in the mask is ignored.
+  r = Plan(kParticipant, 3, due);
+  r.mutable_update_mask()->add_paths("actions");
+  r.mutable_update_mask()->add_paths("state");
+  r.mutable_action_plan()->set_state(v1::ActionPlan::APPROVED);
+  ASSERT_TRUE(Call(&v1::FollowUpService::Stub::UpdateActionPlan, r, &plan).ok());
+  EXPECT_EQ(plan.supervisor(), "tenants/1504/employees/" + kOther);
+  EXPECT_EQ(plan.actions_size(), 3);
+  EXPECT_EQ(plan.state(), v1::ActionPlan::DRAFT);
+
+  // An unknown path.
+  r = Plan(kParticipant, 1, due);
+  r.mutable_update_mask()->add_paths("actions");
+  r.mutable_update_mask()->add_paths("reviewer");
+  const grpc::Status bad = Call(&v1::FollowUpService::Stub::UpdateActionPlan, r, &plan);
+  EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+  const auto violations = FieldViolationsOf(FromGrpcStatus(bad));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].first, "update_mask");
+  v1::GetActionPlanRequest get;
+  get.set_name(PlanName(kParticipant));
+  ASSERT_TRUE(Call(&v1::FollowUpService::Stub::GetActionPlan, get, &plan).ok());
+  EXPECT_EQ(plan.actions_size(), 3);
 }
 
 TEST_F(FollowUpTest, PlanValidation) {
@@ -433,7 +481,7 @@ TEST_F(FollowUpTest, PlanValidation) {
   EXPECT_EQ(s.plans(0).participant_nip(), kParticipant);
   EXPECT_EQ(s.plans(0).applied_count(), 1);
   v1::GetUnitFollowUpSummaryRequest ur;
-  ur.set_unit("tenants/1504/units/dukcapil");
+  ur.set_name("tenants/1504/units/dukcapil/followUpSummary");
   v1::FollowUpSummary us;
   ASSERT_TRUE(Call(&v1::FollowUpService::Stub::GetUnitFollowUpSummary, ur, &us).ok());
   EXPECT_EQ(us.actions_applied(), 1);

@@ -86,17 +86,15 @@ int main(int argc, char** argv) {
   outbox_options.owner = pelita::events::ConsumerName();
   pelita::followup::Outbox outbox(&logic, sender->get(), registry.get(), outbox_options);
 
-  pelita::ServerOptions options;
-  options.name = "followup";
-  options.health_services = {pelita::followup::v1::FollowUpService::service_full_name()};
-  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50056" : absl::GetFlag(FLAGS_listen);
-  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::ServerOptions options =
+      pelita::ServerOptionsFromFlags("followup", "0.0.0.0:50056",
+          {pelita::followup::v1::FollowUpService::service_full_name()});
   options.log_calls = absl::GetFlag(FLAGS_log_calls);
   pelita::Server server(options, {&service}, &redis);
   completions->Start();
   answers->Start();
   outbox.Start(absl::Milliseconds(std::max(10, absl::GetFlag(FLAGS_followup_poll_ms))));
-  const int rc = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  const int rc = pelita::RunServerFromFlags(server);
   outbox.Stop();
   answers->Stop();
   completions->Stop();

@@ -29,7 +29,7 @@ class GrpcComplaintSource : public ComplaintSource {
       AttachTenant(ctx, tenant);
       ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
       cv1::GetComplaintStatisticsRequest req;
-      req.set_parent("tenants/" + tenant);
+      req.set_name("tenants/" + tenant + "/complaintStatistics");
       req.set_unit(unit);
       SetDate(req.mutable_start_date(), start);
       SetDate(req.mutable_end_date(), end);
@@ -44,7 +44,7 @@ class GrpcComplaintSource : public ComplaintSource {
       AttachTenant(ctx, tenant);
       ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
       cv1::GetSatisfactionRequest req;
-      req.set_unit(unit);
+      req.set_name(unit + "/satisfaction");
       SetDate(req.mutable_start_date(), start);
       SetDate(req.mutable_end_date(), end);
       cv1::Satisfaction out;

@@ -110,7 +110,7 @@ TEST_F(ScoringEndToEndTest, WithheldMeansWithheldForEveryRoleAndRawSumsOnlyForOr
   // The survey service's raw aggregates: internal callers and the
   // regency's organisers and admins only.
   sv1::GetCohortAggregatesRequest q;
-  q.set_cohort(cohort);
+  q.set_name(absl::StrCat(cohort, "/surveyAggregates"));
   for (const Caller& c : callers) {
     sv1::CohortAggregates out;
     const grpc::Status st = Call(survey_stub_.get(), &sv1::SurveyService::Stub::GetCohortAggregates, q, &out, c);
@@ -368,7 +368,7 @@ TEST_F(ScoringEndToEndTest, NoCombinationOfPublishedFiguresRecoversAWithheldValu
     }
     if (!budi) {
       v1::GetProvinceBenchmarkRequest b;
-      b.set_name("provinces/15");
+      b.set_name("provinces/15/benchmarks");
       b.set_year(2026);
       v1::ProvinceBenchmark out;
       ASSERT_RPC(Call(scoring_stub_.get(), &v1::ScoringService::Stub::GetProvinceBenchmark, b, &out, caller));
@@ -425,7 +425,7 @@ TEST_F(ScoringEndToEndTest, MissingIsNotZeroAndRegenciesSeeOnlyTheirRowAndTheDis
     }
   }
   v1::GetProvinceBenchmarkRequest req;
-  req.set_name("provinces/15");
+  req.set_name("provinces/15/benchmarks");
   req.set_year(2026);
   req.set_focus_tenant("1504");
   v1::ProvinceBenchmark named;

@@ -116,7 +116,7 @@ absl::StatusOr<survey::v1::CohortAggregates> GrpcSurveySource::GetCohortAggregat
   grpc::ClientContext ctx;
   Prepare(ctx, tenant, deadline_);
   survey::v1::GetCohortAggregatesRequest req;
-  req.set_cohort(cohort);
+  req.set_name(absl::StrCat(cohort, "/surveyAggregates"));
   survey::v1::CohortAggregates out;
   grpc::Status st = stub_->GetCohortAggregates(&ctx, req, &out);
   if (!st.ok()) return FromGrpcStatus(st);

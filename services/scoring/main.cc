@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   pelita::scoring::ScoringLogic logic(&redis, &enrolment, &survey, complaint.get(), options);
+  // Each tenant's windows and months in its own zone.
+  logic.SetTenantZones(registry->Zones());
   pelita::scoring::ScoringGrpcService service(&logic);
 
   pelita::events::FollowerOptions follow;
@@ -66,13 +68,11 @@ int main(int argc, char** argv) {
   pelita::scoring::SurveyStreamFollower follower(&redis, &logic.store(), registry.get(), follow);
   follower.Start();
 
-  pelita::ServerOptions server_options;
-  server_options.name = "scoring";
-  server_options.health_services = {pelita::scoring::v1::ScoringService::service_full_name()};
-  server_options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50054" : absl::GetFlag(FLAGS_listen);
-  server_options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::ServerOptions server_options =
+      pelita::ServerOptionsFromFlags("scoring", "0.0.0.0:50054",
+          {pelita::scoring::v1::ScoringService::service_full_name()});
   pelita::Server server(server_options, {&service}, &redis);
-  const int rc = pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  const int rc = pelita::RunServerFromFlags(server);
   follower.Stop();
   registry->Stop();
   return rc;

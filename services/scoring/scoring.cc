@@ -203,7 +203,7 @@ absl::StatusOr<v1::RollUpEvaluationsResponse> ScoringLogic::RollUpEvaluations(
 
 absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
     const Caller& caller, const v1::GetProvinceBenchmarkRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, ParseResourceName("name", r.name(), "provinces/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseResourceName("name", r.name(), "provinces/*/benchmarks"));
   const std::string province = parts[0];
   PELITA_RETURN_IF_ERROR(ValidateProvince(province));
   if (caller.tenant != province && std::string(ProvinceOf(caller.tenant)) != province) {

@@ -555,7 +555,7 @@ TEST_F(ScoringTest, GrpcAdapterRanksAndBenchmarksForAProvinceCaller) {
     grpc::ClientContext ctx;
     AttachCaller(ctx, Caller{"15", "province", "prov"});
     v1::GetProvinceBenchmarkRequest r;
-    r.set_name("provinces/15");
+    r.set_name("provinces/15/benchmarks");
     r.set_year(2026);
     r.set_focus_tenant("1504");
     v1::ProvinceBenchmark out;
@@ -569,7 +569,7 @@ TEST_F(ScoringTest, GrpcAdapterRanksAndBenchmarksForAProvinceCaller) {
     grpc::ClientContext ctx;
     AttachCaller(ctx, Caller{"16", "province", "prov"});
     v1::GetProvinceBenchmarkRequest r;
-    r.set_name("provinces/15");
+    r.set_name("provinces/15/benchmarks");
     r.set_year(2026);
     v1::ProvinceBenchmark out;
     grpc::Status st = stub->GetProvinceBenchmark(&ctx, r, &out);
@@ -583,7 +583,7 @@ TEST_F(ScoringTest, GrpcAdapterRanksAndBenchmarksForAProvinceCaller) {
     grpc::ClientContext ctx;
     AttachCaller(ctx, caller);
     v1::GetProvinceBenchmarkRequest r;
-    r.set_name("provinces/15");
+    r.set_name("provinces/15/benchmarks");
     r.set_year(2026);
     r.set_focus_tenant("1503");
     v1::ProvinceBenchmark out;

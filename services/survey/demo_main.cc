@@ -609,15 +609,8 @@ class Loader {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  if (absl::GetFlag(FLAGS_tenant) != demo::kTenant) {
-    pelita::LogError("the demo data are Kabupaten Batang Hari's", {{"tenant", absl::GetFlag(FLAGS_tenant)}});
-    return 2;
-  }
-  auto as_of = demo::AsOfDay(absl::GetFlag(FLAGS_as_of));
-  if (!as_of.ok()) {
-    pelita::LogError("bad flag", {{"error", std::string(as_of.status().message())}});
-    return 2;
-  }
+  auto as_of = demo::CheckLoaderFlags(absl::GetFlag(FLAGS_tenant), absl::GetFlag(FLAGS_as_of));
+  if (!as_of.ok()) return 2;
   Loader loader(grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()),
                 grpc::CreateChannel(absl::GetFlag(FLAGS_enrolment), grpc::InsecureChannelCredentials()), *as_of);
   loader.Run();

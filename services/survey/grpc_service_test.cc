@@ -168,7 +168,7 @@ class SurveyServiceTest : public ::testing::Test {
 
   int64_t SkmCount(v1::SurveyService::Stub* stub) {
     v1::GetSkmAggregatesRequest q;
-    q.set_unit("tenants/1504/units/dukcapil");
+    q.set_name("tenants/1504/units/dukcapil/skmAggregates");
     q.set_start_period("2026-06");
     v1::SkmAggregates out;
     grpc::Status s = Call(stub, &v1::SurveyService::Stub::GetSkmAggregates, q, &out);
@@ -178,7 +178,7 @@ class SurveyServiceTest : public ::testing::Test {
 
   v1::InstrumentAggregates Aggregates(v1::SurveyService::Stub* stub) {
     v1::GetCohortAggregatesRequest q;
-    q.set_cohort(kCohort);
+    q.set_name(absl::StrCat(kCohort, "/surveyAggregates"));
     q.set_kind(v1::REACTION);
     v1::CohortAggregates out;
     grpc::Status s = Call(stub, &v1::SurveyService::Stub::GetCohortAggregates, q, &out);
@@ -255,7 +255,7 @@ TEST_F(SurveyServiceTest, EnrolmentDecidesWhoMayAnswer) {
 
   // Response rate and non-respondents come from the same roster.
   v1::GetCohortAggregatesRequest q;
-  q.set_cohort(kCohort);
+  q.set_name(absl::StrCat(kCohort, "/surveyAggregates"));
   v1::CohortAggregates agg;
   ASSERT_TRUE(Call(stub_.get(), &v1::SurveyService::Stub::GetCohortAggregates, q, &agg).ok());
   ASSERT_EQ(agg.instruments_size(), 1);

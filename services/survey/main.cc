@@ -46,13 +46,14 @@ int main(int argc, char** argv) {
   pelita::survey::CachedRoster roster(&enrolment,
                                       absl::Seconds(absl::GetFlag(FLAGS_roster_ttl_seconds)));
   pelita::survey::SurveyLogic logic(&redis, &roster);
+  // Each tenant's SKM months and follow-up windows in its own zone.
+  logic.SetTenantZones(registry->Zones());
   pelita::survey::SurveyGrpcService service(&logic, absl::GetFlag(FLAGS_stream_batch));
 
-  pelita::ServerOptions options;
-  options.name = "survey";
-  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50052" : absl::GetFlag(FLAGS_listen);
-  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::ServerOptions options =
+      pelita::ServerOptionsFromFlags("survey", "0.0.0.0:50052",
+          {pelita::survey::v1::SurveyService::service_full_name()});
   options.log_calls = absl::GetFlag(FLAGS_log_calls);
   pelita::Server server(options, {&service}, &redis);
-  return pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  return pelita::RunServerFromFlags(server);
 }

@@ -948,7 +948,10 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
                                        "evaluation shows what may be shown")),
                       "STAFF_ONLY");
   }
-  PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "name", r.name(),
+                                                          "tenants/*/programs/*/cohorts/*/surveyAggregates"));
+  const CohortRef cohort{parts[0], parts[1], parts[2]};
+  const std::string cohort_name = SingletonParent(r.name());
   SurveyStore store(redis_, cohort.tenant);
   std::vector<std::string> ids;
   if (!r.instrument().empty()) {
@@ -972,15 +975,15 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
   std::shared_ptr<const CachedRoster::NipSet> enrolled;
   std::shared_ptr<const CachedRoster::Facts> facts;
   {
-    auto e = roster_->Enrolled(cohort.tenant, r.cohort());
+    auto e = roster_->Enrolled(cohort.tenant, cohort_name);
     if (!e.ok()) {
       if (e.status().code() == absl::StatusCode::kNotFound) {
-        return absl::NotFoundError(absl::StrCat("cohort ", r.cohort(), " not found"));
+        return absl::NotFoundError(absl::StrCat("cohort ", cohort_name, " not found"));
       }
       return e.status();
     }
     enrolled = *e;
-    PELITA_ASSIGN_OR_RETURN(facts, roster_->CohortFacts(cohort.tenant, r.cohort()));
+    PELITA_ASSIGN_OR_RETURN(facts, roster_->CohortFacts(cohort.tenant, cohort_name));
   }
   // Which hashes and sets each instrument needs; all read in two pipelines.
   struct Reads {
@@ -1033,7 +1036,7 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
   const int64_t enrolled_n = enrolled ? static_cast<int64_t>(enrolled->size()) : 0;
 
   v1::CohortAggregates out;
-  out.set_cohort(r.cohort());
+  out.set_cohort(cohort_name);
   // Follow-ups over every instrument: the union of people per wave and role.
   struct People {
     absl::flat_hash_set<std::string> any, self, assessed;
@@ -1184,7 +1187,7 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
 
 absl::StatusOr<v1::SkmAggregates> SurveyLogic::GetSkmAggregates(const Caller& c,
                                                                 const v1::GetSkmAggregatesRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "unit", r.unit(), "tenants/*/units/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "name", r.name(), "tenants/*/units/*/skmAggregates"));
   PELITA_ASSIGN_OR_RETURN(absl::CivilMonth start, ParsePeriod("start_period", r.start_period()));
   absl::CivilMonth end = start;
   if (!r.end_period().empty()) {
@@ -1200,7 +1203,7 @@ absl::StatusOr<v1::SkmAggregates> SurveyLogic::GetSkmAggregates(const Caller& c,
   }
   PELITA_ASSIGN_OR_RETURN(auto hashes, store.ReadHashes(keys));
   v1::SkmAggregates out;
-  out.set_unit(r.unit());
+  out.set_unit(SingletonParent(r.name()));
   for (size_t k = 0; k < keys.size(); ++k) {
     const auto& h = hashes[k];
     v1::SkmPeriod& p = *out.add_periods();

@@ -149,7 +149,7 @@ class SurveyLogicTest : public ::testing::Test {
   v1::InstrumentAggregates Aggregates(const std::string& instrument, const Caller* c = nullptr,
                                       bool non_respondents = false) {
     v1::GetCohortAggregatesRequest req;
-    req.set_cohort(kCohort);
+    req.set_name(absl::StrCat(kCohort, "/surveyAggregates"));
     req.set_instrument("tenants/1504/instruments/" + instrument);
     req.set_include_non_respondents(non_respondents);
     auto out = logic_->GetCohortAggregates(c ? *c : caller_, req);
@@ -518,7 +518,7 @@ TEST_F(SurveyLogicTest, FollowUpObservationInterviewAndSkm) {
     ASSERT_TRUE(logic_->CreateResponse(caller_, s).ok()) << logic_->CreateResponse(caller_, s).status();
   }
   v1::GetSkmAggregatesRequest sq;
-  sq.set_unit("tenants/1504/units/dukcapil");
+  sq.set_name("tenants/1504/units/dukcapil/skmAggregates");
   sq.set_start_period("2026-01");
   sq.set_end_period("2026-03");
   auto skm = logic_->GetSkmAggregates(caller_, sq);
@@ -542,7 +542,7 @@ TEST_F(SurveyLogicTest, TenantIsolation) {
   EXPECT_EQ(foreign.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ErrorReason(foreign), "OTHER_TENANT");
   v1::GetCohortAggregatesRequest q;
-  q.set_cohort(kCohort);
+  q.set_name(absl::StrCat(kCohort, "/surveyAggregates"));
   EXPECT_EQ(logic_->GetCohortAggregates(jambi, q).status().code(), absl::StatusCode::kPermissionDenied);
   // Its own data is separate: instruments of 1504 do not exist there.
   auto req = Reaction("t-1", nips_[0], 1);

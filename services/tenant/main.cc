@@ -18,11 +18,9 @@ int main(int argc, char** argv) {
   pelita::tenant::TenantLogic logic(&store);
   pelita::tenant::TenantGrpcService service(&logic);
 
-  pelita::ServerOptions options;
-  options.name = "tenant";
-  options.health_services = {pelita::tenant::v1::TenantService::service_full_name()};
-  options.listen = absl::GetFlag(FLAGS_listen).empty() ? "0.0.0.0:50055" : absl::GetFlag(FLAGS_listen);
-  options.health_interval = absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms));
+  pelita::ServerOptions options =
+      pelita::ServerOptionsFromFlags("tenant", "0.0.0.0:50055",
+          {pelita::tenant::v1::TenantService::service_full_name()});
   pelita::Server server(options, {&service}, &redis);
-  return pelita::RunServer(server, absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  return pelita::RunServerFromFlags(server);
 }

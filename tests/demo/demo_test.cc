@@ -392,7 +392,7 @@ class DemoTest : public ::testing::Test {
   }
   int64_t ComplaintsReceived(const std::string& unit, absl::CivilDay from, absl::CivilDay to) {
     cv1::GetComplaintStatisticsRequest req;
-    req.set_parent(kParent);
+    req.set_name(absl::StrCat(kParent, "/complaintStatistics"));
     req.set_unit(unit);
     *req.mutable_start_date() = CDate(from);
     *req.mutable_end_date() = CDate(to);
@@ -403,7 +403,7 @@ class DemoTest : public ::testing::Test {
   }
   cv1::Satisfaction Satisfaction(const std::string& unit, absl::CivilDay from, absl::CivilDay to) {
     cv1::GetSatisfactionRequest req;
-    req.set_unit(unit);
+    req.set_name(absl::StrCat(unit, "/satisfaction"));
     *req.mutable_start_date() = CDate(from);
     *req.mutable_end_date() = CDate(to);
     cv1::Satisfaction resp;
@@ -414,7 +414,7 @@ class DemoTest : public ::testing::Test {
   // The SKM responses the survey service holds for a unit.
   int64_t SkmInSurvey(const std::string& unit) {
     sv1::GetSkmAggregatesRequest req;
-    req.set_unit(unit);
+    req.set_name(absl::StrCat(unit, "/skmAggregates"));
     req.set_start_period("2025-01");
     req.set_end_period(absl::FormatCivilTime(absl::CivilMonth(platform->as_of)));
     sv1::SkmAggregates resp;
@@ -743,7 +743,7 @@ TEST_F(DemoTest, EvidenceComesFromThePeopleAllowedToGiveIt) {
       ++reactions;
     }
     fv1::GetCohortFollowUpSummaryRequest q;
-    q.set_cohort(c.name());
+    q.set_name(absl::StrCat(c.name(), "/followUpSummary"));
     q.set_max_listed(1000);
     fv1::FollowUpSummary summary;
     ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, q, &summary));
@@ -990,12 +990,12 @@ TEST_F(DemoTest, ASecondLoadCreatesNothing) {
         out["attendance"] += e.attended_days_size();
       }
       sv1::GetCohortAggregatesRequest q;
-      q.set_cohort(c.name());
+      q.set_name(absl::StrCat(c.name(), "/surveyAggregates"));
       sv1::CohortAggregates a;
       EXPECT_TRUE(Call(survey_.get(), &sv1::SurveyService::Stub::GetCohortAggregates, q, &a).ok());
       for (const auto& i : a.instruments()) out["responses " + i.instrument()] += i.response_count();
       fv1::GetCohortFollowUpSummaryRequest fq;
-      fq.set_cohort(c.name());
+      fq.set_name(absl::StrCat(c.name(), "/followUpSummary"));
       fv1::FollowUpSummary s;
       EXPECT_TRUE(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, fq, &s).ok());
       out["plans approved"] += s.plans_approved();

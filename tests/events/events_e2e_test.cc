@@ -91,7 +91,7 @@ class EventsEndToEndTest : public ScoringEndToEndTest {
 
   int64_t Respondents(const std::string& tenant) {
     cv1::GetSatisfactionRequest g;
-    g.set_unit(absl::StrCat("tenants/", tenant, "/units/dukcapil"));
+    g.set_name(absl::StrCat("tenants/", tenant, "/units/dukcapil/satisfaction"));
     g.set_period("2026-06");
     cv1::Satisfaction s;
     grpc::Status st = Call(complaint_stub_.get(), &cv1::ComplaintService::Stub::GetSatisfaction, g, &s,
@@ -175,7 +175,7 @@ TEST_F(EventsEndToEndTest, OldAndTypedEntriesInOneStreamAreEachHandledOnce) {
   // Complaint counted the three old and three new SKM answers, once each:
   // (3 x 4 + 3 x 2) / 6 = 3 per element, IKM 75.
   cv1::GetSatisfactionRequest g;
-  g.set_unit("tenants/1504/units/dukcapil");
+  g.set_name("tenants/1504/units/dukcapil/satisfaction");
   g.set_period("2026-06");
   cv1::Satisfaction s;
   ASSERT_RPC(Call(complaint_stub_.get(), &cv1::ComplaintService::Stub::GetSatisfaction, g, &s));
@@ -312,7 +312,7 @@ TEST_F(EventsEndToEndTest, ANewRegencyIsServedEndToEndWithoutARestart) {
 
   // The province benchmark of Sumatera Selatan now has the regency.
   v1::GetProvinceBenchmarkRequest bench;
-  bench.set_name("provinces/16");
+  bench.set_name("provinces/16/benchmarks");
   bench.set_year(2026);
   v1::ProvinceBenchmark pb;
   ASSERT_RPC(Call(scoring_stub_.get(), &v1::ScoringService::Stub::GetProvinceBenchmark, bench, &pb,

@@ -326,7 +326,7 @@ class EvidenceTest : public ::testing::Test {
 
   sv1::InstrumentAggregates Aggregates(const std::string& instrument, sv1::CohortAggregates* all = nullptr) {
     sv1::GetCohortAggregatesRequest q;
-    q.set_cohort(kCohort);
+    q.set_name(absl::StrCat(kCohort, "/surveyAggregates"));
     q.set_instrument("tenants/1504/instruments/" + instrument);
     sv1::CohortAggregates out;
     grpc::Status s = Call(survey_.get(), &sv1::SurveyService::Stub::GetCohortAggregates, q, &out);
@@ -906,7 +906,7 @@ TEST_F(EvidenceTest, WavesAndRatesCountPeopleAndNeverExceedOne) {
   // One definition of L3 (issue 14): the follow-up service's cohort summary
   // shows scoring's figures, read over gRPC, and no rate of its own.
   fv1::GetCohortFollowUpSummaryRequest sreq;
-  sreq.set_cohort(kCohort);
+  sreq.set_name(absl::StrCat(kCohort, "/followUpSummary"));
   fv1::FollowUpSummary summary;
   ASSERT_RPC(Call(followup_.get(), &fv1::FollowUpService::Stub::GetCohortFollowUpSummary, sreq, &summary,
                   kOrganiser));

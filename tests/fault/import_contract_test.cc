@@ -160,7 +160,7 @@ class ComplaintImporter : public Importer {
     grpc::ClientContext ctx;
     Attach(ctx);
     complaint::v1::GetComplaintStatisticsRequest req;
-    req.set_parent("tenants/1504");
+    req.set_name("tenants/1504/complaintStatistics");
     req.set_unit(kUnit);
     req.set_period("2026-05");
     complaint::v1::ComplaintStatistics stats;
@@ -210,7 +210,7 @@ class ResponseImporter : public Importer {
     grpc::ClientContext ctx;
     Attach(ctx);
     survey::v1::GetSkmAggregatesRequest req;
-    req.set_unit(kUnit);
+    req.set_name(absl::StrCat(kUnit, "/skmAggregates"));
     req.set_start_period("2026-05");
     survey::v1::SkmAggregates agg;
     grpc::Status s = stub_->GetSkmAggregates(&ctx, req, &agg);

@@ -181,7 +181,7 @@ class IngestFaultTest : public ::testing::Test {
     grpc::ClientContext ctx;
     AttachCaller(ctx, Caller{"1504", "admin", "fault-test"});
     sv1::GetCohortAggregatesRequest req;
-    req.set_cohort(kCohort);
+    req.set_name(absl::StrCat(kCohort, "/surveyAggregates"));
     sv1::CohortAggregates agg;
     grpc::Status s = stub->GetCohortAggregates(&ctx, req, &agg);
     ASSERT_TRUE(s.ok()) << s.error_message();

@@ -41,6 +41,16 @@ absl::StatusOr<absl::CivilDay> AsOfDay(const std::string& flag) {
   return d;
 }
 
+absl::StatusOr<absl::CivilDay> CheckLoaderFlags(const std::string& tenant, const std::string& as_of) {
+  if (tenant != kTenant) {
+    LogError("the demo data are Kabupaten Batang Hari's", {{"tenant", tenant}});
+    return absl::InvalidArgumentError(absl::StrCat("--tenant: ", tenant, " is not ", kTenant));
+  }
+  auto day = AsOfDay(as_of);
+  if (!day.ok()) LogError("bad flag", {{"error", std::string(day.status().message())}});
+  return day;
+}
+
 uint64_t Hash(absl::string_view key) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;

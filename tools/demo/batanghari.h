@@ -57,6 +57,11 @@ inline constexpr absl::CivilDay kDataStart{2025, 1, 1};
 // future).
 absl::StatusOr<absl::CivilDay> AsOfDay(const std::string& flag);
 
+// The flags every demo loader takes: --tenant must be Batang Hari's (the
+// data are its own) and --as_of as AsOfDay reads it.  A bad one is logged
+// and returned (the loader then exits 2).
+absl::StatusOr<absl::CivilDay> CheckLoaderFlags(const std::string& tenant, const std::string& as_of);
+
 // Stable pseudo-random numbers: a hash of what the number is about
 // (FNV-1a, then a SplitMix64 finaliser), so that no value depends on the
 // order things are generated in.

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "lib/events/follower.h"
 #include "lib/redis/redis.h"
+#include "lib/time/time.h"
 #include "pelita/tenant/v1/tenant.grpc.pb.h"
 
 namespace pelita::tenant {
@@ -31,6 +32,12 @@ class TenantRegistry : public events::TenantSource {
   virtual absl::StatusOr<v1::Tenant> Get(const std::string& code) = 0;
   // The tenant's time zone, loaded from tzdata (lib/time).
   absl::StatusOr<absl::TimeZone> TimeZoneOf(const std::string& code);
+  // TimeZoneOf as the lib/time TenantZones a logic class takes
+  // (SetTenantZones): what every main that has a registry hands its logic.
+  // The registry must outlive the function.
+  TenantZones Zones() {
+    return [this](const std::string& code) { return TimeZoneOf(code); };
+  }
 };
 
 // A fixed set of records.

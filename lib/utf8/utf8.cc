@@ -1,8 +1,8 @@
-#include "gateway/utf8.h"
+#include "lib/utf8/utf8.h"
 
 #include <cstdint>
 
-namespace pelita::gateway {
+namespace pelita {
 
 size_t Utf8SequenceLength(absl::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -65,4 +65,4 @@ std::string SanitizeUtf8(absl::string_view s) {
   return out;
 }
 
-}  // namespace pelita::gateway
+}  // namespace pelita

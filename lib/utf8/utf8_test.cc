@@ -1,8 +1,8 @@
-#include "gateway/utf8.h"
+#include "lib/utf8/utf8.h"
 
 #include "gtest/gtest.h"
 
-namespace pelita::gateway {
+namespace pelita {
 namespace {
 
 TEST(Utf8Test, AcceptsWellFormedText) {
@@ -28,4 +28,4 @@ TEST(Utf8Test, SanitizeReplacesEachBadByteAndKeepsTheRest) {
 }
 
 }  // namespace
-}  // namespace pelita::gateway
+}  // namespace pelita
