@@ -49,14 +49,21 @@ std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& head
   head.version = static_cast<int>(header.version());
   head.method = Str(header.method_string());
   // Framing first: nothing else of a request whose length is ambiguous is used.
-  std::string codings;
+  // By the name as sent, not Beast's field enum: Beast's name lookup
+  // compares with the 0x20 bit masked, so "Transfer\rEncoding" in a header
+  // built in code is its transfer_encoding (the wire parser refuses a CR in
+  // a name before here; found by http_request_fuzzer).
+  std::string codings, length;
   int te_fields = 0, cl_fields = 0;
   for (const auto& field : header) {
-    if (field.name() == http::field::transfer_encoding) {
+    const absl::string_view name(field.name_string().data(), field.name_string().size());
+    if (absl::EqualsIgnoreCase(name, "transfer-encoding")) {
       ++te_fields;
       absl::StrAppend(&codings, codings.empty() ? "" : ",", Str(field.value()));
-    } else if (field.name() == http::field::content_length) {
-      ++cl_fields;
+    } else if (absl::EqualsIgnoreCase(name, "content-length")) {
+      if (cl_fields++ == 0) length = Str(field.value());
+    } else if (field.name() == http::field::transfer_encoding || field.name() == http::field::content_length) {
+      return BadRequest("a framing header with a malformed name", true);
     }
   }
   if (te_fields > 0) {
@@ -75,7 +82,6 @@ std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& head
   } else if (cl_fields > 0) {
     // Beast refuses a malformed or conflicting Content-Length before here.
     uint64_t n = 0;
-    const std::string length = Str(header[http::field::content_length]);
     if (!AllDigits(length) || !absl::SimpleAtoi(length, &n)) {
       return BadRequest("bad Content-Length", true);
     }

@@ -1,5 +1,6 @@
 #include "gateway/path_template.h"
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "gateway/routes.h"
 #include "pelita/complaint/v1/complaint.pb.h"
@@ -121,6 +122,18 @@ TEST(BuildRequestTest, BodyFieldPathAndQuery) {
   auto bad = BuildRequest(*r, R"({"nope":1})", "", b, &req);
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(bad.message().find("nope"), std::string::npos) << bad.message();
+
+  // A mask path that names no field (quotes, controls, a leading '_') is
+  // refused with the field it came in, not echoed; "*" and nested names pass.
+  for (const char* mask : {"update_mask=pz%22_splayn%00%3Ecost", "update_mask=displayName,_x",
+                           "update_mask=a..b", "update_mask=a%20b"}) {
+    auto refused = BuildRequest(*r, R"({"displayName":"Dinkes"})", mask, b, &req);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << mask;
+    EXPECT_TRUE(absl::StartsWith(refused.message(), "updateMask: path ")) << refused.message();
+    EXPECT_EQ(refused.message().find("splayn"), std::string::npos) << refused.message();
+  }
+  EXPECT_TRUE(BuildRequest(*r, R"({"displayName":"Dinkes"})", "update_mask=*", b, &req).ok());
+  EXPECT_TRUE(BuildRequest(*r, R"({"displayName":"Dinkes"})", "update_mask=unit.displayName", b, &req).ok());
 }
 
 TEST(BuildRequestTest, QueryScalarsRepeatedEnumsAndErrors) {
