@@ -37,9 +37,50 @@ absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view x, absl::string_vi
   return absl::ZeroDuration();
 }
 
+std::variant<Admitted, HttpError> Admission::AdmitPublic(const RequestHead& head, const std::string& request_id,
+                                                        const Route* route, Bindings bindings) const {
+  Admitted a;
+  a.route = route;
+  a.bindings = std::move(bindings);
+  // No role and no tenant: identity sees a public call; the subject is the
+  // client's address (identity's throttle), never a person.
+  a.claims.subject = head.peer;
+  auto timeout = ParseTimeout(head.request_timeout, head.grpc_timeout);
+  if (!timeout.ok()) return FromStatus(timeout.status());
+  a.deadline = *timeout == absl::ZeroDuration() ? options_.default_deadline : std::min(*timeout, options_.max_deadline);
+  a.mode = BodyMode::kUnary;
+  a.body_limit = std::min<uint64_t>(options_.max_body_bytes, 64 << 10);  // credentials are small
+  if (head.content_length && *head.content_length > a.body_limit) {
+    HttpError e = PayloadTooLarge(absl::StrCat("request body larger than ", a.body_limit, " bytes"));
+    e.close = true;
+    return e;
+  }
+  // One bucket for every unauthenticated request: password hashing is
+  // costly, and no tenant is known yet.
+  if (limiter_ != nullptr) {
+    auto d = limiter_->Take(kPublicBucket, request_id);
+    if (!d.allowed) {
+      HttpError e = FromStatus(absl::ResourceExhaustedError("rate limit of unauthenticated requests exceeded"));
+      e.retry_after = std::max(absl::Seconds(1), absl::Ceil(d.retry_after, absl::Seconds(1)));
+      return e;
+    }
+  }
+  return a;
+}
+
 std::variant<Admitted, HttpError> Admission::Admit(const RequestHead& head, const std::string& request_id,
                                                   const Route** matched) const {
   if (matched != nullptr) *matched = nullptr;
+  // The public methods of identity (sign-in and the like) need no token.
+  {
+    const Route* route = nullptr;
+    Bindings bindings;
+    if (routes_->Match(head.method, head.path, &route, &bindings) == RouteTable::MatchResult::kFound &&
+        IsPublicRpc(route->rpc_name)) {
+      if (matched != nullptr) *matched = route;
+      return AdmitPublic(head, request_id, route, std::move(bindings));
+    }
+  }
   // Authentication.
   absl::string_view token(head.authorization);
   if (!absl::ConsumePrefix(&token, "Bearer ") && !absl::ConsumePrefix(&token, "bearer ")) {

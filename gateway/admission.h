@@ -67,7 +67,12 @@ class Admission {
   std::variant<Admitted, HttpError> Admit(const RequestHead& head, const std::string& request_id,
                                           const Route** matched = nullptr) const;
 
+  // The rate-limit bucket of requests without a token (IsPublicRpc).
+  static constexpr char kPublicBucket[] = "public";
+
  private:
+  std::variant<Admitted, HttpError> AdmitPublic(const RequestHead& head, const std::string& request_id,
+                                                const Route* route, Bindings bindings) const;
   const RouteTable* routes_;
   const Verifier* verifier_;
   RateLimiter* limiter_;

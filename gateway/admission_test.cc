@@ -139,5 +139,36 @@ TEST_F(AdmissionTest, BodyModesAndDeclaredSizes) {
   EXPECT_EQ(std::get<Admitted>(Admit(s)).mode, BodyMode::kBatch);
 }
 
+TEST_F(AdmissionTest, IdentitySignInRoutesNeedNoTokenAndCarryOnlyTheClientAddress) {
+  RequestHead h = Head("POST", "/v1/auth:signIn", "");
+  h.peer = "10.1.2.3";
+  h.content_length = 100;
+  auto r = Admit(h);
+  ASSERT_FALSE(Err(r)) << Err(r)->message;
+  const Admitted& a = std::get<Admitted>(r);
+  EXPECT_EQ(a.route->rpc_name, "pelita.identity.v1.IdentityService/SignIn");
+  EXPECT_EQ(a.claims.subject, "10.1.2.3");
+  EXPECT_EQ(a.claims.role, "");  // identity sees a public call
+  EXPECT_EQ(a.tenant, "");
+  // A token sent along changes nothing: no role rides on a public call.
+  h.authorization = "Bearer " + Token("admin");
+  r = Admit(h);
+  ASSERT_FALSE(Err(r));
+  EXPECT_EQ(std::get<Admitted>(r).claims.role, "");
+  EXPECT_FALSE(Err(Admit(Head("GET", "/.well-known/jwks.json", ""))));
+  // Everything else of identity still needs a token.
+  auto refused = Admit(Head("GET", "/v1/tenants/1504/accounts", ""));
+  ASSERT_TRUE(Err(refused));
+  EXPECT_EQ(Err(refused)->http_status, 401);
+  refused = Admit(Head("POST", "/v1/signingKeys:rotate", ""));
+  ASSERT_TRUE(Err(refused));
+  EXPECT_EQ(Err(refused)->http_status, 401);
+  // Credentials are small: a large body is refused before it is read.
+  h.content_length = 100000;
+  refused = Admit(h);
+  ASSERT_TRUE(Err(refused));
+  EXPECT_EQ(Err(refused)->http_status, 413);
+}
+
 }  // namespace
 }  // namespace pelita::gateway

@@ -45,8 +45,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<Verifier>> Verifier::Create(AuthOptions options) {
-  if (options.hs256_key.empty() && options.rs256_public_pem.empty()) {
-    return absl::InvalidArgumentError("no JWT key configured (HS256 key or RS256 public key)");
+  if (options.hs256_key.empty() && options.rs256_public_pem.empty() && !options.jwks_fetch) {
+    return absl::InvalidArgumentError("no JWT key configured (HS256 key, RS256 public key or a JWKS)");
   }
   if (!options.hs256_key.empty() && options.hs256_key.size() < 32) {
     return absl::InvalidArgumentError("HS256 key must have at least 32 bytes");
@@ -85,6 +85,22 @@ absl::StatusOr<Claims> Verifier::VerifyUncached(absl::string_view token) const {
     return Unauthenticated("malformed header");
   }
   const std::string alg = header["alg"].get<std::string>();
+  if (alg == "ES256" && options_.jwks_fetch) {
+    // identity's tokens: the key named by `kid` in its JWKS.
+    auto kid = header.find("kid");
+    if (kid == header.end() || !kid->is_string()) return Unauthenticated("ES256 token without a kid");
+    if (parts[2].empty()) return Unauthenticated("no signature");
+    if (auto s = VerifyEs256(kid->get<std::string>(), token.substr(0, parts[0].size() + 1 + parts[1].size()),
+                             parts[2]);
+        !s.ok()) {
+      return s;
+    }
+    std::string payload_json;
+    if (!absl::WebSafeBase64Unescape(parts[1], &payload_json)) return Unauthenticated("malformed payload");
+    const nlohmann::json payload = nlohmann::json::parse(payload_json, nullptr, false);
+    if (!payload.is_object()) return Unauthenticated("claims are not a JSON object");
+    return CheckClaims(payload);
+  }
   // The key is chosen by the configured algorithm, never by the token alone:
   // no `none`, no HS256 signed with the RS256 public key.
   const std::string* key = nullptr;
@@ -115,6 +131,55 @@ absl::StatusOr<Claims> Verifier::VerifyUncached(absl::string_view token) const {
   const nlohmann::json payload = nlohmann::json::parse(grants, nullptr, false);
   free(grants);
   if (!payload.is_object()) return Unauthenticated("claims are not a JSON object");
+  return CheckClaims(payload);
+}
+
+absl::Status Verifier::VerifyEs256(const std::string& kid, absl::string_view signing_input,
+                                   absl::string_view signature_b64) const {
+  std::string signature;
+  if (!absl::WebSafeBase64Unescape(signature_b64, &signature)) return Unauthenticated("malformed signature");
+  std::shared_ptr<const jose::Es256PublicKey> key;
+  {
+    absl::MutexLock lock(&jwks_mu_);
+    auto it = jwks_.find(kid);
+    if (it == jwks_.end()) {
+      const absl::Time now = options_.clock ? options_.clock() : absl::Now();
+      if (now - last_fetch_ >= options_.jwks_refetch_interval) {
+        // Fetched under the lock: one fetch at a time, and the others wait
+        // for its result rather than fetching too.
+        last_fetch_ = now;
+        auto text = options_.jwks_fetch();
+        if (!text.ok()) {
+          return absl::UnavailableError(absl::StrCat("cannot fetch the JWKS: ", text.status().message()));
+        }
+        const nlohmann::json jwks = nlohmann::json::parse(*text, nullptr, false);
+        if (!jwks.is_object() || !jwks.contains("keys") || !jwks["keys"].is_array()) {
+          return absl::UnavailableError("the JWKS is not a JSON object with keys");
+        }
+        absl::flat_hash_map<std::string, std::shared_ptr<const jose::Es256PublicKey>> fresh;
+        for (const auto& k : jwks["keys"]) {
+          if (!k.is_object() || k.value("kty", "") != "EC" || k.value("crv", "") != "P-256" ||
+              !k.contains("kid") || !k["kid"].is_string()) {
+            continue;
+          }
+          auto pub = jose::Es256PublicKey::FromCoordinates(k.value("x", ""), k.value("y", ""));
+          if (pub.ok()) {
+            fresh[k["kid"].get<std::string>()] = std::make_shared<const jose::Es256PublicKey>(*std::move(pub));
+          }
+        }
+        // A key no longer published (retired) is no longer accepted.
+        jwks_ = std::move(fresh);
+        it = jwks_.find(kid);
+      }
+    }
+    if (it == jwks_.end()) return Unauthenticated("unknown kid");
+    key = it->second;
+  }
+  if (!key->Verify(signing_input, signature)) return Unauthenticated("bad signature");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Claims> Verifier::CheckClaims(const nlohmann::json& payload) const {
   Claims c;
   auto string_claim = [&](const char* name, std::string* out) {
     auto it = payload.find(name);
@@ -139,6 +204,19 @@ absl::StatusOr<Claims> Verifier::VerifyUncached(absl::string_view token) const {
   if (!string_claim("sub", &c.subject)) return Unauthenticated("sub must be a string");
   if (!string_claim("role", &c.role)) return Unauthenticated("role must be a string");
   if (!string_claim("tenant", &c.tenant)) return Unauthenticated("tenant must be a string");
+  // The reach claims are optional; present, they must have their types.
+  for (auto [name, out] : {std::pair<const char*, std::string*>{"unit", &c.unit}, {"province", &c.province}}) {
+    if (payload.contains(name) && !string_claim(name, out)) {
+      return Unauthenticated(absl::StrCat(name, " must be a string"));
+    }
+  }
+  if (auto it = payload.find("cohorts"); it != payload.end()) {
+    if (!it->is_array()) return Unauthenticated("cohorts must be an array of strings");
+    for (const auto& v : *it) {
+      if (!v.is_string()) return Unauthenticated("cohorts must be an array of strings");
+      c.cohorts.push_back(v.get<std::string>());
+    }
+  }
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   constexpr int64_t kSkew = 30;
   bool present = false;

@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "lib/jose/es256.h"
 
 namespace pelita::gateway {
 
@@ -22,6 +25,14 @@ struct Claims {
   std::string tenant;   // tenant: "1504"; a province role may carry "15"
   std::string role;     // a token role of lib/role (TokenRoles())
   int64_t expiry = 0;   // exp, seconds since the epoch
+  // The reach of the role, when the token carries it (identity's tokens):
+  // an agency head's unit (`tenants/{t}/units/{u}`), an instructor's
+  // cohorts, a province user's province code.
+  // (Default member initializers: aggregate initialisation that stops at
+  // `expiry` stays warning-free.)
+  std::string unit = {};
+  std::vector<std::string> cohorts = {};
+  std::string province = {};
 };
 
 // A role a token may carry (lib/role's TokenRoles(), platform_admin included).
@@ -48,9 +59,20 @@ struct AuthOptions {
   // (RegistryClient::Check), so a regency created there is accepted in a
   // province token without restarting the gateway.
   std::function<bool(const std::string& tenant)> tenant_known;
+  // ES256 tokens of the identity service: returns its JWKS (RFC 7517 JSON,
+  // `{"keys":[{"kty":"EC","crv":"P-256","kid":...,"x":...,"y":...}]}`).
+  // Unset: ES256 tokens are refused.  The keys are cached; a token with a
+  // `kid` not in the cache makes the verifier fetch again, at most once per
+  // `jwks_refetch_interval`, so that a rotated key is used without a
+  // restart while a flood of made-up kids costs identity nothing.
+  std::function<absl::StatusOr<std::string>()> jwks_fetch;
+  absl::Duration jwks_refetch_interval = absl::Seconds(5);
+  // The clock of the refetch interval (tests); absl::Now when unset.
+  std::function<absl::Time()> clock;
 };
 
-// Verifies bearer JWTs with libjwt.  The algorithm is taken from the token's
+// Verifies bearer JWTs: HS256 and RS256 with libjwt, ES256 against the
+// identity service's JWKS (lib/jose).  The algorithm is taken from the token's
 // header only to pick the configured key of that algorithm: `none`, an
 // algorithm without a configured key and a bad signature are
 // UNAUTHENTICATED.  So are claims that are not exactly what they must be:
@@ -69,8 +91,16 @@ class Verifier {
  private:
   explicit Verifier(AuthOptions options) : options_(std::move(options)) {}
   absl::StatusOr<Claims> VerifyUncached(absl::string_view token) const;
+  // The signature of an ES256 token by the JWKS key named `kid`.
+  absl::Status VerifyEs256(const std::string& kid, absl::string_view signing_input,
+                           absl::string_view signature_b64) const;
+  absl::StatusOr<Claims> CheckClaims(const nlohmann::json& payload) const;
 
   AuthOptions options_;
+  mutable absl::Mutex jwks_mu_;
+  mutable absl::flat_hash_map<std::string, std::shared_ptr<const jose::Es256PublicKey>> jwks_
+      ABSL_GUARDED_BY(jwks_mu_);
+  mutable absl::Time last_fetch_ ABSL_GUARDED_BY(jwks_mu_) = absl::InfinitePast();
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, Claims> cache_ ABSL_GUARDED_BY(mu_);
 };

@@ -232,5 +232,87 @@ TEST_F(Rs256Test, VerifiesWithPublicKeyAndRefusesAlgorithmConfusion) {
   EXPECT_FALSE((*v)->Verify(*hs).ok());
 }
 
+// --- ES256 against the identity service's JWKS -------------------------------
+
+struct FakeJwks {
+  std::string Json() const {
+    std::string keys;
+    for (const auto& [kid, key] : published) {
+      absl::StrAppend(&keys, keys.empty() ? "" : ",", R"({"kty":"EC","crv":"P-256","alg":"ES256","use":"sig","kid":")",
+                      kid, R"(","x":")", key.Public().x, R"(","y":")", key.Public().y, "\"}");
+    }
+    return absl::StrCat(R"({"keys":[)", keys, "]}");
+  }
+  std::vector<std::pair<std::string, jose::Es256PrivateKey>> published;
+  int fetches = 0;
+};
+
+std::string Es256Token(const jose::Es256PrivateKey& key, const std::string& kid, const std::string& claims) {
+  return *key.SignJwt(kid, claims);
+}
+
+std::string ClaimsJson(const std::string& extra = "") {
+  return absl::StrCat(R"({"sub":"guru@x.id","tenant":"1504","role":"instructor","exp":)",
+                      absl::ToUnixSeconds(absl::Now() + absl::Minutes(15)), extra, "}");
+}
+
+TEST(Es256VerifierTest, RotatedKeyIsFetchedOnceWithoutRestartAndMadeUpKidsAreRateLimited) {
+  FakeJwks jwks;
+  jwks.published.emplace_back("k1", *jose::Es256PrivateKey::Generate());
+  absl::Time now = absl::Now();
+  AuthOptions o;
+  o.hs256_key = kKey;  // the developer key stays beside it
+  o.jwks_fetch = [&jwks]() -> absl::StatusOr<std::string> {
+    ++jwks.fetches;
+    return jwks.Json();
+  };
+  o.clock = [&now] { return now; };
+  auto v = Verifier::Create(o);
+  ASSERT_TRUE(v.ok());
+
+  auto c = (*v)->Verify(Es256Token(jwks.published[0].second, "k1",
+                                   ClaimsJson(R"(,"cohorts":["tenants/1504/programs/p/cohorts/c1"])")));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->role, "instructor");
+  EXPECT_EQ(c->cohorts, std::vector<std::string>{"tenants/1504/programs/p/cohorts/c1"});
+  EXPECT_EQ(jwks.fetches, 1);
+  // The HS256 developer token still works.
+  EXPECT_TRUE((*v)->Verify(*IssueToken(Organiser(), "HS256", kKey)).ok());
+
+  // Rotation: k2 appears; the first token naming it, once the refetch
+  // interval has passed, fetches the JWKS again: no restart needed.
+  jwks.published.emplace_back("k2", *jose::Es256PrivateKey::Generate());
+  const std::string new_token = Es256Token(jwks.published[1].second, "k2", ClaimsJson());
+  now += absl::Seconds(5);
+  EXPECT_TRUE((*v)->Verify(new_token).ok());
+  EXPECT_EQ(jwks.fetches, 2);
+  // Made-up kids within the interval cost no fetch.
+  for (int i = 0; i < 20; ++i) {
+    auto bad = (*v)->Verify(Es256Token(jwks.published[1].second, absl::StrCat("made-up", i), ClaimsJson()));
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kUnauthenticated);
+  }
+  EXPECT_EQ(jwks.fetches, 2);
+  now += absl::Seconds(5);
+  EXPECT_FALSE((*v)->Verify(Es256Token(jwks.published[1].second, "made-up", ClaimsJson())).ok());
+  EXPECT_FALSE((*v)->Verify(Es256Token(jwks.published[1].second, "made-up", ClaimsJson())).ok());
+  EXPECT_EQ(jwks.fetches, 3);  // one fetch per interval, however many tokens
+  // A token signed by a key that is not the one its kid names.
+  EXPECT_FALSE((*v)->Verify(Es256Token(jwks.published[0].second, "k2", ClaimsJson(",\"x\":1"))).ok());
+  // Reach claims of the wrong type.
+  EXPECT_FALSE((*v)->Verify(Es256Token(jwks.published[1].second, "k2", ClaimsJson(R"(,"unit":7)"))).ok());
+  EXPECT_FALSE((*v)->Verify(Es256Token(jwks.published[1].second, "k2", ClaimsJson(R"(,"cohorts":"c1")"))).ok());
+  // An unknown role, signed validly, is still refused.
+  EXPECT_FALSE((*v)->Verify(*jwks.published[1].second.SignJwt(
+                               "k2", R"({"sub":"a","tenant":"1504","role":"root","exp":9999999999})"))
+                   .ok());
+}
+
+TEST(Es256VerifierTest, Es256IsRefusedWithoutAJwks) {
+  auto key = jose::Es256PrivateKey::Generate();
+  auto v = Hs256();
+  auto r = v->Verify(Es256Token(*key, "k1", ClaimsJson()));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
 }  // namespace
 }  // namespace pelita::gateway

@@ -242,6 +242,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream.expires_after(std::chrono::microseconds(absl::ToInt64Microseconds(gw->options_.read_timeout)));
   }
 
+  // The peer's IP address alone (the sign-in throttle's key).
+  std::string PeerAddress() {
+    beast::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    return ec ? "" : ep.address().to_string();
+  }
+
   std::string Peer() {
     beast::error_code ec;
     auto ep = stream.socket().remote_endpoint(ec);
@@ -421,6 +428,7 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
       return RespondError(*error);
     }
     head_ = std::get<RequestHead>(std::move(head));
+    head_.peer = conn_->PeerAddress();
     keep_alive_ = head_.keep_alive;
     body_complete_ = !head_.has_body();
     Dispatch();

@@ -37,6 +37,9 @@ struct RequestHead {
   std::string request_id;  // X-Request-Id as sent (checked by the caller)
   std::string request_timeout;  // X-Request-Timeout
   std::string grpc_timeout;     // grpc-timeout
+  // The client's IP address (not a header: the connection's peer), set by
+  // the gateway; identity throttles sign-ins by it.
+  std::string peer;
 
   bool has_body() const { return chunked || (content_length.has_value() && *content_length > 0); }
 };

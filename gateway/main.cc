@@ -15,6 +15,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "gateway/auth.h"
+#include "gateway/identity_jwks.h"
+#include "lib/server/channel.h"
 #include "gateway/gateway.h"
 #include "lib/log/log.h"
 #include "lib/redis/redis.h"
@@ -32,6 +34,8 @@ ABSL_FLAG(std::string, jwt_hs256_key_file, pelita::EnvOr("PELITA_JWT_HS256_KEY_F
 ABSL_FLAG(std::string, jwt_rs256_public_key_file,
           pelita::EnvOr("PELITA_JWT_RS256_PUBLIC_KEY_FILE", std::string("")),
           "RS256 public key (PEM) for production tokens (env PELITA_JWT_RS256_PUBLIC_KEY_FILE)");
+ABSL_FLAG(int, jwks_refetch_seconds, 5,
+          "With an identity backend: an ES256 token with an unknown kid fetches its JWKS again at most this often");
 ABSL_FLAG(bool, rate_limit, true, "Per-tenant rate limit in Redis (--redis)");
 ABSL_FLAG(double, rate_limit_rps, 100, "Sustained requests per second per tenant");
 ABSL_FLAG(int, rate_limit_burst, 200, "Token bucket size per tenant");
@@ -86,6 +90,12 @@ int main(int argc, char** argv) {
     o.auth.rs256_public_pem = *key;
   }
   o.auth.max_lifetime = absl::GetFlag(FLAGS_max_token_lifetime);
+  // The identity service's tokens (ES256): verified against its JWKS,
+  // fetched over gRPC and refetched when a token names a new key.
+  if (auto it = o.backends.find("identity"); it != o.backends.end() && !it->second.empty()) {
+    o.auth.jwks_fetch = pelita::gateway::IdentityJwksFetch(pelita::ServiceChannel(it->second));
+    o.auth.jwks_refetch_interval = absl::Seconds(absl::GetFlag(FLAGS_jwks_refetch_seconds));
+  }
   std::unique_ptr<pelita::redis::Client> redis;
   if (absl::GetFlag(FLAGS_rate_limit)) {
     auto ro = pelita::RedisOptionsFromFlags();

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/policy.h"
 
 namespace pelita::gateway {
 namespace {
@@ -161,7 +162,9 @@ std::string BuildOpenApi(const RouteTable& table) {
     op["parameters"] = params;
     json sec = json::object();
     sec["bearer"] = json::array();
-    op["security"] = json::array({sec});
+    // The public sign-in routes of identity need no token (OpenAPI: an
+    // empty requirement list).
+    op["security"] = IsPublicRpc(r->rpc_name) ? json::array() : json::array({sec});
     json ok = json::object();
     ok["description"] = "OK";
     ok["content"]["application/json"]["schema"] = sb.Message(r->method->output_type());

@@ -78,6 +78,24 @@ const RoleRule kRules[] = {
     // Participants ask for the single-use token of an anonymous survey (the
     // survey service issues one only for the caller's own NIP).
     {"pelita.survey.v1.SurveyService/IssueResponseToken", kWrite, {"participant"}, kAll},
+    // Identity (issue 15): everyone reads their own account and changes
+    // their own password (the service holds them to it); the platform admin rotates the signing key and
+    // runs the service accounts.  Organisers and admins manage the accounts
+    // of their regency through the first rule; the service narrows further
+    // (admin accounts and the audit log: admins).
+    {"pelita.identity.v1.IdentityService/GetAccount", kRead,
+     {"instructor", "participant", "supervisor", "agency_head", "province"}, kAll},
+    {"pelita.identity.v1.IdentityService/ChangePassword", kWrite,
+     {"instructor", "participant", "supervisor", "agency_head", "province"}, kAll},
+    {"pelita.identity.v1.IdentityService/RotateSigningKey", kWrite, {"platform_admin"}, kAll},
+    {"pelita.identity.v1.IdentityService/*ServiceAccount*", kWrite, {"platform_admin"}, kAll},
+};
+
+// No token needed (IsPublicRpc).
+const char* const kPublicRpcs[] = {
+    "pelita.identity.v1.IdentityService/SignIn",   "pelita.identity.v1.IdentityService/Activate",
+    "pelita.identity.v1.IdentityService/Refresh",  "pelita.identity.v1.IdentityService/SignOut",
+    "pelita.identity.v1.IdentityService/Token",    "pelita.identity.v1.IdentityService/GetJwks",
 };
 
 bool HasRole(const RoleRule& r, absl::string_view role) {
@@ -88,6 +106,13 @@ bool HasRole(const RoleRule& r, absl::string_view role) {
 }
 
 }  // namespace
+
+bool IsPublicRpc(absl::string_view rpc) {
+  for (const char* p : kPublicRpcs) {
+    if (rpc == p) return true;
+  }
+  return false;
+}
 
 PathSubjects ScanPath(absl::string_view decoded_path) {
   PathSubjects out;

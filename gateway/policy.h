@@ -27,6 +27,12 @@ PathSubjects ScanPath(absl::string_view decoded_path);
 absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool read,
                            const PathSubjects& path);
 
+// The RPCs anyone may call without a token: sign-in, activation, refresh,
+// sign-out, the client-credentials grant and the JWKS of the identity
+// service.  The gateway forwards them with no role and no tenant, and the
+// client's address as the subject (identity throttles by it).
+bool IsPublicRpc(absl::string_view rpc);
+
 // The tenant rules: the path may name only the token's tenant, except that
 // the province role reads (GET only) the tenants of its own province and
 // national_integrator reads every tenant.  Returns the tenant to forward to

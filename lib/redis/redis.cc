@@ -106,6 +106,7 @@ absl::Status ReplyStatus(const Reply& reply) {
       {"OUT_OF_RANGE", absl::StatusCode::kOutOfRange},
       {"RESOURCE_EXHAUSTED", absl::StatusCode::kResourceExhausted},
       {"PERMISSION_DENIED", absl::StatusCode::kPermissionDenied},
+      {"UNAUTHENTICATED", absl::StatusCode::kUnauthenticated},
   };
   for (const Mapping& m : kCodes) {
     if (absl::StartsWith(s, m.name) && s.size() > m.name.size() && s[m.name.size()] == ' ') {

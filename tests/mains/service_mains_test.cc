@@ -40,7 +40,7 @@ namespace ev1 = ::pelita::enrolment::v1;
 namespace tv1 = ::pelita::tenant::v1;
 using testing::Subprocess;
 
-constexpr const char* kServices[] = {"tenant", "enrolment", "survey", "complaint", "scoring", "followup"};
+constexpr const char* kServices[] = {"tenant", "enrolment", "survey", "complaint", "scoring", "followup", "identity"};
 
 template <typename Stub, typename Req, typename Resp>
 grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
@@ -151,8 +151,12 @@ struct Platform {
         !s.ok()) {
       return s;
     }
-    return Start("followup", {"--registry", registry, "--enrolment", address["enrolment"], "--scoring",
-                              address["scoring"], "--notify_sender", "log"});
+    if (auto s = Start("followup", {"--registry", registry, "--enrolment", address["enrolment"], "--scoring",
+                                    address["scoring"], "--notify_sender", "log"});
+        !s.ok()) {
+      return s;
+    }
+    return Start("identity", {"--registry", registry, "--enrolment", address["enrolment"]});
   }
 
   std::shared_ptr<grpc::Channel> Channel(const std::string& name) {

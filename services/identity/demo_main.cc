@@ -1,0 +1,177 @@
+// pelita-identity-demo: demo accounts for every role of a tenant, with known
+// demo passwords, and a national integrator service account; prints how to
+// sign in with curl.  Run by scripts/run.sh after the enrolment demo data
+// (the ASN accounts must be in the roster).  Idempotent: an existing
+// account gets its demo password again (through a new activation code), an
+// existing service account a new secret.
+//
+//   pelita-identity-demo --target 127.0.0.1:50057 --enrolment 127.0.0.1:50051 --tenant 1504
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "lib/server/channel.h"
+#include "lib/tenancy/call_metadata.h"
+#include "pelita/enrolment/v1/enrolment.grpc.pb.h"
+#include "pelita/identity/v1/identity.grpc.pb.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50057", "The identity service");
+ABSL_FLAG(std::string, enrolment, "127.0.0.1:50051", "The enrolment service (the demo roster)");
+ABSL_FLAG(std::string, tenant, "1504", "The tenant");
+ABSL_FLAG(std::string, gateway_url, "http://127.0.0.1:8080", "Printed in the curl examples");
+
+namespace {
+
+namespace ev1 = pelita::enrolment::v1;
+namespace iv1 = pelita::identity::v1;
+
+struct DemoAccount {
+  std::string id;
+  iv1::Account account;
+  std::string password;
+};
+
+grpc::Status Call(const std::function<grpc::Status(grpc::ClientContext*)>& fn, const pelita::Caller& caller) {
+  grpc::ClientContext ctx;
+  pelita::AttachCaller(ctx, caller);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return fn(&ctx);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const std::string tenant = absl::GetFlag(FLAGS_tenant);
+  auto identity = iv1::IdentityService::NewStub(pelita::ServiceChannel(absl::GetFlag(FLAGS_target)));
+  auto enrolment = ev1::EnrolmentService::NewStub(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
+  const pelita::Caller internal{tenant, "", ""};
+  const pelita::Caller admin{tenant, "admin", "identity-demo"};
+
+  // From the roster: a participant with a recorded supervisor, that
+  // supervisor, and a third ASN as head of a unit.
+  ev1::ListEmployeesRequest lr;
+  lr.set_parent(absl::StrCat("tenants/", tenant));
+  lr.set_page_size(1000);
+  ev1::ListEmployeesResponse employees;
+  grpc::Status s = Call([&](auto* c) { return enrolment->ListEmployees(c, lr, &employees); }, internal);
+  if (!s.ok()) {
+    std::cerr << "cannot list employees: " << s.error_message() << "\n";
+    return 1;
+  }
+  const ev1::Employee* participant = nullptr;
+  const ev1::Employee* head = nullptr;
+  for (const auto& e : employees.employees()) {
+    if (participant == nullptr && !e.supervisor_nip().empty()) participant = &e;
+  }
+  if (participant == nullptr) {
+    std::cerr << "no employee with a supervisor in tenant " << tenant << " (load the enrolment demo first)\n";
+    return 1;
+  }
+  for (const auto& e : employees.employees()) {
+    if (head == nullptr && e.nip() != participant->nip() && e.nip() != participant->supervisor_nip() &&
+        !e.unit().empty()) {
+      head = &e;
+    }
+  }
+  ev1::ListProgramsRequest pr;
+  pr.set_parent(absl::StrCat("tenants/", tenant));
+  ev1::ListProgramsResponse programs;
+  std::string cohort;
+  if (Call([&](auto* c) { return enrolment->ListPrograms(c, pr, &programs); }, internal).ok() &&
+      programs.programs_size() > 0) {
+    ev1::ListCohortsRequest cr;
+    cr.set_parent(programs.programs(0).name());
+    ev1::ListCohortsResponse cohorts;
+    if (Call([&](auto* c) { return enrolment->ListCohorts(c, cr, &cohorts); }, internal).ok() &&
+        cohorts.cohorts_size() > 0) {
+      cohort = cohorts.cohorts(0).name();
+    }
+  }
+
+  std::vector<DemoAccount> accounts;
+  auto add = [&](const std::string& id, const std::string& role) -> iv1::Account& {
+    DemoAccount d;
+    d.id = id;
+    d.account.set_role(role);
+    d.account.set_display_name(absl::StrCat("Demo ", role));
+    d.password = absl::StrCat("demo-", role, "-2026");
+    accounts.push_back(d);
+    return accounts.back().account;
+  };
+  add("organiser@batanghari.go.id", "organiser");
+  add("admin@batanghari.go.id", "admin");
+  if (!cohort.empty()) add("instruktur@batanghari.go.id", "instructor").add_cohorts(cohort);
+  if (head != nullptr) add(head->nip(), "agency_head").set_unit(head->unit());
+  add(participant->nip(), "participant");
+  add(participant->supervisor_nip(), "supervisor");
+  add("provinsi@jambiprov.go.id", "province").set_province(tenant.substr(0, 2));
+
+  const std::string gw = absl::GetFlag(FLAGS_gateway_url);
+  std::cout << "Demo accounts of tenant " << tenant << " (sign in at " << gw << "/v1/auth:signIn):\n";
+  for (const DemoAccount& d : accounts) {
+    iv1::CreateAccountRequest req;
+    req.set_parent(absl::StrCat("tenants/", tenant));
+    req.set_account_id(d.id);
+    *req.mutable_account() = d.account;
+    iv1::Account created;
+    s = Call([&](auto* c) { return identity->CreateAccount(c, req, &created); }, admin);
+    if (!s.ok() && s.error_code() != grpc::StatusCode::ALREADY_EXISTS) {
+      std::cerr << "cannot create " << d.id << ": " << s.error_message() << "\n";
+      return 1;
+    }
+    iv1::IssueActivationCodeRequest ir;
+    ir.set_name(absl::StrCat("tenants/", tenant, "/accounts/", d.id));
+    iv1::ActivationCode code;
+    s = Call([&](auto* c) { return identity->IssueActivationCode(c, ir, &code); }, admin);
+    iv1::ActivateRequest ar;
+    ar.set_tenant_code(tenant);
+    ar.set_username(d.id);
+    ar.set_code(code.code());
+    ar.set_password(d.password);
+    google::protobuf::Empty empty;
+    if (s.ok()) s = Call([&](auto* c) { return identity->Activate(c, ar, &empty); }, pelita::Caller{});
+    if (!s.ok()) {
+      std::cerr << "cannot activate " << d.id << ": " << s.error_message() << "\n";
+      return 1;
+    }
+    std::cout << "  " << d.account.role() << std::string(12 - std::min<size_t>(11, d.account.role().size()), ' ')
+              << d.id << "  password " << d.password << "\n";
+  }
+  // The national integrator: a service account (client credentials).
+  iv1::CreateServiceAccountRequest sr;
+  sr.set_service_account_id("national-demo");
+  sr.mutable_service_account()->set_role("national_integrator");
+  sr.mutable_service_account()->set_display_name("Demo national integrator");
+  iv1::ServiceAccount sa;
+  const pelita::Caller ops{"", "platform_admin", "identity-demo"};
+  s = Call([&](auto* c) { return identity->CreateServiceAccount(c, sr, &sa); }, ops);
+  if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+    iv1::RotateServiceAccountSecretRequest rr;
+    rr.set_name("serviceAccounts/national-demo");
+    s = Call([&](auto* c) { return identity->RotateServiceAccountSecret(c, rr, &sa); }, ops);
+  }
+  if (!s.ok()) {
+    std::cerr << "cannot create the service account: " << s.error_message() << "\n";
+    return 1;
+  }
+  std::cout << "  national_integrator (service account) client_id national-demo  client_secret "
+            << sa.client_secret() << "\n\n"
+            << "Sign in (a person):\n"
+            << "  curl -s " << gw << "/v1/auth:signIn -H 'Content-Type: application/json' \\\n"
+            << "    -d '{\"tenantCode\":\"" << tenant << "\",\"username\":\"organiser@batanghari.go.id\","
+            << "\"password\":\"demo-organiser-2026\"}'\n"
+            << "  then: curl -s " << gw << "/v1/tenants/" << tenant
+            << "/units -H \"Authorization: Bearer $ACCESS_TOKEN\"\n"
+            << "Client credentials (a machine):\n"
+            << "  curl -s " << gw << "/v1/auth:token -H 'Content-Type: application/json' \\\n"
+            << "    -d '{\"grantType\":\"client_credentials\",\"clientId\":\"national-demo\",\"clientSecret\":\""
+            << sa.client_secret() << "\"}'\n";
+  return 0;
+}

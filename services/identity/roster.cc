@@ -1,0 +1,24 @@
+#include "services/identity/roster.h"
+
+#include "absl/strings/str_cat.h"
+#include "lib/status/status.h"
+#include "lib/tenancy/call_metadata.h"
+
+namespace pelita::identity {
+
+EnrolmentRoster::EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
+    : stub_(enrolment::v1::EnrolmentService::NewStub(channel)), timeout_(timeout) {}
+
+absl::Status EnrolmentRoster::CheckEmployee(const std::string& tenant, const std::string& nip) {
+  grpc::ClientContext ctx;
+  AttachTenant(ctx, tenant);
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  enrolment::v1::GetEmployeeRequest req;
+  req.set_name(absl::StrCat("tenants/", tenant, "/employees/", nip));
+  enrolment::v1::Employee resp;
+  absl::Status s = FromGrpcStatus(stub_->GetEmployee(&ctx, req, &resp));
+  if (s.ok() || s.code() == absl::StatusCode::kNotFound) return s;
+  return absl::UnavailableError(absl::StrCat("enrolment service: ", s.ToString()));
+}
+
+}  // namespace pelita::identity
