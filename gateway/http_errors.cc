@@ -1,11 +1,14 @@
 #include "gateway/http_errors.h"
 
+#include <algorithm>
+
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gateway/utf8.h"
 #include "lib/status/status.h"
+#include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace pelita::gateway {
@@ -57,6 +60,18 @@ HttpError FromCallStatus(const grpc::Status& status) {
   if (code == grpc::StatusCode::CANCELLED) code = grpc::StatusCode::UNAVAILABLE;
   HttpError e = Make(code, status.error_message());
   e.details = status.error_details();
+  // A google.rpc.RetryInfo from the service (AIP-193: a throttled sign-in)
+  // says when to come back: the Retry-After header, whole seconds, at least 1.
+  google::rpc::Status rpc;
+  if (!e.details.empty() && rpc.ParseFromString(e.details)) {
+    for (const auto& any : rpc.details()) {
+      google::rpc::RetryInfo info;
+      if (any.type_url() != "type.googleapis.com/google.rpc.RetryInfo" || !info.ParseFromString(any.value())) continue;
+      const absl::Duration delay =
+          absl::Seconds(info.retry_delay().seconds()) + absl::Nanoseconds(info.retry_delay().nanos());
+      if (delay > absl::ZeroDuration()) e.retry_after = std::max(absl::Seconds(1), absl::Ceil(delay, absl::Seconds(1)));
+    }
+  }
   return e;
 }
 

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "lib/metrics/metrics.h"
+#include "lib/status/status.h"
 
 namespace pelita::gateway {
 namespace {
@@ -55,6 +56,13 @@ TEST(HttpErrorsTest, TransientFailuresAre503WithRetryAfter) {
     EXPECT_EQ(body["code"], 14);
   }
   EXPECT_EQ(FromStatus(absl::UnavailableError("x")).retry_after, kRetryAfterTransient);
+  // A service's google.rpc.RetryInfo is the Retry-After, rounded up to a
+  // whole second (a throttled sign-in: 429).
+  const grpc::Status throttled =
+      ToGrpcStatus(WithRetryDelay(absl::ResourceExhaustedError("slow down"), absl::Milliseconds(6200)));
+  EXPECT_EQ(FromCallStatus(throttled).http_status, 429);
+  EXPECT_EQ(FromCallStatus(throttled).retry_after, absl::Seconds(7));
+  EXPECT_EQ(FromCallStatus(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "x")).retry_after, absl::ZeroDuration());
   EXPECT_EQ(FromCallStatus(grpc::Status(grpc::StatusCode::NOT_FOUND, "x")).retry_after, absl::ZeroDuration());
 }
 

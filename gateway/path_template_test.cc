@@ -126,7 +126,8 @@ TEST(BuildRequestTest, BodyFieldPathAndQuery) {
   // A mask path that names no field (quotes, controls, a leading '_') is
   // refused with the field it came in, not echoed; "*" and nested names pass.
   for (const char* mask : {"update_mask=pz%22_splayn%00%3Ecost", "update_mask=displayName,_x",
-                           "update_mask=a..b", "update_mask=a%20b"}) {
+                           "update_mask=a..b", "update_mask=a%20b", "update_mask=tuf.Li__44",
+                           "update_mask=unit.display_", "update_mask=a_1", "update_mask=q_oK.k"}) {
     auto refused = BuildRequest(*r, R"({"displayName":"Dinkes"})", mask, b, &req);
     EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << mask;
     EXPECT_TRUE(absl::StartsWith(refused.message(), "updateMask: path ")) << refused.message();

@@ -8,6 +8,7 @@
 
 #include <google/protobuf/descriptor_database.h>
 #include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/ascii.h"
@@ -196,7 +197,7 @@ absl::Status SetFieldFromText(Message* message, absl::string_view field_path,
 }
 
 // A FieldMask path names fields: snake_case names joined by '.', or "*"
-// (AIP-161).  Anything else could never match a field, and protobuf's JSON
+// (AIP-161), in the form that survives the JSON mapping both ways.  Anything else could never match a field, and protobuf's JSON
 // printer writes such a path back in a form of its own (quoted parts left
 // alone), so it is refused here with the field it came in, never echoed
 // (found by json_transcode_fuzzer).
@@ -204,8 +205,13 @@ bool IsFieldPath(absl::string_view path) {
   if (path == "*") return true;
   for (absl::string_view part : absl::StrSplit(path, '.')) {
     if (part.empty() || !(part[0] >= 'a' && part[0] <= 'z')) return false;
-    for (char c : part) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    for (size_t i = 0; i < part.size(); ++i) {
+      const char c = part[i];
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) continue;
+      // An underscore only before a lowercase letter, so that the path and
+      // its lowerCamelCase JSON form turn into each other ("a__b", "a_",
+      // "a_1" do not come back).
+      if (c != '_' || i + 1 == part.size() || !(part[i + 1] >= 'a' && part[i + 1] <= 'z')) return false;
     }
   }
   return true;
@@ -216,7 +222,16 @@ absl::Status CheckFieldMasks(const Message& message, const std::string& prefix) 
   if (message.GetDescriptor()->full_name() == "google.protobuf.FieldMask") {
     const FieldDescriptor* paths = message.GetDescriptor()->FindFieldByNumber(1);
     for (int i = 0, n = r->FieldSize(message, paths); i < n; ++i) {
-      if (!IsFieldPath(r->GetRepeatedString(message, paths, i))) {
+      const std::string& path = r->GetRepeatedString(message, paths, i);
+      // And the path must come back from its JSON form as itself: protobuf
+      // reads "qOK" as q_ok, so q_o_k could never be answered as it was sent.
+      google::protobuf::FieldMask one, back;
+      one.add_paths(path);
+      std::string json;
+      const bool round_trips = IsFieldPath(path) && google::protobuf::util::MessageToJsonString(one, &json).ok() &&
+                               google::protobuf::util::JsonStringToMessage(json, &back).ok() &&
+                               back.paths_size() == 1 && back.paths(0) == path;
+      if (!round_trips) {
         return absl::InvalidArgumentError(absl::StrCat(
             prefix, ": path ", i + 1, " is not a field path (lowerCamelCase names joined by '.', or '*')"));
       }

@@ -1,5 +1,7 @@
 #include "lib/status/status.h"
 
+#include <algorithm>
+
 #include <string>
 
 #include "absl/strings/cord.h"
@@ -90,6 +92,16 @@ absl::Status WithReason(absl::Status status, absl::string_view reason,
   info.set_reason(std::string(reason));
   info.set_domain(kErrorDomain);
   for (const auto& [k, v] : metadata) (*info.mutable_metadata())[k] = v;
+  status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
+  if (status.ok()) return status;
+  google::rpc::RetryInfo info;
+  const int64_t ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(delay));
+  info.mutable_retry_delay()->set_seconds(ms / 1000);
+  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
   status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
   return status;
 }

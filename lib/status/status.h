@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace pelita {
 
@@ -48,6 +49,10 @@ absl::Status InvalidFields(
 // unchanged.
 absl::Status WithReason(absl::Status status, absl::string_view reason,
                         const std::map<std::string, std::string>& metadata = {});
+
+// Attaches a google.rpc.RetryInfo to a failed status: when the caller may
+// try again (AIP-193).  The gateway answers it as a Retry-After header.
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
 
 // The ErrorInfo reason of a status, or "" if it carries none.
 std::string ErrorReason(const absl::Status& status);

@@ -253,8 +253,10 @@ absl::Status IdentityLogic::CheckThrottle(const std::string& scope, const std::s
   const absl::Time now = options_.clock();
   if (t.until <= now) return absl::OkStatus();
   const int64_t wait = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(t.until - now, absl::Seconds(1))));
-  return WithReason(absl::ResourceExhaustedError(absl::StrCat("too many failed attempts: try again in ", wait, " s")),
-                    "SIGN_IN_THROTTLED", {{"retry_after_seconds", absl::StrCat(wait)}});
+  return WithRetryDelay(
+      WithReason(absl::ResourceExhaustedError(absl::StrCat("too many failed attempts: try again in ", wait, " s")),
+                 "SIGN_IN_THROTTLED", {{"retry_after_seconds", absl::StrCat(wait)}}),
+      absl::Seconds(wait));
 }
 
 absl::Status IdentityLogic::Fail(const std::string& scope, const std::string& who, int free, absl::Duration cap,

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
@@ -307,6 +308,10 @@ TEST_F(IdentityE2eTest, WrongPasswordIs401AndRepeatedFailuresAre429) {
   bool retry = false;
   for (const auto& d : details) retry |= d.contains("metadata") && d["metadata"].contains("retry_after_seconds");
   EXPECT_TRUE(retry) << last_.body;
+  // And as the Retry-After header (google.rpc.RetryInfo through the gateway).
+  int64_t retry_after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(last_.Header("retry-after"), &retry_after)) << last_.Header("retry-after");
+  EXPECT_GE(retry_after, 1);
   clock_.Advance(absl::Seconds(1));
   SignIn("organiser@batanghari.go.id", "organiser pass", 200);
   // A token that is not a token: 401 JSON too.
