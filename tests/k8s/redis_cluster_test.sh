@@ -29,12 +29,11 @@ cleanup() {
   # A node that has not stopped 15 s after SIGTERM is killed: once all the
   # checks are done, ending must not wait on a Redis shutdown (seen once
   # holding the test until ctest's 300 s timeout after 17 passes).
-  local deadline=$((SECONDS + 15)) pid alive
-  while ((SECONDS < deadline)); do
-    alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.2
+  # tail --pid returns when the process exits: a wait on the condition,
+  # bounded by what is left of the 15 s.
+  local deadline=$((SECONDS + 15)) pid
+  for pid in "${PIDS[@]}"; do
+    timeout $((deadline > SECONDS ? deadline - SECONDS : 1)) tail --pid="$pid" -f /dev/null 2>/dev/null || true
   done
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
