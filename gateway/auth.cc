@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -241,7 +242,37 @@ absl::StatusOr<Claims> Verifier::CheckClaims(const nlohmann::json& payload) cons
                             : !ValidTenantClaim(c.role, c.tenant, options_.known_tenants)) {
     return Unauthenticated(absl::StrCat("the tenant claim is not valid for role ", c.role));
   }
+  // The reach travels to the services as metadata and narrows what they
+  // return: it must name resources of the token's own tenant, exactly.
+  if (!c.unit.empty() && !IsResourceOfTenant(c.unit, c.tenant, {"units"})) {
+    return Unauthenticated("unit must be tenants/{tenant}/units/{unit} of the token's tenant");
+  }
+  if (c.cohorts.size() > kMaxReachCohorts) {
+    return Unauthenticated(absl::StrCat("at most ", kMaxReachCohorts, " cohorts"));
+  }
+  for (const auto& cohort : c.cohorts) {
+    if (!IsResourceOfTenant(cohort, c.tenant, {"programs", "cohorts"})) {
+      return Unauthenticated("cohorts must be tenants/{tenant}/programs/{p}/cohorts/{c} of the token's tenant");
+    }
+  }
   return c;
+}
+
+bool IsResourceOfTenant(absl::string_view name, absl::string_view tenant,
+                        std::initializer_list<absl::string_view> collections) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 2 + 2 * collections.size() || parts[0] != "tenants" || parts[1] != tenant) return false;
+  size_t i = 2;
+  for (absl::string_view collection : collections) {
+    if (parts[i] != collection) return false;
+    absl::string_view id = parts[i + 1];
+    if (id.empty() || id.size() > 63) return false;
+    for (char ch : id) {
+      if (!absl::ascii_islower(ch) && !absl::ascii_isdigit(ch) && ch != '-' && ch != '_') return false;
+    }
+    i += 2;
+  }
+  return true;
 }
 
 bool ValidTenantClaim(absl::string_view role, absl::string_view tenant,
@@ -275,6 +306,11 @@ absl::StatusOr<std::string> IssueToken(const Claims& claims, absl::string_view a
   jwt_add_grant(jwt.get(), "tenant", claims.tenant.c_str());
   jwt_add_grant(jwt.get(), "role", claims.role.c_str());
   jwt_add_grant_int(jwt.get(), "exp", claims.expiry);
+  if (!claims.unit.empty()) jwt_add_grant(jwt.get(), "unit", claims.unit.c_str());
+  if (!claims.cohorts.empty()) {
+    const std::string grants = nlohmann::json{{"cohorts", claims.cohorts}}.dump();
+    if (jwt_add_grants_json(jwt.get(), grants.c_str()) != 0) return absl::InternalError("jwt_add_grants_json failed");
+  }
   jwt_add_grant_int(jwt.get(), "iat", absl::ToUnixSeconds(absl::Now()));
   jwt_alg_t a;
   if (alg == "HS256") {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -115,6 +116,15 @@ bool ValidTenantClaim(absl::string_view role, absl::string_view tenant,
 // The same, with the known regencies given as a predicate.
 bool ValidTenantClaimWith(absl::string_view role, absl::string_view tenant,
                           const std::function<bool(const std::string&)>& tenant_known);
+
+// The most cohorts an instructor's token may name (they travel as one
+// metadata value to the services).
+inline constexpr size_t kMaxReachCohorts = 64;
+
+// Whether `name` is `tenants/{tenant}/<c1>/{id}[/<c2>/{id}]` for the given
+// collections, with ids of lowercase letters, digits, '-' and '_'.
+bool IsResourceOfTenant(absl::string_view name, absl::string_view tenant,
+                        std::initializer_list<absl::string_view> collections);
 
 // Issues a token (the dev command, tests).  `alg` is "HS256" (key = secret)
 // or "RS256" (key = private key PEM).

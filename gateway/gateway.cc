@@ -469,7 +469,7 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   CallSetup Setup() {
     CallSetup s;
     s.deadline = a_.deadline;
-    s.caller = Caller{a_.tenant, a_.claims.role, a_.claims.subject};
+    s.caller = Caller{a_.tenant, a_.claims.role, a_.claims.subject, a_.claims.unit, a_.claims.cohorts};
     s.request_id = request_id_;
     s.in_flight = &gw_->grpc_in_flight_;
     return s;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -132,8 +133,11 @@ class GatewayServicesTest : public ::testing::Test {
   }
 
   static std::string Token(const std::string& role, const std::string& subject = "dev",
-                           const std::string& tenant = "1504") {
-    return *IssueToken({subject, tenant, role, absl::ToUnixSeconds(absl::Now() + absl::Hours(1))}, "HS256", kKey);
+                           const std::string& tenant = "1504", const std::string& unit = "") {
+    Claims c{subject, tenant, role, absl::ToUnixSeconds(absl::Now() + absl::Hours(1))};
+    // A head of agency heads the first unit unless told otherwise.
+    c.unit = unit.empty() && role == "agency_head" ? kUnit : unit;
+    return *IssueToken(c, "HS256", kKey);
   }
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",
                     const std::string& token = Token("organiser"), HttpClient::Headers headers = {}) {
@@ -344,6 +348,22 @@ TEST_F(GatewayServicesTest, ComplaintRouteFamily) {
             403);
   // Another tenant in the path is refused before the service is called.
   EXPECT_EQ(Call("GET", "/v1/tenants/1505/complaints", "", Token("agency_head")).status, 403);
+  // The head of another unit: the complaint and the unit's figures are not
+  // theirs, their list holds none of them, and they write no complaint.
+  const std::string other_head = Token("agency_head", "dev", "1504", "tenants/1504/units/other");
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/complaints/LAPOR-2", "", other_head), 403, "unit");
+  ExpectJsonError(Call("GET", absl::StrCat("/v1/", kUnit, "/satisfaction?period=2026"), "", other_head), 403,
+                  "unit");
+  auto listed = Call("GET", "/v1/tenants/1504/complaints", "", other_head);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_FALSE(listed.Json().contains("complaints")) << listed.body;
+  auto own_list = Call("GET", "/v1/tenants/1504/complaints", "", Token("agency_head"));
+  ASSERT_EQ(own_list.status, 200) << own_list.body;
+  EXPECT_FALSE(own_list.Json().value("complaints", json::array()).empty()) << own_list.body;
+  EXPECT_EQ(Call("POST", "/v1/tenants/1504/complaints:recordUpdate",
+                 R"({"complaintId":"LAPOR-9","unit":"dinkes","status":"RECEIVED"})", Token("agency_head"))
+                .status,
+            403);
 }
 
 TEST_F(GatewayServicesTest, ScoringRouteFamily) {
@@ -521,6 +541,63 @@ TEST_F(GatewayServicesTest, OnlyOrganisersListCohortResponses) {
   r = Call("POST", "/v1/tenants/1504/responses?responseId=late-1", response.dump(), Token("participant", NipOf(1)));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/responses/obs-1").status, 200);
+}
+
+// Each role's reach in the records (docs/ROLES.md, lib/role/reach): a
+// supervisor reads their own staff only, without birth date or gender; a
+// participant reads only themselves; an instructor lists only the cohorts
+// they teach; a head of agency reads the roster of their own unit.
+TEST_F(GatewayServicesTest, RecordReachOfEachRole) {
+  // Employee 0 supervises employees 1 and 2.
+  for (int i : {1, 2}) {
+    json patch = {{"supervisorNip", NipOf(0)}};
+    auto r = Call("PATCH", absl::StrCat("/v1/tenants/1504/employees/", NipOf(i), "?updateMask=supervisorNip"),
+                  patch.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_EQ(r.Json().value("supervisorNip", ""), NipOf(0)) << r.body;
+  }
+  const std::string supervisor = Token("supervisor", NipOf(0));
+  auto staff = Call("GET", "/v1/tenants/1504/employees", "", supervisor);
+  ASSERT_EQ(staff.status, 200) << staff.body;
+  const json staff_json = staff.Json();
+  std::set<std::string> nips;
+  for (const auto& e : staff_json["employees"]) {
+    nips.insert(e["nip"].get<std::string>());
+    EXPECT_FALSE(e.contains("birthDate")) << e;
+    EXPECT_FALSE(e.contains("gender")) << e;
+  }
+  EXPECT_EQ(nips, (std::set<std::string>{NipOf(1), NipOf(2)}));
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/employees/" + NipOf(1), "", supervisor).status, 200);
+  EXPECT_EQ(Call("GET", absl::StrCat("/v1/tenants/1504/employees/", NipOf(1), "/learningHours"), "", supervisor)
+                .status,
+            200);
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/employees/" + NipOf(3), "", supervisor), 403, "reach");
+  // A participant: themselves, with their own birth date; nobody else.
+  const std::string participant = Token("participant", NipOf(3));
+  auto self = Call("GET", "/v1/tenants/1504/employees/" + NipOf(3), "", participant);
+  ASSERT_EQ(self.status, 200) << self.body;
+  EXPECT_TRUE(self.Json().contains("birthDate")) << self.body;
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/employees/" + NipOf(4), "", participant).status, 403);
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/employees", "", participant).status, 403);
+  // An instructor's cohort list holds their own cohort only.
+  auto cohorts = Call("GET", absl::StrCat("/v1/", kProgram, "/cohorts"), "", Token("instructor", kInstructorA));
+  ASSERT_EQ(cohorts.status, 200) << cohorts.body;
+  ASSERT_EQ(cohorts.Json()["cohorts"].size(), 1u) << cohorts.body;
+  EXPECT_EQ(cohorts.Json()["cohorts"][0]["instructors"][0], kInstructorA);
+  EXPECT_EQ(Call("GET", absl::StrCat("/v1/", kProgram, "/cohorts/a2"), "", Token("instructor", kInstructorA)).status,
+            403);
+  // Heads of agency: their unit's roster; another unit's head sees nobody.
+  auto roster = Call("GET", "/v1/tenants/1504/employees", "", Token("agency_head"));
+  ASSERT_EQ(roster.status, 200) << roster.body;
+  EXPECT_EQ(roster.Json()["employees"].size(), static_cast<size_t>(kParticipants)) << roster.body;
+  auto other = Call("GET", "/v1/tenants/1504/employees", "",
+                    Token("agency_head", "dev", "1504", "tenants/1504/units/disdukcapil"));
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_FALSE(other.Json().contains("employees")) << other.body;
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/employees/" + NipOf(0), "",
+                 Token("agency_head", "dev", "1504", "tenants/1504/units/disdukcapil"))
+                .status,
+            403);
 }
 
 }  // namespace

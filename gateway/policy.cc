@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/status/status.h"
 #include "lib/tenancy/tenancy.h"
 
 namespace pelita::gateway {
@@ -41,31 +42,50 @@ const RoleRule kRules[] = {
      {"admin", "organiser", "agency_head", "province", "national_integrator"}, kAll},
     {"pelita.tenant.v1.TenantService/ListTenants", kRead,
      {"admin", "organiser", "agency_head", "province", "national_integrator"}, kAll},
-    // Heads of agencies, province and national bodies read the catalogue,
-    // rosters, complaints, satisfaction and evaluation reports.
-    {"pelita.enrolment.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
-    {"pelita.complaint.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
-    // Follow-up (its own service since issue 14; these roles read it as they
-    // did under pelita.enrolment.v1).
-    {"pelita.followup.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll},
+    // Province and national bodies read the catalogue, rosters, complaints,
+    // satisfaction, follow-up and evaluation reports of their regencies
+    // (AuthorizeTenant holds them to reads of their province / the country).
+    {"pelita.enrolment.v1.*", kRead, {"province", "national_integrator"}, kAll},
+    {"pelita.complaint.v1.*", kRead, {"province", "national_integrator"}, kAll},
+    {"pelita.followup.v1.*", kRead, {"province", "national_integrator"}, kAll},
     {"pelita.scoring.v1.*", kRead, {"agency_head", "province", "national_integrator", "instructor"}, kAll},
     {"pelita.survey.v1.*Instrument*", kRead,
      {"agency_head", "province", "national_integrator", "instructor", "participant", "supervisor"}, kAll},
-    // Heads of agencies follow up the complaints of their unit.
-    {"pelita.complaint.v1.*", kWrite, {"agency_head"}, kAll},
-    // Instructors see the programmes and cohorts (their own, by the service).
+    // Heads of agencies: their unit's complaints, satisfaction, staff and
+    // compliance, read-only (complaints arrive through imports and
+    // organisers).  Paths that name a unit must name theirs (CheckUnitReach);
+    // lists are narrowed to it by the services (lib/role/reach).  The
+    // enrolments of cohorts (names of other units' staff) are not theirs.
+    {"pelita.complaint.v1.*", kRead, {"agency_head"}, kAll},
+    {"pelita.enrolment.v1.*", kRead, {"agency_head"}, kAll, "*/*Enrolment*"},
+    {"pelita.followup.v1.*Summary", kRead, {"agency_head"}, kAll},
+    // Instructors see the programmes and the cohorts they teach (the
+    // enrolment service narrows the cohorts).
     {"pelita.enrolment.v1.EnrolmentService/GetProgram", kRead, {"instructor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListPrograms", kRead, {"instructor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/GetCohort", kRead, {"instructor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListCohorts", kRead, {"instructor"}, kAll},
-    // Participants: their own record, learning hours and enrolments.
-    {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"participant"}, kSelf},
-    {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"participant"}, kSelf},
-    {"pelita.enrolment.v1.EnrolmentService/GetEnrolment", kRead, {"participant"}, kSelf},
-    // Supervisors read the staff they assess after training.
+    // Participants (and supervisors, who are participants too): their own
+    // record, learning hours, enrolments and action plan (RTL), which they
+    // write and submit.
+    {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"participant", "supervisor"}, kSelf},
+    {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"participant", "supervisor"}, kSelf},
+    {"pelita.enrolment.v1.EnrolmentService/GetEnrolment", kRead, {"participant", "supervisor"}, kSelf},
+    {"pelita.followup.v1.FollowUpService/GetActionPlan", kRead, {"participant", "supervisor"}, kSelf},
+    {"pelita.followup.v1.FollowUpService/UpdateActionPlan", kWrite, {"participant", "supervisor"}, kSelf},
+    {"pelita.followup.v1.FollowUpService/SubmitActionPlan", kWrite, {"participant", "supervisor"}, kSelf},
+    {"pelita.followup.v1.FollowUpService/UpdateActionStatus", kWrite, {"participant", "supervisor"}, kSelf},
+    // Supervisors (atasan langsung, derived from the roster's
+    // supervisor_nip): their staff's records, learning hours and plans,
+    // which they approve or return.  The services hold them to their own
+    // staff (enrolment: supervisor_nip; follow-up: the plan's supervisor).
     {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListEmployees", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"supervisor"}, kAll},
+    {"pelita.followup.v1.FollowUpService/GetActionPlan", kRead, {"supervisor"}, kAll},
+    {"pelita.followup.v1.FollowUpService/ApproveActionPlan", kWrite, {"supervisor"}, kAll},
+    {"pelita.followup.v1.FollowUpService/ReturnActionPlan", kWrite, {"supervisor"}, kAll},
+    {"pelita.followup.v1.FollowUpService/UpdateActionStatus", kWrite, {"supervisor"}, kAll},
     // Participants and supervisors answer surveys (reaction, tests, follow-up)
     // and read back what they answered: the RPCs named one by one so that
     // listing responses (ListCohortResponses, with NIPs and free text) and
@@ -122,6 +142,9 @@ PathSubjects ScanPath(absl::string_view decoded_path) {
     next = next.substr(0, next.find(':'));  // a custom verb is not part of the id
     if (parts[i] == "tenants") out.tenants.emplace_back(next);
     if (parts[i] == "provinces") out.provinces.emplace_back(next);
+    if (parts[i] == "units" && i >= 2 && parts[i - 2] == "tenants") {
+      out.units.push_back(absl::StrCat("tenants/", parts[i - 1], "/units/", next));
+    }
     if (parts[i] == "employees" || parts[i] == "enrolments") out.people.emplace_back(next);
   }
   return out;
@@ -140,11 +163,65 @@ absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool rea
       for (const auto& p : path.people) self &= p == claims.subject;
       if (!self) continue;
     }
+    if (claims.role == "agency_head") {
+      // A head of agency's paths may name only their own unit.
+      for (const auto& u : path.units) {
+        if (u != claims.unit) {
+          return WithReason(absl::PermissionDeniedError(absl::StrCat("unit ", u, " is not the caller's unit")),
+                            "OUTSIDE_REACH");
+        }
+      }
+    }
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("role ", claims.role, " may not call ", rpc.substr(rpc.find('/') + 1),
-                   read ? "" : " (write)"));
+  return WithReason(absl::PermissionDeniedError(absl::StrCat("role ", claims.role, " may not call ",
+                                                             rpc.substr(rpc.find('/') + 1), read ? "" : " (write)")),
+                    "ROLE_NOT_ALLOWED");
+}
+
+std::string RolesMarkdown() {
+  std::string out =
+      "# Roles and their reach\n\n"
+      "Generated from the gateway's role table (`gateway/policy.cc`) by\n"
+      "`build/gateway/pelita-gateway-roles > docs/ROLES.md`; the test `RolesDocTest`\n"
+      "fails when this file and the table differ.  A request is allowed when one\n"
+      "row matches its RPC (`package.Service/Method`, a glob), its access (a\n"
+      "write row also allows reads) and the caller's role; `self` rows hold only\n"
+      "when every NIP the path names (`employees/{nip}`, `enrolments/{nip}`) is\n"
+      "the caller's.  On top of the table:\n\n"
+      "- **Tenant**: the path and body may name only the token's tenant; `province`\n"
+      "  reads (GET) the regencies of its province, `national_integrator` reads every\n"
+      "  tenant; both are read-only.  `platform_admin` has no tenant.\n"
+      "- **Unit**: an `agency_head` token carries its unit; a path naming another\n"
+      "  unit is refused (`OUTSIDE_REACH`), and lists of people and complaints are\n"
+      "  narrowed to the unit by the services.\n"
+      "- **Records** (`lib/role/reach.h`, enforced by the owning service): a\n"
+      "  `supervisor` reaches themselves and the employees whose `supervisor_nip` is\n"
+      "  theirs (and the action plans that name them as supervisor); an `instructor`\n"
+      "  the cohorts their token names or whose instructor list names them, and\n"
+      "  their aggregates; birth date and gender are shown to staff and the person\n"
+      "  only; `participant` and `supervisor` accounts are one NIP account whose\n"
+      "  role identity derives from the roster at sign-in.\n"
+      "- **Province benchmark**: regency roles see their own row and the province's\n"
+      "  distribution, not the other regencies by name (`OWN_ROW_ONLY`).\n\n"
+      "Refusals are 403 with a JSON body whose `reason` is `ROLE_NOT_ALLOWED`,\n"
+      "`OTHER_TENANT` or `OUTSIDE_REACH`.\n\n"
+      "| RPC | access | roles | scope | except |\n|---|---|---|---|---|\n";
+  for (const RoleRule& r : kRules) {
+    std::string roles;
+    for (const char* x : r.roles) absl::StrAppend(&roles, roles.empty() ? "" : ", ", x);
+    absl::StrAppend(&out, "| `", r.rpc_glob, "` | ", r.access == kRead ? "read" : "write", " | ", roles, " | ",
+                    r.scope == kSelf ? "self" : "all", " | ",
+                    r.except_glob != nullptr ? absl::StrCat("`", r.except_glob, "`") : "", " |\n");
+  }
+  absl::StrAppend(&out, "\nNo token is needed for: ");
+  bool first = true;
+  for (const char* p : kPublicRpcs) {
+    absl::StrAppend(&out, first ? "" : ", ", "`", p, "`");
+    first = false;
+  }
+  absl::StrAppend(&out, ".\n");
+  return out;
 }
 
 absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
@@ -168,8 +245,9 @@ absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
       continue;
     }
     if (t != claims.tenant) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("the token is for tenant ", claims.tenant, ", not ", t));
+      return WithReason(absl::PermissionDeniedError(
+                            absl::StrCat("the token is for tenant ", claims.tenant, ", not ", t)),
+                        "OTHER_TENANT");
     }
   }
   for (const auto& p : path.provinces) {

@@ -17,15 +17,21 @@ struct PathSubjects {
   std::vector<std::string> tenants;
   std::vector<std::string> provinces;
   std::vector<std::string> people;
+  // `tenants/{t}/units/{u}` for every unit the path names.
+  std::vector<std::string> units;
 };
 PathSubjects ScanPath(absl::string_view decoded_path);
 
 // Role rules, one declared table (policy.cc): may `role` call `rpc`
 // ("pelita.enrolment.v1.EnrolmentService/GetUnit") with a read (GET) or a
 // write?  Some rules hold only for the caller's own records (the path names
-// only the caller's NIP).  PERMISSION_DENIED otherwise.
+// only the caller's NIP); a head of agency's path may name only their unit.
+// PERMISSION_DENIED otherwise.
 absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool read,
                            const PathSubjects& path);
+
+// docs/ROLES.md: the role table as Markdown, with the rules around it.
+std::string RolesMarkdown();
 
 // The RPCs anyone may call without a token: sign-in, activation, refresh,
 // sign-out, the client-credentials grant and the JWKS of the identity

@@ -26,7 +26,13 @@ TEST(PolicyTest, RoleTable) {
   auto path = ScanPath("/v1/tenants/1504/units/x");
   EXPECT_TRUE(AuthorizeRole(As("organiser"), kCreateUnit, false, path).ok());
   EXPECT_TRUE(AuthorizeRole(As("admin"), kCreateUnit, false, path).ok());
-  EXPECT_TRUE(AuthorizeRole(As("agency_head"), kGetUnit, true, path).ok());
+  Claims head = As("agency_head");
+  head.unit = "tenants/1504/units/x";
+  EXPECT_TRUE(AuthorizeRole(head, kGetUnit, true, path).ok());
+  // A head of agency's path names their own unit only.
+  EXPECT_FALSE(AuthorizeRole(As("agency_head"), kGetUnit, true, path).ok());
+  head.unit = "tenants/1504/units/y";
+  EXPECT_FALSE(AuthorizeRole(head, kGetUnit, true, path).ok());
   EXPECT_FALSE(AuthorizeRole(As("agency_head"), kCreateUnit, false, path).ok());
   EXPECT_FALSE(AuthorizeRole(As("participant"), kGetUnit, true, path).ok());
   EXPECT_FALSE(AuthorizeRole(As("instructor"), kGetUnit, true, path).ok());

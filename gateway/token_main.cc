@@ -6,6 +6,7 @@
 // Prints the JWT; use it as `Authorization: Bearer <token>`.
 
 #include <iostream>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -19,6 +20,8 @@ ABSL_FLAG(std::string, role, "organiser",
           "admin, organiser, instructor, participant, supervisor, agency_head, province, "
           "national_integrator");
 ABSL_FLAG(std::string, subject, "dev", "sub: the user (a NIP for participants)");
+ABSL_FLAG(std::string, unit, "", "an agency head's unit: tenants/{t}/units/{u}");
+ABSL_FLAG(std::vector<std::string>, cohorts, {}, "an instructor's cohorts, comma-separated resource names");
 ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "validity");
 
 int main(int argc, char** argv) {
@@ -40,6 +43,8 @@ int main(int argc, char** argv) {
   c.tenant = absl::GetFlag(FLAGS_tenant);
   c.role = absl::GetFlag(FLAGS_role);
   c.subject = absl::GetFlag(FLAGS_subject);
+  c.unit = absl::GetFlag(FLAGS_unit);
+  c.cohorts = absl::GetFlag(FLAGS_cohorts);
   c.expiry = absl::ToUnixSeconds(absl::Now() + absl::GetFlag(FLAGS_ttl));
   auto token = pelita::gateway::IssueToken(c, absl::GetFlag(FLAGS_alg), k);
   if (!token.ok()) {

@@ -3,6 +3,8 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "lib/tenancy/tenant_code.h"
 
 namespace pelita {
@@ -18,6 +20,12 @@ std::string Metadata(const grpc::ServerContext& context, absl::string_view key) 
 // Set once and never freed: a check replaced while calls run stays valid
 // for the calls that loaded it.
 std::atomic<const TenantCheck*> g_tenant_check{nullptr};
+
+void ReadReach(const grpc::ServerContext& context, Caller& caller) {
+  caller.unit = Metadata(context, kUnitMetadata);
+  const std::string cohorts = Metadata(context, kCohortsMetadata);
+  if (!cohorts.empty()) caller.cohorts = absl::StrSplit(cohorts, ',', absl::SkipEmpty());
+}
 
 }  // namespace
 
@@ -39,6 +47,7 @@ absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
   }
   caller.role = Metadata(context, kRoleMetadata);
   caller.subject = Metadata(context, kSubjectMetadata);
+  ReadReach(context, caller);
   return caller;
 }
 
@@ -59,6 +68,8 @@ void AttachCaller(grpc::ClientContext& context, const Caller& caller) {
   if (!caller.tenant.empty()) context.AddMetadata(kTenantMetadata, caller.tenant);
   if (!caller.role.empty()) context.AddMetadata(kRoleMetadata, caller.role);
   if (!caller.subject.empty()) context.AddMetadata(kSubjectMetadata, caller.subject);
+  if (!caller.unit.empty()) context.AddMetadata(kUnitMetadata, caller.unit);
+  if (!caller.cohorts.empty()) context.AddMetadata(kCohortsMetadata, absl::StrJoin(caller.cohorts, ","));
 }
 
 }  // namespace pelita

@@ -2,6 +2,7 @@
 #define PELITA_LIB_TENANCY_CALLER_H_
 
 #include <string>
+#include <vector>
 
 namespace pelita {
 
@@ -13,11 +14,19 @@ namespace pelita {
 inline constexpr char kTenantMetadata[] = "x-pelita-tenant";
 inline constexpr char kRoleMetadata[] = "x-pelita-role";
 inline constexpr char kSubjectMetadata[] = "x-pelita-subject";
+// The reach of the caller's role, from the token (docs/ROLES.md): an agency
+// head's unit (`tenants/{t}/units/{u}`), and an instructor's cohorts
+// (`tenants/{t}/programs/{p}/cohorts/{c}`, comma-separated).
+inline constexpr char kUnitMetadata[] = "x-pelita-unit";
+inline constexpr char kCohortsMetadata[] = "x-pelita-cohorts";
 
 struct Caller {
   std::string tenant;
   std::string role;     // may be empty for service-to-service calls
   std::string subject;  // may be empty
+  // The role's reach when the token carries it (empty otherwise).
+  std::string unit = {};
+  std::vector<std::string> cohorts = {};
 };
 
 }  // namespace pelita

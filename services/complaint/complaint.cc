@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/csv/csv_reader.h"
 #include "lib/status/status.h"
+#include "lib/role/reach.h"
 #include "lib/role/role.h"
 #include "lib/store/field_mask.h"
 #include "lib/store/paging.h"
@@ -136,6 +137,12 @@ absl::StatusOr<v1::Complaint> ComplaintLogic::GetComplaint(const Caller& caller,
   PELITA_ASSIGN_OR_RETURN(auto parts,
                           ParseTenantResource(caller, "name", r.name(), "tenants/*/complaints/*"));
   PELITA_ASSIGN_OR_RETURN(v1::ComplaintRecord rec, store_.Get(caller.tenant, parts[1]));
+  // A head of agency reads the complaints of their own unit.
+  if (!ReachesUnit(caller, rec.complaint().unit())) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat("complaint ", r.name(),
+                                                               " is about another unit than the caller's")),
+                      "OUTSIDE_REACH");
+  }
   return rec.complaint();
 }
 
@@ -149,6 +156,9 @@ absl::StatusOr<v1::ListComplaintsResponse> ComplaintLogic::ListComplaints(
   for (const auto& [id, bytes] : page.items) {
     v1::ComplaintRecord rec;
     if (!rec.ParseFromString(bytes)) return absl::DataLossError("complaint " + id + " is corrupt");
+    // A head of agency's page holds their unit's complaints only (it may
+    // come back shorter than page_size; the token still goes on).
+    if (!ReachesUnit(caller, rec.complaint().unit())) continue;
     *out.add_complaints() = rec.complaint();
   }
   out.set_next_page_token(page.next_page_token);

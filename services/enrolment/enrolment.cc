@@ -9,6 +9,8 @@
 #include "absl/strings/strip.h"
 #include "lib/csv/csv_reader.h"
 #include "lib/csv/import_report.h"
+#include "lib/role/reach.h"
+#include "lib/role/role.h"
 #include "lib/ids/slug.h"
 #include "lib/status/status.h"
 #include "lib/store/field_mask.h"
@@ -16,6 +18,30 @@
 
 namespace pelita::enrolment {
 namespace {
+
+PersonFacts FactsOf(const v1::Employee& e) { return PersonFacts{e.nip(), e.unit(), e.supervisor_nip()}; }
+
+absl::Status OutsideReach(const Caller& c, absl::string_view what) {
+  return WithReason(absl::PermissionDeniedError(absl::StrCat("role ", c.role, " does not reach ", what,
+                                                             " (docs/ROLES.md)")),
+                    "OUTSIDE_REACH");
+}
+
+// Birth date and gender are for staff and the person themselves.
+void RedactFor(const Caller& c, v1::Employee& e) {
+  if (SeesPersonalDetails(c, e.nip())) return;
+  e.clear_birth_date();
+  e.clear_gender();
+}
+
+// Whether the role sees the whole roster of the tenant (the rest see the
+// people ReachesPerson gives them).
+bool SeesWholeRoster(const Caller& c) {
+  return IsStaff(c) || IsRole(c, "province") || IsRole(c, "national_integrator");
+}
+
+// The most staff one supervisor's list returns (a whole list, one page).
+constexpr int kMaxStaffOfSupervisor = 1000;
 
 using google::protobuf::Empty;
 using store::IndexOp;
@@ -176,11 +202,55 @@ absl::StatusOr<v1::Employee> EnrolmentLogic::GetEmployee(const Caller& c,
                                                          const v1::GetEmployeeRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kEmployeePattern));
   EnrolmentStore store(redis_, v[0]);
-  return store.employees().Get<v1::Employee>(v[1]);
+  PELITA_ASSIGN_OR_RETURN(auto e, store.employees().Get<v1::Employee>(v[1]));
+  if (!ReachesPerson(c, FactsOf(e))) return OutsideReach(c, r.name());
+  RedactFor(c, e);
+  return e;
 }
 
 absl::StatusOr<v1::ListEmployeesResponse> EnrolmentLogic::ListEmployees(
     const Caller& c, const v1::ListEmployeesRequest& r) {
+  if (SeesWholeRoster(c)) return ListRoster(c, r);
+  PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
+  v1::ListEmployeesResponse out;
+  if (IsRole(c, "agency_head")) {
+    // The unit's roster, paged as for staff.
+    if (c.unit.empty()) return OutsideReach(c, "any unit (the token names none)");
+    if (!r.unit().empty() && r.unit() != c.unit) return OutsideReach(c, r.unit());
+    v1::ListEmployeesRequest own = r;
+    own.set_unit(c.unit);
+    PELITA_ASSIGN_OR_RETURN(out, ListRoster(c, own));
+  } else if (IsRole(c, "supervisor")) {
+    // Their own staff, in one page: the roster read through and filtered.
+    EnrolmentStore store(redis_, tenant);
+    std::string token;
+    do {
+      PELITA_ASSIGN_OR_RETURN(auto page, store.employees().List(store::kMaxPageSize, token));
+      PELITA_ASSIGN_OR_RETURN(auto employees, ParseAll<v1::Employee>(page));
+      for (auto& e : employees) {
+        if (e.supervisor_nip() == c.subject && !c.subject.empty() &&
+            (r.unit().empty() || e.unit() == r.unit()) && out.employees_size() < kMaxStaffOfSupervisor) {
+          *out.add_employees() = std::move(e);
+        }
+      }
+      token = page.next_page_token;
+    } while (!token.empty());
+  } else {
+    // Everyone else reaches only themselves.
+    EnrolmentStore store(redis_, tenant);
+    auto self = store.employees().Get<v1::Employee>(c.subject);
+    if (self.ok() && (r.unit().empty() || self->unit() == r.unit())) {
+      *out.add_employees() = *std::move(self);
+    } else if (!self.ok() && self.status().code() != absl::StatusCode::kNotFound) {
+      return self.status();
+    }
+  }
+  for (auto& e : *out.mutable_employees()) RedactFor(c, e);
+  return out;
+}
+
+absl::StatusOr<v1::ListEmployeesResponse> EnrolmentLogic::ListRoster(const Caller& c,
+                                                                     const v1::ListEmployeesRequest& r) {
   PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
   EnrolmentStore store(redis_, tenant);
   v1::ListEmployeesResponse out;
@@ -566,6 +636,9 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::GetCohort(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(CohortRef ref, ParseCohort(c, "name", r.name()));
   EnrolmentStore store(redis_, ref.tenant);
   PELITA_ASSIGN_OR_RETURN(auto cohort, store.Cohorts(ref.program).Get<v1::Cohort>(ref.cohort));
+  if (!ReachesCohort(c, cohort.name(), {cohort.instructors().begin(), cohort.instructors().end()})) {
+    return OutsideReach(c, r.name());
+  }
   return FillCounts(store, ref.ck(), std::move(cohort));
 }
 
@@ -579,6 +652,9 @@ absl::StatusOr<v1::ListCohortsResponse> EnrolmentLogic::ListCohorts(
   auto program = store.programs().Get<v1::Program>(v[1]);
   if (!program.ok() && program.status().code() != absl::StatusCode::kNotFound) return program.status();
   for (auto& cohort : cohorts) {
+    // An instructor's list holds the cohorts they teach (a page may come
+    // back shorter than page_size; its token still goes on).
+    if (!ReachesCohort(c, cohort.name(), {cohort.instructors().begin(), cohort.instructors().end()})) continue;
     const std::string id = cohort.name().substr(cohort.name().rfind('/') + 1);
     PELITA_ASSIGN_OR_RETURN(*out.add_cohorts(),
                             FillCounts(store, absl::StrCat(v[1], "/", id), std::move(cohort),
@@ -762,7 +838,8 @@ absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
   const int year = r.year() == 0 ? static_cast<int>(today_in_tenant.year()) : r.year();
   if (year < 2000 || year > 2100) return InvalidField("year", "must be between 2000 and 2100");
   EnrolmentStore store(redis_, v[0]);
-  PELITA_RETURN_IF_ERROR(store.employees().GetRaw(v[1]).status());
+  PELITA_ASSIGN_OR_RETURN(auto employee, store.employees().Get<v1::Employee>(v[1]));
+  if (!ReachesPerson(c, FactsOf(employee))) return OutsideReach(c, SingletonParent(r.name()));
   PELITA_ASSIGN_OR_RETURN(auto hours, store.LearningHours(v[1], year));
   v1::LearningHours out;
   out.set_employee(SingletonParent(r.name()));
@@ -785,7 +862,10 @@ absl::StatusOr<v1::ListUnitComplianceResponse> EnrolmentLogic::ListUnitComplianc
   std::string token;
   do {
     PELITA_ASSIGN_OR_RETURN(auto page, store.units().List(store::kMaxPageSize, token));
-    for (auto& [id, bytes] : page.items) ids.push_back(id);
+    for (auto& [id, bytes] : page.items) {
+      // A head of agency sees their own unit's compliance.
+      if (ReachesUnit(c, absl::StrCat(r.parent(), "/units/", id))) ids.push_back(id);
+    }
     token = page.next_page_token;
   } while (!token.empty());
   v1::ListUnitComplianceResponse out;

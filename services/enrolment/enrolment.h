@@ -88,6 +88,8 @@ class EnrolmentLogic {
   // that the stored record already says the same (nothing written).  The
   // supervisor is replaced only when the file has the column.
   enum class Upsert { kCreated, kReplaced, kUnchanged };
+  // ListEmployees for the roles that see the whole roster (or a unit of it).
+  absl::StatusOr<v1::ListEmployeesResponse> ListRoster(const Caller& c, const v1::ListEmployeesRequest& r);
   absl::StatusOr<Upsert> UpsertEmployee(const Caller& c, v1::Employee employee, const std::string& field,
                                         bool with_supervisor);
   absl::StatusOr<v1::Employee> InsertEmployee(const Caller& c, const std::string& parent,

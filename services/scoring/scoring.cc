@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "lib/role/reach.h"
 #include "lib/role/role.h"
 #include "lib/status/status.h"
 #include "lib/store/field_mask.h"
@@ -27,9 +28,11 @@ const std::vector<std::string>& MembersOf(const std::string& province) {
 // cohorts they teach: those whose `instructors` list names their subject.
 bool IsInstructor(const Caller& c) { return c.role == "instructor"; }
 
-template <typename List>
-bool Teaches(const List& instructors, const std::string& subject) {
-  return std::find(instructors.begin(), instructors.end(), subject) != instructors.end();
+// Whether an instructor teaches a cohort: their token names it, or its
+// instructor list names them (lib/role/reach).
+template <typename Cohort>
+bool Teaches(const Caller& instructor, const Cohort& c) {
+  return ReachesCohort(instructor, c.name(), {c.instructors().begin(), c.instructors().end()});
 }
 
 absl::Status CheckInstructorSubject(const Caller& c) {
@@ -83,7 +86,7 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::GetEvaluation(const Caller& caller,
     // cache is read, so a cached report never bypasses it.
     PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
     PELITA_ASSIGN_OR_RETURN(auto c, enrolment_->GetCohort(caller.tenant, cohort));
-    if (!Teaches(c.instructors(), caller.subject)) {
+    if (!Teaches(caller, c)) {
       return WithReason(absl::PermissionDeniedError(
                             absl::StrCat("instructor ", caller.subject, " does not teach cohort ", cohort)),
                         "NOT_YOUR_COHORT");
@@ -96,7 +99,7 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::GetEvaluation(const Caller& caller,
 }
 
 absl::StatusOr<std::vector<ProgramEvaluations>> ScoringLogic::Evaluations(const std::string& tenant, int year,
-                                                                           const std::string* instructor) {
+                                                                           const Caller* instructor) {
   std::vector<ProgramEvaluations> out;
   PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(tenant));
   for (const auto& p : programs) {
@@ -106,7 +109,7 @@ absl::StatusOr<std::vector<ProgramEvaluations>> ScoringLogic::Evaluations(const 
     pe.title = p.title();
     PELITA_ASSIGN_OR_RETURN(auto cohorts, enrolment_->ListCohorts(tenant, p.name()));
     for (const auto& c : cohorts) {
-      if (instructor != nullptr && !Teaches(c.instructors(), *instructor)) continue;
+      if (instructor != nullptr && !Teaches(*instructor, c)) continue;
       PELITA_ASSIGN_OR_RETURN(auto ev, Evaluation(tenant, c.name(), false));
       pe.cohorts.push_back(std::move(ev));
     }
@@ -123,7 +126,7 @@ absl::StatusOr<v1::RankProgramsResponse> ScoringLogic::RankPrograms(const Caller
   PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
   if (IsInstructor(caller)) {
     // The instructor's own cohorts only, and only the instructor's own row.
-    PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), &caller.subject));
+    PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), &caller));
     v1::RankProgramsResponse out = scoring::RankPrograms(view.rows, view.programs, true);
     auto* rows = out.mutable_instructors();
     for (int i = rows->size() - 1; i >= 0; --i) {
@@ -136,7 +139,7 @@ absl::StatusOr<v1::RankProgramsResponse> ScoringLogic::RankPrograms(const Caller
 }
 
 absl::StatusOr<ScoringLogic::View> ScoringLogic::BuildCallerView(const std::string& tenant, int year,
-                                                                 const std::string* instructor) {
+                                                                 const Caller* instructor) {
   PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings stored, store_.GetSettings(tenant));
   const v1::ScoringSettings settings = EffectiveSettings(stored);
   View out;
@@ -147,7 +150,7 @@ absl::StatusOr<ScoringLogic::View> ScoringLogic::BuildCallerView(const std::stri
     PELITA_ASSIGN_OR_RETURN(auto list, enrolment_->ListCohorts(tenant, p.name()));
     bool any = false;
     for (const auto& c : list) {
-      if (instructor != nullptr && !Teaches(c.instructors(), *instructor)) continue;
+      if (instructor != nullptr && !Teaches(*instructor, c)) continue;
       any = true;
       PELITA_ASSIGN_OR_RETURN(v1::Evaluation ev, Evaluation(tenant, c.name(), false));
       CohortInputs in;
@@ -188,7 +191,7 @@ absl::StatusOr<v1::RollUpEvaluationsResponse> ScoringLogic::RollUpEvaluations(
   }
   PELITA_RETURN_IF_ERROR(CheckInstructorSubject(caller));
   const bool instructor = IsInstructor(caller);
-  PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), instructor ? &caller.subject : nullptr));
+  PELITA_ASSIGN_OR_RETURN(View view, BuildCallerView(caller.tenant, r.year(), instructor ? &caller : nullptr));
   v1::RollUpEvaluationsResponse out = RollUp(view.rows, r.group_by());
   out.set_parent(r.parent());
   out.set_year(r.year());

@@ -66,7 +66,7 @@ class ScoringLogic {
   // with `instructor` set, only the cohorts that instructor teaches (and
   // only programmes with one).
   absl::StatusOr<std::vector<ProgramEvaluations>> Evaluations(const std::string& tenant, int year,
-                                                              const std::string* instructor = nullptr);
+                                                              const Caller* instructor = nullptr);
   // Every roll-up row one caller can read for the year (the tenant's
   // cohorts, or with `instructor` that instructor's), protected together,
   // and the programmes of the year (name, title) it covers.
@@ -74,7 +74,7 @@ class ScoringLogic {
     RollUpView rows;
     std::vector<std::pair<std::string, std::string>> programs;
   };
-  absl::StatusOr<View> BuildCallerView(const std::string& tenant, int year, const std::string* instructor);
+  absl::StatusOr<View> BuildCallerView(const std::string& tenant, int year, const Caller* instructor);
 
   ScoringStore store_;
   EnrolmentSource* enrolment_;
