@@ -9,11 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "lib/ids/slug.h"
 #include "lib/role/role.h"
 #include "lib/tenancy/tenancy.h"
 
@@ -260,17 +260,14 @@ absl::StatusOr<Claims> Verifier::CheckClaims(const nlohmann::json& payload) cons
 
 bool IsResourceOfTenant(absl::string_view name, absl::string_view tenant,
                         std::initializer_list<absl::string_view> collections) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 2 + 2 * collections.size() || parts[0] != "tenants" || parts[1] != tenant) return false;
-  size_t i = 2;
-  for (absl::string_view collection : collections) {
-    if (parts[i] != collection) return false;
-    absl::string_view id = parts[i + 1];
-    if (id.empty() || id.size() > 63) return false;
-    for (char ch : id) {
-      if (!absl::ascii_islower(ch) && !absl::ascii_isdigit(ch) && ch != '-' && ch != '_') return false;
-    }
-    i += 2;
+  std::string pattern = "tenants/*";
+  for (absl::string_view collection : collections) absl::StrAppend(&pattern, "/", collection, "/*");
+  auto ids = ParseResourceName("name", name, pattern);
+  if (!ids.ok() || (*ids)[0] != tenant) return false;
+  // Every id a slug (AIP-122): no ',' or other byte that would break the
+  // metadata the reach travels in.
+  for (size_t i = 1; i < ids->size(); ++i) {
+    if (!ValidateSlug("id", (*ids)[i]).ok()) return false;
   }
   return true;
 }

@@ -122,7 +122,7 @@ bool ValidTenantClaimWith(absl::string_view role, absl::string_view tenant,
 inline constexpr size_t kMaxReachCohorts = 64;
 
 // Whether `name` is `tenants/{tenant}/<c1>/{id}[/<c2>/{id}]` for the given
-// collections, with ids of lowercase letters, digits, '-' and '_'.
+// collections, with every id a slug (lib/ids ValidateSlug).
 bool IsResourceOfTenant(absl::string_view name, absl::string_view tenant,
                         std::initializer_list<absl::string_view> collections);
 

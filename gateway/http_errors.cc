@@ -50,13 +50,10 @@ HttpError Make(grpc::StatusCode code, absl::string_view message) {
 
 HttpError FromStatus(const absl::Status& status) {
   // The gateway's own refusals carry their details (the ErrorInfo reason
-  // of a policy refusal) as a service's would.
-  if (status.GetPayload("type.googleapis.com/google.rpc.ErrorInfo").has_value()) {
-    HttpError e = Make(static_cast<grpc::StatusCode>(status.code()), status.message());
-    e.details = ToGrpcStatus(status).error_details();
-    return e;
-  }
-  return Make(static_cast<grpc::StatusCode>(status.code()), status.message());
+  // of a policy refusal) as a service's would: the same wire form.
+  HttpError e = Make(static_cast<grpc::StatusCode>(status.code()), status.message());
+  e.details = ToGrpcStatus(status).error_details();
+  return e;
 }
 
 HttpError FromCallStatus(const grpc::Status& status) {

@@ -17,11 +17,6 @@ bool Parsed(const Caller& caller, Role* out) {
 
 }  // namespace
 
-bool IsRole(const Caller& caller, absl::string_view role_name) {
-  Role r;
-  return Parsed(caller, &r) && RoleName(r) == role_name && r != Role::kInternal;
-}
-
 bool ReachesPerson(const Caller& caller, const PersonFacts& person) {
   Role r;
   if (!Parsed(caller, &r)) return false;

@@ -41,9 +41,6 @@ bool ReachesCohort(const Caller& caller, absl::string_view cohort,
 // An agency head reaches only their own unit's data; other roles every unit.
 bool ReachesUnit(const Caller& caller, absl::string_view unit);
 
-// Whether the caller is of exactly this role (an unknown role is none).
-bool IsRole(const Caller& caller, absl::string_view role_name);
-
 }  // namespace pelita
 
 #endif  // PELITA_LIB_ROLE_REACH_H_

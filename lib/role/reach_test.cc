@@ -1,6 +1,7 @@
 #include "lib/role/reach.h"
 
 #include "gtest/gtest.h"
+#include "lib/role/role.h"
 
 namespace pelita {
 namespace {
@@ -47,8 +48,9 @@ TEST(ReachTest, Units) {
   EXPECT_TRUE(ReachesUnit({"1504", "agency_head", "h", kUnit}, kUnit));
   EXPECT_FALSE(ReachesUnit({"1504", "agency_head", "h", kUnit}, kOtherUnit));
   EXPECT_TRUE(ReachesUnit({"1504", "organiser", "o"}, kOtherUnit));
-  EXPECT_TRUE(IsRole({"1504", "agency_head", "h"}, "agency_head"));
-  EXPECT_FALSE(IsRole({"1504", "", ""}, ""));
+  EXPECT_TRUE(IsRole({"1504", "agency_head", "h"}, Role::kAgencyHead));
+  EXPECT_FALSE(IsRole({"1504", "agency_head", "h"}, Role::kOrganiser));
+  EXPECT_FALSE(IsRole({"1504", "hacker", "h"}, Role::kAgencyHead));
 }
 
 }  // namespace

@@ -56,6 +56,11 @@ bool IsStaff(const Caller& caller) {
   return role.ok() && IsStaff(*role);
 }
 
+bool IsRole(const Caller& caller, Role role) {
+  auto r = ParseRole(caller.role);
+  return r.ok() && *r == role;
+}
+
 bool IsPlatformAdmin(const Caller& caller) { return caller.role == RoleName(Role::kPlatformAdmin); }
 
 }  // namespace pelita

@@ -45,6 +45,9 @@ bool IsStaff(Role role);
 // The same for a caller; an unknown role is not staff.
 bool IsStaff(const Caller& caller);
 
+// Whether the caller has exactly `role` (an unknown role name is none).
+bool IsRole(const Caller& caller, Role role);
+
 // The platform admin role (the registry's writers).
 bool IsPlatformAdmin(const Caller& caller);
 

@@ -37,7 +37,7 @@ void RedactFor(const Caller& c, v1::Employee& e) {
 // Whether the role sees the whole roster of the tenant (the rest see the
 // people ReachesPerson gives them).
 bool SeesWholeRoster(const Caller& c) {
-  return IsStaff(c) || IsRole(c, "province") || IsRole(c, "national_integrator");
+  return IsStaff(c) || IsRole(c, Role::kProvince) || IsRole(c, Role::kNationalIntegrator);
 }
 
 // The most staff one supervisor's list returns (a whole list, one page).
@@ -213,14 +213,14 @@ absl::StatusOr<v1::ListEmployeesResponse> EnrolmentLogic::ListEmployees(
   if (SeesWholeRoster(c)) return ListRoster(c, r);
   PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, r.parent()));
   v1::ListEmployeesResponse out;
-  if (IsRole(c, "agency_head")) {
+  if (IsRole(c, Role::kAgencyHead)) {
     // The unit's roster, paged as for staff.
     if (c.unit.empty()) return OutsideReach(c, "any unit (the token names none)");
     if (!r.unit().empty() && r.unit() != c.unit) return OutsideReach(c, r.unit());
     v1::ListEmployeesRequest own = r;
     own.set_unit(c.unit);
     PELITA_ASSIGN_OR_RETURN(out, ListRoster(c, own));
-  } else if (IsRole(c, "supervisor")) {
+  } else if (IsRole(c, Role::kSupervisor)) {
     // Their own staff, in one page: the roster read through and filtered.
     EnrolmentStore store(redis_, tenant);
     std::string token;

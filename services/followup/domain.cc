@@ -128,11 +128,6 @@ int ChooseTask(const std::vector<v1::FollowUpTask>& tasks, v1::FollowUpTask::Rol
   return -1;
 }
 
-bool IsRole(const Caller& caller, Role role) {
-  auto r = ParseRole(caller.role);
-  return r.ok() && *r == role;
-}
-
 bool IsParticipant(const Caller& caller, const std::string& nip) {
   return IsRole(caller, Role::kParticipant) && caller.subject == nip;
 }

@@ -74,7 +74,6 @@ int ChooseTask(const std::vector<v1::FollowUpTask>& tasks, v1::FollowUpTask::Rol
 // (IsStaff: organisers, admins, internal calls) do everything; a
 // participant acts on their own plan; a supervisor on the plans that name
 // them.
-bool IsRole(const Caller& caller, Role role);
 bool IsParticipant(const Caller& caller, const std::string& nip);
 bool IsSupervisorOf(const Caller& caller, const v1::ActionPlan& plan);
 

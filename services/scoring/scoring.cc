@@ -26,7 +26,7 @@ const std::vector<std::string>& MembersOf(const std::string& province) {
 
 // Instructors (x-pelita-role "instructor") see only the aggregates of the
 // cohorts they teach: those whose `instructors` list names their subject.
-bool IsInstructor(const Caller& c) { return c.role == "instructor"; }
+bool IsInstructor(const Caller& c) { return IsRole(c, Role::kInstructor); }
 
 // Whether an instructor teaches a cohort: their token names it, or its
 // instructor list names them (lib/role/reach).
