@@ -33,6 +33,8 @@
 #include "gateway/http_request.h"
 #include "gateway/json_printer.h"
 #include "gateway/openapi.h"
+#include "gateway/refresh_cookie.h"
+#include "gateway/static_files.h"
 #include "gateway/upload_framing.h"
 #include "gateway/utf8.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -113,6 +115,11 @@ class GatewayImpl {
       backends_[name] = std::move(b);
     }
     openapi_ = BuildOpenApi(routes_);
+    if (!options_.web_root.empty()) {
+      auto files = StaticFiles::Load(options_.web_root);
+      if (!files.ok()) return files.status();
+      static_files_ = std::make_unique<StaticFiles>(*std::move(files));
+    }
     return absl::OkStatus();
   }
 
@@ -185,6 +192,7 @@ class GatewayImpl {
   std::unique_ptr<Admission> admission_;
   std::map<std::string, std::unique_ptr<Backend>> backends_;
   std::string openapi_;
+  std::unique_ptr<StaticFiles> static_files_;  // null without --web_root
   Metrics metrics_;
   // Declared before the I/O contexts: handlers destroyed with them still count.
   std::atomic<int> in_flight_{0};       // HTTP requests being handled
@@ -442,6 +450,12 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
       body_limit_ = opts().max_body_bytes;
       return ReadBody([this] { ServeOps(); });
     }
+    // The web application (issue 16): its files, and index.html for its routes.
+    if (gw_->static_files_ != nullptr && StaticFiles::IsStaticRequest(head_.method, head_.path)) {
+      route_label_ = "static";
+      body_limit_ = opts().max_body_bytes;
+      return ReadBody([this] { ServeStatic(); });
+    }
     const Route* matched = nullptr;
     auto admitted = gw_->admission_->Admit(head_, request_id_, &matched);
     if (matched != nullptr) route_label_ = matched->label;
@@ -533,6 +547,9 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   void CallUnary() {
     auto request = EncodeRequest(*a_.route, body_, head_.query, a_.bindings, a_.tenant);
     if (!request.ok()) return RespondError(FromStatus(request.status()));
+    const absl::string_view method = a_.route->grpc_path;
+    const bool cookie_session = head_.from_browser;
+    if (cookie_session && RefreshCookie::ConsumesToken(method)) RefreshCookie::FillRequest(head_.cookie, &*request);
     // The response is written from gRPC's callback thread rather than posted
     // back to the connection's I/O thread: that saves a thread wake-up on
     // every call.  It is safe because while a unary call is out the exchange
@@ -540,12 +557,23 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     // is armed until the response is written), so this callback is the only
     // code touching it; the write's completion runs back on the I/O thread.
     StartUnaryCall(backend_->stub.get(), a_.route->grpc_path, Setup(), *request,
-                   [self = shared_from_this()](const grpc::Status& st, std::string response) {
+                   [self = shared_from_this(), cookie_session, method](const grpc::Status& st, std::string response) {
                      self->Safely([&] {
+                       if (cookie_session) self->SessionCookie(method, st.ok(), &response);
                        if (!st.ok()) return self->RespondError(FromCallStatus(st));
                        self->RespondMessage(response);
                      });
                    });
+  }
+
+  // A browser's refresh token as an HttpOnly cookie (gateway/refresh_cookie.h).
+  void SessionCookie(absl::string_view method, bool ok, std::string* response) {
+    if (ok && RefreshCookie::IssuesToken(method)) {
+      if (auto cookie = RefreshCookie::TakeFromReply(response)) extra_headers_.emplace_back("Set-Cookie", *cookie);
+      extra_headers_.emplace_back("Cache-Control", "no-store");
+    } else if (RefreshCookie::ClearsCookie(method) || (!ok && RefreshCookie::ConsumesToken(method))) {
+      extra_headers_.emplace_back("Set-Cookie", RefreshCookie::Clear());
+    }
   }
 
   // --- streams ---------------------------------------------------------------
@@ -785,6 +813,41 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
                                {"tenant", a_.claims.tenant},
                                {"role", a_.claims.role}});
     }
+  }
+
+  // --- the web application -----------------------------------------------------
+
+  void ServeStatic() {
+    StaticFiles::Reply r = gw_->static_files_->Serve(
+        {head_.method, head_.path, head_.accept_encoding, head_.if_none_match});
+    answered_ = true;
+    if (!body_complete_) keep_alive_ = false;
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
+    res->set(http::field::server, "pelita-gateway");
+    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
+    res->set("X-Request-Id", request_id_);
+    for (const auto& [k, v] : r.headers) res->set(k, v);
+    res->keep_alive(keep_alive_);
+    // The body is copied: a few hundred kilobytes at most, and the write
+    // then owns what it sends.
+    res->body().assign(r.body.data(), r.body.size());
+    if (r.status == 304) {
+      // No body and no Content-Length (RFC 9110 §15.4.5).
+    } else if (head_.method == "HEAD") {
+      res->content_length(r.content_length);
+    } else {
+      res->prepare_payload();
+    }
+    Record(r.status);
+    conn_->ArmTimer();
+    http::async_write(conn_->stream, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      self->Safely([&] {
+        self->Uncount();
+        if (ec) return self->conn_->Close();
+        if (!self->keep_alive_) return self->conn_->CloseAfterResponse();
+        self->conn_->Next();
+      });
+    });
   }
 
   // --- operations ------------------------------------------------------------

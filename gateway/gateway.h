@@ -44,6 +44,9 @@ struct GatewayOptions {
   absl::Duration max_deadline = absl::Seconds(300);
   int threads = 2;
   bool log_requests = true;
+  // The built web application (web/dist): served at `/` and its routes
+  // (gateway/static_files.h).  Empty: no web application.
+  std::string web_root;
 };
 
 class GatewayImpl;
@@ -55,7 +58,8 @@ class GatewayImpl;
 // limited per tenant, transcoded to protobuf and sent through a generic
 // callback stub over one reused channel per backend, with the caller's
 // identity as metadata (x-pelita-tenant/-role/-subject, x-request-id).
-// Also serves /healthz, /readyz, /metrics and /openapi.json.
+// Also serves /healthz, /readyz, /metrics and /openapi.json, and the web
+// application's files with --web_root.
 class Gateway {
  public:
   static absl::StatusOr<std::unique_ptr<Gateway>> Create(GatewayOptions options);

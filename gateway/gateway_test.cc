@@ -540,6 +540,67 @@ TEST_F(GatewayTest, HealthReadyAndOpenApi) {
   EXPECT_TRUE(doc["components"]["schemas"].contains("pelita.enrolment.v1.Unit"));
 }
 
+// The web application's files (issue 16) over real HTTP, beside the API:
+// the application's routes get index.html, the API keeps its JSON 404.
+TEST_F(GatewayTest, ServesTheWebApplication) {
+  char tmpl[] = "/tmp/pelita-web-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string root = tmpl;
+  ASSERT_EQ(system(absl::StrCat("mkdir -p ", root, "/assets").c_str()), 0);
+  const std::string index = "<!doctype html><html lang=\"id\"><title>Pelita</title></html>";
+  std::string script;
+  for (int i = 0; i < 100; ++i) absl::StrAppend(&script, "export const n", i, " = ", i, ";\n");
+  FILE* f = fopen((root + "/index.html").c_str(), "w");
+  fputs(index.c_str(), f);
+  fclose(f);
+  f = fopen((root + "/assets/index-abc123.js").c_str(), "w");
+  fputs(script.c_str(), f);
+  fclose(f);
+  GatewayOptions o = Options();
+  o.web_root = root;
+  StartGateway(std::move(o));
+
+  for (const char* page : {"/", "/masuk", "/rencana-aksi/abc"}) {
+    auto r = http_->Request("GET", page);
+    EXPECT_EQ(r.status, 200) << page;
+    EXPECT_EQ(r.body, index) << page;
+    EXPECT_EQ(r.Header("content-type"), "text/html; charset=utf-8");
+    EXPECT_EQ(r.Header("cache-control"), "no-cache");
+    EXPECT_TRUE(absl::StrContains(r.Header("content-security-policy"), "script-src 'self'")) << page;
+  }
+  auto js = http_->Request("GET", "/assets/index-abc123.js", "", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.Header("content-encoding"), "gzip");
+  EXPECT_LT(js.body.size(), script.size());
+  EXPECT_EQ(js.Header("cache-control"), "public, max-age=31536000, immutable");
+  auto again = http_->Request("GET", "/assets/index-abc123.js", "", {{"If-None-Match", js.Header("etag")},
+                                                                     {"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(again.status, 304);
+  auto head = http_->Request("HEAD", "/assets/index-abc123.js");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), absl::StrCat(script.size()));
+  EXPECT_TRUE(head.body.empty());
+  // The connection still carries requests after HEAD and 304.
+  EXPECT_EQ(http_->Request("GET", "/assets/index-abc123.js").body, script);
+  EXPECT_EQ(http_->connects(), 1);
+
+  EXPECT_EQ(http_->Request("GET", "/assets/missing.js").status, 404);
+  // API paths stay the API's: JSON errors, never index.html.
+  auto api = http_->Request("GET", "/v1/nothing/here");
+  EXPECT_EQ(api.status / 100, 4);
+  EXPECT_EQ(api.Header("content-type"), "application/json");
+  EXPECT_EQ(Call("GET", "/v1/nothing/here").status, 404);
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/units/dinkes").status, 200);
+  EXPECT_EQ(http_->Request("GET", "/healthz").status, 200);
+  EXPECT_EQ(MetricValue("static", 200), 6);
+  ASSERT_EQ(system(absl::StrCat("rm -rf ", root).c_str()), 0);
+
+  // A folder without a built application is refused at start.
+  GatewayOptions bad = Options();
+  bad.web_root = "/nonexistent/web/dist";
+  EXPECT_FALSE(Gateway::Create(std::move(bad)).ok());
+}
+
 TEST_F(GatewayTest, BackendDown) {
   auto port = testing::FreePort();
   ASSERT_TRUE(port.ok());

@@ -48,6 +48,7 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& t
     http::write(*stream_, req, ec);
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser.skip(method == "HEAD");  // a HEAD response has no body, whatever its Content-Length
     if (!ec) http::read(*stream_, buffer_, parser, ec);
     if (ec) {
       stream_.reset();

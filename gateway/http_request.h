@@ -37,6 +37,10 @@ struct RequestHead {
   std::string request_id;  // X-Request-Id as sent (checked by the caller)
   std::string request_timeout;  // X-Request-Timeout
   std::string grpc_timeout;     // grpc-timeout
+  std::string accept_encoding;  // Accept-Encoding (static files may be sent gzip-compressed)
+  std::string if_none_match;    // If-None-Match (static files carry an ETag)
+  std::string cookie;           // Cookie (the browser's refresh token; see gateway/refresh_cookie.h)
+  bool from_browser = false;    // Sec-Fetch-Mode is present (gateway/refresh_cookie.h)
   // The client's IP address (not a header: the connection's peer), set by
   // the gateway; identity throttles sign-ins by it.
   std::string peer;

@@ -47,6 +47,8 @@ ABSL_FLAG(int, read_timeout_ms, 15000, "Time a client has for a header or a body
 ABSL_FLAG(int, default_deadline_ms, 10000, "Deadline of a service call without X-Request-Timeout");
 ABSL_FLAG(int, threads, 2, "HTTP I/O threads");
 ABSL_FLAG(bool, log_requests, true, "One log line per request");
+ABSL_FLAG(std::string, web_root, pelita::EnvOr("PELITA_WEB_ROOT", std::string("")),
+          "The built web application (web/dist), served at / (empty: none)");
 ABSL_FLAG(absl::Duration, max_token_lifetime, absl::Hours(24),
           "Refuse tokens whose exp is further away than this");
 
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
   o.default_deadline = absl::Milliseconds(absl::GetFlag(FLAGS_default_deadline_ms));
   o.threads = absl::GetFlag(FLAGS_threads);
   o.log_requests = absl::GetFlag(FLAGS_log_requests);
+  o.web_root = absl::GetFlag(FLAGS_web_root);
   if (!o.log_requests) pelita::SetInfoLogging(false);
 
   auto gateway = pelita::gateway::Gateway::Create(o);
