@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "lib/jose/es256.h"
+#include "lib/tenancy/tenant_code.h"
 
 namespace pelita::gateway {
 
@@ -41,7 +42,7 @@ bool IsKnownRole(absl::string_view role);
 
 // The tenant claim of a national_integrator or platform_admin token: BPS's
 // code for Indonesia as a whole.  It is the only value such a token may carry.
-inline constexpr char kNationalTenant[] = "00";
+inline constexpr const char* kNationalTenant = ::pelita::kNationalTenantCode;
 
 struct AuthOptions {
   // HS256 shared secret (development).  Empty: HS256 tokens are refused.

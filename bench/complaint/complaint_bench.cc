@@ -190,7 +190,7 @@ int Run() {
     v1::ComplaintStatistics s;
     for (int i = 0; i < q; ++i) {
       const absl::Time a = absl::Now();
-      auto res = logic.GetStatistics(caller, r);
+      auto res = logic.GetComplaintStatistics(caller, r);
       ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - a));
       if (!res.ok()) {
         std::fprintf(stderr, "query: %s\n", std::string(res.status().message()).c_str());

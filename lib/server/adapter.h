@@ -36,6 +36,18 @@ grpc::Status HandlePlatformUnary(grpc::ServerContext* context, Response* respons
   return grpc::Status::OK;
 }
 
+// The same for reads that a whole province may make (RegionCallerFromContext:
+// the tenant is a regency or a province code).
+template <typename Response, typename Fn>
+grpc::Status HandleRegionUnary(grpc::ServerContext* context, Response* response, Fn&& fn) {
+  auto caller = RegionCallerFromContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  auto result = std::forward<Fn>(fn)(*caller);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(result).value();
+  return grpc::Status::OK;
+}
+
 }  // namespace pelita
 
 #endif  // PELITA_LIB_SERVER_ADAPTER_H_

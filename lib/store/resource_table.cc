@@ -1,9 +1,6 @@
 #include "lib/store/resource_table.h"
 
 #include <algorithm>
-#include <chrono>
-#include <random>
-#include <thread>
 
 namespace pelita::store {
 namespace {
@@ -65,13 +62,6 @@ const char* KindName(IndexOp::Kind k) {
 }
 
 }  // namespace
-
-void ResourceTable::BackOff(int attempt) {
-  thread_local std::mt19937 rng(std::random_device{}());
-  const int cap_us = std::min(20000, 50 << std::min(attempt, 9));
-  std::uniform_int_distribution<int> jitter(cap_us / 2, cap_us);
-  std::this_thread::sleep_for(std::chrono::microseconds(jitter(rng)));
-}
 
 ResourceTable::ResourceTable(redis::Client* redis, std::string kind, std::string hash_key,
                              std::string index_key)

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "lib/redis/redis.h"
+#include "lib/store/cas.h"
 #include "lib/store/paging.h"
 
 namespace pelita::store {
@@ -67,34 +68,31 @@ class ResourceTable {
 
   // Read-modify-write with optimistic concurrency: reads the resource, lets
   // `mutate` change it (returning an error aborts with nothing written), and
-  // writes it if nobody else wrote in between; otherwise retries.  `ops`
+  // writes it if nobody else wrote in between; otherwise retries (RetryCas:
+  // a `mutate` that answers ABORTED is retried like a lost race).  `ops`
   // receives the old and new versions and returns index changes.
   template <typename M>
   absl::StatusOr<M> Update(const std::string& id, const std::function<absl::Status(M&)>& mutate,
                            const std::function<std::vector<IndexOp>(const M&, const M&)>& ops =
                                nullptr) {
-    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-      if (attempt > 0) BackOff(attempt);
-      auto raw = GetRaw(id);
-      if (!raw.ok()) return raw.status();
-      M old;
-      if (!old.ParseFromString(*raw)) return absl::DataLossError(absl::StrCat(kind_, " ", id, " is corrupt"));
-      M updated = old;
-      if (absl::Status s = mutate(updated); !s.ok()) return s;
-      absl::Status s = Replace(id, *raw, updated.SerializeAsString(),
-                               ops ? ops(old, updated) : std::vector<IndexOp>{});
-      if (s.ok()) return updated;
-      if (s.code() != absl::StatusCode::kAborted) return s;
-    }
-    return absl::AbortedError(absl::StrCat(kind_, " ", id, " is being changed concurrently; retry"));
+    return RetryCas(
+        [&]() -> absl::StatusOr<M> {
+          auto raw = GetRaw(id);
+          if (!raw.ok()) return raw.status();
+          M old;
+          if (!old.ParseFromString(*raw)) return absl::DataLossError(absl::StrCat(kind_, " ", id, " is corrupt"));
+          M updated = old;
+          if (absl::Status s = mutate(updated); !s.ok()) return s;
+          absl::Status s = Replace(id, *raw, updated.SerializeAsString(),
+                                   ops ? ops(old, updated) : std::vector<IndexOp>{});
+          if (!s.ok()) return s;
+          return updated;
+        },
+        CasOptions{CasOptions{}.max_attempts, absl::StrCat(kind_, " ", id)});
   }
 
   const std::string& hash_key() const { return hash_key_; }
 
-  // Optimistic updates that lose a race retry after a short randomised
-  // pause, so that contenders spread out instead of colliding again.
-  static constexpr int kMaxAttempts = 64;
-  static void BackOff(int attempt);
   const std::string& index_key() const { return index_key_; }
 
  private:

@@ -54,13 +54,24 @@ absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
 absl::StatusOr<Caller> PlatformCallerFromContext(const grpc::ServerContext& context) {
   Caller caller;
   caller.tenant = Metadata(context, kTenantMetadata);
-  if (!caller.tenant.empty()) {
-    if (absl::Status s = ValidateTenant(caller.tenant); !s.ok()) {
-      return absl::UnauthenticatedError(s.message());
-    }
+  // A regency, or the province or country of a province or national user.
+  if (!caller.tenant.empty() && !IsScopeCode(caller.tenant)) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("tenant '", caller.tenant, "' is neither a regency, a province nor the national code"));
   }
   caller.role = Metadata(context, kRoleMetadata);
   caller.subject = Metadata(context, kSubjectMetadata);
+  return caller;
+}
+
+absl::StatusOr<Caller> RegionCallerFromContext(const grpc::ServerContext& context) {
+  const std::string tenant = Metadata(context, kTenantMetadata);
+  if (tenant != kNationalTenantCode && !ValidateProvince(tenant).ok()) return CallerFromContext(context);
+  Caller caller;
+  caller.tenant = tenant;
+  caller.role = Metadata(context, kRoleMetadata);
+  caller.subject = Metadata(context, kSubjectMetadata);
+  ReadReach(context, caller);
   return caller;
 }
 

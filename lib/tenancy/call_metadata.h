@@ -31,11 +31,18 @@ absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context);
 using TenantCheck = std::function<absl::Status(const std::string& tenant)>;
 void SetTenantCheck(TenantCheck check);
 
-// For platform-level services (the tenant registry), whose callers need not
-// belong to a tenant: a platform admin, or another service.  The tenant may
-// be absent (then empty); when present it must be valid (else
-// UNAUTHENTICATED), as must be any role and subject metadata.
+// For platform-level services (the tenant registry, identity), whose callers
+// need not belong to a tenant: a platform admin, another service, a
+// province or national user.  The tenant may be absent (then empty); when
+// present it must be a regency, province or national code (IsScopeCode;
+// else UNAUTHENTICATED).
 absl::StatusOr<Caller> PlatformCallerFromContext(const grpc::ServerContext& context);
+
+// For reads a whole province may make (the province benchmark): the tenant
+// is required and is a regency code (then as CallerFromContext), a 2-digit
+// province code (a province user's token) or the national code (a national
+// user's); UNAUTHENTICATED else.
+absl::StatusOr<Caller> RegionCallerFromContext(const grpc::ServerContext& context);
 
 // Sets the caller's metadata on an outgoing call.
 void AttachCaller(grpc::ClientContext& context, const Caller& caller);

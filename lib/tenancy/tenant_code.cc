@@ -67,4 +67,8 @@ bool IsKotaCode(absl::string_view tenant) {
   return tenant.size() == 4 && absl::SimpleAtoi(tenant.substr(2), &regency) && regency >= 71;
 }
 
+bool IsScopeCode(absl::string_view code) {
+  return code == kNationalTenantCode || ValidateTenant(code).ok() || ValidateProvince(code).ok();
+}
+
 }  // namespace pelita

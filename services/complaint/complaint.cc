@@ -100,7 +100,7 @@ absl::StatusOr<UnitInfo> ComplaintLogic::ResolveUnit(const std::string& tenant,
   return absl::NotFoundError(absl::StrCat("unknown unit \"", text, "\""));
 }
 
-absl::StatusOr<v1::Complaint> ComplaintLogic::RecordUpdate(
+absl::StatusOr<v1::Complaint> ComplaintLogic::RecordComplaintUpdate(
     const Caller& caller, const v1::RecordComplaintUpdateRequest& r) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
   ComplaintUpdate u;
@@ -369,7 +369,7 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
   return s;
 }
 
-absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetStatistics(
+absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetComplaintStatistics(
     const Caller& caller, const v1::GetComplaintStatisticsRequest& r) {
   PELITA_RETURN_IF_ERROR(
       ParseTenantResource(caller, "name", r.name(), "tenants/*/complaintStatistics").status());
@@ -383,7 +383,7 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetStatistics(
   return Statistics(caller.tenant, unit, r.category(), w);
 }
 
-absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareRates(
+absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareComplaintRates(
     const Caller& caller, const v1::CompareComplaintRatesRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(),
                                                           "tenants/*/units/*/complaintRateChange"));
@@ -449,7 +449,7 @@ absl::StatusOr<bool> ComplaintLogic::RecordSatisfactionForTenant(const std::stri
   return store_.RecordSkm(tenant, r.name(), unit->id, absl::ToCivilDay(t, zone), scores);
 }
 
-absl::StatusOr<v1::RecordSatisfactionResponseResponse> ComplaintLogic::RecordSatisfaction(
+absl::StatusOr<v1::RecordSatisfactionResponseResponse> ComplaintLogic::RecordSatisfactionResponse(
     const Caller& caller, const v1::RecordSatisfactionResponseRequest& r) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
   PELITA_ASSIGN_OR_RETURN(bool recorded, RecordSatisfactionForTenant(caller.tenant, r.response()));
@@ -625,7 +625,7 @@ v1::WorkingCalendar ToProto(const std::string& name, const WorkingCalendar& c) {
 }
 }  // namespace
 
-absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::GetCalendar(
+absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::GetWorkingCalendar(
     const Caller& caller, const v1::GetWorkingCalendarRequest& r) {
   PELITA_RETURN_IF_ERROR(
       ParseTenantResource(caller, "name", r.name(), "tenants/*/workingCalendar").status());
@@ -633,7 +633,7 @@ absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::GetCalendar(
   return ToProto(r.name(), c);
 }
 
-absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::UpdateCalendar(
+absl::StatusOr<v1::WorkingCalendar> ComplaintLogic::UpdateWorkingCalendar(
     const Caller& caller, const v1::UpdateWorkingCalendarRequest& r) {
   const std::string& name = r.calendar().name();
   PELITA_RETURN_IF_ERROR(

@@ -61,7 +61,7 @@ class ComplaintLogic {
   // without an offset are the tenant's.
   void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
 
-  absl::StatusOr<v1::Complaint> RecordUpdate(const Caller& caller,
+  absl::StatusOr<v1::Complaint> RecordComplaintUpdate(const Caller& caller,
                                              const v1::RecordComplaintUpdateRequest& request);
   absl::StatusOr<v1::Complaint> GetComplaint(const Caller& caller, const v1::GetComplaintRequest& r);
   absl::StatusOr<v1::ListComplaintsResponse> ListComplaints(const Caller& caller,
@@ -74,12 +74,12 @@ class ComplaintLogic {
   absl::StatusOr<type::v1::ImportResult> ImportOpen311(const Caller& caller,
                                                        const v1::ImportOpen311Request& r);
 
-  absl::StatusOr<v1::ComplaintStatistics> GetStatistics(const Caller& caller,
+  absl::StatusOr<v1::ComplaintStatistics> GetComplaintStatistics(const Caller& caller,
                                                         const v1::GetComplaintStatisticsRequest& r);
-  absl::StatusOr<v1::ComplaintRateComparison> CompareRates(
+  absl::StatusOr<v1::ComplaintRateComparison> CompareComplaintRates(
       const Caller& caller, const v1::CompareComplaintRatesRequest& r);
 
-  absl::StatusOr<v1::RecordSatisfactionResponseResponse> RecordSatisfaction(
+  absl::StatusOr<v1::RecordSatisfactionResponseResponse> RecordSatisfactionResponse(
       const Caller& caller, const v1::RecordSatisfactionResponseRequest& r);
   // For the stream follower: the tenant is the stream's.
   absl::StatusOr<bool> RecordSatisfactionForTenant(const std::string& tenant,
@@ -96,9 +96,9 @@ class ComplaintLogic {
   absl::StatusOr<v1::DataCoverage> UpdateDataCoverage(const Caller& caller,
                                                       const v1::UpdateDataCoverageRequest& r);
 
-  absl::StatusOr<v1::WorkingCalendar> GetCalendar(const Caller& caller,
+  absl::StatusOr<v1::WorkingCalendar> GetWorkingCalendar(const Caller& caller,
                                                   const v1::GetWorkingCalendarRequest& r);
-  absl::StatusOr<v1::WorkingCalendar> UpdateCalendar(const Caller& caller,
+  absl::StatusOr<v1::WorkingCalendar> UpdateWorkingCalendar(const Caller& caller,
                                                      const v1::UpdateWorkingCalendarRequest& r);
 
   ComplaintStore& store() { return store_; }

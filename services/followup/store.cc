@@ -146,6 +146,46 @@ absl::StatusOr<std::optional<FollowUpStore::Stored<v1::FollowUpTask>>> FollowUpS
   return Parse<v1::FollowUpTask>(r, "task");
 }
 
+absl::StatusOr<std::vector<std::optional<FollowUpStore::Stored<v1::FollowUpTask>>>> FollowUpStore::GetTasks(
+    const std::string& tenant, const std::vector<std::string>& ids) {
+  std::vector<std::optional<Stored<v1::FollowUpTask>>> out;
+  if (ids.empty()) return out;
+  const KeyBuilder k = Keys(tenant);
+  redis::Command mget = {"MGET"};
+  for (const auto& id : ids) mget.push_back(k.Key("task", id));
+  PELITA_ASSIGN_OR_RETURN(auto r, redis_->Run(mget));
+  PELITA_RETURN_IF_ERROR(redis::ReplyStatus(r));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i >= r.elements.size()) {
+      out.emplace_back();
+      continue;
+    }
+    PELITA_ASSIGN_OR_RETURN(auto t, Parse<v1::FollowUpTask>(r.elements[i], "task"));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::optional<FollowUpStore::Stored<v1::ActionPlan>>>> FollowUpStore::GetPlans(
+    const std::string& tenant, const std::vector<std::pair<std::string, std::string>>& ck_nips) {
+  std::vector<std::optional<Stored<v1::ActionPlan>>> out;
+  if (ck_nips.empty()) return out;
+  const KeyBuilder k = Keys(tenant);
+  redis::Command mget = {"MGET"};
+  for (const auto& [ck, nip] : ck_nips) mget.push_back(k.Key("plan", ck, nip));
+  PELITA_ASSIGN_OR_RETURN(auto r, redis_->Run(mget));
+  PELITA_RETURN_IF_ERROR(redis::ReplyStatus(r));
+  for (size_t i = 0; i < ck_nips.size(); ++i) {
+    if (i >= r.elements.size()) {
+      out.emplace_back();
+      continue;
+    }
+    PELITA_ASSIGN_OR_RETURN(auto p, Parse<v1::ActionPlan>(r.elements[i], "action plan"));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<std::pair<std::string, FollowUpStore::Stored<v1::FollowUpTask>>>>
 FollowUpStore::ParticipantTasks(const std::string& tenant, const std::string& ck, const std::string& nip) {
   const KeyBuilder k = Keys(tenant);

@@ -68,6 +68,13 @@ class FollowUpStore {
 
   absl::StatusOr<std::optional<Stored<v1::FollowUpTask>>> GetTask(const std::string& tenant,
                                                                   const std::string& id);
+  // Many tasks in one round trip (MGET), in the order of `ids`; a missing
+  // one is nullopt.
+  absl::StatusOr<std::vector<std::optional<Stored<v1::FollowUpTask>>>> GetTasks(const std::string& tenant,
+                                                                                const std::vector<std::string>& ids);
+  // Many plans in one round trip: (cohort key, NIP) each; missing: nullopt.
+  absl::StatusOr<std::vector<std::optional<Stored<v1::ActionPlan>>>> GetPlans(
+      const std::string& tenant, const std::vector<std::pair<std::string, std::string>>& ck_nips);
   // A participant's tasks in a cohort, by due time (ids beside them).
   absl::StatusOr<std::vector<std::pair<std::string, Stored<v1::FollowUpTask>>>> ParticipantTasks(
       const std::string& tenant, const std::string& ck, const std::string& nip);

@@ -131,6 +131,34 @@ TEST_F(FollowUpStoreTest, TasksAreCreatedOnceAndClosedOncePerResponse) {
   EXPECT_EQ(s->overdue, 0);
 }
 
+TEST_F(FollowUpStoreTest, ManyTasksAndPlansInOneReadEachInOrder) {
+  for (const char* id : {"p.c.1.30.self", "p.c.2.30.self"}) {
+    v1::FollowUpTask t;
+    t.set_name(std::string("tenants/1504/followUpTasks/") + id);
+    FollowUpStore::NewTask n{id, "p/c", "u", id[4] == '1' ? "1" : "2", 2000, 1000};
+    ASSERT_TRUE(store_->CreateTask("1504", n, t).ok());
+  }
+  auto tasks = store_->GetTasks("1504", {"p.c.2.30.self", "missing", "p.c.1.30.self"});
+  ASSERT_TRUE(tasks.ok()) << tasks.status();
+  ASSERT_EQ(tasks->size(), 3u);
+  ASSERT_TRUE((*tasks)[0].has_value());
+  EXPECT_EQ((*tasks)[0]->value.name(), "tenants/1504/followUpTasks/p.c.2.30.self");
+  EXPECT_FALSE((*tasks)[1].has_value());
+  ASSERT_TRUE((*tasks)[2].has_value());
+  EXPECT_EQ((*tasks)[2]->value.name(), "tenants/1504/followUpTasks/p.c.1.30.self");
+  EXPECT_TRUE(store_->GetTasks("1504", {})->empty());
+
+  v1::ActionPlan plan;
+  plan.set_supervisor("tenants/1504/employees/196608011988031001");
+  ASSERT_TRUE(store_->PutPlan("1504", "p/c", "2", "u", "", plan, {{"plans_draft", 1}}).ok());
+  auto plans = store_->GetPlans("1504", {{"p/c", "1"}, {"p/c", "2"}});
+  ASSERT_TRUE(plans.ok()) << plans.status();
+  ASSERT_EQ(plans->size(), 2u);
+  EXPECT_FALSE((*plans)[0].has_value());
+  ASSERT_TRUE((*plans)[1].has_value());
+  EXPECT_EQ((*plans)[1]->value.supervisor(), plan.supervisor());
+}
+
 TEST_F(FollowUpStoreTest, NotificationLeaseFinishAndFailure) {
   v1::FollowUpTask t;
   FollowUpStore::NewTask n{"p.c.1.30.self", "p/c", "u", "1", 2000, 1000};

@@ -126,7 +126,7 @@ absl::StatusOr<survey::v1::CohortAggregates> GrpcSurveySource::GetCohortAggregat
 absl::StatusOr<std::vector<survey::v1::Response>> GrpcSurveySource::ListCohortResponses(
     const std::string& tenant, const std::string& cohort, const std::string& instrument) {
   survey::v1::ListCohortResponsesRequest req;
-  req.set_cohort(cohort);
+  req.set_parent(cohort);
   req.set_instrument(instrument);
   return ListAll<survey::v1::Response, survey::v1::ListCohortResponsesRequest,
                  survey::v1::ListCohortResponsesResponse>(

@@ -54,6 +54,11 @@ int main(int argc, char** argv) {
   options.tenant_source = registry.get();
   options.cache_ttl = absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_seconds));
   options.min_control_units = absl::GetFlag(FLAGS_min_control_units);
+  // The registry owns the min-n floor (TenantSettings.min_n).
+  options.min_n_floor = [client = registry.get()](const std::string& tenant) {
+    auto t = client->Get(tenant);
+    return t.ok() ? t->settings().min_n() : 0;
+  };
   if (options.min_control_units < 1) {
     pelita::LogError("bad --min_control_units", {{"error", "must be at least 1"}});
     return 2;

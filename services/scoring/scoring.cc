@@ -60,6 +60,12 @@ ScoringLogic::ScoringLogic(redis::Client* redis, EnrolmentSource* enrolment, Sur
       collector_(enrolment, survey, complaint, options.now, options.min_control_units),
       options_(std::move(options)) {}
 
+v1::ScoringSettings ScoringLogic::Effective(const std::string& tenant, const v1::ScoringSettings& stored) const {
+  v1::ScoringSettings s = EffectiveSettings(stored);
+  if (options_.min_n_floor) s.set_min_n(std::max(s.min_n(), options_.min_n_floor(tenant)));
+  return s;
+}
+
 absl::StatusOr<v1::Evaluation> ScoringLogic::Evaluation(const std::string& tenant, const std::string& cohort,
                                                         bool refresh) {
   PELITA_ASSIGN_OR_RETURN(ScoringStore::Snapshot snap, store_.Read(tenant, cohort));
@@ -68,7 +74,7 @@ absl::StatusOr<v1::Evaluation> ScoringLogic::Evaluation(const std::string& tenan
     ScrubWithheld(&*snap.cached);
     return *std::move(snap.cached);
   }
-  const v1::ScoringSettings settings = EffectiveSettings(snap.settings);
+  const v1::ScoringSettings settings = Effective(tenant, snap.settings);
   PELITA_ASSIGN_OR_RETURN(CohortInputs in, collector_.Collect(tenant, cohort, settings));
   v1::Evaluation ev = Evaluate(in, settings);
   *ev.mutable_compute_time() = ToTimestamp(options_.now());
@@ -141,7 +147,7 @@ absl::StatusOr<v1::RankProgramsResponse> ScoringLogic::RankPrograms(const Caller
 absl::StatusOr<ScoringLogic::View> ScoringLogic::BuildCallerView(const std::string& tenant, int year,
                                                                  const Caller* instructor) {
   PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings stored, store_.GetSettings(tenant));
-  const v1::ScoringSettings settings = EffectiveSettings(stored);
+  const v1::ScoringSettings settings = Effective(tenant, stored);
   View out;
   std::vector<RollUpCohort> cohorts;
   PELITA_ASSIGN_OR_RETURN(auto programs, enrolment_->ListPrograms(tenant));
@@ -209,7 +215,9 @@ absl::StatusOr<v1::ProvinceBenchmark> ScoringLogic::GetProvinceBenchmark(
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseResourceName("name", r.name(), "provinces/*/benchmarks"));
   const std::string province = parts[0];
   PELITA_RETURN_IF_ERROR(ValidateProvince(province));
-  if (caller.tenant != province && std::string(ProvinceOf(caller.tenant)) != province) {
+  // National callers (the country's code) read every province.
+  const bool national = caller.tenant == kNationalTenantCode && IsRole(caller, Role::kNationalIntegrator);
+  if (!national && caller.tenant != province && std::string(ProvinceOf(caller.tenant)) != province) {
     return WithReason(
         absl::PermissionDeniedError(absl::StrCat("caller ", caller.tenant, " is not in province ", province)),
         "OTHER_PROVINCE");
@@ -305,16 +313,16 @@ absl::StatusOr<v1::BudgetAdvice> ScoringLogic::AdviseBudget(const Caller& caller
   return scoring::AdviseBudget(r.budget(), options);
 }
 
-absl::StatusOr<v1::ScoringSettings> ScoringLogic::GetSettings(const Caller& caller,
+absl::StatusOr<v1::ScoringSettings> ScoringLogic::GetScoringSettings(const Caller& caller,
                                                               const v1::GetScoringSettingsRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(), "tenants/*/scoringSettings"));
   PELITA_ASSIGN_OR_RETURN(v1::ScoringSettings s, store_.GetSettings(caller.tenant));
-  v1::ScoringSettings out = EffectiveSettings(s);
+  v1::ScoringSettings out = Effective(caller.tenant, s);
   out.set_name(r.name());
   return out;
 }
 
-absl::StatusOr<v1::ScoringSettings> ScoringLogic::UpdateSettings(const Caller& caller,
+absl::StatusOr<v1::ScoringSettings> ScoringLogic::UpdateScoringSettings(const Caller& caller,
                                                                  const v1::UpdateScoringSettingsRequest& r) {
   if (!IsStaff(caller)) {
     return WithReason(absl::PermissionDeniedError("only an admin or organiser may change scoring settings"),
@@ -334,7 +342,7 @@ absl::StatusOr<v1::ScoringSettings> ScoringLogic::UpdateSettings(const Caller& c
   s.set_name(r.settings().name());
   *s.mutable_update_time() = ToTimestamp(options_.now());
   PELITA_RETURN_IF_ERROR(store_.PutSettings(caller.tenant, s));
-  v1::ScoringSettings out = EffectiveSettings(s);
+  v1::ScoringSettings out = Effective(caller.tenant, s);
   return out;
 }
 

@@ -31,6 +31,10 @@ struct ScoringOptions {
   // Comparison units an L4 estimate needs at least (--min_control_units;
   // the tenant registry's settings will take it over).
   int min_control_units = kDefaultMinControlUnits;
+  // The tenant's min-n floor from the tenant registry (its settings.min_n,
+  // UU 27/2022): the registry owns the floor and scoring's own min_n may
+  // only be stricter, so every figure uses the larger (null: no floor).
+  std::function<int(const std::string& tenant)> min_n_floor;
 };
 
 class ScoringLogic {
@@ -51,8 +55,8 @@ class ScoringLogic {
   absl::StatusOr<v1::ProvinceBenchmark> GetProvinceBenchmark(const Caller& caller,
                                                              const v1::GetProvinceBenchmarkRequest& r);
   absl::StatusOr<v1::BudgetAdvice> AdviseBudget(const Caller& caller, const v1::AdviseBudgetRequest& r);
-  absl::StatusOr<v1::ScoringSettings> GetSettings(const Caller& caller, const v1::GetScoringSettingsRequest& r);
-  absl::StatusOr<v1::ScoringSettings> UpdateSettings(const Caller& caller,
+  absl::StatusOr<v1::ScoringSettings> GetScoringSettings(const Caller& caller, const v1::GetScoringSettingsRequest& r);
+  absl::StatusOr<v1::ScoringSettings> UpdateScoringSettings(const Caller& caller,
                                                      const v1::UpdateScoringSettingsRequest& r);
 
   ScoringStore& store() { return store_; }
@@ -62,6 +66,8 @@ class ScoringLogic {
 
  private:
   absl::StatusOr<v1::Evaluation> Evaluation(const std::string& tenant, const std::string& cohort, bool refresh);
+  // EffectiveSettings with the registry's min-n floor.
+  v1::ScoringSettings Effective(const std::string& tenant, const v1::ScoringSettings& stored) const;
   // Every cohort evaluation of the tenant's programmes of `year` (0 = all);
   // with `instructor` set, only the cohorts that instructor teaches (and
   // only programmes with one).

@@ -162,7 +162,7 @@ TEST_F(ScoringTest, SettingsChangeWeightsAndMinNAndInvalidateTheCache) {
   ASSERT_TRUE(logic_->GetEvaluation(Organiser(), Req()).ok());
   v1::GetScoringSettingsRequest get;
   get.set_name("tenants/1504/scoringSettings");
-  auto s = logic_->GetSettings(Organiser(), get);
+  auto s = logic_->GetScoringSettings(Organiser(), get);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->min_n(), 5);
   EXPECT_NEAR(s->weights().l2(), 0.35, 1e-12);
@@ -171,7 +171,7 @@ TEST_F(ScoringTest, SettingsChangeWeightsAndMinNAndInvalidateTheCache) {
   up.mutable_settings()->set_name("tenants/1504/scoringSettings");
   up.mutable_settings()->set_min_n(20);
   up.mutable_update_mask()->add_paths("min_n");
-  auto u = logic_->UpdateSettings(Organiser(), up);
+  auto u = logic_->UpdateScoringSettings(Organiser(), up);
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->min_n(), 20);
   auto ev = logic_->GetEvaluation(Organiser(), Req());
@@ -181,16 +181,40 @@ TEST_F(ScoringTest, SettingsChangeWeightsAndMinNAndInvalidateTheCache) {
   EXPECT_NE(ev->learning().normalised_gain().reason().find("minimum 20"), std::string::npos);
 
   up.mutable_settings()->set_min_n(1);
-  EXPECT_EQ(logic_->UpdateSettings(Organiser(), up).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(logic_->UpdateScoringSettings(Organiser(), up).status().code(), absl::StatusCode::kInvalidArgument);
   up.mutable_settings()->set_name("tenants/1505/scoringSettings");
   up.mutable_settings()->set_min_n(5);
-  EXPECT_EQ(logic_->UpdateSettings(Organiser(), up).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(logic_->UpdateScoringSettings(Organiser(), up).status().code(), absl::StatusCode::kPermissionDenied);
   up.mutable_settings()->set_name("tenants/1504/scoringSettings");
-  auto participant = logic_->UpdateSettings(Caller{"1504", "participant", ""}, up);
+  auto participant = logic_->UpdateScoringSettings(Caller{"1504", "participant", ""}, up);
   EXPECT_EQ(participant.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ErrorReason(participant.status()), "STAFF_ONLY");
   // Refused updates changed nothing.
-  EXPECT_EQ(logic_->GetSettings(Organiser(), get)->min_n(), 20);
+  EXPECT_EQ(logic_->GetScoringSettings(Organiser(), get)->min_n(), 20);
+}
+
+// The registry owns the min-n floor: scoring's own setting may only be
+// stricter, so the larger of the two is used.
+TEST_F(ScoringTest, TheRegistrysMinNIsTheFloor) {
+  int floor = 8;
+  ScoringOptions o;
+  o.tenants = {"1504", "1505"};
+  o.min_n_floor = [&floor](const std::string& tenant) { return tenant == "1504" ? floor : 0; };
+  ScoringLogic logic(redis_.get(), &enrolment_, &survey_, &complaint_, o);
+  v1::GetScoringSettingsRequest get;
+  get.set_name("tenants/1504/scoringSettings");
+  EXPECT_EQ(logic.GetScoringSettings(Organiser(), get)->min_n(), 8);  // default 5 < floor 8
+  v1::UpdateScoringSettingsRequest up;
+  up.mutable_settings()->set_name("tenants/1504/scoringSettings");
+  up.mutable_settings()->set_min_n(12);
+  up.mutable_update_mask()->add_paths("min_n");
+  EXPECT_EQ(logic.UpdateScoringSettings(Organiser(), up)->min_n(), 12);  // stricter: kept
+  floor = 30;
+  EXPECT_EQ(logic.GetScoringSettings(Organiser(), get)->min_n(), 30);
+  auto ev = logic.GetEvaluation(Organiser(), Req());
+  ASSERT_TRUE(ev.ok()) << ev.status();
+  EXPECT_NE(ev->learning().normalised_gain().reason().find("minimum 30"), std::string::npos)
+      << ev->learning().normalised_gain().reason();
 }
 
 TEST_F(ScoringTest, OtherTenantsCohortIsRefused) {

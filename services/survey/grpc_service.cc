@@ -9,27 +9,13 @@
 
 namespace pelita::survey {
 
-#define PELITA_SURVEY_UNARY(Method, Request, Response)                                     \
-  grpc::Status SurveyGrpcService::Method(grpc::ServerContext* context, const Request* request, \
-                                         Response* response) {                                 \
-    return HandleUnary(context, response,                                                      \
-                       [&](const Caller& c) { return logic_->Method(c, *request); });          \
+#define PELITA_SURVEY_DEFINE(Method, Request, Response)                                              \
+  grpc::Status SurveyGrpcService::Method(grpc::ServerContext* context, const Request* request, Response* response) { \
+    return HandleUnary(context, response,                                                                  \
+                       [&](const Caller& caller) { return logic_->Method(caller, *request); });         \
   }
-PELITA_SURVEY_UNARY(CreateInstrument, v1::CreateInstrumentRequest, v1::Instrument)
-PELITA_SURVEY_UNARY(GetInstrument, v1::GetInstrumentRequest, v1::Instrument)
-PELITA_SURVEY_UNARY(ListInstruments, v1::ListInstrumentsRequest, v1::ListInstrumentsResponse)
-PELITA_SURVEY_UNARY(UpdateInstrument, v1::UpdateInstrumentRequest, v1::Instrument)
-PELITA_SURVEY_UNARY(InstallDefaultInstruments, v1::InstallDefaultInstrumentsRequest,
-                    v1::InstallDefaultInstrumentsResponse)
-PELITA_SURVEY_UNARY(CreateResponse, v1::CreateResponseRequest, v1::Response)
-PELITA_SURVEY_UNARY(BatchCreateResponses, v1::BatchCreateResponsesRequest,
-                    v1::BatchCreateResponsesResponse)
-PELITA_SURVEY_UNARY(GetResponse, v1::GetResponseRequest, v1::Response)
-PELITA_SURVEY_UNARY(IssueResponseToken, v1::IssueResponseTokenRequest, v1::ResponseToken)
-PELITA_SURVEY_UNARY(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates)
-PELITA_SURVEY_UNARY(ListCohortResponses, v1::ListCohortResponsesRequest, v1::ListCohortResponsesResponse)
-PELITA_SURVEY_UNARY(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)
-#undef PELITA_SURVEY_UNARY
+PELITA_SURVEY_UNARY_RPCS(PELITA_SURVEY_DEFINE)
+#undef PELITA_SURVEY_DEFINE
 
 // A reader thread queues incoming requests (bounded, so gRPC flow control
 // slows a fast client); this thread takes whatever is queued, up to

@@ -4,6 +4,22 @@
 #include "pelita/survey/v1/survey.grpc.pb.h"
 #include "services/survey/survey.h"
 
+// Every unary RPC of the service as X(Method, Request, Response); the
+// declarations below and the definitions in grpc_service.cc expand it.
+#define PELITA_SURVEY_UNARY_RPCS(X) \
+  X(CreateInstrument, v1::CreateInstrumentRequest, v1::Instrument) \
+  X(GetInstrument, v1::GetInstrumentRequest, v1::Instrument) \
+  X(ListInstruments, v1::ListInstrumentsRequest, v1::ListInstrumentsResponse) \
+  X(UpdateInstrument, v1::UpdateInstrumentRequest, v1::Instrument) \
+  X(InstallDefaultInstruments, v1::InstallDefaultInstrumentsRequest, v1::InstallDefaultInstrumentsResponse) \
+  X(CreateResponse, v1::CreateResponseRequest, v1::Response) \
+  X(BatchCreateResponses, v1::BatchCreateResponsesRequest, v1::BatchCreateResponsesResponse) \
+  X(GetResponse, v1::GetResponseRequest, v1::Response) \
+  X(IssueResponseToken, v1::IssueResponseTokenRequest, v1::ResponseToken) \
+  X(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates) \
+  X(ListCohortResponses, v1::ListCohortResponsesRequest, v1::ListCohortResponsesResponse) \
+  X(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)
+
 namespace pelita::survey {
 
 // The gRPC face of SurveyLogic: each method reads the caller from the call
@@ -14,24 +30,10 @@ class SurveyGrpcService final : public v1::SurveyService::Service {
   explicit SurveyGrpcService(SurveyLogic* logic, int stream_batch = 512)
       : logic_(logic), stream_batch_(stream_batch) {}
 
-#define PELITA_SURVEY_RPC(Method, Request, Response)                        \
-  grpc::Status Method(grpc::ServerContext* context, const Request* request, \
-                      Response* response) override;
-  PELITA_SURVEY_RPC(CreateInstrument, v1::CreateInstrumentRequest, v1::Instrument)
-  PELITA_SURVEY_RPC(GetInstrument, v1::GetInstrumentRequest, v1::Instrument)
-  PELITA_SURVEY_RPC(ListInstruments, v1::ListInstrumentsRequest, v1::ListInstrumentsResponse)
-  PELITA_SURVEY_RPC(UpdateInstrument, v1::UpdateInstrumentRequest, v1::Instrument)
-  PELITA_SURVEY_RPC(InstallDefaultInstruments, v1::InstallDefaultInstrumentsRequest,
-                    v1::InstallDefaultInstrumentsResponse)
-  PELITA_SURVEY_RPC(CreateResponse, v1::CreateResponseRequest, v1::Response)
-  PELITA_SURVEY_RPC(BatchCreateResponses, v1::BatchCreateResponsesRequest,
-                    v1::BatchCreateResponsesResponse)
-  PELITA_SURVEY_RPC(GetResponse, v1::GetResponseRequest, v1::Response)
-  PELITA_SURVEY_RPC(IssueResponseToken, v1::IssueResponseTokenRequest, v1::ResponseToken)
-  PELITA_SURVEY_RPC(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates)
-  PELITA_SURVEY_RPC(ListCohortResponses, v1::ListCohortResponsesRequest, v1::ListCohortResponsesResponse)
-  PELITA_SURVEY_RPC(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)
-#undef PELITA_SURVEY_RPC
+#define PELITA_SURVEY_DECLARE(Method, Request, Response) \
+  grpc::Status Method(grpc::ServerContext* context, const Request* request, Response* response) override;
+  PELITA_SURVEY_UNARY_RPCS(PELITA_SURVEY_DECLARE)
+#undef PELITA_SURVEY_DECLARE
 
   grpc::Status StreamResponses(
       grpc::ServerContext* context,

@@ -868,7 +868,7 @@ absl::StatusOr<v1::ListCohortResponsesResponse> SurveyLogic::ListCohortResponses
     return WithReason(absl::PermissionDeniedError(absl::StrCat("role ", c.role, " may not list individual responses")),
                       "STAFF_ONLY");
   }
-  PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "cohort", r.cohort()));
+  PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(c, "parent", r.parent()));
   if (r.instrument().empty()) return InvalidField("instrument", "is required");
   PELITA_ASSIGN_OR_RETURN(auto ref, ParseInstrument(c, "instrument", r.instrument()));
   if (ref.second != 0) return InvalidField("instrument", "must name the instrument without a version");
@@ -884,7 +884,7 @@ absl::StatusOr<v1::ListCohortResponsesResponse> SurveyLogic::ListCohortResponses
   v1::ListCohortResponsesResponse out;
   for (const std::string& bytes : page.stored) {
     if (!out.add_responses()->ParseFromString(bytes)) {
-      return absl::DataLossError(absl::StrCat("a response of ", r.cohort(), " is corrupt"));
+      return absl::DataLossError(absl::StrCat("a response of ", r.parent(), " is corrupt"));
     }
   }
   if (offset + size < page.total) out.set_next_page_token(absl::StrCat(offset + size));

@@ -772,7 +772,7 @@ TEST_F(SurveyLogicTest, ListCohortResponsesPagesInAcceptanceOrderForOrganisersOn
   ASSERT_TRUE(observation("other-0", kOtherCohort, NipOf(100), "lain").ok());
 
   v1::ListCohortResponsesRequest req;
-  req.set_cohort(kCohort);
+  req.set_parent(kCohort);
   req.set_instrument("tenants/1504/instruments/observasi-kinerja");
   req.set_page_size(3);
   std::vector<std::string> seen_texts, seen_subjects;
@@ -799,7 +799,7 @@ TEST_F(SurveyLogicTest, ListCohortResponsesPagesInAcceptanceOrderForOrganisersOn
 
   // An instrument without responses in the cohort lists nothing.
   v1::ListCohortResponsesRequest empty;
-  empty.set_cohort(kCohort);
+  empty.set_parent(kCohort);
   empty.set_instrument("tenants/1504/instruments/wawancara-dampak");
   auto none = logic_->ListCohortResponses(caller_, empty);
   ASSERT_TRUE(none.ok()) << none.status();
@@ -828,7 +828,7 @@ TEST_F(SurveyLogicTest, ListCohortResponsesPagesInAcceptanceOrderForOrganisersOn
   EXPECT_TRUE(absl::StrContains(st.message(), "page_token")) << st;
   // Another tenant's cohort is refused.
   bad = empty;
-  bad.set_cohort("tenants/1571/programs/latsar/cohorts/2026-a");
+  bad.set_parent("tenants/1571/programs/latsar/cohorts/2026-a");
   EXPECT_EQ(logic_->ListCohortResponses(caller_, bad).status().code(), absl::StatusCode::kPermissionDenied);
 }
 

@@ -4,6 +4,14 @@
 #include "pelita/tenant/v1/tenant.grpc.pb.h"
 #include "services/tenant/tenant.h"
 
+// Every unary RPC of TenantService as X(Method, Request, Response); the
+// declarations below and the definitions in grpc_service.cc expand it.
+#define PELITA_TENANT_UNARY_RPCS(X)                                \
+  X(CreateTenant, v1::CreateTenantRequest, v1::Tenant)             \
+  X(GetTenant, v1::GetTenantRequest, v1::Tenant)                   \
+  X(ListTenants, v1::ListTenantsRequest, v1::ListTenantsResponse)  \
+  X(UpdateTenant, v1::UpdateTenantRequest, v1::Tenant)
+
 namespace pelita::tenant {
 
 // The gRPC face of TenantLogic: each method reads the caller (tenant
@@ -12,14 +20,10 @@ class TenantGrpcService final : public v1::TenantService::Service {
  public:
   explicit TenantGrpcService(TenantLogic* logic) : logic_(logic) {}
 
-  grpc::Status CreateTenant(grpc::ServerContext* context, const v1::CreateTenantRequest* request,
-                            v1::Tenant* response) override;
-  grpc::Status GetTenant(grpc::ServerContext* context, const v1::GetTenantRequest* request,
-                         v1::Tenant* response) override;
-  grpc::Status ListTenants(grpc::ServerContext* context, const v1::ListTenantsRequest* request,
-                           v1::ListTenantsResponse* response) override;
-  grpc::Status UpdateTenant(grpc::ServerContext* context, const v1::UpdateTenantRequest* request,
-                            v1::Tenant* response) override;
+#define PELITA_TENANT_DECLARE(Method, Request, Response) \
+  grpc::Status Method(grpc::ServerContext* context, const Request* request, Response* response) override;
+  PELITA_TENANT_UNARY_RPCS(PELITA_TENANT_DECLARE)
+#undef PELITA_TENANT_DECLARE
 
  private:
   TenantLogic* logic_;

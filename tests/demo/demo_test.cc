@@ -377,7 +377,7 @@ class DemoTest : public ::testing::Test {
     std::string token;
     do {
       sv1::ListCohortResponsesRequest req;
-      req.set_cohort(cohort);
+      req.set_parent(cohort);
       req.set_instrument(absl::StrCat(kParent, "/instruments/", instrument));
       req.set_page_size(1000);
       req.set_page_token(token);

@@ -434,7 +434,7 @@ TEST_F(EvidenceTest, OnePersonOneAnswerResubmissionReplacesAndAggregatesStayExac
   ASSERT_RPC(Call(survey_.get(), &sv1::SurveyService::Stub::GetResponse, get, &first));
   EXPECT_EQ(first.replaced_by(), "tenants/1504/responses/p0-1");
   sv1::ListCohortResponsesRequest list;
-  list.set_cohort(kCohort);
+  list.set_parent(kCohort);
   list.set_instrument("tenants/1504/instruments/reaksi-bernama");
   sv1::ListCohortResponsesResponse listed;
   ASSERT_RPC(Call(survey_.get(), &sv1::SurveyService::Stub::ListCohortResponses, list, &listed));

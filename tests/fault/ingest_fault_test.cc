@@ -201,7 +201,7 @@ class IngestFaultTest : public ::testing::Test {
     int64_t listed = 0;
     for (int k = 0; k < kInstruments; ++k) {
       sv1::ListCohortResponsesRequest list;
-      list.set_cohort(kCohort);
+      list.set_parent(kCohort);
       list.set_instrument(absl::StrCat("tenants/1504/instruments/r-", k));
       list.set_page_size(1000);
       do {
