@@ -107,7 +107,7 @@ std::variant<Admitted, HttpError> Admission::Admit(const RequestHead& head, cons
   if (auto s = AuthorizeRole(a.claims, route.rpc_name, route.read_only(), subjects); !s.ok()) {
     return FromStatus(s);
   }
-  auto tenant = AuthorizeTenant(a.claims, route.read_only(), subjects);
+  auto tenant = AuthorizeTenant(a.claims, route.read_only(), subjects, route.rpc_name);
   if (!tenant.ok()) return FromStatus(tenant.status());
   a.tenant = *std::move(tenant);
   // Deadline: the client's, capped; uploads may take the longest.

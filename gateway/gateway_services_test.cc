@@ -581,6 +581,15 @@ TEST_F(GatewayServicesTest, RecordReachOfEachRole) {
   EXPECT_EQ(other_person.status, 403);
   EXPECT_NE(other_person.body.find("ROLE_NOT_ALLOWED"), std::string::npos) << other_person.body;
   EXPECT_EQ(Call("GET", "/v1/tenants/1504/employees", "", participant).status, 403);
+  // Their own trainings; nobody else's (the supervisor reads their staff's).
+  auto own = Call("GET", absl::StrCat("/v1/tenants/1504/employees/", NipOf(3), "/trainings"), "", participant);
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(Call("GET", absl::StrCat("/v1/tenants/1504/employees/", NipOf(4), "/trainings"), "", participant).status,
+            403);
+  EXPECT_EQ(Call("GET", absl::StrCat("/v1/tenants/1504/employees/", NipOf(1), "/trainings"), "", supervisor).status,
+            200);
+  ExpectJsonError(Call("GET", absl::StrCat("/v1/tenants/1504/employees/", NipOf(3), "/trainings"), "", supervisor),
+                  403, "reach");
   // An instructor's cohort list holds their own cohort only.
   auto cohorts = Call("GET", absl::StrCat("/v1/", kProgram, "/cohorts"), "", Token("instructor", kInstructorA));
   ASSERT_EQ(cohorts.status, 200) << cohorts.body;

@@ -20,8 +20,8 @@ struct RoleRule {
   Access access;
   std::initializer_list<const char*> roles;
   Scope scope;
-  // RPCs the glob matches that the rule still does not cover (fnmatch).
-  const char* except_glob = nullptr;
+  // RPCs the glob matches that the rule still does not cover (fnmatch globs).
+  std::initializer_list<const char*> except = {};
 };
 
 // THE role table.  A request is allowed when one rule matches its RPC, its
@@ -32,7 +32,9 @@ struct RoleRule {
 const RoleRule kRules[] = {
     // Administrators and organisers (BKPSDM staff) run their regency, but
     // not the platform: the tenant registry is not theirs to write.
-    {"*", kWrite, {"admin", "organiser"}, kAll, "pelita.tenant.*"},
+    // The audit log of sign-ins and role changes is the admins' alone.
+    {"*", kWrite, {"admin"}, kAll, {"pelita.tenant.*"}},
+    {"*", kWrite, {"organiser"}, kAll, {"pelita.tenant.*", "pelita.identity.v1.IdentityService/ListAuditEvents"}},
     // The tenant registry (services/tenant): only the platform admin
     // creates and changes tenants; a regency's staff, heads of agencies and
     // the province and national roles read the records (name, province,
@@ -57,7 +59,7 @@ const RoleRule kRules[] = {
     // lists are narrowed to it by the services (lib/role/reach).  The
     // enrolments of cohorts (names of other units' staff) are not theirs.
     {"pelita.complaint.v1.*", kRead, {"agency_head"}, kAll},
-    {"pelita.enrolment.v1.*", kRead, {"agency_head"}, kAll, "*/*Enrolment*"},
+    {"pelita.enrolment.v1.*", kRead, {"agency_head"}, kAll, {"*/*Enrolment*"}},
     {"pelita.followup.v1.*Summary", kRead, {"agency_head"}, kAll},
     // Instructors see the programmes and the cohorts they teach (the
     // enrolment service narrows the cohorts).
@@ -71,6 +73,7 @@ const RoleRule kRules[] = {
     {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.enrolment.v1.EnrolmentService/GetEnrolment", kRead, {"participant", "supervisor"}, kSelf},
+    {"pelita.enrolment.v1.EnrolmentService/ListEmployeeTrainings", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.followup.v1.FollowUpService/GetActionPlan", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.followup.v1.FollowUpService/UpdateActionPlan", kWrite, {"participant", "supervisor"}, kSelf},
     {"pelita.followup.v1.FollowUpService/SubmitActionPlan", kWrite, {"participant", "supervisor"}, kSelf},
@@ -82,6 +85,7 @@ const RoleRule kRules[] = {
     {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListEmployees", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"supervisor"}, kAll},
+    {"pelita.enrolment.v1.EnrolmentService/ListEmployeeTrainings", kRead, {"supervisor"}, kAll},
     {"pelita.followup.v1.FollowUpService/GetActionPlan", kRead, {"supervisor"}, kAll},
     {"pelita.followup.v1.FollowUpService/ApproveActionPlan", kWrite, {"supervisor"}, kAll},
     {"pelita.followup.v1.FollowUpService/ReturnActionPlan", kWrite, {"supervisor"}, kAll},
@@ -157,7 +161,9 @@ absl::Status AuthorizeRole(const Claims& claims, absl::string_view rpc, bool rea
     if (!HasRole(r, claims.role)) continue;
     if (r.access == kRead && !read) continue;
     if (fnmatch(r.rpc_glob, name.c_str(), 0) != 0) continue;
-    if (r.except_glob != nullptr && fnmatch(r.except_glob, name.c_str(), 0) == 0) continue;
+    bool excepted = false;
+    for (const char* glob : r.except) excepted |= fnmatch(glob, name.c_str(), 0) == 0;
+    if (excepted) continue;
     if (r.scope == kSelf) {
       bool self = !path.people.empty();
       for (const auto& p : path.people) self &= p == claims.subject;
@@ -210,9 +216,10 @@ std::string RolesMarkdown() {
   for (const RoleRule& r : kRules) {
     std::string roles;
     for (const char* x : r.roles) absl::StrAppend(&roles, roles.empty() ? "" : ", ", x);
+    std::string except;
+    for (const char* x : r.except) absl::StrAppend(&except, except.empty() ? "" : ", ", "`", x, "`");
     absl::StrAppend(&out, "| `", r.rpc_glob, "` | ", r.access == kRead ? "read" : "write", " | ", roles, " | ",
-                    r.scope == kSelf ? "self" : "all", " | ",
-                    r.except_glob != nullptr ? absl::StrCat("`", r.except_glob, "`") : "", " |\n");
+                    r.scope == kSelf ? "self" : "all", " | ", except, " |\n");
   }
   absl::StrAppend(&out, "\nNo token is needed for: ");
   bool first = true;
@@ -224,23 +231,27 @@ std::string RolesMarkdown() {
   return out;
 }
 
-absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
-                                            const PathSubjects& path) {
+absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read, const PathSubjects& path,
+                                            absl::string_view rpc) {
   // The platform admin belongs to no tenant and acts on any (the role
   // table gives it the registry's RPCs only); the services see no tenant.
   if (claims.role == "platform_admin") return std::string();
   const bool national = claims.role == "national_integrator";
   const bool province = claims.role == "province";
-  if ((national || province) && !read) {
-    return absl::PermissionDeniedError(absl::StrCat("role ", claims.role, " is read-only"));
+  // Read-only roles still change their own password (identity holds them
+  // to their own account), in a regency of their province.
+  const bool own_password = province && rpc == "pelita.identity.v1.IdentityService/ChangePassword";
+  if ((national || province) && !read && !own_password) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat("role ", claims.role, " is read-only")),
+                      "ROLE_NOT_ALLOWED");
   }
   const std::string own_province(ProvinceOf(claims.tenant));
   for (const auto& t : path.tenants) {
     if (national) continue;
     if (province) {
       if (ProvinceOf(t) != own_province || !ValidateTenant(t).ok()) {
-        return absl::PermissionDeniedError(
-            absl::StrCat("tenant ", t, " is not in province ", own_province));
+        return WithReason(absl::PermissionDeniedError(absl::StrCat("tenant ", t, " is not in province ", own_province)),
+                          "OTHER_TENANT");
       }
       continue;
     }
@@ -253,9 +264,10 @@ absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
   for (const auto& p : path.provinces) {
     if (national) continue;
     if (p != own_province) {
-      return absl::PermissionDeniedError(absl::StrCat("province ", p, " is not the caller's"));
+      return WithReason(absl::PermissionDeniedError(absl::StrCat("province ", p, " is not the caller's")),
+                        "OTHER_TENANT");
     }
-    if (!read) return absl::PermissionDeniedError("province data is read-only");
+    if (!read) return WithReason(absl::PermissionDeniedError("province data is read-only"), "ROLE_NOT_ALLOWED");
   }
   if ((national || province) && !path.tenants.empty()) return path.tenants.front();
   return claims.tenant;

@@ -41,11 +41,13 @@ bool IsPublicRpc(absl::string_view rpc);
 
 // The tenant rules: the path may name only the token's tenant, except that
 // the province role reads (GET only) the tenants of its own province and
-// national_integrator reads every tenant.  Returns the tenant to forward to
-// the service: the token's, or for those cross-tenant reads the tenant named
-// in the path (checked here).
-absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read,
-                                            const PathSubjects& path);
+// national_integrator reads every tenant; the one write of a province user
+// is ChangePassword (`rpc`), in a regency of their province.  Returns the
+// tenant to forward to the service: the token's, or for those cross-tenant
+// calls the tenant named in the path (checked here).  Refusals carry the
+// reason OTHER_TENANT or ROLE_NOT_ALLOWED.
+absl::StatusOr<std::string> AuthorizeTenant(const Claims& claims, bool read, const PathSubjects& path,
+                                            absl::string_view rpc = "");
 
 // A request body may not name another tenant than the forwarded one.
 absl::Status CheckBodyTenants(const std::vector<std::string>& body_tenants,

@@ -167,6 +167,17 @@ TEST(PolicyTest, OnlyThePlatformAdminWritesTheTenantRegistry) {
   EXPECT_FALSE(AuthorizeTenant(As("admin", "1505"), true, one).ok());
 }
 
+TEST(PolicyTest, OnlyAdminsReadTheAuditLog) {
+  constexpr char kAudit[] = "pelita.identity.v1.IdentityService/ListAuditEvents";
+  constexpr char kAccounts[] = "pelita.identity.v1.IdentityService/ListAccounts";
+  const PathSubjects path = ScanPath("/v1/tenants/1504/auditEvents");
+  EXPECT_TRUE(AuthorizeRole(As("admin"), kAudit, true, path).ok());
+  const absl::Status organiser = AuthorizeRole(As("organiser"), kAudit, true, path);
+  EXPECT_EQ(organiser.code(), absl::StatusCode::kPermissionDenied);
+  // The organiser keeps the rest of identity: accounts and codes.
+  EXPECT_TRUE(AuthorizeRole(As("organiser"), kAccounts, true, ScanPath("/v1/tenants/1504/accounts")).ok());
+}
+
 TEST(PolicyTest, BodyTenants) {
   EXPECT_TRUE(CheckBodyTenants({"1504", "1504"}, "1504").ok());
   EXPECT_EQ(CheckBodyTenants({"1504", "1505"}, "1504").code(), absl::StatusCode::kPermissionDenied);

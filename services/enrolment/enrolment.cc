@@ -2,10 +2,14 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <optional>
+#include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "lib/csv/csv_reader.h"
 #include "lib/csv/import_report.h"
@@ -848,6 +852,50 @@ absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
   out.set_required_jp(kRequiredJpPerYear);
   out.set_compliant(hours.jp >= kRequiredJpPerYear);
   for (auto& s : hours.sources) out.add_completed_enrolments(std::move(s));
+  return out;
+}
+
+absl::StatusOr<v1::ListEmployeeTrainingsResponse> EnrolmentLogic::ListEmployeeTrainings(
+    const Caller& c, const v1::ListEmployeeTrainingsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "parent", r.parent(), kEmployeePattern));
+  EnrolmentStore store(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(auto employee, store.employees().Get<v1::Employee>(v[1]));
+  if (!ReachesPerson(c, FactsOf(employee))) return OutsideReach(c, r.parent());
+  PELITA_ASSIGN_OR_RETURN(std::vector<std::string> cks, store.EmployeeCohorts(v[1]));
+  v1::ListEmployeeTrainingsResponse out;
+  absl::flat_hash_map<std::string, v1::Program> programs;
+  for (const std::string& ck : cks) {
+    const std::vector<std::string> pc = absl::StrSplit(ck, absl::MaxSplits('/', 1));
+    if (pc.size() != 2) continue;
+    auto program = programs.find(pc[0]);
+    if (program == programs.end()) {
+      auto p = store.programs().Get<v1::Program>(pc[0]);
+      // A programme or cohort deleted under the index is not a training to show.
+      if (p.status().code() == absl::StatusCode::kNotFound) continue;
+      PELITA_RETURN_IF_ERROR(p.status());
+      program = programs.emplace(pc[0], *std::move(p)).first;
+    }
+    auto cohort = store.Cohorts(pc[0]).Get<v1::Cohort>(pc[1]);
+    if (cohort.status().code() == absl::StatusCode::kNotFound) continue;
+    PELITA_RETURN_IF_ERROR(cohort.status());
+    auto enrolment = LoadEnrolment({{v[0], pc[0], pc[1]}, v[1]});
+    if (enrolment.status().code() == absl::StatusCode::kNotFound) continue;
+    PELITA_RETURN_IF_ERROR(enrolment.status());
+    v1::Training* t = out.add_trainings();
+    *t->mutable_enrolment() = *std::move(enrolment);
+    t->set_program(absl::StrCat("tenants/", v[0], "/programs/", pc[0]));
+    t->set_program_title(program->second.title());
+    t->set_jp(program->second.jp());
+    t->set_cohort(absl::StrCat(t->program(), "/cohorts/", pc[1]));
+    t->set_cohort_display_name(cohort->display_name());
+    *t->mutable_start_date() = cohort->start_date();
+    *t->mutable_end_date() = cohort->end_date();
+  }
+  auto key = [](const v1::Training& t) {
+    return std::make_tuple(t.start_date().year(), t.start_date().month(), t.start_date().day(), t.cohort());
+  };
+  std::sort(out.mutable_trainings()->begin(), out.mutable_trainings()->end(),
+            [&](const v1::Training& a, const v1::Training& b) { return key(a) > key(b); });
   return out;
 }
 

@@ -80,6 +80,8 @@ class EnrolmentLogic {
 
   absl::StatusOr<v1::LearningHours> GetLearningHours(const Caller& c,
                                                      const v1::GetLearningHoursRequest& r);
+  absl::StatusOr<v1::ListEmployeeTrainingsResponse> ListEmployeeTrainings(
+      const Caller& c, const v1::ListEmployeeTrainingsRequest& r);
   absl::StatusOr<v1::ListUnitComplianceResponse> ListUnitCompliance(
       const Caller& c, const v1::ListUnitComplianceRequest& r);
 

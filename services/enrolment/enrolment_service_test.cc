@@ -510,6 +510,37 @@ TEST_F(EnrolmentServiceTest, AttendanceCompletionAndLearningHours) {
   EXPECT_EQ(dukcapil.compliant_count(), 1);
   EXPECT_DOUBLE_EQ(dukcapil.compliant_share(), 0.5);
   EXPECT_DOUBLE_EQ(dukcapil.mean_jp(), 16.0);
+
+  // Each person's trainings, newest first; a withdrawn enrolment is not one.
+  v1::ListEmployeeTrainingsRequest tr;
+  tr.set_parent("tenants/1504/employees/" + a);
+  v1::ListEmployeeTrainingsResponse trainings;
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployeeTrainings, tr, &trainings).ok());
+  ASSERT_EQ(trainings.trainings_size(), 3);
+  EXPECT_EQ(trainings.trainings(0).cohort(), CohortName("waktu", "c2"));
+  EXPECT_EQ(trainings.trainings(0).enrolment().state(), v1::Enrolment::ENROLLED);
+  EXPECT_EQ(trainings.trainings(0).start_date().year(), 2027);
+  EXPECT_EQ(trainings.trainings(1).cohort(), CohortName("waktu", "c1"));
+  EXPECT_EQ(trainings.trainings(2).cohort(), CohortName("adm", "c1"));
+  EXPECT_EQ(trainings.trainings(2).program(), "tenants/1504/programs/adm");
+  EXPECT_EQ(trainings.trainings(2).jp(), 12);
+  EXPECT_FALSE(trainings.trainings(2).program_title().empty());
+  EXPECT_EQ(trainings.trainings(2).enrolment().state(), v1::Enrolment::COMPLETED);
+  EXPECT_EQ(trainings.trainings(2).enrolment().name(), CohortName("adm", "c1") + "/enrolments/" + a);
+  EXPECT_FALSE(trainings.trainings(2).enrolment().certificate_number().empty());
+  tr.set_parent("tenants/1504/employees/" + b);
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployeeTrainings, tr, &trainings).ok());
+  ASSERT_EQ(trainings.trainings_size(), 1);
+  EXPECT_EQ(trainings.trainings(0).cohort(), CohortName("adm", "c1"));
+  tr.set_parent("tenants/1504/employees/" + NipOf(3));
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployeeTrainings, tr, &trainings).ok());
+  EXPECT_EQ(trainings.trainings_size(), 0);
+  tr.set_parent("tenants/1504/employees/" + NipOf(9));
+  EXPECT_EQ(Call(&v1::EnrolmentService::Stub::ListEmployeeTrainings, tr, &trainings).error_code(),
+            StatusCode::NOT_FOUND);
+  tr.set_parent("tenants/1504/units/dukcapil");
+  EXPECT_EQ(Call(&v1::EnrolmentService::Stub::ListEmployeeTrainings, tr, &trainings).error_code(),
+            StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(EnrolmentServiceTest, TenantsAreIsolated) {

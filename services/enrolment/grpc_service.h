@@ -34,6 +34,7 @@
   X(RecordAttendance, v1::RecordAttendanceRequest, v1::Enrolment) \
   X(CompleteEnrolment, v1::CompleteEnrolmentRequest, v1::Enrolment) \
   X(GetLearningHours, v1::GetLearningHoursRequest, v1::LearningHours) \
+  X(ListEmployeeTrainings, v1::ListEmployeeTrainingsRequest, v1::ListEmployeeTrainingsResponse) \
   X(ListUnitCompliance, v1::ListUnitComplianceRequest, v1::ListUnitComplianceResponse)
 
 namespace pelita::enrolment {

@@ -244,6 +244,14 @@ absl::StatusOr<int64_t> EnrolmentStore::EmployeeCohortCount(const std::string& n
   return Count(redis_, {"HLEN", EmployeeCohortsKey(nip)});
 }
 
+absl::StatusOr<std::vector<std::string>> EnrolmentStore::EmployeeCohorts(const std::string& nip) {
+  auto r = redis_->Run({"HKEYS", EmployeeCohortsKey(nip)});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (const auto& e : r->elements) out.push_back(e.str);
+  return out;
+}
+
 absl::StatusOr<std::pair<int, int>> EnrolmentStore::CohortCounts(const std::string& ck) {
   auto r = redis_->Pipeline({{"SCARD", keys_.Key("seats", ck)}, {"ZCARD", keys_.Key("wait", ck)}});
   if (!r.ok()) return r.status();

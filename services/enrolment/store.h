@@ -52,6 +52,8 @@ class EnrolmentStore {
   absl::StatusOr<int64_t> UnitEmployeeCount(const std::string& unit);
   absl::StatusOr<int64_t> CohortMemberCount(const std::string& ck);
   absl::StatusOr<int64_t> EmployeeCohortCount(const std::string& nip);
+  // The cohorts (`<program>/<cohort>`) the employee is in (not withdrawn).
+  absl::StatusOr<std::vector<std::string>> EmployeeCohorts(const std::string& nip);
 
   // Seats taken and wait-list length of a cohort.
   absl::StatusOr<std::pair<int, int>> CohortCounts(const std::string& ck);

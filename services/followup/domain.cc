@@ -129,7 +129,10 @@ int ChooseTask(const std::vector<v1::FollowUpTask>& tasks, v1::FollowUpTask::Rol
 }
 
 bool IsParticipant(const Caller& caller, const std::string& nip) {
-  return IsRole(caller, Role::kParticipant) && caller.subject == nip;
+  // A supervisor is an ASN with staff (derived from the roster at sign-in):
+  // their own trainings and plans are theirs as any participant's.
+  return (IsRole(caller, Role::kParticipant) || IsRole(caller, Role::kSupervisor)) && !caller.subject.empty() &&
+         caller.subject == nip;
 }
 
 bool IsSupervisorOf(const Caller& caller, const v1::ActionPlan& plan) {

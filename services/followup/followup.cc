@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -41,8 +42,10 @@ int64_t Field(const std::map<std::string, int64_t>& m, const std::string& k) {
   return it == m.end() ? 0 : it->second;
 }
 
+// Outside the caller's reach (lib/role/reach): the reason every service
+// gives for records of someone the caller does not cover.
 absl::Status Denied(const std::string& what) {
-  return absl::PermissionDeniedError(absl::StrCat("the caller may not ", what));
+  return WithReason(absl::PermissionDeniedError(absl::StrCat("the caller may not ", what)), "OUTSIDE_REACH");
 }
 
 }  // namespace
@@ -97,10 +100,20 @@ absl::StatusOr<v1::ActionPlan> FollowUpLogic::MutatePlan(
 
 absl::StatusOr<v1::ActionPlan> FollowUpLogic::GetActionPlan(const Caller& c, const v1::GetActionPlanRequest& r) {
   PELITA_ASSIGN_OR_RETURN(PlanRef ref, ParsePlan(c, "name", r.name()));
-  if (IsRole(c, Role::kParticipant) && !IsParticipant(c, ref.nip)) return Denied("read this plan");
+  const bool own = IsParticipant(c, ref.nip);
+  if (IsRole(c, Role::kParticipant) && !own) return Denied("read this plan");
   PELITA_ASSIGN_OR_RETURN(auto stored, store_->GetPlan(ref.tenant, ref.ck(), ref.nip));
-  if (!stored.has_value()) return absl::NotFoundError(absl::StrCat(ref.name(), " does not exist"));
-  if (IsRole(c, Role::kSupervisor) && !IsSupervisorOf(c, stored->value)) {
+  if (!stored.has_value()) {
+    // Whether a plan exists is told only to those who may read it: a
+    // supervisor learns it of their own staff (the roster's supervisor_nip).
+    if (IsRole(c, Role::kSupervisor) && !own) {
+      auto e = enrolment_->GetEmployee(ref.tenant, absl::StrCat("tenants/", ref.tenant, "/employees/", ref.nip));
+      if (!e.ok() && !absl::IsNotFound(e.status())) return e.status();
+      if (!e.ok() || e->supervisor_nip() != c.subject) return Denied("read the plan of someone not on their staff");
+    }
+    return absl::NotFoundError(absl::StrCat(ref.name(), " does not exist"));
+  }
+  if (IsRole(c, Role::kSupervisor) && !own && !IsSupervisorOf(c, stored->value)) {
     return Denied("read a plan that does not name them as supervisor");
   }
   return stored->value;
@@ -351,34 +364,53 @@ absl::StatusOr<bool> FollowUpLogic::OnSurveyResponse(const std::string& tenant, 
       kTaskCas);
 }
 
-absl::Status FollowUpLogic::FillDerived(const std::string& tenant, v1::FollowUpTask& t) {
-  t.set_overdue(t.state() == v1::FollowUpTask::OPEN && clock_() >= FromTimestamp(t.due_time()));
-  PELITA_ASSIGN_OR_RETURN(auto v, ParseResourceName("cohort", t.cohort(), kCohortPattern));
-  PELITA_ASSIGN_OR_RETURN(auto plan, store_->GetPlan(tenant, v[1] + "/" + v[2], t.participant_nip()));
-  if (plan.has_value()) {
-    std::vector<std::string> parts = absl::StrSplit(plan->value.supervisor(), '/');
-    if (parts.size() == 4) t.set_supervisor_nip(parts[3]);
+absl::Status FollowUpLogic::FillDerived(const std::string& tenant, std::vector<v1::FollowUpTask>& tasks) {
+  // The supervisor: the one the participant's plan names (all plans in one
+  // round trip), else the one the roster records (one call per person).
+  std::vector<std::pair<std::string, std::string>> keys;
+  keys.reserve(tasks.size());
+  for (v1::FollowUpTask& t : tasks) {
+    t.set_overdue(t.state() == v1::FollowUpTask::OPEN && clock_() >= FromTimestamp(t.due_time()));
+    PELITA_ASSIGN_OR_RETURN(auto v, ParseResourceName("cohort", t.cohort(), kCohortPattern));
+    keys.emplace_back(v[1] + "/" + v[2], t.participant_nip());
   }
-  if (t.supervisor_nip().empty()) {
-    // No plan naming one: the supervisor recorded in the roster.
-    auto e = enrolment_->GetEmployee(tenant, absl::StrCat("tenants/", tenant, "/employees/", t.participant_nip()));
-    if (e.ok()) {
-      t.set_supervisor_nip(e->supervisor_nip());
-    } else if (!absl::IsNotFound(e.status())) {
-      return e.status();
+  PELITA_ASSIGN_OR_RETURN(auto plans, store_->GetPlans(tenant, keys));
+  absl::flat_hash_map<std::string, std::string> roster;  // NIP -> supervisor NIP, as asked
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    v1::FollowUpTask& t = tasks[i];
+    if (i < plans.size() && plans[i].has_value()) {
+      std::vector<std::string> parts = absl::StrSplit(plans[i]->value.supervisor(), '/');
+      if (parts.size() == 4) t.set_supervisor_nip(parts[3]);
     }
+    if (!t.supervisor_nip().empty()) continue;
+    auto known = roster.find(t.participant_nip());
+    if (known == roster.end()) {
+      auto e = enrolment_->GetEmployee(tenant, absl::StrCat("tenants/", tenant, "/employees/", t.participant_nip()));
+      if (!e.ok() && !absl::IsNotFound(e.status())) return e.status();
+      known = roster.emplace(t.participant_nip(), e.ok() ? e->supervisor_nip() : "").first;
+    }
+    t.set_supervisor_nip(known->second);
   }
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<v1::FollowUpTask>> FollowUpLogic::LoadTasks(const std::string& tenant,
+                                                                      const std::vector<std::string>& ids) {
+  PELITA_ASSIGN_OR_RETURN(auto stored, store_->GetTasks(tenant, ids));
+  std::vector<v1::FollowUpTask> out;
+  for (auto& s : stored) {
+    if (s.has_value()) out.push_back(std::move(s->value));
+  }
+  PELITA_RETURN_IF_ERROR(FillDerived(tenant, out));
+  return out;
+}
+
 absl::StatusOr<v1::FollowUpTask> FollowUpLogic::LoadTask(const std::string& tenant, const std::string& id) {
-  PELITA_ASSIGN_OR_RETURN(auto stored, store_->GetTask(tenant, id));
-  if (!stored.has_value()) {
+  PELITA_ASSIGN_OR_RETURN(std::vector<v1::FollowUpTask> one, LoadTasks(tenant, {id}));
+  if (one.empty()) {
     return absl::NotFoundError(absl::StrCat("tenants/", tenant, "/followUpTasks/", id, " does not exist"));
   }
-  v1::FollowUpTask t = std::move(stored->value);
-  PELITA_RETURN_IF_ERROR(FillDerived(tenant, t));
-  return t;
+  return std::move(one.front());
 }
 
 absl::StatusOr<v1::FollowUpTask> FollowUpLogic::GetFollowUpTask(const Caller& c,
@@ -429,12 +461,11 @@ absl::StatusOr<v1::ListFollowUpTasksResponse> FollowUpLogic::ListFollowUpTasks(
                           store_->TaskIds(tenant, open, scope, max_ms, exclusive, unbounded, offset, page_size + 1));
   v1::ListFollowUpTasksResponse out;
   const size_t n = std::min<size_t>(ids.size(), page_size);
-  for (size_t i = 0; i < n; ++i) {
-    auto t = LoadTask(tenant, ids[i]);
-    if (absl::IsNotFound(t.status())) continue;
-    if (!t.ok()) return t.status();
-    if (!unit_filter.empty() && t->unit() != unit_filter) continue;
-    *out.add_tasks() = std::move(*t);
+  PELITA_ASSIGN_OR_RETURN(std::vector<v1::FollowUpTask> tasks,
+                          LoadTasks(tenant, std::vector<std::string>(ids.begin(), ids.begin() + n)));
+  for (v1::FollowUpTask& t : tasks) {
+    if (!unit_filter.empty() && t.unit() != unit_filter) continue;
+    *out.add_tasks() = std::move(t);
   }
   if (ids.size() > n) out.set_next_page_token(store::EncodePageToken(absl::StrCat(offset + n)));
   return out;
@@ -456,12 +487,8 @@ absl::StatusOr<v1::FollowUpSummary> FollowUpLogic::Summary(const std::string& te
   s.set_late_count(Field(st, "late"));
   s.set_overdue_count(d.overdue);
   s.set_completion_rate(s.task_count() ? double(s.done_count()) / s.task_count() : 0);
-  for (const auto& id : d.overdue_ids) {
-    auto t = LoadTask(tenant, id);
-    if (absl::IsNotFound(t.status())) continue;
-    if (!t.ok()) return t.status();
-    *s.add_overdue_tasks() = std::move(*t);
-  }
+  PELITA_ASSIGN_OR_RETURN(std::vector<v1::FollowUpTask> overdue, LoadTasks(tenant, d.overdue_ids));
+  for (v1::FollowUpTask& t : overdue) *s.add_overdue_tasks() = std::move(t);
   s.set_plans_draft(Field(st, "plans_draft"));
   s.set_plans_submitted(Field(st, "plans_submitted"));
   s.set_plans_approved(Field(st, "plans_approved"));

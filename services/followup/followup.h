@@ -97,7 +97,13 @@ class FollowUpLogic {
   absl::StatusOr<v1::ActionPlan> MutatePlan(
       const PlanRef& ref, bool create,
       const std::function<absl::Status(v1::ActionPlan& plan, bool existed)>& change);
-  absl::Status FillDerived(const std::string& tenant, v1::FollowUpTask& task);
+  // The derived fields of tasks as stored: overdue, and the supervisor (the
+  // plans in one round trip, the roster only for tasks without a plan).
+  absl::Status FillDerived(const std::string& tenant, std::vector<v1::FollowUpTask>& tasks);
+  // Tasks by id with their derived fields, in the order given; ids that do
+  // not exist (any more) are left out.
+  absl::StatusOr<std::vector<v1::FollowUpTask>> LoadTasks(const std::string& tenant,
+                                                          const std::vector<std::string>& ids);
   absl::StatusOr<v1::FollowUpSummary> Summary(const std::string& tenant, const std::string& name,
                                               const std::string& scope, const std::string& ck, int max_listed);
 

@@ -5,9 +5,17 @@
 // account gets its demo password again (through a new activation code), an
 // existing service account a new secret.
 //
-//   pelita-identity-demo --target 127.0.0.1:50057 --enrolment 127.0.0.1:50051 --tenant 1504
+// The participant is one whose action plan (RTL) can still be written: a
+// completed training whose plan is a draft or not begun (--followup), and
+// preferably whose supervisor has another plan waiting for a decision, so
+// that both can do their job in the demo.
+//
+//   pelita-identity-demo --target 127.0.0.1:50057 --enrolment 127.0.0.1:50051 \
+//     --followup 127.0.0.1:50056 --tenant 1504
 
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,10 +27,12 @@
 #include "lib/server/channel.h"
 #include "lib/tenancy/call_metadata.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
+#include "pelita/followup/v1/followup.grpc.pb.h"
 #include "pelita/identity/v1/identity.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50057", "The identity service");
 ABSL_FLAG(std::string, enrolment, "127.0.0.1:50051", "The enrolment service (the demo roster)");
+ABSL_FLAG(std::string, followup, "", "The follow-up service (to pick a participant with a plan to write)");
 ABSL_FLAG(std::string, tenant, "1504", "The tenant");
 ABSL_FLAG(std::string, gateway_url, "http://127.0.0.1:8080", "Printed in the curl examples");
 
@@ -30,6 +40,7 @@ namespace {
 
 namespace ev1 = pelita::enrolment::v1;
 namespace iv1 = pelita::identity::v1;
+namespace fv1 = pelita::followup::v1;
 
 struct DemoAccount {
   std::string id;
@@ -67,6 +78,47 @@ int main(int argc, char** argv) {
   }
   const ev1::Employee* participant = nullptr;
   const ev1::Employee* head = nullptr;
+  const std::string followup_address = absl::GetFlag(FLAGS_followup);
+  if (!followup_address.empty()) {
+    // The state of each supervised employee's latest completed training's plan.
+    auto followup = fv1::FollowUpService::NewStub(pelita::ServiceChannel(followup_address));
+    const pelita::Caller organiser{tenant, "organiser", "identity-demo"};
+    std::vector<std::pair<const ev1::Employee*, fv1::ActionPlan::State>> writable;
+    std::map<std::string, int> waiting;  // supervisor NIP -> plans submitted to them
+    // The participant supervises nobody (else they sign in as a supervisor).
+    std::set<std::string> supervisors;
+    for (const auto& e : employees.employees()) supervisors.insert(e.supervisor_nip());
+    for (const auto& e : employees.employees()) {
+      if (e.supervisor_nip().empty()) continue;
+      ev1::ListEmployeeTrainingsRequest tr;
+      tr.set_parent(e.name());
+      ev1::ListEmployeeTrainingsResponse trainings;
+      if (!Call([&](auto* c) { return enrolment->ListEmployeeTrainings(c, tr, &trainings); }, organiser).ok()) {
+        continue;
+      }
+      for (const auto& t : trainings.trainings()) {
+        if (t.enrolment().state() != ev1::Enrolment::COMPLETED) continue;
+        fv1::GetActionPlanRequest pr;
+        pr.set_name(t.enrolment().name() + "/actionPlan");
+        fv1::ActionPlan plan;
+        grpc::Status ps = Call([&](auto* c) { return followup->GetActionPlan(c, pr, &plan); }, organiser);
+        if (supervisors.count(e.nip()) == 0 &&
+            (ps.error_code() == grpc::StatusCode::NOT_FOUND || (ps.ok() && plan.state() == fv1::ActionPlan::DRAFT))) {
+          writable.emplace_back(&e, fv1::ActionPlan::DRAFT);
+        } else if (ps.ok() && plan.state() == fv1::ActionPlan::SUBMITTED) {
+          ++waiting[e.supervisor_nip()];
+        }
+        break;  // the latest completed training only
+      }
+    }
+    for (const auto& [e, state] : writable) {
+      if (waiting[e->supervisor_nip()] > 0) {
+        participant = e;
+        break;
+      }
+    }
+    if (participant == nullptr && !writable.empty()) participant = writable.front().first;
+  }
   for (const auto& e : employees.employees()) {
     if (participant == nullptr && !e.supervisor_nip().empty()) participant = &e;
   }

@@ -14,6 +14,7 @@ class NoRoster : public Roster {
   absl::Status CheckEmployee(const std::string&, const std::string&) override {
     return absl::NotFoundError("empty roster");
   }
+  absl::StatusOr<bool> Supervises(const std::string&, const std::string&) override { return false; }
 };
 
 TEST(IdentityServiceTest, AccountActivationSignInAndJwksOverGrpc) {

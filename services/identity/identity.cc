@@ -21,9 +21,6 @@
 namespace pelita::identity {
 namespace {
 
-// The tenant claim of a service account: the platform as a whole (the
-// gateway's kNationalTenant).
-constexpr char kNationalTenant[] = "00";
 // A retired key stays published this much longer than the tokens it signed
 // live: clock skew between identity and the gateways.
 constexpr absl::Duration kKeyGrace = absl::Minutes(1);
@@ -317,12 +314,24 @@ absl::StatusOr<std::string> IdentityLogic::AccessToken(const std::string& tenant
   return key.key->SignJwt(key.kid, claims.dump());
 }
 
+std::string IdentityLogic::RoleNow(const std::string& tenant, const std::string& id, const v1::Account& account) {
+  const std::string participant(RoleName(Role::kParticipant));
+  const std::string supervisor(RoleName(Role::kSupervisor));
+  if (account.role() != participant && account.role() != supervisor) return account.role();
+  absl::StatusOr<bool> supervises = roster_->Supervises(tenant, id);
+  if (!supervises.ok()) {
+    LogWarning("roster unreachable: signing in as participant", {{"account", id}, {"error", supervises.status().ToString()}});
+    return participant;
+  }
+  return *supervises ? supervisor : participant;
+}
+
 absl::StatusOr<v1::TokenResponse> IdentityLogic::IssueTokens(const std::string& tenant, const std::string& id,
                                                              const v1::Account& account, const std::string& family) {
   // A province account's token names its province: it reads the regencies
   // of the province (the gateway's tenant rules).
   const std::string claim_tenant = account.role() == "province" ? account.province() : tenant;
-  PELITA_ASSIGN_OR_RETURN(std::string access, AccessToken(claim_tenant, id, &account, account.role()));
+  PELITA_ASSIGN_OR_RETURN(std::string access, AccessToken(claim_tenant, id, &account, RoleNow(tenant, id, account)));
   v1::TokenResponse out;
   out.set_access_token(access);
   out.set_token_type("Bearer");
@@ -526,7 +535,7 @@ absl::StatusOr<v1::TokenResponse> IdentityLogic::Token(const Caller& caller, con
   }
   PELITA_ASSIGN_OR_RETURN(v1::ServiceAccount sa, store_->GetServiceAccount(request.client_id()));
   PELITA_RETURN_IF_ERROR(store_->ClearThrottle("", who));
-  PELITA_ASSIGN_OR_RETURN(std::string access, AccessToken(kNationalTenant, request.client_id(), nullptr, sa.role()));
+  PELITA_ASSIGN_OR_RETURN(std::string access, AccessToken(kNationalTenantCode /* a service account: the whole platform */, request.client_id(), nullptr, sa.role()));
   LogInfo("client credentials granted", {{"client_id", request.client_id()}, {"source", source}});
   v1::TokenResponse out;
   out.set_access_token(access);

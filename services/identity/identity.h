@@ -98,6 +98,11 @@ class IdentityLogic {
                                           const v1::Account* account, const std::string& role);
   absl::StatusOr<v1::TokenResponse> IssueTokens(const std::string& tenant, const std::string& id,
                                                 const v1::Account& account, const std::string& family);
+  // The role a token carries: an ASN account of a participant or a
+  // supervisor is a supervisor exactly while the roster names them someone's
+  // supervisor_nip, else a participant (issue 15: supervisors are derived
+  // from the roster).  With the roster unreachable: participant.
+  std::string RoleNow(const std::string& tenant, const std::string& id, const v1::Account& account);
   // RESOURCE_EXHAUSTED with reason SIGN_IN_THROTTLED and the seconds to wait
   // when `who` in `scope` may not try yet.
   absl::Status CheckThrottle(const std::string& scope, const std::string& who);

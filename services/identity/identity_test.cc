@@ -23,7 +23,13 @@ class FixedRoster : public Roster {
   absl::Status CheckEmployee(const std::string& tenant, const std::string& nip) override {
     return known.contains(tenant + "/" + nip) ? absl::OkStatus() : absl::NotFoundError("no such employee");
   }
+  absl::StatusOr<bool> Supervises(const std::string& tenant, const std::string& nip) override {
+    if (roster_down) return absl::UnavailableError("roster down");
+    return supervisors.contains(tenant + "/" + nip);
+  }
   absl::flat_hash_set<std::string> known = {std::string("1504/") + kNip};
+  absl::flat_hash_set<std::string> supervisors;
+  bool roster_down = false;
 };
 
 // The claims of a token, after checking its ES256 signature against the JWKS.
@@ -237,6 +243,38 @@ TEST_F(IdentityLogicTest, TokensCarryTheRoleAndReachSignedByAPublishedKey) {
   auto p = VerifiedClaims(SignIn("prov@x.id", "province pass")->access_token(), Jwks());
   EXPECT_EQ(p["tenant"], "15");
   EXPECT_EQ(p["province"], "15");
+}
+
+// Supervisors are derived from the roster at every sign-in and refresh: the
+// same ASN account is a supervisor while someone's supervisor_nip is theirs.
+TEST_F(IdentityLogicTest, SupervisorRoleFollowsTheRoster) {
+  Create(kNip, "participant");
+  ASSERT_TRUE(Activate(kNip, Code(kNip), "my own password").ok());
+  auto role_of = [&](const v1::TokenResponse& t) {
+    return VerifiedClaims(t.access_token(), Jwks())["role"].get<std::string>();
+  };
+  auto tokens = SignIn(kNip, "my own password");
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  EXPECT_EQ(role_of(*tokens), "participant");
+
+  roster_.supervisors.insert(std::string("1504/") + kNip);
+  auto refreshed = Refresh(tokens->refresh_token());
+  ASSERT_TRUE(refreshed.ok()) << refreshed.status();
+  EXPECT_EQ(role_of(*refreshed), "supervisor");
+  auto again = SignIn(kNip, "my own password");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(role_of(*again), "supervisor");
+
+  // No staff any more (or the roster cannot say): a participant again.
+  roster_.supervisors.clear();
+  EXPECT_EQ(role_of(*SignIn(kNip, "my own password")), "participant");
+  roster_.supervisors.insert(std::string("1504/") + kNip);
+  roster_.roster_down = true;
+  EXPECT_EQ(role_of(*SignIn(kNip, "my own password")), "participant");
+  // Other roles are what the account says.
+  Create("org2@x.id", "organiser");
+  ASSERT_TRUE(Activate("org2@x.id", Code("org2@x.id"), "organiser pass").ok());
+  EXPECT_EQ(role_of(*SignIn("org2@x.id", "organiser pass")), "organiser");
 }
 
 TEST_F(IdentityLogicTest, KeyRotationKeepsTheOldKeyUntilItsTokensExpire) {

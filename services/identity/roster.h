@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 
@@ -22,14 +23,21 @@ class Roster {
   // OK when `tenants/{tenant}/employees/{nip}` exists; NOT_FOUND when not;
   // UNAVAILABLE when the roster cannot be asked.
   virtual absl::Status CheckEmployee(const std::string& tenant, const std::string& nip) = 0;
+  // Whether the ASN is someone's direct supervisor (atasan langsung: some
+  // employee's supervisor_nip is theirs).  Supervisors are derived from the
+  // roster, not kept as a separate account (issue 15); UNAVAILABLE when the
+  // roster cannot be asked.
+  virtual absl::StatusOr<bool> Supervises(const std::string& tenant, const std::string& nip) = 0;
 };
 
-// The roster through EnrolmentService/GetEmployee, as an internal call (no
-// role metadata).
+// The roster through EnrolmentService: GetEmployee as an internal call (no
+// role metadata); Supervises as ListEmployees called as the person in the
+// supervisor role, which enrolment narrows to their staff.
 class EnrolmentRoster : public Roster {
  public:
   EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout = absl::Seconds(5));
   absl::Status CheckEmployee(const std::string& tenant, const std::string& nip) override;
+  absl::StatusOr<bool> Supervises(const std::string& tenant, const std::string& nip) override;
 
  private:
   std::unique_ptr<enrolment::v1::EnrolmentService::Stub> stub_;

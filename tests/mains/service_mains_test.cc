@@ -28,6 +28,7 @@
 #include "lib/tenancy/call_metadata.h"
 #include "lib/testing/redis_server.h"
 #include "lib/testing/subprocess.h"
+#include "tests/mains/platform.h"
 #include "pelita/complaint/v1/complaint.grpc.pb.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "pelita/tenant/v1/tenant.grpc.pb.h"
@@ -40,7 +41,7 @@ namespace ev1 = ::pelita::enrolment::v1;
 namespace tv1 = ::pelita::tenant::v1;
 using testing::Subprocess;
 
-constexpr const char* kServices[] = {"tenant", "enrolment", "survey", "complaint", "scoring", "followup", "identity"};
+constexpr const auto& kServices = mains::Platform::kServices;
 
 template <typename Stub, typename Req, typename Resp>
 grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
@@ -51,118 +52,7 @@ grpc::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*,
   return (stub->*method)(&ctx, req, resp);
 }
 
-// The platform, started once for the suite.
-struct Platform {
-  std::string dir;
-  std::unique_ptr<testing::RedisServer> redis;
-  std::map<std::string, std::unique_ptr<Subprocess>> processes;
-  std::map<std::string, std::string> address;
-  std::map<std::string, int> metrics_port;
-
-  ~Platform() {
-    for (auto it = std::rbegin(kServices); it != std::rend(kServices); ++it) {
-      auto p = processes.find(*it);
-      if (p != processes.end() && p->second->running()) (void)p->second->Stop(SIGTERM, absl::Seconds(10));
-    }
-    if (!dir.empty()) testing::RemoveTree(dir);
-  }
-
-  absl::Status Reserve(const std::string& name) {
-    auto port = testing::FreePort();
-    if (!port.ok()) return port.status();
-    address[name] = absl::StrCat("127.0.0.1:", *port);
-    auto mport = testing::FreePort();
-    if (!mport.ok()) return mport.status();
-    metrics_port[name] = *mport;
-    return absl::OkStatus();
-  }
-
-  bool Healthy(const std::string& addr) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
-    auto stub = grpc::health::v1::Health::NewStub(
-        grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(), args));
-    return testing::WaitFor(
-        [&] {
-          grpc::ClientContext ctx;
-          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
-          grpc::health::v1::HealthCheckRequest req;
-          grpc::health::v1::HealthCheckResponse resp;
-          return stub->Check(&ctx, req, &resp).ok() &&
-                 resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-        },
-        absl::Seconds(30), absl::Milliseconds(50));
-  }
-
-  absl::Status Start(const std::string& name, std::vector<std::string> extra) {
-    std::vector<std::string> argv = {absl::StrCat(testing::BinDir(), "/services/", name, "/pelita-", name),
-                                     "--listen",        address[name],
-                                     "--redis",         redis->address(),
-                                     "--drain_seconds", "1",
-                                     "--metrics_listen", absl::StrCat("127.0.0.1:", metrics_port[name])};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    auto p = std::make_unique<Subprocess>();
-    const std::string log = absl::StrCat(dir, "/", name, ".log");
-    if (auto s = p->Start(argv, log); !s.ok()) return s;
-    processes[name] = std::move(p);
-    // Connect only once the service says it listens (a refused first
-    // connection puts the channel into gRPC's reconnect backoff).
-    const bool listening = testing::WaitFor(
-        [&] {
-          std::ifstream in(log);
-          std::stringstream text;
-          text << in.rdbuf();
-          return absl::StrContains(text.str(), "\"msg\":\"listening\"");
-        },
-        absl::Seconds(30), absl::Milliseconds(20));
-    if (!listening || !Healthy(address[name])) {
-      return absl::UnavailableError(absl::StrCat(name, " never became SERVING; see ", log));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status StartAll() {
-    auto d = testing::MakeTempDir("mains");
-    if (!d.ok()) return d.status();
-    dir = *d;
-    auto r = testing::RedisServer::Start();
-    if (!r.ok()) return r.status();
-    redis = std::move(*r);
-    for (const char* name : kServices) {
-      if (auto s = Reserve(name); !s.ok()) return s;
-    }
-    const std::string registry = address["tenant"];
-    if (auto s = Start("tenant", {}); !s.ok()) return s;
-    if (auto s = Start("enrolment", {"--registry", registry}); !s.ok()) return s;
-    if (auto s = Start("survey", {"--registry", registry, "--enrolment", address["enrolment"], "--followup",
-                                  address["followup"]});
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = Start("complaint", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
-                                     address["survey"]});
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = Start("scoring", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
-                                   address["survey"], "--complaint", address["complaint"]});
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = Start("followup", {"--registry", registry, "--enrolment", address["enrolment"], "--scoring",
-                                    address["scoring"], "--notify_sender", "log"});
-        !s.ok()) {
-      return s;
-    }
-    return Start("identity", {"--registry", registry, "--enrolment", address["enrolment"]});
-  }
-
-  std::shared_ptr<grpc::Channel> Channel(const std::string& name) {
-    return grpc::CreateChannel(address[name], grpc::InsecureChannelCredentials());
-  }
-};
+using mains::Platform;
 
 class ServiceMainsTest : public ::testing::Test {
  protected:
@@ -303,7 +193,7 @@ TEST_F(ServiceMainsTest, EveryServiceServesItsMetrics) {
     // registry's tenants.
     const bool complete = testing::WaitFor(
         [&] {
-          auto b = metrics::HttpGetLocal(platform_->metrics_port[name], "/metrics");
+          auto b = metrics::HttpGetLocal(platform_->metrics_port(name), "/metrics");
           if (!b.ok()) return false;
           body = *b;
           return absl::StrContains(body, "grpc_method=\"Check\"") &&
@@ -321,7 +211,7 @@ TEST_F(ServiceMainsTest, EveryServiceServesItsMetrics) {
       EXPECT_TRUE(absl::StrContains(body, "pelita_events_oldest_pending_age_seconds{")) << "follower lag";
     }
   }
-  auto complaint = metrics::HttpGetLocal(platform_->metrics_port["complaint"], "/metrics");
+  auto complaint = metrics::HttpGetLocal(platform_->metrics_port("complaint"), "/metrics");
   ASSERT_TRUE(complaint.ok());
   EXPECT_TRUE(absl::StrContains(*complaint, "grpc_server_handled_total{grpc_code=\"INVALID_ARGUMENT\","
                                             "grpc_method=\"GetSatisfaction\","
