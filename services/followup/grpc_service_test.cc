@@ -31,7 +31,7 @@
 #include "services/followup/grpc_service.h"
 #include "services/followup/grpc_sources.h"
 #include "services/followup/outbox.h"
-#include "services/followup/test_receivers.h"
+#include "lib/notify/test_receivers.h"
 
 namespace pelita::followup {
 namespace {
@@ -727,9 +727,9 @@ TEST_F(FollowUpTest, OverdueListingWithSetClock) {
 }
 
 TEST_F(FollowUpTest, RemindersSentExactlyOnceAcrossRestart) {
-  loopback::HttpReceiver receiver;
+  notify::loopback::HttpReceiver receiver;
   ASSERT_TRUE(receiver.Start());
-  auto sender = MakeWebhookSender(absl::StrCat("http://127.0.0.1:", receiver.port(), "/wa"),
+  auto sender = notify::MakeWebhookSender(absl::StrCat("http://127.0.0.1:", receiver.port(), "/wa"),
                                   absl::Seconds(5));
   StopService();
   StartService(sender.get());
@@ -825,9 +825,9 @@ class CrashingSender : public Sender {
 };
 
 TEST_F(FollowUpTest, NotificationClaimedByACrashedProcessIsSentOnceAfterItsLease) {
-  loopback::HttpReceiver receiver;
+  notify::loopback::HttpReceiver receiver;
   ASSERT_TRUE(receiver.Start());
-  auto webhook = MakeWebhookSender(absl::StrCat("http://127.0.0.1:", receiver.port(), "/sms"),
+  auto webhook = notify::MakeWebhookSender(absl::StrCat("http://127.0.0.1:", receiver.port(), "/sms"),
                                    absl::Seconds(5));
   CrashingSender crashing(webhook.get());
   StopService();
@@ -884,13 +884,13 @@ TEST_F(FollowUpTest, EventsLeftPendingByADeadConsumerAreTakenOver) {
 }
 
 TEST_F(FollowUpTest, SmtpSenderDeliversToRealSink) {
-  loopback::SmtpSink sink;
+  notify::loopback::SmtpSink sink;
   ASSERT_TRUE(sink.Start());
-  SmtpOptions o;
+  notify::SmtpOptions o;
   o.url = absl::StrCat("smtp://127.0.0.1:", sink.port());
   o.from = "pelita@batangharikab.go.id";
   o.recipient_domain = "asn.batangharikab.go.id";
-  auto sender = MakeSmtpSender(o);
+  auto sender = notify::MakeSmtpSender(o);
   StopService();
   StartService(sender.get());
   SetUpRoster({30});

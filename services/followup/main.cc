@@ -7,6 +7,7 @@
 #include "absl/flags/parse.h"
 #include "lib/events/follower.h"
 #include "lib/log/log.h"
+#include "lib/notify/flags.h"
 #include "lib/server/channel.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
@@ -16,7 +17,6 @@
 #include "services/followup/grpc_service.h"
 #include "services/followup/grpc_sources.h"
 #include "services/followup/outbox.h"
-#include "services/followup/senders.h"
 #include "services/followup/store.h"
 #include "services/tenant/client/registry_client.h"
 #include "services/tenant/client/registry_flags.h"
@@ -27,19 +27,6 @@ ABSL_FLAG(std::string, scoring, pelita::EnvOr("PELITA_SCORING", std::string("127
           "Scoring service address host:port, for the cohorts' L3 figures (env PELITA_SCORING)");
 ABSL_FLAG(int, followup_poll_ms, pelita::EnvOr("PELITA_FOLLOWUP_POLL_MS", 1000),
           "Notification outbox interval (env PELITA_FOLLOWUP_POLL_MS)");
-ABSL_FLAG(std::string, notify_sender, pelita::EnvOr("PELITA_NOTIFY_SENDER", "log"),
-          "Reminder sender: log, smtp or webhook (env PELITA_NOTIFY_SENDER)");
-ABSL_FLAG(std::string, notify_webhook_url, pelita::EnvOr("PELITA_NOTIFY_WEBHOOK_URL", ""),
-          "webhook: URL that receives a JSON POST per reminder (env PELITA_NOTIFY_WEBHOOK_URL)");
-ABSL_FLAG(std::string, notify_smtp_url, pelita::EnvOr("PELITA_NOTIFY_SMTP_URL", ""),
-          "smtp: smtp://host:port or smtps://host:port (env PELITA_NOTIFY_SMTP_URL)");
-ABSL_FLAG(std::string, notify_smtp_from, pelita::EnvOr("PELITA_NOTIFY_SMTP_FROM", ""),
-          "smtp: sender address (env PELITA_NOTIFY_SMTP_FROM)");
-ABSL_FLAG(std::string, notify_email_domain, pelita::EnvOr("PELITA_NOTIFY_EMAIL_DOMAIN", ""),
-          "smtp: mail goes to <nip>@<domain> (env PELITA_NOTIFY_EMAIL_DOMAIN)");
-ABSL_FLAG(std::string, notify_smtp_user, pelita::EnvOr("PELITA_NOTIFY_SMTP_USER", ""),
-          "smtp: login user, if any (env PELITA_NOTIFY_SMTP_USER; password only from env "
-          "PELITA_NOTIFY_SMTP_PASSWORD)");
 ABSL_FLAG(bool, log_calls, true, "Log one line per call");
 
 int main(int argc, char** argv) {
@@ -49,15 +36,7 @@ int main(int argc, char** argv) {
   if (!redis_options.ok()) return 2;
   pelita::redis::Client redis(*redis_options);
 
-  pelita::followup::SenderFlags sf;
-  sf.kind = absl::GetFlag(FLAGS_notify_sender);
-  sf.webhook_url = absl::GetFlag(FLAGS_notify_webhook_url);
-  sf.smtp.url = absl::GetFlag(FLAGS_notify_smtp_url);
-  sf.smtp.from = absl::GetFlag(FLAGS_notify_smtp_from);
-  sf.smtp.recipient_domain = absl::GetFlag(FLAGS_notify_email_domain);
-  sf.smtp.username = absl::GetFlag(FLAGS_notify_smtp_user);
-  sf.smtp.password = pelita::EnvOr("PELITA_NOTIFY_SMTP_PASSWORD", "");
-  auto sender = pelita::followup::MakeSender(sf);
+  auto sender = pelita::notify::SenderFromFlags();
   if (!sender.ok()) {
     pelita::LogError("bad notification flags", {{"error", std::string(sender.status().message())}});
     return 2;

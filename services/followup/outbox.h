@@ -9,9 +9,12 @@
 #include "absl/time/time.h"
 #include "lib/events/follower.h"
 #include "services/followup/followup.h"
-#include "services/followup/senders.h"
+#include "lib/notify/senders.h"
 
 namespace pelita::followup {
+
+using notify::Notification;
+using notify::Sender;
 
 // The notification outbox.  Creating a task schedules two notifications in
 // the tenant's `followup:{t}:outbox` sorted set (member `<task>|remind` at
@@ -27,7 +30,7 @@ namespace pelita::followup {
 //   3. send; on success one script records it as sent and removes it from
 //      the outbox (a recorded notification is never sent again, whatever
 //      restarts); on failure the entry is rescheduled with exponential backoff.
-// The idempotency key of each notification travels with it (senders.h) for
+// The idempotency key of each notification travels with it (lib/notify/senders.h) for
 // the one window left: a crash after delivery and before step 3.
 class Outbox {
  public:

@@ -240,7 +240,62 @@ absl::StatusOr<v1::ActivationCode> IdentityLogic::IssueActivationCode(
   out.set_account(account.name());
   out.set_code(code);
   *out.mutable_expire_time() = ToTimestamp(expiry);
+  if (request.deliver()) {
+    absl::Status sent = DeliverCode(parts[0], parts[1], account, code, expiry);
+    if (sent.ok()) {
+      // The person has it; the organiser never sees it.
+      out.clear_code();
+      out.set_delivered(true);
+      AuditEvent(parts[0], "CODE_SENT", account.name(), caller.subject, "", "");
+    } else {
+      out.set_delivery_error(std::string(sent.message()));
+      LogWarning("activation code not delivered", {{"account", account.name()}, {"error", sent.ToString()}});
+    }
+  }
   return out;
+}
+
+absl::Status IdentityLogic::DeliverCode(const std::string& tenant, const std::string& id, const v1::Account& account,
+                                        const std::string& code, absl::Time expiry) {
+  if (options_.sender == nullptr) return absl::FailedPreconditionError("no message sender is configured");
+  PELITA_ASSIGN_OR_RETURN(IdKind kind, ParseAccountId("name", id));
+  notify::Notification n;
+  // One id per code: a receiver may drop a repeat of the same message.
+  n.id = absl::StrCat(tenant, "|", id, "|code|", Sha256Hex(code).substr(0, 16));
+  n.tenant = tenant;
+  n.task = account.name();
+  n.kind = "activation";
+  if (kind == IdKind::kNip) {
+    n.recipient_nip = id;
+  } else {
+    n.recipient_email = id;
+  }
+  n.recipient_name = account.display_name();
+  // The page needs the regency and the account as well; both are the
+  // person's own.  Codes and NIPs are URL-safe; e-mail addresses are
+  // percent-encoded where they need it.
+  std::string account_param;
+  for (char ch : id) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_') {
+      account_param.push_back(ch);
+    } else {
+      absl::StrAppend(&account_param, "%", absl::Hex(static_cast<unsigned char>(ch), absl::kZeroPad2));
+    }
+  }
+  const std::string link =
+      absl::StrCat(options_.activation_url, "?kode=", code, "&akun=", account_param, "&wilayah=", tenant);
+  // The expiry in the regency's own zone (WIB, WITA or WIT), in Indonesian
+  // wording: "5-12-2026 pukul 14.30 WIB".
+  PELITA_ASSIGN_OR_RETURN(absl::TimeZone zone, options_.zones(tenant));
+  const std::string until = absl::StrCat(absl::FormatTime("%e-%m-%Y pukul %H.%M", expiry, zone), " ",
+                                         ZoneAbbreviation(zone.name()));
+  n.subject = "Aktivasi akun Pelita";
+  n.text = absl::StrCat("Yth. ", account.display_name().empty() ? id : account.display_name(),
+                        ",\n\nAkun Pelita Anda siap diaktifkan. Buka tautan berikut dan buat kata sandi Anda:\n", link,
+                        "\n\nAtau masukkan kode aktivasi ", code, " di halaman aktivasi. Kode berlaku sampai ",
+                        until, " dan hanya dapat dipakai sekali.\n\nJangan berikan kode ini kepada siapa pun, "
+                        "termasuk petugas BKPSDM.");
+  return options_.sender->Send(n);
 }
 
 // --- throttling ------------------------------------------------------------------------

@@ -12,6 +12,8 @@
 #include "lib/jose/es256.h"
 #include "lib/tenancy/caller.h"
 #include "pelita/identity/v1/identity.pb.h"
+#include "lib/notify/senders.h"
+#include "lib/time/time.h"
 #include "services/identity/roster.h"
 #include "services/identity/secrets.h"
 #include "services/identity/store.h"
@@ -39,6 +41,13 @@ struct IdentityOptions {
   // out for a day by its typos.
   absl::Duration address_window = absl::Hours(1);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Activation codes asked to be delivered go through this sender (null:
+  // delivery is refused as FAILED_PRECONDITION), with a link to
+  // `<activation_url>?kode=<code>` (the web application's page).
+  notify::Sender* sender = nullptr;
+  std::string activation_url = "http://127.0.0.1:8080/aktivasi";
+  // Each tenant's time zone (the registry's), for the expiry in messages.
+  TenantZones zones = WibForEveryTenant();
   // Argon2id takes 64 MiB per hash at the interactive cost: at most this
   // many run at once (the pod's memory limit allows for them); a sign-in
   // that cannot start one within `hash_wait` is UNAVAILABLE (retry).
@@ -103,6 +112,9 @@ class IdentityLogic {
   // supervisor_nip, else a participant (issue 15: supervisors are derived
   // from the roster).  With the roster unreachable: participant.
   std::string RoleNow(const std::string& tenant, const std::string& id, const v1::Account& account);
+  // Sends an activation code to its person (IdentityOptions::sender).
+  absl::Status DeliverCode(const std::string& tenant, const std::string& id, const v1::Account& account,
+                           const std::string& code, absl::Time expiry);
   // RESOURCE_EXHAUSTED with reason SIGN_IN_THROTTLED and the seconds to wait
   // when `who` in `scope` may not try yet.
   absl::Status CheckThrottle(const std::string& scope, const std::string& who);

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "lib/status/status.h"
@@ -243,6 +244,83 @@ TEST_F(IdentityLogicTest, TokensCarryTheRoleAndReachSignedByAPublishedKey) {
   auto p = VerifiedClaims(SignIn("prov@x.id", "province pass")->access_token(), Jwks());
   EXPECT_EQ(p["tenant"], "15");
   EXPECT_EQ(p["province"], "15");
+}
+
+// Records what it is asked to send; fails while `down`.
+class RecordingSender : public notify::Sender {
+ public:
+  absl::Status Send(const notify::Notification& n) override {
+    if (down) return absl::UnavailableError("gateway down");
+    sent.push_back(n);
+    return absl::OkStatus();
+  }
+  std::vector<notify::Notification> sent;
+  bool down = false;
+};
+
+// Activation codes go to the person through the reminders' sender: the
+// organiser never sees a delivered code; a failed delivery shows it.
+TEST_F(IdentityLogicTest, ActivationCodesAreDeliveredToThePerson) {
+  RecordingSender sender;
+  IdentityOptions o;
+  o.password_cost = PasswordCost::Minimum();
+  o.clock = [this] { return now_; };
+  o.sender = &sender;
+  o.activation_url = "https://pelita.batanghari.go.id/aktivasi";
+  logic_ = std::make_unique<IdentityLogic>(store_.get(), &roster_, o);
+  Create(kNip, "participant");
+  v1::IssueActivationCodeRequest req;
+  req.set_name(std::string("tenants/1504/accounts/") + kNip);
+  req.set_deliver(true);
+  auto issued = logic_->IssueActivationCode(kOrganiser, req);
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_TRUE(issued->delivered());
+  EXPECT_EQ(issued->code(), "");  // the organiser does not see it
+  ASSERT_EQ(sender.sent.size(), 1u);
+  const notify::Notification& n = sender.sent[0];
+  EXPECT_EQ(n.recipient_nip, kNip);
+  EXPECT_EQ(n.kind, "activation");
+  EXPECT_EQ(n.subject, "Aktivasi akun Pelita");
+  const size_t at = n.text.find("?kode=");
+  ASSERT_NE(at, std::string::npos) << n.text;
+  EXPECT_TRUE(absl::StrContains(n.text, "https://pelita.batanghari.go.id/aktivasi?kode=")) << n.text;
+  EXPECT_TRUE(absl::StrContains(n.text, "WIB")) << n.text;
+  const std::string code = n.text.substr(at + 6, n.text.find('&', at) - at - 6);
+  EXPECT_TRUE(absl::StrContains(n.text, absl::StrCat("&akun=", kNip, "&wilayah=1504"))) << n.text;
+  ASSERT_EQ(code.size(), 20u) << n.text;
+  // The code in the message activates the account.
+  EXPECT_TRUE(Activate(kNip, code, "a good password").ok());
+  EXPECT_TRUE(SignIn(kNip, "a good password").ok());
+
+  // A sender that fails: the code is shown to hand over, with the reason.
+  sender.down = true;
+  issued = logic_->IssueActivationCode(kOrganiser, req);
+  ASSERT_TRUE(issued.ok());
+  EXPECT_FALSE(issued->delivered());
+  EXPECT_EQ(issued->code().size(), 20u);
+  EXPECT_TRUE(absl::StrContains(issued->delivery_error(), "gateway down"));
+  // Staff accounts get it at their e-mail address.
+  sender.down = false;
+  Create("guru@x.id", "organiser");
+  req.set_name("tenants/1504/accounts/guru@x.id");
+  ASSERT_TRUE(logic_->IssueActivationCode({"1504", "admin", "adm"}, req).ok());
+  ASSERT_EQ(sender.sent.size(), 2u);
+  EXPECT_EQ(sender.sent[1].recipient_email, "guru@x.id");
+  EXPECT_TRUE(absl::StrContains(sender.sent[1].text, "&akun=guru%40x.id&")) << sender.sent[1].text;
+  EXPECT_EQ(sender.sent[1].recipient_nip, "");
+  EXPECT_NE(sender.sent[1].id, sender.sent[0].id);
+}
+
+TEST_F(IdentityLogicTest, DeliveryWithoutASenderShowsTheCode) {
+  Create(kNip, "participant");
+  v1::IssueActivationCodeRequest req;
+  req.set_name(std::string("tenants/1504/accounts/") + kNip);
+  req.set_deliver(true);
+  auto issued = logic_->IssueActivationCode(kOrganiser, req);
+  ASSERT_TRUE(issued.ok());
+  EXPECT_FALSE(issued->delivered());
+  EXPECT_FALSE(issued->code().empty());
+  EXPECT_FALSE(issued->delivery_error().empty());
 }
 
 // Supervisors are derived from the roster at every sign-in and refresh: the

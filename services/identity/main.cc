@@ -3,6 +3,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "lib/log/log.h"
+#include "lib/notify/flags.h"
 #include "lib/server/channel.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
@@ -16,6 +18,9 @@ ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string(
           "The enrolment service (the roster an ASN account must be in) (env PELITA_ENROLMENT)");
 ABSL_FLAG(int, access_ttl_seconds, pelita::EnvOr("PELITA_ACCESS_TTL_SECONDS", 900),
           "Lifetime of access tokens (env PELITA_ACCESS_TTL_SECONDS)");
+ABSL_FLAG(std::string, activation_url,
+          pelita::EnvOr("PELITA_ACTIVATION_URL", std::string("http://127.0.0.1:8080/aktivasi")),
+          "The web application's activation page, linked in delivered codes (env PELITA_ACTIVATION_URL)");
 ABSL_FLAG(bool, log_calls, true, "Log one line per call");
 
 int main(int argc, char** argv) {
@@ -29,6 +34,15 @@ int main(int argc, char** argv) {
   pelita::identity::EnrolmentRoster roster(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)));
   pelita::identity::IdentityOptions identity_options;
   identity_options.access_ttl = absl::Seconds(std::max(60, absl::GetFlag(FLAGS_access_ttl_seconds)));
+  // Activation codes go out through the reminders' sender (--notify_sender).
+  auto sender = pelita::notify::SenderFromFlags();
+  if (!sender.ok()) {
+    pelita::LogError("bad notification flags", {{"error", std::string(sender.status().message())}});
+    return 2;
+  }
+  identity_options.sender = sender->get();
+  identity_options.activation_url = absl::GetFlag(FLAGS_activation_url);
+  identity_options.zones = registry->Zones();
   pelita::identity::IdentityLogic logic(&store, &roster, identity_options);
   pelita::identity::IdentityGrpcService service(&logic);
 

@@ -1,5 +1,5 @@
-#ifndef PELITA_SERVICES_FOLLOWUP_SENDERS_H_
-#define PELITA_SERVICES_FOLLOWUP_SENDERS_H_
+#ifndef PELITA_LIB_NOTIFY_SENDERS_H_
+#define PELITA_LIB_NOTIFY_SENDERS_H_
 
 #include <memory>
 #include <string>
@@ -8,19 +8,21 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace pelita::followup {
+namespace pelita::notify {
 
-// One reminder, ready to deliver.  `id` is stable for the notification
-// (`<task id>|remind` or `<task id>|overdue` under the tenant) and travels
+// One message to a person (a follow-up reminder, an activation code), ready
+// to deliver.  `id` is stable for the notification (`<task id>|remind`,
+// `<task id>|overdue`, `<account>|code|<n>` under the tenant) and travels
 // as the idempotency key (webhook `Idempotency-Key` header and JSON `id`;
 // e-mail `Message-ID`), so that a receiver can drop the rare repeat after a
 // crash between delivery and recording it.
 struct Notification {
   std::string id;
   std::string tenant;
-  std::string task;            // resource name of the task
-  std::string kind;            // remind | overdue
-  std::string recipient_nip;
+  std::string task;            // resource name of what it is about (a task, an account)
+  std::string kind;            // remind | overdue | activation
+  std::string recipient_nip;   // an ASN's NIP, or empty
+  std::string recipient_email; // when set, the e-mail address (else <nip>@<recipient_domain>)
   std::string recipient_name;
   std::string subject;         // Bahasa Indonesia
   std::string text;            // Bahasa Indonesia
@@ -41,8 +43,9 @@ std::unique_ptr<Sender> MakeLogSender();
 // gateway); any 2xx is success.
 std::unique_ptr<Sender> MakeWebhookSender(std::string url, absl::Duration timeout);
 
-// E-mail over SMTP (`smtp://host:port`, or `smtps://`) from `from` to
-// `<nip>@<recipient_domain>` (the regency's mail convention for ASN).
+// E-mail over SMTP (`smtp://host:port`, or `smtps://`) from `from` to the
+// recipient's e-mail address, or `<nip>@<recipient_domain>` (the regency's
+// mail convention for ASN).
 struct SmtpOptions {
   std::string url;
   std::string from;
@@ -61,6 +64,6 @@ struct SenderFlags {
 };
 absl::StatusOr<std::unique_ptr<Sender>> MakeSender(const SenderFlags& flags);
 
-}  // namespace pelita::followup
+}  // namespace pelita::notify
 
-#endif  // PELITA_SERVICES_FOLLOWUP_SENDERS_H_
+#endif  // PELITA_LIB_NOTIFY_SENDERS_H_

@@ -1,5 +1,5 @@
-#ifndef PELITA_SERVICES_FOLLOWUP_TEST_RECEIVERS_H_
-#define PELITA_SERVICES_FOLLOWUP_TEST_RECEIVERS_H_
+#ifndef PELITA_LIB_NOTIFY_TEST_RECEIVERS_H_
+#define PELITA_LIB_NOTIFY_TEST_RECEIVERS_H_
 
 #include <atomic>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include "absl/synchronization/mutex.h"
 
-namespace pelita::followup::loopback {
+namespace pelita::notify::loopback {
 
 // Real loopback receivers for the sender tests: a minimal SMTP sink and an
 // HTTP receiver, each a listening socket served by one thread, recording
@@ -60,6 +60,6 @@ class HttpReceiver : public LoopbackReceiver {
   void Serve(int fd) override;
 };
 
-}  // namespace pelita::followup::loopback
+}  // namespace pelita::notify::loopback
 
-#endif  // PELITA_SERVICES_FOLLOWUP_TEST_RECEIVERS_H_
+#endif  // PELITA_LIB_NOTIFY_TEST_RECEIVERS_H_

@@ -1,4 +1,4 @@
-#include "services/followup/test_receivers.h"
+#include "lib/notify/test_receivers.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,7 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 
-namespace pelita::followup::loopback {
+namespace pelita::notify::loopback {
 namespace {
 
 // Reads one CRLF-terminated line (without the CRLF) from `fd`, keeping the
@@ -152,4 +152,4 @@ void HttpReceiver::Serve(int fd) {
   WriteAll(fd, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 }
 
-}  // namespace pelita::followup::loopback
+}  // namespace pelita::notify::loopback

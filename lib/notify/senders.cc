@@ -1,4 +1,4 @@
-#include "services/followup/senders.h"
+#include "lib/notify/senders.h"
 
 #include <curl/curl.h>
 
@@ -9,7 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "lib/log/log.h"
 
-namespace pelita::followup {
+namespace pelita::notify {
 namespace {
 
 void GlobalInit() {
@@ -30,7 +30,7 @@ size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
 class LogSender : public Sender {
  public:
   absl::Status Send(const Notification& n) override {
-    LogInfo("follow-up notification", {{"id", n.id}, {"tenant", n.tenant}, {"kind", n.kind},
+    LogInfo("notification", {{"id", n.id}, {"tenant", n.tenant}, {"kind", n.kind},
                                        {"recipient_nip", n.recipient_nip}, {"text", n.text}});
     return absl::OkStatus();
   }
@@ -87,7 +87,8 @@ class SmtpSender : public Sender {
  public:
   explicit SmtpSender(SmtpOptions o) : o_(std::move(o)) { GlobalInit(); }
   absl::Status Send(const Notification& n) override {
-    const std::string to = absl::StrCat(n.recipient_nip, "@", o_.recipient_domain);
+    const std::string to =
+        !n.recipient_email.empty() ? n.recipient_email : absl::StrCat(n.recipient_nip, "@", o_.recipient_domain);
     Upload u;
     u.data = absl::StrCat(
         "From: ", o_.from, "\r\nTo: ", to, "\r\nSubject: ", n.subject,
@@ -150,4 +151,4 @@ absl::StatusOr<std::unique_ptr<Sender>> MakeSender(const SenderFlags& f) {
                                                  " (log, smtp, webhook)"));
 }
 
-}  // namespace pelita::followup
+}  // namespace pelita::notify
