@@ -1,0 +1,78 @@
+// Head of agency (kepala OPD): the unit's complaints and IKM, and the 20 JP
+// compliance of its staff.  The token names the unit; the gateway refuses
+// any other unit (OUTSIDE_REACH).
+import { get, lastSegment, TENANT } from '../api';
+import { formatDate, formatInteger, formatNumber, formatScore, formatTimestampDate, toNumber } from '../format';
+import { useAsync } from '../hooks';
+import { t } from '../i18n/id';
+import { getClaims } from '../session';
+import type { Complaint, ComplaintStatistics, Satisfaction, Unit } from '../types';
+import { ErrorBox, Loading, Page } from '../components/ui';
+import { ComplianceTable, loadCompliance } from './organiser';
+import { thisYear } from './participant';
+
+export function HeadHome() {
+  const unit = getClaims()?.unit ?? '';
+  const year = thisYear();
+  const q = useAsync(async () => {
+    const enc = encodeURIComponent(unit);
+    const [u, stats, sat, complaints, compliance] = await Promise.all([
+      get<Unit>(`/v1/${unit}`).catch(() => null),
+      get<ComplaintStatistics>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${enc}`),
+      get<Satisfaction>(`/v1/${unit}/satisfaction`),
+      get<{ complaints?: Complaint[] }>(`/v1/tenants/${TENANT}/complaints?pageSize=10`).then((r) => r.complaints ?? []),
+      loadCompliance(year),
+    ]);
+    return { u, stats, sat, complaints, compliance: compliance.filter((c) => c.unit === unit) };
+  }, [unit, year]);
+  const title = q.data?.u?.displayName ?? t.head.title;
+  return (
+    <Page title={title} wide>
+      {q.loading && !q.data && <Loading />}
+      {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
+      {q.data && (
+        <>
+          <div className="tiles">
+            <section className="tile" aria-labelledby="h-compl">
+              <h2 id="h-compl">{t.head.complaints}</h2>
+              {q.data.stats.startDate && <p className="hint">{t.head.period(formatDate(q.data.stats.startDate), formatDate(q.data.stats.endDate))}</p>}
+              <dl className="facts">
+                <dt>{t.head.received}</dt><dd data-testid="h-received">{formatInteger(toNumber(q.data.stats.received))}</dd>
+                <dt>{t.head.completedCount}</dt><dd>{formatInteger(toNumber(q.data.stats.completed))}</dd>
+                <dt>{t.head.backlog}</dt><dd>{formatInteger(toNumber(q.data.stats.openBacklog))}</dd>
+                <dt>{t.head.perThousand}</dt><dd>{formatNumber(q.data.stats.complaintsPer1000 ?? 0, 2)}</dd>
+                <dt>{t.head.slaBreaches}</dt><dd>{formatInteger(toNumber(q.data.stats.followUpSlaBreaches))}</dd>
+              </dl>
+            </section>
+            <section className="tile" aria-labelledby="h-ikm">
+              <h2 id="h-ikm">{t.head.ikm}</h2>
+              {q.data.sat.suppressed ? <p>{t.head.ikmSuppressed}</p> : (
+                <>
+                  <p className="big" data-testid="h-ikm">{formatScore(q.data.sat.ikmConverted ?? 0)}</p>
+                  <p>{t.head.category}: {t.ikmCategory[q.data.sat.category ?? ''] ?? '—'}</p>
+                </>
+              )}
+              <p>{t.head.respondents}: {formatInteger(toNumber(q.data.sat.respondents))}</p>
+            </section>
+          </div>
+          <section className="card" aria-labelledby="h-staff">
+            <h2 id="h-staff">{t.head.staffCompliance}</h2>
+            <ComplianceTable rows={q.data.compliance} />
+          </section>
+          <section className="card" aria-labelledby="h-latest">
+            <h2 id="h-latest">{t.head.latest}</h2>
+            {q.data.complaints.length === 0 ? <p>{t.app.none}</p> : (
+              <div className="table-wrap"><table>
+                <thead><tr><th scope="col">{t.head.subject}</th><th scope="col">{t.head.status}</th><th scope="col">{t.organiser.dates}</th></tr></thead>
+                <tbody>{q.data.complaints.map((c) => (
+                  <tr key={c.name}><th scope="row">{c.title || lastSegment(c.name)}</th>
+                    <td>{t.complaintStatus[c.status ?? ''] ?? '—'}</td><td>{formatTimestampDate(c.createTime)}</td></tr>
+                ))}</tbody>
+              </table></div>
+            )}
+          </section>
+        </>
+      )}
+    </Page>
+  );
+}
