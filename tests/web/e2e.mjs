@@ -111,7 +111,7 @@ async function axeCheck(page, name) {
   });
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   for (const v of bad) console.log(`       axe ${v.impact} ${v.id}: ${v.help} (${v.nodes}) ${v.targets.join(', ')}`);
-  check(bad.length === 0, `${name}: axe 0 serious/critical (${result.length} minor/moderate)`);
+  check(bad.length === 0, `${name}: axe 0 serious/critical (${result.length - bad.length} minor/moderate)`);
 }
 
 async function visit(page, name, shot) {
@@ -173,6 +173,29 @@ async function journeys(browser, base, accounts) {
 }
 
 let planState = null;
+/** The demo participant has no completed enrolment in the demo data (an
+ * ATTENDED one only; reported to the lead engineer): the organiser records
+ * its completion through the real API, as BKPSDM would, so that the
+ * participant has a training with an action plan to write. */
+async function ensureCompletedEnrolment(base, accounts) {
+  const acc = accounts.participant;
+  const token = await apiSignIn(base, acc);
+  const hours = (await apiGet(base, token, `/v1/tenants/1504/employees/${acc.username}/learningHours?year=${YEAR}`)).body;
+  if ((hours.completedEnrolments ?? []).length > 0) return;
+  const org = await apiSignIn(base, accounts.organiser);
+  for (const p of (await apiGet(base, org, '/v1/tenants/1504/programs')).body.programs ?? []) {
+    for (const c of (await apiGet(base, org, `/v1/${p.name}/cohorts`)).body.cohorts ?? []) {
+      const e = await apiGet(base, org, `/v1/${c.name}/enrolments/${acc.username}`);
+      if (e.status === 200 && ['ENROLLED', 'ATTENDED'].includes(e.body.state)) {
+        const done = await apiCall(base, org, 'POST', `/v1/${e.body.name}:complete`, {});
+        console.log(`note: demo participant had no completed enrolment; organiser completed ${e.body.name} (${done.status})`);
+        return;
+      }
+    }
+  }
+  console.log('note: demo participant has no enrolment at all');
+}
+
 async function participantJourney(page, base, accounts, tag) {
   const acc = accounts.participant;
   const token = await apiSignIn(base, acc);
@@ -328,6 +351,7 @@ async function main() {
     } else {
       check(/script-src 'self'/.test(root.headers.get('content-security-policy') ?? ''), 'gateway sends the CSP with index.html');
     }
+    await ensureCompletedEnrolment(base, accounts);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const t0 = Date.now();
     await journeys(browser, base, accounts);

@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, describeError, fieldLabel, parseApiError } from './errors';
 
+// The real gateway's shape (google.rpc.Status fields at the top level).
 const body = (status: string, details: unknown[] = [], message = 'english text') =>
-  ({ error: { code: 0, status, message, details } });
+  ({ code: 0, status, message, details });
 const info = (reason: string, metadata: Record<string, string> = {}) =>
   ({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'pelita', metadata });
 
@@ -27,6 +28,11 @@ describe('parseApiError', () => {
     expect(parseApiError(429, body('RESOURCE_EXHAUSTED', [info('SIGN_IN_THROTTLED',
       { retry_after_seconds: '8' })])).retryAfterSeconds).toBe(8);
     expect(parseApiError(429, {}, '5').retryAfterSeconds).toBe(5);
+  });
+  it('reads the AIP-193 {"error":{...}} wrapping too', () => {
+    const e = parseApiError(403, { error: body('PERMISSION_DENIED', [info('OUTSIDE_REACH')]) });
+    expect(e.reason).toBe('OUTSIDE_REACH');
+    expect(e.code).toBe('PERMISSION_DENIED');
   });
   it('survives a body that is not JSON', () => {
     const e = parseApiError(503, undefined);

@@ -1,8 +1,9 @@
-// API errors: the gateway answers 4xx/5xx with
-//   {"error":{"code":403,"status":"PERMISSION_DENIED","message":"...",
+// API errors: the gateway answers 4xx/5xx with (AIP-193's wrapper
+// {"error":{...}} is accepted too)
+//   {"code":7,"status":"PERMISSION_DENIED","message":"...",
 //             "details":[{"@type":".../google.rpc.ErrorInfo","reason":"OUTSIDE_REACH","metadata":{...}},
 //                        {"@type":".../google.rpc.BadRequest","fieldViolations":[{"field":..,"description":..}]},
-//                        {"@type":".../google.rpc.RetryInfo","retryDelay":"4s"}]}}
+//                        {"@type":".../google.rpc.RetryInfo","retryDelay":"4s"}]}
 // `parseApiError` turns that into an ApiError; `describeError` into words of
 // the message catalogue.  The English `message` is kept for logs only and is
 // never shown.
@@ -44,7 +45,11 @@ function durationSeconds(v: unknown): number | undefined {
 /** Builds an ApiError from an HTTP status, the parsed JSON body (or
  * anything else) and the Retry-After header. */
 export function parseApiError(status: number, body: unknown, retryAfterHeader?: string | null): ApiError {
-  const err = (body && typeof body === 'object' ? (body as Json).error : undefined) as Json | undefined;
+  // The gateway sends the google.rpc.Status fields at the top level
+  // ({"code":16,"status":..,"details":[..]}); AIP-193's {"error":{...}}
+  // wrapping is read as well.
+  const top = body && typeof body === 'object' ? (body as Json) : undefined;
+  const err = (top && typeof top.error === 'object' && top.error ? top.error : top) as Json | undefined;
   let code = typeof err?.status === 'string' ? err.status : '';
   let reason = '';
   let metadata: Record<string, string> = {};

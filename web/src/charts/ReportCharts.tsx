@@ -22,7 +22,7 @@ function Bars({ label, names, values, max }: { label: string; names: string[]; v
       animation: false,
       grid: { left: 48, right: 16, top: 16, bottom: 32 },
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatScore(Number(v)) },
-      xAxis: { type: 'category', data: names },
+      xAxis: { type: 'category', data: names, axisLabel: { interval: 0, fontSize: 11 } },
       yAxis: { type: 'value', min: 0, max, axisLabel: { formatter: (v: number) => String(v) } },
       series: [{ type: 'bar', data: values, itemStyle: { color: '#1d5fa8' },
         label: { show: true, position: 'top', formatter: (p: { value: unknown }) => formatScore(Number(p.value)) } }],

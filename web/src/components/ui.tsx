@@ -25,9 +25,12 @@ export function Loading() {
   return <p className="loading" role="status">{t.app.loading}</p>;
 }
 
-/** An error in words of the catalogue, and the button that leads on. */
+/** An error in words of the catalogue, and the button that leads on (none
+ * for 'fix': the form it stands in is the way forward). */
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const e = describeError(error);
+  const d = describeError(error);
+  // A page that failed to load has no form to fix: offer the retry instead.
+  const e = { ...d, forward: d.forward === 'fix' && onRetry ? 'retry' as const : d.forward };
   return (
     <div className="error" role="alert">
       <p>{e.message}</p>
@@ -42,7 +45,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
         ) : onRetry && e.forward === 'retry' ? (
           <button type="button" onClick={onRetry}>{t.app.retry}</button>
         ) : null}
-        {e.forward !== 'signIn' && e.forward !== 'back' && (
+        {e.forward === 'retry' && (
           <button type="button" className="secondary" onClick={() => history.back()}>{t.app.back}</button>
         )}
       </p>
@@ -71,4 +74,10 @@ export function JpBar({ jp, required, label }: { jp: number; required: number; l
 
 export function Notice({ children }: { children: ReactNode }) {
   return <p className="notice" role="status">{children}</p>;
+}
+
+/** A table that may scroll sideways on a phone: the scrolling box is a
+ * labelled region reachable with the keyboard (Tab, then the arrow keys). */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>{children}</div>;
 }

@@ -1,12 +1,12 @@
 // Head of agency (kepala OPD): the unit's complaints and IKM, and the 20 JP
 // compliance of its staff.  The token names the unit; the gateway refuses
 // any other unit (OUTSIDE_REACH).
-import { get, lastSegment, TENANT } from '../api';
-import { formatDate, formatInteger, formatNumber, formatScore, formatTimestampDate, toNumber } from '../format';
+import { get, TENANT } from '../api';
+import { formatDate, formatInteger, formatNumber, formatScore, toNumber } from '../format';
 import { useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { getClaims } from '../session';
-import type { Complaint, ComplaintStatistics, Satisfaction, Unit } from '../types';
+import type { ComplaintStatistics, Satisfaction, Unit } from '../types';
 import { ErrorBox, Loading, Page } from '../components/ui';
 import { ComplianceTable, loadCompliance } from './organiser';
 import { thisYear } from './participant';
@@ -16,14 +16,13 @@ export function HeadHome() {
   const year = thisYear();
   const q = useAsync(async () => {
     const enc = encodeURIComponent(unit);
-    const [u, stats, sat, complaints, compliance] = await Promise.all([
+    const [u, stats, sat, compliance] = await Promise.all([
       get<Unit>(`/v1/${unit}`).catch(() => null),
-      get<ComplaintStatistics>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${enc}`),
-      get<Satisfaction>(`/v1/${unit}/satisfaction`),
-      get<{ complaints?: Complaint[] }>(`/v1/tenants/${TENANT}/complaints?pageSize=10`).then((r) => r.complaints ?? []),
+      get<ComplaintStatistics>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${enc}&period=${year}`),
+      get<Satisfaction>(`/v1/${unit}/satisfaction?period=${year}`),
       loadCompliance(year),
     ]);
-    return { u, stats, sat, complaints, compliance: compliance.filter((c) => c.unit === unit) };
+    return { u, stats, sat, compliance: compliance.filter((c) => c.unit === unit) };
   }, [unit, year]);
   const title = q.data?.u?.displayName ?? t.head.title;
   return (
@@ -58,18 +57,6 @@ export function HeadHome() {
           <section className="card" aria-labelledby="h-staff">
             <h2 id="h-staff">{t.head.staffCompliance}</h2>
             <ComplianceTable rows={q.data.compliance} />
-          </section>
-          <section className="card" aria-labelledby="h-latest">
-            <h2 id="h-latest">{t.head.latest}</h2>
-            {q.data.complaints.length === 0 ? <p>{t.app.none}</p> : (
-              <div className="table-wrap"><table>
-                <thead><tr><th scope="col">{t.head.subject}</th><th scope="col">{t.head.status}</th><th scope="col">{t.organiser.dates}</th></tr></thead>
-                <tbody>{q.data.complaints.map((c) => (
-                  <tr key={c.name}><th scope="row">{c.title || lastSegment(c.name)}</th>
-                    <td>{t.complaintStatus[c.status ?? ''] ?? '—'}</td><td>{formatTimestampDate(c.createTime)}</td></tr>
-                ))}</tbody>
-              </table></div>
-            )}
           </section>
         </>
       )}

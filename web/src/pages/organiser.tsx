@@ -6,7 +6,7 @@ import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { Link, useLocation } from '../router';
 import type { Cohort, Program, Unit, UnitCompliance } from '../types';
-import { ErrorBox, Loading, Page } from '../components/ui';
+import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { thisYear } from './participant';
 
 export type CohortState = 'planned' | 'running' | 'finished';
@@ -95,7 +95,7 @@ export function ProgramsPage() {
       {q.loading && !q.data && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
       {q.data && (
-        <div className="table-wrap"><table>
+        <TableWrap label={t.organiser.programsTitle}><table>
           <caption className="sr-only">{t.organiser.programsTitle}</caption>
           <thead><tr>
             <th scope="col">{t.organiser.title}</th><th scope="col">{t.organiser.competency}</th>
@@ -111,7 +111,7 @@ export function ProgramsPage() {
               <td className="num">{formatRupiah(toNumber(p.budget))}</td>
             </tr>))}
           </tbody>
-        </table></div>
+        </table></TableWrap>
       )}
     </Page>
   );
@@ -120,7 +120,7 @@ export function ProgramsPage() {
 function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Cohort }[]; caption: string }) {
   if (rows.length === 0) return <p>{t.app.none}</p>;
   return (
-    <div className="table-wrap"><table>
+    <TableWrap label={caption}><table>
       <caption className="sr-only">{caption}</caption>
       <thead><tr>
         <th scope="col">{t.participant.cohort}</th><th scope="col">{t.organiser.dates}</th>
@@ -140,7 +140,7 @@ function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Coho
               {t.organiser.report}<span className="sr-only">: {label}</span></Link></td>
           </tr>);
       })}</tbody>
-    </table></div>
+    </table></TableWrap>
   );
 }
 
@@ -208,7 +208,7 @@ export function CompliancePage({ onlyUnit }: { onlyUnit?: string }) {
 export function ComplianceTable({ rows }: { rows: (UnitCompliance & { displayName: string })[] }) {
   if (rows.length === 0) return <p>{t.app.none}</p>;
   return (
-    <div className="table-wrap"><table data-testid="compliance">
+    <TableWrap label={t.nav.compliance}><table data-testid="compliance">
       <caption className="sr-only">{t.nav.compliance}</caption>
       <thead><tr>
         <th scope="col">{t.supervisor.unit}</th><th scope="col" className="num">{t.organiser.employees}</th>
@@ -224,7 +224,7 @@ export function ComplianceTable({ rows }: { rows: (UnitCompliance & { displayNam
           <td className="num">{formatNumber(u.meanJp ?? 0)}</td>
         </tr>))}
       </tbody>
-    </table></div>
+    </table></TableWrap>
   );
 }
 

@@ -87,7 +87,7 @@ function TrainingList({ trainings }: { trainings: Training[] }) {
             return (
               <li key={enrolment.name} className="list-item">
                 <h3>{humanizeSlug(parts.program)}</h3>
-                <p>{t.participant.cohort}: {humanizeSlug(parts.cohort)}
+                <p>{humanizeSlug(parts.cohort)}
                   {enrolment.completeTime ? ` · ${t.enrolmentState.COMPLETED} ${formatTimestampDate(enrolment.completeTime)}` : ''}</p>
                 {enrolment.certificateNumber && <p>{t.participant.certificate}: {enrolment.certificateNumber}</p>}
                 <p>

@@ -32,7 +32,7 @@ export function PlanPage({ program, cohort, nip }: { program: string; cohort: st
 
   return (
     <Page title={t.plan.title}>
-      <p className="subtitle">{humanizeSlug(program)} · {t.participant.cohort} {humanizeSlug(cohort)}
+      <p className="subtitle">{humanizeSlug(program)} · {humanizeSlug(cohort)}
         {!own && q.data?.employee?.fullName ? ` · ${q.data.employee.fullName}` : ''}</p>
       {q.loading && !q.data && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}

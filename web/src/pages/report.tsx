@@ -10,7 +10,7 @@ import { useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { humanizeSlug } from '../names';
 import type { Evaluation, Figure } from '../types';
-import { ErrorBox, Loading, Page } from '../components/ui';
+import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 
 const ReportCharts = lazy(() => import('../charts/ReportCharts'));
 
@@ -53,13 +53,13 @@ function FigureTable({ title, id, children }: { title: string; id: string; child
   return (
     <section className="card report-section" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      <div className="table-wrap"><table>
+      <TableWrap label={title}><table>
         <thead><tr>
           <th scope="col">{t.report.figure}</th><th scope="col" className="num">{t.report.value}</th>
           <th scope="col" className="num">{t.report.n}</th><th scope="col">{t.report.interval}</th>
         </tr></thead>
         <tbody>{children}</tbody>
-      </table></div>
+      </table></TableWrap>
     </section>
   );
 }
@@ -70,7 +70,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
   const e = q.data;
   return (
     <Page title={t.report.title} wide>
-      <p className="subtitle">{e?.programTitle ?? humanizeSlug(program)} · {t.participant.cohort} {humanizeSlug(cohort)}</p>
+      <p className="subtitle">{e?.programTitle ?? humanizeSlug(program)} · {humanizeSlug(cohort)}</p>
       <p className="no-print"><button type="button" onClick={() => window.print()}>{t.app.print}</button></p>
       {q.loading && !e && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}

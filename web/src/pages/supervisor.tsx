@@ -8,7 +8,7 @@ import { t } from '../i18n/id';
 import { enrolmentParts, humanizeSlug, planPath } from '../names';
 import { Link } from '../router';
 import type { Employee, LearningHours } from '../types';
-import { ErrorBox, Loading, Page } from '../components/ui';
+import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { HoursCard, loadTrainings, thisYear } from './participant';
 
 const unitLabel = (unit?: string) => humanizeSlug((unit ?? '').split('/').pop() ?? '');
@@ -28,7 +28,7 @@ export function StaffPage() {
       {q.loading && !q.data && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
       {q.data && (q.data.length === 0 ? <p>{t.supervisor.noStaff}</p> : (
-        <div className="table-wrap">
+        <TableWrap label={t.supervisor.title}>
           <table>
             <caption className="sr-only">{t.supervisor.title}</caption>
             <thead><tr>
@@ -46,7 +46,7 @@ export function StaffPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ))}
     </Page>
   );
