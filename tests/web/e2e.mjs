@@ -164,6 +164,8 @@ async function journeys(browser, base, accounts) {
     await organiserJourney(page, base, accounts, vp.tag);
     if (accounts.agency_head) await headJourney(page, base, accounts, vp.tag);
 
+    if (vp.tag === 'desktop' && accounts.instructor) await activationJourney(page, base, accounts);
+
     // 404 page for an unknown path.
     await page.goto(new URL('/tidak-ada-halaman-ini', base).href);
     await page.waitForURL('**/masuk');
@@ -357,10 +359,21 @@ async function organiserJourney(page, base, accounts, tag) {
   const cSlug = cohorts[0].name.split('/').pop();
   const evaluation = (await apiGet(base, token, `/v1/${cohorts[0].name}/evaluation`)).body;
   const chartWanted = (evaluation.reaction?.dimensions ?? []).some((d) => d.score && !d.score.withheld);
-  const reportMs = await timed(page, () => page.click(`a[href="/program/${pSlug}/angkatan/${cSlug}/laporan"]`),
-    async () => { await page.waitForSelector('[data-testid=r-enrolled]'); if (chartWanted) await page.waitForSelector('.chart canvas'); });
-  timings[`${tag} report (4x CPU)`] = reportMs;
-  timingCheck(reportMs, 1500, `${tag}: report with its charts in ${reportMs} ms at 4x CPU slowdown`);
+  let clickedAt = 0;
+  let figuresAt = 0;
+  const reportMs = await timed(page, async () => { clickedAt = Date.now(); await page.click(`a[href="/program/${pSlug}/angkatan/${cSlug}/laporan"]`); },
+    async () => {
+      await page.waitForSelector('#r-cost');
+      figuresAt = Date.now();
+      if (chartWanted) await page.waitForSelector('.chart canvas');
+    });
+  timings[`${tag} report, every figure shown (4x CPU)`] = figuresAt - clickedAt;
+  timings[`${tag} report with its charts (4x CPU)`] = reportMs;
+  timingCheck(figuresAt - clickedAt, 1500, `${tag}: report's figures in ${figuresAt - clickedAt} ms at 4x CPU slowdown`);
+  // Of which the API's answer (scoring computing the report) took:
+  timings[`${tag} report: GET evaluation`] = Math.round(await page.evaluate(() =>
+    performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/evaluation')).pop()?.duration ?? -1));
+  timingCheck(reportMs, 1500, `${tag}: report with its charts drawn in ${reportMs} ms at 4x CPU slowdown`);
   await page.waitForURL('**/laporan');
   check((await page.textContent('[data-testid=r-enrolled]')) === fmtInt(Number(evaluation.enrolled ?? 0)),
     `${tag}: report shows ${evaluation.enrolled} enrolled as the API does`);
@@ -374,6 +387,49 @@ async function organiserJourney(page, base, accounts, tag) {
     await page.emulateMedia({ media: 'screen' });
   }
   await signOutUi(page, `${tag} organiser`);
+}
+
+/** The organiser issues an activation code (API, as the organiser's screen
+ * would); the person opens /aktivasi?kode=..., sets a password, signs in
+ * with it; the same link a second time leads to the expired-link page. */
+async function activationJourney(page, base, accounts) {
+  const acc = accounts.instructor;
+  const org = await apiSignIn(base, accounts.organiser);
+  const issued = await apiCall(base, org, 'POST', `/v1/tenants/1504/accounts/${acc.username}:issueActivationCode`, {});
+  check(issued.status === 200 && issued.body.code, `activation code issued (${issued.status})`);
+  const link = new URL(`/aktivasi?kode=${encodeURIComponent(issued.body.code)}`, base).href;
+  const fresh = 'sandi-baru-instruktur-2026';
+  await page.goto(link);
+  await visit(page, 'activation', 'desktop-17-aktivasi');
+  check((await page.inputValue('#code')) === issued.body.code, 'activation form takes the code from the link');
+  await page.fill('#username', acc.username);
+  await page.fill('#new', fresh);
+  await page.fill('#repeat', 'lain-sama-sekali-2026');
+  await page.getByRole('button', { name: 'Aktifkan akun' }).click();
+  check(await page.getByText('Kedua kata sandi baru tidak sama.').isVisible(), 'activation: mismatched passwords refused in Indonesian');
+  await page.fill('#repeat', fresh);
+  await page.getByRole('button', { name: 'Aktifkan akun' }).click();
+  await page.waitForSelector('text=Akun Anda aktif. Silakan masuk.');
+  await page.getByRole('link', { name: 'Masuk' }).click();
+  await page.waitForURL('**/masuk');
+  await signInUi(page, { username: acc.username, password: fresh });
+  await visit(page, 'instructor home', 'desktop-18-widyaiswara');
+  const reports = await page.locator('main a[href$="/laporan"]').count();
+  check(reports > 0, `instructor sees links to their cohorts' reports (${reports})`);
+  if (reports > 0) {
+    await page.locator('main a[href$="/laporan"]').first().click();
+    await page.waitForSelector('[data-testid=r-enrolled]');
+    await visit(page, 'instructor report', 'desktop-19-widyaiswara-laporan');
+  }
+  await signOutUi(page, 'instructor');
+  await page.goto(link);
+  await page.fill('#username', acc.username);
+  await page.fill('#new', 'sandi-ketiga-instruktur-2026');
+  await page.fill('#repeat', 'sandi-ketiga-instruktur-2026');
+  await page.getByRole('button', { name: 'Aktifkan akun' }).click();
+  await page.waitForURL('**/tautan-kedaluwarsa');
+  await visit(page, 'expired link', 'desktop-20-kedaluwarsa');
+  check(await page.getByRole('heading', { name: 'Tautan Anda sudah kedaluwarsa' }).isVisible(), 'a used activation link shows the expired-link page');
 }
 
 async function headJourney(page, base, accounts, tag) {

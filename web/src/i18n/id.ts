@@ -321,7 +321,7 @@ export const t = {
     ACCOUNT_DISABLED: 'Akun ini dinonaktifkan. Hubungi penyelenggara pelatihan.',
     NOT_IN_ROSTER: 'NIP ini tidak tercatat dalam daftar pegawai daerah.',
     WRONG_PASSWORD: 'Kata sandi sekarang salah.',
-    CODE_INVALID: 'Kode aktivasi tidak dikenal. Periksa kembali kodenya.',
+    CODE_INVALID: 'Kode aktivasi salah atau sudah pernah dipakai. Periksa kembali kodenya.',
     CODE_EXPIRED: 'Kode aktivasi sudah kedaluwarsa.',
     REFRESH_REUSED: 'Sesi Anda dihentikan demi keamanan. Silakan masuk kembali.',
     REFRESH_REVOKED: 'Sesi Anda telah berakhir. Silakan masuk kembali.',

@@ -146,9 +146,13 @@ export function ActivatePage() {
       await activate(TENANT, username.trim(), code.trim(), next);
       setDone(true);
     } catch (err) {
-      // A used or expired code has its own page: nothing more can be done here.
-      if (err instanceof ApiError && err.reason === 'CODE_EXPIRED') navigate('/tautan-kedaluwarsa', true);
-      else setError(err);
+      // An expired code, or the code of the link itself refused (it was
+      // used already), has its own page: nothing more can be done here.  A
+      // code typed by hand that is refused may be a typo: the form stays.
+      const fromLink = code.trim() === (query.get('kode') ?? '').trim();
+      if (err instanceof ApiError && (err.reason === 'CODE_EXPIRED' || (err.reason === 'CODE_INVALID' && fromLink))) {
+        navigate('/tautan-kedaluwarsa', true);
+      } else setError(err);
     }
   };
   return (
