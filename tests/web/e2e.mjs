@@ -448,6 +448,11 @@ async function headJourney(page, base, accounts, tag) {
   await signInUi(page, accounts.agency_head);
   await visit(page, `${tag} head of agency`, `${tag}-16-kepala-opd`);
   check(await page.locator('[data-testid=h-received]').isVisible(), `${tag}: head sees the unit's complaints`);
+  const token = await apiSignIn(base, accounts.agency_head);
+  const comp = (await apiGet(base, token, `/v1/tenants/1504/learningCompliance?year=${YEAR}`)).body.units ?? [];
+  const rows = await page.locator('[data-testid=h-staff-table] tbody tr').count();
+  check(comp.length === 1 && rows === comp[0].employeeCount,
+    `${tag}: head sees each of the unit's ${comp[0]?.employeeCount} staff with their JP (${rows} rows)`);
   await signOutUi(page, `${tag} head of agency`);
 }
 

@@ -1,13 +1,13 @@
 // Head of agency (kepala OPD): the unit's complaints and IKM, and the 20 JP
 // compliance of its staff.  The token names the unit; the gateway refuses
 // any other unit (OUTSIDE_REACH).
-import { get, TENANT } from '../api';
+import { get, listAll, TENANT } from '../api';
 import { formatDate, formatInteger, formatNumber, formatScore, toNumber } from '../format';
-import { useAsync } from '../hooks';
+import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { getClaims } from '../session';
-import type { ComplaintStatistics, Satisfaction, Unit } from '../types';
-import { ErrorBox, Loading, Page } from '../components/ui';
+import type { ComplaintStatistics, Employee, LearningHours, Satisfaction, Unit } from '../types';
+import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { ComplianceTable, loadCompliance } from './organiser';
 import { thisYear } from './participant';
 
@@ -22,7 +22,12 @@ export function HeadHome() {
       get<Satisfaction>(`/v1/${unit}/satisfaction?period=${year}`),
       loadCompliance(year),
     ]);
-    return { u, stats, sat, compliance: compliance.filter((c) => c.unit === unit) };
+    // The unit's staff (the enrolment service narrows the list to the
+    // head's unit) and each one's hours of the year.
+    const staff = await listAll<Employee>(`/v1/tenants/${TENANT}/employees?unit=${enc}`, 'employees');
+    const hours = await mapLimit(staff, 4, (e) =>
+      get<LearningHours>(`/v1/${e.name}/learningHours?year=${year}`).catch(() => null));
+    return { u, stats, sat, staff: staff.map((e, i) => ({ e, h: hours[i] })), compliance: compliance.filter((c) => c.unit === unit) };
   }, [unit, year]);
   const title = q.data?.u?.displayName ?? t.head.title;
   return (
@@ -57,6 +62,20 @@ export function HeadHome() {
           <section className="card" aria-labelledby="h-staff">
             <h2 id="h-staff">{t.head.staffCompliance}</h2>
             <ComplianceTable rows={q.data.compliance} />
+            <TableWrap label={t.head.staffList}><table data-testid="h-staff-table">
+              <caption className="sr-only">{t.head.staffList}</caption>
+              <thead><tr>
+                <th scope="col">{t.supervisor.name}</th><th scope="col">{t.supervisor.position}</th>
+                <th scope="col" className="num">{t.supervisor.hours}</th><th scope="col">{t.head.jpStatus}</th>
+              </tr></thead>
+              <tbody>{q.data.staff.map(({ e, h }) => (
+                <tr key={e.nip}>
+                  <th scope="row">{e.fullName || e.nip}</th><td>{e.position}</td>
+                  <td className="num">{h ? formatInteger(h.jp ?? 0) : '—'}</td>
+                  <td>{!h ? '—' : (h.jp ?? 0) >= (h.requiredJp ?? 20) ? t.head.met : t.head.notMet(formatInteger((h.requiredJp ?? 20) - (h.jp ?? 0)))}</td>
+                </tr>))}
+              </tbody>
+            </table></TableWrap>
           </section>
         </>
       )}
