@@ -163,9 +163,17 @@ async function journeys(browser, base, accounts) {
     }
     check((await page.getAttribute('html', 'lang')) === 'id', `${vp.tag}: <html lang="id">`);
     await visit(page, `${vp.tag} sign-in`, `${vp.tag}-01-masuk`);
-    await page.fill('#username', accounts.organiser.username);
-    await page.fill('#password', 'salah-sekali-2026');
-    await page.click('button[type=submit]');
+    // Keyboard alone: the first Tab reaches the skip link, Enter on it
+    // moves to the main content; the form is filled and sent from the keys.
+    await page.keyboard.press('Tab');
+    check(await page.evaluate(() => document.activeElement?.classList.contains('skip')), `${vp.tag}: the first Tab reaches the skip link`);
+    await page.keyboard.press('Enter');
+    check(await page.evaluate(() => document.activeElement?.id === 'isi' || location.hash === '#isi'), `${vp.tag}: the skip link leads to the main content`);
+    await page.focus('#username');
+    await page.keyboard.type(accounts.organiser.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('salah-sekali-2026');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('.error[role=alert]');
     check(await page.getByText('NIP/e-mail atau kata sandi salah.').isVisible(), `${vp.tag}: wrong password shows the Indonesian message`);
     await page.screenshot({ path: path.join(ART, `${vp.tag}-02-salah.png`), fullPage: true });

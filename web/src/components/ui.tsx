@@ -7,11 +7,15 @@ import { navigate } from '../router';
 
 /** A page: sets the document title and moves focus to its heading when it
  * opens, so a screen reader announces the new page after a navigation. */
+let firstPage = true;
 export function Page({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
   const h1 = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} — ${t.app.name}`;
-    h1.current?.focus();
+    // Not on the page the browser opened: there the first Tab must reach
+    // the skip link, as on any web page.
+    if (firstPage) firstPage = false;
+    else h1.current?.focus();
   }, [title]);
   return (
     <div className={wide ? 'page page-wide' : 'page'}>
