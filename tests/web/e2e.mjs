@@ -324,6 +324,8 @@ async function supervisorJourney(page, base, accounts, tag) {
   check(staff > 0, `${tag}: supervisor sees staff (${staff})`);
   check(!(await page.content()).includes('Tanggal lahir'), `${tag}: no birth dates on the staff list`);
   if (planState) {
+    check((await page.textContent(`[data-testid=waiting-${planState.nip}]`))?.trim().startsWith('1'),
+      `${tag}: the staff list shows the submitted plan waiting for a decision`);
     await page.click(`a[href="/staf/${planState.nip}"]`);
     await page.waitForURL(`**/staf/${planState.nip}`);
     await visit(page, `${tag} staff member`, `${tag}-08-atasan-pegawai`);

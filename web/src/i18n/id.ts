@@ -164,6 +164,8 @@ export const t = {
     position: 'Jabatan',
     hours: 'JP tahun ini',
     plans: 'Rencana aksi',
+    waiting: 'Menunggu keputusan',
+    waitingOf: (name: string) => `rencana aksi ${name} menunggu keputusan Anda`,
     noStaff: 'Tidak ada staf yang tercatat dengan Anda sebagai atasan langsung.',
     staffPage: (name: string) => `Staf: ${name}`,
     noPlans: 'Belum ada rencana aksi dari pegawai ini.',

@@ -20,7 +20,14 @@ export function StaffPage() {
     const staff = await listAll<Employee>(`/v1/tenants/${TENANT}/employees`, 'employees');
     const hours = await mapLimit(staff, 4, (e) =>
       get<LearningHours>(`/v1/${e.name}/learningHours?year=${year}`).catch(() => null));
-    return staff.map((e, i) => ({ employee: e, hours: hours[i] }));
+    // Plans waiting for this supervisor's decision, per staff member.
+    const waiting = staff.map(() => 0);
+    await mapLimit(hours.map((h, i) => ({ h, i })), 4, async ({ h, i }) => {
+      if (!h) return;
+      const trainings = await loadTrainings(h).catch(() => []);
+      waiting[i] = trainings.filter((x) => x.plan?.state === 'SUBMITTED').length;
+    });
+    return staff.map((e, i) => ({ employee: e, hours: hours[i], waiting: waiting[i] }));
   }, [year]);
   return (
     <Page title={t.supervisor.title}>
@@ -34,14 +41,18 @@ export function StaffPage() {
             <thead><tr>
               <th scope="col">{t.supervisor.name}</th><th scope="col">{t.supervisor.position}</th>
               <th scope="col">{t.supervisor.unit}</th><th scope="col" className="num">{t.supervisor.hours}</th>
+              <th scope="col" className="num">{t.supervisor.waiting}</th>
             </tr></thead>
             <tbody>
-              {q.data.map(({ employee: e, hours }) => (
+              {q.data.map(({ employee: e, hours, waiting }) => (
                 <tr key={e.nip}>
                   <th scope="row"><Link to={`/staf/${e.nip}`}>{e.fullName || e.nip}</Link><br /><span className="hint">{e.nip}</span></th>
                   <td>{e.position}</td>
                   <td>{unitLabel(e.unit)}</td>
                   <td className="num">{hours ? formatInteger(hours.jp ?? 0) : '—'}</td>
+                  <td className="num" data-testid={`waiting-${e.nip}`}>{waiting > 0
+                    ? <Link to={`/staf/${e.nip}`}><span className="badge state-SUBMITTED">{formatInteger(waiting)}</span><span className="sr-only"> {t.supervisor.waitingOf(e.fullName || e.nip)}</span></Link>
+                    : formatInteger(0)}</td>
                 </tr>
               ))}
             </tbody>
