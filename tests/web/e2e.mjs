@@ -387,7 +387,7 @@ async function organiserJourney(page, base, accounts, tag) {
     async () => {
       await page.waitForSelector('#r-cost');
       figuresAt = Date.now();
-      if (chartWanted) await page.waitForSelector('.chart canvas');
+      if (chartWanted) await page.waitForSelector('.chart svg');
     });
   timings[`${tag} report, every figure shown (4x CPU)`] = figuresAt - clickedAt;
   timings[`${tag} report with its charts (4x CPU)`] = reportMs;
@@ -399,8 +399,8 @@ async function organiserJourney(page, base, accounts, tag) {
   await page.waitForURL('**/laporan');
   check((await page.textContent('[data-testid=r-enrolled]')) === fmtInt(Number(evaluation.enrolled ?? 0)),
     `${tag}: report shows ${evaluation.enrolled} enrolled as the API does`);
-  if (chartWanted) await page.waitForSelector('.chart canvas');
-  check(!chartWanted || (await page.locator('.chart canvas').count()) > 0, `${tag}: report chart drawn (lazy ECharts chunk)`);
+  if (chartWanted) await page.waitForSelector('.chart svg');
+  check(!chartWanted || (await page.locator('.chart svg').count()) > 0, `${tag}: report chart drawn (lazy ECharts chunk)`);
   await visit(page, `${tag} cohort report`, `${tag}-14-laporan`);
   if (tag === 'desktop') {
     await page.emulateMedia({ media: 'print' });

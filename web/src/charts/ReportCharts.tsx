@@ -1,23 +1,24 @@
 // The report's charts, in their own chunk: ECharts' modular build (only the
-// bar chart, grid, tooltip and the canvas renderer) is loaded when a report
+// bar chart, grid, tooltip and the SVG renderer: vector output when the
+// report is printed) is loaded when a report
 // opens, so the sign-in page stays small.  Withheld figures are left out of
 // a chart (the tables beside it say why); a chart has a text alternative.
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
+import { SVGRenderer } from 'echarts/renderers';
 import { formatScore } from '../format';
 import { t } from '../i18n/id';
 import type { Evaluation } from '../types';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
 
 function Bars({ label, names, values, max }: { label: string; names: string[]; values: number[]; max?: number }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current) return;
-    const chart = echarts.init(el.current, undefined, { renderer: 'canvas', locale: 'EN' });
+    const chart = echarts.init(el.current, undefined, { renderer: 'svg', locale: 'EN' });
     chart.setOption({
       animation: false,
       grid: { left: 48, right: 16, top: 16, bottom: 32 },
