@@ -312,6 +312,22 @@ async function participantJourney(page, base, accounts, tag) {
   }
   await page.getByRole('link', { name: 'Ubah kata sandi' }).click();
   await visit(page, `${tag} change password`, `${tag}-06-kata-sandi`);
+  if (tag === 'desktop') {
+    // A new password: the old one is refused afterwards, the new one signs in
+    // (and the next runs use it).
+    const fresh = 'sandi-baru-peserta-2026';
+    await page.fill('#current', acc.password);
+    await page.fill('#new', fresh);
+    await page.fill('#repeat', fresh);
+    await page.getByRole('button', { name: 'Ubah kata sandi' }).click();
+    await page.waitForURL('**/masuk?sandi=diubah');
+    check(await page.getByText('Kata sandi telah diubah.').isVisible(), `${tag}: password changed, asked to sign in again`);
+    const old = await fetch(new URL('/v1/auth:signIn', base), { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tenantCode: '1504', username: acc.username, password: acc.password }) });
+    check(old.status === 401, `${tag}: the old password no longer signs in (${old.status})`);
+    acc.password = fresh;
+    await signInUi(page, acc);
+  }
   await signOutUi(page, `${tag} participant`);
 }
 

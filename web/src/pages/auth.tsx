@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { activate, changePassword, signIn, TENANT } from '../api';
 import { ApiError } from '../errors';
 import { t } from '../i18n/id';
-import { getClaims } from '../session';
+import { getClaims, setAccessToken } from '../session';
 import { Link, navigate, useLocation } from '../router';
 import { ErrorBox, Notice, Page } from '../components/ui';
 
@@ -16,7 +16,8 @@ export function SignInPage() {
   const [error, setError] = useState<unknown>(null);
   const [missing, setMissing] = useState(false);
   const note = query.get('sesi') === 'habis' ? t.signIn.expired
-    : query.get('keluar') === '1' ? t.signIn.signedOut : '';
+    : query.get('keluar') === '1' ? t.signIn.signedOut
+    : query.get('sandi') === 'diubah' ? t.changePassword.done : '';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -73,7 +74,6 @@ export function ChangePasswordPage() {
   const [repeat, setRepeat] = useState('');
   const [problem, setProblem] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -84,7 +84,9 @@ export function ChangePasswordPage() {
     setBusy(true);
     try {
       await changePassword(getClaims()?.sub ?? '', current, next);
-      setDone(true);
+      // Every session of the account was ended by the new password: sign in again.
+      setAccessToken(null);
+      navigate('/masuk?sandi=diubah', true);
     } catch (err) {
       setError(err);
     } finally {
@@ -93,12 +95,7 @@ export function ChangePasswordPage() {
   };
   return (
     <Page title={t.changePassword.title}>
-      {done ? (
-        <>
-          <Notice>{t.changePassword.done}</Notice>
-          <p><Link to="/masuk">{t.app.signInAgain}</Link></p>
-        </>
-      ) : (
+      {(
         <form className="form" onSubmit={submit} noValidate>
           <label htmlFor="current">{t.changePassword.current}</label>
           <input id="current" type="password" autoComplete="current-password" value={current}
