@@ -195,6 +195,11 @@ async function journeys(browser, base, accounts) {
   }
 }
 
+/** An in-app navigation without reloading (the access token lives in memory). */
+async function goInApp(page, to) {
+  await page.evaluate((p) => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate')); }, to);
+}
+
 /** Identity throttles an account after 3 failures: the 4th wrong password
  * is refused with 429 and the wait, shown in Indonesian. */
 async function throttleCheck(page, accounts) {
@@ -310,6 +315,15 @@ async function participantJourney(page, base, accounts, tag) {
     await visit(page, `${tag} action plan submitted`, `${tag}-05-rtl-diajukan`);
     planState = { enrolment: target.e, nip: m[3] };
   }
+  // A page the role may not read: the refusal in Indonesian, with a way back.
+  await goInApp(page, '/staf');
+  await page.waitForSelector('.error[role=alert]');
+  check(await page.getByText('Peran Anda tidak berwenang membuka data ini.').isVisible()
+    && await page.locator('.error').getByRole('button', { name: 'Kembali' }).isVisible(),
+    `${tag}: a refused page says why in Indonesian and offers a way back`);
+  await page.screenshot({ path: path.join(ART, `${tag}-05b-ditolak.png`), fullPage: true });
+  await page.locator('.error').getByRole('button', { name: 'Kembali' }).click();
+  await page.waitForSelector('main h1');
   await page.getByRole('link', { name: 'Ubah kata sandi' }).click();
   await visit(page, `${tag} change password`, `${tag}-06-kata-sandi`);
   if (tag === 'desktop') {
@@ -381,6 +395,15 @@ async function organiserJourney(page, base, accounts, tag) {
   }, () => page.waitForSelector('[data-testid=count-under]'));
   timings[`${tag} programmes + dashboard (4x CPU)`] = dashMs;
   timingCheck(dashMs, 3000, `${tag}: programmes then dashboard in ${dashMs} ms at 4x CPU slowdown`);
+  // A programme that does not exist: "not found" in Indonesian, and the 404 page for a path that is no page.
+  await goInApp(page, '/program/tidak-ada-program-ini');
+  await page.waitForSelector('.error[role=alert]');
+  check(await page.getByText('Data yang diminta tidak ditemukan.').isVisible(), `${tag}: a missing programme reads "tidak ditemukan"`);
+  await goInApp(page, '/halaman/yang/tidak/ada');
+  await visit(page, `${tag} 404`, `${tag}-10b-404`);
+  check(await page.getByRole('heading', { name: 'Halaman tidak ditemukan' }).isVisible(), `${tag}: the 404 page`);
+  await page.getByRole('link', { name: 'Ke beranda' }).click();
+  await page.waitForSelector('[data-testid=count-under]');
   await page.click('[data-testid=count-under]');
   await page.waitForURL('**/kepatuhan?di-bawah=1');
   await visit(page, `${tag} compliance`, `${tag}-11-kepatuhan`);
