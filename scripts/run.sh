@@ -144,6 +144,6 @@ echo
 if [ "${PELITA_NO_DEMO:-0}" != 1 ]; then
   echo "Sign in: the demo accounts and curl commands are printed above (identity demo)."
 fi
-echo "Try:  $CLI call $ADDR_enrolment pelita.enrolment.v1.EnrolmentService/ListUnits '{\"parent\":\"tenants/1504\"}' --tenant 1504"
+echo "Try:  $CLI call ${ADDR_enrolment:-127.0.0.1:50051} pelita.enrolment.v1.EnrolmentService/ListUnits '{\"parent\":\"tenants/1504\"}' --tenant 1504"
 echo "Ctrl-C stops everything."
 wait -n "${pids[@]}" || true
