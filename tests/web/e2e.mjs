@@ -395,6 +395,21 @@ async function organiserJourney(page, base, accounts, tag) {
   }, () => page.waitForSelector('[data-testid=count-under]'));
   timings[`${tag} programmes + dashboard (4x CPU)`] = dashMs;
   timingCheck(dashMs, 3000, `${tag}: programmes then dashboard in ${dashMs} ms at 4x CPU slowdown`);
+  // Overdue follow-ups: the number equals the API's, and links to its list.
+  let overdue = 0;
+  for (let pageToken = '', i = 0; i < 50; i++) {
+    const r = (await apiGet(base, token, `/v1/tenants/1504/followUpTasks?overdue=true&pageSize=500${pageToken ? `&pageToken=${pageToken}` : ''}`)).body;
+    overdue += (r.tasks ?? []).length;
+    pageToken = r.nextPageToken ?? '';
+    if (!pageToken) break;
+  }
+  check((await page.textContent('[data-testid=count-overdue]')) === fmtInt(overdue), `${tag}: dashboard counts ${overdue} overdue follow-ups as the API does`);
+  await page.click('[data-testid=count-overdue]');
+  await page.waitForURL('**/tindak-lanjut?terlambat=1');
+  await visit(page, `${tag} overdue follow-ups`, `${tag}-10c-terlambat`);
+  check(overdue === 0 || (await page.locator('[data-testid=overdue] tbody tr').count()) === overdue, `${tag}: the overdue list has ${overdue} rows`);
+  await page.getByRole('link', { name: 'Dasbor' }).click();
+  await page.waitForSelector('[data-testid=count-under]');
   // A programme that does not exist: "not found" in Indonesian, and the 404 page for a path that is no page.
   await goInApp(page, '/program/tidak-ada-program-ini');
   await page.waitForSelector('.error[role=alert]');

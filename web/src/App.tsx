@@ -12,7 +12,7 @@ import { ActivatePage, ChangePasswordPage, ExpiredLinkPage, NotFoundPage, SignIn
 import { ParticipantHome } from './pages/participant';
 import { PlanPage } from './pages/plan';
 import { StaffMemberPage, StaffPage } from './pages/supervisor';
-import { CohortsPage, CompliancePage, Dashboard, ProgramPage, ProgramsPage } from './pages/organiser';
+import { CohortsPage, CompliancePage, Dashboard, OverduePage, ProgramPage, ProgramsPage } from './pages/organiser';
 import { ReportPage } from './pages/report';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
@@ -53,6 +53,7 @@ function route(path: string, c: Claims) {
   if (path === '/angkatan') return <CohortsPage />;
   if ((m = match('/program/:p', path))) return <ProgramPage program={m.p} />;
   if ((m = match('/program/:p/angkatan/:c/laporan', path))) return <ReportPage program={m.p} cohort={m.c} />;
+  if (path === '/tindak-lanjut') return <OverduePage />;
   if (path === '/kepatuhan') return <CompliancePage onlyUnit={c.role === 'agency_head' ? c.unit : undefined} />;
   return <NotFoundPage />;
 }

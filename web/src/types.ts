@@ -65,3 +65,7 @@ export interface Satisfaction {
   suppression?: string; startDate?: ProtoDate; endDate?: ProtoDate;
 }
 export interface Complaint { name: string; title?: string; status?: string; unit?: string; createTime?: string; category?: string }
+export interface FollowUpTask {
+  name: string; enrolment?: string; cohort?: string; participantNip?: string; unit?: string;
+  role?: string; offsetDays?: number; dueDate?: ProtoDate; state?: string; overdue?: boolean; supervisorNip?: string;
+}

@@ -6,8 +6,9 @@ import { formatDate, formatInteger, formatNumber, formatPercent, formatRupiah, t
 import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { Link, useLocation } from '../router';
-import type { Cohort, Program, Unit, UnitCompliance } from '../types';
+import type { Cohort, FollowUpTask, Program, Unit, UnitCompliance } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
+import { humanizeSlug } from '../names';
 import { thisYear } from './participant';
 
 export type CohortState = 'planned' | 'running' | 'finished';
@@ -47,11 +48,14 @@ async function loadCompliance(year: number) {
 
 const under20 = (u: UnitCompliance) => (u.employeeCount ?? 0) > 0 && (u.compliantCount ?? 0) < (u.employeeCount ?? 0);
 
+/** Open follow-up tasks past their due day (followup service). */
+const loadOverdue = () => listAll<FollowUpTask>(`/v1/tenants/${TENANT}/followUpTasks?overdue=true`, 'tasks');
+
 export function Dashboard() {
   const year = thisYear();
   const q = useAsync(async () => {
-    const [y, compliance] = await Promise.all([loadYear(year), loadCompliance(year)]);
-    return { ...y, compliance };
+    const [y, compliance, overdue] = await Promise.all([loadYear(year), loadCompliance(year), loadOverdue()]);
+    return { ...y, compliance, overdue };
   }, [year]);
   return (
     <Page title={t.organiser.dashboardTitle(year)} wide>
@@ -80,6 +84,11 @@ export function Dashboard() {
               <h2 id="tile-under">{t.organiser.unitsUnder}</h2>
               <p className="big"><Link to="/kepatuhan?di-bawah=1" data-testid="count-under">{formatInteger(under)}</Link></p>
               <p className="hint">{t.organiser.unitsUnderNote}</p>
+            </section>
+            <section className="tile" aria-labelledby="tile-overdue">
+              <h2 id="tile-overdue">{t.organiser.overdue}</h2>
+              <p className="big"><Link to="/tindak-lanjut?terlambat=1" data-testid="count-overdue">{formatInteger(q.data.overdue.length)}</Link></p>
+              <p className="hint">{t.organiser.overdueNote}</p>
             </section>
           </div>
         );
@@ -233,3 +242,33 @@ export function ComplianceTable({ rows }: { rows: (UnitCompliance & { displayNam
 }
 
 export { loadCompliance };
+
+export function OverduePage() {
+  const q = useAsync(loadOverdue, []);
+  return (
+    <Page title={t.organiser.overdueTitle} wide>
+      {q.loading && !q.data && <Loading />}
+      {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
+      {q.data && (q.data.length === 0 ? <p>{t.app.none}</p> : (
+        <TableWrap label={t.organiser.overdueTitle}><table data-testid="overdue">
+          <caption className="sr-only">{t.organiser.overdueTitle}</caption>
+          <thead><tr>
+            <th scope="col">{t.participant.cohort}</th><th scope="col">{t.organiser.participantNip}</th>
+            <th scope="col">{t.organiser.who}</th><th scope="col">{t.organiser.waveCol}</th><th scope="col">{t.organiser.due}</th>
+          </tr></thead>
+          <tbody>{q.data.map((task) => {
+            const m = /programs\/([^/]+)\/cohorts\/([^/]+)/.exec(task.cohort ?? task.enrolment ?? '');
+            return (
+              <tr key={task.name}>
+                <th scope="row">{m ? `${humanizeSlug(m[1])} · ${humanizeSlug(m[2])}` : '—'}</th>
+                <td>{task.participantNip}</td>
+                <td>{t.organiser.taskRole[task.role ?? ''] ?? '—'}{task.role === 'SUPERVISOR_ASSESSMENT' && task.supervisorNip ? ` (${task.supervisorNip})` : ''}</td>
+                <td>{t.organiser.wave(task.offsetDays ?? 0)}</td>
+                <td>{formatDate(task.dueDate)}</td>
+              </tr>);
+          })}</tbody>
+        </table></TableWrap>
+      ))}
+    </Page>
+  );
+}
