@@ -451,6 +451,9 @@ async function organiserJourney(page, base, accounts, tag) {
     performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/evaluation')).pop()?.duration ?? -1));
   timingCheck(reportMs, 1500, `${tag}: report with its charts drawn in ${reportMs} ms at 4x CPU slowdown`);
   await page.waitForURL('**/laporan');
+  const treated = evaluation.results?.treatedUnits ?? [];
+  check(treated.length === 0 || (await page.locator('section[aria-labelledby=r-units] tbody tr').count()) === treated.length,
+    `${tag}: report lists the ${treated.length} trained unit(s) before and after`);
   check((await page.textContent('[data-testid=r-enrolled]')) === fmtInt(Number(evaluation.enrolled ?? 0)),
     `${tag}: report shows ${evaluation.enrolled} enrolled as the API does`);
   if (chartWanted) await page.waitForSelector('.chart svg');

@@ -51,7 +51,7 @@ export interface Evaluation {
     selfReportedAppliedShare?: Figure };
   results?: { complaintRateDid?: Figure; ikmDid?: Figure; complaintsAvoided?: Figure;
     beforeStart?: string; beforeEnd?: string; afterStart?: string; afterEnd?: string;
-    controlUnitCount?: Int64; conclusion?: string };
+    controlUnitCount?: Int64; conclusion?: string; treatedUnits?: UnitChange[] };
   cost?: { total?: Figure; perParticipant?: Figure; perCompleted?: Figure; perJp?: Figure;
     roiPct?: Figure; bcr?: Figure };
   composite?: { score?: Figure };
@@ -68,4 +68,8 @@ export interface Complaint { name: string; title?: string; status?: string; unit
 export interface FollowUpTask {
   name: string; enrolment?: string; cohort?: string; participantNip?: string; unit?: string;
   role?: string; offsetDays?: number; dueDate?: ProtoDate; state?: string; overdue?: boolean; supervisorNip?: string;
+}
+export interface UnitChange {
+  unit: string; complaintRateBefore?: Figure; complaintRateAfter?: Figure; ikmBefore?: Figure; ikmAfter?: Figure;
+  complaintsExcludedCode?: string; ikmExcludedCode?: string;
 }

@@ -253,6 +253,13 @@ export const t = {
     windows: (bs: string, be: string, as: string, ae: string) =>
       `Sebelum: ${bs} – ${be}; sesudah: ${as} – ${ae}`,
     controlUnits: 'Unit pembanding yang dipakai',
+    treatedTitle: 'Unit kerja peserta: sebelum dan sesudah pelatihan',
+    unit: 'Unit kerja',
+    rateBefore: 'Pengaduan per 1.000 transaksi, sebelum',
+    rateAfter: 'Pengaduan per 1.000 transaksi, sesudah',
+    ikmBefore: 'IKM sebelum',
+    ikmAfter: 'IKM sesudah',
+    excluded: 'Tidak masuk perkiraan',
     cost: 'Biaya dan manfaat',
     costTotal: 'Biaya total',
     perParticipant: 'Biaya per peserta',

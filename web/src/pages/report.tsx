@@ -4,12 +4,12 @@
 // loaded lazily (ECharts is only in this page's chunk); a print stylesheet
 // makes the page an A4 report.
 import { lazy, Suspense } from 'react';
-import { get, TENANT } from '../api';
+import { get, listAll, TENANT } from '../api';
 import { formatInteger, formatNumber, formatPercent, formatRupiah, formatScore, formatIsoDay, formatTimestampDate, toNumber } from '../format';
 import { useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { humanizeSlug } from '../names';
-import type { Evaluation, Figure } from '../types';
+import type { Evaluation, Figure, Unit, UnitChange } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 
 const ReportCharts = lazy(() => import('../charts/ReportCharts'));
@@ -40,9 +40,9 @@ function FigureRow({ label, f, kind }: { label: string; f?: Figure; kind: Figure
   return (
     <tr className={f.withheld ? 'withheld' : undefined}>
       <th scope="row">{label}</th>
-      <td className="num">{f.withheld ? <span>{t.report.withheld}</span> : formatFigureValue(f.value ?? 0, kind)}</td>
-      <td className="num">{formatInteger(n)}</td>
-      <td>{f.withheld ? withheldReason(f)
+      <td className="num" data-label={t.report.value}>{f.withheld ? <span>{t.report.withheld}</span> : formatFigureValue(f.value ?? 0, kind)}</td>
+      <td className="num" data-label={t.report.n}>{formatInteger(n)}</td>
+      <td data-label={t.report.interval}>{f.withheld ? withheldReason(f)
         : f.hasInterval ? `${formatFigureValue(f.ciLow ?? 0, kind)} – ${formatFigureValue(f.ciHigh ?? 0, kind)}${f.inconclusive ? `. ${t.report.inconclusive}` : ''}`
         : f.inconclusive ? t.report.inconclusive : ''}</td>
     </tr>
@@ -53,7 +53,7 @@ function FigureTable({ title, id, children }: { title: string; id: string; child
   return (
     <section className="card report-section" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
-      <TableWrap label={title}><table>
+      <TableWrap label={title}><table className="figures">
         <thead><tr>
           <th scope="col">{t.report.figure}</th><th scope="col" className="num">{t.report.value}</th>
           <th scope="col" className="num">{t.report.n}</th><th scope="col">{t.report.interval}</th>
@@ -65,9 +65,15 @@ function FigureTable({ title, id, children }: { title: string; id: string; child
 }
 
 export function ReportPage({ program, cohort }: { program: string; cohort: string }) {
-  const q = useAsync(() => get<Evaluation>(
-    `/v1/tenants/${TENANT}/programs/${program}/cohorts/${cohort}/evaluation`), [program, cohort]);
-  const e = q.data;
+  const q = useAsync(async () => {
+    const [evaluation, units] = await Promise.all([
+      get<Evaluation>(`/v1/tenants/${TENANT}/programs/${program}/cohorts/${cohort}/evaluation`),
+      // Unit names for the L4 table; a role that may not list units sees the slugs.
+      listAll<Unit>(`/v1/tenants/${TENANT}/units`, 'units').catch(() => [] as Unit[]),
+    ]);
+    return { evaluation, unitNames: new Map(units.map((u) => [u.name, u.displayName ?? ''])) };
+  }, [program, cohort]);
+  const e = q.data?.evaluation;
   return (
     <Page title={t.report.title} wide>
       <p className="subtitle">{e?.programTitle ?? humanizeSlug(program)} · {humanizeSlug(cohort)}</p>
@@ -121,6 +127,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
               formatIsoDay(e.results.afterStart), formatIsoDay(e.results.afterEnd))}
               {' · '}{t.report.controlUnits}: {formatInteger(toNumber(e.results.controlUnitCount))}</p>
           )}
+          <TreatedUnits units={e.results?.treatedUnits ?? []} names={q.data?.unitNames ?? new Map()} />
           <FigureTable title={t.report.cost} id="r-cost">
             <FigureRow label={t.report.costTotal} f={e.cost?.total} kind="rupiah" />
             <FigureRow label={t.report.perParticipant} f={e.cost?.perParticipant} kind="rupiah" />
@@ -134,5 +141,37 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
         </>
       )}
     </Page>
+  );
+}
+
+/** One cell of a shown-or-withheld figure (the reason is in the cell's text). */
+function FigureCell({ f, kind }: { f?: Figure; kind: FigureKind }) {
+  if (!f) return <td className="num">—</td>;
+  if (f.withheld) return <td className="num withheld-cell">{t.report.withheld}<span className="hint"><br />{withheldReason(f)}</span></td>;
+  return <td className="num">{formatFigureValue(f.value ?? 0, kind)}<span className="hint"> (n {formatInteger(toNumber(f.n))})</span></td>;
+}
+
+/** L4 per trained unit: complaint rate and IKM before and after, each with its n. */
+function TreatedUnits({ units, names }: { units: UnitChange[]; names: Map<string, string> }) {
+  if (units.length === 0) return null;
+  return (
+    <section className="card report-section" aria-labelledby="r-units">
+      <h2 id="r-units">{t.report.treatedTitle}</h2>
+      <TableWrap label={t.report.treatedTitle}><table>
+        <thead><tr>
+          <th scope="col">{t.report.unit}</th>
+          <th scope="col" className="num">{t.report.rateBefore}</th><th scope="col" className="num">{t.report.rateAfter}</th>
+          <th scope="col" className="num">{t.report.ikmBefore}</th><th scope="col" className="num">{t.report.ikmAfter}</th>
+        </tr></thead>
+        <tbody>{units.map((u) => (
+          <tr key={u.unit}>
+            <th scope="row">{names.get(u.unit) || humanizeSlug(u.unit.split('/').pop() ?? '')}
+              {u.complaintsExcludedCode && <span className="hint"><br />{t.report.excluded}: {t.figureReasons[u.complaintsExcludedCode] ?? t.figureReasonUnknown}</span>}</th>
+            <FigureCell f={u.complaintRateBefore} kind="number" /><FigureCell f={u.complaintRateAfter} kind="number" />
+            <FigureCell f={u.ikmBefore} kind="score" /><FigureCell f={u.ikmAfter} kind="score" />
+          </tr>))}
+        </tbody>
+      </table></TableWrap>
+    </section>
   );
 }
