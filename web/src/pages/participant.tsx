@@ -1,6 +1,6 @@
 // Participant (and supervisor as a person): learning hours against 20 JP,
 // the trainings completed this year, and the action plan of each.
-import { api, get, TENANT } from '../api';
+import { get, TENANT } from '../api';
 import { ApiError } from '../errors';
 import { formatInteger, formatTimestampDate } from '../format';
 import { mapLimit, useAsync } from '../hooks';
@@ -104,4 +104,3 @@ function TrainingList({ trainings }: { trainings: Training[] }) {
   );
 }
 
-export const submitPlan = (name: string) => api<ActionPlan>('POST', `/v1/${name}:submit`, {});
