@@ -8,7 +8,7 @@ import { t } from './i18n/id';
 import { Link, match, navigate, useLocation } from './router';
 import { getClaims, onSessionChange, type Claims } from './session';
 import { Loading } from './components/ui';
-import { ActivatePage, ChangePasswordPage, ExpiredLinkPage, NotFoundPage, SignInPage } from './pages/auth';
+import { ActivatePage, ChangePasswordPage, ExpiredLinkPage, NotFoundPage, NotYetPage, SignInPage } from './pages/auth';
 import { ParticipantHome } from './pages/participant';
 import { PlanPage } from './pages/plan';
 import { StaffMemberPage, StaffPage } from './pages/supervisor';
@@ -37,7 +37,8 @@ function Home({ c }: { c: Claims }) {
     case 'agency_head': return <HeadHome />;
     case 'instructor': return <InstructorHome />;
     case 'participant': case 'supervisor': return <ParticipantHome />;
-    default: return <NotFoundPage />;
+    // The province's benchmark view is not built yet: say so, not 404.
+    default: return <NotYetPage />;
   }
 }
 

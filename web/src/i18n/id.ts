@@ -86,6 +86,11 @@ export const t = {
     body: 'Tautan atau kode ini sudah tidak berlaku: masa berlakunya habis atau sudah pernah dipakai.',
     next: 'Mintalah kode baru kepada penyelenggara pelatihan (BKPSDM) di daerah Anda.',
   },
+  notYet: {
+    title: 'Beranda',
+    body: 'Halaman untuk peran Anda belum tersedia di aplikasi web Pelita.',
+    next: 'Sementara ini, hubungi BKPSDM untuk laporan yang Anda perlukan.',
+  },
   notFound: {
     title: 'Halaman tidak ditemukan',
     body: 'Alamat yang Anda buka tidak ada di Pelita.',

@@ -194,3 +194,13 @@ export function NotFoundPage() {
     </Page>
   );
 }
+
+/** The home of a role whose pages are not built yet (province). */
+export function NotYetPage() {
+  return (
+    <Page title={t.notYet.title}>
+      <p>{t.notYet.body}</p>
+      <p>{t.notYet.next}</p>
+    </Page>
+  );
+}
