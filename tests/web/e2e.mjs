@@ -185,6 +185,14 @@ async function journeys(browser, base, accounts) {
     if (accounts.agency_head) await headJourney(page, base, accounts, vp.tag);
 
     if (vp.tag === 'desktop' && accounts.instructor) await activationJourney(page, base, accounts);
+    if (accounts.province) {
+      // The province has no pages yet: its home says so (not a 404).
+      await page.goto(new URL('/masuk', base).href);
+      await signInUi(page, accounts.province);
+      await visit(page, `${vp.tag} province home`, `${vp.tag}-21-provinsi`);
+      check(await page.getByText('Halaman untuk peran Anda belum tersedia di aplikasi web Pelita.').isVisible(), `${vp.tag}: the province's home says its pages are not there yet`);
+      await signOutUi(page, `${vp.tag} province`);
+    }
 
     // 404 page for an unknown path.
     await page.goto(new URL('/tidak-ada-halaman-ini', base).href);
