@@ -33,4 +33,26 @@ fi
 cmake -S "$ROOT" -B "$BUILD_DIR" "${FLAGS[@]}" > "$ROOT/.cmake-configure.log" 2>&1 || {
   cat "$ROOT/.cmake-configure.log"; exit 1; }
 cmake --build "$BUILD_DIR" -j "$(nproc)"
+
+# The web application (web/, issue 16): Node 20 and npm come with the
+# machine; Debian's nodejs/npm only where node is missing.  `npm ci`
+# installs exactly web/package-lock.json; the build goes to web/dist, which
+# the gateway serves (--web_root).  Skipped when nothing under web/ changed
+# since the last build (a stamp holds the sources' checksum).
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  echo "setup: installing nodejs npm"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
+fi
+WEB="$ROOT/web"
+web_sum=$(cd "$WEB" && find index.html package.json package-lock.json tsconfig.json vite.config.ts src public \
+  -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+if [ ! -f "$WEB/dist/index.html" ] || [ "$(cat "$WEB/.dist-stamp" 2>/dev/null)" != "$web_sum" ]; then
+  if [ ! -d "$WEB/node_modules" ] || [ "$WEB/package-lock.json" -nt "$WEB/node_modules/.package-lock.json" ]; then
+    (cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  (cd "$WEB" && npm run --silent build)
+  echo "$web_sum" > "$WEB/.dist-stamp"
+fi
 echo "$BUILD_DIR" >&3

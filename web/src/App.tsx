@@ -1,0 +1,123 @@
+// The frame of every page (skip link, header, navigation per role, main)
+// and the routes.  Pages that need a session send a visitor without one to
+// /masuk; after a reload the session is first renewed from the refresh
+// cookie.
+import { useEffect, useState } from 'react';
+import { refreshSession, setSessionExpiredHandler, signOut } from './api';
+import { t } from './i18n/id';
+import { Link, match, navigate, useLocation } from './router';
+import { getClaims, onSessionChange, type Claims } from './session';
+import { Loading } from './components/ui';
+import { ActivatePage, ChangePasswordPage, ExpiredLinkPage, NotFoundPage, NotYetPage, SignInPage } from './pages/auth';
+import { ParticipantHome } from './pages/participant';
+import { PlanPage } from './pages/plan';
+import { StaffMemberPage, StaffPage } from './pages/supervisor';
+import { CohortsPage, CompliancePage, Dashboard, OverduePage, ProgramPage, ProgramsPage } from './pages/organiser';
+import { ReportPage } from './pages/report';
+import { HeadHome } from './pages/head';
+import { InstructorHome } from './pages/instructor';
+
+const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa'];
+const isStaff = (role: string) => role === 'organiser' || role === 'admin';
+
+function navItems(c: Claims): { to: string; label: string }[] {
+  const home = { to: '/beranda', label: isStaff(c.role) ? t.nav.dashboard : t.nav.home };
+  const account = { to: '/kata-sandi', label: t.app.changePassword };
+  switch (c.role) {
+    case 'supervisor': return [home, { to: '/staf', label: t.nav.staff }, account];
+    case 'organiser': case 'admin':
+      return [home, { to: '/program', label: t.nav.programs }, { to: '/kepatuhan', label: t.nav.compliance }];
+    default: return [home, account];
+  }
+}
+
+function Home({ c }: { c: Claims }) {
+  switch (c.role) {
+    case 'organiser': case 'admin': return <Dashboard />;
+    case 'agency_head': return <HeadHome />;
+    case 'instructor': return <InstructorHome />;
+    case 'participant': case 'supervisor': return <ParticipantHome />;
+    // The province's benchmark view is not built yet: say so, not 404.
+    default: return <NotYetPage />;
+  }
+}
+
+/** The page for a path, for a signed-in caller. */
+function route(path: string, c: Claims) {
+  let m: Record<string, string> | null;
+  if (path === '/' || path === '/beranda') return <Home c={c} />;
+  if (path === '/kata-sandi') return <ChangePasswordPage />;
+  if ((m = match('/rencana-aksi/:p/:c/:nip', path))) return <PlanPage program={m.p} cohort={m.c} nip={m.nip} />;
+  if (path === '/staf') return <StaffPage />;
+  if ((m = match('/staf/:nip', path))) return <StaffMemberPage nip={m.nip} />;
+  if (path === '/program') return <ProgramsPage />;
+  if (path === '/angkatan') return <CohortsPage />;
+  if ((m = match('/program/:p', path))) return <ProgramPage program={m.p} />;
+  if ((m = match('/program/:p/angkatan/:c/laporan', path))) return <ReportPage program={m.p} cohort={m.c} />;
+  if (path === '/tindak-lanjut') return <OverduePage />;
+  if (path === '/kepatuhan') return <CompliancePage onlyUnit={c.role === 'agency_head' ? c.unit : undefined} />;
+  return <NotFoundPage />;
+}
+
+function publicRoute(path: string) {
+  if (path === '/masuk') return <SignInPage />;
+  if (path === '/aktivasi') return <ActivatePage />;
+  if (path === '/tautan-kedaluwarsa') return <ExpiredLinkPage />;
+  return null;
+}
+
+export function App() {
+  const { path } = useLocation();
+  const [claims, setClaims] = useState(getClaims());
+  // 'pending' until the first refresh attempt after a page load has answered.
+  const [boot, setBoot] = useState<'pending' | 'done'>(getClaims() ? 'done' : 'pending');
+  useEffect(() => onSessionChange(() => setClaims(getClaims())), []);
+  useEffect(() => {
+    setSessionExpiredHandler(() => navigate('/masuk?sesi=habis', true));
+    if (boot === 'pending') void refreshSession().finally(() => setBoot('done'));
+  }, []);
+  const isPublic = PUBLIC.includes(path);
+  useEffect(() => {
+    if (boot === 'done' && !claims && !isPublic) navigate(path === '/' || path === '/beranda' ? '/masuk' : '/masuk', true);
+  }, [boot, claims, isPublic, path]);
+
+  const doSignOut = async () => {
+    await signOut().catch(() => undefined);
+    navigate('/masuk?keluar=1', true);
+  };
+
+  let content;
+  if (isPublic) content = publicRoute(path);
+  else if (boot === 'pending') content = <Loading />;
+  else if (claims) content = route(path, claims);
+  else content = <Loading />;
+
+  return (
+    <>
+      <a className="skip" href="#isi">{t.app.skip}</a>
+      <header className="top">
+        <div className="brand">
+          <Link to={claims ? '/beranda' : '/masuk'} className="brand-name">{t.app.name}</Link>
+          <span className="brand-sub">{t.app.tenant}</span>
+        </div>
+        {claims && (
+          <div className="who">
+            <span>{t.app.signedInAs} <strong>{t.roles[claims.role] ?? claims.role}</strong></span>
+            <button type="button" className="secondary" onClick={() => void doSignOut()}>{t.app.signOut}</button>
+          </div>
+        )}
+      </header>
+      {claims && !isPublic && (
+        <nav className="nav" aria-label={t.app.navLabel}>
+          <ul>
+            {navItems(claims).map((n) => (
+              <li key={n.to}><Link to={n.to} aria-current={path === n.to || (n.to === '/beranda' && path === '/') ? 'page' : undefined}>{n.label}</Link></li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <main id="isi" tabIndex={-1}>{content}</main>
+      <footer className="foot"><p>{t.app.name} — {t.app.tagline}</p></footer>
+    </>
+  );
+}

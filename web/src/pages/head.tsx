@@ -1,0 +1,84 @@
+// Head of agency (kepala OPD): the unit's complaints and IKM, and the 20 JP
+// compliance of its staff.  The token names the unit; the gateway refuses
+// any other unit (OUTSIDE_REACH).
+import { get, listAll, TENANT } from '../api';
+import { formatDate, formatInteger, formatNumber, formatScore, toNumber } from '../format';
+import { mapLimit, useAsync } from '../hooks';
+import { t } from '../i18n/id';
+import { getClaims } from '../session';
+import type { ComplaintStatistics, Employee, LearningHours, Satisfaction, Unit } from '../types';
+import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
+import { ComplianceTable, loadCompliance } from './organiser';
+import { thisYear } from './participant';
+
+export function HeadHome() {
+  const unit = getClaims()?.unit ?? '';
+  const year = thisYear();
+  const q = useAsync(async () => {
+    const enc = encodeURIComponent(unit);
+    const [u, stats, sat, compliance] = await Promise.all([
+      get<Unit>(`/v1/${unit}`).catch(() => null),
+      get<ComplaintStatistics>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${enc}&period=${year}`),
+      get<Satisfaction>(`/v1/${unit}/satisfaction?period=${year}`),
+      loadCompliance(year),
+    ]);
+    // The unit's staff (the enrolment service narrows the list to the
+    // head's unit) and each one's hours of the year.
+    const staff = await listAll<Employee>(`/v1/tenants/${TENANT}/employees?unit=${enc}`, 'employees');
+    const hours = await mapLimit(staff, 4, (e) =>
+      get<LearningHours>(`/v1/${e.name}/learningHours?year=${year}`).catch(() => null));
+    return { u, stats, sat, staff: staff.map((e, i) => ({ e, h: hours[i] })), compliance: compliance.filter((c) => c.unit === unit) };
+  }, [unit, year]);
+  const title = q.data?.u?.displayName ?? t.head.title;
+  return (
+    <Page title={title} wide>
+      {q.loading && !q.data && <Loading />}
+      {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
+      {q.data && (
+        <>
+          <div className="tiles">
+            <section className="tile" aria-labelledby="h-compl">
+              <h2 id="h-compl">{t.head.complaints}</h2>
+              {q.data.stats.startDate && <p className="hint">{t.head.period(formatDate(q.data.stats.startDate), formatDate(q.data.stats.endDate))}</p>}
+              <dl className="facts">
+                <dt>{t.head.received}</dt><dd data-testid="h-received">{formatInteger(toNumber(q.data.stats.received))}</dd>
+                <dt>{t.head.completedCount}</dt><dd>{formatInteger(toNumber(q.data.stats.completed))}</dd>
+                <dt>{t.head.backlog}</dt><dd>{formatInteger(toNumber(q.data.stats.openBacklog))}</dd>
+                <dt>{t.head.perThousand}</dt><dd>{formatNumber(q.data.stats.complaintsPer1000 ?? 0, 2)}</dd>
+                <dt>{t.head.slaBreaches}</dt><dd>{formatInteger(toNumber(q.data.stats.followUpSlaBreaches))}</dd>
+              </dl>
+            </section>
+            <section className="tile" aria-labelledby="h-ikm">
+              <h2 id="h-ikm">{t.head.ikm}</h2>
+              {q.data.sat.suppressed ? <p>{t.head.ikmSuppressed}</p> : (
+                <>
+                  <p className="big" data-testid="h-ikm">{formatScore(q.data.sat.ikmConverted ?? 0)}</p>
+                  <p>{t.head.category}: {t.ikmCategory[q.data.sat.category ?? ''] ?? '—'}</p>
+                </>
+              )}
+              <p>{t.head.respondents}: {formatInteger(toNumber(q.data.sat.respondents))}</p>
+            </section>
+          </div>
+          <section className="card" aria-labelledby="h-staff">
+            <h2 id="h-staff">{t.head.staffCompliance}</h2>
+            <ComplianceTable rows={q.data.compliance} />
+            <TableWrap label={t.head.staffList}><table data-testid="h-staff-table">
+              <caption className="sr-only">{t.head.staffList}</caption>
+              <thead><tr>
+                <th scope="col">{t.supervisor.name}</th><th scope="col">{t.supervisor.position}</th>
+                <th scope="col" className="num">{t.supervisor.hours}</th><th scope="col">{t.head.jpStatus}</th>
+              </tr></thead>
+              <tbody>{q.data.staff.map(({ e, h }) => (
+                <tr key={e.nip}>
+                  <th scope="row">{e.fullName || e.nip}</th><td>{e.position}</td>
+                  <td className="num">{h ? formatInteger(h.jp ?? 0) : '—'}</td>
+                  <td>{!h ? '—' : (h.jp ?? 0) >= (h.requiredJp ?? 20) ? t.head.met : t.head.notMet(formatInteger((h.requiredJp ?? 20) - (h.jp ?? 0)))}</td>
+                </tr>))}
+              </tbody>
+            </table></TableWrap>
+          </section>
+        </>
+      )}
+    </Page>
+  );
+}

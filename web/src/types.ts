@@ -1,0 +1,75 @@
+// The JSON shapes of the API resources the pages read (protobuf's JSON
+// mapping: lowerCamelCase; int64 arrives as a string; unset fields absent).
+import type { ProtoDate } from './format';
+
+export type Int64 = string | number;
+
+export interface Employee {
+  name: string; nip: string; fullName?: string; unit?: string; position?: string;
+  grade?: string; supervisorNip?: string;
+}
+export interface LearningHours {
+  employee: string; year: number; jp?: number; requiredJp?: number; compliant?: boolean;
+  completedEnrolments?: string[];
+}
+export interface Unit { name: string; displayName?: string; kind?: string; district?: string }
+export interface Program {
+  name: string; title?: string; competencyType?: string; jp?: number; budget?: Int64;
+  costPerParticipant?: Int64; year?: number; objectives?: string[];
+}
+export interface Cohort {
+  name: string; displayName?: string; startDate?: ProtoDate; endDate?: ProtoDate; venue?: string;
+  capacity?: number; enrolledCount?: number; waitlistedCount?: number;
+}
+export interface Enrolment {
+  name: string; employee?: string; state?: string; certificateNumber?: string; unit?: string;
+  completeTime?: string;
+}
+export interface Action {
+  id?: string; change?: string; competency?: string; indicator?: string; dueDate?: ProtoDate;
+  status?: string;
+}
+export interface ActionPlan {
+  name: string; supervisor?: string; actions?: Action[]; state?: string; reviewComment?: string;
+  unit?: string; submitTime?: string; approveTime?: string; updateTime?: string;
+}
+export interface UnitCompliance {
+  unit: string; employeeCount?: number; compliantCount?: number; compliantShare?: number; meanJp?: number;
+}
+export interface Figure {
+  value?: number; n?: Int64; withheld?: boolean; reason?: string; reasonCode?: string;
+  hasInterval?: boolean; ciLow?: number; ciHigh?: number; inconclusive?: boolean;
+}
+export interface Evaluation {
+  name: string; cohort?: string; program?: string; programTitle?: string; year?: number;
+  enrolled?: Int64; completed?: Int64; minN?: number; computeTime?: string;
+  reaction?: { dimensions?: { dimension: string; score?: Figure }[]; responseRate?: Figure;
+    cronbachAlpha?: Figure; overall?: Figure };
+  learning?: { pairs?: Figure; meanPre?: Figure; meanPost?: Figure; meanGain?: Figure;
+    normalisedGain?: Figure; gainBand?: string; pValue?: Figure; cohensDz?: Figure };
+  behaviour?: { responseRate?: Figure; appliedShare?: Figure; scrapLearningRate?: Figure;
+    selfReportedAppliedShare?: Figure };
+  results?: { complaintRateDid?: Figure; ikmDid?: Figure; complaintsAvoided?: Figure;
+    beforeStart?: string; beforeEnd?: string; afterStart?: string; afterEnd?: string;
+    controlUnitCount?: Int64; conclusion?: string; treatedUnits?: UnitChange[] };
+  cost?: { total?: Figure; perParticipant?: Figure; perCompleted?: Figure; perJp?: Figure;
+    roiPct?: Figure; bcr?: Figure };
+  composite?: { score?: Figure };
+}
+export interface ComplaintStatistics {
+  received?: Int64; completed?: Int64; openBacklog?: Int64; complaintsPer1000?: number;
+  forwardSlaBreaches?: Int64; followUpSlaBreaches?: Int64; startDate?: ProtoDate; endDate?: ProtoDate;
+}
+export interface Satisfaction {
+  unit?: string; respondents?: Int64; ikmConverted?: number; category?: string; suppressed?: boolean;
+  suppression?: string; startDate?: ProtoDate; endDate?: ProtoDate;
+}
+export interface Complaint { name: string; title?: string; status?: string; unit?: string; createTime?: string; category?: string }
+export interface FollowUpTask {
+  name: string; enrolment?: string; cohort?: string; participantNip?: string; unit?: string;
+  role?: string; offsetDays?: number; dueDate?: ProtoDate; state?: string; overdue?: boolean; supervisorNip?: string;
+}
+export interface UnitChange {
+  unit: string; complaintRateBefore?: Figure; complaintRateAfter?: Figure; ikmBefore?: Figure; ikmAfter?: Figure;
+  complaintsExcludedCode?: string; ikmExcludedCode?: string;
+}
