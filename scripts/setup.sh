@@ -46,8 +46,13 @@ if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
 fi
 WEB="$ROOT/web"
-web_sum=$(cd "$WEB" && find index.html package.json package-lock.json tsconfig.json vite.config.ts src public \
-  -type f 2>/dev/null | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+# (Only the entries that exist: a fresh clone has no public/ when it is
+# empty, and a failing find would end this script under pipefail.)
+web_inputs=()
+for f in index.html package.json package-lock.json tsconfig.json vite.config.ts src public; do
+  [ -e "$WEB/$f" ] && web_inputs+=("$f")
+done
+web_sum=$(cd "$WEB" && find "${web_inputs[@]}" -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
 if [ ! -f "$WEB/dist/index.html" ] || [ "$(cat "$WEB/.dist-stamp" 2>/dev/null)" != "$web_sum" ]; then
   if [ ! -d "$WEB/node_modules" ] || [ "$WEB/package-lock.json" -nt "$WEB/node_modules/.package-lock.json" ]; then
     (cd "$WEB" && npm ci --no-audit --no-fund --loglevel=error)

@@ -18,7 +18,6 @@ import readline from 'node:readline';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { startWebServer } from './web_server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEB = path.join(ROOT, 'web');
@@ -542,21 +541,15 @@ async function main() {
     process.once(sig, () => { void platform.stop().finally(() => process.exit(1)); });
   }
   let browser = null;
-  let webServer = null;
   try {
     const { url, accounts } = await platform.ready;
     console.log(`platform at ${url}; demo accounts: ${Object.keys(accounts).join(', ')}`);
     for (const r of ['organiser', 'participant', 'supervisor']) if (!accounts[r]) throw new Error(`run.sh printed no ${r} account`);
-    let base = url;
+    // The gateway serves the application itself (--web_root, gateway/static_files.h).
+    const base = url;
     const root = await fetch(url);
-    if (!(root.headers.get('content-type') ?? '').startsWith('text/html')) {
-      // This gateway does not serve web/dist yet (no --web_root): serve it beside it.
-      webServer = await startWebServer(path.join(WEB, 'dist'), url);
-      base = webServer.url;
-      console.log(`note: the gateway does not serve the application; web_server.mjs serves web/dist at ${base}`);
-    } else {
-      check(/script-src 'self'/.test(root.headers.get('content-security-policy') ?? ''), 'gateway sends the CSP with index.html');
-    }
+    check((root.headers.get('content-type') ?? '').startsWith('text/html'), 'the gateway serves index.html at /');
+    check(/script-src 'self'/.test(root.headers.get('content-security-policy') ?? ''), 'gateway sends the CSP with index.html');
     await ensureCompletedEnrolment(base, accounts);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const t0 = Date.now();
@@ -565,7 +558,6 @@ async function main() {
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {
     await browser?.close().catch(() => {});
-    await webServer?.close();
     await platform.stop();
     fs.rmSync(varDir, { recursive: true, force: true });
   }

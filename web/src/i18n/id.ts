@@ -103,7 +103,7 @@ export const t = {
     compliant: 'Kewajiban 20 JP tahun ini sudah terpenuhi.',
     notCompliant: (left: string) => `Masih kurang ${left} JP untuk memenuhi kewajiban 20 JP.`,
     trainingsTitle: 'Pelatihan saya',
-    trainingsNote: 'Daftar ini memuat pelatihan yang sudah Anda selesaikan tahun ini.',
+    trainingsNote: 'Semua pelatihan Anda, yang terbaru lebih dulu: yang sedang diikuti, daftar tunggu, dan yang sudah selesai.',
     noTrainings: 'Belum ada pelatihan yang selesai tahun ini.',
     certificate: 'Nomor sertifikat',
     openPlan: 'Rencana aksi',

@@ -2,7 +2,8 @@
 // the trainings completed this year, and the action plan of each.
 import { get, TENANT } from '../api';
 import { ApiError } from '../errors';
-import { formatInteger, formatTimestampDate } from '../format';
+import { formatDate, formatInteger, formatTimestampDate } from '../format';
+import type { ProtoDate } from '../format';
 import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { enrolmentParts, humanizeSlug, planPath } from '../names';
@@ -13,25 +14,31 @@ import { ErrorBox, JpBar, Loading, Page } from '../components/ui';
 
 export const thisYear = () => new Date().getFullYear();
 
-export interface Training {
+/** One of a person's trainings as the API lists them
+ * (GET .../employees/{nip}/trainings). */
+interface TrainingRow {
   enrolment: Enrolment;
+  program?: string; programTitle?: string; jp?: number;
+  cohort?: string; cohortDisplayName?: string; startDate?: ProtoDate; endDate?: ProtoDate;
+}
+
+export interface Training extends TrainingRow {
+  /** The action plan of a completed training (null when none was written yet). */
   plan: ActionPlan | null;
 }
 
-/** A person's completed trainings of the year, each with its action plan
- * (null when none was written yet).  From learningHours' completed
- * enrolments: the list of all of a person's enrolments (any state) is not
- * in the API yet. */
-export async function loadTrainings(hours: LearningHours): Promise<Training[]> {
-  return mapLimit(hours.completedEnrolments ?? [], 4, async (name) => {
-    const [enrolment, plan] = await Promise.all([
-      get<Enrolment>(`/v1/${name}`).catch(() => ({ name, state: 'COMPLETED' }) as Enrolment),
-      get<ActionPlan>(`/v1/${name}/actionPlan`).catch((e) => {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }),
-    ]);
-    return { enrolment, plan };
+/** A person's trainings, newest first: every cohort they are enrolled or
+ * wait-listed in or completed, with the programme's title and the cohort's
+ * name and days; the action plan of each completed one. */
+export async function loadTrainings(nip: string): Promise<Training[]> {
+  const r = await get<{ trainings?: TrainingRow[] }>(`/v1/tenants/${TENANT}/employees/${nip}/trainings`);
+  return mapLimit(r.trainings ?? [], 4, async (row) => {
+    if (row.enrolment.state !== 'COMPLETED') return { ...row, plan: null };
+    const plan = await get<ActionPlan>(`/v1/${row.enrolment.name}/actionPlan`).catch((e) => {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    });
+    return { ...row, plan };
   });
 }
 
@@ -43,7 +50,7 @@ export function ParticipantHome() {
       get<Employee>(`/v1/tenants/${TENANT}/employees/${nip}`),
       get<LearningHours>(`/v1/tenants/${TENANT}/employees/${nip}/learningHours?year=${year}`),
     ]);
-    return { employee, hours, trainings: await loadTrainings(hours) };
+    return { employee, hours, trainings: await loadTrainings(nip) };
   }, [nip, year]);
 
   const title = q.data?.employee.fullName ? t.participant.greeting(q.data.employee.fullName) : t.nav.home;
@@ -81,20 +88,27 @@ function TrainingList({ trainings }: { trainings: Training[] }) {
       <p className="hint">{t.participant.trainingsNote}</p>
       {trainings.length === 0 ? <p>{t.participant.noTrainings}</p> : (
         <ul className="list">
-          {trainings.map(({ enrolment, plan }) => {
+          {trainings.map(({ enrolment, plan, programTitle, cohortDisplayName, startDate, endDate, jp }) => {
             const parts = enrolmentParts(enrolment.name);
             if (!parts) return null;
+            const title = programTitle || humanizeSlug(parts.program);
+            const completed = enrolment.state === 'COMPLETED';
             return (
               <li key={enrolment.name} className="list-item">
-                <h3>{humanizeSlug(parts.program)}</h3>
-                <p>{humanizeSlug(parts.cohort)}
-                  {enrolment.completeTime ? ` · ${t.enrolmentState.COMPLETED} ${formatTimestampDate(enrolment.completeTime)}` : ''}</p>
+                <h3>{title}</h3>
+                <p>{cohortDisplayName || humanizeSlug(parts.cohort)}
+                  {startDate ? ` · ${formatDate(startDate)}${endDate ? ` – ${formatDate(endDate)}` : ''}` : ''}
+                  {jp ? ` · ${formatInteger(jp)} JP` : ''}</p>
+                <p>{t.enrolmentState[enrolment.state ?? ''] ?? ''}
+                  {enrolment.completeTime ? ` ${formatTimestampDate(enrolment.completeTime)}` : ''}</p>
                 {enrolment.certificateNumber && <p>{t.participant.certificate}: {enrolment.certificateNumber}</p>}
-                <p>
-                  {t.plan.state}: <span className={`badge state-${plan?.state ?? 'NONE'}`}>
-                    {t.plan.states[plan?.state ?? 'STATE_UNSPECIFIED']}</span>{' '}
-                  <Link to={planPath(parts)}>{t.participant.openPlan}<span className="sr-only">: {humanizeSlug(parts.program)}</span></Link>
-                </p>
+                {completed && (
+                  <p>
+                    {t.plan.state}: <span className={`badge state-${plan?.state ?? 'NONE'}`}>
+                      {t.plan.states[plan?.state ?? 'STATE_UNSPECIFIED']}</span>{' '}
+                    <Link to={planPath(parts)}>{t.participant.openPlan}<span className="sr-only">: {title}</span></Link>
+                  </p>
+                )}
               </li>
             );
           })}

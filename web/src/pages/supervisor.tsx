@@ -22,9 +22,8 @@ export function StaffPage() {
       get<LearningHours>(`/v1/${e.name}/learningHours?year=${year}`).catch(() => null));
     // Plans waiting for this supervisor's decision, per staff member.
     const waiting = staff.map(() => 0);
-    await mapLimit(hours.map((h, i) => ({ h, i })), 4, async ({ h, i }) => {
-      if (!h) return;
-      const trainings = await loadTrainings(h).catch(() => []);
+    await mapLimit(staff.map((e, i) => ({ e, i })), 4, async ({ e, i }) => {
+      const trainings = await loadTrainings(e.nip ?? '').catch(() => []);
       waiting[i] = trainings.filter((x) => x.plan?.state === 'SUBMITTED').length;
     });
     return staff.map((e, i) => ({ employee: e, hours: hours[i], waiting: waiting[i] }));
@@ -70,7 +69,7 @@ export function StaffMemberPage({ nip }: { nip: string }) {
       get<Employee>(`/v1/tenants/${TENANT}/employees/${nip}`),
       get<LearningHours>(`/v1/tenants/${TENANT}/employees/${nip}/learningHours?year=${year}`),
     ]);
-    return { employee, hours, trainings: await loadTrainings(hours) };
+    return { employee, hours, trainings: await loadTrainings(nip) };
   }, [nip, year]);
   return (
     <Page title={t.supervisor.staffPage(q.data?.employee.fullName ?? nip)}>
