@@ -1,9 +1,19 @@
 # syntax=docker/dockerfile:1
-# pelita/gateway: the gateway binary (pelita-gateway) on Debian 12, non-root (uid 10001).
+# pelita/gateway: the gateway binary (pelita-gateway) on Debian 12, non-root (uid 10001),
+# with the web application (web/dist) it serves at / (PELITA_WEB_ROOT).
 # Build from the repository root:
 #   docker build -f docker/gateway.Dockerfile -t pelita/gateway:0.1.0 .
 # Base images are pinned to a Debian 12 point release; bump DEBIAN_TAG on purpose.
 ARG DEBIAN_TAG=12.11
+# The web application's build needs Node >= 20.19 (Vite 8); Debian 12 ships 18.
+ARG NODE_TAG=20.19.5-bookworm-slim
+
+FROM node:${NODE_TAG} AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/ ./
+RUN npm run build
 
 FROM debian:${DEBIAN_TAG} AS build
 ENV DEBIAN_FRONTEND=noninteractive
@@ -11,7 +21,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 # RUNLEVEL=1 keeps redis-server from starting during the install.
 COPY scripts/packages.txt /tmp/packages.txt
 RUN apt-get update \
- && grep -vE '^[[:space:]]*(#|$)' /tmp/packages.txt \
+ && grep -vE '^[[:space:]]*(#|$)' /tmp/packages.txt | grep -vx chromium \
     | RUNLEVEL=1 xargs apt-get install -y --no-install-recommends \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -39,6 +49,8 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid 10001 --no-create-home \
       --home-dir /nonexistent --shell /usr/sbin/nologin pelita
 COPY --from=build /out/pelita-gateway /usr/local/bin/pelita-gateway
+COPY --from=web /web/dist /usr/share/pelita/web
+ENV PELITA_WEB_ROOT=/usr/share/pelita/web
 USER 10001:10001
 EXPOSE 8080
 # SIGTERM starts the drain (PELITA_DRAIN_SECONDS, default 10 s).

@@ -11,7 +11,7 @@ ENV DEBIAN_FRONTEND=noninteractive
 # RUNLEVEL=1 keeps redis-server from starting during the install.
 COPY scripts/packages.txt /tmp/packages.txt
 RUN apt-get update \
- && grep -vE '^[[:space:]]*(#|$)' /tmp/packages.txt \
+ && grep -vE '^[[:space:]]*(#|$)' /tmp/packages.txt | grep -vx chromium \
     | RUNLEVEL=1 xargs apt-get install -y --no-install-recommends \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
