@@ -780,6 +780,12 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     res->keep_alive(keep_alive_);
     res->body() = std::move(body);
     res->prepare_payload();
+    Write(std::move(res), status);
+  }
+
+  // Records the answer and writes it; the connection then carries the next
+  // request, or closes.
+  void Write(std::shared_ptr<http::response<http::string_body>> res, int status) {
     Record(status);
     conn_->ArmTimer();
     http::async_write(conn_->stream, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
@@ -838,16 +844,7 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     } else {
       res->prepare_payload();
     }
-    Record(r.status);
-    conn_->ArmTimer();
-    http::async_write(conn_->stream, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      self->Safely([&] {
-        self->Uncount();
-        if (ec) return self->conn_->Close();
-        if (!self->keep_alive_) return self->conn_->CloseAfterResponse();
-        self->conn_->Next();
-      });
-    });
+    Write(std::move(res), r.status);
   }
 
   // --- operations ------------------------------------------------------------
