@@ -35,6 +35,7 @@
 #include "gateway/openapi.h"
 #include "gateway/refresh_cookie.h"
 #include "gateway/static_files.h"
+#include "gateway/token_form.h"
 #include "gateway/upload_framing.h"
 #include "gateway/utf8.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -545,6 +546,14 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   // --- unary ---------------------------------------------------------------
 
   void CallUnary() {
+    // The OAuth2 token endpoint as RFC 6749 clients call it: a form body,
+    // the credentials in it or as HTTP Basic (gateway/token_form.h).
+    if (a_.route->rpc_name == "pelita.identity.v1.IdentityService/Token" &&
+        head_.content_type == "application/x-www-form-urlencoded") {
+      auto json = TokenRequestJson(body_, head_.authorization);
+      if (!json.ok()) return RespondError(FromStatus(json.status()));
+      body_ = *std::move(json);
+    }
     auto request = EncodeRequest(*a_.route, body_, head_.query, a_.bindings, a_.tenant);
     if (!request.ok()) return RespondError(FromStatus(request.status()));
     const absl::string_view method = a_.route->grpc_path;

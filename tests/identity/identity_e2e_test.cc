@@ -16,6 +16,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "gateway/expect_json_error.h"
@@ -277,6 +278,21 @@ TEST_F(IdentityE2eTest, EveryRoleSignsInThroughHttpAndCallsARouteOfItsRole) {
   EXPECT_EQ(r.status, 403) << r.body;
   t = Public("/v1/auth:token", {{"grantType", "client_credentials"}, {"clientId", "siasn"}, {"clientSecret", "no"}});
   gateway::ExpectJsonError(t, 401, "invalid_client");
+  // As RFC 6749 clients send it: a form body, the credentials in it or as
+  // HTTP Basic (§4.4.2, §2.3.1).
+  const HttpClient::Headers form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  t = http_->Request("POST", "/v1/auth:token",
+                     absl::StrCat("grant_type=client_credentials&client_id=siasn&client_secret=",
+                                  absl::StrReplaceAll(sa.client_secret(), {{"+", "%2B"}, {"/", "%2F"}, {"=", "%3D"}})),
+                     form);
+  ASSERT_EQ(t.status, 200) << t.body;
+  EXPECT_EQ(As(Field(t.Json(), "accessToken", "access_token"), "GET", "/v1/tenants/1504/units").status, 200);
+  HttpClient::Headers basic = form;
+  basic.emplace_back("Authorization", "Basic " + absl::Base64Escape("siasn:" + sa.client_secret()));
+  t = http_->Request("POST", "/v1/auth:token", "grant_type=client_credentials", basic);
+  EXPECT_EQ(t.status, 200) << t.body;
+  t = http_->Request("POST", "/v1/auth:token", "grant_type=client_credentials&grant_type=x", form);
+  EXPECT_EQ(t.status, 400) << t.body;
 
   // The audit log has the sign-ins, for the admin.
   auto a = Access(SignIn("admin@batanghari.go.id", "admin password"));

@@ -483,12 +483,13 @@ async function activationJourney(page, base, accounts) {
   const org = await apiSignIn(base, accounts.organiser);
   const issued = await apiCall(base, org, 'POST', `/v1/tenants/1504/accounts/${acc.username}:issueActivationCode`, {});
   check(issued.status === 200 && issued.body.code, `activation code issued (${issued.status})`);
-  const link = new URL(`/aktivasi?kode=${encodeURIComponent(issued.body.code)}`, base).href;
+  // The link as identity's activation message builds it (kode, akun, wilayah).
+  const link = new URL(`/aktivasi?kode=${encodeURIComponent(issued.body.code)}&akun=${encodeURIComponent(acc.username)}&wilayah=1504`, base).href;
   const fresh = 'sandi-baru-instruktur-2026';
   await page.goto(link);
   await visit(page, 'activation', 'desktop-17-aktivasi');
   check((await page.inputValue('#code')) === issued.body.code, 'activation form takes the code from the link');
-  await page.fill('#username', acc.username);
+  check((await page.inputValue('#username')) === acc.username, 'activation form takes the account from the link');
   await page.fill('#new', fresh);
   await page.fill('#repeat', 'lain-sama-sekali-2026');
   await page.getByRole('button', { name: 'Aktifkan akun' }).click();

@@ -127,7 +127,11 @@ function NewPasswordFields(p: { next: string; repeat: string; setNext: (v: strin
 export function ActivatePage() {
   const { query } = useLocation();
   const [code, setCode] = useState(query.get('kode') ?? '');
-  const [username, setUsername] = useState('');
+  // A delivered link names the account and the regency too (identity's
+  // activation message: ?kode=…&akun=…&wilayah=…).
+  const [username, setUsername] = useState(query.get('akun') ?? '');
+  const linkTenant = query.get('wilayah') ?? '';
+  const tenant = /^[0-9]{4}$/.test(linkTenant) ? linkTenant : TENANT;
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const [problem, setProblem] = useState('');
@@ -140,7 +144,7 @@ export function ActivatePage() {
     setProblem(p);
     if (p) return;
     try {
-      await activate(TENANT, username.trim(), code.trim(), next);
+      await activate(tenant, username.trim(), code.trim(), next);
       setDone(true);
     } catch (err) {
       // An expired code, or the code of the link itself refused (it was
