@@ -34,6 +34,7 @@
 #include "gateway/json_printer.h"
 #include "gateway/openapi.h"
 #include "gateway/refresh_cookie.h"
+#include "gateway/skm_cookie.h"
 #include "gateway/static_files.h"
 #include "gateway/token_form.h"
 #include "gateway/upload_framing.h"
@@ -559,6 +560,7 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     const absl::string_view method = a_.route->grpc_path;
     const bool cookie_session = head_.from_browser;
     if (cookie_session && RefreshCookie::ConsumesToken(method)) RefreshCookie::FillRequest(head_.cookie, &*request);
+    if (cookie_session && SkmCookie::Applies(method)) SkmCookie::FillRequest(head_.cookie, &*request);
     // The response is written from gRPC's callback thread rather than posted
     // back to the connection's I/O thread: that saves a thread wake-up on
     // every call.  It is safe because while a unary call is out the exchange
@@ -577,6 +579,10 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
 
   // A browser's refresh token as an HttpOnly cookie (gateway/refresh_cookie.h).
   void SessionCookie(absl::string_view method, bool ok, std::string* response) {
+    if (ok && SkmCookie::Applies(method)) {
+      if (auto cookie = SkmCookie::TakeFromReply(response)) extra_headers_.emplace_back("Set-Cookie", *cookie);
+      return;
+    }
     if (ok && RefreshCookie::IssuesToken(method)) {
       if (auto cookie = RefreshCookie::TakeFromReply(response)) extra_headers_.emplace_back("Set-Cookie", *cookie);
       extra_headers_.emplace_back("Cache-Control", "no-store");

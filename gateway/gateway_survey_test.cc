@@ -215,5 +215,101 @@ TEST_F(GatewaySurveyTest, InstrumentsAndResponsesAcrossServices) {
   EXPECT_EQ(Call("GET", absl::StrCat("/v1/", kCohort, "/surveyAggregates"), "", Token("participant", kNip)).status, 403);
 }
 
+
+// Personal answer links through HTTP: the organiser issues one; opening and
+// answering need no token at all; the link answers once, as its respondent,
+// and a second answer, an altered link or a participant issuing links is
+// refused with a JSON reason.
+TEST_F(GatewaySurveyTest, AnswerLinksWorkWithoutAnAccount) {
+  ASSERT_EQ(Call("POST", "/v1/tenants/1504/instruments:installDefaults", "{}").status, 200);
+  nlohmann::json instrument = {
+      {"title", "Kesan"}, {"kind", "REACTION"}, {"anonymous", false},
+      {"items", {{{"code", "M1"}, {"text", "Materi"}, {"type", "LIKERT"}, {"required", true}, {"scaleMin", 1},
+                  {"scaleMax", 4}, {"dimension", "MATERI"}}}}};
+  ASSERT_EQ(Call("POST", "/v1/tenants/1504/instruments?instrumentId=kesan", instrument.dump()).status, 200);
+  const std::string issue_path = absl::StrCat("/v1/", kCohort, ":issueAnswerLinks");
+  const nlohmann::json issue = {{"instrument", "tenants/1504/instruments/kesan"}};
+  // Participants do not issue links.
+  auto refused = Call("POST", issue_path, issue.dump(), Token("participant", kNip));
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  auto issued = Call("POST", issue_path, issue.dump());
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const nlohmann::json links = issued.Json()["links"];
+  ASSERT_EQ(links.size(), 1u) << issued.body;
+  EXPECT_EQ(links[0]["respondentNip"], kNip);
+  const std::string token = links[0]["token"];
+
+  // No Authorization header at all.
+  auto open = http_->Request("POST", "/v1/answerLinks:open", nlohmann::json{{"token", token}}.dump(), {});
+  ASSERT_EQ(open.status, 200) << open.body;
+  EXPECT_EQ(open.Json()["instrument"]["title"], "Kesan");
+  EXPECT_EQ(open.Json()["respondentNip"], kNip);
+  const nlohmann::json answer = {{"token", token},
+                                 {"responseId", "tautan-1"},
+                                 {"answers", {{{"item", "M1"}, {"number", 4}}}}};
+  auto answered = http_->Request("POST", "/v1/answerLinks:answer", answer.dump(), {});
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(answered.Json()["respondentNip"], kNip);
+  EXPECT_EQ(answered.Json()["name"], "tenants/1504/responses/tautan-1");
+  nlohmann::json again = answer;
+  again["responseId"] = "tautan-2";
+  auto used = http_->Request("POST", "/v1/answerLinks:answer", again.dump(), {});
+  ExpectJsonError(used, 403, "used");
+  EXPECT_NE(used.body.find("LINK_USED"), std::string::npos) << used.body;
+  std::string altered = token;
+  altered[5] = altered[5] == 'x' ? 'y' : 'x';
+  auto bad = http_->Request("POST", "/v1/answerLinks:open", nlohmann::json{{"token", altered}}.dump(), {});
+  ExpectJsonError(bad, 403, "not an answer link");
+  EXPECT_NE(bad.body.find("LINK_NOT_VALID"), std::string::npos) << bad.body;
+  // The one answer is stored, once.
+  auto list = Call("GET", absl::StrCat("/v1/", kCohort, "/responses?instrument=tenants/1504/instruments/kesan"));
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.Json()["responses"].size(), 1u) << list.body;
+}
+
+
+// The public SKM form through HTTP: no token; a browser's device token
+// goes only into an HttpOnly cookie, which then refuses a second answer of
+// that device today; other clients get the token in the body.
+TEST_F(GatewaySurveyTest, PublicSkmFormWithDeviceCookie) {
+  ASSERT_EQ(Call("POST", "/v1/tenants/1504/instruments:installDefaults", "{}").status, 200);
+  auto form = http_->Request("GET", "/v1/tenants/1504/units/dinkes/skmForm", "", {});
+  ASSERT_EQ(form.status, 200) << form.body;
+  EXPECT_EQ(form.Json()["unitTitle"], "Dinas Kesehatan");
+  EXPECT_EQ(form.Json()["instrument"]["items"].size(), 10u);
+  ExpectJsonError(http_->Request("GET", "/v1/tenants/1504/units/tidak-ada/skmForm", "", {}), 404, "not a unit");
+
+  nlohmann::json answers = nlohmann::json::array();
+  for (int i = 1; i <= 9; ++i) answers.push_back({{"item", absl::StrCat("U", i)}, {"number", 3}});
+  const std::string path = "/v1/tenants/1504/units/dinkes/skmResponses";
+  const HttpClient::Headers browser = {{"Sec-Fetch-Mode", "cors"}};
+  auto first = http_->Request(
+      "POST", path, nlohmann::json{{"responseId", "3f1c2a9e-0000-4000-8000-000000000001"}, {"answers", answers}}.dump(),
+      browser);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string cookie = first.Header("set-cookie");
+  EXPECT_EQ(cookie.rfind("pelita_skm=", 0), 0u) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_FALSE(first.Json().contains("deviceToken")) << first.body;
+  HttpClient::Headers with_cookie = browser;
+  with_cookie.emplace_back("Cookie", cookie.substr(0, cookie.find(';')));
+  auto second = http_->Request(
+      "POST", path, nlohmann::json{{"responseId", "3f1c2a9e-0000-4000-8000-000000000002"}, {"answers", answers}}.dump(),
+      with_cookie);
+  ExpectJsonError(second, 403, "already answered");
+  EXPECT_NE(second.body.find("SKM_ALREADY_TODAY"), std::string::npos) << second.body;
+  // Not a browser: the token comes in the body.
+  auto other = http_->Request(
+      "POST", path, nlohmann::json{{"responseId", "3f1c2a9e-0000-4000-8000-000000000003"}, {"answers", answers}}.dump(), {});
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_FALSE(other.Json().value("deviceToken", "").empty()) << other.body;
+  EXPECT_TRUE(other.Header("set-cookie").empty());
+  auto agg = Call("GET", "/v1/tenants/1504/units/dinkes/skmAggregates?startPeriod=" +
+                             absl::FormatTime("%Y-%m", absl::Now(), absl::FixedTimeZone(7 * 3600)));
+  ASSERT_EQ(agg.status, 200) << agg.body;
+  EXPECT_EQ(agg.Json()["periods"][0]["responseCount"], "2") << agg.body;
+}
+
 }  // namespace
 }  // namespace pelita::gateway

@@ -120,6 +120,11 @@ const char* const kPublicRpcs[] = {
     "pelita.identity.v1.IdentityService/SignIn",   "pelita.identity.v1.IdentityService/Activate",
     "pelita.identity.v1.IdentityService/Refresh",  "pelita.identity.v1.IdentityService/SignOut",
     "pelita.identity.v1.IdentityService/Token",    "pelita.identity.v1.IdentityService/GetJwks",
+    // A personal answer link is its own credential: it allows one answer
+    // to one instrument, and nothing else (services/survey/links.cc).
+    "pelita.survey.v1.SurveyService/OpenAnswerLink", "pelita.survey.v1.SurveyService/AnswerByLink",
+    // The SKM form a citizen answers from the QR code at a unit's counter.
+    "pelita.survey.v1.SurveyService/GetSkmForm", "pelita.survey.v1.SurveyService/SubmitSkmResponse",
 };
 
 bool HasRole(const RoleRule& r, absl::string_view role) {

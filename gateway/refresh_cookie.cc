@@ -16,10 +16,10 @@ bool IsMethod(absl::string_view grpc_path, absl::string_view method) {
          absl::EndsWith(grpc_path, method);
 }
 
-// Refresh tokens are URL-safe base64 (services/identity/secrets.h); any
-// other byte is not a token of ours and could break the header.
-bool IsCookieValue(absl::string_view v) {
-  if (v.empty() || v.size() > 512) return false;
+}  // namespace
+
+bool IsTokenCookieValue(absl::string_view v, size_t max_bytes) {
+  if (v.empty() || v.size() > max_bytes) return false;
   for (char c : v) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != '~') {
       return false;
@@ -27,8 +27,6 @@ bool IsCookieValue(absl::string_view v) {
   }
   return true;
 }
-
-}  // namespace
 
 bool RefreshCookie::IssuesToken(absl::string_view p) { return IsMethod(p, "SignIn") || IsMethod(p, "Refresh"); }
 bool RefreshCookie::ConsumesToken(absl::string_view p) { return IsMethod(p, "Refresh") || IsMethod(p, "SignOut"); }
@@ -61,7 +59,7 @@ std::optional<std::string> RefreshCookie::TakeFromReply(std::string* reply) {
   identity::v1::TokenResponse r;
   if (!r.ParseFromString(*reply) || r.refresh_token().empty()) return std::nullopt;
   std::string token = r.refresh_token();
-  if (!IsCookieValue(token)) return std::nullopt;
+  if (!IsTokenCookieValue(token, 512)) return std::nullopt;
   r.clear_refresh_token();
   *reply = r.SerializeAsString();
   return absl::StrCat(kName, "=", token, kAttributes);

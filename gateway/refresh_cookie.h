@@ -25,6 +25,10 @@ namespace pelita::gateway {
 // Other clients (the CLI, integrations, tests) keep the token in the body,
 // as before.  Secure cookies are accepted on http://127.0.0.1 and
 // http://localhost, which browsers treat as secure origins.
+// Whether `v` may be a cookie value of ours: 1..max_bytes of URL-safe
+// base64 and `.` (tokens are; any other byte could break the header).
+bool IsTokenCookieValue(absl::string_view v, size_t max_bytes);
+
 class RefreshCookie {
  public:
   static constexpr char kName[] = "pelita_refresh";

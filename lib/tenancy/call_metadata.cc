@@ -33,6 +33,12 @@ void SetTenantCheck(TenantCheck check) {
   g_tenant_check.store(check ? new TenantCheck(std::move(check)) : nullptr);
 }
 
+absl::Status CheckKnownTenant(const std::string& tenant) {
+  if (absl::Status s = ValidateTenant(tenant); !s.ok()) return s;
+  if (const TenantCheck* check = g_tenant_check.load(); check != nullptr) return (*check)(tenant);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context) {
   Caller caller;
   caller.tenant = Metadata(context, kTenantMetadata);

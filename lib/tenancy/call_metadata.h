@@ -30,6 +30,11 @@ absl::StatusOr<Caller> CallerFromContext(const grpc::ServerContext& context);
 // CallerFromContext; the check must be thread-safe and cheap (a cache).
 using TenantCheck = std::function<absl::Status(const std::string& tenant)>;
 void SetTenantCheck(TenantCheck check);
+// A valid code that the tenant check (if set) accepts: for public calls,
+// whose tenant comes from the request (a path, a signed link) rather than
+// from the metadata.  INVALID_ARGUMENT for a malformed code, else the
+// check's status.
+absl::Status CheckKnownTenant(const std::string& tenant);
 
 // For platform-level services (the tenant registry, identity), whose callers
 // need not belong to a tenant: a platform admin, another service, a

@@ -111,4 +111,22 @@ absl::StatusOr<std::vector<std::string>> EnrolmentRoster::Supervisors(const std:
   return out;
 }
 
+absl::StatusOr<std::string> EnrolmentRoster::UnitTitle(const std::string& tenant, const std::string& unit) {
+  grpc::ClientContext ctx;
+  AttachTenant(ctx, tenant);
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  ev1::GetUnitRequest req;
+  req.set_name(unit);
+  ev1::Unit u;
+  grpc::Status s = stub_->GetUnit(&ctx, req, &u);
+  if (!s.ok()) {
+    absl::Status st = FromGrpcStatus(s);
+    if (st.code() == absl::StatusCode::kNotFound || st.code() == absl::StatusCode::kInvalidArgument) {
+      return absl::NotFoundError(absl::StrCat(unit, " is not a unit of the regency"));
+    }
+    return absl::UnavailableError(absl::StrCat("enrolment service: ", st.ToString()));
+  }
+  return u.display_name();
+}
+
 }  // namespace pelita::survey

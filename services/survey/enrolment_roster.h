@@ -28,6 +28,8 @@ class EnrolmentRoster : public Roster {
   absl::StatusOr<CohortRoster> Fetch(const std::string& tenant, const std::string& cohort) override;
   absl::StatusOr<std::vector<std::string>> Supervisors(const std::string& tenant, const std::string& cohort,
                                                        const std::string& subject) override;
+  // GetUnit.
+  absl::StatusOr<std::string> UnitTitle(const std::string& tenant, const std::string& unit) override;
 
  private:
   std::unique_ptr<enrolment::v1::EnrolmentService::Stub> stub_;

@@ -17,6 +17,14 @@ namespace pelita::survey {
 PELITA_SURVEY_UNARY_RPCS(PELITA_SURVEY_DEFINE)
 #undef PELITA_SURVEY_DEFINE
 
+#define PELITA_SURVEY_DEFINE_PUBLIC(Method, Request, Response)                                       \
+  grpc::Status SurveyGrpcService::Method(grpc::ServerContext* context, const Request* request, Response* response) { \
+    return HandlePlatformUnary(context, response,                                                          \
+                               [&](const Caller& caller) { return logic_->Method(caller, *request); }); \
+  }
+PELITA_SURVEY_PUBLIC_RPCS(PELITA_SURVEY_DEFINE_PUBLIC)
+#undef PELITA_SURVEY_DEFINE_PUBLIC
+
 // A reader thread queues incoming requests (bounded, so gRPC flow control
 // slows a fast client); this thread takes whatever is queued, up to
 // stream_batch_, ingests it in one Redis round trip and writes the acks.

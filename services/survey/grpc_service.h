@@ -16,9 +16,18 @@
   X(BatchCreateResponses, v1::BatchCreateResponsesRequest, v1::BatchCreateResponsesResponse) \
   X(GetResponse, v1::GetResponseRequest, v1::Response) \
   X(IssueResponseToken, v1::IssueResponseTokenRequest, v1::ResponseToken) \
+  X(IssueAnswerLinks, v1::IssueAnswerLinksRequest, v1::IssueAnswerLinksResponse) \
   X(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates) \
   X(ListCohortResponses, v1::ListCohortResponsesRequest, v1::ListCohortResponsesResponse) \
   X(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)
+
+// The public RPCs (no token: the gateway sends no tenant or role; what they
+// may do comes from the link they carry).
+#define PELITA_SURVEY_PUBLIC_RPCS(X) \
+  X(OpenAnswerLink, v1::OpenAnswerLinkRequest, v1::AnswerLinkForm) \
+  X(AnswerByLink, v1::AnswerByLinkRequest, v1::Response) \
+  X(GetSkmForm, v1::GetSkmFormRequest, v1::SkmForm) \
+  X(SubmitSkmResponse, v1::SubmitSkmResponseRequest, v1::SkmReceipt)
 
 namespace pelita::survey {
 
@@ -33,6 +42,7 @@ class SurveyGrpcService final : public v1::SurveyService::Service {
 #define PELITA_SURVEY_DECLARE(Method, Request, Response) \
   grpc::Status Method(grpc::ServerContext* context, const Request* request, Response* response) override;
   PELITA_SURVEY_UNARY_RPCS(PELITA_SURVEY_DECLARE)
+  PELITA_SURVEY_PUBLIC_RPCS(PELITA_SURVEY_DECLARE)
 #undef PELITA_SURVEY_DECLARE
 
   grpc::Status StreamResponses(

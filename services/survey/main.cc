@@ -7,6 +7,7 @@
 #include "lib/server/channel.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
+#include "lib/notify/flags.h"
 #include "services/survey/enrolment_roster.h"
 #include "services/survey/grpc_service.h"
 #include "services/survey/roster.h"
@@ -26,6 +27,8 @@ ABSL_FLAG(int, stream_maxlen, pelita::EnvOr("PELITA_SURVEY_STREAM_MAXLEN", 0),
           "(env PELITA_SURVEY_STREAM_MAXLEN)");
 ABSL_FLAG(int, stream_batch, pelita::EnvOr("PELITA_SURVEY_STREAM_BATCH", 512),
           "Streamed responses per Redis round trip (env PELITA_SURVEY_STREAM_BATCH)");
+ABSL_FLAG(std::string, answer_url, pelita::EnvOr("PELITA_ANSWER_URL", std::string("http://127.0.0.1:8080/jawab")),
+          "The web application's answer page, which personal answer links open (env PELITA_ANSWER_URL)");
 ABSL_FLAG(bool, log_calls, true, "Log one line per call");
 
 int main(int argc, char** argv) {
@@ -48,6 +51,13 @@ int main(int argc, char** argv) {
   pelita::survey::SurveyLogic logic(&redis, &roster);
   // Each tenant's SKM months and follow-up windows in its own zone.
   logic.SetTenantZones(registry->Zones());
+  // Answer links go out through the reminders' sender (--notify_sender).
+  auto sender = pelita::notify::SenderFromFlags();
+  if (!sender.ok()) {
+    pelita::LogError("bad notification flags", {{"error", std::string(sender.status().message())}});
+    return 2;
+  }
+  logic.SetAnswerLinks(sender->get(), absl::GetFlag(FLAGS_answer_url));
   pelita::survey::SurveyGrpcService service(&logic, absl::GetFlag(FLAGS_stream_batch));
 
   pelita::ServerOptions options =

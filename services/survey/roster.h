@@ -52,6 +52,9 @@ class Roster {
   virtual absl::StatusOr<std::vector<std::string>> Supervisors(const std::string& tenant,
                                                                const std::string& cohort,
                                                                const std::string& subject) = 0;
+  // The display name of a unit (`tenants/{t}/units/{u}`), for the public
+  // SKM form.  NOT_FOUND when the roster has no such unit.
+  virtual absl::StatusOr<std::string> UnitTitle(const std::string& tenant, const std::string& unit) = 0;
 };
 
 // Caches each cohort's enrolled set for `ttl`; a NIP not in a cached set
@@ -92,6 +95,17 @@ class CachedRoster {
   // than `min_refresh`, so a supervisor just recorded is seen at once.
   absl::StatusOr<bool> IsSupervisor(const std::string& tenant, const std::string& cohort,
                                     const std::string& subject, const std::string& respondent);
+  // Who may assess `subject` (Roster::Supervisors), asked afresh: issuing
+  // follow-up links is rare and must see the roster as it is.
+  absl::StatusOr<std::vector<std::string>> Supervisors(const std::string& tenant, const std::string& cohort,
+                                                       const std::string& subject) {
+    return source_->Supervisors(tenant, cohort, subject);
+  }
+  // A unit's display name (Roster::UnitTitle), not cached here (the
+  // logic caches it with its own lifetime).
+  absl::StatusOr<std::string> UnitTitle(const std::string& tenant, const std::string& unit) {
+    return source_->UnitTitle(tenant, unit);
+  }
   // Number of fetches from the source (for tests).
   int64_t fetches() const;
 

@@ -266,6 +266,43 @@ absl::StatusOr<std::string> SurveyStore::TokenSecret() {
   return got->str;
 }
 
+absl::StatusOr<std::string> SurveyStore::ExistingTokenSecret() {
+  auto got = redis_->Run({"GET", keys_.Key("tokensecret")});
+  if (!got.ok()) return got.status();
+  if (got->is_nil()) return absl::NotFoundError("the tenant has no token key yet");
+  if (got->str.size() != 32) return absl::DataLossError("the tenant's token key is corrupt");
+  return got->str;
+}
+
+absl::StatusOr<int64_t> SurveyStore::Count(const std::string& key) {
+  auto r = redis_->Run({"GET", key});
+  if (!r.ok()) return r.status();
+  int64_t n = 0;
+  if (!r->is_nil()) (void)absl::SimpleAtoi(r->str, &n);
+  return n;
+}
+
+absl::Status SurveyStore::Bump(const std::string& key, absl::Duration ttl) {
+  auto r = redis_->Run({"INCR", key});
+  if (!r.ok()) return r.status();
+  if (r->is_error()) return redis::ReplyStatus(*r);
+  auto e = redis_->Run({"EXPIRE", key, absl::StrCat(absl::ToInt64Seconds(ttl))});
+  return e.ok() ? absl::OkStatus() : e.status();
+}
+
+absl::StatusOr<bool> SurveyStore::HasResponse(const std::string& id) {
+  auto r = redis_->Run({"HEXISTS", keys_.Key("resp"), id});
+  if (!r.ok()) return r.status();
+  return r->integer == 1;
+}
+
+absl::StatusOr<bool> SurveyStore::IsMember(const std::string& key, const std::string& member) {
+  auto r = redis_->Run({"SISMEMBER", key, member});
+  if (!r.ok()) return r.status();
+  if (r->is_error()) return redis::ReplyStatus(*r);
+  return r->integer == 1;
+}
+
 absl::StatusOr<bool> SurveyStore::RecordIssued(const std::string& issued_key, const std::string& nip) {
   auto r = redis_->Run({"SADD", issued_key, nip});
   if (!r.ok()) return r.status();

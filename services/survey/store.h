@@ -93,9 +93,27 @@ class SurveyStore {
   std::string TokensUsedKey(const std::string& ck, const std::string& instrument) const {
     return keys_.Key("tokused", ck, instrument);
   }
+  // The hashes of the personal answer links used for the pair.
+  std::string LinksUsedKey(const std::string& ck, const std::string& instrument) const {
+    return keys_.Key("linkused", ck, instrument);
+  }
 
   // The tenant's token MAC key, created (32 random bytes) on first use.
   absl::StatusOr<std::string> TokenSecret();
+  // The key if it exists; NOT_FOUND otherwise (nothing is created: a
+  // public caller never makes Pelita write a key).
+  absl::StatusOr<std::string> ExistingTokenSecret();
+  // The public SKM form's hourly counter of one source address and unit.
+  std::string SkmRateKey(const std::string& unit, int64_t hour, const std::string& address) const {
+    return keys_.Key("skmrate", unit, hour, address);
+  }
+  // A counter's value (0 when missing), and one more with a time to live.
+  absl::StatusOr<int64_t> Count(const std::string& key);
+  absl::Status Bump(const std::string& key, absl::Duration ttl);
+  // Whether a response with this id was accepted.
+  absl::StatusOr<bool> HasResponse(const std::string& id);
+  // Whether `member` is in the set `key`.
+  absl::StatusOr<bool> IsMember(const std::string& key, const std::string& member);
   // Records that `nip` was issued a token for the set `issued_key`: true
   // when it is new, false when the NIP already had one.
   absl::StatusOr<bool> RecordIssued(const std::string& issued_key, const std::string& nip);

@@ -26,6 +26,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include "lib/store/field_mask.h"
 #include "lib/store/paging.h"
+#include "services/survey/names.h"
 
 namespace pelita::survey {
 
@@ -41,41 +42,6 @@ namespace {
 constexpr int kMaxBatch = 1000;
 constexpr absl::Duration kCurrentTtl = absl::Seconds(2);
 
-
-struct CohortRef {
-  std::string tenant, program, cohort;
-  std::string ck() const { return program + "/" + cohort; }
-};
-
-absl::StatusOr<CohortRef> ParseCohort(const Caller& c, const std::string& field,
-                                      const std::string& name) {
-  PELITA_ASSIGN_OR_RETURN(auto parts,
-                          ParseTenantResource(c, field, name, "tenants/*/programs/*/cohorts/*"));
-  return CohortRef{parts[0], parts[1], parts[2]};
-}
-
-// `tenants/{t}/instruments/{id}` or `...{id}@{version}` -> id, version.
-absl::StatusOr<std::pair<std::string, int>> ParseInstrument(const Caller& c,
-                                                            const std::string& field,
-                                                            const std::string& name) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, field, name, "tenants/*/instruments/*"));
-  std::string id = parts[1];
-  int version = 0;
-  if (size_t at = id.find('@'); at != std::string::npos) {
-    if (!absl::SimpleAtoi(id.substr(at + 1), &version) || version < 1) {
-      return InvalidField(field, "version after '@' must be a positive number");
-    }
-    id = id.substr(0, at);
-  }
-  PELITA_RETURN_IF_ERROR(ValidateSlug(field, id));
-  return std::make_pair(id, version);
-}
-
-absl::StatusOr<std::string> ParseParent(const Caller& c, const std::string& field,
-                                        const std::string& parent) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, field, parent, "tenants/*"));
-  return parts[0];
-}
 
 int64_t Int(const SurveyStore::Hash& h, const std::string& field) {
   auto it = h.find(field);
@@ -449,7 +415,8 @@ absl::StatusOr<std::string> SurveyLogic::RedeemToken(const std::string& tenant, 
 
 absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
                                                            const std::string& parent,
-                                                           const v1::CreateResponseRequest& r) {
+                                                           const v1::CreateResponseRequest& r,
+                                                           const std::string* link_hash) {
   const std::string& p = r.parent().empty() ? parent : r.parent();
   PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", p));
   PELITA_ASSIGN_OR_RETURN(std::string id, NormalizeResponseId("response_id", r.response_id()));
@@ -527,6 +494,13 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
       w.tokens_used_key = store.TokensUsedKey(cohort.ck(), iref.first);
     } else {
       PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, in.cohort(), scored.participant_nip, field));
+    }
+    if (link_hash != nullptr && w.token_hash.empty()) {
+      // Answered by a personal link: the link is used up in the script
+      // that stores the answer (an anonymous link is used up as its
+      // eligibility token, above).
+      w.token_hash = *link_hash;
+      w.tokens_used_key = store.LinksUsedKey(cohort.ck(), iref.first);
     }
     if (instrument.kind() == v1::FOLLOWUP) {
       // The wave: the window that contains the submit day.
@@ -697,6 +671,13 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     const Caller& c, const std::string& parent,
     const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index,
     std::vector<absl::Status>* statuses) {
+  return IngestImpl(c, parent, requests, first_index, statuses, nullptr);
+}
+
+absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::IngestImpl(
+    const Caller& c, const std::string& parent,
+    const std::vector<const v1::CreateResponseRequest*>& requests, int64_t first_index,
+    std::vector<absl::Status>* statuses, const std::string* link_hash) {
   std::vector<v1::ResponseAck> acks(requests.size());
   if (statuses != nullptr) statuses->assign(requests.size(), absl::OkStatus());
   if (requests.empty()) return acks;
@@ -708,7 +689,7 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
     v1::ResponseAck& ack = acks[i];
     ack.set_index(first_index + static_cast<int64_t>(i));
     ack.set_response_id(requests[i]->response_id().substr(0, 100));
-    auto p = Prepare(c, parent, *requests[i]);
+    auto p = Prepare(c, parent, *requests[i], link_hash);
     if (!p.ok()) {
       // Redis or the enrolment service unreachable: the batch fails as a
       // whole (retryable) instead of reporting valid responses as rejected.
@@ -813,8 +794,13 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::Ingest(
 
 absl::StatusOr<v1::Response> SurveyLogic::CreateResponse(const Caller& c,
                                                          const v1::CreateResponseRequest& r) {
+  return CreateOne(c, r, nullptr);
+}
+
+absl::StatusOr<v1::Response> SurveyLogic::CreateOne(const Caller& c, const v1::CreateResponseRequest& r,
+                                                    const std::string* link_hash) {
   std::vector<absl::Status> statuses;
-  PELITA_ASSIGN_OR_RETURN(auto acks, Ingest(c, r.parent(), {&r}, 0, &statuses));
+  PELITA_ASSIGN_OR_RETURN(auto acks, IngestImpl(c, r.parent(), {&r}, 0, &statuses, link_hash));
   v1::ResponseAck& ack = acks[0];
   if (ack.code() != 0) {
     // The full status keeps its details (BadRequest, ErrorInfo reason).

@@ -11,11 +11,13 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "lib/notify/senders.h"
 #include "lib/redis/redis.h"
 #include "lib/tenancy/tenancy.h"
 #include "lib/time/time.h"
 #include "pelita/survey/v1/survey.pb.h"
 #include "pelita/type/v1/import.pb.h"
+#include "services/survey/answer_links.h"
 #include "services/survey/domain.h"
 #include "services/survey/roster.h"
 #include "services/survey/store.h"
@@ -36,6 +38,14 @@ class SurveyLogic {
   // WIB for every tenant until then.  It dates follow-up waves and SKM
   // periods and reads CSV times written without an offset.
   void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
+
+  // Where personal answer links are sent (the reminder sender; null: they
+  // are only returned to the issuer) and the page they open
+  // (`answer_url#<link>`).  Wired by main before serving.
+  void SetAnswerLinks(notify::Sender* sender, std::string answer_url) {
+    sender_ = sender;
+    answer_url_ = std::move(answer_url);
+  }
 
   absl::StatusOr<v1::Instrument> CreateInstrument(const Caller& c, const v1::CreateInstrumentRequest& r);
   absl::StatusOr<v1::Instrument> GetInstrument(const Caller& c, const v1::GetInstrumentRequest& r);
@@ -82,6 +92,21 @@ class SurveyLogic {
   absl::StatusOr<std::unique_ptr<CsvImport>> StartCsvImport(const Caller& c,
                                                            const v1::ImportResponsesCsvRequest& first);
 
+  // Personal answer links (links.cc; see the proto).  OpenAnswerLink and
+  // AnswerByLink are public: they ignore the caller and act only as the
+  // link allows.
+  absl::StatusOr<v1::IssueAnswerLinksResponse> IssueAnswerLinks(const Caller& c,
+                                                               const v1::IssueAnswerLinksRequest& r);
+  absl::StatusOr<v1::AnswerLinkForm> OpenAnswerLink(const Caller& c, const v1::OpenAnswerLinkRequest& r);
+  absl::StatusOr<v1::Response> AnswerByLink(const Caller& c, const v1::AnswerByLinkRequest& r);
+
+  // The public SKM form of a unit (skm_form.cc; see the proto).  Both are
+  // public: the tenant comes from the name and must be known to the
+  // registry; `c.subject` is the source address (set by the gateway).
+  static constexpr int kSkmPerAddressHour = 30;
+  absl::StatusOr<v1::SkmForm> GetSkmForm(const Caller& c, const v1::GetSkmFormRequest& r);
+  absl::StatusOr<v1::SkmReceipt> SubmitSkmResponse(const Caller& c, const v1::SubmitSkmResponseRequest& r);
+
   absl::StatusOr<v1::CohortAggregates> GetCohortAggregates(const Caller& c,
                                                            const v1::GetCohortAggregatesRequest& r);
   // A cohort's responses to one instrument, page by page; internal callers,
@@ -95,8 +120,26 @@ class SurveyLogic {
   friend class CsvImportImpl;
   struct Prepared;
   // Validates one request and builds its write; an error rejects it.
+  // `link_hash`: answered by a personal link, used up with the write.
   absl::StatusOr<Prepared> Prepare(const Caller& c, const std::string& parent,
-                                   const v1::CreateResponseRequest& r);
+                                   const v1::CreateResponseRequest& r, const std::string* link_hash);
+  absl::StatusOr<std::vector<v1::ResponseAck>> IngestImpl(
+      const Caller& c, const std::string& parent, const std::vector<const v1::CreateResponseRequest*>& requests,
+      int64_t first_index, std::vector<absl::Status>* statuses, const std::string* link_hash);
+  absl::StatusOr<v1::Response> CreateOne(const Caller& c, const v1::CreateResponseRequest& r,
+                                         const std::string* link_hash);
+  // A link's claims when it is valid, unexpired and unused (else
+  // PERMISSION_DENIED with its reason); `used_key`/`used_hash` say where
+  // its use is recorded.
+  struct OpenLink {
+    AnswerLinkClaims claims;
+    std::string used_key, used_hash;
+  };
+  absl::StatusOr<OpenLink> CheckLink(const std::string& token);
+  // A unit's display name (cached for minutes; the roster's NOT_FOUND).
+  absl::StatusOr<std::string> UnitTitle(const std::string& tenant, const std::string& unit);
+  // The tenant's token key if it exists (cached); NOT_FOUND otherwise.
+  absl::StatusOr<std::string> ExistingTenantSecret(const std::string& tenant);
   // An instrument version (0 = current), cached (versions never change).
   absl::StatusOr<std::shared_ptr<const v1::Instrument>> LoadInstrument(const std::string& tenant,
                                                                        const std::string& id,
@@ -118,6 +161,8 @@ class SurveyLogic {
 
   redis::Client* redis_;
   CachedRoster* roster_;
+  notify::Sender* sender_ = nullptr;
+  std::string answer_url_ = "http://127.0.0.1:8080/jawab";
   Clock clock_;
   TenantZones zones_ = WibForEveryTenant();
   absl::Mutex mu_;
@@ -130,6 +175,8 @@ class SurveyLogic {
   };
   absl::flat_hash_map<std::string, Current> current_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> secrets_ ABSL_GUARDED_BY(mu_);
+  // tenant|unit -> (display name, when fetched).
+  absl::flat_hash_map<std::string, std::pair<std::string, absl::Time>> unit_titles_ ABSL_GUARDED_BY(mu_);
 };
 
 // A stable fingerprint of bytes (SHA-256, first 16 bytes).

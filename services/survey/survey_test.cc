@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -34,6 +35,10 @@ class FixedRoster : public Roster {
     auto it = supervisors_.find(tenant + "|" + subject);
     if (it == supervisors_.end()) return std::vector<std::string>{};
     return std::vector<std::string>{it->second};
+  }
+  absl::StatusOr<std::string> UnitTitle(const std::string& tenant, const std::string& unit) override {
+    if (tenant == "1504" && unit == "tenants/1504/units/disdukcapil") return std::string("Dinas Dukcapil");
+    return absl::NotFoundError("no unit " + unit);
   }
   void Set(const std::string& tenant, const std::string& cohort, std::vector<std::string> nips) {
     absl::MutexLock l(&mu_);
@@ -830,6 +835,378 @@ TEST_F(SurveyLogicTest, ListCohortResponsesPagesInAcceptanceOrderForOrganisersOn
   bad = empty;
   bad.set_parent("tenants/1571/programs/latsar/cohorts/2026-a");
   EXPECT_EQ(logic_->ListCohortResponses(caller_, bad).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+
+// ------------------------------------------------------------- answer links
+
+// A sender that records what it was given (and fails when told to).
+class RecordingSender : public notify::Sender {
+ public:
+  absl::Status Send(const notify::Notification& n) override {
+    absl::MutexLock l(&mu_);
+    if (fail_) return absl::UnavailableError("webhook answered 503");
+    sent_.push_back(n);
+    return absl::OkStatus();
+  }
+  std::vector<notify::Notification> sent() {
+    absl::MutexLock l(&mu_);
+    return sent_;
+  }
+  void set_fail(bool f) {
+    absl::MutexLock l(&mu_);
+    fail_ = f;
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool fail_ = false;
+  std::vector<notify::Notification> sent_;
+};
+
+class AnswerLinkTest : public SurveyLogicTest {
+ protected:
+  void SetUp() override {
+    SurveyLogicTest::SetUp();
+    // The logic under test reads a clock the test moves.
+    logic_ = std::make_unique<SurveyLogic>(client_.get(), cached_.get(), [this] {
+      absl::MutexLock l(&clock_mu_);
+      return now_;
+    });
+    logic_->SetAnswerLinks(&sender_, "https://pelita.example/jawab");
+  }
+  void Advance(absl::Duration d) {
+    absl::MutexLock l(&clock_mu_);
+    now_ += d;
+  }
+
+  v1::IssueAnswerLinksResponse Issue(const std::string& instrument, std::vector<std::string> nips,
+                                     v1::FollowUpRole role = v1::FOLLOW_UP_ROLE_UNSPECIFIED, int days = 0,
+                                     bool deliver = false) {
+    v1::IssueAnswerLinksRequest r;
+    r.set_cohort(kCohort);
+    r.set_instrument("tenants/1504/instruments/" + instrument);
+    for (auto& n : nips) r.add_nips(n);
+    r.set_followup_role(role);
+    r.set_valid_days(days);
+    r.set_deliver(deliver);
+    auto out = logic_->IssueAnswerLinks(organiser_, r);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : v1::IssueAnswerLinksResponse();
+  }
+  absl::StatusOr<v1::Response> Answer(const std::string& token, const std::string& id,
+                                      const google::protobuf::RepeatedPtrField<v1::Answer>& answers) {
+    v1::AnswerByLinkRequest r;
+    r.set_token(token);
+    r.set_response_id(id);
+    *r.mutable_answers() = answers;
+    return logic_->AnswerByLink(public_, r);
+  }
+  absl::StatusOr<v1::AnswerLinkForm> Open(const std::string& token) {
+    v1::OpenAnswerLinkRequest r;
+    r.set_token(token);
+    return logic_->OpenAnswerLink(public_, r);
+  }
+
+  absl::Mutex clock_mu_;
+  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2026, 12, 3, 9, 0, 0), absl::UTCTimeZone());
+  RecordingSender sender_;
+  Caller organiser_{"1504", "organiser", "org@bkpsdm"};
+  // What the survey sees of a public call: no tenant, no role.
+  Caller public_{"", "", "203.0.113.7"};
+};
+
+TEST_F(AnswerLinkTest, PersonalLinkAnswersOnceAsItsRespondent) {
+  CreateTests();
+  auto issued = Issue("pre-latsar", {nips_[0], nips_[1], NipOf(333)});
+  ASSERT_EQ(issued.links_size(), 2);
+  ASSERT_EQ(issued.skipped_size(), 1);
+  EXPECT_EQ(issued.skipped(0).nip(), NipOf(333));
+  EXPECT_EQ(issued.skipped(0).reason(), "NOT_ENROLLED");
+  const v1::AnswerLink& link = issued.links(0);
+  EXPECT_EQ(link.respondent_nip(), nips_[0]);
+  EXPECT_EQ(link.url(), "https://pelita.example/jawab#" + link.token());
+  EXPECT_EQ(google::protobuf::util::TimeUtil::TimestampToSeconds(link.expire_time()),
+            absl::ToUnixSeconds(now_ + absl::Hours(24 * 14)));
+
+  // Opening shows the test without its answer key.
+  auto form = Open(link.token());
+  ASSERT_TRUE(form.ok()) << form.status();
+  EXPECT_EQ(form->respondent_nip(), nips_[0]);
+  EXPECT_EQ(form->cohort(), kCohort);
+  ASSERT_EQ(form->instrument().items_size(), 5);
+  for (const auto& item : form->instrument().items()) EXPECT_FALSE(item.has_key()) << item.code();
+
+  auto answers = Test("pre-latsar", "x", nips_[0], {4, 4, 0, 1, 4}).response().answers();
+  auto answered = Answer(link.token(), "link-ans-1", answers);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(answered->respondent_nip(), nips_[0]);
+  EXPECT_EQ(answered->total_score(), 12);
+  // The same answer again (its reply was lost): the same response.
+  auto again = Answer(link.token(), "link-ans-1", answers);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->name(), answered->name());
+  // A second answer by the link, and opening it again: used.
+  auto second = Answer(link.token(), "link-ans-2", answers);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(second.status()), "LINK_USED") << second.status();
+  EXPECT_EQ(ErrorReason(Open(link.token()).status()), "LINK_USED");
+  EXPECT_EQ(Aggregates("pre-latsar").respondent_count(), 1);
+
+  // Altered or foreign links are not links.
+  std::string altered = issued.links(1).token();
+  altered[3] = altered[3] == 'A' ? 'B' : 'A';
+  for (const std::string& bad : {altered, std::string("abc"), std::string(),
+                                 issued.links(1).token().substr(0, issued.links(1).token().size() - 2),
+                                 std::string(5000, 'a')}) {
+    auto st = Answer(bad, "link-bad", answers).status();
+    EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << bad;
+    EXPECT_EQ(ErrorReason(st), "LINK_NOT_VALID") << bad;
+  }
+  // The other participant's link still answers, as them.
+  auto other = Answer(issued.links(1).token(), "link-ans-3", answers);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->respondent_nip(), nips_[1]);
+  EXPECT_EQ(Aggregates("pre-latsar").respondent_count(), 2);
+}
+
+TEST_F(AnswerLinkTest, OnlyOrganisersIssueAndBadRequestsNameTheField) {
+  v1::IssueAnswerLinksRequest r;
+  r.set_cohort(kCohort);
+  r.set_instrument("tenants/1504/instruments/reaksi-peserta");
+  for (const char* role : {"participant", "supervisor", "instructor", "agency_head"}) {
+    Caller c{"1504", role, nips_[0]};
+    auto st = logic_->IssueAnswerLinks(c, r).status();
+    EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << role;
+  }
+  auto field_of = [&](const v1::IssueAnswerLinksRequest& bad) {
+    auto st = logic_->IssueAnswerLinks(organiser_, bad).status();
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
+    auto v = FieldViolationsOf(st);
+    return v.empty() ? std::string() : v[0].first;
+  };
+  v1::IssueAnswerLinksRequest bad = r;
+  bad.set_valid_days(121);
+  EXPECT_EQ(field_of(bad), "valid_days");
+  bad = r;
+  bad.add_nips("12345");
+  EXPECT_EQ(field_of(bad), "nips[0]");
+  bad = r;
+  bad.set_followup_role(v1::SELF_REPORT);
+  EXPECT_EQ(field_of(bad), "followup_role");
+  bad = r;
+  bad.set_instrument("tenants/1504/instruments/tindak-lanjut-atasan");
+  EXPECT_EQ(field_of(bad), "followup_role");
+  bad = r;
+  bad.set_instrument("tenants/1504/instruments/skm-permenpanrb-14-2017");
+  EXPECT_EQ(logic_->IssueAnswerLinks(organiser_, bad).status().code(), absl::StatusCode::kFailedPrecondition);
+  bad = r;
+  bad.set_cohort("tenants/1571/programs/latsar/cohorts/2026-a");
+  EXPECT_EQ(logic_->IssueAnswerLinks(organiser_, bad).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(AnswerLinkTest, AnonymousLinkNamesNoOneAndIsOneAnswer) {
+  auto issued = Issue("reaksi-peserta", {nips_[2]});
+  ASSERT_EQ(issued.links_size(), 1);
+  const v1::AnswerLink& link = issued.links(0);
+  EXPECT_EQ(link.participant_nip(), nips_[2]);
+  EXPECT_TRUE(link.respondent_nip().empty());
+  // Nothing in the link names the participant.
+  std::string payload;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(link.token().substr(0, link.token().find('.')), &payload));
+  EXPECT_FALSE(absl::StrContains(payload, nips_[2]));
+  // One token per participant: a second issue skips them.
+  auto twice = Issue("reaksi-peserta", {nips_[2]});
+  ASSERT_EQ(twice.skipped_size(), 1);
+  EXPECT_EQ(twice.skipped(0).reason(), "ALREADY_ISSUED");
+
+  auto answers = Reaction("x", "", 2).response().answers();
+  auto answered = Answer(link.token(), "anon-1", answers);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_TRUE(answered->respondent_nip().empty());
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 1);
+  EXPECT_EQ(Aggregates("reaksi-peserta").tokens_issued(), 1);
+  auto reused = Answer(link.token(), "anon-2", answers);
+  EXPECT_EQ(ErrorReason(reused.status()), "LINK_USED") << reused.status();
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 1);
+}
+
+TEST_F(AnswerLinkTest, FollowUpLinksGoToTheSupervisorOrTheParticipant) {
+  auto sup = Issue("tindak-lanjut-atasan", {nips_[3]}, v1::SUPERVISOR_ASSESSMENT);
+  ASSERT_EQ(sup.links_size(), 1);
+  EXPECT_EQ(sup.links(0).respondent_nip(), NipOf(900));
+  EXPECT_EQ(sup.links(0).subject_nip(), nips_[3]);
+  auto form = Open(sup.links(0).token());
+  ASSERT_TRUE(form.ok()) << form.status();
+  EXPECT_EQ(form->followup_role(), v1::SUPERVISOR_ASSESSMENT);
+  EXPECT_EQ(form->subject_nip(), nips_[3]);
+  google::protobuf::RepeatedPtrField<v1::Answer> answers;
+  auto* a = answers.Add();
+  a->set_item("DITERAPKAN");
+  a->set_yes(true);
+  for (const char* c : {"R1", "R2", "R3", "R4"}) {
+    a = answers.Add();
+    a->set_item(c);
+    a->set_number(3);
+  }
+  auto answered = Answer(sup.links(0).token(), "fu-link-1", answers);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(answered->followup_role(), v1::SUPERVISOR_ASSESSMENT);
+  EXPECT_EQ(answered->respondent_nip(), NipOf(900));
+
+  auto self = Issue("tindak-lanjut-atasan", {nips_[4]}, v1::SELF_REPORT);
+  ASSERT_EQ(self.links_size(), 1);
+  EXPECT_EQ(self.links(0).respondent_nip(), nips_[4]);
+  auto own = Answer(self.links(0).token(), "fu-link-2", answers);
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->followup_role(), v1::SELF_REPORT);
+
+  // No supervisor recorded: skipped, with the reason.
+  roster_.Set("1504", kCohort, {nips_[5]});
+  roster_.SetSupervisor("1504", nips_[5], "");
+  auto none = Issue("tindak-lanjut-atasan", {nips_[5]}, v1::SUPERVISOR_ASSESSMENT);
+  EXPECT_EQ(none.links_size(), 0);
+  ASSERT_EQ(none.skipped_size(), 1);
+  EXPECT_EQ(none.skipped(0).reason(), "NO_SUPERVISOR");
+}
+
+TEST_F(AnswerLinkTest, ExpiredLinkStoresNothing) {
+  auto issued = Issue("reaksi-peserta", {nips_[6]}, v1::FOLLOW_UP_ROLE_UNSPECIFIED, 1);
+  ASSERT_EQ(issued.links_size(), 1);
+  ASSERT_TRUE(Open(issued.links(0).token()).ok());
+  Advance(absl::Hours(24) + absl::Seconds(1));
+  auto opened = Open(issued.links(0).token());
+  EXPECT_EQ(ErrorReason(opened.status()), "LINK_EXPIRED") << opened.status();
+  auto st = Answer(issued.links(0).token(), "late-1", Reaction("x", "", 1).response().answers()).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(st), "LINK_EXPIRED");
+  EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 0);
+}
+
+TEST_F(AnswerLinkTest, DeliveredThroughTheReminderSender) {
+  auto issued = Issue("reaksi-peserta", {nips_[7], nips_[8]}, v1::FOLLOW_UP_ROLE_UNSPECIFIED, 0, true);
+  ASSERT_EQ(issued.links_size(), 2);
+  EXPECT_TRUE(issued.links(0).delivered());
+  auto sent = sender_.sent();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].recipient_nip, nips_[7]);
+  EXPECT_EQ(sent[0].kind, "answer_link");
+  EXPECT_TRUE(absl::StrContains(sent[0].text, issued.links(0).url())) << sent[0].text;
+  EXPECT_TRUE(absl::StrContains(sent[0].text, "17 Desember 2026")) << sent[0].text;
+  // A failing channel: the link is returned all the same, with the reason.
+  sender_.set_fail(true);
+  CreateTests();
+  auto failed = Issue("pre-latsar", {nips_[9]}, v1::FOLLOW_UP_ROLE_UNSPECIFIED, 0, true);
+  ASSERT_EQ(failed.links_size(), 1);
+  EXPECT_FALSE(failed.links(0).delivered());
+  EXPECT_TRUE(absl::StrContains(failed.links(0).delivery_error(), "503"));
+  EXPECT_TRUE(Open(failed.links(0).token()).ok());
+}
+
+
+// ---------------------------------------------------------- public SKM form
+
+using SkmFormTest = AnswerLinkTest;
+
+google::protobuf::RepeatedPtrField<v1::Answer> SkmAnswers(int value) {
+  google::protobuf::RepeatedPtrField<v1::Answer> out;
+  for (int i = 1; i <= 9; ++i) {
+    v1::Answer* a = out.Add();
+    a->set_item(absl::StrCat("U", i));
+    a->set_number(value);
+  }
+  return out;
+}
+
+TEST_F(SkmFormTest, FormOfAKnownUnitOnly) {
+  v1::GetSkmFormRequest get;
+  get.set_name("tenants/1504/units/disdukcapil/skmForm");
+  auto form = logic_->GetSkmForm(public_, get);
+  ASSERT_TRUE(form.ok()) << form.status();
+  EXPECT_EQ(form->unit(), "tenants/1504/units/disdukcapil");
+  EXPECT_EQ(form->unit_title(), "Dinas Dukcapil");
+  EXPECT_EQ(form->instrument().kind(), v1::SKM);
+  EXPECT_EQ(form->instrument().items_size(), 10);
+  get.set_name("tenants/1504/units/tidak-ada/skmForm");
+  EXPECT_EQ(logic_->GetSkmForm(public_, get).status().code(), absl::StatusCode::kNotFound);
+  get.set_name("tenants/9999/units/disdukcapil/skmForm");
+  EXPECT_EQ(logic_->GetSkmForm(public_, get).status().code(), absl::StatusCode::kNotFound);
+  get.set_name("tenants/1504/units/disdukcapil");
+  EXPECT_EQ(logic_->GetSkmForm(public_, get).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SkmFormTest, OneAnswerADayPerDeviceAndLimitsPerAddress) {
+  auto count = [&] {
+    v1::GetSkmAggregatesRequest r;
+    r.set_name("tenants/1504/units/disdukcapil/skmAggregates");
+    r.set_start_period("2026-12");
+    auto a = logic_->GetSkmAggregates(caller_, r);
+    EXPECT_TRUE(a.ok()) << a.status();
+    return a.ok() && a->periods_size() > 0 ? a->periods(0).response_count() : -1;
+  };
+  v1::SubmitSkmResponseRequest r;
+  r.set_unit("tenants/1504/units/disdukcapil");
+  r.set_response_id("5b0c2f7e-1d2a-4c8e-9f00-000000000001");
+  *r.mutable_answers() = SkmAnswers(3);
+  auto first = logic_->SubmitSkmResponse(public_, r);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->response().unit(), r.unit());
+  EXPECT_TRUE(first->response().respondent_nip().empty());
+  ASSERT_FALSE(first->device_token().empty());
+  EXPECT_EQ(count(), 1);
+  // The same device again today: refused, nothing stored.
+  v1::SubmitSkmResponseRequest again = r;
+  again.set_response_id("5b0c2f7e-1d2a-4c8e-9f00-000000000002");
+  again.set_device_token(first->device_token());
+  auto refused = logic_->SubmitSkmResponse(public_, again);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(refused.status()), "SKM_ALREADY_TODAY");
+  EXPECT_EQ(count(), 1);
+  // Its own answer resent (the reply was lost) is the stored one.
+  v1::SubmitSkmResponseRequest resent = r;
+  resent.set_device_token(first->device_token());
+  auto dup = logic_->SubmitSkmResponse(public_, resent);
+  ASSERT_TRUE(dup.ok()) << dup.status();
+  EXPECT_EQ(dup->response().name(), first->response().name());
+  EXPECT_EQ(count(), 1);
+  // An altered token is no token (the answer counts).
+  std::string altered = first->device_token();
+  altered[2] = altered[2] == 'A' ? 'B' : 'A';
+  again.set_device_token(altered);
+  ASSERT_TRUE(logic_->SubmitSkmResponse(public_, again).ok());
+  EXPECT_EQ(count(), 2);
+  // Tomorrow the device may answer again.
+  Advance(absl::Hours(24));
+  v1::SubmitSkmResponseRequest tomorrow = r;
+  tomorrow.set_response_id("5b0c2f7e-1d2a-4c8e-9f00-000000000003");
+  tomorrow.set_device_token(first->device_token());
+  ASSERT_TRUE(logic_->SubmitSkmResponse(public_, tomorrow).ok());
+  EXPECT_EQ(count(), 3);
+
+  // One address: at most kSkmPerAddressHour answers an hour about a unit.
+  Caller office{"", "", "198.51.100.9"};
+  for (int i = 0; i < SurveyLogic::kSkmPerAddressHour; ++i) {
+    v1::SubmitSkmResponseRequest each = r;
+    each.set_response_id(absl::StrFormat("6b0c2f7e-1d2a-4c8e-9f00-%012d", i));
+    ASSERT_TRUE(logic_->SubmitSkmResponse(office, each).ok()) << i;
+  }
+  v1::SubmitSkmResponseRequest over = r;
+  over.set_response_id("7b0c2f7e-1d2a-4c8e-9f00-000000000001");
+  auto limited = logic_->SubmitSkmResponse(office, over);
+  EXPECT_EQ(limited.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ErrorReason(limited.status()), "SKM_RATE_LIMITED");
+  EXPECT_EQ(count(), 3 + SurveyLogic::kSkmPerAddressHour);
+  // Another address is not limited by it.
+  ASSERT_TRUE(logic_->SubmitSkmResponse(Caller{"", "", "198.51.100.10"}, over).ok());
+  // Bad input names the field and stores nothing.
+  v1::SubmitSkmResponseRequest bad = r;
+  bad.set_response_id("8b0c2f7e-1d2a-4c8e-9f00-000000000001");
+  bad.mutable_answers(0)->set_number(9);
+  auto st = logic_->SubmitSkmResponse(Caller{"", "", "198.51.100.11"}, bad).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
+  bad.set_unit("tenants/1504/units/tidak-ada");
+  EXPECT_EQ(logic_->SubmitSkmResponse(Caller{"", "", "198.51.100.11"}, bad).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -519,6 +519,168 @@ async function activationJourney(page, base, accounts) {
   check(await page.getByRole('heading', { name: 'Tautan Anda sudah kedaluwarsa' }).isVisible(), 'a used activation link shows the expired-link page');
 }
 
+/** A personal answer link (issue 15): the organiser makes a small
+ * identified reaction survey and issues the participant's link (API, as
+ * the organiser's screen would); on a 360 px phone with no account the
+ * participant answers one question per screen, the connection drops at
+ * the moment of sending and the answer goes by itself when it returns;
+ * the API then holds exactly one response by that participant, and the
+ * link opened again says it has been used. */
+async function answerLinkJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const acc = accounts.participant;
+  const ptoken = await apiSignIn(base, acc);
+  const hours = (await apiGet(base, ptoken, `/v1/tenants/1504/employees/${acc.username}/learningHours?year=${YEAR}`)).body;
+  const enrolment = (hours.completedEnrolments ?? [])[0];
+  check(Boolean(enrolment), 'answer link: the participant has a completed training to answer about');
+  if (!enrolment) return;
+  const cohort = enrolment.replace(/\/enrolments\/.*$/, '');
+  const id = `e2e-tautan-${Date.now()}`;
+  const created = await apiCall(base, org, 'POST', `/v1/tenants/1504/instruments?instrumentId=${id}`, {
+    title: 'Kesan singkat pelatihan', kind: 'REACTION', anonymous: false,
+    items: [
+      { code: 'M1', text: 'Materi sesuai kebutuhan tugas saya', type: 'LIKERT', required: true, scaleMin: 1, scaleMax: 4, dimension: 'MATERI' },
+      { code: 'PILIH', text: 'Bagian yang paling berguna', type: 'SINGLE_CHOICE', required: true,
+        choices: [{ code: 'teori', text: 'Teori' }, { code: 'praktik', text: 'Praktik' }] },
+      { code: 'SARAN', text: 'Saran untuk penyelenggara', type: 'FREE_TEXT' },
+    ],
+  });
+  check(created.status === 200, `answer link: instrument created (${created.status} ${JSON.stringify(created.body).slice(0, 200)})`);
+  // The organiser issues the cohort's links on the cohort's links page.
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const op = await desk.newPage();
+  await op.goto(new URL('/masuk', base).href);
+  await signInUi(op, accounts.organiser);
+  const [, , , programId, , cohortId] = cohort.split('/');
+  await goInApp(op, `/program/${programId}/angkatan/${cohortId}/tautan`);
+  await op.waitForSelector('#instrument option:nth-child(2)', { state: 'attached' });
+  await op.selectOption('#instrument', `tenants/1504/instruments/${id}`);
+  await op.waitForSelector('[data-testid=link-rate]');
+  check(/^Sudah menjawab: 0 dari \d+/.test(await op.textContent('[data-testid=link-rate]') ?? ''), 'answer links: the response rate starts at 0');
+  await op.getByRole('button', { name: 'Buat tautan' }).click();
+  await op.waitForSelector('[data-testid=links-table]');
+  await visit(op, 'answer links page', 'desktop-29-tautan');
+  const urls = await op.locator('[data-testid=link-url]').evaluateAll((els) => els.map((e) => e.value));
+  const enrolled = (await apiGet(base, org, `/v1/${cohort}/enrolments?pageSize=500`)).body.enrolments ?? [];
+  check(urls.length > 0 && urls.length <= enrolled.length, `answer links: one link per enrolled participant (${urls.length} of ${enrolled.length} enrolments)`);
+  const row = op.locator('[data-testid=links-table] tbody tr', { hasText: acc.username });
+  check((await row.count()) === 1, `answer links: a link for ${acc.username}`);
+  const url = await row.locator('[data-testid=link-url]').inputValue();
+  check(url.startsWith(new URL('/jawab#', base).href), `answer links: the link opens this platform's answer page (${url.slice(0, 40)}…)`);
+
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const cspErrors = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text()); });
+  page.on('pageerror', (e) => cspErrors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  await page.waitForSelector('text=Pertanyaan 1 dari 3');
+  await visit(page, 'answer link, first question', 'phone-30-jawab');
+  // A required question cannot be skipped.
+  await page.getByRole('button', { name: 'Berikutnya' }).click();
+  check(await page.getByText('Pertanyaan ini wajib dijawab.').isVisible(), 'answer link: a required question is not skipped');
+  await page.getByLabel('3', { exact: true }).check();
+  await page.getByRole('button', { name: 'Berikutnya' }).click();
+  await page.waitForSelector('text=Pertanyaan 2 dari 3');
+  // A reload keeps what was given (kept on the device).
+  await page.reload();
+  await page.waitForSelector('text=Jawaban yang sudah Anda isi tersimpan di perangkat ini.');
+  check(await page.getByText('Pertanyaan 2 dari 3').isVisible(), 'answer link: a reload comes back to the same question');
+  await page.getByLabel('Praktik').check();
+  await page.getByRole('button', { name: 'Berikutnya' }).click();
+  await page.fill('textarea', 'Perbanyak latihan kasus nyata');
+  await page.getByRole('button', { name: 'Periksa jawaban' }).click();
+  await page.waitForSelector('text=Ringkasan jawaban');
+  await visit(page, 'answer link, summary', 'phone-31-jawab-ringkasan');
+  // The connection drops as the answer is sent; it goes when it returns.
+  await ctx.setOffline(true);
+  await page.getByRole('button', { name: 'Kirim jawaban' }).click();
+  await page.waitForSelector('text=Koneksi terputus.', { timeout: 20_000 });
+  check(true, 'answer link: offline, the answer is kept and the page says so');
+  await ctx.setOffline(false);
+  await page.waitForSelector('text=Terima kasih, jawaban Anda sudah diterima.', { timeout: 30_000 });
+  await visit(page, 'answer link, thanks', 'phone-32-jawab-terima-kasih');
+  const list = await apiGet(base, org, `/v1/${cohort}/responses?instrument=tenants/1504/instruments/${id}`);
+  const mine = (list.body.responses ?? []).filter((r) => r.respondentNip === acc.username);
+  check(list.status === 200 && mine.length === 1 && mine[0].answers?.length === 3,
+    `answer link: exactly one response by ${acc.username}, with its 3 answers (${list.status}, ${mine.length})`);
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForSelector('.error[role=alert]');
+  check(await page.getByText('Tautan ini sudah dipakai untuk menjawab.').isVisible(), 'answer link: a used link says so in Indonesian');
+  await visit(page, 'answer link, used', 'phone-33-jawab-terpakai');
+  check(cspErrors.length === 0, `answer link: no CSP refusal or page error (${cspErrors.slice(0, 3).join(' | ')})`);
+  await ctx.close();
+  // The organiser's page, left open, counts the answer at its next refresh.
+  await op.waitForSelector('text=/Sudah menjawab: 1 dari/', { timeout: 40_000 });
+  check(true, 'answer links: the response rate shows the answer');
+  await desk.close();
+}
+
+/** The public SKM form from a unit's QR code (issue 15): a citizen's
+ * phone, no account, answers once; the same phone again the same day is
+ * told it has answered (the gateway's HttpOnly device cookie), and the
+ * unit's SKM count rose by exactly one.  The organiser's QR sheet shows a
+ * code for every unit. */
+async function skmJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const units = (await apiGet(base, org, '/v1/tenants/1504/units?pageSize=500')).body.units ?? [];
+  check(units.length > 0, `SKM: the regency has units (${units.length})`);
+  if (units.length === 0) return;
+  const unit = units[0];
+  const period = new Date().toISOString().slice(0, 7);
+  const countNow = async () => {
+    const a = await apiGet(base, org, `/v1/${unit.name}/skmAggregates?startPeriod=${period}`);
+    return Number(a.body.periods?.[0]?.responseCount ?? 0);
+  };
+  const before = await countNow();
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const cspErrors = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text()); });
+  page.on('pageerror', (e) => cspErrors.push(`pageerror: ${e.message}`));
+  const url = new URL(`/skm/1504/${unit.name.split('/').pop()}`, base).href;
+  await page.goto(url);
+  await page.waitForSelector('#item-U1');
+  await visit(page, 'SKM form', 'phone-40-skm');
+  check(await page.getByRole('heading', { name: `Survei Kepuasan Masyarakat — ${unit.displayName}` }).isVisible(), 'SKM: the form names the unit');
+  // Sent with a question left out: the page says which, nothing is stored.
+  await page.getByRole('button', { name: 'Kirim jawaban' }).click();
+  check(await page.locator('#item-U1 .error').isVisible(), 'SKM: an unanswered question is pointed out');
+  for (let i = 1; i <= 9; i++) await page.locator(`#item-U${i}`).getByLabel(String(1 + (i % 4)), { exact: true }).check();
+  await page.getByRole('button', { name: 'Kirim jawaban' }).click();
+  await page.waitForSelector('text=Terima kasih, penilaian Anda sudah kami terima.');
+  await visit(page, 'SKM thanks', 'phone-41-skm-terima-kasih');
+  const cookies = await ctx.cookies();
+  const device = cookies.find((c) => c.name === 'pelita_skm');
+  check(device && device.httpOnly && device.secure && device.sameSite === 'Strict', 'SKM: the device token is an HttpOnly, Secure, SameSite=Strict cookie');
+  check(await page.evaluate(() => !document.cookie.includes('pelita_skm')), 'SKM: page script cannot read the device cookie');
+  check((await countNow()) === before + 1, 'SKM: the unit\'s SKM count rose by exactly one');
+  // The same phone again today.
+  await page.goto(url);
+  await page.waitForSelector('#item-U1');
+  for (let i = 1; i <= 9; i++) await page.locator(`#item-U${i}`).getByLabel('4', { exact: true }).check();
+  await page.getByRole('button', { name: 'Kirim jawaban' }).click();
+  await page.waitForSelector('text=Perangkat ini sudah mengisi survei unit layanan ini hari ini.');
+  check((await countNow()) === before + 1, 'SKM: a second answer from the same device the same day is not stored');
+  check(cspErrors.length === 0, `SKM: no CSP refusal or page error (${cspErrors.slice(0, 3).join(' | ')})`);
+  await ctx.close();
+
+  // The organiser's QR sheet: one code per unit, each the unit's form address.
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const op = await desk.newPage();
+  await op.goto(new URL('/masuk', base).href);
+  await signInUi(op, accounts.organiser);
+  await op.getByRole('link', { name: 'Kode QR SKM' }).click();
+  await op.waitForSelector('.qr-card img');
+  await op.waitForFunction((n) => document.querySelectorAll('.qr-card img').length === n, units.length);
+  await visit(op, 'SKM QR sheet', 'desktop-42-kode-qr');
+  const srcs = await op.locator('.qr-card img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src') ?? ''));
+  check(srcs.length === units.length && srcs.every((x) => x.startsWith('data:image/png;base64,')), `SKM: a QR code for each of the ${units.length} units`);
+  check(await op.getByText(url).isVisible(), 'SKM: each code is printed with the form address it opens');
+  await desk.close();
+}
+
 async function headJourney(page, base, accounts, tag) {
   await signInUi(page, accounts.agency_head);
   await visit(page, `${tag} head of agency`, `${tag}-16-kepala-opd`);
@@ -555,6 +717,8 @@ async function main() {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const t0 = Date.now();
     await journeys(browser, base, accounts);
+    await answerLinkJourney(browser, base, accounts);
+    await skmJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {

@@ -14,10 +14,13 @@ import { PlanPage } from './pages/plan';
 import { StaffMemberPage, StaffPage } from './pages/supervisor';
 import { CohortsPage, CompliancePage, Dashboard, OverduePage, ProgramPage, ProgramsPage } from './pages/organiser';
 import { ReportPage } from './pages/report';
+import { AnswerPage } from './pages/answer';
+import { SkmPage, SkmQrPage } from './pages/skm';
+import { LinksPage } from './pages/links';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
 
-const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa'];
+const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
 
 function navItems(c: Claims): { to: string; label: string }[] {
@@ -26,7 +29,8 @@ function navItems(c: Claims): { to: string; label: string }[] {
   switch (c.role) {
     case 'supervisor': return [home, { to: '/staf', label: t.nav.staff }, account];
     case 'organiser': case 'admin':
-      return [home, { to: '/program', label: t.nav.programs }, { to: '/kepatuhan', label: t.nav.compliance }];
+      return [home, { to: '/program', label: t.nav.programs }, { to: '/kepatuhan', label: t.nav.compliance },
+        { to: '/kode-qr-skm', label: t.nav.skmQr }];
     default: return [home, account];
   }
 }
@@ -54,7 +58,9 @@ function route(path: string, c: Claims) {
   if (path === '/angkatan') return <CohortsPage />;
   if ((m = match('/program/:p', path))) return <ProgramPage program={m.p} />;
   if ((m = match('/program/:p/angkatan/:c/laporan', path))) return <ReportPage program={m.p} cohort={m.c} />;
+  if ((m = match('/program/:p/angkatan/:c/tautan', path))) return <LinksPage program={m.p} cohort={m.c} />;
   if (path === '/tindak-lanjut') return <OverduePage />;
+  if (path === '/kode-qr-skm') return <SkmQrPage />;
   if (path === '/kepatuhan') return <CompliancePage onlyUnit={c.role === 'agency_head' ? c.unit : undefined} />;
   return <NotFoundPage />;
 }
@@ -63,6 +69,9 @@ function publicRoute(path: string) {
   if (path === '/masuk') return <SignInPage />;
   if (path === '/aktivasi') return <ActivatePage />;
   if (path === '/tautan-kedaluwarsa') return <ExpiredLinkPage />;
+  if (path === '/jawab') return <AnswerPage />;
+  const skm = match('/skm/:tenant/:unit', path);
+  if (skm) return <SkmPage tenant={skm.tenant} unit={skm.unit} />;
   return null;
 }
 
@@ -76,7 +85,7 @@ export function App() {
     setSessionExpiredHandler(() => navigate('/masuk?sesi=habis', true));
     if (boot === 'pending') void refreshSession().finally(() => setBoot('done'));
   }, []);
-  const isPublic = PUBLIC.includes(path);
+  const isPublic = PUBLIC.includes(path) || match('/skm/:tenant/:unit', path) !== null;
   useEffect(() => {
     if (boot === 'done' && !claims && !isPublic) navigate(path === '/' || path === '/beranda' ? '/masuk' : '/masuk', true);
   }, [boot, claims, isPublic, path]);

@@ -139,6 +139,7 @@ function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Coho
         <th scope="col">{t.participant.cohort}</th><th scope="col">{t.organiser.dates}</th>
         <th scope="col">{t.organiser.venue}</th><th scope="col" className="num">{t.organiser.enrolled}</th>
         <th scope="col">{t.participant.state}</th><th scope="col">{t.organiser.report}</th>
+        <th scope="col">{t.links.open}</th>
       </tr></thead>
       <tbody>{rows.map(({ program, cohort: c }) => {
         const label = c.displayName || lastSegment(c.name);
@@ -151,6 +152,8 @@ function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Coho
             <td>{stateLabel(cohortState(c))}</td>
             <td><Link to={`/program/${lastSegment(program.name)}/angkatan/${lastSegment(c.name)}/laporan`}>
               {t.organiser.report}<span className="sr-only">: {label}</span></Link></td>
+            <td><Link to={`/program/${lastSegment(program.name)}/angkatan/${lastSegment(c.name)}/tautan`}>
+              {t.links.open}<span className="sr-only">: {label}</span></Link></td>
           </tr>);
       })}</tbody>
     </table></TableWrap>
