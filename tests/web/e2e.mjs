@@ -519,6 +519,81 @@ async function activationJourney(page, base, accounts) {
   check(await page.getByRole('heading', { name: 'Tautan Anda sudah kedaluwarsa' }).isVisible(), 'a used activation link shows the expired-link page');
 }
 
+/** The organiser plans a training in forms (issue 16): a new programme, a
+ * cohort with dates from the date pickers, its venue corrected, the demo
+ * participant found in the roster by name and enrolled, their attendance
+ * ticked for the first day and their completion recorded — each step
+ * checked against the API. */
+async function organiserFormsJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const ptoken = await apiSignIn(base, accounts.participant);
+  const me = (await apiGet(base, ptoken, `/v1/tenants/1504/employees/${accounts.participant.username}`)).body;
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.getByRole('link', { name: 'Program pelatihan' }).click();
+  await page.getByText('Tambah program pelatihan').click();
+  const title = `Uji Formulir ${Date.now() % 100000}`;
+  await page.fill('#p-title', title);
+  await page.fill('#p-jp', '24');
+  await page.fill('#p-budget', '15000000');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.waitForSelector(`text=Angkatan: ${title}`);
+  const programId = new URL(page.url()).pathname.split('/')[2];
+  const program = await apiGet(base, org, `/v1/tenants/1504/programs/${programId}`);
+  check(program.status === 200 && program.body.title === title && program.body.jp === 24 && program.body.budget === '15000000',
+    `forms: the programme was created as typed (${program.status} ${programId})`);
+  // Dates that have passed (a cohort is completed after it started).
+  const dayAgo = (n) => new Date(Date.now() - n * 86_400_000);
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const BULAN = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+  const first = dayAgo(10), last = dayAgo(8);
+  await page.getByText('Tambah angkatan').click();
+  await page.fill('#nc-name', 'Angkatan Uji 1');
+  await page.fill('#nc-start', iso(first));
+  await page.fill('#nc-end', iso(last));
+  await page.fill('#nc-venue', 'Aula BKPSDM');
+  await page.fill('#nc-capacity', '2');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.waitForSelector('text=Daftarkan peserta dari data pegawai');
+  const cohortName = `tenants/1504/programs/${programId}/cohorts/${new URL(page.url()).pathname.split('/')[4]}`;
+  const cohort = await apiGet(base, org, `/v1/${cohortName}`);
+  check(cohort.status === 200 && cohort.body.startDate?.day === first.getUTCDate() && cohort.body.endDate?.day === last.getUTCDate() && cohort.body.capacity === 2,
+    `forms: the cohort has the picked dates and capacity (${cohort.status})`);
+  await visit(page, 'cohort page', 'desktop-25-angkatan');
+  // The venue corrected in place.
+  await page.getByText('Ubah data angkatan').click();
+  await page.fill('#ec-venue', 'Aula Kantor Bupati');
+  await page.locator('form', { has: page.locator('#ec-venue') }).getByRole('button', { name: 'Simpan' }).click();
+  await page.waitForSelector('text=Tersimpan.');
+  check((await apiGet(base, org, `/v1/${cohortName}`)).body.venue === 'Aula Kantor Bupati', 'forms: the venue edit is stored');
+  // Enrolment from the roster, by name.
+  await page.fill('#roster-q', (me.fullName ?? '').split(' ')[0]);
+  const hit = page.locator('[data-testid=roster-found] li', { hasText: accounts.participant.username });
+  await hit.waitFor();
+  await hit.getByRole('button', { name: /Daftarkan/ }).click();
+  await page.waitForSelector(`text=${me.fullName} terdaftar di angkatan ini.`);
+  const enr = `${cohortName}/enrolments/${accounts.participant.username}`;
+  check((await apiGet(base, org, `/v1/${enr}`)).body.state === 'ENROLLED', 'forms: the participant is enrolled');
+  // Attendance on the first day, then completion.
+  const box = page.getByRole('checkbox', { name: `${me.fullName} hadir pada ${first.getUTCDate()} ${BULAN[first.getUTCMonth()]} ${first.getUTCFullYear()}` });
+  await box.click();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=attendance] td')].some((td) => td.textContent === 'Hadir'));
+  const attended = (await apiGet(base, org, `/v1/${enr}`)).body;
+  check(attended.state === 'ATTENDED' && (attended.attendedDays ?? []).includes(iso(first)), `forms: attendance recorded (${attended.state})`);
+  await page.getByRole('button', { name: /Nyatakan lulus/ }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=attendance] td')].some((td) => td.textContent === 'Lulus' || td.textContent === 'Selesai'));
+  const done = (await apiGet(base, org, `/v1/${enr}`)).body;
+  check(done.state === 'COMPLETED' && Boolean(done.certificateNumber) && await page.getByText(done.certificateNumber).isVisible(),
+    `forms: completion recorded with certificate ${done.certificateNumber}`);
+  await visit(page, 'cohort page after completion', 'desktop-26-angkatan-lulus');
+  check(errors.length === 0, `forms: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
 /** A personal answer link (issue 15): the organiser makes a small
  * identified reaction survey and issues the participant's link (API, as
  * the organiser's screen would); on a 360 px phone with no account the
@@ -718,6 +793,7 @@ async function main() {
     const t0 = Date.now();
     await journeys(browser, base, accounts);
     await answerLinkJourney(browser, base, accounts);
+    await organiserFormsJourney(browser, base, accounts);
     await skmJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);

@@ -17,6 +17,7 @@ import { ReportPage } from './pages/report';
 import { AnswerPage } from './pages/answer';
 import { SkmPage, SkmQrPage } from './pages/skm';
 import { LinksPage } from './pages/links';
+import { CohortPage } from './pages/cohort';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
 
@@ -59,6 +60,7 @@ function route(path: string, c: Claims) {
   if ((m = match('/program/:p', path))) return <ProgramPage program={m.p} />;
   if ((m = match('/program/:p/angkatan/:c/laporan', path))) return <ReportPage program={m.p} cohort={m.c} />;
   if ((m = match('/program/:p/angkatan/:c/tautan', path))) return <LinksPage program={m.p} cohort={m.c} />;
+  if ((m = match('/program/:p/angkatan/:c', path))) return <CohortPage program={m.p} cohort={m.c} />;
   if (path === '/tindak-lanjut') return <OverduePage />;
   if (path === '/kode-qr-skm') return <SkmQrPage />;
   if (path === '/kepatuhan') return <CompliancePage onlyUnit={c.role === 'agency_head' ? c.unit : undefined} />;

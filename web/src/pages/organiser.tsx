@@ -10,6 +10,7 @@ import type { Cohort, FollowUpTask, Program, Unit, UnitCompliance } from '../typ
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { humanizeSlug } from '../names';
 import { thisYear } from './participant';
+import { NewCohortForm, NewProgramForm } from './cohort';
 
 export type CohortState = 'planned' | 'running' | 'finished';
 const stateSlug: Record<CohortState, string> = { planned: 'belum-dimulai', running: 'berjalan', finished: 'selesai' };
@@ -102,6 +103,7 @@ export function ProgramsPage() {
   const q = useAsync(() => loadYear(year), [year]);
   return (
     <Page title={t.organiser.programsTitle} wide>
+      <NewProgramForm year={year} onCreated={q.reload} />
       {q.loading && !q.data && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
       {q.data && (
@@ -145,7 +147,8 @@ function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Coho
         const label = c.displayName || lastSegment(c.name);
         return (
           <tr key={c.name}>
-            <th scope="row">{label}<br /><span className="hint">{program.title}</span></th>
+            <th scope="row"><Link to={`/program/${lastSegment(program.name)}/angkatan/${lastSegment(c.name)}`}>{label}</Link>
+              <br /><span className="hint">{program.title}</span></th>
             <td>{formatDate(c.startDate)} – {formatDate(c.endDate)}</td>
             <td>{c.venue}</td>
             <td className="num">{formatInteger(c.enrolledCount ?? 0)} / {formatInteger(c.capacity ?? 0)}</td>
@@ -179,6 +182,7 @@ export function ProgramPage({ program }: { program: string }) {
             <dt>{t.organiser.budget}</dt><dd>{formatRupiah(toNumber(q.data.p.budget))}</dd>
             <dt>{t.organiser.costPerParticipant}</dt><dd>{formatRupiah(toNumber(q.data.p.costPerParticipant))}</dd>
           </dl>
+          <NewCohortForm program={program} />
           <CohortTable rows={q.data.cohorts.map((c) => ({ program: q.data!.p, cohort: c }))} caption={title} />
         </>
       )}
