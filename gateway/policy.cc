@@ -90,6 +90,9 @@ const RoleRule kRules[] = {
     {"pelita.followup.v1.FollowUpService/ApproveActionPlan", kWrite, {"supervisor"}, kAll},
     {"pelita.followup.v1.FollowUpService/ReturnActionPlan", kWrite, {"supervisor"}, kAll},
     {"pelita.followup.v1.FollowUpService/UpdateActionStatus", kWrite, {"supervisor"}, kAll},
+    // Their follow-up tasks (30/60/90 days) with the deadlines: the
+    // participant's own and the staff's they assess (the service checks).
+    {"pelita.followup.v1.FollowUpService/GetFollowUpTask", kRead, {"participant", "supervisor"}, kAll},
     // Participants and supervisors answer surveys (reaction, tests, follow-up)
     // and read back what they answered: the RPCs named one by one so that
     // listing responses (ListCohortResponses, with NIPs and free text) and

@@ -416,7 +416,17 @@ absl::StatusOr<v1::FollowUpTask> FollowUpLogic::LoadTask(const std::string& tena
 absl::StatusOr<v1::FollowUpTask> FollowUpLogic::GetFollowUpTask(const Caller& c,
                                                                 const v1::GetFollowUpTaskRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "name", r.name(), kTaskPattern));
-  return LoadTask(v[0], v[1]);
+  PELITA_ASSIGN_OR_RETURN(v1::FollowUpTask task, LoadTask(v[0], v[1]));
+  // Participants and supervisors read the tasks that are theirs to answer
+  // or about them: the participant's own, and those whose assessor is the
+  // caller (the plan's supervisor, else the roster's supervisor_nip).
+  if ((c.role == "participant" || c.role == "supervisor") && task.participant_nip() != c.subject &&
+      task.supervisor_nip() != c.subject) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          r.name(), " is about someone who is neither the caller nor one of their staff")),
+                      "NOT_YOUR_STAFF");
+  }
+  return task;
 }
 
 absl::StatusOr<v1::ListFollowUpTasksResponse> FollowUpLogic::ListFollowUpTasks(

@@ -922,6 +922,31 @@ TEST_F(FollowUpTest, SmtpSenderDeliversToRealSink) {
   EXPECT_THAT(all, HasSubstr("Rencana Tindak Lanjut (RTL)"));
 }
 
+// Participants and supervisors read the follow-up tasks that are theirs:
+// the participant's own, and those they assess; nobody else's.
+TEST_F(FollowUpTest, TasksAreReadByTheirParticipantAndAssessorOnly) {
+  SetUpRoster();
+  Enrol(kParticipant);
+  Complete(kParticipant);
+  ASSERT_EQ(PollEvents(), 1);
+  v1::ActionPlan plan;
+  ASSERT_TRUE(Call(&v1::FollowUpService::Stub::UpdateActionPlan, Plan(kParticipant, 1, kEnd + 20), &plan).ok());
+  const std::string id = TaskId(kParticipant, 30, false);
+  ASSERT_EQ(Task(id).supervisor_nip(), kSupervisor);
+  v1::GetFollowUpTaskRequest get;
+  get.set_name("tenants/1504/followUpTasks/" + id);
+  v1::FollowUpTask task;
+  EXPECT_TRUE(CallAs(Caller{"1504", "participant", kParticipant}, &v1::FollowUpService::Stub::GetFollowUpTask, get,
+                     &task).ok());
+  EXPECT_TRUE(CallAs(Caller{"1504", "supervisor", kSupervisor}, &v1::FollowUpService::Stub::GetFollowUpTask, get,
+                     &task).ok());
+  EXPECT_EQ(task.due_date().year(), 2026);
+  for (const Caller& other : {Caller{"1504", "supervisor", kOther}, Caller{"1504", "participant", kOther}}) {
+    grpc::Status s = CallAs(other, &v1::FollowUpService::Stub::GetFollowUpTask, get, &task);
+    EXPECT_EQ(s.error_code(), StatusCode::PERMISSION_DENIED) << other.role;
+  }
+}
+
 TEST_F(FollowUpTest, TenantIsolation) {
   SetUpRoster();
   Enrol(kParticipant);

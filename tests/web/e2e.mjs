@@ -360,6 +360,21 @@ async function supervisorJourney(page, base, accounts, tag) {
   const staff = await page.locator('tbody tr').count();
   check(staff > 0, `${tag}: supervisor sees staff (${staff})`);
   check(!(await page.content()).includes('Tanggal lahir'), `${tag}: no birth dates on the staff list`);
+  // The assessments this supervisor owes, against the organiser's list of
+  // every open supervisor task of the regency.
+  await page.waitForSelector('[data-testid=due-table], [data-testid=due-none]');
+  const org = await apiSignIn(base, accounts.organiser);
+  const all = [];
+  for (let token = '', i = 0; i < 100; i++) {
+    const pg = (await apiGet(base, org, `/v1/tenants/1504/followUpTasks?pageSize=500${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`)).body;
+    all.push(...(pg.tasks ?? []));
+    token = pg.nextPageToken ?? '';
+    if (!token) break;
+  }
+  const owed = all.filter((x) => x.role === 'SUPERVISOR_ASSESSMENT' && x.state === 'OPEN' && x.supervisorNip === accounts.supervisor.username
+    && [30, 60, 90].includes(x.offsetDays));
+  const shown = await page.locator('[data-testid=due-table] tbody tr').count();
+  check(shown === owed.length, `${tag}: supervisor sees the ${owed.length} assessment(s) they owe with deadlines (${shown} shown)`);
   if (planState) {
     check((await page.textContent(`[data-testid=waiting-${planState.nip}]`))?.trim().startsWith('1'),
       `${tag}: the staff list shows the submitted plan waiting for a decision`);

@@ -176,6 +176,11 @@ export const t = {
     staffPage: (name: string) => `Staf: ${name}`,
     noPlans: 'Belum ada rencana aksi dari pegawai ini.',
     reviewTitle: 'Tinjau rencana aksi',
+    dueTitle: 'Penilaian pasca pelatihan yang harus Anda isi',
+    dueIntro: 'Penilaian atasan 30, 60 dan 90 hari setelah pelatihan staf Anda. Tautan pengisiannya dikirim kepada Anda oleh penyelenggara pelatihan.',
+    dueNone: 'Tidak ada penilaian yang menunggu Anda.',
+    training: 'Pelatihan',
+    late: 'terlambat',
   },
   organiser: {
     dashboardTitle: (year: number) => `Dasbor pelatihan tahun ${year}`,

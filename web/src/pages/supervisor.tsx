@@ -2,16 +2,66 @@
 // names, positions and units, never birth dates — and each one's action
 // plans to approve or return.
 import { get, listAll, TENANT } from '../api';
-import { formatInteger } from '../format';
+import { formatDate, formatInteger } from '../format';
+import { ApiError } from '../errors';
+import { getClaims } from '../session';
 import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { enrolmentParts, humanizeSlug, planPath } from '../names';
 import { Link } from '../router';
-import type { Employee, LearningHours } from '../types';
+import type { Employee, FollowUpTask, LearningHours } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { HoursCard, loadTrainings, thisYear } from './participant';
 
 const unitLabel = (unit?: string) => humanizeSlug((unit ?? '').split('/').pop() ?? '');
+
+// The follow-up waves a task can be for (the programmes' default
+// follow_up_offsets_days; a wave the regency configured otherwise is read
+// from the reminder the supervisor receives).
+const WAVES = [30, 60, 90];
+
+type Assessment = FollowUpTask & { who: string; training: string };
+
+/** The open assessments this supervisor owes: for each completed training
+ * of their staff, the supervisor task of each wave, by its name
+ * (`{p}.{c}.{nip}.{days}.supervisor`); a wave without a task is skipped. */
+async function loadAssessments(done: { e: Employee; program: string; cohort: string; title: string }[]): Promise<Assessment[]> {
+  const me = getClaims()?.sub ?? '';
+  const wanted = done.flatMap((d) => WAVES.map((w) => ({ d, id: `${d.program}.${d.cohort}.${d.e.nip}.${w}.supervisor` })));
+  const got = await mapLimit(wanted, 4, ({ id }) => get<FollowUpTask>(`/v1/tenants/${TENANT}/followUpTasks/${id}`).catch((e) => {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
+    throw e;
+  }));
+  return got.flatMap((task, i) => task && task.state === 'OPEN' && task.supervisorNip === me
+    ? [{ ...task, who: wanted[i].d.e.fullName ?? wanted[i].d.e.nip, training: wanted[i].d.title }] : [])
+    .sort((a, b) => formatKey(a) - formatKey(b));
+}
+const formatKey = (x: FollowUpTask) => (x.dueDate?.year ?? 9999) * 10000 + (x.dueDate?.month ?? 0) * 100 + (x.dueDate?.day ?? 0);
+
+function AssessmentsDue({ tasks }: { tasks: Assessment[] }) {
+  return (
+    <section className="card" aria-labelledby="due-h">
+      <h2 id="due-h">{t.supervisor.dueTitle}</h2>
+      <p className="hint">{t.supervisor.dueIntro}</p>
+      {tasks.length === 0 ? <p data-testid="due-none">{t.supervisor.dueNone}</p> : (
+        <TableWrap label={t.supervisor.dueTitle}><table data-testid="due-table">
+          <thead><tr>
+            <th scope="col">{t.supervisor.name}</th><th scope="col">{t.supervisor.training}</th>
+            <th scope="col">{t.organiser.waveCol}</th><th scope="col">{t.organiser.due}</th>
+          </tr></thead>
+          <tbody>{tasks.map((x) => (
+            <tr key={x.name} className={x.overdue ? 'overdue' : undefined}>
+              <th scope="row">{x.who}<br /><span className="hint">{x.participantNip}</span></th>
+              <td>{x.training}</td>
+              <td>{t.organiser.wave(x.offsetDays ?? 0)}</td>
+              <td>{formatDate(x.dueDate)}{x.overdue && <> — <strong>{t.supervisor.late}</strong></>}</td>
+            </tr>))}
+          </tbody>
+        </table></TableWrap>
+      )}
+    </section>
+  );
+}
 
 export function StaffPage() {
   const year = thisYear();
@@ -22,18 +72,27 @@ export function StaffPage() {
       get<LearningHours>(`/v1/${e.name}/learningHours?year=${year}`).catch(() => null));
     // Plans waiting for this supervisor's decision, per staff member.
     const waiting = staff.map(() => 0);
+    const completed: { e: Employee; program: string; cohort: string; title: string }[] = [];
     await mapLimit(staff.map((e, i) => ({ e, i })), 4, async ({ e, i }) => {
       const trainings = await loadTrainings(e.nip ?? '').catch(() => []);
       waiting[i] = trainings.filter((x) => x.plan?.state === 'SUBMITTED').length;
+      for (const x of trainings) {
+        const parts = enrolmentParts(x.enrolment.name);
+        if (x.enrolment.state === 'COMPLETED' && parts) {
+          completed.push({ e, program: parts.program, cohort: parts.cohort, title: x.programTitle ?? parts.program });
+        }
+      }
     });
-    return staff.map((e, i) => ({ employee: e, hours: hours[i], waiting: waiting[i] }));
+    const tasks = await loadAssessments(completed);
+    return { rows: staff.map((e, i) => ({ employee: e, hours: hours[i], waiting: waiting[i] })), tasks };
   }, [year]);
   return (
     <Page title={t.supervisor.title}>
       <p>{t.supervisor.intro}</p>
       {q.loading && !q.data && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
-      {q.data && (q.data.length === 0 ? <p>{t.supervisor.noStaff}</p> : (
+      {q.data && <AssessmentsDue tasks={q.data.tasks} />}
+      {q.data && (q.data.rows.length === 0 ? <p>{t.supervisor.noStaff}</p> : (
         <TableWrap label={t.supervisor.title}>
           <table>
             <caption className="sr-only">{t.supervisor.title}</caption>
@@ -43,7 +102,7 @@ export function StaffPage() {
               <th scope="col" className="num">{t.supervisor.waiting}</th>
             </tr></thead>
             <tbody>
-              {q.data.map(({ employee: e, hours, waiting }) => (
+              {q.data.rows.map(({ employee: e, hours, waiting }) => (
                 <tr key={e.nip}>
                   <th scope="row"><Link to={`/staf/${e.nip}`}>{e.fullName || e.nip}</Link><br /><span className="hint">{e.nip}</span></th>
                   <td>{e.position}</td>
