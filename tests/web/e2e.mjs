@@ -185,11 +185,16 @@ async function journeys(browser, base, accounts) {
 
     if (vp.tag === 'desktop' && accounts.instructor) await activationJourney(page, base, accounts);
     if (accounts.province) {
-      // The province has no pages yet: its home says so (not a 404).
+      // The province: its regencies side by side, as the API names them.
       await page.goto(new URL('/masuk', base).href);
       await signInUi(page, accounts.province);
+      await page.waitForSelector('[data-testid=province-table], main .error, main p');
       await visit(page, `${vp.tag} province home`, `${vp.tag}-21-provinsi`);
-      check(await page.getByText('Halaman untuk peran Anda belum tersedia di aplikasi web Pelita.').isVisible(), `${vp.tag}: the province's home says its pages are not there yet`);
+      const ptoken = await apiSignIn(base, accounts.province);
+      const bench = await apiGet(base, ptoken, `/v1/provinces/15/benchmarks?year=${YEAR}`);
+      const rows = await page.locator('[data-testid=province-table] tbody tr').count();
+      check(bench.status === 200 && rows === (bench.body.tenants ?? []).length && rows > 0,
+        `${vp.tag}: the province sees its ${rows} regencies side by side (API: ${(bench.body.tenants ?? []).length})`);
       await signOutUi(page, `${vp.tag} province`);
     }
 

@@ -18,6 +18,7 @@ import { AnswerPage } from './pages/answer';
 import { SkmPage, SkmQrPage } from './pages/skm';
 import { LinksPage } from './pages/links';
 import { CohortPage } from './pages/cohort';
+import { ProvinceHome } from './pages/province';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
 
@@ -42,7 +43,7 @@ function Home({ c }: { c: Claims }) {
     case 'agency_head': return <HeadHome />;
     case 'instructor': return <InstructorHome />;
     case 'participant': case 'supervisor': return <ParticipantHome />;
-    // The province's benchmark view is not built yet: say so, not 404.
+    case 'province': return <ProvinceHome />;
     default: return <NotYetPage />;
   }
 }

@@ -379,6 +379,19 @@ export const t = {
     thanks: 'Terima kasih, jawaban Anda sudah diterima.',
     testScore: (score: string, max: string) => `Nilai Anda: ${score} dari ${max}.`,
   },
+  // The province's benchmark of its regencies.
+  province: {
+    title: (year: number) => `Perbandingan kabupaten/kota tahun ${year}`,
+    intro: 'Angka evaluasi pelatihan setiap kabupaten/kota di provinsi Anda, berdampingan. Angka dengan responden terlalu sedikit ditahan demi perlindungan data pribadi.',
+    regency: 'Kabupaten/kota',
+    participants: 'Peserta',
+    reaction: 'Reaksi (0–100)',
+    gain: 'Kenaikan nilai (g)',
+    applied: 'Diterapkan',
+    composite: 'Skor gabungan',
+    costPerJp: 'Biaya per JP',
+    missing: (n: string) => `${n} kabupaten/kota belum memakai Pelita dan tidak ada dalam tabel.`,
+  },
   // The organiser's forms: programmes, cohorts, enrolment, attendance.
   forms: {
     newProgram: 'Tambah program pelatihan',
