@@ -38,19 +38,6 @@ std::string TanggalWib(absl::Time t) {
 
 }  // namespace
 
-absl::StatusOr<std::string> SurveyLogic::ExistingTenantSecret(const std::string& tenant) {
-  {
-    absl::MutexLock l(&mu_);
-    auto it = secrets_.find(tenant);
-    if (it != secrets_.end()) return it->second;
-  }
-  SurveyStore store(redis_, tenant);
-  PELITA_ASSIGN_OR_RETURN(std::string secret, store.ExistingTokenSecret());
-  absl::MutexLock l(&mu_);
-  secrets_[tenant] = secret;
-  return secret;
-}
-
 absl::StatusOr<v1::IssueAnswerLinksResponse> SurveyLogic::IssueAnswerLinks(const Caller& c,
                                                                            const v1::IssueAnswerLinksRequest& r) {
   if (!IsStaff(c)) {

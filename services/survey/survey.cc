@@ -338,13 +338,21 @@ absl::StatusOr<std::string> RandomBytes(size_t n) {
 }  // namespace
 
 absl::StatusOr<std::string> SurveyLogic::TenantSecret(const std::string& tenant) {
+  return CachedSecret(tenant, /*create=*/true);
+}
+
+absl::StatusOr<std::string> SurveyLogic::ExistingTenantSecret(const std::string& tenant) {
+  return CachedSecret(tenant, /*create=*/false);
+}
+
+absl::StatusOr<std::string> SurveyLogic::CachedSecret(const std::string& tenant, bool create) {
   {
     absl::MutexLock l(&mu_);
     auto it = secrets_.find(tenant);
     if (it != secrets_.end()) return it->second;
   }
   SurveyStore store(redis_, tenant);
-  PELITA_ASSIGN_OR_RETURN(std::string secret, store.TokenSecret());
+  PELITA_ASSIGN_OR_RETURN(std::string secret, create ? store.TokenSecret() : store.ExistingTokenSecret());
   absl::MutexLock l(&mu_);
   secrets_[tenant] = secret;
   return secret;

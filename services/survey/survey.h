@@ -140,6 +140,8 @@ class SurveyLogic {
   absl::StatusOr<std::string> UnitTitle(const std::string& tenant, const std::string& unit);
   // The tenant's token key if it exists (cached); NOT_FOUND otherwise.
   absl::StatusOr<std::string> ExistingTenantSecret(const std::string& tenant);
+  // Both, through one cache: `create` makes the key on first use.
+  absl::StatusOr<std::string> CachedSecret(const std::string& tenant, bool create);
   // An instrument version (0 = current), cached (versions never change).
   absl::StatusOr<std::shared_ptr<const v1::Instrument>> LoadInstrument(const std::string& tenant,
                                                                        const std::string& id,

@@ -40,3 +40,22 @@ export async function mapLimit<A, B>(items: A[], limit: number, f: (a: A) => Pro
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/** A form's action: `run(f)` marks it busy, clears the last error, runs
+ * `f` and keeps what it threw (the form shows it; what was typed stays). */
+export function useAction(): { busy: boolean; error: unknown; run: (f: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (f: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await f();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, run };
+}

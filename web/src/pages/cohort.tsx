@@ -8,7 +8,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, get, lastSegment, listAll, TENANT } from '../api';
 import { formatDate, formatInteger, type ProtoDate } from '../format';
-import { useAsync } from '../hooks';
+import { useAction, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { Link, navigate } from '../router';
 import type { Cohort, Employee, Enrolment, Program, Unit } from '../types';
@@ -46,24 +46,17 @@ export function NewProgramForm({ year, onCreated }: { year: number; onCreated: (
   const [jp, setJp] = useState('20');
   const [budget, setBudget] = useState('');
   const [cost, setCost] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const p = await api<Program>('POST', `/v1/tenants/${TENANT}/programs?programId=${encodeURIComponent(slugify(`${title} ${year}`))}`, {
         title: title.trim(), competencyType: competency, jp: Number(jp), budget: budget || '0',
         costPerParticipant: cost || '0', year,
       });
       onCreated();
       navigate(`/program/${lastSegment(p.name)}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="card">
@@ -116,23 +109,16 @@ export function NewCohortForm({ program }: { program: string }) {
   const [end, setEnd] = useState('');
   const [venue, setVenue] = useState('');
   const [capacity, setCapacity] = useState('30');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const c = await api<Cohort>('POST', `/v1/tenants/${TENANT}/programs/${program}/cohorts?cohortId=${encodeURIComponent(slugify(name))}`, {
         displayName: name.trim(), startDate: fromIsoDay(start), endDate: fromIsoDay(end), venue: venue.trim(),
         capacity: Number(capacity) || 0,
       });
       navigate(`/program/${program}/angkatan/${lastSegment(c.name)}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="card">
@@ -152,22 +138,19 @@ function EditCohort({ cohort, onSaved }: { cohort: Cohort; onSaved: () => void }
   const [end, setEnd] = useState(toIsoDay(cohort.endDate));
   const [venue, setVenue] = useState(cohort.venue ?? '');
   const [capacity, setCapacity] = useState(String(cohort.capacity ?? ''));
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     setSaved(false);
-    try {
+    void run(async () => {
       await api('PATCH', `/v1/${cohort.name}?updateMask=displayName,startDate,endDate,venue,capacity`, {
         displayName: name.trim(), startDate: fromIsoDay(start), endDate: fromIsoDay(end), venue: venue.trim(),
         capacity: Number(capacity) || 0,
       });
       setSaved(true);
       onSaved();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <details className="card">
