@@ -94,7 +94,6 @@ absl::StatusOr<v1::IssueAnswerLinksResponse> SurveyLogic::IssueAnswerLinks(const
   PELITA_ASSIGN_OR_RETURN(std::string secret, TenantSecret(tenant));
   // Whole seconds: the link carries its expiry in Unix seconds.
   const absl::Time expire = absl::FromUnixSeconds(absl::ToUnixSeconds(clock_())) + absl::Hours(24) * days;
-  const std::string instrument_name = absl::StrCat("tenants/", tenant, "/instruments/", iref.first);
 
   v1::IssueAnswerLinksResponse out;
   auto skip = [&](const std::string& nip, const char* reason, std::string message) {
@@ -116,12 +115,8 @@ absl::StatusOr<v1::IssueAnswerLinksResponse> SurveyLogic::IssueAnswerLinks(const
     if (anonymous) {
       // The link names no one; its eligibility token is the one answer
       // this participant has (IssueResponseToken records the NIP).
-      v1::IssueResponseTokenRequest tr;
-      tr.set_parent(absl::StrCat("tenants/", tenant));
-      tr.set_instrument(instrument_name);
-      tr.set_cohort(r.cohort());
-      tr.set_nip(nip);
-      auto token = IssueResponseToken(c, tr);
+      // (The instrument and the enrolment were checked above, once.)
+      auto token = MintEligibility(tenant, iref.first, r.cohort(), nip);
       if (!token.ok()) {
         if (token.status().code() != absl::StatusCode::kAlreadyExists) return token.status();
         skip(nip, "ALREADY_ISSUED",
@@ -129,7 +124,7 @@ absl::StatusOr<v1::IssueAnswerLinksResponse> SurveyLogic::IssueAnswerLinks(const
                                "second answer)"));
         continue;
       }
-      claims.eligibility = token->token();
+      claims.eligibility = *std::move(token);
     } else if (kind == v1::FOLLOWUP && r.followup_role() == v1::SUPERVISOR_ASSESSMENT) {
       auto sups = roster_->Supervisors(tenant, r.cohort(), nip);
       if (!sups.ok() && sups.status().code() != absl::StatusCode::kNotFound) return sups.status();
@@ -199,7 +194,7 @@ absl::StatusOr<SurveyLogic::OpenLink> SurveyLogic::CheckLink(const std::string& 
     return Denied("LINK_EXPIRED", absl::StrCat("token: this link expired on ", TanggalWib(claims.expire),
                                                "; ask the organiser for a new one"));
   }
-  Caller internal{claims.tenant};
+  Caller internal{claims.tenant, "", ""};
   PELITA_ASSIGN_OR_RETURN(CohortRef cohort, ParseCohort(internal, "token", claims.cohort));
   SurveyStore store(redis_, claims.tenant);
   if (!claims.eligibility.empty()) {
@@ -267,8 +262,7 @@ absl::StatusOr<v1::Response> SurveyLogic::AnswerByLink(const Caller&, const v1::
   *in.mutable_answers() = r.answers();
   if (r.has_submit_time()) *in.mutable_submit_time() = r.submit_time();
   auto out = CreateOne(LinkCaller(claims), req, claims.eligibility.empty() ? &link.used_hash : nullptr);
-  if (!out.ok() && out.status().code() == absl::StatusCode::kAlreadyExists &&
-      absl::StrContains(out.status().message(), "token was already used")) {
+  if (!out.ok() && ErrorReason(out.status()) == "TOKEN_USED") {
     return LinkUsed();
   }
   return out;

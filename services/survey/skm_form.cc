@@ -131,21 +131,21 @@ absl::StatusOr<v1::SkmReceipt> SurveyLogic::SubmitSkmResponse(const Caller& c, c
   std::vector<std::string> units = DeviceUnits(r.device_token(), secret, tenant, day);
   const std::string& unit_id = parts[1];
   SurveyStore store(redis_, tenant);
+  // Per source address and unit, per clock hour.
+  const std::string address = c.subject.empty() ? "-" : c.subject.substr(0, 64);
+  const int64_t hour = absl::ToUnixSeconds(now) / 3600;
+  const std::string rate_key = store.SkmRateKey(unit_id, hour, address);
   // A resent answer (same id, the reply was lost) is not a second answer:
   // neither limit applies to it, and the write returns the stored one.
-  PELITA_ASSIGN_OR_RETURN(bool resent, store.HasResponse(id));
+  PELITA_ASSIGN_OR_RETURN(const SurveyStore::SkmCheck check, store.CheckSkm(id, rate_key));
+  const bool resent = check.resent;
   if (!resent && std::find(units.begin(), units.end(), unit_id) != units.end()) {
     return WithReason(absl::PermissionDeniedError(absl::StrCat(
                           "this device has already answered the survey of ", r.unit(), " today; thank you")),
                       "SKM_ALREADY_TODAY");
   }
-  // Per source address and unit, per clock hour.
-  const std::string address = c.subject.empty() ? "-" : c.subject.substr(0, 64);
-  const int64_t hour = absl::ToUnixSeconds(now) / 3600;
-  const std::string rate_key = store.SkmRateKey(unit_id, hour, address);
   if (!resent) {
-    PELITA_ASSIGN_OR_RETURN(int64_t n, store.Count(rate_key));
-    if (n >= kSkmPerAddressHour) {
+    if (check.count >= kSkmPerAddressHour) {
       const absl::Duration wait = absl::FromUnixSeconds((hour + 1) * 3600) - now;
       return WithRetryDelay(WithReason(absl::ResourceExhaustedError(absl::StrCat(
                                            "too many answers from this address about ", r.unit(),
@@ -164,7 +164,7 @@ absl::StatusOr<v1::SkmReceipt> SurveyLogic::SubmitSkmResponse(const Caller& c, c
   // The service itself enters what the citizen gave: only the unit and the
   // answers, nothing of the person (not even the address, which only the
   // hourly counter sees).
-  PELITA_ASSIGN_OR_RETURN(v1::Response stored, CreateOne(Caller{tenant}, req, nullptr));
+  PELITA_ASSIGN_OR_RETURN(v1::Response stored, CreateOne(Caller{tenant, "", ""}, req, nullptr));
   if (!resent) PELITA_RETURN_IF_ERROR(store.Bump(rate_key, absl::Hours(2)));
   if (std::find(units.begin(), units.end(), unit_id) == units.end()) {
     if (units.size() >= kMaxDeviceUnits) units.erase(units.begin());

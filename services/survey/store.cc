@@ -39,8 +39,9 @@ std::atomic<int64_t> g_stream_maxlen{0};
 // holds another response and ARGV[12] does not name it; {4, standing id}
 // (nothing written) when the slot is taken and the kind refuses a second
 // answer; {5} (nothing written) when the NIP of ARGV[17] has a token (or an
-// answer) already.  ALREADY_EXISTS (nothing written) for the same id with
-// other content and for a used token.
+// answer) already; {6} (nothing written) when the token (an eligibility
+// token or a personal link) was used.  ALREADY_EXISTS (nothing written)
+// for the same id with other content.
 redis::Script g_write(absl::StrCat(events::kPublishLua, R"lua(
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 if old then
@@ -49,9 +50,7 @@ if old then
   end
   return redis.error_reply('ALREADY_EXISTS response ' .. ARGV[1] .. ' was already accepted with other content')
 end
-if ARGV[13] ~= '' and redis.call('SISMEMBER', KEYS[13], ARGV[13]) == 1 then
-  return redis.error_reply('ALREADY_EXISTS response.eligibility_token: this token was already used; each answers once')
-end
+if ARGV[13] ~= '' and redis.call('SISMEMBER', KEYS[13], ARGV[13]) == 1 then return {6} end
 if ARGV[17] ~= '' and redis.call('SISMEMBER', KEYS[15], ARGV[17]) == 1 then return {5} end
 local standing = false
 if ARGV[10] ~= '' then
@@ -238,6 +237,9 @@ absl::StatusOr<std::vector<SurveyStore::WriteResult>> SurveyStore::WriteBatch(
         case 5:
           out.outcome = Outcome::kIssued;
           break;
+        case 6:
+          out.outcome = Outcome::kTokenUsed;
+          break;
         default:
           out.outcome = Outcome::kCreated;
           out.stored = writes[k].bytes;
@@ -274,26 +276,24 @@ absl::StatusOr<std::string> SurveyStore::ExistingTokenSecret() {
   return got->str;
 }
 
-absl::StatusOr<int64_t> SurveyStore::Count(const std::string& key) {
-  auto r = redis_->Run({"GET", key});
-  if (!r.ok()) return r.status();
-  int64_t n = 0;
-  if (!r->is_nil()) (void)absl::SimpleAtoi(r->str, &n);
-  return n;
+absl::StatusOr<SurveyStore::SkmCheck> SurveyStore::CheckSkm(const std::string& id, const std::string& rate_key) {
+  PELITA_ASSIGN_OR_RETURN(auto replies, redis_->Pipeline({{"HEXISTS", keys_.Key("resp"), id}, {"GET", rate_key}}));
+  for (const auto& r : replies) {
+    if (r.is_error()) return redis::ReplyStatus(r);
+  }
+  SkmCheck out;
+  out.resent = replies[0].integer == 1;
+  if (!replies[1].is_nil()) (void)absl::SimpleAtoi(replies[1].str, &out.count);
+  return out;
 }
 
 absl::Status SurveyStore::Bump(const std::string& key, absl::Duration ttl) {
-  auto r = redis_->Run({"INCR", key});
-  if (!r.ok()) return r.status();
-  if (r->is_error()) return redis::ReplyStatus(*r);
-  auto e = redis_->Run({"EXPIRE", key, absl::StrCat(absl::ToInt64Seconds(ttl))});
-  return e.ok() ? absl::OkStatus() : e.status();
-}
-
-absl::StatusOr<bool> SurveyStore::HasResponse(const std::string& id) {
-  auto r = redis_->Run({"HEXISTS", keys_.Key("resp"), id});
-  if (!r.ok()) return r.status();
-  return r->integer == 1;
+  PELITA_ASSIGN_OR_RETURN(auto replies, redis_->Pipeline({{"INCR", key},
+                                                          {"EXPIRE", key, absl::StrCat(absl::ToInt64Seconds(ttl))}}));
+  for (const auto& r : replies) {
+    if (r.is_error()) return redis::ReplyStatus(r);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> SurveyStore::IsMember(const std::string& key, const std::string& member) {

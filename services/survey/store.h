@@ -107,11 +107,15 @@ class SurveyStore {
   std::string SkmRateKey(const std::string& unit, int64_t hour, const std::string& address) const {
     return keys_.Key("skmrate", unit, hour, address);
   }
-  // A counter's value (0 when missing), and one more with a time to live.
-  absl::StatusOr<int64_t> Count(const std::string& key);
+  // In one round trip: whether a response with this id was accepted, and
+  // the counter's value (0 when missing).
+  struct SkmCheck {
+    bool resent = false;
+    int64_t count = 0;
+  };
+  absl::StatusOr<SkmCheck> CheckSkm(const std::string& id, const std::string& rate_key);
+  // One more on the counter, with a time to live (one round trip).
   absl::Status Bump(const std::string& key, absl::Duration ttl);
-  // Whether a response with this id was accepted.
-  absl::StatusOr<bool> HasResponse(const std::string& id);
   // Whether `member` is in the set `key`.
   absl::StatusOr<bool> IsMember(const std::string& key, const std::string& member);
   // Records that `nip` was issued a token for the set `issued_key`: true
@@ -168,6 +172,7 @@ class SurveyStore {
     kRefused,    // not written: the slot holds `replaced_id` and the kind
                  // allows one answer only
     kIssued,     // not written: the NIP of `issue_nip` had a token already
+    kTokenUsed,  // not written: `token_hash` is in the used set
   };
   struct WriteResult {
     absl::Status status;  // OK, ALREADY_EXISTS (other content, used token), ...

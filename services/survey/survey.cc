@@ -385,22 +385,28 @@ absl::StatusOr<v1::ResponseToken> SurveyLogic::IssueResponseToken(const Caller& 
                       "NOT_ANONYMOUS");
   }
   PELITA_RETURN_IF_ERROR(roster_->CheckEnrolled(tenant, r.cohort(), r.nip(), "nip"));
+  v1::ResponseToken out;
+  PELITA_ASSIGN_OR_RETURN(*out.mutable_token(), MintEligibility(tenant, iref.first, r.cohort(), r.nip()));
+  out.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", iref.first));
+  out.set_cohort(r.cohort());
+  return out;
+}
+
+absl::StatusOr<std::string> SurveyLogic::MintEligibility(const std::string& tenant, const std::string& instrument,
+                                                         const std::string& cohort, const std::string& nip) {
+  PELITA_ASSIGN_OR_RETURN(CohortRef ref, ParseCohort(Caller{tenant, "", ""}, "cohort", cohort));
   PELITA_ASSIGN_OR_RETURN(std::string secret, TenantSecret(tenant));
   PELITA_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(kNonceBytes));
   SurveyStore store(redis_, tenant);
   // Only "this NIP has a token for the pair" is recorded; the nonce is
   // returned and forgotten.
-  PELITA_ASSIGN_OR_RETURN(bool fresh, store.RecordIssued(store.TokensIssuedKey(cohort.ck(), iref.first), r.nip()));
+  PELITA_ASSIGN_OR_RETURN(bool fresh, store.RecordIssued(store.TokensIssuedKey(ref.ck(), instrument), nip));
   if (!fresh) {
     return absl::AlreadyExistsError(absl::StrCat(
-        "nip: ", r.nip(), " was already issued a token for ", r.instrument(), " in ", r.cohort(),
+        "nip: ", nip, " was already issued a token for ", instrument, " in ", cohort,
         " (one per participant; a lost token cannot be replaced, a second would be a second answer)"));
   }
-  v1::ResponseToken out;
-  out.set_token(absl::WebSafeBase64Escape(nonce + TokenMac(secret, tenant, iref.first, r.cohort(), nonce)));
-  out.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", iref.first));
-  out.set_cohort(r.cohort());
-  return out;
+  return absl::WebSafeBase64Escape(nonce + TokenMac(secret, tenant, instrument, cohort, nonce));
 }
 
 absl::StatusOr<std::string> SurveyLogic::RedeemToken(const std::string& tenant, const std::string& instrument,
@@ -745,6 +751,12 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::IngestImpl(
       const std::string prefix = absl::StrCat("tenants/", tenant, "/responses/");
       if (!res.status.ok()) {
         reject(k, res.status);
+        continue;
+      }
+      if (res.outcome == SurveyStore::Outcome::kTokenUsed) {
+        reject(k, WithReason(absl::AlreadyExistsError(
+                                 "response.eligibility_token: this token was already used; each answers once"),
+                             "TOKEN_USED"));
         continue;
       }
       if (res.outcome == SurveyStore::Outcome::kIssued) {

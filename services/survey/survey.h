@@ -154,6 +154,11 @@ class SurveyLogic {
   // them when it is replaced).
   absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> IncrementsOf(const std::string& tenant,
                                                                            const v1::Response& stored);
+  // A single-use eligibility token of `nip` for (instrument id, cohort
+  // name), recorded as issued; ALREADY_EXISTS when the NIP has one.  The
+  // caller has checked the instrument and the enrolment.
+  absl::StatusOr<std::string> MintEligibility(const std::string& tenant, const std::string& instrument,
+                                              const std::string& cohort, const std::string& nip);
   // The tenant's token MAC key (cached; created on first use).
   absl::StatusOr<std::string> TenantSecret(const std::string& tenant);
   // Checks a token's MAC for (instrument id, cohort); the hash of its nonce
