@@ -655,7 +655,11 @@ async function answerLinkJourney(browser, base, accounts) {
   await op.getByRole('button', { name: 'Buat tautan' }).click();
   await op.waitForSelector('[data-testid=links-table]');
   await visit(op, 'answer links page', 'desktop-29-tautan');
+  // The links can be kept as a file (they are shown once).
+  const [download] = await Promise.all([op.waitForEvent('download'), op.getByRole('button', { name: 'Unduh daftar tautan (CSV)' }).click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
   const urls = await op.locator('[data-testid=link-url]').evaluateAll((els) => els.map((e) => e.value));
+  check(csv.split('\r\n').length === urls.length + 1 && urls.every((u) => csv.includes(u)), `answer links: the CSV holds every link shown (${urls.length})`);
   const enrolled = (await apiGet(base, org, `/v1/${cohort}/enrolments?pageSize=500`)).body.enrolments ?? [];
   check(urls.length > 0 && urls.length <= enrolled.length, `answer links: one link per enrolled participant (${urls.length} of ${enrolled.length} enrolments)`);
   const row = op.locator('[data-testid=links-table] tbody tr', { hasText: acc.username });

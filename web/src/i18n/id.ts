@@ -445,6 +445,8 @@ export const t = {
     copy: 'Salin tautan',
     urlOf: (nip: string) => `Tautan untuk ${nip}`,
     copied: 'Tautan disalin.',
+    keepNow: 'Simpan atau kirim tautan sekarang: tautan hanya ditampilkan sekali, dan tautan kuesioner anonim tidak dapat dibuat ulang.',
+    download: 'Unduh daftar tautan (CSV)',
     skippedTitle: 'Tidak dibuatkan tautan',
     skipReason: {
       NOT_ENROLLED: 'tidak terdaftar di angkatan ini',

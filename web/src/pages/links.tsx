@@ -20,6 +20,19 @@ interface Skipped { nip?: string; reason?: string }
 interface Issued { links?: AnswerLink[]; skipped?: Skipped[] }
 interface Aggregates { instruments?: { responseCount?: string; respondentCount?: string; enrolledCount?: string; eligibleCount?: string }[] }
 
+/** The issued links as a CSV file to keep (a link is shown only once). */
+function downloadCsv(links: AnswerLink[]) {
+  const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const rows = [['nip_peserta', 'nip_penjawab', 'berlaku_sampai', 'tautan'],
+    ...links.map((l) => [l.participantNip ?? '', l.respondentNip ?? '', l.expireTime ?? '', l.url])];
+  const blob = new Blob([rows.map((r) => r.map(quote).join(',')).join('\r\n')], { type: 'text/csv' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'tautan-kuesioner.csv';
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
 const LINKABLE = ['REACTION', 'PRETEST', 'POSTTEST', 'FOLLOWUP'];
 const REFRESH_MS = 15_000;
 
@@ -114,6 +127,10 @@ export function LinksPage({ program, cohort }: { program: string; cohort: string
       {issued && (
         <section className="card" aria-labelledby="links-h">
           <h2 id="links-h">{t.links.issued(formatInteger(issued.links?.length ?? 0))}</h2>
+          <p className="hint">{t.links.keepNow}</p>
+          {(issued.links?.length ?? 0) > 0 && (
+            <p><button type="button" className="secondary" onClick={() => downloadCsv(issued.links!)}>{t.links.download}</button></p>
+          )}
           {copied && <Notice>{t.links.copied}</Notice>}
           {(issued.links?.length ?? 0) > 0 && (
             <TableWrap label={t.links.tableLabel}><table data-testid="links-table">
