@@ -29,6 +29,7 @@
 #include "absl/time/clock.h"
 #include "gateway/admission.h"
 #include "gateway/backend_call.h"
+#include "gateway/download.h"
 #include "gateway/http_errors.h"
 #include "gateway/http_request.h"
 #include "gateway/json_printer.h"
@@ -762,6 +763,13 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   }
 
   void RespondMessage(const std::string& bytes) {
+    if (IsDownload(a_.route->method->output_type())) {
+      // A document (pelita.type.v1.HttpBody): its bytes are the body.
+      absl::StatusOr<Download> d = DownloadFromHttpBody(bytes);
+      if (!d.ok()) return RespondError(FromStatus(d.status()));
+      for (auto& h : d->headers) extra_headers_.push_back(std::move(h));
+      return Respond(200, std::move(d->body), d->content_type);
+    }
     std::string json;
     if (auto s = AppendJson(bytes, &json); !s.ok()) return RespondError(FromStatus(s));
     Respond(200, std::move(json), "application/json");

@@ -30,6 +30,9 @@
 #include "services/complaint/grpc_service.h"
 #include "services/enrolment/enrolment.h"
 #include "services/enrolment/grpc_service.h"
+#include "services/report/grpc_service.h"
+#include "services/report/grpc_sources.h"
+#include "services/tenant/client/registry_client.h"
 #include "services/scoring/complaint_source.h"
 #include "services/scoring/grpc_service.h"
 #include "services/scoring/grpc_sources.h"
@@ -106,13 +109,29 @@ class GatewayServicesTest : public ::testing::Test {
     scoring_ = std::make_unique<scoring::ScoringGrpcService>(scoring_logic_.get());
     scoring_server_ = start("scoring", scoring_.get());
     ASSERT_NE(scoring_server_, nullptr);
+
+    // The report service reads enrolment and scoring over gRPC as its
+    // main.cc wires it; the regency's record from a fixed registry.
+    tenant::v1::Tenant batanghari;
+    batanghari.set_name("tenants/1504");
+    batanghari.set_display_name("Kabupaten Batang Hari");
+    batanghari.set_time_zone("Asia/Jakarta");
+    registry_ = std::make_unique<tenant::FixedRegistry>(std::vector<tenant::v1::Tenant>{batanghari});
+    report_sources_ = std::make_unique<report::GrpcReportSources>(channel(enrolment_server_),
+                                                                  channel(scoring_server_), channel(complaint_server_),
+                                                                  registry_.get());
+    report_logic_ = std::make_unique<report::ReportLogic>(report_sources_.get(), report::ReportLogic::Options());
+    report_ = std::make_unique<report::ReportGrpcService>(report_logic_.get());
+    report_server_ = start("report", report_.get());
+    ASSERT_NE(report_server_, nullptr);
     ASSERT_FALSE(HasFailure());
 
     GatewayOptions o;
     o.backends = {{"enrolment", enrolment_server_->address()},
                   {"survey", survey_server_->address()},
                   {"complaint", complaint_server_->address()},
-                  {"scoring", scoring_server_->address()}};
+                  {"scoring", scoring_server_->address()},
+                  {"report", report_server_->address()}};
     o.auth.hs256_key = kKey;
     o.log_requests = false;
     auto g = Gateway::Create(o);
@@ -127,7 +146,7 @@ class GatewayServicesTest : public ::testing::Test {
   void TearDown() override {
     http_.reset();
     gateway_.reset();
-    for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
+    for (auto* s : {&report_server_, &scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
       if (*s) (*s)->Shutdown(absl::Seconds(1));
     }
   }
@@ -236,7 +255,11 @@ class GatewayServicesTest : public ::testing::Test {
   std::unique_ptr<scoring::ComplaintSource> complaint_source_;
   std::unique_ptr<scoring::ScoringLogic> scoring_logic_;
   std::unique_ptr<scoring::ScoringGrpcService> scoring_;
-  std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_;
+  std::unique_ptr<tenant::FixedRegistry> registry_;
+  std::unique_ptr<report::GrpcReportSources> report_sources_;
+  std::unique_ptr<report::ReportLogic> report_logic_;
+  std::unique_ptr<report::ReportGrpcService> report_;
+  std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_, report_server_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<HttpClient> http_;
 };
@@ -462,6 +485,56 @@ TEST_F(GatewayServicesTest, ScoringRouteFamily) {
             403);
   // The old POST form is gone: the path takes only GET.
   EXPECT_EQ(Call("POST", "/v1/tenants/1504/programs:rank", R"({"year":2026})", Token("agency_head")).status, 405);
+}
+
+// The report service's documents through the gateway (issue 17): bytes,
+// not JSON, with their type and file name; the same readers as the figures
+// they contain; a certificate its holder's; verification without an account.
+TEST_F(GatewayServicesTest, DocumentsAreDownloadsWithTheReachOfTheirFigures) {
+  ASSERT_NO_FATAL_FAILURE(SeedSurvey());
+  const std::string report = absl::StrCat("/v1/", kCohortA, "/evaluation:report");
+  auto r = Call("GET", report);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-type"), "application/pdf");
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"laporan-evaluasi-pelatihan-a1.pdf\"");
+  EXPECT_EQ(r.Header("cache-control"), "private, no-store");
+  EXPECT_EQ(r.body.substr(0, 5), "%PDF-");
+  r = Call("GET", report + "?format=XLSX");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(r.body.substr(0, 2), "PK");
+  // Instructors: their own cohort's report, not another's (scoring's reach,
+  // through the caller the report service forwards).
+  EXPECT_EQ(Call("GET", report, "", Token("instructor", kInstructorA)).status, 200);
+  ExpectJsonError(Call("GET", report, "", Token("instructor", kInstructorB)), 403, kCohortA);
+  ExpectJsonError(Call("GET", report, "", Token("participant", NipOf(0))), 403, "");
+  ExpectJsonError(Call("GET", absl::StrCat("/v1/", kProgram, "/cohorts/none/evaluation:report")), 404, "");
+
+  // A certificate: completed first; the holder reads theirs, not another's.
+  const std::string enrolment = absl::StrCat(kCohortA, "/enrolments/", NipOf(0));
+  r = Call("POST", absl::StrCat("/v1/", enrolment, ":complete"), R"({"certificateNumber":"BH/2026/0007"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  r = Call("GET", absl::StrCat("/v1/", enrolment, ":certificate"), "", Token("participant", NipOf(0)));
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-type"), "application/pdf");
+  EXPECT_EQ(r.body.substr(0, 5), "%PDF-");
+  ExpectJsonError(Call("GET", absl::StrCat("/v1/", enrolment, ":certificate"), "", Token("participant", NipOf(1))),
+                  403, "");
+  ExpectJsonError(Call("GET", absl::StrCat("/v1/", kCohortA, "/enrolments/", NipOf(1), ":certificate")), 400,
+                  "is not completed");
+  r = Call("GET", absl::StrCat("/v1/", kCohortA, ":certificates"));
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"sertifikat-pelatihan-a1.pdf\"");
+
+  // Verification needs no account and confirms nothing but a real number.
+  json v = {{"enrolment", enrolment}, {"certificateNumber", "BH/2026/0007"}};
+  r = http_->Request("POST", "/v1/certificates:verify", v.dump(), {});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["holderName"], "Pegawai 0") << r.body;
+  EXPECT_EQ(r.Json()["programTitle"], "Pelatihan") << r.body;
+  EXPECT_FALSE(r.Json().contains("nip")) << r.body;
+  v["certificateNumber"] = "BH/2026/0008";
+  ExpectJsonError(http_->Request("POST", "/v1/certificates:verify", v.dump(), {}), 404, "no such certificate");
 }
 
 TEST_F(GatewayServicesTest, InstructorsSeeOnlyTheirOwnCohorts) {

@@ -1,5 +1,7 @@
 #include "gateway/openapi.h"
 
+#include "gateway/download.h"
+
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -167,7 +169,14 @@ std::string BuildOpenApi(const RouteTable& table) {
     op["security"] = IsPublicRpc(r->rpc_name) ? json::array() : json::array({sec});
     json ok = json::object();
     ok["description"] = "OK";
-    ok["content"]["application/json"]["schema"] = sb.Message(r->method->output_type());
+    if (IsDownload(r->method->output_type())) {
+      // A document: its bytes, PDF or XLSX (Content-Disposition names it).
+      json bin = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+      ok["content"]["application/pdf"] = bin;
+      ok["content"]["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = bin;
+    } else {
+      ok["content"]["application/json"]["schema"] = sb.Message(r->method->output_type());
+    }
     json err = json::object();
     err["description"] = "Error: {code, status, message, details}";
     err["content"]["application/json"]["schema"]["$ref"] = "#/components/schemas/Error";

@@ -105,6 +105,16 @@ const RoleRule kRules[] = {
     // Participants ask for the single-use token of an anonymous survey (the
     // survey service issues one only for the caller's own NIP).
     {"pelita.survey.v1.SurveyService/IssueResponseToken", kWrite, {"participant"}, kAll},
+    // Documents (services/report, issue 17) carry the figures and records
+    // they are made of, so they have the same readers: the evaluation
+    // report those of scoring, a unit's IKM report those of complaint's
+    // satisfaction (a head of agency: their unit's path only) (the report service forwards the caller, and
+    // scoring narrows an instructor to their cohorts); a certificate its
+    // holder; a cohort's batch of certificates organisers and admins.
+    {"pelita.report.v1.ReportService/GetEvaluationReport", kRead,
+     {"agency_head", "province", "national_integrator", "instructor"}, kAll},
+    {"pelita.report.v1.ReportService/GetIkmReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},
+    {"pelita.report.v1.ReportService/GetCertificate", kRead, {"participant", "supervisor"}, kSelf},
     // Identity (issue 15): everyone reads their own account and changes
     // their own password (the service holds them to it); the platform admin rotates the signing key and
     // runs the service accounts.  Organisers and admins manage the accounts
@@ -128,6 +138,9 @@ const char* const kPublicRpcs[] = {
     "pelita.survey.v1.SurveyService/OpenAnswerLink", "pelita.survey.v1.SurveyService/AnswerByLink",
     // The SKM form a citizen answers from the QR code at a unit's counter.
     "pelita.survey.v1.SurveyService/GetSkmForm", "pelita.survey.v1.SurveyService/SubmitSkmResponse",
+    // The page a certificate's QR code opens: it confirms the name,
+    // programme and date of a real certificate and nothing more.
+    "pelita.report.v1.ReportService/VerifyCertificate",
 };
 
 bool HasRole(const RoleRule& r, absl::string_view role) {

@@ -56,6 +56,19 @@ absl::Status CheckSettings(const v1::TenantSettings& s) {
     return InvalidField("tenant.settings.min_control_units",
                         absl::StrCat("is ", s.min_control_units(), "; must be 1 to 100"));
   }
+  const v1::Signatory& sig = s.certificate_signatory();
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"title", &sig.title()},
+                                     {"full_name", &sig.full_name()}}) {
+    const int chars = Utf8Length(*value);
+    if (chars < 0 || chars > 120) {
+      return InvalidField(absl::StrCat("tenant.settings.certificate_signatory.", field),
+                          chars < 0 ? "is not valid UTF-8" : "has more than 120 characters");
+    }
+  }
+  if (!sig.nip().empty() && (sig.nip().size() != 18 ||
+                             sig.nip().find_first_not_of("0123456789") != std::string::npos)) {
+    return InvalidField("tenant.settings.certificate_signatory.nip", "must be 18 digits");
+  }
   return absl::OkStatus();
 }
 
@@ -116,7 +129,8 @@ absl::Status ValidateRecord(const Tenant& t) {
 
 const std::vector<std::string>& UpdatablePaths() {
   static const auto* paths = new std::vector<std::string>{
-      "display_name", "time_zone", "settings", "settings.min_n", "settings.min_control_units"};
+      "display_name", "time_zone", "settings", "settings.min_n", "settings.min_control_units",
+      "settings.certificate_signatory"};
   return *paths;
 }
 

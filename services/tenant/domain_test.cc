@@ -110,6 +110,35 @@ TEST(TenantDomainTest, UpdateChangesOnlyMaskedMutableFields) {
   ExpectField(ApplyUpdate(wrong_zone, zone, &copy), "tenant.time_zone");
 }
 
+// The certificates' signatory (issue 17): set through the update mask,
+// checked like every other field.
+TEST(TenantDomainTest, CertificateSignatoryIsUpdatableAndChecked) {
+  Tenant record;
+  record.set_display_name("Kabupaten Batang Hari");
+  ASSERT_TRUE(PrepareNew("1504", &record).ok());
+  Tenant patch;
+  auto* sig = patch.mutable_settings()->mutable_certificate_signatory();
+  sig->set_title("Kepala BKPSDM Kabupaten Batang Hari");
+  sig->set_full_name("Drs. H. Ahmad Fauzi, M.Si.");
+  sig->set_nip("197001011995031001");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("settings.certificate_signatory");
+  Tenant updated = record;
+  ASSERT_TRUE(ApplyUpdate(patch, mask, &updated).ok());
+  EXPECT_EQ(updated.settings().certificate_signatory().full_name(), "Drs. H. Ahmad Fauzi, M.Si.");
+  EXPECT_EQ(updated.settings().min_n(), record.settings().min_n());
+
+  sig->set_nip("1970");
+  Tenant copy = record;
+  ExpectField(ApplyUpdate(patch, mask, &copy), "tenant.settings.certificate_signatory.nip");
+  sig->set_nip("");
+  sig->set_full_name(std::string(121, 'a'));
+  ExpectField(ApplyUpdate(patch, mask, &copy), "tenant.settings.certificate_signatory.full_name");
+  sig->set_full_name("ok");
+  sig->set_title("\xff");
+  ExpectField(ApplyUpdate(patch, mask, &copy), "tenant.settings.certificate_signatory.title");
+}
+
 TEST(TenantDomainTest, JambiSeedsAreValidTenants) {
   ASSERT_EQ(JambiSeeds().size(), 11u);
   for (const Seed& s : JambiSeeds()) {

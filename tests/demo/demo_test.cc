@@ -20,6 +20,7 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/wait.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -27,6 +28,7 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -41,6 +43,10 @@
 #include "pelita/followup/v1/followup.grpc.pb.h"
 #include "pelita/scoring/v1/scoring.grpc.pb.h"
 #include "pelita/survey/v1/survey.grpc.pb.h"
+#include "pelita/report/v1/report.grpc.pb.h"
+#include "services/report/doc_tools.h"
+#include "services/report/evaluation_report.h"
+#include "services/report/text.h"
 
 namespace pelita {
 namespace {
@@ -100,10 +106,10 @@ struct Platform {
   std::map<std::string, std::string> address;
   absl::CivilDay as_of;
   std::vector<std::map<std::string, Tally>> loads;
-  std::shared_ptr<grpc::Channel> enrolment, survey, complaint, scoring, followup;
+  std::shared_ptr<grpc::Channel> enrolment, survey, complaint, scoring, followup, report;
 
   ~Platform() {
-    for (const char* name : {"followup", "scoring", "complaint", "survey", "enrolment", "tenant"}) {
+    for (const char* name : {"report", "followup", "scoring", "complaint", "survey", "enrolment", "tenant"}) {
       auto it = services.find(name);
       if (it != services.end() && it->second->running()) (void)it->second->Stop(SIGTERM, absl::Seconds(10));
     }
@@ -277,12 +283,20 @@ struct Platform {
         !s.ok()) {
       return s;
     }
+    if (auto s = Start("report", {"--enrolment", address["enrolment"], "--scoring", address["scoring"],
+                                  "--complaint", address["complaint"],
+                                  "--registry", registry, "--verify_url", "https://pelita.test/verifikasi",
+                                  "--tmp_dir", dir});
+        !s.ok()) {
+      return s;
+    }
     auto channel = [](const std::string& a) { return grpc::CreateChannel(a, grpc::InsecureChannelCredentials()); };
     enrolment = channel(address["enrolment"]);
     survey = channel(address["survey"]);
     complaint = channel(address["complaint"]);
     scoring = channel(address["scoring"]);
     followup = channel(address["followup"]);
+    report = channel(address["report"]);
     // One fixed day for both loads, so that both see the same past and the
     // figures do not depend on the day the test runs (the loaders refuse a
     // day after today).
@@ -314,6 +328,7 @@ class DemoTest : public ::testing::Test {
     survey_ = sv1::SurveyService::NewStub(platform->survey);
     complaint_ = cv1::ComplaintService::NewStub(platform->complaint);
     scoring_ = scv1::ScoringService::NewStub(platform->scoring);
+    report_ = pelita::report::v1::ReportService::NewStub(platform->report);
   }
 
   std::vector<ev1::Unit> Units() {
@@ -446,6 +461,7 @@ class DemoTest : public ::testing::Test {
   std::unique_ptr<sv1::SurveyService::Stub> survey_;
   std::unique_ptr<cv1::ComplaintService::Stub> complaint_;
   std::unique_ptr<scv1::ScoringService::Stub> scoring_;
+  std::unique_ptr<pelita::report::v1::ReportService::Stub> report_;
 };
 absl::Status DemoTest::setup_;
 
@@ -975,6 +991,158 @@ TEST_F(DemoTest, MostCohortsGetAnEstimableL4AndTheEffectShowsForSomeProgrammes) 
   EXPECT_GT(shown["pelayanan-publik-2026"], 0);
   EXPECT_GT(estimable_by_program["administrasi-perkantoran-2026"], 0);
   EXPECT_EQ(shown["administrasi-perkantoran-2026"], 0) << "an effect where the plan has none";
+}
+
+// The documents of the report service (issue 17), rendered from the real
+// services with the demo data and read back with Debian's tools: the
+// Laporan Evaluasi's PDF holds every shown figure of GetEvaluation as the
+// API gives it, its workbook the same numbers, and a cohort's certificates
+// are one page per completed enrolment, each verifiable by its number.
+TEST_F(DemoTest, DocumentsCarryTheApisFigures) {
+  WaitForSkm();
+  namespace rv1 = ::pelita::report::v1;
+  namespace rt = ::pelita::report::testing;
+  const char* artefacts = std::getenv("PELITA_DEMO_ARTEFACTS");
+  int cohorts = 0;
+  for (const auto& c : AllCohorts()) {
+    if (Day(c.end_date()) >= platform->as_of) continue;
+    std::vector<ev1::Enrolment> completed;
+    for (const auto& e : Enrolments(c.name())) {
+      if (e.state() == ev1::Enrolment::COMPLETED) completed.push_back(e);
+    }
+    if (completed.empty()) continue;
+    scv1::GetEvaluationRequest er;
+    er.set_name(c.name() + "/evaluation");
+    scv1::Evaluation ev;
+    ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::GetEvaluation, er, &ev));
+
+    rv1::GetEvaluationReportRequest rr;
+    rr.set_name(er.name());
+    pelita::type::v1::HttpBody pdf;
+    const absl::Time began = absl::Now();
+    ASSERT_RPC(Call(report_.get(), &rv1::ReportService::Stub::GetEvaluationReport, rr, &pdf));
+    const absl::Duration took = absl::Now() - began;
+    EXPECT_EQ(pdf.content_type(), "application/pdf");
+    EXPECT_LE(pdf.data().size(), 2u << 20) << c.name();
+    auto text = rt::PdfText(pdf.data());
+    ASSERT_TRUE(text.ok()) << text.status();
+    std::string t;
+    for (char ch : *text) {
+      if ((ch == ' ' || ch == '\n') && !t.empty() && t.back() == ' ') continue;
+      t.push_back(ch == '\n' ? ' ' : ch);
+    }
+    for (const char* heading : {"Laporan Evaluasi Pelatihan", "Ringkasan", "Level 1 — Reaksi peserta",
+                                "Level 2 — Pembelajaran", "Level 3 — Perilaku di tempat kerja",
+                                "Level 4 — Hasil bagi layanan publik", "Biaya dan ROI", "Skor gabungan",
+                                "Lampiran — Metode", "Kabupaten Batang Hari"}) {
+      EXPECT_TRUE(absl::StrContains(t, heading)) << c.name() << ": " << heading;
+    }
+    int shown = 0;
+    const auto lines = pelita::report::EvaluationFigures(ev, {});
+    for (const auto& l : lines) {
+      if (l.figure.withheld()) continue;
+      ++shown;
+      EXPECT_TRUE(absl::StrContains(t, pelita::report::FigureValueText(l.figure, l.kind)))
+          << c.name() << ": " << l.section << " " << l.label;
+    }
+    EXPECT_GT(shown, 5) << c.name();
+    auto pages = rt::RenderPages(pdf.data(), artefacts != nullptr && cohorts == 0
+                                                 ? absl::StrCat(artefacts, "/laporan-evaluasi-demo-page1.png")
+                                                 : "");
+    ASSERT_TRUE(pages.ok()) << pages.status();
+    EXPECT_GE(*pages, 4);
+
+    rr.set_format(rv1::XLSX);
+    pelita::type::v1::HttpBody xlsx;
+    ASSERT_RPC(Call(report_.get(), &rv1::ReportService::Stub::GetEvaluationReport, rr, &xlsx));
+    auto sheets = rt::XlsxCells(xlsx.data());
+    ASSERT_TRUE(sheets.ok()) << sheets.status();
+    ASSERT_GE(sheets->size(), 2u);
+    const auto& rows = (*sheets)[1].second;
+    ASSERT_EQ(rows.size(), lines.size() + 1);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].figure.withheld()) {
+        EXPECT_EQ(rows[i + 1][2], "") << lines[i].label;
+        continue;
+      }
+      double v = 0;
+      ASSERT_TRUE(absl::SimpleAtod(rows[i + 1][2], &v)) << rows[i + 1][2];
+      EXPECT_DOUBLE_EQ(v, lines[i].figure.value()) << lines[i].label;
+    }
+
+    rv1::GetCohortCertificatesRequest cr;
+    cr.set_cohort(c.name());
+    pelita::type::v1::HttpBody certs;
+    const absl::Time cert_began = absl::Now();
+    ASSERT_RPC(Call(report_.get(), &rv1::ReportService::Stub::GetCohortCertificates, cr, &certs));
+    auto cert_pages = rt::PdfPages(certs.data());
+    ASSERT_TRUE(cert_pages.ok()) << cert_pages.status();
+    EXPECT_EQ(*cert_pages, static_cast<int>(completed.size())) << c.name();
+    std::printf("%s: report %s (%zu bytes, %d pages), %zu certificates %s\n", c.name().c_str(),
+                absl::FormatDuration(absl::Trunc(took, absl::Milliseconds(1))).c_str(), pdf.data().size(), *pages,
+                completed.size(), absl::FormatDuration(absl::Trunc(absl::Now() - cert_began, absl::Milliseconds(1))).c_str());
+
+    // One certificate, verified by its number; a forged number is refused.
+    const ev1::Enrolment& e = completed.front();
+    rv1::GetCertificateRequest one;
+    one.set_name(e.name());
+    pelita::type::v1::HttpBody cert;
+    ASSERT_RPC(Call(report_.get(), &rv1::ReportService::Stub::GetCertificate, one, &cert));
+    ev1::GetEmployeeRequest pr;
+    pr.set_name(e.employee());
+    ev1::Employee person;
+    ASSERT_RPC(Call(enrolment_.get(), &ev1::EnrolmentService::Stub::GetEmployee, pr, &person));
+    auto cert_text = rt::PdfText(cert.data());
+    ASSERT_TRUE(cert_text.ok()) << cert_text.status();
+    EXPECT_TRUE(absl::StrContains(*cert_text, person.full_name())) << person.full_name();
+    EXPECT_TRUE(absl::StrContains(*cert_text, e.certificate_number()));
+    if (artefacts != nullptr && cohorts == 0) {
+      (void)rt::RenderPages(cert.data(), absl::StrCat(artefacts, "/sertifikat-demo-page1.png"));
+    }
+    rv1::VerifyCertificateRequest vr;
+    vr.set_enrolment(e.name());
+    vr.set_certificate_number(e.certificate_number());
+    rv1::CertificateVerification v;
+    ASSERT_RPC(Call(report_.get(), &rv1::ReportService::Stub::VerifyCertificate, vr, &v, Caller{}));
+    EXPECT_EQ(v.holder_name(), person.full_name());
+    EXPECT_EQ(v.certificate_number(), e.certificate_number());
+    vr.set_certificate_number(e.certificate_number() + "9");
+    EXPECT_EQ(Call(report_.get(), &rv1::ReportService::Stub::VerifyCertificate, vr, &v, Caller{}).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    if (++cohorts == 3) break;  // three cohorts: enough, and the suite stays short
+  }
+  EXPECT_EQ(cohorts, 3);
+}
+
+// The Laporan IKM of every unit with SKM answers in 2025 holds the
+// complaint service's figures for the same period.
+TEST_F(DemoTest, IkmReportsCarryTheComplaintServicesFigures) {
+  WaitForSkm();
+  namespace rt = ::pelita::report::testing;
+  int reports = 0;
+  for (const auto& u : Units()) {
+    cv1::GetSatisfactionRequest sr;
+    sr.set_name(u.name() + "/satisfaction");
+    sr.set_period("2025");
+    cv1::Satisfaction s;
+    ASSERT_RPC(Call(complaint_.get(), &cv1::ComplaintService::Stub::GetSatisfaction, sr, &s));
+    if (s.suppressed()) continue;
+    pelita::report::v1::GetIkmReportRequest rr;
+    rr.set_name(sr.name());
+    rr.set_period("2025");
+    pelita::type::v1::HttpBody pdf;
+    ASSERT_RPC(Call(report_.get(), &pelita::report::v1::ReportService::Stub::GetIkmReport, rr, &pdf));
+    auto text = rt::PdfText(pdf.data());
+    ASSERT_TRUE(text.ok()) << text.status();
+    EXPECT_TRUE(absl::StrContains(*text, u.display_name())) << u.name();
+    EXPECT_TRUE(absl::StrContains(*text, pelita::report::FormatNumber(s.ikm_converted_rounded(), 2))) << u.name();
+    EXPECT_TRUE(absl::StrContains(*text, pelita::report::FormatInteger(s.respondents()))) << u.name();
+    for (const auto& e : s.elements()) {
+      EXPECT_TRUE(absl::StrContains(*text, pelita::report::FormatNumber(e.nrr(), 3))) << u.name() << " " << e.element();
+    }
+    if (++reports == 3) break;
+  }
+  EXPECT_EQ(reports, 3);
 }
 
 // A second load (scripts/run.sh run again) creates nothing and changes no

@@ -1,0 +1,487 @@
+#include "services/report/evaluation_report.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/report/pdf.h"
+#include "services/report/text.h"
+#include "services/report/xlsx.h"
+
+namespace pelita::report {
+namespace {
+
+using scoring::v1::Evaluation;
+using scoring::v1::Figure;
+
+const char* DimensionTitle(const std::string& d) {
+  if (d == "materi") return "Materi";
+  if (d == "instruktur") return "Instruktur";
+  if (d == "fasilitas") return "Fasilitas";
+  if (d == "penyelenggaraan") return "Penyelenggaraan";
+  return nullptr;
+}
+
+std::string DimensionLabel(const std::string& d) {
+  const char* t = DimensionTitle(d);
+  return t != nullptr ? t : d;
+}
+
+std::string UnitLabel(const std::string& unit, const absl::flat_hash_map<std::string, std::string>& titles) {
+  auto it = titles.find(unit);
+  if (it != titles.end() && !it->second.empty()) return it->second;
+  const size_t slash = unit.rfind('/');
+  return slash == std::string::npos ? unit : unit.substr(slash + 1);
+}
+
+std::string LevelTitle(const std::string& level) {
+  if (level == "l1") return "L1 Reaksi";
+  if (level == "l2") return "L2 Pembelajaran";
+  if (level == "l3") return "L3 Perilaku";
+  if (level == "l4") return "L4 Hasil";
+  return level;
+}
+
+bool Shown(const Figure& f) { return !f.withheld(); }
+
+std::string Reason(const Figure& f) { return ReasonText(f.reason_code()); }
+
+// "71,3 (n = 24)" or "tidak ditampilkan (reason)".
+std::string Said(const Figure& f, FigureKind kind) {
+  if (!Shown(f)) return absl::StrCat("tidak ditampilkan (", Reason(f), ")");
+  std::string s = FigureValueText(f, kind);
+  if (f.has_interval()) {
+    absl::StrAppend(&s, ", IK 95% ", FigureValueText([&] {
+                      Figure x;
+                      x.set_value(f.ci_low());
+                      return x;
+                    }(), kind),
+                    " s.d. ", FigureValueText([&] {
+                      Figure x;
+                      x.set_value(f.ci_high());
+                      return x;
+                    }(), kind));
+  }
+  absl::StrAppend(&s, "; n = ", FormatInteger(f.n()));
+  return s;
+}
+
+std::string Value(double v, FigureKind kind) {
+  Figure f;
+  f.set_value(v);
+  return FigureValueText(f, kind);
+}
+
+}  // namespace
+
+std::string FigureValueText(const Figure& f, FigureKind kind) {
+  if (f.withheld()) return "";
+  const double v = f.value();
+  switch (kind) {
+    case FigureKind::kScore: return FormatScore(v);
+    case FigureKind::kPercent: return FormatPercent(v);
+    case FigureKind::kRupiah: return FormatRupiah(v);
+    case FigureKind::kSigned: return absl::StrCat(v > 0 ? "+" : "", FormatNumber(v, 2));
+    case FigureKind::kP: return v < 0.001 ? "< 0,001" : FormatNumber(v, 3);
+    case FigureKind::kCount: return FormatInteger(static_cast<int64_t>(std::llround(v)));
+    case FigureKind::kNumber: return FormatNumber(v, 2);
+  }
+  return FormatNumber(v, 2);
+}
+
+std::string FigureNoteText(const Figure& f, FigureKind kind) {
+  if (f.withheld()) return Reason(f);
+  std::string s;
+  if (f.has_interval()) s = absl::StrCat(Value(f.ci_low(), kind), " – ", Value(f.ci_high(), kind));
+  if (f.inconclusive()) {
+    absl::StrAppend(&s, s.empty() ? "" : ". ", "Belum menunjukkan efek (interval 95% mencakup nol).");
+  }
+  if (!f.warning().empty()) {
+    absl::StrAppend(&s, s.empty() ? "" : ". ",
+                    f.warning_code() == scoring::v1::NEGATIVE_ALPHA
+                        ? "Perhatian: alfa negatif, butir-butir tidak mengukur satu hal yang sama."
+                        : "Perhatian.");
+  }
+  return s;
+}
+
+std::vector<FigureLine> EvaluationFigures(const Evaluation& e,
+                                          const absl::flat_hash_map<std::string, std::string>& unit_titles) {
+  std::vector<FigureLine> out;
+  auto add = [&](const char* section, std::string label, const Figure& f, FigureKind kind) {
+    out.push_back({section, std::move(label), f, kind});
+  };
+  const auto& r = e.reaction();
+  add("L1", "Tingkat respons survei reaksi", r.response_rate(), FigureKind::kPercent);
+  for (const auto& d : r.dimensions()) {
+    add("L1", absl::StrCat("Skor dimensi ", DimensionLabel(d.dimension())), d.score(), FigureKind::kScore);
+  }
+  add("L1", "Skor reaksi keseluruhan", r.overall(), FigureKind::kScore);
+  add("L1", "Alfa Cronbach", r.cronbach_alpha(), FigureKind::kNumber);
+  const auto& l = e.learning();
+  add("L2", "Pasangan pra-tes dan pasca-tes", l.pairs(), FigureKind::kCount);
+  add("L2", "Rata-rata pra-tes", l.mean_pre(), FigureKind::kScore);
+  add("L2", "Rata-rata pasca-tes", l.mean_post(), FigureKind::kScore);
+  add("L2", "Rata-rata kenaikan", l.mean_gain(), FigureKind::kSigned);
+  add("L2", "Kenaikan ternormalisasi (Hake)", l.normalised_gain(), FigureKind::kNumber);
+  add("L2", "Statistik t (berpasangan)", l.t(), FigureKind::kNumber);
+  add("L2", "Nilai p", l.p_value(), FigureKind::kP);
+  add("L2", "Ukuran efek (Cohen dz)", l.cohens_dz(), FigureKind::kNumber);
+  const auto& b = e.behaviour();
+  add("L3", "Tingkat respons tindak lanjut", b.response_rate(), FigureKind::kPercent);
+  add("L3", "Diterapkan di tempat kerja (penilaian atasan)", b.applied_share(), FigureKind::kPercent);
+  add("L3", "Pembelajaran yang tidak terpakai", b.scrap_learning_rate(), FigureKind::kPercent);
+  add("L3", "Diterapkan menurut peserta sendiri", b.self_reported_applied_share(), FigureKind::kPercent);
+  for (const auto& w : b.waves()) {
+    add("L3", absl::StrCat("Hari ke-", w.offset_days(), ": laporan diri"), w.self_report_rate(),
+        FigureKind::kPercent);
+    add("L3", absl::StrCat("Hari ke-", w.offset_days(), ": penilaian atasan"), w.assessment_rate(),
+        FigureKind::kPercent);
+  }
+  for (const auto& c : b.rubric()) {
+    add("L3", absl::StrCat("Rubrik: ", c.competency()), c.score(), FigureKind::kScore);
+  }
+  const auto& res = e.results();
+  for (const auto& u : res.treated_units()) {
+    const std::string name = UnitLabel(u.unit(), unit_titles);
+    add("L4", absl::StrCat(name, ": pengaduan per 1.000 transaksi, sebelum"), u.complaint_rate_before(),
+        FigureKind::kNumber);
+    add("L4", absl::StrCat(name, ": pengaduan per 1.000 transaksi, sesudah"), u.complaint_rate_after(),
+        FigureKind::kNumber);
+    add("L4", absl::StrCat(name, ": IKM sebelum"), u.ikm_before(), FigureKind::kScore);
+    add("L4", absl::StrCat(name, ": IKM sesudah"), u.ikm_after(), FigureKind::kScore);
+  }
+  add("L4", "Selisih-dalam-selisih pengaduan per 1.000 transaksi", res.complaint_rate_did(), FigureKind::kSigned);
+  add("L4", "Selisih-dalam-selisih IKM", res.ikm_did(), FigureKind::kSigned);
+  add("L4", "Pengaduan yang terhindarkan", res.complaints_avoided(), FigureKind::kNumber);
+  const auto& c = e.cost();
+  add("Biaya", "Biaya total", c.total(), FigureKind::kRupiah);
+  add("Biaya", "Biaya per peserta", c.per_participant(), FigureKind::kRupiah);
+  add("Biaya", "Biaya per lulusan", c.per_completed(), FigureKind::kRupiah);
+  add("Biaya", "Biaya per JP", c.per_jp(), FigureKind::kRupiah);
+  add("Biaya", "ROI (%)", c.roi_pct(), FigureKind::kNumber);
+  add("Biaya", "Rasio manfaat-biaya (BCR)", c.bcr(), FigureKind::kNumber);
+  add("Biaya", "Biaya per poin kenaikan", c.per_gain_point(), FigureKind::kRupiah);
+  add("Biaya", "Biaya per pengaduan terhindarkan", c.per_complaint_avoided(), FigureKind::kRupiah);
+  for (const auto& comp : e.composite().components()) {
+    add("Komposit", absl::StrCat("Komponen ", LevelTitle(comp.level()), " (bobot ", FormatNumber(comp.weight(), 2),
+                                 ")"),
+        comp.score(), FigureKind::kScore);
+  }
+  add("Komposit", "Skor gabungan", e.composite().score(), FigureKind::kScore);
+  return out;
+}
+
+std::vector<std::string> SummarySentences(const Evaluation& e) {
+  std::vector<std::string> s;
+  s.push_back(absl::StrCat("Angkatan ini diikuti ", FormatInteger(e.enrolled()), " peserta; ",
+                           FormatInteger(e.completed()), " di antaranya menyelesaikan pelatihan."));
+  std::vector<std::string> worked, not_worked, unknown;
+  const Figure& l1 = e.reaction().overall();
+  if (Shown(l1)) {
+    s.push_back(absl::StrCat("Reaksi peserta (Level 1): skor keseluruhan ", FormatScore(l1.value()),
+                             " dari 100 (", Said(l1, FigureKind::kScore), ")."));
+    (l1.value() >= 70 ? worked : not_worked).push_back("reaksi peserta");
+  } else {
+    s.push_back(absl::StrCat("Reaksi peserta (Level 1) tidak ditampilkan: ", Reason(l1)));
+    unknown.push_back("reaksi peserta");
+  }
+  const auto& l = e.learning();
+  if (Shown(l.mean_pre()) && Shown(l.mean_post())) {
+    std::string t = absl::StrCat("Pembelajaran (Level 2): nilai rata-rata ",
+                                 l.mean_post().value() >= l.mean_pre().value() ? "naik" : "turun", " dari ",
+                                 FormatScore(l.mean_pre().value()), " menjadi ", FormatScore(l.mean_post().value()),
+                                 " (", FormatInteger(l.pairs().n()), " pasangan pra-tes dan pasca-tes)");
+    if (Shown(l.normalised_gain())) {
+      absl::StrAppend(&t, "; kenaikan ternormalisasi ", FormatNumber(l.normalised_gain().value(), 2));
+    }
+    if (Shown(l.p_value())) absl::StrAppend(&t, ", nilai p ", FigureValueText(l.p_value(), FigureKind::kP));
+    s.push_back(absl::StrCat(t, "."));
+    const bool up = Shown(l.normalised_gain()) ? l.normalised_gain().value() >= 0.3
+                                               : l.mean_post().value() > l.mean_pre().value();
+    (up ? worked : not_worked).push_back("pembelajaran");
+  } else {
+    s.push_back(absl::StrCat("Pembelajaran (Level 2) tidak ditampilkan: ", Reason(l.mean_post())));
+    unknown.push_back("pembelajaran");
+  }
+  const Figure& applied = e.behaviour().applied_share();
+  if (Shown(applied)) {
+    s.push_back(absl::StrCat("Perilaku (Level 3): ", FormatPercent(applied.value()),
+                             " penilaian atasan menyatakan peserta menerapkan hasil pelatihan di tempat kerja (",
+                             Said(applied, FigureKind::kPercent), ")."));
+    (applied.value() >= 0.5 ? worked : not_worked).push_back("penerapan di tempat kerja");
+  } else {
+    s.push_back(absl::StrCat("Perilaku (Level 3) tidak ditampilkan: ", Reason(applied)));
+    unknown.push_back("penerapan di tempat kerja");
+  }
+  const auto& r = e.results();
+  for (const auto& [f, what, better_when_negative] :
+       {std::tuple<const Figure*, const char*, bool>{&r.complaint_rate_did(), "pengaduan per 1.000 transaksi", true},
+        {&r.ikm_did(), "IKM", false}}) {
+    if (!Shown(*f)) {
+      s.push_back(absl::StrCat("Hasil (Level 4) untuk ", what, " tidak ditampilkan: ", Reason(*f)));
+      continue;
+    }
+    std::string t = absl::StrCat("Hasil (Level 4): selisih-dalam-selisih ", what, " ",
+                                 FigureValueText(*f, FigureKind::kSigned));
+    if (f->has_interval()) {
+      absl::StrAppend(&t, " (IK 95% ", Value(f->ci_low(), FigureKind::kSigned), " s.d. ",
+                      Value(f->ci_high(), FigureKind::kSigned), ")");
+    }
+    absl::StrAppend(&t, " dibanding unit pembanding");
+    if (f->inconclusive()) {
+      absl::StrAppend(&t, "; interval mencakup nol, sehingga belum menunjukkan efek.");
+      unknown.push_back(absl::StrCat("hasil (", what, ")"));
+    } else {
+      const bool good = better_when_negative ? f->value() < 0 : f->value() > 0;
+      absl::StrAppend(&t, good ? "; perubahan ini menguntungkan unit peserta." : "; unit peserta tidak membaik.");
+      (good ? worked : not_worked).push_back(absl::StrCat("hasil (", what, ")"));
+    }
+    s.push_back(t);
+  }
+  const auto& c = e.cost();
+  if (Shown(c.total())) {
+    std::string t = absl::StrCat("Biaya pelatihan ", FormatRupiah(c.total().value()));
+    if (Shown(c.per_participant())) absl::StrAppend(&t, " (", FormatRupiah(c.per_participant().value()), " per peserta)");
+    if (Shown(c.roi_pct())) {
+      absl::StrAppend(&t, "; ROI ", FormatNumber(c.roi_pct().value(), 1), "%");
+      if (Shown(c.bcr())) absl::StrAppend(&t, ", rasio manfaat-biaya ", FormatNumber(c.bcr().value(), 2));
+    } else {
+      absl::StrAppend(&t, "; ROI tidak ditampilkan: ", Reason(c.roi_pct()));
+    }
+    s.push_back(absl::StrCat(t, t.back() == '.' ? "" : "."));
+  } else {
+    s.push_back(absl::StrCat("Biaya tidak ditampilkan: ", Reason(c.total())));
+  }
+  const Figure& comp = e.composite().score();
+  s.push_back(Shown(comp) ? absl::StrCat("Skor gabungan ", FormatScore(comp.value()), " dari 100.")
+                          : absl::StrCat("Skor gabungan tidak ditampilkan: ", Reason(comp)));
+  if (!worked.empty()) s.push_back(absl::StrCat("Yang berhasil: ", absl::StrJoin(worked, ", "), "."));
+  if (!not_worked.empty()) s.push_back(absl::StrCat("Yang belum berhasil: ", absl::StrJoin(not_worked, ", "), "."));
+  if (!unknown.empty()) s.push_back(absl::StrCat("Belum dapat dinilai: ", absl::StrJoin(unknown, ", "), "."));
+  return s;
+}
+
+namespace {
+
+const std::vector<PdfDocument::Column>& FigureColumns() {
+  static const auto* cols = new std::vector<PdfDocument::Column>{
+      {"Angka", 0.40, false}, {"Nilai", 0.14, true}, {"n", 0.08, true}, {"IK 95% / keterangan", 0.38, false}};
+  return *cols;
+}
+
+void FigureTable(PdfDocument& pdf, const std::vector<FigureLine>& lines, absl::string_view section) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& l : lines) {
+    if (l.section != section) continue;
+    rows.push_back({l.label, l.figure.withheld() ? "Tidak ditampilkan" : FigureValueText(l.figure, l.kind),
+                    FormatInteger(l.figure.n()), FigureNoteText(l.figure, l.kind)});
+  }
+  pdf.Table(FigureColumns(), rows);
+}
+
+PdfDocument::Bar BarOf(std::string label, const Figure& f, FigureKind kind, double scale, int series = 0) {
+  PdfDocument::Bar b;
+  b.label = std::move(label);
+  b.series = series;
+  b.shown = !f.withheld();
+  if (b.shown) {
+    b.value = f.value() * scale;
+    b.value_text = FigureValueText(f, kind);
+    b.has_interval = f.has_interval();
+    b.low = f.ci_low() * scale;
+    b.high = f.ci_high() * scale;
+  } else {
+    b.value_text = absl::StrCat("Tidak ditampilkan: ", Reason(f));
+  }
+  return b;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const ReportContext& c) {
+  PdfDocument::Options o;
+  o.title = absl::StrCat("Laporan Evaluasi Pelatihan — ", e.program_title(), " ", c.cohort_title);
+  o.footer = absl::StrCat("Laporan Evaluasi Pelatihan · ", c.tenant_name, " · dibuat ",
+                          FormatDateTime(c.generated, c.zone), " oleh Pelita");
+  PdfDocument pdf(o);
+  const std::vector<FigureLine> lines = EvaluationFigures(e, c.unit_titles);
+
+  // The cover.
+  pdf.Space(120);
+  pdf.Note(absl::StrCat("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia ", c.tenant_name));
+  pdf.Title("Laporan Evaluasi Pelatihan");
+  pdf.Heading(e.program_title().empty() ? e.program() : e.program_title());
+  pdf.Paragraph(absl::StrCat(c.cohort_title, " · Tahun ", e.year()));
+  pdf.Paragraph(absl::StrCat("Pelaksanaan: ", c.period.empty() ? "tanggal belum dicatat" : c.period));
+  pdf.Paragraph(c.tenant_name);
+  pdf.Space(24);
+  pdf.Note(absl::StrCat("Dibuat ", FormatDateTime(c.generated, c.zone),
+                        ". Setiap angka disertai jumlah pengamatan (n); angka yang tidak ditampilkan disertai "
+                        "alasannya. Ambang minimum responden: ",
+                        e.min_n(), "."));
+  pdf.NewPage();
+
+  pdf.Heading("Ringkasan");
+  for (const auto& sentence : SummarySentences(e)) pdf.Paragraph(sentence);
+  pdf.NewPage();
+
+  pdf.Heading("Level 1 — Reaksi peserta");
+  std::vector<PdfDocument::Bar> dims;
+  for (const auto& d : e.reaction().dimensions()) {
+    dims.push_back(BarOf(DimensionLabel(d.dimension()), d.score(), FigureKind::kScore, 1));
+  }
+  if (!dims.empty()) pdf.BarChart("Skor reaksi per dimensi (0–100, dengan IK 95%)", dims, 100);
+  FigureTable(pdf, lines, "L1");
+
+  pdf.Heading("Level 2 — Pembelajaran");
+  pdf.BarChart("Rata-rata pra-tes dan pasca-tes (0–100, dengan IK 95%)",
+               {BarOf("Pra-tes", e.learning().mean_pre(), FigureKind::kScore, 1, 1),
+                BarOf("Pasca-tes", e.learning().mean_post(), FigureKind::kScore, 1, 0)},
+               100);
+  FigureTable(pdf, lines, "L2");
+  if (!e.learning().gain_band().empty()) {
+    const std::string& band = e.learning().gain_band();
+    pdf.Note(absl::StrCat("Kategori kenaikan ternormalisasi: ",
+                          band == "high" ? "tinggi" : band == "medium" ? "sedang" : band == "low" ? "rendah" : band,
+                          " (rendah < 0,3 ≤ sedang < 0,7 ≤ tinggi)."));
+  }
+
+  pdf.Heading("Level 3 — Perilaku di tempat kerja");
+  std::vector<PdfDocument::Bar> waves;
+  for (const auto& w : e.behaviour().waves()) {
+    waves.push_back(BarOf(absl::StrCat("Hari ke-", w.offset_days(), " (penilaian atasan)"), w.assessment_rate(),
+                          FigureKind::kPercent, 100));
+  }
+  if (!waves.empty()) pdf.BarChart("Tingkat penilaian atasan per gelombang (%)", waves, 100);
+  FigureTable(pdf, lines, "L3");
+  for (const auto& t : e.behaviour().text_answers()) {
+    if (t.withheld()) {
+      pdf.Note(absl::StrCat("Jawaban terbuka (", t.item(), "): tidak ditampilkan — ", ReasonText(t.reason_code())));
+      continue;
+    }
+    std::vector<std::string> terms;
+    for (const auto& term : t.top_terms()) {
+      terms.push_back(absl::StrCat(term.term(), " (", FormatInteger(term.answers()), ")"));
+    }
+    pdf.Note(absl::StrCat("Jawaban terbuka (", t.item(), ", n = ", FormatInteger(t.n()), "): kata yang sering muncul ",
+                          terms.empty() ? "—" : absl::StrJoin(terms, ", "), "."));
+  }
+
+  pdf.Heading("Level 4 — Hasil bagi layanan publik");
+  const auto& r = e.results();
+  if (!r.before_start().empty()) {
+    pdf.Paragraph(absl::StrCat("Masa sebelum: ", FormatIsoDay(r.before_start()), " – ", FormatIsoDay(r.before_end()),
+                               ". Masa sesudah: ", FormatIsoDay(r.after_start()), " – ", FormatIsoDay(r.after_end()),
+                               ". Unit pembanding minimum: ", r.min_control_units(), "."));
+  }
+  std::vector<PdfDocument::Bar> before_after;
+  double max_rate = 0;
+  for (const auto& u : r.treated_units()) {
+    for (const Figure* f : {&u.complaint_rate_before(), &u.complaint_rate_after()}) {
+      if (!f->withheld()) max_rate = std::max(max_rate, f->has_interval() ? f->ci_high() : f->value());
+    }
+  }
+  for (const auto& u : r.treated_units()) {
+    const std::string name = UnitLabel(u.unit(), c.unit_titles);
+    before_after.push_back(BarOf(absl::StrCat(name, " — sebelum"), u.complaint_rate_before(), FigureKind::kNumber, 1, 1));
+    before_after.push_back(BarOf(absl::StrCat(name, " — sesudah"), u.complaint_rate_after(), FigureKind::kNumber, 1, 0));
+  }
+  if (!before_after.empty()) {
+    pdf.BarChart("Pengaduan per 1.000 transaksi di unit peserta, sebelum dan sesudah pelatihan", before_after,
+                 std::max(1.0, std::ceil(max_rate)));
+  }
+  FigureTable(pdf, lines, "L4");
+  std::vector<std::vector<std::string>> controls;
+  for (const auto& cu : r.control_units()) {
+    controls.push_back({UnitLabel(cu.unit(), c.unit_titles),
+                        cu.complaints_used() ? "dipakai" : ReasonText(cu.complaints_excluded_code()),
+                        cu.ikm_used() ? "dipakai" : ReasonText(cu.ikm_excluded_code())});
+  }
+  if (!controls.empty()) {
+    pdf.Subheading("Unit pembanding");
+    pdf.Table({{"Unit", 0.30, false}, {"Pengaduan", 0.35, false}, {"IKM", 0.35, false}}, controls);
+  }
+
+  pdf.Heading("Biaya dan ROI");
+  FigureTable(pdf, lines, "Biaya");
+  pdf.Heading("Skor gabungan");
+  FigureTable(pdf, lines, "Komposit");
+
+  pdf.NewPage();
+  pdf.Heading("Lampiran — Metode");
+  pdf.Paragraph(absl::StrCat(
+      "Angka dengan responden kurang dari ", e.min_n(),
+      " tidak ditampilkan (UU 27/2022 tentang Pelindungan Data Pribadi), dan angka yang dapat dihitung dari selisih "
+      "angka lain juga disembunyikan. Interval kepercayaan 95%: t untuk rata-rata, Wilson untuk proporsi, normal "
+      "untuk selisih-dalam-selisih. Efek dinyatakan hanya bila interval 95% tidak mencakup nol."));
+  pdf.Paragraph(
+      "Level 1: rata-rata jawaban skala diubah ke 0–100, (rata-rata − min) / (maks − min) × 100. Level 2: kenaikan "
+      "ternormalisasi Hake, (pasca − pra) / (maks − pra), dengan uji t berpasangan. Level 3: bagian penilaian atasan "
+      "yang menyatakan diterapkan; laporan diri peserta dilaporkan terpisah. Level 4: selisih-dalam-selisih antara "
+      "unit peserta dan unit pembanding yang datanya mencakup kedua masa. ROI (Phillips): (manfaat − biaya) / biaya "
+      "× 100.");
+  std::vector<std::vector<std::string>> formulas;
+  for (const auto& l : lines) {
+    if (!l.figure.formula().empty()) formulas.push_back({absl::StrCat(l.section, " · ", l.label), l.figure.formula()});
+  }
+  if (!formulas.empty()) pdf.Table({{"Angka", 0.45, false}, {"Rumus", 0.55, false}}, formulas);
+  return pdf.Finish();
+}
+
+absl::StatusOr<std::string> RenderEvaluationXlsx(const Evaluation& e, const ReportContext& c,
+                                                 const std::string& tmp_dir) {
+  auto book = XlsxWorkbook::Create(tmp_dir);
+  if (!book.ok()) return book.status();
+  XlsxWorkbook& w = **book;
+  using Cell = XlsxWorkbook::Cell;
+  if (auto s = w.AddSheet("Ringkasan", {"Laporan Evaluasi Pelatihan"}, {120}); !s.ok()) return s;
+  for (const std::string& line :
+       {absl::StrCat(e.program_title(), " — ", c.cohort_title), c.tenant_name, c.period,
+        absl::StrCat("Dibuat ", FormatDateTime(c.generated, c.zone))}) {
+    if (auto s = w.AddRow({Cell(line)}); !s.ok()) return s;
+  }
+  if (auto s = w.AddRow({}); !s.ok()) return s;
+  for (const auto& sentence : SummarySentences(e)) {
+    if (auto s = w.AddRow({Cell(sentence)}); !s.ok()) return s;
+  }
+  if (auto s = w.AddSheet("Angka", {"Bagian", "Angka", "Nilai", "n", "IK 95% bawah", "IK 95% atas", "Ditampilkan",
+                                    "Keterangan", "Rumus"},
+                          {10, 55, 14, 8, 14, 14, 12, 60, 50});
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& l : EvaluationFigures(e, c.unit_titles)) {
+    const Figure& f = l.figure;
+    std::vector<Cell> row = {Cell(l.section), Cell(l.label),
+                             f.withheld() ? Cell() : Cell(f.value()),
+                             Cell(static_cast<double>(f.n())),
+                             f.has_interval() && !f.withheld() ? Cell(f.ci_low()) : Cell(),
+                             f.has_interval() && !f.withheld() ? Cell(f.ci_high()) : Cell(),
+                             Cell(std::string(f.withheld() ? "tidak" : "ya")),
+                             Cell(FigureNoteText(f, l.kind)), Cell(f.formula())};
+    if (auto s = w.AddRow(row); !s.ok()) return s;
+  }
+  if (auto s = w.AddSheet("Unit L4", {"Unit", "Kelompok", "Pengaduan", "IKM"}, {40, 14, 60, 60}); !s.ok()) return s;
+  for (const auto& u : e.results().treated_units()) {
+    if (auto s = w.AddRow({Cell(UnitLabel(u.unit(), c.unit_titles)), Cell(std::string("peserta")),
+                           Cell(u.complaints_excluded().empty() ? std::string("dipakai")
+                                                                : ReasonText(u.complaints_excluded_code())),
+                           Cell(u.ikm_excluded().empty() ? std::string("dipakai") : ReasonText(u.ikm_excluded_code()))});
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const auto& cu : e.results().control_units()) {
+    if (auto s = w.AddRow({Cell(UnitLabel(cu.unit(), c.unit_titles)), Cell(std::string("pembanding")),
+                           Cell(cu.complaints_used() ? std::string("dipakai") : ReasonText(cu.complaints_excluded_code())),
+                           Cell(cu.ikm_used() ? std::string("dipakai") : ReasonText(cu.ikm_excluded_code()))});
+        !s.ok()) {
+      return s;
+    }
+  }
+  return w.Finish();
+}
+
+}  // namespace pelita::report

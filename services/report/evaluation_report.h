@@ -1,0 +1,63 @@
+#ifndef PELITA_SERVICES_REPORT_EVALUATION_REPORT_H_
+#define PELITA_SERVICES_REPORT_EVALUATION_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "pelita/scoring/v1/scoring.pb.h"
+
+// The Laporan Evaluasi Pelatihan of one cohort, from scoring's Evaluation:
+// the rows of figures (shared by the PDF and the workbook, so both say the
+// same), the summary in sentences, and the two renderings.
+namespace pelita::report {
+
+// What a figure measures, for its formatting.
+enum class FigureKind { kScore, kPercent, kRupiah, kNumber, kSigned, kP, kCount };
+
+// One line of the report: a figure with its section and label.
+struct FigureLine {
+  std::string section;  // "L1", "L2", "L3", "L4", "Biaya", "Komposit"
+  std::string label;    // in Indonesian
+  scoring::v1::Figure figure;
+  FigureKind kind;
+};
+
+// The figure's value as printed ("71,3", "45,7%", "Rp 1.500.000"), empty
+// when withheld.
+std::string FigureValueText(const scoring::v1::Figure& f, FigureKind kind);
+// "a – b" for a shown figure with an interval (with the inconclusive note),
+// the reason in Indonesian for a withheld one, else empty.
+std::string FigureNoteText(const scoring::v1::Figure& f, FigureKind kind);
+
+// Every figure of the evaluation, in report order.  `unit_titles` names
+// units (`tenants/t/units/u` -> title); units without a title print their id.
+std::vector<FigureLine> EvaluationFigures(const scoring::v1::Evaluation& e,
+                                          const absl::flat_hash_map<std::string, std::string>& unit_titles);
+
+// The one-page summary: sentences on what worked, what did not and what it
+// cost (a figure that is withheld is said to be so, with its reason).
+std::vector<std::string> SummarySentences(const scoring::v1::Evaluation& e);
+
+// What the documents print around the figures.
+struct ReportContext {
+  std::string tenant_name;    // "Kabupaten Batang Hari"
+  std::string cohort_title;   // "Angkatan I"
+  std::string period;         // "2 Maret 2026 – 6 Maret 2026"
+  absl::Time generated;
+  absl::TimeZone zone;
+  absl::flat_hash_map<std::string, std::string> unit_titles;
+};
+
+absl::StatusOr<std::string> RenderEvaluationPdf(const scoring::v1::Evaluation& e, const ReportContext& c);
+// Sheets: Ringkasan (the summary), Angka (every figure: section, label,
+// value, n, interval, withheld, reason), Unit L4 (the treated and control
+// units), Metode (formulas and rules).
+absl::StatusOr<std::string> RenderEvaluationXlsx(const scoring::v1::Evaluation& e, const ReportContext& c,
+                                                 const std::string& tmp_dir);
+
+}  // namespace pelita::report
+
+#endif  // PELITA_SERVICES_REPORT_EVALUATION_REPORT_H_

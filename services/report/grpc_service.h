@@ -1,0 +1,36 @@
+#ifndef PELITA_SERVICES_REPORT_GRPC_SERVICE_H_
+#define PELITA_SERVICES_REPORT_GRPC_SERVICE_H_
+
+#include "pelita/report/v1/report.grpc.pb.h"
+#include "services/report/report.h"
+
+// Every unary RPC that needs a caller, as X(Method, Request, Response).
+#define PELITA_REPORT_UNARY_RPCS(X)                                              \
+  X(GetEvaluationReport, v1::GetEvaluationReportRequest, type::v1::HttpBody)     \
+  X(GetIkmReport, v1::GetIkmReportRequest, type::v1::HttpBody)                   \
+  X(GetCertificate, v1::GetCertificateRequest, type::v1::HttpBody)               \
+  X(GetCohortCertificates, v1::GetCohortCertificatesRequest, type::v1::HttpBody)
+
+namespace pelita::report {
+
+// The gRPC face of ReportLogic: reads the caller from the metadata and
+// delegates.  VerifyCertificate is public (no caller; the gateway lists it
+// in kPublicRpcs).
+class ReportGrpcService final : public v1::ReportService::Service {
+ public:
+  explicit ReportGrpcService(ReportLogic* logic) : logic_(logic) {}
+
+#define PELITA_REPORT_DECLARE(Method, Request, Response) \
+  grpc::Status Method(grpc::ServerContext* context, const Request* request, Response* response) override;
+  PELITA_REPORT_UNARY_RPCS(PELITA_REPORT_DECLARE)
+#undef PELITA_REPORT_DECLARE
+  grpc::Status VerifyCertificate(grpc::ServerContext* context, const v1::VerifyCertificateRequest* request,
+                                 v1::CertificateVerification* response) override;
+
+ private:
+  ReportLogic* logic_;
+};
+
+}  // namespace pelita::report
+
+#endif  // PELITA_SERVICES_REPORT_GRPC_SERVICE_H_

@@ -1,0 +1,125 @@
+#include "services/report/ikm_report.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/report/pdf.h"
+#include "services/report/text.h"
+
+namespace pelita::report {
+namespace {
+
+absl::CivilDay DayOf(const google::type::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
+// Mutu pelayanan A-D and the unit's performance (kinerja), as the
+// regulation's conversion table names them.
+const char* Performance(const std::string& category) {
+  if (category == "A") return "Sangat Baik";
+  if (category == "B") return "Baik";
+  if (category == "C") return "Kurang Baik";
+  if (category == "D") return "Tidak Baik";
+  return "—";
+}
+
+}  // namespace
+
+std::string IkmElementTitle(const std::string& code) {
+  static const char* const kTitles[] = {"Persyaratan",
+                                        "Sistem, mekanisme, dan prosedur",
+                                        "Waktu penyelesaian",
+                                        "Biaya/tarif",
+                                        "Produk spesifikasi jenis pelayanan",
+                                        "Kompetensi pelaksana",
+                                        "Perilaku pelaksana",
+                                        "Penanganan pengaduan, saran, dan masukan",
+                                        "Sarana dan prasarana"};
+  if (code.size() == 2 && code[0] == 'U' && code[1] >= '1' && code[1] <= '9') return kTitles[code[1] - '1'];
+  return code;
+}
+
+absl::StatusOr<std::string> RenderIkmPdf(const complaint::v1::Satisfaction& s, const IkmContext& c) {
+  PdfDocument::Options o;
+  o.title = absl::StrCat("Laporan Hasil Survei Kepuasan Masyarakat — ", c.unit_title);
+  o.footer = absl::StrCat("Laporan SKM · ", c.unit_title, " · ", c.tenant_name, " · dibuat ",
+                          FormatDateTime(c.generated, c.zone), " oleh Pelita");
+  PdfDocument pdf(o);
+  const std::string period = absl::StrCat(FormatDate(DayOf(s.start_date())), " – ", FormatDate(DayOf(s.end_date())));
+  pdf.Note(absl::StrCat("Pemerintah ", c.tenant_name));
+  pdf.Title("Laporan Hasil Survei Kepuasan Masyarakat");
+  pdf.Heading(c.unit_title);
+  pdf.Paragraph(absl::StrCat("Periode survei: ", period));
+  pdf.Paragraph(absl::StrCat(
+      "Survei disusun dan diolah menurut Peraturan Menteri PANRB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan "
+      "Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik: sembilan unsur pelayanan, skala 1–4."));
+
+  pdf.Heading("Responden");
+  std::vector<std::vector<std::string>> rows = {
+      {"Jumlah responden", FormatInteger(s.respondents())},
+      {"Populasi penerima layanan dalam periode",
+       s.population() > 0 ? FormatInteger(s.population()) : "belum diketahui (volume layanan unit belum dicatat)"},
+      {"Sampel minimum (Krejcie dan Morgan)", FormatInteger(s.recommended_sample_size())},
+      {"Margin kesalahan (95%)", s.margin_of_error_pct() > 0 ? absl::StrCat("±", FormatNumber(s.margin_of_error_pct(), 1),
+                                                                            " poin persen")
+                                                            : "—"}};
+  pdf.Table({{"Keterangan", 0.55, false}, {"Nilai", 0.45, true}}, rows);
+  pdf.Note("Profil responden (jenis kelamin, pendidikan, pekerjaan) tidak dicatat oleh formulir SKM Pelita, "
+           "sehingga tidak disajikan dalam laporan ini.");
+
+  pdf.Heading("Nilai per unsur pelayanan");
+  if (s.suppressed()) {
+    pdf.Paragraph(absl::StrCat(
+        "Indeks tidak ditampilkan: ",
+        s.suppression() == complaint::v1::TOO_FEW_RESPONDENTS
+            ? "responden terlalu sedikit, sehingga jawaban dapat dikenali."
+            : s.suppression() == complaint::v1::ELEMENT_TOO_FEW_ANSWERS
+                  ? "ada unsur yang dijawab terlalu sedikit responden; IKM memerlukan kesembilan unsur."
+                  : "data belum mencukupi.",
+        " Jumlah responden: ", FormatInteger(s.respondents()), "."));
+  } else {
+    std::vector<std::vector<std::string>> elements;
+    std::vector<PdfDocument::Bar> bars;
+    for (const auto& e : s.elements()) {
+      elements.push_back({e.element(), IkmElementTitle(e.element()), FormatInteger(e.respondents()),
+                          FormatNumber(e.nrr(), 3), FormatNumber(e.nrr() / 9.0, 3)});
+      PdfDocument::Bar b;
+      b.label = absl::StrCat(e.element(), " ", IkmElementTitle(e.element()));
+      b.value = e.nrr();
+      b.value_text = FormatNumber(e.nrr(), 2);
+      bars.push_back(b);
+    }
+    pdf.Table({{"Unsur", 0.08, false},
+               {"Unsur pelayanan", 0.44, false},
+               {"Responden", 0.14, true},
+               {"NRR", 0.14, true},
+               {"NRR tertimbang", 0.20, true}},
+              elements);
+    pdf.BarChart("Nilai rata-rata (NRR) per unsur, skala 1–4", bars, 4);
+    pdf.Heading("Indeks Kepuasan Masyarakat");
+    pdf.Table({{"Keterangan", 0.55, false}, {"Nilai", 0.45, true}},
+              {{"IKM (jumlah NRR tertimbang, 1–4)", FormatNumber(s.ikm(), 3)},
+               {"IKM unit pelayanan (× 25)", FormatNumber(s.ikm_converted_rounded(), 2)},
+               {"Interval kepercayaan 95%",
+                absl::StrCat(FormatNumber(s.ikm_converted() - s.ikm_margin(), 2), " – ",
+                             FormatNumber(s.ikm_converted() + s.ikm_margin(), 2))},
+               {"Mutu pelayanan", s.category()},
+               {"Kinerja unit pelayanan", s.category_label().empty() ? Performance(s.category()) : s.category_label()}});
+    pdf.Paragraph(absl::StrCat("Nilai IKM ", c.unit_title, " pada periode ", period, " adalah ",
+                               FormatNumber(s.ikm_converted_rounded(), 2), " dengan mutu pelayanan ", s.category(),
+                               " (", Performance(s.category()), ")."));
+  }
+
+  pdf.Heading("Tabel konversi");
+  pdf.Table({{"Nilai persepsi", 0.16, true},
+             {"Nilai interval (NI)", 0.22, false},
+             {"Nilai interval konversi (NIK)", 0.26, false},
+             {"Mutu pelayanan", 0.16, false},
+             {"Kinerja unit", 0.20, false}},
+            {{"1", "1,00 – 2,5996", "25,00 – 64,99", "D", "Tidak Baik"},
+             {"2", "2,60 – 3,064", "65,00 – 76,60", "C", "Kurang Baik"},
+             {"3", "3,0644 – 3,532", "76,61 – 88,30", "B", "Baik"},
+             {"4", "3,5324 – 4,00", "88,31 – 100,00", "A", "Sangat Baik"}});
+  pdf.Note("NRR: nilai rata-rata unsur (jumlah nilai ÷ jumlah responden yang menjawab unsur itu); NRR tertimbang: "
+           "NRR × 1/9; IKM unit = IKM × 25, dibulatkan dua desimal.  Interval kepercayaan: t(0,975; n − 1) × galat "
+           "baku skor responden, dengan koreksi populasi terbatas.");
+  return pdf.Finish();
+}
+
+}  // namespace pelita::report

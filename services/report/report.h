@@ -1,0 +1,61 @@
+#ifndef PELITA_SERVICES_REPORT_REPORT_H_
+#define PELITA_SERVICES_REPORT_REPORT_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/tenancy/caller.h"
+#include "pelita/report/v1/report.pb.h"
+#include "pelita/type/v1/http_body.pb.h"
+#include "services/report/certificate.h"
+#include "services/report/sources.h"
+
+// The report service's logic (issue 17), a plain class testable without a
+// network: it checks the request and the caller, reads what the document
+// needs from ReportSources and renders it.  It keeps no state.
+namespace pelita::report {
+
+class ReportLogic {
+ public:
+  struct Options {
+    // The web application's certificate verification page; the QR code of
+    // every certificate links to it (VerificationLink).
+    std::string verify_url = "http://127.0.0.1:8080/verifikasi";
+    // Where workbooks are assembled before they are sent (libxlsxwriter
+    // writes files).
+    std::string tmp_dir = "/tmp";
+    // At most this many certificates in one batch PDF.
+    int max_batch = 2000;
+    std::function<absl::Time()> now = [] { return absl::Now(); };
+  };
+  ReportLogic(ReportSources* sources, Options options);
+
+  absl::StatusOr<type::v1::HttpBody> GetEvaluationReport(const Caller& caller,
+                                                        const v1::GetEvaluationReportRequest& r);
+  absl::StatusOr<type::v1::HttpBody> GetIkmReport(const Caller& caller, const v1::GetIkmReportRequest& r);
+  absl::StatusOr<type::v1::HttpBody> GetCertificate(const Caller& caller, const v1::GetCertificateRequest& r);
+  absl::StatusOr<type::v1::HttpBody> GetCohortCertificates(const Caller& caller,
+                                                          const v1::GetCohortCertificatesRequest& r);
+  // Public: the caller carries no tenant; the enrolment names it.
+  absl::StatusOr<v1::CertificateVerification> VerifyCertificate(const v1::VerifyCertificateRequest& r);
+
+ private:
+  // What every certificate of a cohort shares.
+  struct CohortInfo {
+    tenant::v1::Tenant tenant;
+    absl::TimeZone zone;
+    enrolment::v1::Cohort cohort;
+    enrolment::v1::Program program;
+  };
+  absl::StatusOr<CohortInfo> LoadCohort(const std::string& tenant, const std::string& cohort_name);
+  absl::StatusOr<CertificateData> Certificate(const CohortInfo& info, const enrolment::v1::Enrolment& e);
+
+  ReportSources* sources_;
+  Options options_;
+};
+
+}  // namespace pelita::report
+
+#endif  // PELITA_SERVICES_REPORT_REPORT_H_

@@ -1,0 +1,450 @@
+// ReportLogic with in-memory sources: every document rendered and read
+// back with Debian's tools (pdftotext, pdfinfo, pdftoppm, openpyxl).  The
+// same documents from the real services with the demo data are checked in
+// tests/demo (DemoTest.DocumentsCarryTheApisFigures).
+#include "services/report/report.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gtest/gtest.h"
+#include "lib/status/status.h"
+#include "services/report/doc_tools.h"
+#include "services/report/evaluation_report.h"
+#include "services/report/sample_evaluation.h"
+#include "services/report/text.h"
+
+namespace pelita::report {
+namespace {
+
+namespace ev1 = ::pelita::enrolment::v1;
+namespace sv1 = ::pelita::scoring::v1;
+
+constexpr char kCohort[] = "tenants/1504/programs/adm-2026/cohorts/angkatan-1";
+constexpr char kNip[] = "198503152010011001";
+
+class FakeSources : public ReportSources {
+ public:
+  FakeSources() {
+    tenant_.set_name("tenants/1504");
+    tenant_.set_display_name("Kabupaten Batang Hari");
+    tenant_.set_time_zone("Asia/Jakarta");
+    tenant_.mutable_settings()->mutable_certificate_signatory()->set_title("Kepala BKPSDM Kabupaten Batang Hari");
+    tenant_.mutable_settings()->mutable_certificate_signatory()->set_full_name("Drs. H. Ahmad Fauzi, M.Si.");
+    cohort_.set_name(kCohort);
+    cohort_.set_display_name("Angkatan I");
+    cohort_.mutable_start_date()->set_year(2026);
+    cohort_.mutable_start_date()->set_month(3);
+    cohort_.mutable_start_date()->set_day(2);
+    cohort_.mutable_end_date()->set_year(2026);
+    cohort_.mutable_end_date()->set_month(3);
+    cohort_.mutable_end_date()->set_day(6);
+    program_.set_name("tenants/1504/programs/adm-2026");
+    program_.set_title("Administrasi Perkantoran Modern");
+    program_.set_jp(32);
+    AddPerson(kNip, "Siti Rahmawati, S.Kom.", ev1::Enrolment::COMPLETED, "BKPSDM-BH/2026/0001");
+    AddPerson("199001012015032002", "Budi Santoso", ev1::Enrolment::COMPLETED, "BKPSDM-BH/2026/0002");
+    AddPerson("198807072012121003", "Dewi Lestari", ev1::Enrolment::COMPLETED, "BKPSDM-BH/2026/0003");
+    AddPerson("199212122019031004", "Rudi Hartono", ev1::Enrolment::ENROLLED, "");
+    evaluation_ = testing::SampleEvaluation();
+    satisfaction_.set_unit("tenants/1504/units/disdukcapil");
+    satisfaction_.mutable_start_date()->set_year(2026);
+    satisfaction_.mutable_start_date()->set_month(1);
+    satisfaction_.mutable_start_date()->set_day(1);
+    satisfaction_.mutable_end_date()->set_year(2026);
+    satisfaction_.mutable_end_date()->set_month(6);
+    satisfaction_.mutable_end_date()->set_day(30);
+    satisfaction_.set_respondents(412);
+    satisfaction_.set_population(36000);
+    satisfaction_.set_recommended_sample_size(380);
+    satisfaction_.set_margin_of_error_pct(4.8);
+    const double nrr[] = {3.21, 3.05, 2.88, 3.62, 3.14, 3.33, 3.41, 2.97, 3.08};
+    double sum = 0;
+    for (int i = 0; i < 9; ++i) {
+      auto* e = satisfaction_.add_elements();
+      e->set_element(absl::StrCat("U", i + 1));
+      e->set_respondents(412 - i);
+      e->set_nrr(nrr[i]);
+      sum += nrr[i];
+    }
+    satisfaction_.set_ikm(sum / 9);
+    satisfaction_.set_ikm_converted(sum / 9 * 25);
+    satisfaction_.set_ikm_converted_rounded(80.97);
+    satisfaction_.set_ikm_margin(1.1);
+    satisfaction_.set_category("B");
+    satisfaction_.set_category_label("Baik");
+  }
+
+  void AddPerson(const std::string& nip, const std::string& name, ev1::Enrolment::State state,
+                 const std::string& number) {
+    ev1::Enrolment e;
+    e.set_name(absl::StrCat(kCohort, "/enrolments/", nip));
+    e.set_employee(absl::StrCat("tenants/1504/employees/", nip));
+    e.set_state(state);
+    e.set_certificate_number(number);
+    e.mutable_complete_time()->set_seconds(1773100000);  // 10 March 2026
+    enrolments_[e.name()] = e;
+    ev1::Employee p;
+    p.set_name(e.employee());
+    p.set_nip(nip);
+    p.set_full_name(name);
+    employees_[p.name()] = p;
+  }
+
+  absl::StatusOr<sv1::Evaluation> GetEvaluation(const Caller& caller, const std::string& name) override {
+    evaluation_callers.push_back(caller);
+    if (name != absl::StrCat(kCohort, "/evaluation")) return absl::NotFoundError("no such cohort");
+    return evaluation_;
+  }
+  absl::StatusOr<ev1::Cohort> GetCohort(const Caller&, const std::string& name) override {
+    if (name != kCohort) return absl::NotFoundError("no such cohort");
+    return cohort_;
+  }
+  absl::StatusOr<ev1::Program> GetProgram(const Caller&, const std::string& name) override {
+    if (name != program_.name()) return absl::NotFoundError("no such programme");
+    return program_;
+  }
+  absl::StatusOr<ev1::Enrolment> GetEnrolment(const Caller&, const std::string& name) override {
+    auto it = enrolments_.find(name);
+    if (it == enrolments_.end()) return absl::NotFoundError("no such enrolment");
+    return it->second;
+  }
+  absl::StatusOr<ev1::Employee> GetEmployee(const Caller&, const std::string& name) override {
+    auto it = employees_.find(name);
+    if (it == employees_.end()) return absl::NotFoundError("no such employee");
+    return it->second;
+  }
+  absl::StatusOr<std::vector<ev1::Enrolment>> ListEnrolments(const Caller&, const std::string& cohort) override {
+    if (cohort != kCohort) return absl::NotFoundError("no such cohort");
+    std::vector<ev1::Enrolment> out;
+    for (const auto& [k, v] : enrolments_) out.push_back(v);
+    return out;
+  }
+  absl::StatusOr<pelita::complaint::v1::Satisfaction> GetSatisfaction(
+      const Caller& caller, const pelita::complaint::v1::GetSatisfactionRequest& r) override {
+    satisfaction_callers.push_back(caller);
+    if (r.name() != "tenants/1504/units/disdukcapil/satisfaction") return absl::NotFoundError("no such unit");
+    return satisfaction_;
+  }
+  absl::StatusOr<ev1::Unit> GetUnit(const Caller&, const std::string& name) override {
+    ev1::Unit u;
+    u.set_name(name);
+    u.set_display_name("Dinas Kependudukan dan Pencatatan Sipil");
+    return u;
+  }
+  absl::StatusOr<std::vector<ev1::Unit>> ListUnits(const Caller&) override {
+    ev1::Unit u;
+    u.set_name("tenants/1504/units/disdukcapil");
+    u.set_display_name("Dinas Kependudukan dan Pencatatan Sipil");
+    ev1::Unit d;
+    d.set_name("tenants/1504/units/dinkes");
+    d.set_display_name("Dinas Kesehatan");
+    return std::vector<ev1::Unit>{u, d};
+  }
+  absl::StatusOr<tenant::v1::Tenant> GetTenant(const std::string& code) override {
+    if (code != "1504") return absl::NotFoundError("unknown tenant");
+    return tenant_;
+  }
+
+  sv1::Evaluation evaluation_;
+  std::vector<Caller> evaluation_callers;
+  pelita::complaint::v1::Satisfaction satisfaction_;
+  std::vector<Caller> satisfaction_callers;
+  tenant::v1::Tenant tenant_;
+  ev1::Cohort cohort_;
+  ev1::Program program_;
+  std::map<std::string, ev1::Enrolment> enrolments_;
+  std::map<std::string, ev1::Employee> employees_;
+};
+
+std::string Artefact(const std::string& name) {
+  const std::string dir = PELITA_REPORT_ARTEFACTS;
+  mkdir(dir.c_str(), 0755);
+  return absl::StrCat(dir, "/", name);
+}
+
+// pdftotext lays text out in columns; compare with runs of spaces as one.
+std::string Squeeze(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if ((c == ' ' || c == '\n') && !out.empty() && out.back() == ' ') continue;
+    out.push_back(c == '\n' ? ' ' : c);
+  }
+  return out;
+}
+
+class ReportTest : public ::testing::Test {
+ protected:
+  ReportTest() : logic_(&sources_, Options()) {}
+  static ReportLogic::Options Options() {
+    ReportLogic::Options o;
+    o.verify_url = "https://pelita.batanghari.go.id/verifikasi";
+    o.now = [] { return absl::FromUnixSeconds(1796274000); };  // 3 Dec 2026 05:00 UTC
+    return o;
+  }
+  FakeSources sources_;
+  ReportLogic logic_;
+  const Caller organiser_{"1504", "organiser", "org-1"};
+};
+
+TEST_F(ReportTest, TheEvaluationPdfHasEveryHeadingAndTheApisFigures) {
+  v1::GetEvaluationReportRequest req;
+  req.set_name(absl::StrCat(kCohort, "/evaluation"));
+  auto doc = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->content_type(), "application/pdf");
+  EXPECT_EQ(doc->filename(), "laporan-evaluasi-adm-2026-angkatan-1.pdf");
+  EXPECT_LT(doc->data().size(), 2u << 20);
+  // The caller is forwarded to scoring, which applies its reach.
+  ASSERT_EQ(sources_.evaluation_callers.size(), 1u);
+  EXPECT_EQ(sources_.evaluation_callers[0].role, "organiser");
+
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string t = Squeeze(*text);
+  for (const char* heading :
+       {"Laporan Evaluasi Pelatihan", "Administrasi Perkantoran Modern", "Kabupaten Batang Hari", "Ringkasan",
+        "Level 1 — Reaksi peserta", "Level 2 — Pembelajaran", "Level 3 — Perilaku di tempat kerja",
+        "Level 4 — Hasil bagi layanan publik", "Biaya dan ROI", "Skor gabungan", "Lampiran — Metode",
+        "2 Maret 2026 – 6 Maret 2026", "3 Desember 2026 12.00", "Halaman 2"}) {
+    EXPECT_TRUE(absl::StrContains(t, heading)) << heading;
+  }
+  // Every shown figure as the API gives it, formatted; every withheld one
+  // with its reason in Indonesian, never scoring's English text.
+  for (const FigureLine& l : EvaluationFigures(sources_.evaluation_, {})) {
+    if (l.figure.withheld()) continue;
+    EXPECT_TRUE(absl::StrContains(t, FigureValueText(l.figure, l.kind))) << l.label;
+  }
+  EXPECT_TRUE(absl::StrContains(t, "78,4")) << "the overall L1 score";
+  EXPECT_TRUE(absl::StrContains(t, "Rp 96.000.000"));
+  EXPECT_TRUE(absl::StrContains(t, "Dinas Kependudukan dan Pencatatan Sipil"));
+  EXPECT_TRUE(absl::StrContains(t, Squeeze(ReasonText(sv1::BELOW_MIN_N))));
+  EXPECT_TRUE(absl::StrContains(t, Squeeze(ReasonText(sv1::NO_BENEFIT_ESTIMATE))));
+  EXPECT_TRUE(absl::StrContains(t, "Belum menunjukkan efek"));
+  EXPECT_FALSE(absl::StrContains(t, "english text"));
+  // The summary says what worked and what cannot yet be judged.
+  EXPECT_TRUE(absl::StrContains(t, "Yang berhasil:"));
+  EXPECT_TRUE(absl::StrContains(t, "Belum dapat dinilai:"));
+
+  auto pages = testing::PdfPages(doc->data());
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  EXPECT_GE(*pages, 4);
+  std::ofstream(Artefact("laporan-evaluasi.pdf"), std::ios::binary) << doc->data();
+  auto rendered = testing::RenderPages(doc->data(), Artefact("laporan-evaluasi-page1.png"));
+  ASSERT_TRUE(rendered.ok()) << rendered.status();
+  EXPECT_EQ(*rendered, *pages);
+}
+
+TEST_F(ReportTest, AReportWhoseFiguresAreAllWithheldStillRendersSayingWhy) {
+  sources_.evaluation_ = testing::AllWithheldEvaluation();
+  v1::GetEvaluationReportRequest req;
+  req.set_name(absl::StrCat(kCohort, "/evaluation"));
+  auto doc = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string t = Squeeze(*text);
+  for (auto code : {sv1::DATA_ABSENT, sv1::WINDOW_NOT_OPEN, sv1::RESULTS_NOT_YET, sv1::NO_COST,
+                    sv1::NO_LEVEL_SCORE}) {
+    EXPECT_TRUE(absl::StrContains(t, Squeeze(ReasonText(code)))) << code;
+  }
+  auto rendered = testing::RenderPages(doc->data(), "");
+  EXPECT_TRUE(rendered.ok()) << rendered.status();
+}
+
+TEST_F(ReportTest, TheWorkbookHoldsTheApisFiguresAsNumbers) {
+  v1::GetEvaluationReportRequest req;
+  req.set_name(absl::StrCat(kCohort, "/evaluation"));
+  req.set_format(v1::XLSX);
+  auto doc = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->content_type(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(doc->filename(), "laporan-evaluasi-adm-2026-angkatan-1.xlsx");
+  auto sheets = testing::XlsxCells(doc->data());
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 3u);
+  EXPECT_EQ((*sheets)[0].first, "Ringkasan");
+  EXPECT_EQ((*sheets)[1].first, "Angka");
+  const testing::Sheet& rows = (*sheets)[1].second;
+  const std::vector<FigureLine> lines = EvaluationFigures(sources_.evaluation_, {});
+  ASSERT_EQ(rows.size(), lines.size() + 1);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto& row = rows[i + 1];
+    const sv1::Figure& f = lines[i].figure;
+    EXPECT_EQ(row[0], lines[i].section);
+    EXPECT_EQ(row[3], absl::StrCat(f.n())) << lines[i].label;
+    if (f.withheld()) {
+      EXPECT_EQ(row[2], "") << lines[i].label;
+      EXPECT_EQ(row[6], "tidak");
+      EXPECT_EQ(row[7], ReasonText(f.reason_code()));
+    } else {
+      double v = 0;
+      ASSERT_TRUE(absl::SimpleAtod(row[2], &v)) << row[2];
+      EXPECT_DOUBLE_EQ(v, f.value()) << lines[i].label;
+    }
+  }
+}
+
+TEST_F(ReportTest, UnknownCohortsAndOtherTenantsAreRefused) {
+  v1::GetEvaluationReportRequest req;
+  req.set_name("tenants/1504/programs/adm-2026/cohorts/none/evaluation");
+  EXPECT_EQ(logic_.GetEvaluationReport(organiser_, req).status().code(), absl::StatusCode::kNotFound);
+  req.set_name(absl::StrCat("tenants/1505/programs/adm-2026/cohorts/angkatan-1/evaluation"));
+  EXPECT_EQ(logic_.GetEvaluationReport(organiser_, req).status().code(), absl::StatusCode::kPermissionDenied);
+  req.set_name("tenants/1504/programs/adm-2026");
+  auto bad = logic_.GetEvaluationReport(organiser_, req);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(bad.status()).at(0).first, "name");
+}
+
+TEST_F(ReportTest, TheIkmReportHasTheRegulationsLayoutAndTheApisFigures) {
+  v1::GetIkmReportRequest req;
+  req.set_name("tenants/1504/units/disdukcapil/satisfaction");
+  req.mutable_start_date()->set_year(2026);
+  req.mutable_start_date()->set_month(1);
+  req.mutable_start_date()->set_day(1);
+  req.mutable_end_date()->set_year(2026);
+  req.mutable_end_date()->set_month(6);
+  req.mutable_end_date()->set_day(30);
+  const Caller head{"1504", "agency_head", "kepala", "tenants/1504/units/disdukcapil"};
+  auto doc = logic_.GetIkmReport(head, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->filename(), "laporan-ikm-disdukcapil-20260101-20260630.pdf");
+  // Read as the caller: complaint applies the head's unit.
+  ASSERT_EQ(sources_.satisfaction_callers.size(), 1u);
+  EXPECT_EQ(sources_.satisfaction_callers[0].role, "agency_head");
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string t = Squeeze(*text);
+  for (const std::string& s :
+       {std::string("Laporan Hasil Survei Kepuasan Masyarakat"), std::string("Dinas Kependudukan dan Pencatatan Sipil"),
+        std::string("1 Januari 2026 – 30 Juni 2026"), std::string("Nomor 14 Tahun 2017"), std::string("412"),
+        std::string("Penanganan pengaduan, saran, dan masukan"), std::string("Sarana dan prasarana"),
+        std::string("80,97"), std::string("Tabel konversi"), std::string("76,61 – 88,30")}) {
+    EXPECT_TRUE(absl::StrContains(t, s)) << s;
+  }
+  for (const auto& e : sources_.satisfaction_.elements()) {
+    EXPECT_TRUE(absl::StrContains(t, FormatNumber(e.nrr(), 3))) << e.element();
+    EXPECT_TRUE(absl::StrContains(t, FormatNumber(e.nrr() / 9, 3))) << e.element();
+  }
+  EXPECT_TRUE(absl::StrContains(t, "mutu pelayanan B (Baik)"));
+  auto pages = testing::RenderPages(doc->data(), Artefact("laporan-ikm-page1.png"));
+  ASSERT_TRUE(pages.ok()) << pages.status();
+
+  // Withheld: still a report, saying why, with no index.
+  sources_.satisfaction_.clear_elements();
+  sources_.satisfaction_.set_suppressed(true);
+  sources_.satisfaction_.set_suppression(pelita::complaint::v1::TOO_FEW_RESPONDENTS);
+  sources_.satisfaction_.set_respondents(3);
+  doc = logic_.GetIkmReport(head, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok());
+  EXPECT_TRUE(absl::StrContains(Squeeze(*text), "Indeks tidak ditampilkan: responden terlalu sedikit"));
+  req.set_name("tenants/1504/units/nowhere/satisfaction");
+  EXPECT_EQ(logic_.GetIkmReport(head, req).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ReportTest, ACertificateNamesItsHolderAndCarriesItsVerificationLink) {
+  v1::GetCertificateRequest req;
+  req.set_name(absl::StrCat(kCohort, "/enrolments/", kNip));
+  const Caller holder{"1504", "participant", kNip};
+  auto doc = logic_.GetCertificate(holder, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->filename(), absl::StrCat("sertifikat-adm-2026-angkatan-1-", kNip, ".pdf"));
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string t = Squeeze(*text);
+  for (const std::string& s :
+       {std::string("SERTIFIKAT"), std::string("Siti Rahmawati, S.Kom."), absl::StrCat("NIP ", kNip),
+        std::string("Administrasi Perkantoran Modern"), std::string("32 jam pelajaran (JP)"),
+        std::string("Nomor: BKPSDM-BH/2026/0001"), std::string("2 Maret 2026 – 6 Maret 2026"),
+        std::string("Kepala BKPSDM Kabupaten Batang Hari"), std::string("Drs. H. Ahmad Fauzi, M.Si."),
+        std::string("10 Maret 2026")}) {
+    EXPECT_TRUE(absl::StrContains(t, s)) << s;
+  }
+  std::ofstream(Artefact("sertifikat.pdf"), std::ios::binary) << doc->data();
+  auto pages = testing::RenderPages(doc->data(), Artefact("sertifikat-page1.png"));
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  EXPECT_EQ(*pages, 1);
+  EXPECT_EQ(VerificationLink("https://x/verifikasi", req.name(), "BKPSDM-BH/2026/0001"),
+            absl::StrCat("https://x/verifikasi#e=tenants%2F1504%2Fprograms%2Fadm-2026%2Fcohorts%2Fangkatan-1%2F"
+                         "enrolments%2F",
+                         kNip, "&n=BKPSDM-BH%2F2026%2F0001"));
+}
+
+TEST_F(ReportTest, CertificatesAreTheirHoldersAndOnlyOfCompletedEnrolments) {
+  v1::GetCertificateRequest req;
+  req.set_name(absl::StrCat(kCohort, "/enrolments/", kNip));
+  auto other = logic_.GetCertificate(Caller{"1504", "participant", "199001012015032002"}, req);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(other.status()), "OUTSIDE_REACH");
+  EXPECT_EQ(logic_.GetCertificate(Caller{"1504", "instructor", "i"}, req).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  req.set_name(absl::StrCat(kCohort, "/enrolments/199212122019031004"));
+  auto open = logic_.GetCertificate(organiser_, req);
+  EXPECT_EQ(open.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(open.status()), "NOT_COMPLETED");
+}
+
+TEST_F(ReportTest, ACohortsCertificatesAreOnePagePerGraduateInNipOrder) {
+  v1::GetCohortCertificatesRequest req;
+  req.set_cohort(kCohort);
+  auto doc = logic_.GetCohortCertificates(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto pages = testing::PdfPages(doc->data());
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  EXPECT_EQ(*pages, 3);  // three completed, one still enrolled
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok());
+  const size_t a = text->find("Siti Rahmawati"), b = text->find("Dewi Lestari"), c = text->find("Budi Santoso");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(c, std::string::npos);
+  EXPECT_LT(a, b);  // 1985... < 1988... < 1990...
+  EXPECT_LT(b, c);
+  EXPECT_FALSE(absl::StrContains(*text, "Rudi Hartono"));
+  EXPECT_EQ(logic_.GetCohortCertificates(Caller{"1504", "participant", kNip}, req).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(ReportTest, VerificationConfirmsARealCertificateAndRefusesAForgedNumber) {
+  v1::VerifyCertificateRequest req;
+  req.set_enrolment(absl::StrCat(kCohort, "/enrolments/", kNip));
+  req.set_certificate_number("BKPSDM-BH/2026/0001");
+  auto ok = logic_.VerifyCertificate(req);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->holder_name(), "Siti Rahmawati, S.Kom.");
+  EXPECT_EQ(ok->program_title(), "Administrasi Perkantoran Modern");
+  EXPECT_EQ(ok->tenant_name(), "Kabupaten Batang Hari");
+  EXPECT_EQ(ok->complete_time().seconds(), 1773100000);
+  // A forged number, another person's number, an enrolment not completed,
+  // no such enrolment: the same refusal, nothing disclosed.
+  for (const auto& [enrolment, number] : std::vector<std::pair<std::string, std::string>>{
+           {req.enrolment(), "BKPSDM-BH/2026/0099"},
+           {req.enrolment(), "BKPSDM-BH/2026/0002"},
+           {absl::StrCat(kCohort, "/enrolments/199212122019031004"), ""},
+           {absl::StrCat(kCohort, "/enrolments/199212122019031004"), "BKPSDM-BH/2026/0004"},
+           {absl::StrCat(kCohort, "/enrolments/200001012020011001"), "BKPSDM-BH/2026/0001"}}) {
+    v1::VerifyCertificateRequest bad;
+    bad.set_enrolment(enrolment);
+    bad.set_certificate_number(number);
+    auto r = logic_.VerifyCertificate(bad);
+    if (number.empty()) {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+      continue;
+    }
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << enrolment << " " << number;
+    EXPECT_EQ(ErrorReason(r.status()), "CERTIFICATE_NOT_FOUND");
+    EXPECT_FALSE(absl::StrContains(r.status().message(), "Rudi"));
+  }
+}
+
+}  // namespace
+}  // namespace pelita::report

@@ -1,0 +1,133 @@
+#include "services/report/sample_evaluation.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace pelita::report::testing {
+namespace {
+
+namespace sv1 = ::pelita::scoring::v1;
+constexpr char kCohort[] = "tenants/1504/programs/adm-2026/cohorts/angkatan-1";
+
+sv1::Figure Shown(double v, int64_t n, double lo = 0, double hi = 0) {
+  sv1::Figure f;
+  f.set_value(v);
+  f.set_n(n);
+  if (lo != hi) {
+    f.set_has_interval(true);
+    f.set_ci_low(lo);
+    f.set_ci_high(hi);
+  }
+  f.set_formula("(mean - min) / (max - min) * 100");
+  return f;
+}
+
+sv1::Figure Withheld(sv1::ReasonCode code, int64_t n = 3) {
+  sv1::Figure f;
+  f.set_withheld(true);
+  f.set_n(n);
+  f.set_reason_code(code);
+  f.set_reason("english text the report must not print");
+  return f;
+}
+
+}  // namespace
+
+sv1::Evaluation SampleEvaluation() {
+  sv1::Evaluation e;
+  e.set_name(absl::StrCat(kCohort, "/evaluation"));
+  e.set_cohort(kCohort);
+  e.set_program("tenants/1504/programs/adm-2026");
+  e.set_program_title("Administrasi Perkantoran Modern");
+  e.set_year(2026);
+  e.set_enrolled(24);
+  e.set_completed(22);
+  e.set_min_n(5);
+  auto* r = e.mutable_reaction();
+  *r->mutable_response_rate() = Shown(0.875, 24, 0.69, 0.96);
+  for (auto [d, v] : {std::pair<const char*, double>{"materi", 82.4}, {"instruktur", 88.15}, {"fasilitas", 64.7}}) {
+    auto* dim = r->add_dimensions();
+    dim->set_dimension(d);
+    *dim->mutable_score() = Shown(v, 21, v - 4, v + 4);
+  }
+  auto* pen = r->add_dimensions();
+  pen->set_dimension("penyelenggaraan");
+  *pen->mutable_score() = Withheld(sv1::COMPLEMENTARY_SUPPRESSION, 21);
+  *r->mutable_overall() = Shown(78.43, 21, 75.1, 81.8);
+  *r->mutable_cronbach_alpha() = Shown(0.81, 21);
+  auto* l = e.mutable_learning();
+  *l->mutable_pairs() = Shown(20, 20);
+  *l->mutable_mean_pre() = Shown(52.5, 20, 47.0, 58.0);
+  *l->mutable_mean_post() = Shown(76.25, 20, 71.0, 81.5);
+  *l->mutable_mean_gain() = Shown(23.75, 20);
+  *l->mutable_normalised_gain() = Shown(0.5, 20);
+  l->set_gain_band("medium");
+  *l->mutable_t() = Shown(7.9, 20);
+  *l->mutable_df() = Shown(19, 20);
+  *l->mutable_p_value() = Shown(0.0000002, 20);
+  *l->mutable_cohens_dz() = Shown(1.77, 20);
+  auto* b = e.mutable_behaviour();
+  *b->mutable_response_rate() = Withheld(sv1::BELOW_MIN_N, 4);
+  *b->mutable_applied_share() = Withheld(sv1::BELOW_MIN_N, 4);
+  *b->mutable_scrap_learning_rate() = Withheld(sv1::BELOW_MIN_N, 4);
+  *b->mutable_self_reported_applied_share() = Withheld(sv1::WINDOW_NOT_OPEN, 0);
+  auto* res = e.mutable_results();
+  res->set_before_start("2025-09-01");
+  res->set_before_end("2026-02-28");
+  res->set_after_start("2026-03-07");
+  res->set_after_end("2026-09-02");
+  res->set_min_control_units(2);
+  auto* u = res->add_treated_units();
+  u->set_unit("tenants/1504/units/disdukcapil");
+  *u->mutable_complaint_rate_before() = Shown(6.1, 3200, 5.3, 6.9);
+  *u->mutable_complaint_rate_after() = Shown(3.4, 3300, 2.8, 4.0);
+  *u->mutable_ikm_before() = Shown(74.2, 120);
+  *u->mutable_ikm_after() = Shown(79.9, 130);
+  auto* cu = res->add_control_units();
+  cu->set_unit("tenants/1504/units/dinkes");
+  cu->set_complaints_used(false);
+  cu->set_complaints_excluded_code(sv1::WINDOW_NOT_COVERED);
+  cu->set_ikm_used(true);
+  *res->mutable_complaint_rate_did() = Shown(-2.1, 4, -3.0, -1.2);
+  sv1::Figure ikm = Shown(1.2, 4, -0.8, 3.2);
+  ikm.set_inconclusive(true);
+  *res->mutable_ikm_did() = ikm;
+  *res->mutable_complaints_avoided() = Shown(69.3, 4);
+  auto* c = e.mutable_cost();
+  *c->mutable_total() = Shown(96000000, 24);
+  *c->mutable_per_participant() = Shown(4000000, 24);
+  *c->mutable_per_completed() = Shown(4363636.36, 22);
+  *c->mutable_per_jp() = Shown(3000000, 32);
+  *c->mutable_roi_pct() = Withheld(sv1::NO_BENEFIT_ESTIMATE, 0);
+  *c->mutable_bcr() = Withheld(sv1::NO_BENEFIT_ESTIMATE, 0);
+  *c->mutable_per_gain_point() = Shown(80000, 20);
+  *c->mutable_per_complaint_avoided() = Shown(1385281.39, 4);
+  auto* comp = e.mutable_composite();
+  *comp->mutable_score() = Shown(71.9, 3);
+  auto* c1 = comp->add_components();
+  c1->set_level("l1");
+  c1->set_weight(0.25);
+  *c1->mutable_score() = Shown(78.43, 21);
+  return e;
+}
+
+// Every figure withheld: what a cohort that has just started looks like.
+sv1::Evaluation AllWithheldEvaluation() {
+  sv1::Evaluation e;
+  e.set_name(absl::StrCat(kCohort, "/evaluation"));
+  e.set_cohort(kCohort);
+  e.set_program_title("Administrasi Perkantoran Modern");
+  e.set_year(2026);
+  e.set_min_n(5);
+  *e.mutable_reaction()->mutable_overall() = Withheld(sv1::DATA_ABSENT, 0);
+  *e.mutable_reaction()->mutable_response_rate() = Withheld(sv1::NO_PARTICIPANTS, 0);
+  *e.mutable_learning()->mutable_mean_pre() = Withheld(sv1::DATA_ABSENT, 0);
+  *e.mutable_learning()->mutable_mean_post() = Withheld(sv1::DATA_ABSENT, 0);
+  *e.mutable_behaviour()->mutable_applied_share() = Withheld(sv1::WINDOW_NOT_OPEN, 0);
+  *e.mutable_results()->mutable_complaint_rate_did() = Withheld(sv1::RESULTS_NOT_YET, 0);
+  *e.mutable_results()->mutable_ikm_did() = Withheld(sv1::RESULTS_NOT_YET, 0);
+  *e.mutable_cost()->mutable_total() = Withheld(sv1::NO_COST, 0);
+  *e.mutable_composite()->mutable_score() = Withheld(sv1::NO_LEVEL_SCORE, 0);
+  return e;
+}
+
+}  // namespace pelita::report::testing

@@ -1,0 +1,46 @@
+#ifndef PELITA_SERVICES_REPORT_SOURCES_H_
+#define PELITA_SERVICES_REPORT_SOURCES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/tenancy/caller.h"
+#include "pelita/complaint/v1/complaint.pb.h"
+#include "pelita/enrolment/v1/enrolment.pb.h"
+#include "pelita/scoring/v1/scoring.pb.h"
+#include "pelita/tenant/v1/tenant.pb.h"
+
+// Where the report service reads what it prints: the other services, over
+// gRPC (grpc_sources.h), never their Redis keys: enrolment, scoring,
+// complaint and the tenant registry.  Every read names the
+// caller it is made for: the real sources forward it as call metadata, so
+// the owning service applies its own reach (scoring narrows an instructor to
+// their cohorts); `Caller{tenant, "", ""}` is an internal read, made only
+// after the report service has checked the caller itself.
+namespace pelita::report {
+
+class ReportSources {
+ public:
+  virtual ~ReportSources() = default;
+  virtual absl::StatusOr<scoring::v1::Evaluation> GetEvaluation(const Caller& caller, const std::string& name) = 0;
+  virtual absl::StatusOr<enrolment::v1::Cohort> GetCohort(const Caller& caller, const std::string& name) = 0;
+  virtual absl::StatusOr<enrolment::v1::Program> GetProgram(const Caller& caller, const std::string& name) = 0;
+  virtual absl::StatusOr<enrolment::v1::Enrolment> GetEnrolment(const Caller& caller, const std::string& name) = 0;
+  virtual absl::StatusOr<enrolment::v1::Employee> GetEmployee(const Caller& caller, const std::string& name) = 0;
+  // Every enrolment of a cohort (all pages).
+  virtual absl::StatusOr<std::vector<enrolment::v1::Enrolment>> ListEnrolments(const Caller& caller,
+                                                                              const std::string& cohort) = 0;
+  // A unit's IKM for a window (complaint's GetSatisfaction).
+  virtual absl::StatusOr<complaint::v1::Satisfaction> GetSatisfaction(
+      const Caller& caller, const complaint::v1::GetSatisfactionRequest& request) = 0;
+  virtual absl::StatusOr<enrolment::v1::Unit> GetUnit(const Caller& caller, const std::string& name) = 0;
+  // Every unit of the tenant (all pages).
+  virtual absl::StatusOr<std::vector<enrolment::v1::Unit>> ListUnits(const Caller& caller) = 0;
+  // The registry's record of a tenant (its name, zone, signatory).
+  virtual absl::StatusOr<tenant::v1::Tenant> GetTenant(const std::string& code) = 0;
+};
+
+}  // namespace pelita::report
+
+#endif  // PELITA_SERVICES_REPORT_SOURCES_H_
