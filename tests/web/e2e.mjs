@@ -10,7 +10,7 @@
 //
 //   PELITA_BIN_DIR=build node tests/web/e2e.mjs
 //   PELITA_ARTIFACTS=DIR  screenshots (default $PELITA_BIN_DIR/tests/web/artefacts)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -780,6 +780,95 @@ async function skmJourney(browser, base, accounts) {
   await desk.close();
 }
 
+/** The report service's documents from the screens (issue 17): the
+ * organiser downloads a cohort's Laporan Evaluasi as PDF and Excel from its
+ * report page (pdftotext finds the headings and the API's enrolled count),
+ * the participant downloads their certificate from their home page, and
+ * the certificate's verification page (what its QR code opens) confirms it
+ * on a phone and refuses a forged number. */
+async function documentsJourney(browser, base, accounts) {
+  console.log('-- documents (PDF, Excel, certificate, verification)');
+  const org = await apiSignIn(base, accounts.organiser);
+  const programs = (await apiGet(base, org, '/v1/tenants/1504/programs')).body.programs ?? [];
+  let cohort = null;
+  for (const p of programs) {
+    for (const c of (await apiGet(base, org, `/v1/${p.name}/cohorts`)).body.cohorts ?? []) {
+      const ev = (await apiGet(base, org, `/v1/${c.name}/evaluation`)).body;
+      if (!cohort && Number(ev.completed ?? 0) > 0) cohort = { c, ev };
+    }
+  }
+  check(cohort !== null, 'documents: the demo data have a cohort with graduates');
+  if (!cohort) return;
+  const [, pSlug, cSlug] = /programs\/([^/]+)\/cohorts\/([^/]+)/.exec(cohort.c.name);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID', acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(base);
+  await page.waitForURL('**/masuk');
+  await signInUi(page, accounts.organiser);
+  await goInApp(page, `/program/${pSlug}/angkatan/${cSlug}/laporan`);
+  await page.waitForSelector('#r-cost');
+  const pdfText = async (download, name) => {
+    const file = path.join(ART, name);
+    await download.saveAs(file);
+    const r = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    return (r.stdout ?? '').replace(/\s+/g, ' ');
+  };
+  let [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-pdf]')]);
+  check(/^laporan-evaluasi-.+\.pdf$/.test(dl.suggestedFilename()), `documents: the report downloads as ${dl.suggestedFilename()}`);
+  let text = await pdfText(dl, 'laporan-evaluasi.pdf');
+  check(text.includes('Laporan Evaluasi Pelatihan') && text.includes('Level 4 — Hasil bagi layanan publik'),
+    'documents: the PDF has the report\'s headings');
+  check(text.includes(`Angkatan ini diikuti ${fmtInt(Number(cohort.ev.enrolled ?? 0))} peserta`),
+    `documents: the PDF's summary counts the API's ${cohort.ev.enrolled} enrolled`);
+  [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-xlsx]')]);
+  const xlsx = path.join(ART, 'laporan-evaluasi.xlsx');
+  await dl.saveAs(xlsx);
+  check(/\.xlsx$/.test(dl.suggestedFilename()) && fs.readFileSync(xlsx).subarray(0, 2).toString() === 'PK',
+    `documents: the workbook downloads as ${dl.suggestedFilename()}`);
+  // The cohort's certificates in one file, from its page.
+  await goInApp(page, `/program/${pSlug}/angkatan/${cSlug}`);
+  await page.waitForSelector('[data-testid=certificates-pdf]');
+  [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=certificates-pdf]')]);
+  text = await pdfText(dl, 'sertifikat-angkatan.pdf');
+  check((text.match(/SERTIFIKAT/g) ?? []).length === Number(cohort.ev.completed),
+    `documents: the cohort's certificate file has one certificate per graduate (${cohort.ev.completed})`);
+  await signOutUi(page, 'documents organiser');
+
+  // The participant's own certificate.
+  const acc = accounts.participant;
+  const token = await apiSignIn(base, acc);
+  const trainings = (await apiGet(base, token, `/v1/tenants/1504/employees/${acc.username}/trainings`)).body.trainings ?? [];
+  const done = trainings.map((r) => r.enrolment).find((e) => e?.state === 'COMPLETED' && e.certificateNumber);
+  check(done !== undefined, 'documents: the demo participant has a certificate');
+  if (!done) return;
+  await signInUi(page, acc);
+  await page.waitForSelector('[data-testid=certificate-pdf]');
+  [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=certificate-pdf]').first().click()]);
+  text = await pdfText(dl, 'sertifikat.pdf');
+  const me = (await apiGet(base, token, `/v1/tenants/1504/employees/${acc.username}`)).body;
+  check(text.includes('SERTIFIKAT') && text.includes(me.fullName ?? '?') && text.includes(`NIP ${acc.username}`),
+    `documents: the participant's certificate names ${me.fullName}`);
+  await signOutUi(page, 'documents participant');
+  await ctx.close();
+
+  // The verification page on a phone, as the QR code opens it.
+  const phone = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'id-ID' });
+  const vp = await phone.newPage();
+  const link = (n) => `${base.replace(/\/$/, '')}/verifikasi#e=${encodeURIComponent(done.name)}&n=${encodeURIComponent(n)}`;
+  await vp.goto(link(done.certificateNumber));
+  await vp.waitForSelector('[data-testid=verify-valid]');
+  const shown = await vp.textContent('[data-testid=verify-valid]');
+  check(shown.includes(me.fullName) && shown.includes(done.certificateNumber) && !shown.includes(acc.username),
+    'documents: the verification page confirms the certificate (name, number) without the NIP');
+  await visit(vp, 'certificate verification', 'phone-50-verifikasi');
+  await vp.goto(link(`${done.certificateNumber}X`));
+  await vp.reload();
+  await vp.waitForSelector('[data-testid=verify-invalid]');
+  check(true, 'documents: a forged number is refused on the verification page');
+  await visit(vp, 'certificate verification refused', 'phone-51-verifikasi-palsu');
+  await phone.close();
+}
+
 async function headJourney(page, base, accounts, tag) {
   await signInUi(page, accounts.agency_head);
   await visit(page, `${tag} head of agency`, `${tag}-16-kepala-opd`);
@@ -819,6 +908,7 @@ async function main() {
     await answerLinkJourney(browser, base, accounts);
     await organiserFormsJourney(browser, base, accounts);
     await skmJourney(browser, base, accounts);
+    await documentsJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {

@@ -21,8 +21,9 @@ import { CohortPage } from './pages/cohort';
 import { ProvinceHome } from './pages/province';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
+import { VerifyPage } from './pages/verify';
 
-const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab'];
+const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab', '/verifikasi'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
 
 function navItems(c: Claims): { to: string; label: string }[] {
@@ -73,6 +74,7 @@ function publicRoute(path: string) {
   if (path === '/aktivasi') return <ActivatePage />;
   if (path === '/tautan-kedaluwarsa') return <ExpiredLinkPage />;
   if (path === '/jawab') return <AnswerPage />;
+  if (path === '/verifikasi') return <VerifyPage />;
   const skm = match('/skm/:tenant/:unit', path);
   if (skm) return <SkmPage tenant={skm.tenant} unit={skm.unit} />;
   return null;

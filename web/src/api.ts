@@ -83,6 +83,37 @@ export async function api<T>(method: Method, path: string, body?: unknown, auth 
 
 export const get = <T>(path: string) => api<T>('GET', path);
 
+/** The file name a download's Content-Disposition gives, or `fallback`. */
+export function downloadName(disposition: string | null, fallback: string): string {
+  const m = /filename="([^"]+)"/.exec(disposition ?? '');
+  return m ? m[1] : fallback;
+}
+
+/** Fetches a document (PDF, XLSX) with the session's token and hands it to
+ * the browser as a download; an error answer is thrown as an ApiError. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const fetchIt = () => {
+    const token = getAccessToken();
+    return fetch(path, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      credentials: 'same-origin',
+    }).catch((e) => { throw new ApiError(0, 'UNAVAILABLE', '', [], {}, undefined, String(e)); });
+  };
+  let res = await fetchIt();
+  if (res.status === 401 && await refreshSession()) res = await fetchIt();
+  if (!res.ok) await parse<unknown>(res);  // throws the API's error
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = downloadName(res.headers.get('Content-Disposition'), fallbackName);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // The browser has taken the file once the click returned.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
 // --- Sign-in routes (identity, public) ---
 
 export interface SignInReply {

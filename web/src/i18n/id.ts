@@ -107,6 +107,7 @@ export const t = {
     trainingsNote: 'Semua pelatihan Anda, yang terbaru lebih dulu: yang sedang diikuti, daftar tunggu, dan yang sudah selesai.',
     noTrainings: 'Belum ada pelatihan yang selesai tahun ini.',
     certificate: 'Nomor sertifikat',
+    certificatePdf: 'Unduh sertifikat (PDF)',
     openPlan: 'Rencana aksi',
     program: 'Program',
     cohort: 'Angkatan',
@@ -227,6 +228,26 @@ export const t = {
     SOSIAL_KULTURAL: 'Sosial kultural',
     COMPETENCY_TYPE_UNSPECIFIED: '—',
   } as Record<string, string>,
+  // Downloads of the report service's documents (issue 17).
+  documents: {
+    pdf: 'Unduh PDF',
+    xlsx: 'Unduh Excel',
+    certificates: 'Unduh semua sertifikat (PDF)',
+    busy: 'Menyiapkan dokumen…',
+  },
+  // The public page a certificate's QR code opens.
+  verify: {
+    title: 'Verifikasi sertifikat',
+    checking: 'Memeriksa sertifikat…',
+    valid: 'Sertifikat ini asli dan tercatat di Pelita.',
+    holder: 'Nama pemegang',
+    program: 'Pelatihan',
+    number: 'Nomor sertifikat',
+    regency: 'Diterbitkan oleh',
+    completed: 'Tanggal lulus',
+    invalid: 'Sertifikat tidak ditemukan. Nomor ini tidak tercatat untuk pelatihan tersebut; sertifikat mungkin palsu atau salah ketik.',
+    noCode: 'Tautan verifikasi tidak lengkap. Pindai kembali kode QR pada sertifikat.',
+  },
   report: {
     title: 'Laporan evaluasi angkatan',
     summary: 'Ringkasan',
@@ -491,6 +512,8 @@ export const t = {
     LINK_EXPIRED: 'Tautan ini sudah kedaluwarsa. Mintalah tautan baru kepada penyelenggara pelatihan.',
     LINK_USED: 'Tautan ini sudah dipakai untuk menjawab. Setiap tautan hanya dapat dipakai satu kali.',
     SKM_ALREADY_TODAY: 'Perangkat ini sudah mengisi survei unit layanan ini hari ini. Terima kasih.',
+    CERTIFICATE_NOT_FOUND: 'Sertifikat tidak ditemukan.',
+    NOT_COMPLETED: 'Peserta ini belum dinyatakan lulus, sehingga belum ada sertifikatnya.',
     SKM_RATE_LIMITED: 'Terlalu banyak jawaban dari jaringan ini dalam satu jam. Silakan coba lagi nanti.',
   } as Record<string, string>,
   // By gRPC status name when no reason is known.

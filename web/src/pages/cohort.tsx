@@ -13,6 +13,7 @@ import { t } from '../i18n/id';
 import { Link, navigate } from '../router';
 import type { Cohort, Employee, Enrolment, Program, Unit } from '../types';
 import { ErrorBox, Loading, Notice, Page, TableWrap } from '../components/ui';
+import { DownloadButton } from '../components/download';
 
 /** "Angkatan I 2027" -> "angkatan-i-2027" (a resource id: [a-z0-9-], 1-63). */
 export function slugify(text: string): string {
@@ -235,6 +236,9 @@ function AttendanceGrid({ cohort, enrolments, names, onChange }: {
       <h2 id="att-h">{t.forms.attendanceTitle}</h2>
       <p className="hint">{t.forms.attendanceHint}</p>
       {error != null && <ErrorBox error={error} />}
+      {active.some((e) => e.state === 'COMPLETED') && (
+        <p><DownloadButton path={`/v1/${cohort.name}:certificates`} label={t.documents.certificates}
+          filename={`sertifikat-${(cohort.name ?? "").split('/').slice(-3).join('-')}.pdf`} testId="certificates-pdf" /></p>)}
       {active.length === 0 ? <p>{t.app.none}</p> : (
         <TableWrap label={t.forms.attendanceTitle}><table className="attendance" data-testid="attendance">
           <thead><tr>

@@ -7,6 +7,7 @@ import type { ProtoDate } from '../format';
 import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { enrolmentParts, humanizeSlug, planPath } from '../names';
+import { DownloadButton } from '../components/download';
 import { Link } from '../router';
 import { getClaims } from '../session';
 import type { ActionPlan, Employee, Enrolment, LearningHours } from '../types';
@@ -101,7 +102,9 @@ function TrainingList({ trainings }: { trainings: Training[] }) {
                   {jp ? ` · ${formatInteger(jp)} JP` : ''}</p>
                 <p>{t.enrolmentState[enrolment.state ?? ''] ?? ''}
                   {enrolment.completeTime ? ` ${formatTimestampDate(enrolment.completeTime)}` : ''}</p>
-                {enrolment.certificateNumber && <p>{t.participant.certificate}: {enrolment.certificateNumber}</p>}
+                {enrolment.certificateNumber && <p>{t.participant.certificate}: {enrolment.certificateNumber}{' '}
+                  <DownloadButton path={`/v1/${enrolment.name}:certificate`} label={t.participant.certificatePdf}
+                    filename={`sertifikat-${parts?.program ?? ""}-${parts?.cohort ?? ""}.pdf`} testId="certificate-pdf" /></p>}
                 {completed && (
                   <p>
                     {t.plan.state}: <span className={`badge state-${plan?.state ?? 'NONE'}`}>

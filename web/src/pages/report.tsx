@@ -11,6 +11,7 @@ import { t } from '../i18n/id';
 import { humanizeSlug } from '../names';
 import type { Evaluation, Figure, Unit, UnitChange } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
+import { DownloadButton } from '../components/download';
 
 const ReportCharts = lazy(() => import('../charts/ReportCharts'));
 
@@ -74,10 +75,17 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
     return { evaluation, unitNames: new Map(units.map((u) => [u.name, u.displayName ?? ''])) };
   }, [program, cohort]);
   const e = q.data?.evaluation;
+  const name = `/v1/tenants/${TENANT}/programs/${program}/cohorts/${cohort}/evaluation`;
   return (
     <Page title={t.report.title} wide>
       <p className="subtitle">{e?.programTitle ?? humanizeSlug(program)} · {humanizeSlug(cohort)}</p>
-      <p className="no-print"><button type="button" onClick={() => window.print()}>{t.app.print}</button></p>
+      <p className="no-print actions">
+        <button type="button" onClick={() => window.print()}>{t.app.print}</button>{' '}
+        <DownloadButton path={`${name}:report?format=PDF`} filename={`laporan-evaluasi-${program}-${cohort}.pdf`}
+          label={t.documents.pdf} testId="report-pdf" />{' '}
+        <DownloadButton path={`${name}:report?format=XLSX`} filename={`laporan-evaluasi-${program}-${cohort}.xlsx`}
+          label={t.documents.xlsx} testId="report-xlsx" />
+      </p>
       {q.loading && !e && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
       {e && (
