@@ -29,6 +29,7 @@
 #include "absl/time/clock.h"
 #include "gateway/admission.h"
 #include "gateway/backend_call.h"
+#include "gateway/csv_list.h"
 #include "gateway/download.h"
 #include "gateway/http_errors.h"
 #include "gateway/http_request.h"
@@ -772,6 +773,23 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     }
     std::string json;
     if (auto s = AppendJson(bytes, &json); !s.ok()) return RespondError(FromStatus(s));
+    if (WantsCsv(head_.accept)) {
+      // A list as CSV (gateway/csv_list.h); anything else has no CSV form.
+      const auto* type = a_.route->method->output_type();
+      if (!a_.route->read_only() || ListField(type) == nullptr) {
+        HttpError e;
+        e.http_status = 406;
+        e.code = grpc::StatusCode::INVALID_ARGUMENT;
+        e.message = "only lists (GET of a List method) are offered as text/csv";
+        return RespondError(e);
+      }
+      absl::StatusOr<CsvList> csv = ListJsonAsCsv(type, json);
+      if (!csv.ok()) return RespondError(FromStatus(csv.status()));
+      extra_headers_.emplace_back("Content-Disposition", absl::StrCat("attachment; filename=\"", csv->filename, "\""));
+      extra_headers_.emplace_back("Cache-Control", "private, no-store");
+      if (!csv->next_page_token.empty()) extra_headers_.emplace_back("X-Next-Page-Token", csv->next_page_token);
+      return Respond(200, std::move(csv->body), "text/csv; charset=utf-8");
+    }
     Respond(200, std::move(json), "application/json");
   }
 

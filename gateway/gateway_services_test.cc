@@ -526,6 +526,18 @@ TEST_F(GatewayServicesTest, DocumentsAreDownloadsWithTheReachOfTheirFigures) {
   ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
   EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"sertifikat-pelatihan-a1.pdf\"");
 
+  // Every list as CSV on request: the roster's five, one row each.
+  r = Call("GET", "/v1/tenants/1504/employees?pageSize=3", "", Token("organiser"), {{"Accept", "text/csv"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"employees.csv\"");
+  EXPECT_FALSE(r.Header("x-next-page-token").empty());
+  EXPECT_EQ(std::count(r.body.begin(), r.body.end(), '\n'), 4) << r.body;  // header and 3 rows
+  EXPECT_TRUE(absl::StrContains(r.body, "Pegawai 0")) << r.body;
+  // What is not a list has no CSV form.
+  ExpectJsonError(Call("GET", absl::StrCat("/v1/", kCohortA), "", Token("organiser"), {{"Accept", "text/csv"}}), 406,
+                  "text/csv");
+
   // Verification needs no account and confirms nothing but a real number.
   json v = {{"enrolment", enrolment}, {"certificateNumber", "BH/2026/0007"}};
   r = http_->Request("POST", "/v1/certificates:verify", v.dump(), {});

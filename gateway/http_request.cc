@@ -113,6 +113,7 @@ std::variant<RequestHead, HttpError> ReadHead(const http::request_header<>& head
   head.request_id = Str(header["X-Request-Id"]);
   head.request_timeout = Str(header["X-Request-Timeout"]);
   head.grpc_timeout = Str(header["grpc-timeout"]);
+  head.accept = Str(header[http::field::accept]);
   head.accept_encoding = Str(header[http::field::accept_encoding]);
   head.if_none_match = Str(header[http::field::if_none_match]);
   head.cookie = Str(header[http::field::cookie]);

@@ -37,6 +37,7 @@ struct RequestHead {
   std::string request_id;  // X-Request-Id as sent (checked by the caller)
   std::string request_timeout;  // X-Request-Timeout
   std::string grpc_timeout;     // grpc-timeout
+  std::string accept;           // Accept (a list route answers CSV for text/csv; gateway/csv_list.h)
   std::string accept_encoding;  // Accept-Encoding (static files may be sent gzip-compressed)
   std::string if_none_match;    // If-None-Match (static files carry an ETag)
   std::string cookie;           // Cookie (the browser's refresh token; see gateway/refresh_cookie.h)
