@@ -10,6 +10,10 @@
 //
 //   PELITA_BIN_DIR=build node tests/web/e2e.mjs
 //   PELITA_ARTIFACTS=DIR  screenshots (default $PELITA_BIN_DIR/tests/web/artefacts)
+// While developing a page, against a platform already running (scripts/run.sh
+// output saved in a file, for its URL and demo accounts), only some journeys:
+//   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,forms node tests/web/e2e.mjs
+// (journeys: roles, answerLink, forms, skm, instruments).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -73,6 +77,22 @@ function startPlatform(varDir) {
     if (!bounded) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } await exited; }
   };
   return { ready, stop };
+}
+
+/** A platform already running (development): its URL and accounts from
+ * the output run.sh printed; nothing to stop. */
+function existingPlatform(runlog) {
+  const accounts = {};
+  let url = '';
+  let running = false;
+  for (const line of fs.readFileSync(runlog, 'utf8').split('\n')) {
+    const acc = /^\s+([a-z_]+)\s+(\S+)\s+password\s+(\S+)\s*$/.exec(line);
+    if (acc) accounts[acc[1]] = { username: acc[2], password: acc[3] };
+    if (line.startsWith('Pelita is running')) running = true;
+    const u = running && !url && /(http:\/\/127\.0\.0\.1:\d+)\/\s*$/.exec(line);
+    if (u) url = `${u[1]}/`;
+  }
+  return { ready: url ? Promise.resolve({ url, accounts }) : Promise.reject(new Error(`no URL in ${runlog}`)), stop: async () => {} };
 }
 
 // --- API calls the test makes itself, to know the truth it compares with ---
@@ -792,12 +812,95 @@ async function headJourney(page, base, accounts, tag) {
   await signOutUi(page, `${tag} head of agency`);
 }
 
+/** Instruments built in a form (issue 16): from the dashboard the
+ * organiser makes a pre-test of two items with its answer key; a first save
+ * without the right answer of item 1 is refused and the refusal is shown
+ * under that item's field, in Indonesian, with nothing stored; then it is
+ * saved and read back from the API; an item's text is edited and read back
+ * again. */
+async function instrumentsJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.getByRole('link', { name: 'Instrumen evaluasi' }).click();
+  await page.waitForSelector('[data-testid=instruments]');
+  await visit(page, 'instruments list', 'desktop-50-instrumen');
+  const listed = (await apiGet(base, org, '/v1/tenants/1504/instruments?pageSize=500')).body.instruments ?? [];
+  check(await page.locator('[data-testid=instruments] tbody tr').count() === listed.length && listed.length > 0,
+    `instruments: the list shows the tenant's ${listed.length} instruments`);
+  await page.getByRole('link', { name: 'Buat instrumen baru' }).click();
+  await page.waitForSelector('#in-title');
+  const title = `Pra-tes Uji Formulir ${Date.now() % 100000}`;
+  await page.fill('#in-title', title);
+  const id = await page.inputValue('#in-id');
+  check(/^pra-tes-uji-formulir-\d+$/.test(id), `instruments: the code follows the title (${id})`);
+  await page.selectOption('#in-kind', 'PRETEST');
+  await page.fill('#it-0-text', 'Asas pelayanan publik menurut UU 25/2009 antara lain');
+  await page.fill('#it-0-code', 'S1');
+  await page.fill('#it-0-ch-0', 'Kepentingan umum');
+  await page.fill('#it-0-ch-1', 'Kepentingan golongan');
+  await page.getByRole('button', { name: 'Tambah butir' }).click();
+  await page.fill('#it-1-text', 'Standar pelayanan wajib dipublikasikan');
+  await page.fill('#it-1-code', 'S2');
+  await page.selectOption('#it-1-type', 'YES_NO');
+  await page.selectOption('#it-1-yn', 'ya');
+  await page.fill('#it-1-points', '5');
+  // Item 1 has no right answer yet: the service refuses, the form says where.
+  const refused = page.waitForResponse((r) => r.url().includes('/v1/tenants/1504/instruments?instrumentId=') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  check((await refused).status() === 400, 'instruments: a test item without its right answer is refused (400)');
+  await page.waitForSelector('#err-items-0-key');
+  check((await page.textContent('#err-items-0-key')) === 'Kunci jawaban: tandai jawaban yang benar dan beri poin 1–1.000.',
+    'instruments: the refusal is shown under item 1\'s answer key, in Indonesian');
+  check(await page.getByText('Kunci jawaban (butir 1): isian tidak valid.').isVisible(), 'instruments: the error summary names the field and the item');
+  check(await page.inputValue('#it-1-text') === 'Standar pelayanan wajib dipublikasikan', 'instruments: what was typed stays after the refusal');
+  check((await apiGet(base, org, `/v1/tenants/1504/instruments/${id}`)).status === 404, 'instruments: nothing was stored by the refused save');
+  await page.screenshot({ path: path.join(ART, 'desktop-51-instrumen-ditolak.png'), fullPage: true });
+  await axeCheck(page, 'instrument form with an error');
+  await page.getByRole('radio', { name: 'Jawaban benar (Pilihan 1)' }).click();
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.waitForURL(`**/instrumen/${id}?baru=1`);
+  await page.waitForSelector('text=Instrumen tersimpan.');
+  await visit(page, 'instrument edit form', 'desktop-52-instrumen-baru');
+  const made = await apiGet(base, org, `/v1/tenants/1504/instruments/${id}`);
+  const [i1, i2] = made.body.items ?? [];
+  check(made.status === 200 && made.body.title === title && made.body.kind === 'PRETEST' && made.body.items?.length === 2,
+    `instruments: created as a pre-test of 2 items (${made.status})`);
+  check(i1?.code === 'S1' && i1?.type === 'SINGLE_CHOICE' && i1?.choices?.length === 2
+    && i1?.key?.correctChoices?.join() === i1?.choices?.[0]?.code && i1?.key?.points === 10,
+    `instruments: item 1 has its choices and its key (${JSON.stringify(i1?.key)})`);
+  check(i2?.code === 'S2' && i2?.type === 'YES_NO' && i2?.key?.correctChoices?.join() === 'ya' && i2?.key?.points === 5,
+    'instruments: item 2 is yes/no, key "ya", 5 points');
+  // Edit an item's text.
+  await page.fill('#it-1-text', 'Standar pelayanan wajib dipublikasikan kepada masyarakat');
+  const patched = page.waitForResponse((r) => r.url().includes(`/v1/tenants/1504/instruments/${id}?updateMask=`) && r.request().method() === 'PATCH');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  check((await patched).status() === 200, 'instruments: the edit is sent with an update mask (200)');
+  await page.waitForSelector('text=/Perubahan tersimpan \\(versi \\d+\\)\\./');
+  const edited = await apiGet(base, org, `/v1/tenants/1504/instruments/${id}`);
+  check(edited.body.items?.[1]?.text === 'Standar pelayanan wajib dipublikasikan kepada masyarakat' && edited.body.items?.[0]?.text === i1?.text
+    && edited.body.items?.[1]?.key?.correctChoices?.join() === 'ya',
+    'instruments: the edited text is stored, the other item and the key unchanged');
+  await goInApp(page, '/instrumen');
+  await page.waitForSelector(`[data-testid=instruments] a[href="/instrumen/${id}"]`);
+  check(true, 'instruments: the new instrument is in the list');
+  check(errors.length === 0, `instruments: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
 // --- main ----------------------------------------------------------------------
 
 async function main() {
   if (!fs.existsSync(path.join(WEB, 'dist/index.html'))) throw new Error('web/dist is not built (scripts/setup.sh builds it)');
-  const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pelita-web-e2e-'));
-  const platform = startPlatform(varDir);
+  const runlog = process.env.PELITA_WEB_RUNLOG;
+  const only = (process.env.PELITA_WEB_JOURNEYS ?? '').split(',').filter(Boolean);
+  const want = (j) => only.length === 0 || only.includes(j);
+  const varDir = runlog ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'pelita-web-e2e-'));
+  const platform = runlog ? existingPlatform(runlog) : startPlatform(varDir);
   // ctest's timeout or a Ctrl-C: stop the platform before going.
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.once(sig, () => { void platform.stop().finally(() => process.exit(1)); });
@@ -812,19 +915,20 @@ async function main() {
     const root = await fetch(url);
     check((root.headers.get('content-type') ?? '').startsWith('text/html'), 'the gateway serves index.html at /');
     check(/script-src 'self'/.test(root.headers.get('content-security-policy') ?? ''), 'gateway sends the CSP with index.html');
-    await ensureCompletedEnrolment(base, accounts);
+    if (want('roles') || want('answerLink')) await ensureCompletedEnrolment(base, accounts);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const t0 = Date.now();
-    await journeys(browser, base, accounts);
-    await answerLinkJourney(browser, base, accounts);
-    await organiserFormsJourney(browser, base, accounts);
-    await skmJourney(browser, base, accounts);
+    if (want('roles')) await journeys(browser, base, accounts);
+    if (want('answerLink')) await answerLinkJourney(browser, base, accounts);
+    if (want('forms')) await organiserFormsJourney(browser, base, accounts);
+    if (want('skm')) await skmJourney(browser, base, accounts);
+    if (want('instruments')) await instrumentsJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {
     await browser?.close().catch(() => {});
     await platform.stop();
-    fs.rmSync(varDir, { recursive: true, force: true });
+    if (varDir) fs.rmSync(varDir, { recursive: true, force: true });
   }
 }
 

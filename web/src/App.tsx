@@ -21,6 +21,7 @@ import { CohortPage } from './pages/cohort';
 import { ProvinceHome } from './pages/province';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
+import { InstrumentPage, InstrumentsPage } from './pages/instruments';
 
 const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
@@ -63,6 +64,9 @@ function route(path: string, c: Claims) {
   if ((m = match('/program/:p/angkatan/:c/tautan', path))) return <LinksPage program={m.p} cohort={m.c} />;
   if ((m = match('/program/:p/angkatan/:c', path))) return <CohortPage program={m.p} cohort={m.c} />;
   if (path === '/tindak-lanjut') return <OverduePage />;
+  if (path === '/instrumen') return <InstrumentsPage />;
+  if (path === '/instrumen/baru') return <InstrumentPage />;
+  if ((m = match('/instrumen/:i', path))) return <InstrumentPage id={m.i} />;
   if (path === '/kode-qr-skm') return <SkmQrPage />;
   if (path === '/kepatuhan') return <CompliancePage onlyUnit={c.role === 'agency_head' ? c.unit : undefined} />;
   return <NotFoundPage />;

@@ -91,6 +91,12 @@ export function Dashboard() {
               <p className="big"><Link to="/tindak-lanjut?terlambat=1" data-testid="count-overdue">{formatInteger(q.data.overdue.length)}</Link></p>
               <p className="hint">{t.organiser.overdueNote}</p>
             </section>
+            <nav className="tile" aria-labelledby="tile-tools">
+              <h2 id="tile-tools">{t.organiser.tools}</h2>
+              <ul className="tool-links">
+                <li><Link to="/instrumen">{t.instruments.title}</Link></li>
+              </ul>
+            </nav>
           </div>
         );
       })()}
