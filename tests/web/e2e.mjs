@@ -12,8 +12,8 @@
 //   PELITA_ARTIFACTS=DIR  screenshots (default $PELITA_BIN_DIR/tests/web/artefacts)
 // While developing a page, against a platform already running (scripts/run.sh
 // output saved in a file, for its URL and demo accounts), only some journeys:
-//   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,forms node tests/web/e2e.mjs
-// (journeys: roles, answerLink, forms, skm, instruments).
+//   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,imports node tests/web/e2e.mjs
+// (journeys: roles, answerLink, forms, skm, instruments, imports).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -892,6 +892,101 @@ async function instrumentsJourney(browser, base, accounts) {
   await ctx.close();
 }
 
+/** CSV imports (issue 16): the organiser uploads a roster saved by a
+ * spreadsheet in an Indonesian locale (semicolons, its own header names,
+ * unit names as people write them) with one bad NIP; the columns are
+ * guessed from the names, the first rows previewed; after the upload the
+ * counts and the rejected row (its row, column and reason in Indonesian)
+ * match the API's answer, and the good rows are in the roster.  Then a
+ * complaint export with another header and a row with an unknown status. */
+async function importsJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const units = (await apiGet(base, org, '/v1/tenants/1504/units?pageSize=500')).body.units ?? [];
+  const unit = units.find((u) => u.displayName) ?? units[0];
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.getByRole('link', { name: 'Impor data dari berkas CSV' }).click();
+  await page.waitForSelector('#imp-file');
+  await visit(page, 'imports page', 'desktop-55-impor');
+  // Two new, valid NIPs (born 1 Jan 1990, CPNS March 2015, one man, one woman) and a bad one.
+  const seq = String(Date.now() % 1000).padStart(3, '0');
+  const good = [`199001012015031${seq}`, `199001012015032${seq}`];
+  const file = [
+    'NIP Baru;Nama Lengkap;Unit Kerja;Status Pegawai;Jabatan;Keterangan',
+    `${good[0]};"Rina Impor, S.Kom";${unit.displayName};PNS;Pranata Komputer;baru`,
+    `19900101201503;Salah Ketik;${unit.displayName};PNS;Staf;NIP kurang`,
+    `${good[1]};Dedi Impor;${unit.displayName};PPPK;Analis Kebijakan;baru`,
+  ].join('\r\n');
+  await page.setInputFiles('#imp-file', { name: 'pegawai-batanghari.csv', mimeType: 'text/csv', buffer: Buffer.from(file, 'utf8') });
+  await page.waitForSelector('[data-testid=imp-mapping-table]');
+  const mapped = [];
+  for (let i = 0; i < 6; i++) mapped.push(await page.inputValue(`#map-${i}`));
+  check(mapped.join() === 'nip,name,unit,employment_type,position,', `imports: columns guessed from their names (${mapped.join()})`);
+  check(await page.locator('[data-testid=imp-preview-table] tbody tr').count() === 3
+    && (await page.textContent('[data-testid=imp-summary]'))?.includes('3 baris data, dipisahkan titik koma'),
+    'imports: the preview shows the rows and the separator');
+  // A required column left out is pointed out and blocks the upload.
+  await page.selectOption('#map-3', '');
+  check(await page.locator('[data-testid=imp-missing]').isVisible()
+    && await page.getByRole('button', { name: 'Unggah dan impor' }).isDisabled(), 'imports: an unmapped required column blocks the upload');
+  await page.selectOption('#map-3', 'employment_type');
+  await visit(page, 'imports mapping', 'desktop-56-impor-kolom');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/tenants/1504/employees:import'));
+  await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+  const res = await answered;
+  const sent = res.request().postData() ?? '';
+  const result = await res.json();
+  check(res.status() === 200 && sent.startsWith('nip,name,unit,employment_type,position\r\n') && sent.includes(`,${unit.name.split('/').pop()},`),
+    'imports: the file is sent with the expected header and unit ids');
+  await page.waitForSelector('[data-testid=imp-counts]');
+  const count = async (k) => (await page.textContent(`[data-testid=imp-${k}] strong`)) ?? '';
+  check(await count('accepted') === fmtInt(Number(result.acceptedCount ?? 0)) && result.acceptedCount === '2'
+    && await count('rejected') === '1' && result.rejectedCount === '1' && await count('read') === '3',
+    `imports: the counts are the API's (accepted ${result.acceptedCount}, rejected ${result.rejectedCount})`);
+  const cells = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
+  check(cells[0] === String(Number(result.rejected?.[0]?.row)) && cells[0] === '3' && cells[1] === 'NIP Baru (nip)'
+    && cells[3] === 'NIP tidak valid: 18 angka dengan tanggal lahir, TMT CPNS dan kode jenis kelamin yang benar.',
+    `imports: the rejected row with its row, column and reason in Indonesian (${cells.join(' | ')})`);
+  await page.screenshot({ path: path.join(ART, 'desktop-57-impor-hasil.png'), fullPage: true });
+  await axeCheck(page, 'imports result');
+  const e1 = await apiGet(base, org, `/v1/tenants/1504/employees/${good[0]}`);
+  const e2 = await apiGet(base, org, `/v1/tenants/1504/employees/${good[1]}`);
+  check(e1.status === 200 && e1.body.fullName === 'Rina Impor, S.Kom' && e1.body.unit === unit.name && e1.body.position === 'Pranata Komputer'
+    && e2.status === 200 && e2.body.employmentType === 'PPPK', 'imports: the good rows are in the roster as written');
+
+  // Complaints: another header, one unknown status.
+  await page.getByRole('link', { name: 'Pengaduan (SP4N-LAPOR!)' }).click();
+  await page.waitForURL('**/impor?jenis=pengaduan');
+  await page.waitForSelector('#imp-file');
+  const ticket = `E2E-${Date.now()}`;
+  const lapor = [
+    'No Tiket,Instansi,Status Laporan,Tanggal Lapor,Judul Laporan,Kanal',
+    `${ticket}-1,${unit.displayName},diterima,2026-11-02 09:00,Antrean layanan lama,web`,
+    `${ticket}-2,${unit.displayName},entah,2026-11-02 10:00,Status keliru,sms`,
+  ].join('\n');
+  await page.setInputFiles('#imp-file', { name: 'lapor.csv', mimeType: 'text/csv', buffer: Buffer.from(lapor, 'utf8') });
+  await page.waitForSelector('[data-testid=imp-mapping-table]');
+  const cmapped = [];
+  for (let i = 0; i < 6; i++) cmapped.push(await page.inputValue(`#map-${i}`));
+  check(cmapped.join() === 'nomor_tiket,kode_instansi,status,waktu_diterima,judul,sumber', `imports: complaint columns guessed (${cmapped.join()})`);
+  const canswer = page.waitForResponse((r) => r.url().endsWith('/v1/tenants/1504/complaints:importCsv'));
+  await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+  const cres = await (await canswer).json();
+  await page.waitForSelector('[data-testid=imp-rejected]');
+  const crow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
+  check(cres.acceptedCount === '1' && await count('accepted') === '1' && crow[0] === '3' && crow[1] === 'Status Laporan (status)'
+    && crow[3].startsWith('Status tidak dikenal'), `imports: the complaint with an unknown status is the one rejected (${crow.join(' | ')})`);
+  const stored = await apiGet(base, org, `/v1/tenants/1504/complaints/${ticket}-1`);
+  check(stored.status === 200 && stored.body.title === 'Antrean layanan lama', `imports: the good complaint is stored (${stored.status})`);
+  await visit(page, 'complaint import result', 'desktop-58-impor-pengaduan');
+  check(errors.length === 0, `imports: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
 // --- main ----------------------------------------------------------------------
 
 async function main() {
@@ -923,6 +1018,7 @@ async function main() {
     if (want('forms')) await organiserFormsJourney(browser, base, accounts);
     if (want('skm')) await skmJourney(browser, base, accounts);
     if (want('instruments')) await instrumentsJourney(browser, base, accounts);
+    if (want('imports')) await importsJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {

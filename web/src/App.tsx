@@ -22,6 +22,7 @@ import { ProvinceHome } from './pages/province';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
 import { InstrumentPage, InstrumentsPage } from './pages/instruments';
+import { ImportsPage } from './pages/imports';
 
 const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
@@ -65,6 +66,7 @@ function route(path: string, c: Claims) {
   if ((m = match('/program/:p/angkatan/:c', path))) return <CohortPage program={m.p} cohort={m.c} />;
   if (path === '/tindak-lanjut') return <OverduePage />;
   if (path === '/instrumen') return <InstrumentsPage />;
+  if (path === '/impor') return <ImportsPage />;
   if (path === '/instrumen/baru') return <InstrumentPage />;
   if ((m = match('/instrumen/:i', path))) return <InstrumentPage id={m.i} />;
   if (path === '/kode-qr-skm') return <SkmQrPage />;

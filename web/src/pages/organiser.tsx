@@ -95,6 +95,7 @@ export function Dashboard() {
               <h2 id="tile-tools">{t.organiser.tools}</h2>
               <ul className="tool-links">
                 <li><Link to="/instrumen">{t.instruments.title}</Link></li>
+                <li><Link to="/impor">{t.imports.title}</Link></li>
               </ul>
             </nav>
           </div>
