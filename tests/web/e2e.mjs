@@ -13,7 +13,7 @@
 // While developing a page, against a platform already running (scripts/run.sh
 // output saved in a file, for its URL and demo accounts), only some journeys:
 //   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,imports node tests/web/e2e.mjs
-// (journeys: roles, answerLink, forms, skm, instruments, imports).
+// (journeys: roles, answerLink, forms, skm, instruments, imports, analysis).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -987,6 +987,83 @@ async function importsJourney(browser, base, accounts) {
   await ctx.close();
 }
 
+/** Roll-ups, rankings and budget advice (issue 16): the year's roll-up per
+ * programme and per unit, each figure with its n and a withheld one with
+ * its reason, as the API gives them; the ranking in both orders; and the
+ * budget cap changed twice: each time the programmes chosen on screen are
+ * exactly those AdviseBudget returns for that cap, and they change. */
+async function analysisJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const fmtScore = (v) => new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.getByRole('link', { name: 'Rekap evaluasi' }).click();
+  await page.waitForSelector('[data-testid=rollup]');
+  await visit(page, 'roll-up per programme', 'desktop-60-rekap');
+  const byProgram = (await apiGet(base, org, `/v1/tenants/1504/evaluations:rollUp?year=${YEAR}&groupBy=PROGRAM`)).body.rows ?? [];
+  const rows = page.locator('[data-testid=rollup] tbody tr');
+  check(await rows.count() === byProgram.length && byProgram.length > 0, `roll-up: one row per programme (${byProgram.length})`);
+  const first = byProgram[0];
+  const cells = await rows.first().locator('td').allTextContents();
+  const comp = first.composite;
+  check(cells[cells.length - 1] === (comp.withheld ? cells[cells.length - 1] : `${fmtScore(comp.value)} (n ${fmtInt(Number(comp.n))})`)
+    && (await rows.first().locator('th').textContent()) === first.title,
+    `roll-up: ${first.title}'s composite with its n as the API gives it (${cells[cells.length - 1]})`);
+  await page.selectOption('#ru-group', 'UNIT');
+  const byUnit = (await apiGet(base, org, `/v1/tenants/1504/evaluations:rollUp?year=${YEAR}&groupBy=UNIT`)).body.rows ?? [];
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rollup] tbody tr').length === n
+    && document.querySelector('[data-testid=rollup] thead th')?.textContent === 'Unit kerja', byUnit.length);
+  const withheld = byUnit.find((r) => r.complaintRateDid?.withheld);
+  check(!withheld || withheld.complaintRateDid.reasonCode !== 'NOT_BY_UNIT'
+    || await page.getByText('Hasil dihitung per angkatan, bukan per unit kerja.').first().isVisible(),
+    `roll-up per unit: ${byUnit.length} rows; a withheld figure shows its reason in Indonesian`);
+  await visit(page, 'roll-up per unit', 'desktop-61-rekap-unit');
+
+  await page.getByRole('link', { name: 'Dasbor' }).click();
+  await page.getByRole('link', { name: 'Peringkat program' }).click();
+  await page.waitForSelector('[data-testid=ranking]');
+  await visit(page, 'ranking', 'desktop-62-peringkat');
+  const rank = (await apiGet(base, org, `/v1/tenants/1504/programs:rank?year=${YEAR}`)).body;
+  const firstTitle = () => page.locator('[data-testid=ranking] tbody tr').first().locator('th').textContent();
+  check(await page.locator('[data-testid=ranking] tbody tr').count() === (rank.byComposite ?? []).length
+    && await firstTitle() === rank.byComposite?.[0]?.title, `ranking: by composite, first ${rank.byComposite?.[0]?.title}`);
+  await page.selectOption('#rk-order', 'cost');
+  check(await firstTitle() === rank.byCostEffectiveness?.[0]?.title, `ranking: by cost-effectiveness, first ${rank.byCostEffectiveness?.[0]?.title}`);
+
+  await page.getByRole('link', { name: 'Dasbor' }).click();
+  await page.getByRole('link', { name: /^Saran anggaran pelatihan/ }).click();
+  await page.waitForSelector('[data-testid=budget-result]');
+  await visit(page, 'budget advice', 'desktop-63-anggaran');
+  const chosenFor = async (cap) => {
+    const answered = page.waitForResponse((r) => r.url().endsWith('/v1/tenants/1504:adviseBudget')
+      && JSON.parse(r.request().postData() ?? '{}').budget === String(cap));
+    await page.fill('#bg-cap', String(cap));
+    const res = await answered;
+    const request = JSON.parse(res.request().postData());
+    const body = await res.json();
+    await page.waitForSelector(`[data-testid=budget-result][data-budget="${cap}"]`);
+    const onScreen = await page.locator('[data-testid=bg-funded] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.program).sort());
+    // The API asked again by the test itself, for the same cap and candidates.
+    const again = (await apiCall(base, org, 'POST', '/v1/tenants/1504:adviseBudget', request)).body;
+    const api = (again.funded ?? []).map((l) => l.program).sort();
+    check(onScreen.join() === api.join() && (body.funded ?? []).map((l) => l.program).sort().join() === api.join()
+      && (await page.textContent('[data-testid=bg-allocated]')) === `Rp ${fmtInt(Number(again.allocated))}`,
+      `budget: for Rp ${fmtInt(cap)} the chosen programmes are the API's (${api.map((p) => p.split('/').pop()).join(', ') || 'none'})`);
+    return api.join();
+  };
+  const small = await chosenFor(100_000_000);
+  const large = await chosenFor(400_000_000);
+  check(small !== large, 'budget: changing the cap changes the chosen programmes');
+  await page.screenshot({ path: path.join(ART, 'desktop-64-anggaran-naik.png'), fullPage: true });
+  await axeCheck(page, 'budget advice after the change');
+  check(errors.length === 0, `analysis: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
 // --- main ----------------------------------------------------------------------
 
 async function main() {
@@ -1019,6 +1096,7 @@ async function main() {
     if (want('skm')) await skmJourney(browser, base, accounts);
     if (want('instruments')) await instrumentsJourney(browser, base, accounts);
     if (want('imports')) await importsJourney(browser, base, accounts);
+    if (want('analysis')) await analysisJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {

@@ -23,6 +23,7 @@ import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
 import { InstrumentPage, InstrumentsPage } from './pages/instruments';
 import { ImportsPage } from './pages/imports';
+import { BudgetPage, RankingPage, RollUpPage } from './pages/analysis';
 
 const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
@@ -67,6 +68,9 @@ function route(path: string, c: Claims) {
   if (path === '/tindak-lanjut') return <OverduePage />;
   if (path === '/instrumen') return <InstrumentsPage />;
   if (path === '/impor') return <ImportsPage />;
+  if (path === '/rekap') return <RollUpPage />;
+  if (path === '/peringkat') return <RankingPage />;
+  if (path === '/saran-anggaran') return <BudgetPage />;
   if (path === '/instrumen/baru') return <InstrumentPage />;
   if ((m = match('/instrumen/:i', path))) return <InstrumentPage id={m.i} />;
   if (path === '/kode-qr-skm') return <SkmQrPage />;
