@@ -13,7 +13,8 @@
 // While developing a page, against a platform already running (scripts/run.sh
 // output saved in a file, for its URL and demo accounts), only some journeys:
 //   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,imports node tests/web/e2e.mjs
-// (journeys: roles, answerLink, forms, skm, instruments, imports, analysis).
+// (journeys: roles, answerLink, forms, skm, instruments, imports, analysis,
+// responses).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -809,6 +810,17 @@ async function headJourney(page, base, accounts, tag) {
   const rows = await page.locator('[data-testid=h-staff-table] tbody tr').count();
   check(comp.length === 1 && rows === comp[0].employeeCount,
     `${tag}: head sees each of the unit's ${comp[0]?.employeeCount} staff with their JP (${rows} rows)`);
+  // The unit's complaints and IKM month by month, as the complaint service gives them.
+  const unit = comp[0]?.unit;
+  const months = await page.locator('[data-testid=h-series] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.month));
+  const m = months[months.length - 2] ?? months[0];
+  const stats = (await apiGet(base, token, `/v1/tenants/1504/complaintStatistics?unit=${encodeURIComponent(unit)}&period=${m}`)).body;
+  const sat = (await apiGet(base, token, `/v1/${unit}/satisfaction?period=${m}`)).body;
+  const cells = await page.locator(`[data-testid=h-series] tbody tr[data-month="${m}"] td`).allTextContents();
+  const ikm = sat.suppressed ? 'Tidak ditampilkan' : new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(sat.ikmConverted);
+  check(months.length === new Date(Date.now() + 7 * 3600 * 1000).getUTCMonth() + 1 && cells[0] === fmtInt(Number(stats.received ?? 0))
+    && cells[2].startsWith(ikm) && cells[2].includes(`n ${fmtInt(Number(sat.respondents ?? 0))}`),
+    `${tag}: head sees complaints and IKM month by month (${months.length} months; ${m}: ${cells[0]} complaints, IKM ${cells[2]})`);
   await signOutUi(page, `${tag} head of agency`);
 }
 
@@ -888,6 +900,11 @@ async function instrumentsJourney(browser, base, accounts) {
   await goInApp(page, '/instrumen');
   await page.waitForSelector(`[data-testid=instruments] a[href="/instrumen/${id}"]`);
   check(true, 'instruments: the new instrument is in the list');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await visit(page, 'phone instruments list', 'phone-50-instrumen');
+  await page.click(`[data-testid=instruments] a[href="/instrumen/${id}"]`);
+  await page.waitForSelector('#it-1-text');
+  await visit(page, 'phone instrument form', 'phone-52-instrumen');
   check(errors.length === 0, `instruments: no page error (${errors.slice(0, 2).join(' | ')})`);
   await ctx.close();
 }
@@ -983,6 +1000,40 @@ async function importsJourney(browser, base, accounts) {
   const stored = await apiGet(base, org, `/v1/tenants/1504/complaints/${ticket}-1`);
   check(stored.status === 200 && stored.body.title === 'Antrean layanan lama', `imports: the good complaint is stored (${stored.status})`);
   await visit(page, 'complaint import result', 'desktop-58-impor-pengaduan');
+  // Responses: a Google Forms sheet of the reaction survey, its columns the
+  // item codes, its respondent not enrolled in the cohort.
+  const reaksi = (await apiGet(base, org, '/v1/tenants/1504/instruments/reaksi-peserta')).body;
+  const programs = (await apiGet(base, org, '/v1/tenants/1504/programs?pageSize=500')).body.programs ?? [];
+  const cohort = ((await apiGet(base, org, `/v1/${programs[0].name}/cohorts?pageSize=500`)).body.cohorts ?? [])[0];
+  await page.getByRole('link', { name: 'Jawaban kuesioner' }).click();
+  await page.waitForSelector('#imp-instrument option:nth-child(2)', { state: 'attached' });
+  await page.selectOption('#imp-instrument', reaksi.name);
+  await page.selectOption('#imp-cohort', cohort.name);
+  // Every required item answered, so that the respondent is the row's only fault.
+  const required = (reaksi.items ?? []).filter((it) => it.required);
+  const valueOf = (it) => (it.type === 'LIKERT' ? String(it.scaleMax ?? 4) : it.type === 'SCORE' ? '1' : it.type === 'YES_NO' ? 'ya'
+    : it.choices?.length ? it.choices[0].code : 'Baik');
+  const sheet = [
+    ['Stempel waktu', 'NIP Responden', ...required.map((it) => `${it.code}. ${it.text}`)].map((v) => `"${v}"`).join(','),
+    ['02/11/2026 09:00:00', '199001012015031999', ...required.map(valueOf)].join(','),
+  ].join('\n');
+  await page.setInputFiles('#imp-file', { name: 'google-forms.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet, 'utf8') });
+  await page.waitForSelector('[data-testid=imp-mapping-table]');
+  const rmapped = [];
+  for (let i = 0; i < 2 + required.length; i++) rmapped.push(await page.inputValue(`#map-${i}`));
+  check(rmapped.join() === ['submit_time', 'nip', ...required.map((it) => it.code)].join(), `imports: response columns guessed, items by their code (${rmapped.join()})`);
+  const ranswer = page.waitForResponse((r) => r.url().includes('/v1/tenants/1504/responses:importCsv?instrument='));
+  await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+  const rres = await (await ranswer).json();
+  await page.waitForSelector('[data-testid=imp-rejected]');
+  const rrow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
+  check(rres.rejectedCount === '1' && Number(rres.acceptedCount ?? 0) === 0 && rrow[0] === '2' && rrow[1] === 'NIP Responden (nip)'
+    && rrow[3] === 'Penjawab tidak terdaftar di angkatan ini.',
+    `imports: a respondent outside the cohort is rejected with the reason in Indonesian (${rrow.join(' | ')})`);
+  await visit(page, 'response import result', 'desktop-59-impor-jawaban');
+  // The same page on a phone.
+  await page.setViewportSize({ width: 360, height: 780 });
+  await visit(page, 'phone response import result', 'phone-59-impor-jawaban');
   check(errors.length === 0, `imports: no page error (${errors.slice(0, 2).join(' | ')})`);
   await ctx.close();
 }
@@ -1060,7 +1111,58 @@ async function analysisJourney(browser, base, accounts) {
   check(small !== large, 'budget: changing the cap changes the chosen programmes');
   await page.screenshot({ path: path.join(ART, 'desktop-64-anggaran-naik.png'), fullPage: true });
   await axeCheck(page, 'budget advice after the change');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await visit(page, 'phone budget advice', 'phone-63-anggaran');
+  await goInApp(page, '/rekap');
+  await page.waitForSelector('[data-testid=rollup]');
+  await visit(page, 'phone roll-up', 'phone-60-rekap');
   check(errors.length === 0, `analysis: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
+/** Survey response rates (issue 16): the dashboard's tile is the reaction
+ * surveys' people who answered of people eligible over the year's started
+ * cohorts, as the survey aggregates give them; its list has one row per
+ * cohort and instrument with the same numbers. */
+async function responsesJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const wib = new Date(Date.now() + 7 * 3600 * 1000);
+  const today = wib.getUTCFullYear() * 10000 + (wib.getUTCMonth() + 1) * 100 + wib.getUTCDate();
+  const rows = [];
+  for (const p of (await apiGet(base, org, '/v1/tenants/1504/programs?pageSize=500')).body.programs ?? []) {
+    if (p.year && p.year !== YEAR) continue;
+    for (const c of (await apiGet(base, org, `/v1/${p.name}/cohorts?pageSize=500`)).body.cohorts ?? []) {
+      const d = c.startDate;
+      if (!d?.year || d.year * 10000 + d.month * 100 + d.day > today) continue;
+      for (const a of (await apiGet(base, org, `/v1/${c.name}/surveyAggregates`)).body.instruments ?? []) {
+        rows.push({ cohort: c.name, instrument: a.instrument, kind: a.kind,
+          answered: Number(a.respondentCount ?? 0) || Number(a.responseCount ?? 0), of: Number(a.eligibleCount ?? 0) || Number(a.enrolledCount ?? 0) });
+      }
+    }
+  }
+  const reaction = rows.filter((r) => r.kind === 'REACTION');
+  const answered = reaction.reduce((n, r) => n + r.answered, 0);
+  const of = reaction.reduce((n, r) => n + r.of, 0);
+  const pct = `${new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.round(answered / of * 1000) / 10)}%`;
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.waitForSelector('[data-testid=count-responses]');
+  check(await page.textContent('[data-testid=count-responses]') === pct
+    && (await page.textContent('[data-testid=responses-n]'))?.startsWith(`${fmtInt(answered)} dari ${fmtInt(of)} `),
+    `responses: the dashboard's reaction rate is the API's (${pct}, ${answered} of ${of})`);
+  await page.click('[data-testid=count-responses]');
+  await page.waitForSelector('[data-testid=response-rates]');
+  await visit(page, 'response rates', 'desktop-66-respons');
+  check(await page.locator('[data-testid=response-rates] tbody tr').count() === rows.length && rows.length > 0,
+    `responses: one row per started cohort and instrument (${rows.length})`);
+  const r0 = reaction[0];
+  const cells = await page.locator(`[data-testid=response-rates] tbody tr[data-cohort="${r0.cohort}"][data-instrument="${r0.instrument}"] td`).allTextContents();
+  check(cells[2] === fmtInt(r0.answered) && cells[3] === fmtInt(r0.of), `responses: ${r0.cohort.split('/').pop()} answered ${cells[2]} of ${cells[3]} as the API counts`);
+  check(errors.length === 0, `responses: no page error (${errors.slice(0, 2).join(' | ')})`);
   await ctx.close();
 }
 
@@ -1097,6 +1199,7 @@ async function main() {
     if (want('instruments')) await instrumentsJourney(browser, base, accounts);
     if (want('imports')) await importsJourney(browser, base, accounts);
     if (want('analysis')) await analysisJourney(browser, base, accounts);
+    if (want('responses')) await responsesJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {

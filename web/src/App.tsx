@@ -24,6 +24,7 @@ import { InstructorHome } from './pages/instructor';
 import { InstrumentPage, InstrumentsPage } from './pages/instruments';
 import { ImportsPage } from './pages/imports';
 import { BudgetPage, RankingPage, RollUpPage } from './pages/analysis';
+import { ResponseRatesPage } from './pages/responses';
 
 const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
@@ -71,6 +72,7 @@ function route(path: string, c: Claims) {
   if (path === '/rekap') return <RollUpPage />;
   if (path === '/peringkat') return <RankingPage />;
   if (path === '/saran-anggaran') return <BudgetPage />;
+  if (path === '/respons') return <ResponseRatesPage />;
   if (path === '/instrumen/baru') return <InstrumentPage />;
   if ((m = match('/instrumen/:i', path))) return <InstrumentPage id={m.i} />;
   if (path === '/kode-qr-skm') return <SkmQrPage />;

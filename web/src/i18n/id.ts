@@ -338,6 +338,14 @@ export const t = {
     met: 'Terpenuhi',
     notMet: (left: string) => `Kurang ${left} JP`,
     latest: 'Pengaduan terbaru',
+    seriesTitle: (year: number) => `Pengaduan dan IKM per bulan, ${year}`,
+    seriesIntro: 'Bandingkan bulan-bulan sebelum dan sesudah pegawai unit Anda mengikuti pelatihan. IKM sebuah bulan ditahan bila respondennya terlalu sedikit.',
+    month: 'Bulan',
+    ikmShort: 'IKM (25–100)',
+    suppression: {
+      TOO_FEW_RESPONDENTS: 'Responden kurang dari 5.',
+      ELEMENT_TOO_FEW_ANSWERS: 'Ada unsur pelayanan (U1–U9) yang dijawab kurang dari 5 responden.',
+    } as Record<string, string>,
     status: 'Status',
     subject: 'Judul',
   },
@@ -568,6 +576,7 @@ export const t = {
       fieldCount: (has: string, header: string) => `Jumlah kolom baris ini (${has}) tidak sama dengan baris judul (${header}).`,
       outside: (v: string, lo: string, hi: string) => `Nilai ${v} di luar skala ${lo}–${hi}.`,
       notEnrolled: 'Penjawab tidak terdaftar di angkatan ini.',
+      missingItem: (code: string) => `Butir wajib ${code} tidak dijawab (kolomnya tidak ada atau kosong).`,
       ownSupervisor: 'Pegawai tidak dapat menjadi atasannya sendiri.',
       supervisor: 'NIP atasan belum ada di data pegawai (impor atasannya lebih dulu) atau tidak valid.',
       nip: 'NIP tidak valid: 18 angka dengan tanggal lahir, TMT CPNS dan kode jenis kelamin yang benar.',
@@ -647,6 +656,16 @@ export const t = {
     tooExpensive: 'Satu angkatan lebih mahal daripada seluruh anggaran.',
     betterCombination: 'Kombinasi lain memberi peningkatan total lebih besar dalam anggaran ini.',
     method: 'Perkiraan peningkatan satu angkatan = peserta per angkatan × efek per peserta (100 × gain ternormalisasi); biaya satu angkatan = peserta per angkatan × biaya per peserta. Pelita mencari kombinasi dengan peningkatan total terbesar yang muat dalam anggaran.',
+  },
+  // Survey response rates of the year's cohorts.
+  responses: {
+    tileTitle: 'Tingkat respons survei reaksi',
+    tileNote: (n: string, of: string) => `${n} dari ${of} peserta yang berhak, angkatan yang sudah dimulai tahun ini.`,
+    title: (year: number) => `Tingkat respons survei tahun ${year}`,
+    intro: 'Untuk setiap angkatan yang sudah dimulai: orang yang menjawab dari orang yang berhak menjawab, per kuesioner dan tes. Kirim pengingat dari halaman tautan kuesioner angkatan.',
+    answered: 'Menjawab',
+    eligible: 'Berhak menjawab',
+    rate: 'Tingkat respons',
   },
   // Personal answer links of a cohort (organiser).
   links: {

@@ -59,6 +59,7 @@ export function HeadHome() {
               <p>{t.head.respondents}: {formatInteger(toNumber(q.data.sat.respondents))}</p>
             </section>
           </div>
+          <MonthlySeries unit={unit} year={year} />
           <section className="card" aria-labelledby="h-staff">
             <h2 id="h-staff">{t.head.staffCompliance}</h2>
             <ComplianceTable rows={q.data.compliance} />
@@ -80,5 +81,57 @@ export function HeadHome() {
         </>
       )}
     </Page>
+  );
+}
+
+/** The months of the year so far, "2026-01" ... (WIB). */
+export function monthsSoFar(year: number, today = new Date()): string[] {
+  const wib = new Date(today.getTime() + 7 * 3600 * 1000);
+  const last = wib.getUTCFullYear() > year ? 12 : wib.getUTCFullYear() < year ? 0 : wib.getUTCMonth() + 1;
+  return Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+}
+
+/** The unit's complaints and IKM month by month (complaint service:
+ * GetComplaintStatistics and GetSatisfaction per period), each with its n;
+ * a month whose IKM is withheld says why. */
+function MonthlySeries({ unit, year }: { unit: string; year: number }) {
+  const q = useAsync(() => mapLimit(monthsSoFar(year), 4, async (m) => {
+    const [stats, sat] = await Promise.all([
+      get<ComplaintStatistics & { transactions?: number }>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${encodeURIComponent(unit)}&period=${m}`),
+      get<Satisfaction>(`/v1/${unit}/satisfaction?period=${m}`),
+    ]);
+    return { m, stats, sat };
+  }), [unit, year]);
+  return (
+    <section className="card" aria-labelledby="h-series">
+      <h2 id="h-series">{t.head.seriesTitle(year)}</h2>
+      <p className="hint">{t.head.seriesIntro}</p>
+      {q.loading && !q.data && <Loading />}
+      {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
+      {q.data && (
+        <TableWrap label={t.head.seriesTitle(year)}><table data-testid="h-series">
+          <caption className="sr-only">{t.head.seriesTitle(year)}</caption>
+          <thead><tr>
+            <th scope="col">{t.head.month}</th><th scope="col" className="num">{t.head.received}</th>
+            <th scope="col" className="num">{t.head.perThousand}</th>
+            <th scope="col" className="num">{t.head.ikmShort}</th><th scope="col">{t.head.category}</th>
+          </tr></thead>
+          <tbody>{q.data.map(({ m, stats, sat }) => (
+            <tr key={m} data-month={m}>
+              <th scope="row">{`${t.months[Number(m.slice(5)) - 1]} ${m.slice(0, 4)}`}</th>
+              <td className="num">{formatInteger(toNumber(stats.received))}</td>
+              <td className="num">{stats.complaintsPer1000 === undefined ? '—' : formatNumber(stats.complaintsPer1000, 2)}</td>
+              {sat.suppressed ? (
+                <td className="num withheld-cell">{t.report.withheld}<span className="hint"><br />
+                  {t.head.suppression[String(sat.suppression ?? '')] ?? t.head.ikmSuppressed} (n {formatInteger(toNumber(sat.respondents))})</span></td>
+              ) : (
+                <td className="num">{formatScore(sat.ikmConverted ?? 0)}<span className="hint"> (n {formatInteger(toNumber(sat.respondents))})</span></td>
+              )}
+              <td>{sat.suppressed ? '—' : t.ikmCategory[sat.category ?? ''] ?? '—'}</td>
+            </tr>))}
+          </tbody>
+        </table></TableWrap>
+      )}
+    </section>
   );
 }

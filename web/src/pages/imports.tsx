@@ -65,7 +65,9 @@ function responseColumns(ins: Instrument | undefined): Target[] {
   return [
     col('response_id', false, 'key', 'uuid', 'instanceid', 'meta instanceid', 'id jawaban'),
     col('submit_time', false, 'timestamp', 'stempel waktu', 'submissiondate', 'submission time', 'waktu', 'waktu pengisian'),
-    ...(ins.anonymous ? [] : [col('nip', false, 'nip responden', 'respondent nip', 'nip penjawab')]),
+    // Anonymous surveys too: an organiser's import may name the NIP, which
+    // is checked against the cohort and never stored.
+    col('nip', false, 'nip responden', 'respondent nip', 'nip penjawab'),
     ...(about ? [col('subject_nip', false, 'nip peserta', 'peserta')] : []),
     ...(ins.items ?? []).map((it) => col(it.code, false, ...(it.text ? [it.text] : []))),
   ];
@@ -90,6 +92,8 @@ export function importReason(e: ImportRowError): string {
   const range = /(-?\d+) is outside (-?\d+)\.\.(-?\d+)/.exec(r);
   if (range) return t.imports.why.outside(range[1], range[2], range[3]);
   if (/not enrolled/i.test(r)) return t.imports.why.notEnrolled;
+  const item = /item ([^\s)]+)\)?: required item is missing/.exec(r);
+  if (item) return t.imports.why.missingItem(item[1]);
   if (/own supervisor/i.test(r)) return t.imports.why.ownSupervisor;
   if (/supervisor/i.test(r) || f === 'supervisor_nip' || f === 'nip_atasan') return t.imports.why.supervisor;
   if (/NIP|18 digits/i.test(r) || f === 'nip' || f === 'subject_nip') return t.imports.why.nip;
@@ -321,7 +325,8 @@ function ImportResultView({ result, headerOf }: { result: ImportResult; headerOf
               <tr key={i}>
                 <td className="num">{formatInteger(toNumber(r.row))}</td>
                 <td>{r.field ? (yours && yours !== r.field ? t.imports.columnAs(yours, r.field) : r.field) : t.imports.wholeRow}</td>
-                <td>{r.id ?? ''}</td>
+                {/* A derived id (no id column in the file) means nothing to the reader. */}
+                <td>{result.idColumn ? r.id ?? '' : ''}</td>
                 <td>{importReason(r)}</td>
               </tr>);
           })}</tbody>
