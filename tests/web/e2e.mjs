@@ -821,6 +821,28 @@ async function headJourney(page, base, accounts, tag) {
   check(months.length === new Date(Date.now() + 7 * 3600 * 1000).getUTCMonth() + 1 && cells[0] === fmtInt(Number(stats.received ?? 0))
     && cells[2].startsWith(ikm) && cells[2].includes(`n ${fmtInt(Number(sat.respondents ?? 0))}`),
     `${tag}: head sees complaints and IKM month by month (${months.length} months; ${m}: ${cells[0]} complaints, IKM ${cells[2]})`);
+  // ... and in which month the unit's staff finished their trainings (the cohorts' last days, from the API).
+  if (tag === 'desktop') {
+    const byMonth = {};
+    const staff = (await apiGet(base, token, `/v1/tenants/1504/employees?unit=${encodeURIComponent(unit)}&pageSize=500`)).body.employees ?? [];
+    const ends = {};
+    for (const e of staff) {
+      const h = (await apiGet(base, token, `/v1/${e.name}/learningHours?year=${YEAR}`)).body;
+      for (const enr of h.completedEnrolments ?? []) {
+        const c = enr.replace(/\/enrolments\/[^/]+$/, '');
+        if (!(c in ends)) { const d = (await apiGet(base, token, `/v1/${c}`)).body.endDate; ends[c] = d?.year ? `${d.year}-${String(d.month).padStart(2, '0')}` : ''; }
+        if (ends[c]) byMonth[ends[c]] = (byMonth[ends[c]] ?? 0) + 1;
+      }
+    }
+    const shown = {};
+    for (const mo of months) {
+      const v = (await page.locator(`[data-testid=h-series] tbody tr[data-month="${mo}"] td`).last().textContent()) ?? '';
+      if (v) shown[mo] = Number(v.replace(/\./g, ''));
+    }
+    const expected = Object.fromEntries(Object.entries(byMonth).filter(([mo]) => months.includes(mo)));
+    check(JSON.stringify(shown, Object.keys(shown).sort()) === JSON.stringify(expected, Object.keys(expected).sort()),
+      `${tag}: head sees in which months the unit's staff finished a training (${JSON.stringify(expected)})`);
+  }
   await signOutUi(page, `${tag} head of agency`);
 }
 

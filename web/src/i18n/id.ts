@@ -339,7 +339,8 @@ export const t = {
     notMet: (left: string) => `Kurang ${left} JP`,
     latest: 'Pengaduan terbaru',
     seriesTitle: (year: number) => `Pengaduan dan IKM per bulan, ${year}`,
-    seriesIntro: 'Bandingkan bulan-bulan sebelum dan sesudah pegawai unit Anda mengikuti pelatihan. IKM sebuah bulan ditahan bila respondennya terlalu sedikit.',
+    seriesIntro: 'Bandingkan bulan-bulan sebelum dan sesudah pegawai unit Anda menyelesaikan pelatihan (kolom terakhir: berapa pegawai yang pelatihannya berakhir pada bulan itu). IKM sebuah bulan ditahan bila respondennya terlalu sedikit.',
+    trained: 'Pegawai selesai pelatihan',
     month: 'Bulan',
     ikmShort: 'IKM (25–100)',
     suppression: {
