@@ -2,7 +2,7 @@
 // and the routes.  Pages that need a session send a visitor without one to
 // /masuk; after a reload the session is first renewed from the refresh
 // cookie.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { refreshSession, setSessionExpiredHandler, signOut } from './api';
 import { t } from './i18n/id';
 import { Link, match, navigate, useLocation } from './router';
@@ -21,10 +21,18 @@ import { CohortPage } from './pages/cohort';
 import { ProvinceHome } from './pages/province';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
-import { InstrumentPage, InstrumentsPage } from './pages/instruments';
-import { ImportsPage } from './pages/imports';
-import { BudgetPage, RankingPage, RollUpPage } from './pages/analysis';
 import { ResponseRatesPage } from './pages/responses';
+
+// The organiser's instruments, imports and analysis pages are chunks of
+// their own, fetched when first opened: the first page stays small.
+const instruments = () => import('./pages/instruments');
+const analysis = () => import('./pages/analysis');
+const InstrumentsPage = lazy(() => instruments().then((m) => ({ default: m.InstrumentsPage })));
+const InstrumentPage = lazy(() => instruments().then((m) => ({ default: m.InstrumentPage })));
+const ImportsPage = lazy(() => import('./pages/imports').then((m) => ({ default: m.ImportsPage })));
+const RollUpPage = lazy(() => analysis().then((m) => ({ default: m.RollUpPage })));
+const RankingPage = lazy(() => analysis().then((m) => ({ default: m.RankingPage })));
+const BudgetPage = lazy(() => analysis().then((m) => ({ default: m.BudgetPage })));
 
 const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
@@ -140,7 +148,7 @@ export function App() {
           </ul>
         </nav>
       )}
-      <main id="isi" tabIndex={-1}>{content}</main>
+      <main id="isi" tabIndex={-1}><Suspense fallback={<Loading />}>{content}</Suspense></main>
       <footer className="foot"><p>{t.app.name} — {t.app.tagline}</p></footer>
     </>
   );
