@@ -14,6 +14,7 @@ import { humanizeSlug } from '../names';
 import type { Cohort, Figure, Int64, Program } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { FigureCell, type FigureKind } from './report';
+import { budgetReason, effectSource, type BudgetLine } from '../explain';
 import { thisYear } from './participant';
 
 export interface RollUpRow {
@@ -29,10 +30,6 @@ export interface ProgramScore {
 }
 interface InstructorScore { instructor: string; cohorts?: number; reactionInstruktur?: Figure; normalisedGain?: Figure }
 interface Ranking { byComposite?: ProgramScore[]; byCostEffectiveness?: ProgramScore[]; instructors?: InstructorScore[] }
-export interface BudgetLine {
-  program: string; cohorts?: number; participants?: Int64; cost?: Int64; effectPerParticipant?: number;
-  effectSource?: string; expectedImprovement?: number; improvementPerMillion?: number; reason?: string;
-}
 export interface BudgetAdvice {
   budget?: Int64; allocated?: Int64; expectedImprovement?: number; funded?: BudgetLine[]; notFunded?: BudgetLine[];
   greedyImprovement?: number;
@@ -192,21 +189,6 @@ export function RankingPage() {
   );
 }
 
-/** Where a programme's expected effect comes from, in Indonesian, with its n. */
-export function effectSource(s: string | undefined): string {
-  const m = /of (\d+) cohort\(s\), n = (\d+) pairs/.exec(s ?? '');
-  if (m) return t.analysis.measured(formatInteger(Number(m[1])), formatInteger(Number(m[2])));
-  if (/given/.test(s ?? '')) return t.analysis.given;
-  return t.analysis.noMeasure;
-}
-
-/** Why a candidate was or was not funded, from the line's figures. */
-export function budgetReason(line: BudgetLine, funded: boolean, maxCohorts: number, budget: number): string {
-  if (funded) return t.analysis.fundedReason(formatInteger(line.cohorts ?? 0), formatInteger(maxCohorts), formatNumber(line.improvementPerMillion ?? 0));
-  if ((line.expectedImprovement ?? 0) <= 0) return t.analysis.noImprovement;
-  if (toNumber(line.cost) > budget) return t.analysis.tooExpensive;
-  return t.analysis.betterCombination;
-}
 
 interface Candidate { program: string; title: string; costPerParticipant: number; cohortSize: string; maxCohorts: string }
 

@@ -9,6 +9,7 @@
 // Indonesian.
 import { useMemo, useState, type ChangeEvent, type FormEvent } from 'react';
 import { lastSegment, listAll, TENANT, uploadCsv } from '../api';
+import { importReason, type ImportRowError } from '../explain';
 import { detectDelimiter, guessMapping, normaliseHeader, parseCsv, remap, type Target } from '../csv';
 import { formatInteger, toNumber } from '../format';
 import { useAction, useAsync } from '../hooks';
@@ -21,7 +22,6 @@ import type { Instrument } from './instruments';
 export type ImportKind = 'pegawai' | 'pengaduan' | 'jawaban';
 const KINDS: ImportKind[] = ['pegawai', 'pengaduan', 'jawaban'];
 
-export interface ImportRowError { row?: string; line?: string; column?: number; field?: string; id?: string; reason?: string }
 export interface ImportResult {
   state?: string; stop?: { reason?: string; record?: string; line?: string; column?: number };
   recordsRead?: string; acceptedCount?: string; unchangedCount?: string; replacedCount?: string;
@@ -81,38 +81,6 @@ function targetLabel(key: string, ins?: Instrument): string {
   return item ? t.imports.itemColumn(item.code, item.text ?? '') : key;
 }
 
-/** A rejected row's reason in Indonesian, from the column it is about and
- * what the service said (the services give English text; the patterns
- * below are the reasons their READMEs list). */
-export function importReason(e: ImportRowError): string {
-  const r = e.reason ?? '';
-  const f = e.field ?? '';
-  const m = /has (\d+) fields, the header has (\d+)/.exec(r);
-  if (m) return t.imports.why.fieldCount(m[1], m[2]);
-  const range = /(-?\d+) is outside (-?\d+)\.\.(-?\d+)/.exec(r);
-  if (range) return t.imports.why.outside(range[1], range[2], range[3]);
-  if (/not enrolled/i.test(r)) return t.imports.why.notEnrolled;
-  const item = /item ([^\s)]+)\)?: required item is missing/.exec(r);
-  if (item) return t.imports.why.missingItem(item[1]);
-  if (/own supervisor/i.test(r)) return t.imports.why.ownSupervisor;
-  if (/supervisor/i.test(r) || f === 'supervisor_nip' || f === 'nip_atasan') return t.imports.why.supervisor;
-  if (/NIP|18 digits/i.test(r) || f === 'nip' || f === 'subject_nip') return t.imports.why.nip;
-  if (/unit/i.test(r) || f === 'unit' || f === 'kode_instansi') return t.imports.why.unit;
-  if (/PNS or PPPK/.test(r) || f === 'employment_type') return t.imports.why.employmentType;
-  if (f === 'grade') return t.imports.why.grade;
-  if (/classification|klasifikasi/i.test(r) || f === 'klasifikasi') return t.imports.why.classification;
-  if (/status has no time/i.test(r)) return t.imports.why.statusTime;
-  if (/beyond the status/i.test(r)) return t.imports.why.beyondStatus;
-  if (/before/i.test(r)) return t.imports.why.before;
-  if (/status/i.test(r) || f === 'status') return t.imports.why.status;
-  if (/time|date|parse/i.test(r) || f.startsWith('waktu') || f === 'submit_time') return t.imports.why.time;
-  if (/not one of/i.test(r)) return t.imports.why.choice;
-  if (/required|must not be empty|is empty|missing|must be set/i.test(r)) return t.imports.why.required;
-  if (/expects|not a number/i.test(r)) return t.imports.why.type;
-  if (/already|twice|duplicate/i.test(r)) return t.imports.why.duplicate;
-  if (/longer than|at most/i.test(r)) return t.imports.why.tooLong;
-  return t.imports.why.other;
-}
 
 interface FileData { name: string; delimiter: string; headers: string[]; rows: string[][] }
 
