@@ -10,6 +10,11 @@
 //
 //   PELITA_BIN_DIR=build node tests/web/e2e.mjs
 //   PELITA_ARTIFACTS=DIR  screenshots (default $PELITA_BIN_DIR/tests/web/artefacts)
+// While developing a page, against a platform already running (scripts/run.sh
+// output saved in a file, for its URL and demo accounts), only some journeys:
+//   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,imports node tests/web/e2e.mjs
+// (journeys: roles, answerLink, forms, skm, instruments, imports, analysis,
+// responses, documents).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -73,6 +78,22 @@ function startPlatform(varDir) {
     if (!bounded) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } await exited; }
   };
   return { ready, stop };
+}
+
+/** A platform already running (development): its URL and accounts from
+ * the output run.sh printed; nothing to stop. */
+function existingPlatform(runlog) {
+  const accounts = {};
+  let url = '';
+  let running = false;
+  for (const line of fs.readFileSync(runlog, 'utf8').split('\n')) {
+    const acc = /^\s+([a-z_]+)\s+(\S+)\s+password\s+(\S+)\s*$/.exec(line);
+    if (acc) accounts[acc[1]] = { username: acc[2], password: acc[3] };
+    if (line.startsWith('Pelita is running')) running = true;
+    const u = running && !url && /(http:\/\/127\.0\.0\.1:\d+)\/\s*$/.exec(line);
+    if (u) url = `${u[1]}/`;
+  }
+  return { ready: url ? Promise.resolve({ url, accounts }) : Promise.reject(new Error(`no URL in ${runlog}`)), stop: async () => {} };
 }
 
 // --- API calls the test makes itself, to know the truth it compares with ---
@@ -878,15 +899,393 @@ async function headJourney(page, base, accounts, tag) {
   const rows = await page.locator('[data-testid=h-staff-table] tbody tr').count();
   check(comp.length === 1 && rows === comp[0].employeeCount,
     `${tag}: head sees each of the unit's ${comp[0]?.employeeCount} staff with their JP (${rows} rows)`);
+  // The unit's complaints and IKM month by month, as the complaint service gives them.
+  const unit = comp[0]?.unit;
+  const months = await page.locator('[data-testid=h-series] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.month));
+  const m = months[months.length - 2] ?? months[0];
+  const stats = (await apiGet(base, token, `/v1/tenants/1504/complaintStatistics?unit=${encodeURIComponent(unit)}&period=${m}`)).body;
+  const sat = (await apiGet(base, token, `/v1/${unit}/satisfaction?period=${m}`)).body;
+  const cells = await page.locator(`[data-testid=h-series] tbody tr[data-month="${m}"] td`).allTextContents();
+  const ikm = sat.suppressed ? 'Tidak ditampilkan' : new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(sat.ikmConverted);
+  check(months.length === new Date(Date.now() + 7 * 3600 * 1000).getUTCMonth() + 1 && cells[0] === fmtInt(Number(stats.received ?? 0))
+    && cells[2].startsWith(ikm) && cells[2].includes(`n ${fmtInt(Number(sat.respondents ?? 0))}`),
+    `${tag}: head sees complaints and IKM month by month (${months.length} months; ${m}: ${cells[0]} complaints, IKM ${cells[2]})`);
+  // ... and in which month the unit's staff finished their trainings (the cohorts' last days, from the API).
+  if (tag === 'desktop') {
+    const byMonth = {};
+    const staff = (await apiGet(base, token, `/v1/tenants/1504/employees?unit=${encodeURIComponent(unit)}&pageSize=500`)).body.employees ?? [];
+    const ends = {};
+    for (const e of staff) {
+      const h = (await apiGet(base, token, `/v1/${e.name}/learningHours?year=${YEAR}`)).body;
+      for (const enr of h.completedEnrolments ?? []) {
+        const c = enr.replace(/\/enrolments\/[^/]+$/, '');
+        if (!(c in ends)) { const d = (await apiGet(base, token, `/v1/${c}`)).body.endDate; ends[c] = d?.year ? `${d.year}-${String(d.month).padStart(2, '0')}` : ''; }
+        if (ends[c]) byMonth[ends[c]] = (byMonth[ends[c]] ?? 0) + 1;
+      }
+    }
+    const shown = {};
+    for (const mo of months) {
+      const v = (await page.locator(`[data-testid=h-series] tbody tr[data-month="${mo}"] td`).last().textContent()) ?? '';
+      if (v) shown[mo] = Number(v.replace(/\./g, ''));
+    }
+    const expected = Object.fromEntries(Object.entries(byMonth).filter(([mo]) => months.includes(mo)));
+    check(JSON.stringify(shown, Object.keys(shown).sort()) === JSON.stringify(expected, Object.keys(expected).sort()),
+      `${tag}: head sees in which months the unit's staff finished a training (${JSON.stringify(expected)})`);
+  }
   await signOutUi(page, `${tag} head of agency`);
+}
+
+/** Instruments built in a form (issue 16): from the dashboard the
+ * organiser makes a pre-test of two items with its answer key; a first save
+ * without the right answer of item 1 is refused and the refusal is shown
+ * under that item's field, in Indonesian, with nothing stored; then it is
+ * saved and read back from the API; an item's text is edited and read back
+ * again. */
+async function instrumentsJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.getByRole('link', { name: 'Instrumen evaluasi' }).click();
+  await page.waitForSelector('[data-testid=instruments]');
+  await visit(page, 'instruments list', 'desktop-50-instrumen');
+  const listed = (await apiGet(base, org, '/v1/tenants/1504/instruments?pageSize=500')).body.instruments ?? [];
+  check(await page.locator('[data-testid=instruments] tbody tr').count() === listed.length && listed.length > 0,
+    `instruments: the list shows the tenant's ${listed.length} instruments`);
+  await page.getByRole('link', { name: 'Buat instrumen baru' }).click();
+  await page.waitForSelector('#in-title');
+  const title = `Pra-tes Uji Formulir ${Date.now() % 100000}`;
+  await page.fill('#in-title', title);
+  const id = await page.inputValue('#in-id');
+  check(/^pra-tes-uji-formulir-\d+$/.test(id), `instruments: the code follows the title (${id})`);
+  await page.selectOption('#in-kind', 'PRETEST');
+  await page.fill('#it-0-text', 'Asas pelayanan publik menurut UU 25/2009 antara lain');
+  await page.fill('#it-0-code', 'S1');
+  await page.fill('#it-0-ch-0', 'Kepentingan umum');
+  await page.fill('#it-0-ch-1', 'Kepentingan golongan');
+  await page.getByRole('button', { name: 'Tambah butir' }).click();
+  await page.fill('#it-1-text', 'Standar pelayanan wajib dipublikasikan');
+  await page.fill('#it-1-code', 'S2');
+  await page.selectOption('#it-1-type', 'YES_NO');
+  await page.selectOption('#it-1-yn', 'ya');
+  await page.fill('#it-1-points', '5');
+  // Item 1 has no right answer yet: the service refuses, the form says where.
+  const refused = page.waitForResponse((r) => r.url().includes('/v1/tenants/1504/instruments?instrumentId=') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  check((await refused).status() === 400, 'instruments: a test item without its right answer is refused (400)');
+  await page.waitForSelector('#err-items-0-key');
+  check((await page.textContent('#err-items-0-key')) === 'Kunci jawaban: tandai jawaban yang benar dan beri poin 1–1.000.',
+    'instruments: the refusal is shown under item 1\'s answer key, in Indonesian');
+  check(await page.getByText('Kunci jawaban (butir 1): isian tidak valid.').isVisible(), 'instruments: the error summary names the field and the item');
+  check(await page.inputValue('#it-1-text') === 'Standar pelayanan wajib dipublikasikan', 'instruments: what was typed stays after the refusal');
+  check((await apiGet(base, org, `/v1/tenants/1504/instruments/${id}`)).status === 404, 'instruments: nothing was stored by the refused save');
+  await page.screenshot({ path: path.join(ART, 'desktop-51-instrumen-ditolak.png'), fullPage: true });
+  await axeCheck(page, 'instrument form with an error');
+  await page.getByRole('radio', { name: 'Jawaban benar (Pilihan 1)' }).click();
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.waitForURL(`**/instrumen/${id}?baru=1`);
+  await page.waitForSelector('text=Instrumen tersimpan.');
+  await visit(page, 'instrument edit form', 'desktop-52-instrumen-baru');
+  const made = await apiGet(base, org, `/v1/tenants/1504/instruments/${id}`);
+  const [i1, i2] = made.body.items ?? [];
+  check(made.status === 200 && made.body.title === title && made.body.kind === 'PRETEST' && made.body.items?.length === 2,
+    `instruments: created as a pre-test of 2 items (${made.status})`);
+  check(i1?.code === 'S1' && i1?.type === 'SINGLE_CHOICE' && i1?.choices?.length === 2
+    && i1?.key?.correctChoices?.join() === i1?.choices?.[0]?.code && i1?.key?.points === 10,
+    `instruments: item 1 has its choices and its key (${JSON.stringify(i1?.key)})`);
+  check(i2?.code === 'S2' && i2?.type === 'YES_NO' && i2?.key?.correctChoices?.join() === 'ya' && i2?.key?.points === 5,
+    'instruments: item 2 is yes/no, key "ya", 5 points');
+  // Edit an item's text.
+  await page.fill('#it-1-text', 'Standar pelayanan wajib dipublikasikan kepada masyarakat');
+  const patched = page.waitForResponse((r) => r.url().includes(`/v1/tenants/1504/instruments/${id}?updateMask=`) && r.request().method() === 'PATCH');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  check((await patched).status() === 200, 'instruments: the edit is sent with an update mask (200)');
+  await page.waitForSelector('text=/Perubahan tersimpan \\(versi \\d+\\)\\./');
+  const edited = await apiGet(base, org, `/v1/tenants/1504/instruments/${id}`);
+  check(edited.body.items?.[1]?.text === 'Standar pelayanan wajib dipublikasikan kepada masyarakat' && edited.body.items?.[0]?.text === i1?.text
+    && edited.body.items?.[1]?.key?.correctChoices?.join() === 'ya',
+    'instruments: the edited text is stored, the other item and the key unchanged');
+  await goInApp(page, '/instrumen');
+  await page.waitForSelector(`[data-testid=instruments] a[href="/instrumen/${id}"]`);
+  check(true, 'instruments: the new instrument is in the list');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await visit(page, 'phone instruments list', 'phone-50-instrumen');
+  await page.click(`[data-testid=instruments] a[href="/instrumen/${id}"]`);
+  await page.waitForSelector('#it-1-text');
+  await visit(page, 'phone instrument form', 'phone-52-instrumen');
+  check(errors.length === 0, `instruments: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
+/** CSV imports (issue 16): the organiser uploads a roster saved by a
+ * spreadsheet in an Indonesian locale (semicolons, its own header names,
+ * unit names as people write them) with one bad NIP; the columns are
+ * guessed from the names, the first rows previewed; after the upload the
+ * counts and the rejected row (its row, column and reason in Indonesian)
+ * match the API's answer, and the good rows are in the roster.  Then a
+ * complaint export with another header and a row with an unknown status. */
+async function importsJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const units = (await apiGet(base, org, '/v1/tenants/1504/units?pageSize=500')).body.units ?? [];
+  const unit = units.find((u) => u.displayName) ?? units[0];
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.getByRole('link', { name: 'Impor data dari berkas CSV' }).click();
+  await page.waitForSelector('#imp-file');
+  await visit(page, 'imports page', 'desktop-55-impor');
+  // Two new, valid NIPs (born 1 Jan 1990, CPNS March 2015, one man, one woman) and a bad one.
+  const seq = String(Date.now() % 1000).padStart(3, '0');
+  const good = [`199001012015031${seq}`, `199001012015032${seq}`];
+  const file = [
+    'NIP Baru;Nama Lengkap;Unit Kerja;Status Pegawai;Jabatan;Keterangan',
+    `${good[0]};"Rina Impor, S.Kom";${unit.displayName};PNS;Pranata Komputer;baru`,
+    `19900101201503;Salah Ketik;${unit.displayName};PNS;Staf;NIP kurang`,
+    `${good[1]};Dedi Impor;${unit.displayName};PPPK;Analis Kebijakan;baru`,
+  ].join('\r\n');
+  await page.setInputFiles('#imp-file', { name: 'pegawai-batanghari.csv', mimeType: 'text/csv', buffer: Buffer.from(file, 'utf8') });
+  await page.waitForSelector('[data-testid=imp-mapping-table]');
+  const mapped = [];
+  for (let i = 0; i < 6; i++) mapped.push(await page.inputValue(`#map-${i}`));
+  check(mapped.join() === 'nip,name,unit,employment_type,position,', `imports: columns guessed from their names (${mapped.join()})`);
+  check(await page.locator('[data-testid=imp-preview-table] tbody tr').count() === 3
+    && (await page.textContent('[data-testid=imp-summary]'))?.includes('3 baris data, dipisahkan titik koma'),
+    'imports: the preview shows the rows and the separator');
+  // A required column left out is pointed out and blocks the upload.
+  await page.selectOption('#map-3', '');
+  check(await page.locator('[data-testid=imp-missing]').isVisible()
+    && await page.getByRole('button', { name: 'Unggah dan impor' }).isDisabled(), 'imports: an unmapped required column blocks the upload');
+  await page.selectOption('#map-3', 'employment_type');
+  await visit(page, 'imports mapping', 'desktop-56-impor-kolom');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/tenants/1504/employees:import'));
+  await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+  const res = await answered;
+  const sent = res.request().postData() ?? '';
+  const result = await res.json();
+  check(res.status() === 200 && sent.startsWith('nip,name,unit,employment_type,position\r\n') && sent.includes(`,${unit.name.split('/').pop()},`),
+    'imports: the file is sent with the expected header and unit ids');
+  await page.waitForSelector('[data-testid=imp-counts]');
+  const count = async (k) => (await page.textContent(`[data-testid=imp-${k}] strong`)) ?? '';
+  check(await count('accepted') === fmtInt(Number(result.acceptedCount ?? 0)) && result.acceptedCount === '2'
+    && await count('rejected') === '1' && result.rejectedCount === '1' && await count('read') === '3',
+    `imports: the counts are the API's (accepted ${result.acceptedCount}, rejected ${result.rejectedCount})`);
+  const cells = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
+  check(cells[0] === String(Number(result.rejected?.[0]?.row)) && cells[0] === '3' && cells[1] === 'NIP Baru (nip)'
+    && cells[3] === 'NIP tidak valid: 18 angka dengan tanggal lahir, TMT CPNS dan kode jenis kelamin yang benar.',
+    `imports: the rejected row with its row, column and reason in Indonesian (${cells.join(' | ')})`);
+  await page.screenshot({ path: path.join(ART, 'desktop-57-impor-hasil.png'), fullPage: true });
+  await axeCheck(page, 'imports result');
+  const e1 = await apiGet(base, org, `/v1/tenants/1504/employees/${good[0]}`);
+  const e2 = await apiGet(base, org, `/v1/tenants/1504/employees/${good[1]}`);
+  check(e1.status === 200 && e1.body.fullName === 'Rina Impor, S.Kom' && e1.body.unit === unit.name && e1.body.position === 'Pranata Komputer'
+    && e2.status === 200 && e2.body.employmentType === 'PPPK', 'imports: the good rows are in the roster as written');
+
+  // Complaints: another header, one unknown status.
+  await page.getByRole('link', { name: 'Pengaduan (SP4N-LAPOR!)' }).click();
+  await page.waitForURL('**/impor?jenis=pengaduan');
+  await page.waitForSelector('#imp-file');
+  const ticket = `E2E-${Date.now()}`;
+  const lapor = [
+    'No Tiket,Instansi,Status Laporan,Tanggal Lapor,Judul Laporan,Kanal',
+    `${ticket}-1,${unit.displayName},diterima,2026-11-02 09:00,Antrean layanan lama,web`,
+    `${ticket}-2,${unit.displayName},entah,2026-11-02 10:00,Status keliru,sms`,
+  ].join('\n');
+  await page.setInputFiles('#imp-file', { name: 'lapor.csv', mimeType: 'text/csv', buffer: Buffer.from(lapor, 'utf8') });
+  await page.waitForSelector('[data-testid=imp-mapping-table]');
+  const cmapped = [];
+  for (let i = 0; i < 6; i++) cmapped.push(await page.inputValue(`#map-${i}`));
+  check(cmapped.join() === 'nomor_tiket,kode_instansi,status,waktu_diterima,judul,sumber', `imports: complaint columns guessed (${cmapped.join()})`);
+  const canswer = page.waitForResponse((r) => r.url().endsWith('/v1/tenants/1504/complaints:importCsv'));
+  await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+  const cres = await (await canswer).json();
+  await page.waitForSelector('[data-testid=imp-rejected]');
+  const crow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
+  check(cres.acceptedCount === '1' && await count('accepted') === '1' && crow[0] === '3' && crow[1] === 'Status Laporan (status)'
+    && crow[3].startsWith('Status tidak dikenal'), `imports: the complaint with an unknown status is the one rejected (${crow.join(' | ')})`);
+  const stored = await apiGet(base, org, `/v1/tenants/1504/complaints/${ticket}-1`);
+  check(stored.status === 200 && stored.body.title === 'Antrean layanan lama', `imports: the good complaint is stored (${stored.status})`);
+  await visit(page, 'complaint import result', 'desktop-58-impor-pengaduan');
+  // Responses: a Google Forms sheet of the reaction survey, its columns the
+  // item codes, its respondent not enrolled in the cohort.
+  const reaksi = (await apiGet(base, org, '/v1/tenants/1504/instruments/reaksi-peserta')).body;
+  const programs = (await apiGet(base, org, '/v1/tenants/1504/programs?pageSize=500')).body.programs ?? [];
+  const cohort = ((await apiGet(base, org, `/v1/${programs[0].name}/cohorts?pageSize=500`)).body.cohorts ?? [])[0];
+  await page.getByRole('link', { name: 'Jawaban kuesioner' }).click();
+  await page.waitForSelector('#imp-instrument option:nth-child(2)', { state: 'attached' });
+  await page.selectOption('#imp-instrument', reaksi.name);
+  await page.selectOption('#imp-cohort', cohort.name);
+  // Every required item answered, so that the respondent is the row's only fault.
+  const required = (reaksi.items ?? []).filter((it) => it.required);
+  const valueOf = (it) => (it.type === 'LIKERT' ? String(it.scaleMax ?? 4) : it.type === 'SCORE' ? '1' : it.type === 'YES_NO' ? 'ya'
+    : it.choices?.length ? it.choices[0].code : 'Baik');
+  const sheet = [
+    ['Stempel waktu', 'NIP Responden', ...required.map((it) => `${it.code}. ${it.text}`)].map((v) => `"${v}"`).join(','),
+    ['02/11/2026 09:00:00', '199001012015031999', ...required.map(valueOf)].join(','),
+  ].join('\n');
+  await page.setInputFiles('#imp-file', { name: 'google-forms.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet, 'utf8') });
+  await page.waitForSelector('[data-testid=imp-mapping-table]');
+  const rmapped = [];
+  for (let i = 0; i < 2 + required.length; i++) rmapped.push(await page.inputValue(`#map-${i}`));
+  check(rmapped.join() === ['submit_time', 'nip', ...required.map((it) => it.code)].join(), `imports: response columns guessed, items by their code (${rmapped.join()})`);
+  const ranswer = page.waitForResponse((r) => r.url().includes('/v1/tenants/1504/responses:importCsv?instrument='));
+  await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+  const rres = await (await ranswer).json();
+  await page.waitForSelector('[data-testid=imp-rejected]');
+  const rrow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
+  check(rres.rejectedCount === '1' && Number(rres.acceptedCount ?? 0) === 0 && rrow[0] === '2' && rrow[1] === 'NIP Responden (nip)'
+    && rrow[3] === 'Penjawab tidak terdaftar di angkatan ini.',
+    `imports: a respondent outside the cohort is rejected with the reason in Indonesian (${rrow.join(' | ')})`);
+  await visit(page, 'response import result', 'desktop-59-impor-jawaban');
+  // The same page on a phone.
+  await page.setViewportSize({ width: 360, height: 780 });
+  await visit(page, 'phone response import result', 'phone-59-impor-jawaban');
+  check(errors.length === 0, `imports: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
+/** Roll-ups, rankings and budget advice (issue 16): the year's roll-up per
+ * programme and per unit, each figure with its n and a withheld one with
+ * its reason, as the API gives them; the ranking in both orders; and the
+ * budget cap changed twice: each time the programmes chosen on screen are
+ * exactly those AdviseBudget returns for that cap, and they change. */
+async function analysisJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const fmtScore = (v) => new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.getByRole('link', { name: 'Rekap evaluasi' }).click();
+  await page.waitForSelector('[data-testid=rollup]');
+  await visit(page, 'roll-up per programme', 'desktop-60-rekap');
+  const byProgram = (await apiGet(base, org, `/v1/tenants/1504/evaluations:rollUp?year=${YEAR}&groupBy=PROGRAM`)).body.rows ?? [];
+  const rows = page.locator('[data-testid=rollup] tbody tr');
+  check(await rows.count() === byProgram.length && byProgram.length > 0, `roll-up: one row per programme (${byProgram.length})`);
+  const first = byProgram[0];
+  const cells = await rows.first().locator('td').allTextContents();
+  const comp = first.composite;
+  check(cells[cells.length - 1] === (comp.withheld ? cells[cells.length - 1] : `${fmtScore(comp.value)} (n ${fmtInt(Number(comp.n))})`)
+    && (await rows.first().locator('th').textContent()) === first.title,
+    `roll-up: ${first.title}'s composite with its n as the API gives it (${cells[cells.length - 1]})`);
+  await page.selectOption('#ru-group', 'UNIT');
+  const byUnit = (await apiGet(base, org, `/v1/tenants/1504/evaluations:rollUp?year=${YEAR}&groupBy=UNIT`)).body.rows ?? [];
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rollup] tbody tr').length === n
+    && document.querySelector('[data-testid=rollup] thead th')?.textContent === 'Unit kerja', byUnit.length);
+  const withheld = byUnit.find((r) => r.complaintRateDid?.withheld);
+  check(!withheld || withheld.complaintRateDid.reasonCode !== 'NOT_BY_UNIT'
+    || await page.getByText('Hasil dihitung per angkatan, bukan per unit kerja.').first().isVisible(),
+    `roll-up per unit: ${byUnit.length} rows; a withheld figure shows its reason in Indonesian`);
+  await visit(page, 'roll-up per unit', 'desktop-61-rekap-unit');
+
+  await page.getByRole('link', { name: 'Dasbor' }).click();
+  await page.getByRole('link', { name: 'Peringkat program' }).click();
+  await page.waitForSelector('[data-testid=ranking]');
+  await visit(page, 'ranking', 'desktop-62-peringkat');
+  const rank = (await apiGet(base, org, `/v1/tenants/1504/programs:rank?year=${YEAR}`)).body;
+  const firstTitle = () => page.locator('[data-testid=ranking] tbody tr').first().locator('th').textContent();
+  check(await page.locator('[data-testid=ranking] tbody tr').count() === (rank.byComposite ?? []).length
+    && await firstTitle() === rank.byComposite?.[0]?.title, `ranking: by composite, first ${rank.byComposite?.[0]?.title}`);
+  await page.selectOption('#rk-order', 'cost');
+  check(await firstTitle() === rank.byCostEffectiveness?.[0]?.title, `ranking: by cost-effectiveness, first ${rank.byCostEffectiveness?.[0]?.title}`);
+
+  await page.getByRole('link', { name: 'Dasbor' }).click();
+  await page.getByRole('link', { name: /^Saran anggaran pelatihan/ }).click();
+  await page.waitForSelector('[data-testid=budget-result]');
+  await visit(page, 'budget advice', 'desktop-63-anggaran');
+  const chosenFor = async (cap) => {
+    const answered = page.waitForResponse((r) => r.url().endsWith('/v1/tenants/1504:adviseBudget')
+      && JSON.parse(r.request().postData() ?? '{}').budget === String(cap));
+    await page.fill('#bg-cap', String(cap));
+    const res = await answered;
+    const request = JSON.parse(res.request().postData());
+    const body = await res.json();
+    await page.waitForSelector(`[data-testid=budget-result][data-budget="${cap}"]`);
+    const onScreen = await page.locator('[data-testid=bg-funded] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.program).sort());
+    // The API asked again by the test itself, for the same cap and candidates.
+    const again = (await apiCall(base, org, 'POST', '/v1/tenants/1504:adviseBudget', request)).body;
+    const api = (again.funded ?? []).map((l) => l.program).sort();
+    check(onScreen.join() === api.join() && (body.funded ?? []).map((l) => l.program).sort().join() === api.join()
+      && (await page.textContent('[data-testid=bg-allocated]')) === `Rp ${fmtInt(Number(again.allocated))}`,
+      `budget: for Rp ${fmtInt(cap)} the chosen programmes are the API's (${api.map((p) => p.split('/').pop()).join(', ') || 'none'})`);
+    return api.join();
+  };
+  const small = await chosenFor(100_000_000);
+  const large = await chosenFor(400_000_000);
+  check(small !== large, 'budget: changing the cap changes the chosen programmes');
+  await page.screenshot({ path: path.join(ART, 'desktop-64-anggaran-naik.png'), fullPage: true });
+  await axeCheck(page, 'budget advice after the change');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await visit(page, 'phone budget advice', 'phone-63-anggaran');
+  await goInApp(page, '/rekap');
+  await page.waitForSelector('[data-testid=rollup]');
+  await visit(page, 'phone roll-up', 'phone-60-rekap');
+  check(errors.length === 0, `analysis: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
+}
+
+/** Survey response rates (issue 16): the dashboard's tile is the reaction
+ * surveys' people who answered of people eligible over the year's started
+ * cohorts, as the survey aggregates give them; its list has one row per
+ * cohort and instrument with the same numbers. */
+async function responsesJourney(browser, base, accounts) {
+  const org = await apiSignIn(base, accounts.organiser);
+  const wib = new Date(Date.now() + 7 * 3600 * 1000);
+  const today = wib.getUTCFullYear() * 10000 + (wib.getUTCMonth() + 1) * 100 + wib.getUTCDate();
+  const rows = [];
+  for (const p of (await apiGet(base, org, '/v1/tenants/1504/programs?pageSize=500')).body.programs ?? []) {
+    if (p.year && p.year !== YEAR) continue;
+    for (const c of (await apiGet(base, org, `/v1/${p.name}/cohorts?pageSize=500`)).body.cohorts ?? []) {
+      const d = c.startDate;
+      if (!d?.year || d.year * 10000 + d.month * 100 + d.day > today) continue;
+      for (const a of (await apiGet(base, org, `/v1/${c.name}/surveyAggregates`)).body.instruments ?? []) {
+        rows.push({ cohort: c.name, instrument: a.instrument, kind: a.kind,
+          answered: Number(a.respondentCount ?? 0) || Number(a.responseCount ?? 0), of: Number(a.eligibleCount ?? 0) || Number(a.enrolledCount ?? 0) });
+      }
+    }
+  }
+  const reaction = rows.filter((r) => r.kind === 'REACTION');
+  const answered = reaction.reduce((n, r) => n + r.answered, 0);
+  const of = reaction.reduce((n, r) => n + r.of, 0);
+  const pct = `${new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.round(answered / of * 1000) / 10)}%`;
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, accounts.organiser);
+  await page.waitForSelector('[data-testid=count-responses]');
+  check(await page.textContent('[data-testid=count-responses]') === pct
+    && (await page.textContent('[data-testid=responses-n]'))?.startsWith(`${fmtInt(answered)} dari ${fmtInt(of)} `),
+    `responses: the dashboard's reaction rate is the API's (${pct}, ${answered} of ${of})`);
+  await page.click('[data-testid=count-responses]');
+  await page.waitForSelector('[data-testid=response-rates]');
+  await visit(page, 'response rates', 'desktop-66-respons');
+  check(await page.locator('[data-testid=response-rates] tbody tr').count() === rows.length && rows.length > 0,
+    `responses: one row per started cohort and instrument (${rows.length})`);
+  const r0 = reaction[0];
+  const cells = await page.locator(`[data-testid=response-rates] tbody tr[data-cohort="${r0.cohort}"][data-instrument="${r0.instrument}"] td`).allTextContents();
+  check(cells[2] === fmtInt(r0.answered) && cells[3] === fmtInt(r0.of), `responses: ${r0.cohort.split('/').pop()} answered ${cells[2]} of ${cells[3]} as the API counts`);
+  check(errors.length === 0, `responses: no page error (${errors.slice(0, 2).join(' | ')})`);
+  await ctx.close();
 }
 
 // --- main ----------------------------------------------------------------------
 
 async function main() {
   if (!fs.existsSync(path.join(WEB, 'dist/index.html'))) throw new Error('web/dist is not built (scripts/setup.sh builds it)');
-  const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pelita-web-e2e-'));
-  const platform = startPlatform(varDir);
+  const runlog = process.env.PELITA_WEB_RUNLOG;
+  const only = (process.env.PELITA_WEB_JOURNEYS ?? '').split(',').filter(Boolean);
+  const want = (j) => only.length === 0 || only.includes(j);
+  const varDir = runlog ? '' : fs.mkdtempSync(path.join(os.tmpdir(), 'pelita-web-e2e-'));
+  const platform = runlog ? existingPlatform(runlog) : startPlatform(varDir);
   // ctest's timeout or a Ctrl-C: stop the platform before going.
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.once(sig, () => { void platform.stop().finally(() => process.exit(1)); });
@@ -901,20 +1300,24 @@ async function main() {
     const root = await fetch(url);
     check((root.headers.get('content-type') ?? '').startsWith('text/html'), 'the gateway serves index.html at /');
     check(/script-src 'self'/.test(root.headers.get('content-security-policy') ?? ''), 'gateway sends the CSP with index.html');
-    await ensureCompletedEnrolment(base, accounts);
+    if (want('roles') || want('answerLink')) await ensureCompletedEnrolment(base, accounts);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const t0 = Date.now();
-    await journeys(browser, base, accounts);
-    await answerLinkJourney(browser, base, accounts);
-    await organiserFormsJourney(browser, base, accounts);
-    await skmJourney(browser, base, accounts);
-    await documentsJourney(browser, base, accounts);
+    if (want('roles')) await journeys(browser, base, accounts);
+    if (want('answerLink')) await answerLinkJourney(browser, base, accounts);
+    if (want('forms')) await organiserFormsJourney(browser, base, accounts);
+    if (want('skm')) await skmJourney(browser, base, accounts);
+    if (want('instruments')) await instrumentsJourney(browser, base, accounts);
+    if (want('imports')) await importsJourney(browser, base, accounts);
+    if (want('analysis')) await analysisJourney(browser, base, accounts);
+    if (want('responses')) await responsesJourney(browser, base, accounts);
+    if (want('documents')) await documentsJourney(browser, base, accounts);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {
     await browser?.close().catch(() => {});
     await platform.stop();
-    fs.rmSync(varDir, { recursive: true, force: true });
+    if (varDir) fs.rmSync(varDir, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // and the routes.  Pages that need a session send a visitor without one to
 // /masuk; after a reload the session is first renewed from the refresh
 // cookie.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { refreshSession, setSessionExpiredHandler, signOut } from './api';
 import { t } from './i18n/id';
 import { Link, match, navigate, useLocation } from './router';
@@ -22,6 +22,18 @@ import { ProvinceHome } from './pages/province';
 import { HeadHome } from './pages/head';
 import { InstructorHome } from './pages/instructor';
 import { VerifyPage } from './pages/verify';
+import { ResponseRatesPage } from './pages/responses';
+
+// The organiser's instruments, imports and analysis pages are chunks of
+// their own, fetched when first opened: the first page stays small.
+const instruments = () => import('./pages/instruments');
+const analysis = () => import('./pages/analysis');
+const InstrumentsPage = lazy(() => instruments().then((m) => ({ default: m.InstrumentsPage })));
+const InstrumentPage = lazy(() => instruments().then((m) => ({ default: m.InstrumentPage })));
+const ImportsPage = lazy(() => import('./pages/imports').then((m) => ({ default: m.ImportsPage })));
+const RollUpPage = lazy(() => analysis().then((m) => ({ default: m.RollUpPage })));
+const RankingPage = lazy(() => analysis().then((m) => ({ default: m.RankingPage })));
+const BudgetPage = lazy(() => analysis().then((m) => ({ default: m.BudgetPage })));
 
 const PUBLIC = ['/masuk', '/aktivasi', '/tautan-kedaluwarsa', '/jawab', '/verifikasi'];
 const isStaff = (role: string) => role === 'organiser' || role === 'admin';
@@ -64,6 +76,14 @@ function route(path: string, c: Claims) {
   if ((m = match('/program/:p/angkatan/:c/tautan', path))) return <LinksPage program={m.p} cohort={m.c} />;
   if ((m = match('/program/:p/angkatan/:c', path))) return <CohortPage program={m.p} cohort={m.c} />;
   if (path === '/tindak-lanjut') return <OverduePage />;
+  if (path === '/instrumen') return <InstrumentsPage />;
+  if (path === '/impor') return <ImportsPage />;
+  if (path === '/rekap') return <RollUpPage />;
+  if (path === '/peringkat') return <RankingPage />;
+  if (path === '/saran-anggaran') return <BudgetPage />;
+  if (path === '/respons') return <ResponseRatesPage />;
+  if (path === '/instrumen/baru') return <InstrumentPage />;
+  if ((m = match('/instrumen/:i', path))) return <InstrumentPage id={m.i} />;
   if (path === '/kode-qr-skm') return <SkmQrPage />;
   if (path === '/kepatuhan') return <CompliancePage onlyUnit={c.role === 'agency_head' ? c.unit : undefined} />;
   return <NotFoundPage />;
@@ -130,7 +150,7 @@ export function App() {
           </ul>
         </nav>
       )}
-      <main id="isi" tabIndex={-1}>{content}</main>
+      <main id="isi" tabIndex={-1}><Suspense fallback={<Loading />}>{content}</Suspense></main>
       <footer className="foot"><p>{t.app.name} — {t.app.tagline}</p></footer>
     </>
   );

@@ -16,16 +16,22 @@ export function setSessionExpiredHandler(f: () => void): void {
   onSessionExpired = f;
 }
 
+/** A body sent as it is (a CSV file), not as JSON. */
+export class RawBody {
+  constructor(readonly text: string, readonly contentType: string) {}
+}
+
 async function send(method: Method, path: string, body: unknown, auth: boolean): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = body instanceof RawBody ? body : null;
+  if (body !== undefined) headers['Content-Type'] = raw ? raw.contentType : 'application/json';
   const token = getAccessToken();
   if (auth && token) headers.Authorization = `Bearer ${token}`;
   try {
     return await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.text : body === undefined ? undefined : JSON.stringify(body),
       // The refresh cookie is same-origin, HttpOnly, SameSite=Strict.
       credentials: 'same-origin',
     });
@@ -113,6 +119,10 @@ export async function download(path: string, fallbackName: string): Promise<void
   // The browser has taken the file once the click returned.
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
+/** A CSV file to an import route (the gateway streams a text/csv body to
+ * the service's csv_chunk messages; the other request fields travel in the
+ * query). */
+export const uploadCsv = <T>(path: string, csv: string) => api<T>('POST', path, new RawBody(csv, 'text/csv'));
 
 // --- Sign-in routes (identity, public) ---
 

@@ -70,6 +70,10 @@ describe('describeError', () => {
     expect(fieldLabel('action_plan.actions[1].change')).toBe('Perubahan yang akan dilakukan (aksi 2)');
     expect(fieldLabel('newPassword')).toBe('Kata sandi baru');
     expect(fieldLabel('mystery')).toBe('');
+    expect(fieldLabel('instrument.items[0].scale_max')).toBe('Skala tertinggi (butir 1)');
+    expect(fieldLabel('instrument.items[2].code')).toBe('Kode butir (butir 3)');
+    expect(fieldLabel('instrument.items[1].choices[0].code')).toBe('Pilihan jawaban (butir 2)');
+    expect(fieldLabel('instrument.items')).toBe('Butir pertanyaan');
     const d = describeError(parseApiError(400, body('INVALID_ARGUMENT', [{
       '@type': 'type.googleapis.com/google.rpc.BadRequest',
       fieldViolations: [{ field: 'password', description: 'too short' }, { field: 'zzz', description: 'bad' }],

@@ -110,14 +110,22 @@ export interface ErrorText {
 
 /** "action_plan.actions[0].change" -> "Perubahan yang akan dilakukan (aksi 1)". */
 export function fieldLabel(path: string): string {
+  // In an instrument's item, the item's own field names it
+  // ("items[0].choices[1].code" is about the item's choices).
+  const inItem = /items\[\d+\]\.([A-Za-z_]+)/.exec(path);
   const parts = path.split('.');
-  const last = parts[parts.length - 1] ?? path;
+  const last = inItem ? (inItem[1] === 'code' ? 'item_code' : inItem[1]) : parts[parts.length - 1] ?? path;
   const snake = last.replace(/\[\d+\]$/, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   const label = t.fields[snake] ?? t.fields[last] ?? '';
-  const index = /actions\[(\d+)\]/.exec(path);
-  const base = label || t.fields.actions;
+  // The list entry a path names: an action of a plan, an item of
+  // an instrument ("instrument.items[2].key.points" -> "... (butir 3)").
+  const index = /(actions|items)\[(\d+)\]/.exec(path);
+  const base = label || (index ? t.fields[index[1]] : '');
   if (!label && !index) return '';
-  return index && snake !== 'actions' ? `${base} (${t.plan.action(Number(index[1]) + 1).toLowerCase()})` : base;
+  if (!index || snake === index[1]) return base;
+  const n = Number(index[2]) + 1;
+  const which = index[1] === 'actions' ? t.plan.action(n) : t.instruments.itemN(n);
+  return `${base} (${which.toLowerCase()})`;
 }
 
 /** Indonesian words for any error a page catches (ApiError, a failed fetch, a bug). */

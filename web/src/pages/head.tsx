@@ -6,7 +6,7 @@ import { formatDate, formatInteger, formatNumber, formatScore, toNumber } from '
 import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { getClaims } from '../session';
-import type { ComplaintStatistics, Employee, LearningHours, Satisfaction, Unit } from '../types';
+import type { Cohort, ComplaintStatistics, Employee, LearningHours, Satisfaction, Unit } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { ComplianceTable, loadCompliance } from './organiser';
 import { thisYear } from './participant';
@@ -59,6 +59,8 @@ export function HeadHome() {
               <p>{t.head.respondents}: {formatInteger(toNumber(q.data.sat.respondents))}</p>
             </section>
           </div>
+          <MonthlySeries unit={unit} year={year}
+            completed={q.data.staff.flatMap(({ h }) => h?.completedEnrolments ?? [])} />
           <section className="card" aria-labelledby="h-staff">
             <h2 id="h-staff">{t.head.staffCompliance}</h2>
             <ComplianceTable rows={q.data.compliance} />
@@ -80,5 +82,82 @@ export function HeadHome() {
         </>
       )}
     </Page>
+  );
+}
+
+/** The months of the year so far, "2026-01" ... (WIB). */
+export function monthsSoFar(year: number, today = new Date()): string[] {
+  const wib = new Date(today.getTime() + 7 * 3600 * 1000);
+  const last = wib.getUTCFullYear() > year ? 12 : wib.getUTCFullYear() < year ? 0 : wib.getUTCMonth() + 1;
+  return Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+}
+
+/** "tenants/1504/programs/p/cohorts/c/enrolments/nip" -> the cohort's name. */
+const cohortOf = (enrolment: string) => enrolment.replace(/\/enrolments\/[^/]+$/, '');
+
+/** The month ("2026-03") of a cohort's last day. */
+const monthOf = (c: Cohort) => (c.endDate?.year && c.endDate.month
+  ? `${c.endDate.year}-${String(c.endDate.month).padStart(2, '0')}` : '');
+
+/** The unit's complaints and IKM month by month (complaint service:
+ * GetComplaintStatistics and GetSatisfaction per period), each with its n;
+ * a month whose IKM is withheld says why; and in which month the unit's
+ * staff finished their trainings (the cohorts' last days), so that the
+ * months before and after can be read side by side. */
+function MonthlySeries({ unit, year, completed }: { unit: string; year: number; completed: string[] }) {
+  const q = useAsync(async () => {
+    const cohorts = [...new Set(completed.map(cohortOf))];
+    const [months, ends] = await Promise.all([
+      mapLimit(monthsSoFar(year), 4, async (m) => {
+        const [stats, sat] = await Promise.all([
+          get<ComplaintStatistics & { transactions?: number }>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${encodeURIComponent(unit)}&period=${m}`),
+          get<Satisfaction>(`/v1/${unit}/satisfaction?period=${m}`),
+        ]);
+        return { m, stats, sat };
+      }),
+      mapLimit(cohorts, 4, (c) => get<Cohort>(`/v1/${c}`).then(monthOf, () => '')),
+    ]);
+    // People (not cohorts) who finished a training, by the month it ended.
+    const endOf = new Map(cohorts.map((c, i) => [c, ends[i]]));
+    const trained = new Map<string, number>();
+    for (const e of completed) {
+      const m = endOf.get(cohortOf(e)) ?? '';
+      if (m) trained.set(m, (trained.get(m) ?? 0) + 1);
+    }
+    return months.map((row) => ({ ...row, trained: trained.get(row.m) ?? 0 }));
+  }, [unit, year, completed.join()]);
+  return (
+    <section className="card" aria-labelledby="h-series">
+      <h2 id="h-series">{t.head.seriesTitle(year)}</h2>
+      <p className="hint">{t.head.seriesIntro}</p>
+      {q.loading && !q.data && <Loading />}
+      {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
+      {q.data && (
+        <TableWrap label={t.head.seriesTitle(year)}><table data-testid="h-series">
+          <caption className="sr-only">{t.head.seriesTitle(year)}</caption>
+          <thead><tr>
+            <th scope="col">{t.head.month}</th><th scope="col" className="num">{t.head.received}</th>
+            <th scope="col" className="num">{t.head.perThousand}</th>
+            <th scope="col" className="num">{t.head.ikmShort}</th><th scope="col">{t.head.category}</th>
+            <th scope="col" className="num">{t.head.trained}</th>
+          </tr></thead>
+          <tbody>{q.data.map(({ m, stats, sat, trained }) => (
+            <tr key={m} data-month={m}>
+              <th scope="row">{`${t.months[Number(m.slice(5)) - 1]} ${m.slice(0, 4)}`}</th>
+              <td className="num">{formatInteger(toNumber(stats.received))}</td>
+              <td className="num">{stats.complaintsPer1000 === undefined ? '—' : formatNumber(stats.complaintsPer1000, 2)}</td>
+              {sat.suppressed ? (
+                <td className="num withheld-cell">{t.report.withheld}<span className="hint"><br />
+                  {t.head.suppression[String(sat.suppression ?? '')] ?? t.head.ikmSuppressed} (n {formatInteger(toNumber(sat.respondents))})</span></td>
+              ) : (
+                <td className="num">{formatScore(sat.ikmConverted ?? 0)}<span className="hint"> (n {formatInteger(toNumber(sat.respondents))})</span></td>
+              )}
+              <td>{sat.suppressed ? '—' : t.ikmCategory[sat.category ?? ''] ?? '—'}</td>
+              <td className="num">{trained > 0 ? formatInteger(trained) : ''}</td>
+            </tr>))}
+          </tbody>
+        </table></TableWrap>
+      )}
+    </section>
   );
 }

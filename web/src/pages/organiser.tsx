@@ -11,6 +11,7 @@ import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { humanizeSlug } from '../names';
 import { thisYear } from './participant';
 import { NewCohortForm, NewProgramForm } from './cohort';
+import { ResponseTile } from './responses';
 
 export type CohortState = 'planned' | 'running' | 'finished';
 const stateSlug: Record<CohortState, string> = { planned: 'belum-dimulai', running: 'berjalan', finished: 'selesai' };
@@ -30,7 +31,7 @@ export function cohortState(c: Cohort, today = new Date()): CohortState {
   return start ? 'running' : 'planned';
 }
 
-async function loadYear(year: number) {
+export async function loadYear(year: number) {
   const programs = (await listAll<Program>(`/v1/tenants/${TENANT}/programs`, 'programs'))
     .filter((p) => !p.year || p.year === year);
   const cohortLists = await mapLimit(programs, 4, (p) => listAll<Cohort>(`/v1/${p.name}/cohorts`, 'cohorts'));
@@ -91,6 +92,17 @@ export function Dashboard() {
               <p className="big"><Link to="/tindak-lanjut?terlambat=1" data-testid="count-overdue">{formatInteger(q.data.overdue.length)}</Link></p>
               <p className="hint">{t.organiser.overdueNote}</p>
             </section>
+            <ResponseTile year={year} cohorts={q.data.cohorts} />
+            <nav className="tile" aria-labelledby="tile-tools">
+              <h2 id="tile-tools">{t.organiser.tools}</h2>
+              <ul className="tool-links">
+                <li><Link to="/instrumen">{t.instruments.title}</Link></li>
+                <li><Link to="/impor">{t.imports.title}</Link></li>
+                <li><Link to="/rekap">{t.analysis.rollUpTitle}</Link></li>
+                <li><Link to="/peringkat">{t.analysis.rankTitle}</Link></li>
+                <li><Link to="/saran-anggaran">{t.analysis.budgetTitle(year + 1)}</Link></li>
+              </ul>
+            </nav>
           </div>
         );
       })()}

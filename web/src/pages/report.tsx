@@ -153,7 +153,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
 }
 
 /** One cell of a shown-or-withheld figure (the reason is in the cell's text). */
-function FigureCell({ f, kind }: { f?: Figure; kind: FigureKind }) {
+export function FigureCell({ f, kind }: { f?: Figure; kind: FigureKind }) {
   if (!f) return <td className="num">—</td>;
   if (f.withheld) return <td className="num withheld-cell">{t.report.withheld}<span className="hint"><br />{withheldReason(f)}</span></td>;
   return <td className="num">{formatFigureValue(f.value ?? 0, kind)}<span className="hint"> (n {formatInteger(toNumber(f.n))})</span></td>;
