@@ -931,6 +931,14 @@ async function headJourney(page, base, accounts, tag) {
     const expected = Object.fromEntries(Object.entries(byMonth).filter(([mo]) => months.includes(mo)));
     check(JSON.stringify(shown, Object.keys(shown).sort()) === JSON.stringify(expected, Object.keys(expected).sort()),
       `${tag}: head sees in which months the unit's staff finished a training (${JSON.stringify(expected)})`);
+    // The unit's Laporan IKM of the year (the report service), with the respondents the API counts.
+    const year = (await apiGet(base, token, `/v1/${unit}/satisfaction?period=${YEAR}`)).body;
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ikm-pdf]')]);
+    const file = path.join(ART, 'laporan-ikm.pdf');
+    await dl.saveAs(file);
+    const text = (spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout ?? '').replace(/\s+/g, ' ');
+    check(text.includes('Laporan Hasil Survei Kepuasan Masyarakat') && text.includes(`Jumlah responden ${fmtInt(Number(year.respondents ?? 0))}`),
+      `${tag}: head downloads the unit's Laporan IKM of ${YEAR} (${year.respondents} respondents, as the API counts)`);
   }
   await signOutUi(page, `${tag} head of agency`);
 }

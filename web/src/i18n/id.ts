@@ -234,6 +234,7 @@ export const t = {
     pdf: 'Unduh PDF',
     xlsx: 'Unduh Excel',
     certificates: 'Unduh semua sertifikat (PDF)',
+    ikm: 'Unduh laporan IKM (PDF)',
     busy: 'Menyiapkan dokumen…',
   },
   // The public page a certificate's QR code opens.

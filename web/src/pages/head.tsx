@@ -10,6 +10,7 @@ import type { Cohort, ComplaintStatistics, Employee, LearningHours, Satisfaction
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { ComplianceTable, loadCompliance } from './organiser';
 import { thisYear } from './participant';
+import { DownloadButton } from '../components/download';
 
 export function HeadHome() {
   const unit = getClaims()?.unit ?? '';
@@ -57,6 +58,8 @@ export function HeadHome() {
                 </>
               )}
               <p>{t.head.respondents}: {formatInteger(toNumber(q.data.sat.respondents))}</p>
+              <p className="no-print"><DownloadButton path={`/v1/${unit}/satisfaction:report?period=${year}`}
+                filename={`laporan-ikm-${unit.split('/').pop() ?? ''}-${year}.pdf`} label={t.documents.ikm} testId="ikm-pdf" /></p>
             </section>
           </div>
           <MonthlySeries unit={unit} year={year}
