@@ -744,6 +744,13 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     if (failure_) return RespondError(*failure_);
     if (!status.ok()) return RespondError(FromCallStatus(status));
     if (!a_.route->method->server_streaming()) return RespondMessage(responses.front());
+    if (IsDownload(a_.route->method->output_type())) {
+      // A document sent in pieces (the report service's exports).
+      absl::StatusOr<Download> d = DownloadFromPieces(responses);
+      if (!d.ok()) return RespondError(FromStatus(d.status()));
+      for (auto& h : d->headers) extra_headers_.push_back(std::move(h));
+      return Respond(200, std::move(d->body), d->content_type);
+    }
     // Server streaming: the responses as one JSON array.
     std::string out = "[";
     for (size_t i = 0; i < responses.size(); ++i) {

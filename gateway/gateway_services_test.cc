@@ -119,6 +119,7 @@ class GatewayServicesTest : public ::testing::Test {
     registry_ = std::make_unique<tenant::FixedRegistry>(std::vector<tenant::v1::Tenant>{batanghari});
     report_sources_ = std::make_unique<report::GrpcReportSources>(channel(enrolment_server_),
                                                                   channel(scoring_server_), channel(complaint_server_),
+                                                                  channel(survey_server_),
                                                                   registry_.get());
     report_logic_ = std::make_unique<report::ReportLogic>(report_sources_.get(), report::ReportLogic::Options());
     report_ = std::make_unique<report::ReportGrpcService>(report_logic_.get());
@@ -525,6 +526,17 @@ TEST_F(GatewayServicesTest, DocumentsAreDownloadsWithTheReachOfTheirFigures) {
   r = Call("GET", absl::StrCat("/v1/", kCohortA, ":certificates"));
   ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
   EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"sertifikat-pelatihan-a1.pdf\"");
+
+  // A cohort's reaction answers as a workbook (server-streamed pieces,
+  // joined), de-identified; organisers only.
+  const std::string exp = absl::StrCat("/v1/", kCohortA,
+                                       "/responses:export?instrument=tenants/1504/instruments/reaksi-peserta");
+  r = Call("GET", exp);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"jawaban-reaksi-peserta-pelatihan-a1.xlsx\"");
+  EXPECT_EQ(r.body.substr(0, 2), "PK");
+  ExpectJsonError(Call("GET", exp, "", Token("instructor", kInstructorA)), 403, "");
 
   // Every list as CSV on request: the roster's five, one row each.
   r = Call("GET", "/v1/tenants/1504/employees?pageSize=3", "", Token("organiser"), {{"Accept", "text/csv"}});

@@ -107,10 +107,11 @@ const RoleRule kRules[] = {
     {"pelita.survey.v1.SurveyService/IssueResponseToken", kWrite, {"participant"}, kAll},
     // Documents (services/report, issue 17) carry the figures and records
     // they are made of, so they have the same readers: the evaluation
-    // report those of scoring, a unit's IKM report those of complaint's
-    // satisfaction (a head of agency: their unit's path only) (the report service forwards the caller, and
-    // scoring narrows an instructor to their cohorts); a certificate its
-    // holder; a cohort's batch of certificates organisers and admins.
+    // report those of scoring (the report service forwards the caller, and
+    // scoring narrows an instructor to their cohorts), a unit's IKM report
+    // those of complaint's satisfaction (a head of agency: their unit's
+    // path only), a certificate its holder; a cohort's batch of
+    // certificates and its response exports organisers and admins.
     {"pelita.report.v1.ReportService/GetEvaluationReport", kRead,
      {"agency_head", "province", "national_integrator", "instructor"}, kAll},
     {"pelita.report.v1.ReportService/GetIkmReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},

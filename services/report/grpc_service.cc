@@ -12,6 +12,19 @@ namespace pelita::report {
 PELITA_REPORT_UNARY_RPCS(PELITA_REPORT_DEFINE)
 #undef PELITA_REPORT_DEFINE
 
+grpc::Status ReportGrpcService::ExportResponses(grpc::ServerContext* context,
+                                               const v1::ExportResponsesRequest* request,
+                                               grpc::ServerWriter<type::v1::HttpBody>* writer) {
+  auto caller = CallerFromContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // A piece is written when the one before has gone (Write blocks): the
+  // workbook is never in memory whole, and a client that stops reading
+  // stops the export.
+  return ToGrpcStatus(logic_->ExportResponses(*caller, *request, [&](const type::v1::HttpBody& piece) {
+    return !context->IsCancelled() && writer->Write(piece);
+  }));
+}
+
 grpc::Status ReportGrpcService::VerifyCertificate(grpc::ServerContext*, const v1::VerifyCertificateRequest* request,
                                                   v1::CertificateVerification* response) {
   auto result = logic_->VerifyCertificate(*request);

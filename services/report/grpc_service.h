@@ -24,6 +24,8 @@ class ReportGrpcService final : public v1::ReportService::Service {
   grpc::Status Method(grpc::ServerContext* context, const Request* request, Response* response) override;
   PELITA_REPORT_UNARY_RPCS(PELITA_REPORT_DECLARE)
 #undef PELITA_REPORT_DECLARE
+  grpc::Status ExportResponses(grpc::ServerContext* context, const v1::ExportResponsesRequest* request,
+                               grpc::ServerWriter<type::v1::HttpBody>* writer) override;
   grpc::Status VerifyCertificate(grpc::ServerContext* context, const v1::VerifyCertificateRequest* request,
                                  v1::CertificateVerification* response) override;
 

@@ -33,11 +33,13 @@ absl::StatusOr<Resp> Ask(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientCo
 }  // namespace
 
 GrpcReportSources::GrpcReportSources(std::shared_ptr<grpc::Channel> enrolment, std::shared_ptr<grpc::Channel> scoring,
-                                     std::shared_ptr<grpc::Channel> complaint, tenant::TenantRegistry* registry,
+                                     std::shared_ptr<grpc::Channel> complaint, std::shared_ptr<grpc::Channel> survey,
+                                     tenant::TenantRegistry* registry,
                                      absl::Duration timeout)
     : enrolment_(ev1::EnrolmentService::NewStub(enrolment)),
       scoring_(scoring::v1::ScoringService::NewStub(scoring)),
       complaint_(complaint::v1::ComplaintService::NewStub(complaint)),
+      survey_(survey::v1::SurveyService::NewStub(survey)),
       registry_(registry),
       timeout_(timeout) {}
 
@@ -93,6 +95,19 @@ absl::StatusOr<complaint::v1::Satisfaction> GrpcReportSources::GetSatisfaction(
     const Caller& caller, const complaint::v1::GetSatisfactionRequest& request) {
   return Ask(complaint_.get(), &complaint::v1::ComplaintService::Stub::GetSatisfaction, caller, request, timeout_,
              "complaint");
+}
+
+absl::StatusOr<survey::v1::Instrument> GrpcReportSources::GetInstrument(const Caller& caller,
+                                                                       const std::string& name) {
+  survey::v1::GetInstrumentRequest req;
+  req.set_name(name);
+  return Ask(survey_.get(), &survey::v1::SurveyService::Stub::GetInstrument, caller, req, timeout_, "survey");
+}
+
+absl::StatusOr<survey::v1::ListCohortResponsesResponse> GrpcReportSources::ListCohortResponses(
+    const Caller& caller, const survey::v1::ListCohortResponsesRequest& request) {
+  return Ask(survey_.get(), &survey::v1::SurveyService::Stub::ListCohortResponses, caller, request, timeout_,
+             "survey");
 }
 
 absl::StatusOr<ev1::Unit> GrpcReportSources::GetUnit(const Caller& caller, const std::string& name) {

@@ -8,12 +8,13 @@
 #include "pelita/complaint/v1/complaint.grpc.pb.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "pelita/scoring/v1/scoring.grpc.pb.h"
+#include "pelita/survey/v1/survey.grpc.pb.h"
 #include "services/report/sources.h"
 #include "services/tenant/client/registry_client.h"
 
 namespace pelita::report {
 
-// ReportSources over gRPC: enrolment, scoring and complaint with the caller forwarded
+// ReportSources over gRPC: enrolment, scoring, complaint and survey with the caller forwarded
 // as metadata (AttachCaller), the tenant registry through its cached
 // client.  Errors keep their code when they are the caller's
 // (NOT_FOUND, PERMISSION_DENIED, INVALID_ARGUMENT, FAILED_PRECONDITION) and
@@ -21,7 +22,8 @@ namespace pelita::report {
 class GrpcReportSources final : public ReportSources {
  public:
   GrpcReportSources(std::shared_ptr<grpc::Channel> enrolment, std::shared_ptr<grpc::Channel> scoring,
-                    std::shared_ptr<grpc::Channel> complaint, tenant::TenantRegistry* registry,
+                    std::shared_ptr<grpc::Channel> complaint, std::shared_ptr<grpc::Channel> survey,
+                    tenant::TenantRegistry* registry,
                     absl::Duration timeout = absl::Seconds(20));
 
   absl::StatusOr<scoring::v1::Evaluation> GetEvaluation(const Caller& caller, const std::string& name) override;
@@ -34,6 +36,9 @@ class GrpcReportSources final : public ReportSources {
   absl::StatusOr<complaint::v1::Satisfaction> GetSatisfaction(
       const Caller& caller, const complaint::v1::GetSatisfactionRequest& request) override;
   absl::StatusOr<enrolment::v1::Unit> GetUnit(const Caller& caller, const std::string& name) override;
+  absl::StatusOr<survey::v1::Instrument> GetInstrument(const Caller& caller, const std::string& name) override;
+  absl::StatusOr<survey::v1::ListCohortResponsesResponse> ListCohortResponses(
+      const Caller& caller, const survey::v1::ListCohortResponsesRequest& request) override;
   absl::StatusOr<std::vector<enrolment::v1::Unit>> ListUnits(const Caller& caller) override;
   absl::StatusOr<tenant::v1::Tenant> GetTenant(const std::string& code) override;
 
@@ -41,6 +46,7 @@ class GrpcReportSources final : public ReportSources {
   std::unique_ptr<enrolment::v1::EnrolmentService::Stub> enrolment_;
   std::unique_ptr<scoring::v1::ScoringService::Stub> scoring_;
   std::unique_ptr<complaint::v1::ComplaintService::Stub> complaint_;
+  std::unique_ptr<survey::v1::SurveyService::Stub> survey_;
   tenant::TenantRegistry* registry_;
   absl::Duration timeout_;
 };

@@ -20,6 +20,8 @@ ABSL_FLAG(std::string, scoring, pelita::EnvOr("PELITA_SCORING", std::string("127
           "Scoring service address host:port (env PELITA_SCORING)");
 ABSL_FLAG(std::string, complaint, pelita::EnvOr("PELITA_COMPLAINT", std::string("127.0.0.1:50053")),
           "Complaint service address host:port, for the units' IKM (env PELITA_COMPLAINT)");
+ABSL_FLAG(std::string, survey, pelita::EnvOr("PELITA_SURVEY", std::string("127.0.0.1:50052")),
+          "Survey service address host:port, for response exports (env PELITA_SURVEY)");
 ABSL_FLAG(std::string, verify_url,
           pelita::EnvOr("PELITA_VERIFY_URL", std::string("http://127.0.0.1:8080/verifikasi")),
           "The web application's certificate verification page, linked from every certificate's QR code "
@@ -38,7 +40,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<pelita::tenant::RegistryClient> registry = pelita::tenant::StartRegistryFromFlags(&redis);
   pelita::report::GrpcReportSources sources(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)),
                                             pelita::ServiceChannel(absl::GetFlag(FLAGS_scoring)),
-                                            pelita::ServiceChannel(absl::GetFlag(FLAGS_complaint)), registry.get());
+                                            pelita::ServiceChannel(absl::GetFlag(FLAGS_complaint)),
+                                            pelita::ServiceChannel(absl::GetFlag(FLAGS_survey)), registry.get());
   pelita::report::ReportLogic::Options logic_options;
   logic_options.verify_url = absl::GetFlag(FLAGS_verify_url);
   logic_options.tmp_dir = absl::GetFlag(FLAGS_tmp_dir);

@@ -28,6 +28,9 @@ class ReportLogic {
     std::string tmp_dir = "/tmp";
     // At most this many certificates in one batch PDF.
     int max_batch = 2000;
+    // Pieces of a streamed workbook, and responses read per page.
+    size_t piece_bytes = 1 << 20;
+    int page_size = 1000;
     std::function<absl::Time()> now = [] { return absl::Now(); };
   };
   ReportLogic(ReportSources* sources, Options options);
@@ -38,6 +41,10 @@ class ReportLogic {
   absl::StatusOr<type::v1::HttpBody> GetCertificate(const Caller& caller, const v1::GetCertificateRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetCohortCertificates(const Caller& caller,
                                                           const v1::GetCohortCertificatesRequest& r);
+  // Streams the workbook to `write` in pieces (export.cc); `write` returns
+  // false when the receiver is gone (then CANCELLED).
+  absl::Status ExportResponses(const Caller& caller, const v1::ExportResponsesRequest& r,
+                               const std::function<bool(const type::v1::HttpBody&)>& write);
   // Public: the caller carries no tenant; the enrolment names it.
   absl::StatusOr<v1::CertificateVerification> VerifyCertificate(const v1::VerifyCertificateRequest& r);
 

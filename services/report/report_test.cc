@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "lib/status/status.h"
@@ -53,6 +54,25 @@ class FakeSources : public ReportSources {
     AddPerson("198807072012121003", "Dewi Lestari", ev1::Enrolment::COMPLETED, "BKPSDM-BH/2026/0003");
     AddPerson("199212122019031004", "Rudi Hartono", ev1::Enrolment::ENROLLED, "");
     evaluation_ = testing::SampleEvaluation();
+    instrument_.set_name("tenants/1504/instruments/observasi");
+    for (const char* code : {"O1", "CATATAN"}) instrument_.add_items()->set_code(code);
+    for (int i = 0; i < 2500; ++i) {
+      pelita::survey::v1::Response r;
+      r.set_name(absl::StrCat("tenants/1504/responses/r", i));
+      r.set_instrument_version(1);
+      r.set_unit("tenants/1504/units/dinkes");
+      r.set_respondent_nip("198001012005011001");
+      r.set_subject_nip(absl::StrFormat("1990010120150110%02d", i % 100));
+      r.mutable_submit_time()->set_seconds(1773100000 + i);
+      auto* a = r.add_answers();
+      a->set_item("O1");
+      a->set_number(1 + i % 4);
+      auto* t = r.add_answers();
+      t->set_item("CATATAN");
+      t->set_text(i == 0 ? "=HYPERLINK(\"http://x\")" : "Antrean tertib");
+      if (i == 1) r.set_replaced_by("tenants/1504/responses/r2");  // replaced: not a row
+      responses_.push_back(r);
+    }
     satisfaction_.set_unit("tenants/1504/units/disdukcapil");
     satisfaction_.mutable_start_date()->set_year(2026);
     satisfaction_.mutable_start_date()->set_month(1);
@@ -132,6 +152,22 @@ class FakeSources : public ReportSources {
     if (r.name() != "tenants/1504/units/disdukcapil/satisfaction") return absl::NotFoundError("no such unit");
     return satisfaction_;
   }
+  absl::StatusOr<pelita::survey::v1::Instrument> GetInstrument(const Caller&, const std::string& name) override {
+    if (name != instrument_.name()) return absl::NotFoundError("no such instrument");
+    return instrument_;
+  }
+  // `responses_` in pages of the request's size, as the survey service pages.
+  absl::StatusOr<pelita::survey::v1::ListCohortResponsesResponse> ListCohortResponses(
+      const Caller&, const pelita::survey::v1::ListCohortResponsesRequest& r) override {
+    ++pages_read;
+    size_t start = r.page_token().empty() ? 0 : std::stoul(r.page_token());
+    pelita::survey::v1::ListCohortResponsesResponse out;
+    for (size_t i = start; i < responses_.size() && i < start + static_cast<size_t>(r.page_size()); ++i) {
+      *out.add_responses() = responses_[i];
+    }
+    if (start + r.page_size() < responses_.size()) out.set_next_page_token(absl::StrCat(start + r.page_size()));
+    return out;
+  }
   absl::StatusOr<ev1::Unit> GetUnit(const Caller&, const std::string& name) override {
     ev1::Unit u;
     u.set_name(name);
@@ -155,6 +191,9 @@ class FakeSources : public ReportSources {
   sv1::Evaluation evaluation_;
   std::vector<Caller> evaluation_callers;
   pelita::complaint::v1::Satisfaction satisfaction_;
+  pelita::survey::v1::Instrument instrument_;
+  std::vector<pelita::survey::v1::Response> responses_;
+  int pages_read = 0;
   std::vector<Caller> satisfaction_callers;
   tenant::v1::Tenant tenant_;
   ev1::Cohort cohort_;
@@ -349,6 +388,65 @@ TEST_F(ReportTest, TheIkmReportHasTheRegulationsLayoutAndTheApisFigures) {
   EXPECT_TRUE(absl::StrContains(Squeeze(*text), "Indeks tidak ditampilkan: responden terlalu sedikit"));
   req.set_name("tenants/1504/units/nowhere/satisfaction");
   EXPECT_EQ(logic_.GetIkmReport(head, req).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ReportTest, ResponsesAreExportedDeIdentifiedInPiecesPageByPage) {
+  ReportLogic::Options o = Options();
+  o.piece_bytes = 4096;
+  o.page_size = 1000;
+  ReportLogic logic(&sources_, o);
+  v1::ExportResponsesRequest req;
+  req.set_parent(kCohort);
+  req.set_instrument("tenants/1504/instruments/observasi");
+  std::vector<type::v1::HttpBody> pieces;
+  auto collect = [&](const type::v1::HttpBody& b) {
+    pieces.push_back(b);
+    return true;
+  };
+  ASSERT_TRUE(logic.ExportResponses(organiser_, req, collect).ok());
+  EXPECT_EQ(sources_.pages_read, 3);  // 2,500 responses, 1,000 a page
+  ASSERT_GT(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0].filename(), "jawaban-observasi-adm-2026-angkatan-1.xlsx");
+  std::string bytes;
+  for (const auto& p : pieces) {
+    EXPECT_LE(p.data().size(), 4096u);
+    bytes += p.data();
+  }
+  auto sheets = testing::XlsxCells(bytes);
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  const auto& rows = (*sheets)[0].second;
+  ASSERT_EQ(rows.size(), 2500u);  // the header and 2,499 (one was replaced)
+  EXPECT_EQ(rows[0][0], "No");
+  EXPECT_EQ(rows[0][rows[0].size() - 1], "CATATAN");
+  for (const auto& cell : rows[0]) EXPECT_FALSE(absl::StrContains(cell, "NIP")) << cell;
+  EXPECT_EQ(rows[1][2], "2026-03-10");
+  EXPECT_EQ(rows[1][3], "dinkes");
+  EXPECT_EQ(rows[1][rows[1].size() - 1], "'=HYPERLINK(\"http://x\")");  // neutralised
+  for (const auto& r : rows) {
+    for (const auto& cell : r) EXPECT_FALSE(absl::StrContains(cell, "19800101")) << "a NIP in a de-identified export";
+  }
+
+  // Identified: the NIPs, for a named instrument; an anonymous one refuses.
+  req.set_identified(true);
+  pieces.clear();
+  ASSERT_TRUE(logic.ExportResponses(organiser_, req, collect).ok());
+  bytes.clear();
+  for (const auto& p : pieces) bytes += p.data();
+  sheets = testing::XlsxCells(bytes);
+  ASSERT_TRUE(sheets.ok());
+  EXPECT_EQ((*sheets)[0].second[0][4], "NIP responden");
+  EXPECT_EQ((*sheets)[0].second[1][4], "198001012005011001");
+  EXPECT_EQ(pieces[0].filename(), "jawaban-observasi-adm-2026-angkatan-1-teridentifikasi.xlsx");
+  sources_.instrument_.set_anonymous(true);
+  auto anon = logic.ExportResponses(organiser_, req, collect);
+  EXPECT_EQ(anon.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(anon), "ANONYMOUS_INSTRUMENT");
+  EXPECT_EQ(logic.ExportResponses(Caller{"1504", "instructor", "i"}, req, collect).code(),
+            absl::StatusCode::kPermissionDenied);
+  // A receiver that goes away stops the export.
+  req.set_identified(false);
+  EXPECT_EQ(logic.ExportResponses(organiser_, req, [](const type::v1::HttpBody&) { return false; }).code(),
+            absl::StatusCode::kCancelled);
 }
 
 TEST_F(ReportTest, ACertificateNamesItsHolderAndCarriesItsVerificationLink) {

@@ -9,6 +9,7 @@
 #include "pelita/complaint/v1/complaint.pb.h"
 #include "pelita/enrolment/v1/enrolment.pb.h"
 #include "pelita/scoring/v1/scoring.pb.h"
+#include "pelita/survey/v1/survey.pb.h"
 #include "pelita/tenant/v1/tenant.pb.h"
 
 // Where the report service reads what it prints: the other services, over
@@ -35,6 +36,10 @@ class ReportSources {
   virtual absl::StatusOr<complaint::v1::Satisfaction> GetSatisfaction(
       const Caller& caller, const complaint::v1::GetSatisfactionRequest& request) = 0;
   virtual absl::StatusOr<enrolment::v1::Unit> GetUnit(const Caller& caller, const std::string& name) = 0;
+  // The survey service's instrument and one page of a cohort's responses.
+  virtual absl::StatusOr<survey::v1::Instrument> GetInstrument(const Caller& caller, const std::string& name) = 0;
+  virtual absl::StatusOr<survey::v1::ListCohortResponsesResponse> ListCohortResponses(
+      const Caller& caller, const survey::v1::ListCohortResponsesRequest& request) = 0;
   // Every unit of the tenant (all pages).
   virtual absl::StatusOr<std::vector<enrolment::v1::Unit>> ListUnits(const Caller& caller) = 0;
   // The registry's record of a tenant (its name, zone, signatory).

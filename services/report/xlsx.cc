@@ -81,6 +81,29 @@ absl::Status XlsxWorkbook::AddRow(const std::vector<Cell>& cells) {
   return absl::OkStatus();
 }
 
+absl::Status XlsxWorkbook::FinishInPieces(size_t piece_bytes,
+                                          const std::function<bool(std::string piece)>& piece) {
+  lxw_error e = workbook_close(workbook_);
+  workbook_ = nullptr;
+  if (e != LXW_NO_ERROR) return absl::InternalError(absl::StrCat("xlsx: ", lxw_strerror(e)));
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return absl::InternalError("cannot read the workbook back");
+  absl::Status result = absl::OkStatus();
+  std::string buffer(piece_bytes, '\0');
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    if (!piece(buffer.substr(0, static_cast<size_t>(n)))) {
+      result = absl::CancelledError("the receiver went away");
+      break;
+    }
+  }
+  unlink(path_.c_str());
+  path_.clear();
+  return result;
+}
+
 absl::StatusOr<std::string> XlsxWorkbook::Finish() {
   lxw_error e = workbook_close(workbook_);
   workbook_ = nullptr;

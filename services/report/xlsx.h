@@ -1,6 +1,8 @@
 #ifndef PELITA_SERVICES_REPORT_XLSX_H_
 #define PELITA_SERVICES_REPORT_XLSX_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -40,6 +42,11 @@ class XlsxWorkbook {
 
   // Closes the workbook and returns its bytes; the temporary file is gone.
   absl::StatusOr<std::string> Finish();
+  // Closes the workbook and hands its bytes to `piece` in pieces of at most
+  // `piece_bytes`, read from the file one at a time (a workbook of 100,000
+  // rows never sits in memory whole); stops with CANCELLED when `piece`
+  // returns false.  The temporary file is gone afterwards.
+  absl::Status FinishInPieces(size_t piece_bytes, const std::function<bool(std::string piece)>& piece);
 
  private:
   XlsxWorkbook() = default;

@@ -284,7 +284,7 @@ struct Platform {
       return s;
     }
     if (auto s = Start("report", {"--enrolment", address["enrolment"], "--scoring", address["scoring"],
-                                  "--complaint", address["complaint"],
+                                  "--complaint", address["complaint"], "--survey", address["survey"],
                                   "--registry", registry, "--verify_url", "https://pelita.test/verifikasi",
                                   "--tmp_dir", dir});
         !s.ok()) {

@@ -853,6 +853,32 @@ async function documentsJourney(browser, base, accounts) {
   text = await pdfText(dl, 'sertifikat-angkatan.pdf');
   check((text.match(/SERTIFIKAT/g) ?? []).length === Number(cohort.ev.completed),
     `documents: the cohort's certificate file has one certificate per graduate (${cohort.ev.completed})`);
+  // The cohort's reaction answers as a workbook from its links page: one row
+  // per response the API lists, no NIP (the survey is anonymous, so there
+  // is no identified download either).
+  const reaction = 'tenants/1504/instruments/reaksi-peserta';
+  let listed = 0;
+  let pageToken = '';
+  do {
+    const r = (await apiGet(base, org, `/v1/${cohort.c.name}/responses?instrument=${encodeURIComponent(reaction)}&pageSize=1000${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`)).body;
+    listed += (r.responses ?? []).filter((x) => !x.replacedBy).length;
+    pageToken = r.nextPageToken ?? '';
+  } while (pageToken);
+  await goInApp(page, `/program/${pSlug}/angkatan/${cSlug}/tautan`);
+  await page.waitForSelector(`#instrument option[value="${reaction}"]`, { state: 'attached' });
+  await page.selectOption('#instrument', reaction);
+  await page.waitForSelector('[data-testid=responses-xlsx]');
+  check(await page.locator('[data-testid=responses-xlsx-identified]').count() === 0,
+    'documents: an anonymous survey offers no identified export');
+  [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=responses-xlsx]')]);
+  const answers = path.join(ART, 'jawaban-reaksi.xlsx');
+  await dl.saveAs(answers);
+  const py = spawnSync('/usr/bin/python3', ['-c',
+    'import sys,openpyxl; ws=openpyxl.load_workbook(sys.argv[1]).worksheets[0]; rows=list(ws.iter_rows(values_only=True)); print(len(rows)-1, "NIP" in " ".join(str(c) for c in rows[0]))',
+    answers], { encoding: 'utf8' });
+  const [rowsOut, nipOut] = (py.stdout ?? '').trim().split(' ');
+  check(Number(rowsOut) === listed && listed > 0 && nipOut === 'False',
+    `documents: the answers workbook has one row per response the API lists (${rowsOut} of ${listed}) and no NIP column`);
   await signOutUi(page, 'documents organiser');
 
   // The participant's own certificate.

@@ -235,6 +235,8 @@ export const t = {
     xlsx: 'Unduh Excel',
     certificates: 'Unduh semua sertifikat (PDF)',
     ikm: 'Unduh laporan IKM (PDF)',
+    responses: 'Unduh jawaban tanpa identitas (Excel)',
+    responsesIdentified: 'Unduh jawaban dengan NIP (Excel)',
     busy: 'Menyiapkan dokumen…',
   },
   // The public page a certificate's QR code opens.
@@ -764,6 +766,7 @@ export const t = {
     LINK_USED: 'Tautan ini sudah dipakai untuk menjawab. Setiap tautan hanya dapat dipakai satu kali.',
     SKM_ALREADY_TODAY: 'Perangkat ini sudah mengisi survei unit layanan ini hari ini. Terima kasih.',
     CERTIFICATE_NOT_FOUND: 'Sertifikat tidak ditemukan.',
+    ANONYMOUS_INSTRUMENT: 'Instrumen ini anonim: jawabannya hanya dapat diunduh tanpa identitas.',
     NOT_COMPLETED: 'Peserta ini belum dinyatakan lulus, sehingga belum ada sertifikatnya.',
     SKM_RATE_LIMITED: 'Terlalu banyak jawaban dari jaringan ini dalam satu jam. Silakan coba lagi nanti.',
   } as Record<string, string>,

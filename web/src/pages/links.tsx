@@ -10,6 +10,7 @@ import { formatInteger, formatPercent, formatTimestampDate, toNumber } from '../
 import { useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { ErrorBox, Loading, Notice, Page, TableWrap } from '../components/ui';
+import { DownloadButton } from '../components/download';
 
 interface Instrument { name: string; title?: string; kind?: string; anonymous?: boolean }
 interface AnswerLink {
@@ -124,6 +125,15 @@ export function LinksPage({ program, cohort }: { program: string; cohort: string
         </form>
       )}
       {chosen && <ResponseRate cohort={cohortName} instrument={chosen.name} />}
+      {chosen && (
+        <p data-testid="export-row">
+          <DownloadButton path={`/v1/${cohortName}/responses:export?instrument=${encodeURIComponent(chosen.name)}`}
+            filename={`jawaban-${chosen.name.split('/').pop() ?? ''}.xlsx`} label={t.documents.responses} testId="responses-xlsx" />
+          {!chosen.anonymous && <>{' '}<DownloadButton
+            path={`/v1/${cohortName}/responses:export?instrument=${encodeURIComponent(chosen.name)}&identified=true`}
+            filename={`jawaban-${chosen.name.split('/').pop() ?? ''}-teridentifikasi.xlsx`} label={t.documents.responsesIdentified}
+            testId="responses-xlsx-identified" /></>}
+        </p>)}
       {issued && (
         <section className="card" aria-labelledby="links-h">
           <h2 id="links-h">{t.links.issued(formatInteger(issued.links?.length ?? 0))}</h2>
