@@ -114,6 +114,7 @@ const RoleRule kRules[] = {
     // certificates and its response exports organisers and admins.
     {"pelita.report.v1.ReportService/GetEvaluationReport", kRead,
      {"agency_head", "province", "national_integrator", "instructor"}, kAll},
+    {"pelita.report.v1.ReportService/GetProgramReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},
     {"pelita.report.v1.ReportService/GetIkmReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},
     {"pelita.report.v1.ReportService/GetCertificate", kRead, {"participant", "supervisor"}, kSelf},
     // Identity (issue 15): everyone reads their own account and changes

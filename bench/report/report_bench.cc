@@ -92,6 +92,14 @@ class GeneratedResponses : public pelita::report::ReportSources {
                                                                                const std::string&) override {
     return absl::UnimplementedError("");
   }
+  absl::StatusOr<std::vector<pelita::enrolment::v1::Cohort>> ListCohorts(const pelita::Caller&,
+                                                                         const std::string&) override {
+    return absl::UnimplementedError("");
+  }
+  absl::StatusOr<pelita::scoring::v1::RollUpEvaluationsResponse> RollUpEvaluations(
+      const pelita::Caller&, const pelita::scoring::v1::RollUpEvaluationsRequest&) override {
+    return absl::UnimplementedError("");
+  }
   absl::StatusOr<pelita::complaint::v1::Satisfaction> GetSatisfaction(
       const pelita::Caller&, const pelita::complaint::v1::GetSatisfactionRequest&) override {
     return absl::UnimplementedError("");

@@ -430,6 +430,97 @@ absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const Repor
   return pdf.Finish();
 }
 
+absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
+                                             const std::vector<Evaluation>& cohorts, const ProgramReportContext& c) {
+  PdfDocument::Options o;
+  o.title = absl::StrCat("Laporan Evaluasi Program — ", c.program_title, " ", c.year);
+  o.footer = absl::StrCat("Laporan Evaluasi Program · ", c.tenant_name, " · dibuat ", FormatDateTime(c.generated, c.zone),
+                          " oleh Pelita");
+  PdfDocument pdf(o);
+  pdf.Space(120);
+  pdf.Note(absl::StrCat("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia ", c.tenant_name));
+  pdf.Title("Laporan Evaluasi Program Pelatihan");
+  pdf.Heading(c.program_title);
+  pdf.Paragraph(absl::StrCat("Tahun ", c.year, " · ", FormatInteger(static_cast<int64_t>(cohorts.size())), " angkatan"));
+  pdf.Paragraph(c.tenant_name);
+  pdf.Space(24);
+  pdf.Note(absl::StrCat("Dibuat ", FormatDateTime(c.generated, c.zone),
+                        ". Setiap angka disertai jumlah pengamatan (n); angka yang tidak ditampilkan disertai "
+                        "alasannya. Ambang minimum responden: ",
+                        c.min_n, "."));
+  pdf.NewPage();
+
+  pdf.Heading("Ringkasan program");
+  if (row == nullptr) {
+    pdf.Paragraph("Program ini belum memiliki angkatan yang dapat dirangkum.");
+  } else {
+    pdf.Paragraph(absl::StrCat("Program ini terdiri atas ", FormatInteger(row->cohorts()), " angkatan dengan ",
+                               FormatInteger(row->participants()), " peserta."));
+    const std::vector<std::pair<std::string, std::pair<const Figure*, FigureKind>>> said = {
+        {"Reaksi peserta (Level 1)", {&row->reaction(), FigureKind::kScore}},
+        {"Kenaikan ternormalisasi (Level 2)", {&row->normalised_gain(), FigureKind::kNumber}},
+        {"Diterapkan di tempat kerja (Level 3)", {&row->applied_share(), FigureKind::kPercent}},
+        {"Selisih-dalam-selisih pengaduan per 1.000 transaksi (Level 4)", {&row->complaint_rate_did(), FigureKind::kSigned}},
+        {"Selisih-dalam-selisih IKM (Level 4)", {&row->ikm_did(), FigureKind::kSigned}},
+        {"Biaya per peserta", {&row->cost_per_participant(), FigureKind::kRupiah}},
+        {"Skor gabungan", {&row->composite(), FigureKind::kScore}}};
+    for (const auto& [label, fk] : said) pdf.Paragraph(absl::StrCat(label, ": ", Said(*fk.first, fk.second), "."));
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [label, fk] : said) {
+      rows.push_back({label, fk.first->withheld() ? "Tidak ditampilkan" : FigureValueText(*fk.first, fk.second),
+                      FormatInteger(fk.first->n()), FigureNoteText(*fk.first, fk.second)});
+    }
+    pdf.Table(FigureColumns(), rows);
+  }
+
+  pdf.Heading("Angkatan");
+  std::vector<std::vector<std::string>> table;
+  auto cell = [](const Figure& f, FigureKind k) {
+    return f.withheld() ? std::string("—") : absl::StrCat(FigureValueText(f, k), " (n ", FormatInteger(f.n()), ")");
+  };
+  for (size_t i = 0; i < cohorts.size(); ++i) {
+    const Evaluation& e = cohorts[i];
+    table.push_back({i < c.cohort_titles.size() ? c.cohort_titles[i] : e.cohort(),
+                     absl::StrCat(FormatInteger(e.enrolled()), " / ", FormatInteger(e.completed())),
+                     cell(e.reaction().overall(), FigureKind::kScore),
+                     cell(e.learning().normalised_gain(), FigureKind::kNumber),
+                     cell(e.behaviour().applied_share(), FigureKind::kPercent),
+                     cell(e.results().complaint_rate_did(), FigureKind::kSigned),
+                     cell(e.composite().score(), FigureKind::kScore)});
+  }
+  pdf.Table({{"Angkatan", 0.22, false},
+             {"Peserta / lulus", 0.12, true},
+             {"L1 reaksi", 0.12, true},
+             {"L2 gain", 0.12, true},
+             {"L3 diterapkan", 0.14, true},
+             {"L4 pengaduan (DiD)", 0.14, true},
+             {"Skor gabungan", 0.14, true}},
+            table);
+  pdf.Note("—: tidak ditampilkan; alasannya ada di laporan evaluasi angkatan tersebut (responden terlalu sedikit, "
+           "masa pengamatan belum selesai, atau data belum ada).");
+  std::vector<std::string> reasons;
+  for (size_t i = 0; i < cohorts.size(); ++i) {
+    const Figure& f = cohorts[i].composite().score();
+    if (f.withheld()) {
+      reasons.push_back(absl::StrCat(i < c.cohort_titles.size() ? c.cohort_titles[i] : cohorts[i].cohort(), ": ",
+                                     Reason(f)));
+    }
+  }
+  if (!reasons.empty()) {
+    pdf.Subheading("Skor gabungan yang tidak ditampilkan");
+    for (const auto& r : reasons) pdf.Note(r);
+  }
+  pdf.NewPage();
+  pdf.Heading("Lampiran — Metode");
+  pdf.Paragraph(absl::StrCat(
+      "Ringkasan program menggabungkan semua angkatannya: L1 rata-rata skor dimensi gabungan (n = responden), L2 gain "
+      "ternormalisasi gabungan atas pasangan pra/pasca-tes, L3 bagian penilaian atasan yang menyatakan diterapkan "
+      "(interval Wilson), L4 rata-rata selisih-dalam-selisih angkatan berbobot peserta (n = angkatan yang dapat "
+      "diperkirakan). Angka dengan responden kurang dari ",
+      c.min_n, " tidak ditampilkan."));
+  return pdf.Finish();
+}
+
 absl::StatusOr<std::string> RenderEvaluationXlsx(const Evaluation& e, const ReportContext& c,
                                                  const std::string& tmp_dir) {
   auto book = XlsxWorkbook::Create(tmp_dir);

@@ -51,6 +51,21 @@ struct ReportContext {
   absl::flat_hash_map<std::string, std::string> unit_titles;
 };
 
+// The programme-year report: the programme's roll-up row and each cohort's
+// evaluation (in the order given).
+struct ProgramReportContext {
+  std::string tenant_name;
+  std::string program_title;
+  int year = 0;
+  int min_n = 0;
+  absl::Time generated;
+  absl::TimeZone zone;
+  std::vector<std::string> cohort_titles;  // parallel to the evaluations
+};
+absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
+                                             const std::vector<scoring::v1::Evaluation>& cohorts,
+                                             const ProgramReportContext& c);
+
 absl::StatusOr<std::string> RenderEvaluationPdf(const scoring::v1::Evaluation& e, const ReportContext& c);
 // Sheets: Ringkasan (the summary), Angka (every figure: section, label,
 // value, n, interval, withheld, reason), Unit L4 (the treated and control

@@ -7,6 +7,7 @@
 // Every unary RPC that needs a caller, as X(Method, Request, Response).
 #define PELITA_REPORT_UNARY_RPCS(X)                                              \
   X(GetEvaluationReport, v1::GetEvaluationReportRequest, type::v1::HttpBody)     \
+  X(GetProgramReport, v1::GetProgramReportRequest, type::v1::HttpBody)           \
   X(GetIkmReport, v1::GetIkmReportRequest, type::v1::HttpBody)                   \
   X(GetCertificate, v1::GetCertificateRequest, type::v1::HttpBody)               \
   X(GetCohortCertificates, v1::GetCohortCertificatesRequest, type::v1::HttpBody)

@@ -74,6 +74,29 @@ absl::StatusOr<ev1::Employee> GrpcReportSources::GetEmployee(const Caller& calle
   return Ask(enrolment_.get(), &ev1::EnrolmentService::Stub::GetEmployee, caller, req, timeout_, "enrolment");
 }
 
+absl::StatusOr<std::vector<ev1::Cohort>> GrpcReportSources::ListCohorts(const Caller& caller,
+                                                                        const std::string& program) {
+  std::vector<ev1::Cohort> out;
+  ev1::ListCohortsRequest req;
+  req.set_parent(program);
+  req.set_page_size(500);
+  for (int page = 0; page < 100; ++page) {
+    PELITA_ASSIGN_OR_RETURN(ev1::ListCohortsResponse resp,
+                            Ask(enrolment_.get(), &ev1::EnrolmentService::Stub::ListCohorts, caller, req, timeout_,
+                                "enrolment"));
+    for (auto& c : *resp.mutable_cohorts()) out.push_back(std::move(c));
+    if (resp.next_page_token().empty()) return out;
+    req.set_page_token(resp.next_page_token());
+  }
+  return absl::InternalError("the enrolment service keeps returning pages");
+}
+
+absl::StatusOr<scoring::v1::RollUpEvaluationsResponse> GrpcReportSources::RollUpEvaluations(
+    const Caller& caller, const scoring::v1::RollUpEvaluationsRequest& request) {
+  return Ask(scoring_.get(), &scoring::v1::ScoringService::Stub::RollUpEvaluations, caller, request, timeout_,
+             "scoring");
+}
+
 absl::StatusOr<std::vector<ev1::Enrolment>> GrpcReportSources::ListEnrolments(const Caller& caller,
                                                                               const std::string& cohort) {
   std::vector<ev1::Enrolment> out;

@@ -31,6 +31,10 @@ class GrpcReportSources final : public ReportSources {
   absl::StatusOr<enrolment::v1::Program> GetProgram(const Caller& caller, const std::string& name) override;
   absl::StatusOr<enrolment::v1::Enrolment> GetEnrolment(const Caller& caller, const std::string& name) override;
   absl::StatusOr<enrolment::v1::Employee> GetEmployee(const Caller& caller, const std::string& name) override;
+  absl::StatusOr<std::vector<enrolment::v1::Cohort>> ListCohorts(const Caller& caller,
+                                                                const std::string& program) override;
+  absl::StatusOr<scoring::v1::RollUpEvaluationsResponse> RollUpEvaluations(
+      const Caller& caller, const scoring::v1::RollUpEvaluationsRequest& request) override;
   absl::StatusOr<std::vector<enrolment::v1::Enrolment>> ListEnrolments(const Caller& caller,
                                                                       const std::string& cohort) override;
   absl::StatusOr<complaint::v1::Satisfaction> GetSatisfaction(

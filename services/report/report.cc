@@ -1,6 +1,7 @@
 #include "services/report/report.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -136,6 +137,49 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetEvaluationReport(const Caller
     out.set_content_type(kPdf);
     out.set_filename(FileName("laporan-evaluasi", {ids[1], ids[2]}, "pdf"));
   }
+  return out;
+}
+
+absl::StatusOr<type::v1::HttpBody> ReportLogic::GetProgramReport(const Caller& caller,
+                                                                const v1::GetProgramReportRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                          ParseTenantResource(caller, "name", r.name(), "tenants/*/programs/*"));
+  PELITA_ASSIGN_OR_RETURN(tenant::v1::Tenant t, sources_->GetTenant(ids[0]));
+  PELITA_ASSIGN_OR_RETURN(ev1::Program program, sources_->GetProgram(Internal(ids[0]), r.name()));
+  // The figures as the caller may read them (scoring's reach and min n).
+  scoring::v1::RollUpEvaluationsRequest roll;
+  roll.set_parent(absl::StrCat("tenants/", ids[0]));
+  roll.set_year(program.year());
+  roll.set_group_by(scoring::v1::RollUpEvaluationsRequest::PROGRAM);
+  PELITA_ASSIGN_OR_RETURN(scoring::v1::RollUpEvaluationsResponse rolled, sources_->RollUpEvaluations(caller, roll));
+  const scoring::v1::RollUpRow* row = nullptr;
+  for (const auto& x : rolled.rows()) {
+    if (x.group() == r.name()) row = &x;
+  }
+  PELITA_ASSIGN_OR_RETURN(std::vector<ev1::Cohort> cohorts, sources_->ListCohorts(Internal(ids[0]), r.name()));
+  std::sort(cohorts.begin(), cohorts.end(), [](const ev1::Cohort& a, const ev1::Cohort& b) {
+    return std::make_tuple(a.start_date().year(), a.start_date().month(), a.start_date().day(), a.name()) <
+           std::make_tuple(b.start_date().year(), b.start_date().month(), b.start_date().day(), b.name());
+  });
+  ProgramReportContext c;
+  std::vector<scoring::v1::Evaluation> evaluations;
+  for (const auto& cohort : cohorts) {
+    PELITA_ASSIGN_OR_RETURN(scoring::v1::Evaluation e,
+                            sources_->GetEvaluation(caller, absl::StrCat(cohort.name(), "/evaluation")));
+    evaluations.push_back(std::move(e));
+    c.cohort_titles.push_back(CohortTitle(cohort, cohort.name().substr(cohort.name().rfind('/') + 1)));
+  }
+  c.tenant_name = t.display_name();
+  c.program_title = program.title();
+  c.year = program.year();
+  c.min_n = rolled.min_n();
+  c.generated = options_.now();
+  c.zone = absl::FixedTimeZone(7 * 3600);
+  if (auto z = LoadIndonesianTimeZone(t.time_zone().empty() ? kWib : t.time_zone()); z.ok()) c.zone = *z;
+  type::v1::HttpBody out;
+  PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderProgramPdf(row, evaluations, c));
+  out.set_content_type(kPdf);
+  out.set_filename(FileName("laporan-program", {ids[1]}, "pdf"));
   return out;
 }
 

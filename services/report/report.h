@@ -37,6 +37,7 @@ class ReportLogic {
 
   absl::StatusOr<type::v1::HttpBody> GetEvaluationReport(const Caller& caller,
                                                         const v1::GetEvaluationReportRequest& r);
+  absl::StatusOr<type::v1::HttpBody> GetProgramReport(const Caller& caller, const v1::GetProgramReportRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetIkmReport(const Caller& caller, const v1::GetIkmReportRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetCertificate(const Caller& caller, const v1::GetCertificateRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetCohortCertificates(const Caller& caller,

@@ -49,6 +49,7 @@ class FakeSources : public ReportSources {
     program_.set_name("tenants/1504/programs/adm-2026");
     program_.set_title("Administrasi Perkantoran Modern");
     program_.set_jp(32);
+    program_.set_year(2026);
     AddPerson(kNip, "Siti Rahmawati, S.Kom.", ev1::Enrolment::COMPLETED, "BKPSDM-BH/2026/0001");
     AddPerson("199001012015032002", "Budi Santoso", ev1::Enrolment::COMPLETED, "BKPSDM-BH/2026/0002");
     AddPerson("198807072012121003", "Dewi Lestari", ev1::Enrolment::COMPLETED, "BKPSDM-BH/2026/0003");
@@ -139,6 +140,29 @@ class FakeSources : public ReportSources {
     auto it = employees_.find(name);
     if (it == employees_.end()) return absl::NotFoundError("no such employee");
     return it->second;
+  }
+  absl::StatusOr<std::vector<ev1::Cohort>> ListCohorts(const Caller&, const std::string& program) override {
+    if (program != program_.name()) return absl::NotFoundError("no such programme");
+    return std::vector<ev1::Cohort>{cohort_};
+  }
+  absl::StatusOr<sv1::RollUpEvaluationsResponse> RollUpEvaluations(const Caller& caller,
+                                                                   const sv1::RollUpEvaluationsRequest& r) override {
+    evaluation_callers.push_back(caller);
+    sv1::RollUpEvaluationsResponse out;
+    out.set_year(r.year());
+    out.set_min_n(5);
+    auto* row = out.add_rows();
+    row->set_group(program_.name());
+    row->set_cohorts(1);
+    row->set_participants(24);
+    *row->mutable_reaction() = evaluation_.reaction().overall();
+    *row->mutable_normalised_gain() = evaluation_.learning().normalised_gain();
+    *row->mutable_applied_share() = evaluation_.behaviour().applied_share();
+    *row->mutable_complaint_rate_did() = evaluation_.results().complaint_rate_did();
+    *row->mutable_ikm_did() = evaluation_.results().ikm_did();
+    *row->mutable_cost_per_participant() = evaluation_.cost().per_participant();
+    *row->mutable_composite() = evaluation_.composite().score();
+    return out;
   }
   absl::StatusOr<std::vector<ev1::Enrolment>> ListEnrolments(const Caller&, const std::string& cohort) override {
     if (cohort != kCohort) return absl::NotFoundError("no such cohort");
@@ -388,6 +412,28 @@ TEST_F(ReportTest, TheIkmReportHasTheRegulationsLayoutAndTheApisFigures) {
   EXPECT_TRUE(absl::StrContains(Squeeze(*text), "Indeks tidak ditampilkan: responden terlalu sedikit"));
   req.set_name("tenants/1504/units/nowhere/satisfaction");
   EXPECT_EQ(logic_.GetIkmReport(head, req).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ReportTest, TheProgrammeReportRollsUpItsCohortsWithTheirN) {
+  v1::GetProgramReportRequest req;
+  req.set_name("tenants/1504/programs/adm-2026");
+  auto doc = logic_.GetProgramReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->filename(), "laporan-program-adm-2026.pdf");
+  ASSERT_FALSE(sources_.evaluation_callers.empty());
+  EXPECT_EQ(sources_.evaluation_callers[0].role, "organiser");  // read as the caller
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string t = Squeeze(*text);
+  for (const std::string& s : {std::string("Laporan Evaluasi Program Pelatihan"), std::string("Ringkasan program"),
+                               std::string("Program ini terdiri atas 1 angkatan dengan 24 peserta."),
+                               std::string("Angkatan I"), std::string("78,4 (n 21)"), std::string("Lampiran — Metode"),
+                               std::string("Reaksi peserta (Level 1): 78,4"), std::string("Rp 4.000.000")}) {
+    EXPECT_TRUE(absl::StrContains(t, s)) << s;
+  }
+  EXPECT_TRUE(absl::StrContains(t, Squeeze(ReasonText(sv1::BELOW_MIN_N))));  // L3 withheld, said why
+  req.set_name("tenants/1504/programs/none");
+  EXPECT_EQ(logic_.GetProgramReport(organiser_, req).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(ReportTest, ResponsesAreExportedDeIdentifiedInPiecesPageByPage) {

@@ -29,6 +29,11 @@ class ReportSources {
   virtual absl::StatusOr<enrolment::v1::Program> GetProgram(const Caller& caller, const std::string& name) = 0;
   virtual absl::StatusOr<enrolment::v1::Enrolment> GetEnrolment(const Caller& caller, const std::string& name) = 0;
   virtual absl::StatusOr<enrolment::v1::Employee> GetEmployee(const Caller& caller, const std::string& name) = 0;
+  // Every cohort of a programme (all pages).
+  virtual absl::StatusOr<std::vector<enrolment::v1::Cohort>> ListCohorts(const Caller& caller,
+                                                                        const std::string& program) = 0;
+  virtual absl::StatusOr<scoring::v1::RollUpEvaluationsResponse> RollUpEvaluations(
+      const Caller& caller, const scoring::v1::RollUpEvaluationsRequest& request) = 0;
   // Every enrolment of a cohort (all pages).
   virtual absl::StatusOr<std::vector<enrolment::v1::Enrolment>> ListEnrolments(const Caller& caller,
                                                                               const std::string& cohort) = 0;

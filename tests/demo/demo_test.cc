@@ -1114,6 +1114,32 @@ TEST_F(DemoTest, DocumentsCarryTheApisFigures) {
   EXPECT_EQ(cohorts, 3);
 }
 
+// The programme-year report of each demo programme names every cohort and
+// carries the roll-up's composite as scoring gives it.
+TEST_F(DemoTest, ProgrammeReportsCarryTheRollUp) {
+  WaitForSkm();
+  scv1::RollUpEvaluationsRequest rr;
+  rr.set_parent(kParent);
+  rr.set_year(2026);
+  rr.set_group_by(scv1::RollUpEvaluationsRequest::PROGRAM);
+  scv1::RollUpEvaluationsResponse rolled;
+  ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::RollUpEvaluations, rr, &rolled));
+  ASSERT_FALSE(rolled.rows().empty());
+  for (const auto& row : rolled.rows()) {
+    pelita::report::v1::GetProgramReportRequest pr;
+    pr.set_name(row.group());
+    pelita::type::v1::HttpBody pdf;
+    ASSERT_RPC(Call(report_.get(), &pelita::report::v1::ReportService::Stub::GetProgramReport, pr, &pdf));
+    auto text = pelita::report::testing::PdfText(pdf.data());
+    ASSERT_TRUE(text.ok()) << text.status();
+    EXPECT_TRUE(absl::StrContains(*text, absl::StrCat(pelita::report::FormatInteger(row.participants()), " peserta")))
+        << row.group();
+    if (!row.composite().withheld()) {
+      EXPECT_TRUE(absl::StrContains(*text, pelita::report::FormatScore(row.composite().value()))) << row.group();
+    }
+  }
+}
+
 // The Laporan IKM of every unit with SKM answers in 2025 holds the
 // complaint service's figures for the same period.
 TEST_F(DemoTest, IkmReportsCarryTheComplaintServicesFigures) {

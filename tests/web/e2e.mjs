@@ -846,6 +846,14 @@ async function documentsJourney(browser, base, accounts) {
   await dl.saveAs(xlsx);
   check(/\.xlsx$/.test(dl.suggestedFilename()) && fs.readFileSync(xlsx).subarray(0, 2).toString() === 'PK',
     `documents: the workbook downloads as ${dl.suggestedFilename()}`);
+  // The programme-year report from the programme's page: every cohort named.
+  await goInApp(page, `/program/${pSlug}`);
+  await page.waitForSelector('[data-testid=program-pdf]');
+  [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=program-pdf]')]);
+  text = await pdfText(dl, 'laporan-program.pdf');
+  const programCohorts = (await apiGet(base, org, `/v1/tenants/1504/programs/${pSlug}/cohorts`)).body.cohorts ?? [];
+  check(text.includes('Laporan Evaluasi Program Pelatihan') && text.includes(`· ${fmtInt(programCohorts.length)} angkatan`)
+    && text.includes('Ringkasan program'), `documents: the programme report covers its ${programCohorts.length} cohorts`);
   // The cohort's certificates in one file, from its page.
   await goInApp(page, `/program/${pSlug}/angkatan/${cSlug}`);
   await page.waitForSelector('[data-testid=certificates-pdf]');

@@ -235,6 +235,7 @@ export const t = {
     xlsx: 'Unduh Excel',
     certificates: 'Unduh semua sertifikat (PDF)',
     ikm: 'Unduh laporan IKM (PDF)',
+    program: 'Unduh laporan program (PDF)',
     responses: 'Unduh jawaban tanpa identitas (Excel)',
     responsesIdentified: 'Unduh jawaban dengan NIP (Excel)',
     busy: 'Menyiapkan dokumen…',

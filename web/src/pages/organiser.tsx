@@ -12,6 +12,7 @@ import { humanizeSlug } from '../names';
 import { thisYear } from './participant';
 import { NewCohortForm, NewProgramForm } from './cohort';
 import { ResponseTile } from './responses';
+import { DownloadButton } from '../components/download';
 
 export type CohortState = 'planned' | 'running' | 'finished';
 const stateSlug: Record<CohortState, string> = { planned: 'belum-dimulai', running: 'berjalan', finished: 'selesai' };
@@ -194,6 +195,8 @@ export function ProgramPage({ program }: { program: string }) {
             <dt>{t.organiser.budget}</dt><dd>{formatRupiah(toNumber(q.data.p.budget))}</dd>
             <dt>{t.organiser.costPerParticipant}</dt><dd>{formatRupiah(toNumber(q.data.p.costPerParticipant))}</dd>
           </dl>
+          <p><DownloadButton path={`/v1/${q.data.p.name}:report`} filename={`laporan-program-${program}.pdf`}
+            label={t.documents.program} testId="program-pdf" /></p>
           <NewCohortForm program={program} />
           <CohortTable rows={q.data.cohorts.map((c) => ({ program: q.data!.p, cohort: c }))} caption={title} />
         </>
