@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/status/status.h"
-#include "lib/tenancy/call_metadata.h"
+#include "lib/server/internal_call.h"
 
 namespace pelita::followup {
 namespace {
@@ -13,22 +13,7 @@ namespace ev1 = ::pelita::enrolment::v1;
 template <typename Stub, typename Req, typename Resp>
 absl::StatusOr<Resp> Ask(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
                          const std::string& tenant, const Req& req, absl::Duration timeout, const char* service) {
-  grpc::ClientContext ctx;
-  AttachTenant(ctx, tenant);
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  Resp resp;
-  grpc::Status s = (stub->*method)(&ctx, req, &resp);
-  if (s.ok()) return resp;
-  absl::Status st = FromGrpcStatus(s);
-  switch (st.code()) {
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kFailedPrecondition:
-      return st;
-    default:
-      return absl::UnavailableError(absl::StrCat(service, " service: ", st.ToString()));
-  }
+  return CallService(stub, method, Caller{tenant, "", ""}, req, timeout, service);
 }
 
 }  // namespace
