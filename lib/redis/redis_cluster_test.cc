@@ -75,7 +75,12 @@ TEST_F(RedisClusterTest, FollowsAFailoverToTheReplica) {
   options.replica_acks = 1;
   client_ = std::make_unique<Client>(options);
   const std::string key = "f:{1504}:acknowledged";
-  ASSERT_TRUE(client_->Run({"SET", key, "kept"}).ok());
+  // The fixture's cluster serves as soon as its slots are assigned; a
+  // replica may still be syncing, and until it has, a write with
+  // replica_acks is refused (UNAVAILABLE), as it should be.  Wait for the
+  // first acknowledged write (seen failing on a loaded machine).
+  ASSERT_TRUE(testing::WaitFor([&] { return client_->Run({"SET", key, "kept"}).ok(); }, absl::Seconds(30),
+                               absl::Milliseconds(50)));
   auto master = cluster_->MasterOf(key);
   ASSERT_TRUE(master.ok()) << master.status();
   ASSERT_TRUE(cluster_->KillNode(*master).ok());
