@@ -506,6 +506,11 @@ async function organiserJourney(page, base, accounts, tag) {
     `${tag}: report shows ${evaluation.enrolled} enrolled as the API does`);
   if (chartWanted) await page.waitForSelector('.chart svg');
   check(!chartWanted || (await page.locator('.chart svg').count()) > 0, `${tag}: report chart drawn (lazy ECharts chunk)`);
+  const texts = evaluation.behaviour?.textAnswers ?? [];
+  const excerpts = texts.reduce((n, x) => n + (x.excerpts ?? []).length, 0);
+  check(texts.length === 0 || ((await page.locator('[data-testid=text-summary]').count()) === texts.length
+    && (await page.locator('[data-testid=text-summaries] q').count()) === excerpts),
+    `${tag}: report summarises the ${texts.length} free-text item(s) with the organiser's ${excerpts} excerpt(s)`);
   await visit(page, `${tag} cohort report`, `${tag}-14-laporan`);
   if (tag === 'desktop') {
     await page.emulateMedia({ media: 'print' });
@@ -548,6 +553,20 @@ async function activationJourney(page, base, accounts) {
     await page.locator('main a[href$="/laporan"]').first().click();
     await page.waitForSelector('[data-testid=r-enrolled]');
     await visit(page, 'instructor report', 'desktop-19-widyaiswara-laporan');
+    // The observers' free-text answers as the instructor may read them: one
+    // summary per item the API gives, the terms where min n allows, and
+    // never the verbatim excerpts (organisers only).
+    const href = await page.evaluate(() => location.pathname);
+    const [, p, c] = /program\/([^/]+)\/angkatan\/([^/]+)/.exec(href);
+    const itoken = await apiSignIn(base, { username: acc.username, password: fresh });
+    const ev = (await apiGet(base, itoken, `/v1/tenants/1504/programs/${p}/cohorts/${c}/evaluation`)).body;
+    const texts = ev.behaviour?.textAnswers ?? [];
+    const shown = await page.locator('[data-testid=text-summary]').count();
+    const withTerms = texts.filter((x) => !x.withheld && (x.topTerms ?? []).length > 0);
+    const firstTerm = withTerms[0]?.topTerms?.[0]?.term;
+    check(shown === texts.length && (await page.locator('[data-testid=text-summaries] q').count()) === 0
+      && (!firstTerm || (await page.textContent('[data-testid=text-summaries]')).includes(firstTerm)),
+      `instructor sees the ${texts.length} free-text summaries (${withTerms.length} with terms) without excerpts`);
   }
   await signOutUi(page, 'instructor');
   await page.goto(link);

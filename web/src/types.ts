@@ -48,13 +48,18 @@ export interface Evaluation {
   learning?: { pairs?: Figure; meanPre?: Figure; meanPost?: Figure; meanGain?: Figure;
     normalisedGain?: Figure; gainBand?: string; pValue?: Figure; cohensDz?: Figure };
   behaviour?: { responseRate?: Figure; appliedShare?: Figure; scrapLearningRate?: Figure;
-    selfReportedAppliedShare?: Figure };
+    selfReportedAppliedShare?: Figure; textAnswers?: TextAnswers[] };
   results?: { complaintRateDid?: Figure; ikmDid?: Figure; complaintsAvoided?: Figure;
     beforeStart?: string; beforeEnd?: string; afterStart?: string; afterEnd?: string;
     controlUnitCount?: Int64; conclusion?: string; treatedUnits?: UnitChange[] };
   cost?: { total?: Figure; perParticipant?: Figure; perCompleted?: Figure; perJp?: Figure;
     roiPct?: Figure; bcr?: Figure };
   composite?: { score?: Figure };
+}
+/** Free-text answers of an observation or interview item (scoring's TextAnswers). */
+export interface TextAnswers {
+  instrument?: string; item?: string; kind?: string; n?: Int64; withheld?: boolean; reasonCode?: string;
+  topTerms?: { term?: string; answers?: Int64 }[]; excerpts?: string[];
 }
 export interface ComplaintStatistics {
   received?: Int64; completed?: Int64; openBacklog?: Int64; complaintsPer1000?: number;

@@ -9,7 +9,7 @@ import { formatInteger, formatNumber, formatPercent, formatRupiah, formatScore, 
 import { useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { humanizeSlug } from '../names';
-import type { Evaluation, Figure, Unit, UnitChange } from '../types';
+import type { Evaluation, Figure, TextAnswers, Unit, UnitChange } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { DownloadButton } from '../components/download';
 
@@ -125,6 +125,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
             <FigureRow label={t.report.selfApplied} f={e.behaviour?.selfReportedAppliedShare} kind="percent" />
             <FigureRow label={t.report.l3Response} f={e.behaviour?.responseRate} kind="percent" />
           </FigureTable>
+          <TextSummaries answers={e.behaviour?.textAnswers ?? []} />
           <FigureTable title={t.report.l4} id="r-l4">
             <FigureRow label={t.report.complaintDid} f={e.results?.complaintRateDid} kind="signed" />
             <FigureRow label={t.report.ikmDid} f={e.results?.ikmDid} kind="signed" />
@@ -149,6 +150,32 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
         </>
       )}
     </Page>
+  );
+}
+
+/** What observers and interviewers wrote, item by item: the number of
+ * answers, the words most answers contain, the latest excerpts (organisers
+ * only: scoring sends none to other roles); below the minimum n only the
+ * count, with the reason. */
+function TextSummaries({ answers }: { answers: TextAnswers[] }) {
+  if (answers.length === 0) return null;
+  return (
+    <section className="card report-section" aria-labelledby="r-text" data-testid="text-summaries">
+      <h2 id="r-text">{t.report.textTitle}</h2>
+      {answers.map((a) => (
+        <div key={`${a.instrument}|${a.item}`} className="text-summary" data-testid="text-summary">
+          <h3>{t.report.textItem(a.item ?? '', t.report.textKind[a.kind ?? ''] ?? a.kind ?? '', formatInteger(toNumber(a.n)))}</h3>
+          {a.withheld ? <p className="hint">{t.figureReasons[a.reasonCode ?? ''] ?? t.figureReasonUnknown}</p> : (
+            <>
+              {(a.topTerms ?? []).length > 0 && (
+                <p>{t.report.textTerms}: {(a.topTerms ?? []).map((x) => `${x.term} (${formatInteger(toNumber(x.answers))})`).join(', ')}</p>)}
+              {(a.excerpts ?? []).length > 0 && (
+                <ul>{(a.excerpts ?? []).map((x, i) => <li key={i}><q>{x}</q></li>)}</ul>)}
+            </>
+          )}
+        </div>
+      ))}
+    </section>
   );
 }
 
