@@ -219,7 +219,7 @@ function EnrolFromRoster({ cohort, enrolled, onEnrolled }: { cohort: string; enr
   );
 }
 
-function AttendanceGrid({ cohort, enrolments, names, onChange }: {
+export function AttendanceGrid({ cohort, enrolments, names, onChange }: {
   cohort: Cohort; enrolments: (Enrolment & { attendedDays?: string[] })[]; names: Map<string, string>; onChange: () => void;
 }) {
   const days = cohortDays(cohort.startDate, cohort.endDate);
