@@ -65,7 +65,9 @@ absl::Status ReportLogic::ExportResponses(const Caller& caller, const v1::Export
   for (const auto& item : instrument.items()) header.push_back(item.code());
   std::vector<double> widths(header.size(), 12);
   PELITA_RETURN_IF_ERROR(w.AddSheet("Jawaban", header, widths));
-  const absl::TimeZone zone = absl::FixedTimeZone(7 * 3600);
+  // Submission days in the regency's own zone (WIB, WITA or WIT).
+  PELITA_ASSIGN_OR_RETURN(tenant::v1::Tenant t, sources_->GetTenant(ids[0]));
+  const absl::TimeZone zone = ZoneOf(t);
   sv1::ListCohortResponsesRequest req;
   req.set_parent(r.parent());
   req.set_instrument(r.instrument());

@@ -55,6 +55,11 @@ absl::Status CheckCertificateReach(const Caller& caller, absl::string_view nip) 
 
 }  // namespace
 
+absl::TimeZone ReportLogic::ZoneOf(const tenant::v1::Tenant& t) {
+  auto z = LoadIndonesianTimeZone(t.time_zone().empty() ? kWib : t.time_zone());
+  return z.ok() ? *z : absl::FixedTimeZone(7 * 3600);
+}
+
 ReportLogic::ReportLogic(ReportSources* sources, Options options)
     : sources_(sources), options_(std::move(options)) {}
 
@@ -62,10 +67,7 @@ absl::StatusOr<ReportLogic::CohortInfo> ReportLogic::LoadCohort(const std::strin
                                                                 const std::string& cohort_name) {
   CohortInfo info;
   PELITA_ASSIGN_OR_RETURN(info.tenant, sources_->GetTenant(tenant));
-  info.zone = absl::FixedTimeZone(7 * 3600);
-  if (auto z = LoadIndonesianTimeZone(info.tenant.time_zone().empty() ? kWib : info.tenant.time_zone()); z.ok()) {
-    info.zone = *z;
-  }
+  info.zone = ZoneOf(info.tenant);
   PELITA_ASSIGN_OR_RETURN(info.cohort, sources_->GetCohort(Internal(tenant), cohort_name));
   PELITA_ASSIGN_OR_RETURN(info.program,
                           sources_->GetProgram(Internal(tenant), cohort_name.substr(0, cohort_name.find("/cohorts/"))));
@@ -174,8 +176,7 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetProgramReport(const Caller& c
   c.year = program.year();
   c.min_n = rolled.min_n();
   c.generated = options_.now();
-  c.zone = absl::FixedTimeZone(7 * 3600);
-  if (auto z = LoadIndonesianTimeZone(t.time_zone().empty() ? kWib : t.time_zone()); z.ok()) c.zone = *z;
+  c.zone = ZoneOf(t);
   type::v1::HttpBody out;
   PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderProgramPdf(row, evaluations, c));
   out.set_content_type(kPdf);
@@ -199,8 +200,7 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetIkmReport(const Caller& calle
   auto unit = sources_->GetUnit(Internal(ids[0]), SingletonParent(r.name()));
   c.unit_title = unit.ok() && !unit->display_name().empty() ? unit->display_name() : ids[1];
   c.generated = options_.now();
-  c.zone = absl::FixedTimeZone(7 * 3600);
-  if (auto z = LoadIndonesianTimeZone(t.time_zone().empty() ? kWib : t.time_zone()); z.ok()) c.zone = *z;
+  c.zone = ZoneOf(t);
   type::v1::HttpBody out;
   PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderIkmPdf(s, c));
   out.set_content_type(kPdf);

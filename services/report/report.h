@@ -57,6 +57,9 @@ class ReportLogic {
     enrolment::v1::Cohort cohort;
     enrolment::v1::Program program;
   };
+  // The tenant's zone (WIB, WITA or WIT) for the dates a document prints;
+  // WIB when the record names none it can load.
+  static absl::TimeZone ZoneOf(const tenant::v1::Tenant& t);
   absl::StatusOr<CohortInfo> LoadCohort(const std::string& tenant, const std::string& cohort_name);
   absl::StatusOr<CertificateData> Certificate(const CohortInfo& info, const enrolment::v1::Enrolment& e);
 
