@@ -149,6 +149,18 @@ async function signInUi(page, acc) {
   await page.waitForURL('**/beranda');
 }
 
+/** A 1280 px browser context signed in as `acc` through the sign-in page,
+ * with the page's script errors collected in `errors`. */
+async function signedInPage(browser, base, acc) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, acc);
+  return { ctx, page, errors };
+}
+
 async function signOutUi(page, label) {
   await page.getByRole('button', { name: 'Keluar' }).click();
   await page.waitForURL('**/masuk?keluar=1');
@@ -588,12 +600,7 @@ async function organiserFormsJourney(browser, base, accounts) {
   const org = await apiSignIn(base, accounts.organiser);
   const ptoken = await apiSignIn(base, accounts.participant);
   const me = (await apiGet(base, ptoken, `/v1/tenants/1504/employees/${accounts.participant.username}`)).body;
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('/masuk', base).href);
-  await signInUi(page, accounts.organiser);
+  const { ctx, page, errors } = await signedInPage(browser, base, accounts.organiser);
   await page.getByRole('link', { name: 'Program pelatihan' }).click();
   await page.getByText('Tambah program pelatihan').click();
   const title = `Uji Formulir ${Date.now() % 100000}`;
@@ -1004,12 +1011,7 @@ async function headJourney(page, base, accounts, tag) {
  * again. */
 async function instrumentsJourney(browser, base, accounts) {
   const org = await apiSignIn(base, accounts.organiser);
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('/masuk', base).href);
-  await signInUi(page, accounts.organiser);
+  const { ctx, page, errors } = await signedInPage(browser, base, accounts.organiser);
   await page.getByRole('link', { name: 'Instrumen evaluasi' }).click();
   await page.waitForSelector('[data-testid=instruments]');
   await visit(page, 'instruments list', 'desktop-50-instrumen');
@@ -1092,12 +1094,7 @@ async function importsJourney(browser, base, accounts) {
   const org = await apiSignIn(base, accounts.organiser);
   const units = (await apiGet(base, org, '/v1/tenants/1504/units?pageSize=500')).body.units ?? [];
   const unit = units.find((u) => u.displayName) ?? units[0];
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('/masuk', base).href);
-  await signInUi(page, accounts.organiser);
+  const { ctx, page, errors } = await signedInPage(browser, base, accounts.organiser);
   await page.getByRole('link', { name: 'Impor data dari berkas CSV' }).click();
   await page.waitForSelector('#imp-file');
   await visit(page, 'imports page', 'desktop-55-impor');
@@ -1218,12 +1215,7 @@ async function importsJourney(browser, base, accounts) {
 async function analysisJourney(browser, base, accounts) {
   const org = await apiSignIn(base, accounts.organiser);
   const fmtScore = (v) => new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('/masuk', base).href);
-  await signInUi(page, accounts.organiser);
+  const { ctx, page, errors } = await signedInPage(browser, base, accounts.organiser);
   await page.getByRole('link', { name: 'Rekap evaluasi' }).click();
   await page.waitForSelector('[data-testid=rollup]');
   await visit(page, 'roll-up per programme', 'desktop-60-rekap');
@@ -1316,12 +1308,7 @@ async function responsesJourney(browser, base, accounts) {
   const answered = reaction.reduce((n, r) => n + r.answered, 0);
   const of = reaction.reduce((n, r) => n + r.of, 0);
   const pct = `${new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.round(answered / of * 1000) / 10)}%`;
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('/masuk', base).href);
-  await signInUi(page, accounts.organiser);
+  const { ctx, page, errors } = await signedInPage(browser, base, accounts.organiser);
   await page.waitForSelector('[data-testid=count-responses]');
   check(await page.textContent('[data-testid=count-responses]') === pct
     && (await page.textContent('[data-testid=responses-n]'))?.startsWith(`${fmtInt(answered)} dari ${fmtInt(of)} `),
