@@ -61,14 +61,16 @@ void StartUnaryCall(grpc::GenericStub* stub, const std::string& method, const Ca
 }
 
 StreamCall* StreamCall::Start(grpc::GenericStub* stub, const std::string& method, const CallSetup& setup,
-                              bool many, std::shared_ptr<StreamOwner> owner, Post post) {
-  auto* call = new StreamCall(many, std::move(owner), std::move(post));
+                              Reads reads, std::shared_ptr<StreamOwner> owner, Post post) {
+  auto* call = new StreamCall(reads, std::move(owner), std::move(post));
   call->in_flight_ = setup.in_flight;
   if (call->in_flight_ != nullptr) ++*call->in_flight_;
   Prepare(&call->context_, setup);
   stub->PrepareBidiStreamingCall(&call->context_, method, grpc::StubOptions(), call);
   // The owner's hold: OnDone waits until the owner lets go (Finish/Cancel).
   call->AddHold();
+  // The reading side's hold (kEach): released when the reads end.
+  if (reads == Reads::kEach) call->AddHold();
   call->StartRead(&call->read_buffer_);
   call->StartCall();
   return call;
@@ -94,25 +96,40 @@ void StreamCall::Cancel() {
   RemoveHold();  // nothing touches `this` after this line
 }
 
+void StreamCall::ReadMore() { StartRead(&read_buffer_); }
+
+void StreamCall::StopReading() {
+  context_.TryCancel();
+  RemoveHold();  // nothing touches `this` after this line
+}
+
 void StreamCall::OnWriteDone(bool ok) {
   post_([owner = owner_, ok] { owner->OnWriteDone(ok); });
 }
 
 void StreamCall::OnReadDone(bool ok) {
+  if (ok && reads_ == Reads::kEach) {
+    // The owner asks for the next one (ReadMore) when it has passed this on.
+    post_([owner = owner_, response = FromBuffer(read_buffer_)]() mutable {
+      owner->OnResponse(std::move(response));
+    });
+    return;
+  }
   if (ok) {
     responses_.push_back(FromBuffer(read_buffer_));
-    if (many_) {
+    if (reads_ == Reads::kAll) {
       StartRead(&read_buffer_);
       return;
     }
   }
   // The read side ended (or the one response came): the service is done.
   post_([owner = owner_] { owner->OnServerDone(); });
+  if (reads_ == Reads::kEach) RemoveHold();  // nothing touches `this` after this line
 }
 
 void StreamCall::OnDone(const grpc::Status& status) {
   grpc::Status st = status;
-  if (st.ok() && !many_ && responses_.empty()) {
+  if (st.ok() && reads_ == Reads::kOne && responses_.empty()) {
     st = grpc::Status(grpc::StatusCode::INTERNAL, "the service sent no response");
   }
   post_([owner = owner_, st, responses = std::move(responses_)]() mutable {

@@ -45,8 +45,19 @@ class StreamOwner {
   // The service has finished its side (sent its last response) while the
   // owner was still attached: no more writes are wanted.
   virtual void OnServerDone() = 0;
-  // The call is over: its status and every response, serialized.
+  // The call is over: its status and every response, serialized (none
+  // when they were handed over one by one, Reads::kEach).
   virtual void OnCallDone(const grpc::Status& status, std::vector<std::string> responses) = 0;
+  // Reads::kEach: the next response, serialized.  No further response is
+  // read until the owner calls StreamCall::ReadMore (or StopReading).
+  virtual void OnResponse(std::string response) {}
+};
+
+// How a streaming call takes its responses.
+enum class Reads {
+  kOne,   // exactly one (client streaming)
+  kAll,   // every one, kept until OnCallDone (server streaming into one answer)
+  kEach,  // one at a time through OnResponse, as the owner asks for them
 };
 
 // A client-streaming (or bidirectional) call over the generic stub: a
@@ -67,6 +78,13 @@ class StreamOwner {
 //  - The owner writes one message at a time and waits for OnWriteDone
 //    before the next (backpressure: the HTTP body is read no faster than
 //    the service takes it).
+//  - With Reads::kEach the responses travel the other way under the same
+//    rule: the call reads one, hands it to OnResponse and reads the next
+//    only when the owner calls ReadMore (a download is taken from the
+//    service no faster than the client takes it).  The reading side holds
+//    a second gRPC hold, released when the service's side ends or the owner
+//    calls StopReading; so between an OnResponse and the owner's ReadMore
+//    or StopReading the pointer stays valid even after Finish.
 // This is what the gateway's streaming proxy got wrong before: writes or
 // half-closes started after the call had finished (a service that answers
 // early, a 1 ms deadline) touched a freed call.
@@ -74,10 +92,9 @@ class StreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::
  public:
   using Post = std::function<void(std::function<void()>)>;
 
-  // Starts the call; `many`: read every response (server or bidirectional
-  // streaming), else exactly one.
+  // Starts the call, reading its responses as `reads` says.
   static StreamCall* Start(grpc::GenericStub* stub, const std::string& method, const CallSetup& setup,
-                           bool many, std::shared_ptr<StreamOwner> owner, Post post);
+                           Reads reads, std::shared_ptr<StreamOwner> owner, Post post);
 
   // Owner's thread, attached, no write outstanding.  `last`: this is the
   // final message; the owner lets go (as with Finish) once it is started.
@@ -87,6 +104,12 @@ class StreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::
   void Finish();
   // Owner's thread, attached: cancel the call; the owner lets go.
   void Cancel();
+  // Reads::kEach, owner's thread, once after each OnResponse: read the
+  // next response.
+  void ReadMore();
+  // Reads::kEach, owner's thread, instead of ReadMore: cancel the call and
+  // read nothing more (the client went away).
+  void StopReading();
 
   // gRPC's reactions.
   void OnWriteDone(bool ok) override;
@@ -94,11 +117,11 @@ class StreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::
   void OnDone(const grpc::Status& status) override;
 
  private:
-  StreamCall(bool many, std::shared_ptr<StreamOwner> owner, Post post)
-      : many_(many), owner_(std::move(owner)), post_(std::move(post)) {}
+  StreamCall(Reads reads, std::shared_ptr<StreamOwner> owner, Post post)
+      : reads_(reads), owner_(std::move(owner)), post_(std::move(post)) {}
   ~StreamCall() override = default;
 
-  const bool many_;
+  const Reads reads_;
   std::atomic<int>* in_flight_ = nullptr;
   const std::shared_ptr<StreamOwner> owner_;
   const Post post_;

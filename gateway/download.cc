@@ -42,19 +42,10 @@ absl::StatusOr<Download> DownloadFromHttpBody(const std::string& serialized) {
   return d;
 }
 
-absl::StatusOr<Download> DownloadFromPieces(const std::vector<std::string>& serialized) {
-  if (serialized.empty()) return absl::InternalError("the service sent no document");
-  absl::StatusOr<Download> d = DownloadFromHttpBody(serialized.front());
-  if (!d.ok()) return d.status();
-  size_t total = d->body.size();
-  std::vector<pelita::type::v1::HttpBody> rest(serialized.size() - 1);
-  for (size_t i = 1; i < serialized.size(); ++i) {
-    if (!rest[i - 1].ParseFromString(serialized[i])) return absl::InternalError("a piece of the document does not parse");
-    total += rest[i - 1].data().size();
-  }
-  d->body.reserve(total);
-  for (const auto& piece : rest) d->body.append(piece.data());
-  return d;
+absl::StatusOr<std::string> DownloadPieceData(const std::string& serialized) {
+  pelita::type::v1::HttpBody piece;
+  if (!piece.ParseFromString(serialized)) return absl::InternalError("a piece of the document does not parse");
+  return std::move(*piece.mutable_data());
 }
 
 }  // namespace pelita::gateway

@@ -31,11 +31,9 @@ bool IsDownload(const google::protobuf::Descriptor* response_type);
 // anything else becomes `_`), so no header can be split or a path given.
 absl::StatusOr<Download> DownloadFromHttpBody(const std::string& serialized);
 
-// The answer for a server-streaming download: the pieces' data in order,
-// the type and name from the first.  The pieces are joined here before
-// the answer is written (the gateway does not yet stream a body out), so a
-// download costs the gateway its size in memory while it is sent.
-absl::StatusOr<Download> DownloadFromPieces(const std::vector<std::string>& serialized);
+// The data of a later piece of a server-streaming download (its type and
+// name come with the first).  INTERNAL when it does not parse.
+absl::StatusOr<std::string> DownloadPieceData(const std::string& serialized);
 
 // The file name as it goes into Content-Disposition (exposed for tests).
 std::string SafeFilename(absl::string_view name);

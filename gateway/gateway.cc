@@ -329,6 +329,9 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   void OnCallDone(const grpc::Status& status, std::vector<std::string> responses) override {
     Safely([&] { StreamDone(status, std::move(responses)); });
   }
+  void OnResponse(std::string response) override {
+    Safely([&] { DownloadPiece(std::move(response)); });
+  }
 
  private:
   const GatewayOptions& opts() const { return gw_->options_; }
@@ -354,6 +357,7 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
         call_ = nullptr;
         call->Cancel();
       }
+      StopDownload();
       if (answered_) return conn_->Close();
       keep_alive_ = false;
       HttpError e;
@@ -621,9 +625,13 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
 
   void StartCall() {
     auto exec = conn_->stream.get_executor();
-    call_ = StreamCall::Start(backend_->stub.get(), a_.route->grpc_path, Setup(),
-                              a_.route->method->server_streaming(), shared_from_this(),
+    // A document in pieces (the report service's exports) is passed on as
+    // it comes; other server streams become one JSON array.
+    download_ = a_.route->method->server_streaming() && IsDownload(a_.route->method->output_type());
+    const Reads reads = download_ ? Reads::kEach : a_.route->method->server_streaming() ? Reads::kAll : Reads::kOne;
+    call_ = StreamCall::Start(backend_->stub.get(), a_.route->grpc_path, Setup(), reads, shared_from_this(),
                               [exec](std::function<void()> f) { net::post(exec, std::move(f)); });
+    if (download_) reader_ = call_;
   }
 
   // Moves the upload along: writes the next message, or half-closes once the
@@ -738,18 +746,17 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
 
   void StreamDone(const grpc::Status& status, std::vector<std::string> responses) {
     call_ = nullptr;
+    reader_ = nullptr;
+    if (download_started_) return EndDownload(status);
     if (answered_) return;
     if (!body_complete_) keep_alive_ = false;  // the rest of the body was not read
     if (client_gone_) return Abandon();
     if (failure_) return RespondError(*failure_);
     if (!status.ok()) return RespondError(FromCallStatus(status));
     if (!a_.route->method->server_streaming()) return RespondMessage(responses.front());
-    if (IsDownload(a_.route->method->output_type())) {
-      // A document sent in pieces (the report service's exports).
-      absl::StatusOr<Download> d = DownloadFromPieces(responses);
-      if (!d.ok()) return RespondError(FromStatus(d.status()));
-      for (auto& h : d->headers) extra_headers_.push_back(std::move(h));
-      return Respond(200, std::move(d->body), d->content_type);
+    if (download_) {
+      // The call ended well before its first piece came.
+      return RespondError(FromStatus(absl::InternalError("the service sent no document")));
     }
     // Server streaming: the responses as one JSON array.
     std::string out = "[";
@@ -759,6 +766,120 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
     }
     out += "]";
     Respond(200, std::move(out), "application/json");
+  }
+
+  // --- streamed downloads ------------------------------------------------------
+
+  // A document in pieces goes out as a chunked body while the service
+  // produces it: the header when the first piece comes (so a refusal before
+  // it is still an ordinary error answer), then each piece as one chunk; the
+  // next piece is read from the service only when the last chunk is
+  // written, so the gateway holds one piece per download however large the
+  // document.  A failure after the header can no longer change the status:
+  // the connection is closed without the last chunk, which every HTTP
+  // client reports as a cut body, never as a complete file.
+  void DownloadPiece(std::string serialized) {
+    if (reader_ == nullptr) return;
+    if (answered_ && !download_started_) {
+      // Answered already (a gateway error): nothing more is wanted.
+      return StopDownload();
+    }
+    if (!download_started_) {
+      absl::StatusOr<Download> d = DownloadFromHttpBody(serialized);
+      if (!d.ok()) {
+        StopDownload();
+        return RespondError(FromStatus(d.status()));
+      }
+      return WriteDownloadHeader(*std::move(d));
+    }
+    absl::StatusOr<std::string> data = DownloadPieceData(serialized);
+    if (!data.ok()) {
+      LogWarning("download failed after its first piece",
+                 {{"request_id", request_id_}, {"route", route_label_}, {"error", std::string(data.status().message())}});
+      StopDownload();
+      return CutDownload();
+    }
+    WriteChunk(*std::move(data));
+  }
+
+  void WriteDownloadHeader(Download d) {
+    answered_ = true;
+    download_started_ = true;
+    auto res = std::make_shared<http::response<http::empty_body>>(http::status::ok, 11);
+    res->set(http::field::server, "pelita-gateway");
+    res->set(http::field::content_type, d.content_type);
+    res->set("X-Request-Id", request_id_);
+    for (const auto& [k, v] : extra_headers_) res->set(k, v);
+    for (const auto& [k, v] : d.headers) res->set(k, v);
+    res->keep_alive(keep_alive_);
+    res->chunked(true);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+    conn_->ArmTimer();
+    http::async_write_header(conn_->stream, *sr,
+                             [self = shared_from_this(), res, sr, data = std::move(d.body)](beast::error_code ec,
+                                                                                          size_t) mutable {
+                               self->Safely([&] {
+                                 if (ec) return self->DownloadClientGone();
+                                 self->WriteChunk(std::move(data));
+                               });
+                             });
+  }
+
+  void WriteChunk(std::string data) {
+    if (reader_ == nullptr) return;
+    if (data.empty()) return reader_->ReadMore();
+    chunk_ = std::move(data);
+    conn_->ArmTimer();  // a client that stops taking the body is let go in the read timeout
+    net::async_write(conn_->stream, http::make_chunk(net::buffer(chunk_)),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->Safely([&] {
+                         if (ec) return self->DownloadClientGone();
+                         self->chunk_.clear();
+                         if (self->reader_ != nullptr) self->reader_->ReadMore();
+                       });
+                     });
+  }
+
+  void StopDownload() {
+    if (reader_ == nullptr) return;
+    StreamCall* reader = reader_;
+    reader_ = nullptr;
+    reader->StopReading();
+  }
+
+  // The client went away in the middle: the call is cancelled; 499.
+  void DownloadClientGone() {
+    client_gone_ = true;
+    StopDownload();
+    Record(kClientClosedRequest);
+    conn_->Close();
+  }
+
+  // The document cannot be finished: the body is cut, the connection closed.
+  void CutDownload() {
+    Record(500);
+    conn_->Close();
+  }
+
+  void EndDownload(const grpc::Status& status) {
+    if (client_gone_) return;
+    if (!status.ok()) {
+      LogWarning("download failed after its first piece", {{"request_id", request_id_},
+                                                          {"route", route_label_},
+                                                          {"code", CodeName(status.error_code())},
+                                                          {"error", SanitizeUtf8(status.error_message())}});
+      return CutDownload();
+    }
+    conn_->ArmTimer();
+    net::async_write(conn_->stream, http::make_chunk_last(), [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->Safely([&] {
+        self->Record(200);
+        self->Uncount();
+        if (ec) return self->conn_->Close();
+        if (!self->keep_alive_) return self->conn_->CloseAfterResponse();
+        self->conn_->Next();
+      });
+    });
   }
 
   // --- answers -------------------------------------------------------------
@@ -976,6 +1097,13 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   // while this exchange is attached to it.
   std::unique_ptr<UploadEncoder> encoder_;
   StreamCall* call_ = nullptr;
+  // A streamed download: `reader_` is the call while this exchange may ask
+  // it for the next piece (StreamCall, Reads::kEach); `chunk_` the piece
+  // being written.
+  bool download_ = false;
+  bool download_started_ = false;  // the header is sent
+  StreamCall* reader_ = nullptr;
+  std::string chunk_;
   std::deque<std::string> outbox_;  // messages not yet written
   std::vector<char> piece_;
   bool writing_ = false;       // a write is outstanding

@@ -528,14 +528,17 @@ TEST_F(GatewayServicesTest, DocumentsAreDownloadsWithTheReachOfTheirFigures) {
   EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"sertifikat-pelatihan-a1.pdf\"");
 
   // A cohort's reaction answers as a workbook (server-streamed pieces,
-  // joined), de-identified; organisers only.
+  // passed on as a chunked body), de-identified; organisers only.
   const std::string exp = absl::StrCat("/v1/", kCohortA,
                                        "/responses:export?instrument=tenants/1504/instruments/reaksi-peserta");
   r = Call("GET", exp);
   ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
   EXPECT_EQ(r.Header("content-type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"jawaban-reaksi-peserta-pelatihan-a1.xlsx\"");
+  EXPECT_EQ(r.Header("transfer-encoding"), "chunked");
   EXPECT_EQ(r.body.substr(0, 2), "PK");
+  // A whole workbook: the zip's end-of-central-directory record closes it.
+  EXPECT_NE(r.body.rfind("PK\x05\x06"), std::string::npos);
   ExpectJsonError(Call("GET", exp, "", Token("instructor", kInstructorA)), 403, "");
 
   // Every list as CSV on request: the roster's five, one row each.
