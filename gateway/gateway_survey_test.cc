@@ -276,7 +276,7 @@ TEST_F(GatewaySurveyTest, PublicSkmFormWithDeviceCookie) {
   auto form = http_->Request("GET", "/v1/tenants/1504/units/dinkes/skmForm", "", {});
   ASSERT_EQ(form.status, 200) << form.body;
   EXPECT_EQ(form.Json()["unitTitle"], "Dinas Kesehatan");
-  EXPECT_EQ(form.Json()["instrument"]["items"].size(), 10u);
+  EXPECT_EQ(form.Json()["instrument"]["items"].size(), 14u);  // U1..U9, SARAN, the profile
   ExpectJsonError(http_->Request("GET", "/v1/tenants/1504/units/tidak-ada/skmForm", "", {}), 404, "not a unit");
 
   nlohmann::json answers = nlohmann::json::array();

@@ -105,6 +105,10 @@ class GeneratedResponses : public pelita::report::ReportSources {
       const pelita::Caller&, const pelita::complaint::v1::GetSatisfactionRequest&) override {
     return absl::UnimplementedError("");
   }
+  absl::StatusOr<pelita::survey::v1::SkmAggregates> GetSkmAggregates(
+      const pelita::Caller&, const pelita::survey::v1::GetSkmAggregatesRequest&) override {
+    return absl::UnimplementedError("");
+  }
   absl::StatusOr<pelita::enrolment::v1::Unit> GetUnit(const pelita::Caller&, const std::string&) override {
     return absl::UnimplementedError("");
   }

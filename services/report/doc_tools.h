@@ -12,6 +12,9 @@ namespace pelita::report::testing {
 
 // The text of a PDF as `pdftotext -layout` extracts it.
 absl::StatusOr<std::string> PdfText(const std::string& pdf);
+// pdftotext lays text out in columns: the text with every run of spaces
+// and line breaks as one space, to compare with.
+std::string Squeeze(const std::string& text);
 // The page count as `pdfinfo` reports it.
 absl::StatusOr<int> PdfPages(const std::string& pdf);
 // Renders every page with `pdftoppm` (fails if any page fails) and keeps

@@ -430,6 +430,17 @@ absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const Repor
   return pdf.Finish();
 }
 
+std::vector<FigureLine> ProgramFigures(const scoring::v1::RollUpRow& row) {
+  return {{"L1", "Reaksi peserta (Level 1)", row.reaction(), FigureKind::kScore},
+          {"L2", "Kenaikan ternormalisasi (Level 2)", row.normalised_gain(), FigureKind::kNumber},
+          {"L3", "Diterapkan di tempat kerja (Level 3)", row.applied_share(), FigureKind::kPercent},
+          {"L4", "Selisih-dalam-selisih pengaduan per 1.000 transaksi (Level 4)", row.complaint_rate_did(),
+           FigureKind::kSigned},
+          {"L4", "Selisih-dalam-selisih IKM (Level 4)", row.ikm_did(), FigureKind::kSigned},
+          {"Biaya", "Biaya per peserta", row.cost_per_participant(), FigureKind::kRupiah},
+          {"Komposit", "Skor gabungan", row.composite(), FigureKind::kScore}};
+}
+
 absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
                                              const std::vector<Evaluation>& cohorts, const ProgramReportContext& c) {
   PdfDocument::Options o;
@@ -456,19 +467,12 @@ absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
   } else {
     pdf.Paragraph(absl::StrCat("Program ini terdiri atas ", FormatInteger(row->cohorts()), " angkatan dengan ",
                                FormatInteger(row->participants()), " peserta."));
-    const std::vector<std::pair<std::string, std::pair<const Figure*, FigureKind>>> said = {
-        {"Reaksi peserta (Level 1)", {&row->reaction(), FigureKind::kScore}},
-        {"Kenaikan ternormalisasi (Level 2)", {&row->normalised_gain(), FigureKind::kNumber}},
-        {"Diterapkan di tempat kerja (Level 3)", {&row->applied_share(), FigureKind::kPercent}},
-        {"Selisih-dalam-selisih pengaduan per 1.000 transaksi (Level 4)", {&row->complaint_rate_did(), FigureKind::kSigned}},
-        {"Selisih-dalam-selisih IKM (Level 4)", {&row->ikm_did(), FigureKind::kSigned}},
-        {"Biaya per peserta", {&row->cost_per_participant(), FigureKind::kRupiah}},
-        {"Skor gabungan", {&row->composite(), FigureKind::kScore}}};
-    for (const auto& [label, fk] : said) pdf.Paragraph(absl::StrCat(label, ": ", Said(*fk.first, fk.second), "."));
+    const std::vector<FigureLine> said = ProgramFigures(*row);
+    for (const auto& l : said) pdf.Paragraph(absl::StrCat(l.label, ": ", Said(l.figure, l.kind), "."));
     std::vector<std::vector<std::string>> rows;
-    for (const auto& [label, fk] : said) {
-      rows.push_back({label, fk.first->withheld() ? "Tidak ditampilkan" : FigureValueText(*fk.first, fk.second),
-                      FormatInteger(fk.first->n()), FigureNoteText(*fk.first, fk.second)});
+    for (const auto& l : said) {
+      rows.push_back({l.label, l.figure.withheld() ? "Tidak ditampilkan" : FigureValueText(l.figure, l.kind),
+                      FormatInteger(l.figure.n()), FigureNoteText(l.figure, l.kind)});
     }
     pdf.Table(FigureColumns(), rows);
   }
@@ -521,6 +525,98 @@ absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
   return pdf.Finish();
 }
 
+namespace {
+
+// One figure as a workbook row: value, n and interval as numbers (empty
+// when withheld), whether shown, the note and the formula.
+std::vector<XlsxWorkbook::Cell> FigureCells(const FigureLine& l) {
+  using Cell = XlsxWorkbook::Cell;
+  const Figure& f = l.figure;
+  return {Cell(l.section),
+          Cell(l.label),
+          f.withheld() ? Cell() : Cell(f.value()),
+          Cell(static_cast<double>(f.n())),
+          f.has_interval() && !f.withheld() ? Cell(f.ci_low()) : Cell(),
+          f.has_interval() && !f.withheld() ? Cell(f.ci_high()) : Cell(),
+          Cell(std::string(f.withheld() ? "tidak" : "ya")),
+          Cell(FigureNoteText(f, l.kind)),
+          Cell(f.formula())};
+}
+
+const std::vector<std::string> kFigureHeader = {"Bagian",      "Angka",       "Nilai",      "n",    "IK 95% bawah",
+                                                "IK 95% atas", "Ditampilkan", "Keterangan", "Rumus"};
+const std::vector<double> kFigureWidths = {10, 55, 14, 8, 14, 14, 12, 60, 50};
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderProgramXlsx(const scoring::v1::RollUpRow* row,
+                                              const std::vector<Evaluation>& cohorts, const ProgramReportContext& c,
+                                              const std::string& tmp_dir) {
+  auto book = XlsxWorkbook::Create(tmp_dir);
+  if (!book.ok()) return book.status();
+  XlsxWorkbook& w = **book;
+  using Cell = XlsxWorkbook::Cell;
+  if (auto s = w.AddSheet("Ringkasan", {"Laporan Evaluasi Program Pelatihan"}, {120}); !s.ok()) return s;
+  std::vector<std::string> lines = {absl::StrCat(c.program_title, " — tahun ", c.year), c.tenant_name,
+                                    absl::StrCat("Dibuat ", FormatDateTime(c.generated, c.zone)),
+                                    absl::StrCat("Ambang minimum responden: ", c.min_n)};
+  if (row == nullptr) {
+    lines.push_back("Program ini belum memiliki angkatan yang dapat dirangkum.");
+  } else {
+    lines.push_back(absl::StrCat("Program ini terdiri atas ", FormatInteger(row->cohorts()), " angkatan dengan ",
+                                 FormatInteger(row->participants()), " peserta."));
+    for (const auto& l : ProgramFigures(*row)) lines.push_back(absl::StrCat(l.label, ": ", Said(l.figure, l.kind), "."));
+  }
+  for (const std::string& line : lines) {
+    if (auto s = w.AddRow({Cell(line)}); !s.ok()) return s;
+  }
+  if (auto s = w.AddSheet("Program", kFigureHeader, kFigureWidths); !s.ok()) return s;
+  if (row != nullptr) {
+    for (const auto& l : ProgramFigures(*row)) {
+      if (auto s = w.AddRow(FigureCells(l)); !s.ok()) return s;
+    }
+  }
+  // One row a cohort: its people and the figures the PDF's table shows,
+  // each value beside its n (empty when withheld).
+  if (auto s = w.AddSheet("Angkatan",
+                          {"Angkatan", "Peserta", "Lulus", "L1 reaksi", "n L1", "L2 gain", "n L2", "L3 diterapkan",
+                           "n L3", "L4 pengaduan (DiD)", "n L4", "Skor gabungan", "n skor"},
+                          {30, 10, 10, 12, 8, 12, 8, 14, 8, 18, 8, 14, 8});
+      !s.ok()) {
+    return s;
+  }
+  auto pair = [](const Figure& f, std::vector<Cell>* row) {
+    row->push_back(f.withheld() ? Cell() : Cell(f.value()));
+    row->push_back(Cell(static_cast<double>(f.n())));
+  };
+  for (size_t i = 0; i < cohorts.size(); ++i) {
+    const Evaluation& e = cohorts[i];
+    std::vector<Cell> r = {Cell(i < c.cohort_titles.size() ? c.cohort_titles[i] : e.cohort()),
+                           Cell(static_cast<double>(e.enrolled())), Cell(static_cast<double>(e.completed()))};
+    pair(e.reaction().overall(), &r);
+    pair(e.learning().normalised_gain(), &r);
+    pair(e.behaviour().applied_share(), &r);
+    pair(e.results().complaint_rate_did(), &r);
+    pair(e.composite().score(), &r);
+    if (auto s = w.AddRow(r); !s.ok()) return s;
+  }
+  // Every figure of every cohort, as the cohort's own workbook lists them.
+  std::vector<std::string> header = kFigureHeader;
+  header.insert(header.begin(), "Angkatan");
+  std::vector<double> widths = kFigureWidths;
+  widths.insert(widths.begin(), 30);
+  if (auto s = w.AddSheet("Angka angkatan", header, widths); !s.ok()) return s;
+  for (size_t i = 0; i < cohorts.size(); ++i) {
+    const std::string title = i < c.cohort_titles.size() ? c.cohort_titles[i] : cohorts[i].cohort();
+    for (const auto& l : EvaluationFigures(cohorts[i], {})) {
+      std::vector<Cell> r = FigureCells(l);
+      r.insert(r.begin(), Cell(title));
+      if (auto s = w.AddRow(r); !s.ok()) return s;
+    }
+  }
+  return w.Finish();
+}
+
 absl::StatusOr<std::string> RenderEvaluationXlsx(const Evaluation& e, const ReportContext& c,
                                                  const std::string& tmp_dir) {
   auto book = XlsxWorkbook::Create(tmp_dir);
@@ -537,22 +633,9 @@ absl::StatusOr<std::string> RenderEvaluationXlsx(const Evaluation& e, const Repo
   for (const auto& sentence : SummarySentences(e)) {
     if (auto s = w.AddRow({Cell(sentence)}); !s.ok()) return s;
   }
-  if (auto s = w.AddSheet("Angka", {"Bagian", "Angka", "Nilai", "n", "IK 95% bawah", "IK 95% atas", "Ditampilkan",
-                                    "Keterangan", "Rumus"},
-                          {10, 55, 14, 8, 14, 14, 12, 60, 50});
-      !s.ok()) {
-    return s;
-  }
+  if (auto s = w.AddSheet("Angka", kFigureHeader, kFigureWidths); !s.ok()) return s;
   for (const auto& l : EvaluationFigures(e, c.unit_titles)) {
-    const Figure& f = l.figure;
-    std::vector<Cell> row = {Cell(l.section), Cell(l.label),
-                             f.withheld() ? Cell() : Cell(f.value()),
-                             Cell(static_cast<double>(f.n())),
-                             f.has_interval() && !f.withheld() ? Cell(f.ci_low()) : Cell(),
-                             f.has_interval() && !f.withheld() ? Cell(f.ci_high()) : Cell(),
-                             Cell(std::string(f.withheld() ? "tidak" : "ya")),
-                             Cell(FigureNoteText(f, l.kind)), Cell(f.formula())};
-    if (auto s = w.AddRow(row); !s.ok()) return s;
+    if (auto s = w.AddRow(FigureCells(l)); !s.ok()) return s;
   }
   if (auto s = w.AddSheet("Unit L4", {"Unit", "Kelompok", "Pengaduan", "IKM"}, {40, 14, 60, 60}); !s.ok()) return s;
   for (const auto& u : e.results().treated_units()) {

@@ -62,9 +62,18 @@ struct ProgramReportContext {
   absl::TimeZone zone;
   std::vector<std::string> cohort_titles;  // parallel to the evaluations
 };
+// The programme's own figures (its roll-up row), in the order printed.
+std::vector<FigureLine> ProgramFigures(const scoring::v1::RollUpRow& row);
 absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
                                              const std::vector<scoring::v1::Evaluation>& cohorts,
                                              const ProgramReportContext& c);
+// Sheets: Ringkasan (sentences), Program (the programme's figures as the
+// cohort workbook's Angka), Angkatan (one row a cohort: people and the
+// main figures with their n), Angka angkatan (every figure of every
+// cohort).
+absl::StatusOr<std::string> RenderProgramXlsx(const scoring::v1::RollUpRow* row,
+                                              const std::vector<scoring::v1::Evaluation>& cohorts,
+                                              const ProgramReportContext& c, const std::string& tmp_dir);
 
 absl::StatusOr<std::string> RenderEvaluationPdf(const scoring::v1::Evaluation& e, const ReportContext& c);
 // Sheets: Ringkasan (the summary), Angka (every figure: section, label,

@@ -113,6 +113,12 @@ absl::StatusOr<survey::v1::ListCohortResponsesResponse> GrpcReportSources::ListC
              "survey");
 }
 
+absl::StatusOr<survey::v1::SkmAggregates> GrpcReportSources::GetSkmAggregates(
+    const Caller& caller, const survey::v1::GetSkmAggregatesRequest& request) {
+  return CallService(survey_.get(), &survey::v1::SurveyService::Stub::GetSkmAggregates, caller, request, timeout_,
+                     "survey");
+}
+
 absl::StatusOr<ev1::Unit> GrpcReportSources::GetUnit(const Caller& caller, const std::string& name) {
   ev1::GetUnitRequest req;
   req.set_name(name);

@@ -43,6 +43,8 @@ class GrpcReportSources final : public ReportSources {
   absl::StatusOr<survey::v1::Instrument> GetInstrument(const Caller& caller, const std::string& name) override;
   absl::StatusOr<survey::v1::ListCohortResponsesResponse> ListCohortResponses(
       const Caller& caller, const survey::v1::ListCohortResponsesRequest& request) override;
+  absl::StatusOr<survey::v1::SkmAggregates> GetSkmAggregates(
+      const Caller& caller, const survey::v1::GetSkmAggregatesRequest& request) override;
   absl::StatusOr<std::vector<enrolment::v1::Unit>> ListUnits(const Caller& caller) override;
   absl::StatusOr<tenant::v1::Tenant> GetTenant(const std::string& code) override;
 

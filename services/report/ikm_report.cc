@@ -1,5 +1,7 @@
 #include "services/report/ikm_report.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "services/report/pdf.h"
 #include "services/report/text.h"
@@ -35,6 +37,65 @@ std::string IkmElementTitle(const std::string& code) {
   return code;
 }
 
+IkmProfile ProfileOf(const survey::v1::SkmAggregates& months, const survey::v1::Instrument& form) {
+  IkmProfile out;
+  out.available = true;
+  std::map<std::string, std::map<std::string, int64_t>> counts;
+  std::map<std::string, int64_t> answered;
+  for (const auto& m : months.periods()) {
+    out.responses += m.response_count();
+    for (const auto& item : m.profile()) {
+      answered[item.item()] += item.n();
+      for (const auto& [choice, n] : item.choice_counts()) counts[item.item()][choice] += n;
+    }
+  }
+  for (const auto& item : form.items()) {
+    if (item.type() != survey::v1::SINGLE_CHOICE) continue;
+    IkmProfileQuestion q;
+    q.title = item.text();
+    q.answered = answered[item.code()];
+    for (const auto& ch : item.choices()) q.counts.emplace_back(ch.text(), counts[item.code()][ch.code()]);
+    out.questions.push_back(std::move(q));
+  }
+  return out;
+}
+
+namespace {
+
+void RenderProfile(const complaint::v1::Satisfaction& s, const IkmProfile& p, PdfDocument& pdf) {
+  pdf.Heading("Profil responden");
+  if (s.suppressed() && s.suppression() == complaint::v1::TOO_FEW_RESPONDENTS) {
+    pdf.Paragraph("Profil responden tidak ditampilkan: responden terlalu sedikit, sehingga jawaban dapat dikenali.");
+    return;
+  }
+  if (!p.available) {
+    pdf.Paragraph(absl::StrCat("Profil responden tidak dapat disajikan: ", p.unavailable));
+    return;
+  }
+  if (p.questions.empty()) {
+    pdf.Paragraph("Formulir SKM unit ini tidak menanyakan profil responden.");
+    return;
+  }
+  pdf.Paragraph(absl::StrCat(
+      "Dari ", FormatInteger(p.responses), " responden formulir SKM Pelita pada ", p.months,
+      ".  Pertanyaan profil boleh tidak dijawab; persentase dihitung dari responden yang menjawab pertanyaan itu."));
+  for (const auto& q : p.questions) {
+    if (q.answered < kMinProfileAnswers) {
+      pdf.Note(absl::StrCat(q.title, ": tidak dirinci (dijawab ", FormatInteger(q.answered), " responden, kurang dari ",
+                            kMinProfileAnswers, ")."));
+      continue;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [text, n] : q.counts) {
+      rows.push_back({text, FormatInteger(n), absl::StrCat(FormatNumber(100.0 * n / q.answered, 1), "%")});
+    }
+    rows.push_back({"Menjawab", FormatInteger(q.answered), "100%"});
+    pdf.Table({{q.title, 0.55, false}, {"Jumlah", 0.2, true}, {"Persentase", 0.25, true}}, rows);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> RenderIkmPdf(const complaint::v1::Satisfaction& s, const IkmContext& c) {
   PdfDocument::Options o;
   o.title = absl::StrCat("Laporan Hasil Survei Kepuasan Masyarakat — ", c.unit_title);
@@ -60,8 +121,7 @@ absl::StatusOr<std::string> RenderIkmPdf(const complaint::v1::Satisfaction& s, c
                                                                             " poin persen")
                                                             : "—"}};
   pdf.Table({{"Keterangan", 0.55, false}, {"Nilai", 0.45, true}}, rows);
-  pdf.Note("Profil responden (jenis kelamin, pendidikan, pekerjaan) tidak dicatat oleh formulir SKM Pelita, "
-           "sehingga tidak disajikan dalam laporan ini.");
+  RenderProfile(s, c.profile, pdf);
 
   pdf.Heading("Nilai per unsur pelayanan");
   if (s.suppressed()) {

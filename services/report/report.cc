@@ -22,6 +22,9 @@ namespace ev1 = ::pelita::enrolment::v1;
 
 constexpr char kPdf[] = "application/pdf";
 constexpr char kXlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+// The survey service's SKM questionnaire (its choice questions are the
+// respondents' profile).
+constexpr char kSkmForm[] = "skm-permenpanrb-14-2017";
 
 Caller Internal(const std::string& tenant) { return Caller{tenant, "", ""}; }
 
@@ -146,6 +149,9 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetProgramReport(const Caller& c
                                                                 const v1::GetProgramReportRequest& r) {
   PELITA_ASSIGN_OR_RETURN(std::vector<std::string> ids,
                           ParseTenantResource(caller, "name", r.name(), "tenants/*/programs/*"));
+  if (r.format() != v1::DOCUMENT_FORMAT_UNSPECIFIED && r.format() != v1::PDF && r.format() != v1::XLSX) {
+    return InvalidField("format", "must be PDF or XLSX");
+  }
   PELITA_ASSIGN_OR_RETURN(tenant::v1::Tenant t, sources_->GetTenant(ids[0]));
   PELITA_ASSIGN_OR_RETURN(ev1::Program program, sources_->GetProgram(Internal(ids[0]), r.name()));
   // The figures as the caller may read them (scoring's reach and min n).
@@ -178,9 +184,40 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetProgramReport(const Caller& c
   c.generated = options_.now();
   c.zone = ZoneOf(t);
   type::v1::HttpBody out;
-  PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderProgramPdf(row, evaluations, c));
-  out.set_content_type(kPdf);
-  out.set_filename(FileName("laporan-program", {ids[1]}, "pdf"));
+  if (r.format() == v1::XLSX) {
+    PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderProgramXlsx(row, evaluations, c, options_.tmp_dir));
+    out.set_content_type(kXlsx);
+    out.set_filename(FileName("laporan-program", {ids[1]}, "xlsx"));
+  } else {
+    PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderProgramPdf(row, evaluations, c));
+    out.set_content_type(kPdf);
+    out.set_filename(FileName("laporan-program", {ids[1]}, "pdf"));
+  }
+  return out;
+}
+
+IkmProfile ReportLogic::ReadIkmProfile(const std::string& tenant, const std::string& unit,
+                                       const complaint::v1::Satisfaction& s) {
+  // The months of the window (the survey service counts by month; at most
+  // its 60 a request, the last ones when the window is longer).
+  absl::CivilMonth first(s.start_date().year(), s.start_date().month());
+  const absl::CivilMonth last(s.end_date().year(), s.end_date().month());
+  if (last - first >= 60) first = last - 59;
+  IkmProfile out;
+  survey::v1::GetSkmAggregatesRequest req;
+  req.set_name(absl::StrCat(unit, "/skmAggregates"));
+  req.set_start_period(absl::FormatCivilTime(first));
+  req.set_end_period(absl::FormatCivilTime(last));
+  // Read internally: the caller's reach to the unit was applied by
+  // complaint's answer above.
+  auto months = sources_->GetSkmAggregates(Internal(tenant), req);
+  auto form = sources_->GetInstrument(Internal(tenant), absl::StrCat("tenants/", tenant, "/instruments/", kSkmForm));
+  if (!months.ok() || !form.ok()) {
+    out.unavailable = "data formulir SKM tidak dapat dibaca dari layanan survei saat laporan dibuat.";
+    return out;
+  }
+  out = ProfileOf(*months, *form);
+  out.months = first == last ? FormatMonth(first) : absl::StrCat(FormatMonth(first), " – ", FormatMonth(last));
   return out;
 }
 
@@ -201,6 +238,7 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetIkmReport(const Caller& calle
   c.unit_title = unit.ok() && !unit->display_name().empty() ? unit->display_name() : ids[1];
   c.generated = options_.now();
   c.zone = ZoneOf(t);
+  c.profile = ReadIkmProfile(ids[0], SingletonParent(r.name()), s);
   type::v1::HttpBody out;
   PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderIkmPdf(s, c));
   out.set_content_type(kPdf);

@@ -10,6 +10,7 @@
 #include "pelita/report/v1/report.pb.h"
 #include "pelita/type/v1/http_body.pb.h"
 #include "services/report/certificate.h"
+#include "services/report/ikm_report.h"
 #include "services/report/sources.h"
 
 // The report service's logic (issue 17), a plain class testable without a
@@ -62,6 +63,9 @@ class ReportLogic {
   static absl::TimeZone ZoneOf(const tenant::v1::Tenant& t);
   absl::StatusOr<CohortInfo> LoadCohort(const std::string& tenant, const std::string& cohort_name);
   absl::StatusOr<CertificateData> Certificate(const CohortInfo& info, const enrolment::v1::Enrolment& e);
+  // The respondents' profile of a unit's IKM window (never fails: what
+  // cannot be read is said in the report).
+  IkmProfile ReadIkmProfile(const std::string& tenant, const std::string& unit, const complaint::v1::Satisfaction& s);
 
   ReportSources* sources_;
   Options options_;

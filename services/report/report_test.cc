@@ -177,6 +177,25 @@ class FakeSources : public ReportSources {
     return satisfaction_;
   }
   absl::StatusOr<pelita::survey::v1::Instrument> GetInstrument(const Caller&, const std::string& name) override {
+    if (name == "tenants/1504/instruments/skm-permenpanrb-14-2017") {
+      pelita::survey::v1::Instrument skm;
+      skm.set_name(name);
+      auto choice = [&](const char* code, const char* text, std::vector<std::pair<const char*, const char*>> cs) {
+        auto* item = skm.add_items();
+        item->set_code(code);
+        item->set_text(text);
+        item->set_type(pelita::survey::v1::SINGLE_CHOICE);
+        for (const auto& [c, t] : cs) {
+          auto* ch = item->add_choices();
+          ch->set_code(c);
+          ch->set_text(t);
+        }
+      };
+      skm.add_items()->set_code("U1");
+      choice("JK", "Jenis kelamin", {{"laki-laki", "Laki-laki"}, {"perempuan", "Perempuan"}});
+      choice("USIA", "Usia", {{"di-bawah-25", "Di bawah 25 tahun"}, {"25-34", "25–34 tahun"}});
+      return skm;
+    }
     if (name != instrument_.name()) return absl::NotFoundError("no such instrument");
     return instrument_;
   }
@@ -190,6 +209,29 @@ class FakeSources : public ReportSources {
       *out.add_responses() = responses_[i];
     }
     if (start + r.page_size() < responses_.size()) out.set_next_page_token(absl::StrCat(start + r.page_size()));
+    return out;
+  }
+  // Two months of the form's answers: the profile's counts.
+  absl::StatusOr<pelita::survey::v1::SkmAggregates> GetSkmAggregates(
+      const Caller& caller, const pelita::survey::v1::GetSkmAggregatesRequest& r) override {
+    skm_requests.push_back(r);
+    if (!skm_available) return absl::UnavailableError("survey is down");
+    pelita::survey::v1::SkmAggregates out;
+    out.set_unit("tenants/1504/units/disdukcapil");
+    for (int m = 0; m < 2; ++m) {
+      auto* p = out.add_periods();
+      p->set_period(absl::StrCat("2026-0", m + 1));
+      p->set_response_count(100);
+      auto* jk = p->add_profile();
+      jk->set_item("JK");
+      jk->set_n(90);
+      (*jk->mutable_choice_counts())["laki-laki"] = 40 + m;
+      (*jk->mutable_choice_counts())["perempuan"] = 50 - m;
+      auto* usia = p->add_profile();
+      usia->set_item("USIA");
+      usia->set_n(2);
+      (*usia->mutable_choice_counts())["25-34"] = 2;
+    }
     return out;
   }
   absl::StatusOr<ev1::Unit> GetUnit(const Caller&, const std::string& name) override {
@@ -219,6 +261,8 @@ class FakeSources : public ReportSources {
   std::vector<pelita::survey::v1::Response> responses_;
   int pages_read = 0;
   std::vector<Caller> satisfaction_callers;
+  std::vector<pelita::survey::v1::GetSkmAggregatesRequest> skm_requests;
+  bool skm_available = true;
   tenant::v1::Tenant tenant_;
   ev1::Cohort cohort_;
   ev1::Program program_;
@@ -232,15 +276,7 @@ std::string Artefact(const std::string& name) {
   return absl::StrCat(dir, "/", name);
 }
 
-// pdftotext lays text out in columns; compare with runs of spaces as one.
-std::string Squeeze(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if ((c == ' ' || c == '\n') && !out.empty() && out.back() == ' ') continue;
-    out.push_back(c == '\n' ? ' ' : c);
-  }
-  return out;
-}
+using testing::Squeeze;
 
 class ReportTest : public ::testing::Test {
  protected:
@@ -397,8 +433,29 @@ TEST_F(ReportTest, TheIkmReportHasTheRegulationsLayoutAndTheApisFigures) {
     EXPECT_TRUE(absl::StrContains(t, FormatNumber(e.nrr() / 9, 3))) << e.element();
   }
   EXPECT_TRUE(absl::StrContains(t, "mutu pelayanan B (Baik)"));
+  // The respondents' profile, summed over the window's months: 81 men and
+  // 99 women of 180 who answered (45,0 % and 55,0 %); age answered by too
+  // few to break down.
+  ASSERT_EQ(sources_.skm_requests.size(), 1u);
+  EXPECT_EQ(sources_.skm_requests[0].name(), "tenants/1504/units/disdukcapil/skmAggregates");
+  EXPECT_EQ(sources_.skm_requests[0].start_period(), "2026-01");
+  EXPECT_EQ(sources_.skm_requests[0].end_period(), "2026-06");
+  for (const std::string& s :
+       {std::string("Profil responden"), std::string("Dari 200 responden formulir SKM Pelita pada Januari 2026 – Juni 2026"),
+        std::string("Laki-laki 81 45,0%"), std::string("Perempuan 99 55,0%"), std::string("Menjawab 180 100%"),
+        std::string("Usia: tidak dirinci (dijawab 4 responden, kurang dari 5)")}) {
+    EXPECT_TRUE(absl::StrContains(t, s)) << s << "\n" << t;
+  }
   auto pages = testing::RenderPages(doc->data(), Artefact("laporan-ikm-page1.png"));
   ASSERT_TRUE(pages.ok()) << pages.status();
+  // The survey service down: the report says so and is still made.
+  sources_.skm_available = false;
+  doc = logic_.GetIkmReport(head, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok());
+  EXPECT_TRUE(absl::StrContains(Squeeze(*text), "Profil responden tidak dapat disajikan"));
+  sources_.skm_available = true;
 
   // Withheld: still a report, saying why, with no index.
   sources_.satisfaction_.clear_elements();
@@ -410,6 +467,7 @@ TEST_F(ReportTest, TheIkmReportHasTheRegulationsLayoutAndTheApisFigures) {
   text = testing::PdfText(doc->data());
   ASSERT_TRUE(text.ok());
   EXPECT_TRUE(absl::StrContains(Squeeze(*text), "Indeks tidak ditampilkan: responden terlalu sedikit"));
+  EXPECT_TRUE(absl::StrContains(Squeeze(*text), "Profil responden tidak ditampilkan: responden terlalu sedikit"));
   req.set_name("tenants/1504/units/nowhere/satisfaction");
   EXPECT_EQ(logic_.GetIkmReport(head, req).status().code(), absl::StatusCode::kNotFound);
 }
@@ -434,6 +492,62 @@ TEST_F(ReportTest, TheProgrammeReportRollsUpItsCohortsWithTheirN) {
   EXPECT_TRUE(absl::StrContains(t, Squeeze(ReasonText(sv1::BELOW_MIN_N))));  // L3 withheld, said why
   req.set_name("tenants/1504/programs/none");
   EXPECT_EQ(logic_.GetProgramReport(organiser_, req).status().code(), absl::StatusCode::kNotFound);
+}
+
+// The programme-year report as a workbook, read back with openpyxl: the
+// programme's figures and each cohort's, as numbers with their n.
+TEST_F(ReportTest, TheProgrammeWorkbookHoldsTheRollUpAndEveryCohortAsNumbers) {
+  v1::GetProgramReportRequest req;
+  req.set_name("tenants/1504/programs/adm-2026");
+  req.set_format(v1::XLSX);
+  auto doc = logic_.GetProgramReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->content_type(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(doc->filename(), "laporan-program-adm-2026.xlsx");
+  auto sheets = testing::XlsxCells(doc->data());
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 4u);
+  EXPECT_EQ((*sheets)[0].first, "Ringkasan");
+  EXPECT_EQ((*sheets)[1].first, "Program");
+  EXPECT_EQ((*sheets)[2].first, "Angkatan");
+  EXPECT_EQ((*sheets)[3].first, "Angka angkatan");
+  auto number = [](const std::string& cell) {
+    double v = 0;
+    EXPECT_TRUE(absl::SimpleAtod(cell, &v)) << "'" << cell << "'";
+    return v;
+  };
+  // Program: the roll-up row's seven figures.
+  const testing::Sheet& program = (*sheets)[1].second;
+  ASSERT_EQ(program.size(), 8u);
+  EXPECT_EQ(program[1][1], "Reaksi peserta (Level 1)");
+  EXPECT_DOUBLE_EQ(number(program[1][2]), sources_.evaluation_.reaction().overall().value());
+  EXPECT_EQ(program[1][3], absl::StrCat(sources_.evaluation_.reaction().overall().n()));
+  const sv1::Figure& applied = sources_.evaluation_.behaviour().applied_share();
+  ASSERT_TRUE(applied.withheld());
+  EXPECT_EQ(program[3][2], "");  // withheld: no value, and why
+  EXPECT_EQ(program[3][6], "tidak");
+  EXPECT_EQ(program[3][7], ReasonText(applied.reason_code()));
+  // Angkatan: one row, its people and main figures beside their n.
+  const testing::Sheet& cohorts = (*sheets)[2].second;
+  ASSERT_EQ(cohorts.size(), 2u);
+  EXPECT_EQ(cohorts[1][0], "Angkatan I");
+  EXPECT_DOUBLE_EQ(number(cohorts[1][1]), sources_.evaluation_.enrolled());
+  EXPECT_DOUBLE_EQ(number(cohorts[1][3]), sources_.evaluation_.reaction().overall().value());
+  EXPECT_DOUBLE_EQ(number(cohorts[1][4]), sources_.evaluation_.reaction().overall().n());
+  EXPECT_EQ(cohorts[1][7], "");  // L3 withheld
+  // Angka angkatan: every figure of the cohort, as its own workbook lists them.
+  const testing::Sheet& all = (*sheets)[3].second;
+  const std::vector<FigureLine> lines = EvaluationFigures(sources_.evaluation_, {});
+  ASSERT_EQ(all.size(), lines.size() + 1);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(all[i + 1][0], "Angkatan I");
+    EXPECT_EQ(all[i + 1][2], lines[i].label);
+    EXPECT_EQ(all[i + 1][4], absl::StrCat(lines[i].figure.n())) << lines[i].label;
+  }
+  req.set_format(static_cast<v1::DocumentFormat>(7));
+  auto bad = logic_.GetProgramReport(organiser_, req);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(bad.status()).at(0).first, "format");
 }
 
 TEST_F(ReportTest, ResponsesAreExportedDeIdentifiedInPiecesPageByPage) {

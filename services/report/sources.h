@@ -45,6 +45,10 @@ class ReportSources {
   virtual absl::StatusOr<survey::v1::Instrument> GetInstrument(const Caller& caller, const std::string& name) = 0;
   virtual absl::StatusOr<survey::v1::ListCohortResponsesResponse> ListCohortResponses(
       const Caller& caller, const survey::v1::ListCohortResponsesRequest& request) = 0;
+  // A unit's SKM answers per month (survey's GetSkmAggregates): the
+  // respondents' profile of the Laporan IKM.
+  virtual absl::StatusOr<survey::v1::SkmAggregates> GetSkmAggregates(
+      const Caller& caller, const survey::v1::GetSkmAggregatesRequest& request) = 0;
   // Every unit of the tenant (all pages).
   virtual absl::StatusOr<std::vector<enrolment::v1::Unit>> ListUnits(const Caller& caller) = 0;
   // The registry's record of a tenant (its name, zone, signatory).

@@ -66,6 +66,10 @@ std::string FormatDate(absl::CivilDay day) {
   return absl::StrCat(day.day(), " ", kMonths[day.month() - 1], " ", day.year());
 }
 
+std::string FormatMonth(absl::CivilMonth month) {
+  return absl::StrCat(kMonths[month.month() - 1], " ", month.year());
+}
+
 std::string FormatDateTime(absl::Time t, absl::TimeZone zone) {
   const absl::CivilSecond s = absl::ToCivilSecond(t, zone);
   return absl::StrCat(FormatDate(absl::CivilDay(s)), " ", absl::StrFormat("%02d.%02d", s.hour(), s.minute()));

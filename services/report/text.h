@@ -28,6 +28,8 @@ std::string FormatPercent(double share);
 std::string FormatRupiah(double amount);
 // `12 Desember 2026`.
 std::string FormatDate(absl::CivilDay day);
+// `Desember 2026`.
+std::string FormatMonth(absl::CivilMonth month);
 // A time in the zone as `12 Desember 2026 14.05` (the Indonesian clock
 // writes a dot between hours and minutes).
 std::string FormatDateTime(absl::Time t, absl::TimeZone zone);

@@ -27,6 +27,7 @@ TEST(TextTest, RoundingIsHalfAwayFromZeroWithoutBinaryNoise) {
 
 TEST(TextTest, DatesAreWrittenInFull) {
   EXPECT_EQ(FormatDate(absl::CivilDay(2026, 12, 12)), "12 Desember 2026");
+  EXPECT_EQ(FormatMonth(absl::CivilMonth(2026, 1)), "Januari 2026");
   EXPECT_EQ(FormatIsoDay("2026-03-02"), "2 Maret 2026");
   EXPECT_EQ(FormatIsoDay("2026-13-02"), "");
   const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);

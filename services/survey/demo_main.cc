@@ -26,6 +26,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -67,6 +68,32 @@ sv1::Answer* Add(sv1::Response& r, const std::string& item) {
   sv1::Answer* a = r.add_answers();
   a->set_item(item);
   return a;
+}
+
+// The optional profile of a citizen answering the SKM form: each question
+// answered by most, with shares a regency's service users might have.
+void AddProfile(sv1::Response& r, demo::Rng* rng) {
+  struct Question {
+    const char* item;
+    std::vector<std::pair<const char*, double>> choices;  // cumulative shares
+  };
+  static const Question kQuestions[] = {
+      {"JK", {{"laki-laki", 0.52}, {"perempuan", 1.0}}},
+      {"USIA", {{"di-bawah-25", 0.18}, {"25-34", 0.45}, {"35-44", 0.70}, {"45-54", 0.88}, {"55-ke-atas", 1.0}}},
+      {"PENDIDIKAN", {{"sd", 0.10}, {"smp", 0.24}, {"sma", 0.62}, {"diploma", 0.74}, {"s1", 0.95}, {"s2-s3", 1.0}}},
+      {"PEKERJAAN",
+       {{"pns", 0.14}, {"tni-polri", 0.17}, {"swasta", 0.40}, {"wirausaha", 0.70}, {"pelajar", 0.82}, {"lainnya", 1.0}}},
+  };
+  for (const Question& q : kQuestions) {
+    if (rng->Uniform() < 0.15) continue;  // skipped
+    const double x = rng->Uniform();
+    for (const auto& [code, upto] : q.choices) {
+      if (x < upto) {
+        Add(r, q.item)->set_choice(code);
+        break;
+      }
+    }
+  }
 }
 
 int Clamp(double x, int lo, int hi) { return std::clamp(static_cast<int>(std::lround(x)), lo, hi); }
@@ -586,6 +613,7 @@ class Loader {
             Add(r, absl::StrCat("U", e + 1))->set_number(Clamp(plan_.ElementMean(u.id, e, day) + 0.7 * z, 1, 4));
           }
           if (rng.Uniform() < 0.08) Add(r, "SARAN")->set_text(kSaran[rng.Below(std::size(kSaran))]);
+          AddProfile(r, &rng);
           batch.push_back(std::move(req));
           ++skm_;
           if (batch.size() == 500) Send(std::exchange(batch, {}), Kiosk(), "SKM");

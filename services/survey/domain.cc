@@ -601,6 +601,35 @@ std::vector<std::pair<std::string, v1::Instrument>> DefaultInstruments() {
     };
     for (const auto& [code, text] : items) *in.add_items() = Likert(code, text, 1, 4);
     *in.add_items() = FreeText("SARAN", "Saran dan masukan untuk perbaikan pelayanan");
+    // The respondents' profile the regulation's questionnaire asks for
+    // (PermenPANRB 14/2017, lampiran: umur, jenis kelamin, pendidikan,
+    // pekerjaan), each optional: the Laporan IKM prints its distribution.
+    // Age is asked as a band, never as a number.
+    *in.add_items() = Choices("JK", "Jenis kelamin", v1::SINGLE_CHOICE,
+                              {{"laki-laki", "Laki-laki"}, {"perempuan", "Perempuan"}}, false);
+    *in.add_items() = Choices("USIA", "Usia", v1::SINGLE_CHOICE,
+                              {{"di-bawah-25", "Di bawah 25 tahun"},
+                               {"25-34", "25–34 tahun"},
+                               {"35-44", "35–44 tahun"},
+                               {"45-54", "45–54 tahun"},
+                               {"55-ke-atas", "55 tahun ke atas"}},
+                              false);
+    *in.add_items() = Choices("PENDIDIKAN", "Pendidikan terakhir", v1::SINGLE_CHOICE,
+                              {{"sd", "SD atau sederajat"},
+                               {"smp", "SMP atau sederajat"},
+                               {"sma", "SMA/SMK atau sederajat"},
+                               {"diploma", "D1, D2, D3 atau D4"},
+                               {"s1", "S1"},
+                               {"s2-s3", "S2 atau S3"}},
+                              false);
+    *in.add_items() = Choices("PEKERJAAN", "Pekerjaan utama", v1::SINGLE_CHOICE,
+                              {{"pns", "PNS/PPPK"},
+                               {"tni-polri", "TNI/Polri"},
+                               {"swasta", "Pegawai swasta"},
+                               {"wirausaha", "Wirausaha"},
+                               {"pelajar", "Pelajar/mahasiswa"},
+                               {"lainnya", "Lainnya"}},
+                              false);
     out.emplace_back("skm-permenpanrb-14-2017", in);
   }
   {

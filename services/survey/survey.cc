@@ -1216,14 +1216,27 @@ absl::StatusOr<v1::SkmAggregates> SurveyLogic::GetSkmAggregates(const Caller& c,
     p.set_period(periods[k]);
     p.set_response_count(Int(h, "n"));
     std::vector<std::string> codes;
+    // Choice answers, `c:{item}:{choice}` (the profile): item -> counts.
+    std::map<std::string, std::map<std::string, int64_t>> choices;
     for (const auto& [f, v] : h) {
       if (absl::StartsWith(f, "i:") && absl::EndsWith(f, ":n")) codes.push_back(f.substr(2, f.size() - 4));
+      if (absl::StartsWith(f, "c:")) {
+        const size_t colon = f.find(':', 2);
+        if (colon != std::string::npos) choices[f.substr(2, colon - 2)][f.substr(colon + 1)] = Int(h, f);
+      }
     }
     std::sort(codes.begin(), codes.end());
+    for (const auto& [code, counts] : choices) {
+      v1::ItemAggregate& a = *p.add_profile();
+      a.set_item(code);
+      a.set_type(v1::SINGLE_CHOICE);
+      a.set_n(Int(h, absl::StrCat("i:", code, ":n")));
+      for (const auto& [choice, n] : counts) (*a.mutable_choice_counts())[choice] = n;
+    }
     for (const std::string& code : codes) {
       const int64_t s = Int(h, absl::StrCat("i:", code, ":s"));
       const int64_t q = Int(h, absl::StrCat("i:", code, ":q"));
-      if (h.find(absl::StrCat("i:", code, ":s")) == h.end()) continue;  // free text
+      if (h.find(absl::StrCat("i:", code, ":s")) == h.end()) continue;  // free text, choices
       v1::ItemAggregate& e = *p.add_elements();
       e.set_item(code);
       e.set_type(v1::LIKERT);

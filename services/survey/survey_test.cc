@@ -520,6 +520,9 @@ TEST_F(SurveyLogicTest, FollowUpObservationInterviewAndSkm) {
         absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 1 + i % 2, 10, 9, 0, 0),
                                             absl::UTCTimeZone())));
     for (int u = 1; u <= 9; ++u) add(sr, absl::StrCat("U", u))->set_number(1 + (i + u) % 4);
+    // The profile is optional: the last response of each month gives none.
+    if (i < 4) add(sr, "JK")->set_choice(i % 2 == 0 ? "perempuan" : "laki-laki");
+    if (i < 4) add(sr, "PENDIDIKAN")->set_choice(i < 2 ? "s1" : "sma");
     ASSERT_TRUE(logic_->CreateResponse(caller_, s).ok()) << logic_->CreateResponse(caller_, s).status();
   }
   v1::GetSkmAggregatesRequest sq;
@@ -538,6 +541,20 @@ TEST_F(SurveyLogicTest, FollowUpObservationInterviewAndSkm) {
   EXPECT_EQ(skm->periods(0).elements(0).item(), "U1");
   EXPECT_EQ(skm->periods(0).elements(0).sum(), u1);
   EXPECT_EQ(skm->periods(0).elements(0).n(), 3);
+  // The respondents' profile, per choice item: January has responses 0, 2
+  // (both perempuan; s1, sma) and 4 (no profile).
+  ASSERT_EQ(skm->periods(0).profile_size(), 2);
+  const v1::ItemAggregate& jk = skm->periods(0).profile(0);
+  EXPECT_EQ(jk.item(), "JK");
+  EXPECT_EQ(jk.n(), 2);
+  EXPECT_EQ(jk.choice_counts().at("perempuan"), 2);
+  EXPECT_EQ(jk.choice_counts().count("laki-laki"), 0u);
+  const v1::ItemAggregate& edu = skm->periods(0).profile(1);
+  EXPECT_EQ(edu.item(), "PENDIDIKAN");
+  EXPECT_EQ(edu.choice_counts().at("s1"), 1);
+  EXPECT_EQ(edu.choice_counts().at("sma"), 1);
+  EXPECT_EQ(skm->periods(1).profile(0).choice_counts().at("laki-laki"), 2);
+  EXPECT_EQ(skm->periods(2).profile_size(), 0);
 }
 
 TEST_F(SurveyLogicTest, TenantIsolation) {
@@ -1126,7 +1143,9 @@ TEST_F(SkmFormTest, FormOfAKnownUnitOnly) {
   EXPECT_EQ(form->unit(), "tenants/1504/units/disdukcapil");
   EXPECT_EQ(form->unit_title(), "Dinas Dukcapil");
   EXPECT_EQ(form->instrument().kind(), v1::SKM);
-  EXPECT_EQ(form->instrument().items_size(), 10);
+  // U1..U9, SARAN and the four optional profile questions.
+  EXPECT_EQ(form->instrument().items_size(), 14);
+  for (int i = 10; i < 14; ++i) EXPECT_FALSE(form->instrument().items(i).required());
   get.set_name("tenants/1504/units/tidak-ada/skmForm");
   EXPECT_EQ(logic_->GetSkmForm(public_, get).status().code(), absl::StatusCode::kNotFound);
   get.set_name("tenants/9999/units/disdukcapil/skmForm");

@@ -1166,6 +1166,27 @@ TEST_F(DemoTest, IkmReportsCarryTheComplaintServicesFigures) {
     for (const auto& e : s.elements()) {
       EXPECT_TRUE(absl::StrContains(*text, pelita::report::FormatNumber(e.nrr(), 3))) << u.name() << " " << e.element();
     }
+    // The respondents' profile: the women of 2025 as the survey service
+    // counts them, with their share of those who answered.
+    sv1::GetSkmAggregatesRequest aq;
+    aq.set_name(u.name() + "/skmAggregates");
+    aq.set_start_period("2025-01");
+    aq.set_end_period("2025-12");
+    sv1::SkmAggregates a;
+    ASSERT_RPC(Call(survey_.get(), &sv1::SurveyService::Stub::GetSkmAggregates, aq, &a));
+    int64_t women = 0, answered = 0;
+    for (const auto& p : a.periods()) {
+      for (const auto& item : p.profile()) {
+        if (item.item() != "JK") continue;
+        answered += item.n();
+        auto it = item.choice_counts().find("perempuan");
+        if (it != item.choice_counts().end()) women += it->second;
+      }
+    }
+    ASSERT_GE(answered, 5) << u.name();
+    const std::string row = absl::StrCat("Perempuan ", pelita::report::FormatInteger(women), " ",
+                                         pelita::report::FormatNumber(100.0 * women / answered, 1), "%");
+    EXPECT_TRUE(absl::StrContains(rt::Squeeze(*text), row)) << u.name() << ": " << row;
     if (++reports == 3) break;
   }
   EXPECT_EQ(reports, 3);

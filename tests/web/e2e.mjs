@@ -775,11 +775,15 @@ async function skmJourney(browser, base, accounts) {
   if (units.length === 0) return;
   const unit = units[0];
   const period = new Date().toISOString().slice(0, 7);
-  const countNow = async () => {
-    const a = await apiGet(base, org, `/v1/${unit.name}/skmAggregates?startPeriod=${period}`);
-    return Number(a.body.periods?.[0]?.responseCount ?? 0);
-  };
+  const aggregatesNow = async () =>
+    (await apiGet(base, org, `/v1/${unit.name}/skmAggregates?startPeriod=${period}`)).body.periods?.[0] ?? {};
+  const countNow = async () => Number((await aggregatesNow()).responseCount ?? 0);
+  // The optional profile question answered below (the Laporan IKM's
+  // respondents' profile): women who answered this month.
+  const womenNow = async () =>
+    Number(((await aggregatesNow()).profile ?? []).find((p) => p.item === 'JK')?.choiceCounts?.perempuan ?? 0);
   const before = await countNow();
+  const womenBefore = await womenNow();
   const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'id-ID' });
   const page = await ctx.newPage();
   const cspErrors = [];
@@ -794,6 +798,8 @@ async function skmJourney(browser, base, accounts) {
   await page.getByRole('button', { name: 'Kirim jawaban' }).click();
   check(await page.locator('#item-U1 .error').isVisible(), 'SKM: an unanswered question is pointed out');
   for (let i = 1; i <= 9; i++) await page.locator(`#item-U${i}`).getByLabel(String(1 + (i % 4)), { exact: true }).check();
+  check(await page.locator('#item-USIA .hint').isVisible(), 'SKM: the profile questions say they are optional');
+  await page.locator('#item-JK').getByLabel('Perempuan', { exact: true }).check();
   await page.getByRole('button', { name: 'Kirim jawaban' }).click();
   await page.waitForSelector('text=Terima kasih, penilaian Anda sudah kami terima.');
   await visit(page, 'SKM thanks', 'phone-41-skm-terima-kasih');
@@ -802,6 +808,7 @@ async function skmJourney(browser, base, accounts) {
   check(device && device.httpOnly && device.secure && device.sameSite === 'Strict', 'SKM: the device token is an HttpOnly, Secure, SameSite=Strict cookie');
   check(await page.evaluate(() => !document.cookie.includes('pelita_skm')), 'SKM: page script cannot read the device cookie');
   check((await countNow()) === before + 1, 'SKM: the unit\'s SKM count rose by exactly one');
+  check((await womenNow()) === womenBefore + 1, 'SKM: the profile answer is counted in the unit\'s month');
   // The same phone again today.
   await page.goto(url);
   await page.waitForSelector('#item-U1');
@@ -880,6 +887,17 @@ async function documentsJourney(browser, base, accounts) {
   const programCohorts = (await apiGet(base, org, `/v1/tenants/1504/programs/${pSlug}/cohorts`)).body.cohorts ?? [];
   check(text.includes('Laporan Evaluasi Program Pelatihan') && text.includes(`· ${fmtInt(programCohorts.length)} angkatan`)
     && text.includes('Ringkasan program'), `documents: the programme report covers its ${programCohorts.length} cohorts`);
+  // ... and as a workbook: its Angkatan sheet has a row per cohort (read
+  // back with Debian's openpyxl).
+  [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=program-xlsx]')]);
+  const programXlsx = path.join(ART, 'laporan-program.xlsx');
+  await dl.saveAs(programXlsx);
+  const sheet = spawnSync('/usr/bin/python3', ['-c',
+    'import sys, openpyxl; wb = openpyxl.load_workbook(sys.argv[1], read_only=True); print(wb.sheetnames); print(len(list(wb["Angkatan"].iter_rows())))',
+    programXlsx], { encoding: 'utf8' });
+  const [names, rowCount] = (sheet.stdout ?? '').trim().split('\n');
+  check(/\.xlsx$/.test(dl.suggestedFilename()) && names?.includes('Angka angkatan') && Number(rowCount) === programCohorts.length + 1,
+    `documents: the programme workbook has a row per cohort (${rowCount} rows, ${names}; ${sheet.stderr?.slice(0, 200) ?? ''})`);
   // The cohort's certificates in one file, from its page.
   await goInApp(page, `/program/${pSlug}/angkatan/${cSlug}`);
   await page.waitForSelector('[data-testid=certificates-pdf]');

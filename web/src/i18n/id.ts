@@ -236,6 +236,7 @@ export const t = {
     certificates: 'Unduh semua sertifikat (PDF)',
     ikm: 'Unduh laporan IKM (PDF)',
     program: 'Unduh laporan program (PDF)',
+    programXlsx: 'Unduh laporan program (Excel)',
     responses: 'Unduh jawaban tanpa identitas (Excel)',
     responsesIdentified: 'Unduh jawaban dengan NIP (Excel)',
     busy: 'Menyiapkan dokumen…',

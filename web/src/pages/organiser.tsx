@@ -195,8 +195,10 @@ export function ProgramPage({ program }: { program: string }) {
             <dt>{t.organiser.budget}</dt><dd>{formatRupiah(toNumber(q.data.p.budget))}</dd>
             <dt>{t.organiser.costPerParticipant}</dt><dd>{formatRupiah(toNumber(q.data.p.costPerParticipant))}</dd>
           </dl>
-          <p><DownloadButton path={`/v1/${q.data.p.name}:report`} filename={`laporan-program-${program}.pdf`}
-            label={t.documents.program} testId="program-pdf" /></p>
+          <p className="actions"><DownloadButton path={`/v1/${q.data.p.name}:report`} filename={`laporan-program-${program}.pdf`}
+            label={t.documents.program} testId="program-pdf" />{' '}
+            <DownloadButton path={`/v1/${q.data.p.name}:report?format=XLSX`} filename={`laporan-program-${program}.xlsx`}
+              label={t.documents.programXlsx} testId="program-xlsx" /></p>
           <NewCohortForm program={program} />
           <CohortTable rows={q.data.cohorts.map((c) => ({ program: q.data!.p, cohort: c }))} caption={title} />
         </>
