@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/report/pdf.h"
+#include "services/report/xlsx.h"
 #include "services/report/text.h"
 
 namespace pelita::report {
@@ -180,6 +181,106 @@ absl::StatusOr<std::string> RenderIkmPdf(const complaint::v1::Satisfaction& s, c
            "NRR × 1/9; IKM unit = IKM × 25, dibulatkan dua desimal.  Interval kepercayaan: t(0,975; n − 1) × galat "
            "baku skor responden, dengan koreksi populasi terbatas.");
   return pdf.Finish();
+}
+
+namespace {
+
+// Why the IKM is withheld, as the PDF says it.
+std::string SuppressionText(const complaint::v1::Satisfaction& s) {
+  if (s.suppression() == complaint::v1::TOO_FEW_RESPONDENTS) {
+    return "responden terlalu sedikit, sehingga jawaban dapat dikenali";
+  }
+  if (s.suppression() == complaint::v1::ELEMENT_TOO_FEW_ANSWERS) {
+    return "ada unsur yang dijawab terlalu sedikit responden; IKM memerlukan kesembilan unsur";
+  }
+  return "data belum mencukupi";
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderIkmXlsx(const complaint::v1::Satisfaction& s, const IkmContext& c,
+                                          const std::string& tmp_dir) {
+  auto book = XlsxWorkbook::Create(tmp_dir);
+  if (!book.ok()) return book.status();
+  XlsxWorkbook& w = **book;
+  using Cell = XlsxWorkbook::Cell;
+  const std::string period = absl::StrCat(FormatDate(DayOf(s.start_date())), " – ", FormatDate(DayOf(s.end_date())));
+  if (auto st = w.AddSheet("IKM", {"Keterangan", "Nilai"}, {55, 40}); !st.ok()) return st;
+  const bool shown = !s.suppressed();
+  auto number = [](double v) { return Cell(v); };
+  const std::vector<std::vector<Cell>> rows = {
+      {Cell(std::string("Unit pelayanan")), Cell(c.unit_title)},
+      {Cell(std::string("Pemerintah")), Cell(c.tenant_name)},
+      {Cell(std::string("Periode survei")), Cell(period)},
+      {Cell(std::string("Dibuat")), Cell(FormatDateTime(c.generated, c.zone))},
+      {Cell(std::string("Jumlah responden")), number(static_cast<double>(s.respondents()))},
+      {Cell(std::string("Populasi penerima layanan dalam periode")),
+       s.population() > 0 ? number(static_cast<double>(s.population())) : Cell()},
+      {Cell(std::string("Sampel minimum (Krejcie dan Morgan)")),
+       number(static_cast<double>(s.recommended_sample_size()))},
+      {Cell(std::string("Margin kesalahan (95%, poin persen)")),
+       s.margin_of_error_pct() > 0 ? number(s.margin_of_error_pct()) : Cell()},
+      {Cell(std::string("IKM (jumlah NRR tertimbang, 1–4)")), shown ? number(s.ikm()) : Cell()},
+      {Cell(std::string("IKM unit pelayanan (× 25)")), shown ? number(s.ikm_converted_rounded()) : Cell()},
+      {Cell(std::string("Interval kepercayaan 95%, bawah")), shown ? number(s.ikm_converted() - s.ikm_margin()) : Cell()},
+      {Cell(std::string("Interval kepercayaan 95%, atas")), shown ? number(s.ikm_converted() + s.ikm_margin()) : Cell()},
+      {Cell(std::string("Mutu pelayanan")), Cell(shown ? s.category() : std::string())},
+      {Cell(std::string("Kinerja unit pelayanan")),
+       Cell(shown ? (s.category_label().empty() ? std::string(Performance(s.category())) : s.category_label())
+                  : std::string())},
+      {Cell(std::string("Ditampilkan")), Cell(std::string(shown ? "ya" : "tidak"))},
+      {Cell(std::string("Keterangan")), Cell(shown ? std::string() : absl::StrCat("Indeks tidak ditampilkan: ", SuppressionText(s)))},
+  };
+  for (const auto& r : rows) {
+    if (auto st = w.AddRow(r); !st.ok()) return st;
+  }
+  if (auto st = w.AddSheet("Unsur", {"Unsur", "Unsur pelayanan", "Responden", "NRR", "NRR tertimbang"},
+                           {8, 45, 12, 12, 16});
+      !st.ok()) {
+    return st;
+  }
+  for (const auto& e : s.elements()) {
+    if (auto st = w.AddRow({Cell(e.element()), Cell(IkmElementTitle(e.element())),
+                            number(static_cast<double>(e.respondents())), number(e.nrr()), number(e.nrr() / 9.0)});
+        !st.ok()) {
+      return st;
+    }
+  }
+  if (auto st = w.AddSheet("Profil", {"Pertanyaan", "Kategori", "Jumlah", "Persentase dari yang menjawab"},
+                           {30, 30, 12, 16});
+      !st.ok()) {
+    return st;
+  }
+  const IkmProfile& p = c.profile;
+  const bool too_few = s.suppressed() && s.suppression() == complaint::v1::TOO_FEW_RESPONDENTS;
+  if (too_few || !p.available) {
+    const std::string why = too_few ? "Profil responden tidak ditampilkan: responden terlalu sedikit."
+                                    : absl::StrCat("Profil responden tidak dapat disajikan: ", p.unavailable);
+    if (auto st = w.AddRow({Cell(why)}); !st.ok()) return st;
+    return w.Finish();
+  }
+  for (const auto& q : p.questions) {
+    if (q.answered < kMinProfileAnswers) {
+      if (auto st = w.AddRow({Cell(q.title), Cell(absl::StrCat("tidak dirinci (dijawab ", q.answered, " responden)"))});
+          !st.ok()) {
+        return st;
+      }
+      continue;
+    }
+    for (const auto& [text, n] : q.counts) {
+      if (auto st = w.AddRow({Cell(q.title), Cell(text), number(static_cast<double>(n)),
+                              number(static_cast<double>(n) / static_cast<double>(q.answered))});
+          !st.ok()) {
+        return st;
+      }
+    }
+    if (auto st = w.AddRow({Cell(q.title), Cell(std::string("Menjawab")), number(static_cast<double>(q.answered)),
+                            number(1.0)});
+        !st.ok()) {
+      return st;
+    }
+  }
+  return w.Finish();
 }
 
 }  // namespace pelita::report

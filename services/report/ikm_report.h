@@ -55,6 +55,12 @@ struct IkmContext {
 IkmProfile ProfileOf(const survey::v1::SkmAggregates& months, const survey::v1::Instrument& form);
 
 absl::StatusOr<std::string> RenderIkmPdf(const complaint::v1::Satisfaction& s, const IkmContext& c);
+// The same as a workbook: IKM (respondents, sample, the index, its interval
+// and category), Unsur (NRR and weighted NRR of U1-U9), Profil (each
+// profile question's counts and shares); numbers as numbers, withheld
+// figures empty with the reason.
+absl::StatusOr<std::string> RenderIkmXlsx(const complaint::v1::Satisfaction& s, const IkmContext& c,
+                                          const std::string& tmp_dir);
 
 }  // namespace pelita::report
 

@@ -224,6 +224,9 @@ IkmProfile ReportLogic::ReadIkmProfile(const std::string& tenant, const std::str
 absl::StatusOr<type::v1::HttpBody> ReportLogic::GetIkmReport(const Caller& caller, const v1::GetIkmReportRequest& r) {
   PELITA_ASSIGN_OR_RETURN(std::vector<std::string> ids,
                           ParseTenantResource(caller, "name", r.name(), "tenants/*/units/*/satisfaction"));
+  if (r.format() != v1::DOCUMENT_FORMAT_UNSPECIFIED && r.format() != v1::PDF && r.format() != v1::XLSX) {
+    return InvalidField("format", "must be PDF or XLSX");
+  }
   complaint::v1::GetSatisfactionRequest req;
   req.set_name(r.name());
   req.set_period(r.period());
@@ -240,10 +243,17 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetIkmReport(const Caller& calle
   c.zone = ZoneOf(t);
   c.profile = ReadIkmProfile(ids[0], SingletonParent(r.name()), s);
   type::v1::HttpBody out;
-  PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderIkmPdf(s, c));
-  out.set_content_type(kPdf);
   auto day = [](const google::type::Date& d) { return absl::StrFormat("%04d%02d%02d", d.year(), d.month(), d.day()); };
-  out.set_filename(absl::StrCat("laporan-ikm-", ids[1], "-", day(s.start_date()), "-", day(s.end_date()), ".pdf"));
+  const std::string stem = absl::StrCat("laporan-ikm-", ids[1], "-", day(s.start_date()), "-", day(s.end_date()));
+  if (r.format() == v1::XLSX) {
+    PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderIkmXlsx(s, c, options_.tmp_dir));
+    out.set_content_type(kXlsx);
+    out.set_filename(stem + ".xlsx");
+  } else {
+    PELITA_ASSIGN_OR_RETURN(*out.mutable_data(), RenderIkmPdf(s, c));
+    out.set_content_type(kPdf);
+    out.set_filename(stem + ".pdf");
+  }
   return out;
 }
 

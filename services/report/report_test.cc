@@ -448,6 +448,44 @@ TEST_F(ReportTest, TheIkmReportHasTheRegulationsLayoutAndTheApisFigures) {
   }
   auto pages = testing::RenderPages(doc->data(), Artefact("laporan-ikm-page1.png"));
   ASSERT_TRUE(pages.ok()) << pages.status();
+  // The same as a workbook, read back with openpyxl: numbers as numbers.
+  req.set_format(v1::XLSX);
+  auto book = logic_.GetIkmReport(head, req);
+  ASSERT_TRUE(book.ok()) << book.status();
+  EXPECT_EQ(book->filename(), "laporan-ikm-disdukcapil-20260101-20260630.xlsx");
+  auto sheets = testing::XlsxCells(book->data());
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 3u);
+  EXPECT_EQ((*sheets)[0].first, "IKM");
+  auto value_of = [&](const std::string& label) {
+    for (const auto& row : (*sheets)[0].second) {
+      if (row.size() > 1 && row[0] == label) return row[1];
+    }
+    return std::string("(missing)");
+  };
+  EXPECT_EQ(value_of("Jumlah responden"), "412");
+  EXPECT_EQ(value_of("IKM unit pelayanan (× 25)"), "80.97");
+  EXPECT_EQ(value_of("Mutu pelayanan"), "B");
+  const testing::Sheet& elements = (*sheets)[1].second;
+  ASSERT_EQ(elements.size(), 10u);
+  for (int i = 0; i < 9; ++i) {
+    double v = 0;
+    ASSERT_TRUE(absl::SimpleAtod(elements[i + 1][3], &v)) << elements[i + 1][3];
+    EXPECT_DOUBLE_EQ(v, sources_.satisfaction_.elements(i).nrr());
+    EXPECT_EQ(elements[i + 1][2], absl::StrCat(sources_.satisfaction_.elements(i).respondents()));
+  }
+  const testing::Sheet& profile = (*sheets)[2].second;
+  ASSERT_GE(profile.size(), 5u);
+  EXPECT_EQ(profile[1][0], "Jenis kelamin");
+  EXPECT_EQ(profile[1][1], "Laki-laki");
+  EXPECT_EQ(profile[1][2], "81");
+  EXPECT_EQ(profile[1][3], "0.45");
+  EXPECT_EQ(profile[3][1], "Menjawab");
+  EXPECT_EQ(profile[3][2], "180");
+  EXPECT_EQ(profile[4][0], "Usia");
+  EXPECT_TRUE(absl::StrContains(profile[4][1], "tidak dirinci")) << profile[4][1];
+  req.set_format(v1::PDF);
+
   // The survey service down: the report says so and is still made.
   sources_.skm_available = false;
   doc = logic_.GetIkmReport(head, req);

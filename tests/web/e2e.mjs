@@ -1015,8 +1015,18 @@ async function headJourney(page, base, accounts, tag) {
     const file = path.join(ART, 'laporan-ikm.pdf');
     await dl.saveAs(file);
     const text = (spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout ?? '').replace(/\s+/g, ' ');
-    check(text.includes('Laporan Hasil Survei Kepuasan Masyarakat') && text.includes(`Jumlah responden ${fmtInt(Number(year.respondents ?? 0))}`),
-      `${tag}: head downloads the unit's Laporan IKM of ${YEAR} (${year.respondents} respondents, as the API counts)`);
+    check(text.includes('Laporan Hasil Survei Kepuasan Masyarakat') && text.includes(`Jumlah responden ${fmtInt(Number(year.respondents ?? 0))}`)
+      && text.includes('Profil responden'),
+      `${tag}: head downloads the unit's Laporan IKM of ${YEAR} (${year.respondents} respondents, as the API counts), with the respondents' profile`);
+    // ... and its workbook, read back with Debian's openpyxl.
+    const [xl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=ikm-xlsx]')]);
+    const book = path.join(ART, 'laporan-ikm.xlsx');
+    await xl.saveAs(book);
+    const read = spawnSync('/usr/bin/python3', ['-c',
+      'import sys, openpyxl; ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["IKM"]; print([r[1] for r in ws.iter_rows(values_only=True) if r[0] == "Jumlah responden"][0])',
+      book], { encoding: 'utf8' });
+    check(Number((read.stdout ?? '').trim()) === Number(year.respondents ?? -1),
+      `${tag}: the IKM workbook counts the API's ${year.respondents} respondents (${(read.stdout ?? '').trim()} ${read.stderr?.slice(0, 200) ?? ''})`);
   }
   await signOutUi(page, `${tag} head of agency`);
 }

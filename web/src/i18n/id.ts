@@ -235,6 +235,7 @@ export const t = {
     xlsx: 'Unduh Excel',
     certificates: 'Unduh semua sertifikat (PDF)',
     ikm: 'Unduh laporan IKM (PDF)',
+    ikmXlsx: 'Unduh laporan IKM (Excel)',
     program: 'Unduh laporan program (PDF)',
     programXlsx: 'Unduh laporan program (Excel)',
     responses: 'Unduh jawaban tanpa identitas (Excel)',

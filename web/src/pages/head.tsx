@@ -58,8 +58,10 @@ export function HeadHome() {
                 </>
               )}
               <p>{t.head.respondents}: {formatInteger(toNumber(q.data.sat.respondents))}</p>
-              <p className="no-print"><DownloadButton path={`/v1/${unit}/satisfaction:report?period=${year}`}
-                filename={`laporan-ikm-${unit.split('/').pop() ?? ''}-${year}.pdf`} label={t.documents.ikm} testId="ikm-pdf" /></p>
+              <p className="no-print actions"><DownloadButton path={`/v1/${unit}/satisfaction:report?period=${year}`}
+                filename={`laporan-ikm-${unit.split('/').pop() ?? ''}-${year}.pdf`} label={t.documents.ikm} testId="ikm-pdf" />{' '}
+                <DownloadButton path={`/v1/${unit}/satisfaction:report?period=${year}&format=XLSX`}
+                  filename={`laporan-ikm-${unit.split('/').pop() ?? ''}-${year}.xlsx`} label={t.documents.ikmXlsx} testId="ikm-xlsx" /></p>
             </section>
           </div>
           <MonthlySeries unit={unit} year={year}
