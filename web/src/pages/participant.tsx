@@ -78,7 +78,10 @@ function cohortNames(trainings: Training[]): Record<string, string> {
   for (const tr of trainings) {
     const parts = enrolmentParts(tr.enrolment.name);
     if (!tr.cohort || !parts) continue;
-    out[tr.cohort] = `${tr.programTitle || humanizeSlug(parts.program)} · ${tr.cohortDisplayName || humanizeSlug(parts.cohort)}`;
+    const program = tr.programTitle || humanizeSlug(parts.program);
+    const cohort = tr.cohortDisplayName || humanizeSlug(parts.cohort);
+    // A cohort's name often carries its programme's ("Angkatan I — Pelayanan Publik Prima").
+    out[tr.cohort] = cohort.includes(program) ? cohort : `${program} · ${cohort}`;
   }
   return out;
 }
