@@ -268,6 +268,60 @@ TEST_F(GatewaySurveyTest, AnswerLinksWorkWithoutAnAccount) {
 }
 
 
+// A participant's surveys and tests over REST (issue 16): their token reads
+// their own list, which gives the link of an open task; another person's
+// list is refused by the gateway's role table (self reach) before the
+// service is asked; a supervisor token for another NIP likewise.
+TEST_F(GatewaySurveyTest, ParticipantReadsOwnAnswerTasksOnly) {
+  nlohmann::json instrument = {
+      {"title", "Kesan"}, {"kind", "REACTION"}, {"anonymous", false},
+      {"items", {{{"code", "M1"}, {"text", "Materi"}, {"type", "LIKERT"}, {"required", true}, {"scaleMin", 1},
+                  {"scaleMax", 4}, {"dimension", "MATERI"}}}}};
+  ASSERT_EQ(Call("POST", "/v1/tenants/1504/instruments?instrumentId=kesan", instrument.dump()).status, 200);
+  auto issued = Call("POST", absl::StrCat("/v1/", kCohort, ":issueAnswerLinks"),
+                     nlohmann::json{{"instrument", "tenants/1504/instruments/kesan"}}.dump());
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const std::string own = absl::StrCat("/v1/tenants/1504/employees/", kNip, "/answerTasks");
+  auto mine = Call("GET", own, "", Token("participant", kNip));
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  const nlohmann::json tasks = mine.Json()["tasks"];
+  ASSERT_EQ(tasks.size(), 1u) << mine.body;
+  EXPECT_EQ(tasks[0]["state"], "OPEN");
+  EXPECT_EQ(tasks[0]["instrumentTitle"], "Kesan");
+  EXPECT_EQ(tasks[0]["instrumentKind"], "REACTION");
+  EXPECT_EQ(tasks[0]["cohort"], kCohort);
+  EXPECT_EQ(tasks[0]["token"], issued.Json()["links"][0]["token"]);
+  EXPECT_TRUE(tasks[0].contains("expireTime")) << mine.body;
+  // Answered by the listed link (no account needed for that), then ANSWERED.
+  const nlohmann::json answer = {{"token", tasks[0]["token"]},
+                                 {"responseId", "daftar-1"},
+                                 {"answers", {{{"item", "M1"}, {"number", 3}}}}};
+  ASSERT_EQ(http_->Request("POST", "/v1/answerLinks:answer", answer.dump(), {}).status, 200);
+  mine = Call("GET", own, "", Token("participant", kNip));
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.Json()["tasks"][0]["state"], "ANSWERED");
+  EXPECT_FALSE(mine.Json()["tasks"][0].contains("token")) << mine.body;
+
+  // Someone else's list: the gateway refuses it for a participant or a
+  // supervisor; the organiser reads it.
+  const std::string theirs = absl::StrCat("/v1/tenants/1504/employees/", kOtherNip, "/answerTasks");
+  for (const char* role : {"participant", "supervisor"}) {
+    auto refused = Call("GET", theirs, "", Token(role, kNip));
+    ExpectJsonError(refused, 403, "may not call ListAnswerTasks");
+    EXPECT_NE(refused.body.find("ROLE_NOT_ALLOWED"), std::string::npos) << refused.body;
+  }
+  for (const char* role : {"instructor", "agency_head"}) {
+    EXPECT_EQ(Call("GET", own, "", Token(role, kNip)).status, 403) << role;
+  }
+  auto staff = Call("GET", theirs);
+  ASSERT_EQ(staff.status, 200) << staff.body;
+  EXPECT_FALSE(staff.Json().contains("tasks")) << staff.body;  // nobody issued them one
+  // No token at all; a NIP that is not one.
+  EXPECT_EQ(http_->Request("GET", own, "", {}).status, 401);
+  auto bad = Call("GET", "/v1/tenants/1504/employees/123/answerTasks");
+  ExpectJsonError(bad, 400, "parent");
+}
+
 // The public SKM form through HTTP: no token; a browser's device token
 // goes only into an HttpOnly cookie, which then refuses a second answer of
 // that device today; other clients get the token in the body.

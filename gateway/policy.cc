@@ -105,6 +105,10 @@ const RoleRule kRules[] = {
     // Participants ask for the single-use token of an anonymous survey (the
     // survey service issues one only for the caller's own NIP).
     {"pelita.survey.v1.SurveyService/IssueResponseToken", kWrite, {"participant"}, kAll},
+    // Their own surveys and tests from the list (issue 16): the answer
+    // links issued to them, the supervisor's assessments of their staff
+    // among them (the survey service checks the NIP again).
+    {"pelita.survey.v1.SurveyService/ListAnswerTasks", kRead, {"participant", "supervisor"}, kSelf},
     // Documents (services/report, issue 17) carry the figures and records
     // they are made of, so they have the same readers: the evaluation
     // report those of scoring (the report service forwards the caller, and

@@ -10,9 +10,19 @@
 // preferably whose supervisor has another plan waiting for a decision, so
 // that both can do their job in the demo.
 //
+// With --survey, the organiser then issues the participant's personal
+// answer links for their latest completed training, so that "Survei dan tes
+// saya" lists them (issue 16): the follow-up self-report and their
+// supervisor's assessment while a wave's window is open (valid to its last
+// day, at most 14 days), the programme's post-test (listed as answered
+// when they took it), and the anonymous reaction survey unless they hold
+// its token already.  A link that is listed and not expired is not
+// issued again, so a second run issues nothing new.
+//
 //   pelita-identity-demo --target 127.0.0.1:50057 --enrolment 127.0.0.1:50051 \
-//     --followup 127.0.0.1:50056 --tenant 1504
+//     --followup 127.0.0.1:50056 --survey 127.0.0.1:50052 --tenant 1504
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -24,15 +34,20 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "lib/server/channel.h"
 #include "lib/tenancy/call_metadata.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "pelita/followup/v1/followup.grpc.pb.h"
 #include "pelita/identity/v1/identity.grpc.pb.h"
+#include "pelita/survey/v1/survey.grpc.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50057", "The identity service");
 ABSL_FLAG(std::string, enrolment, "127.0.0.1:50051", "The enrolment service (the demo roster)");
 ABSL_FLAG(std::string, followup, "", "The follow-up service (to pick a participant with a plan to write)");
+ABSL_FLAG(std::string, survey, "", "The survey service (to issue the participant's answer links)");
 ABSL_FLAG(std::string, tenant, "1504", "The tenant");
 ABSL_FLAG(std::string, gateway_url, "http://127.0.0.1:8080", "Printed in the curl examples");
 
@@ -53,6 +68,98 @@ grpc::Status Call(const std::function<grpc::Status(grpc::ClientContext*)>& fn, c
   pelita::AttachCaller(ctx, caller);
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   return fn(&ctx);
+}
+
+// Issues the demo participant's answer links (see the file comment); a
+// failure is reported and does not stop the demo.
+void IssueDemoLinks(const std::string& tenant, const ev1::Employee& participant,
+                    ev1::EnrolmentService::Stub& enrolment, const std::string& survey_address) {
+  namespace sv1 = pelita::survey::v1;
+  auto survey = sv1::SurveyService::NewStub(pelita::ServiceChannel(survey_address));
+  const pelita::Caller organiser{tenant, "organiser", "identity-demo"};
+  ev1::ListEmployeeTrainingsRequest tr;
+  tr.set_parent(participant.name());
+  ev1::ListEmployeeTrainingsResponse trainings;
+  grpc::Status s = Call([&](auto* c) { return enrolment.ListEmployeeTrainings(c, tr, &trainings); }, organiser);
+  const ev1::Training* latest = nullptr;
+  for (const auto& t : trainings.trainings()) {
+    if (latest == nullptr && t.enrolment().state() == ev1::Enrolment::COMPLETED) latest = &t;
+  }
+  if (!s.ok() || latest == nullptr) {
+    std::cout << "Survei dan tes saya: the participant has no completed training; no links issued\n";
+    return;
+  }
+  ev1::GetCohortRequest gc;
+  gc.set_name(latest->cohort());
+  ev1::Cohort cohort;
+  if (s = Call([&](auto* c) { return enrolment.GetCohort(c, gc, &cohort); }, organiser); !s.ok()) {
+    std::cerr << "cannot read " << latest->cohort() << ": " << s.error_message() << "\n";
+    return;
+  }
+  // What is listed already (a link not yet expired is not issued again).
+  sv1::ListAnswerTasksRequest lr;
+  sv1::ListAnswerTasksResponse listed;
+  auto has = [&](const std::string& nip, const std::string& instrument, sv1::FollowUpRole role) {
+    lr.set_parent(absl::StrCat("tenants/", tenant, "/employees/", nip));
+    if (!Call([&](auto* c) { return survey->ListAnswerTasks(c, lr, &listed); }, organiser).ok()) return false;
+    const std::string subject = role == sv1::FOLLOW_UP_ROLE_UNSPECIFIED ? "" : participant.nip();
+    for (const auto& t : listed.tasks()) {
+      if (t.cohort() == cohort.name() && t.instrument() == instrument && t.followup_role() == role &&
+          t.subject_nip() == subject && t.state() != sv1::AnswerTask::EXPIRED) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(7 * 3600));
+  int open_days = 0;  // days left in the wave open today, 0 when none is
+  for (const auto& w : cohort.follow_up_windows()) {
+    const absl::CivilDay first(w.first_day().year(), w.first_day().month(), w.first_day().day());
+    const absl::CivilDay last(w.last_day().year(), w.last_day().month(), w.last_day().day());
+    if (first <= today && today <= last) open_days = static_cast<int>(std::min<int64_t>(14, last - today + 1));
+  }
+  struct Want {
+    std::string instrument;
+    sv1::FollowUpRole role;
+    std::string respondent;
+    int days;
+  };
+  std::vector<Want> wants;
+  const std::string followup = absl::StrCat("tenants/", tenant, "/instruments/tindak-lanjut-atasan");
+  if (open_days > 0) {
+    wants.push_back({followup, sv1::SELF_REPORT, participant.nip(), open_days});
+    wants.push_back({followup, sv1::SUPERVISOR_ASSESSMENT, participant.supervisor_nip(), open_days});
+  }
+  // The programme's post-test (the survey demo's `posttest-{programme}`):
+  // answered on the cohort's last day, it is listed as answered.
+  const std::vector<std::string> parts = absl::StrSplit(cohort.name(), '/');
+  if (parts.size() == 6) {
+    wants.push_back({absl::StrCat("tenants/", tenant, "/instruments/posttest-", parts[3]),
+                     sv1::FOLLOW_UP_ROLE_UNSPECIFIED, participant.nip(), 14});
+  }
+  wants.push_back({absl::StrCat("tenants/", tenant, "/instruments/reaksi-peserta"), sv1::FOLLOW_UP_ROLE_UNSPECIFIED,
+                   participant.nip(), 14});
+  int issued = 0, kept = 0;
+  for (const Want& w : wants) {
+    if (has(w.respondent, w.instrument, w.role)) {
+      ++kept;
+      continue;
+    }
+    sv1::IssueAnswerLinksRequest ir;
+    ir.set_cohort(cohort.name());
+    ir.set_instrument(w.instrument);
+    ir.add_nips(participant.nip());
+    ir.set_followup_role(w.role);
+    ir.set_valid_days(w.days);
+    sv1::IssueAnswerLinksResponse out;
+    if (s = Call([&](auto* c) { return survey->IssueAnswerLinks(c, ir, &out); }, organiser); !s.ok()) {
+      std::cerr << "cannot issue " << w.instrument << " links: " << s.error_message() << "\n";
+      continue;
+    }
+    issued += out.links_size();
+  }
+  std::cout << "Survei dan tes saya: " << issued << " answer link(s) issued and " << kept
+            << " already listed for the participant and their supervisor (" << cohort.name() << ")\n";
 }
 
 }  // namespace
@@ -195,6 +302,9 @@ int main(int argc, char** argv) {
     }
     std::cout << "  " << d.account.role() << std::string(12 - std::min<size_t>(11, d.account.role().size()), ' ')
               << d.id << "  password " << d.password << "\n";
+  }
+  if (const std::string survey = absl::GetFlag(FLAGS_survey); !survey.empty()) {
+    IssueDemoLinks(tenant, *participant, *enrolment, survey);
   }
   // The national integrator: a service account (client credentials).
   iv1::CreateServiceAccountRequest sr;

@@ -17,6 +17,7 @@
   X(GetResponse, v1::GetResponseRequest, v1::Response) \
   X(IssueResponseToken, v1::IssueResponseTokenRequest, v1::ResponseToken) \
   X(IssueAnswerLinks, v1::IssueAnswerLinksRequest, v1::IssueAnswerLinksResponse) \
+  X(ListAnswerTasks, v1::ListAnswerTasksRequest, v1::ListAnswerTasksResponse) \
   X(GetCohortAggregates, v1::GetCohortAggregatesRequest, v1::CohortAggregates) \
   X(ListCohortResponses, v1::ListCohortResponsesRequest, v1::ListCohortResponsesResponse) \
   X(GetSkmAggregates, v1::GetSkmAggregatesRequest, v1::SkmAggregates)

@@ -263,6 +263,91 @@ TEST_F(SurveyServiceTest, EnrolmentDecidesWhoMayAnswer) {
   EXPECT_EQ(agg.instruments(0).enrolled_count(), 6);  // 0-4 and 6
 }
 
+// A participant's surveys and tests over gRPC: the caller comes from the
+// call metadata, as the gateway forwards it.
+TEST_F(SurveyServiceTest, ParticipantListsTheirOwnAnswerTasks) {
+  auto as = [](const Caller& c) {
+    return [c](grpc::ClientContext* ctx) {
+      AttachCaller(*ctx, c);
+      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    };
+  };
+  const Caller organiser{"1504", "organiser", "org@bkpsdm"};
+  const Caller me{"1504", "participant", NipOf(1)};
+  // An identified reaction survey (the default one is anonymous).
+  v1::CreateInstrumentRequest ci;
+  ci.set_parent("tenants/1504");
+  ci.set_instrument_id("kesan-latsar");
+  ci.mutable_instrument()->set_title("Kesan Latsar");
+  ci.mutable_instrument()->set_kind(v1::REACTION);
+  ci.mutable_instrument()->set_anonymous(false);
+  v1::Item* item = ci.mutable_instrument()->add_items();
+  item->set_code("M1");
+  item->set_text("Materi sesuai kebutuhan");
+  item->set_type(v1::LIKERT);
+  item->set_scale_min(1);
+  item->set_scale_max(4);
+  item->set_dimension(v1::MATERI);
+  item->set_required(true);
+  v1::Instrument created;
+  ASSERT_TRUE(Call(stub_.get(), &v1::SurveyService::Stub::CreateInstrument, ci, &created).ok());
+  v1::IssueAnswerLinksRequest ir;
+  ir.set_cohort(kCohort);
+  ir.set_instrument("tenants/1504/instruments/kesan-latsar");
+  v1::IssueAnswerLinksResponse issued;
+  {
+    grpc::ClientContext ctx;
+    as(organiser)(&ctx);
+    grpc::Status s = stub_->IssueAnswerLinks(&ctx, ir, &issued);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  ASSERT_EQ(issued.links_size(), 6);  // NIPs 0-4 and 6
+  auto list = [&](const Caller& c, const std::string& nip, v1::ListAnswerTasksResponse* out) {
+    v1::ListAnswerTasksRequest r;
+    r.set_parent("tenants/1504/employees/" + nip);
+    grpc::ClientContext ctx;
+    as(c)(&ctx);
+    return stub_->ListAnswerTasks(&ctx, r, out);
+  };
+  v1::ListAnswerTasksResponse mine;
+  grpc::Status s = list(me, NipOf(1), &mine);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(mine.tasks_size(), 1);
+  EXPECT_EQ(mine.tasks(0).state(), v1::AnswerTask::OPEN);
+  EXPECT_EQ(mine.tasks(0).instrument_title(), "Kesan Latsar");
+  EXPECT_EQ(mine.tasks(0).instrument_kind(), v1::REACTION);
+  // Answered with the listed token, by the public link RPC.
+  v1::AnswerByLinkRequest ar;
+  ar.set_token(mine.tasks(0).token());
+  ar.set_response_id("grpc-task-1");
+  v1::Answer* a = ar.add_answers();
+  a->set_item("M1");
+  a->set_number(3);
+  v1::Response answered;
+  s = Call(stub_.get(), &v1::SurveyService::Stub::AnswerByLink, ar, &answered, "");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(answered.respondent_nip(), NipOf(1));
+  ASSERT_TRUE(list(me, NipOf(1), &mine).ok());
+  ASSERT_EQ(mine.tasks_size(), 1);
+  EXPECT_EQ(mine.tasks(0).state(), v1::AnswerTask::ANSWERED);
+  EXPECT_TRUE(mine.tasks(0).token().empty());
+  // Another participant's list: refused, naming the rule; the organiser reads it.
+  v1::ListAnswerTasksResponse theirs;
+  s = list(me, NipOf(2), &theirs);
+  EXPECT_EQ(s.error_code(), StatusCode::PERMISSION_DENIED) << s.error_message();
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(s)), "OWN_TASKS_ONLY");
+  EXPECT_EQ(theirs.tasks_size(), 0);
+  ASSERT_TRUE(list(organiser, NipOf(2), &theirs).ok());
+  ASSERT_EQ(theirs.tasks_size(), 1);
+  EXPECT_EQ(theirs.tasks(0).state(), v1::AnswerTask::OPEN);
+  // A bad name: INVALID_ARGUMENT with the field violation.
+  s = list(organiser, "123", &theirs);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  auto v = FieldViolationsOf(FromGrpcStatus(s));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].first, "parent");
+}
+
 TEST_F(SurveyServiceTest, BatchAndStreamAcknowledgeEachResponse) {
   v1::BatchCreateResponsesRequest batch;
   batch.set_parent("tenants/1504");

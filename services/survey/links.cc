@@ -7,11 +7,14 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "lib/ids/nip.h"
 #include "lib/role/role.h"
 #include "lib/status/status.h"
+#include "lib/tenancy/resource_name.h"
 #include "lib/time/time.h"
 #include "services/survey/names.h"
 #include "services/survey/survey.h"
@@ -34,6 +37,13 @@ std::string TanggalWib(absl::Time t) {
   absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
   const absl::CivilDay d = absl::ToCivilDay(t, wib);
   return absl::StrCat(d.day(), " ", kBulan[d.month() - 1], " ", d.year());
+}
+
+// The field of a link in its respondent's `answertasks:` hash: one per
+// cohort, instrument, role and subject (a newer link replaces the older).
+std::string AnswerTaskField(const std::string& cohort, const std::string& instrument, v1::FollowUpRole role,
+                            const std::string& subject) {
+  return absl::StrCat(cohort, "|", instrument, "|", static_cast<int>(role), "|", subject);
 }
 
 }  // namespace
@@ -96,6 +106,13 @@ absl::StatusOr<v1::IssueAnswerLinksResponse> SurveyLogic::IssueAnswerLinks(const
   const absl::Time expire = absl::FromUnixSeconds(absl::ToUnixSeconds(clock_())) + absl::Hours(24) * days;
 
   v1::IssueAnswerLinksResponse out;
+  std::vector<SurveyStore::TaskRecord> tasks;
+  struct Delivery {
+    int index;        // in out.links
+    std::string nip;  // the participant it was issued for
+    AnswerLinkClaims claims;
+  };
+  std::vector<Delivery> deliveries;
   auto skip = [&](const std::string& nip, const char* reason, std::string message) {
     v1::SkippedAnswerLink* s = out.add_skipped();
     s->set_nip(nip);
@@ -155,30 +172,47 @@ absl::StatusOr<v1::IssueAnswerLinksResponse> SurveyLogic::IssueAnswerLinks(const
     link->set_token(EncodeAnswerLink(claims, secret));
     link->set_url(absl::StrCat(answer_url_, "#", link->token()));
     *link->mutable_expire_time() = ToTimestamp(expire);
-    if (r.deliver()) {
-      if (sender_ == nullptr) {
-        link->set_delivery_error("no reminder sender is configured; copy the link instead");
-        continue;
-      }
-      notify::Notification n;
-      n.id = absl::StrCat("link|", AnswerLinkUsedHash(claims.nonce));
-      n.tenant = tenant;
-      n.task = r.cohort();
-      n.kind = "answer_link";
-      n.recipient_nip = claims.respondent.empty() ? nip : claims.respondent;
-      n.subject = absl::StrCat("Pelita: ", instrument.title());
-      const std::string about =
-          claims.role == v1::SUPERVISOR_ASSESSMENT ? absl::StrCat(" tentang pegawai Anda (NIP ", nip, ")") : "";
-      n.text = absl::StrCat("Yth. Bapak/Ibu,\n\nMohon isi \"", instrument.title(), "\"", about,
-                            " melalui tautan pribadi berikut (tanpa kata sandi, hanya untuk Anda, dapat dipakai "
-                            "satu kali):\n\n",
-                            link->url(), "\n\nTautan berlaku sampai ", TanggalWib(expire),
-                            ".\n\nTerima kasih,\nBKPSDM");
-      if (absl::Status s = sender_->Send(n); !s.ok()) {
-        link->set_delivery_error(std::string(s.message()));
-      } else {
-        link->set_delivered(true);
-      }
+    // The respondent's list of surveys and tests (ListAnswerTasks).  An
+    // anonymous survey's entry says only that a link was issued (as
+    // `tokiss:` does): it never holds the link, so no key joins the NIP to
+    // the eligibility token or its nonce.
+    SurveyStore::TaskRecord task;
+    task.nip = claims.respondent.empty() ? nip : claims.respondent;
+    task.field = AnswerTaskField(r.cohort(), iref.first, claims.role, claims.subject);
+    task.expire = absl::ToUnixSeconds(expire);
+    task.value = absl::StrCat(task.expire, "|", anonymous ? "" : link->token());
+    tasks.push_back(std::move(task));
+    deliveries.push_back({out.links_size() - 1, nip, claims});
+  }
+  // Recorded before any is sent: a link that reached someone is in their list.
+  SurveyStore store(redis_, tenant);
+  PELITA_RETURN_IF_ERROR(store.RecordAnswerTasks(tasks, absl::ToUnixSeconds(clock_()), kMaxAnswerTasks,
+                                                 kAnswerTaskGrace));
+  if (!r.deliver()) return out;
+  for (const Delivery& d : deliveries) {
+    v1::AnswerLink* link = out.mutable_links(d.index);
+    if (sender_ == nullptr) {
+      link->set_delivery_error("no reminder sender is configured; copy the link instead");
+      continue;
+    }
+    notify::Notification n;
+    n.id = absl::StrCat("link|", AnswerLinkUsedHash(d.claims.nonce));
+    n.tenant = tenant;
+    n.task = r.cohort();
+    n.kind = "answer_link";
+    n.recipient_nip = d.claims.respondent.empty() ? d.nip : d.claims.respondent;
+    n.subject = absl::StrCat("Pelita: ", instrument.title());
+    const std::string about =
+        d.claims.role == v1::SUPERVISOR_ASSESSMENT ? absl::StrCat(" tentang pegawai Anda (NIP ", d.nip, ")") : "";
+    n.text = absl::StrCat("Yth. Bapak/Ibu,\n\nMohon isi \"", instrument.title(), "\"", about,
+                          " melalui tautan pribadi berikut (tanpa kata sandi, hanya untuk Anda, dapat dipakai "
+                          "satu kali):\n\n",
+                          link->url(), "\n\nTautan berlaku sampai ", TanggalWib(expire),
+                          ".\n\nTerima kasih,\nBKPSDM");
+    if (absl::Status s = sender_->Send(n); !s.ok()) {
+      link->set_delivery_error(std::string(s.message()));
+    } else {
+      link->set_delivered(true);
     }
   }
   return out;
@@ -265,6 +299,108 @@ absl::StatusOr<v1::Response> SurveyLogic::AnswerByLink(const Caller&, const v1::
   if (!out.ok() && ErrorReason(out.status()) == "TOKEN_USED") {
     return LinkUsed();
   }
+  return out;
+}
+
+absl::StatusOr<v1::ListAnswerTasksResponse> SurveyLogic::ListAnswerTasks(const Caller& c,
+                                                                         const v1::ListAnswerTasksRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(c, "parent", r.parent(), "tenants/*/employees/*"));
+  const std::string& tenant = parts[0];
+  const std::string& nip = parts[1];
+  if (auto parsed = ParseNip(nip); !parsed.ok() || nip.size() > 64) {
+    return InvalidField("parent", parsed.ok() ? "does not name a NIP" : parsed.status().message());
+  }
+  const bool own = (IsRole(c, Role::kParticipant) || IsRole(c, Role::kSupervisor)) && c.subject == nip;
+  if (!IsStaff(c) && !own) {
+    return Denied("OWN_TASKS_ONLY",
+                  "a participant or supervisor reads only their own surveys and tests; organisers and admins "
+                  "anyone's");
+  }
+  SurveyStore store(redis_, tenant);
+  PELITA_ASSIGN_OR_RETURN(std::vector<SurveyStore::Hash> hashes, store.ReadHashes({store.AnswerTasksKey(nip)}));
+  const absl::Time now = clock_();
+  const Caller internal{tenant, "", ""};
+
+  // Each entry as a task; what decides ANSWERED is probed below in one
+  // round trip.
+  struct Entry {
+    v1::AnswerTask task;
+    std::string token;
+    absl::Time expire;
+    int used_probe = -1, slot_probe = -1;
+  };
+  std::vector<Entry> entries;
+  std::vector<SurveyStore::Probe> probes;
+  for (const auto& [field, value] : hashes[0]) {
+    std::vector<std::string> f = absl::StrSplit(field, '|');
+    const size_t bar = value.find('|');
+    int role = 0;
+    int64_t expire_unix = 0;
+    if (f.size() != 4 || bar == std::string::npos || !absl::SimpleAtoi(f[2], &role) ||
+        !v1::FollowUpRole_IsValid(role) || !absl::SimpleAtoi(value.substr(0, bar), &expire_unix)) {
+      continue;  // not written by this version: nothing to show
+    }
+    Entry e;
+    e.expire = absl::FromUnixSeconds(expire_unix);
+    if (e.expire + kAnswerTaskGrace < now) continue;  // pruned when the hash is next written
+    auto cohort = ParseCohort(internal, "cohort", f[0]);
+    if (!cohort.ok()) continue;
+    auto instrument = LoadCurrent(tenant, f[1], false);
+    if (!instrument.ok()) {
+      if (instrument.status().code() == absl::StatusCode::kNotFound) continue;
+      return instrument.status();
+    }
+    e.token = value.substr(bar + 1);
+    v1::AnswerTask& t = e.task;
+    t.set_cohort(f[0]);
+    t.set_instrument(absl::StrCat("tenants/", tenant, "/instruments/", f[1]));
+    t.set_instrument_title((*instrument)->title());
+    t.set_instrument_kind((*instrument)->kind());
+    t.set_followup_role(static_cast<v1::FollowUpRole>(role));
+    t.set_subject_nip(f[3]);
+    *t.mutable_expire_time() = ToTimestamp(e.expire);
+    if (e.token.empty()) {
+      t.set_state(v1::AnswerTask::ANONYMOUS);
+    } else {
+      auto claims = DecodeAnswerLink(e.token, [this](const std::string& t) { return ExistingTenantSecret(t); });
+      if (!claims.ok()) {
+        // A link the tenant's key no longer signs opens nothing.
+        if (claims.status().code() == absl::StatusCode::kPermissionDenied) continue;
+        return claims.status();
+      }
+      e.used_probe = static_cast<int>(probes.size());
+      probes.push_back({false, store.LinksUsedKey(cohort->ck(), f[1]), AnswerLinkUsedHash(claims->nonce)});
+      if ((*instrument)->kind() != v1::FOLLOWUP) {
+        // Reaction surveys and tests: one answer a person, whichever way
+        // it came (another link, the app, a CSV import).
+        e.slot_probe = static_cast<int>(probes.size());
+        probes.push_back({true, store.SlotsKey(cohort->ck(), f[1]), nip});
+      }
+    }
+    entries.push_back(std::move(e));
+  }
+  PELITA_ASSIGN_OR_RETURN(std::vector<bool> hits, store.Probes(probes));
+  for (Entry& e : entries) {
+    if (e.task.state() == v1::AnswerTask::ANONYMOUS) continue;
+    const bool answered = (e.used_probe >= 0 && hits[e.used_probe]) || (e.slot_probe >= 0 && hits[e.slot_probe]);
+    if (answered) {
+      e.task.set_state(v1::AnswerTask::ANSWERED);
+    } else if (now >= e.expire) {
+      e.task.set_state(v1::AnswerTask::EXPIRED);
+    } else {
+      e.task.set_state(v1::AnswerTask::OPEN);
+      e.task.set_token(e.token);
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    const bool ao = a.task.state() == v1::AnswerTask::OPEN, bo = b.task.state() == v1::AnswerTask::OPEN;
+    if (ao != bo) return ao;
+    if (a.expire != b.expire) return ao ? a.expire < b.expire : a.expire > b.expire;
+    return a.task.cohort() + a.task.instrument() + a.task.subject_nip() <
+           b.task.cohort() + b.task.instrument() + b.task.subject_nip();
+  });
+  v1::ListAnswerTasksResponse out;
+  for (Entry& e : entries) *out.add_tasks() = std::move(e.task);
   return out;
 }
 

@@ -131,7 +131,68 @@ end
 return out
 )lua");
 
+// KEYS: 1 answertasks:<nip>.  ARGV: 1 field, 2 value, 3 its expiry (Unix
+// seconds), 4 now, 5 the most fields kept, 6 the grace period (seconds).
+// Values start with their expiry and a '|'.  Returns 1.
+redis::Script g_record_task(R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local now, cap, grace = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+if redis.call('HLEN', KEYS[1]) > cap then
+  local all = redis.call('HGETALL', KEYS[1])
+  local live = {}
+  for i = 1, #all, 2 do
+    local exp = tonumber(string.match(all[i + 1], '^(%d+)|')) or 0
+    if exp + grace < now then
+      redis.call('HDEL', KEYS[1], all[i])
+    else
+      live[#live + 1] = {exp, all[i]}
+    end
+  end
+  if #live > cap then
+    table.sort(live, function(a, b) return a[1] < b[1] end)
+    for i = 1, #live - cap do redis.call('HDEL', KEYS[1], live[i][2]) end
+  end
+end
+local keep = tonumber(ARGV[3]) + grace - now
+if keep < 1 then keep = 1 end
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < keep then redis.call('EXPIRE', KEYS[1], keep) end
+return 1
+)lua");
+
 }  // namespace
+
+absl::Status SurveyStore::RecordAnswerTasks(const std::vector<TaskRecord>& tasks, int64_t now, int cap,
+                                            absl::Duration grace) {
+  if (tasks.empty()) return absl::OkStatus();
+  std::vector<redis::EvalCall> calls;
+  calls.reserve(tasks.size());
+  for (const TaskRecord& t : tasks) {
+    calls.push_back({&g_record_task,
+                     {AnswerTasksKey(t.nip)},
+                     {t.field, t.value, absl::StrCat(t.expire), absl::StrCat(now), absl::StrCat(cap),
+                      absl::StrCat(absl::ToInt64Seconds(grace))}});
+  }
+  PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis::EvalPipeline(*redis_, calls));
+  for (const redis::Reply& r : replies) {
+    if (r.is_error()) return redis::ReplyStatus(r);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<bool>> SurveyStore::Probes(const std::vector<Probe>& probes) {
+  std::vector<bool> out(probes.size());
+  if (probes.empty()) return out;
+  std::vector<redis::Command> cmds;
+  cmds.reserve(probes.size());
+  for (const Probe& p : probes) cmds.push_back({p.hash ? "HEXISTS" : "SISMEMBER", p.key, p.member});
+  PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(cmds));
+  for (size_t i = 0; i < replies.size(); ++i) {
+    if (replies[i].is_error()) return redis::ReplyStatus(replies[i]);
+    out[i] = replies[i].integer == 1;
+  }
+  return out;
+}
 
 void SurveyStore::SetStreamMaxLen(int64_t n) { g_stream_maxlen.store(n); }
 

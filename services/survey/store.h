@@ -46,6 +46,15 @@ namespace pelita::survey {
 //   tokused:<p>/<c>:<i>      SET hashes of the nonces of used tokens; nothing
 //                            links a nonce, its hash or a response to a NIP
 //   tokensecret              STRING the tenant's 32-byte token MAC key
+//   linkused:<p>/<c>:<i>     SET hashes of the nonces of used answer links
+//   answertasks:<nip>        HASH the answer links issued to a respondent
+//                            (ListAnswerTasks): field
+//                            `<cohort>|<instrument id>|<role>|<subject>`
+//                            -> `<expiry, Unix s>|<link>`; an anonymous
+//                            survey's entry holds no link (`<expiry>|`);
+//                            at most kMaxAnswerTasks fields (expired ones,
+//                            then the soonest expiring, go first), the key
+//                            expires a grace period after its last expiry
 // Aggregate hash fields: n (responses); i:<item>:n|s|q (count, Σ, Σ² of an
 // item; n alone for choice and text items); c:<item>:<choice> (answers per
 // choice; `ya`/`tidak` for YES_NO); d:<dim>:n|s|q (reaction dimensions);
@@ -97,6 +106,27 @@ class SurveyStore {
   std::string LinksUsedKey(const std::string& ck, const std::string& instrument) const {
     return keys_.Key("linkused", ck, instrument);
   }
+
+  // The answer links issued to a respondent (see above).
+  std::string AnswerTasksKey(const std::string& nip) const { return keys_.Key("answertasks", nip); }
+  // One link to record under its respondent: `field` and `value` as above,
+  // `expire` its expiry in Unix seconds.
+  struct TaskRecord {
+    std::string nip, field, value;
+    int64_t expire = 0;
+  };
+  // Records every link in one pipelined round trip; each respondent's hash
+  // keeps at most `cap` fields (fields expired more than `grace` ago go
+  // first, then the soonest expiring) and lives until `grace` after the
+  // latest expiry recorded in it.  `now` is Unix seconds.
+  absl::Status RecordAnswerTasks(const std::vector<TaskRecord>& tasks, int64_t now, int cap, absl::Duration grace);
+  // Whether each (set, member) is a member (SISMEMBER) or each (hash,
+  // field) exists (HEXISTS), in one round trip.
+  struct Probe {
+    bool hash = false;
+    std::string key, member;
+  };
+  absl::StatusOr<std::vector<bool>> Probes(const std::vector<Probe>& probes);
 
   // The tenant's token MAC key, created (32 random bytes) on first use.
   absl::StatusOr<std::string> TokenSecret();

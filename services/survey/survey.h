@@ -99,6 +99,14 @@ class SurveyLogic {
                                                                const v1::IssueAnswerLinksRequest& r);
   absl::StatusOr<v1::AnswerLinkForm> OpenAnswerLink(const Caller& c, const v1::OpenAnswerLinkRequest& r);
   absl::StatusOr<v1::Response> AnswerByLink(const Caller& c, const v1::AnswerByLinkRequest& r);
+  // A person's surveys and tests from the links issued to them (links.cc;
+  // see the proto).  IssueAnswerLinks records each identified link under
+  // its respondent's NIP, and only that an anonymous survey's link was
+  // issued (never the link).  At most kMaxAnswerTasks a person; an expired
+  // one is listed for kAnswerTaskGrace after its expiry.
+  static constexpr int kMaxAnswerTasks = 200;
+  static constexpr absl::Duration kAnswerTaskGrace = absl::Hours(24 * 30);
+  absl::StatusOr<v1::ListAnswerTasksResponse> ListAnswerTasks(const Caller& c, const v1::ListAnswerTasksRequest& r);
 
   // The public SKM form of a unit (skm_form.cc; see the proto).  Both are
   // public: the tenant comes from the name and must be known to the

@@ -4,6 +4,7 @@
 #include "services/survey/survey.h"
 
 #include <map>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "pelita/survey/v1/events.pb.h"
@@ -1118,6 +1120,255 @@ TEST_F(AnswerLinkTest, DeliveredThroughTheReminderSender) {
   EXPECT_FALSE(failed.links(0).delivered());
   EXPECT_TRUE(absl::StrContains(failed.links(0).delivery_error(), "503"));
   EXPECT_TRUE(Open(failed.links(0).token()).ok());
+}
+
+
+// ------------------------------------------------- surveys and tests, listed
+
+class AnswerTaskTest : public AnswerLinkTest {
+ protected:
+  absl::StatusOr<v1::ListAnswerTasksResponse> Tasks(const std::string& nip, const Caller& c) {
+    v1::ListAnswerTasksRequest r;
+    r.set_parent("tenants/1504/employees/" + nip);
+    return logic_->ListAnswerTasks(c, r);
+  }
+  // The participant's own list (must succeed).
+  v1::ListAnswerTasksResponse Own(const std::string& nip, const char* role = "participant") {
+    auto out = Tasks(nip, Caller{"1504", role, nip});
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : v1::ListAnswerTasksResponse();
+  }
+  // Every string Redis holds: key names, string values, hash fields and
+  // values, set and list members, stream entries.
+  std::vector<std::string> EverythingStored() {
+    std::vector<std::string> out;
+    auto keys = client_->Run({"KEYS", "*"});
+    EXPECT_TRUE(keys.ok());
+    if (!keys.ok()) return out;
+    auto add = [&](const redis::Reply& r, auto& self) -> void {
+      if (!r.str.empty()) out.push_back(r.str);
+      for (const auto& e : r.elements) self(e, self);
+    };
+    for (const auto& k : keys->elements) {
+      out.push_back(k.str);
+      const std::string type = client_->Run({"TYPE", k.str})->str;
+      redis::Command read;
+      if (type == "string") read = {"GET", k.str};
+      if (type == "hash") read = {"HGETALL", k.str};
+      if (type == "set") read = {"SMEMBERS", k.str};
+      if (type == "list") read = {"LRANGE", k.str, "0", "-1"};
+      if (type == "stream") read = {"XRANGE", k.str, "-", "+"};
+      if (type == "zset") read = {"ZRANGE", k.str, "0", "-1"};
+      EXPECT_FALSE(read.empty()) << k.str << " is a " << type;
+      if (read.empty()) continue;
+      auto got = client_->Run(read);
+      EXPECT_TRUE(got.ok()) << got.status();
+      if (got.ok()) add(*got, add);
+    }
+    return out;
+  }
+};
+
+TEST_F(AnswerTaskTest, IssuedLinksAreListedForTheirRespondentUntilAnswered) {
+  CreateTests();
+  EXPECT_EQ(Own(nips_[0]).tasks_size(), 0);
+  auto issued = Issue("pre-latsar", {nips_[0], nips_[1]});
+  ASSERT_EQ(issued.links_size(), 2);
+  auto mine = Own(nips_[0]);
+  ASSERT_EQ(mine.tasks_size(), 1);
+  const v1::AnswerTask& task = mine.tasks(0);
+  EXPECT_EQ(task.cohort(), kCohort);
+  EXPECT_EQ(task.instrument(), "tenants/1504/instruments/pre-latsar");
+  EXPECT_EQ(task.instrument_title(), "Pre-test Latsar");
+  EXPECT_EQ(task.instrument_kind(), v1::PRETEST);
+  EXPECT_EQ(task.state(), v1::AnswerTask::OPEN);
+  EXPECT_EQ(task.token(), issued.links(0).token());
+  EXPECT_EQ(google::protobuf::util::TimeUtil::TimestampToSeconds(task.expire_time()),
+            absl::ToUnixSeconds(now_ + absl::Hours(24 * 14)));
+  // The listed token opens the same form as the link.
+  auto form = Open(task.token());
+  ASSERT_TRUE(form.ok()) << form.status();
+  EXPECT_EQ(form->respondent_nip(), nips_[0]);
+
+  // Answered by it: ANSWERED, and the token is no longer given out.
+  auto answers = Test("pre-latsar", "x", nips_[0], {4, 4, 0, 1, 4}).response().answers();
+  ASSERT_TRUE(Answer(task.token(), "task-ans-1", answers).ok());
+  mine = Own(nips_[0]);
+  ASSERT_EQ(mine.tasks_size(), 1);
+  EXPECT_EQ(mine.tasks(0).state(), v1::AnswerTask::ANSWERED);
+  EXPECT_TRUE(mine.tasks(0).token().empty());
+  // The other participant's is still open.
+  ASSERT_EQ(Own(nips_[1]).tasks_size(), 1);
+  EXPECT_EQ(Own(nips_[1]).tasks(0).state(), v1::AnswerTask::OPEN);
+
+  // A test answered another way (in the app, not by the link) is answered too.
+  auto post = Issue("post-latsar", {nips_[1]});
+  ASSERT_EQ(post.links_size(), 1);
+  Caller p1{"1504", "participant", nips_[1]};
+  ASSERT_TRUE(logic_->CreateResponse(p1, Test("post-latsar", "direct-1", nips_[1], {4, 4, 4, 4, 4})).ok());
+  mine = Own(nips_[1]);
+  ASSERT_EQ(mine.tasks_size(), 2);
+  // OPEN first.
+  EXPECT_EQ(mine.tasks(0).instrument(), "tenants/1504/instruments/pre-latsar");
+  EXPECT_EQ(mine.tasks(0).state(), v1::AnswerTask::OPEN);
+  EXPECT_EQ(mine.tasks(1).instrument(), "tenants/1504/instruments/post-latsar");
+  EXPECT_EQ(mine.tasks(1).state(), v1::AnswerTask::ANSWERED);
+
+  // A link issued again for the same test replaces the entry (one per task).
+  auto again = Issue("pre-latsar", {nips_[1]});
+  ASSERT_EQ(again.links_size(), 1);
+  mine = Own(nips_[1]);
+  ASSERT_EQ(mine.tasks_size(), 2);
+  EXPECT_EQ(mine.tasks(0).token(), again.links(0).token());
+}
+
+TEST_F(AnswerTaskTest, OnlyTheirOwnForParticipantsAnyForOrganisersAndBadNamesNameTheField) {
+  CreateTests();
+  ASSERT_EQ(Issue("pre-latsar", {nips_[0]}).links_size(), 1);
+  // Another participant's NIP, even one with no tasks, and roles that have
+  // no business with anyone's answers.
+  for (const Caller& c : {Caller{"1504", "participant", nips_[1]}, Caller{"1504", "supervisor", NipOf(900)},
+                          Caller{"1504", "instructor", nips_[0]}, Caller{"1504", "agency_head", nips_[0]},
+                          Caller{"1504", "province", nips_[0]}}) {
+    auto st = Tasks(nips_[0], c).status();
+    EXPECT_EQ(st.code(), absl::StatusCode::kPermissionDenied) << c.role << " " << st;
+    EXPECT_EQ(ErrorReason(st), "OWN_TASKS_ONLY") << c.role;
+  }
+  for (const Caller& c : {organiser_, Caller{"1504", "admin", "admin@bkpsdm"}, Caller{"1504", "", ""}}) {
+    auto out = Tasks(nips_[0], c);
+    ASSERT_TRUE(out.ok()) << c.role << " " << out.status();
+    EXPECT_EQ(out->tasks_size(), 1) << c.role;
+  }
+  // Another regency's NIP path.
+  v1::ListAnswerTasksRequest r;
+  r.set_parent("tenants/1571/employees/" + nips_[0]);
+  EXPECT_EQ(logic_->ListAnswerTasks(Caller{"1504", "participant", nips_[0]}, r).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  for (const std::string bad : {"tenants/1504/employees/12345", "tenants/1504/employees/", "tenants/1504",
+                                "tenants/1504/units/disdukcapil", ""}) {
+    r.set_parent(bad);
+    auto st = logic_->ListAnswerTasks(organiser_, r).status();
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << bad << " " << st;
+    auto v = FieldViolationsOf(st);
+    ASSERT_EQ(v.size(), 1u) << bad;
+    EXPECT_EQ(v[0].first, "parent");
+  }
+}
+
+TEST_F(AnswerTaskTest, ExpiredShowsExpiredThenLeavesTheList) {
+  CreateTests();
+  auto issued = Issue("pre-latsar", {nips_[3]}, v1::FOLLOW_UP_ROLE_UNSPECIFIED, 1);
+  ASSERT_EQ(issued.links_size(), 1);
+  EXPECT_EQ(Own(nips_[3]).tasks(0).state(), v1::AnswerTask::OPEN);
+  Advance(absl::Hours(24));
+  auto mine = Own(nips_[3]);
+  ASSERT_EQ(mine.tasks_size(), 1);
+  EXPECT_EQ(mine.tasks(0).state(), v1::AnswerTask::EXPIRED);
+  EXPECT_TRUE(mine.tasks(0).token().empty());
+  // Listed for the grace period, then no more.
+  Advance(SurveyLogic::kAnswerTaskGrace - absl::Seconds(1));
+  EXPECT_EQ(Own(nips_[3]).tasks_size(), 1);
+  Advance(absl::Seconds(2));
+  EXPECT_EQ(Own(nips_[3]).tasks_size(), 0);
+  // The hash expires a grace period after its latest link's expiry.
+  const int64_t ttl = client_->Run({"TTL", "survey:{1504}:answertasks:" + nips_[3]})->integer;
+  EXPECT_GT(ttl, 0);
+  EXPECT_LE(ttl, absl::ToInt64Seconds(absl::Hours(24) + SurveyLogic::kAnswerTaskGrace));
+}
+
+TEST_F(AnswerTaskTest, FollowUpsGoToTheirRespondentSupervisorsSeeTheirAssessments) {
+  auto sup = Issue("tindak-lanjut-atasan", {nips_[4], nips_[5]}, v1::SUPERVISOR_ASSESSMENT);
+  ASSERT_EQ(sup.links_size(), 2);
+  auto self = Issue("tindak-lanjut-atasan", {nips_[4]}, v1::SELF_REPORT);
+  ASSERT_EQ(self.links_size(), 1);
+  auto theirs = Own(NipOf(900), "supervisor");
+  ASSERT_EQ(theirs.tasks_size(), 2);
+  std::set<std::string> subjects;
+  for (const auto& t : theirs.tasks()) {
+    EXPECT_EQ(t.followup_role(), v1::SUPERVISOR_ASSESSMENT);
+    EXPECT_EQ(t.instrument_kind(), v1::FOLLOWUP);
+    EXPECT_EQ(t.state(), v1::AnswerTask::OPEN);
+    subjects.insert(t.subject_nip());
+  }
+  EXPECT_EQ(subjects, (std::set<std::string>{nips_[4], nips_[5]}));
+  auto mine = Own(nips_[4]);
+  ASSERT_EQ(mine.tasks_size(), 1);
+  EXPECT_EQ(mine.tasks(0).followup_role(), v1::SELF_REPORT);
+  EXPECT_EQ(mine.tasks(0).subject_nip(), nips_[4]);
+  EXPECT_EQ(mine.tasks(0).token(), self.links(0).token());
+  // The self-report answered: the supervisor's assessments stay open.
+  google::protobuf::RepeatedPtrField<v1::Answer> answers;
+  auto* a = answers.Add();
+  a->set_item("DITERAPKAN");
+  a->set_yes(true);
+  for (const char* code : {"R1", "R2", "R3", "R4"}) {
+    a = answers.Add();
+    a->set_item(code);
+    a->set_number(3);
+  }
+  ASSERT_TRUE(Answer(self.links(0).token(), "task-fu-1", answers).ok());
+  EXPECT_EQ(Own(nips_[4]).tasks(0).state(), v1::AnswerTask::ANSWERED);
+  theirs = Own(NipOf(900), "supervisor");
+  ASSERT_EQ(theirs.tasks_size(), 2);
+  for (const auto& t : theirs.tasks()) EXPECT_EQ(t.state(), v1::AnswerTask::OPEN);
+}
+
+TEST_F(AnswerTaskTest, AnonymousSurveyIsListedWithoutItsLinkAndNothingStoredHoldsIt) {
+  auto issued = Issue("reaksi-peserta", {nips_[6]});
+  ASSERT_EQ(issued.links_size(), 1);
+  const std::string token = issued.links(0).token();
+  std::string payload;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token.substr(0, token.find('.')), &payload));
+  std::vector<std::string> claims = absl::StrSplit(payload, '\x1f');
+  ASSERT_EQ(claims.size(), 10u);
+  const std::string eligibility = claims[7];
+  const std::string nonce_hex = claims[9];
+  ASSERT_FALSE(eligibility.empty());
+
+  auto mine = Own(nips_[6]);
+  ASSERT_EQ(mine.tasks_size(), 1);
+  EXPECT_EQ(mine.tasks(0).state(), v1::AnswerTask::ANONYMOUS);
+  EXPECT_TRUE(mine.tasks(0).token().empty());
+  EXPECT_EQ(mine.tasks(0).instrument_kind(), v1::REACTION);
+  auto check_nothing_holds_it = [&](const char* when) {
+    for (const std::string& stored : EverythingStored()) {
+      for (const std::string& secret : {token, token.substr(0, token.find('.')), token.substr(token.find('.') + 1),
+                                        eligibility, nonce_hex}) {
+        EXPECT_FALSE(absl::StrContains(stored, secret)) << when << ": Redis holds " << secret.substr(0, 12);
+      }
+    }
+    // The respondent's entry says only that a link was issued.
+    auto entry = client_->Run({"HGETALL", "survey:{1504}:answertasks:" + nips_[6]});
+    ASSERT_TRUE(entry.ok());
+    ASSERT_EQ(entry->elements.size(), 2u) << when;
+    EXPECT_EQ(entry->elements[0].str, absl::StrCat(kCohort, "|reaksi-peserta|0|")) << when;
+    EXPECT_EQ(entry->elements[1].str, absl::StrCat(absl::ToUnixSeconds(now_ + absl::Hours(24 * 14)), "|")) << when;
+  };
+  check_nothing_holds_it("issued");
+  ASSERT_TRUE(Answer(token, "task-anon-1", Reaction("x", "", 2).response().answers()).ok());
+  check_nothing_holds_it("answered");
+  // Still ANONYMOUS: Pelita cannot tell who answered.
+  EXPECT_EQ(Own(nips_[6]).tasks(0).state(), v1::AnswerTask::ANONYMOUS);
+}
+
+TEST_F(AnswerTaskTest, APersonKeepsAtMostTheLimit) {
+  // One supervisor of more participants than the limit, in one call.
+  std::vector<std::string> many;
+  for (int i = 0; i <= SurveyLogic::kMaxAnswerTasks; ++i) {
+    many.push_back(NipOf(i));
+    roster_.SetSupervisor("1504", NipOf(i), NipOf(900));
+  }
+  roster_.Set("1504", kCohort, many);
+  v1::IssueAnswerLinksRequest r;
+  r.set_cohort(kCohort);
+  r.set_instrument("tenants/1504/instruments/tindak-lanjut-atasan");
+  r.set_followup_role(v1::SUPERVISOR_ASSESSMENT);
+  auto out = logic_->IssueAnswerLinks(organiser_, r);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->links_size(), SurveyLogic::kMaxAnswerTasks + 1);
+  EXPECT_EQ(client_->Run({"HLEN", "survey:{1504}:answertasks:" + NipOf(900)})->integer,
+            SurveyLogic::kMaxAnswerTasks);
+  EXPECT_EQ(Own(NipOf(900), "supervisor").tasks_size(), SurveyLogic::kMaxAnswerTasks);
 }
 
 

@@ -13,8 +13,8 @@
 // While developing a page, against a platform already running (scripts/run.sh
 // output saved in a file, for its URL and demo accounts), only some journeys:
 //   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,imports node tests/web/e2e.mjs
-// (journeys: roles, answerLink, forms, skm, instruments, imports, analysis,
-// responses, documents).
+// (journeys: roles, answerLink, myTasks, forms, skm, instruments, imports,
+// analysis, responses, documents).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -763,6 +763,111 @@ async function answerLinkJourney(browser, base, accounts) {
   await desk.close();
 }
 
+/** "Survei dan tes saya" (issue 16) on a 360 px phone: the organiser asks
+ * the demo participant for a short identified survey (API, as the links
+ * page would); the participant signs in, finds it in their list with its
+ * state and the day it must be answered by, opens it from there, answers
+ * in the one-question-a-screen form and, back in the list, sees it
+ * answered; the list matches the API's, another person's is refused, and
+ * the supervisor's list (the assessments the demo issued them) matches
+ * theirs. */
+async function myTasksJourney(browser, base, accounts) {
+  const BULAN = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+  const wib = (rfc3339) => { const d = new Date(Date.parse(rfc3339) + 7 * 3600_000); return `${d.getUTCDate()} ${BULAN[d.getUTCMonth()]} ${d.getUTCFullYear()}`; };
+  const org = await apiSignIn(base, accounts.organiser);
+  const acc = accounts.participant;
+  const ptoken = await apiSignIn(base, acc);
+  const tasksPath = (nip) => `/v1/tenants/1504/employees/${nip}/answerTasks`;
+  const demo = await apiGet(base, ptoken, tasksPath(acc.username));
+  check(demo.status === 200, `my tasks: the participant reads their own list (${demo.status})`);
+  console.log(`       the demo issued ${(demo.body.tasks ?? []).length} task(s) to ${acc.username}: ${(demo.body.tasks ?? []).map((x) => `${x.instrumentTitle} ${x.state}`).join(', ')}`);
+  const other = await apiGet(base, ptoken, tasksPath(accounts.supervisor.username));
+  check(other.status === 403, `my tasks: another person's list is refused (${other.status})`);
+  const hours = (await apiGet(base, ptoken, `/v1/tenants/1504/employees/${acc.username}/learningHours?year=${YEAR}`)).body;
+  const enrolment = (hours.completedEnrolments ?? [])[0];
+  check(Boolean(enrolment), 'my tasks: the participant has a completed training to answer about');
+  if (!enrolment) return;
+  const cohort = enrolment.replace(/\/enrolments\/.*$/, '');
+  const id = `e2e-daftar-${Date.now()}`;
+  const title = 'Kesan pelatihan (dari daftar)';
+  const created = await apiCall(base, org, 'POST', `/v1/tenants/1504/instruments?instrumentId=${id}`, {
+    title, kind: 'REACTION', anonymous: false,
+    items: [
+      { code: 'M1', text: 'Materi sesuai kebutuhan tugas saya', type: 'LIKERT', required: true, scaleMin: 1, scaleMax: 4, dimension: 'MATERI' },
+      { code: 'SARAN', text: 'Saran untuk penyelenggara', type: 'FREE_TEXT' },
+    ],
+  });
+  check(created.status === 200, `my tasks: instrument created (${created.status})`);
+  const issued = await apiCall(base, org, 'POST', `/v1/${cohort}:issueAnswerLinks`,
+    { instrument: `tenants/1504/instruments/${id}`, nips: [acc.username], validDays: 10 });
+  check(issued.status === 200 && (issued.body.links ?? []).length === 1, `my tasks: the organiser issued the participant's link (${issued.status})`);
+  const api = (await apiGet(base, ptoken, tasksPath(acc.username))).body.tasks ?? [];
+  const mineApi = api.find((x) => x.instrument === `tenants/1504/instruments/${id}`);
+  check(mineApi?.state === 'OPEN' && mineApi?.token === issued.body.links?.[0]?.token, 'my tasks: the API lists it OPEN with its link');
+
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'id-ID' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(new URL('/masuk', base).href);
+  await signInUi(page, acc);
+  await page.waitForSelector('[data-testid=answer-task], [data-testid=tasks-none]');
+  check(await page.getByRole('heading', { name: 'Survei dan tes saya' }).isVisible(), 'my tasks: the home page has "Survei dan tes saya"');
+  await visit(page, 'phone my surveys and tests', 'phone-34-survei-saya');
+  const rows = page.locator('[data-testid=answer-task]');
+  check(await rows.count() === api.length, `my tasks: the list shows the API's ${api.length} task(s) (${await rows.count()})`);
+  const row = rows.filter({ hasText: title });
+  check(await row.count() === 1 && await row.getAttribute('data-state') === 'OPEN'
+    && (await row.textContent()).includes('Belum diisi') && (await row.textContent()).includes(`Isi sebelum ${wib(mineApi?.expireTime)}.`),
+    `my tasks: the survey is listed as not yet answered, to answer before ${wib(mineApi?.expireTime)}`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(wide <= 360, `my tasks: nothing wider than the 360 px phone (${wide} px)`);
+  // Its accessible name says which survey it opens (the title is for screen readers).
+  const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await row.getByRole('link', { name: new RegExp(`^Isi sekarang\\s*: ${escaped}$`) }).click();
+  await page.waitForURL('**/jawab#*');
+  await page.waitForSelector('text=Pertanyaan 1 dari 2');
+  await visit(page, 'phone answer from the list', 'phone-35-survei-saya-jawab');
+  await page.getByLabel('4', { exact: true }).check();
+  await page.getByRole('button', { name: 'Berikutnya' }).click();
+  await page.fill('textarea', 'Contoh kasus dari loket kami');
+  await page.getByRole('button', { name: 'Periksa jawaban' }).click();
+  await page.waitForSelector('text=Ringkasan jawaban');
+  await page.getByRole('button', { name: 'Kirim jawaban' }).click();
+  await page.waitForSelector('text=Terima kasih, jawaban Anda sudah diterima.', { timeout: 30_000 });
+  await page.getByRole('link', { name: 'Kembali ke survei dan tes saya' }).click();
+  await page.waitForURL('**/beranda');
+  await page.waitForSelector(`[data-testid=answer-task][data-state=ANSWERED]:has-text("${title}")`);
+  const done = rows.filter({ hasText: title });
+  check((await done.textContent()).includes('Sudah diisi') && await done.getByRole('link').count() === 0,
+    'my tasks: back in the list it is answered, with no link to open');
+  await visit(page, 'phone my surveys and tests, answered', 'phone-36-survei-saya-sudah');
+  const after = (await apiGet(base, ptoken, tasksPath(acc.username))).body.tasks ?? [];
+  check(after.find((x) => x.instrument === `tenants/1504/instruments/${id}`)?.state === 'ANSWERED', 'my tasks: the API says ANSWERED');
+  const list = await apiGet(base, org, `/v1/${cohort}/responses?instrument=tenants/1504/instruments/${id}`);
+  const mine = (list.body.responses ?? []).filter((r) => r.respondentNip === acc.username);
+  check(mine.length === 1 && mine[0].answers?.length === 2, `my tasks: exactly one response by ${acc.username}, with its 2 answers (${mine.length})`);
+  await signOutUi(page, 'my tasks participant');
+
+  // The supervisor: their assessments (and own surveys), as the API lists them.
+  const sup = accounts.supervisor;
+  const stoken = await apiSignIn(base, sup);
+  const stasks = (await apiGet(base, stoken, tasksPath(sup.username))).body.tasks ?? [];
+  await signInUi(page, sup);
+  await page.waitForSelector('[data-testid=answer-task], [data-testid=tasks-none]');
+  await visit(page, 'phone supervisor surveys and tests', 'phone-37-atasan-survei');
+  check(await rows.count() === stasks.length, `my tasks: the supervisor's list shows the API's ${stasks.length} task(s)`);
+  const assess = stasks.filter((x) => x.followupRole === 'SUPERVISOR_ASSESSMENT');
+  if (assess.length > 0) {
+    check((await page.textContent('[data-testid=answer-tasks]')).includes(`penilaian tentang pegawai dengan NIP ${assess[0].subjectNip}`),
+      'my tasks: a supervisor\'s assessment names the employee assessed');
+  }
+  await signOutUi(page, 'my tasks supervisor');
+  check(errors.length === 0, `my tasks: no CSP refusal or page error (${errors.slice(0, 3).join(' | ')})`);
+  await ctx.close();
+}
+
 /** The public SKM form from a unit's QR code (issue 15): a citizen's
  * phone, no account, answers once; the same phone again the same day is
  * told it has answered (the gateway's HttpOnly device cookie), and the
@@ -1376,11 +1481,12 @@ async function main() {
     const root = await fetch(url);
     check((root.headers.get('content-type') ?? '').startsWith('text/html'), 'the gateway serves index.html at /');
     check(/script-src 'self'/.test(root.headers.get('content-security-policy') ?? ''), 'gateway sends the CSP with index.html');
-    if (want('roles') || want('answerLink')) await ensureCompletedEnrolment(base, accounts);
+    if (want('roles') || want('answerLink') || want('myTasks')) await ensureCompletedEnrolment(base, accounts);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const t0 = Date.now();
     if (want('roles')) await journeys(browser, base, accounts);
     if (want('answerLink')) await answerLinkJourney(browser, base, accounts);
+    if (want('myTasks')) await myTasksJourney(browser, base, accounts);
     if (want('forms')) await organiserFormsJourney(browser, base, accounts);
     if (want('skm')) await skmJourney(browser, base, accounts);
     if (want('instruments')) await instrumentsJourney(browser, base, accounts);

@@ -78,3 +78,11 @@ export interface UnitChange {
   unit: string; complaintRateBefore?: Figure; complaintRateAfter?: Figure; ikmBefore?: Figure; ikmAfter?: Figure;
   complaintsExcludedCode?: string; ikmExcludedCode?: string;
 }
+
+/** One survey or test a person was asked to answer by a personal link
+ * (GET .../employees/{nip}/answerTasks); `token` only while OPEN. */
+export interface AnswerTask {
+  cohort: string; instrument: string; instrumentTitle?: string; instrumentKind?: string;
+  followupRole?: 'SELF_REPORT' | 'SUPERVISOR_ASSESSMENT'; subjectNip?: string; expireTime?: string;
+  state?: 'OPEN' | 'ANSWERED' | 'EXPIRED' | 'ANONYMOUS'; token?: string;
+}

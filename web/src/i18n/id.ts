@@ -113,6 +113,26 @@ export const t = {
     cohort: 'Angkatan',
     state: 'Status',
   },
+  // The participant's (and supervisor's) surveys and tests, from the list.
+  tasks: {
+    title: 'Survei dan tes saya',
+    intro: 'Kuesioner dan tes yang diminta penyelenggara pelatihan untuk Anda isi. Setiap tugas diisi satu kali; jawaban tersimpan di perangkat ini bila koneksi terputus.',
+    none: 'Belum ada survei atau tes untuk Anda.',
+    open: 'Isi sekarang',
+    states: {
+      OPEN: 'Belum diisi', ANSWERED: 'Sudah diisi', EXPIRED: 'Kedaluwarsa', ANONYMOUS: 'Survei anonim',
+    } as Record<string, string>,
+    kinds: {
+      REACTION: 'Survei reaksi', PRETEST: 'Pra-tes', POSTTEST: 'Pasca-tes', FOLLOWUP: 'Tindak lanjut',
+    } as Record<string, string>,
+    self: 'penilaian diri setelah pelatihan',
+    about: (nip: string) => `penilaian tentang pegawai dengan NIP ${nip}`,
+    until: (date: string) => `Isi sebelum ${date}.`,
+    answered: 'Jawaban Anda sudah diterima. Terima kasih.',
+    expired: (date: string) => `Batas pengisian sudah lewat (${date}). Mintalah tautan baru kepada penyelenggara pelatihan.`,
+    anonymous: (date: string) => `Survei ini anonim: isilah melalui tautan pribadi yang dikirim kepada Anda (berlaku sampai ${date}). Pelita tidak mencatat siapa yang menjawab, sehingga keadaannya tidak ditampilkan di sini.`,
+    back: 'Kembali ke survei dan tes saya',
+  },
   enrolmentState: {
     WAITLISTED: 'Daftar tunggu',
     ENROLLED: 'Terdaftar',
@@ -771,6 +791,7 @@ export const t = {
     LINK_NOT_VALID: 'Tautan ini tidak dikenal. Pastikan tautan disalin utuh dari pesan yang Anda terima.',
     LINK_EXPIRED: 'Tautan ini sudah kedaluwarsa. Mintalah tautan baru kepada penyelenggara pelatihan.',
     LINK_USED: 'Tautan ini sudah dipakai untuk menjawab. Setiap tautan hanya dapat dipakai satu kali.',
+    OWN_TASKS_ONLY: 'Anda hanya dapat melihat survei dan tes Anda sendiri.',
     SKM_ALREADY_TODAY: 'Perangkat ini sudah mengisi survei unit layanan ini hari ini. Terima kasih.',
     CERTIFICATE_NOT_FOUND: 'Sertifikat tidak ditemukan.',
     ANONYMOUS_INSTRUMENT: 'Instrumen ini anonim: jawabannya hanya dapat diunduh tanpa identitas.',

@@ -1,4 +1,5 @@
-// The answer page of a personal link (/jawab#<tautan>): no account, one
+// The answer page of a personal link (/jawab#<tautan>), also opened from a
+// signed-in person's "Survei dan tes saya" (tasks.tsx): no account, one
 // question per screen on a phone, progress shown, answers kept on the
 // device (localStorage) while they are given and sent again by themselves
 // when a dropped connection returns.  The link travels in the fragment, so
@@ -10,6 +11,8 @@ import { ApiError } from '../errors';
 import { formatTimestampDate } from '../format';
 import { t } from '../i18n/id';
 import { ErrorBox, Loading, Notice, Page } from '../components/ui';
+import { Link } from '../router';
+import { getClaims } from '../session';
 
 interface Choice { code: string; text?: string }
 export interface Item {
@@ -228,17 +231,20 @@ export function AnswerPage() {
 
   useEffect(() => { heading.current?.focus(); }, [step]);
 
-  if (!token) return <Page title={t.answer.title}><Notice>{t.answer.noLink}</Notice></Page>;
+  // Opened from "Survei dan tes saya" by a signed-in person: the way back.
+  const back = getClaims() ? <p><Link to="/beranda">{t.tasks.back}</Link></p> : null;
+  if (!token) return <Page title={t.answer.title}><Notice>{t.answer.noLink}</Notice>{back}</Page>;
   if (done) {
     const test = form?.instrument.kind === 'PRETEST' || form?.instrument.kind === 'POSTTEST';
     return (
       <Page title={form?.instrument.title ?? t.answer.title}>
         <Notice>{t.answer.thanks}</Notice>
         {test && done.maxScore && <p>{t.answer.testScore(done.totalScore ?? '0', done.maxScore)}</p>}
+        {back}
       </Page>
     );
   }
-  if (error && !form) return <Page title={t.answer.title}><ErrorBox error={error} /></Page>;
+  if (error && !form) return <Page title={t.answer.title}><ErrorBox error={error} />{back}</Page>;
   if (!form) return <Page title={t.answer.title}><Loading /></Page>;
 
   const item = items[step];

@@ -1,5 +1,6 @@
 // Participant (and supervisor as a person): learning hours against 20 JP,
-// the trainings completed this year, and the action plan of each.
+// their surveys and tests (tasks.tsx), the trainings, and the action plan
+// of each.
 import { get, TENANT } from '../api';
 import { ApiError } from '../errors';
 import { formatDate, formatInteger, formatTimestampDate } from '../format';
@@ -12,6 +13,7 @@ import { Link } from '../router';
 import { getClaims } from '../session';
 import type { ActionPlan, Employee, Enrolment, LearningHours } from '../types';
 import { ErrorBox, JpBar, Loading, Page } from '../components/ui';
+import { AnswerTasks } from './tasks';
 
 export const thisYear = () => new Date().getFullYear();
 
@@ -62,11 +64,26 @@ export function ParticipantHome() {
       {q.data && (
         <>
           <HoursCard hours={q.data.hours} year={year} />
+          <AnswerTasks nip={nip} cohortNames={cohortNames(q.data.trainings)} />
           <TrainingList trainings={q.data.trainings} />
         </>
       )}
     </Page>
   );
+}
+
+/** Each training's cohort -> "programme · cohort" as the list shows it. */
+function cohortNames(trainings: Training[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tr of trainings) {
+    const parts = enrolmentParts(tr.enrolment.name);
+    if (!tr.cohort || !parts) continue;
+    const program = tr.programTitle || humanizeSlug(parts.program);
+    const cohort = tr.cohortDisplayName || humanizeSlug(parts.cohort);
+    // A cohort's name often carries its programme's ("Angkatan I — Pelayanan Publik Prima").
+    out[tr.cohort] = cohort.includes(program) ? cohort : `${program} · ${cohort}`;
+  }
+  return out;
 }
 
 export function HoursCard({ hours, year }: { hours: LearningHours; year: number }) {
