@@ -1,6 +1,5 @@
 // Organiser (BKPSDM): the year's dashboard — programmes, cohorts by state,
 // units under 20 JP, each number a link to its list — and those lists.
-import { useEffect } from 'react';
 import { get, lastSegment, listAll, TENANT } from '../api';
 import { formatDate, formatInteger, formatNumber, formatPercent, formatRupiah, toNumber, type ProtoDate } from '../format';
 import { mapLimit, useAsync } from '../hooks';
@@ -143,9 +142,6 @@ export function ProgramsPage() {
 }
 
 function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Cohort }[]; caption: string }) {
-  // The report's chart chunk is fetched and parsed while the user reads this
-  // list of links to reports (not on the first page: it stays small).
-  useEffect(() => { void import('../charts/ReportCharts'); }, []);
   if (rows.length === 0) return <p>{t.app.none}</p>;
   return (
     <TableWrap label={caption}><table>

@@ -1,9 +1,8 @@
 // The evaluation report of one cohort (Kirkpatrick L1–L4, cost, ROI/BCR):
 // every figure with its n; a withheld figure with its reason in plain
-// Indonesian (from scoring's reason_code, never its English text); charts
-// loaded lazily (ECharts is only in this page's chunk); a print stylesheet
+// Indonesian (from scoring's reason_code, never its English text); the L1
+// and L2 charts drawn as SVG in the same render (src/charts); a print stylesheet
 // makes the page an A4 report.
-import { lazy, Suspense } from 'react';
 import { get, listAll, TENANT } from '../api';
 import { formatInteger, formatNumber, formatPercent, formatRupiah, formatScore, formatIsoDay, formatTimestampDate, toNumber } from '../format';
 import { useAsync } from '../hooks';
@@ -12,8 +11,8 @@ import { humanizeSlug } from '../names';
 import type { Evaluation, Figure, TextAnswers, Unit, UnitChange } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { DownloadButton } from '../components/download';
+import ReportCharts from '../charts/ReportCharts';
 
-const ReportCharts = lazy(() => import('../charts/ReportCharts'));
 
 export type FigureKind = 'score' | 'percent' | 'rupiah' | 'number' | 'signed' | 'p' | 'count';
 
@@ -99,9 +98,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
               {e.computeTime && <><dt>{t.report.computed}</dt><dd>{formatTimestampDate(e.computeTime)}</dd></>}
             </dl>
           </section>
-          <Suspense fallback={<p className="loading">{t.report.chartLoading}</p>}>
-            <ReportCharts evaluation={e} />
-          </Suspense>
+          <ReportCharts evaluation={e} />
           <FigureTable title={t.report.l1} id="r-l1">
             {(e.reaction?.dimensions ?? []).map((d) => (
               <FigureRow key={d.dimension} label={t.report.dimensions[d.dimension] ?? humanizeSlug(d.dimension)} f={d.score} kind="score" />
