@@ -512,7 +512,7 @@ async function organiserJourney(page, base, accounts, tag) {
   check((await page.textContent('[data-testid=r-enrolled]')) === fmtInt(Number(evaluation.enrolled ?? 0)),
     `${tag}: report shows ${evaluation.enrolled} enrolled as the API does`);
   // The bars drawn are the API's shown figures, each with its n; the withheld ones are listed, not drawn.
-  const drawn = await page.locator('.chart g.chart-bar').evaluateAll((gs) => gs.map((g) => `${g.dataset.value}/${g.dataset.n}`));
+  const drawn = await page.locator('.chart g.chart-bars rect').evaluateAll((rs) => rs.map((r) => `${r.dataset.value}/${r.dataset.n}`));
   const l1 = evaluation.reaction?.dimensions ?? [];
   const l2 = [evaluation.learning?.meanPre, evaluation.learning?.meanPost].filter(Boolean);
   const shown = [...l1.map((d) => d.score), ...l2].filter((f) => f && !f.withheld);

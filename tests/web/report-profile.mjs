@@ -60,7 +60,7 @@ try {
       await page.evaluate((p) => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate')); }, prog);
       await page.waitForSelector('main a[href$="/laporan"]');
       await page.waitForFunction(() => !document.querySelector('.loading'));
-      // As in the e2e (axe runs on the list first): a prefetched chart chunk (ECharts, before) has arrived.
+      // As in the e2e (axe runs on the list first): the prefetched chart chunk (Observable Plot) has arrived.
       if (lazyChunk) await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /ReportCharts/.test(e.name) && e.responseEnd > 0));
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
       const cdp = await ctx.newCDPSession(page);

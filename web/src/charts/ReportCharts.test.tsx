@@ -1,9 +1,11 @@
 // @vitest-environment jsdom
-// Component test of the report's charts (issue 16): the real ReportCharts
-// with a report shaped as scoring's GetCohortEvaluation answers (types.ts):
-// each bar drawn is a figure given, at its length on the scale, labelled
-// with its value in id-ID and its n; a withheld figure is not drawn and is
-// listed with its reason in Indonesian; each chart has a text alternative.
+// Component test of the report's charts (issue 16): the real ReportCharts,
+// drawn by Observable Plot in jsdom's document, with a report shaped as
+// scoring's GetCohortEvaluation answers (types.ts): each bar drawn is a
+// figure given, at its length on the scale, labelled with its value in
+// id-ID and its n; a withheld figure is not drawn and is listed with its
+// reason in Indonesian; each chart has a text alternative; the SVG has no
+// inline style for the gateway's CSP to refuse.
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { t } from '../i18n/id';
@@ -26,14 +28,37 @@ const evaluation: Evaluation = {
     meanGain: { value: 19.25, n: '27' } },
 };
 
+/** Plot's frame in jsdom (no layout: the chart's default 640 px width,
+ * less its left and right margins): the length of a full bar. */
+const FRAME = 640 - 8 - 44;
+
 /** The bars drawn in a chart: label, value and n, the length of the bar
- * (its width, in percent of the box) and the texts written beside it. */
+ * (its width in px), its top, and the texts written in its row, found by
+ * their place: the category label just above the bar, the value at its end. */
 function bars(chart: HTMLElement) {
-  return [...chart.querySelectorAll('svg g.chart-bar')].map((g) => ({
-    label: g.getAttribute('data-label'), value: Number(g.getAttribute('data-value')), n: Number(g.getAttribute('data-n')),
-    width: parseFloat(g.querySelector('rect')!.getAttribute('width')!),
-    category: g.querySelector('.chart-category')!.textContent, shown: g.querySelector('.chart-value')!.textContent,
-  }));
+  const texts = (cls: string) => [...chart.querySelectorAll(`svg g.${cls} text`)].map((x) => ({
+    text: x.textContent, ...position(x) }));
+  const categories = texts('chart-category');
+  const values = texts('chart-value');
+  return [...chart.querySelectorAll('svg g.chart-bars rect')].map((r) => {
+    const x = Number(r.getAttribute('x'));
+    const y = Number(r.getAttribute('y'));
+    const width = Number(r.getAttribute('width'));
+    const height = Number(r.getAttribute('height'));
+    return {
+      label: r.getAttribute('data-label'), value: Number(r.getAttribute('data-value')), n: Number(r.getAttribute('data-n')), width,
+      category: categories.find((c) => c.y < y && c.y > y - 20 && Math.abs(c.x - x) < 1)?.text,
+      shown: values.find((v) => v.y > y && v.y < y + height && v.x > x + width && v.x < x + width + 10)?.text,
+    };
+  });
+}
+
+/** Where a text of a Plot mark sits: its transform plus its group's. */
+function position(el: Element) {
+  const at = (e: Element | null) => /translate\(([-\d.]+),([-\d.]+)\)/.exec(e?.getAttribute('transform') ?? '')?.slice(1).map(Number) ?? [0, 0];
+  const [x1, y1] = at(el);
+  const [x2, y2] = at(el.parentElement);
+  return { x: x1 + x2, y: y1 + y2 };
 }
 
 describe('ReportCharts', () => {
@@ -45,16 +70,15 @@ describe('ReportCharts', () => {
     const drawn = bars(l1);
     expect(drawn.map((b) => [b.label, b.value, b.n])).toEqual([
       ['Materi', 75.25, 26], ['Instruktur', 74.04, 26], ['Penyelenggaraan', 69.2, 25]]);
-    // Lengths on the 0–100 scale: proportional to the values, the same ratio for each bar.
+    // Lengths on the 0–100 scale: proportional to the values, 100 a full bar.
     const perPoint = drawn.map((b) => b.width / b.value);
-    for (const r of perPoint) expect(r).toBeCloseTo(perPoint[0], 2);
-    expect(perPoint[0] * 100).toBeLessThanOrEqual(100);
-    expect(perPoint[0] * 100).toBeGreaterThan(50);
+    for (const r of perPoint) expect(r).toBeCloseTo(perPoint[0], 6);
+    expect(perPoint[0] * 100).toBeCloseTo(FRAME, 6);
     // Values in id-ID, one decimal, rounded half away from zero; n beside the label.
     expect(drawn.map((b) => b.shown)).toEqual(['75,3', '74,0', '69,2']);
     expect(drawn.map((b) => b.category)).toEqual(['Materi (n 26)', 'Instruktur (n 26)', 'Penyelenggaraan (n 25)']);
     // The scale's ticks: 0 to 100.
-    expect([...l1.querySelectorAll('.chart-tick text')].map((x) => x.textContent)).toEqual(['0', '25', '50', '75', '100']);
+    expect([...l1.querySelectorAll('.chart-ticks text')].map((x) => x.textContent)).toEqual(['0', '25', '50', '75', '100']);
   });
 
   it('does not draw a withheld figure and says why in Indonesian', () => {
@@ -76,6 +100,17 @@ describe('ReportCharts', () => {
     const l2 = screen.getByRole('img', { name: /^Grafik rata-rata pra-tes dan pasca-tes:/ });
     expect(l2.getAttribute('aria-label')).toBe(`${t.report.chartL2}: Pra-tes 48,9 (n 27); Pasca-tes 68,2 (n 27)`);
     expect(screen.getByText(t.report.chartL1).tagName).toBe('FIGCAPTION');
+    expect(l1.getAttribute('aria-describedby')).toBe(screen.getByText(t.report.chartL1).id);
+    // Inside the image, nothing else is named (Plot's own labels are English).
+    expect(l1.querySelectorAll('[aria-label]').length).toBe(0);
+  });
+
+  it('leaves no inline style in the SVG for the CSP (style-src \'self\') to refuse', () => {
+    const { container } = render(<ReportCharts evaluation={evaluation} />);
+    expect(container.querySelectorAll('svg').length).toBe(2);
+    expect(container.querySelectorAll('style').length).toBe(0);
+    expect(container.querySelectorAll('[style]').length).toBe(0);
+    for (const svg of container.querySelectorAll('svg')) expect(svg.getAttribute('class')).toBe('chart-plot');
   });
 
   it('draws L2 pre and post on a scale that holds both, and thousands in id-ID', () => {
@@ -86,7 +121,7 @@ describe('ReportCharts', () => {
     expect([pre.shown, post.shown]).toEqual(['1.234,5', '1.800,0']);
     expect(pre.category).toBe('Pra-tes (n 1.234)');
     expect(pre.width / post.width).toBeCloseTo(1234.5 / 1800, 3);
-    expect([...l2.querySelectorAll('.chart-tick text')].map((x) => x.textContent)).toEqual(['0', '500', '1.000', '1.500', '2.000']);
+    expect([...l2.querySelectorAll('.chart-ticks text')].map((x) => x.textContent)).toEqual(['0', '500', '1.000', '1.500', '2.000']);
     expect(screen.queryByTestId('chart-l1')).toBeNull();
   });
 
