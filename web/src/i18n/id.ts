@@ -318,6 +318,7 @@ export const t = {
     chartL1: 'Grafik skor reaksi per dimensi',
     chartL2: 'Grafik rata-rata pra-tes dan pasca-tes',
     charts: 'Grafik Level 1 dan Level 2',
+    chartLoading: 'Memuat grafik…',
     chartPre: 'Pra-tes',
     chartPost: 'Pasca-tes',
     chartN: (n: string) => `n ${n}`,

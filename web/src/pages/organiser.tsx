@@ -1,5 +1,6 @@
 // Organiser (BKPSDM): the year's dashboard — programmes, cohorts by state,
 // units under 20 JP, each number a link to its list — and those lists.
+import { useEffect } from 'react';
 import { get, lastSegment, listAll, TENANT } from '../api';
 import { formatDate, formatInteger, formatNumber, formatPercent, formatRupiah, toNumber, type ProtoDate } from '../format';
 import { mapLimit, useAsync } from '../hooks';
@@ -12,6 +13,7 @@ import { thisYear } from './participant';
 import { NewCohortForm, NewProgramForm } from './cohort';
 import { ResponseTile } from './responses';
 import { DownloadButton } from '../components/download';
+import { loadReportCharts } from '../charts/load';
 
 export type CohortState = 'planned' | 'running' | 'finished';
 const stateSlug: Record<CohortState, string> = { planned: 'belum-dimulai', running: 'berjalan', finished: 'selesai' };
@@ -142,6 +144,9 @@ export function ProgramsPage() {
 }
 
 function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Cohort }[]; caption: string }) {
+  // The report's chart chunk (Observable Plot) is fetched and run while the
+  // user reads this list of links to reports, not by the first page.
+  useEffect(() => { void loadReportCharts(); }, []);
   if (rows.length === 0) return <p>{t.app.none}</p>;
   return (
     <TableWrap label={caption}><table>
