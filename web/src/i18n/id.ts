@@ -339,7 +339,14 @@ export const t = {
     inconclusive: 'Belum menunjukkan efek (interval 95% mencakup nol).',
     chartL1: 'Grafik skor reaksi per dimensi',
     chartL2: 'Grafik rata-rata pra-tes dan pasca-tes',
+    charts: 'Grafik Level 1 dan Level 2',
     chartLoading: 'Memuat grafik…',
+    chartPre: 'Pra-tes',
+    chartPost: 'Pasca-tes',
+    chartN: (n: string) => `n ${n}`,
+    chartBarAlt: (label: string, value: string, n: string) => `${label} ${value} (n ${n})`,
+    chartWithheld: 'Tidak digambar',
+    chartWithheldItem: (label: string, n: string, reason: string) => `${label} tidak digambar (n ${n}): ${reason}`,
   },
   // Why a figure is withheld (scoring's ReasonCode), in plain Indonesian.
   figureReasons: {

@@ -13,6 +13,7 @@ import { thisYear } from './participant';
 import { NewCohortForm, NewProgramForm } from './cohort';
 import { ResponseTile } from './responses';
 import { DownloadButton } from '../components/download';
+import { loadReportCharts } from '../charts/load';
 
 export type CohortState = 'planned' | 'running' | 'finished';
 const stateSlug: Record<CohortState, string> = { planned: 'belum-dimulai', running: 'berjalan', finished: 'selesai' };
@@ -143,9 +144,9 @@ export function ProgramsPage() {
 }
 
 function CohortTable({ rows, caption }: { rows: { program: Program; cohort: Cohort }[]; caption: string }) {
-  // The report's chart chunk is fetched and parsed while the user reads this
-  // list of links to reports (not on the first page: it stays small).
-  useEffect(() => { void import('../charts/ReportCharts'); }, []);
+  // The report's chart chunk (Observable Plot) is fetched and run while the
+  // user reads this list of links to reports, not by the first page.
+  useEffect(() => { void loadReportCharts(); }, []);
   if (rows.length === 0) return <p>{t.app.none}</p>;
   return (
     <TableWrap label={caption}><table>

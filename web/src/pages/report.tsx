@@ -1,8 +1,9 @@
 // The evaluation report of one cohort (Kirkpatrick L1–L4, cost, ROI/BCR):
 // every figure with its n; a withheld figure with its reason in plain
-// Indonesian (from scoring's reason_code, never its English text); charts
-// loaded lazily (ECharts is only in this page's chunk); a print stylesheet
-// makes the page an A4 report.
+// Indonesian (from scoring's reason_code, never its English text); the L1
+// and L2 charts drawn as SVG by Observable Plot (src/charts), in a chunk of
+// their own that the cohort list fetches ahead; a print stylesheet makes
+// the page an A4 report.
 import { lazy, Suspense } from 'react';
 import { get, listAll, TENANT } from '../api';
 import { formatInteger, formatNumber, formatPercent, formatRupiah, formatScore, formatIsoDay, formatTimestampDate, toNumber } from '../format';
@@ -12,8 +13,21 @@ import { humanizeSlug } from '../names';
 import type { Evaluation, Figure, TextAnswers, Unit, UnitChange } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { DownloadButton } from '../components/download';
+import { loadedReportCharts, loadReportCharts } from '../charts/load';
 
-const ReportCharts = lazy(() => import('../charts/ReportCharts'));
+const LazyReportCharts = lazy(loadReportCharts);
+
+/** The L1 and L2 charts: drawn at once if their chunk is loaded (the cohort
+ * list loads it ahead), else after it arrives. */
+function ReportCharts({ evaluation }: { evaluation: Evaluation }) {
+  const Loaded = loadedReportCharts()?.default;
+  if (Loaded) return <Loaded evaluation={evaluation} />;
+  return (
+    <Suspense fallback={<p className="loading">{t.report.chartLoading}</p>}>
+      <LazyReportCharts evaluation={evaluation} />
+    </Suspense>
+  );
+}
 
 export type FigureKind = 'score' | 'percent' | 'rupiah' | 'number' | 'signed' | 'p' | 'count';
 
@@ -99,9 +113,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
               {e.computeTime && <><dt>{t.report.computed}</dt><dd>{formatTimestampDate(e.computeTime)}</dd></>}
             </dl>
           </section>
-          <Suspense fallback={<p className="loading">{t.report.chartLoading}</p>}>
-            <ReportCharts evaluation={e} />
-          </Suspense>
+          <ReportCharts evaluation={e} />
           <FigureTable title={t.report.l1} id="r-l1">
             {(e.reaction?.dimensions ?? []).map((d) => (
               <FigureRow key={d.dimension} label={t.report.dimensions[d.dimension] ?? humanizeSlug(d.dimension)} f={d.score} kind="score" />
