@@ -58,6 +58,8 @@ const RoleRule kRules[] = {
     // organisers).  Paths that name a unit must name theirs (CheckUnitReach);
     // lists are narrowed to it by the services (lib/role/reach).  The
     // enrolments of cohorts (names of other units' staff) are not theirs.
+    // Units named in a query are not path segments: BatchGetUnitMonths'
+    // `units` are checked by the complaint service (their own unit only).
     {"pelita.complaint.v1.*", kRead, {"agency_head"}, kAll},
     {"pelita.enrolment.v1.*", kRead, {"agency_head"}, kAll, {"*/*Enrolment*"}},
     {"pelita.followup.v1.*Summary", kRead, {"agency_head"}, kAll},

@@ -383,6 +383,101 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetComplaintStatistics(
   return Statistics(caller.tenant, unit, r.category(), w);
 }
 
+namespace {
+// `YYYY-MM` as a month; false for anything else.
+bool ParseMonth(const std::string& text, absl::CivilMonth* m) {
+  if (text.size() != 7 || text[4] != '-') return false;
+  return absl::ParseCivilTime(text, m) && absl::FormatCivilTime(*m) == text && m->year() >= 2000 &&
+         m->year() <= 2100;
+}
+}  // namespace
+
+absl::StatusOr<v1::BatchGetUnitMonthsResponse> ComplaintLogic::BatchGetUnitMonths(
+    const Caller& caller, const v1::BatchGetUnitMonthsRequest& r) {
+  PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
+  // Every bad entry at once, so that a form can mark them all.
+  std::vector<std::pair<std::string, std::string>> bad;
+  std::vector<std::string> units;
+  absl::flat_hash_set<std::string> seen;
+  if (r.units_size() == 0) bad.emplace_back("units", "at least one unit is required");
+  if (r.units_size() > kMaxBatchUnits) {
+    bad.emplace_back("units", absl::StrCat("at most ", kMaxBatchUnits, " units (", r.units_size(), " given)"));
+  }
+  for (int i = 0; i < r.units_size() && i < kMaxBatchUnits; ++i) {
+    const std::string field = absl::StrCat("units[", i, "]");
+    auto parts = ParseTenantResource(caller, field, r.units(i), "tenants/*/units/*");
+    if (!parts.ok()) {
+      if (absl::IsPermissionDenied(parts.status())) return parts.status();
+      bad.emplace_back(field, "must be tenants/{tenant}/units/{unit} of the parent");
+      continue;
+    }
+    if (!seen.insert((*parts)[1]).second) {
+      bad.emplace_back(field, absl::StrCat("unit ", (*parts)[1], " is named twice"));
+      continue;
+    }
+    units.push_back((*parts)[1]);
+  }
+  absl::CivilMonth start, end;
+  const bool start_ok = ParseMonth(r.start_period(), &start);
+  const bool end_ok = ParseMonth(r.end_period(), &end);
+  if (!start_ok) bad.emplace_back("start_period", "must be a month YYYY-MM (2000-2100)");
+  if (!end_ok) bad.emplace_back("end_period", "must be a month YYYY-MM (2000-2100)");
+  if (start_ok && end_ok) {
+    if (end < start) {
+      bad.emplace_back("end_period", "is before start_period");
+    } else if (end - start + 1 > kMaxBatchMonths) {
+      bad.emplace_back("end_period", absl::StrCat("at most ", kMaxBatchMonths, " months from start_period (",
+                                                  end - start + 1, " asked)"));
+    }
+  }
+  if (!bad.empty()) return InvalidFields(bad);
+  // A head of agency reads their own unit only.
+  for (const std::string& u : units) {
+    const std::string name = absl::StrCat("tenants/", caller.tenant, "/units/", u);
+    if (!ReachesUnit(caller, name)) {
+      return WithReason(absl::PermissionDeniedError(absl::StrCat("unit ", name, " is not the caller's unit")),
+                        "OUTSIDE_REACH", {{"unit", name}});
+    }
+  }
+  std::vector<absl::CivilMonth> months;
+  for (absl::CivilMonth m = start; m <= end; ++m) months.push_back(m);
+  // Volumes from the directory (cached; no Redis round trip).
+  absl::flat_hash_map<std::string, int64_t> volume;
+  PELITA_ASSIGN_OR_RETURN(auto directory, TenantUnits(caller.tenant, false));
+  for (const UnitInfo& u : directory) volume[u.id] = u.monthly_service_volume;
+  PELITA_ASSIGN_OR_RETURN(auto totals, store_.ReadMonths(caller.tenant, units, months));
+  const bool raw = IsStaff(caller);
+  v1::BatchGetUnitMonthsResponse out;
+  for (size_t i = 0; i < units.size(); ++i) {
+    const int64_t vol = volume.contains(units[i]) ? volume[units[i]] : 0;
+    for (size_t j = 0; j < months.size(); ++j) {
+      const ComplaintStore::MonthTotals& t = totals[i * months.size() + j];
+      v1::UnitMonth* m = out.add_unit_months();
+      m->set_unit(absl::StrCat("tenants/", caller.tenant, "/units/", units[i]));
+      m->set_period(absl::FormatCivilTime(months[j]));
+      m->set_complaints_received(t.received);
+      m->set_monthly_service_volume(vol);
+      const double days = static_cast<double>(absl::CivilDay(months[j] + 1) - absl::CivilDay(months[j]));
+      m->set_transactions(static_cast<double>(vol) * days / kDaysPerMonth);
+      m->set_skm_respondents(t.skm.respondents);
+      bool thin = t.skm.respondents < kMinRespondents;
+      for (int e = 0; e < 9; ++e) thin = thin || t.skm.answered[e] < kMinRespondents;
+      if (t.skm.respondents == 0) continue;
+      if (thin && !raw) {
+        m->set_skm_withheld(true);
+        continue;
+      }
+      for (int e = 0; e < 9; ++e) {
+        m->add_element_sums(t.skm.sum[e]);
+        m->add_element_answered(t.skm.answered[e]);
+      }
+      m->set_score_sum(t.skm.score_sum);
+      m->set_score_sum_squares(t.skm.score_sumsq);
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<v1::ComplaintRateComparison> ComplaintLogic::CompareComplaintRates(
     const Caller& caller, const v1::CompareComplaintRatesRequest& r) {
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, "name", r.name(),

@@ -76,6 +76,12 @@ class ComplaintLogic {
 
   absl::StatusOr<v1::ComplaintStatistics> GetComplaintStatistics(const Caller& caller,
                                                         const v1::GetComplaintStatisticsRequest& r);
+  // Complaints, transactions and SKM sums per unit per month, in one Redis
+  // round trip (at most kMaxBatchUnits units and kMaxBatchMonths months).
+  absl::StatusOr<v1::BatchGetUnitMonthsResponse> BatchGetUnitMonths(const Caller& caller,
+                                                                   const v1::BatchGetUnitMonthsRequest& r);
+  static constexpr int kMaxBatchUnits = 100;
+  static constexpr int kMaxBatchMonths = 60;
   absl::StatusOr<v1::ComplaintRateComparison> CompareComplaintRates(
       const Caller& caller, const v1::CompareComplaintRatesRequest& r);
 

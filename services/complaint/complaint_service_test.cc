@@ -6,6 +6,8 @@
 #include <memory>
 #include <numeric>
 #include <thread>
+#include <set>
+#include <map>
 
 #include "gtest/gtest.h"
 #include "google/protobuf/util/time_util.h"
@@ -937,6 +939,162 @@ TEST_F(ComplaintServiceTest, DataCoverageIsRecordedAndCanBeSet) {
             StatusCode::PERMISSION_DENIED);
   get.set_name("tenants/1504/units/nowhere/dataCoverage");
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::GetDataCoverage, get, &out).error_code(), StatusCode::NOT_FOUND);
+}
+
+// BatchGetUnitMonths against the raw data recorded here: per unit and
+// month the complaints received, the transactions (volume x days / 30.4375)
+// and the SKM sums; a month without data is zeros, never another month's;
+// a head of agency reads their own unit only and gets no sums of a thin
+// month; bad input is refused field by field and changes nothing.
+TEST_F(ComplaintServiceTest, UnitMonthsCountEachUnitsMonthFromTheRawData) {
+  // Complaints: dukcapil 3 in Jan 2026 (one on the 31st), 1 in Mar; dpmptsp
+  // 2 in Feb.  February is empty for dukcapil.
+  struct C { const char* id; const char* unit; int y, m, d; };
+  const std::vector<C> complaints = {{"c1", "dukcapil", 2026, 1, 5}, {"c2", "dukcapil", 2026, 1, 20},
+                                     {"c3", "dukcapil", 2026, 1, 31}, {"c4", "dukcapil", 2026, 3, 1},
+                                     {"c5", "dpmptsp", 2026, 2, 10}, {"c6", "dpmptsp", 2026, 2, 28},
+                                     {"c7", "dukcapil", 2026, 4, 1}};  // outside the months asked
+  for (const C& c : complaints) ASSERT_TRUE(Update(c.id, v1::RECEIVED, Ts(c.y, c.m, c.d), c.unit).ok()) << c.id;
+  // SKM: dukcapil 6 respondents in Jan (U9 unanswered by one), 3 in Mar.
+  v1::RecordSatisfactionResponseResponse ok;
+  std::map<std::string, std::vector<std::vector<int>>> skm;  // "unit|YYYY-MM" -> answers
+  const std::vector<std::vector<int>> jan = {{4, 3, 3, 3, 2, 4, 3, 3, 4}, {3, 3, 3, 3, 3, 3, 3, 3, 3},
+                                             {3, 3, 3, 2, 2, 3, 3, 3, 3}, {3, 3, 2, 2, 2, 3, 3, 2, 3},
+                                             {3, 3, 3, 3, 3, 3, 3, 3, 0}, {4, 4, 4, 4, 4, 4, 4, 4, 4}};
+  const std::vector<std::vector<int>> mar = {{2, 2, 2, 2, 2, 2, 2, 2, 2}, {4, 4, 4, 4, 4, 4, 4, 4, 4},
+                                             {3, 3, 3, 3, 3, 3, 3, 3, 3}};
+  for (size_t i = 0; i < jan.size(); ++i) {
+    ASSERT_TRUE(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                     Skm(absl::StrCat("tenants/1504/responses/j", i), jan[i], "dukcapil", Ts(2026, 1, 10 + i)), &ok)
+                    .ok());
+  }
+  for (size_t i = 0; i < mar.size(); ++i) {
+    ASSERT_TRUE(Call(&v1::ComplaintService::Stub::RecordSatisfactionResponse,
+                     Skm(absl::StrCat("tenants/1504/responses/m", i), mar[i], "dukcapil", Ts(2026, 3, 10 + i)), &ok)
+                    .ok());
+  }
+  skm["dukcapil|2026-01"] = jan;
+  skm["dukcapil|2026-03"] = mar;
+
+  v1::BatchGetUnitMonthsRequest req;
+  req.set_parent("tenants/1504");
+  req.add_units("tenants/1504/units/dukcapil");
+  req.add_units("tenants/1504/units/dpmptsp");
+  req.set_start_period("2026-01");
+  req.set_end_period("2026-03");
+  v1::BatchGetUnitMonthsResponse out;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::BatchGetUnitMonths, req, &out).ok());
+  ASSERT_EQ(out.unit_months_size(), 6);
+  const std::map<std::string, int64_t> volume = {{"dukcapil", 1000}, {"dpmptsp", 500}};
+  const int days[] = {31, 28, 31};
+  for (int i = 0; i < 6; ++i) {
+    const v1::UnitMonth& m = out.unit_months(i);
+    const std::string unit = i < 3 ? "dukcapil" : "dpmptsp";
+    const std::string period = absl::StrFormat("2026-%02d", 1 + i % 3);
+    EXPECT_EQ(m.unit(), "tenants/1504/units/" + unit);
+    EXPECT_EQ(m.period(), period);
+    int64_t received = 0;
+    for (const C& c : complaints) {
+      received += c.unit == unit && absl::StrFormat("%04d-%02d", c.y, c.m) == period;
+    }
+    EXPECT_EQ(m.complaints_received(), received) << unit << " " << period;
+    EXPECT_EQ(m.monthly_service_volume(), volume.at(unit));
+    EXPECT_NEAR(m.transactions(), volume.at(unit) * days[i % 3] / 30.4375, 1e-9);
+    const auto& answers = skm[unit + "|" + period];
+    EXPECT_EQ(m.skm_respondents(), static_cast<int64_t>(answers.size()));
+    EXPECT_FALSE(m.skm_withheld());  // internal caller: the sums, however thin
+    if (answers.empty()) {
+      EXPECT_EQ(m.element_sums_size(), 0);
+      continue;
+    }
+    ASSERT_EQ(m.element_sums_size(), 9);
+    ASSERT_EQ(m.element_answered_size(), 9);
+    double score_sum = 0, score_sq = 0;
+    for (int e = 0; e < 9; ++e) {
+      int64_t sum = 0, answered = 0;
+      for (const auto& a : answers) {
+        sum += a[e];
+        answered += a[e] > 0;
+      }
+      EXPECT_EQ(m.element_sums(e), sum) << e;
+      EXPECT_EQ(m.element_answered(e), answered) << e;
+    }
+    for (const auto& a : answers) {
+      double s = 0;
+      int k = 0;
+      for (int v : a) {
+        s += v;
+        k += v > 0;
+      }
+      score_sum += s / k * 25;
+      score_sq += (s / k * 25) * (s / k * 25);
+    }
+    EXPECT_NEAR(m.score_sum(), score_sum, 1e-6);
+    EXPECT_NEAR(m.score_sum_squares(), score_sq, 1e-4);
+  }
+
+  // A head of agency: their unit only; a thin month (3 respondents in March,
+  // and January's U9 answered by 5 is enough) carries no sums.
+  auto as_head = [&](const v1::BatchGetUnitMonthsRequest& r, v1::BatchGetUnitMonthsResponse* o) {
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, Caller{"1504", "agency_head", "head", "tenants/1504/units/dukcapil"});
+    return stub_->BatchGetUnitMonths(&ctx, r, o);
+  };
+  v1::BatchGetUnitMonthsResponse head;
+  EXPECT_EQ(as_head(req, &head).error_code(), StatusCode::PERMISSION_DENIED);
+  v1::BatchGetUnitMonthsRequest own = req;
+  own.clear_units();
+  own.add_units("tenants/1504/units/dukcapil");
+  ASSERT_TRUE(as_head(own, &head).ok());
+  ASSERT_EQ(head.unit_months_size(), 3);
+  EXPECT_FALSE(head.unit_months(0).skm_withheld());
+  EXPECT_EQ(head.unit_months(0).element_sums_size(), 9);
+  EXPECT_TRUE(head.unit_months(2).skm_withheld());
+  EXPECT_EQ(head.unit_months(2).skm_respondents(), 3);
+  EXPECT_EQ(head.unit_months(2).element_sums_size(), 0);
+  EXPECT_EQ(head.unit_months(2).score_sum(), 0);
+
+  // Bad input: every violation named.
+  v1::BatchGetUnitMonthsRequest bad;
+  bad.set_parent("tenants/1504");
+  bad.add_units("tenants/1504/units/dukcapil");
+  bad.add_units("tenants/1504/units/dukcapil");
+  bad.add_units("units/x");
+  bad.set_start_period("2026-13");
+  bad.set_end_period("2026-01");
+  grpc::Status st = Call(&v1::ComplaintService::Stub::BatchGetUnitMonths, bad, &out);
+  ASSERT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT);
+  std::set<std::string> fields;
+  for (const auto& [field, problem] : FieldViolationsOf(FromGrpcStatus(st))) fields.insert(field);
+  EXPECT_EQ(fields, (std::set<std::string>{"units[1]", "units[2]", "start_period"}));
+  bad.clear_units();
+  for (int i = 0; i < 101; ++i) bad.add_units(absl::StrCat("tenants/1504/units/u", i));
+  bad.set_start_period("2021-01");
+  bad.set_end_period("2026-01");  // 61 months
+  st = Call(&v1::ComplaintService::Stub::BatchGetUnitMonths, bad, &out);
+  ASSERT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT);
+  fields.clear();
+  for (const auto& [field, problem] : FieldViolationsOf(FromGrpcStatus(st))) fields.insert(field);
+  EXPECT_EQ(fields, (std::set<std::string>{"units", "end_period"}));
+  // Another tenant's unit is refused, not read.
+  v1::BatchGetUnitMonthsRequest other = req;
+  other.set_units(1, "tenants/1505/units/dukcapil");
+  EXPECT_EQ(Call(&v1::ComplaintService::Stub::BatchGetUnitMonths, other, &out).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  // 100 units x 60 months: answered (one pipeline), zeros where no data.
+  v1::BatchGetUnitMonthsRequest big;
+  big.set_parent("tenants/1504");
+  for (int i = 0; i < 99; ++i) big.add_units(absl::StrCat("tenants/1504/units/u", i));
+  big.add_units("tenants/1504/units/dukcapil");
+  big.set_start_period("2021-04");
+  big.set_end_period("2026-03");
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::BatchGetUnitMonths, big, &out).ok());
+  ASSERT_EQ(out.unit_months_size(), 6000);
+  EXPECT_EQ(out.unit_months(5999).period(), "2026-03");
+  EXPECT_EQ(out.unit_months(5999).complaints_received(), 1);
+  EXPECT_EQ(out.unit_months(5940 + 57).complaints_received(), 3);  // 2026-01
+  EXPECT_EQ(out.unit_months(0).complaints_received(), 0);
+  EXPECT_EQ(out.unit_months(0).monthly_service_volume(), 0);  // not in the directory
 }
 
 }  // namespace

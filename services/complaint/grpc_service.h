@@ -13,6 +13,7 @@
   X(ListComplaints, v1::ListComplaintsRequest, v1::ListComplaintsResponse)                              \
   X(ImportOpen311, v1::ImportOpen311Request, type::v1::ImportResult)                                    \
   X(GetComplaintStatistics, v1::GetComplaintStatisticsRequest, v1::ComplaintStatistics)                 \
+  X(BatchGetUnitMonths, v1::BatchGetUnitMonthsRequest, v1::BatchGetUnitMonthsResponse)                \
   X(CompareComplaintRates, v1::CompareComplaintRatesRequest, v1::ComplaintRateComparison)               \
   X(RecordSatisfactionResponse, v1::RecordSatisfactionResponseRequest, v1::RecordSatisfactionResponseResponse) \
   X(GetSatisfaction, v1::GetSatisfactionRequest, v1::Satisfaction)                                      \

@@ -280,6 +280,60 @@ absl::StatusOr<std::vector<std::vector<int64_t>>> ComplaintStore::ReadBucketFiel
   return out;
 }
 
+absl::StatusOr<std::vector<ComplaintStore::MonthTotals>> ComplaintStore::ReadMonths(
+    const std::string& tenant, const std::vector<std::string>& units, const std::vector<absl::CivilMonth>& months) {
+  const KeyBuilder keys = Keys(tenant);
+  // The SKM fields in the order read: n, s1..s9, c1..c9, rs, rq.
+  static const std::vector<std::string>* const kSkmFields = [] {
+    auto* f = new std::vector<std::string>{"n"};
+    for (int i = 1; i <= 9; ++i) f->push_back(absl::StrCat("s", i));
+    for (int i = 1; i <= 9; ++i) f->push_back(absl::StrCat("c", i));
+    f->push_back("rs");
+    f->push_back("rq");
+    return f;
+  }();
+  std::vector<redis::Command> commands;
+  commands.reserve(2 * units.size() * months.size());
+  for (const auto& u : units) {
+    for (const auto& m : months) {
+      const std::string label = absl::StrFormat("m%04d%02d", m.year(), m.month());
+      commands.push_back({"HMGET", keys.Key("cb", u, label), "*|recv"});
+      redis::Command c = {"HMGET", keys.Key("sb", u, label)};
+      c.insert(c.end(), kSkmFields->begin(), kSkmFields->end());
+      commands.push_back(std::move(c));
+    }
+  }
+  std::vector<MonthTotals> out(units.size() * months.size());
+  if (commands.empty()) return out;
+  PELITA_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_->Pipeline(commands));
+  auto int_at = [](const redis::Reply& r, size_t j) -> int64_t {
+    int64_t v = 0;
+    if (j < r.elements.size() && r.elements[j].is_string()) (void)absl::SimpleAtoi(r.elements[j].str, &v);
+    return v;
+  };
+  auto double_at = [](const redis::Reply& r, size_t j) -> double {
+    double v = 0;
+    if (j < r.elements.size() && r.elements[j].is_string()) (void)absl::SimpleAtod(r.elements[j].str, &v);
+    return v;
+  };
+  for (size_t i = 0; i < out.size(); ++i) {
+    const redis::Reply& c = replies[2 * i];
+    const redis::Reply& k = replies[2 * i + 1];
+    PELITA_RETURN_IF_ERROR(redis::ReplyStatus(c));
+    PELITA_RETURN_IF_ERROR(redis::ReplyStatus(k));
+    out[i].received = int_at(c, 0);
+    SkmTotals& t = out[i].skm;
+    t.respondents = int_at(k, 0);
+    for (int e = 0; e < 9; ++e) {
+      t.sum[e] = int_at(k, 1 + e);
+      t.answered[e] = int_at(k, 10 + e);
+    }
+    t.score_sum = double_at(k, 19);
+    t.score_sumsq = double_at(k, 20);
+  }
+  return out;
+}
+
 absl::StatusOr<bool> ComplaintStore::RecordSkm(const std::string& tenant, const std::string& name,
                                                const std::string& unit, absl::CivilDay day,
                                                const std::vector<int>& scores) {

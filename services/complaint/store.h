@@ -83,6 +83,19 @@ class ComplaintStore {
       const std::string& tenant, const std::string& kind, const std::vector<std::string>& units,
       const std::vector<std::string>& labels, const std::vector<std::string>& fields);
 
+  // One unit's month as the buckets hold it: complaints received (all
+  // categories) and the SKM totals.
+  struct MonthTotals {
+    int64_t received = 0;
+    SkmTotals skm;
+  };
+  // The month buckets (`m<YYYYMM>`) of every unit x month, complaints and
+  // SKM, in ONE pipeline (one round trip however many units and months);
+  // result[i * months.size() + j] is unit i, month j.
+  absl::StatusOr<std::vector<MonthTotals>> ReadMonths(const std::string& tenant,
+                                                      const std::vector<std::string>& units,
+                                                      const std::vector<absl::CivilMonth>& months);
+
   // Records an SKM response once per name; false when already recorded.
   // `scores` are U1..U9 (0 = not answered).
   absl::StatusOr<bool> RecordSkm(const std::string& tenant, const std::string& name,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -298,6 +299,154 @@ PdfDocument::Bar BarOf(std::string label, const Figure& f, FigureKind kind, doub
   return b;
 }
 
+// The pairs' pre/post scores per band of ten points, as paired columns with
+// their n; withheld, the reason instead.
+void LearningDistribution(PdfDocument& pdf, const scoring::v1::ScoreDistribution& d) {
+  const std::string caption = "Sebaran nilai pra-tes dan pasca-tes peserta berpasangan";
+  if (d.withheld() || d.bands_size() == 0) {
+    pdf.Note(absl::StrCat(caption, " tidak ditampilkan (n = ", FormatInteger(d.n()), " pasangan). ",
+                          ReasonText(d.reason_code())));
+    return;
+  }
+  std::vector<std::string> bands;
+  PdfDocument::ColumnSeries pre{"Pra-tes", {}}, post{"Pasca-tes", {}};
+  double max = 0;
+  for (const auto& b : d.bands()) {
+    bands.push_back(absl::StrCat(b.lower(), "–", b.upper()));
+    pre.values.push_back(static_cast<double>(b.pre()));
+    post.values.push_back(static_cast<double>(b.post()));
+    max = std::max({max, static_cast<double>(b.pre()), static_cast<double>(b.post())});
+  }
+  // The post-test in the primary colour, as in the chart of the means.
+  pdf.ColumnChart(absl::StrCat(caption, " (n = ", FormatInteger(d.n()), " pasangan)"), bands, {post, pre},
+                  std::max(1.0, std::ceil(max * 1.15)), "Jumlah peserta", "Rentang nilai (skala 0–100)");
+  // The counts themselves, for a reader who cannot see the chart.
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& b : d.bands()) {
+    rows.push_back({absl::StrCat(b.lower(), "–", b.upper()), FormatInteger(b.pre()), FormatInteger(b.post())});
+  }
+  pdf.Table({{"Rentang nilai", 0.4, false}, {"Pra-tes (peserta)", 0.3, true}, {"Pasca-tes (peserta)", 0.3, true}},
+            rows);
+}
+
+// `Des 2025`: a month short enough for a chart's axis.
+std::string ShortMonth(const std::string& period) {
+  static const char* const kShort[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+                                       "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+  absl::CivilMonth m;
+  if (!absl::ParseCivilTime(period, &m)) return period;
+  return absl::StrCat(kShort[m.month() - 1], " ", m.year());
+}
+
+// L4's before/after lines: the complaint rate and the IKM per month, the
+// trained units against the comparison units, the windows shaded; then the
+// months as a table with n, and every gap with its reason.
+void ResultsLines(PdfDocument& pdf, const scoring::v1::Results& r) {
+  if (r.series_size() == 0) {
+    if (r.series_missing_code() != scoring::v1::REASON_CODE_UNSPECIFIED) {
+      pdf.Note(absl::StrCat("Grafik bulanan pengaduan dan IKM tidak ditampilkan. ",
+                            ReasonText(r.series_missing_code())));
+    }
+    return;
+  }
+  std::vector<std::string> months;
+  std::vector<PdfDocument::Span> spans;
+  PdfDocument::Span before{0, 0, "Masa sebelum"}, after{0, 0, "Masa sesudah"};
+  bool has_before = false, has_after = false;
+  for (int i = 0; i < r.series_size(); ++i) {
+    const auto& m = r.series(i);
+    months.push_back(ShortMonth(m.period()));
+    if (m.in_before()) {
+      if (!has_before) before.first = i;
+      before.last = i;
+      has_before = true;
+    }
+    if (m.in_after()) {
+      if (!has_after) after.first = i;
+      after.last = i;
+      has_after = true;
+    }
+  }
+  if (has_before) spans.push_back(before);
+  if (has_after) spans.push_back(after);
+  auto line = [&](const std::string& name, auto get) {
+    PdfDocument::LineSeries s{name, {}};
+    for (const auto& m : r.series()) {
+      const Figure& f = get(m);
+      s.values.push_back(f.withheld() ? std::nullopt : std::optional<double>(f.value()));
+    }
+    return s;
+  };
+  using scoring::v1::ResultsMonth;
+  const auto trained_rate = line("Unit peserta", [](const ResultsMonth& m) -> const Figure& {
+    return m.treated_complaint_rate();
+  });
+  const auto control_rate = line("Unit pembanding", [](const ResultsMonth& m) -> const Figure& {
+    return m.control_complaint_rate();
+  });
+  const auto trained_ikm = line("Unit peserta", [](const ResultsMonth& m) -> const Figure& { return m.treated_ikm(); });
+  const auto control_ikm = line("Unit pembanding", [](const ResultsMonth& m) -> const Figure& { return m.control_ikm(); });
+  double max_rate = 0, min_ikm = 100, max_ikm = 25;
+  int gaps = 0;
+  for (const auto* s : {&trained_rate, &control_rate}) {
+    for (const auto& v : s->values) {
+      if (v) max_rate = std::max(max_rate, *v);
+      gaps += !v;
+    }
+  }
+  for (const auto* s : {&trained_ikm, &control_ikm}) {
+    for (const auto& v : s->values) {
+      if (v) {
+        min_ikm = std::min(min_ikm, *v);
+        max_ikm = std::max(max_ikm, *v);
+      }
+      gaps += !v;
+    }
+  }
+  if (min_ikm > max_ikm) min_ikm = 25;
+  pdf.Subheading("Pengaduan dan IKM per bulan, unit peserta dan unit pembanding");
+  pdf.LineChart("Pengaduan per 1.000 transaksi per bulan", months, {trained_rate, control_rate}, spans, 0,
+                std::max(1.0, std::ceil(max_rate * 1.1)), "Pengaduan per 1.000 transaksi", "Bulan");
+  pdf.LineChart("Indeks Kepuasan Masyarakat (IKM, skala 25–100) per bulan", months, {trained_ikm, control_ikm},
+                spans, std::max(25.0, std::floor(min_ikm / 5) * 5 - 5), std::min(100.0, std::ceil(max_ikm / 5) * 5 + 5),
+                "IKM (25–100)", "Bulan");
+  if (gaps > 0) {
+    pdf.Note(absl::StrCat("Titik yang kosong tidak berarti nol: bulan itu tidak memiliki data yang cukup (",
+                          FormatInteger(gaps), " titik; alasannya pada tabel di bawah)."));
+  }
+  // The months with their n; each gap's reason in words below the table.
+  std::vector<std::string> gap_notes;
+  auto cell = [&](const Figure& f, int digits, const std::string& period, const char* what) {
+    if (f.withheld()) {
+      gap_notes.push_back(absl::StrCat(ShortMonth(period), ", ", what, ": ", ReasonText(f.reason_code())));
+      return std::string("— (kosong)");
+    }
+    return absl::StrCat(FormatNumber(f.value(), digits), " (n = ", FormatInteger(f.n()), ")");
+  };
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& m : r.series()) {
+    const std::string mark = m.in_before() && m.in_after() ? "keduanya"
+                             : m.in_before()              ? "sebelum"
+                             : m.in_after()               ? "sesudah"
+                                                          : "";
+    rows.push_back({ShortMonth(m.period()), mark,
+                    cell(m.treated_complaint_rate(), 2, m.period(), "pengaduan unit peserta"),
+                    cell(m.control_complaint_rate(), 2, m.period(), "pengaduan unit pembanding"),
+                    cell(m.treated_ikm(), 2, m.period(), "IKM unit peserta"),
+                    cell(m.control_ikm(), 2, m.period(), "IKM unit pembanding")});
+  }
+  pdf.Table({{"Bulan", 0.12, false},
+             {"Masa", 0.12, false},
+             {"Pengaduan/1.000, peserta", 0.19, false},
+             {"Pengaduan/1.000, pembanding", 0.19, false},
+             {"IKM, peserta", 0.19, false},
+             {"IKM, pembanding", 0.19, false}},
+            rows);
+  for (const auto& n : gap_notes) pdf.Note(absl::StrCat("Kosong — ", n));
+  pdf.Note("n pengaduan = jumlah pengaduan yang diterima; n IKM = jumlah responden SKM. Unit yang dipakai sama "
+           "dengan perkiraan selisih-dalam-selisih di atas.");
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const ReportContext& c) {
@@ -341,6 +490,7 @@ absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const Repor
                 BarOf("Pasca-tes", e.learning().mean_post(), FigureKind::kScore, 1, 0)},
                100);
   FigureTable(pdf, lines, "L2");
+  LearningDistribution(pdf, e.learning().distribution());
   if (!e.learning().gain_band().empty()) {
     const std::string& band = e.learning().gain_band();
     pdf.Note(absl::StrCat("Kategori kenaikan ternormalisasi: ",
@@ -393,6 +543,7 @@ absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const Repor
                  std::max(1.0, std::ceil(max_rate)));
   }
   FigureTable(pdf, lines, "L4");
+  ResultsLines(pdf, r);
   std::vector<std::vector<std::string>> controls;
   for (const auto& cu : r.control_units()) {
     controls.push_back({UnitLabel(cu.unit(), c.unit_titles),

@@ -304,6 +304,235 @@ void PdfDocument::BarChart(absl::string_view caption, const std::vector<Bar>& ba
   y_ += 18;
 }
 
+namespace {
+
+// An axis tick the Indonesian way: "12", "2,5".
+std::string TickText(double tick) {
+  std::string t = tick == std::floor(tick) ? absl::StrCat(static_cast<int64_t>(tick)) : absl::StrFormat("%.1f", tick);
+  for (char& ch : t) {
+    if (ch == '.') ch = ',';
+  }
+  return t;
+}
+
+}  // namespace
+
+void PdfDocument::ColumnChart(absl::string_view caption, const std::vector<std::string>& categories,
+                              const std::vector<ColumnSeries>& series, double max, absl::string_view y_label,
+                              absl::string_view x_label) {
+  StartPageIfNeeded();
+  if (max <= 0) max = 1;
+  const double w = width_ - 2 * margin_;
+  constexpr double kPlotH = 130, kAxisW = 34, kLegendH = 14, kLabelsH = 24;
+  const double total = TextHeight(caption, 9, true, w) + 8 + kLegendH + kPlotH + kLabelsH + 10;
+  EnsureRoom(total);
+  Flow(caption, 9, true, 0.1, 4, 4, false);
+  // The legend.
+  double lx = margin_ + kAxisW;
+  for (size_t s = 0; s < series.size(); ++s) {
+    const double* c = s == 0 ? kPrimary : kSecondary;
+    cairo_set_source_rgb(cr_, c[0], c[1], c[2]);
+    cairo_rectangle(cr_, lx, y_ + 3, 8, 8);
+    cairo_fill(cr_);
+    cairo_set_source_rgb(cr_, 0, 0, 0);
+    Layout l = MakeLayout(context_, series[s].name, 8, false, 140, 0, false);
+    cairo_move_to(cr_, lx + 11, y_ + 1);
+    pango_cairo_show_layout(cr_, l.get());
+    lx += 150;
+  }
+  y_ += kLegendH;
+  const double top = y_ + 8, bottom = top + kPlotH;
+  const double area_x = margin_ + kAxisW, area_w = w - kAxisW;
+  // Grid lines and ticks at 0, max / 2, max; the axis title beside them.
+  cairo_set_line_width(cr_, 0.4);
+  for (int i = 0; i <= 2; ++i) {
+    const double y = bottom - kPlotH * i / 2.0;
+    cairo_set_source_rgb(cr_, 0.85, 0.85, 0.85);
+    cairo_move_to(cr_, area_x, y);
+    cairo_line_to(cr_, area_x + area_w, y);
+    cairo_stroke(cr_);
+    cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
+    Layout l = MakeLayout(context_, TickText(max * i / 2), 7, false, kAxisW - 14, 2, false);
+    cairo_move_to(cr_, margin_ + 10, y - 5);
+    pango_cairo_show_layout(cr_, l.get());
+  }
+  {
+    Layout l = MakeLayout(context_, y_label, 7, false, kPlotH, 1, false);
+    cairo_save(cr_);
+    cairo_move_to(cr_, margin_, bottom);
+    cairo_rotate(cr_, -M_PI / 2);
+    pango_cairo_show_layout(cr_, l.get());
+    cairo_restore(cr_);
+  }
+  const size_t n = std::max<size_t>(categories.size(), 1);
+  const double group_w = area_w / static_cast<double>(n);
+  const double col_w = group_w * 0.8 / static_cast<double>(std::max<size_t>(series.size(), 1));
+  for (size_t k = 0; k < categories.size(); ++k) {
+    const double gx = area_x + group_w * static_cast<double>(k) + group_w * 0.1;
+    for (size_t s = 0; s < series.size(); ++s) {
+      const double v = k < series[s].values.size() ? std::clamp(series[s].values[k], 0.0, max) : 0;
+      const double h = kPlotH * v / max;
+      const double* c = s == 0 ? kPrimary : kSecondary;
+      const double x = gx + col_w * static_cast<double>(s);
+      cairo_set_source_rgb(cr_, c[0], c[1], c[2]);
+      cairo_rectangle(cr_, x, bottom - h, col_w - 1, h);
+      cairo_fill(cr_);
+      cairo_set_source_rgb(cr_, 0, 0, 0);
+      Layout l = MakeLayout(context_, TickText(k < series[s].values.size() ? series[s].values[k] : 0), 6, false,
+                            col_w + 8, 1, false);
+      cairo_move_to(cr_, x - 4, bottom - h - 9);
+      pango_cairo_show_layout(cr_, l.get());
+    }
+    cairo_set_source_rgb(cr_, 0.2, 0.2, 0.2);
+    Layout l = MakeLayout(context_, categories[k], 6.5, false, group_w, 1, false);
+    cairo_move_to(cr_, area_x + group_w * static_cast<double>(k), bottom + 2);
+    pango_cairo_show_layout(cr_, l.get());
+  }
+  cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
+  Layout xl = MakeLayout(context_, x_label, 7, false, area_w, 1, false);
+  cairo_move_to(cr_, area_x, bottom + 13);
+  pango_cairo_show_layout(cr_, xl.get());
+  cairo_set_source_rgb(cr_, 0, 0, 0);
+  y_ = bottom + kLabelsH + 6;
+}
+
+void PdfDocument::LineChart(absl::string_view caption, const std::vector<std::string>& points,
+                            const std::vector<LineSeries>& series, const std::vector<Span>& spans, double min,
+                            double max, absl::string_view y_label, absl::string_view x_label) {
+  StartPageIfNeeded();
+  if (!(max > min)) max = min + 1;
+  const double w = width_ - 2 * margin_;
+  constexpr double kPlotH = 140, kAxisW = 34, kLegendH = 14, kLabelsH = 30;
+  const double total = TextHeight(caption, 9, true, w) + 8 + kLegendH + kPlotH + kLabelsH + 10;
+  EnsureRoom(total);
+  Flow(caption, 9, true, 0.1, 4, 4, false);
+  auto set_dash = [&](size_t s) {
+    if (s == 0) {
+      cairo_set_dash(cr_, nullptr, 0, 0);
+    } else {
+      const double dash[] = {4, 2};
+      cairo_set_dash(cr_, dash, 2, 0);
+    }
+  };
+  auto marker = [&](size_t s, double x, double y) {
+    if (s == 0) {
+      cairo_arc(cr_, x, y, 1.8, 0, 2 * M_PI);
+    } else {
+      cairo_rectangle(cr_, x - 1.8, y - 1.8, 3.6, 3.6);
+    }
+    cairo_fill(cr_);
+  };
+  // The legend: each series' line and marker, then the shaded spans.
+  double lx = margin_ + kAxisW;
+  for (size_t s = 0; s < series.size(); ++s) {
+    const double* c = s == 0 ? kPrimary : kSecondary;
+    cairo_set_source_rgb(cr_, c[0], c[1], c[2]);
+    cairo_set_line_width(cr_, 1.4);
+    set_dash(s);
+    cairo_move_to(cr_, lx, y_ + 7);
+    cairo_line_to(cr_, lx + 16, y_ + 7);
+    cairo_stroke(cr_);
+    marker(s, lx + 8, y_ + 7);
+    cairo_set_source_rgb(cr_, 0, 0, 0);
+    Layout l = MakeLayout(context_, series[s].name, 8, false, 150, 0, false);
+    cairo_move_to(cr_, lx + 20, y_ + 1);
+    pango_cairo_show_layout(cr_, l.get());
+    lx += 170;
+  }
+  set_dash(0);
+  y_ += kLegendH;
+  const double top = y_ + 10, bottom = top + kPlotH;
+  const double area_x = margin_ + kAxisW, area_w = w - kAxisW;
+  const size_t n = points.size();
+  const double step = n > 1 ? area_w / static_cast<double>(n - 1) : 0;
+  auto px = [&](size_t i) { return n > 1 ? area_x + step * static_cast<double>(i) : area_x + area_w / 2; };
+  auto py = [&](double v) { return bottom - kPlotH * (std::clamp(v, min, max) - min) / (max - min); };
+  // The spans, shaded half a step beyond their points (the first grey, the
+  // next a pale blue, so that adjacent windows stay apart), edged by a
+  // dashed line and labelled on top.
+  for (size_t k = 0; k < spans.size(); ++k) {
+    const Span& sp = spans[k];
+    if (n == 0 || sp.first >= n || sp.last < sp.first) continue;
+    const size_t last = std::min(sp.last, n - 1);
+    const double x0 = std::max(area_x, px(sp.first) - step / 2), x1 = std::min(area_x + area_w, px(last) + step / 2);
+    if (k % 2 == 0) {
+      cairo_set_source_rgb(cr_, 0.93, 0.93, 0.93);
+    } else {
+      cairo_set_source_rgb(cr_, 0.88, 0.92, 0.97);
+    }
+    cairo_rectangle(cr_, x0, top, std::max(1.0, x1 - x0), kPlotH);
+    cairo_fill(cr_);
+    const double edge[] = {2, 2};
+    cairo_set_dash(cr_, edge, 2, 0);
+    cairo_set_line_width(cr_, 0.6);
+    cairo_set_source_rgb(cr_, 0.45, 0.45, 0.45);
+    for (double x : {x0, x1}) {
+      cairo_move_to(cr_, x, top);
+      cairo_line_to(cr_, x, bottom);
+    }
+    cairo_stroke(cr_);
+    cairo_set_dash(cr_, nullptr, 0, 0);
+    cairo_set_source_rgb(cr_, 0.3, 0.3, 0.3);
+    Layout l = MakeLayout(context_, sp.label, 6.5, false, std::max(40.0, x1 - x0), 1, false);
+    cairo_move_to(cr_, x0 + (x1 - x0) / 2 - std::max(40.0, x1 - x0) / 2, top - 9);
+    pango_cairo_show_layout(cr_, l.get());
+  }
+  // Grid lines and ticks at min, the middle and max; the axis title.
+  cairo_set_line_width(cr_, 0.4);
+  for (int i = 0; i <= 2; ++i) {
+    const double v = min + (max - min) * i / 2;
+    const double y = py(v);
+    cairo_set_source_rgb(cr_, 0.8, 0.8, 0.8);
+    cairo_move_to(cr_, area_x, y);
+    cairo_line_to(cr_, area_x + area_w, y);
+    cairo_stroke(cr_);
+    cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
+    Layout l = MakeLayout(context_, TickText(v), 7, false, kAxisW - 14, 2, false);
+    cairo_move_to(cr_, margin_ + 10, y - 5);
+    pango_cairo_show_layout(cr_, l.get());
+  }
+  {
+    Layout l = MakeLayout(context_, y_label, 7, false, kPlotH, 1, false);
+    cairo_save(cr_);
+    cairo_move_to(cr_, margin_, bottom);
+    cairo_rotate(cr_, -M_PI / 2);
+    pango_cairo_show_layout(cr_, l.get());
+    cairo_restore(cr_);
+  }
+  // The lines: a segment only between two neighbouring points with values.
+  for (size_t s = 0; s < series.size(); ++s) {
+    const auto& v = series[s].values;
+    const double* c = s == 0 ? kPrimary : kSecondary;
+    cairo_set_source_rgb(cr_, c[0], c[1], c[2]);
+    cairo_set_line_width(cr_, 1.4);
+    set_dash(s);
+    for (size_t i = 0; i + 1 < n && i + 1 < v.size(); ++i) {
+      if (!v[i] || !v[i + 1]) continue;
+      cairo_move_to(cr_, px(i), py(*v[i]));
+      cairo_line_to(cr_, px(i + 1), py(*v[i + 1]));
+      cairo_stroke(cr_);
+    }
+    set_dash(0);
+    for (size_t i = 0; i < n && i < v.size(); ++i) {
+      if (v[i]) marker(s, px(i), py(*v[i]));
+    }
+  }
+  // Point labels: every one when they fit, else every k-th.
+  const size_t every = std::max<size_t>(1, static_cast<size_t>(std::ceil(28.0 * n / std::max(area_w, 1.0))));
+  cairo_set_source_rgb(cr_, 0.2, 0.2, 0.2);
+  for (size_t i = 0; i < n; i += every) {
+    Layout l = MakeLayout(context_, points[i], 6, false, 34, 1, false);
+    cairo_move_to(cr_, px(i) - 17, bottom + 2);
+    pango_cairo_show_layout(cr_, l.get());
+  }
+  cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
+  Layout xl = MakeLayout(context_, x_label, 7, false, area_w, 1, false);
+  cairo_move_to(cr_, area_x, bottom + 18);
+  pango_cairo_show_layout(cr_, xl.get());
+  cairo_set_source_rgb(cr_, 0, 0, 0);
+  y_ = bottom + kLabelsH + 6;
+}
+
 double PdfDocument::TextAt(double x, double y, double width, absl::string_view text, double size, bool bold,
                            int align, bool serif) {
   StartPageIfNeeded();

@@ -2,6 +2,7 @@
 #define PELITA_SERVICES_REPORT_PDF_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,35 @@ class PdfDocument {
     int series = 0;
   };
   void BarChart(absl::string_view caption, const std::vector<Bar>& bars, double max);
+  // Vertical columns in groups on a 0..`max` axis: one group per category
+  // (e.g. a score band), one column per series in each group (the primary
+  // colour first, then the comparison colour), each column's value printed
+  // above it; a legend names the series and `y_label` the axis.  Every
+  // category has one value per series.
+  struct ColumnSeries {
+    std::string name;
+    std::vector<double> values;
+  };
+  void ColumnChart(absl::string_view caption, const std::vector<std::string>& categories,
+                   const std::vector<ColumnSeries>& series, double max, absl::string_view y_label,
+                   absl::string_view x_label);
+  // Lines over ordered points (e.g. months) on a `min`..`max` axis: a point
+  // without a value is a gap (the line breaks there, nothing is drawn at
+  // 0); spans of points are shaded and labelled (e.g. the before and after
+  // windows); every series has one optional value per point.  Series 0
+  // is the primary colour with round markers, series 1 the comparison
+  // colour, dashed, with square markers (readable in black and white).
+  struct LineSeries {
+    std::string name;
+    std::vector<std::optional<double>> values;
+  };
+  struct Span {
+    size_t first = 0, last = 0;  // point indices, inclusive
+    std::string label;
+  };
+  void LineChart(absl::string_view caption, const std::vector<std::string>& points,
+                 const std::vector<LineSeries>& series, const std::vector<Span>& spans, double min, double max,
+                 absl::string_view y_label, absl::string_view x_label);
   void Space(double points);
   void NewPage();
 

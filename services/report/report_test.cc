@@ -357,6 +357,90 @@ TEST_F(ReportTest, AReportWhoseFiguresAreAllWithheldStillRendersSayingWhy) {
   EXPECT_TRUE(rendered.ok()) << rendered.status();
 }
 
+// L2's distribution: the paired columns' caption with n, their legend and
+// axis title, and each band's counts as scoring gives them; withheld, the
+// reason in Indonesian and no band.
+TEST_F(ReportTest, TheLearningSectionChartsThePrePostDistributionWithItsN) {
+  v1::GetEvaluationReportRequest req;
+  req.set_name(absl::StrCat(kCohort, "/evaluation"));
+  auto doc = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string t = Squeeze(*text);
+  EXPECT_TRUE(absl::StrContains(t, "Sebaran nilai pra-tes dan pasca-tes peserta berpasangan (n = 20 pasangan)")) << t;
+  EXPECT_TRUE(absl::StrContains(t, "Pasca-tes Pra-tes")) << "the legend";
+  EXPECT_TRUE(absl::StrContains(t, "Rentang nilai (skala 0–100)"));
+  EXPECT_TRUE(absl::StrContains(t, "Rentang nilai Pra-tes (peserta) Pasca-tes (peserta)"));
+  const auto& d = sources_.evaluation_.learning().distribution();
+  ASSERT_EQ(d.bands_size(), 10);
+  for (const auto& b : d.bands()) {
+    const std::string row = absl::StrCat(b.lower(), "–", b.upper(), " ", b.pre(), " ", b.post());
+    EXPECT_TRUE(absl::StrContains(t, row)) << row;
+  }
+  auto rendered = testing::RenderPages(doc->data(), Artefact("laporan-evaluasi-l2.png"));
+  ASSERT_TRUE(rendered.ok()) << rendered.status();
+
+  sources_.evaluation_ = testing::AllWithheldEvaluation();
+  auto withheld = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(withheld.ok()) << withheld.status();
+  auto wtext = testing::PdfText(withheld->data());
+  ASSERT_TRUE(wtext.ok()) << wtext.status();
+  const std::string w = Squeeze(*wtext);
+  EXPECT_TRUE(absl::StrContains(
+      w, absl::StrCat("Sebaran nilai pra-tes dan pasca-tes peserta berpasangan tidak ditampilkan (n = 4 pasangan). ",
+                      Squeeze(ReasonText(sv1::BELOW_MIN_N)))))
+      << w;
+  EXPECT_FALSE(absl::StrContains(w, "Rentang nilai"));
+  EXPECT_FALSE(absl::StrContains(w, "english text"));
+}
+
+// L4's lines: both charts' captions, legends and Indonesian axis titles,
+// the windows named, every month's values with n in id-ID, a gap's reason
+// instead of a 0; the page renders.
+TEST_F(ReportTest, TheResultsSectionDrawsMonthlyLinesOfTrainedAndControlUnits) {
+  v1::GetEvaluationReportRequest req;
+  req.set_name(absl::StrCat(kCohort, "/evaluation"));
+  auto doc = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string t = Squeeze(*text);
+  for (const char* s : {"Pengaduan dan IKM per bulan, unit peserta dan unit pembanding",
+                        "Pengaduan per 1.000 transaksi per bulan",
+                        "Indeks Kepuasan Masyarakat (IKM, skala 25–100) per bulan", "Unit peserta Unit pembanding",
+                        "Masa sebelum", "Masa sesudah", "Bulan", "Titik yang kosong tidak berarti nol",
+                        "Sep 2025 sebelum", "Sep 2026 sesudah"}) {
+    EXPECT_TRUE(absl::StrContains(t, s)) << s;
+  }
+  for (const auto& m : sources_.evaluation_.results().series()) {
+    for (const auto* f : {&m.treated_complaint_rate(), &m.control_complaint_rate(), &m.treated_ikm(),
+                          &m.control_ikm()}) {
+      if (f->withheld()) continue;
+      const std::string cell = absl::StrCat(FormatNumber(f->value(), 2), " (n = ", FormatInteger(f->n()), ")");
+      EXPECT_TRUE(absl::StrContains(t, cell)) << m.period() << " " << cell;
+    }
+  }
+  EXPECT_TRUE(absl::StrContains(t, "6,40 (n = 504)")) << "January 2026's trained rate, id-ID";
+  EXPECT_TRUE(absl::StrContains(t, "Mei 2026 sesudah 3,40 (n = 508) 5,16 (n = 808) — (kosong) 75,50 (n = 38)"));
+  EXPECT_TRUE(absl::StrContains(
+      t, absl::StrCat("Kosong — Mei 2026, IKM unit peserta: ", Squeeze(ReasonText(sv1::DATA_ABSENT)))));
+  EXPECT_TRUE(absl::StrContains(
+      t, absl::StrCat("Kosong — Jul 2026, IKM unit pembanding: ", Squeeze(ReasonText(sv1::BELOW_MIN_N)))));
+  EXPECT_FALSE(absl::StrContains(t, "english text"));
+  auto rendered = testing::RenderPages(doc->data(), Artefact("laporan-evaluasi-l4.png"));
+  ASSERT_TRUE(rendered.ok()) << rendered.status();
+
+  // Lines that cannot be drawn yet say why.
+  sources_.evaluation_ = testing::AllWithheldEvaluation();
+  auto none = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(none.ok()) << none.status();
+  auto ntext = testing::PdfText(none->data());
+  ASSERT_TRUE(ntext.ok());
+  EXPECT_TRUE(absl::StrContains(Squeeze(*ntext), absl::StrCat("Grafik bulanan pengaduan dan IKM tidak ditampilkan. ",
+                                                              Squeeze(ReasonText(sv1::RESULTS_NOT_YET)))));
+}
+
 TEST_F(ReportTest, TheWorkbookHoldsTheApisFiguresAsNumbers) {
   v1::GetEvaluationReportRequest req;
   req.set_name(absl::StrCat(kCohort, "/evaluation"));

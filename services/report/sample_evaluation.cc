@@ -1,6 +1,7 @@
 #include "services/report/sample_evaluation.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace pelita::report::testing {
 namespace {
@@ -65,6 +66,19 @@ sv1::Evaluation SampleEvaluation() {
   *l->mutable_df() = Shown(19, 20);
   *l->mutable_p_value() = Shown(0.0000002, 20);
   *l->mutable_cohens_dz() = Shown(1.77, 20);
+  // The 20 pairs per band of ten points: pre-tests around 50, post-tests
+  // around 75.
+  auto* dist = l->mutable_distribution();
+  dist->set_n(20);
+  const int pre[10] = {0, 0, 1, 3, 6, 5, 3, 2, 0, 0};
+  const int post[10] = {0, 0, 0, 0, 1, 2, 4, 6, 5, 2};
+  for (int k = 0; k < 10; ++k) {
+    auto* band = dist->add_bands();
+    band->set_lower(10 * k);
+    band->set_upper(10 * k + 10);
+    band->set_pre(pre[k]);
+    band->set_post(post[k]);
+  }
   auto* b = e.mutable_behaviour();
   *b->mutable_response_rate() = Withheld(sv1::BELOW_MIN_N, 4);
   *b->mutable_applied_share() = Withheld(sv1::BELOW_MIN_N, 4);
@@ -87,6 +101,28 @@ sv1::Evaluation SampleEvaluation() {
   cu->set_complaints_used(false);
   cu->set_complaints_excluded_code(sv1::WINDOW_NOT_COVERED);
   cu->set_ikm_used(true);
+  // The monthly lines, September 2025 to September 2026: the trained
+  // units' rate falls after the cohort; a control IKM month is thin, a
+  // trained IKM month has no SKM response.
+  for (int i = 0; i < 13; ++i) {
+    const int year = i < 4 ? 2025 : 2026, month = i < 4 ? 9 + i : i - 3;
+    auto* m = res->add_series();
+    m->set_period(absl::StrFormat("%04d-%02d", year, month));
+    m->set_in_before(i <= 5);
+    m->set_in_after(i >= 6);
+    *m->mutable_treated_complaint_rate() = Shown(i <= 5 ? 6.0 + 0.1 * i : 3.5 - 0.05 * (i - 6), 500 + i);
+    *m->mutable_control_complaint_rate() = Shown(5.0 + 0.02 * i, 800 + i);
+    if (i == 8) {
+      *m->mutable_treated_ikm() = Withheld(sv1::DATA_ABSENT, 0);
+    } else {
+      *m->mutable_treated_ikm() = Shown(i <= 5 ? 74.25 : 79.5, 20 + i);
+    }
+    if (i == 10) {
+      *m->mutable_control_ikm() = Withheld(sv1::BELOW_MIN_N, 3);
+    } else {
+      *m->mutable_control_ikm() = Shown(75.5, 30 + i);
+    }
+  }
   *res->mutable_complaint_rate_did() = Shown(-2.1, 4, -3.0, -1.2);
   sv1::Figure ikm = Shown(1.2, 4, -0.8, 3.2);
   ikm.set_inconclusive(true);
@@ -122,9 +158,16 @@ sv1::Evaluation AllWithheldEvaluation() {
   *e.mutable_reaction()->mutable_response_rate() = Withheld(sv1::NO_PARTICIPANTS, 0);
   *e.mutable_learning()->mutable_mean_pre() = Withheld(sv1::DATA_ABSENT, 0);
   *e.mutable_learning()->mutable_mean_post() = Withheld(sv1::DATA_ABSENT, 0);
+  auto* dist = e.mutable_learning()->mutable_distribution();
+  dist->set_n(4);
+  dist->set_withheld(true);
+  dist->set_reason_code(sv1::BELOW_MIN_N);
+  dist->set_reason("english text the report must not print");
   *e.mutable_behaviour()->mutable_applied_share() = Withheld(sv1::WINDOW_NOT_OPEN, 0);
   *e.mutable_results()->mutable_complaint_rate_did() = Withheld(sv1::RESULTS_NOT_YET, 0);
   *e.mutable_results()->mutable_ikm_did() = Withheld(sv1::RESULTS_NOT_YET, 0);
+  e.mutable_results()->set_series_missing("the after window has not ended");
+  e.mutable_results()->set_series_missing_code(sv1::RESULTS_NOT_YET);
   *e.mutable_cost()->mutable_total() = Withheld(sv1::NO_COST, 0);
   *e.mutable_composite()->mutable_score() = Withheld(sv1::NO_LEVEL_SCORE, 0);
   return e;

@@ -68,6 +68,13 @@ void ApplySurveyAggregates(const sv1::CohortAggregates& aggregates, CohortInputs
         l.sum_diff += static_cast<double>(p.sum_diff());
         l.sum_diff_sq += static_cast<double>(p.sum_diff_squares());
         if (p.max_score() > 0) l.max_score = static_cast<double>(p.max_score());
+        if (p.pre_band_counts_size() == 10 && p.post_band_counts_size() == 10) {
+          l.bands_known = true;
+          for (int k = 0; k < 10; ++k) {
+            l.pre_bands[k] += p.pre_band_counts(k);
+            l.post_bands[k] += p.post_band_counts(k);
+          }
+        }
         break;
       }
       case sv1::FOLLOWUP:
@@ -331,6 +338,31 @@ absl::Status Collector::CollectResults(const std::string& tenant, const ev1::Coh
     if (exposed.count(u.name())) continue;
     PELITA_ASSIGN_OR_RETURN(auto uw, windows(u.name()));
     r.control.push_back(std::move(uw));
+  }
+  // The monthly lines: every unit's months in one call per 100 units.  A
+  // failure leaves the estimates standing and says why the lines are gone.
+  const absl::CivilMonth first(before_start), last(after_end);
+  if (last - first + 1 > ComplaintSource::kMaxMonths) {
+    r.series_missing = absl::StrCat(last - first + 1, " months from the before window to the after window, more than ",
+                                    ComplaintSource::kMaxMonths);
+    r.series_missing_code = v1::STATISTIC_UNDEFINED;
+  } else {
+    std::vector<std::string> all;
+    for (const auto& u : r.treated) all.push_back(u.unit);
+    for (const auto& u : r.control) all.push_back(u.unit);
+    for (size_t i = 0; i < all.size() && r.series_missing.empty(); i += ComplaintSource::kMaxUnitsPerCall) {
+      const std::vector<std::string> part(all.begin() + i,
+                                          all.begin() + std::min(all.size(), i + ComplaintSource::kMaxUnitsPerCall));
+      auto months = complaint_->GetUnitMonths(tenant, part, first, last);
+      if (!months.ok()) {
+        LogWarning("scoring: monthly series not available", {{"cohort", cohort.name()}, {"error", months.status().ToString()}});
+        r.series_missing = std::string(months.status().message());
+        r.series_missing_code = v1::RESULTS_UNAVAILABLE;
+        r.months.clear();
+        break;
+      }
+      r.months.insert(r.months.end(), months->begin(), months->end());
+    }
   }
   in->results = std::move(r);
   return absl::OkStatus();

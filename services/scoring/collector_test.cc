@@ -183,6 +183,28 @@ TEST(CollectorTest, CollectsParticipantsCostUnitsAndWindows) {
   EXPECT_EQ(std::get<1>(second), absl::CivilDay(2026, 3, 7));
   EXPECT_EQ(std::get<2>(second), absl::CivilDay(2026, 3, 6) + 90);
   EXPECT_EQ(in->learning->pairs, 6);
+  // The monthly lines: ONE call for the trained and comparison units
+  // together, from the before window's month to the after window's.
+  ASSERT_EQ(w.complaint.month_calls.size(), 1u);
+  const auto& [units, from, to] = w.complaint.month_calls[0];
+  EXPECT_EQ(units, (std::vector<std::string>{"tenants/1504/units/disdukcapil", "tenants/1504/units/dpmptsp",
+                                             "tenants/1504/units/bappeda", "tenants/1504/units/dinkes"}));
+  EXPECT_EQ(from, absl::CivilMonth(2025, 12));  // 2026-03-02 - 90 days = 2025-12-02
+  EXPECT_EQ(to, absl::CivilMonth(2026, 6));     // 2026-03-06 + 90 days = 2026-06-04
+  EXPECT_EQ(in->results->months.size(), 4u * 7u);
+  EXPECT_TRUE(in->results->series_missing.empty());
+
+  // The months cannot be read: the estimates stand, the lines say why.
+  World broken;
+  broken.survey.Set(kCohort, Aggregates());
+  broken.complaint.months_status = absl::UnavailableError("complaint service down");
+  Collector again(&broken.enrolment, &broken.survey, &broken.complaint, [] { return At(2026, 11, 29); });
+  auto partial = again.Collect("1504", kCohort, s);
+  ASSERT_TRUE(partial.ok()) << partial.status();
+  ASSERT_TRUE(partial->results.has_value());
+  EXPECT_EQ(partial->results->series_missing, "complaint service down");
+  EXPECT_EQ(partial->results->series_missing_code, v1::RESULTS_UNAVAILABLE);
+  EXPECT_TRUE(partial->results->months.empty());
 }
 
 TEST(CollectorTest, ResultsMissingWhileTheAfterWindowRuns) {

@@ -62,6 +62,38 @@ class GrpcComplaintSource : public ComplaintSource {
     return w;
   }
 
+  absl::StatusOr<std::vector<UnitMonth>> GetUnitMonths(const std::string& tenant,
+                                                       const std::vector<std::string>& units,
+                                                       absl::CivilMonth first, absl::CivilMonth last) override {
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+    cv1::BatchGetUnitMonthsRequest req;
+    req.set_parent("tenants/" + tenant);
+    for (const auto& u : units) req.add_units(u);
+    req.set_start_period(absl::FormatCivilTime(first));
+    req.set_end_period(absl::FormatCivilTime(last));
+    cv1::BatchGetUnitMonthsResponse out;
+    grpc::Status st = stub_->BatchGetUnitMonths(&ctx, req, &out);
+    if (!st.ok()) return FromGrpcStatus(st);
+    std::vector<UnitMonth> result;
+    result.reserve(out.unit_months_size());
+    for (const auto& m : out.unit_months()) {
+      UnitMonth u;
+      u.unit = m.unit();
+      u.period = m.period();
+      u.complaints = static_cast<double>(m.complaints_received());
+      u.transactions = m.transactions();
+      u.skm_respondents = m.skm_respondents();
+      for (int e = 0; e < 9 && e < m.element_sums_size() && e < m.element_answered_size(); ++e) {
+        u.element_sums[e] = m.element_sums(e);
+        u.element_answered[e] = m.element_answered(e);
+      }
+      result.push_back(std::move(u));
+    }
+    return result;
+  }
+
   absl::StatusOr<std::map<std::string, UnitCoverage>> GetCoverage(const std::string& tenant) override {
     grpc::ClientContext ctx;
     AttachTenant(ctx, tenant);

@@ -482,5 +482,122 @@ TEST_F(ScoringEndToEndTest, DemoCohortReportMatchesRawData) {
   EXPECT_EQ(again.composite().score().value(), ev.composite().score().value());
 }
 
+// The L2 distribution: the pairs' scores in ten bands of 0-100, from the
+// real survey service's pair records, against bands counted here from the
+// raw scores.  The pre-test is out of 50 and the post-test out of 100, so
+// each is scaled by its own maximum; a participant with only a pre-test is
+// not a pair; a cohort of 4 pairs gets no bands at all.
+TEST_F(ScoringEndToEndTest, ScoreDistributionCountsThePairsPerBand) {
+  CreateUnit("1504", "dukcapil", 1000);
+  const std::string program = "tenants/1504/programs/dist";
+  CreateProgram("1504", "dist", 0);
+  CreateCohort(program, "a1", absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 6), {});
+  CreateCohort(program, "a2", absl::CivilDay(2026, 4, 6), absl::CivilDay(2026, 4, 10), {});
+  const std::string big = program + "/cohorts/a1", small = program + "/cohorts/a2";
+  // Yes/no questions worth 1, 2, 4, ... points: any score up to the
+  // maximum is some set of right answers.
+  auto instrument = [&](const std::string& id, sv1::InstrumentKind kind, const std::vector<int>& points) {
+    sv1::CreateInstrumentRequest ci;
+    ci.set_parent("tenants/1504");
+    ci.set_instrument_id(id);
+    sv1::Instrument& in = *ci.mutable_instrument();
+    in.set_title(id);
+    in.set_kind(kind);
+    if (kind == sv1::POSTTEST) in.set_pretest("tenants/1504/instruments/pre-d");
+    for (size_t q = 0; q < points.size(); ++q) {
+      sv1::Item* item = in.add_items();
+      item->set_code(absl::StrCat("Q", q + 1));
+      item->set_text(absl::StrCat("Soal ", q + 1));
+      item->set_type(sv1::YES_NO);
+      item->set_required(true);
+      item->mutable_key()->add_correct_choices("ya");
+      item->mutable_key()->set_points(points[q]);
+    }
+    sv1::Instrument created;
+    ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::CreateInstrument, ci, &created));
+  };
+  const std::vector<int> pre_points = {1, 2, 4, 8, 16, 19};          // maximum 50
+  const std::vector<int> post_points = {1, 2, 4, 8, 16, 32, 37};     // maximum 100
+  instrument("pre-d", sv1::PRETEST, pre_points);
+  instrument("post-d", sv1::POSTTEST, post_points);
+  auto answer = [&](const std::string& cohort, const std::string& id, bool post, int nip, int score) {
+    const std::vector<int>& points = post ? post_points : pre_points;
+    // Greedy from the largest question: exact for these point sets.
+    std::vector<bool> right(points.size(), false);
+    int rest = score;
+    for (int q = static_cast<int>(points.size()) - 1; q >= 0; --q) {
+      if (points[q] <= rest) {
+        right[q] = true;
+        rest -= points[q];
+      }
+    }
+    ASSERT_EQ(rest, 0) << score;
+    sv1::CreateResponseRequest req;
+    req.set_parent("tenants/1504");
+    req.set_response_id(id);
+    sv1::Response& r = *req.mutable_response();
+    r.set_instrument(post ? "tenants/1504/instruments/post-d" : "tenants/1504/instruments/pre-d");
+    r.set_cohort(cohort);
+    r.set_respondent_nip(NipOf(nip));
+    for (size_t q = 0; q < points.size(); ++q) {
+      sv1::Answer* a = r.add_answers();
+      a->set_item(absl::StrCat("Q", q + 1));
+      a->set_yes(right[q]);
+    }
+    sv1::Response out;
+    ASSERT_RPC(Call(survey_stub_.get(), &sv1::SurveyService::Stub::CreateResponse, req, &out));
+  };
+  // Boundaries on purpose: 0, exactly 10 % (5 of 50), 49 of 50 (98 %),
+  // 50 of 50 (100 %, the closed last band), 100 of 100, 9 of 100.
+  const std::vector<int> pre = {0, 5, 4, 49, 50, 23, 31, 12, 40};     // of 50
+  const std::vector<int> post = {9, 10, 55, 100, 99, 70, 61, 30, 90};  // of 100
+  const int n = static_cast<int>(pre.size());
+  for (int i = 0; i < n; ++i) {
+    CreateEmployee("1504", NipOf(200 + i), "dukcapil");
+    Enrol(big, NipOf(200 + i));
+  }
+  CreateEmployee("1504", NipOf(299), "dukcapil");
+  Enrol(big, NipOf(299));
+  for (int i = 0; i < n; ++i) {
+    answer(big, absl::StrCat("pre-", i), false, 200 + i, pre[i]);
+    answer(big, absl::StrCat("post-", i), true, 200 + i, post[i]);
+  }
+  answer(big, "pre-only", false, 299, 45);  // no post-test: not a pair
+  // The independent count: band k holds 10k <= 100 x score / max < 10(k + 1),
+  // 100 in band 9.
+  auto band = [](double pct) { return pct >= 100 ? 9 : static_cast<int>(std::floor(pct / 10)); };
+  std::vector<int64_t> want_pre(10, 0), want_post(10, 0);
+  for (int i = 0; i < n; ++i) {
+    ++want_pre[band(100.0 * pre[i] / 50)];
+    ++want_post[band(100.0 * post[i] / 100)];
+  }
+  const v1::Evaluation ev = Evaluation(big, Organiser(), true);
+  EXPECT_EQ(ev.learning().pairs().value(), n);
+  const v1::ScoreDistribution& d = ev.learning().distribution();
+  EXPECT_FALSE(d.withheld()) << d.reason();
+  EXPECT_EQ(d.n(), n);
+  ASSERT_EQ(d.bands_size(), 10);
+  for (int k = 0; k < 10; ++k) {
+    EXPECT_EQ(d.bands(k).lower(), 10 * k);
+    EXPECT_EQ(d.bands(k).upper(), 10 * k + 10);
+    EXPECT_EQ(d.bands(k).pre(), want_pre[k]) << "band " << k;
+    EXPECT_EQ(d.bands(k).post(), want_post[k]) << "band " << k;
+  }
+  // Four pairs: withheld like the means, with no band.
+  for (int i = 0; i < 4; ++i) {
+    CreateEmployee("1504", NipOf(300 + i), "dukcapil");
+    Enrol(small, NipOf(300 + i));
+    answer(small, absl::StrCat("s-pre-", i), false, 300 + i, 10 + i);
+    answer(small, absl::StrCat("s-post-", i), true, 300 + i, 50 + i);
+  }
+  const v1::Evaluation few = Evaluation(small, Organiser(), true);
+  EXPECT_EQ(few.learning().pairs().value(), 4);
+  EXPECT_TRUE(few.learning().mean_pre().withheld());
+  EXPECT_TRUE(few.learning().distribution().withheld());
+  EXPECT_EQ(few.learning().distribution().reason_code(), v1::BELOW_MIN_N);
+  EXPECT_EQ(few.learning().distribution().n(), 4);
+  EXPECT_EQ(few.learning().distribution().bands_size(), 0);
+}
+
 }  // namespace
 }  // namespace pelita::scoring

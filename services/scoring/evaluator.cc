@@ -1,10 +1,13 @@
 #include "services/scoring/evaluator.h"
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "lib/status/status.h"
 #include "services/scoring/composite.h"
 #include "services/scoring/figures.h"
@@ -113,6 +116,43 @@ v1::Reaction ComputeReaction(const ReactionInputs& r, int64_t enrolled, int min_
   return out;
 }
 
+// The pairs' scores in ten bands of 0-100, under the same minimum n as the
+// L2 means.  Counts that do not sum to the pairs (inputs from different
+// reads) are withheld rather than drawn.
+v1::ScoreDistribution ComputeDistribution(const LearningInputs& l, int min_n) {
+  v1::ScoreDistribution d;
+  d.set_n(l.pairs);
+  auto withhold = [&](v1::ReasonCode code, const std::string& why) {
+    d.set_withheld(true);
+    d.set_reason_code(code);
+    d.set_reason(why);
+    return d;
+  };
+  if (l.pairs == 0) return withhold(v1::DATA_ABSENT, "no pre/post pairs");
+  if (l.pairs < min_n) return withhold(v1::BELOW_MIN_N, TooFew(l.pairs, min_n, "pairs"));
+  if (!l.bands_known) {
+    return withhold(v1::DATA_ABSENT, "the survey service reported no score bands for the pairs");
+  }
+  int64_t pre = 0, post = 0;
+  for (int k = 0; k < 10; ++k) {
+    pre += l.pre_bands[k];
+    post += l.post_bands[k];
+  }
+  if (pre != l.pairs || post != l.pairs) {
+    return withhold(v1::STATISTIC_UNDEFINED,
+                    absl::StrCat("the score bands count ", pre, " pre-test and ", post, " post-test scores for ",
+                                 l.pairs, " pairs"));
+  }
+  for (int k = 0; k < 10; ++k) {
+    v1::ScoreBand* b = d.add_bands();
+    b->set_lower(10 * k);
+    b->set_upper(10 * (k + 1));
+    b->set_pre(l.pre_bands[k]);
+    b->set_post(l.post_bands[k]);
+  }
+  return d;
+}
+
 v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
   v1::Learning out;
   const int64_t n = l.pairs;
@@ -121,6 +161,7 @@ v1::Learning ComputeLearning(const LearningInputs& l, int min_n) {
                        {"sum_diff", l.sum_diff}, {"sum_diff_squares", l.sum_diff_sq},
                        {"max_score", l.max_score}};
   *out.mutable_pairs() = Value(nn, n, "pre/post pairs", {{"pairs", nn}});
+  *out.mutable_distribution() = ComputeDistribution(l, min_n);
   const std::string gformula = "(mean_post - mean_pre) / (max_score - mean_pre) (Hake)";
   if (n < min_n) {
     const std::string why = TooFew(n, min_n, "pairs");
@@ -291,6 +332,125 @@ std::string NotCovered(const UnitWindows& u, bool complaints, const std::string&
   return absl::StrCat(what, " data start ", since, ", after the before window's start ", before_start);
 }
 
+// The before/after lines (Results.series): per month, the trained and the
+// comparison units pooled, each estimate's own units.  `treated_*` name the
+// units of each estimate, `*_not_covered` how many trained units coverage
+// left out (for the reason of an empty group).
+void ComputeSeries(const ResultsInputs& r, const std::vector<const UnitWindows*>& tc,
+                   const std::vector<const UnitWindows*>& cc, const std::vector<const UnitWindows*>& ti,
+                   const std::vector<const UnitWindows*>& ci, int min_n, int min_controls, int treated_not_covered,
+                   int treated_skm_not_covered, v1::Results* out) {
+  if (!r.series_missing.empty()) {
+    out->set_series_missing(r.series_missing);
+    out->set_series_missing_code(r.series_missing_code);
+    return;
+  }
+  absl::CivilDay bs, be, as, ae;
+  if (!absl::ParseCivilTime(r.before_start, &bs) || !absl::ParseCivilTime(r.before_end, &be) ||
+      !absl::ParseCivilTime(r.after_start, &as) || !absl::ParseCivilTime(r.after_end, &ae)) {
+    return;
+  }
+  // The months of each unit, by unit and period.
+  std::map<std::pair<std::string, std::string>, const UnitMonthTotals*> by;
+  for (const auto& m : r.months) by[{m.unit, m.period}] = &m;
+  auto names = [](const std::vector<const UnitWindows*>& us) {
+    std::vector<std::string> out;
+    for (const auto* u : us) out.push_back(u->unit);
+    return out;
+  };
+  // Why a group has no line at all (the estimate's own causes).
+  auto empty_treated = [&](bool ikm) -> std::pair<v1::ReasonCode, std::string> {
+    if (r.treated.empty()) return {v1::UNITS_UNKNOWN, "the participants' units are unknown"};
+    if (ikm) {
+      if (treated_skm_not_covered == static_cast<int>(r.treated.size())) {
+        return {v1::WINDOW_NOT_COVERED, "the trained units' SKM data do not cover both windows"};
+      }
+      return {v1::TOO_FEW_SKM_RESPONDENTS,
+              absl::StrCat("no trained unit has an IKM from at least ", min_n, " SKM respondents in both windows")};
+    }
+    if (treated_not_covered > 0) {
+      return {v1::WINDOW_NOT_COVERED, "the trained units' complaint data do not cover both windows"};
+    }
+    return {v1::VOLUME_UNKNOWN, "service volume unknown for every trained unit"};
+  };
+  auto too_few_controls = [&](size_t usable) -> std::pair<v1::ReasonCode, std::string> {
+    return {v1::TOO_FEW_CONTROL_UNITS, absl::StrCat(usable, " comparison unit", usable == 1 ? "" : "s",
+                                                    " usable, fewer than the minimum ", min_controls)};
+  };
+  const std::string rformula = "sum(complaints) / sum(transactions) * 1000 over the group's units";
+  const std::string iformula =
+      "sum_i(sum of U_i / answers of U_i) / 9 * 25 over the group's units, rounded half up exactly";
+  auto rate = [&](const std::vector<std::string>& units, const std::string& period, bool usable,
+                  const std::pair<v1::ReasonCode, std::string>& why_not) {
+    if (!usable) return Withheld(0, why_not.first, why_not.second, rformula);
+    double c = 0, e = 0;
+    for (const auto& u : units) {
+      auto it = by.find({u, period});
+      if (it == by.end()) continue;
+      c += it->second->complaints;
+      e += it->second->transactions;
+    }
+    if (!(e > 0)) {
+      return Withheld(static_cast<int64_t>(c), v1::VOLUME_UNKNOWN, "no transactions recorded for the month", rformula);
+    }
+    return Value(c / e * 1000, static_cast<int64_t>(c), rformula,
+                 {{"complaints", c}, {"transactions", e}, {"units", static_cast<double>(units.size())}});
+  };
+  auto ikm = [&](const std::vector<std::string>& units, const std::string& period, bool usable,
+                 const std::pair<v1::ReasonCode, std::string>& why_not) {
+    if (!usable) return Withheld(0, why_not.first, why_not.second, iformula);
+    std::array<int64_t, 9> sums{}, answered{};
+    int64_t n = 0;
+    std::string thin;  // a unit's month below the minimum, inside the pool
+    for (const auto& u : units) {
+      auto it = by.find({u, period});
+      if (it == by.end() || it->second->skm_respondents == 0) continue;
+      const UnitMonthTotals& m = *it->second;
+      n += m.skm_respondents;
+      bool unit_thin = m.skm_respondents < min_n;
+      for (int i = 0; i < 9; ++i) {
+        sums[i] += m.element_sums[i];
+        answered[i] += m.element_answered[i];
+        unit_thin = unit_thin || m.element_answered[i] < min_n;
+      }
+      if (unit_thin && thin.empty()) thin = u;
+    }
+    if (n == 0) return Withheld(0, v1::DATA_ABSENT, "no SKM responses in the month", iformula);
+    if (n < min_n) return Withheld(n, v1::BELOW_MIN_N, TooFew(n, min_n, "SKM respondents"), iformula);
+    for (int i = 0; i < 9; ++i) {
+      if (answered[i] < min_n) {
+        return Withheld(n, v1::TOO_FEW_SKM_RESPONDENTS,
+                        absl::StrCat("element U", i + 1, " answered by ", answered[i], ", fewer than ", min_n),
+                        iformula);
+      }
+    }
+    if (!thin.empty()) {
+      return Withheld(n, v1::COMPLEMENTARY_SUPPRESSION,
+                      absl::StrCat(thin, " has fewer than ", min_n,
+                                   " SKM respondents (or answers to an element) in the month: shown pooled, they "
+                                   "would follow from the other units' published IKM"),
+                      iformula);
+    }
+    return Value(static_cast<double>(PooledIkmCents(sums, answered)) / 100, n, iformula,
+                 {{"respondents", static_cast<double>(n)}, {"units", static_cast<double>(units.size())}});
+  };
+  const std::vector<std::string> t_rate = names(tc), c_rate = names(cc), t_ikm = names(ti), c_ikm = names(ci);
+  const bool t_rate_ok = !tc.empty(), c_rate_ok = static_cast<int>(cc.size()) >= min_controls;
+  const bool t_ikm_ok = !ti.empty(), c_ikm_ok = static_cast<int>(ci.size()) >= min_controls;
+  for (absl::CivilMonth m{bs}; m <= absl::CivilMonth(ae); ++m) {
+    v1::ResultsMonth* p = out->add_series();
+    const std::string period = absl::FormatCivilTime(m);
+    p->set_period(period);
+    const absl::CivilDay first(m), last = absl::CivilDay(m + 1) - 1;
+    p->set_in_before(first <= be && last >= bs);
+    p->set_in_after(first <= ae && last >= as);
+    *p->mutable_treated_complaint_rate() = rate(t_rate, period, t_rate_ok, empty_treated(false));
+    *p->mutable_control_complaint_rate() = rate(c_rate, period, c_rate_ok, too_few_controls(cc.size()));
+    *p->mutable_treated_ikm() = ikm(t_ikm, period, t_ikm_ok, empty_treated(true));
+    *p->mutable_control_ikm() = ikm(c_ikm, period, c_ikm_ok, too_few_controls(ci.size()));
+  }
+}
+
 v1::Results ComputeResults(const ResultsInputs& r, int min_n) {
   v1::Results out;
   out.set_window_days(r.window_days);
@@ -412,6 +572,8 @@ v1::Results ComputeResults(const ResultsInputs& r, int min_n) {
     }
     return why;
   };
+
+  ComputeSeries(r, tc, cc, ti, ci, min_n, min_controls, treated_not_covered, treated_skm_not_covered, &out);
 
   // Complaint rate.
   Pooled tb, ta, cb, ca;
@@ -655,6 +817,10 @@ void Absent(v1::Learning* l, const std::string& why) {
                         l->mutable_cohens_dz()}) {
     *f = Withheld(0, v1::DATA_ABSENT, why);
   }
+  v1::ScoreDistribution* d = l->mutable_distribution();
+  d->set_withheld(true);
+  d->set_reason_code(v1::DATA_ABSENT);
+  d->set_reason(why);
 }
 void Absent(v1::Behaviour* b, const std::string& why) {
   for (v1::Figure* f : {b->mutable_response_rate(), b->mutable_applied_share(), b->mutable_scrap_learning_rate()}) {
@@ -699,6 +865,18 @@ absl::Status ValidateSettings(const v1::ScoringSettings& s) {
     }
   }
   return absl::OkStatus();
+}
+
+int64_t PooledIkmCents(const std::array<int64_t, 9>& sums, const std::array<int64_t, 9>& answered) {
+  using boost::multiprecision::cpp_int;
+  // sum_i sums_i / answered_i = num / den, den = lcm of the counts; then
+  // floor(2500 num / (9 den) + 1/2) = floor((5000 num + 9 den) / (18 den)).
+  cpp_int den = 1;
+  for (int64_t a : answered) den = boost::multiprecision::lcm(den, cpp_int(a));
+  cpp_int num = 0;
+  for (int i = 0; i < 9; ++i) num += cpp_int(sums[i]) * (den / answered[i]);
+  const cpp_int cents = (5000 * num + 9 * den) / (18 * den);
+  return cents.convert_to<int64_t>();
 }
 
 v1::Evaluation Evaluate(const CohortInputs& in, const v1::ScoringSettings& settings) {

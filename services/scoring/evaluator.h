@@ -5,6 +5,7 @@
 #ifndef PELITA_SERVICES_SCORING_EVALUATOR_H_
 #define PELITA_SERVICES_SCORING_EVALUATOR_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -62,6 +63,11 @@ struct LearningInputs {
   double sum_pre_sq = 0, sum_post_sq = 0;
   double sum_diff = 0, sum_diff_sq = 0;
   double max_score = 100;
+  // The pairs' pre/post scores in the ten bands of the 0-100 scale
+  // (survey's PairedAggregates band counts); `bands_known` false when the
+  // survey service sent none (the distribution is then DATA_ABSENT).
+  bool bands_known = false;
+  std::array<int64_t, 10> pre_bands{}, post_bands{};
 };
 
 struct CodedItem {
@@ -127,6 +133,23 @@ struct UnitWindows {
   bool skm_covered = true;
   std::string complaints_since, skm_since;
 };
+// One unit's calendar month (the complaint service's UnitMonth).
+struct UnitMonthTotals {
+  std::string unit;
+  std::string period;  // YYYY-MM
+  double complaints = 0;
+  double transactions = 0;
+  int64_t skm_respondents = 0;
+  std::array<int64_t, 9> element_sums{};
+  std::array<int64_t, 9> element_answered{};
+};
+
+// The converted IKM (25-100) in hundredths, rounded half up exactly from
+// integer sums: 25/9 x sum_i(sum_i / answered_i) x 100, in rational
+// arithmetic (Boost.Multiprecision), as the complaint service rounds a
+// unit's IKM.  Every answered_i must be positive.
+int64_t PooledIkmCents(const std::array<int64_t, 9>& sums, const std::array<int64_t, 9>& answered);
+
 struct ResultsInputs {
   int window_days = kDefaultWindowDays;
   // The windows, YYYY-MM-DD inclusive.
@@ -134,6 +157,12 @@ struct ResultsInputs {
   int min_control_units = kDefaultMinControlUnits;
   std::vector<UnitWindows> treated;  // the participants' units
   std::vector<UnitWindows> control;  // the tenant's units without trained staff
+  // Every unit's months from the before window's month to the after
+  // window's (the complaint service's BatchGetUnitMonths), for the series;
+  // `series_missing` set (with its code) when they could not be read.
+  std::vector<UnitMonthTotals> months;
+  std::string series_missing;
+  v1::ReasonCode series_missing_code = v1::RESULTS_UNAVAILABLE;
 };
 
 struct CostInputs {

@@ -1,6 +1,8 @@
 #include "services/scoring/evaluator.h"
 
+#include <array>
 #include <cmath>
+#include <map>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -528,6 +530,151 @@ TEST(EvaluatorTest, L4OnlyWhereBothWindowsAreCoveredAndControlsAreEnough) {
   EXPECT_EQ(ev.results().complaints_avoided().reason_code(), v1::NO_COMPLAINTS_AVOIDED);
   EXPECT_TRUE(ev.cost().per_complaint_avoided().withheld());
   EXPECT_LT(ev.composite().components(3).score().value(), 50);
+}
+
+// The before/after lines against sums recomputed here: per month, the
+// trained and the comparison units pooled (each estimate's own units), the
+// window marks, gaps with their reasons and never a 0 for a month without
+// data.
+TEST(EvaluatorTest, MonthlySeriesPoolsEachEstimatesUnitsPerMonth) {
+  CohortInputs in = FullCohort();
+  ResultsInputs r;
+  r.before_start = "2025-12-02";
+  r.before_end = "2026-03-01";
+  r.after_start = "2026-03-07";
+  r.after_end = "2026-06-04";
+  r.treated.push_back(Unit("disdukcapil", 40, 20, 30000));
+  r.treated.push_back(Unit("dpmptsp", 10, 5, 0));  // no volume: out of the rate
+  r.control.push_back(Unit("dinsos", 30, 31, 20000));
+  r.control.push_back(Unit("dinkes", 25, 24, 20000));
+  r.control.push_back(Unit("bappeda", 5, 5, 9000));
+  r.control[2].complaints_covered = false;  // data start later: out of the rate
+  r.control[2].complaints_since = "2026-01-01";
+  // IKM usable in both windows for disdukcapil, dinsos and dinkes.
+  for (auto* u : {&r.treated[0], &r.control[0], &r.control[1]}) {
+    for (Window* w : {&u->before, &u->after}) {
+      w->has_ikm = true;
+      w->ikm = 80;
+      w->ikm_se = 1;
+      w->ikm_respondents = 40;
+    }
+  }
+  // Months: deterministic counts; SKM answers per unit-month with a
+  // varying number of respondents (some thin) and element sums.
+  const std::vector<std::string> periods = {"2025-12", "2026-01", "2026-02", "2026-03",
+                                            "2026-04", "2026-05", "2026-06"};
+  const std::vector<std::string> units = {"disdukcapil", "dpmptsp", "dinsos", "dinkes", "bappeda"};
+  std::map<std::pair<std::string, std::string>, UnitMonthTotals> raw;
+  for (size_t u = 0; u < units.size(); ++u) {
+    for (size_t m = 0; m < periods.size(); ++m) {
+      if (units[u] == "dinkes" && periods[m] == "2026-02") continue;  // no data at all
+      UnitMonthTotals t;
+      t.unit = "tenants/1504/units/" + units[u];
+      t.period = periods[m];
+      t.complaints = static_cast<double>((u * 7 + m * 3) % 11);
+      t.transactions = units[u] == "dpmptsp" ? 0 : 1000.0 * (u + 1);
+      // dinsos in 2026-04 has 3 respondents: thin inside the control pool.
+      t.skm_respondents = (units[u] == "dinsos" && periods[m] == "2026-04") ? 3 : static_cast<int64_t>(6 + (u + m) % 5);
+      if (units[u] == "disdukcapil" && periods[m] == "2026-05") t.skm_respondents = 0;
+      for (int e = 0; e < 9; ++e) {
+        t.element_answered[e] = t.skm_respondents;
+        t.element_sums[e] = t.skm_respondents * (2 + (e + u + m) % 3);
+      }
+      raw[{t.unit, t.period}] = t;
+      r.months.push_back(t);
+    }
+  }
+  in.results = r;
+  const v1::Evaluation ev = Evaluate(in, Defaults());
+  const auto& series = ev.results().series();
+  ASSERT_EQ(series.size(), 7);
+  auto rate = [&](const std::vector<std::string>& us, const std::string& p) {
+    double c = 0, e = 0;
+    for (const auto& u : us) {
+      auto it = raw.find({"tenants/1504/units/" + u, p});
+      if (it == raw.end()) continue;
+      c += it->second.complaints;
+      e += it->second.transactions;
+    }
+    return std::pair{c, e};
+  };
+  // The pooled IKM by plain doubles (the cents are checked exactly below).
+  auto ikm = [&](const std::vector<std::string>& us, const std::string& p) {
+    double total = 0;
+    int64_t n = 0;
+    std::array<double, 9> s{}, a{};
+    for (const auto& u : us) {
+      auto it = raw.find({"tenants/1504/units/" + u, p});
+      if (it == raw.end()) continue;
+      n += it->second.skm_respondents;
+      for (int e = 0; e < 9; ++e) {
+        s[e] += static_cast<double>(it->second.element_sums[e]);
+        a[e] += static_cast<double>(it->second.element_answered[e]);
+      }
+    }
+    for (int e = 0; e < 9; ++e) total += a[e] > 0 ? s[e] / a[e] : 0;
+    return std::pair{total / 9 * 25, n};
+  };
+  for (int m = 0; m < 7; ++m) {
+    const v1::ResultsMonth& p = series[m];
+    EXPECT_EQ(p.period(), periods[m]);
+    EXPECT_EQ(p.in_before(), m <= 3) << p.period();  // Dec-Mar overlap the before window
+    EXPECT_EQ(p.in_after(), m >= 3) << p.period();   // Mar-Jun the after window
+    // Complaint rate: treated = disdukcapil only (dpmptsp has no volume);
+    // controls = dinsos and dinkes (bappeda not covered).
+    auto [tc, te] = rate({"disdukcapil"}, periods[m]);
+    ASSERT_FALSE(p.treated_complaint_rate().withheld()) << p.treated_complaint_rate().reason();
+    EXPECT_NEAR(p.treated_complaint_rate().value(), tc / te * 1000, 1e-9);
+    EXPECT_EQ(p.treated_complaint_rate().n(), static_cast<int64_t>(tc));
+    auto [cc, ce] = rate({"dinsos", "dinkes"}, periods[m]);
+    ASSERT_FALSE(p.control_complaint_rate().withheld());
+    EXPECT_NEAR(p.control_complaint_rate().value(), cc / ce * 1000, 1e-9);
+    // IKM: treated = disdukcapil; controls = dinsos + dinkes.
+    auto [ti, tn] = ikm({"disdukcapil"}, periods[m]);
+    if (periods[m] == "2026-05") {
+      EXPECT_TRUE(p.treated_ikm().withheld());
+      EXPECT_EQ(p.treated_ikm().reason_code(), v1::DATA_ABSENT);  // a gap, not a 0
+      EXPECT_EQ(p.treated_ikm().value(), 0);
+    } else {
+      ASSERT_FALSE(p.treated_ikm().withheld()) << p.period() << ": " << p.treated_ikm().reason();
+      EXPECT_NEAR(p.treated_ikm().value(), std::floor(ti * 100 + 0.5 + 1e-9) / 100, 1e-9) << p.period();
+      EXPECT_EQ(p.treated_ikm().n(), tn);
+    }
+    auto [ci, cn] = ikm({"dinsos", "dinkes"}, periods[m]);
+    if (periods[m] == "2026-04") {
+      EXPECT_TRUE(p.control_ikm().withheld());
+      EXPECT_EQ(p.control_ikm().reason_code(), v1::COMPLEMENTARY_SUPPRESSION);
+    } else {
+      ASSERT_FALSE(p.control_ikm().withheld()) << p.period() << ": " << p.control_ikm().reason();
+      EXPECT_NEAR(p.control_ikm().value(), std::floor(ci * 100 + 0.5 + 1e-9) / 100, 1e-9) << p.period();
+      EXPECT_EQ(p.control_ikm().n(), cn);
+    }
+  }
+  // Exact rounding: U1..U9 each 12,999 over 5,000 answers give
+  // 9 x 12999 / 5000 / 9 x 25 = 64.995 exactly, which rounds half up to
+  // 65.00 (a binary double may land below), and one point less to 64.99.
+  std::array<int64_t, 9> sums{}, answered{};
+  for (int e = 0; e < 9; ++e) {
+    answered[e] = 5000;
+    sums[e] = 12999;
+  }
+  EXPECT_EQ(PooledIkmCents(sums, answered), 6500);
+  sums[0] -= 1;
+  EXPECT_EQ(PooledIkmCents(sums, answered), 6499);
+
+  // Too few comparison units: the control lines are gaps with the DiD's cause.
+  in.results->control.resize(1);
+  const v1::Evaluation few = Evaluate(in, Defaults());
+  ASSERT_EQ(few.results().series_size(), 7);
+  EXPECT_EQ(few.results().series(0).control_complaint_rate().reason_code(), v1::TOO_FEW_CONTROL_UNITS);
+  EXPECT_EQ(few.results().series(0).control_ikm().reason_code(), v1::TOO_FEW_CONTROL_UNITS);
+  EXPECT_FALSE(few.results().series(0).treated_complaint_rate().withheld());
+  // Unreadable months: no lines, the reason instead.
+  in.results->months.clear();
+  in.results->series_missing = "complaint service down";
+  const v1::Evaluation gone = Evaluate(in, Defaults());
+  EXPECT_EQ(gone.results().series_size(), 0);
+  EXPECT_EQ(gone.results().series_missing_code(), v1::RESULTS_UNAVAILABLE);
 }
 
 TEST(EvaluatorTest, AnEffectWhoseIntervalIncludesZeroEarnsNoCredit) {

@@ -559,6 +559,42 @@ TEST_F(ScoringEndToEndTest, L4OnlyWhereItCanBeEstimated) {
   ASSERT_TRUE(ev.composite().components(3).used());
   EXPECT_EQ(ev.composite().components(3).score().value(), 50);
   EXPECT_NE(ev.results().conclusion().find("includes zero"), std::string::npos) << ev.results().conclusion();
+
+  // The monthly lines from the real complaint service (BatchGetUnitMonths),
+  // against the complaints posted above counted here per month: trained =
+  // dukcapil, comparison = dinsos + dinkes; no SKM data, so the IKM lines
+  // are gaps with the estimate's causes, never zeros.
+  std::map<std::pair<std::string, std::string>, int> posted;  // (unit, YYYY-MM)
+  auto spread = [&](const std::string& unit, int count, absl::CivilDay from, absl::CivilDay to) {
+    for (int k = 0; k < count; ++k) {
+      ++posted[{unit, absl::FormatCivilTime(absl::CivilMonth(from + (k * (to - from)) / (count - 1)))}];
+    }
+  };
+  spread("dukcapil", 94, absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 1, 11));
+  spread("dukcapil", 172, absl::CivilDay(2026, 1, 17), absl::CivilDay(2026, 4, 16));
+  ++posted[{"dinsos", "2026-02"}];
+  spread("dinkes", 94, absl::CivilDay(2025, 10, 14), absl::CivilDay(2026, 1, 11));
+  spread("dinkes", 165, absl::CivilDay(2026, 1, 17), absl::CivilDay(2026, 4, 16));
+  const auto& series = ev.results().series();
+  ASSERT_EQ(series.size(), 7) << ev.results().series_missing();  // 2025-10 .. 2026-04
+  for (const auto& m : series) {
+    absl::CivilMonth month;
+    ASSERT_TRUE(absl::ParseCivilTime(m.period(), &month));
+    const double days = static_cast<double>(absl::CivilDay(month + 1) - absl::CivilDay(month));
+    const double t = posted[{"dukcapil", m.period()}];
+    const double c = posted[{"dinsos", m.period()}] + posted[{"dinkes", m.period()}];
+    ASSERT_FALSE(m.treated_complaint_rate().withheld()) << m.period() << m.treated_complaint_rate().reason();
+    EXPECT_NEAR(m.treated_complaint_rate().value(), t / (3000 * days / 30.4375) * 1000, 1e-9) << m.period();
+    EXPECT_EQ(m.treated_complaint_rate().n(), static_cast<int64_t>(t));
+    EXPECT_NEAR(m.control_complaint_rate().value(), c / (3100 * days / 30.4375) * 1000, 1e-9) << m.period();
+    EXPECT_EQ(m.treated_ikm().reason_code(), v1::TOO_FEW_SKM_RESPONDENTS) << m.period();
+    EXPECT_EQ(m.control_ikm().reason_code(), v1::TOO_FEW_CONTROL_UNITS) << m.period();
+    EXPECT_EQ(m.treated_ikm().value(), 0);
+  }
+  EXPECT_TRUE(series[0].in_before());
+  EXPECT_FALSE(series[0].in_after());
+  EXPECT_TRUE(series[3].in_before() && series[3].in_after());  // January 2026 holds both windows' edges
+  EXPECT_TRUE(series[6].in_after());
 }
 
 // ---------------------------------------------------------- items 7 and 8

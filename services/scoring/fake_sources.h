@@ -102,6 +102,27 @@ class FakeComplaint : public ComplaintSource {
     if (it == windows.end()) return Window{};
     return start < pivot ? it->second.first : it->second.second;
   }
+  // Months by unit; a unit-month not here is a month without data.
+  std::map<std::pair<std::string, std::string>, UnitMonth> months;  // (unit, YYYY-MM)
+  // Each GetUnitMonths call's units and range.
+  std::vector<std::tuple<std::vector<std::string>, absl::CivilMonth, absl::CivilMonth>> month_calls;
+  absl::Status months_status;
+  absl::StatusOr<std::vector<UnitMonth>> GetUnitMonths(const std::string&, const std::vector<std::string>& units,
+                                                       absl::CivilMonth first, absl::CivilMonth last) override {
+    month_calls.emplace_back(units, first, last);
+    if (!months_status.ok()) return months_status;
+    std::vector<UnitMonth> out;
+    for (const auto& u : units) {
+      for (absl::CivilMonth m = first; m <= last; ++m) {
+        auto it = months.find({u, absl::FormatCivilTime(m)});
+        UnitMonth x = it == months.end() ? UnitMonth{} : it->second;
+        x.unit = u;
+        x.period = absl::FormatCivilTime(m);
+        out.push_back(x);
+      }
+    }
+    return out;
+  }
   // Coverage by unit; units with windows and no entry here have data since
   // 2000-01-01 (covered).
   std::map<std::string, UnitCoverage> coverage;

@@ -62,6 +62,12 @@ void ScrubWithheld(google::protobuf::Message* m) {
     }
     return;
   }
+  if (auto* sd = dynamic_cast<v1::ScoreDistribution*>(m)) {
+    // A withheld distribution carries no band (its counts would give the
+    // scores of fewer than min n pairs).
+    if (sd->withheld()) sd->clear_bands();
+    return;
+  }
   const pb::Descriptor* d = m->GetDescriptor();
   const pb::Reflection* r = m->GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {

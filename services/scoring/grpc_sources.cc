@@ -39,6 +39,11 @@ absl::StatusOr<Window> NoComplaintSource::GetWindow(const std::string&, const st
                                                     absl::CivilDay, absl::CivilDay) {
   return absl::UnavailableError("this build has no complaint service client");
 }
+absl::StatusOr<std::vector<UnitMonth>> NoComplaintSource::GetUnitMonths(const std::string&,
+                                                                         const std::vector<std::string>&,
+                                                                         absl::CivilMonth, absl::CivilMonth) {
+  return absl::UnavailableError("this build has no complaint service client");
+}
 absl::StatusOr<std::map<std::string, UnitCoverage>> NoComplaintSource::GetCoverage(const std::string&) {
   return absl::UnavailableError("this build has no complaint service client");
 }

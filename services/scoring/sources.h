@@ -5,6 +5,7 @@
 #ifndef PELITA_SERVICES_SCORING_SOURCES_H_
 #define PELITA_SERVICES_SCORING_SOURCES_H_
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ struct UnitCoverage {
   std::optional<absl::CivilDay> satisfaction_since;
 };
 
+// One unit's month: UnitMonthTotals (evaluator.h).
+using UnitMonth = UnitMonthTotals;
+
 class ComplaintSource {
  public:
   virtual ~ComplaintSource() = default;
@@ -67,6 +71,13 @@ class ComplaintSource {
   // The coverage of every unit of the tenant with data, by unit name
   // (`tenants/{t}/units/{u}`), in one call.
   virtual absl::StatusOr<std::map<std::string, UnitCoverage>> GetCoverage(const std::string& tenant) = 0;
+  // Every month of [first, last] for every unit (at most kMaxUnitsPerCall
+  // units and kMaxMonths months), in one call: unit by unit, months in order.
+  static constexpr size_t kMaxUnitsPerCall = 100;
+  static constexpr int kMaxMonths = 60;
+  virtual absl::StatusOr<std::vector<UnitMonth>> GetUnitMonths(const std::string& tenant,
+                                                               const std::vector<std::string>& units,
+                                                               absl::CivilMonth first, absl::CivilMonth last) = 0;
 };
 
 // A complaint source for a build without the complaint service's proto:
@@ -76,6 +87,8 @@ class NoComplaintSource : public ComplaintSource {
   absl::StatusOr<Window> GetWindow(const std::string&, const std::string&, absl::CivilDay,
                                    absl::CivilDay) override;
   absl::StatusOr<std::map<std::string, UnitCoverage>> GetCoverage(const std::string&) override;
+  absl::StatusOr<std::vector<UnitMonth>> GetUnitMonths(const std::string&, const std::vector<std::string>&,
+                                                       absl::CivilMonth, absl::CivilMonth) override;
 };
 
 }  // namespace pelita::scoring

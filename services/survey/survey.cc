@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <array>
 #include <algorithm>
 #include <map>
 
@@ -68,6 +69,38 @@ int MaxScore(const v1::Instrument& in) {
     if (item.has_key()) max += item.key().points();
   }
   return max;
+}
+
+// The pairs' pre-test and post-test scores in ten bands of the 0-100 scale
+// (PairedAggregates.pre_band_counts), from the pair hash read with the sums
+// ("pre:<nip>" and "post:<nip>" hold each participant's latest score).  Each
+// test's own maximum scales its scores; a pre-test not among `instruments`
+// is taken to share the post-test's maximum.
+void SetPairBands(const SurveyStore::Hash& pair, const std::vector<std::shared_ptr<const v1::Instrument>>& instruments,
+                  const v1::Instrument& posttest, v1::PairedAggregates* p) {
+  const int64_t post_max = MaxScore(posttest);
+  int64_t pre_max = post_max;
+  for (const auto& other : instruments) {
+    if (other->name() == posttest.pretest() && MaxScore(*other) > 0) pre_max = MaxScore(*other);
+  }
+  if (post_max <= 0 || pre_max <= 0) return;
+  auto band = [](int64_t score, int64_t max) {
+    return static_cast<int>(std::clamp<int64_t>(10 * score / max, 0, 9));
+  };
+  std::array<int64_t, 10> pre{}, post{};
+  for (const auto& [field, value] : pair) {
+    if (!absl::StartsWith(field, "pre:")) continue;
+    auto other = pair.find(absl::StrCat("post:", field.substr(4)));
+    if (other == pair.end()) continue;
+    int64_t a = 0, b = 0;
+    if (!absl::SimpleAtoi(value, &a) || !absl::SimpleAtoi(other->second, &b)) continue;
+    ++pre[band(a, pre_max)];
+    ++post[band(b, post_max)];
+  }
+  for (int k = 0; k < 10; ++k) {
+    p->add_pre_band_counts(pre[k]);
+    p->add_post_band_counts(post[k]);
+  }
 }
 
 }  // namespace
@@ -1161,6 +1194,7 @@ absl::StatusOr<v1::CohortAggregates> SurveyLogic::GetCohortAggregates(
       p.set_pretest_count(Int(pair, "pre_count"));
       p.set_posttest_count(Int(pair, "post_count"));
       p.set_max_score(MaxScore(in));
+      if (in.kind() == v1::POSTTEST) SetPairBands(pair, instruments, in, &p);
     }
     if (r.include_non_respondents() && IsIdentified(in) && enrolled) {
       absl::flat_hash_set<std::string> answered(sets[x.who].begin(), sets[x.who].end());
