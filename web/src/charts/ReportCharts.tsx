@@ -196,7 +196,7 @@ export function distributionBands(d: ScoreDistribution | undefined): BandDrawn[]
   return (d.bands ?? []).map((b) => ({ band: `${b.lower ?? 0}–${b.upper ?? 0}`, lower: b.lower ?? 0, pre: toNumber(b.pre), post: toNumber(b.post) }));
 }
 
-const DIST_MARGIN = { top: 22, right: 8, bottom: 38, left: 36 };
+const DIST_MARGIN = { top: 22, right: 8, bottom: 42, left: 36 };
 
 /** Paired columns per band, pre-test then post-test, each rect carrying
  * data-band, data-series (pre/post), data-value (its count) and data-n. */
@@ -218,7 +218,7 @@ export function distributionSvg(bands: BandDrawn[], n: number, width: number, ar
       gridY(ticks, { stroke: '#d0d0d0', strokeOpacity: 1, className: 'chart-grid' }),
       axisY(ticks, { ...AXIS, tickFormat: (v: number) => formatInteger(v), label: t.report.distCountAxis, labelAnchor: 'top' }),
       axisX(bands.map((_, i) => i), { ...AXIS, tickFormat: (i: number) => (narrow ? String(bands[i].lower) : bands[i].band),
-        label: t.report.distBandAxis, labelAnchor: 'center', labelOffset: 32 }),
+        label: t.report.distBandAxis, labelAnchor: 'center', labelOffset: 36 }),
       rect(cols, {
         x1: 'x1', x2: 'x2', y1: 0, y2: 'value', insetLeft: 1, insetRight: 1,
         fill: (c: { series: string }) => (c.series === 'pre' ? PRE : PRIMARY), className: 'chart-dist',
@@ -298,7 +298,7 @@ function spanOf(series: ResultsMonth[], inWindow: (m: ResultsMonth) => boolean |
   return idx.length === 0 ? [] : [{ x1: idx[0] - 0.5, x2: idx[idx.length - 1] + 0.5, label, fill }];
 }
 
-const LINE_MARGIN = { top: 22, right: 12, bottom: 38, left: 40 };
+const LINE_MARGIN = { top: 22, right: 12, bottom: 42, left: 40 };
 
 /** A chart of two lines per month, the windows shaded; each shown point is
  * a circle carrying data-series, data-period, data-value and data-n. */
@@ -306,7 +306,11 @@ export function lineChartSvg(series: ResultsMonth[], measure: Measure, width: nu
   const lines = { treated: linePoints(series, measure, 'treated'), control: linePoints(series, measure, 'control') };
   const values = [...lines.treated, ...lines.control].map((p) => p.value).filter((v): v is number => v !== null);
   let lo: number; let hi: number;
-  if (measure === 'rate') { lo = 0; hi = niceCeil(Math.max(0, ...values) * 1.1); }
+  if (measure === 'rate') {
+    // Room above the highest point for the windows' labels, the top a tick.
+    const raw = Math.max(0, ...values) * 1.2 || 1;
+    lo = 0; hi = Math.ceil(raw / tickStep(raw, false) - 1e-9) * tickStep(raw, false);
+  }
   else {
     lo = values.length ? Math.max(25, Math.floor(Math.min(...values) / 5) * 5 - 5) : 25;
     hi = values.length ? Math.min(100, Math.ceil(Math.max(...values) / 5) * 5 + 5) : 100;
@@ -345,10 +349,10 @@ export function lineChartSvg(series: ResultsMonth[], measure: Measure, width: nu
     y: { domain: [lo, hi], clamp: true },
     marks: [
       rect(spans, { x1: 'x1', x2: 'x2', fill: 'fill', className: 'chart-window' }),
-      text(spans, { x: (s: { x1: number; x2: number }) => (s.x1 + s.x2) / 2, frameAnchor: 'top', dy: -14, text: 'label', className: 'chart-window-label' }),
+      text(spans, { x: (s: { x1: number; x2: number }) => (s.x1 + s.x2) / 2, frameAnchor: 'top', dy: 9, text: 'label', className: 'chart-window-label' }),
       gridY(ticks, { stroke: '#d0d0d0', strokeOpacity: 1, className: 'chart-grid' }),
       axisY(ticks, { ...AXIS, tickFormat: fmt, label: measure === 'rate' ? t.report.rateAxis : t.report.ikmAxis, labelAnchor: 'top', labelOffset: 36 }),
-      axisX(months, { ...AXIS, tickFormat: (i: number) => formatMonth(series[i]?.period), label: t.report.monthAxis, labelAnchor: 'center', labelOffset: 32 }),
+      axisX(months, { ...AXIS, tickFormat: (i: number) => formatMonth(series[i]?.period), label: t.report.monthAxis, labelAnchor: 'center', labelOffset: 36 }),
       ...pointMarks('control', SECOND),
       ...pointMarks('treated', PRIMARY),
     ],
