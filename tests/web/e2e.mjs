@@ -521,6 +521,40 @@ async function organiserJourney(page, base, accounts, tag) {
     && drawn.join(' ') === shown.map((f) => `${f.value ?? 0}/${Number(f.n ?? 0)}`).join(' ')
     && (await page.locator('.chart-withheld li').count()) === hidden.length,
     `${tag}: report's ${charts} chart(s) draw the API's ${shown.length} shown L1/L2 figure(s) with their n, ${hidden.length} withheld listed`);
+  // L2's distribution: each band's pre and post columns at the API's counts, with n; withheld, the reason and no chart.
+  const dist = evaluation.learning?.distribution;
+  if (dist) {
+    const box = page.locator('[data-testid=chart-l2-dist]');
+    if (!dist.withheld && (dist.bands ?? []).length > 0) {
+      const cols = await box.locator('g.chart-dist rect').evaluateAll((rs) => rs.map((r) => `${r.dataset.series}:${r.dataset.band}=${r.dataset.value}/${r.dataset.n}`));
+      const want = (dist.bands ?? []).flatMap((b) => ['pre', 'post'].map((k) => `${k}:${b.lower ?? 0}–${b.upper ?? 0}=${Number(b[k] ?? 0)}/${Number(dist.n ?? 0)}`));
+      check(cols.join(' ') === want.join(' ') && (await box.locator('[data-testid=dist-table] tbody tr').count()) === want.length / 2,
+        `${tag}: report's L2 distribution draws the API's ${want.length / 2} bands' pre/post counts with n ${dist.n}, and tables them`);
+    } else {
+      check((await box.locator('svg').count()) === 0 && (await box.textContent()).includes(`(n ${fmtInt(Number(dist.n ?? 0))} pasangan)`),
+        `${tag}: report's withheld L2 distribution (n ${dist.n}) is not drawn, its reason given`);
+    }
+  }
+  // L4's lines: every shown month of each group at the API's value and n, every withheld one a gap listed with its reason.
+  const series = evaluation.results?.series ?? [];
+  if (series.length > 0) {
+    const fields = { rate: ['treatedComplaintRate', 'controlComplaintRate'], ikm: ['treatedIkm', 'controlIkm'] };
+    let gaps = 0;
+    for (const [measure, [tr, co]] of Object.entries(fields)) {
+      const dots = await page.locator(`[data-testid=chart-l4-${measure}] g.chart-dots circle`).evaluateAll((cs) =>
+        cs.map((c) => `${c.dataset.series}:${c.dataset.period}=${c.dataset.value}/${c.dataset.n}`).sort());
+      const want = [['treated', tr], ['control', co]].flatMap(([g, k]) => series.filter((m) => m[k] && !m[k].withheld)
+        .map((m) => `${g}:${m.period}=${m[k].value ?? 0}/${Number(m[k].n ?? 0)}`)).sort();
+      gaps += series.filter((m) => !m[tr] || m[tr].withheld).length + series.filter((m) => !m[co] || m[co].withheld).length;
+      check(want.length > 0 && dots.join(' ') === want.join(' '),
+        `${tag}: report's L4 ${measure} lines draw the API's ${want.length} shown month(s) of ${series.length}, trained and comparison, with n`);
+    }
+    check((await page.locator('[data-testid=series-gaps] li').count()) === gaps
+      && (await page.locator('[data-testid=chart-l4-rate] g.chart-window rect').count()) === Number(series.some((m) => m.inBefore)) + Number(series.some((m) => m.inAfter)),
+      `${tag}: report lists the lines' ${gaps} gap(s) with their reasons, and shades the before/after windows`);
+  } else if (evaluation.results?.seriesMissingCode) {
+    check(await page.locator('[data-testid=series-missing]').isVisible(), `${tag}: report says why the L4 lines are missing (${evaluation.results.seriesMissingCode})`);
+  }
   const texts = evaluation.behaviour?.textAnswers ?? [];
   const excerpts = texts.reduce((n, x) => n + (x.excerpts ?? []).length, 0);
   check(texts.length === 0 || ((await page.locator('[data-testid=text-summary]').count()) === texts.length
@@ -537,11 +571,15 @@ async function organiserJourney(page, base, accounts, tag) {
 }
 
 /** How many charts a report draws: L1 if a dimension's score is shown, L2
- * if the pre- or post-test mean is. */
+ * if the pre- or post-test mean is, L2's distribution unless withheld, and
+ * L4's two lines if the series is there. */
 function chartsWanted(evaluation) {
   const l1 = (evaluation.reaction?.dimensions ?? []).some((d) => d.score && !d.score.withheld);
   const l2 = [evaluation.learning?.meanPre, evaluation.learning?.meanPost].some((f) => f && !f.withheld);
-  return Number(l1) + Number(l2);
+  const dist = evaluation.learning?.distribution;
+  const l2dist = dist && !dist.withheld && (dist.bands ?? []).length > 0;
+  const l4 = (evaluation.results?.series ?? []).length > 0 ? 2 : 0;
+  return Number(l1) + Number(l2) + Number(Boolean(l2dist)) + l4;
 }
 
 /** From the cohort list, a click on the cohort's report link at 4x CPU

@@ -2,7 +2,7 @@
 // expects to see (id-ID separators, Rupiah, Indonesian month names).
 import { describe, expect, it } from 'vitest';
 import {
-  dateToInput, formatDate, formatInteger, formatIsoDay, formatNumber, formatPercent, formatRupiah,
+  dateToInput, formatDate, formatInteger, formatIsoDay, formatMonth, formatNumber, formatPercent, formatRupiah,
   formatScore, formatTimestampDate, inputToDate, roundHalfAwayFromZero, toNumber,
 } from './format';
 
@@ -52,6 +52,7 @@ describe('dates', () => {
   });
   it('formats YYYY-MM-DD days and round-trips date inputs', () => {
     expect(formatIsoDay('2026-03-05')).toBe('5 Maret 2026');
+    expect([formatMonth('2026-01'), formatMonth('2025-08'), formatMonth('2026-05'), formatMonth('2026-13')]).toEqual(['Jan 2026', 'Agu 2025', 'Mei 2026', '2026-13']);
     expect(dateToInput({ year: 2026, month: 3, day: 5 })).toBe('2026-03-05');
     expect(inputToDate('2026-03-05')).toEqual({ year: 2026, month: 3, day: 5 });
     expect(inputToDate('')).toBeUndefined();

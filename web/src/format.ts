@@ -78,6 +78,13 @@ export function formatIsoDay(day: string | undefined): string {
   return formatDate({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) });
 }
 
+/** A "YYYY-MM" month (scoring's series) -> "Jan 2026" (a chart's axis). */
+export function formatMonth(period: string | undefined): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(period ?? '');
+  const short = m ? t.monthsShort[Number(m[2]) - 1] : undefined;
+  return m && short ? `${short} ${m[1]}` : period ?? '';
+}
+
 /** A protobuf int64 arrives as a JSON string ("500000000"); int32 as a number. */
 export function toNumber(v: number | string | undefined | null): number {
   if (v === undefined || v === null || v === '') return 0;

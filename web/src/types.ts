@@ -46,15 +46,29 @@ export interface Evaluation {
   reaction?: { dimensions?: { dimension: string; score?: Figure }[]; responseRate?: Figure;
     cronbachAlpha?: Figure; overall?: Figure };
   learning?: { pairs?: Figure; meanPre?: Figure; meanPost?: Figure; meanGain?: Figure;
-    normalisedGain?: Figure; gainBand?: string; pValue?: Figure; cohensDz?: Figure };
+    normalisedGain?: Figure; gainBand?: string; pValue?: Figure; cohensDz?: Figure;
+    distribution?: ScoreDistribution };
   behaviour?: { responseRate?: Figure; appliedShare?: Figure; scrapLearningRate?: Figure;
     selfReportedAppliedShare?: Figure; textAnswers?: TextAnswers[] };
   results?: { complaintRateDid?: Figure; ikmDid?: Figure; complaintsAvoided?: Figure;
     beforeStart?: string; beforeEnd?: string; afterStart?: string; afterEnd?: string;
-    controlUnitCount?: Int64; conclusion?: string; treatedUnits?: UnitChange[] };
+    controlUnitCount?: Int64; conclusion?: string; treatedUnits?: UnitChange[];
+    series?: ResultsMonth[]; seriesMissing?: string; seriesMissingCode?: string };
   cost?: { total?: Figure; perParticipant?: Figure; perCompleted?: Figure; perJp?: Figure;
     roiPct?: Figure; bcr?: Figure };
   composite?: { score?: Figure };
+}
+/** L2: the pairs' pre/post scores (0–100) in ten bands (scoring's
+ * ScoreDistribution); withheld: no bands, n and the reason kept. */
+export interface ScoreDistribution {
+  n?: Int64; withheld?: boolean; reason?: string; reasonCode?: string;
+  bands?: { lower?: number; upper?: number; pre?: Int64; post?: Int64 }[];
+}
+/** L4: one month of the before/after lines (scoring's ResultsMonth); a
+ * group's month without enough data is a withheld Figure, never a 0. */
+export interface ResultsMonth {
+  period: string; inBefore?: boolean; inAfter?: boolean;
+  treatedComplaintRate?: Figure; controlComplaintRate?: Figure; treatedIkm?: Figure; controlIkm?: Figure;
 }
 /** Free-text answers of an observation or interview item (scoring's TextAnswers). */
 export interface TextAnswers {

@@ -10,7 +10,7 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { t } from '../i18n/id';
 import type { Evaluation } from '../types';
-import ReportCharts, { niceCeil } from './ReportCharts';
+import ReportCharts, { niceCeil, ResultsCharts } from './ReportCharts';
 
 const evaluation: Evaluation = {
   name: 'tenants/1504/programs/pelayanan-publik-2026/cohorts/angkatan-01/evaluation',
@@ -144,5 +144,116 @@ describe('ReportCharts', () => {
 
   it('rounds the scale up to a nice number', () => {
     expect([niceCeil(68.15), niceCeil(100), niceCeil(1800), niceCeil(0.3), niceCeil(0)]).toEqual([100, 100, 2000, 0.5, 1]);
+  });
+
+  it('draws the L2 distribution as paired columns per band, each at its count, with n and a table of the counts', () => {
+    const pre = [0, 1, 3, 5, 8, 6, 3, 1, 0, 0];
+    const post = [0, 0, 0, 1, 2, 5, 8, 6, 3, 2];
+    const withDist: Evaluation = { name: evaluation.name, learning: { ...evaluation.learning, distribution: { n: '27',
+      bands: pre.map((p, i) => ({ lower: i * 10, upper: i * 10 + 10, pre: String(p), post: String(post[i]) })) } } };
+    render(<ReportCharts evaluation={withDist} />);
+    const chart = screen.getByTestId('chart-l2-dist');
+    const rects = [...chart.querySelectorAll('svg g.chart-dist rect')];
+    const of = (series: string) => rects.filter((r) => r.getAttribute('data-series') === series);
+    expect(of('pre').map((r) => Number(r.getAttribute('data-value')))).toEqual(pre);
+    expect(of('post').map((r) => Number(r.getAttribute('data-value')))).toEqual(post);
+    expect(of('pre').map((r) => r.getAttribute('data-band'))).toEqual(pre.map((_, i) => `${i * 10}–${i * 10 + 10}`));
+    expect(new Set(rects.map((r) => r.getAttribute('data-n')))).toEqual(new Set(['27']));
+    // Heights proportional to the counts (the tallest, 8, reaches the scale's top).
+    const h = (r: Element) => Number(r.getAttribute('height') ?? 0);
+    const per = h(of('pre')[4]) / 8;
+    expect(per).toBeGreaterThan(0);
+    for (const [i, r] of of('post').entries()) expect(h(r)).toBeCloseTo(per * post[i], 6);
+    // Pre left of post in each band.
+    for (let i = 0; i < 10; i++) expect(Number(of('pre')[i].getAttribute('x'))).toBeLessThan(Number(of('post')[i].getAttribute('x')));
+    expect(screen.getByText(t.report.distTitle('27')).tagName).toBe('FIGCAPTION');
+    const img = within(chart).getByRole('img');
+    expect(img.getAttribute('aria-label')).toContain(`${t.report.distTitle('27')}: 0–10: pra-tes 0, pasca-tes 0; 10–20: pra-tes 1, pasca-tes 0`);
+    expect(img.getAttribute('aria-label')).toContain('60–70: pra-tes 3, pasca-tes 8');
+    expect(img.querySelectorAll('[aria-label]').length).toBe(0);
+    const rows = [...within(chart).getByTestId('dist-table').querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    expect(rows[6]).toEqual(['60–70', '3', '8']);
+    expect(rows.length).toBe(10);
+    expect(chart.querySelectorAll('style, [style]').length).toBe(0);
+  });
+
+  it('does not draw a withheld L2 distribution and says why in Indonesian', () => {
+    const withheld: Evaluation = { name: evaluation.name, learning: { distribution: { n: '3', withheld: true, reason: 'below min n', reasonCode: 'BELOW_MIN_N' } } };
+    render(<ReportCharts evaluation={withheld} />);
+    const chart = screen.getByTestId('chart-l2-dist');
+    expect(chart.querySelector('svg')).toBeNull();
+    expect(chart.textContent).toBe(t.report.distWithheld('3', t.figureReasons.BELOW_MIN_N));
+    expect(chart.textContent).not.toContain('below min n');
+  });
+
+  const month = (period: string, inBefore: boolean, inAfter: boolean, tr: number | string, cr: number | string, ti: number | string, ci: number | string) => {
+    const f = (v: number | string, n: string) => (typeof v === 'string' ? { withheld: true, n: '0', reasonCode: v } : { value: v, n });
+    return { period, inBefore, inAfter, treatedComplaintRate: f(tr, '12'), controlComplaintRate: f(cr, '30'), treatedIkm: f(ti, '40'), controlIkm: f(ci, '90') };
+  };
+  const series = [
+    month('2025-11', true, false, 2.5, 2.0, 70.5, 72),
+    month('2025-12', true, false, 2.25, 'TOO_FEW_CONTROL_UNITS', 'BELOW_MIN_N', 73),
+    month('2026-01', true, false, 2.75, 1.75, 71.25, 72.5),
+    month('2026-02', false, false, 2.0, 1.9, 74, 73),
+    month('2026-03', false, true, 'VOLUME_UNKNOWN', 1.8, 78.5, 72.75),
+    month('2026-04', false, true, 1.25, 1.95, 80, 'DATA_ABSENT'),
+  ];
+  const l4: Evaluation = { name: evaluation.name, results: { series } };
+
+  it('draws L4 lines per month for trained and comparison units, gaps as breaks not points, windows shaded', () => {
+    render(<ResultsCharts evaluation={l4} />);
+    const rate = screen.getByTestId('chart-l4-rate');
+    const dots = (chart: HTMLElement, group: string) => [...chart.querySelectorAll(`svg g.chart-dots-${group} circle`)]
+      .map((c) => [c.getAttribute('data-period'), Number(c.getAttribute('data-value')), Number(c.getAttribute('data-n'))]);
+    expect(dots(rate, 'treated')).toEqual([['2025-11', 2.5, 12], ['2025-12', 2.25, 12], ['2026-01', 2.75, 12], ['2026-02', 2, 12], ['2026-04', 1.25, 12]]);
+    expect(dots(rate, 'control')).toEqual([['2025-11', 2, 30], ['2026-01', 1.75, 30], ['2026-02', 1.9, 30], ['2026-03', 1.8, 30], ['2026-04', 1.95, 30]]);
+    const ikm = screen.getByTestId('chart-l4-ikm');
+    expect(dots(ikm, 'treated').map((d) => d[0])).toEqual(['2025-11', '2026-01', '2026-02', '2026-03', '2026-04']);
+    expect(dots(ikm, 'control').map((d) => d[1])).toEqual([72, 73, 72.5, 73, 72.75]);
+    // A gap breaks the line (a path with two pieces: M...L... M...), no point drawn at 0.
+    const path = rate.querySelector('svg g.chart-line-treated path')!.getAttribute('d')!;
+    expect(path.match(/M/g)!.length).toBe(2);
+    const zeroY = Math.max(...[...rate.querySelectorAll('svg g.chart-dots circle')].map((c) => Number(c.getAttribute('cy'))));
+    const rates = [2.5, 2.25, 2.75, 2, 1.25, 2, 1.75, 1.9, 1.8, 1.95];
+    expect(rate.querySelectorAll('svg g.chart-dots circle').length).toBe(rates.length);
+    // The lowest point drawn is the smallest value (1.25), not a 0.
+    const lowest = [...rate.querySelectorAll('svg g.chart-dots circle')].find((c) => Number(c.getAttribute('cy')) === zeroY)!;
+    expect(lowest.getAttribute('data-value')).toBe('1.25');
+    // The windows: before over the first three months, after over the last two.
+    const windows = [...rate.querySelectorAll('svg g.chart-window rect')];
+    expect(windows.length).toBe(2);
+    const xs = [...rate.querySelectorAll('svg g.chart-dots-treated circle')].map((c) => Number(c.getAttribute('cx')));
+    const [before, after] = windows.map((w) => [Number(w.getAttribute('x')), Number(w.getAttribute('x')) + Number(w.getAttribute('width'))]);
+    expect(before[0]).toBeLessThan(xs[0]); expect(before[1]).toBeGreaterThan(xs[2]); expect(before[1]).toBeLessThan(xs[3]);
+    expect(after[0]).toBeGreaterThan(xs[3]); expect(after[1]).toBeGreaterThan(xs[4]);
+    // Axis labels and months in Indonesian.
+    expect(rate.querySelector('svg')!.textContent).toContain(t.report.rateAxis);
+    expect(rate.querySelector('svg')!.textContent).toContain('Bulan');
+    expect([...rate.querySelectorAll('.chart-ticks text')].map((x) => x.textContent)).toContain('Jan 2026');
+    expect(ikm.querySelector('svg')!.textContent).toContain('IKM (25–100)');
+    expect(rate.querySelectorAll('style, [style]').length).toBe(0);
+  });
+
+  it('lists every gap with its reason in Indonesian, and names each line chart in Indonesian', () => {
+    render(<ResultsCharts evaluation={l4} />);
+    const gaps = screen.getByRole('list', { name: t.report.gapsList });
+    expect([...gaps.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      `Des 2025, pengaduan unit pembanding: ${t.figureReasons.TOO_FEW_CONTROL_UNITS}`,
+      `Des 2025, IKM unit peserta: ${t.figureReasons.BELOW_MIN_N}`,
+      `Mar 2026, pengaduan unit peserta: ${t.figureReasons.VOLUME_UNKNOWN}`,
+      `Apr 2026, IKM unit pembanding: ${t.figureReasons.DATA_ABSENT}`]);
+    const img = within(screen.getByTestId('chart-l4-rate')).getByRole('img');
+    expect(img.getAttribute('aria-label')).toBe(`${t.report.rateChart}: masa sebelum Nov 2025 – Jan 2026, masa sesudah Mar 2026 – Apr 2026; `
+      + 'Unit peserta: Nov 2025 2,5 (n 12), Des 2025 2,25 (n 12), Jan 2026 2,75 (n 12), Feb 2026 2 (n 12), Apr 2026 1,25 (n 12); '
+      + 'Unit pembanding: Nov 2025 2 (n 30), Jan 2026 1,75 (n 30), Feb 2026 1,9 (n 30), Mar 2026 1,8 (n 30), Apr 2026 1,95 (n 30)');
+    expect(img.getAttribute('aria-describedby')).toBe(screen.getByText(t.report.rateChart).id);
+    expect(img.querySelectorAll('[aria-label]').length).toBe(0);
+    expect(screen.getByText(t.report.trained).closest('ul')!.className).toBe('chart-legend');
+  });
+
+  it('says why the L4 lines are missing', () => {
+    render(<ResultsCharts evaluation={{ name: evaluation.name, results: { seriesMissing: 'complaints unavailable', seriesMissingCode: 'RESULTS_UNAVAILABLE' } }} />);
+    expect(screen.getByTestId('series-missing').textContent).toBe(t.report.seriesMissing(t.figureReasons.RESULTS_UNAVAILABLE));
+    expect(document.querySelector('svg')).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 // The evaluation report of one cohort (Kirkpatrick L1–L4, cost, ROI/BCR):
 // every figure with its n; a withheld figure with its reason in plain
 // Indonesian (from scoring's reason_code, never its English text); the L1
-// and L2 charts drawn as SVG by Observable Plot (src/charts), in a chunk of
-// their own that the cohort list fetches ahead; a print stylesheet makes
+// and L2 charts and L4's before/after lines drawn as SVG by Observable Plot
+// (src/charts), in a chunk of their own that the cohort list fetches ahead; a print stylesheet makes
 // the page an A4 report.
 import { lazy, Suspense } from 'react';
 import { get, listAll, TENANT } from '../api';
@@ -16,15 +16,19 @@ import { DownloadButton } from '../components/download';
 import { loadedReportCharts, loadReportCharts } from '../charts/load';
 
 const LazyReportCharts = lazy(loadReportCharts);
+const LazyResultsCharts = lazy(() => loadReportCharts().then((m) => ({ default: m.ResultsCharts })));
 
-/** The L1 and L2 charts: drawn at once if their chunk is loaded (the cohort
- * list loads it ahead), else after it arrives. */
-function ReportCharts({ evaluation }: { evaluation: Evaluation }) {
-  const Loaded = loadedReportCharts()?.default;
+/** The L1 and L2 charts (part l12) or L4's lines (l4): drawn at once if
+ * their chunk is loaded (the cohort list loads it ahead), else after it
+ * arrives. */
+function ReportCharts({ evaluation, part = 'l12' }: { evaluation: Evaluation; part?: 'l12' | 'l4' }) {
+  const m = loadedReportCharts();
+  const Loaded = m && (part === 'l4' ? m.ResultsCharts : m.default);
   if (Loaded) return <Loaded evaluation={evaluation} />;
+  const Lazy = part === 'l4' ? LazyResultsCharts : LazyReportCharts;
   return (
     <Suspense fallback={<p className="loading">{t.report.chartLoading}</p>}>
-      <LazyReportCharts evaluation={evaluation} />
+      <Lazy evaluation={evaluation} />
     </Suspense>
   );
 }
@@ -148,6 +152,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
               formatIsoDay(e.results.afterStart), formatIsoDay(e.results.afterEnd))}
               {' · '}{t.report.controlUnits}: {formatInteger(toNumber(e.results.controlUnitCount))}</p>
           )}
+          <ReportCharts evaluation={e} part="l4" />
           <TreatedUnits units={e.results?.treatedUnits ?? []} names={q.data?.unitNames ?? new Map()} />
           <FigureTable title={t.report.cost} id="r-cost">
             <FigureRow label={t.report.costTotal} f={e.cost?.total} kind="rupiah" />
