@@ -188,7 +188,12 @@ class DownloadStreamTest : public ::testing::Test {
 // Under AddressSanitizer freed memory is held in quarantine, so the peak
 // RSS says nothing of what the gateway keeps; the order and pacing are
 // checked all the same, on a smaller document.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PELITA_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PELITA_UNDER_ASAN)
 constexpr bool kMemoryIsMeaningful = false;
 constexpr int kLargePieces = 64;
 #else
