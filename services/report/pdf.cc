@@ -317,6 +317,31 @@ std::string TickText(double tick) {
 
 }  // namespace
 
+// The value axis of a column or line chart: a grid line and its tick text
+// at each (y, text), the axis title turned along the left edge.
+void PdfDocument::ValueAxis(double area_x, double area_w, double bottom, double plot_h, absl::string_view y_label,
+                            const std::vector<std::pair<double, std::string>>& ticks) {
+  // The tick texts fill the axis's width (area_x - margin_) less its gutter.
+  const double axis_w = area_x - margin_;
+  cairo_set_line_width(cr_, 0.4);
+  for (const auto& [y, text] : ticks) {
+    cairo_set_source_rgb(cr_, 0.85, 0.85, 0.85);
+    cairo_move_to(cr_, area_x, y);
+    cairo_line_to(cr_, area_x + area_w, y);
+    cairo_stroke(cr_);
+    cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
+    Layout l = MakeLayout(context_, text, 7, false, axis_w - 14, 2, false);
+    cairo_move_to(cr_, margin_ + 10, y - 5);
+    pango_cairo_show_layout(cr_, l.get());
+  }
+  Layout l = MakeLayout(context_, y_label, 7, false, plot_h, 1, false);
+  cairo_save(cr_);
+  cairo_move_to(cr_, margin_, bottom);
+  cairo_rotate(cr_, -M_PI / 2);
+  pango_cairo_show_layout(cr_, l.get());
+  cairo_restore(cr_);
+}
+
 void PdfDocument::ColumnChart(absl::string_view caption, const std::vector<std::string>& categories,
                               const std::vector<ColumnSeries>& series, double max, absl::string_view y_label,
                               absl::string_view x_label) {
@@ -344,26 +369,8 @@ void PdfDocument::ColumnChart(absl::string_view caption, const std::vector<std::
   const double top = y_ + 8, bottom = top + kPlotH;
   const double area_x = margin_ + kAxisW, area_w = w - kAxisW;
   // Grid lines and ticks at 0, max / 2, max; the axis title beside them.
-  cairo_set_line_width(cr_, 0.4);
-  for (int i = 0; i <= 2; ++i) {
-    const double y = bottom - kPlotH * i / 2.0;
-    cairo_set_source_rgb(cr_, 0.85, 0.85, 0.85);
-    cairo_move_to(cr_, area_x, y);
-    cairo_line_to(cr_, area_x + area_w, y);
-    cairo_stroke(cr_);
-    cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
-    Layout l = MakeLayout(context_, TickText(max * i / 2), 7, false, kAxisW - 14, 2, false);
-    cairo_move_to(cr_, margin_ + 10, y - 5);
-    pango_cairo_show_layout(cr_, l.get());
-  }
-  {
-    Layout l = MakeLayout(context_, y_label, 7, false, kPlotH, 1, false);
-    cairo_save(cr_);
-    cairo_move_to(cr_, margin_, bottom);
-    cairo_rotate(cr_, -M_PI / 2);
-    pango_cairo_show_layout(cr_, l.get());
-    cairo_restore(cr_);
-  }
+  ValueAxis(area_x, area_w, bottom, kPlotH, y_label,
+            {{bottom, TickText(0)}, {bottom - kPlotH / 2.0, TickText(max / 2)}, {bottom - kPlotH, TickText(max)}});
   const size_t n = std::max<size_t>(categories.size(), 1);
   const double group_w = area_w / static_cast<double>(n);
   const double col_w = group_w * 0.8 / static_cast<double>(std::max<size_t>(series.size(), 1));
@@ -478,27 +485,12 @@ void PdfDocument::LineChart(absl::string_view caption, const std::vector<std::st
     pango_cairo_show_layout(cr_, l.get());
   }
   // Grid lines and ticks at min, the middle and max; the axis title.
-  cairo_set_line_width(cr_, 0.4);
+  std::vector<std::pair<double, std::string>> ticks;
   for (int i = 0; i <= 2; ++i) {
     const double v = min + (max - min) * i / 2;
-    const double y = py(v);
-    cairo_set_source_rgb(cr_, 0.8, 0.8, 0.8);
-    cairo_move_to(cr_, area_x, y);
-    cairo_line_to(cr_, area_x + area_w, y);
-    cairo_stroke(cr_);
-    cairo_set_source_rgb(cr_, 0.4, 0.4, 0.4);
-    Layout l = MakeLayout(context_, TickText(v), 7, false, kAxisW - 14, 2, false);
-    cairo_move_to(cr_, margin_ + 10, y - 5);
-    pango_cairo_show_layout(cr_, l.get());
+    ticks.emplace_back(py(v), TickText(v));
   }
-  {
-    Layout l = MakeLayout(context_, y_label, 7, false, kPlotH, 1, false);
-    cairo_save(cr_);
-    cairo_move_to(cr_, margin_, bottom);
-    cairo_rotate(cr_, -M_PI / 2);
-    pango_cairo_show_layout(cr_, l.get());
-    cairo_restore(cr_);
-  }
+  ValueAxis(area_x, area_w, bottom, kPlotH, y_label, ticks);
   // The lines: a segment only between two neighbouring points with values.
   for (size_t s = 0; s < series.size(); ++s) {
     const auto& v = series[s].values;

@@ -126,6 +126,9 @@ class PdfDocument {
   void EnsureRoom(double height);
   void StartPageIfNeeded();
   void DrawFooter();
+  // The value axis of ColumnChart and LineChart (grid, ticks, title).
+  void ValueAxis(double area_x, double area_w, double bottom, double plot_h, absl::string_view y_label,
+                 const std::vector<std::pair<double, std::string>>& ticks);
 
   Options options_;
   std::string out_;
