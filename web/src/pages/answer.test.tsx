@@ -34,15 +34,21 @@ describe('AnswerPage offline', () => {
   afterEach(() => {
     cleanup();
     vi.unstubAllGlobals();
+    vi.restoreAllMocks();
     localStorage.clear();
   });
 
   it('keeps an answer that could not be sent and sends it, once, when the connection returns', async () => {
+    const listen = vi.spyOn(window, 'addEventListener');
     render(<AnswerPage />);
     fireEvent.click(await screen.findByRole('button', { name: t.answer.submit }));
     await screen.findByText(t.answer.offline);
     expect(JSON.parse(localStorage.getItem(KEY) ?? '{}').pending).toBe(true);
     expect(answers).toHaveLength(1);
+    // The notice is in the DOM as soon as React commits, but the effect that
+    // listens for `online` may still be waiting to run (on a loaded machine
+    // CI saw the event go out before anyone listened): wait for the listener.
+    await waitFor(() => expect(listen).toHaveBeenCalledWith('online', expect.any(Function)));
 
     online = true;
     await act(async () => { window.dispatchEvent(new Event('online')); });
