@@ -123,6 +123,19 @@ const RoleRule kRules[] = {
     {"pelita.report.v1.ReportService/GetProgramReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},
     {"pelita.report.v1.ReportService/GetIkmReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},
     {"pelita.report.v1.ReportService/GetCertificate", kRead, {"participant", "supervisor"}, kSelf},
+    // Kinerja (services/performance, issue 18).  Service indicators are a
+    // unit's figures, read like its complaints: a head of agency their own
+    // unit's (paths that name a unit must name theirs; BatchGetPerformanceMonths'
+    // `units` are checked by the service), the province and national
+    // bodies their regencies'.  SKP records are personal: their holder reads
+    // them, organisers and admins keep them (first rules).  A cohort's SKP
+    // change is an aggregate withheld below min-n, with the readers of the
+    // evaluation (the service narrows an instructor to their cohorts).
+    {"pelita.performance.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll,
+     {"*/GetSkp", "*/ListSkp"}},
+    {"pelita.performance.v1.PerformanceService/GetCohortSkpChange", kRead, {"instructor"}, kAll},
+    {"pelita.performance.v1.PerformanceService/GetSkp", kRead, {"participant", "supervisor"}, kSelf},
+    {"pelita.performance.v1.PerformanceService/ListSkp", kRead, {"participant", "supervisor"}, kSelf},
     // Identity (issue 15): everyone reads their own account and changes
     // their own password (the service holds them to it); the platform admin rotates the signing key and
     // runs the service accounts.  Organisers and admins manage the accounts

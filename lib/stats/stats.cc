@@ -273,4 +273,58 @@ int64_t KrejcieMorgan(int64_t population) {
   return std::llround(s);  // the published table rounds to the nearest
 }
 
+double SignTestTwoSided(int64_t positive, int64_t negative) {
+  const int64_t n = positive + negative;
+  if (n <= 0) return 1.0;
+  const int64_t k = std::min(positive, negative);
+  double tail = 0;
+  if (n <= 1000) {
+    // C(n, i) / 2^n by the recurrence from 2^-n (above the smallest normal
+    // double for n <= 1000): exact to rounding.
+    double term = std::ldexp(1.0, static_cast<int>(-n));
+    for (int64_t i = 0; i <= k; ++i) {
+      if (i > 0) term *= static_cast<double>(n - i + 1) / static_cast<double>(i);
+      tail += term;
+    }
+  } else {
+    // A province's cohorts together: the terms in logs.
+    for (int64_t i = 0; i <= k; ++i) {
+      const double log_term = std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(i) + 1) -
+                              std::lgamma(static_cast<double>(n - i) + 1) - static_cast<double>(n) * std::log(2.0);
+      tail += std::exp(log_term);
+    }
+  }
+  return std::min(1.0, 2 * tail);
+}
+
+SignedRankTest WilcoxonSignedRank(const std::vector<double>& differences) {
+  std::vector<double> d;
+  for (double x : differences) {
+    if (x != 0) d.push_back(x);
+  }
+  SignedRankTest out;
+  out.n = static_cast<int64_t>(d.size());
+  if (d.empty()) return out;
+  std::sort(d.begin(), d.end(), [](double a, double b) { return std::fabs(a) < std::fabs(b); });
+  double tie_term = 0;
+  for (size_t i = 0; i < d.size();) {
+    size_t j = i;
+    while (j < d.size() && std::fabs(d[j]) == std::fabs(d[i])) ++j;
+    // Ranks i+1 .. j share their mean.
+    const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;
+    for (size_t k = i; k < j; ++k) {
+      if (d[k] > 0) out.w_plus += rank;
+    }
+    const double t = static_cast<double>(j - i);
+    tie_term += t * t * t - t;
+    i = j;
+  }
+  const double n = static_cast<double>(d.size());
+  const double mean = n * (n + 1) / 4;
+  const double variance = n * (n + 1) * (2 * n + 1) / 24 - tie_term / 48;
+  out.z = variance > 0 ? (out.w_plus - mean) / std::sqrt(variance) : 0;
+  out.p_two_sided = std::min(1.0, 2 * (1 - NormalCdf(std::fabs(out.z))));
+  return out;
+}
+
 }  // namespace pelita::stats

@@ -133,6 +133,27 @@ absl::StatusOr<double> StandardErrorOfMean(double sd, int64_t n, int64_t populat
 // x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋ + 1] − x[⌊h⌋]).  Needs n >= 1 and p in [0, 1].
 absl::StatusOr<double> Quantile(std::vector<double> values, double p);
 
+// Exact two-sided sign test of `positive` against `negative` signs (ties
+// left out beforehand): p = min(1, 2 P(X <= min(positive, negative))) for
+// X ~ Binomial(positive + negative, 1/2).  1 when there are no signs.
+double SignTestTwoSided(int64_t positive, int64_t negative);
+
+// Wilcoxon signed-rank test of paired differences: zeros are dropped, the
+// absolute differences ranked with ties given their mean rank, W+ the sum of
+// the ranks of the positive ones.  p is two-sided from the normal
+// approximation, z = (W+ - n(n+1)/4) / sqrt(n(n+1)(2n+1)/24 - Σ(t³ - t)/48)
+// (t the sizes of the tie groups), without continuity correction.  n (the
+// non-zero differences) 0 gives W+ 0, z 0 and p 1; all differences tied
+// at the same absolute value with a zero variance cannot happen for n >= 1
+// (the variance is then n(n+1)(2n+1)/24 - (n³ - n)/48 > 0).
+struct SignedRankTest {
+  int64_t n = 0;
+  double w_plus = 0;
+  double z = 0;
+  double p_two_sided = 1;
+};
+SignedRankTest WilcoxonSignedRank(const std::vector<double>& differences);
+
 // Krejcie & Morgan (1970): s = χ²NP(1−P) / (d²(N−1) + χ²P(1−P)), χ² = 3.841,
 // P = 0.5, d = 0.05, rounded to the nearest as in the published table.
 // population 0 (very large) gives 384.

@@ -229,5 +229,48 @@ TEST(KrejcieMorganTest, TableValues) {
   EXPECT_EQ(KrejcieMorgan(0), 384);
 }
 
+// Sign test: binomial tails counted by hand.
+TEST(SignTestTest, ExactBinomialTails) {
+  // 9 against 1: P(X <= 1) = (1 + 10) / 1024, doubled.
+  EXPECT_DOUBLE_EQ(SignTestTwoSided(9, 1), 22.0 / 1024);
+  EXPECT_DOUBLE_EQ(SignTestTwoSided(1, 9), 22.0 / 1024);
+  // 6 against 0: 2 / 64.
+  EXPECT_DOUBLE_EQ(SignTestTwoSided(6, 0), 2.0 / 64);
+  EXPECT_DOUBLE_EQ(SignTestTwoSided(5, 5), 1.0);
+  EXPECT_DOUBLE_EQ(SignTestTwoSided(0, 0), 1.0);
+  // Large n stays finite: 600 against 400 is far beyond chance, and the
+  // two ways of summing the tail (n 1000 and 1001) agree.
+  EXPECT_LT(SignTestTwoSided(600, 400), 1e-9);
+  EXPECT_GT(SignTestTwoSided(600, 400), 0.0);
+  EXPECT_NEAR(SignTestTwoSided(520, 480) / SignTestTwoSided(520, 481), 1.0, 0.1);
+  EXPECT_NEAR(SignTestTwoSided(1200, 1201), 1.0, 1e-9);
+}
+
+// Wilcoxon signed-rank, ranks worked out by hand.
+TEST(WilcoxonSignedRankTest, RanksTiesAndZeros) {
+  // |d| 1 2 3 4 5 ranks 1..5; positives 1 2 4 5: W+ = 12, mean 7.5,
+  // variance 5 * 6 * 11 / 24 = 13.75.
+  SignedRankTest t = WilcoxonSignedRank({1, 2, -3, 4, 5});
+  EXPECT_EQ(t.n, 5);
+  EXPECT_DOUBLE_EQ(t.w_plus, 12);
+  EXPECT_NEAR(t.z, 4.5 / std::sqrt(13.75), 1e-12);
+  EXPECT_NEAR(t.p_two_sided, std::erfc(t.z / std::sqrt(2.0)), 1e-9);
+  EXPECT_NEAR(t.p_two_sided, 0.2249, 1e-3);
+  // A zero dropped; |d| 1 1 1 2 share ranks 2 2 2 and 4: W+ = 8, mean 5,
+  // variance 4 * 5 * 9 / 24 - (27 - 3) / 48 = 7.
+  t = WilcoxonSignedRank({1, 1, -1, 2, 0});
+  EXPECT_EQ(t.n, 4);
+  EXPECT_DOUBLE_EQ(t.w_plus, 8);
+  EXPECT_NEAR(t.z, 3 / std::sqrt(7.0), 1e-12);
+  // Nothing but zeros: no evidence either way.
+  t = WilcoxonSignedRank({0, 0});
+  EXPECT_EQ(t.n, 0);
+  EXPECT_DOUBLE_EQ(t.p_two_sided, 1);
+  // All the same sign and size: W+ = n(n+1)/2.
+  t = WilcoxonSignedRank({1, 1, 1, 1, 1, 1});
+  EXPECT_DOUBLE_EQ(t.w_plus, 21);
+  EXPECT_LT(t.p_two_sided, 0.05);
+}
+
 }  // namespace
 }  // namespace pelita::stats

@@ -135,6 +135,7 @@ absl::Status Platform::StartAll(bool gateway) {
        {"--registry", registry, "--enrolment", address_["enrolment"], "--scoring", address_["scoring"],
         "--notify_sender", "log"}},
       {"identity", {"--registry", registry, "--enrolment", address_["enrolment"]}},
+      {"performance", {"--registry", registry, "--enrolment", address_["enrolment"]}},
   };
   for (const auto& [name, flags] : order) {
     if (auto s = Start(name, flags); !s.ok()) return s;

@@ -15,16 +15,16 @@
 namespace pelita::mains {
 
 // The services' binaries as scripts/run.sh and Kubernetes start them (the
-// tenant registry, enrolment, survey, complaint, scoring, follow-up and
-// identity, each with --registry and --metrics_listen), as processes on one
+// tenant registry, enrolment, survey, complaint, scoring, follow-up,
+// identity and performance, each with --registry and --metrics_listen), as processes on one
 // private redis-server and free loopback ports; optionally the gateway
 // binary in front of them (with identity's JWKS and a development HS256
 // key).  Started once for a test suite; the destructor stops everything
 // (SIGTERM, services in reverse order) and removes the folder.
 class Platform {
  public:
-  static constexpr const char* kServices[] = {"tenant",  "enrolment", "survey",  "complaint",
-                                              "scoring", "followup",  "identity"};
+  static constexpr const char* kServices[] = {"tenant",  "enrolment", "survey",   "complaint",  "scoring",
+                                              "followup", "identity", "performance"};
 
   ~Platform();
   absl::Status StartAll(bool gateway = false);

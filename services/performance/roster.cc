@@ -1,0 +1,83 @@
+#include "services/performance/roster.h"
+
+#include "absl/strings/str_cat.h"
+#include "lib/status/status.h"
+#include "lib/tenancy/call_metadata.h"
+#include "lib/time/time.h"
+
+namespace pelita::performance {
+namespace {
+
+std::string LastSegment(const std::string& name) {
+  const size_t p = name.rfind('/');
+  return p == std::string::npos ? name : name.substr(p + 1);
+}
+
+absl::Status Failed(const grpc::Status& s, absl::string_view what) {
+  absl::Status st = FromGrpcStatus(s);
+  return absl::Status(st.code(), absl::StrCat("enrolment ", what, ": ", st.message()));
+}
+
+}  // namespace
+
+EnrolmentRoster::EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
+    : stub_(enrolment::v1::EnrolmentService::NewStub(channel)), timeout_(timeout) {}
+
+absl::StatusOr<std::vector<UnitInfo>> EnrolmentRoster::ListUnits(const std::string& tenant) {
+  std::vector<UnitInfo> out;
+  std::string token;
+  for (int page = 0; page < 100; ++page) {
+    enrolment::v1::ListUnitsRequest req;
+    req.set_parent(absl::StrCat("tenants/", tenant));
+    req.set_page_size(500);
+    req.set_page_token(token);
+    enrolment::v1::ListUnitsResponse resp;
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    if (grpc::Status s = stub_->ListUnits(&ctx, req, &resp); !s.ok()) return Failed(s, "ListUnits");
+    for (const auto& u : resp.units()) out.push_back({LastSegment(u.name()), u.display_name()});
+    token = resp.next_page_token();
+    if (token.empty()) break;
+  }
+  return out;
+}
+
+absl::StatusOr<CohortInfo> EnrolmentRoster::GetCohort(const std::string& tenant, const std::string& cohort) {
+  CohortInfo info;
+  {
+    enrolment::v1::GetCohortRequest req;
+    req.set_name(cohort);
+    enrolment::v1::Cohort c;
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    if (grpc::Status s = stub_->GetCohort(&ctx, req, &c); !s.ok()) return Failed(s, "GetCohort");
+    auto start = FromDate(c.start_date(), "start_date");
+    auto end = FromDate(c.end_date(), "end_date");
+    if (!start.ok() || !end.ok()) return absl::FailedPreconditionError(absl::StrCat("cohort ", cohort, " has no dates"));
+    info.start = *start;
+    info.end = *end;
+    info.instructors.assign(c.instructors().begin(), c.instructors().end());
+  }
+  std::string token;
+  for (int page = 0; page < 1000; ++page) {
+    enrolment::v1::ListEnrolmentsRequest req;
+    req.set_parent(cohort);
+    req.set_page_size(500);
+    req.set_page_token(token);
+    enrolment::v1::ListEnrolmentsResponse resp;
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    if (grpc::Status s = stub_->ListEnrolments(&ctx, req, &resp); !s.ok()) return Failed(s, "ListEnrolments");
+    for (const auto& e : resp.enrolments()) {
+      if (e.state() == enrolment::v1::Enrolment::COMPLETED) info.completed.push_back(LastSegment(e.employee()));
+    }
+    token = resp.next_page_token();
+    if (token.empty()) break;
+  }
+  return info;
+}
+
+}  // namespace pelita::performance
