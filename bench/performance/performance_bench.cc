@@ -55,7 +55,7 @@ class FixedRoster : public Roster {
 class Generator {
  public:
   Generator(int units, int services, int first_year, int last_year)
-      : units_(units), services_(services), first_(first_year), last_(last_year), rng_(std::seed_seq{42}) {
+      : units_(units), services_(services), first_(first_year), last_(last_year), rng_(42) {
     year_ = first_;
   }
   bool Next(std::string* chunk, bool* truncated) {

@@ -209,6 +209,19 @@ absl::StatusOr<CohortInputs> Collector::Collect(const std::string& tenant, const
     for (WaveInputs& w : in.behaviour->waves) w.opened = w.first_day <= today;
   }
   PELITA_RETURN_IF_ERROR(CollectTexts(tenant, cohort_name, aggregates, &in));
+  in.cost.hourly_cost = settings.hourly_cost();
+  in.cost.window_days = settings.window_days();
+  if (performance_ != nullptr) {
+    // The SKP change; a failure is shown as missing with its reason.
+    auto skp = performance_->GetSkpChange(tenant, cohort_name);
+    if (skp.ok()) {
+      in.skp = std::move(*skp);
+    } else {
+      LogWarning("scoring: SKP change not available", {{"cohort", cohort_name}, {"error", skp.status().ToString()}});
+      in.skp.emplace();
+      in.skp->missing = std::string(skp.status().message());
+    }
+  }
   if (cohort.has_end_date() && cohort.end_date().year() > 0) {
     absl::Status st = CollectResults(tenant, cohort, enrolments, settings, &in);
     if (!st.ok()) {
@@ -364,8 +377,44 @@ absl::Status Collector::CollectResults(const std::string& tenant, const ev1::Coh
       r.months.insert(r.months.end(), months->begin(), months->end());
     }
   }
+  if (performance_ != nullptr) CollectWork(tenant, cohort.name(), before_start, before_end, after_start, after_end, &r);
   in->results = std::move(r);
   return absl::OkStatus();
+}
+
+void Collector::CollectWork(const std::string& tenant, const std::string& cohort, absl::CivilDay before_start,
+                            absl::CivilDay before_end, absl::CivilDay after_start, absl::CivilDay after_end,
+                            ResultsInputs* r) {
+  WorkInputs w;
+  WholeMonths(absl::FormatCivilTime(before_start), absl::FormatCivilTime(before_end), &w.before_first, &w.before_last);
+  WholeMonths(absl::FormatCivilTime(after_start), absl::FormatCivilTime(after_end), &w.after_first, &w.after_last);
+  w.min_control_units = r->min_control_units;
+  for (const auto& u : r->treated) w.treated.push_back(u.unit);
+  for (const auto& u : r->control) w.control.push_back(u.unit);
+  absl::CivilMonth first, last;
+  if (absl::ParseCivilTime(w.before_first, &first) && absl::ParseCivilTime(w.after_last, &last) && first <= last) {
+    if (last - first + 1 > PerformanceSource::kMaxMonths) {
+      w.missing = absl::StrCat(last - first + 1, " months from the before window to the after window, more than ",
+                               PerformanceSource::kMaxMonths);
+    } else {
+      std::vector<std::string> all = w.treated;
+      all.insert(all.end(), w.control.begin(), w.control.end());
+      for (size_t i = 0; i < all.size() && w.missing.empty(); i += PerformanceSource::kMaxUnitsPerCall) {
+        const std::vector<std::string> part(all.begin() + i,
+                                            all.begin() + std::min(all.size(), i + PerformanceSource::kMaxUnitsPerCall));
+        auto months = performance_->GetWorkMonths(tenant, part, first, last);
+        if (!months.ok()) {
+          LogWarning("scoring: service indicators not available",
+                     {{"cohort", cohort}, {"error", months.status().ToString()}});
+          w.missing = std::string(months.status().message());
+          w.months.clear();
+          break;
+        }
+        w.months.insert(w.months.end(), months->begin(), months->end());
+      }
+    }
+  }
+  r->work = std::move(w);
 }
 
 }  // namespace pelita::scoring

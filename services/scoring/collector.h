@@ -35,6 +35,9 @@ class Collector {
   // Where each tenant's zone comes from ("today" decides which follow-up
   // waves are open and whether an after window has ended); WIB until set.
   void SetTenantZones(TenantZones zones) { zones_ = std::move(zones); }
+  // The performance service (null: L3's SKP change and L4's work figures
+  // are not asked for, and the report has none).
+  void SetPerformance(PerformanceSource* performance) { performance_ = performance; }
 
   // `cohort` is `tenants/{t}/programs/{p}/cohorts/{c}`; `settings` effective.
   // `notes` receives what could not be read (e.g. the complaint service
@@ -54,6 +57,12 @@ class Collector {
                               const std::vector<enrolment::v1::Enrolment>& enrolments,
                               const v1::ScoringSettings& settings, CohortInputs* in);
 
+  // The units' service indicators over the months wholly inside the two
+  // windows (one call per 100 units); a failure is kept in `work.missing`.
+  void CollectWork(const std::string& tenant, const std::string& cohort, absl::CivilDay before_start,
+                   absl::CivilDay before_end, absl::CivilDay after_start, absl::CivilDay after_end,
+                   ResultsInputs* r);
+
   // Free-text answers of observation and interview items: one listing of
   // the cohort's responses per instrument that has text answers.
   absl::Status CollectTexts(const std::string& tenant, const std::string& cohort,
@@ -62,6 +71,7 @@ class Collector {
   EnrolmentSource* enrolment_;
   SurveySource* survey_;
   ComplaintSource* complaint_;
+  PerformanceSource* performance_ = nullptr;
   std::function<absl::Time()> now_;
   TenantZones zones_ = WibForEveryTenant();
   int min_control_units_;

@@ -26,6 +26,9 @@
 #include "services/enrolment/enrolment.h"
 #include "services/enrolment/grpc_service.h"
 #include "services/scoring/complaint_source.h"
+#include "services/scoring/performance_source.h"
+#include "services/performance/grpc_service.h"
+#include "services/performance/roster.h"
 #include "services/scoring/grpc_service.h"
 #include "services/scoring/grpc_sources.h"
 #include "services/survey/enrolment_roster.h"
@@ -108,12 +111,21 @@ class ScoringEndToEndTest : public ::testing::Test {
     survey_stub_ = sv1::SurveyService::NewStub(channel(survey_server_));
     complaint_stub_ = cv1::ComplaintService::NewStub(channel(complaint_server_));
 
+    performance_roster_ = std::make_unique<performance::EnrolmentRoster>(channel(enrolment_server_));
+    performance_logic_ = std::make_unique<performance::PerformanceLogic>(redis_.get(), performance_roster_.get());
+    performance_service_ = std::make_unique<performance::PerformanceGrpcService>(performance_logic_.get());
+    performance_server_ = start("performance", performance_service_.get());
+    ASSERT_NE(performance_server_, nullptr);
+    performance_stub_ = performance::v1::PerformanceService::NewStub(channel(performance_server_));
+    performance_source_ = std::make_unique<GrpcPerformanceSource>(channel(performance_server_));
+
     enrolment_source_ = std::make_unique<GrpcEnrolmentSource>(channel(enrolment_server_));
     survey_source_ = std::make_unique<GrpcSurveySource>(channel(survey_server_));
     complaint_source_ = MakeComplaintSource(channel(complaint_server_));
     ScoringOptions so;
     so.tenants = Tenants();
     so.tenant_source = tenant_source_;
+    so.performance = performance_source_.get();
     scoring_logic_ = std::make_unique<ScoringLogic>(redis_.get(), enrolment_source_.get(), survey_source_.get(),
                                                     complaint_source_.get(), so);
     scoring_service_ = std::make_unique<ScoringGrpcService>(scoring_logic_.get());
@@ -126,7 +138,7 @@ class ScoringEndToEndTest : public ::testing::Test {
   events::TenantSource* tenant_source_ = nullptr;
 
   void TearDown() override {
-    for (auto* s : {&scoring_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
+    for (auto* s : {&scoring_server_, &performance_server_, &complaint_server_, &survey_server_, &enrolment_server_}) {
       if (*s) (*s)->Shutdown(absl::Seconds(1));
     }
   }
@@ -344,7 +356,12 @@ class ScoringEndToEndTest : public ::testing::Test {
   std::unique_ptr<complaint::EnrolmentUnitDirectory> units_;
   std::unique_ptr<complaint::ComplaintLogic> complaint_logic_;
   std::unique_ptr<complaint::ComplaintGrpcService> complaint_service_;
-  std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_;
+  std::unique_ptr<Server> enrolment_server_, survey_server_, complaint_server_, scoring_server_, performance_server_;
+  std::unique_ptr<performance::EnrolmentRoster> performance_roster_;
+  std::unique_ptr<performance::PerformanceLogic> performance_logic_;
+  std::unique_ptr<performance::PerformanceGrpcService> performance_service_;
+  std::unique_ptr<performance::v1::PerformanceService::Stub> performance_stub_;
+  std::unique_ptr<GrpcPerformanceSource> performance_source_;
   std::unique_ptr<ev1::EnrolmentService::Stub> enrolment_stub_;
   std::unique_ptr<sv1::SurveyService::Stub> survey_stub_;
   std::unique_ptr<cv1::ComplaintService::Stub> complaint_stub_;

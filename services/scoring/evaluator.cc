@@ -725,6 +725,22 @@ v1::Results ComputeResults(const ResultsInputs& r, int min_n) {
       absl::StrAppend(&c, " IKM: ", out.ikm_did().reason(), ".");
     }
   }
+  if (r.work) {
+    *out.mutable_work() = ComputeWork(*r.work);
+    const v1::WorkResults& w = out.work();
+    auto sentence = [&](const v1::Figure& f, const char* what, const char* unit) {
+      if (f.withheld()) return absl::StrCat(" ", what, ": ", f.reason(), ".");
+      if (f.inconclusive()) {
+        return absl::StrFormat(" No change in %s can be attributed (95%% CI %.2f to %.2f %s includes zero).", what,
+                               f.ci_low(), f.ci_high(), unit);
+      }
+      return absl::StrFormat(" %s changed by %+.2f %s relative to the comparison units (95%% CI %.2f to %.2f).", what,
+                             f.value(), unit, f.ci_low(), f.ci_high());
+    };
+    absl::StrAppend(&c, sentence(w.error_rate_did(), "The error rate", "points"),
+                    sentence(w.on_time_rate_did(), "The on-time rate", "points"),
+                    sentence(w.processing_hours_did(), "The processing time", "hours"));
+  }
   out.set_conclusion(c);
   return out;
 }
@@ -802,6 +818,47 @@ v1::Cost ComputeCost(const CohortInputs& in, const v1::Evaluation& ev) {
     *out.mutable_per_complaint_avoided() = Value(total / av.value(), av.n(), caformula,
                                                  {{"total_cost", total}, {"complaints_avoided", av.value()}});
   }
+  // Hours saved, as an option beside the organiser's estimate.
+  if (ev.results().has_work()) {
+    const v1::Figure& hs = ev.results().work().hours_saved();
+    const double year = 365.0 / std::max(1, c.window_days);
+    const std::string hformula = absl::StrCat(
+        "hours_saved x hourly_cost x 365 / window_days. Assumptions: the processing-time DiD is the training's "
+        "effect; the hours saved in the ",
+        c.window_days,
+        "-day after window continue for a year; an hour of processing is an hour of staff time at the tenant's "
+        "hourly cost; no other cost or benefit");
+    if (c.hourly_cost <= 0) {
+      *out.mutable_hours_saved_benefit() =
+          Withheld(hs.n(), v1::NO_BENEFIT_ESTIMATE, "no hourly cost of staff time set in the scoring settings", hformula);
+    } else if (hs.withheld()) {
+      *out.mutable_hours_saved_benefit() = WithheldLike(hs.n(), hs, hformula);
+    } else {
+      const double rp = static_cast<double>(c.hourly_cost) * year;
+      v1::Figure b = Value(hs.value() * rp, hs.n(), hformula,
+                           {{"hours_saved", hs.value()}, {"hourly_cost", static_cast<double>(c.hourly_cost)},
+                            {"window_days", static_cast<double>(c.window_days)}});
+      SetInterval(b, hs.ci_low() * rp, hs.ci_high() * rp);
+      *out.mutable_hours_saved_benefit() = b;
+    }
+    const v1::Figure& b = out.hours_saved_benefit();
+    if (total <= 0) {
+      *out.mutable_roi_pct_from_hours() = WithheldLike(b.n(), out.total());
+      *out.mutable_bcr_from_hours() = out.roi_pct_from_hours();
+    } else if (b.withheld()) {
+      *out.mutable_roi_pct_from_hours() = WithheldLike(b.n(), b);
+      *out.mutable_bcr_from_hours() = out.roi_pct_from_hours();
+    } else {
+      *out.mutable_roi_pct_from_hours() =
+          Value((b.value() - total) / total * 100, b.n(), "(hours_saved_benefit - cost) / cost x 100 (Phillips)",
+                {{"benefit", b.value()}, {"cost", total}});
+      SetInterval(*out.mutable_roi_pct_from_hours(), (b.ci_low() - total) / total * 100,
+                  (b.ci_high() - total) / total * 100);
+      *out.mutable_bcr_from_hours() = Value(b.value() / total, b.n(), "hours_saved_benefit / cost (Phillips)",
+                                            {{"benefit", b.value()}, {"cost", total}});
+      SetInterval(*out.mutable_bcr_from_hours(), b.ci_low() / total, b.ci_high() / total);
+    }
+  }
   return out;
 }
 
@@ -864,6 +921,9 @@ absl::Status ValidateSettings(const v1::ScoringSettings& s) {
       return InvalidField(absl::StrCat("settings.benefit_estimates[", program, "].amount"), "must be >= 0");
     }
   }
+  if (s.hourly_cost() < 0 || s.hourly_cost() > 100'000'000) {
+    return InvalidField("settings.hourly_cost", "must be rupiah per hour in [0, 100000000] (0 = not set)");
+  }
   return absl::OkStatus();
 }
 
@@ -907,6 +967,7 @@ v1::Evaluation Evaluate(const CohortInputs& in, const v1::ScoringSettings& setti
   } else {
     Absent(ev.mutable_behaviour(), "no follow-up for the cohort");
   }
+  if (in.skp) *ev.mutable_behaviour()->mutable_skp_change() = ComputeSkpChange(*in.skp, min_n);
   if (in.results) {
     *ev.mutable_results() = ComputeResults(*in.results, min_n);
   } else {

@@ -14,6 +14,7 @@
 
 #include "lib/stats/stats.h"
 #include "pelita/scoring/v1/scoring.pb.h"
+#include "services/scoring/work.h"
 #include "services/scoring/text_summary.h"
 
 namespace pelita::scoring {
@@ -163,6 +164,8 @@ struct ResultsInputs {
   std::vector<UnitMonthTotals> months;
   std::string series_missing;
   v1::ReasonCode series_missing_code = v1::RESULTS_UNAVAILABLE;
+  // The units' service indicators (the performance service), when asked.
+  std::optional<WorkInputs> work;
 };
 
 struct CostInputs {
@@ -171,6 +174,10 @@ struct CostInputs {
   int32_t jp = 0;
   std::optional<double> benefit;  // rupiah attributed to the cohort
   std::string benefit_basis;
+  // The tenant's rupiah per hour of staff time (0 = not set) and the L4
+  // window, for the benefit of processing hours saved.
+  int64_t hourly_cost = 0;
+  int window_days = kDefaultWindowDays;
 };
 
 struct CohortInputs {
@@ -185,6 +192,8 @@ struct CohortInputs {
   std::optional<LearningInputs> learning;
   std::optional<BehaviourInputs> behaviour;
   std::optional<ResultsInputs> results;
+  // The participants' SKP change (the performance service), when asked.
+  std::optional<SkpChangeInputs> skp;
   // Why results could not be read (e.g. the after window is not over yet).
   std::string results_missing;
   v1::ReasonCode results_missing_code = v1::RESULTS_UNAVAILABLE;

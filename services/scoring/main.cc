@@ -18,6 +18,7 @@
 #include "services/scoring/follower.h"
 #include "services/scoring/grpc_service.h"
 #include "services/scoring/grpc_sources.h"
+#include "services/scoring/performance_source.h"
 #include "services/tenant/client/registry_flags.h"
 
 ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string("127.0.0.1:50051")),
@@ -26,6 +27,8 @@ ABSL_FLAG(std::string, survey, pelita::EnvOr("PELITA_SURVEY", std::string("127.0
           "survey service address (env PELITA_SURVEY)");
 ABSL_FLAG(std::string, complaint, pelita::EnvOr("PELITA_COMPLAINT", std::string("127.0.0.1:50053")),
           "complaint service address (env PELITA_COMPLAINT)");
+ABSL_FLAG(std::string, performance, pelita::EnvOr("PELITA_PERFORMANCE", std::string("127.0.0.1:50059")),
+          "performance service address (env PELITA_PERFORMANCE; empty = no SKP change or work figures)");
 ABSL_FLAG(int, cache_ttl_seconds, pelita::EnvOr("PELITA_SCORING_CACHE_TTL", 3600),
           "lifetime of a cached report (env PELITA_SCORING_CACHE_TTL)");
 ABSL_FLAG(int, claim_idle_seconds, pelita::EnvOr("PELITA_SCORING_CLAIM_IDLE", 60),
@@ -50,7 +53,13 @@ int main(int argc, char** argv) {
   if (!pelita::scoring::HaveComplaintClient()) {
     pelita::LogWarning("scoring built without the complaint client: L4 results are reported as missing", {});
   }
+  std::unique_ptr<pelita::scoring::GrpcPerformanceSource> performance;
+  if (!absl::GetFlag(FLAGS_performance).empty()) {
+    performance = std::make_unique<pelita::scoring::GrpcPerformanceSource>(
+        pelita::ServiceChannel(absl::GetFlag(FLAGS_performance)));
+  }
   pelita::scoring::ScoringOptions options;
+  options.performance = performance.get();
   options.tenant_source = registry.get();
   options.cache_ttl = absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_seconds));
   options.min_control_units = absl::GetFlag(FLAGS_min_control_units);

@@ -58,7 +58,9 @@ ScoringLogic::ScoringLogic(redis::Client* redis, EnrolmentSource* enrolment, Sur
              absl::StrCat(ScoringStore::kCacheFormat, "-c", options.min_control_units)),
       enrolment_(enrolment),
       collector_(enrolment, survey, complaint, options.now, options.min_control_units),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  collector_.SetPerformance(options_.performance);
+}
 
 v1::ScoringSettings ScoringLogic::Effective(const std::string& tenant, const v1::ScoringSettings& stored) const {
   v1::ScoringSettings s = EffectiveSettings(stored);

@@ -35,6 +35,9 @@ struct ScoringOptions {
   // UU 27/2022): the registry owns the floor and scoring's own min_n may
   // only be stricter, so every figure uses the larger (null: no floor).
   std::function<int(const std::string& tenant)> min_n_floor;
+  // The performance service (issue 18): L3's SKP change and L4's work
+  // figures; null = not asked (the report has neither).
+  PerformanceSource* performance = nullptr;
 };
 
 class ScoringLogic {

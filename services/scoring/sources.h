@@ -80,6 +80,21 @@ class ComplaintSource {
                                                                absl::CivilMonth first, absl::CivilMonth last) = 0;
 };
 
+// The performance service (issue 18): the units' monthly service
+// indicators and a cohort's SKP change.
+class PerformanceSource {
+ public:
+  virtual ~PerformanceSource() = default;
+  // Every month of [first, last] for every unit (at most kMaxUnitsPerCall
+  // units and kMaxMonths months), in one call: unit by unit, months in order.
+  static constexpr size_t kMaxUnitsPerCall = 100;
+  static constexpr int kMaxMonths = 60;
+  virtual absl::StatusOr<std::vector<WorkMonth>> GetWorkMonths(const std::string& tenant,
+                                                              const std::vector<std::string>& units,
+                                                              absl::CivilMonth first, absl::CivilMonth last) = 0;
+  virtual absl::StatusOr<SkpChangeInputs> GetSkpChange(const std::string& tenant, const std::string& cohort) = 0;
+};
+
 // A complaint source for a build without the complaint service's proto:
 // every call is UNAVAILABLE, so L4 is reported as missing with the reason.
 class NoComplaintSource : public ComplaintSource {

@@ -28,7 +28,7 @@ class ScoringStore {
   ScoringStore(redis::Client* redis, absl::Duration cache_ttl, std::string format = kCacheFormat)
       : redis_(redis), ttl_(cache_ttl), format_(std::move(format)) {}
   // Bumped whenever what a report may show changes.
-  static constexpr const char* kCacheFormat = "r3";
+  static constexpr const char* kCacheFormat = "r4";
 
   // What one round trip reads before computing a report.
   struct Snapshot {

@@ -130,7 +130,7 @@ absl::Status Platform::StartAll(bool gateway) {
       {"complaint", {"--registry", registry, "--enrolment", address_["enrolment"], "--survey", address_["survey"]}},
       {"scoring",
        {"--registry", registry, "--enrolment", address_["enrolment"], "--survey", address_["survey"], "--complaint",
-        address_["complaint"]}},
+        address_["complaint"], "--performance", address_["performance"]}},
       {"followup",
        {"--registry", registry, "--enrolment", address_["enrolment"], "--scoring", address_["scoring"],
         "--notify_sender", "log"}},
