@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -645,6 +647,51 @@ TEST_F(EnrolmentServiceTest, ImportsEmployeesFromCsvWithPerRowReport) {
   by_unit.set_page_size(10);
   ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployees, by_unit, &page).ok());
   EXPECT_EQ(page.employees_size(), 3);
+}
+
+TEST_F(EnrolmentServiceTest, ImportNamesEachRejectedRowsReasonCode) {
+  ASSERT_TRUE(AddUnit("dukcapil").ok());
+  ASSERT_TRUE(AddEmployee(NipOf(50)).ok());  // a supervisor in the roster
+  const std::string h = "nip,name,unit,grade,employment_type,supervisor_nip\n";
+  // One row of each kind of rejection, with the code it must carry; the
+  // first row is valid, so that the rejections are seen among accepted rows.
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {NipOf(1) + ",Siti,dukcapil,III/a,PNS," + NipOf(50), ""},
+      {"196602301988031001,Tanggal Salah,dukcapil,III/a,PNS,", "INVALID_NIP"},
+      {NipOf(2) + ",,dukcapil,III/a,PNS,", "MISSING_NAME"},
+      {NipOf(3) + "," + std::string(201, 'a') + ",dukcapil,III/a,PNS,", "NAME_TOO_LONG"},
+      {NipOf(4) + ",Tanpa Unit,,III/a,PNS,", "MISSING_UNIT"},
+      {NipOf(5) + ",Unit Asing,no-such-unit,III/a,PNS,", "UNKNOWN_UNIT"},
+      {NipOf(6) + ",Unit Rusak,Dinas Baru!,III/a,PNS,", "INVALID_UNIT"},
+      {NipOf(7) + ",Golongan Salah,dukcapil,Z/z,PNS,", "INVALID_GRADE"},
+      {NipOf(8) + ",Honorer,dukcapil,III/a,honorer,", "INVALID_EMPLOYMENT_TYPE"},
+      {NipOf(9) + ",Atasan Salah,dukcapil,III/a,PNS,123", "INVALID_SUPERVISOR_NIP"},
+      {NipOf(10) + ",Atasan Sendiri,dukcapil,III/a,PNS," + NipOf(10), "OWN_SUPERVISOR"},
+      {NipOf(11) + ",Atasan Belum Ada,dukcapil,III/a,PNS," + NipOf(60), "UNKNOWN_SUPERVISOR"},
+      {NipOf(12) + ",Kurang Kolom,dukcapil", "FIELD_COUNT"},
+      {NipOf(13) + "," + std::string(70 * 1024, 'x') + ",dukcapil,III/a,PNS,", "FIELD_TOO_LONG"},
+  };
+  std::string csv = h;
+  for (const auto& [row, code] : rows) csv += row + "\n";
+  grpc::ClientContext ctx;
+  AttachTenant(ctx, "1504");
+  type::v1::ImportResult report;
+  auto writer = stub_->ImportEmployees(&ctx, &report);
+  v1::ImportEmployeesRequest req;
+  req.set_parent("tenants/1504");
+  req.set_csv_chunk(csv);
+  ASSERT_TRUE(writer->Write(req));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(report.state(), type::v1::COMPLETE);
+  EXPECT_EQ(report.accepted_count(), 1);
+  ASSERT_EQ(report.rejected_size(), static_cast<int>(rows.size()) - 1);
+  for (int i = 0; i < report.rejected_size(); ++i) {
+    const auto& e = report.rejected(i);
+    EXPECT_EQ(e.row(), i + 3);  // header = 1, the valid row = 2
+    EXPECT_EQ(e.code(), rows[i + 1].second) << e.row() << ": " << e.reason();
+    EXPECT_FALSE(e.reason().empty());
+  }
 }
 
 TEST_F(EnrolmentServiceTest, HealthTurnsNotServingWhileRedisIsDown) {
