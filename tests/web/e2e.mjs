@@ -1379,6 +1379,7 @@ async function importsJourney(browser, base, accounts) {
     `imports: the counts are the API's (accepted ${result.acceptedCount}, rejected ${result.rejectedCount})`);
   const cells = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
   check(cells[0] === String(Number(result.rejected?.[0]?.row)) && cells[0] === '3' && cells[1] === 'NIP Baru (nip)'
+    && result.rejected?.[0]?.code === 'INVALID_NIP'
     && cells[3] === 'NIP tidak valid: 18 angka dengan tanggal lahir, TMT CPNS dan kode jenis kelamin yang benar.',
     `imports: the rejected row with its row, column and reason in Indonesian (${cells.join(' | ')})`);
   await page.screenshot({ path: path.join(ART, 'desktop-57-impor-hasil.png'), fullPage: true });
@@ -1409,6 +1410,7 @@ async function importsJourney(browser, base, accounts) {
   await page.waitForSelector('[data-testid=imp-rejected]');
   const crow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
   check(cres.acceptedCount === '1' && await count('accepted') === '1' && crow[0] === '3' && crow[1] === 'Status Laporan (status)'
+    && cres.rejected?.[0]?.code === 'UNKNOWN_STATUS'
     && crow[3].startsWith('Status tidak dikenal'), `imports: the complaint with an unknown status is the one rejected (${crow.join(' | ')})`);
   const stored = await apiGet(base, org, `/v1/tenants/1504/complaints/${ticket}-1`);
   check(stored.status === 200 && stored.body.title === 'Antrean layanan lama', `imports: the good complaint is stored (${stored.status})`);
@@ -1441,6 +1443,7 @@ async function importsJourney(browser, base, accounts) {
   await page.waitForSelector('[data-testid=imp-rejected]');
   const rrow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
   check(rres.rejectedCount === '1' && Number(rres.acceptedCount ?? 0) === 0 && rrow[0] === '2' && rrow[1] === 'NIP Responden (nip)'
+    && rres.rejected?.[0]?.code === 'NOT_ENROLLED'
     && rrow[3] === 'Penjawab tidak terdaftar di angkatan ini.',
     `imports: a respondent outside the cohort is rejected with the reason in Indonesian (${rrow.join(' | ')})`);
   await visit(page, 'response import result', 'desktop-59-impor-jawaban');
@@ -1506,6 +1509,15 @@ async function analysisJourney(browser, base, accounts) {
     const body = await res.json();
     await page.waitForSelector(`[data-testid=budget-result][data-budget="${cap}"]`);
     const onScreen = await page.locator('[data-testid=bg-funded] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.program).sort());
+    // Each line's reason and effect source arrive as codes and are shown in
+    // Indonesian from the code (never the service's English text).
+    const lines = [...(body.funded ?? []), ...(body.notFunded ?? [])];
+    const reasons = await page.locator('[data-testid=bg-funded] tbody tr td:last-child, [data-testid=bg-not-funded] tbody tr td:last-child').allTextContents();
+    check(lines.every((l) => ['FUNDED', 'NO_EXPECTED_IMPROVEMENT', 'COHORT_OVER_BUDGET', 'BETTER_COMBINATION'].includes(l.reasonCode)
+      && ['EFFECT_GIVEN', 'EFFECT_MEASURED', 'EFFECT_NOT_MEASURED'].includes(l.effectSourceCode))
+      && (body.funded ?? []).every((l) => l.reasonCode === 'FUNDED')
+      && reasons.length === lines.length && reasons.every((r) => r && !lines.some((l) => r.includes(l.reason))),
+      `budget: every line's reason and effect source come as codes, shown in Indonesian (${reasons.slice(0, 2).join(' | ')})`);
     // The API asked again by the test itself, for the same cap and candidates.
     const again = (await apiCall(base, org, 'POST', '/v1/tenants/1504:adviseBudget', request)).body;
     const api = (again.funded ?? []).map((l) => l.program).sort();
