@@ -1185,8 +1185,21 @@ async function documentsJourney(browser, base, accounts) {
 }
 
 async function headJourney(page, base, accounts, tag) {
+  // The monthly series costs one request, whatever the number of months.
+  const seriesRequests = [];
+  const onRequest = (r) => {
+    const u = r.url();
+    if (u.includes('/unitMonths:batchGet?') || /complaintStatistics\?.*period=\d{4}-\d{2}(&|$)/.test(u)
+      || /satisfaction\?period=\d{4}-\d{2}(&|$)/.test(u)) seriesRequests.push(decodeURIComponent(u));
+  };
+  page.on('request', onRequest);
   await signInUi(page, accounts.agency_head);
+  await page.waitForSelector('[data-testid=h-series]');
   await visit(page, `${tag} head of agency`, `${tag}-16-kepala-opd`);
+  page.off('request', onRequest);
+  const nowMonth = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 7);
+  check(seriesRequests.length === 1 && seriesRequests[0].includes(`startPeriod=${YEAR}-01`) && seriesRequests[0].includes(`endPeriod=${nowMonth}`),
+    `${tag}: the head's monthly series is one request (${seriesRequests.map((u) => u.replace(/^.*\/v1\//, '')).join(' ; ')})`);
   check(await page.locator('[data-testid=h-received]').isVisible(), `${tag}: head sees the unit's complaints`);
   const token = await apiSignIn(base, accounts.agency_head);
   const comp = (await apiGet(base, token, `/v1/tenants/1504/learningCompliance?year=${YEAR}`)).body.units ?? [];
@@ -1200,10 +1213,27 @@ async function headJourney(page, base, accounts, tag) {
   const stats = (await apiGet(base, token, `/v1/tenants/1504/complaintStatistics?unit=${encodeURIComponent(unit)}&period=${m}`)).body;
   const sat = (await apiGet(base, token, `/v1/${unit}/satisfaction?period=${m}`)).body;
   const cells = await page.locator(`[data-testid=h-series] tbody tr[data-month="${m}"] td`).allTextContents();
-  const ikm = sat.suppressed ? 'Tidak ditampilkan' : new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(sat.ikmConverted);
+  const one = (v) => new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+  const two = (v) => new Intl.NumberFormat('id-ID', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(v);
+  const ikm = sat.suppressed ? 'Tidak ditampilkan' : one(sat.ikmConverted);
+  // The series (from the month's sums) says what the per-month reads say.
   check(months.length === new Date(Date.now() + 7 * 3600 * 1000).getUTCMonth() + 1 && cells[0] === fmtInt(Number(stats.received ?? 0))
-    && cells[2].startsWith(ikm) && cells[2].includes(`n ${fmtInt(Number(sat.respondents ?? 0))}`),
-    `${tag}: head sees complaints and IKM month by month (${months.length} months; ${m}: ${cells[0]} complaints, IKM ${cells[2]})`);
+    && cells[1] === (stats.complaintsPer1000 === undefined ? '—' : two(stats.complaintsPer1000))
+    && cells[2].startsWith(ikm) && cells[2].includes(`n ${fmtInt(Number(sat.respondents ?? 0))}`)
+    && (sat.suppressed ? cells[3] === '—' : cells[3].startsWith(sat.category)),
+    `${tag}: head sees complaints and IKM month by month, as the per-month statistics and satisfaction give them (${months.length} months; ${m}: ${cells.slice(0, 4).join(' | ')})`);
+  // Every month the same, and a withheld one with its reason in Indonesian.
+  let same = 0;
+  const withheld = [];
+  for (const mo of months) {
+    const sm = (await apiGet(base, token, `/v1/${unit}/satisfaction?period=${mo}`)).body;
+    const c = await page.locator(`[data-testid=h-series] tbody tr[data-month="${mo}"] td`).allTextContents();
+    if (sm.suppressed) {
+      if (c[2].startsWith('Tidak ditampilkan') && /Responden kurang dari 5|unsur pelayanan|Belum ada responden/.test(c[2])) same += 1;
+      withheld.push(mo);
+    } else if (c[2].startsWith(one(sm.ikmConverted)) && c[3].startsWith(sm.category)) same += 1;
+  }
+  check(same === months.length, `${tag}: every month's IKM (or why it is withheld) is the service's (${same}/${months.length}; withheld: ${withheld.join(', ') || 'none'})`);
   // ... and in which month the unit's staff finished their trainings (the cohorts' last days, from the API).
   if (tag === 'desktop') {
     const byMonth = {};

@@ -436,6 +436,7 @@ export const t = {
     suppression: {
       TOO_FEW_RESPONDENTS: 'Responden kurang dari 5.',
       ELEMENT_TOO_FEW_ANSWERS: 'Ada unsur pelayanan (U1–U9) yang dijawab kurang dari 5 responden.',
+      NO_RESPONDENTS: 'Belum ada responden pada bulan ini.',
     } as Record<string, string>,
     status: 'Status',
     subject: 'Judul',
