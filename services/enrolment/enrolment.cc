@@ -601,16 +601,20 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::FillCounts(EnrolmentStore& store, con
     if (!p.ok() && p.status().code() != absl::StatusCode::kNotFound) return p.status();
     if (p.ok()) program = &loaded.emplace(std::move(*p));
   }
-  auto end = ToCivilDay(cohort.end_date(), "end_date");
-  if (end.ok()) {
-    std::vector<int> offsets;
-    if (program != nullptr) {
-      offsets.assign(program->follow_up_offsets_days().begin(), program->follow_up_offsets_days().end());
-    }
-    if (offsets.empty()) offsets = {30, 60, 90};
-    for (auto& w : FollowUpWindows(*end, offsets)) *cohort.add_follow_up_windows() = std::move(w);
-  }
+  AddFollowUpWindows(cohort.end_date(), program, cohort.mutable_follow_up_windows());
   return cohort;
+}
+
+void EnrolmentLogic::AddFollowUpWindows(const google::type::Date& cohort_end, const v1::Program* program,
+                                        google::protobuf::RepeatedPtrField<v1::FollowUpWindow>* out) {
+  auto end = ToCivilDay(cohort_end, "end_date");
+  if (!end.ok()) return;
+  std::vector<int> offsets;
+  if (program != nullptr) {
+    offsets.assign(program->follow_up_offsets_days().begin(), program->follow_up_offsets_days().end());
+  }
+  if (offsets.empty()) offsets = {30, 60, 90};
+  for (auto& w : FollowUpWindows(*end, offsets)) *out->Add() = std::move(w);
 }
 
 absl::StatusOr<v1::Cohort> EnrolmentLogic::CreateCohort(const Caller& c,
@@ -897,6 +901,7 @@ absl::StatusOr<v1::ListEmployeeTrainingsResponse> EnrolmentLogic::ListEmployeeTr
     t->set_cohort_display_name(cohort->display_name());
     *t->mutable_start_date() = cohort->start_date();
     *t->mutable_end_date() = cohort->end_date();
+    AddFollowUpWindows(cohort->end_date(), &program->second, t->mutable_follow_up_windows());
   }
   auto key = [](const v1::Training& t) {
     return std::make_tuple(t.start_date().year(), t.start_date().month(), t.start_date().day(), t.cohort());

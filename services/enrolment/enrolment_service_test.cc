@@ -649,6 +649,52 @@ TEST_F(EnrolmentServiceTest, ImportsEmployeesFromCsvWithPerRowReport) {
   EXPECT_EQ(page.employees_size(), 3);
 }
 
+TEST_F(EnrolmentServiceTest, TrainingsCarryTheirCohortsFollowUpWaves) {
+  ASSERT_TRUE(AddUnit("dukcapil").ok());
+  ASSERT_TRUE(AddEmployee(NipOf(1)).ok());
+  // A programme with waves of its own (14 and 45 days), and one without.
+  v1::CreateProgramRequest r;
+  r.set_parent("tenants/1504");
+  r.set_program_id("singkat");
+  r.mutable_program()->set_title("Program singkat");
+  r.mutable_program()->set_competency_type(v1::TEKNIS);
+  r.mutable_program()->set_jp(8);
+  r.mutable_program()->set_year(2026);
+  r.mutable_program()->add_follow_up_offsets_days(14);
+  r.mutable_program()->add_follow_up_offsets_days(45);
+  v1::Program p;
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::CreateProgram, r, &p).ok());
+  ASSERT_TRUE(AddProgram("biasa", 8).ok());
+  ASSERT_TRUE(AddCohort("singkat", "c1", absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 3), 5).ok());
+  ASSERT_TRUE(AddCohort("biasa", "c1", absl::CivilDay(2026, 2, 2), absl::CivilDay(2026, 2, 3), 5).ok());
+  v1::Enrolment e;
+  ASSERT_TRUE(Enrol(CohortName("singkat", "c1"), NipOf(1), &e).ok());
+  ASSERT_TRUE(Enrol(CohortName("biasa", "c1"), NipOf(1), &e).ok());
+
+  v1::ListEmployeeTrainingsRequest tr;
+  tr.set_parent("tenants/1504/employees/" + NipOf(1));
+  v1::ListEmployeeTrainingsResponse trainings;
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployeeTrainings, tr, &trainings).ok());
+  ASSERT_EQ(trainings.trainings_size(), 2);
+  auto offsets = [](const v1::Training& t) {
+    std::vector<int> out;
+    for (const auto& w : t.follow_up_windows()) out.push_back(w.offset_days());
+    return out;
+  };
+  EXPECT_EQ(trainings.trainings(0).cohort(), CohortName("singkat", "c1"));
+  EXPECT_EQ(offsets(trainings.trainings(0)), (std::vector<int>{14, 45}));
+  EXPECT_EQ(offsets(trainings.trainings(1)), (std::vector<int>{30, 60, 90}));
+  // The same windows as the cohort's own.
+  v1::GetCohortRequest g;
+  g.set_name(CohortName("singkat", "c1"));
+  v1::Cohort c;
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::GetCohort, g, &c).ok());
+  ASSERT_EQ(c.follow_up_windows_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(trainings.trainings(0).follow_up_windows(i).SerializeAsString(), c.follow_up_windows(i).SerializeAsString());
+  }
+}
+
 TEST_F(EnrolmentServiceTest, ImportNamesEachRejectedRowsReasonCode) {
   ASSERT_TRUE(AddUnit("dukcapil").ok());
   ASSERT_TRUE(AddEmployee(NipOf(50)).ok());  // a supervisor in the roster
