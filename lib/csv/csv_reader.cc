@@ -117,6 +117,7 @@ void Reader::OnRowEnd(int, void* self_ptr) {
   self->status_ = self->on_row_(self->row_);
   self->row_.fields.clear();
   self->row_.error.clear();
+  self->row_.code.clear();
   self->row_.column = 0;
   self->row_newlines_ = 0;
   ++self->row_.number;

@@ -708,7 +708,7 @@ TEST_F(EnrolmentServiceTest, ImportNamesEachRejectedRowsReasonCode) {
       {NipOf(3) + "," + std::string(201, 'a') + ",dukcapil,III/a,PNS,", "NAME_TOO_LONG"},
       {NipOf(4) + ",Tanpa Unit,,III/a,PNS,", "MISSING_UNIT"},
       {NipOf(5) + ",Unit Asing,no-such-unit,III/a,PNS,", "UNKNOWN_UNIT"},
-      {NipOf(6) + ",Unit Rusak,Dinas Baru!,III/a,PNS,", "INVALID_UNIT"},
+      {NipOf(6) + ",Unit Rusak,tenants/1504/dukcapil,III/a,PNS,", "INVALID_UNIT"},
       {NipOf(7) + ",Golongan Salah,dukcapil,Z/z,PNS,", "INVALID_GRADE"},
       {NipOf(8) + ",Honorer,dukcapil,III/a,honorer,", "INVALID_EMPLOYMENT_TYPE"},
       {NipOf(9) + ",Atasan Salah,dukcapil,III/a,PNS,123", "INVALID_SUPERVISOR_NIP"},
