@@ -97,11 +97,13 @@ void Reader::OnField(void* s, size_t len, void* self_ptr) {
   if (!row.error.empty()) return;
   if (row.fields.size() >= self->options_.max_fields) {
     row.error = absl::StrCat("more than ", self->options_.max_fields, " fields");
+    row.code = "TOO_MANY_FIELDS";
     row.column = column;
     return;
   }
   if (len > self->options_.max_field_bytes) {
     row.error = absl::StrCat("longer than ", self->options_.max_field_bytes, " bytes");
+    row.code = "FIELD_TOO_LONG";
     row.column = column;
     return;
   }
@@ -115,6 +117,7 @@ void Reader::OnRowEnd(int, void* self_ptr) {
   self->status_ = self->on_row_(self->row_);
   self->row_.fields.clear();
   self->row_.error.clear();
+  self->row_.code.clear();
   self->row_.column = 0;
   self->row_newlines_ = 0;
   ++self->row_.number;

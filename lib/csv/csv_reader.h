@@ -18,7 +18,8 @@ namespace pelita::csv {
 // One record of a CSV file.  `number` counts records from 1 (the header is
 // record 1); `line` is the line of the file the record starts on (from 1; a
 // quoted field may hold newlines, so a record can span lines).  When the
-// record broke a per-record limit, `error` says how, `column` names the
+// record broke a per-record limit, `error` says how (and `code` as a stable
+// ImportRowError code: TOO_MANY_FIELDS, FIELD_TOO_LONG), `column` names the
 // column it is about (from 1; 0 = the record as a whole) and `fields` may be
 // incomplete; the reader goes on with the next record, so that an import can
 // reject the record and continue.
@@ -27,6 +28,7 @@ struct Row {
   int64_t line = 0;
   std::vector<std::string> fields;
   std::string error;
+  std::string code;
   int column = 0;
 };
 

@@ -63,8 +63,10 @@ TEST(CsvReaderTest, ReportsOversizedFieldWithItsColumnAndContinues) {
   ASSERT_FALSE(r.broken);
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_NE(r.rows[1].error.find("longer than 1024"), std::string::npos);
+  EXPECT_EQ(r.rows[1].code, "FIELD_TOO_LONG");
   EXPECT_EQ(r.rows[1].column, 2);
   EXPECT_TRUE(r.rows[2].error.empty());
+  EXPECT_TRUE(r.rows[2].code.empty());
   EXPECT_EQ(r.rows[2].fields[0], "ok");
 }
 

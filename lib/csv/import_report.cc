@@ -21,7 +21,7 @@ type::v1::ImportStopReason ToProto(BreakReason reason) {
 }
 
 void ImportReport::Reject(int64_t row, int64_t line, int column, absl::string_view field,
-                          absl::string_view id, absl::string_view reason) {
+                          absl::string_view id, absl::string_view code, absl::string_view reason) {
   result_.set_rejected_count(result_.rejected_count() + 1);
   CountRead();
   if (result_.rejected_size() >= kMaxListed) return;
@@ -32,6 +32,7 @@ void ImportReport::Reject(int64_t row, int64_t line, int column, absl::string_vi
   e.set_field(std::string(field));
   e.set_id(std::string(id.substr(0, 100)));
   e.set_reason(std::string(reason));
+  e.set_code(std::string(code));
 }
 
 void ImportReport::Stop(const Break& b) {

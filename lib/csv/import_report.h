@@ -33,9 +33,10 @@ class ImportReport {
     CountRead();
   }
   // A record that stored nothing.  `column` from 1 (0: the whole record),
-  // `field` its header name.
+  // `field` its header name, `code` the reason's stable UPPER_SNAKE code
+  // (ImportRowError.code; each importing service's README lists its codes).
   void Reject(int64_t row, int64_t line, int column, absl::string_view field, absl::string_view id,
-              absl::string_view reason);
+              absl::string_view code, absl::string_view reason);
   // Reading stopped: at `b.record`, nothing of it or after it was stored.
   void Stop(const Break& b);
   bool stopped() const { return result_.state() == type::v1::STOPPED; }

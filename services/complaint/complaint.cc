@@ -19,6 +19,13 @@
 namespace pelita::complaint {
 namespace {
 
+// The stable code of a rejected record (ImportRowError.code): the parsers
+// and validations name it; INVALID_ROW for anything else.
+std::string CodeOf(const absl::Status& s) {
+  std::string code = ErrorReason(s);
+  return code.empty() ? "INVALID_ROW" : code;
+}
+
 int64_t ToInt(const std::string& s) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(s, &v)) return 0;
@@ -177,7 +184,9 @@ absl::Status ComplaintLogic::WriteRows(const std::string& tenant, std::vector<Im
     if (!unit.ok()) {
       if (unit.status().code() == absl::StatusCode::kNotFound ||
           unit.status().code() == absl::StatusCode::kPermissionDenied) {
-        report->Reject(r.row, r.line, unit_col + 1, unit_field, r.update.id, unit.status().message());
+        std::string code = ErrorReason(unit.status());  // OTHER_TENANT
+        if (code.empty()) code = "UNKNOWN_UNIT";
+        report->Reject(r.row, r.line, unit_col + 1, unit_field, r.update.id, code, unit.status().message());
         continue;
       }
       return unit.status();  // the directory is down: stop the import
@@ -194,7 +203,8 @@ absl::Status ComplaintLogic::WriteRows(const std::string& tenant, std::vector<Im
         return s;  // Redis went away: not the row's fault
       }
       if (!s.ok()) {
-        report->Reject(ok_rows[i]->row, ok_rows[i]->line, 0, "", ok[i].id, s.message());
+        // A corrupt stored record or a concurrent change: not stored.
+        report->Reject(ok_rows[i]->row, ok_rows[i]->line, 0, "", ok[i].id, "NOT_STORED", s.message());
       } else if (outcomes[i].created) {
         report->Accepted();
       } else if (outcomes[i].changed) {
@@ -237,7 +247,7 @@ absl::StatusOr<type::v1::ImportResult> ComplaintLogic::ImportCsv(const Caller& c
     auto u = parser.Parse(row, &column);
     if (!u.ok()) {
       report.Reject(row.number, row.line, column + 1, parser.NameOf(column), parser.IdOf(row),
-                    u.status().message());
+                    CodeOf(u.status()), u.status().message());
       return absl::OkStatus();
     }
     batch.push_back({row.number, row.line, std::move(*u)});
@@ -277,7 +287,7 @@ absl::StatusOr<type::v1::ImportResult> ComplaintLogic::ImportOpen311(
   std::vector<ImportRow> batch;
   for (auto& row : rows) {
     if (!row.update.ok()) {
-      report.Reject(row.row, 0, 0, "", row.id, row.update.status().message());
+      report.Reject(row.row, 0, 0, "", row.id, CodeOf(row.update.status()), row.update.status().message());
       continue;
     }
     batch.push_back({row.row, 0, std::move(*row.update)});

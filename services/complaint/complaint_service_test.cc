@@ -8,6 +8,8 @@
 #include <thread>
 #include <set>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "google/protobuf/util/time_util.h"
@@ -348,6 +350,85 @@ TEST_F(ComplaintServiceTest, Open311ImportReportsBadRows) {
   r.set_requests_json("{}");
   EXPECT_EQ(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).error_code(),
             StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ComplaintServiceTest, ImportsNameEachRejectedRowsReasonCode) {
+  // The CSV: one row of each kind of rejection after a valid one; the
+  // expected code of each row in file order.
+  const std::string h =
+      "nomor_tiket,sumber,kode_instansi,klasifikasi,kategori,judul,status,waktu_diterima,"
+      "waktu_diverifikasi,waktu_diteruskan,waktu_ditindaklanjuti,waktu_selesai,waktu_status\n";
+  const std::string ok_tail = ",,diterima,2026-05-05 09:00,,,,,";
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"C-1,web,dukcapil,pengaduan,KTP-el" + ok_tail, ""},
+      {"C-2,web,dukcapil", "FIELD_COUNT"},
+      {",web,dukcapil,pengaduan,KTP-el" + ok_tail, "MISSING_ID"},
+      {"C-4,web,,pengaduan,KTP-el" + ok_tail, "MISSING_UNIT"},
+      {"C-5,web,dukcapil,entah,KTP-el" + ok_tail, "UNKNOWN_CLASSIFICATION"},
+      {"C-6,web,dukcapil,pengaduan,KTP-el,,ditutup,2026-05-05 09:00,,,,,", "UNKNOWN_STATUS"},
+      {"C-7,web,dukcapil,pengaduan,KTP-el,,diterima,kemarin,,,,,", "INVALID_TIME"},
+      {"C-8,web,dukcapil,pengaduan,KTP-el,,diterima,2026-05-05 09:00,,,,2026-05-06 09:00,", "TIME_BEYOND_STATUS"},
+      {"C-9,web,dukcapil,pengaduan,KTP-el,,diteruskan,2026-05-05 09:00,,2026-05-04 09:00,,,", "TIME_BEFORE_RECEIVED"},
+      {"C-10,web,dukcapil,pengaduan,KTP-el,,diterima,,,,,,", "MISSING_RECEIVED_TIME"},
+      {"C-11,web,dukcapil,pengaduan,KTP-el,,selesai,2026-05-05 09:00,,,,,", "MISSING_STATUS_TIME"},
+      {"C 12!,web,dukcapil,pengaduan,KTP-el" + ok_tail, "INVALID_ID"},
+      {"C-13,web,dukcapil,pengaduan,KTP-el,,diterima,1999-05-05 09:00,,,,,", "TIME_TOO_EARLY"},
+      {"C-14,web,dukcapil,pengaduan," + std::string(101, 'k') + ok_tail, "CATEGORY_TOO_LONG"},
+      {"C-15,web,dinas-tidak-ada,pengaduan,KTP-el" + ok_tail, "UNKNOWN_UNIT"},
+      {"C-16,web,tenants/1505/units/dukcapil,pengaduan,KTP-el" + ok_tail, "OTHER_TENANT"},
+      {"C-17,web,dukcapil,pengaduan,KTP-el," + std::string(70 * 1024, 'j') + ",diterima,2026-05-05 09:00,,,,,",
+       "FIELD_TOO_LONG"},
+  };
+  std::string csv = h;
+  for (const auto& [row, code] : rows) csv += row + "\n";
+  const auto got = ImportCsv(csv, 4096);
+  EXPECT_EQ(got.state(), type::v1::COMPLETE);
+  EXPECT_EQ(got.accepted_count(), 1);
+  ASSERT_EQ(got.rejected_size(), static_cast<int>(rows.size()) - 1);
+  for (int i = 0; i < got.rejected_size(); ++i) {
+    const auto& e = got.rejected(i);
+    EXPECT_EQ(e.row(), i + 3);
+    EXPECT_EQ(e.code(), rows[i + 1].second) << e.row() << ": " << e.reason();
+  }
+
+  // Open311: the same for each kind of rejected element.
+  v1::ImportOpen311Request r;
+  r.set_parent("tenants/1504");
+  const std::string req = R"("requested_datetime": "2026-06-01T09:00:00+07:00")";
+  const std::vector<std::pair<std::string, std::string>> elements = {
+      {R"({"service_request_id": "J-1", "status": "open", "agency_responsible": "dukcapil", )" + req + "}", ""},
+      {"42", "NOT_AN_OBJECT"},
+      {R"({"status": "open", "agency_responsible": "dukcapil", )" + req + "}", "MISSING_ID"},
+      {R"({"service_request_id": "J-3", "status": "open", )" + req + "}", "MISSING_UNIT"},
+      {R"({"service_request_id": "J-4", "status": "pending", "agency_responsible": "dukcapil", )" + req + "}",
+       "UNKNOWN_STATUS"},
+      {R"({"service_request_id": "J-5", "status": "open", "agency_responsible": "dukcapil"})",
+       "MISSING_RECEIVED_TIME"},
+      {R"({"service_request_id": "J-6", "status": "open", "agency_responsible": "dukcapil",
+           "requested_datetime": "kemarin"})",
+       "INVALID_TIME"},
+      {R"({"service_request_id": "J-7", "status": "closed", "agency_responsible": "dukcapil", )" + req +
+           R"(, "updated_datetime": "2026-05-01T09:00:00+07:00"})",
+       "TIME_BEFORE_RECEIVED"},
+      {R"({"service_request_id": "J-8", "status": "closed", "agency_responsible": "dukcapil", )" + req + "}",
+       "MISSING_STATUS_TIME"},
+      {R"({"service_request_id": "J 9!", "status": "open", "agency_responsible": "dukcapil", )" + req + "}",
+       "INVALID_ID"},
+      {R"({"service_request_id": "J-10", "status": "open", "agency_responsible": "nowhere", )" + req + "}",
+       "UNKNOWN_UNIT"},
+  };
+  std::string json = "[";
+  for (size_t i = 0; i < elements.size(); ++i) json += (i ? "," : "") + elements[i].first;
+  r.set_requests_json(json + "]");
+  type::v1::ImportResult resp;
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::ImportOpen311, r, &resp).ok());
+  EXPECT_EQ(resp.accepted_count(), 1);
+  ASSERT_EQ(resp.rejected_size(), static_cast<int>(elements.size()) - 1);
+  for (int i = 0; i < resp.rejected_size(); ++i) {
+    const auto& e = resp.rejected(i);
+    EXPECT_EQ(e.row(), i + 2);
+    EXPECT_EQ(e.code(), elements[i + 1].second) << e.row() << ": " << e.reason();
+  }
 }
 
 TEST_F(ComplaintServiceTest, BeforeAfterRateRatio) {

@@ -55,24 +55,29 @@ absl::StatusOr<v1::Classification> ParseClassification(const std::string& text) 
 }
 
 absl::Status ValidateUpdate(const ComplaintUpdate& u) {
-  if (u.id.empty() || u.id.size() > 64) return InvalidField("complaint_id", "must be 1-64 characters");
+  if (u.id.empty() || u.id.size() > 64) return WithReason(InvalidField("complaint_id", "must be 1-64 characters"), "INVALID_ID");
   for (char c : u.id) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return InvalidField("complaint_id", "may hold only letters, digits, '-', '_' and '.'");
+      return WithReason(InvalidField("complaint_id", "may hold only letters, digits, '-', '_' and '.'"),
+                        "INVALID_ID");
     }
   }
-  if (u.steps.empty()) return InvalidField("status", "no status step given");
+  if (u.steps.empty()) return WithReason(InvalidField("status", "no status step given"), "UNKNOWN_STATUS");
   for (const auto& [s, t] : u.steps) {
-    if (StatusRank(s) == 0) return InvalidField("status", "must be set");
-    if (t == absl::InfinitePast() || t == absl::UnixEpoch()) return InvalidField("time", "must be set");
+    if (StatusRank(s) == 0) return WithReason(InvalidField("status", "must be set"), "UNKNOWN_STATUS");
+    if (t == absl::InfinitePast() || t == absl::UnixEpoch()) {
+      return WithReason(InvalidField("time", "must be set"), "INVALID_TIME");
+    }
     // The year in UTC: a few hours either side of 1 January 2000 make no
     // difference to a floor that old.
     if (absl::ToCivilYear(t, absl::UTCTimeZone()).year() < kEpochYear) {
-      return InvalidField("time", absl::StrCat("before ", kEpochYear));
+      return WithReason(InvalidField("time", absl::StrCat("before ", kEpochYear)), "TIME_TOO_EARLY");
     }
   }
-  if (u.unit.size() > 64) return InvalidField("unit", "too long");
-  if (u.category.size() > 100) return InvalidField("category", "longer than 100 characters");
+  if (u.unit.size() > 64) return WithReason(InvalidField("unit", "too long"), "UNKNOWN_UNIT");
+  if (u.category.size() > 100) {
+    return WithReason(InvalidField("category", "longer than 100 characters"), "CATEGORY_TOO_LONG");
+  }
   return absl::OkStatus();
 }
 

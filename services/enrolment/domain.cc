@@ -69,29 +69,32 @@ bool ValidGrade(const std::string& grade) {
 absl::Status ValidateEmployee(v1::Employee& employee, const std::string& field,
                               absl::CivilDay today) {
   auto nip = ParseNip(employee.nip(), today);
-  if (!nip.ok()) return InvalidField(field + ".nip", nip.status().message());
+  if (!nip.ok()) return WithReason(InvalidField(field + ".nip", nip.status().message()), "INVALID_NIP");
   if (absl::StripAsciiWhitespace(employee.full_name()).empty()) {
-    return InvalidField(field + ".full_name", "must not be empty");
+    return WithReason(InvalidField(field + ".full_name", "must not be empty"), "MISSING_NAME");
   }
   if (employee.full_name().size() > 200) {
-    return InvalidField(field + ".full_name", "is longer than 200 characters");
+    return WithReason(InvalidField(field + ".full_name", "is longer than 200 characters"), "NAME_TOO_LONG");
   }
-  if (employee.unit().empty()) return InvalidField(field + ".unit", "is required");
+  if (employee.unit().empty()) return WithReason(InvalidField(field + ".unit", "is required"), "MISSING_UNIT");
   if (!employee.grade().empty() && !ValidGrade(employee.grade())) {
-    return InvalidField(field + ".grade",
-                        absl::StrCat("'", employee.grade().substr(0, 20),
-                                     "' is not a golongan such as III/a or a PPPK grade I-XVII"));
+    return WithReason(InvalidField(field + ".grade",
+                                   absl::StrCat("'", employee.grade().substr(0, 20),
+                                                "' is not a golongan such as III/a or a PPPK grade I-XVII")),
+                      "INVALID_GRADE");
   }
   if (employee.employment_type() == v1::EMPLOYMENT_TYPE_UNSPECIFIED) {
-    return InvalidField(field + ".employment_type", "must be PNS or PPPK");
+    return WithReason(InvalidField(field + ".employment_type", "must be PNS or PPPK"), "INVALID_EMPLOYMENT_TYPE");
   }
   if (!employee.supervisor_nip().empty()) {
     const std::string f = field + ".supervisor_nip";
-    if (employee.supervisor_nip().size() > 64) return InvalidField(f, "is not a NIP (18 digits)");
+    if (employee.supervisor_nip().size() > 64) {
+      return WithReason(InvalidField(f, "is not a NIP (18 digits)"), "INVALID_SUPERVISOR_NIP");
+    }
     auto sup = ParseNip(employee.supervisor_nip(), today);
-    if (!sup.ok()) return InvalidField(f, sup.status().message());
+    if (!sup.ok()) return WithReason(InvalidField(f, sup.status().message()), "INVALID_SUPERVISOR_NIP");
     if (employee.supervisor_nip() == employee.nip()) {
-      return InvalidField(f, "an employee cannot be their own supervisor");
+      return WithReason(InvalidField(f, "an employee cannot be their own supervisor"), "OWN_SUPERVISOR");
     }
   }
   *employee.mutable_birth_date() = FromCivilDay(nip->birth_date);

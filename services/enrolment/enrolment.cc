@@ -158,11 +158,11 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteUnit(const Caller& c, const v1::Dele
 absl::Status EnrolmentLogic::CheckUnitExists(EnrolmentStore& store, const std::string& unit_name,
                                              const std::string& tenant, const std::string& field) {
   auto v = ParseResourceName(field, unit_name, kUnitPattern);
-  if (!v.ok()) return v.status();
-  if ((*v)[0] != tenant) return InvalidField(field, "must be a unit of the same tenant");
+  if (!v.ok()) return WithReason(v.status(), "INVALID_UNIT");
+  if ((*v)[0] != tenant) return WithReason(InvalidField(field, "must be a unit of the same tenant"), "UNKNOWN_UNIT");
   auto raw = store.units().GetRaw((*v)[1]);
   if (raw.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(absl::StrCat(field, ": unit ", unit_name, " not found"));
+    return WithReason(absl::NotFoundError(absl::StrCat(field, ": unit ", unit_name, " not found")), "UNKNOWN_UNIT");
   }
   return raw.status();
 }
@@ -172,8 +172,9 @@ absl::Status EnrolmentLogic::CheckSupervisorExists(EnrolmentStore& store, const 
   if (e.supervisor_nip().empty()) return absl::OkStatus();
   auto raw = store.employees().GetRaw(e.supervisor_nip());
   if (raw.status().code() == absl::StatusCode::kNotFound) {
-    return InvalidField(field, absl::StrCat(e.supervisor_nip(), " is not an employee of tenant ", tenant,
-                                            " (add the supervisor to the roster first)"));
+    return WithReason(InvalidField(field, absl::StrCat(e.supervisor_nip(), " is not an employee of tenant ", tenant,
+                                                       " (add the supervisor to the roster first)")),
+                      "UNKNOWN_SUPERVISOR");
   }
   return raw.status();
 }
@@ -423,8 +424,9 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
     }
     return -1;
   }
-  void Reject(const csv::Row& row, int column, const std::string& nip, absl::string_view why) {
-    report_.Reject(row.number, row.line, column + 1, column < 0 ? "" : header_->NameOf(column), nip, why);
+  void Reject(const csv::Row& row, int column, const std::string& nip, absl::string_view code,
+              absl::string_view why) {
+    report_.Reject(row.number, row.line, column + 1, column < 0 ? "" : header_->NameOf(column), nip, code, why);
   }
 
   absl::Status OnRow(csv::Row& row) {
@@ -447,14 +449,14 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
       return i && *i < row.fields.size() ? std::string(absl::StripAsciiWhitespace(row.fields[*i])) : "";
     };
     if (!row.error.empty()) {
-      Reject(row, row.column - 1, col("nip"), row.error);
+      Reject(row, row.column - 1, col("nip"), row.code, row.error);
       return absl::OkStatus();
     }
     bool blank = true;
     for (const auto& f : row.fields) blank &= absl::StripAsciiWhitespace(f).empty();
     if (blank) return absl::OkStatus();
     if (row.fields.size() != header_->size()) {
-      Reject(row, -1, col("nip"),
+      Reject(row, -1, col("nip"), "FIELD_COUNT",
              absl::StrCat("has ", row.fields.size(), " fields, the header has ", header_->size()));
       return absl::OkStatus();
     }
@@ -462,8 +464,9 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
     e.set_nip(col("nip"));
     e.set_full_name(col("name"));
     std::string unit = col("unit");
-    e.set_unit(absl::StartsWith(unit, "tenants/") ? unit
-                                                  : absl::StrCat("tenants/", caller_.tenant, "/units/", unit));
+    e.set_unit(unit.empty() || absl::StartsWith(unit, "tenants/")
+                   ? unit
+                   : absl::StrCat("tenants/", caller_.tenant, "/units/", unit));
     e.set_position(col("position"));
     e.set_grade(col("grade"));
     e.set_employment_type(ParseEmploymentType(col("employment_type")));
@@ -490,7 +493,11 @@ class EmployeeImportImpl : public EnrolmentLogic::EmployeeImport {
       // the (idempotent) import.
       return done.status();
     } else {
-      Reject(row, ColumnOf(done.status().message()), e.nip(), done.status().message());
+      // The validations name their reason (services/enrolment/README.md,
+      // "Import reason codes"); anything else refused is INVALID_ROW.
+      std::string code = ErrorReason(done.status());
+      if (code.empty()) code = "INVALID_ROW";
+      Reject(row, ColumnOf(done.status().message()), e.nip(), code, done.status().message());
     }
     return absl::OkStatus();
   }
@@ -594,16 +601,20 @@ absl::StatusOr<v1::Cohort> EnrolmentLogic::FillCounts(EnrolmentStore& store, con
     if (!p.ok() && p.status().code() != absl::StatusCode::kNotFound) return p.status();
     if (p.ok()) program = &loaded.emplace(std::move(*p));
   }
-  auto end = ToCivilDay(cohort.end_date(), "end_date");
-  if (end.ok()) {
-    std::vector<int> offsets;
-    if (program != nullptr) {
-      offsets.assign(program->follow_up_offsets_days().begin(), program->follow_up_offsets_days().end());
-    }
-    if (offsets.empty()) offsets = {30, 60, 90};
-    for (auto& w : FollowUpWindows(*end, offsets)) *cohort.add_follow_up_windows() = std::move(w);
-  }
+  AddFollowUpWindows(cohort.end_date(), program, cohort.mutable_follow_up_windows());
   return cohort;
+}
+
+void EnrolmentLogic::AddFollowUpWindows(const google::type::Date& cohort_end, const v1::Program* program,
+                                        google::protobuf::RepeatedPtrField<v1::FollowUpWindow>* out) {
+  auto end = ToCivilDay(cohort_end, "end_date");
+  if (!end.ok()) return;
+  std::vector<int> offsets;
+  if (program != nullptr) {
+    offsets.assign(program->follow_up_offsets_days().begin(), program->follow_up_offsets_days().end());
+  }
+  if (offsets.empty()) offsets = {30, 60, 90};
+  for (auto& w : FollowUpWindows(*end, offsets)) *out->Add() = std::move(w);
 }
 
 absl::StatusOr<v1::Cohort> EnrolmentLogic::CreateCohort(const Caller& c,
@@ -890,6 +901,7 @@ absl::StatusOr<v1::ListEmployeeTrainingsResponse> EnrolmentLogic::ListEmployeeTr
     t->set_cohort_display_name(cohort->display_name());
     *t->mutable_start_date() = cohort->start_date();
     *t->mutable_end_date() = cohort->end_date();
+    AddFollowUpWindows(cohort->end_date(), &program->second, t->mutable_follow_up_windows());
   }
   auto key = [](const v1::Training& t) {
     return std::make_tuple(t.start_date().year(), t.start_date().month(), t.start_date().day(), t.cohort());

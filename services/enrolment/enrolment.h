@@ -119,6 +119,11 @@ class EnrolmentLogic {
   // `program` when given, else read).
   absl::StatusOr<v1::Cohort> FillCounts(EnrolmentStore& store, const std::string& ck,
                                         v1::Cohort cohort, const v1::Program* program = nullptr);
+  // The follow-up windows of a cohort ending on `cohort_end`: the
+  // programme's follow_up_offsets_days (30/60/90 when it has none or is
+  // unknown); nothing when the end date is not a day.
+  static void AddFollowUpWindows(const google::type::Date& cohort_end, const v1::Program* program,
+                                 google::protobuf::RepeatedPtrField<v1::FollowUpWindow>* out);
   // Today in the tenant's zone.
   absl::StatusOr<absl::CivilDay> Today(const std::string& tenant) const;
 

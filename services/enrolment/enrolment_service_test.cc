@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -645,6 +647,97 @@ TEST_F(EnrolmentServiceTest, ImportsEmployeesFromCsvWithPerRowReport) {
   by_unit.set_page_size(10);
   ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployees, by_unit, &page).ok());
   EXPECT_EQ(page.employees_size(), 3);
+}
+
+TEST_F(EnrolmentServiceTest, TrainingsCarryTheirCohortsFollowUpWaves) {
+  ASSERT_TRUE(AddUnit("dukcapil").ok());
+  ASSERT_TRUE(AddEmployee(NipOf(1)).ok());
+  // A programme with waves of its own (14 and 45 days), and one without.
+  v1::CreateProgramRequest r;
+  r.set_parent("tenants/1504");
+  r.set_program_id("singkat");
+  r.mutable_program()->set_title("Program singkat");
+  r.mutable_program()->set_competency_type(v1::TEKNIS);
+  r.mutable_program()->set_jp(8);
+  r.mutable_program()->set_year(2026);
+  r.mutable_program()->add_follow_up_offsets_days(14);
+  r.mutable_program()->add_follow_up_offsets_days(45);
+  v1::Program p;
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::CreateProgram, r, &p).ok());
+  ASSERT_TRUE(AddProgram("biasa", 8).ok());
+  ASSERT_TRUE(AddCohort("singkat", "c1", absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 3), 5).ok());
+  ASSERT_TRUE(AddCohort("biasa", "c1", absl::CivilDay(2026, 2, 2), absl::CivilDay(2026, 2, 3), 5).ok());
+  v1::Enrolment e;
+  ASSERT_TRUE(Enrol(CohortName("singkat", "c1"), NipOf(1), &e).ok());
+  ASSERT_TRUE(Enrol(CohortName("biasa", "c1"), NipOf(1), &e).ok());
+
+  v1::ListEmployeeTrainingsRequest tr;
+  tr.set_parent("tenants/1504/employees/" + NipOf(1));
+  v1::ListEmployeeTrainingsResponse trainings;
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::ListEmployeeTrainings, tr, &trainings).ok());
+  ASSERT_EQ(trainings.trainings_size(), 2);
+  auto offsets = [](const v1::Training& t) {
+    std::vector<int> out;
+    for (const auto& w : t.follow_up_windows()) out.push_back(w.offset_days());
+    return out;
+  };
+  EXPECT_EQ(trainings.trainings(0).cohort(), CohortName("singkat", "c1"));
+  EXPECT_EQ(offsets(trainings.trainings(0)), (std::vector<int>{14, 45}));
+  EXPECT_EQ(offsets(trainings.trainings(1)), (std::vector<int>{30, 60, 90}));
+  // The same windows as the cohort's own.
+  v1::GetCohortRequest g;
+  g.set_name(CohortName("singkat", "c1"));
+  v1::Cohort c;
+  ASSERT_TRUE(Call(&v1::EnrolmentService::Stub::GetCohort, g, &c).ok());
+  ASSERT_EQ(c.follow_up_windows_size(), 2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(trainings.trainings(0).follow_up_windows(i).SerializeAsString(), c.follow_up_windows(i).SerializeAsString());
+  }
+}
+
+TEST_F(EnrolmentServiceTest, ImportNamesEachRejectedRowsReasonCode) {
+  ASSERT_TRUE(AddUnit("dukcapil").ok());
+  ASSERT_TRUE(AddEmployee(NipOf(50)).ok());  // a supervisor in the roster
+  const std::string h = "nip,name,unit,grade,employment_type,supervisor_nip\n";
+  // One row of each kind of rejection, with the code it must carry; the
+  // first row is valid, so that the rejections are seen among accepted rows.
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {NipOf(1) + ",Siti,dukcapil,III/a,PNS," + NipOf(50), ""},
+      {"196602301988031001,Tanggal Salah,dukcapil,III/a,PNS,", "INVALID_NIP"},
+      {NipOf(2) + ",,dukcapil,III/a,PNS,", "MISSING_NAME"},
+      {NipOf(3) + "," + std::string(201, 'a') + ",dukcapil,III/a,PNS,", "NAME_TOO_LONG"},
+      {NipOf(4) + ",Tanpa Unit,,III/a,PNS,", "MISSING_UNIT"},
+      {NipOf(5) + ",Unit Asing,no-such-unit,III/a,PNS,", "UNKNOWN_UNIT"},
+      {NipOf(6) + ",Unit Rusak,tenants/1504/dukcapil,III/a,PNS,", "INVALID_UNIT"},
+      {NipOf(7) + ",Golongan Salah,dukcapil,Z/z,PNS,", "INVALID_GRADE"},
+      {NipOf(8) + ",Honorer,dukcapil,III/a,honorer,", "INVALID_EMPLOYMENT_TYPE"},
+      {NipOf(9) + ",Atasan Salah,dukcapil,III/a,PNS,123", "INVALID_SUPERVISOR_NIP"},
+      {NipOf(10) + ",Atasan Sendiri,dukcapil,III/a,PNS," + NipOf(10), "OWN_SUPERVISOR"},
+      {NipOf(11) + ",Atasan Belum Ada,dukcapil,III/a,PNS," + NipOf(60), "UNKNOWN_SUPERVISOR"},
+      {NipOf(12) + ",Kurang Kolom,dukcapil", "FIELD_COUNT"},
+      {NipOf(13) + "," + std::string(70 * 1024, 'x') + ",dukcapil,III/a,PNS,", "FIELD_TOO_LONG"},
+  };
+  std::string csv = h;
+  for (const auto& [row, code] : rows) csv += row + "\n";
+  grpc::ClientContext ctx;
+  AttachTenant(ctx, "1504");
+  type::v1::ImportResult report;
+  auto writer = stub_->ImportEmployees(&ctx, &report);
+  v1::ImportEmployeesRequest req;
+  req.set_parent("tenants/1504");
+  req.set_csv_chunk(csv);
+  ASSERT_TRUE(writer->Write(req));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(report.state(), type::v1::COMPLETE);
+  EXPECT_EQ(report.accepted_count(), 1);
+  ASSERT_EQ(report.rejected_size(), static_cast<int>(rows.size()) - 1);
+  for (int i = 0; i < report.rejected_size(); ++i) {
+    const auto& e = report.rejected(i);
+    EXPECT_EQ(e.row(), i + 3);  // header = 1, the valid row = 2
+    EXPECT_EQ(e.code(), rows[i + 1].second) << e.row() << ": " << e.reason();
+    EXPECT_FALSE(e.reason().empty());
+  }
 }
 
 TEST_F(EnrolmentServiceTest, HealthTurnsNotServingWhileRedisIsDown) {

@@ -266,12 +266,16 @@ absl::StatusOr<v1::BudgetAdvice> AdviseBudget(int64_t budget, const std::vector<
     line.set_program(o.program);
     line.set_effect_per_participant(o.effect_per_participant);
     line.set_effect_source(o.effect_source);
+    line.set_effect_source_code(o.effect_source_code);
+    line.set_effect_cohorts(o.effect_cohorts);
+    line.set_effect_pairs(o.effect_pairs);
     line.set_improvement_per_million(opts[i].value / (static_cast<double>(opts[i].cost) / 1e6));
     if (count[i] > 0) {
       line.set_cohorts(count[i]);
       line.set_participants(static_cast<int64_t>(count[i]) * o.cohort_size);
       line.set_cost(opts[i].cost * count[i]);
       line.set_expected_improvement(opts[i].value * count[i]);
+      line.set_reason_code("FUNDED");
       line.set_reason(absl::StrFormat("%d of %d cohort(s) funded: %.1f gain points per Rp 1 million",
                                       count[i], std::max(1, o.max_cohorts), line.improvement_per_million()));
       allocated += line.cost();
@@ -281,10 +285,13 @@ absl::StatusOr<v1::BudgetAdvice> AdviseBudget(int64_t budget, const std::vector<
       line.set_cost(opts[i].cost);
       line.set_expected_improvement(opts[i].value);
       if (opts[i].value <= 0) {
+        line.set_reason_code("NO_EXPECTED_IMPROVEMENT");
         line.set_reason("no expected improvement (measured effect is zero, negative or unknown)");
       } else if (opts[i].cost > budget) {
+        line.set_reason_code("COHORT_OVER_BUDGET");
         line.set_reason("one cohort costs more than the whole budget");
       } else {
+        line.set_reason_code("BETTER_COMBINATION");
         line.set_reason("a better combination uses the budget: the funded cohorts give more improvement in total");
       }
       *out.add_not_funded() = line;

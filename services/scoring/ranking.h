@@ -51,6 +51,11 @@ struct BudgetOption {
   int32_t max_cohorts = 1;
   double effect_per_participant = 0;  // normalised-gain points (100 g)
   std::string effect_source;
+  // The stable code of effect_source (BudgetLine.effect_source_code) and,
+  // when measured, its cohorts and pre/post pairs.
+  std::string effect_source_code;
+  int32_t effect_cohorts = 0;
+  int64_t effect_pairs = 0;
 };
 
 // Bounded knapsack over cohorts: choose how many cohorts of each option to

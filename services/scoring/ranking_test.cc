@@ -1,6 +1,7 @@
 #include "services/scoring/ranking.h"
 
 #include <functional>
+#include <map>
 
 #include "gtest/gtest.h"
 #include "services/scoring/evaluator.h"
@@ -179,9 +180,22 @@ TEST(BudgetTest, KnapsackIsOptimalAndExplainsWhy) {
     if (l.program() == "tenants/1504/programs/d") {
       saw_d = true;
       EXPECT_NE(l.reason().find("no expected improvement"), std::string::npos);
+      EXPECT_EQ(l.reason_code(), "NO_EXPECTED_IMPROVEMENT");
     }
   }
   EXPECT_TRUE(saw_d);
+  EXPECT_EQ(a->funded(0).reason_code(), "FUNDED");
+  // 25m: A (20m) is funded; one cohort of B (30m) costs more than the
+  // budget; C would fit alone but A gives more.
+  auto small = AdviseBudget(25'000'000, os);
+  ASSERT_TRUE(small.ok()) << small.status();
+  ASSERT_EQ(small->funded_size(), 1);
+  EXPECT_EQ(small->funded(0).program(), "tenants/1504/programs/a");
+  std::map<std::string, std::string> codes;
+  for (const auto& l : small->not_funded()) codes[l.program()] = l.reason_code();
+  EXPECT_EQ(codes["tenants/1504/programs/b"], "COHORT_OVER_BUDGET");
+  EXPECT_EQ(codes["tenants/1504/programs/c"], "BETTER_COMBINATION");
+  EXPECT_EQ(codes["tenants/1504/programs/d"], "NO_EXPECTED_IMPROVEMENT");
   EXPECT_GE(a->explanation_size(), 3);
 
   for (int64_t budget : {0LL, 5'000'000LL, 25'000'000LL, 45'000'000LL, 100'000'000LL}) {

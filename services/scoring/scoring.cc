@@ -283,6 +283,7 @@ absl::StatusOr<v1::BudgetAdvice> ScoringLogic::AdviseBudget(const Caller& caller
     if (c.effect_per_participant() != 0) {
       o.effect_per_participant = c.effect_per_participant();
       o.effect_source = "given by the organiser";
+      o.effect_source_code = "EFFECT_GIVEN";
     } else {
       if (!loaded) {
         PELITA_ASSIGN_OR_RETURN(measured, Evaluations(caller.tenant, r.measured_year()));
@@ -306,8 +307,12 @@ absl::StatusOr<v1::BudgetAdvice> ScoringLogic::AdviseBudget(const Caller& caller
         o.effect_per_participant = 100 * sum / w;
         o.effect_source = absl::StrCat("measured: pair-weighted mean normalised gain of ", cohorts,
                                        " cohort(s), n = ", pairs, " pairs");
+        o.effect_source_code = "EFFECT_MEASURED";
+        o.effect_cohorts = cohorts;
+        o.effect_pairs = pairs;
       } else {
         o.effect_source = "no measured normalised gain for this programme";
+        o.effect_source_code = "EFFECT_NOT_MEASURED";
       }
     }
     options.push_back(std::move(o));

@@ -239,14 +239,31 @@ TEST_F(ScoringTest, BudgetAdviceUsesMeasuredGain) {
   d->set_cost_per_participant(1'000'000);
   d->set_cohort_size(10);
   d->set_effect_per_participant(10);
+  auto* none = r.add_candidates();  // no measured gain, none given
+  none->set_program("tenants/1504/programs/tanpa-ukuran");
+  none->set_cost_per_participant(1'000'000);
+  none->set_cohort_size(10);
   auto a = logic_->AdviseBudget(Organiser(), r);
   ASSERT_TRUE(a.ok()) << a.status();
+  auto measured = logic_->GetEvaluation(Organiser(), Req());
+  ASSERT_TRUE(measured.ok()) << measured.status();
   // Measured: g = 0.4 -> 40 points per participant; 2 cohorts (40m) of it
   // plus the new programme (10m) fit exactly.
   ASSERT_EQ(a->funded_size(), 2);
   EXPECT_NEAR(a->funded(0).effect_per_participant(), 40, 1e-9);
   EXPECT_NE(a->funded(0).effect_source().find("measured"), std::string::npos);
   EXPECT_EQ(a->funded(0).cohorts(), 2);
+  // The stable codes, and the measured effect's cohorts and pairs.
+  EXPECT_EQ(a->funded(0).effect_source_code(), "EFFECT_MEASURED");
+  EXPECT_EQ(a->funded(0).effect_cohorts(), 1);
+  EXPECT_EQ(a->funded(0).effect_pairs(), measured->learning().normalised_gain().n());
+  EXPECT_GT(a->funded(0).effect_pairs(), 0);
+  EXPECT_EQ(a->funded(0).reason_code(), "FUNDED");
+  EXPECT_EQ(a->funded(1).effect_source_code(), "EFFECT_GIVEN");
+  EXPECT_EQ(a->funded(1).effect_cohorts(), 0);
+  ASSERT_EQ(a->not_funded_size(), 1);
+  EXPECT_EQ(a->not_funded(0).effect_source_code(), "EFFECT_NOT_MEASURED");
+  EXPECT_EQ(a->not_funded(0).reason_code(), "NO_EXPECTED_IMPROVEMENT");
   EXPECT_NEAR(a->expected_improvement(), 2 * 10 * 40 + 10 * 10, 1e-9);
   EXPECT_EQ(a->allocated(), 50'000'000);
 }

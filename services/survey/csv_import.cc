@@ -177,8 +177,27 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
                ? std::string(absl::StripAsciiWhitespace(header_[col]))
                : "";
   }
-  void Reject(const csv::Row& row, int col, absl::string_view id, absl::string_view reason) {
-    report_.Reject(row.number, row.line, col + 1, FieldName(col), id, reason);
+  void Reject(const csv::Row& row, int col, absl::string_view id, absl::string_view code,
+              absl::string_view reason) {
+    report_.Reject(row.number, row.line, col + 1, FieldName(col), id, code, reason);
+  }
+
+  // The stable code of a response the ingestion refused
+  // (services/survey/README.md, "Import reason codes"): the reason the
+  // validation named, else one from the field it is about.
+  static std::string CodeOf(const absl::Status& s) {
+    if (std::string code = ErrorReason(s); !code.empty()) return code;
+    if (s.code() == absl::StatusCode::kAlreadyExists) return "ALREADY_ANSWERED";
+    const auto violations = FieldViolationsOf(s);
+    const std::string field = violations.empty() ? "" : violations.front().first;
+    auto starts = [&](absl::string_view p) { return absl::StartsWith(field, p); };
+    if (starts("response_id")) return "INVALID_RESPONSE_ID";
+    if (starts("response.submit_time")) return "INVALID_TIME";
+    if (starts("response.cohort")) return "UNKNOWN_COHORT";
+    if (starts("response.unit")) return "UNKNOWN_UNIT";
+    if (starts("response.respondent_nip") || starts("response.subject_nip")) return "INVALID_NIP";
+    if (starts("response.answers")) return "INVALID_ANSWER";
+    return "INVALID_ROW";
   }
 
   // The column a validation message is about.  Messages name the request
@@ -208,7 +227,7 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
   absl::Status OnRow(csv::Row& row) {
     if (!header_done_) return OnHeader(row);
     if (!row.error.empty()) {
-      Reject(row, row.column - 1, "", row.error);
+      Reject(row, row.column - 1, "", row.code, row.error);
       return absl::OkStatus();
     }
     bool blank = true;
@@ -231,7 +250,7 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
       PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, logic_->zones_(tenant_));
       auto parsed = ParseTime(t, zone);
       if (!parsed) {
-        Reject(row, time_col_, "", absl::StrCat("'", t.substr(0, 40), "' is not a time"));
+        Reject(row, time_col_, "", "INVALID_TIME", absl::StrCat("'", t.substr(0, 40), "' is not a time"));
         return absl::OkStatus();
       }
       *r.mutable_submit_time() = ToTimestamp(*parsed);
@@ -249,7 +268,7 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
         case v1::SCORE: {
           auto n = ParseNumber(v);
           if (!n) {
-            Reject(row, static_cast<int>(col), "",
+            Reject(row, static_cast<int>(col), "", "NOT_A_NUMBER",
                    absl::StrCat(where, ": '", v.substr(0, 40), "' is not a number"));
             return absl::OkStatus();
           }
@@ -259,7 +278,7 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
         case v1::YES_NO: {
           auto y = ParseYesNo(v);
           if (!y.ok()) {
-            Reject(row, static_cast<int>(col), "", absl::StrCat(where, ": ", y.status().message()));
+            Reject(row, static_cast<int>(col), "", "NOT_YES_NO", absl::StrCat(where, ": ", y.status().message()));
             return absl::OkStatus();
           }
           a.set_yes(*y);
@@ -313,7 +332,8 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
     if (pending_.empty()) return absl::OkStatus();
     std::vector<const v1::CreateResponseRequest*> reqs;
     for (const auto& q : pending_) reqs.push_back(&q);
-    PELITA_ASSIGN_OR_RETURN(auto acks, logic_->Ingest(caller_, first_.parent(), reqs));
+    std::vector<absl::Status> statuses;
+    PELITA_ASSIGN_OR_RETURN(auto acks, logic_->Ingest(caller_, first_.parent(), reqs, 0, &statuses));
     for (size_t i = 0; i < acks.size(); ++i) {
       const v1::ResponseAck& ack = acks[i];
       if (ack.code() == static_cast<int>(absl::StatusCode::kUnavailable) ||
@@ -323,8 +343,11 @@ class CsvImportImpl : public SurveyLogic::CsvImport {
         return absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
       }
       if (ack.code() != 0) {
+        const absl::Status status = i < statuses.size() && !statuses[i].ok()
+                                        ? statuses[i]
+                                        : absl::Status(static_cast<absl::StatusCode>(ack.code()), ack.message());
         report_.Reject(rows_[i].first, rows_[i].second, ColumnOf(ack.message()) + 1,
-                       FieldName(ColumnOf(ack.message())), ack.response_id(), ack.message());
+                       FieldName(ColumnOf(ack.message())), ack.response_id(), CodeOf(status), ack.message());
       } else if (ack.duplicate()) {
         report_.Unchanged();
       } else if (ack.replaced()) {

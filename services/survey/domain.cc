@@ -103,9 +103,9 @@ absl::Status CheckText(absl::string_view field, absl::string_view text, size_t m
 }
 
 absl::Status CheckNip(absl::string_view field, absl::string_view nip) {
-  if (nip.size() > 64) return InvalidField(field, "is not a NIP (18 digits)");
+  if (nip.size() > 64) return WithReason(InvalidField(field, "is not a NIP (18 digits)"), "INVALID_NIP");
   auto parsed = ParseNip(nip);
-  if (!parsed.ok()) return InvalidField(field, parsed.status().message());
+  if (!parsed.ok()) return WithReason(InvalidField(field, parsed.status().message()), "INVALID_NIP");
   return absl::OkStatus();
 }
 
@@ -312,7 +312,7 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
       return InvalidField("response.respondent_nip", "SKM responses from the public carry no NIP");
     }
   } else {
-    if (r.cohort().empty()) return InvalidField("response.cohort", "must be set");
+    if (r.cohort().empty()) return WithReason(InvalidField("response.cohort", "must be set"), "MISSING_COHORT");
     if (!r.unit().empty()) return InvalidField("response.unit", "only SKM responses name a unit");
   }
   if (!r.eligibility_token().empty() && !(in.kind() == v1::REACTION && in.anonymous())) {
@@ -343,7 +343,7 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
       [[fallthrough]];
     case v1::PRETEST:
     case v1::POSTTEST:
-      if (r.respondent_nip().empty()) return InvalidField("response.respondent_nip", "must be set");
+      if (r.respondent_nip().empty()) return WithReason(InvalidField("response.respondent_nip", "must be set"), "MISSING_NIP");
       PELITA_RETURN_IF_ERROR(CheckNip("response.respondent_nip", r.respondent_nip()));
       if (!r.subject_nip().empty()) {
         return InvalidField("response.subject_nip", "only follow-up, observation and interview have a subject");
@@ -354,12 +354,14 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
     case v1::OBSERVATION:
     case v1::INTERVIEW:
       if (in.kind() == v1::FOLLOWUP && r.respondent_nip().empty()) {
-        return InvalidField("response.respondent_nip", "the supervisor's NIP must be set");
+        return WithReason(InvalidField("response.respondent_nip", "the supervisor's NIP must be set"), "MISSING_NIP");
       }
       if (!r.respondent_nip().empty()) {
         PELITA_RETURN_IF_ERROR(CheckNip("response.respondent_nip", r.respondent_nip()));
       }
-      if (r.subject_nip().empty()) return InvalidField("response.subject_nip", "must be set");
+      if (r.subject_nip().empty()) {
+        return WithReason(InvalidField("response.subject_nip", "must be set"), "MISSING_NIP");
+      }
       PELITA_RETURN_IF_ERROR(CheckNip("response.subject_nip", r.subject_nip()));
       out.participant_nip = r.subject_nip();
       break;
@@ -392,20 +394,22 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
     const std::string f = absl::StrCat("response.answers[", a, "] (item ", code, ")");
     if (!csv::IsValidUtf8(ans.item())) return InvalidField(absl::StrCat("response.answers[", a, "].item"), "is not valid UTF-8");
     auto it = index.find(ans.item());
-    if (it == index.end()) return InvalidField(f, "unknown item");
+    if (it == index.end()) return WithReason(InvalidField(f, "unknown item"), "UNKNOWN_ITEM");
     const int i = it->second;
-    if (answered[i] >= 0) return InvalidField(f, "answered twice");
+    if (answered[i] >= 0) return WithReason(InvalidField(f, "answered twice"), "ITEM_TWICE");
     answered[i] = a;
     const v1::Item& item = in.items(i);
     const std::string& c = item.code();
     switch (item.type()) {
       case v1::LIKERT:
       case v1::SCORE: {
-        if (ans.value_case() != v1::Answer::kNumber) return InvalidField(f, "expects a number");
+        if (ans.value_case() != v1::Answer::kNumber) return WithReason(InvalidField(f, "expects a number"), "WRONG_ANSWER_TYPE");
         const int64_t lo = item.type() == v1::LIKERT ? item.scale_min() : 0;
         const int64_t hi = item.type() == v1::LIKERT ? item.scale_max() : item.max_score();
         const int64_t v = ans.number();
-        if (v < lo || v > hi) return InvalidField(f, absl::StrCat(v, " is outside ", lo, "..", hi));
+        if (v < lo || v > hi) {
+          return WithReason(InvalidField(f, absl::StrCat(v, " is outside ", lo, "..", hi)), "OUT_OF_SCALE");
+        }
         values[i] = v;
         inc.emplace_back(absl::StrCat("i:", c, ":n"), 1);
         inc.emplace_back(absl::StrCat("i:", c, ":s"), v);
@@ -420,7 +424,7 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
         break;
       }
       case v1::YES_NO: {
-        if (ans.value_case() != v1::Answer::kYes) return InvalidField(f, "expects yes or no");
+        if (ans.value_case() != v1::Answer::kYes) return WithReason(InvalidField(f, "expects yes or no"), "WRONG_ANSWER_TYPE");
         const int v = ans.yes() ? 1 : 0;
         inc.emplace_back(absl::StrCat("c:", c, ":", v ? "ya" : "tidak"), 1);
         if (item.has_key()) {
@@ -434,11 +438,12 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
         break;
       }
       case v1::SINGLE_CHOICE: {
-        if (ans.value_case() != v1::Answer::kChoice) return InvalidField(f, "expects one choice");
+        if (ans.value_case() != v1::Answer::kChoice) return WithReason(InvalidField(f, "expects one choice"), "WRONG_ANSWER_TYPE");
         bool ok = false;
         for (const auto& ch : item.choices()) ok |= ch.code() == ans.choice();
         if (!ok) {
-          return InvalidField(f, absl::StrCat("'", ans.choice().substr(0, 64), "' is not one of its choices"));
+          return WithReason(InvalidField(f, absl::StrCat("'", ans.choice().substr(0, 64), "' is not one of its choices")),
+                            "UNKNOWN_CHOICE");
         }
         inc.emplace_back(absl::StrCat("i:", c, ":n"), 1);
         inc.emplace_back(absl::StrCat("c:", c, ":", ans.choice()), 1);
@@ -446,13 +451,20 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
         break;
       }
       case v1::MULTIPLE_CHOICE: {
-        if (ans.value_case() != v1::Answer::kChoices) return InvalidField(f, "expects a list of choices");
+        if (ans.value_case() != v1::Answer::kChoices) {
+          return WithReason(InvalidField(f, "expects a list of choices"), "WRONG_ANSWER_TYPE");
+        }
         absl::flat_hash_set<std::string> seen;
         for (const std::string& code_ : ans.choices().codes()) {
           bool ok = false;
           for (const auto& ch : item.choices()) ok |= ch.code() == code_;
-          if (!ok) return InvalidField(f, absl::StrCat("'", code_.substr(0, 64), "' is not one of its choices"));
-          if (!seen.insert(code_).second) return InvalidField(f, absl::StrCat("'", code_, "' chosen twice"));
+          if (!ok) {
+            return WithReason(InvalidField(f, absl::StrCat("'", code_.substr(0, 64), "' is not one of its choices")),
+                              "UNKNOWN_CHOICE");
+          }
+          if (!seen.insert(code_).second) {
+            return WithReason(InvalidField(f, absl::StrCat("'", code_, "' chosen twice")), "CHOICE_TWICE");
+          }
         }
         inc.emplace_back(absl::StrCat("i:", c, ":n"), 1);
         for (const std::string& code_ : ans.choices().codes()) {
@@ -462,12 +474,13 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
         break;
       }
       case v1::FREE_TEXT: {
-        if (ans.value_case() != v1::Answer::kText) return InvalidField(f, "expects text");
+        if (ans.value_case() != v1::Answer::kText) return WithReason(InvalidField(f, "expects text"), "WRONG_ANSWER_TYPE");
         const size_t max = item.max_text_bytes() > 0 ? item.max_text_bytes() : kDefaultMaxTextBytes;
         if (ans.text().size() > max) {
-          return InvalidField(f, absl::StrCat("text of ", ans.text().size(), " bytes; at most ", max));
+          return WithReason(InvalidField(f, absl::StrCat("text of ", ans.text().size(), " bytes; at most ", max)),
+                            "TEXT_TOO_LONG");
         }
-        if (!csv::IsValidUtf8(ans.text())) return InvalidField(f, "is not valid UTF-8");
+        if (!csv::IsValidUtf8(ans.text())) return WithReason(InvalidField(f, "is not valid UTF-8"), "INVALID_TEXT");
         inc.emplace_back(absl::StrCat("i:", c, ":n"), 1);
         break;
       }
@@ -479,8 +492,9 @@ absl::StatusOr<ScoredResponse> ScoreResponse(const v1::Instrument& in, const v1:
   for (int i = 0; i < in.items_size(); ++i) {
     if (answered[i] < 0) {
       if (in.items(i).required()) {
-        return InvalidField(absl::StrCat("response.answers (item ", in.items(i).code(), ")"),
-                            "required item is missing");
+        return WithReason(InvalidField(absl::StrCat("response.answers (item ", in.items(i).code(), ")"),
+                                       "required item is missing"),
+                          "MISSING_ITEM");
       }
       if (IsNumeric(in.items(i))) complete = false;
     }

@@ -552,7 +552,7 @@ absl::StatusOr<SurveyLogic::Prepared> SurveyLogic::Prepare(const Caller& c,
     if (instrument.kind() == v1::FOLLOWUP) {
       // The wave: the window that contains the submit day.
       if (submit > now + absl::Minutes(10)) {
-        return InvalidField("response.submit_time", "is in the future");
+        return WithReason(InvalidField("response.submit_time", "is in the future"), "FUTURE_TIME");
       }
       PELITA_ASSIGN_OR_RETURN(auto facts, roster_->CohortFacts(tenant, in.cohort()));
       PELITA_ASSIGN_OR_RETURN(const absl::TimeZone zone, zones_(tenant));
@@ -793,16 +793,18 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::IngestImpl(
         continue;
       }
       if (res.outcome == SurveyStore::Outcome::kIssued) {
-        reject(k, absl::AlreadyExistsError(absl::StrCat(
-                      "one answer per person: ", prepared[k].write.issue_nip,
-                      " has already answered this anonymous survey (or holds its token)")));
+        reject(k, WithReason(absl::AlreadyExistsError(absl::StrCat(
+                                 "one answer per person: ", prepared[k].write.issue_nip,
+                                 " has already answered this anonymous survey (or holds its token)")),
+                             "ALREADY_ANSWERED"));
         continue;
       }
       if (res.outcome == SurveyStore::Outcome::kRefused) {
-        reject(k, absl::AlreadyExistsError(absl::StrCat(
-                      "one answer per person: ", prefix, res.replaced_id,
-                      " already stands for this respondent, and a test is taken once (the score shown after "
-                      "an attempt would reveal the answer key)")));
+        reject(k, WithReason(absl::AlreadyExistsError(absl::StrCat(
+                                 "one answer per person: ", prefix, res.replaced_id,
+                                 " already stands for this respondent, and a test is taken once (the score shown "
+                                 "after an attempt would reveal the answer key)")),
+                             "TEST_TAKEN_ONCE"));
         continue;
       }
       if (res.outcome == SurveyStore::Outcome::kStanding) {
@@ -812,9 +814,10 @@ absl::StatusOr<std::vector<v1::ResponseAck>> SurveyLogic::IngestImpl(
           continue;
         }
         if (FromTimestamp(old.submit_time()) > prepared[k].submit) {
-          reject(k, absl::AlreadyExistsError(absl::StrCat(
-                        "one answer per person: ", prefix, res.replaced_id,
-                        " was submitted later and stands; an earlier answer does not replace it")));
+          reject(k, WithReason(absl::AlreadyExistsError(absl::StrCat(
+                                   "one answer per person: ", prefix, res.replaced_id,
+                                   " was submitted later and stands; an earlier answer does not replace it")),
+                               "LATER_ANSWER_STANDS"));
           continue;
         }
         auto inc = IncrementsOf(tenant, old);

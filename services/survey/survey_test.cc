@@ -616,30 +616,37 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
   absl::StrAppend(&forms, "kemarin,", nips_[9], ",4,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not a time
   absl::StrAppend(&forms, "2026-03-09 10:00:00,", NipOf(600), ",4,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not enrolled
   absl::StrAppend(&forms, "2026-03-09 10:00:00,", nips_[10], ",4,4\n");  // missing required
+  absl::StrAppend(&forms, "2026-03-09 10:00:00,123,4,4,5,3,4,4,3,3,4,5,5,4,,\n");  // not a NIP
   auto out = import("reaksi-peserta", forms, kCohort);
   EXPECT_EQ(out.state(), type::v1::COMPLETE);
   EXPECT_EQ(out.accepted_count(), 5);
-  EXPECT_EQ(out.rejected_count(), 6);
-  EXPECT_EQ(out.records_read(), 11);
-  ASSERT_EQ(out.rejected_size(), 6);
-  // Each rejection names the record, its line and the column it is about.
-  struct Want { int64_t row; int column; const char* field; const char* reason; };
-  const Want want[] = {{7, 3, "M1", "item M1"},       {8, 3, "M1", "not a number"},
-                       {9, 15, "SARAN", "longer than"}, {10, 1, "Timestamp", "not a time"},
-                       {11, 2, "NIP", "not enrolled"},  {12, 5, "M3", "required"}};
-  for (int i = 0; i < 6; ++i) {
+  EXPECT_EQ(out.rejected_count(), 7);
+  EXPECT_EQ(out.records_read(), 12);
+  ASSERT_EQ(out.rejected_size(), 7);
+  // Each rejection names the record, its line, the column it is about and
+  // the reason's stable code.
+  struct Want { int64_t row; int column; const char* field; const char* reason; const char* code; };
+  const Want want[] = {{7, 3, "M1", "item M1", "OUT_OF_SCALE"},
+                       {8, 3, "M1", "not a number", "NOT_A_NUMBER"},
+                       {9, 15, "SARAN", "longer than", "FIELD_TOO_LONG"},
+                       {10, 1, "Timestamp", "not a time", "INVALID_TIME"},
+                       {11, 2, "NIP", "not enrolled", "NOT_ENROLLED"},
+                       {12, 5, "M3", "required", "MISSING_ITEM"},
+                       {13, 2, "NIP", "NIP", "INVALID_NIP"}};
+  for (int i = 0; i < 7; ++i) {
     const auto& r = out.rejected(i);
     EXPECT_EQ(r.row(), want[i].row) << i;
     EXPECT_EQ(r.line(), want[i].row) << i;
     EXPECT_EQ(r.column(), want[i].column) << i << ": " << r.reason();
     EXPECT_EQ(r.field(), want[i].field) << i;
     EXPECT_TRUE(absl::StrContains(r.reason(), want[i].reason)) << i << ": " << r.reason();
+    EXPECT_EQ(r.code(), want[i].code) << i << ": " << r.reason();
   }
   // Uploading the same sheet again is a no-op.
   auto again = import("reaksi-peserta", forms, kCohort, 1000);
   EXPECT_EQ(again.accepted_count(), 0);
   EXPECT_EQ(again.unchanged_count(), 5);
-  EXPECT_EQ(again.rejected_count(), 6);
+  EXPECT_EQ(again.rejected_count(), 7);
   EXPECT_EQ(Aggregates("reaksi-peserta").response_count(), 5);
   EXPECT_EQ(Aggregates("reaksi-peserta").items(4).sum(), 20);  // "4 - Setuju"
 
@@ -651,9 +658,13 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
                   ",ya,teknis digital,3,3,4,2,uuid:0b6c9c5e-1111-4a4a-9a9a-000000000001\n");
   absl::StrAppend(&odk, "2026-04-01T08:00:00.000Z,", NipOf(900), ",", nips_[2],
                   ",tidak,,1,2,1,2,uuid:0b6c9c5e-1111-4a4a-9a9a-000000000002\n");
+  absl::StrAppend(&odk, "2026-04-01T08:00:00.000Z,", NipOf(900), ",", nips_[3],
+                  ",mungkin,,1,2,1,2,uuid:0b6c9c5e-1111-4a4a-9a9a-000000000003\n");  // not yes/no
   auto o = import("tindak-lanjut-atasan", odk, kCohort);
   EXPECT_EQ(o.id_column(), "KEY");
   EXPECT_EQ(o.accepted_count(), 2) << (o.rejected_size() ? o.rejected(0).reason() : "");
+  ASSERT_EQ(o.rejected_size(), 1);
+  EXPECT_EQ(o.rejected(0).code(), "NOT_YES_NO") << o.rejected(0).reason();
   v1::GetResponseRequest get;
   get.set_name("tenants/1504/responses/0b6c9c5e-1111-4a4a-9a9a-000000000001");
   auto got = logic_->GetResponse(caller_, get);
@@ -671,6 +682,7 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
   ASSERT_EQ(k.rejected_size(), 1);
   EXPECT_TRUE(absl::StrContains(k.rejected(0).reason(), "'jarang'")) << k.rejected(0).reason();
   EXPECT_EQ(k.rejected(0).field(), "obs/FREKUENSI");
+  EXPECT_EQ(k.rejected(0).code(), "UNKNOWN_CHOICE");
   // A later export with the observation redone (a new _uuid, the same
   // observer and participant): it replaces the earlier one, and the answer
   // counts it as replaced, the unchanged row as unchanged.
@@ -681,6 +693,12 @@ TEST_F(SurveyLogicTest, CsvImportShapesAndBadRows) {
   EXPECT_EQ(again_k.replaced_count(), 1) << (again_k.rejected_size() ? again_k.rejected(0).reason() : "");
   EXPECT_EQ(again_k.accepted_count(), 0);
   EXPECT_EQ(again_k.records_read(), 1);
+  // An older observation of the same pair does not replace the later one.
+  std::string older = "_uuid,nip_peserta,obs/O1,obs/O2,obs/O3,obs/O4,obs/FREKUENSI,_submission_time\n";
+  absl::StrAppend(&older, "5f3e2d1c-aaaa-bbbb-cccc-123456789abf,", nips_[2], ",1,1,1,1,Sering,2026-04-03T09:00:00\n");
+  auto old_k = import("observasi-kinerja", older, kCohort);
+  ASSERT_EQ(old_k.rejected_size(), 1);
+  EXPECT_EQ(old_k.rejected(0).code(), "LATER_ANSWER_STANDS") << old_k.rejected(0).reason();
 }
 
 TEST_F(SurveyLogicTest, RosterIsCachedAndRefreshedOnMiss) {

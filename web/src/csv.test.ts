@@ -22,6 +22,12 @@ describe('csv', () => {
     expect(guessMapping(['NIP Baru', 'Nama Lengkap', 'Nama', 'M1. Materi sesuai', 'Lain'], targets))
       .toEqual(['nip', 'name', '', 'M1', '']);
   });
+  it('gives the line each record starts on (quoted line breaks and blank lines counted)', () => {
+    const lines: number[] = [];
+    const rows = parseCsv('a;b\r\n1;"dua\nbaris"\r\n\r\n3;x\n4;"y\r\nz"\n5;q', ';', lines);
+    expect(rows.map((r) => r[0])).toEqual(['a', '1', '3', '4', '5']);
+    expect(lines).toEqual([1, 2, 5, 6, 8]);
+  });
   it('writes the mapped columns under the expected header', () => {
     expect(remap([['1', 'Siti, S.Sos', 'x']], ['nip', 'name', ''], (k, v) => (k === 'nip' ? `0${v}` : v)))
       .toBe('nip,name\r\n01,"Siti, S.Sos"\r\n');

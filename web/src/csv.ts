@@ -19,25 +19,37 @@ export function detectDelimiter(text: string): string {
 }
 
 /** Rows of fields (RFC 4180: quoted fields may hold the separator, quotes
- * doubled and line breaks); blank lines are skipped, as the services do. */
-export function parseCsv(text: string, delimiter: string): string[][] {
+ * doubled and line breaks); blank lines are skipped, as the services do.
+ * `lines`, when given, receives the line (from 1) each row starts on. */
+export function parseCsv(text: string, delimiter: string, lines?: number[]): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let line = 1;
+  let rowLine = 1;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const endRow = () => {
     row.push(field);
     field = '';
-    if (!(row.length === 1 && row[0] === '')) rows.push(row);
+    if (!(row.length === 1 && row[0] === '')) {
+      rows.push(row);
+      lines?.push(rowLine);
+    }
     row = [];
+    line += 1;
+    rowLine = line;
   };
   for (; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
       if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
       else if (ch === '"') quoted = false;
-      else field += ch;
+      else {
+        field += ch;
+        // A line break inside quotes is a line of the file too.
+        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line += 1;
+      }
     } else if (ch === '"' && field === '') quoted = true;
     else if (ch === delimiter) { row.push(field); field = ''; }
     else if (ch === '\r' && text[i + 1] === '\n') { endRow(); i++; }
@@ -98,11 +110,17 @@ export function guessMapping(headers: string[], targets: Target[]): string[] {
  * names, in the file's order; `convert` may rewrite a value (a unit's
  * name to its id). */
 export function remap(rows: string[][], mapping: string[], convert?: (key: string, v: string) => string): string {
+  const { header, body } = remapRecords(rows, mapping, convert);
+  return toCsv([header, ...body]);
+}
+
+/** remap's header and records, before they are written as CSV. */
+export function remapRecords(rows: string[][], mapping: string[], convert?: (key: string, v: string) => string): { header: string[]; body: string[][] } {
   const cols = mapping.map((k, i) => [k, i] as const).filter(([k]) => k);
   const header = cols.map(([k]) => k);
   const body = rows.map((r) => cols.map(([k, i]) => {
     const v = (r[i] ?? '').trim();
     return convert ? convert(k, v) : v;
   }));
-  return toCsv([header, ...body]);
+  return { header, body };
 }

@@ -1,38 +1,75 @@
 import { describe, expect, it } from 'vitest';
 import { budgetReason, effectSource, importReason } from './explain';
+import { t } from './i18n/id';
 
-// The services' own wording, as they answered on the demo platform.
+// The codes each importing service's README lists (enrolment, survey,
+// complaint): every one has its own Indonesian sentence.
+const serviceCodes = [
+  'FIELD_COUNT', 'TOO_MANY_FIELDS', 'FIELD_TOO_LONG', 'INVALID_ROW',
+  'INVALID_NIP', 'MISSING_NAME', 'NAME_TOO_LONG', 'MISSING_UNIT', 'UNKNOWN_UNIT', 'INVALID_UNIT', 'INVALID_GRADE',
+  'INVALID_EMPLOYMENT_TYPE', 'INVALID_SUPERVISOR_NIP', 'OWN_SUPERVISOR', 'UNKNOWN_SUPERVISOR',
+  'NOT_AN_OBJECT', 'MISSING_ID', 'INVALID_ID', 'OTHER_TENANT', 'UNKNOWN_CLASSIFICATION', 'UNKNOWN_STATUS',
+  'INVALID_TIME', 'TIME_TOO_EARLY', 'TIME_BEYOND_STATUS', 'TIME_BEFORE_RECEIVED', 'MISSING_RECEIVED_TIME',
+  'MISSING_STATUS_TIME', 'CATEGORY_TOO_LONG', 'NOT_STORED',
+  'FUTURE_TIME', 'NOT_A_NUMBER', 'NOT_YES_NO', 'OUT_OF_SCALE', 'UNKNOWN_CHOICE', 'CHOICE_TWICE', 'WRONG_ANSWER_TYPE',
+  'TEXT_TOO_LONG', 'INVALID_TEXT', 'UNKNOWN_ITEM', 'ITEM_TWICE', 'MISSING_ITEM', 'MISSING_NIP', 'NOT_ENROLLED',
+  'NOT_SUPERVISOR', 'NOT_OBSERVER', 'OUTSIDE_FOLLOWUP_WINDOW', 'MISSING_COHORT', 'UNKNOWN_COHORT',
+  'INVALID_RESPONSE_ID', 'ALREADY_ANSWERED', 'TEST_TAKEN_ONCE', 'LATER_ANSWER_STANDS', 'TOKEN_USED', 'INVALID_ANSWER',
+];
+
 describe('importReason', () => {
   const cases: [string, string, string][] = [
-    ['nip', "row.nip: NIP '123': must have 18 digits, has 3 characters",
-      'NIP tidak valid: 18 angka dengan tanggal lahir, TMT CPNS dan kode jenis kelamin yang benar.'],
-    ['unit', 'row.unit: unit tenants/1504/units/dukcapil not found', 'Unit kerja tidak dikenal di daerah ini.'],
-    ['kode_instansi', 'unknown unit "dukcapil"', 'Unit kerja tidak dikenal di daerah ini.'],
-    ['status', 'status: unknown status "entah"', 'Status tidak dikenal (diterima, diverifikasi, diteruskan, ditindaklanjuti, selesai, diarsipkan, bukan kewenangan).'],
-    ['', 'has 3 fields, the header has 4', 'Jumlah kolom baris ini (3) tidak sama dengan baris judul (4).'],
-    ['M1', 'item M1: 9 is outside 1..5', 'Nilai 9 di luar skala 1–5.'],
-    ['nip', 'nip: 199001012015031999 is not enrolled in tenants/1504/programs/p/cohorts/c', 'Penjawab tidak terdaftar di angkatan ini.'],
-    ['', 'response.answers (item M3): required item is missing', 'Butir wajib M3 tidak dijawab (kolomnya tidak ada atau kosong).'],
-    ['employment_type', 'row.employment_type: must be PNS or PPPK', 'Jenis pegawai harus PNS atau PPPK.'],
-    ['judul', 'something new the service may say', 'Isi baris ini tidak dapat diterima.'],
+    ['INVALID_NIP', 'nip', 'NIP tidak valid: 18 angka dengan tanggal lahir, TMT CPNS dan kode jenis kelamin yang benar.'],
+    ['UNKNOWN_UNIT', 'kode_instansi', 'Unit kerja tidak dikenal di daerah ini.'],
+    ['UNKNOWN_STATUS', 'status', 'Status tidak dikenal (diterima, diverifikasi, diteruskan, ditindaklanjuti, selesai, diarsipkan, bukan kewenangan).'],
+    ['FIELD_COUNT', '', 'Jumlah kolom baris ini tidak sama dengan baris judul.'],
+    ['OUT_OF_SCALE', 'M1', 'Nilai di luar skala butir ini.'],
+    ['NOT_ENROLLED', 'nip', 'Penjawab tidak terdaftar di angkatan ini.'],
+    ['MISSING_ITEM', 'M3', 'Butir wajib M3 tidak dijawab (kolomnya tidak ada atau kosong).'],
+    ['MISSING_ITEM', '', 'Butir wajib tidak dijawab (kolomnya tidak ada atau kosong).'],
+    ['INVALID_EMPLOYMENT_TYPE', 'employment_type', 'Jenis pegawai harus PNS atau PPPK.'],
+    ['UNKNOWN_SUPERVISOR', 'supervisor_nip', 'NIP atasan belum ada di data pegawai: impor atasannya lebih dulu, lalu baris ini lagi.'],
+    ['LATER_ANSWER_STANDS', '', 'Jawaban yang lebih baru dari penjawab ini sudah tercatat; jawaban yang lebih lama tidak menggantikannya.'],
   ];
-  it.each(cases)('%s: %s', (field, reason, want) => {
-    expect(importReason({ field, reason })).toBe(want);
+  it.each(cases)('%s (%s)', (code, field, want) => {
+    // The English text is whatever the service said: never what is shown.
+    expect(importReason({ code, field, reason: 'row.nip: something in English' })).toBe(want);
+  });
+  it('has a sentence of its own for every code the services list', () => {
+    const general = t.imports.why.other;
+    for (const code of serviceCodes) {
+      const text = importReason({ code, reason: 'English' });
+      expect(text, code).not.toBe('English');
+      if (code !== 'INVALID_ROW') expect(text, code).not.toBe(general);
+    }
+  });
+  it('falls back to a general Indonesian sentence, never the English text', () => {
+    for (const code of ['SOMETHING_NEW', '', undefined, 'toString', '__proto__']) {
+      expect(importReason({ code, reason: 'has 3 fields, the header has 4' })).toBe('Isi baris ini tidak dapat diterima.');
+    }
   });
 });
 
 describe('budget advice in Indonesian', () => {
-  it('names where the effect comes from, with its n', () => {
-    expect(effectSource('measured: pair-weighted mean normalised gain of 4 cohort(s), n = 1087 pairs'))
+  it('names where the effect comes from, with its n, from the code', () => {
+    expect(effectSource({ program: 'p', effectSourceCode: 'EFFECT_MEASURED', effectCohorts: 4, effectPairs: '1087',
+      effectSource: 'measured: pair-weighted mean normalised gain of 4 cohort(s), n = 1087 pairs' }))
       .toBe('terukur: 4 angkatan, n = 1.087 pasangan pra/pasca-tes');
-    expect(effectSource('given by the organiser')).toBe('ditetapkan penyelenggara');
-    expect(effectSource('no measured normalised gain for this programme')).toBe('belum ada gain terukur');
+    expect(effectSource({ program: 'p', effectSourceCode: 'EFFECT_GIVEN', effectSource: 'given by the organiser' }))
+      .toBe('ditetapkan penyelenggara');
+    expect(effectSource({ program: 'p', effectSourceCode: 'EFFECT_NOT_MEASURED' })).toBe('belum ada gain terukur');
+    expect(effectSource({ program: 'p', effectSourceCode: 'EFFECT_FROM_MARS', effectSource: 'given by the organiser' }))
+      .toBe('asal perkiraan tidak diketahui');
+    expect(effectSource({ program: 'p' })).toBe('asal perkiraan tidak diketahui');
   });
-  it('says why a programme is or is not funded', () => {
-    expect(budgetReason({ program: 'p', cohorts: 2, improvementPerMillion: 26.1038 }, true, 3, 1e8))
+  it('says why a programme is or is not funded, from the code', () => {
+    expect(budgetReason({ program: 'p', reasonCode: 'FUNDED', cohorts: 2, improvementPerMillion: 26.1038 }, 3))
       .toBe('2 dari 3 angkatan didanai: 26,1 poin gain per Rp 1 juta.');
-    expect(budgetReason({ program: 'p', expectedImprovement: 0, cost: '1' }, false, 1, 1e8)).toMatch(/^Tidak ada perkiraan peningkatan/);
-    expect(budgetReason({ program: 'p', expectedImprovement: 5, cost: '96000000' }, false, 1, 5e7)).toBe('Satu angkatan lebih mahal daripada seluruh anggaran.');
-    expect(budgetReason({ program: 'p', expectedImprovement: 5, cost: '96000000' }, false, 1, 2e8)).toMatch(/^Kombinasi lain/);
+    expect(budgetReason({ program: 'p', reasonCode: 'NO_EXPECTED_IMPROVEMENT' }, 1)).toMatch(/^Tidak ada perkiraan peningkatan/);
+    expect(budgetReason({ program: 'p', reasonCode: 'COHORT_OVER_BUDGET' }, 1)).toBe('Satu angkatan lebih mahal daripada seluruh anggaran.');
+    expect(budgetReason({ program: 'p', reasonCode: 'BETTER_COMBINATION' }, 1)).toMatch(/^Kombinasi lain/);
+    // An unknown code: a general sentence, not the service's English.
+    expect(budgetReason({ program: 'p', reasonCode: 'NEW_RULE', reason: 'one cohort costs more than the whole budget' }, 1))
+      .toBe('Alasan keputusan ini tidak tersedia.');
   });
 });

@@ -279,8 +279,8 @@ function BudgetAdvisor({ year, initial, initialCap }: { year: number; initial: (
             <dt>{t.analysis.expected}</dt><dd>{t.analysis.points(formatNumber(a.expectedImprovement ?? 0))}</dd>
             <dt>{t.analysis.greedy}</dt><dd>{t.analysis.points(formatNumber(a.greedyImprovement ?? 0))}</dd>
           </dl>
-          <BudgetTable caption={t.analysis.funded} lines={a.funded ?? []} funded titles={titles} maxOf={maxOf} budget={budget} testid="bg-funded" />
-          <BudgetTable caption={t.analysis.notFunded} lines={a.notFunded ?? []} funded={false} titles={titles} maxOf={maxOf} budget={budget} testid="bg-not-funded" />
+          <BudgetTable caption={t.analysis.funded} lines={a.funded ?? []} funded titles={titles} maxOf={maxOf} testid="bg-funded" />
+          <BudgetTable caption={t.analysis.notFunded} lines={a.notFunded ?? []} funded={false} titles={titles} maxOf={maxOf} testid="bg-not-funded" />
           <p className="hint">{t.analysis.method}</p>
         </section>
       )}
@@ -289,7 +289,7 @@ function BudgetAdvisor({ year, initial, initialCap }: { year: number; initial: (
 }
 
 function BudgetTable(p: { caption: string; lines: BudgetLine[]; funded: boolean; titles: Map<string, string>;
-  maxOf: (program: string) => number; budget: number; testid: string }) {
+  maxOf: (program: string) => number; testid: string }) {
   return (
     <>
       <h3>{p.caption}</h3>
@@ -308,9 +308,9 @@ function BudgetTable(p: { caption: string; lines: BudgetLine[]; funded: boolean;
               <td className="num">{p.funded ? formatInteger(l.cohorts ?? 0) : '—'}</td>
               <td className="num">{p.funded ? formatInteger(toNumber(l.participants)) : '—'}</td>
               <td className="num">{formatRupiah(toNumber(l.cost))}{!p.funded && <span className="hint"><br />{t.analysis.perCohort}</span>}</td>
-              <td className="num">{formatNumber(l.effectPerParticipant ?? 0)}<span className="hint"><br />{effectSource(l.effectSource)}</span></td>
+              <td className="num">{formatNumber(l.effectPerParticipant ?? 0)}<span className="hint"><br />{effectSource(l)}</span></td>
               <td className="num">{formatNumber(l.improvementPerMillion ?? 0)}</td>
-              <td>{budgetReason(l, p.funded, p.maxOf(l.program), p.budget)}</td>
+              <td>{budgetReason(l, p.maxOf(l.program))}</td>
             </tr>))}
           </tbody>
         </table></TableWrap>

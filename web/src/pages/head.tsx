@@ -11,6 +11,7 @@ import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { ComplianceTable, loadCompliance } from './organiser';
 import { thisYear } from './participant';
 import { DownloadButton } from '../components/download';
+import { monthFigures, type MonthFigures, type UnitMonth } from '../ikm';
 
 export function HeadHome() {
   const unit = getClaims()?.unit ?? '';
@@ -97,6 +98,16 @@ export function monthsSoFar(year: number, today = new Date()): string[] {
   return Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
 }
 
+/** The unit's months (complaints, transactions, SKM sums) in one
+ * BatchGetUnitMonths request; a month the answer lacks counts as empty. */
+export async function loadMonths(unit: string, months: string[]): Promise<MonthFigures[]> {
+  if (months.length === 0) return [];
+  const q = new URLSearchParams({ units: unit, startPeriod: months[0], endPeriod: months[months.length - 1] });
+  const answer = await get<{ unitMonths?: UnitMonth[] }>(`/v1/tenants/${TENANT}/unitMonths:batchGet?${q}`);
+  const byPeriod = new Map((answer.unitMonths ?? []).filter((m) => m.unit === unit).map((m) => [m.period ?? '', m]));
+  return months.map((m) => monthFigures(byPeriod.get(m) ?? { unit, period: m, skmWithheld: true }));
+}
+
 /** "tenants/1504/programs/p/cohorts/c/enrolments/nip" -> the cohort's name. */
 const cohortOf = (enrolment: string) => enrolment.replace(/\/enrolments\/[^/]+$/, '');
 
@@ -104,22 +115,17 @@ const cohortOf = (enrolment: string) => enrolment.replace(/\/enrolments\/[^/]+$/
 const monthOf = (c: Cohort) => (c.endDate?.year && c.endDate.month
   ? `${c.endDate.year}-${String(c.endDate.month).padStart(2, '0')}` : '');
 
-/** The unit's complaints and IKM month by month (complaint service:
- * GetComplaintStatistics and GetSatisfaction per period), each with its n;
- * a month whose IKM is withheld says why; and in which month the unit's
- * staff finished their trainings (the cohorts' last days), so that the
- * months before and after can be read side by side. */
+/** The unit's complaints and IKM month by month, in one request for the
+ * whole series (complaint service: BatchGetUnitMonths; the IKM of each month
+ * computed from its SKM element sums, src/ikm.ts), each with its n; a month
+ * whose IKM is withheld says why; and in which month the unit's staff
+ * finished their trainings (the cohorts' last days), so that the months
+ * before and after can be read side by side. */
 function MonthlySeries({ unit, year, completed }: { unit: string; year: number; completed: string[] }) {
   const q = useAsync(async () => {
     const cohorts = [...new Set(completed.map(cohortOf))];
     const [months, ends] = await Promise.all([
-      mapLimit(monthsSoFar(year), 4, async (m) => {
-        const [stats, sat] = await Promise.all([
-          get<ComplaintStatistics & { transactions?: number }>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${encodeURIComponent(unit)}&period=${m}`),
-          get<Satisfaction>(`/v1/${unit}/satisfaction?period=${m}`),
-        ]);
-        return { m, stats, sat };
-      }),
+      loadMonths(unit, monthsSoFar(year)),
       mapLimit(cohorts, 4, (c) => get<Cohort>(`/v1/${c}`).then(monthOf, () => '')),
     ]);
     // People (not cohorts) who finished a training, by the month it ended.
@@ -129,7 +135,7 @@ function MonthlySeries({ unit, year, completed }: { unit: string; year: number; 
       const m = endOf.get(cohortOf(e)) ?? '';
       if (m) trained.set(m, (trained.get(m) ?? 0) + 1);
     }
-    return months.map((row) => ({ ...row, trained: trained.get(row.m) ?? 0 }));
+    return months.map((row) => ({ ...row, trained: trained.get(row.period) ?? 0 }));
   }, [unit, year, completed.join()]);
   return (
     <section className="card" aria-labelledby="h-series">
@@ -146,18 +152,18 @@ function MonthlySeries({ unit, year, completed }: { unit: string; year: number; 
             <th scope="col" className="num">{t.head.ikmShort}</th><th scope="col">{t.head.category}</th>
             <th scope="col" className="num">{t.head.trained}</th>
           </tr></thead>
-          <tbody>{q.data.map(({ m, stats, sat, trained }) => (
+          <tbody>{q.data.map(({ period: m, received, per1000, respondents, ikm, category, withheld, trained }) => (
             <tr key={m} data-month={m}>
               <th scope="row">{`${t.months[Number(m.slice(5)) - 1]} ${m.slice(0, 4)}`}</th>
-              <td className="num">{formatInteger(toNumber(stats.received))}</td>
-              <td className="num">{stats.complaintsPer1000 === undefined ? '—' : formatNumber(stats.complaintsPer1000, 2)}</td>
-              {sat.suppressed ? (
+              <td className="num">{formatInteger(received)}</td>
+              <td className="num">{per1000 === undefined ? '—' : formatNumber(per1000, 2)}</td>
+              {withheld || ikm === undefined ? (
                 <td className="num withheld-cell">{t.report.withheld}<span className="hint"><br />
-                  {t.head.suppression[String(sat.suppression ?? '')] ?? t.head.ikmSuppressed} (n {formatInteger(toNumber(sat.respondents))})</span></td>
+                  {t.head.suppression[withheld ?? ''] ?? t.head.ikmSuppressed} (n {formatInteger(respondents)})</span></td>
               ) : (
-                <td className="num">{formatScore(sat.ikmConverted ?? 0)}<span className="hint"> (n {formatInteger(toNumber(sat.respondents))})</span></td>
+                <td className="num">{formatScore(ikm)}<span className="hint"> (n {formatInteger(respondents)})</span></td>
               )}
-              <td>{sat.suppressed ? '—' : t.ikmCategory[sat.category ?? ''] ?? '—'}</td>
+              <td>{withheld ? '—' : t.ikmCategory[category ?? ''] ?? '—'}</td>
               <td className="num">{trained > 0 ? formatInteger(trained) : ''}</td>
             </tr>))}
           </tbody>

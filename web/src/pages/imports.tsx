@@ -4,13 +4,18 @@
 // The chosen file is read in the browser (comma, semicolon or tab
 // separated), its first rows shown; each of its columns is mapped to the
 // column Pelita expects (guessed from the header names, changeable); the
-// file is then sent with the expected header and the ImportResult shown:
-// the counts and every rejected row with its row, column and reason in
-// Indonesian.
+// file is then sent with the expected header, in pieces well under the
+// gateway's upload limit (src/pieces.ts: split at record boundaries, the
+// header on each, one after another), and one ImportResult shown for the
+// whole file: the counts and every rejected row with its row (the file's),
+// column and reason in Indonesian.  A piece that fails may be sent again
+// (imports are idempotent): the page offers to go on from it.
 import { useMemo, useState, type ChangeEvent, type FormEvent } from 'react';
 import { lastSegment, listAll, TENANT, uploadCsv } from '../api';
-import { importReason, type ImportRowError } from '../explain';
-import { detectDelimiter, guessMapping, normaliseHeader, parseCsv, remap, type Target } from '../csv';
+import { importReason } from '../explain';
+import { detectDelimiter, guessMapping, normaliseHeader, parseCsv, remapRecords, type Target } from '../csv';
+import { ApiError } from '../errors';
+import { recordsOf, sendPieces, startProgress, type ImportResult, type Progress, type Records } from '../pieces';
 import { formatInteger, toNumber } from '../format';
 import { useAction, useAsync } from '../hooks';
 import { t } from '../i18n/id';
@@ -22,11 +27,7 @@ import type { Instrument } from './instruments';
 export type ImportKind = 'pegawai' | 'pengaduan' | 'jawaban';
 const KINDS: ImportKind[] = ['pegawai', 'pengaduan', 'jawaban'];
 
-export interface ImportResult {
-  state?: string; stop?: { reason?: string; record?: string; line?: string; column?: number };
-  recordsRead?: string; acceptedCount?: string; unchangedCount?: string; replacedCount?: string;
-  rejectedCount?: string; rejected?: ImportRowError[]; idColumn?: string;
-}
+export type { ImportResult };
 
 const col = (key: string, required: boolean, ...synonyms: string[]): Target => ({ key, required, synonyms });
 
@@ -82,14 +83,19 @@ function targetLabel(key: string, ins?: Instrument): string {
 }
 
 
-interface FileData { name: string; delimiter: string; headers: string[]; rows: string[][] }
+interface FileData { name: string; delimiter: string; headers: string[]; rows: string[][]; lines: number[] }
 
 async function readFile(file: File): Promise<FileData> {
   const text = await file.text();
   const delimiter = detectDelimiter(text);
-  const [headers = [], ...rows] = parseCsv(text, delimiter);
-  return { name: file.name, delimiter, headers, rows };
+  const lines: number[] = [];
+  const [headers = [], ...rows] = parseCsv(text, delimiter, lines);
+  return { name: file.name, delimiter, headers, rows, lines: lines.slice(1) };
 }
+
+/** A failure after which sending the same piece again may succeed. */
+const retryable = (e: unknown) => !(e instanceof ApiError) || e.status === 0 || e.status === 429 || e.status >= 500
+  || ['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'ABORTED', 'RESOURCE_EXHAUSTED'].includes(e.code);
 
 export function ImportsPage() {
   const { query } = useLocation();
@@ -128,7 +134,9 @@ function ImportForm({ kind }: { kind: ImportKind }) {
   const [file, setFile] = useState<FileData | null>(null);
   const [readError, setReadError] = useState(false);
   const [mapping, setMapping] = useState<string[]>([]);
-  const [result, setResult] = useState<ImportResult | null>(null);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [sending, setSending] = useState<{ records: Records; path: string; lines: number[] } | null>(null);
+  const setResult = (r: null) => { setProgress(r); setSending(r); };
   const { busy, error, run } = useAction();
   const chosen = ctx.data?.instruments.find((i) => i.name === instrument);
   const targets = useMemo(() => (kind === 'pegawai' ? EMPLOYEE_COLUMNS : kind === 'pengaduan' ? COMPLAINT_COLUMNS
@@ -164,18 +172,26 @@ function ImportForm({ kind }: { kind: ImportKind }) {
     [[normaliseHeader(u.displayName ?? ''), lastSegment(u.name)], [normaliseHeader(lastSegment(u.name)), lastSegment(u.name)]])), [ctx.data]);
   const convert = (key: string, v: string) => (key === 'unit' ? unitIds.get(normaliseHeader(v)) ?? v : v);
 
+  // Sends the pieces from `from` on (a new import, or the rest after a
+  // failed piece); the combined answer grows as each piece is answered.
+  const send = (job: { records: Records; path: string; lines: number[] }, from: Progress) => {
+    setSending(job);
+    setProgress(from);
+    void run(async () => {
+      const p = await sendPieces(job.records, (text) => uploadCsv<ImportResult>(job.path, text), from, setProgress, job.lines);
+      setProgress(p);
+    });
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!file) return;
-    setResult(null);
-    void run(async () => {
-      const csv = remap(file.rows, mapping, kind === 'pegawai' ? convert : undefined);
-      const path = kind === 'pegawai' ? `/v1/tenants/${TENANT}/employees:import`
-        : kind === 'pengaduan' ? `/v1/tenants/${TENANT}/complaints:importCsv`
-        : `/v1/tenants/${TENANT}/responses:importCsv?instrument=${encodeURIComponent(instrument)}&cohort=${encodeURIComponent(cohort)}`;
-      setResult(await uploadCsv<ImportResult>(path, csv));
-    });
+    const { header, body } = remapRecords(file.rows, mapping, kind === 'pegawai' ? convert : undefined);
+    const path = kind === 'pegawai' ? `/v1/tenants/${TENANT}/employees:import`
+      : kind === 'pengaduan' ? `/v1/tenants/${TENANT}/complaints:importCsv`
+      : `/v1/tenants/${TENANT}/responses:importCsv?instrument=${encodeURIComponent(instrument)}&cohort=${encodeURIComponent(cohort)}`;
+    send({ records: recordsOf(header, body), path, lines: file.lines }, startProgress(body.length));
   };
+  const resume = () => { if (sending && progress) send(sending, progress); };
 
   if (ctx.loading && !ctx.data) return <Loading />;
   if (ctx.error != null) return <ErrorBox error={ctx.error} onRetry={ctx.reload} />;
@@ -261,12 +277,33 @@ function ImportForm({ kind }: { kind: ImportKind }) {
       <button type="submit" disabled={busy || !file || missing.length > 0 || (kind === 'jawaban' && (!chosen || !cohort || noItem))}>
         {busy ? t.imports.uploading : t.imports.upload}
       </button>
-      {result && <ImportResultView result={result} headerOf={headerOf} />}
+      {busy && progress && (
+        <p role="status" data-testid="imp-progress">{t.imports.progress(formatInteger(progress.done), formatInteger(progress.total), formatInteger(progress.pieces))}</p>
+      )}
+      {!busy && progress?.failed && (
+        <section className="card" aria-labelledby="imp-failed" data-testid="imp-failed">
+          <h2 id="imp-failed">{t.imports.failedTitle}</h2>
+          <p>{t.imports.failedPiece(formatInteger(progress.failed.piece), formatInteger(progress.failed.record))}</p>
+          <ErrorBox error={progress.failed.error} />
+          {retryable(progress.failed.error) && (
+            <>
+              <p>{t.imports.resumeSafe}</p>
+              <button type="button" onClick={resume} data-testid="imp-resume">{t.imports.resume(formatInteger(progress.failed.piece))}</button>
+            </>
+          )}
+        </section>
+      )}
+      {!busy && progress && progress.pieces > 0 && (
+        <ImportResultView result={progress.result} headerOf={headerOf} pieces={progress.pieces}
+          stoppedPiece={progress.stoppedPiece} unfinished={progress.failed !== undefined} />
+      )}
     </form>
   );
 }
 
-function ImportResultView({ result, headerOf }: { result: ImportResult; headerOf: (field?: string) => string | undefined }) {
+function ImportResultView({ result, headerOf, pieces = 1, stoppedPiece, unfinished = false }: {
+  result: ImportResult; headerOf: (field?: string) => string | undefined; pieces?: number; stoppedPiece?: number; unfinished?: boolean;
+}) {
   const rejected = result.rejected ?? [];
   const counts: [string, string | undefined][] = [
     ['read', result.recordsRead], ['accepted', result.acceptedCount], ['unchanged', result.unchangedCount],
@@ -276,7 +313,10 @@ function ImportResultView({ result, headerOf }: { result: ImportResult; headerOf
     <section className="card" aria-labelledby="imp-result">
       <h2 id="imp-result">{t.imports.result}</h2>
       <p role="status" data-testid="imp-state">{result.state === 'STOPPED' ? t.imports.stopped(formatInteger(toNumber(result.stop?.record)),
-        t.imports.stopReasons[result.stop?.reason ?? ''] ?? t.imports.stopReasons.OTHER) : t.imports.complete}</p>
+        t.imports.stopReasons[result.stop?.reason ?? ''] ?? t.imports.stopReasons.OTHER)
+        : unfinished ? t.imports.unfinished : t.imports.complete}</p>
+      {pieces > 1 && <p data-testid="imp-pieces">{t.imports.inPieces(formatInteger(pieces))}</p>}
+      {stoppedPiece !== undefined && pieces > 1 && <p data-testid="imp-stopped-piece">{t.imports.stoppedPiece(formatInteger(stoppedPiece))}</p>}
       <ul className="counts-line" data-testid="imp-counts">
         {counts.map(([k, v]) => <li key={k} data-testid={`imp-${k}`}>{t.imports.counts[k]}: <strong>{formatInteger(toNumber(v))}</strong></li>)}
       </ul>

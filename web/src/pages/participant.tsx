@@ -23,6 +23,8 @@ interface TrainingRow {
   enrolment: Enrolment;
   program?: string; programTitle?: string; jp?: number;
   cohort?: string; cohortDisplayName?: string; startDate?: ProtoDate; endDate?: ProtoDate;
+  /** The cohort's follow-up waves (the programme's follow_up_offsets_days). */
+  followUpWindows?: { offsetDays?: number; firstDay?: ProtoDate; lastDay?: ProtoDate }[];
 }
 
 export interface Training extends TrainingRow {

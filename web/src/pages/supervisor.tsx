@@ -15,19 +15,26 @@ import { HoursCard, loadTrainings, thisYear } from './participant';
 
 const unitLabel = (unit?: string) => humanizeSlug((unit ?? '').split('/').pop() ?? '');
 
-// The follow-up waves a task can be for (the programmes' default
-// follow_up_offsets_days; a wave the regency configured otherwise is read
-// from the reminder the supervisor receives).
-const WAVES = [30, 60, 90];
+// The waves of a training whose cohort names none (a server before
+// Training.follow_up_windows): the programmes' default offsets.
+const DEFAULT_WAVES = [30, 60, 90];
 
 type Assessment = FollowUpTask & { who: string; training: string };
+export interface CompletedTraining { e: Employee; program: string; cohort: string; title: string; waves: number[] }
+
+/** The follow-up waves (days after the cohort's last day) of a training, as
+ * its cohort configures them (ListEmployeeTrainings' follow_up_windows). */
+export function wavesOf(training: { followUpWindows?: { offsetDays?: number }[] }): number[] {
+  const waves = (training.followUpWindows ?? []).map((w) => w.offsetDays ?? 0).filter((d) => d > 0);
+  return waves.length > 0 ? [...new Set(waves)] : DEFAULT_WAVES;
+}
 
 /** The open assessments this supervisor owes: for each completed training
- * of their staff, the supervisor task of each wave, by its name
- * (`{p}.{c}.{nip}.{days}.supervisor`); a wave without a task is skipped. */
-async function loadAssessments(done: { e: Employee; program: string; cohort: string; title: string }[]): Promise<Assessment[]> {
+ * of their staff, the supervisor task of each of its cohort's waves, by its
+ * name (`{p}.{c}.{nip}.{days}.supervisor`); a wave without a task is skipped. */
+export async function loadAssessments(done: CompletedTraining[]): Promise<Assessment[]> {
   const me = getClaims()?.sub ?? '';
-  const wanted = done.flatMap((d) => WAVES.map((w) => ({ d, id: `${d.program}.${d.cohort}.${d.e.nip}.${w}.supervisor` })));
+  const wanted = done.flatMap((d) => d.waves.map((w) => ({ d, id: `${d.program}.${d.cohort}.${d.e.nip}.${w}.supervisor` })));
   const got = await mapLimit(wanted, 4, ({ id }) => get<FollowUpTask>(`/v1/tenants/${TENANT}/followUpTasks/${id}`).catch((e) => {
     if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return null;
     throw e;
@@ -38,7 +45,7 @@ async function loadAssessments(done: { e: Employee; program: string; cohort: str
 }
 const formatKey = (x: FollowUpTask) => (x.dueDate?.year ?? 9999) * 10000 + (x.dueDate?.month ?? 0) * 100 + (x.dueDate?.day ?? 0);
 
-function AssessmentsDue({ tasks }: { tasks: Assessment[] }) {
+export function AssessmentsDue({ tasks }: { tasks: Assessment[] }) {
   return (
     <section className="card" aria-labelledby="due-h">
       <h2 id="due-h">{t.supervisor.dueTitle}</h2>
@@ -72,14 +79,14 @@ export function StaffPage() {
       get<LearningHours>(`/v1/${e.name}/learningHours?year=${year}`).catch(() => null));
     // Plans waiting for this supervisor's decision, per staff member.
     const waiting = staff.map(() => 0);
-    const completed: { e: Employee; program: string; cohort: string; title: string }[] = [];
+    const completed: CompletedTraining[] = [];
     await mapLimit(staff.map((e, i) => ({ e, i })), 4, async ({ e, i }) => {
       const trainings = await loadTrainings(e.nip ?? '').catch(() => []);
       waiting[i] = trainings.filter((x) => x.plan?.state === 'SUBMITTED').length;
       for (const x of trainings) {
         const parts = enrolmentParts(x.enrolment.name);
         if (x.enrolment.state === 'COMPLETED' && parts) {
-          completed.push({ e, program: parts.program, cohort: parts.cohort, title: x.programTitle ?? parts.program });
+          completed.push({ e, program: parts.program, cohort: parts.cohort, title: x.programTitle ?? parts.program, waves: wavesOf(x) });
         }
       }
     });
