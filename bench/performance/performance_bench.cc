@@ -46,6 +46,9 @@ class FixedRoster : public Roster {
   absl::StatusOr<CohortInfo> GetCohort(const std::string&, const std::string&) override {
     return absl::NotFoundError("no cohorts in the benchmark");
   }
+  absl::StatusOr<bool> FillSupervisor(const std::string&, const std::string&, const std::string&) override {
+    return false;
+  }
 
  private:
   std::vector<UnitInfo> units_;

@@ -16,8 +16,8 @@ PELITA_PERFORMANCE_UNARY_RPCS(PELITA_PERFORMANCE_DEFINE)
 
 namespace {
 
-// Runs `import` over the stream: the parent from the first message, the
-// chunks of every message in turn.
+// Runs `import` over the stream: the first message (parent, options), then
+// the chunks of every message in turn.
 template <typename Import>
 grpc::Status StreamImport(grpc::ServerContext* context, grpc::ServerReader<v1::ImportCsvRequest>* reader,
                           type::v1::ImportResult* response, Import import) {
@@ -25,7 +25,7 @@ grpc::Status StreamImport(grpc::ServerContext* context, grpc::ServerReader<v1::I
   if (!reader->Read(&first)) return ToGrpcStatus(InvalidField("parent", "the stream carried no message"));
   bool pending_first = true;
   return HandleUnary(context, response, [&](const Caller& caller) {
-    return import(caller, first.parent(), [&](std::string* chunk, bool* truncated) {
+    return import(caller, first, [&](std::string* chunk, bool* truncated) {
       if (pending_first) {
         pending_first = false;
         *chunk = first.csv_chunk();
@@ -46,17 +46,19 @@ grpc::Status StreamImport(grpc::ServerContext* context, grpc::ServerReader<v1::I
 grpc::Status PerformanceGrpcService::ImportServiceMonthsCsv(grpc::ServerContext* context,
                                                             grpc::ServerReader<v1::ImportCsvRequest>* reader,
                                                             type::v1::ImportResult* response) {
-  return StreamImport(context, reader, response, [&](const Caller& c, const std::string& p, const ChunkSource& n) {
-    return logic_->ImportServiceMonthsCsv(c, p, n);
-  });
+  return StreamImport(context, reader, response,
+                      [&](const Caller& c, const v1::ImportCsvRequest& first, const ChunkSource& n) {
+                        return logic_->ImportServiceMonthsCsv(c, first.parent(), n);
+                      });
 }
 
 grpc::Status PerformanceGrpcService::ImportSkpCsv(grpc::ServerContext* context,
                                                   grpc::ServerReader<v1::ImportCsvRequest>* reader,
                                                   type::v1::ImportResult* response) {
-  return StreamImport(context, reader, response, [&](const Caller& c, const std::string& p, const ChunkSource& n) {
-    return logic_->ImportSkpCsv(c, p, n);
-  });
+  return StreamImport(context, reader, response,
+                      [&](const Caller& c, const v1::ImportCsvRequest& first, const ChunkSource& n) {
+                        return logic_->ImportSkpCsv(c, first.parent(), n, first.fill_supervisor());
+                      });
 }
 
 }  // namespace pelita::performance

@@ -14,6 +14,7 @@
 #include "lib/csv/import_report.h"
 #include "lib/ids/nip.h"
 #include "lib/ids/slug.h"
+#include "lib/log/log.h"
 #include "lib/role/reach.h"
 #include "lib/role/role.h"
 #include "lib/stats/stats.h"
@@ -94,27 +95,11 @@ std::string MonthName(const std::string& tenant, const std::string& unit, const 
   return absl::StrCat("tenants/", tenant, "/units/", unit, "/serviceTypes/", type, "/months/", FormatMonth(m));
 }
 
-// The codes of rejected rows, in the order they were rejected, set on the
-// report's list once it is finished (ImportReport lists the first 1000 in
-// file order, which is the order of rejection).
-class RowCodes {
- public:
-  void Reject(csv::ImportReport* report, const csv::Row& row, int column, const std::string& field,
-              const std::string& id, const std::string& code, absl::string_view reason) {
-    report->Reject(row.number, row.line, column, field, id, reason);
-    codes_.push_back(code);
-  }
-  type::v1::ImportResult Finish(csv::ImportReport* report) {
-    type::v1::ImportResult r = report->Finish();
-    for (int i = 0; i < r.rejected_size() && i < static_cast<int>(codes_.size()); ++i) {
-      r.mutable_rejected(i)->set_code(codes_[i]);
-    }
-    return r;
-  }
-
- private:
-  std::vector<std::string> codes_;
-};
+// Rejects a record of an import with its stable code.
+void RejectRow(csv::ImportReport* report, const csv::Row& row, int column, const std::string& field,
+               const std::string& id, const std::string& code, absl::string_view reason) {
+  report->Reject(row.number, row.line, column, field, id, code, reason);
+}
 
 // Reads a streamed CSV: detects the delimiter from the first line, hands
 // the header and then each non-blank record to the callbacks, stops at a
@@ -534,8 +519,7 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportServiceMonthsCsv(
   absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, v1::ServiceType>> unit_types;
   csv::ImportReport report;
   report.set_id_column("unit/layanan/bulan");
-  RowCodes codes;
-  CsvColumns cols;
+    CsvColumns cols;
   bool decimal_comma = false;
   std::vector<MonthRef> refs;
   std::vector<v1::ServiceMonth> batch;
@@ -564,11 +548,11 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportServiceMonthsCsv(
     const std::string id = absl::StrCat(unit_text, "/", type_text, "/", month_text);
     auto reject = [&](absl::string_view column, const std::string& code, absl::string_view reason) {
       const int index = cols.Index(column);
-      codes.Reject(&report, row, index + 1, index >= 0 ? cols.NameAt(index) : std::string(column), id, code, reason);
+      RejectRow(&report, row, index + 1, index >= 0 ? cols.NameAt(index) : std::string(column), id, code, reason);
       return absl::OkStatus();
     };
     if (!row.error.empty()) {
-      codes.Reject(&report, row, row.column, "", id, "MALFORMED_ROW", row.error);
+      RejectRow(&report, row, row.column, "", id, row.code.empty() ? "MALFORMED_ROW" : row.code, row.error);
       return absl::OkStatus();
     }
     if (unit_text.empty()) return reject("unit", "MISSING_VALUE", "the unit is empty");
@@ -642,7 +626,7 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportServiceMonthsCsv(
   };
   PELITA_RETURN_IF_ERROR(ReadCsv(next, &report, &decimal_comma, on_header, on_row));
   PELITA_RETURN_IF_ERROR(flush());
-  return codes.Finish(&report);
+  return report.Finish();
 }
 
 // Figures.
@@ -806,6 +790,25 @@ absl::StatusOr<std::vector<v1::RecordOutcome>> PerformanceLogic::WriteSkp(
   return store_.Put<v1::Skp>(slots, records, &SkpBytes, source, clock_());
 }
 
+int PerformanceLogic::FillSupervisors(const std::string& tenant,
+                                      const std::vector<std::pair<std::string, SkpPeriod>>& keys,
+                                      const std::vector<v1::Skp>& records) {
+  int filled = 0;
+  std::set<std::string> done;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const std::string& nip = keys[i].first;
+    if (records[i].nip_penilai().empty() || !done.insert(nip).second) continue;
+    auto f = roster_->FillSupervisor(tenant, nip, records[i].nip_penilai());
+    if (f.ok()) {
+      filled += *f ? 1 : 0;
+    } else if (!absl::IsNotFound(f.status())) {
+      LogWarning("performance: supervisor not filled from the appraiser",
+                 {{"tenant", tenant}, {"nip", nip}, {"error", f.status().ToString()}});
+    }
+  }
+  return filled;
+}
+
 absl::StatusOr<v1::BatchRecordSkpResponse> PerformanceLogic::BatchRecordSkp(const Caller& caller,
                                                                             const v1::BatchRecordSkpRequest& r) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, r.parent()));
@@ -849,6 +852,7 @@ absl::StatusOr<v1::BatchRecordSkpResponse> PerformanceLogic::BatchRecordSkp(cons
   std::vector<v1::Skp> records(r.records().begin(), r.records().end());
   PELITA_ASSIGN_OR_RETURN(auto outcomes, WriteSkp(caller.tenant, keys, records, "api"));
   v1::BatchRecordSkpResponse out;
+  if (r.fill_supervisor()) out.set_supervisors_filled(FillSupervisors(caller.tenant, keys, records));
   for (size_t i = 0; i < records.size(); ++i) {
     out.add_outcomes(outcomes[i]);
     *out.add_records() = std::move(records[i]);
@@ -895,20 +899,20 @@ absl::StatusOr<v1::ListSkpResponse> PerformanceLogic::ListSkp(const Caller& call
 }
 
 absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportSkpCsv(const Caller& caller, const std::string& parent,
-                                                                     const ChunkSource& next) {
+                                                                     const ChunkSource& next, bool fill_supervisor) {
   PELITA_RETURN_IF_ERROR(CheckParent(caller, parent));
   PELITA_RETURN_IF_ERROR(CheckStaff(caller));
   PELITA_ASSIGN_OR_RETURN(absl::CivilMonth current, CurrentMonth(caller.tenant));
   csv::ImportReport report;
   report.set_id_column("nip/periode");
-  RowCodes codes;
-  CsvColumns cols;
+    CsvColumns cols;
   bool decimal_comma = false;
   std::vector<std::pair<std::string, SkpPeriod>> keys;
   std::vector<v1::Skp> batch;
   auto flush = [&]() -> absl::Status {
     if (batch.empty()) return absl::OkStatus();
     PELITA_ASSIGN_OR_RETURN(auto outcomes, WriteSkp(caller.tenant, keys, batch, "csv"));
+    if (fill_supervisor) FillSupervisors(caller.tenant, keys, batch);
     for (auto o : outcomes) {
       if (o == v1::ACCEPTED) report.Accepted();
       else if (o == v1::UNCHANGED) report.Unchanged();
@@ -931,11 +935,11 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportSkpCsv(const Call
     const std::string id = absl::StrCat(nip, "/", period_text.empty() ? year : period_text);
     auto reject = [&](absl::string_view column, const std::string& code, absl::string_view reason) {
       const int index = cols.Index(column);
-      codes.Reject(&report, row, index + 1, index >= 0 ? cols.NameAt(index) : std::string(column), id, code, reason);
+      RejectRow(&report, row, index + 1, index >= 0 ? cols.NameAt(index) : std::string(column), id, code, reason);
       return absl::OkStatus();
     };
     if (!row.error.empty()) {
-      codes.Reject(&report, row, row.column, "", id, "MALFORMED_ROW", row.error);
+      RejectRow(&report, row, row.column, "", id, row.code.empty() ? "MALFORMED_ROW" : row.code, row.error);
       return absl::OkStatus();
     }
     if (!ParseNip(nip).ok()) return reject("nip", "INVALID_NIP", absl::StrCat("\"", nip, "\" is not an NIP"));
@@ -988,7 +992,7 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportSkpCsv(const Call
   };
   PELITA_RETURN_IF_ERROR(ReadCsv(next, &report, &decimal_comma, on_header, on_row));
   PELITA_RETURN_IF_ERROR(flush());
-  return codes.Finish(&report);
+  return report.Finish();
 }
 
 absl::StatusOr<v1::CohortSkpChange> PerformanceLogic::GetCohortSkpChange(const Caller& caller,
@@ -1009,10 +1013,9 @@ absl::StatusOr<v1::CohortSkpChange> PerformanceLogic::GetCohortSkpChange(const C
   std::vector<double> steps;
   int rose = 0, stayed = 0, fell = 0;
   for (const auto& records : rows) {
-    // Before: the latest period that starts before the cohort's first day
-    // (its first month before the cohort's month, or the same month when
-    // the cohort starts after the 1st); after: the earliest period that
-    // starts after its last day.
+    // Before: the period that ends latest among those that end before the
+    // cohort's first day (a period that holds the training is neither);
+    // after: the earliest period that starts after its last day.
     const v1::Skp* before = nullptr;
     const v1::Skp* after = nullptr;
     std::vector<v1::Skp> parsed(records.size());
@@ -1020,15 +1023,19 @@ absl::StatusOr<v1::CohortSkpChange> PerformanceLogic::GetCohortSkpChange(const C
       if (!parsed[i].ParseFromString(records[i].second)) return absl::DataLossError("an SKP record is corrupt");
     }
     for (const auto& s : parsed) {
-      auto m = ParseMonth(s.start_month());
-      if (!m.ok()) continue;
-      const absl::CivilDay first(*m);
-      if (first < info.start && (before == nullptr || s.start_month() > before->start_month() ||
-                                 (s.start_month() == before->start_month() && s.end_month() > before->end_month()))) {
+      auto first = ParseMonth(s.start_month());
+      auto last = ParseMonth(s.end_month());
+      if (!first.ok() || !last.ok()) continue;
+      const absl::CivilDay first_day(*first);
+      const absl::CivilDay last_day = absl::CivilDay(*last + 1) - 1;
+      if (last_day < info.start &&
+          (before == nullptr || s.end_month() > before->end_month() ||
+           (s.end_month() == before->end_month() && s.start_month() > before->start_month()))) {
         before = &s;
       }
-      if (first > info.end && (after == nullptr || s.start_month() < after->start_month() ||
-                               (s.start_month() == after->start_month() && s.end_month() < after->end_month()))) {
+      if (first_day > info.end &&
+          (after == nullptr || s.start_month() < after->start_month() ||
+           (s.start_month() == after->start_month() && s.end_month() < after->end_month()))) {
         after = &s;
       }
     }
@@ -1041,7 +1048,7 @@ absl::StatusOr<v1::CohortSkpChange> PerformanceLogic::GetCohortSkpChange(const C
   }
   out.set_pairs(static_cast<int>(steps.size()));
   out.set_method(
-      "Pairs: each participant who completed the cohort with an SKP predicate in the latest period starting "
+      "Pairs: each participant who completed the cohort with an SKP predicate in the latest period ending "
       "before the cohort's first day and in the earliest period starting after its last day. Predicates ranked "
       "Sangat Kurang 1 .. Sangat Baik 5 as delivered by SIASN or the organiser (never recomputed); a step is "
       "after minus before. Sign test: exact two-sided binomial test of rises against falls, ties left out. "

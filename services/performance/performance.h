@@ -58,8 +58,9 @@ class PerformanceLogic {
   absl::StatusOr<v1::BatchRecordSkpResponse> BatchRecordSkp(const Caller& caller, const v1::BatchRecordSkpRequest& r);
   absl::StatusOr<v1::Skp> GetSkp(const Caller& caller, const v1::GetSkpRequest& r);
   absl::StatusOr<v1::ListSkpResponse> ListSkp(const Caller& caller, const v1::ListSkpRequest& r);
+  // `fill_supervisor`: as BatchRecordSkpRequest's.
   absl::StatusOr<type::v1::ImportResult> ImportSkpCsv(const Caller& caller, const std::string& parent,
-                                                      const ChunkSource& next);
+                                                      const ChunkSource& next, bool fill_supervisor = false);
   absl::StatusOr<v1::CohortSkpChange> GetCohortSkpChange(const Caller& caller,
                                                          const v1::GetCohortSkpChangeRequest& r);
 
@@ -92,6 +93,12 @@ class PerformanceLogic {
                                                              const std::vector<MonthRef>& refs,
                                                              std::vector<v1::ServiceMonth>& months,
                                                              const std::string& source);
+  // Fills the roster's supervisors from the appraisers of `records` (see
+  // BatchRecordSkpRequest.fill_supervisor); returns how many were filled.
+  // The records are stored already: a roster that cannot be reached fills
+  // none (logged), it does not fail the write.
+  int FillSupervisors(const std::string& tenant, const std::vector<std::pair<std::string, SkpPeriod>>& keys,
+                      const std::vector<v1::Skp>& records);
   absl::StatusOr<std::vector<v1::RecordOutcome>> WriteSkp(const std::string& tenant,
                                                           const std::vector<std::pair<std::string, SkpPeriod>>& keys,
                                                           std::vector<v1::Skp>& records, const std::string& source);

@@ -37,6 +37,10 @@ class TestRoster : public Roster {
     if (it == cohorts.end()) return absl::NotFoundError(absl::StrCat("no cohort ", cohort));
     return it->second;
   }
+  absl::StatusOr<bool> FillSupervisor(const std::string& tenant, const std::string& nip,
+                                      const std::string& supervisor) override {
+    return enrolment_.FillSupervisor(tenant, nip, supervisor);
+  }
   std::map<std::string, CohortInfo> cohorts;
 
  private:
@@ -380,21 +384,27 @@ TEST_F(PerformanceServiceTest, SkpChangeOfACohortWithItsTests) {
   // has no SKP after the cohort and is not a pair.
   std::vector<std::string> nips;
   for (int i = 0; i < 8; ++i) nips.push_back(absl::StrFormat("19800101200501100%d", i + 1));
-  std::string csv = "nip,tahun,hasil_kinerja,perilaku_kerja,kuadran_kinerja,nip_penilai\n";
+  // Before: 2025 (ends before the cohort of March 2026); after: the second
+  // half of 2026 (starts after it).  The first half of 2026 holds the
+  // training and is neither.
+  std::string csv = "nip,tahun,periode,hasil_kinerja,perilaku_kerja,kuadran_kinerja,nip_penilai\n";
   const char* before[] = {"Baik", "Butuh Perbaikan", "Baik", "Kurang", "Baik", "Baik", "Sangat Baik", "Baik"};
   const char* after[] = {"Sangat Baik", "Baik", "Sangat Baik", "Butuh Perbaikan", "Sangat Baik", "Baik", "Baik", ""};
   for (int i = 0; i < 8; ++i) {
-    absl::StrAppend(&csv, nips[i], ",2025,Sesuai Ekspektasi,Sesuai Ekspektasi,", before[i], ",198001012005011009\n");
-    if (*after[i]) absl::StrAppend(&csv, nips[i], ",2026,DIATAS EKSPEKTASI,SESUAI EKSPEKTASI,", after[i], ",\n");
+    absl::StrAppend(&csv, nips[i], ",2025,,Sesuai Ekspektasi,Sesuai Ekspektasi,", before[i], ",198001012005011009\n");
+    absl::StrAppend(&csv, nips[i], ",2026,2026-01_2026-06,Sesuai Ekspektasi,Sesuai Ekspektasi,Sangat Kurang,\n");
+    if (*after[i]) {
+      absl::StrAppend(&csv, nips[i], ",2026,2026-07_2026-12,DIATAS EKSPEKTASI,SESUAI EKSPEKTASI,", after[i], ",\n");
+    }
   }
-  absl::StrAppend(&csv, nips[0], ",2026,Sesuai Ekspektasi,,Luar Biasa,\n");  // not a predicate
+  absl::StrAppend(&csv, nips[0], ",2026,2026-07_2026-12,Sesuai Ekspektasi,,Luar Biasa,\n");  // not a predicate
   const auto r = Import(csv, true);
-  EXPECT_EQ(r.accepted_count(), 15);
+  EXPECT_EQ(r.accepted_count(), 23);
   ASSERT_EQ(r.rejected_size(), 1);
   EXPECT_EQ(r.rejected(0).code(), "INVALID_PREDICATE");
   EXPECT_EQ(r.rejected(0).field(), "kuadran_kinerja");
 
-  roster_->cohorts["tenants/1504/programs/ap/cohorts/a1"] = {absl::CivilDay(2025, 7, 7), absl::CivilDay(2025, 7, 11),
+  roster_->cohorts["tenants/1504/programs/ap/cohorts/a1"] = {absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 6),
                                                              {}, nips};
   v1::GetCohortSkpChangeRequest g;
   g.set_name("tenants/1504/programs/ap/cohorts/a1/skpChange");
@@ -414,7 +424,7 @@ TEST_F(PerformanceServiceTest, SkpChangeOfACohortWithItsTests) {
   EXPECT_NEAR(c.rose_share().value(), 5.0 / 7, 1e-12);
 
   // Fewer than five pairs: withheld, the counts not shown.
-  roster_->cohorts["tenants/1504/programs/ap/cohorts/a2"] = {absl::CivilDay(2025, 7, 7), absl::CivilDay(2025, 7, 11),
+  roster_->cohorts["tenants/1504/programs/ap/cohorts/a2"] = {absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 6),
                                                              {}, {nips[0], nips[1], nips[2]}};
   g.set_name("tenants/1504/programs/ap/cohorts/a2/skpChange");
   ASSERT_TRUE(Call(&v1::PerformanceService::Stub::GetCohortSkpChange, g, &c).ok());
@@ -427,10 +437,11 @@ TEST_F(PerformanceServiceTest, SkpChangeOfACohortWithItsTests) {
   l.set_parent("tenants/1504/employees/" + nips[0]);
   v1::ListSkpResponse own;
   ASSERT_TRUE(Call(&v1::PerformanceService::Stub::ListSkp, l, &own, {"1504", "participant", nips[0]}).ok());
-  ASSERT_EQ(own.records_size(), 2);
+  ASSERT_EQ(own.records_size(), 3);
   EXPECT_EQ(own.records(0).kuadran_kinerja(), v1::BAIK);
   EXPECT_EQ(own.records(0).nip_penilai(), "198001012005011009");
-  EXPECT_EQ(own.records(1).hasil_kinerja(), v1::DI_ATAS_EKSPEKTASI);
+  EXPECT_EQ(own.records(1).start_month(), "2026-01");
+  EXPECT_EQ(own.records(2).hasil_kinerja(), v1::DI_ATAS_EKSPEKTASI);
   EXPECT_EQ(Call(&v1::PerformanceService::Stub::ListSkp, l, &own, {"1504", "participant", nips[1]}).error_code(),
             StatusCode::PERMISSION_DENIED);
 }
@@ -462,6 +473,52 @@ TEST_F(PerformanceServiceTest, SkpByApiChecksEveryRecordFirst) {
   EXPECT_EQ(out.outcomes(0), v1::ACCEPTED);
   EXPECT_EQ(out.records(0).start_month(), "2026-01");
   EXPECT_EQ(out.records(0).end_month(), "2026-06");
+}
+
+TEST_F(PerformanceServiceTest, TheAppraiserFillsAnEmptySupervisorOnly) {
+  auto employee = [&](const std::string& nip, const std::string& supervisor) {
+    enrolment::v1::CreateEmployeeRequest r;
+    r.set_parent("tenants/1504");
+    r.mutable_employee()->set_nip(nip);
+    r.mutable_employee()->set_full_name("Pegawai " + nip.substr(14));
+    r.mutable_employee()->set_unit("tenants/1504/units/dukcapil");
+    r.mutable_employee()->set_supervisor_nip(supervisor);
+    enrolment::v1::Employee e;
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, {"1504", "admin", "test"});
+    return enrolment_stub_->CreateEmployee(&ctx, r, &e);
+  };
+  const std::string head = "197501012000011001", a = "198001012005011002", b = "198001012005011003",
+                    outsider = "197001011995011004";
+  ASSERT_TRUE(employee(head, "").ok());
+  ASSERT_TRUE(employee(a, "").ok());
+  ASSERT_TRUE(employee(b, a).ok());
+  v1::BatchRecordSkpRequest r;
+  r.set_parent("tenants/1504");
+  r.set_fill_supervisor(true);
+  for (const auto& [nip, penilai] : std::vector<std::pair<std::string, std::string>>{
+           {a, head}, {b, head}, {head, outsider}}) {
+    auto* s = r.add_records();
+    s->set_name(absl::StrCat("tenants/1504/employees/", nip, "/skp/2025"));
+    s->set_kuadran_kinerja(v1::BAIK);
+    s->set_nip_penilai(penilai);
+  }
+  v1::BatchRecordSkpResponse out;
+  ASSERT_TRUE(Call(&v1::PerformanceService::Stub::BatchRecordSkp, r, &out).ok());
+  // a had none: filled; b keeps a; the head's appraiser is not in the roster.
+  EXPECT_EQ(out.supervisors_filled(), 1);
+  auto supervisor_of = [&](const std::string& nip) {
+    enrolment::v1::GetEmployeeRequest g;
+    g.set_name("tenants/1504/employees/" + nip);
+    enrolment::v1::Employee e;
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, {"1504", "admin", "test"});
+    EXPECT_TRUE(enrolment_stub_->GetEmployee(&ctx, g, &e).ok());
+    return e.supervisor_nip();
+  };
+  EXPECT_EQ(supervisor_of(a), head);
+  EXPECT_EQ(supervisor_of(b), a);
+  EXPECT_EQ(supervisor_of(head), "");
 }
 
 }  // namespace

@@ -80,4 +80,36 @@ absl::StatusOr<CohortInfo> EnrolmentRoster::GetCohort(const std::string& tenant,
   return info;
 }
 
+absl::StatusOr<bool> EnrolmentRoster::FillSupervisor(const std::string& tenant, const std::string& nip,
+                                                     const std::string& supervisor) {
+  if (supervisor.empty() || supervisor == nip) return false;
+  const std::string name = absl::StrCat("tenants/", tenant, "/employees/", nip);
+  enrolment::v1::Employee e;
+  {
+    enrolment::v1::GetEmployeeRequest req;
+    req.set_name(name);
+    grpc::ClientContext ctx;
+    AttachTenant(ctx, tenant);
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    if (grpc::Status s = stub_->GetEmployee(&ctx, req, &e); !s.ok()) return Failed(s, "GetEmployee");
+  }
+  if (!e.supervisor_nip().empty()) return false;
+  enrolment::v1::UpdateEmployeeRequest req;
+  req.mutable_employee()->set_name(name);
+  req.mutable_employee()->set_supervisor_nip(supervisor);
+  req.mutable_update_mask()->add_paths("supervisor_nip");
+  enrolment::v1::Employee out;
+  grpc::ClientContext ctx;
+  AttachTenant(ctx, tenant);
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  grpc::Status s = stub_->UpdateEmployee(&ctx, req, &out);
+  // An appraiser who is not in the roster (another agency's official)
+  // cannot be the recorded supervisor: nothing is filled.
+  if (s.error_code() == grpc::StatusCode::INVALID_ARGUMENT || s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    return false;
+  }
+  if (!s.ok()) return Failed(s, "UpdateEmployee");
+  return true;
+}
+
 }  // namespace pelita::performance

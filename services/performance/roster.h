@@ -39,6 +39,11 @@ class Roster {
   virtual absl::StatusOr<std::vector<UnitInfo>> ListUnits(const std::string& tenant) = 0;
   // `cohort` is `tenants/{t}/programs/{p}/cohorts/{c}`; NOT_FOUND when unknown.
   virtual absl::StatusOr<CohortInfo> GetCohort(const std::string& tenant, const std::string& cohort) = 0;
+  // Records `supervisor` as the employee's supervisor_nip when none is
+  // recorded and `supervisor` is another employee of the roster; true when
+  // it was filled.  NOT_FOUND for an employee not in the roster.
+  virtual absl::StatusOr<bool> FillSupervisor(const std::string& tenant, const std::string& nip,
+                                              const std::string& supervisor) = 0;
 };
 
 // The enrolment service over gRPC, as an internal caller of the tenant.
@@ -47,6 +52,8 @@ class EnrolmentRoster : public Roster {
   explicit EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout = absl::Seconds(5));
   absl::StatusOr<std::vector<UnitInfo>> ListUnits(const std::string& tenant) override;
   absl::StatusOr<CohortInfo> GetCohort(const std::string& tenant, const std::string& cohort) override;
+  absl::StatusOr<bool> FillSupervisor(const std::string& tenant, const std::string& nip,
+                                      const std::string& supervisor) override;
 
  private:
   std::unique_ptr<enrolment::v1::EnrolmentService::Stub> stub_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/report/pdf.h"
@@ -143,6 +144,15 @@ std::vector<FigureLine> EvaluationFigures(const Evaluation& e,
   for (const auto& c : b.rubric()) {
     add("L3", absl::StrCat("Rubrik: ", c.competency()), c.score(), FigureKind::kScore);
   }
+  if (b.has_skp_change()) {
+    const auto& k = b.skp_change();
+    add("L3", "Predikat SKP naik (sesudah dibanding sebelum)", k.rose_share(), FigureKind::kPercent);
+    add("L3", "Predikat SKP tetap", k.stayed_share(), FigureKind::kPercent);
+    add("L3", "Predikat SKP turun", k.fell_share(), FigureKind::kPercent);
+    add("L3", "Rata-rata perubahan predikat SKP (langkah)", k.mean_step(), FigureKind::kSigned);
+    add("L3", "Uji tanda SKP (nilai p)", k.sign_test_p(), FigureKind::kP);
+    add("L3", "Uji peringkat bertanda Wilcoxon SKP (nilai p)", k.wilcoxon_p(), FigureKind::kP);
+  }
   const auto& res = e.results();
   for (const auto& u : res.treated_units()) {
     const std::string name = UnitLabel(u.unit(), unit_titles);
@@ -156,6 +166,23 @@ std::vector<FigureLine> EvaluationFigures(const Evaluation& e,
   add("L4", "Selisih-dalam-selisih pengaduan per 1.000 transaksi", res.complaint_rate_did(), FigureKind::kSigned);
   add("L4", "Selisih-dalam-selisih IKM", res.ikm_did(), FigureKind::kSigned);
   add("L4", "Pengaduan yang terhindarkan", res.complaints_avoided(), FigureKind::kNumber);
+  if (res.has_work()) {
+    const auto& w = res.work();
+    add("L4", "Tingkat kesalahan pengolahan, unit peserta sebelum", w.treated_error_rate_before(), FigureKind::kPercent);
+    add("L4", "Tingkat kesalahan pengolahan, unit peserta sesudah", w.treated_error_rate_after(), FigureKind::kPercent);
+    add("L4", "Tingkat kesalahan pengolahan, unit pembanding sebelum", w.control_error_rate_before(),
+        FigureKind::kPercent);
+    add("L4", "Tingkat kesalahan pengolahan, unit pembanding sesudah", w.control_error_rate_after(),
+        FigureKind::kPercent);
+    add("L4", "Selisih-dalam-selisih tingkat kesalahan (poin persentase)", w.error_rate_did(), FigureKind::kSigned);
+    add("L4", "Ketepatan waktu layanan, unit peserta sebelum", w.treated_on_time_rate_before(), FigureKind::kPercent);
+    add("L4", "Ketepatan waktu layanan, unit peserta sesudah", w.treated_on_time_rate_after(), FigureKind::kPercent);
+    add("L4", "Selisih-dalam-selisih ketepatan waktu (poin persentase)", w.on_time_rate_did(), FigureKind::kSigned);
+    add("L4", "Waktu proses rata-rata (jam), unit peserta sebelum", w.treated_hours_before(), FigureKind::kNumber);
+    add("L4", "Waktu proses rata-rata (jam), unit peserta sesudah", w.treated_hours_after(), FigureKind::kNumber);
+    add("L4", "Selisih-dalam-selisih waktu proses (jam)", w.processing_hours_did(), FigureKind::kSigned);
+    add("L4", "Jam kerja yang dihemat di masa sesudah", w.hours_saved(), FigureKind::kNumber);
+  }
   const auto& c = e.cost();
   add("Biaya", "Biaya total", c.total(), FigureKind::kRupiah);
   add("Biaya", "Biaya per peserta", c.per_participant(), FigureKind::kRupiah);
@@ -165,6 +192,12 @@ std::vector<FigureLine> EvaluationFigures(const Evaluation& e,
   add("Biaya", "Rasio manfaat-biaya (BCR)", c.bcr(), FigureKind::kNumber);
   add("Biaya", "Biaya per poin kenaikan", c.per_gain_point(), FigureKind::kRupiah);
   add("Biaya", "Biaya per pengaduan terhindarkan", c.per_complaint_avoided(), FigureKind::kRupiah);
+  if (c.has_hours_saved_benefit()) {
+    add("Biaya", "Manfaat dari jam kerja yang dihemat (setahun, pilihan)", c.hours_saved_benefit(),
+        FigureKind::kRupiah);
+    add("Biaya", "ROI dari jam kerja yang dihemat (%)", c.roi_pct_from_hours(), FigureKind::kNumber);
+    add("Biaya", "BCR dari jam kerja yang dihemat", c.bcr_from_hours(), FigureKind::kNumber);
+  }
   for (const auto& comp : e.composite().components()) {
     add("Komposit", absl::StrCat("Komponen ", LevelTitle(comp.level()), " (bobot ", FormatNumber(comp.weight(), 2),
                                  ")"),
@@ -216,7 +249,59 @@ std::vector<std::string> SummarySentences(const Evaluation& e) {
     s.push_back(absl::StrCat("Perilaku (Level 3) tidak ditampilkan: ", Reason(applied)));
     unknown.push_back("penerapan di tempat kerja");
   }
+  const auto& k = e.behaviour().skp_change();
+  if (e.behaviour().has_skp_change()) {
+    if (Shown(k.rose_share())) {
+      std::string t = absl::StrCat("Predikat kinerja (SKP) peserta naik pada ", FormatPercent(k.rose_share().value()),
+                                   ", tetap pada ", FormatPercent(k.stayed_share().value()), " dan turun pada ",
+                                   FormatPercent(k.fell_share().value()), " dari ", FormatInteger(k.rose_share().n()),
+                                   " peserta yang memiliki SKP sebelum dan sesudah pelatihan");
+      if (Shown(k.sign_test_p())) {
+        absl::StrAppend(&t, " (uji tanda p = ", FigureValueText(k.sign_test_p(), FigureKind::kP), ")");
+      }
+      s.push_back(absl::StrCat(t, "."));
+    } else {
+      s.push_back(absl::StrCat("Perubahan predikat SKP tidak ditampilkan: ", Reason(k.rose_share())));
+    }
+  }
   const auto& r = e.results();
+  if (r.has_work()) {
+    const auto& w = r.work();
+    // "Tingkat kesalahan ... turun dari 6,1% menjadi 3,4% (selisih-dalam-
+    // selisih -2,1 poin, IK 95% -3,0 s.d. -1,2) dibanding unit pembanding."
+    auto change = [&](const char* what, const Figure& before, const Figure& after, const Figure& did, bool percent,
+                      bool better_when_negative, const char* unit) {
+      if (!Shown(did) || !Shown(before) || !Shown(after)) {
+        s.push_back(absl::StrCat(what, " tidak ditampilkan: ", Reason(Shown(did) ? (Shown(before) ? after : before) : did)));
+        unknown.push_back(absl::StrCat("hasil (", absl::AsciiStrToLower(what), ")"));
+        return;
+      }
+      auto v = [&](double x) { return percent ? FormatPercent(x) : absl::StrCat(FormatNumber(x, 1), " jam"); };
+      std::string t = absl::StrCat(what, " di unit peserta ", after.value() < before.value() ? "turun" : "naik",
+                                   " dari ", v(before.value()), " menjadi ", v(after.value()),
+                                   " (selisih-dalam-selisih ", Value(did.value(), FigureKind::kSigned), " ", unit);
+      if (did.has_interval()) {
+        absl::StrAppend(&t, ", IK 95% ", Value(did.ci_low(), FigureKind::kSigned), " s.d. ",
+                        Value(did.ci_high(), FigureKind::kSigned));
+      }
+      absl::StrAppend(&t, ") dibanding unit pembanding");
+      if (did.inconclusive()) {
+        absl::StrAppend(&t, "; interval mencakup nol, sehingga belum menunjukkan efek.");
+        unknown.push_back(absl::StrCat("hasil (", absl::AsciiStrToLower(what), ")"));
+      } else {
+        const bool good = better_when_negative ? did.value() < 0 : did.value() > 0;
+        absl::StrAppend(&t, ".");
+        (good ? worked : not_worked).push_back(absl::StrCat("hasil (", absl::AsciiStrToLower(what), ")"));
+      }
+      s.push_back(t);
+    };
+    change("Tingkat kesalahan pengolahan dokumen", w.treated_error_rate_before(), w.treated_error_rate_after(),
+           w.error_rate_did(), true, true, "poin");
+    change("Ketepatan waktu layanan", w.treated_on_time_rate_before(), w.treated_on_time_rate_after(),
+           w.on_time_rate_did(), true, false, "poin");
+    change("Waktu proses rata-rata", w.treated_hours_before(), w.treated_hours_after(), w.processing_hours_did(),
+           false, true, "jam");
+  }
   for (const auto& [f, what, better_when_negative] :
        {std::tuple<const Figure*, const char*, bool>{&r.complaint_rate_did(), "pengaduan per 1.000 transaksi", true},
         {&r.ikm_did(), "IKM", false}}) {
@@ -554,6 +639,20 @@ absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const Repor
     pdf.Subheading("Unit pembanding");
     pdf.Table({{"Unit", 0.30, false}, {"Pengaduan", 0.35, false}, {"IKM", 0.35, false}}, controls);
   }
+  if (r.has_work()) {
+    const auto& w = r.work();
+    pdf.Subheading("Kinerja layanan: unit dalam perhitungan");
+    pdf.Paragraph(absl::StrCat("Bulan sebelum: ", w.before_first_month(), " s.d. ", w.before_last_month(),
+                               "; bulan sesudah: ", w.after_first_month(), " s.d. ", w.after_last_month(),
+                               ". Unit peserta dipakai: ", w.treated_unit_count(),
+                               "; unit pembanding dipakai: ", w.control_unit_count(), "."));
+    std::vector<std::vector<std::string>> units;
+    for (const auto& u : w.units()) {
+      units.push_back({UnitLabel(u.unit(), c.unit_titles), u.treated() ? "peserta" : "pembanding",
+                       u.used() ? "dipakai" : ReasonText(u.excluded_code())});
+    }
+    if (!units.empty()) pdf.Table({{"Unit", 0.40, false}, {"Kelompok", 0.20, false}, {"Data", 0.40, false}}, units);
+  }
 
   pdf.Heading("Biaya dan ROI");
   FigureTable(pdf, lines, "Biaya");
@@ -573,6 +672,18 @@ absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const Repor
       "yang menyatakan diterapkan; laporan diri peserta dilaporkan terpisah. Level 4: selisih-dalam-selisih antara "
       "unit peserta dan unit pembanding yang datanya mencakup kedua masa. ROI (Phillips): (manfaat − biaya) / biaya "
       "× 100.");
+  if (e.results().has_work() || e.behaviour().has_skp_change()) {
+    pdf.Paragraph(
+        "Kinerja layanan (Level 4): indikator bulanan unit dari layanan kinerja Pelita, hanya bulan yang seluruhnya "
+        "berada di dalam masa sebelum dan sesudah; unit masuk bila datanya ada untuk setiap bulan itu. Tingkat "
+        "kesalahan = berkas dikembalikan atau diperbaiki ÷ berkas selesai; ketepatan waktu = selesai dalam standar "
+        "pelayanan ÷ selesai; waktu proses rata-rata dari jumlah jam, ragamnya dari titik tengah pita waktu. "
+        "Selisih-dalam-selisih dengan ragam binomial berkas yang digabung; berkas dalam satu unit dianggap saling "
+        "bebas, sehingga interval bisa terlalu sempit bila unit berbeda-beda. SKP (Level 3): predikat sebelum "
+        "(periode terakhir yang berakhir sebelum hari pertama pelatihan) dan sesudah (periode pertama yang mulai "
+        "sesudah hari terakhir), sebagaimana dikirim SIASN atau penyelenggara, tidak dihitung ulang; uji tanda "
+        "eksak dua sisi dan uji peringkat bertanda Wilcoxon.");
+  }
   std::vector<std::vector<std::string>> formulas;
   for (const auto& l : lines) {
     if (!l.figure.formula().empty()) formulas.push_back({absl::StrCat(l.section, " · ", l.label), l.figure.formula()});

@@ -49,14 +49,29 @@ export interface Evaluation {
     normalisedGain?: Figure; gainBand?: string; pValue?: Figure; cohensDz?: Figure;
     distribution?: ScoreDistribution };
   behaviour?: { responseRate?: Figure; appliedShare?: Figure; scrapLearningRate?: Figure;
-    selfReportedAppliedShare?: Figure; textAnswers?: TextAnswers[] };
+    selfReportedAppliedShare?: Figure; textAnswers?: TextAnswers[]; skpChange?: SkpChange };
   results?: { complaintRateDid?: Figure; ikmDid?: Figure; complaintsAvoided?: Figure;
     beforeStart?: string; beforeEnd?: string; afterStart?: string; afterEnd?: string;
     controlUnitCount?: Int64; conclusion?: string; treatedUnits?: UnitChange[];
-    series?: ResultsMonth[]; seriesMissing?: string; seriesMissingCode?: string };
+    series?: ResultsMonth[]; seriesMissing?: string; seriesMissingCode?: string; work?: WorkResults };
   cost?: { total?: Figure; perParticipant?: Figure; perCompleted?: Figure; perJp?: Figure;
-    roiPct?: Figure; bcr?: Figure };
+    roiPct?: Figure; bcr?: Figure; hoursSavedBenefit?: Figure; roiPctFromHours?: Figure; bcrFromHours?: Figure };
   composite?: { score?: Figure };
+}
+/** L3: the participants' SKP predicates before and after (scoring's SkpChange). */
+export interface SkpChange {
+  participants?: Int64; roseShare?: Figure; stayedShare?: Figure; fellShare?: Figure; meanStep?: Figure;
+  signTestP?: Figure; wilcoxonP?: Figure;
+}
+/** L4 from the units' service indicators (scoring's WorkResults). */
+export interface WorkResults {
+  beforeFirstMonth?: string; beforeLastMonth?: string; afterFirstMonth?: string; afterLastMonth?: string;
+  treatedErrorRateBefore?: Figure; treatedErrorRateAfter?: Figure; controlErrorRateBefore?: Figure;
+  controlErrorRateAfter?: Figure; errorRateDid?: Figure;
+  treatedOnTimeRateBefore?: Figure; treatedOnTimeRateAfter?: Figure; controlOnTimeRateBefore?: Figure;
+  controlOnTimeRateAfter?: Figure; onTimeRateDid?: Figure;
+  treatedHoursBefore?: Figure; treatedHoursAfter?: Figure; controlHoursBefore?: Figure; controlHoursAfter?: Figure;
+  processingHoursDid?: Figure; hoursSaved?: Figure; treatedUnitCount?: Int64; controlUnitCount?: Int64;
 }
 /** L2: the pairs' pre/post scores (0–100) in ten bands (scoring's
  * ScoreDistribution); withheld: no bands, n and the reason kept. */

@@ -10,7 +10,7 @@ import { formatInteger, formatNumber, formatPercent, formatRupiah, formatScore, 
 import { useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { humanizeSlug } from '../names';
-import type { Evaluation, Figure, TextAnswers, Unit, UnitChange } from '../types';
+import type { WorkResults, Evaluation, Figure, TextAnswers, Unit, UnitChange } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { DownloadButton } from '../components/download';
 import { loadedReportCharts, loadReportCharts } from '../charts/load';
@@ -140,6 +140,12 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
             <FigureRow label={t.report.scrap} f={e.behaviour?.scrapLearningRate} kind="percent" />
             <FigureRow label={t.report.selfApplied} f={e.behaviour?.selfReportedAppliedShare} kind="percent" />
             <FigureRow label={t.report.l3Response} f={e.behaviour?.responseRate} kind="percent" />
+            {e.behaviour?.skpChange && <>
+              <FigureRow label={t.report.skpRose} f={e.behaviour.skpChange.roseShare} kind="percent" />
+              <FigureRow label={t.report.skpStayed} f={e.behaviour.skpChange.stayedShare} kind="percent" />
+              <FigureRow label={t.report.skpFell} f={e.behaviour.skpChange.fellShare} kind="percent" />
+              <FigureRow label={t.report.skpSignTest} f={e.behaviour.skpChange.signTestP} kind="p" />
+            </>}
           </FigureTable>
           <TextSummaries answers={e.behaviour?.textAnswers ?? []} />
           <FigureTable title={t.report.l4} id="r-l4">
@@ -147,6 +153,7 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
             <FigureRow label={t.report.ikmDid} f={e.results?.ikmDid} kind="signed" />
             <FigureRow label={t.report.avoided} f={e.results?.complaintsAvoided} kind="number" />
           </FigureTable>
+          {e.results?.work && <WorkFigures w={e.results.work} />}
           {e.results?.beforeStart && (
             <p className="hint">{t.report.windows(formatIsoDay(e.results.beforeStart), formatIsoDay(e.results.beforeEnd),
               formatIsoDay(e.results.afterStart), formatIsoDay(e.results.afterEnd))}
@@ -162,6 +169,12 @@ export function ReportPage({ program, cohort }: { program: string; cohort: strin
             <FigureRow label={t.report.roi} f={e.cost?.roiPct ? { ...e.cost.roiPct, value: (e.cost.roiPct.value ?? 0) / 100,
               ciLow: (e.cost.roiPct.ciLow ?? 0) / 100, ciHigh: (e.cost.roiPct.ciHigh ?? 0) / 100 } : undefined} kind="percent" />
             <FigureRow label={t.report.bcr} f={e.cost?.bcr} kind="number" />
+            {e.cost?.hoursSavedBenefit && <>
+              <FigureRow label={t.report.hoursBenefit} f={e.cost.hoursSavedBenefit} kind="rupiah" />
+              <FigureRow label={t.report.roiFromHours} f={e.cost.roiPctFromHours ? { ...e.cost.roiPctFromHours,
+                value: (e.cost.roiPctFromHours.value ?? 0) / 100, ciLow: (e.cost.roiPctFromHours.ciLow ?? 0) / 100,
+                ciHigh: (e.cost.roiPctFromHours.ciHigh ?? 0) / 100 } : undefined} kind="percent" />
+            </>}
             <FigureRow label={t.report.composite} f={e.composite?.score} kind="score" />
           </FigureTable>
         </>
@@ -225,5 +238,27 @@ function TreatedUnits({ units, names }: { units: UnitChange[]; names: Map<string
         </tbody>
       </table></TableWrap>
     </section>
+  );
+}
+
+/** L4 from the work itself (issue 18): processing errors, on-time service
+ * and processing time of the trained units and the comparison units, with
+ * the differences-in-differences (percentage points, hours). */
+export function WorkFigures({ w }: { w: WorkResults }) {
+  return (
+    <FigureTable title={t.report.workTitle} id="r-work">
+      <FigureRow label={t.report.errorBefore} f={w.treatedErrorRateBefore} kind="percent" />
+      <FigureRow label={t.report.errorAfter} f={w.treatedErrorRateAfter} kind="percent" />
+      <FigureRow label={t.report.errorControlBefore} f={w.controlErrorRateBefore} kind="percent" />
+      <FigureRow label={t.report.errorControlAfter} f={w.controlErrorRateAfter} kind="percent" />
+      <FigureRow label={t.report.errorDid} f={w.errorRateDid} kind="signed" />
+      <FigureRow label={t.report.onTimeBefore} f={w.treatedOnTimeRateBefore} kind="percent" />
+      <FigureRow label={t.report.onTimeAfter} f={w.treatedOnTimeRateAfter} kind="percent" />
+      <FigureRow label={t.report.onTimeDid} f={w.onTimeRateDid} kind="signed" />
+      <FigureRow label={t.report.hoursBefore} f={w.treatedHoursBefore} kind="number" />
+      <FigureRow label={t.report.hoursAfter} f={w.treatedHoursAfter} kind="number" />
+      <FigureRow label={t.report.hoursDid} f={w.processingHoursDid} kind="signed" />
+      <FigureRow label={t.report.hoursSaved} f={w.hoursSaved} kind="number" />
+    </FigureTable>
   );
 }
