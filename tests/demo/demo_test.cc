@@ -1,10 +1,10 @@
 // The demo data of Kabupaten Batang Hari, loaded as scripts/run.sh loads
 // them: the real service binaries (the tenant registry with its seed,
-// enrolment, survey, complaint, scoring, follow-up) on one real
-// redis-server, the three demo loaders run as processes against them, and
-// every check made through the services' APIs.  The data are loaded once for the whole suite (the tests
-// run in order in one process; see tests/demo/CMakeLists.txt) and the last
-// test loads them a second time.
+// enrolment, survey, complaint, performance, scoring, follow-up, report) on
+// one real redis-server, the demo loaders run as processes against them,
+// and every check made through the services' APIs.  The data are loaded
+// once for the whole suite (the tests run in order in one process; see
+// tests/demo/CMakeLists.txt) and the last test loads them a second time.
 //
 // What it proves (issue 13, "Demo data that shows what the platform is
 // for"): every demo call succeeds; positions fit their units and every
@@ -15,8 +15,11 @@
 // observation from a named observer; the reports show every figure that
 // has its respondents and withhold what min n withholds; most cohorts whose
 // after window has passed get an estimable L4; one programme shows an
-// effect and another does not; a second load creates nothing and changes
-// no count.
+// effect and another does not; the kinerja data (issue 18) run from
+// January 2025 for the counter units, Administrasi Perkantoran lowers the
+// error rate of the units it trained and of no other, and the SKP change of
+// its cohorts is computable and rises; a second load creates nothing and
+// changes no count.
 #include <grpcpp/grpcpp.h>
 #include <sys/wait.h>
 
@@ -41,6 +44,7 @@
 #include "pelita/complaint/v1/complaint.grpc.pb.h"
 #include "pelita/enrolment/v1/enrolment.grpc.pb.h"
 #include "pelita/followup/v1/followup.grpc.pb.h"
+#include "pelita/performance/v1/performance.grpc.pb.h"
 #include "pelita/scoring/v1/scoring.grpc.pb.h"
 #include "pelita/survey/v1/survey.grpc.pb.h"
 #include "pelita/report/v1/report.grpc.pb.h"
@@ -56,6 +60,7 @@ namespace fv1 = ::pelita::followup::v1;
 namespace sv1 = ::pelita::survey::v1;
 namespace cv1 = ::pelita::complaint::v1;
 namespace scv1 = ::pelita::scoring::v1;
+namespace pv1 = ::pelita::performance::v1;
 using testing::Subprocess;
 
 constexpr char kParent[] = "tenants/1504";
@@ -106,10 +111,11 @@ struct Platform {
   std::map<std::string, std::string> address;
   absl::CivilDay as_of;
   std::vector<std::map<std::string, Tally>> loads;
-  std::shared_ptr<grpc::Channel> enrolment, survey, complaint, scoring, followup, report;
+  std::shared_ptr<grpc::Channel> enrolment, survey, complaint, performance, scoring, followup, report;
 
   ~Platform() {
-    for (const char* name : {"report", "followup", "scoring", "complaint", "survey", "enrolment", "tenant"}) {
+    for (const char* name :
+         {"report", "followup", "scoring", "performance", "complaint", "survey", "enrolment", "tenant"}) {
       auto it = services.find(name);
       if (it != services.end() && it->second->running()) (void)it->second->Stop(SIGTERM, absl::Seconds(10));
     }
@@ -194,7 +200,7 @@ struct Platform {
     return t;
   }
 
-  // Runs the three loaders in scripts/run.sh's order (the run.conf ORDER of
+  // Runs the loaders in scripts/run.sh's order (the run.conf ORDER of
   // their services) and reads their closing lines.
   absl::Status Load() {
     const int round = static_cast<int>(loads.size()) + 1;
@@ -203,6 +209,7 @@ struct Platform {
         {"enrolment", {"--target", address["enrolment"], "--followup", address["followup"]}},
         {"survey", {"--target", address["survey"], "--enrolment", address["enrolment"]}},
         {"complaint", {"--target", address["complaint"], "--enrolment", address["enrolment"]}},
+        {"performance", {"--target", address["performance"], "--enrolment", address["enrolment"]}},
     };
     std::map<std::string, Tally> out;
     for (const auto& [name, flags] : loaders) {
@@ -273,6 +280,9 @@ struct Platform {
         !s.ok()) {
       return s;
     }
+    if (auto s = Start("performance", {"--registry", registry, "--enrolment", address["enrolment"]}); !s.ok()) {
+      return s;
+    }
     if (auto s = Start("scoring", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
                                    address["survey"], "--complaint", address["complaint"]});
         !s.ok()) {
@@ -294,6 +304,7 @@ struct Platform {
     enrolment = channel(address["enrolment"]);
     survey = channel(address["survey"]);
     complaint = channel(address["complaint"]);
+    performance = channel(address["performance"]);
     scoring = channel(address["scoring"]);
     followup = channel(address["followup"]);
     report = channel(address["report"]);
@@ -327,6 +338,7 @@ class DemoTest : public ::testing::Test {
     followup_ = fv1::FollowUpService::NewStub(platform->followup);
     survey_ = sv1::SurveyService::NewStub(platform->survey);
     complaint_ = cv1::ComplaintService::NewStub(platform->complaint);
+    performance_ = pv1::PerformanceService::NewStub(platform->performance);
     scoring_ = scv1::ScoringService::NewStub(platform->scoring);
     report_ = pelita::report::v1::ReportService::NewStub(platform->report);
   }
@@ -460,6 +472,7 @@ class DemoTest : public ::testing::Test {
   std::unique_ptr<fv1::FollowUpService::Stub> followup_;
   std::unique_ptr<sv1::SurveyService::Stub> survey_;
   std::unique_ptr<cv1::ComplaintService::Stub> complaint_;
+  std::unique_ptr<pv1::PerformanceService::Stub> performance_;
   std::unique_ptr<scv1::ScoringService::Stub> scoring_;
   std::unique_ptr<pelita::report::v1::ReportService::Stub> report_;
 };
@@ -467,7 +480,7 @@ absl::Status DemoTest::setup_;
 
 TEST_F(DemoTest, EveryDemoCallSucceeds) {
   ASSERT_EQ(platform->loads.size(), 1u);
-  for (const char* name : {"enrolment", "survey", "complaint"}) {
+  for (const char* name : {"enrolment", "survey", "complaint", "performance"}) {
     const Tally& t = platform->loads[0].at(name);
     EXPECT_EQ(t.exit_code, 0) << name << " loader; see " << platform->dir;
     EXPECT_EQ(t.failed, 0) << name;
@@ -1192,6 +1205,204 @@ TEST_F(DemoTest, IkmReportsCarryTheComplaintServicesFigures) {
   EXPECT_EQ(reports, 3);
 }
 
+// ---------------------------------------------------------- performance
+
+// The units that Administrasi Perkantoran cohorts trained (the units of
+// their completed participants), by cohort, the earliest cohort first.
+struct TrainedUnits {
+  ev1::Cohort cohort;
+  std::set<std::string> units;
+};
+
+// The kinerja data (issue 18): the service types of the counter units and
+// their months from January 2025 to the last whole month before the load.
+TEST_F(DemoTest, PerformanceMonthsRunFromJanuary2025UpToTheLastWholeMonth) {
+  pv1::ListServiceTypesRequest lr;
+  lr.set_parent(absl::StrCat(kParent, "/units/-"));
+  pv1::ListServiceTypesResponse types;
+  ASSERT_RPC(Call(performance_.get(), &pv1::PerformanceService::Stub::ListServiceTypes, lr, &types));
+  std::map<std::string, int> per_unit;
+  for (const auto& t : types.service_types()) {
+    ++per_unit[t.name().substr(0, t.name().find("/serviceTypes/"))];
+    EXPECT_GT(t.standard_hours(), 0) << t.name();
+  }
+  EXPECT_EQ(per_unit.size(), 16u) << "the 16 units with a service counter";
+  for (const auto& [unit, n] : per_unit) {
+    EXPECT_GE(n, 1) << unit;
+    EXPECT_LE(n, 3) << unit;
+  }
+  // Every month from January 2025 has figures, and the month of the load
+  // (not over yet) has none.
+  pv1::BatchGetPerformanceMonthsRequest br;
+  br.set_parent(kParent);
+  for (const auto& [unit, n] : per_unit) br.add_units(unit);
+  br.set_start_period("2025-01");
+  br.set_end_period(absl::FormatCivilTime(absl::CivilMonth(platform->as_of)));
+  pv1::BatchGetPerformanceMonthsResponse months;
+  ASSERT_RPC(Call(performance_.get(), &pv1::PerformanceService::Stub::BatchGetPerformanceMonths, br, &months));
+  const std::string current = absl::FormatCivilTime(absl::CivilMonth(platform->as_of));
+  int with_data = 0;
+  for (const auto& m : months.months()) {
+    EXPECT_EQ(m.has_data(), m.period() != current) << m.unit() << " " << m.period();
+    with_data += m.has_data();
+    if (!m.has_data()) continue;
+    EXPECT_GT(m.received(), 0) << m.unit() << " " << m.period();
+    EXPECT_LE(m.completed() + m.rejected(), m.received()) << m.unit() << " " << m.period();
+    EXPECT_GT(m.staff(), 0) << m.unit() << " " << m.period();
+  }
+  const int whole_months = static_cast<int>(absl::CivilMonth(platform->as_of) - absl::CivilMonth(2025, 1));
+  EXPECT_EQ(with_data, 16 * whole_months);
+}
+
+// After an Administrasi Perkantoran cohort the units it trained return
+// fewer documents for correction (the Wilson intervals of before and after
+// apart), finish more within the standard and faster; the units no cohort
+// of it trained show no such drop.  Before: January 2025 to the month
+// before the first cohort; after: from the second month after its last
+// day (the effect has arrived) to the last whole month.
+TEST_F(DemoTest, AdministrasiPerkantoranLowersTheErrorRateOfTheUnitsItTrainedOnly) {
+  const auto employees = Employees();
+  std::vector<TrainedUnits> cohorts;
+  std::set<std::string> trained;
+  for (const auto& c : Cohorts(absl::StrCat(kParent, "/programs/administrasi-perkantoran-2026"))) {
+    TrainedUnits t{c, {}};
+    for (const auto& e : Enrolments(c.name())) {
+      if (e.state() != ev1::Enrolment::COMPLETED) continue;
+      auto it = employees.find(e.employee().substr(e.employee().rfind('/') + 1));
+      ASSERT_NE(it, employees.end()) << e.employee();
+      t.units.insert(it->second.unit());
+      trained.insert(it->second.unit());
+    }
+    cohorts.push_back(std::move(t));
+  }
+  ASSERT_FALSE(cohorts.empty());
+  std::sort(cohorts.begin(), cohorts.end(), [](const TrainedUnits& a, const TrainedUnits& b) {
+    return Day(a.cohort.start_date()) < Day(b.cohort.start_date());
+  });
+  const ev1::Cohort& first = cohorts[0].cohort;
+  const std::string before_end = absl::FormatCivilTime(absl::CivilMonth(Day(first.start_date())) - 1);
+  const std::string after_start = absl::FormatCivilTime(absl::CivilMonth(Day(first.end_date())) + 2);
+  const std::string after_end = absl::FormatCivilTime(absl::CivilMonth(platform->as_of) - 1);
+  auto figures = [&](const std::string& unit, const std::string& from, const std::string& to) {
+    pv1::GetUnitPerformanceRequest req;
+    req.set_name(unit + "/performance");
+    req.set_start_period(from);
+    req.set_end_period(to);
+    pv1::UnitPerformance out;
+    grpc::Status s = Call(performance_.get(), &pv1::PerformanceService::Stub::GetUnitPerformance, req, &out);
+    EXPECT_TRUE(s.ok()) << unit << ": " << s.error_message();
+    return out.total();
+  };
+  pv1::ListServiceTypesRequest lr;
+  lr.set_parent(absl::StrCat(kParent, "/units/-"));
+  pv1::ListServiceTypesResponse types;
+  ASSERT_RPC(Call(performance_.get(), &pv1::PerformanceService::Stub::ListServiceTypes, lr, &types));
+  std::set<std::string> counter_units;
+  for (const auto& t : types.service_types()) counter_units.insert(t.name().substr(0, t.name().find("/serviceTypes/")));
+
+  int treated = 0, controls = 0;
+  for (const std::string& unit : counter_units) {
+    const pv1::PerformanceFigures before = figures(unit, "2025-01", before_end);
+    const pv1::PerformanceFigures after = figures(unit, after_start, after_end);
+    ASSERT_GT(before.completed(), 0) << unit;
+    ASSERT_GT(after.completed(), 0) << unit;
+    const auto& b = before.error_rate();
+    const auto& a = after.error_rate();
+    std::printf("%s%s: error rate %.2f %% [%.2f, %.2f] -> %.2f %% [%.2f, %.2f], on time %.1f %% -> %.1f %%, "
+                "median %.1f h -> %.1f h\n",
+                unit.c_str(),
+                cohorts[0].units.count(unit) ? " (trained first)" : (trained.count(unit) ? " (trained later)" : ""),
+                100 * b.value(), 100 * b.ci_low(), 100 * b.ci_high(), 100 * a.value(), 100 * a.ci_low(),
+                100 * a.ci_high(), 100 * before.on_time_rate().value(), 100 * after.on_time_rate().value(),
+                before.processing_time().median_hours(), after.processing_time().median_hours());
+    if (cohorts[0].units.count(unit)) {
+      ++treated;
+      EXPECT_LT(a.ci_high(), b.ci_low()) << unit << ": the error rate's intervals overlap";
+      EXPECT_LT(a.value(), 0.75 * b.value()) << unit;
+      EXPECT_GT(after.on_time_rate().ci_low(), before.on_time_rate().ci_high()) << unit;
+      EXPECT_LT(after.processing_time().median_hours(), before.processing_time().median_hours()) << unit;
+    } else if (!trained.count(unit)) {
+      ++controls;
+      EXPECT_GT(a.value(), 0.85 * b.value()) << unit << ": a drop where no cohort trained anybody";
+      EXPECT_GE(a.ci_high(), b.ci_low()) << unit << ": a drop where no cohort trained anybody";
+      EXPECT_LT(std::abs(after.on_time_rate().value() - before.on_time_rate().value()), 0.04) << unit;
+    }
+  }
+  EXPECT_GE(treated, 2) << "units of " << first.name() << " with service figures";
+  EXPECT_GE(controls, 8) << "counter units no Administrasi Perkantoran cohort trained";
+}
+
+// The SKP change of the Administrasi Perkantoran cohorts that ended before
+// the second half of 2026 began: computable (the 2026 half-year before and
+// after it) and more rose than fell; a later cohort has no period after it
+// yet and is withheld.  A Pelayanan Publik Prima cohort, whose participants
+// get no rise, moves less.
+TEST_F(DemoTest, TheSkpChangeOfAnAdministrasiPerkantoranCohortShowsTheRise) {
+  auto change = [&](const std::string& cohort) {
+    pv1::GetCohortSkpChangeRequest req;
+    req.set_name(cohort + "/skpChange");
+    pv1::CohortSkpChange out;
+    grpc::Status s = Call(performance_.get(), &pv1::PerformanceService::Stub::GetCohortSkpChange, req, &out);
+    EXPECT_TRUE(s.ok()) << cohort << ": " << s.error_message();
+    std::printf("%s: %d participants, %d pairs, rose %d, stayed %d, fell %d, mean step %.2f, sign p %.4f%s\n",
+                cohort.c_str(), out.participants(), out.pairs(), out.rose(), out.stayed(), out.fell(), out.mean_step(),
+                out.sign_test_p(), out.withheld() ? " (withheld)" : "");
+    return out;
+  };
+  const absl::CivilDay second_half(2026, 7, 1);
+  int computable = 0;
+  double ap_mean = 0;
+  for (const auto& c : Cohorts(absl::StrCat(kParent, "/programs/administrasi-perkantoran-2026"))) {
+    const pv1::CohortSkpChange ch = change(c.name());
+    if (Day(c.end_date()) < second_half) {
+      ++computable;
+      EXPECT_FALSE(ch.withheld()) << c.name() << ": " << ch.withheld_reason();
+      EXPECT_GE(ch.pairs(), 20) << c.name();
+      EXPECT_GT(ch.rose(), ch.fell()) << c.name();
+      EXPECT_GT(ch.mean_step(), 0) << c.name();
+      ap_mean += ch.mean_step();
+    } else {
+      EXPECT_TRUE(ch.withheld()) << c.name() << ": no SKP period after it has started";
+      EXPECT_EQ(ch.pairs(), 0) << c.name();
+    }
+  }
+  ASSERT_GE(computable, 1);
+  ap_mean /= computable;
+  const pv1::CohortSkpChange ppp = change(absl::StrCat(kParent, "/programs/pelayanan-publik-2026/cohorts/angkatan-01"));
+  ASSERT_FALSE(ppp.withheld()) << ppp.withheld_reason();
+  EXPECT_LT(ppp.mean_step(), ap_mean);
+}
+
+// Every ASN has the SKP of 2025 and of the 2026 half-years begun by the
+// load, appraised by their recorded supervisor (heads by nobody in the
+// roster); most are Baik, some Sangat Baik or Butuh Perbaikan, few Kurang.
+TEST_F(DemoTest, SkpRecordsComeFromTheSupervisorAndAreMostlyBaik) {
+  const auto employees = Employees();
+  ASSERT_GT(employees.size(), 500u);
+  std::map<pv1::Predicate, int> predicates;
+  int records = 0;
+  for (const auto& [nip, e] : employees) {
+    pv1::ListSkpRequest req;
+    req.set_parent(absl::StrCat(kParent, "/employees/", nip));
+    pv1::ListSkpResponse resp;
+    ASSERT_RPC(Call(performance_.get(), &pv1::PerformanceService::Stub::ListSkp, req, &resp));
+    std::set<std::string> periods;
+    for (const auto& s : resp.records()) {
+      periods.insert(s.name().substr(s.name().rfind('/') + 1));
+      EXPECT_EQ(s.nip_penilai(), e.supervisor_nip()) << s.name();
+      ++predicates[s.kuadran_kinerja()];
+      ++records;
+    }
+    EXPECT_EQ(periods, (std::set<std::string>{"2025", "2026-01_2026-06", "2026-07_2026-12"})) << nip;
+  }
+  ASSERT_GT(records, 0);
+  EXPECT_GT(predicates[pv1::BAIK], records / 2);
+  EXPECT_GT(predicates[pv1::SANGAT_BAIK], records / 20);
+  EXPECT_GT(predicates[pv1::BUTUH_PERBAIKAN], records / 20);
+  EXPECT_GT(predicates[pv1::KURANG], 0);
+  EXPECT_LT(predicates[pv1::KURANG], records / 10);
+}
+
 // A second load (scripts/run.sh run again) creates nothing and changes no
 // count.
 TEST_F(DemoTest, ASecondLoadCreatesNothing) {
@@ -1219,13 +1430,34 @@ TEST_F(DemoTest, ASecondLoadCreatesNothing) {
     for (const auto& u : Units()) {
       out["complaints " + u.name()] = ComplaintsReceived(u.name(), absl::CivilDay(2025, 1, 1), platform->as_of);
       out["skm " + u.name()] = SkmInSurvey(u.name());
+      // The unit's kinerja months and their revisions (a changed month
+      // would be a second revision).
+      pv1::GetUnitPerformanceRequest pr;
+      pr.set_name(u.name() + "/performance");
+      pr.set_start_period("2025-01");
+      pr.set_end_period(absl::FormatCivilTime(absl::CivilMonth(platform->as_of)));
+      pv1::UnitPerformance perf;
+      EXPECT_TRUE(Call(performance_.get(), &pv1::PerformanceService::Stub::GetUnitPerformance, pr, &perf).ok());
+      out["performance months " + u.name()] = perf.total().months_with_data();
+      out["performance received " + u.name()] = perf.total().received();
+      out["performance returned " + u.name()] = perf.total().returned();
+    }
+    for (const auto& [nip, e] : Employees()) {
+      pv1::ListSkpRequest sr;
+      sr.set_parent(absl::StrCat(kParent, "/employees/", nip));
+      pv1::ListSkpResponse skp;
+      EXPECT_TRUE(Call(performance_.get(), &pv1::PerformanceService::Stub::ListSkp, sr, &skp).ok());
+      for (const auto& r : skp.records()) {
+        out["skp records"] += 1;
+        out["skp revisions"] += r.revision();
+      }
     }
     return out;
   };
   const auto before = counts();
   ASSERT_TRUE(platform->Load().ok());
   ASSERT_EQ(platform->loads.size(), 2u);
-  for (const char* name : {"enrolment", "survey", "complaint"}) {
+  for (const char* name : {"enrolment", "survey", "complaint", "performance"}) {
     const Tally& first = platform->loads[0].at(name);
     const Tally& again = platform->loads[1].at(name);
     EXPECT_EQ(again.exit_code, 0) << name;
