@@ -483,10 +483,13 @@ TEST_F(PerformanceServiceTest, TheAppraiserFillsAnEmptySupervisorOnly) {
     r.mutable_employee()->set_full_name("Pegawai " + nip.substr(14));
     r.mutable_employee()->set_unit("tenants/1504/units/dukcapil");
     r.mutable_employee()->set_supervisor_nip(supervisor);
+    r.mutable_employee()->set_employment_type(enrolment::v1::PNS);
     enrolment::v1::Employee e;
     grpc::ClientContext ctx;
     AttachCaller(ctx, {"1504", "admin", "test"});
-    return enrolment_stub_->CreateEmployee(&ctx, r, &e);
+    grpc::Status s = enrolment_stub_->CreateEmployee(&ctx, r, &e);
+    EXPECT_TRUE(s.ok()) << nip << ": " << s.error_message();
+    return s;
   };
   const std::string head = "197501012000011001", a = "198001012005011002", b = "198001012005011003",
                     outsider = "197001011995011004";

@@ -284,7 +284,8 @@ struct Platform {
       return s;
     }
     if (auto s = Start("scoring", {"--registry", registry, "--enrolment", address["enrolment"], "--survey",
-                                   address["survey"], "--complaint", address["complaint"]});
+                                   address["survey"], "--complaint", address["complaint"], "--performance",
+                                   address["performance"]});
         !s.ok()) {
       return s;
     }
@@ -1371,6 +1372,42 @@ TEST_F(DemoTest, TheSkpChangeOfAnAdministrasiPerkantoranCohortShowsTheRise) {
   const pv1::CohortSkpChange ppp = change(absl::StrCat(kParent, "/programs/pelayanan-publik-2026/cohorts/angkatan-01"));
   ASSERT_FALSE(ppp.withheld()) << ppp.withheld_reason();
   EXPECT_LT(ppp.mean_step(), ap_mean);
+}
+
+// The evaluation of an Administrasi Perkantoran cohort whose after window
+// has ended shows L4 from the work (fewer processing errors in the units it
+// trained than in the comparison units) and L3's SKP change, through the
+// real scoring service.
+TEST_F(DemoTest, TheEvaluationOfAnAdministrasiPerkantoranCohortShowsTheWork) {
+  int evaluated = 0, fewer_errors = 0;
+  for (const auto& c : Cohorts(absl::StrCat(kParent, "/programs/administrasi-perkantoran-2026"))) {
+    if (Day(c.end_date()) + 90 >= platform->as_of) continue;  // the after window has not ended
+    ++evaluated;
+    scv1::GetEvaluationRequest req;
+    req.set_name(c.name() + "/evaluation");
+    req.set_refresh(true);
+    scv1::Evaluation ev;
+    ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::GetEvaluation, req, &ev));
+    ASSERT_TRUE(ev.results().has_work()) << c.name();
+    const scv1::WorkResults& w = ev.results().work();
+    const scv1::Figure& did = w.error_rate_did();
+    std::printf("%s: work months %s..%s / %s..%s, units %lld + %lld, error DiD %s %.2f [%.2f, %.2f] %s\n",
+                c.name().c_str(), w.before_first_month().c_str(), w.before_last_month().c_str(),
+                w.after_first_month().c_str(), w.after_last_month().c_str(),
+                static_cast<long long>(w.treated_unit_count()), static_cast<long long>(w.control_unit_count()),
+                did.withheld() ? "withheld" : "", did.value(), did.ci_low(), did.ci_high(), did.reason().c_str());
+    EXPECT_GT(w.treated_unit_count(), 0) << c.name();
+    if (!did.withheld()) {
+      EXPECT_TRUE(did.has_interval());
+      EXPECT_GT(did.inputs().at("treated_before"), did.inputs().at("treated_after")) << c.name();
+      fewer_errors += did.ci_high() < 0;
+    }
+    const scv1::SkpChange& k = ev.behaviour().skp_change();
+    EXPECT_EQ(k.participants(), ev.completed()) << c.name();
+    if (!k.rose_share().withheld()) EXPECT_GT(k.rose_share().value(), k.fell_share().value()) << c.name();
+  }
+  ASSERT_GE(evaluated, 1);
+  EXPECT_GE(fewer_errors, 1) << "no Administrasi Perkantoran cohort shows fewer processing errors";
 }
 
 // Every ASN has the SKP of 2025 and of the 2026 half-years begun by the
