@@ -451,10 +451,18 @@ absl::StatusOr<v1::BatchRecordServiceMonthsResponse> PerformanceLogic::BatchReco
       continue;
     }
     if (!types.contains(absl::StrCat((*parts)[1], "/", (*parts)[2]))) {
-      v.push_back({prefix + "name",
-                   absl::StrCat("unit \"", (*parts)[1], "\" has no service type \"", (*parts)[2],
-                                "\" (create it first)"),
-                   "UNKNOWN_SERVICE_TYPE"});
+      // A unit the roster does not know has no service types either: say
+      // which of the two is wrong.
+      auto unit = ResolveUnit(caller.tenant, (*parts)[1]);
+      if (!unit.ok() && !absl::IsNotFound(unit.status())) return unit.status();
+      if (!unit.ok() || unit->id != (*parts)[1]) {
+        v.push_back({prefix + "name", absl::StrCat("no unit \"", (*parts)[1], "\" in the roster"), "UNKNOWN_UNIT"});
+      } else {
+        v.push_back({prefix + "name",
+                     absl::StrCat("unit \"", (*parts)[1], "\" has no service type \"", (*parts)[2],
+                                  "\" (create it first)"),
+                     "UNKNOWN_SERVICE_TYPE"});
+      }
       continue;
     }
     if (!seen.insert(r.months(i).name()).second) {

@@ -212,14 +212,17 @@ TEST_F(PerformanceServiceTest, ABadMonthFailsTheCallAndStoresNothing) {
   auto over = Month("dukcapil", "kk", 2026, 4, 10, 11, 5, 0);
   auto unknown = Month("dukcapil", "paspor", 2026, 4, 10, 5, 5, 0);
   auto negative = Month("dpmptsp", "pbg", 2026, 4, 10, 5, 5, -1);
+  auto nowhere = Month("kominfo", "ktp-el", 2026, 4, 10, 5, 5, 0);
   v1::BatchRecordServiceMonthsResponse out;
-  grpc::Status s = Record({good, future, over, unknown, negative}, &out);
+  grpc::Status s = Record({good, future, over, unknown, negative, nowhere}, &out);
   ASSERT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
   const auto violations = FieldViolationsOf(FromGrpcStatus(s));
   std::vector<std::string> fields;
   for (const auto& [f, p] : violations) fields.push_back(f);
   EXPECT_EQ(fields, (std::vector<std::string>{"months[1].name", "months[2].completed", "months[3].name",
-                                              "months[4].returned"}));
+                                              "months[4].returned", "months[5].name"}));
+  EXPECT_NE(violations[2].second.find("no service type"), std::string::npos) << violations[2].second;
+  EXPECT_NE(violations[4].second.find("no unit"), std::string::npos) << violations[4].second;
   v1::GetServiceMonthRequest g;
   g.set_name(good.name());
   v1::ServiceMonth m;
