@@ -1453,6 +1453,39 @@ async function importsJourney(browser, base, accounts) {
   const stored = await apiGet(base, org, `/v1/tenants/1504/complaints/${ticket}-1`);
   check(stored.status === 200 && stored.body.title === 'Antrean layanan lama', `imports: the good complaint is stored (${stored.status})`);
   await visit(page, 'complaint import result', 'desktop-58-impor-pengaduan');
+  // Service indicators (issue 18): a semicolon file as Excel with
+  // Indonesian settings writes it (1.234), one row with more completed
+  // than received.
+  const types = (await apiGet(base, org, '/v1/tenants/1504/units/-/serviceTypes')).body.serviceTypes ?? [];
+  check(types.length > 0, `imports: the demo has service types (${types.length})`);
+  const [, , , kunit, , ktype] = types[0].name.split('/');
+  await page.getByRole('link', { name: 'Kinerja layanan bulanan' }).click();
+  await page.waitForURL('**/impor?jenis=kinerja');
+  await page.waitForSelector('#imp-file');
+  const kinerja = [
+    'Unit Kerja;Jenis Layanan;Bulan;Berkas Diterima;Berkas Selesai;Tepat Waktu;Dikembalikan;Ditolak;Jumlah Pegawai',
+    `${kunit};${ktype};2024-11;1.234;1.200;1.100;48;10;6`,
+    `${kunit};${ktype};2024-12;100;120;90;3;0;6`,
+  ].join('\r\n');
+  await page.setInputFiles('#imp-file', { name: 'kinerja.csv', mimeType: 'text/csv', buffer: Buffer.from(kinerja, 'utf8') });
+  await page.waitForSelector('[data-testid=imp-mapping-table]');
+  const kmapped = [];
+  for (let i = 0; i < 9; i++) kmapped.push(await page.inputValue(`#map-${i}`));
+  check(kmapped.join() === 'unit,layanan,bulan,diterima,selesai,selesai_tepat_waktu,dikembalikan,ditolak,pegawai',
+    `imports: service indicator columns guessed (${kmapped.join()})`);
+  const kanswer = page.waitForResponse((r) => r.url().includes('/v1/tenants/1504/serviceMonths:importCsv'));
+  await page.getByRole('button', { name: 'Unggah dan impor' }).click();
+  const kres = await (await kanswer).json();
+  await page.waitForSelector('[data-testid=imp-rejected]');
+  const krow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
+  check(kres.acceptedCount === '1' && kres.rejected?.[0]?.code === 'COMPLETED_EXCEEDS_RECEIVED' && krow[0] === '3'
+    && krow[3].startsWith('Berkas selesai lebih banyak'), `imports: the month with more completed than received is rejected (${krow.join(' | ')})`);
+  const kstored = await apiGet(base, org, `/v1/${types[0].name}/months/2024-11`);
+  check(kstored.status === 200 && kstored.body.received === '1234' && kstored.body.returned === '48',
+    `imports: the month is stored with its grouped thousands read (${kstored.status} ${kstored.body.received})`);
+  const knone = await apiGet(base, org, `/v1/${types[0].name}/months/2024-12`);
+  check(knone.status === 404, `imports: nothing of the rejected month is stored (${knone.status})`);
+  await visit(page, 'service indicator import result', 'desktop-58b-impor-kinerja');
   // Responses: a Google Forms sheet of the reaction survey, its columns the
   // item codes, its respondent not enrolled in the cohort.
   const reaksi = (await apiGet(base, org, '/v1/tenants/1504/instruments/reaksi-peserta')).body;

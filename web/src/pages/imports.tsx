@@ -1,6 +1,8 @@
-// CSV imports (/impor?jenis=pegawai|pengaduan|jawaban): the roster
-// (enrolment ImportEmployees), complaints (complaint ImportComplaintsCsv,
-// an SP4N-LAPOR! export) and survey responses (survey ImportResponsesCsv).
+// CSV imports (/impor?jenis=pegawai|pengaduan|jawaban|kinerja|skp): the
+// roster (enrolment ImportEmployees), complaints (complaint
+// ImportComplaintsCsv, an SP4N-LAPOR! export), survey responses (survey
+// ImportResponsesCsv), a unit's monthly service indicators and SKP
+// appraisals (performance ImportServiceMonthsCsv, ImportSkpCsv).
 // The chosen file is read in the browser (comma, semicolon or tab
 // separated), its first rows shown; each of its columns is mapped to the
 // column Pelita expects (guessed from the header names, changeable); the
@@ -24,8 +26,8 @@ import type { Cohort, Program, Unit } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import type { Instrument } from './instruments';
 
-export type ImportKind = 'pegawai' | 'pengaduan' | 'jawaban';
-const KINDS: ImportKind[] = ['pegawai', 'pengaduan', 'jawaban'];
+export type ImportKind = 'pegawai' | 'pengaduan' | 'jawaban' | 'kinerja' | 'skp';
+const KINDS: ImportKind[] = ['pegawai', 'pengaduan', 'jawaban', 'kinerja', 'skp'];
 
 export type { ImportResult };
 
@@ -58,6 +60,45 @@ const COMPLAINT_COLUMNS: Target[] = [
   col('kategori', false, 'kategori laporan', 'topik'),
   col('judul', false, 'judul laporan', 'perihal', 'ringkasan'),
 ];
+
+/** A unit's months of service indicators (protos/pelita/performance/v1/CSV.md). */
+const BANDS = ['waktu_1j', 'waktu_2j', 'waktu_4j', 'waktu_8j', 'waktu_1h', 'waktu_2h', 'waktu_3h', 'waktu_5h',
+  'waktu_7h', 'waktu_14h', 'waktu_30h', 'waktu_lebih_30h'];
+const PERFORMANCE_COLUMNS: Target[] = [
+  col('unit', true, 'unit kerja', 'opd', 'perangkat daerah', 'instansi'),
+  col('layanan', true, 'jenis layanan', 'nama layanan', 'service type'),
+  col('bulan', true, 'periode', 'bulan tahun', 'month'),
+  col('diterima', true, 'berkas diterima', 'permohonan', 'jumlah permohonan', 'received'),
+  col('selesai', true, 'berkas selesai', 'jumlah selesai', 'completed'),
+  col('selesai_tepat_waktu', false, 'tepat waktu', 'selesai sesuai sop', 'on time'),
+  col('dikembalikan', false, 'berkas dikembalikan', 'diperbaiki', 'dikembalikan diperbaiki', 'returned'),
+  col('ditolak', false, 'berkas ditolak', 'rejected'),
+  col('pegawai', false, 'jumlah pegawai', 'petugas', 'staff'),
+  ...BANDS.map((b) => col(b, false)),
+  col('waktu_total_jam', false, 'total jam', 'jumlah jam proses', 'total waktu jam'),
+];
+/** SKP appraisals as SIASN's rw-skp22 holds them (the same CSV.md). */
+const SKP_COLUMNS: Target[] = [
+  col('nip', true, 'nip baru', 'nipbaru', 'nip pegawai'),
+  col('tahun', true, 'tahun penilaian'),
+  col('periode', false, 'periode penilaian'),
+  col('kuadran_kinerja', true, 'kuadrankinerja', 'predikat', 'predikat kinerja'),
+  col('hasil_kinerja', false, 'hasilkinerja', 'rating hasil kerja'),
+  col('perilaku_kerja', false, 'perilakukerja', 'rating perilaku kerja'),
+  col('nip_penilai', false, 'nipnrppenilai', 'nip pejabat penilai', 'penilai'),
+];
+
+/** Numbers of a semicolon file as Excel with Indonesian settings writes
+ * them (1.234 and 12,5), in the form the comma file sent to Pelita reads
+ * (1234 and 12.5); anything else is left for the service to judge. */
+export function plainNumber(v: string): string {
+  const s = v.trim();
+  if (/^-?\d{1,3}(\.\d{3})+$/.test(s)) return s.replace(/\./g, '');
+  if (/^-?\d+,\d+$/.test(s)) return s.replace(',', '.');
+  return v;
+}
+const NUMERIC = new Set(['diterima', 'selesai', 'selesai_tepat_waktu', 'dikembalikan', 'ditolak', 'pegawai',
+  'waktu_total_jam', ...BANDS]);
 
 /** A response sheet's columns for one instrument (services/survey/README.md). */
 function responseColumns(ins: Instrument | undefined): Target[] {
@@ -119,7 +160,7 @@ function ImportForm({ kind }: { kind: ImportKind }) {
   // What the mapping needs: units (names to ids) for the roster; the
   // instruments and cohorts for responses.
   const ctx = useAsync(async () => {
-    const units = kind === 'pegawai' ? await listAll<Unit>(`/v1/tenants/${TENANT}/units`, 'units') : [];
+    const units = kind === 'pegawai' || kind === 'kinerja' ? await listAll<Unit>(`/v1/tenants/${TENANT}/units`, 'units') : [];
     if (kind !== 'jawaban') return { units, instruments: [] as Instrument[], cohorts: [] as { program: Program; cohort: Cohort }[] };
     const [instruments, programs] = await Promise.all([
       listAll<Instrument>(`/v1/tenants/${TENANT}/instruments`, 'instruments'),
@@ -140,7 +181,8 @@ function ImportForm({ kind }: { kind: ImportKind }) {
   const { busy, error, run } = useAction();
   const chosen = ctx.data?.instruments.find((i) => i.name === instrument);
   const targets = useMemo(() => (kind === 'pegawai' ? EMPLOYEE_COLUMNS : kind === 'pengaduan' ? COMPLAINT_COLUMNS
-    : responseColumns(chosen)), [kind, chosen]);
+    : kind === 'kinerja' ? PERFORMANCE_COLUMNS : kind === 'skp' ? SKP_COLUMNS : responseColumns(chosen)), [kind, chosen]);
+  const [fillSupervisor, setFillSupervisor] = useState(true);
   const missing = targets.filter((c) => c.required && !mapping.includes(c.key));
   const noItem = kind === 'jawaban' && !(chosen?.items ?? []).some((it) => mapping.includes(it.code));
 
@@ -170,7 +212,11 @@ function ImportForm({ kind }: { kind: ImportKind }) {
   // The roster names units by id; a file may name them as people do.
   const unitIds = useMemo(() => new Map((ctx.data?.units ?? []).flatMap((u) =>
     [[normaliseHeader(u.displayName ?? ''), lastSegment(u.name)], [normaliseHeader(lastSegment(u.name)), lastSegment(u.name)]])), [ctx.data]);
-  const convert = (key: string, v: string) => (key === 'unit' ? unitIds.get(normaliseHeader(v)) ?? v : v);
+  const convert = (key: string, v: string) => {
+    if (key === 'unit') return unitIds.get(normaliseHeader(v)) ?? v;
+    if (kind === 'kinerja' && file?.delimiter === ';' && NUMERIC.has(key)) return plainNumber(v);
+    return v;
+  };
 
   // Sends the pieces from `from` on (a new import, or the rest after a
   // failed piece); the combined answer grows as each piece is answered.
@@ -185,9 +231,11 @@ function ImportForm({ kind }: { kind: ImportKind }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!file) return;
-    const { header, body } = remapRecords(file.rows, mapping, kind === 'pegawai' ? convert : undefined);
+    const { header, body } = remapRecords(file.rows, mapping, kind === 'pegawai' || kind === 'kinerja' ? convert : undefined);
     const path = kind === 'pegawai' ? `/v1/tenants/${TENANT}/employees:import`
       : kind === 'pengaduan' ? `/v1/tenants/${TENANT}/complaints:importCsv`
+      : kind === 'kinerja' ? `/v1/tenants/${TENANT}/serviceMonths:importCsv`
+      : kind === 'skp' ? `/v1/tenants/${TENANT}/skp:importCsv${fillSupervisor ? '?fillSupervisor=true' : ''}`
       : `/v1/tenants/${TENANT}/responses:importCsv?instrument=${encodeURIComponent(instrument)}&cohort=${encodeURIComponent(cohort)}`;
     send({ records: recordsOf(header, body), path, lines: file.lines }, startProgress(body.length));
   };
@@ -202,6 +250,10 @@ function ImportForm({ kind }: { kind: ImportKind }) {
   return (
     <form className="form" onSubmit={submit} noValidate>
       <p className="hint">{t.imports.about[kind]}</p>
+      {kind === 'skp' && (
+        <p><label><input type="checkbox" checked={fillSupervisor} onChange={(e) => setFillSupervisor(e.target.checked)} />{' '}
+          {t.imports.fillSupervisor}</label></p>
+      )}
       {kind === 'jawaban' && (
         <div className="row">
           <div>
