@@ -327,6 +327,15 @@ TEST_F(ReportTest, TheEvaluationPdfHasEveryHeadingAndTheApisFigures) {
   EXPECT_TRUE(absl::StrContains(t, Squeeze(ReasonText(sv1::NO_BENEFIT_ESTIMATE))));
   EXPECT_TRUE(absl::StrContains(t, "Belum menunjukkan efek"));
   EXPECT_FALSE(absl::StrContains(t, "english text"));
+  // The sentence a reader wants (issue 18), and the SKP change.
+  // (The line may break inside "selisih-dalam-selisih".)
+  EXPECT_TRUE(absl::StrContains(
+      t, Squeeze("Tingkat kesalahan pengolahan dokumen di unit peserta turun dari 6,1% menjadi 3,4% (selisih-")))
+      << t.substr(0, 3000);
+  EXPECT_TRUE(absl::StrContains(t, Squeeze("-2,10 poin, IK 95% -3,00 s.d. -1,20) dibanding unit pembanding.")));
+  EXPECT_TRUE(absl::StrContains(t, Squeeze("Waktu proses rata-rata di unit peserta turun dari 38,5 jam menjadi 24,0 jam")));
+  EXPECT_TRUE(absl::StrContains(t, Squeeze("Predikat kinerja (SKP) peserta naik pada 45,0%")));
+  EXPECT_TRUE(absl::StrContains(t, "Kinerja layanan: unit dalam perhitungan"));
   // The summary says what worked and what cannot yet be judged.
   EXPECT_TRUE(absl::StrContains(t, "Yang berhasil:"));
   EXPECT_TRUE(absl::StrContains(t, "Belum dapat dinilai:"));

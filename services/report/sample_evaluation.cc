@@ -128,6 +128,37 @@ sv1::Evaluation SampleEvaluation() {
   ikm.set_inconclusive(true);
   *res->mutable_ikm_did() = ikm;
   *res->mutable_complaints_avoided() = Shown(69.3, 4);
+  // The work itself (issue 18): fewer processing errors, more on time,
+  // faster, against two comparison units; an SKP change of the participants.
+  auto* w = res->mutable_work();
+  w->set_before_first_month("2025-12");
+  w->set_before_last_month("2026-02");
+  w->set_after_first_month("2026-04");
+  w->set_after_last_month("2026-05");
+  w->set_treated_unit_count(1);
+  w->set_control_unit_count(2);
+  *w->mutable_treated_error_rate_before() = Shown(0.061, 3000, 0.053, 0.070);
+  *w->mutable_treated_error_rate_after() = Shown(0.034, 2100, 0.027, 0.043);
+  *w->mutable_control_error_rate_before() = Shown(0.055, 5000, 0.049, 0.062);
+  *w->mutable_control_error_rate_after() = Shown(0.049, 3400, 0.042, 0.057);
+  *w->mutable_error_rate_did() = Shown(-2.1, 5100, -3.0, -1.2);
+  *w->mutable_treated_on_time_rate_before() = Shown(0.78, 3000, 0.76, 0.79);
+  *w->mutable_treated_on_time_rate_after() = Shown(0.9, 2100, 0.89, 0.91);
+  *w->mutable_on_time_rate_did() = Shown(10.5, 5100, 8.1, 12.9);
+  *w->mutable_treated_hours_before() = Shown(38.5, 3000, 37.9, 39.1);
+  *w->mutable_treated_hours_after() = Shown(24.0, 2100, 23.4, 24.6);
+  sv1::Figure hours = Shown(-1.5, 5100, -3.9, 0.9);
+  hours.set_inconclusive(true);
+  *w->mutable_processing_hours_did() = hours;
+  *w->mutable_hours_saved() = Withheld(sv1::EFFECT_NOT_SHOWN, 2100);
+  auto* k = e.mutable_behaviour()->mutable_skp_change();
+  k->set_participants(24);
+  *k->mutable_rose_share() = Shown(0.45, 20, 0.26, 0.66);
+  *k->mutable_stayed_share() = Shown(0.5, 20, 0.30, 0.70);
+  *k->mutable_fell_share() = Shown(0.05, 20, 0.01, 0.24);
+  *k->mutable_mean_step() = Shown(0.4, 20);
+  *k->mutable_sign_test_p() = Shown(0.0215, 20);
+  *k->mutable_wilcoxon_p() = Shown(0.012, 20);
   auto* c = e.mutable_cost();
   *c->mutable_total() = Shown(96000000, 24);
   *c->mutable_per_participant() = Shown(4000000, 24);
