@@ -1213,6 +1213,15 @@ async function headJourney(page, base, accounts, tag) {
     `${tag}: head sees each of the unit's ${comp[0]?.employeeCount} staff with their JP (${rows} rows)`);
   // The unit's complaints and IKM month by month, as the complaint service gives them.
   const unit = comp[0]?.unit;
+  // Kinerja (issue 18): the tile shows the unit's error rate as the
+  // performance service gives it, or is absent when the unit has none.
+  const perf = (await apiGet(base, token, `/v1/${unit}/performance?period=${YEAR}`)).body;
+  const hasPerf = (perf.total?.monthsWithData ?? 0) > 0;
+  const pct = (v) => `${new Intl.NumberFormat('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.round(v * 1000) / 10)}%`;
+  const shownRate = hasPerf ? await page.locator('[data-testid=h-error-rate]').textContent() : '';
+  check(hasPerf === await page.locator('[data-testid=h-perf]').isVisible()
+    && (!hasPerf || shownRate === pct(perf.total.errorRate?.value ?? 0)),
+    `${tag}: head sees the unit's service performance as the performance service gives it (${hasPerf ? shownRate : 'no data'})`);
   const months = await page.locator('[data-testid=h-series] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.month));
   const m = months[months.length - 2] ?? months[0];
   const stats = (await apiGet(base, token, `/v1/tenants/1504/complaintStatistics?unit=${encodeURIComponent(unit)}&period=${m}`)).body;

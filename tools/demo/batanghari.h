@@ -1,6 +1,6 @@
 // The demo data of Kabupaten Batang Hari (tenant 1504): one plan that the
-// three demo loaders (services/enrolment, services/survey and
-// services/complaint, each `demo_main.cc`) load through the services'
+// demo loaders (services/enrolment, services/survey, services/complaint,
+// services/performance and the others, each `demo_main.cc`) load through the services'
 // public APIs, so that what the enrolment loader enrols is what the
 // complaint and SKM data respond to.
 //

@@ -115,3 +115,14 @@ export interface AnswerTask {
   followupRole?: 'SELF_REPORT' | 'SUPERVISOR_ASSESSMENT'; subjectNip?: string; expireTime?: string;
   state?: 'OPEN' | 'ANSWERED' | 'EXPIRED' | 'ANONYMOUS'; token?: string;
 }
+/** A unit's service performance over a window (performance's UnitPerformance). */
+export interface UnitPerformance {
+  unit?: string; startPeriod?: string; endPeriod?: string; months?: number;
+  total?: {
+    received?: Int64; completed?: Int64; completedOnTime?: Int64; returned?: Int64; rejected?: Int64;
+    errorRate?: { value?: number; n?: Int64; ciLow?: number; ciHigh?: number };
+    onTimeRate?: { value?: number; n?: Int64; ciLow?: number; ciHigh?: number };
+    processingTime?: { count?: Int64; medianHours?: number; p90Hours?: number; medianAtLeast?: boolean; p90AtLeast?: boolean; meanHours?: number };
+    outputPerStaff?: number; monthsWithData?: number;
+  };
+}

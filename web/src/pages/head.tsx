@@ -1,12 +1,13 @@
-// Head of agency (kepala OPD): the unit's complaints and IKM, and the 20 JP
-// compliance of its staff.  The token names the unit; the gateway refuses
+// Head of agency (kepala OPD): the unit's complaints and IKM, its service
+// performance (kinerja: error and on-time rates, processing time), and the
+// 20 JP compliance of its staff.  The token names the unit; the gateway refuses
 // any other unit (OUTSIDE_REACH).
 import { get, listAll, TENANT } from '../api';
-import { formatDate, formatInteger, formatNumber, formatScore, toNumber } from '../format';
+import { formatDate, formatInteger, formatNumber, formatPercent, formatScore, toNumber } from '../format';
 import { mapLimit, useAsync } from '../hooks';
 import { t } from '../i18n/id';
 import { getClaims } from '../session';
-import type { Cohort, ComplaintStatistics, Employee, LearningHours, Satisfaction, Unit } from '../types';
+import type { Cohort, ComplaintStatistics, Employee, LearningHours, Satisfaction, Unit, UnitPerformance } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { ComplianceTable, loadCompliance } from './organiser';
 import { thisYear } from './participant';
@@ -18,18 +19,21 @@ export function HeadHome() {
   const year = thisYear();
   const q = useAsync(async () => {
     const enc = encodeURIComponent(unit);
-    const [u, stats, sat, compliance] = await Promise.all([
+    const [u, stats, sat, compliance, perf] = await Promise.all([
       get<Unit>(`/v1/${unit}`).catch(() => null),
       get<ComplaintStatistics>(`/v1/tenants/${TENANT}/complaintStatistics?unit=${enc}&period=${year}`),
       get<Satisfaction>(`/v1/${unit}/satisfaction?period=${year}`),
       loadCompliance(year),
+      // A unit without service indicators (or a platform without the
+      // performance service) has no kinerja tile.
+      get<UnitPerformance>(`/v1/${unit}/performance?period=${year}`).catch(() => null),
     ]);
     // The unit's staff (the enrolment service narrows the list to the
     // head's unit) and each one's hours of the year.
     const staff = await listAll<Employee>(`/v1/tenants/${TENANT}/employees?unit=${enc}`, 'employees');
     const hours = await mapLimit(staff, 4, (e) =>
       get<LearningHours>(`/v1/${e.name}/learningHours?year=${year}`).catch(() => null));
-    return { u, stats, sat, staff: staff.map((e, i) => ({ e, h: hours[i] })), compliance: compliance.filter((c) => c.unit === unit) };
+    return { u, stats, sat, perf, staff: staff.map((e, i) => ({ e, h: hours[i] })), compliance: compliance.filter((c) => c.unit === unit) };
   }, [unit, year]);
   const title = q.data?.u?.displayName ?? t.head.title;
   return (
@@ -64,6 +68,7 @@ export function HeadHome() {
                 <DownloadButton path={`/v1/${unit}/satisfaction:report?period=${year}&format=XLSX`}
                   filename={`laporan-ikm-${unit.split('/').pop() ?? ''}-${year}.xlsx`} label={t.documents.ikmXlsx} testId="ikm-xlsx" /></p>
             </section>
+            {q.data.perf && (q.data.perf.total?.monthsWithData ?? 0) > 0 && <PerformanceTile p={q.data.perf} />}
           </div>
           <MonthlySeries unit={unit} year={year}
             completed={q.data.staff.flatMap(({ h }) => h?.completedEnrolments ?? [])} />
@@ -169,6 +174,28 @@ function MonthlySeries({ unit, year, completed }: { unit: string; year: number; 
           </tbody>
         </table></TableWrap>
       )}
+    </section>
+  );
+}
+
+/** The unit's service performance this year (the performance service):
+ * returned or corrected ÷ completed and on time ÷ completed, each with its
+ * n, and the median processing time ("at least" in the open band). */
+function PerformanceTile({ p }: { p: UnitPerformance }) {
+  const f = p.total ?? {};
+  const n = toNumber(f.completed);
+  const hours = f.processingTime;
+  return (
+    <section className="tile" aria-labelledby="h-perf" data-testid="h-perf">
+      <h2 id="h-perf">{t.head.performance}</h2>
+      <p className="hint">{t.head.performanceMonths(formatInteger(f.monthsWithData ?? 0))}</p>
+      <dl className="facts">
+        <dt>{t.head.errorRate}</dt><dd data-testid="h-error-rate">{n > 0 ? formatPercent(f.errorRate?.value ?? 0) : '—'}</dd>
+        <dt>{t.head.onTimeRate}</dt><dd>{n > 0 ? formatPercent(f.onTimeRate?.value ?? 0) : '—'}</dd>
+        <dt>{t.head.medianHours}</dt><dd>{toNumber(hours?.count) > 0
+          ? `${hours?.medianAtLeast ? t.head.atLeast : ''}${formatNumber(hours?.medianHours ?? 0, 1)} ${t.head.hoursUnit}` : '—'}</dd>
+        <dt>{t.head.documents}</dt><dd>{formatInteger(n)}</dd>
+      </dl>
     </section>
   );
 }
