@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/status/status.h"
 #include "lib/tenancy/tenancy.h"
+#include "services/enrolment/client/units.h"
 
 namespace pelita::complaint {
 
@@ -11,29 +12,11 @@ EnrolmentUnitDirectory::EnrolmentUnitDirectory(std::shared_ptr<grpc::Channel> ch
     : stub_(enrolment::v1::EnrolmentService::NewStub(channel)), timeout_(timeout) {}
 
 absl::StatusOr<std::vector<UnitInfo>> EnrolmentUnitDirectory::ListUnits(const std::string& tenant) {
+  PELITA_ASSIGN_OR_RETURN(auto units, enrolment::ListAllUnits(stub_.get(), tenant, timeout_));
   std::vector<UnitInfo> out;
-  std::string token;
-  for (int page = 0; page < 100; ++page) {
-    enrolment::v1::ListUnitsRequest req;
-    req.set_parent(absl::StrCat("tenants/", tenant));
-    req.set_page_size(500);
-    req.set_page_token(token);
-    enrolment::v1::ListUnitsResponse resp;
-    grpc::ClientContext ctx;
-    AttachTenant(ctx, tenant);
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-    grpc::Status s = stub_->ListUnits(&ctx, req, &resp);
-    if (!s.ok()) {
-      absl::Status st = FromGrpcStatus(s);
-      return absl::Status(st.code(), absl::StrCat("enrolment ListUnits: ", st.message()));
-    }
-    for (const auto& u : resp.units()) {
-      const size_t p = u.name().rfind('/');
-      out.push_back({p == std::string::npos ? u.name() : u.name().substr(p + 1), u.display_name(),
-                     u.monthly_service_volume()});
-    }
-    token = resp.next_page_token();
-    if (token.empty()) break;
+  out.reserve(units.size());
+  for (const auto& u : units) {
+    out.push_back({enrolment::LastSegment(u.name()), u.display_name(), u.monthly_service_volume()});
   }
   return out;
 }

@@ -95,6 +95,19 @@ std::string MonthName(const std::string& tenant, const std::string& unit, const 
   return absl::StrCat("tenants/", tenant, "/units/", unit, "/serviceTypes/", type, "/months/", FormatMonth(m));
 }
 
+// Counts each written record of an import as the store decided it.
+void CountOutcomes(const std::vector<v1::RecordOutcome>& outcomes, csv::ImportReport* report) {
+  for (auto o : outcomes) {
+    if (o == v1::ACCEPTED) {
+      report->Accepted();
+    } else if (o == v1::UNCHANGED) {
+      report->Unchanged();
+    } else {
+      report->Replaced();
+    }
+  }
+}
+
 // Rejects a record of an import with its stable code.
 void RejectRow(csv::ImportReport* report, const csv::Row& row, int column, const std::string& field,
                const std::string& id, const std::string& code, absl::string_view reason) {
@@ -534,11 +547,7 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportServiceMonthsCsv(
   auto flush = [&]() -> absl::Status {
     if (batch.empty()) return absl::OkStatus();
     PELITA_ASSIGN_OR_RETURN(auto outcomes, WriteMonths(caller.tenant, refs, batch, "csv"));
-    for (auto o : outcomes) {
-      if (o == v1::ACCEPTED) report.Accepted();
-      else if (o == v1::UNCHANGED) report.Unchanged();
-      else report.Replaced();
-    }
+    CountOutcomes(outcomes, &report);
     refs.clear();
     batch.clear();
     return absl::OkStatus();
@@ -921,11 +930,7 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportSkpCsv(const Call
     if (batch.empty()) return absl::OkStatus();
     PELITA_ASSIGN_OR_RETURN(auto outcomes, WriteSkp(caller.tenant, keys, batch, "csv"));
     if (fill_supervisor) FillSupervisors(caller.tenant, keys, batch);
-    for (auto o : outcomes) {
-      if (o == v1::ACCEPTED) report.Accepted();
-      else if (o == v1::UNCHANGED) report.Unchanged();
-      else report.Replaced();
-    }
+    CountOutcomes(outcomes, &report);
     keys.clear();
     batch.clear();
     return absl::OkStatus();

@@ -4,14 +4,10 @@
 #include "lib/status/status.h"
 #include "lib/tenancy/call_metadata.h"
 #include "lib/time/time.h"
+#include "services/enrolment/client/units.h"
 
 namespace pelita::performance {
 namespace {
-
-std::string LastSegment(const std::string& name) {
-  const size_t p = name.rfind('/');
-  return p == std::string::npos ? name : name.substr(p + 1);
-}
 
 absl::Status Failed(const grpc::Status& s, absl::string_view what) {
   absl::Status st = FromGrpcStatus(s);
@@ -24,22 +20,10 @@ EnrolmentRoster::EnrolmentRoster(std::shared_ptr<grpc::Channel> channel, absl::D
     : stub_(enrolment::v1::EnrolmentService::NewStub(channel)), timeout_(timeout) {}
 
 absl::StatusOr<std::vector<UnitInfo>> EnrolmentRoster::ListUnits(const std::string& tenant) {
+  PELITA_ASSIGN_OR_RETURN(auto units, enrolment::ListAllUnits(stub_.get(), tenant, timeout_));
   std::vector<UnitInfo> out;
-  std::string token;
-  for (int page = 0; page < 100; ++page) {
-    enrolment::v1::ListUnitsRequest req;
-    req.set_parent(absl::StrCat("tenants/", tenant));
-    req.set_page_size(500);
-    req.set_page_token(token);
-    enrolment::v1::ListUnitsResponse resp;
-    grpc::ClientContext ctx;
-    AttachTenant(ctx, tenant);
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-    if (grpc::Status s = stub_->ListUnits(&ctx, req, &resp); !s.ok()) return Failed(s, "ListUnits");
-    for (const auto& u : resp.units()) out.push_back({LastSegment(u.name()), u.display_name()});
-    token = resp.next_page_token();
-    if (token.empty()) break;
-  }
+  out.reserve(units.size());
+  for (const auto& u : units) out.push_back({enrolment::LastSegment(u.name()), u.display_name()});
   return out;
 }
 
@@ -72,7 +56,7 @@ absl::StatusOr<CohortInfo> EnrolmentRoster::GetCohort(const std::string& tenant,
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
     if (grpc::Status s = stub_->ListEnrolments(&ctx, req, &resp); !s.ok()) return Failed(s, "ListEnrolments");
     for (const auto& e : resp.enrolments()) {
-      if (e.state() == enrolment::v1::Enrolment::COMPLETED) info.completed.push_back(LastSegment(e.employee()));
+      if (e.state() == enrolment::v1::Enrolment::COMPLETED) info.completed.push_back(enrolment::LastSegment(e.employee()));
     }
     token = resp.next_page_token();
     if (token.empty()) break;
