@@ -14,6 +14,8 @@
 ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", "127.0.0.1:50051"),
           "Address of the enrolment service (units, cohorts and their participants); env PELITA_ENROLMENT");
 
+ABSL_FLAG(bool, log_calls, true, "Log one line per call");
+
 int main(int argc, char** argv) {
   pelita::BlockTerminationSignals();
   absl::ParseCommandLine(argc, argv);
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
 
   pelita::ServerOptions options = pelita::ServerOptionsFromFlags(
       "performance", "0.0.0.0:50059", {pelita::performance::v1::PerformanceService::service_full_name()});
+  options.log_calls = absl::GetFlag(FLAGS_log_calls);
   pelita::Server server(options, {&service}, &redis);
   const int code = pelita::RunServerFromFlags(server);
   registry->Stop();

@@ -22,7 +22,7 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Start(const Options& options
   if (!redis.ok()) return redis.status();
   p->redis_ = std::move(*redis);
   const std::string bin = testing::BinDir();
-  for (const char* name : {"tenant", "enrolment", "survey", "complaint"}) {
+  for (const char* name : {"tenant", "enrolment", "survey", "complaint", "performance"}) {
     auto port = testing::FreePort();
     if (!port.ok()) return port.status();
     p->services_[name].port = *port;
@@ -53,10 +53,14 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Start(const Options& options
                                                 p->address("survey")}) {
     p->services_["complaint"].argv.push_back(a);
   }
-  for (const char* name : {"enrolment", "survey", "complaint"}) {
+  p->services_["performance"].argv = with_registry("performance");
+  for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--log_calls=false"}) {
+    p->services_["performance"].argv.push_back(a);
+  }
+  for (const char* name : {"enrolment", "survey", "complaint", "performance"}) {
     if (absl::Status s = p->Launch(name); !s.ok()) return s;
   }
-  for (const char* name : {"enrolment", "survey", "complaint"}) {
+  for (const char* name : {"enrolment", "survey", "complaint", "performance"}) {
     if (absl::Status s = p->WaitServing(name, absl::Seconds(30)); !s.ok()) return s;
   }
   if (!options.gateway) return p;

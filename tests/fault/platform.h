@@ -15,7 +15,7 @@ namespace pelita::fault {
 
 // The platform as it runs in production, on loopback for one test: a
 // private redis-server (AOF fsynced on every write), the service binaries
-// (enrolment, survey, complaint) and optionally the gateway, each a child
+// (enrolment, survey, complaint, performance) and optionally the gateway, each a child
 // process on a free port.  A service can be killed (SIGKILL) and started
 // again on the same port, as Kubernetes restarts a pod.  The destructor
 // stops everything and removes the folder.
@@ -31,7 +31,7 @@ class Platform {
 
   testing::RedisServer& redis() { return *redis_; }
   const std::string& dir() const { return dir_; }
-  // host:port of "enrolment", "survey" or "complaint".
+  // host:port of "enrolment", "survey", "complaint" or "performance".
   std::string address(const std::string& service) const;
   int gateway_port() const { return gateway_port_; }
 
