@@ -1467,10 +1467,27 @@ async function importsJourney(browser, base, accounts) {
   // than received.
   const types = (await apiGet(base, org, '/v1/tenants/1504/units/-/serviceTypes')).body.serviceTypes ?? [];
   check(types.length > 0, `imports: the demo has service types (${types.length})`);
-  const [, , , kunit, , ktype] = types[0].name.split('/');
+  const [, , , kunit] = types[0].name.split('/');
+  // A new service type of that unit, added on the page, named in the file
+  // by its display name.
   await page.getByRole('link', { name: 'Kinerja layanan bulanan' }).click();
   await page.waitForURL('**/impor?jenis=kinerja');
+  await page.getByRole('link', { name: 'Jenis layanan setiap unit' }).click();
+  await page.waitForSelector('[data-testid=service-type-form]');
+  await page.selectOption('#st-unit', kunit);
+  await page.fill('#st-name', 'Layanan Uji E2E');
+  await page.fill('#st-hours', '24');
+  await page.getByRole('button', { name: 'Simpan jenis layanan' }).click();
+  await page.waitForSelector('[data-testid=service-types] code:text-is("layanan-uji-e2e")');
+  const typeName = `tenants/1504/units/${kunit}/serviceTypes/layanan-uji-e2e`;
+  const created = await apiGet(base, org, `/v1/${typeName}`);
+  check(created.status === 200 && created.body.displayName === 'Layanan Uji E2E' && created.body.standardHours === 24,
+    `imports: a service type added on its page (${created.status})`);
+  await visit(page, 'service types', 'desktop-58a-jenis-layanan');
+  await page.goBack();
+  await page.waitForURL('**/impor?jenis=kinerja');
   await page.waitForSelector('#imp-file');
+  const ktype = 'Layanan Uji E2E';
   const kinerja = [
     'Unit Kerja;Jenis Layanan;Bulan;Berkas Diterima;Berkas Selesai;Tepat Waktu;Dikembalikan;Ditolak;Jumlah Pegawai',
     `${kunit};${ktype};2024-11;1.234;1.200;1.100;48;10;6`,
@@ -1489,10 +1506,10 @@ async function importsJourney(browser, base, accounts) {
   const krow = await page.locator('[data-testid=imp-rejected] tbody tr').first().locator('td').allTextContents();
   check(kres.acceptedCount === '1' && kres.rejected?.[0]?.code === 'COMPLETED_EXCEEDS_RECEIVED' && krow[0] === '3'
     && krow[3].startsWith('Berkas selesai lebih banyak'), `imports: the month with more completed than received is rejected (${krow.join(' | ')})`);
-  const kstored = await apiGet(base, org, `/v1/${types[0].name}/months/2024-11`);
+  const kstored = await apiGet(base, org, `/v1/${typeName}/months/2024-11`);
   check(kstored.status === 200 && kstored.body.received === '1234' && kstored.body.returned === '48',
     `imports: the month is stored with its grouped thousands read (${kstored.status} ${kstored.body.received})`);
-  const knone = await apiGet(base, org, `/v1/${types[0].name}/months/2024-12`);
+  const knone = await apiGet(base, org, `/v1/${typeName}/months/2024-12`);
   check(knone.status === 404, `imports: nothing of the rejected month is stored (${knone.status})`);
   await visit(page, 'service indicator import result', 'desktop-58b-impor-kinerja');
   // Responses: a Google Forms sheet of the reaction survey, its columns the

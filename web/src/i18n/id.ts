@@ -625,6 +625,21 @@ export const t = {
     violationGeneric: 'Isian ini belum benar.',
   },
   // CSV imports with a preview, the mapping of columns and row errors.
+  serviceTypes: {
+    title: 'Jenis layanan unit',
+    intro: 'Jenis layanan setiap unit (misalnya KTP-el, Kartu Keluarga, izin usaha) yang dipakai data kinerja layanan bulanan. Daftarkan jenis layanan lebih dulu, lalu impor data bulanannya.',
+    add: 'Tambah jenis layanan',
+    unit: 'Unit kerja',
+    chooseUnit: 'Pilih unit kerja',
+    name: 'Nama jenis layanan',
+    code: 'Kode',
+    idHint: (slug: string) => `Kode yang dipakai berkas impor: ${slug}`,
+    hours: 'Standar waktu pelayanan (jam)',
+    hoursHint: 'Boleh dikosongkan. Contoh: 24 untuk KTP-el yang selesai esok hari.',
+    save: 'Simpan jenis layanan',
+    list: 'Jenis layanan terdaftar',
+    added: (name: string, unit: string) => `Jenis layanan ${name} ditambahkan untuk ${unit}.`,
+  },
   imports: {
     title: 'Impor data dari berkas CSV',
     intro: 'Pilih jenis data dan berkasnya. Pelita membaca berkas di peramban Anda, menampilkan baris pertamanya, dan menebak kolom mana yang berisi apa; periksa dan ubah pasangan kolom sebelum mengunggah. Mengunggah berkas yang sama dua kali tidak menggandakan data.',
@@ -632,6 +647,7 @@ export const t = {
     kinds: { pegawai: 'Data pegawai', pengaduan: 'Pengaduan (SP4N-LAPOR!)', jawaban: 'Jawaban kuesioner',
       kinerja: 'Kinerja layanan bulanan', skp: 'Penilaian kinerja (SKP)' } as Record<string, string>,
     fillSupervisor: 'Isi atasan langsung pegawai yang belum tercatat dengan pejabat penilainya',
+    serviceTypesLink: 'Jenis layanan setiap unit',
     about: {
       kinerja: 'Satu baris untuk setiap unit, jenis layanan dan bulan (YYYY-MM): berkas diterima dan selesai wajib; selesai tepat waktu, dikembalikan atau diperbaiki, ditolak, jumlah pegawai dan sebaran waktu proses boleh ada. Berkas CSV dari Excel berpengaturan Indonesia (titik koma, 1.234 dan 12,5) dapat langsung dipakai. Bulan yang sudah ada dengan angka yang sama tidak berubah; angka baru menjadi revisi berikutnya.',
       skp: 'Satu baris untuk setiap ASN dan periode: NIP, tahun dan predikat kinerja (Sangat Baik, Baik, Butuh Perbaikan, Kurang, Sangat Kurang) wajib; periode (YYYY-MM_YYYY-MM untuk sebagian tahun), rating hasil kerja dan perilaku kerja, dan NIP pejabat penilai boleh ada. Predikat disimpan sebagaimana adanya, tidak dihitung ulang.',

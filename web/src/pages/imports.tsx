@@ -250,6 +250,7 @@ function ImportForm({ kind }: { kind: ImportKind }) {
   return (
     <form className="form" onSubmit={submit} noValidate>
       <p className="hint">{t.imports.about[kind]}</p>
+      {kind === 'kinerja' && <p><Link to="/jenis-layanan">{t.imports.serviceTypesLink}</Link></p>}
       {kind === 'skp' && (
         <p><label><input type="checkbox" checked={fillSupervisor} onChange={(e) => setFillSupervisor(e.target.checked)} />{' '}
           {t.imports.fillSupervisor}</label></p>
