@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 // The numbers of a semicolon file from Excel with Indonesian settings, as
 // the kinerja import sends them on (a comma file).
 import { describe, expect, it } from 'vitest';
