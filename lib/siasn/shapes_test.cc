@@ -11,7 +11,7 @@
 namespace pelita::siasn {
 namespace {
 
-TEST(Date, BothWays) {
+TEST(SiasnDate, BothWays) {
   EXPECT_EQ(FormatDate(absl::CivilDay(2024, 3, 7)), "07-03-2024");
   EXPECT_EQ(FormatDate(absl::CivilDay(1999, 12, 31)), "31-12-1999");
   auto d = ParseDate("07-03-2024");
@@ -20,14 +20,14 @@ TEST(Date, BothWays) {
   EXPECT_EQ(*ParseDate(FormatDate(absl::CivilDay(2000, 2, 29))), absl::CivilDay(2000, 2, 29));
 }
 
-TEST(Date, RejectsWhatIsNotADate) {
+TEST(SiasnDate, RejectsWhatIsNotADate) {
   for (const char* bad : {"", "7-3-2024", "2024-03-07", "31-02-2024", "29-02-2023", "00-01-2024",
                           "01-13-2024", "01/03/2024", "aa-bb-cccc", "07-03-2024 ", "07-03-20245"}) {
     EXPECT_FALSE(ParseDate(bad).ok()) << bad;
   }
 }
 
-TEST(DataUtama, ReadsTheFields) {
+TEST(SiasnDataUtama, ReadsTheFields) {
   auto u = ParseDataUtamaResponse(R"({"code":1,"data":{
     "id":"A8ACA7397AEB3912E040640A040269BB","nipBaru":"199001012015031001","nama":"SITI AMINAH",
     "gelarDepan":"Dr.","gelarBelakang":"S.Kom","unorId":"8ae483a8-unor","unorNama":"Bidang Mutasi",
@@ -49,14 +49,14 @@ TEST(DataUtama, ReadsTheFields) {
   EXPECT_EQ(u->tmt_gol_akhir, absl::CivilDay(2022, 4, 1));
 }
 
-TEST(DataUtama, NullAndEmptyAreAbsent) {
+TEST(SiasnDataUtama, NullAndEmptyAreAbsent) {
   auto u = ParseDataUtamaResponse(R"({"code":1,"data":{"id":"x","gelarDepan":null,"tmtGolAkhir":""}})");
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->gelar_depan, "");
   EXPECT_FALSE(u->tmt_gol_akhir.has_value());
 }
 
-TEST(DataUtama, NotFound) {
+TEST(SiasnDataUtama, NotFound) {
   auto u = ParseDataUtamaResponse(R"({"code":0,"data":"Data tidak ditemukan"})");
   EXPECT_EQ(u.status().code(), absl::StatusCode::kNotFound) << u.status();
 }
@@ -69,7 +69,7 @@ void ExpectFieldError(const absl::Status& s, const std::string& field, const std
   EXPECT_TRUE(absl::StrContains(s.message(), raw)) << s;
 }
 
-TEST(DataUtama, EveryParseFailureNamesTheFieldAndKeepsTheRawValue) {
+TEST(SiasnDataUtama, EveryParseFailureNamesTheFieldAndKeepsTheRawValue) {
   ExpectFieldError(ParseDataUtamaResponse(R"({"code":1,"data":{"id":"x","tmtGolAkhir":"31-02-2022"}})").status(),
                    "data-utama.tmtGolAkhir", "\"31-02-2022\"");
   ExpectFieldError(ParseDataUtamaResponse(R"({"code":1,"data":{"id":"x","tmtGolAkhir":20220401}})").status(),
@@ -86,7 +86,7 @@ TEST(DataUtama, EveryParseFailureNamesTheFieldAndKeepsTheRawValue) {
   ExpectFieldError(ParseDataUtamaResponse("[]").status(), "data-utama", "[]");
 }
 
-TEST(Kursus, ReadsAListWithNumbersAsStrings) {
+TEST(SiasnKursus, ReadsAListWithNumbersAsStrings) {
   auto l = ParseKursusListResponse(R"({"code":1,"data":[
     {"id":"rk-1","namaKursus":"Pelatihan Dasar CPNS","jumlahJam":"40","tanggalKursus":"01-02-2024",
      "tanggalSelesaiKursus":"10-02-2024","tahunKursus":2024,"noSertipikat":"PLT-001",
@@ -107,13 +107,13 @@ TEST(Kursus, ReadsAListWithNumbersAsStrings) {
   EXPECT_FALSE((*l)[1].tahun_kursus.has_value());
 }
 
-TEST(Kursus, NullDataIsEmpty) {
+TEST(SiasnKursus, NullDataIsEmpty) {
   auto l = ParseKursusListResponse(R"({"code":1,"data":null})", "rw-diklat");
   ASSERT_TRUE(l.ok()) << l.status();
   EXPECT_TRUE(l->empty());
 }
 
-TEST(Kursus, ABadRecordFailsTheListAndNamesItsIndex) {
+TEST(SiasnKursus, ABadRecordFailsTheListAndNamesItsIndex) {
   const std::string ok = R"({"id":"a","jumlahJam":1})";
   ExpectFieldError(ParseKursusListResponse(absl::StrCat(R"({"code":1,"data":[)", ok, R"(,{"jumlahJam":"dua"}]})"),
                                            "rw-kursus").status(),
@@ -132,7 +132,7 @@ TEST(Kursus, ABadRecordFailsTheListAndNamesItsIndex) {
                    "rw-kursus.data", R"({"a":1})");
 }
 
-TEST(Skp22, ReadsTheFields) {
+TEST(SiasnSkp22, ReadsTheFields) {
   auto l = ParseSkp22ListResponse(R"({"code":1,"data":[{"id":"s1","tahun":"2023",
     "hasilKinerja":"SESUAI EKSPEKTASI","perilakuKerja":"DIATAS EKSPEKTASI","kuadranKinerja":"BAIK",
     "nipNrpPenilai":"198001012005011002","namaPenilai":"BUDI"}]})");
@@ -147,7 +147,7 @@ TEST(Skp22, ReadsTheFields) {
                    "rw-skp22[0].tahun", "[2023]");
 }
 
-TEST(Save, RequestJsonSpellsNomorSertipikatAndDates) {
+TEST(SiasnSave, RequestJsonSpellsNomorSertipikatAndDates) {
   KursusSave k;
   k.pns_orang_id = "orang-1";
   k.instansi_id = "A5EB03E23CFBF6A0E040640A040252AD";
@@ -169,7 +169,7 @@ TEST(Save, RequestJsonSpellsNomorSertipikatAndDates) {
   EXPECT_FALSE(absl::StrContains(j, R"("id")")) << j;
 }
 
-TEST(Save, ResponseId) {
+TEST(SiasnSave, ResponseId) {
   EXPECT_EQ(*ParseSaveResponse(R"({"code":1,"data":{"id":"rk-9"}})"), "rk-9");
   EXPECT_EQ(*ParseSaveResponse(R"({"code":1,"data":{"rwKursusId":"rk-8"}})"), "rk-8");
   EXPECT_EQ(*ParseSaveResponse(R"({"code":1,"data":"rk-7"})"), "rk-7");
@@ -184,7 +184,7 @@ TEST(Save, ResponseId) {
 // Random garbage and random mutations of valid answers through every
 // parser: each must return (ok or an error), never crash or throw.  A
 // libFuzzer target can reuse the same calls (see README.md).
-TEST(Parsers, SurviveGarbage) {
+TEST(SiasnParsers, SurviveGarbage) {
   const std::string seeds[] = {
       R"({"code":1,"data":{"id":"x","nipBaru":"1","tmtGolAkhir":"01-04-2022","jumlahJam":"3"}})",
       R"({"code":1,"data":[{"id":"a","jumlahJam":1,"tanggalKursus":"01-02-2024","tahun":2023}]})",
