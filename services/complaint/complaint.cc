@@ -383,10 +383,17 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::GetComplaintStatistics(
     const Caller& caller, const v1::GetComplaintStatisticsRequest& r) {
   PELITA_RETURN_IF_ERROR(
       ParseTenantResource(caller, "name", r.name(), "tenants/*/complaintStatistics").status());
+  std::string unit_name = r.unit();
+  // A head of agency reads their own unit's statistics: the tenant's (no
+  // unit named) are narrowed to it, another unit's are refused.
+  if (unit_name.empty() && !caller.unit.empty() && IsRole(caller, Role::kAgencyHead)) unit_name = caller.unit;
   std::string unit;
-  if (!r.unit().empty()) {
+  if (!unit_name.empty()) {
     PELITA_ASSIGN_OR_RETURN(auto parts,
-                            ParseTenantResource(caller, "unit", r.unit(), "tenants/*/units/*"));
+                            ParseTenantResource(caller, "unit", unit_name, "tenants/*/units/*"));
+    if (!ReachesUnit(caller, unit_name)) {
+      return WithReason(absl::PermissionDeniedError(absl::StrCat(unit_name, " is not your unit")), "NOT_YOUR_UNIT");
+    }
     unit = parts[1];
   }
   PELITA_ASSIGN_OR_RETURN(Window w, ResolveWindow(r.period(), r.start_date(), r.end_date()));

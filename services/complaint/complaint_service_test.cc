@@ -161,6 +161,31 @@ class ComplaintServiceTest : public ::testing::Test {
   std::unique_ptr<v1::ComplaintService::Stub> stub_;
 };
 
+// A head of agency reads their own unit's statistics only: the tenant's
+// are narrowed to it, another unit's refused.
+TEST_F(ComplaintServiceTest, AHeadOfAgencyReadsOnlyTheirUnitsStatistics) {
+  ASSERT_TRUE(Update("H-1", v1::RECEIVED, Ts(2026, 3, 2), "dukcapil").ok());
+  ASSERT_TRUE(Update("H-2", v1::RECEIVED, Ts(2026, 3, 3), "dpmptsp").ok());
+  ASSERT_TRUE(Update("H-3", v1::RECEIVED, Ts(2026, 3, 4), "dpmptsp").ok());
+  auto as_head = [&](const std::string& unit, v1::ComplaintStatistics* out) {
+    v1::GetComplaintStatisticsRequest r;
+    r.set_name("tenants/1504/complaintStatistics");
+    r.set_unit(unit);
+    r.set_period("2026-03");
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, Caller{"1504", "agency_head", "head", "tenants/1504/units/dukcapil"});
+    return stub_->GetComplaintStatistics(&ctx, r, out);
+  };
+  v1::ComplaintStatistics s;
+  ASSERT_TRUE(as_head("", &s).ok());
+  EXPECT_EQ(s.received(), 1);  // their unit's, not the tenant's 3
+  ASSERT_TRUE(as_head("tenants/1504/units/dukcapil", &s).ok());
+  EXPECT_EQ(s.received(), 1);
+  EXPECT_EQ(as_head("tenants/1504/units/dpmptsp", &s).error_code(), StatusCode::PERMISSION_DENIED);
+  // An organiser still reads the tenant's.
+  EXPECT_EQ(Stats("2026-03", "").received(), 3);
+}
+
 TEST_F(ComplaintServiceTest, StatisticsFromBuckets) {
   // C1: received Mon 2 Mar, forwarded Tue 3 Mar (1 wd), completed Mon 9 Mar (5 wd).
   ASSERT_TRUE(Update("C1", v1::RECEIVED, Ts(2026, 3, 2)).ok());
