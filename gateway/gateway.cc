@@ -693,6 +693,12 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
 
   void OnPiece(beast::error_code ec) {
     reading_ = false;
+    if (linger_after_read_) {
+      // The answer went out while this read was pending: now the rest of
+      // the upload is read and dropped as after any closing answer.
+      linger_after_read_ = false;
+      return conn_->CloseAfterResponse();
+    }
     if (stop_reading_ || answered_) return;  // the call ended meanwhile
     if (ec == http::error::need_buffer) ec = {};
     const size_t n = piece_.size() - upload_parser_->get().body().size;
@@ -961,7 +967,17 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
       self->Safely([&] {
         self->Uncount();
         if (ec) return self->conn_->Close();
-        if (!self->keep_alive_) return self->conn_->CloseAfterResponse();
+        if (!self->keep_alive_) {
+          // An upload's read may still be out (the service went away while
+          // the client was sending): the connection's lingering read may
+          // start only once it is back, never beside it (one read at a time
+          // on a stream).
+          if (self->reading_) {
+            self->linger_after_read_ = true;
+            return;
+          }
+          return self->conn_->CloseAfterResponse();
+        }
         self->conn_->Next();
       });
     });
@@ -1108,6 +1124,9 @@ class Exchange : public StreamOwner, public std::enable_shared_from_this<Exchang
   std::vector<char> piece_;
   bool writing_ = false;       // a write is outstanding
   bool reading_ = false;       // a body read is outstanding
+  // A closing answer was written while a body read was out: the
+  // connection lingers once that read is back (OnPiece).
+  bool linger_after_read_ = false;
   bool body_done_ = false;     // every message of the body is in outbox_ (or written)
   bool stop_reading_ = false;  // the call ended or was cancelled: no more reads
   bool server_done_ = false;   // the service finished its side
