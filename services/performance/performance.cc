@@ -671,6 +671,8 @@ absl::StatusOr<v1::UnitPerformance> PerformanceLogic::GetUnitPerformance(const C
   PELITA_ASSIGN_OR_RETURN(auto fields, store_.ReadUnitYears(caller.tenant, years));
   Totals total;
   std::map<std::string, Totals> by_type;
+  // A unit-month counts once in the total however many service types it has.
+  std::set<absl::CivilMonth> months_seen;
   for (size_t i = 0; i < years.size(); ++i) {
     for (const auto& [field, bytes] : fields[i]) {
       std::string type;
@@ -683,19 +685,7 @@ absl::StatusOr<v1::UnitPerformance> PerformanceLogic::GetUnitPerformance(const C
       if (!sm.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("month ", field, " is corrupt"));
       total.Add(sm);
       by_type[type].Add(sm);
-    }
-  }
-  // A unit-month counts once in the total however many service types it has.
-  std::set<std::string> months_seen;
-  for (size_t i = 0; i < years.size(); ++i) {
-    for (const auto& [field, bytes] : fields[i]) {
-      std::string type;
-      int month = 0;
-      if (!SplitMonthField(field, &type, &month)) continue;
-      const absl::CivilMonth m(years[i].second, month);
-      if (m < window.first || m > window.second) continue;
-      if (!r.service_type().empty() && type != r.service_type()) continue;
-      months_seen.insert(FormatMonth(m));
+      months_seen.insert(m);
     }
   }
   total.months_with_data = static_cast<int>(months_seen.size());
