@@ -386,8 +386,8 @@ void Collector::CollectWork(const std::string& tenant, const std::string& cohort
                             absl::CivilDay before_end, absl::CivilDay after_start, absl::CivilDay after_end,
                             ResultsInputs* r) {
   WorkInputs w;
-  WholeMonths(absl::FormatCivilTime(before_start), absl::FormatCivilTime(before_end), &w.before_first, &w.before_last);
-  WholeMonths(absl::FormatCivilTime(after_start), absl::FormatCivilTime(after_end), &w.after_first, &w.after_last);
+  WholeMonths(before_start, before_end, &w.before_first, &w.before_last);
+  WholeMonths(after_start, after_end, &w.after_first, &w.after_last);
   w.min_control_units = r->min_control_units;
   for (const auto& u : r->treated) w.treated.push_back(u.unit);
   for (const auto& u : r->control) w.control.push_back(u.unit);

@@ -92,17 +92,12 @@ stats::Estimate RateEstimate(int64_t k, int64_t n) {
 
 }  // namespace
 
-void WholeMonths(const std::string& first_day, const std::string& last_day, std::string* first_month,
+void WholeMonths(absl::CivilDay first_day, absl::CivilDay last_day, std::string* first_month,
                  std::string* last_month) {
-  absl::CivilDay a, b;
-  if (!absl::ParseCivilTime(first_day, &a) || !absl::ParseCivilTime(last_day, &b)) {
-    *first_month = *last_month = "";
-    return;
-  }
-  absl::CivilMonth first(a);
-  if (absl::CivilDay(first) < a) ++first;
-  absl::CivilMonth last(b);
-  if (absl::CivilDay(last + 1) - 1 > b) --last;
+  absl::CivilMonth first(first_day);
+  if (absl::CivilDay(first) < first_day) ++first;
+  absl::CivilMonth last(last_day);
+  if (absl::CivilDay(last + 1) - 1 > last_day) --last;
   *first_month = absl::FormatCivilTime(first);
   *last_month = absl::FormatCivilTime(last);
 }

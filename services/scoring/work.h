@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "pelita/scoring/v1/scoring.pb.h"
 
 namespace pelita::scoring {
@@ -65,10 +66,10 @@ struct SkpChangeInputs {
 // withhold them.
 v1::SkpChange ComputeSkpChange(const SkpChangeInputs& in, int min_n);
 
-// The months wholly inside [first, last] (days YYYY-MM-DD): the first
-// month starting on or after `first` to the last month ending on or before
-// `last`.
-void WholeMonths(const std::string& first_day, const std::string& last_day, std::string* first_month,
+// The months wholly inside [first_day, last_day]: the first month starting
+// on or after `first_day` to the last month ending on or before
+// `last_day`, as YYYY-MM (first > last when no month fits).
+void WholeMonths(absl::CivilDay first_day, absl::CivilDay last_day, std::string* first_month,
                  std::string* last_month);
 
 }  // namespace pelita::scoring

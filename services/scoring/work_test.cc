@@ -38,13 +38,13 @@ WorkInputs Base() {
 
 TEST(WholeMonthsTest, OnlyMonthsInsideTheWindow) {
   std::string a, b;
-  WholeMonths("2026-01-06", "2026-04-05", &a, &b);
+  WholeMonths(absl::CivilDay(2026, 1, 6), absl::CivilDay(2026, 4, 5), &a, &b);
   EXPECT_EQ(a, "2026-02");
   EXPECT_EQ(b, "2026-03");
-  WholeMonths("2026-02-01", "2026-02-28", &a, &b);
+  WholeMonths(absl::CivilDay(2026, 2, 1), absl::CivilDay(2026, 2, 28), &a, &b);
   EXPECT_EQ(a, "2026-02");
   EXPECT_EQ(b, "2026-02");
-  WholeMonths("2026-02-02", "2026-03-30", &a, &b);  // no whole month
+  WholeMonths(absl::CivilDay(2026, 2, 2), absl::CivilDay(2026, 3, 30), &a, &b);  // no whole month
   EXPECT_GT(a, b);
 }
 
