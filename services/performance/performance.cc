@@ -538,6 +538,7 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportServiceMonthsCsv(
   PELITA_ASSIGN_OR_RETURN(absl::CivilMonth current, CurrentMonth(caller.tenant));
   // Each unit's service types, read when the file first names the unit.
   absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, v1::ServiceType>> unit_types;
+  absl::flat_hash_map<std::string, absl::StatusOr<UnitInfo>> resolved;
   csv::ImportReport report;
   report.set_id_column("unit/layanan/bulan");
     CsvColumns cols;
@@ -573,7 +574,13 @@ absl::StatusOr<type::v1::ImportResult> PerformanceLogic::ImportServiceMonthsCsv(
       return absl::OkStatus();
     }
     if (unit_text.empty()) return reject("unit", "MISSING_VALUE", "the unit is empty");
-    auto unit = ResolveUnit(caller.tenant, unit_text);
+    // Each name of a unit is resolved once per import: a file naming an
+    // unknown unit on every row asks the roster once, not once a row.
+    auto known_unit = resolved.find(unit_text);
+    if (known_unit == resolved.end()) {
+      known_unit = resolved.emplace(unit_text, ResolveUnit(caller.tenant, unit_text)).first;
+    }
+    const absl::StatusOr<UnitInfo>& unit = known_unit->second;
     if (absl::IsNotFound(unit.status())) {
       return reject("unit", "UNKNOWN_UNIT", absl::StrCat("no unit \"", unit_text, "\" in the roster"));
     }
