@@ -106,6 +106,10 @@ absl::Status Server::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  // gRPC shares a port between processes by default (SO_REUSEPORT); a second
+  // process given a port that is already taken must fail to start instead of
+  // silently receiving half of the other one's connections.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   // Connections are recycled now and then (after in-flight calls finish), so

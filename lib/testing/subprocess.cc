@@ -77,6 +77,17 @@ absl::StatusOr<int> Subprocess::Stop(int sig, absl::Duration timeout) {
   return status;
 }
 
+bool Subprocess::Exited() {
+  if (pid_ <= 0) return true;
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_ || (r < 0 && errno == ECHILD)) {
+    pid_ = -1;
+    return true;
+  }
+  return false;
+}
+
 bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout,
              absl::Duration poll) {
   absl::Time deadline = absl::Now() + timeout;

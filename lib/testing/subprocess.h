@@ -28,6 +28,8 @@ class Subprocess {
   // as waitpid reports it.
   absl::StatusOr<int> Stop(int sig, absl::Duration timeout = absl::Seconds(30));
   bool running() const { return pid_ > 0; }
+  // Whether the process has exited on its own (reaps it if so).
+  bool Exited();
   pid_t pid() const { return pid_; }
 
  private:

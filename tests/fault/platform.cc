@@ -6,6 +6,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/http_client.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -22,20 +24,18 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Start(const Options& options
   if (!redis.ok()) return redis.status();
   p->redis_ = std::move(*redis);
   const std::string bin = testing::BinDir();
-  for (const char* name : {"tenant", "enrolment", "survey", "complaint", "performance"}) {
-    auto port = testing::FreePort();
-    if (!port.ok()) return port.status();
-    p->services_[name].port = *port;
-  }
+  // Every service listens on port 0 and says in its log which port it got:
+  // a port picked by the test and bound later could be taken in between by
+  // another test running at the same time.  So the services start in the
+  // order of their dependencies, each told the addresses it needs.
   auto common = [&](const std::string& name) {
     return std::vector<std::string>{absl::StrCat(bin, "/services/", name, "/pelita-", name),
-                                    "--listen", p->address(name), "--redis", p->redis_->address(),
+                                    "--listen", "127.0.0.1:0", "--redis", p->redis_->address(),
                                     "--drain_seconds", "1", "--health_interval_ms", "100"};
   };
   // The tenant registry first, seeded with Jambi: the others serve its tenants.
   p->services_["tenant"].argv = common("tenant");
-  if (absl::Status s = p->Launch("tenant"); !s.ok()) return s;
-  if (absl::Status s = p->WaitServing("tenant", absl::Seconds(30)); !s.ok()) return s;
+  if (absl::Status s = p->LaunchAndServe({"tenant"}); !s.ok()) return s;
   if (auto seeded = tenant::SeedJambiTenants(p->address("tenant")); !seeded.ok()) return seeded.status();
   auto with_registry = [&](const std::string& name) {
     auto argv = common(name);
@@ -43,26 +43,23 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Start(const Options& options
     return argv;
   };
   p->services_["enrolment"].argv = with_registry("enrolment");
+  if (absl::Status s = p->LaunchAndServe({"enrolment"}); !s.ok()) return s;
   p->services_["survey"].argv = with_registry("survey");
   for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--log_calls=false"}) {
     p->services_["survey"].argv.push_back(a);
   }
   for (const auto& f : options.survey_flags) p->services_["survey"].argv.push_back(f);
+  p->services_["performance"].argv = with_registry("performance");
+  for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--log_calls=false"}) {
+    p->services_["performance"].argv.push_back(a);
+  }
+  if (absl::Status s = p->LaunchAndServe({"survey", "performance"}); !s.ok()) return s;
   p->services_["complaint"].argv = with_registry("complaint");
   for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--survey",
                                                 p->address("survey")}) {
     p->services_["complaint"].argv.push_back(a);
   }
-  p->services_["performance"].argv = with_registry("performance");
-  for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--log_calls=false"}) {
-    p->services_["performance"].argv.push_back(a);
-  }
-  for (const char* name : {"enrolment", "survey", "complaint", "performance"}) {
-    if (absl::Status s = p->Launch(name); !s.ok()) return s;
-  }
-  for (const char* name : {"enrolment", "survey", "complaint", "performance"}) {
-    if (absl::Status s = p->WaitServing(name, absl::Seconds(30)); !s.ok()) return s;
-  }
+  if (absl::Status s = p->LaunchAndServe({"complaint"}); !s.ok()) return s;
   if (!options.gateway) return p;
 
   p->key_file_ = p->dir_ + "/jwt.key";
@@ -104,6 +101,42 @@ absl::Status Platform::Launch(const std::string& name) {
   Process& p = services_.at(name);
   p.process = std::make_unique<testing::Subprocess>();
   return p.process->Start(p.argv, absl::StrCat(dir_, "/", name, "-", ++p.starts, ".log"));
+}
+
+absl::Status Platform::LaunchAndServe(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (absl::Status s = Launch(name); !s.ok()) return s;
+  }
+  for (const std::string& name : names) {
+    Process& p = services_.at(name);
+    const std::string log = absl::StrCat(dir_, "/", name, "-", p.starts, ".log");
+    int port = 0;
+    const bool listening = testing::WaitFor(
+        [&] {
+          std::ifstream in(log);
+          for (std::string line; std::getline(in, line);) {
+            if (!absl::StrContains(line, "\"msg\":\"listening\"")) continue;
+            const size_t at = line.find("\"address\":\"127.0.0.1:");
+            if (at == std::string::npos) continue;
+            const size_t from = at + std::string("\"address\":\"127.0.0.1:").size();
+            if (absl::SimpleAtoi(line.substr(from, line.find('"', from) - from), &port) && port > 0) return true;
+          }
+          return p.process->Exited();
+        },
+        absl::Seconds(30), absl::Milliseconds(10));
+    if (!listening || port == 0) {
+      return absl::UnavailableError(absl::StrCat(name, " did not say where it listens; see ", log));
+    }
+    // A restart comes back on the same port.
+    p.port = port;
+    for (size_t i = 0; i + 1 < p.argv.size(); ++i) {
+      if (p.argv[i] == "--listen") p.argv[i + 1] = address(name);
+    }
+  }
+  for (const std::string& name : names) {
+    if (absl::Status s = WaitServing(name, absl::Seconds(30)); !s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Platform::Kill(const std::string& service) {

@@ -60,6 +60,9 @@ class Platform {
   };
   Platform() = default;
   absl::Status Launch(const std::string& name);
+  // Launches `names` together (they listen on port 0), learns each one's
+  // port from its log and waits until all of them serve.
+  absl::Status LaunchAndServe(const std::vector<std::string>& names);
 
   std::string dir_;
   std::unique_ptr<testing::RedisServer> redis_;
