@@ -74,6 +74,7 @@ const RoleRule kRules[] = {
     // write and submit.
     {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"participant", "supervisor"}, kSelf},
+    {"pelita.enrolment.v1.EnrolmentService/ListExternalTrainings", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.enrolment.v1.EnrolmentService/GetEnrolment", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.enrolment.v1.EnrolmentService/ListEmployeeTrainings", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.followup.v1.FollowUpService/GetActionPlan", kRead, {"participant", "supervisor"}, kSelf},
@@ -87,6 +88,7 @@ const RoleRule kRules[] = {
     {"pelita.enrolment.v1.EnrolmentService/GetEmployee", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListEmployees", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/GetLearningHours", kRead, {"supervisor"}, kAll},
+    {"pelita.enrolment.v1.EnrolmentService/ListExternalTrainings", kRead, {"supervisor"}, kAll},
     {"pelita.enrolment.v1.EnrolmentService/ListEmployeeTrainings", kRead, {"supervisor"}, kAll},
     {"pelita.followup.v1.FollowUpService/GetActionPlan", kRead, {"supervisor"}, kAll},
     {"pelita.followup.v1.FollowUpService/ApproveActionPlan", kWrite, {"supervisor"}, kAll},
@@ -134,6 +136,10 @@ const RoleRule kRules[] = {
     {"pelita.performance.v1.*", kRead, {"agency_head", "province", "national_integrator"}, kAll,
      {"*/GetSkp", "*/ListSkp"}},
     {"pelita.performance.v1.PerformanceService/GetCohortSkpChange", kRead, {"instructor"}, kAll},
+    // The SIASN integration (services/integration, issue 19) is the
+    // regency's BKPSDM's to run (admins and organisers, by the first rules);
+    // the province and the national integrator read how it is doing.
+    {"pelita.integration.v1.*", kRead, {"province", "national_integrator"}, kAll},
     {"pelita.performance.v1.PerformanceService/GetSkp", kRead, {"participant", "supervisor"}, kSelf},
     {"pelita.performance.v1.PerformanceService/ListSkp", kRead, {"participant", "supervisor"}, kSelf},
     // Identity (issue 15): everyone reads their own account and changes

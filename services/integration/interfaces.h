@@ -1,0 +1,72 @@
+#ifndef PELITA_SERVICES_INTEGRATION_INTERFACES_H_
+#define PELITA_SERVICES_INTEGRATION_INTERFACES_H_
+
+// The seams between the parts of the integration service: the roster sync
+// (sync.h), the push outbox (outbox.h) and the connection store
+// (store.h) meet only here, so that each is testable with fakes and the
+// real ones are wired in main.cc.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/siasn/siasn_client.h"
+#include "pelita/integration/v1/integration.pb.h"
+
+namespace pelita::integration {
+
+// A tenant's connection as the workers need it: the settings (from Redis)
+// and the credentials (from the tenant's mounted Kubernetes secret; empty
+// strings when it is not mounted).  Credentials are never stored in Redis,
+// never logged, never put in an error message.
+struct Connection {
+  integration::v1::SiasnConnection settings;
+  siasn::Credentials credentials;
+};
+
+class ConnectionSource {
+ public:
+  virtual ~ConnectionSource() = default;
+  // The tenant's connection; a tenant that never updated it has the
+  // defaults (switched off).
+  virtual absl::StatusOr<Connection> Get(const std::string& tenant) = 0;
+  // The tenants whose connection is switched on (cheap: a cached copy
+  // refreshed now and then is fine).
+  virtual std::vector<std::string> EnabledTenants() = 0;
+};
+
+// One SIASN client per tenant, built from its connection and kept (with its
+// tokens) until the connection's settings or credentials change.
+class SiasnClients {
+ public:
+  virtual ~SiasnClients() = default;
+  // FAILED_PRECONDITION when the tenant's connection is off or has no
+  // credentials.
+  virtual absl::StatusOr<std::shared_ptr<siasn::SiasnClient>> For(const std::string& tenant) = 0;
+};
+
+// The per-tenant limit of calls to SIASN, shared by the sync and the
+// outbox of one process (rate_limiter.h).
+class RateLimiter {
+ public:
+  virtual ~RateLimiter() = default;
+  // Blocks until the tenant may make one more call at `per_second` calls a
+  // second, or until `deadline`; false when the deadline came first.
+  virtual bool Acquire(const std::string& tenant, double per_second, absl::Time deadline) = 0;
+};
+
+// Where sync and push failures are recorded (ListFailures, the status and
+// the failure counters of /metrics).  `failure.name` and `time` are
+// assigned by the sink.
+class FailureSink {
+ public:
+  virtual ~FailureSink() = default;
+  virtual absl::Status Record(const std::string& tenant, integration::v1::Failure failure) = 0;
+};
+
+}  // namespace pelita::integration
+
+#endif  // PELITA_SERVICES_INTEGRATION_INTERFACES_H_
