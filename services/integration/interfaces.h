@@ -67,6 +67,27 @@ class FailureSink {
   virtual absl::Status Record(const std::string& tenant, integration::v1::Failure failure) = 0;
 };
 
+// The push outbox as the API sees it (push/outbox.h implements it): the
+// grpc service lists, reads and retries pushes and counts them for the
+// status through this.
+struct PushCounts {
+  int pending = 0;
+  int saved = 0;
+  int done = 0;
+  int dead = 0;
+};
+class PushQueue {
+ public:
+  virtual ~PushQueue() = default;
+  // `parent` = `tenants/{t}`; state UNSPECIFIED = every state.  Newest first.
+  virtual absl::StatusOr<integration::v1::ListPushesResponse> List(const integration::v1::ListPushesRequest& request) = 0;
+  virtual absl::StatusOr<integration::v1::Push> Get(const std::string& name) = 0;
+  // DEAD (or PENDING with attempts) -> PENDING now, attempts from zero;
+  // DONE is FAILED_PRECONDITION; an unknown push NOT_FOUND.
+  virtual absl::StatusOr<integration::v1::Push> Retry(const std::string& name) = 0;
+  virtual absl::StatusOr<PushCounts> Counts(const std::string& tenant) = 0;
+};
+
 }  // namespace pelita::integration
 
 #endif  // PELITA_SERVICES_INTEGRATION_INTERFACES_H_
