@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -19,6 +20,8 @@
 #include "lib/status/status.h"
 #include "lib/store/field_mask.h"
 #include "services/enrolment/domain.h"
+#include "services/enrolment/external.h"
+#include "services/enrolment/external_store.h"
 
 namespace pelita::enrolment {
 namespace {
@@ -81,6 +84,17 @@ absl::StatusOr<std::vector<M>> ParseAll(const store::ResourceTable::Page& page) 
     out.push_back(std::move(m));
   }
   return out;
+}
+
+// External trainings newest end date first; on one day by source and id,
+// so that the order is the same on every call.
+void SortNewestFirst(std::vector<v1::ExternalTraining>& records) {
+  auto key = [](const v1::ExternalTraining& t) {
+    return std::make_tuple(-t.end_date().year(), -t.end_date().month(), -t.end_date().day(), t.source(),
+                           t.source_id());
+  };
+  std::sort(records.begin(), records.end(),
+            [&](const v1::ExternalTraining& a, const v1::ExternalTraining& b) { return key(a) < key(b); });
 }
 
 }  // namespace
@@ -856,13 +870,75 @@ absl::StatusOr<v1::LearningHours> EnrolmentLogic::GetLearningHours(
   PELITA_ASSIGN_OR_RETURN(auto employee, store.employees().Get<v1::Employee>(v[1]));
   if (!ReachesPerson(c, FactsOf(employee))) return OutsideReach(c, SingletonParent(r.name()));
   PELITA_ASSIGN_OR_RETURN(auto hours, store.LearningHours(v[1], year));
+  // Training done elsewhere, without what Pelita already counts.
+  ExternalTrainingStore external(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(auto records, external.List(v[1]));
+  absl::flat_hash_set<std::string> certificates;
+  if (!records.empty()) {
+    PELITA_ASSIGN_OR_RETURN(certificates, external.CompletedCertificates(v[1]));
+  }
+  ExternalCount counted = CountExternal(std::move(records), year, certificates);
   v1::LearningHours out;
   out.set_employee(SingletonParent(r.name()));
   out.set_year(year);
-  out.set_jp(hours.jp);
+  out.set_pelita_jp(hours.jp);
+  out.set_external_jp(counted.jp);
+  out.set_jp(hours.jp + counted.jp);
   out.set_required_jp(kRequiredJpPerYear);
-  out.set_compliant(hours.jp >= kRequiredJpPerYear);
+  out.set_compliant(out.jp() >= kRequiredJpPerYear);
   for (auto& s : hours.sources) out.add_completed_enrolments(std::move(s));
+  SortNewestFirst(counted.counted);
+  SortNewestFirst(counted.duplicates);
+  for (auto& t : counted.counted) *out.add_external_trainings() = std::move(t);
+  for (auto& t : counted.duplicates) *out.add_duplicates() = std::move(t);
+  return out;
+}
+
+// ------------------------------------------------- external trainings
+
+absl::StatusOr<v1::ReplaceExternalTrainingsResponse> EnrolmentLogic::ReplaceExternalTrainings(
+    const Caller& c, const v1::ReplaceExternalTrainingsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "parent", r.parent(), kEmployeePattern));
+  // The integration service (an internal call) and the regency's staff
+  // write them; the gateway lets no one else call this, and neither does
+  // the service.
+  if (!c.role.empty() && !IsStaff(c)) return OutsideReach(c, r.parent());
+  PELITA_RETURN_IF_ERROR(ValidateExternalTrainings(r.source(), r.trainings()));
+  EnrolmentStore store(redis_, v[0]);
+  auto employee = store.employees().GetRaw(v[1]);
+  if (employee.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat("parent: employee ", r.parent(), " not found"));
+  }
+  PELITA_RETURN_IF_ERROR(employee.status());
+  std::vector<v1::ExternalTraining> records;
+  records.reserve(r.trainings_size());
+  for (const v1::ExternalTraining& t : r.trainings()) {
+    v1::ExternalTraining& record = records.emplace_back(t);
+    record.set_name(absl::StrCat(r.parent(), "/externalTrainings/", ExternalKey(t.source(), t.source_id())));
+    record.clear_update_time();
+  }
+  ExternalTrainingStore external(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(auto result, external.Replace(store.employees().hash_key(), v[1], r.source(),
+                                                         records, clock_()));
+  v1::ReplaceExternalTrainingsResponse out;
+  out.set_added(result.added);
+  out.set_changed(result.changed);
+  out.set_removed(result.removed);
+  for (auto& t : result.trainings) *out.add_trainings() = std::move(t);
+  return out;
+}
+
+absl::StatusOr<v1::ListExternalTrainingsResponse> EnrolmentLogic::ListExternalTrainings(
+    const Caller& c, const v1::ListExternalTrainingsRequest& r) {
+  PELITA_ASSIGN_OR_RETURN(auto v, ParseTenantResource(c, "parent", r.parent(), kEmployeePattern));
+  EnrolmentStore store(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(auto employee, store.employees().Get<v1::Employee>(v[1]));
+  if (!ReachesPerson(c, FactsOf(employee))) return OutsideReach(c, r.parent());
+  ExternalTrainingStore external(redis_, v[0]);
+  PELITA_ASSIGN_OR_RETURN(auto records, external.List(v[1]));
+  SortNewestFirst(records);
+  v1::ListExternalTrainingsResponse out;
+  for (auto& t : records) *out.add_trainings() = std::move(t);
   return out;
 }
 

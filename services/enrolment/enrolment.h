@@ -85,6 +85,14 @@ class EnrolmentLogic {
   absl::StatusOr<v1::ListUnitComplianceResponse> ListUnitCompliance(
       const Caller& c, const v1::ListUnitComplianceRequest& r);
 
+  // Training done outside Pelita (SIASN), external.h and external_store.h.
+  // Replace: the integration service (internal) or the regency's staff;
+  // List: reach as for GetLearningHours.
+  absl::StatusOr<v1::ReplaceExternalTrainingsResponse> ReplaceExternalTrainings(
+      const Caller& c, const v1::ReplaceExternalTrainingsRequest& r);
+  absl::StatusOr<v1::ListExternalTrainingsResponse> ListExternalTrainings(
+      const Caller& c, const v1::ListExternalTrainingsRequest& r);
+
  private:
   // Adds or replaces one employee (CSV import rows); says which it did, or
   // that the stored record already says the same (nothing written).  The

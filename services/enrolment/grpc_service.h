@@ -35,7 +35,9 @@
   X(CompleteEnrolment, v1::CompleteEnrolmentRequest, v1::Enrolment) \
   X(GetLearningHours, v1::GetLearningHoursRequest, v1::LearningHours) \
   X(ListEmployeeTrainings, v1::ListEmployeeTrainingsRequest, v1::ListEmployeeTrainingsResponse) \
-  X(ListUnitCompliance, v1::ListUnitComplianceRequest, v1::ListUnitComplianceResponse)
+  X(ListUnitCompliance, v1::ListUnitComplianceRequest, v1::ListUnitComplianceResponse) \
+  X(ReplaceExternalTrainings, v1::ReplaceExternalTrainingsRequest, v1::ReplaceExternalTrainingsResponse) \
+  X(ListExternalTrainings, v1::ListExternalTrainingsRequest, v1::ListExternalTrainingsResponse)
 
 namespace pelita::enrolment {
 

@@ -8,6 +8,7 @@
 #include "lib/status/status.h"
 #include "lib/time/time.h"
 #include "pelita/enrolment/v1/events.pb.h"
+#include "services/enrolment/external_store.h"
 
 namespace pelita::enrolment {
 namespace {
@@ -112,15 +113,20 @@ redis.call('HSET', KEYS[2], 'state', 'ATTENDED', 'att:' .. ARGV[2], '1')
 return 'ATTENDED'
 )lua");
 
-// KEYS: cstate, enr, jp:<year>, jpsrc:<year>:<nip>, events
+// KEYS: cstate, enr, jp:<year>, jpsrc:<year>:<nip>, events, empc:<nip>,
+//       extsum:<nip>, extyears:<nip>
 // ARGV: nip, certificate, enrolment name, jp, now_ms, certificate prefix,
 //       the unit, cohort start and end (YYYYMMDD) the event was built from,
-//       then the event (events::PublishArgs: 3 values)
+//       then the event (events::PublishArgs: 3 values), then the enr and
+//       extjp key prefixes (ARGV 13 and 14)
 // Publishes pelita.enrolment.v1.EnrolmentCompleted (lib/events) once per
 // enrolment, in the script that completes it.  The event is built by the
 // caller from what it read; ABORTED when the unit or the cohort dates
-// changed since (the caller reads again: RetryCas).
-redis::Script kComplete(absl::StrCat(events::kPublishLua, R"lua(
+// changed since (the caller reads again: RetryCas).  The new certificate
+// may be that of an external training already stored (Pelita's own,
+// pushed to SIASN and read back): the employee's counted external JP is
+// recomputed in the same script (external_store.h).
+redis::Script kComplete(absl::StrCat(events::kPublishLua, kExternalRecomputeFn, R"lua(
 local st = redis.call('HGET', KEYS[2], 'state')
 if not st then return redis.error_reply('NOT_FOUND enrolment not found') end
 if st == 'COMPLETED' then return st end
@@ -139,6 +145,9 @@ redis.call('HSET', KEYS[2], 'state', 'COMPLETED', 'complete_ms', ARGV[5], 'certi
 redis.call('HINCRBY', KEYS[3], ARGV[1], tonumber(ARGV[4]))
 redis.call('SADD', KEYS[4], ARGV[3])
 pelita_publish(KEYS[5], 10)
+if redis.call('EXISTS', KEYS[7]) == 1 then
+  ext_recompute(ARGV[1], KEYS[6], KEYS[7], KEYS[8], ARGV[13], ARGV[14])
+end
 return 'COMPLETED'
 )lua"));
 
@@ -156,18 +165,21 @@ end
 return out
 )lua");
 
-// KEYS: jp:<year>, then unitemps:<u> for each unit.  ARGV: required JP.
-// Returns per unit {employees, compliant, total_jp}.
+// KEYS: jp:<year>, extjp:<year>, then unitemps:<u> for each unit.
+// ARGV: required JP.  Returns per unit {employees, compliant, total_jp},
+// where an employee's JP is Pelita's plus the external JP counted in the
+// year (kept by the scripts that change it, external_store.h).
 redis::Script kUnitHours(R"lua(
 local required = tonumber(ARGV[1])
 local out = {}
-for i = 2, #KEYS do
+for i = 3, #KEYS do
   local nips = redis.call('SMEMBERS', KEYS[i])
   local compliant, total = 0, 0
   if #nips > 0 then
     local jps = redis.call('HMGET', KEYS[1], unpack(nips))
-    for _, v in ipairs(jps) do
-      local jp = tonumber(v) or 0
+    local ext = redis.call('HMGET', KEYS[2], unpack(nips))
+    for j, v in ipairs(jps) do
+      local jp = (tonumber(v) or 0) + (tonumber(ext[j]) or 0)
       total = total + jp
       if jp >= required then compliant = compliant + 1 end
     end
@@ -224,7 +236,7 @@ absl::StatusOr<int64_t> Count(redis::Client* redis, const redis::Command& cmd) {
 }  // namespace
 
 EnrolmentStore::EnrolmentStore(redis::Client* redis, const std::string& tenant)
-    : redis_(redis), keys_("enrolment", tenant),
+    : redis_(redis), tenant_(tenant), keys_("enrolment", tenant),
       units_(redis, "unit", keys_.Key("unit"), keys_.Key("unit", "idx")),
       employees_(redis, "employee", keys_.Key("emp"), keys_.Key("emp", "idx")),
       programs_(redis, "program", keys_.Key("prog"), keys_.Key("prog", "idx")) {}
@@ -325,9 +337,13 @@ absl::Status EnrolmentStore::Complete(const std::string& ck, const std::string& 
         std::vector<std::string> argv = {nip, certificate, enrolment_name, absl::StrCat(jp), Ms(at),
                                          certificate_prefix, unit, dates[0].str, dates[1].str};
         events::AppendPublishArgs(event, &argv);
+        const ExternalTrainingStore external(redis_, tenant_);
+        argv.push_back(external.EnrolmentPrefix());
+        argv.push_back(external.YearPrefix());
         auto r = redis_->Eval(kComplete,
                               {CohortStateKey(ck), enr, keys_.Key("jp", year), keys_.Key("jpsrc", year, nip),
-                               EventsKey()},
+                               EventsKey(), EmployeeCohortsKey(nip), external.SummaryKey(nip),
+                               external.YearsKey(nip)},
                               argv);
         return r.ok() ? absl::OkStatus() : Refusal(r.status(), "NOT_ENROLLED");
       },
@@ -388,7 +404,7 @@ absl::StatusOr<EnrolmentStore::Hours> EnrolmentStore::LearningHours(const std::s
 
 absl::StatusOr<std::vector<EnrolmentStore::UnitHours>> EnrolmentStore::UnitLearningHours(
     const std::vector<std::string>& units, int year, int required) {
-  std::vector<std::string> keys = {keys_.Key("jp", year)};
+  std::vector<std::string> keys = {keys_.Key("jp", year), ExternalTrainingStore(redis_, tenant_).YearKey(year)};
   for (const auto& u : units) keys.push_back(UnitEmployeesKey(u));
   auto r = redis_->Eval(kUnitHours, keys, {absl::StrCat(required)});
   if (!r.ok()) return r.status();

@@ -31,6 +31,8 @@ namespace pelita::enrolment {
 //                               employee is in (not withdrawn), for overlaps
 //   jp:<year>                   HASH NIP -> JP earned in that year
 //   jpsrc:<year>:<nip>          SET of enrolment names that earned them
+//   ext:<nip>, extsum:<nip>,    external trainings (SIASN) and what counts of
+//   extjp:<year>, extyears:<nip>  them: external_store.h
 //   wseq                        wait-list arrival counter
 //   events                      STREAM of pelita.enrolment.v1 events
 //                               (lib/events; protos/pelita/enrolment/v1/events.proto)
@@ -97,12 +99,14 @@ class EnrolmentStore {
     int compliant = 0;
     int64_t total_jp = 0;
   };
-  // One round trip for all units.
+  // One round trip for all units.  An employee's JP are Pelita's plus
+  // the external JP counted in the year (extjp:<year>, external_store.h).
   absl::StatusOr<std::vector<UnitHours>> UnitLearningHours(const std::vector<std::string>& units,
                                                            int year, int required);
 
  private:
   redis::Client* redis_;
+  std::string tenant_;
   KeyBuilder keys_;
   store::ResourceTable units_;
   store::ResourceTable employees_;
