@@ -11,6 +11,18 @@ export interface Employee {
 export interface LearningHours {
   employee: string; year: number; jp?: number; requiredJp?: number; compliant?: boolean;
   completedEnrolments?: string[];
+  /** jp = pelitaJp + externalJp. */
+  pelitaJp?: number; externalJp?: number;
+  /** The external trainings (SIASN) of the year that counted. */
+  externalTrainings?: ExternalTraining[];
+  /** External trainings of the year not counted: Pelita's own, read back from SIASN. */
+  duplicates?: ExternalTraining[];
+}
+/** A training done outside Pelita, as SIASN records it (rw-kursus, rw-diklat). */
+export interface ExternalTraining {
+  name?: string; source?: string; sourceId?: string; title?: string; jp?: number;
+  startDate?: ProtoDate; endDate?: ProtoDate; institution?: string; certificateNumber?: string;
+  jenisDiklatId?: string; updateTime?: string;
 }
 export interface Unit { name: string; displayName?: string; kind?: string; district?: string }
 export interface Program {

@@ -10,7 +10,7 @@ import { getClaims } from '../session';
 import type { Cohort, ComplaintStatistics, Employee, LearningHours, Satisfaction, Unit, UnitPerformance } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
 import { ComplianceTable, loadCompliance } from './organiser';
-import { thisYear } from './participant';
+import { pelitaJpOf, thisYear } from './participant';
 import { DownloadButton } from '../components/download';
 import { monthFigures, type MonthFigures, type UnitMonth } from '../ikm';
 
@@ -79,12 +79,17 @@ export function HeadHome() {
               <caption className="sr-only">{t.head.staffList}</caption>
               <thead><tr>
                 <th scope="col">{t.supervisor.name}</th><th scope="col">{t.supervisor.position}</th>
-                <th scope="col" className="num">{t.supervisor.hours}</th><th scope="col">{t.head.jpStatus}</th>
+                <th scope="col" className="num">{t.supervisor.hours}</th>
+                <th scope="col" className="num">{t.supervisor.pelitaJp}</th>
+                <th scope="col" className="num">{t.supervisor.externalJp}</th>
+                <th scope="col">{t.head.jpStatus}</th>
               </tr></thead>
               <tbody>{q.data.staff.map(({ e, h }) => (
                 <tr key={e.nip}>
                   <th scope="row">{e.fullName || e.nip}</th><td>{e.position}</td>
                   <td className="num">{h ? formatInteger(h.jp ?? 0) : '—'}</td>
+                  <td className="num">{h ? formatInteger(pelitaJpOf(h)) : '—'}</td>
+                  <td className="num">{h ? formatInteger(h.externalJp ?? 0) : '—'}</td>
                   <td>{!h ? '—' : (h.jp ?? 0) >= (h.requiredJp ?? 20) ? t.head.met : t.head.notMet(formatInteger((h.requiredJp ?? 20) - (h.jp ?? 0)))}</td>
                 </tr>))}
               </tbody>

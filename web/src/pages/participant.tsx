@@ -12,7 +12,7 @@ import { DownloadButton } from '../components/download';
 import { Link } from '../router';
 import { getClaims } from '../session';
 import type { ActionPlan, Employee, Enrolment, LearningHours } from '../types';
-import { ErrorBox, JpBar, Loading, Page } from '../components/ui';
+import { ErrorBox, JpBar, Loading, Page, TableWrap } from '../components/ui';
 import { AnswerTasks } from './tasks';
 
 export const thisYear = () => new Date().getFullYear();
@@ -66,6 +66,7 @@ export function ParticipantHome() {
       {q.data && (
         <>
           <HoursCard hours={q.data.hours} year={year} />
+          <ExternalTrainings hours={q.data.hours} />
           <AnswerTasks nip={nip} cohortNames={cohortNames(q.data.trainings)} />
           <TrainingList trainings={q.data.trainings} />
         </>
@@ -97,6 +98,73 @@ export function HoursCard({ hours, year }: { hours: LearningHours; year: number 
       <p className="big" data-testid="jp-number">{t.participant.hoursOf(formatInteger(jp), formatInteger(req))}</p>
       <JpBar jp={jp} required={req} label={t.participant.hoursBar} />
       <p>{jp >= req ? t.participant.compliant : t.participant.notCompliant(formatInteger(req - jp))}</p>
+      <JpSplit hours={hours} />
+    </section>
+  );
+}
+
+/** The JP earned in Pelita; an answer without the split (an older
+ * service) is all Pelita's. */
+export function pelitaJpOf(hours: LearningHours): number {
+  return hours.pelitaJp ?? ((hours.externalJp ?? 0) > 0 ? 0 : hours.jp ?? 0);
+}
+
+/** Where the year's JP come from: Pelita's completed trainings and those
+ * SIASN records elsewhere. */
+export function JpSplit({ hours }: { hours: LearningHours }) {
+  const pelita = pelitaJpOf(hours);
+  return (
+    <dl className="facts">
+      <dt>{t.participant.pelitaJp}</dt><dd data-testid="jp-pelita">{formatInteger(pelita)}</dd>
+      <dt>{t.participant.externalJp}</dt><dd data-testid="jp-external">{formatInteger(hours.externalJp ?? 0)}</dd>
+    </dl>
+  );
+}
+
+/** The source of an external training in words ("SIASN riwayat kursus"). */
+export function sourceLabel(source: string | undefined): string {
+  return t.participant.externalSources[source ?? ''] ?? source ?? '';
+}
+
+/** The external trainings (SIASN) that counted in the year, and a note on
+ * those not counted because they are Pelita's own, read back from SIASN. */
+export function ExternalTrainings({ hours }: { hours: LearningHours }) {
+  const counted = hours.externalTrainings ?? [];
+  const duplicates = hours.duplicates ?? [];
+  const c = t.participant.externalColumns;
+  return (
+    <section className="card" aria-labelledby="ext-title">
+      <h2 id="ext-title">{t.participant.externalTitle}</h2>
+      <p className="hint">{t.participant.externalNote}</p>
+      {counted.length === 0 ? <p>{t.participant.noExternal}</p> : (
+        <TableWrap label={t.participant.externalTitle}>
+          <table data-testid="external-table">
+            <caption className="sr-only">{t.participant.externalTitle}</caption>
+            <thead><tr>
+              <th scope="col">{c.title}</th><th scope="col">{c.institution}</th><th scope="col">{c.endDate}</th>
+              <th scope="col" className="num">{c.jp}</th><th scope="col">{c.source}</th>
+            </tr></thead>
+            <tbody>{counted.map((x) => (
+              <tr key={x.name ?? `${x.source}.${x.sourceId}`}>
+                <th scope="row">{x.title || '—'}</th><td>{x.institution || '—'}</td>
+                <td>{formatDate(x.endDate) || '—'}</td><td className="num">{formatInteger(x.jp ?? 0)}</td>
+                <td>{sourceLabel(x.source)}</td>
+              </tr>))}
+            </tbody>
+          </table>
+        </TableWrap>
+      )}
+      {duplicates.length > 0 && (
+        <>
+          <p data-testid="external-duplicates">{t.participant.duplicatesNote(formatInteger(duplicates.length))}</p>
+          <ul className="list">{duplicates.map((x) => (
+            <li key={x.name ?? `${x.source}.${x.sourceId}`} className="hint">
+              {x.title || '—'} · {formatDate(x.endDate)} · {formatInteger(x.jp ?? 0)} JP · {sourceLabel(x.source)}:{' '}
+              {t.participant.duplicateItem}
+            </li>))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

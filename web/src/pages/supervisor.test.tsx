@@ -27,7 +27,7 @@ const task = (program: string, cohort: string, wave: number, due: number) => ({
   dueDate: day(2026, 11, due), state: 'OPEN',
 });
 
-function platform(tasks: Record<string, unknown>) {
+function platform(tasks: Record<string, unknown>, hours: unknown = { jp: 12, requiredJp: 20 }) {
   const calls: string[] = [];
   vi.stubGlobal('fetch', vi.fn(async (path: string) => {
     calls.push(path);
@@ -35,7 +35,7 @@ function platform(tasks: Record<string, unknown>) {
     if (path.startsWith('/v1/tenants/1504/employees?') || path === '/v1/tenants/1504/employees') {
       return json(200, { employees: [{ name: `tenants/1504/employees/${STAFF}`, nip: STAFF, fullName: 'Siti Aminah', unit: 'tenants/1504/units/dukcapil' }] });
     }
-    if (path.includes('/learningHours')) return json(200, { jp: 12, requiredJp: 20 });
+    if (path.includes('/learningHours')) return json(200, hours);
     if (path.endsWith(`/employees/${STAFF}/trainings`)) {
       return json(200, { trainings: [training('singkat', 'a1', [14, 45]), training('biasa', 'b1', [])] });
     }
@@ -77,6 +77,14 @@ describe('supervisor: due assessments', () => {
     platform({});
     render(<StaffPage />);
     await waitFor(() => expect(screen.getByTestId('due-none').textContent).toBe(t.supervisor.dueNone));
+  });
+
+  it('splits each staff member\'s JP into Pelita\'s and those from SIASN', async () => {
+    platform({}, { jp: 21, requiredJp: 20, pelitaJp: 12, externalJp: 9 });
+    render(<StaffPage />);
+    await waitFor(() => expect(screen.getByTestId(`jp-pelita-${STAFF}`).textContent).toBe('12'));
+    expect(screen.getByTestId(`jp-external-${STAFF}`).textContent).toBe('9');
+    expect(screen.getByRole('columnheader', { name: t.supervisor.externalJp })).toBeTruthy();
   });
 
   it('takes the waves from the windows, once each', () => {

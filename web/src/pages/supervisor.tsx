@@ -11,7 +11,7 @@ import { enrolmentParts, humanizeSlug, planPath } from '../names';
 import { Link } from '../router';
 import type { Employee, FollowUpTask, LearningHours } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
-import { HoursCard, loadTrainings, thisYear } from './participant';
+import { HoursCard, loadTrainings, pelitaJpOf, thisYear } from './participant';
 
 const unitLabel = (unit?: string) => humanizeSlug((unit ?? '').split('/').pop() ?? '');
 
@@ -106,6 +106,8 @@ export function StaffPage() {
             <thead><tr>
               <th scope="col">{t.supervisor.name}</th><th scope="col">{t.supervisor.position}</th>
               <th scope="col">{t.supervisor.unit}</th><th scope="col" className="num">{t.supervisor.hours}</th>
+              <th scope="col" className="num">{t.supervisor.pelitaJp}</th>
+              <th scope="col" className="num">{t.supervisor.externalJp}</th>
               <th scope="col" className="num">{t.supervisor.waiting}</th>
             </tr></thead>
             <tbody>
@@ -115,6 +117,8 @@ export function StaffPage() {
                   <td>{e.position}</td>
                   <td>{unitLabel(e.unit)}</td>
                   <td className="num">{hours ? formatInteger(hours.jp ?? 0) : '—'}</td>
+                  <td className="num" data-testid={`jp-pelita-${e.nip}`}>{hours ? formatInteger(pelitaJpOf(hours)) : '—'}</td>
+                  <td className="num" data-testid={`jp-external-${e.nip}`}>{hours ? formatInteger(hours.externalJp ?? 0) : '—'}</td>
                   <td className="num" data-testid={`waiting-${e.nip}`}>{waiting > 0
                     ? <Link to={`/staf/${e.nip}`}><span className="badge state-SUBMITTED">{formatInteger(waiting)}</span><span className="sr-only"> {t.supervisor.waitingOf(e.fullName || e.nip)}</span></Link>
                     : formatInteger(0)}</td>
