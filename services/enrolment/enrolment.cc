@@ -354,6 +354,11 @@ absl::StatusOr<Empty> EnrolmentLogic::DeleteEmployee(const Caller& c,
   const std::string unit_id = e.unit().substr(e.unit().rfind('/') + 1);
   PELITA_RETURN_IF_ERROR(store.employees().Remove(
       v[1], raw, {{IndexOp::Kind::kSetRemove, store.UnitEmployeesKey(unit_id), v[1]}}));
+  // Their trainings outside Pelita go with them (a second script: should
+  // it fail, the records count nowhere, as compliance reads the units'
+  // rosters, and a repeated delete answers NOT_FOUND; the next replace for
+  // a re-added NIP overwrites them).
+  PELITA_RETURN_IF_ERROR(ExternalTrainingStore(redis_, v[0]).Forget(v[1]));
   return Empty();
 }
 

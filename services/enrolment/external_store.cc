@@ -100,6 +100,15 @@ end
 return {added, changed, removed, times}
 )lua"));
 
+// KEYS: ext, extsum, extyears.  ARGV: nip, extjp prefix.
+redis::Script kForget(R"lua(
+for _, y in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  redis.call('HDEL', ARGV[2] .. y, ARGV[1])
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+return 1
+)lua");
+
 google::protobuf::Timestamp MsTimestamp(int64_t ms) {
   return google::protobuf::util::TimeUtil::MillisecondsToTimestamp(ms);
 }
@@ -142,6 +151,11 @@ absl::StatusOr<ExternalTrainingStore::ReplaceResult> ExternalTrainingStore::Repl
     out.trainings.push_back(std::move(t));
   }
   return out;
+}
+
+absl::Status ExternalTrainingStore::Forget(const std::string& nip) {
+  auto r = redis_->Eval(kForget, {keys_.Key("ext", nip), SummaryKey(nip), YearsKey(nip)}, {nip, YearPrefix()});
+  return r.ok() ? absl::OkStatus() : r.status();
 }
 
 absl::StatusOr<std::vector<v1::ExternalTraining>> ExternalTrainingStore::List(const std::string& nip) {

@@ -45,6 +45,10 @@ class ExternalTrainingStore {
                                         const std::string& source,
                                         const std::vector<v1::ExternalTraining>& trainings, absl::Time now);
 
+  // Removes every record of the employee and the JP counted from them, in
+  // one script (an employee deleted from the roster; idempotent).
+  absl::Status Forget(const std::string& nip);
+
   // Every record of the employee, all sources, in no particular order.
   absl::StatusOr<std::vector<v1::ExternalTraining>> List(const std::string& nip);
 

@@ -265,6 +265,18 @@ TEST_F(ExternalTrainingsTest, ReplaceIsIdempotentAndRemovesWhatTheSourceNoLonger
   EXPECT_EQ(list[0].source(), "siasn-diklat");
   EXPECT_EQ(Hours(a, 2026).external_jp(), 10);
   EXPECT_EQ(Compliance("dukcapil", 2026).mean_jp(), 10.0);
+
+  // Deleted from the roster: the records and their count go too.
+  v1::DeleteEmployeeRequest del;
+  del.set_name(EmployeeName(a));
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(Internal(&Stub::DeleteEmployee, del, &empty).ok());
+  for (const std::string& key : {"ext:" + a, "extsum:" + a, "extyears:" + a}) {
+    EXPECT_EQ(client_->Run({"EXISTS", "enrolment:{1504}:" + key})->integer, 0) << key;
+  }
+  EXPECT_EQ(client_->Run({"HEXISTS", "enrolment:{1504}:extjp:2026", a})->integer, 0);
+  AddEmployee(a);
+  EXPECT_TRUE(List(a).empty());
 }
 
 TEST_F(ExternalTrainingsTest, BadInputNamesEveryFieldAndStoresNothing) {
