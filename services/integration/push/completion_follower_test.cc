@@ -14,7 +14,7 @@
 namespace pelita::integration {
 namespace {
 
-TEST(CompletionFollowerTest, EventsOnTheStreamBecomePushes) {
+TEST(PushFollowerTest, EventsOnTheStreamBecomePushes) {
   auto server = testing::RedisServer::Start();
   ASSERT_TRUE(server.ok()) << server.status();
   redis::Client redis((*server)->options());

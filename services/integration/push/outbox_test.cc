@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "lib/siasn/standin.h"
 #include "lib/testing/redis_server.h"
+#include "lib/testing/subprocess.h"
 #include "lib/time/time.h"
 #include "services/integration/push/fakes.h"
 
@@ -35,7 +36,7 @@ std::string EnrolmentOf(int i) { return absl::StrCat(kCohort, "/enrolments/", Ni
 std::string CertificateOf(int i) { return absl::StrFormat("800/%04d/BKPSDM/2026", i); }
 std::string PushOf(int i) { return absl::StrCat("tenants/1504/pushes/latsar.c1.", Nip(i)); }
 
-class OutboxTest : public ::testing::Test {
+class PushOutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto r = testing::RedisServer::Start(testing::RedisServer::Fsync::kEverySecond);
@@ -144,7 +145,7 @@ class OutboxTest : public ::testing::Test {
   std::unique_ptr<Outbox> outbox_;
 };
 
-TEST_F(OutboxTest, HappyPathSavesTheRecordAndUploadsTheCertificate) {
+TEST_F(PushOutboxTest, HappyPathSavesTheRecordAndUploadsTheCertificate) {
   AddCompletion(1);
   auto r = outbox_->PollOnce();
   ASSERT_TRUE(r.ok()) << r.status();
@@ -185,7 +186,7 @@ TEST_F(OutboxTest, HappyPathSavesTheRecordAndUploadsTheCertificate) {
   EXPECT_EQ(siasn_->Uploads().size(), 1u);
 }
 
-TEST_F(OutboxTest, LostResponseAfterCommitIsFoundByTheRetry) {
+TEST_F(PushOutboxTest, LostResponseAfterCommitIsFoundByTheRetry) {
   AddCompletion(1);
   siasn_->FailNext(Fault::kLoseResponse, 1, "kursus/save");
   auto r = outbox_->PollOnce();
@@ -214,7 +215,7 @@ TEST_F(OutboxTest, LostResponseAfterCommitIsFoundByTheRetry) {
   EXPECT_EQ(siasn_->Uploads()[0].id_riwayat, p.siasn_record_id());
 }
 
-TEST_F(OutboxTest, TooManyRequestsWaitsForRetryAfter) {
+TEST_F(PushOutboxTest, TooManyRequestsWaitsForRetryAfter) {
   AddCompletion(1);
   siasn_->SetRetryAfter("120");
   siasn_->FailNext(Fault::kTooManyRequests, 1, "kursus/save");
@@ -235,7 +236,7 @@ TEST_F(OutboxTest, TooManyRequestsWaitsForRetryAfter) {
   EXPECT_EQ(sink_.Of(PushOf(1)).size(), 1u);
 }
 
-TEST_F(OutboxTest, ServerErrorsTimeoutsAndRejectedTokensAreRetried) {
+TEST_F(PushOutboxTest, ServerErrorsTimeoutsAndRejectedTokensAreRetried) {
   struct Case {
     Fault fault;
     int n;
@@ -280,7 +281,7 @@ TEST_F(OutboxTest, ServerErrorsTimeoutsAndRejectedTokensAreRetried) {
   EXPECT_GT(siasn_->UnauthorizedAnswers(), 0);
 }
 
-TEST_F(OutboxTest, RefusalIsDeadWithItsReasonAndRetryPushDoesItOnceFixed) {
+TEST_F(PushOutboxTest, RefusalIsDeadWithItsReasonAndRetryPushDoesItOnceFixed) {
   AddCompletion(1, /*in_siasn=*/false);  // SIASN does not know the employee
   auto r = outbox_->PollOnce();
   ASSERT_TRUE(r.ok()) << r.status();
@@ -320,7 +321,7 @@ TEST_F(OutboxTest, RefusalIsDeadWithItsReasonAndRetryPushDoesItOnceFixed) {
   EXPECT_EQ(outbox_->List(lr).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(OutboxTest, SiasnValidationRefusalIsDead) {
+TEST_F(PushOutboxTest, SiasnValidationRefusalIsDead) {
   ev1::Program p;
   p.set_name(kProgram);
   p.set_title("");  // SIASN: "namaKursus wajib diisi"
@@ -337,7 +338,7 @@ TEST_F(OutboxTest, SiasnValidationRefusalIsDead) {
   EXPECT_EQ(RecordsOf(1), 0);
 }
 
-TEST_F(OutboxTest, AFailedLookupNeverLeadsToASave) {
+TEST_F(PushOutboxTest, AFailedLookupNeverLeadsToASave) {
   AddCompletion(1);
   siasn_->FailNext(Fault::kServerError, 1, "rw-kursus");
   ASSERT_TRUE(outbox_->PollOnce().ok());
@@ -346,7 +347,7 @@ TEST_F(OutboxTest, AFailedLookupNeverLeadsToASave) {
   EXPECT_EQ(siasn_->Requests("kursus/save"), 0);
 }
 
-TEST_F(OutboxTest, OffTenantIsUntouchedUntilSwitchedOn) {
+TEST_F(PushOutboxTest, OffTenantIsUntouchedUntilSwitchedOn) {
   connections_.SetEnabled(kT, false);
   AddCompletion(1);
   for (int i = 0; i < 3; ++i) {
@@ -363,7 +364,7 @@ TEST_F(OutboxTest, OffTenantIsUntouchedUntilSwitchedOn) {
   EXPECT_EQ(GetPush(1).state(), Push::DONE);
 }
 
-TEST_F(OutboxTest, RateLimitWaitTooLongGivesThePushBackUntouched) {
+TEST_F(PushOutboxTest, RateLimitWaitTooLongGivesThePushBackUntouched) {
   AddCompletion(1);
   limiter_.SetRefuse(true);
   auto r = outbox_->PollOnce();
@@ -378,7 +379,19 @@ TEST_F(OutboxTest, RateLimitWaitTooLongGivesThePushBackUntouched) {
   EXPECT_EQ(GetPush(1).state(), Push::DONE);
 }
 
-TEST_F(OutboxTest, TwoOutboxesOnOneRedisNeverPostTwice) {
+TEST_F(PushOutboxTest, StartedOutboxPushesInTheBackgroundUntilStopped) {
+  AddCompletion(1);
+  outbox_->Start(absl::Milliseconds(10));
+  EXPECT_TRUE(testing::WaitFor([&] { return GetPush(1).state() == Push::DONE; }, absl::Seconds(10)));
+  outbox_->Stop();
+  outbox_->Stop();  // idempotent
+  AddCompletion(2);
+  ASSERT_TRUE(outbox_->PollOnce().ok());  // still usable by hand
+  EXPECT_EQ(GetPush(2).state(), Push::DONE);
+  EXPECT_EQ(siasn_->Requests("kursus/save"), 2);
+}
+
+TEST_F(PushOutboxTest, TwoOutboxesOnOneRedisNeverPostTwice) {
   constexpr int kN = 60;
   for (int i = 0; i < kN; ++i) AddCompletion(i);
   auto a = MakeOutbox("worker-a", 5);
@@ -402,7 +415,7 @@ TEST_F(OutboxTest, TwoOutboxesOnOneRedisNeverPostTwice) {
   EXPECT_EQ(siasn_->Uploads().size(), static_cast<size_t>(kN));
 }
 
-TEST_F(OutboxTest, ThousandCompletionsWithFaultsNoneLostNonePostedTwice) {
+TEST_F(PushOutboxTest, ThousandCompletionsWithFaultsNoneLostNonePostedTwice) {
   constexpr int kN = 1000;
   std::set<int> unknown;  // employees SIASN does not know: DEAD, visible
   for (int i = 0; i < kN; ++i) {
