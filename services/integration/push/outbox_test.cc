@@ -215,6 +215,34 @@ TEST_F(PushOutboxTest, LostResponseAfterCommitIsFoundByTheRetry) {
   EXPECT_EQ(siasn_->Uploads()[0].id_riwayat, p.siasn_record_id());
 }
 
+TEST_F(PushOutboxTest, AWorkerThatDiedAfterSavingLeavesThePushToBeFoundAfterItsLease) {
+  AddCompletion(1);
+  // Another worker claims the push, saves in SIASN and dies before MarkSaved.
+  auto claimed = outbox_->store()->Claim(kT, 10, absl::Minutes(5), "worker-dead");
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  siasn::KursusSave save;
+  save.pns_orang_id = "orang-1";
+  save.nama_kursus = "Pelatihan Dasar CPNS";
+  save.jumlah_jam = 40;
+  save.tanggal_kursus = absl::CivilDay(2026, 3, 2);
+  save.tanggal_selesai_kursus = absl::CivilDay(2026, 3, 6);
+  save.nomor_sertipikat = CertificateOf(1);
+  ASSERT_TRUE(NewClient()->SaveKursus(save).ok());
+  // Under its lease the push is left alone ...
+  ASSERT_TRUE(outbox_->PollOnce().ok());
+  EXPECT_EQ(GetPush(1).state(), Push::PENDING);
+  EXPECT_EQ(siasn_->Requests("rw-kursus"), 0);
+  // ... and after it, taken over: found, not saved again.
+  clock_.Advance(absl::Minutes(5) + absl::Seconds(1));
+  ASSERT_TRUE(outbox_->PollOnce().ok());
+  const Push p = GetPush(1);
+  EXPECT_EQ(p.state(), Push::DONE);
+  EXPECT_TRUE(p.found_existing());
+  EXPECT_EQ(RecordsOf(1), 1);
+  EXPECT_EQ(siasn_->Requests("kursus/save"), 1);
+}
+
 TEST_F(PushOutboxTest, TooManyRequestsWaitsForRetryAfter) {
   AddCompletion(1);
   siasn_->SetRetryAfter("120");
