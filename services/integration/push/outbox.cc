@@ -1,5 +1,6 @@
 #include "services/integration/push/outbox.h"
 
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -149,12 +150,25 @@ absl::StatusOr<Outbox::Result> Outbox::PollTenant(const std::string& tenant) {
   PELITA_ASSIGN_OR_RETURN(Connection connection, connections_->Get(tenant));
   if (!connection.settings.enabled()) return Result{};
   PELITA_ASSIGN_OR_RETURN(std::shared_ptr<siasn::SiasnClient> client, clients_->For(tenant));
-  PELITA_ASSIGN_OR_RETURN(std::vector<v1::Push> claimed,
-                          store_.Claim(tenant, options_.batch, options_.lease, options_.owner));
   Result result;
   absl::Status first_error;
-  for (v1::Push& p : claimed) {
+  // One claim per push, just before working it, so that each lease counts
+  // from the start of its own work: claiming a whole batch at once would
+  // let the leases of its last pushes run out while SIASN answers the first
+  // ones slowly, and a second worker in.
+  std::set<std::string> worked;
+  for (int i = 0; i < options_.batch; ++i) {
+    PELITA_ASSIGN_OR_RETURN(std::vector<v1::Push> claimed, store_.Claim(tenant, 1, options_.lease, options_.owner));
+    if (claimed.empty()) break;
+    v1::Push& p = claimed[0];
     const std::string name = p.name();
+    if (!worked.insert(name).second) {
+      // Failed this round and already due again (a jittered delay near
+      // zero): left for the next round rather than tried in a loop.
+      const std::string id = name.substr(name.rfind('/') + 1);
+      PELITA_RETURN_IF_ERROR(store_.Release(tenant, id, options_.owner).status());
+      break;
+    }
     auto outcome = Work(tenant, connection, client.get(), std::move(p));
     if (!outcome.ok()) {
       // A store error (Redis down, the lease lost): the push keeps its lease

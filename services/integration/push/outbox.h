@@ -5,7 +5,8 @@
 // kursus/save and its certificate an upload-dok-rw, exactly once in effect.
 //
 // PollOnce, for every tenant whose connection is on, claims the due pushes
-// (PushStore::Claim, a lease) and works each:
+// one by one (PushStore::Claim, a lease; at most `batch` a round) and works
+// each:
 //   a) no SIASN record id yet: look for the certificate number in rw-kursus
 //      (FindKursusByCertificate).  Found -> MarkSaved(found_existing).  Not
 //      found -> data-utama for the pnsOrangId, kursus/save, MarkSaved with
