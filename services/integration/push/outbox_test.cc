@@ -502,7 +502,9 @@ TEST_F(PushOutboxTest, ThousandCompletionsWithFaultsNoneLostNonePostedTwice) {
       EXPECT_FALSE(p.last_error().empty()) << i;
       EXPECT_FALSE(sink_.Of(p.name()).empty()) << i;
     }
-    if (unknown.count(i)) EXPECT_EQ(p.state(), Push::DEAD) << i;
+    if (unknown.count(i)) {
+      EXPECT_EQ(p.state(), Push::DEAD) << i;
+    }
   }
   // Every failed attempt is in the sink, and nothing else.
   EXPECT_EQ(static_cast<int>(sink_.All().size()), attempts);
