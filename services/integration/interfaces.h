@@ -88,6 +88,15 @@ class PushQueue {
   virtual absl::StatusOr<PushCounts> Counts(const std::string& tenant) = 0;
 };
 
+// Starts a roster sync of a tenant (sync.h): the new run, or the one
+// already running; FAILED_PRECONDITION CONNECTION_OFF when the connection
+// is switched off.  `trigger` is "manual" or "schedule".
+class SyncStarter {
+ public:
+  virtual ~SyncStarter() = default;
+  virtual absl::StatusOr<integration::v1::SyncRun> Start(const std::string& tenant, const std::string& trigger) = 0;
+};
+
 }  // namespace pelita::integration
 
 #endif  // PELITA_SERVICES_INTEGRATION_INTERFACES_H_
