@@ -6,6 +6,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "lib/events/follower.h"
 #include "lib/server/channel.h"
 #include "lib/server/flags.h"
 #include "lib/server/server.h"
@@ -13,6 +14,9 @@
 #include "services/integration/grpc_service.h"
 #include "services/integration/integration.h"
 #include "services/integration/metrics.h"
+#include "services/integration/push/completion_follower.h"
+#include "services/integration/push/outbox.h"
+#include "services/integration/push/push_sources.h"
 #include "services/integration/rate_limiter.h"
 #include "services/integration/roster.h"
 #include "services/integration/secrets.h"
@@ -24,6 +28,10 @@ ABSL_FLAG(std::string, enrolment, pelita::EnvOr("PELITA_ENROLMENT", std::string(
           "Address of the enrolment service (the roster, external trainings); env PELITA_ENROLMENT");
 ABSL_FLAG(std::string, performance, pelita::EnvOr("PELITA_PERFORMANCE", std::string("127.0.0.1:50059")),
           "Address of the performance service (SKP records); env PELITA_PERFORMANCE");
+ABSL_FLAG(std::string, report, pelita::EnvOr("PELITA_REPORT", std::string("127.0.0.1:50058")),
+          "Address of the report service (the certificate PDFs uploaded to SIASN); env PELITA_REPORT");
+ABSL_FLAG(int, push_poll_ms, pelita::EnvOr("PELITA_PUSH_POLL_MS", 1000),
+          "How often the push outbox looks for due pushes (env PELITA_PUSH_POLL_MS)");
 ABSL_FLAG(std::string, siasn_secrets_dir, pelita::EnvOr("PELITA_SIASN_SECRETS_DIR", std::string("/etc/pelita/siasn")),
           "Folder of the tenants' mounted SIASN secrets, <dir>/<tenant>/{consumer_key,consumer_secret,"
           "sso_client_id,username,password}; env PELITA_SIASN_SECRETS_DIR");
@@ -57,11 +65,16 @@ int main(int argc, char** argv) {
   sync_options.workers = std::max(1, absl::GetFlag(FLAGS_sync_workers));
   in::RosterSync sync(&store, &connections, &clients, &limiter, &roster, &skp, &failures, &metrics, sync_options);
 
-  // The push outbox (services/integration/push/, built in parallel) is
-  // wired here once it lands: it implements PushQueue and shares `clients`,
-  // `limiter` and `failures`.  Until then the push RPCs answer
-  // UNIMPLEMENTED and the status counts no pushes.
-  in::PushQueue* pushes = nullptr;
+  // The push outbox (push/README.md): fed by the enrolment stream's
+  // EnrolmentCompleted, it shares the SIASN clients, the tenant's rate limit
+  // and the failure record with the sync.
+  in::GrpcPushSources push_sources(pelita::ServiceChannel(absl::GetFlag(FLAGS_enrolment)),
+                                   pelita::ServiceChannel(absl::GetFlag(FLAGS_report)));
+  in::Outbox::Options outbox_options;
+  outbox_options.owner = pelita::events::ConsumerName();
+  in::Outbox outbox(&redis, &connections, &clients, &limiter, &failures, &push_sources, outbox_options);
+  auto completions = in::MakeCompletionFollower(&redis, registry.get(), &outbox);
+  in::PushQueue* pushes = &outbox;
 
   in::IntegrationLogic logic(&store, &connections, &roster, &sync, pushes);
   in::IntegrationGrpcService service(&logic);
@@ -70,7 +83,11 @@ int main(int argc, char** argv) {
   options.log_calls = absl::GetFlag(FLAGS_log_calls);
   pelita::Server server(options, {&service}, &redis);
   sync.StartSchedule(absl::Seconds(std::max(10, absl::GetFlag(FLAGS_schedule_check_seconds))));
+  completions->Start();
+  outbox.Start(absl::Milliseconds(std::max(10, absl::GetFlag(FLAGS_push_poll_ms))));
   const int code = pelita::RunServerFromFlags(server);
+  outbox.Stop();
+  completions->Stop();
   // Runs still going end FAILED "stopped"; the next start after the lease
   // (a minute) finds them so and runs again.
   sync.Stop();
