@@ -220,6 +220,12 @@ function checkManifests(files, opts) {
         fail(where, `volume ${v.name}: ConfigMap ${v.configMap.name} is not defined`);
       }
       if (v.secret && !secrets.has(`${ns(o)}/${v.secret.secretName}`)) externalSecrets.add(v.secret.secretName);
+      for (const src of (v.projected && v.projected.sources) || []) {
+        if (src.secret && !secrets.has(`${ns(o)}/${src.secret.name}`)) externalSecrets.add(src.secret.name);
+        if (src.configMap && !src.configMap.optional && !configMaps.has(`${ns(o)}/${src.configMap.name}`)) {
+          fail(where, `volume ${v.name}: ConfigMap ${src.configMap.name} is not defined`);
+        }
+      }
     }
     // Grace period longer than preStop + drain, for anything that drains.
     // (Every Deployment runs a Pelita binary, which drains on SIGTERM.)
@@ -334,7 +340,8 @@ function checkFlows(objects, flowsArg, ns, id) {
     { name: '@monitoring', ns: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' }, ports: [] },
     { name: '@dns', ns: 'kube-system', labels: { 'k8s-app': 'kube-dns' },
       ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
-    { name: '@world', external: true, ns: '', labels: {}, ports: [{ port: 443, protocol: 'TCP' }] },
+    // 8243: the HTTPS port of SIASN's API gateway (WSO2 APIM).
+    { name: '@world', external: true, ns: '', labels: {}, ports: [{ port: 443, protocol: 'TCP' }, { port: 8243, protocol: 'TCP' }] },
   ];
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
 

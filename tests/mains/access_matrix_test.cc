@@ -370,7 +370,7 @@ TEST_F(AccessMatrixTest, EveryRouteAnswersEveryRoleAsTheTableSays) {
     }
   }
   // Every service's routes were tried, by every role, both ways.
-  for (const char* service : {"enrolment", "survey", "complaint", "scoring", "followup", "identity", "tenant", "performance"}) {
+  for (const char* service : {"enrolment", "survey", "complaint", "scoring", "followup", "identity", "tenant", "performance", "integration"}) {
     bool any = false;
     for (const std::string& rpc : rpcs) any |= absl::StartsWith(rpc, absl::StrCat("pelita.", service, ".v1."));
     EXPECT_TRUE(any) << service;

@@ -136,6 +136,8 @@ absl::Status Platform::StartAll(bool gateway) {
         "--notify_sender", "log"}},
       {"identity", {"--registry", registry, "--enrolment", address_["enrolment"]}},
       {"performance", {"--registry", registry, "--enrolment", address_["enrolment"]}},
+      {"integration", {"--registry", registry, "--enrolment", address_["enrolment"], "--performance",
+                       address_["performance"], "--siasn_secrets_dir", dir_ + "/siasn"}},
   };
   for (const auto& [name, flags] : order) {
     if (auto s = Start(name, flags); !s.ok()) return s;

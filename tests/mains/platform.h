@@ -16,7 +16,7 @@ namespace pelita::mains {
 
 // The services' binaries as scripts/run.sh and Kubernetes start them (the
 // tenant registry, enrolment, survey, complaint, scoring, follow-up,
-// identity and performance, each with --registry and --metrics_listen), as processes on one
+// identity, performance and integration, each with --registry and --metrics_listen), as processes on one
 // private redis-server and free loopback ports; optionally the gateway
 // binary in front of them (with identity's JWKS and a development HS256
 // key).  Started once for a test suite; the destructor stops everything
@@ -24,7 +24,7 @@ namespace pelita::mains {
 class Platform {
  public:
   static constexpr const char* kServices[] = {"tenant",  "enrolment", "survey",   "complaint",  "scoring",
-                                              "followup", "identity", "performance"};
+                                              "followup", "identity", "performance", "integration"};
 
   ~Platform();
   absl::Status StartAll(bool gateway = false);

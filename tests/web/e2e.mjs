@@ -14,7 +14,7 @@
 // output saved in a file, for its URL and demo accounts), only some journeys:
 //   PELITA_WEB_RUNLOG=run.log PELITA_WEB_JOURNEYS=instruments,imports node tests/web/e2e.mjs
 // (journeys: roles, answerLink, myTasks, forms, skm, instruments, imports,
-// analysis, responses, documents, reportTiming).
+// analysis, responses, documents, reportTiming, siasn).
 //   PELITA_WEB_REPORT_REPEAT=N  repetitions of the report's 4x CPU timing
 //                               per width in reportTiming (default 3)
 import { spawn, spawnSync } from 'node:child_process';
@@ -1760,6 +1760,156 @@ async function responsesJourney(browser, base, accounts) {
   await ctx.close();
 }
 
+// --- SIASN (issue 19) ------------------------------------------------------------
+
+/** Polls `f` (an API read) until it returns a truthy value or `ms` pass. */
+async function until(f, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The regency's SIASN through a stand-in (tools/siasn-standin, a real HTTP
+ * server started here with the roster as SIASN would hold it): the organiser
+ * switches the connection on in the page, maps units, syncs; a changed
+ * position arrives in the roster, an unknown unorId is a failure with its raw
+ * value and leaves the employee untouched, training done elsewhere counts in
+ * the participant's JP while Pelita's own (already in SIASN) counts once, and
+ * the participant's completed enrolment reaches rw-kursus exactly once. */
+async function siasnJourney(browser, base, accounts, varDir) {
+  if (!varDir) { console.log('note: siasn journey needs a platform started by this test'); return; }
+  const org = await apiSignIn(base, accounts.organiser);
+  const employees = [];
+  for (let token = ''; ;) {
+    const r = (await apiGet(base, org, `/v1/tenants/1504/employees?pageSize=500${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`)).body;
+    employees.push(...(r.employees ?? []));
+    if (!r.nextPageToken) break;
+    token = r.nextPageToken;
+  }
+  const units = (await apiGet(base, org, '/v1/tenants/1504/units?pageSize=500')).body.units ?? [];
+  const me = employees.find((e) => e.nip === accounts.participant.username);
+  const other = employees.find((e) => e.nip !== me?.nip && e.unit === me?.unit) ?? employees.find((e) => e.nip !== me?.nip);
+  check(!!me && !!other && units.length > 0, `siasn: the roster has the participant and another ASN (${employees.length} ASN)`);
+  if (!me || !other) return;
+  const trainings = (await apiGet(base, org, `/v1/tenants/1504/employees/${me.nip}/trainings`)).body.trainings ?? [];
+  const completed = [];
+  for (const p of (await apiGet(base, org, '/v1/tenants/1504/programs?pageSize=500')).body.programs ?? []) {
+    for (const c of (await apiGet(base, org, `/v1/${p.name}/cohorts?pageSize=500`)).body.cohorts ?? []) {
+      const e = await apiGet(base, org, `/v1/${c.name}/enrolments/${me.nip}`);
+      if (e.status === 200 && e.body.state === 'COMPLETED' && e.body.certificateNumber) completed.push(e.body);
+    }
+  }
+  check(completed.length > 0 || trainings.length === 0, `siasn: the participant has a completed enrolment (${completed.length})`);
+  const unorOf = (unit) => `UNOR-${String(unit).split('/').pop().toUpperCase()}`;
+  const dd = (y, m, d) => `${String(d).padStart(2, '0')}-${String(m).padStart(2, '0')}-${y}`;
+  const newPosition = `${me.position || 'Pelaksana'} (SIASN)`;
+  const fixture = { employees: {} };
+  for (const e of employees) {
+    fixture.employees[e.nip] = {
+      dataUtama: { id: `ORANG-${e.nip}`, nipBaru: e.nip, nama: e.fullName ?? '', gelarDepan: '', gelarBelakang: '',
+        unorId: e.nip === other.nip ? 'UNOR-TIDAK-DIKENAL' : unorOf(e.unit), unorNama: '', jabatanNama: e.position ?? '',
+        golRuangAkhir: e.grade ?? '' },
+      rwKursus: [], rwDiklat: [], rwSkp22: [],
+    };
+  }
+  fixture.employees[me.nip].dataUtama.jabatanNama = newPosition;
+  // Training done elsewhere this year (12 JP), and Pelita's own training as
+  // SIASN would hold it once pushed (the same certificate number).
+  fixture.employees[me.nip].rwKursus = [
+    { id: 'RW-LUAR-1', namaKursus: 'Manajemen Waktu (e-learning LAN)', jumlahJam: 12, tanggalKursus: dd(YEAR, 2, 3),
+      tanggalSelesaiKursus: dd(YEAR, 2, 5), noSertipikat: 'LAN/E-LEARN/0001', institusiPenyelenggara: 'LAN RI', jenisDiklatId: '16' },
+    ...completed.slice(0, 1).map((c) => ({ id: 'RW-PELITA-1', namaKursus: 'Pelatihan Pelita', jumlahJam: 20,
+      tanggalKursus: dd(YEAR, 1, 10), tanggalSelesaiKursus: dd(YEAR, 1, 12), noSertipikat: c.certificateNumber,
+      institusiPenyelenggara: 'BKPSDM Batanghari', jenisDiklatId: '3' })),
+  ];
+  const fixtureFile = path.join(varDir, 'siasn-fixture.json');
+  fs.writeFileSync(fixtureFile, JSON.stringify(fixture));
+  // The regency's Secret as Kubernetes mounts it (run.conf: $VAR/siasn).
+  const secret = path.join(varDir, 'siasn', '1504');
+  fs.mkdirSync(secret, { recursive: true });
+  for (const [k, v] of Object.entries({ consumer_key: 'standin-key', consumer_secret: 'standin-secret',
+    sso_client_id: 'pelita', username: 'bkpsdm1504', password: 'standin-password' })) {
+    fs.writeFileSync(path.join(secret, k), `${v}\n`, { mode: 0o600 });
+  }
+  const standin = spawn(path.join(BIN, 'tools/siasn-standin/pelita-siasn-standin'), ['--fixture', fixtureFile],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const siasnUrl = await new Promise((resolve, reject) => {
+      standin.on('exit', (code) => reject(new Error(`pelita-siasn-standin exited (${code})`)));
+      readline.createInterface({ input: standin.stdout }).on('line', (line) => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+        if (m) resolve(m[1]);
+      });
+    });
+    // Every unit but the participant's is mapped by API; that one in the page.
+    for (const u of units) {
+      if (u.name === me.unit) continue;
+      await apiCall(base, org, 'POST', '/v1/tenants/1504/unorMappings', { unorId: unorOf(u.name), unit: u.name });
+    }
+    const { ctx, page, errors } = await signedInPage(browser, base, accounts.organiser);
+    await page.getByRole('link', { name: 'Integrasi SIASN' }).click();
+    await page.waitForSelector('[data-testid=integration-status]');
+    await visit(page, 'SIASN integration page', 'desktop-70-integrasi-siasn');
+    check(await page.textContent('[data-testid=integration-enabled]') === 'Nonaktif', 'siasn: switched off by default');
+    await page.fill('#conn-apimUrl', siasnUrl);
+    await page.fill('#conn-ssoUrl', siasnUrl);
+    await page.fill('#conn-rateLimitPerSecond', '100');
+    await page.getByLabel('Aktifkan integrasi SIASN').check();
+    await page.getByRole('button', { name: 'Simpan pengaturan' }).click();
+    await page.getByText('Pengaturan disimpan.').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=integration-enabled]')?.textContent === 'Aktif');
+    check(true, 'siasn: the organiser switched the connection on in the page');
+    await page.fill('#map-unor', unorOf(me.unit));
+    await page.selectOption('#map-unit', me.unit);
+    await page.getByRole('button', { name: 'Tambah pemetaan' }).click();
+    await page.locator('[data-testid=unor-mappings]', { hasText: unorOf(me.unit) }).waitFor();
+    await page.getByRole('button', { name: 'Sinkronkan sekarang' }).click();
+    await page.getByText('Sinkronisasi dimulai.', { exact: false }).waitFor();
+    const run = await until(async () => {
+      const r = (await apiGet(base, org, '/v1/tenants/1504/syncRuns?pageSize=1')).body.runs?.[0];
+      return r && r.state !== 'RUNNING' ? r : null;
+    }, 240_000, 'the sync run');
+    check(run.state === 'SUCCEEDED_WITH_FAILURES' && run.employeesRead === employees.length && run.employeesFailed >= 1,
+      `siasn: the sync read every ASN (${run.employeesRead} of ${employees.length}), ${run.employeesFailed} failed (${run.state})`);
+    const failures = (await apiGet(base, org, '/v1/tenants/1504/failures?kind=sync&pageSize=1000')).body.failures ?? [];
+    check(failures.some((f) => f.employee === `tenants/1504/employees/${other.nip}` && f.code === 'UNKNOWN_UNOR'
+      && f.rawValue === 'UNOR-TIDAK-DIKENAL'), 'siasn: the unknown unorId is a failure with its raw value');
+    await page.getByRole('button', { name: 'Muat ulang' }).click();
+    await page.locator('[data-testid=failures]', { hasText: 'UNOR-TIDAK-DIKENAL' }).waitFor();
+    check(true, 'siasn: the unknown unorId is listed with its raw value');
+    const mine = (await apiGet(base, org, `/v1/tenants/1504/employees/${me.nip}`)).body;
+    const theirs = (await apiGet(base, org, `/v1/tenants/1504/employees/${other.nip}`)).body;
+    check(mine.position === newPosition, `siasn: the participant's position came from SIASN (${mine.position})`);
+    check(theirs.unit === other.unit && theirs.position === other.position, 'siasn: the ASN with an unknown unorId is untouched');
+    const changes = (await apiGet(base, org, `/v1/tenants/1504/employeeChanges?employee=tenants/1504/employees/${me.nip}`)).body.changes ?? [];
+    check(changes.some((c) => c.field === 'position' && c.newValue === newPosition), 'siasn: the change is recorded');
+    const hours = (await apiGet(base, org, `/v1/tenants/1504/employees/${me.nip}/learningHours?year=${YEAR}`)).body;
+    check(hours.externalJp === 12 && (hours.duplicates ?? []).length === Math.min(1, completed.length),
+      `siasn: training elsewhere counts (${hours.externalJp} JP), Pelita's own once (${(hours.duplicates ?? []).length} not counted again)`);
+    if (completed.length > 0) {
+      const pushName = completed[0].name.split('/');
+      const id = `${pushName[3]}.${pushName[5]}.${pushName[7]}`;
+      const push = await until(async () => {
+        const r = await apiGet(base, org, `/v1/tenants/1504/pushes/${id}`);
+        return r.status === 200 && ['DONE', 'DEAD'].includes(r.body.state) ? r.body : null;
+      }, 240_000, 'the push of the participant\'s completion');
+      check(push.state === 'DONE' && push.foundExisting === true && push.siasnRecordId === 'RW-PELITA-1',
+        `siasn: the completion already in rw-kursus was found, not posted again (${push.state}, ${push.siasnRecordId})`);
+    }
+    await page.getByRole('button', { name: 'Muat ulang' }).click();
+    await page.waitForSelector('[data-testid=integration-outbox]');
+    await visit(page, 'SIASN integration page after a sync', 'desktop-71-integrasi-siasn-sinkron');
+    check(errors.length === 0, `siasn: no page error (${errors.slice(0, 2).join(' | ')})`);
+    await ctx.close();
+  } finally {
+    standin.kill('SIGTERM');
+  }
+}
+
 // --- main ----------------------------------------------------------------------
 
 async function main() {
@@ -1797,6 +1947,7 @@ async function main() {
     if (want('responses')) await responsesJourney(browser, base, accounts);
     if (want('documents')) await documentsJourney(browser, base, accounts);
     if (want('reportTiming')) await reportTimingJourney(browser, base, accounts);
+    if (want('siasn')) await siasnJourney(browser, base, accounts, varDir);
     console.log(`journeys took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     for (const [k, v] of Object.entries(timings)) console.log(`timing: ${k}: ${v}${k.includes('bytes') ? '' : ' ms'}`);
   } finally {

@@ -31,6 +31,7 @@ const analysis = () => import('./pages/analysis');
 const InstrumentsPage = lazy(() => instruments().then((m) => ({ default: m.InstrumentsPage })));
 const InstrumentPage = lazy(() => instruments().then((m) => ({ default: m.InstrumentPage })));
 const ImportsPage = lazy(() => import('./pages/imports').then((m) => ({ default: m.ImportsPage })));
+const IntegrationPage = lazy(() => import('./pages/integration').then((m) => ({ default: m.IntegrationPage })));
 const ServiceTypesPage = lazy(() => import('./pages/service-types').then((m) => ({ default: m.ServiceTypesPage })));
 const RollUpPage = lazy(() => analysis().then((m) => ({ default: m.RollUpPage })));
 const RankingPage = lazy(() => analysis().then((m) => ({ default: m.RankingPage })));
@@ -80,6 +81,7 @@ function route(path: string, c: Claims) {
   if (path === '/instrumen') return <InstrumentsPage />;
   if (path === '/impor') return <ImportsPage />;
   if (path === '/jenis-layanan') return <ServiceTypesPage />;
+  if (path === '/integrasi-siasn') return <IntegrationPage />;
   if (path === '/rekap') return <RollUpPage />;
   if (path === '/peringkat') return <RankingPage />;
   if (path === '/saran-anggaran') return <BudgetPage />;

@@ -221,6 +221,7 @@ export const t = {
     late: 'terlambat',
   },
   organiser: {
+    siasn: 'Integrasi SIASN',
     dashboardTitle: (year: number) => `Dasbor pelatihan tahun ${year}`,
     programs: 'Program',
     cohorts: 'Angkatan',
@@ -955,6 +956,8 @@ export const t = {
   },
   // API errors by their stable ErrorInfo reason.
   reasons: {
+    CREDENTIALS_MISSING: 'Kredensial SIASN daerah ini belum terpasang di server, atau alamat API gateway dan SSO belum diisi. Integrasi belum dapat diaktifkan.',
+    CONNECTION_OFF: 'Integrasi SIASN belum diaktifkan.',
     SIGN_IN_FAILED: 'NIP/e-mail atau kata sandi salah.',
     ACCOUNT_DISABLED: 'Akun ini dinonaktifkan. Hubungi penyelenggara pelatihan.',
     NOT_IN_ROSTER: 'NIP ini tidak tercatat dalam daftar pegawai daerah.',
@@ -1031,5 +1034,16 @@ export const t = {
     pretest: 'Pasangan pra-tes',
     max_text_bytes: 'Panjang isian bebas',
     budget: 'Batas anggaran',
+    apim_url: 'Alamat API gateway (APIM)',
+    sso_url: 'Alamat SSO (Keycloak)',
+    sso_realm: 'Realm SSO',
+    instansi_id: 'ID instansi di SIASN',
+    certificate_document_type: 'ID jenis dokumen sertifikat',
+    jenis_diklat_id: 'Jenis diklat',
+    rate_limit_per_second: 'Batas panggilan per detik',
+    max_attempts: 'Percobaan sebelum dianggap gagal',
+    sync_interval_hours: 'Selang sinkronisasi terjadwal',
+    unor_id: 'unorId SIASN',
+    unit: 'Unit kerja',
   } as Record<string, string>,
 };

@@ -100,6 +100,7 @@ export function Dashboard() {
               <ul className="tool-links">
                 <li><Link to="/instrumen">{t.instruments.title}</Link></li>
                 <li><Link to="/impor">{t.imports.title}</Link></li>
+                <li><Link to="/integrasi-siasn">{t.organiser.siasn}</Link></li>
                 <li><Link to="/rekap">{t.analysis.rollUpTitle}</Link></li>
                 <li><Link to="/peringkat">{t.analysis.rankTitle}</Link></li>
                 <li><Link to="/saran-anggaran">{t.analysis.budgetTitle(year + 1)}</Link></li>
