@@ -25,9 +25,25 @@ absl::Status CheckStaff(const Caller& caller) {
                     "NOT_STAFF");
 }
 
-// The tenant of a name (checked against the caller) and the caller's role.
+// The province and the national integrator read how a regency's integration
+// is doing (the gateway's table lets them read only); they change nothing.
+absl::Status CheckReader(const Caller& caller) {
+  if (IsStaff(caller) || IsRole(caller, Role::kProvince) || IsRole(caller, Role::kNationalIntegrator)) {
+    return absl::OkStatus();
+  }
+  return CheckStaff(caller);
+}
+
+// The parts of a name (its tenant checked against the caller's) for a
+// read, and for a write (staff only).
 absl::StatusOr<std::vector<std::string>> Name(const Caller& caller, const char* field, const std::string& name,
                                               const char* pattern) {
+  PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, field, name, pattern));
+  PELITA_RETURN_IF_ERROR(CheckReader(caller));
+  return parts;
+}
+absl::StatusOr<std::vector<std::string>> WriteName(const Caller& caller, const char* field, const std::string& name,
+                                                   const char* pattern) {
   PELITA_ASSIGN_OR_RETURN(auto parts, ParseTenantResource(caller, field, name, pattern));
   PELITA_RETURN_IF_ERROR(CheckStaff(caller));
   return parts;
@@ -95,7 +111,7 @@ absl::StatusOr<v1::SiasnConnection> IntegrationLogic::GetSiasnConnection(const C
 
 absl::StatusOr<v1::SiasnConnection> IntegrationLogic::UpdateSiasnConnection(
     const Caller& caller, const v1::UpdateSiasnConnectionRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, Name(caller, "connection.name", r.connection().name(), "tenants/*/siasnConnection"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, WriteName(caller, "connection.name", r.connection().name(), "tenants/*/siasnConnection"));
   const std::string tenant = parts[0];
   google::protobuf::FieldMask mask = r.update_mask();
   if (mask.paths_size() == 0) {
@@ -161,7 +177,7 @@ absl::Status IntegrationLogic::CheckUnit(const std::string& tenant, const Caller
 
 absl::StatusOr<v1::UnorMapping> IntegrationLogic::CreateUnorMapping(const Caller& caller,
                                                                     const v1::CreateUnorMappingRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, Name(caller, "parent", r.parent(), "tenants/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, WriteName(caller, "parent", r.parent(), "tenants/*"));
   const std::string tenant = parts[0];
   Violations v;
   const v1::UnorMapping& in = r.mapping();
@@ -205,7 +221,7 @@ absl::StatusOr<v1::ListUnorMappingsResponse> IntegrationLogic::ListUnorMappings(
 
 absl::StatusOr<v1::UnorMapping> IntegrationLogic::UpdateUnorMapping(const Caller& caller,
                                                                     const v1::UpdateUnorMappingRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, Name(caller, "mapping.name", r.mapping().name(), "tenants/*/unorMappings/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, WriteName(caller, "mapping.name", r.mapping().name(), "tenants/*/unorMappings/*"));
   const std::string tenant = parts[0];
   google::protobuf::FieldMask mask = r.update_mask();
   if (mask.paths_size() == 0) {
@@ -233,7 +249,7 @@ absl::StatusOr<v1::UnorMapping> IntegrationLogic::UpdateUnorMapping(const Caller
 
 absl::StatusOr<google::protobuf::Empty> IntegrationLogic::DeleteUnorMapping(const Caller& caller,
                                                                             const v1::DeleteUnorMappingRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, Name(caller, "name", r.name(), "tenants/*/unorMappings/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, WriteName(caller, "name", r.name(), "tenants/*/unorMappings/*"));
   store::ResourceTable table = store_->UnorMappings(parts[0]);
   PELITA_RETURN_IF_ERROR(store::RetryCas([&]() -> absl::Status {
     PELITA_ASSIGN_OR_RETURN(std::string raw, table.GetRaw(parts[1]));
@@ -243,7 +259,7 @@ absl::StatusOr<google::protobuf::Empty> IntegrationLogic::DeleteUnorMapping(cons
 }
 
 absl::StatusOr<v1::SyncRun> IntegrationLogic::StartSync(const Caller& caller, const v1::StartSyncRequest& r) {
-  PELITA_ASSIGN_OR_RETURN(auto parts, Name(caller, "parent", r.parent(), "tenants/*"));
+  PELITA_ASSIGN_OR_RETURN(auto parts, WriteName(caller, "parent", r.parent(), "tenants/*"));
   return sync_->Start(parts[0], "manual");
 }
 
@@ -287,7 +303,7 @@ absl::StatusOr<v1::Push> IntegrationLogic::GetPush(const Caller& caller, const v
 }
 
 absl::StatusOr<v1::Push> IntegrationLogic::RetryPush(const Caller& caller, const v1::RetryPushRequest& r) {
-  PELITA_RETURN_IF_ERROR(Name(caller, "name", r.name(), "tenants/*/pushes/*").status());
+  PELITA_RETURN_IF_ERROR(WriteName(caller, "name", r.name(), "tenants/*/pushes/*").status());
   if (pushes_ == nullptr) return NoPushes();
   return pushes_->Retry(r.name());
 }
