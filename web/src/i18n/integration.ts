@@ -80,6 +80,26 @@ export const ti = {
   changeField: 'Data',
   oldValue: 'Sebelumnya',
   newValue: 'Sekarang',
+  // Failures by their stable code (services/integration/README.md); the
+  // service's own words stay beside them for whoever fixes the cause.
+  failureCodes: {
+    UNKNOWN_UNOR: 'unorId ini belum dipetakan ke unit kerja. Tambahkan pemetaannya, lalu sinkronkan lagi. Data pegawai tidak diubah.',
+    BAD_FIELD: 'SIASN mengirim nilai yang tidak sah pada bagian ini. Data pegawai tidak diubah.',
+    NOT_FOUND_IN_SIASN: 'Pegawai tidak ditemukan di SIASN.',
+    SIASN_UNAVAILABLE: 'SIASN tidak dapat dihubungi atau sedang sibuk; dicoba lagi otomatis.',
+    SIASN_REJECTED: 'SIASN menolak data yang dikirim.',
+    SIASN_ERROR: 'SIASN menjawab dengan kesalahan.',
+    CREDENTIALS_REJECTED: 'SIASN menolak kredensial daerah ini. Periksa Secret SIASN di server.',
+    CREDENTIALS_MISSING: 'Kredensial SIASN daerah ini belum terpasang di server.',
+    CONNECTION_OFF: 'Integrasi SIASN nonaktif.',
+    ROSTER_REJECTED: 'Data pegawai di Pelita menolak perubahan dari SIASN.',
+    PERFORMANCE_REJECTED: 'Data SKP dari SIASN tidak dapat disimpan.',
+    ENROLMENT_NOT_FOUND: 'Peserta pelatihan ini tidak ditemukan di Pelita.',
+    ENROLMENT_UNAVAILABLE: 'Data pelatihan di Pelita tidak dapat dibaca; dicoba lagi otomatis.',
+    SOURCE_UNAVAILABLE: 'Data pelatihan atau sertifikat di Pelita tidak dapat dibaca; dicoba lagi otomatis.',
+    NOT_COMPLETED: 'Pelatihan ini belum selesai.',
+    BAD_ENROLMENT: 'Data pelatihan ini tidak lengkap untuk dikirim ke SIASN.',
+  } as Record<string, string>,
   fields: {
     full_name: 'Nama', unit: 'Unit kerja', position: 'Jabatan', grade: 'Golongan', supervisor_nip: 'Atasan langsung',
     missing: 'Tidak ditemukan di SIASN',

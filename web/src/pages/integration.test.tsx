@@ -66,6 +66,7 @@ describe('IntegrationPage', () => {
     const failures = screen.getByTestId('failures');
     expect(within(failures).getByText('A5EB03E2-XYZ')).toBeTruthy();
     expect(within(failures).getByText('UNKNOWN_UNOR')).toBeTruthy();
+    expect(within(failures).getByText(ti.failureCodes.UNKNOWN_UNOR)).toBeTruthy();
     // The unit change names both units.
     const changes = screen.getByTestId('changes');
     expect(within(changes).getByText('DPMPTSP')).toBeTruthy();

@@ -181,7 +181,9 @@ export function IntegrationPage() {
                   <tr key={f.name}>
                     <td>{formatDateTime(f.time)}</td><td>{ti.kinds[f.kind ?? ''] ?? f.kind}</td>
                     <td>{lastSegment(f.employee)}</td><td><code>{f.code}</code></td><td><code>{f.field}</code></td>
-                    <td><code>{f.rawValue}</code></td><td>{f.message}</td>
+                    <td><code>{f.rawValue}</code></td>
+                    <td>{ti.failureCodes[f.code ?? ''] ?? f.message}
+                      {ti.failureCodes[f.code ?? ''] && f.message && <><br /><small lang="en">{f.message}</small></>}</td>
                   </tr>))}
                 </tbody>
               </table></TableWrap>
