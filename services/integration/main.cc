@@ -72,6 +72,14 @@ int main(int argc, char** argv) {
                                    pelita::ServiceChannel(absl::GetFlag(FLAGS_report)));
   in::Outbox::Options outbox_options;
   outbox_options.owner = pelita::events::ConsumerName();
+  outbox_options.on_ended = [&store, &metrics](const std::string& tenant, const char* result) {
+    metrics.PushEnded(tenant, result);
+    if (std::string(result) == "done") {
+      in::Totals delta;
+      delta.pushed = 1;
+      (void)store.AddTotals(tenant, delta);
+    }
+  };
   in::Outbox outbox(&redis, &connections, &clients, &limiter, &failures, &push_sources, outbox_options);
   auto completions = in::MakeCompletionFollower(&redis, registry.get(), &outbox);
   in::PushQueue* pushes = &outbox;

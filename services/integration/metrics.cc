@@ -14,6 +14,7 @@ struct IntegrationMetrics::Families {
   prometheus::Family<prometheus::Counter>* failures;
   prometheus::Family<prometheus::Gauge>* last_sync;
   prometheus::Family<prometheus::Counter>* runs;
+  prometheus::Family<prometheus::Counter>* pushes;
 };
 
 IntegrationMetrics::IntegrationMetrics() {
@@ -42,6 +43,10 @@ IntegrationMetrics::IntegrationMetrics() {
                    .Name("pelita_integration_sync_runs_total")
                    .Help("Finished roster syncs by final state.")
                    .Register(r);
+    f->pushes = &prometheus::BuildCounter()
+                     .Name("pelita_integration_pushes_total")
+                     .Help("Completed trainings whose push to SIASN ended, by result (done, dead).")
+                     .Register(r);
     return f;
   }();
   f_ = families;
@@ -62,6 +67,10 @@ void IntegrationMetrics::Failure(const std::string& tenant, const std::string& k
 void IntegrationMetrics::SyncFinished(const std::string& tenant, const std::string& result, absl::Time end) {
   f_->last_sync->Add({{"tenant", tenant}}).Set(absl::ToDoubleSeconds(end - absl::UnixEpoch()));
   f_->runs->Add({{"tenant", tenant}, {"result", result}}).Increment();
+}
+
+void IntegrationMetrics::PushEnded(const std::string& tenant, const std::string& result) {
+  f_->pushes->Add({{"tenant", tenant}, {"result", result}}).Increment();
 }
 
 absl::Status CountingFailureSink::Record(const std::string& tenant, integration::v1::Failure failure) {

@@ -7,6 +7,7 @@
 //   pelita_integration_failures_total{tenant,kind,code} failures recorded
 //   pelita_integration_last_sync_timestamp_seconds{tenant}  end of the last finished sync
 //   pelita_integration_sync_runs_total{tenant,result}   finished runs by final state
+//   pelita_integration_pushes_total{tenant,result}      pushes that ended DONE or DEAD
 // (the tenant label is the four-digit code: a few hundred regencies at most).
 
 #include <string>
@@ -23,6 +24,8 @@ class IntegrationMetrics {
   void RecordsChanged(const std::string& tenant, int n);
   void Failure(const std::string& tenant, const std::string& kind, const std::string& code);
   void SyncFinished(const std::string& tenant, const std::string& result, absl::Time end);
+  // `result` = "done" or "dead".
+  void PushEnded(const std::string& tenant, const std::string& result);
 
  private:
   struct Families;

@@ -183,6 +183,9 @@ absl::StatusOr<Outbox::Result> Outbox::PollTenant(const std::string& tenant) {
       case Outcome::kDead: ++result.dead; break;
       case Outcome::kReleased: ++result.released; break;
     }
+    if (options_.on_ended && (*outcome == Outcome::kDone || *outcome == Outcome::kDead)) {
+      options_.on_ended(tenant, *outcome == Outcome::kDone ? "done" : "dead");
+    }
   }
   if (!first_error.ok()) return first_error;
   return result;

@@ -53,6 +53,9 @@ class Outbox : public PushQueue {
     // "BKPSDM" and the tenant's SIASN instansi id (README.md).
     std::function<std::string(const std::string& tenant, const v1::SiasnConnection& settings)> institusi;
     std::function<absl::Time()> clock;  // absl::Now when empty.
+    // Told of every push that ended this round, with "done" or "dead" (the
+    // service counts them in its totals and on /metrics).
+    std::function<void(const std::string& tenant, const char* result)> on_ended;
   };
 
   Outbox(redis::Client* redis, ConnectionSource* connections, SiasnClients* clients, RateLimiter* limiter,

@@ -6,6 +6,7 @@
 
 #include "services/integration/push/outbox.h"
 
+#include <mutex>
 #include <map>
 #include <random>
 #include <set>
@@ -84,6 +85,13 @@ class PushOutboxTest : public ::testing::Test {
     return std::make_shared<siasn::SiasnClient>(c);
   }
 
+  std::vector<std::string> Ended() {
+    std::lock_guard<std::mutex> lock(ended_mu_);
+    return ended_;
+  }
+  std::mutex ended_mu_;
+  std::vector<std::string> ended_;
+
   std::unique_ptr<Outbox> MakeOutbox(const std::string& owner, int batch = 50) {
     Outbox::Options o;
     o.owner = owner;
@@ -92,6 +100,10 @@ class PushOutboxTest : public ::testing::Test {
     o.max_backoff = absl::Seconds(30);
     o.seed = 7;
     o.clock = clock_.AsFunction();
+    o.on_ended = [this](const std::string& tenant, const char* result) {
+      std::lock_guard<std::mutex> lock(ended_mu_);
+      ended_.push_back(absl::StrCat(tenant, ":", result));
+    };
     return std::make_unique<Outbox>(redis_.get(), &connections_, &clients_, &limiter_, &sink_, &sources_, o);
   }
 
@@ -317,6 +329,7 @@ TEST_F(PushOutboxTest, RefusalIsDeadWithItsReasonAndRetryPushDoesItOnceFixed) {
   Push p = GetPush(1);
   EXPECT_EQ(p.state(), Push::DEAD);
   EXPECT_EQ(p.attempts(), 1);
+  EXPECT_EQ(Ended(), std::vector<std::string>{"1504:dead"});
   EXPECT_NE(p.last_error().find("NOT_FOUND_IN_SIASN"), std::string::npos) << p.last_error();
   EXPECT_EQ(siasn_->Requests("kursus/save"), 0);
   auto f = sink_.Of(PushOf(1));
@@ -342,6 +355,7 @@ TEST_F(PushOutboxTest, RefusalIsDeadWithItsReasonAndRetryPushDoesItOnceFixed) {
   ASSERT_TRUE(outbox_->PollOnce().ok());
   EXPECT_EQ(GetPush(1).state(), Push::DONE);
   EXPECT_EQ(RecordsOf(1), 1);
+  EXPECT_EQ(Ended(), (std::vector<std::string>{"1504:dead", "1504:done"}));
   EXPECT_EQ(outbox_->Retry(PushOf(1)).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(outbox_->Retry("tenants/1504/pushes/nope.x.1").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(outbox_->Retry("tenants/1504/push/x").status().code(), absl::StatusCode::kInvalidArgument);
