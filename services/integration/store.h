@@ -45,8 +45,6 @@
 
 namespace pelita::integration {
 
-namespace v1 = ::pelita::integration::v1;
-
 // The connection of a tenant that never wrote one.
 v1::SiasnConnection DefaultConnection(const std::string& tenant);
 
