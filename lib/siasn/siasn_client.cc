@@ -74,11 +74,42 @@ struct SiasnClient::Part {
 
 SiasnClient::SiasnClient(ClientOptions options) : options_(std::move(options)) { GlobalInit(); }
 
+SiasnClient::~SiasnClient() {
+  absl::MutexLock l(&pool_mu_);
+  for (void* h : idle_) curl_easy_cleanup(static_cast<CURL*>(h));
+  idle_.clear();
+}
+
+void* SiasnClient::TakeHandle() {
+  {
+    absl::MutexLock l(&pool_mu_);
+    if (!idle_.empty()) {
+      void* h = idle_.back();
+      idle_.pop_back();
+      // Options back to the defaults; the open connections stay.
+      curl_easy_reset(static_cast<CURL*>(h));
+      return h;
+    }
+  }
+  return curl_easy_init();
+}
+
+void SiasnClient::ReturnHandle(void* handle) {
+  {
+    absl::MutexLock l(&pool_mu_);
+    if (idle_.size() < kMaxIdleHandles) {
+      idle_.push_back(handle);
+      return;
+    }
+  }
+  curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
 absl::StatusOr<SiasnClient::HttpResult> SiasnClient::Perform(const char* method, const std::string& url,
                                                              const std::vector<std::string>& headers,
                                                              const std::string& body,
-                                                             const std::vector<Part>* parts) {
-  CURL* curl = curl_easy_init();
+                                                             const std::vector<Part>* parts, bool fresh) {
+  CURL* curl = static_cast<CURL*>(TakeHandle());
   if (curl == nullptr) return absl::InternalError("siasn: curl_easy_init failed");
   HttpResult r;
   curl_slist* list = nullptr;
@@ -90,6 +121,10 @@ absl::StatusOr<SiasnClient::HttpResult> SiasnClient::Perform(const char* method,
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (fresh) {
+    curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+  }
   // Loopback (the stand-in, a local tunnel) never goes through a proxy.
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "127.0.0.1,localhost");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
@@ -113,8 +148,10 @@ absl::StatusOr<SiasnClient::HttpResult> SiasnClient::Perform(const char* method,
   const CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   curl_mime_free(mime);
+  // Detach the header list before it is freed (the handle is reused).
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(list);
-  curl_easy_cleanup(curl);
+  ReturnHandle(curl);
   if (rc != CURLE_OK) {
     // The URL has no secret in it; the path tells which call failed.
     std::string where = url;
@@ -261,7 +298,8 @@ absl::StatusOr<std::string> SiasnClient::Call(const char* method, const std::str
                                         absl::StrCat("Auth: bearer ", tokens->sso), "Accept: application/json"};
     if (parts == nullptr && std::string(method) == "POST") headers.push_back("Content-Type: application/json");
     absl::StatusOr<HttpResult> r =
-        Perform(method, absl::StrCat(options_.apim_url, kApiBase, path), headers, json_body, parts);
+        Perform(method, absl::StrCat(options_.apim_url, kApiBase, path), headers, json_body, parts,
+                /*fresh=*/std::string(method) != "GET");
     if (!r.ok()) return r.status();
     if (r->status == 401) {
       // One of the tokens was refused (expired early, revoked): both go,

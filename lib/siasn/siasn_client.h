@@ -70,6 +70,7 @@ struct DokumenUpload {
 class SiasnClient {
  public:
   explicit SiasnClient(ClientOptions options);
+  ~SiasnClient();
   SiasnClient(const SiasnClient&) = delete;
   SiasnClient& operator=(const SiasnClient&) = delete;
 
@@ -118,9 +119,13 @@ class SiasnClient {
   absl::StatusOr<std::string> Call(const char* method, const std::string& path, const std::string& json_body,
                                    const std::vector<Part>* parts);
   absl::StatusOr<std::string> GetList(absl::string_view route, absl::string_view nip);
+  // `fresh`: a new connection, closed afterwards.  For the API's POSTs:
+  // curl repeats a request whose reused connection died before any answer,
+  // which for a save could post it twice; on a fresh connection it does
+  // not, and the caller sees UNAVAILABLE (look first, then save).
   absl::StatusOr<HttpResult> Perform(const char* method, const std::string& url,
                                      const std::vector<std::string>& headers, const std::string& body,
-                                     const std::vector<Part>* parts);
+                                     const std::vector<Part>* parts, bool fresh = false);
   // The message without any secret or token in it; payloads kept.
   absl::Status Redact(const absl::Status& s);
   template <typename T>
@@ -138,6 +143,15 @@ class SiasnClient {
   // Every token this client has held, for Redact (tokens expire, but a
   // message should not show one even so).
   std::vector<std::string> seen_tokens_ ABSL_GUARDED_BY(mu_);
+  // Idle curl easy handles (CURL*), reused by later calls: a handle keeps
+  // its connections open (HTTP keep-alive), so a sync of thousands of
+  // employees does not open a TCP (and TLS) connection per call.  One
+  // handle serves one call at a time; at most kMaxIdleHandles are kept.
+  static constexpr size_t kMaxIdleHandles = 16;
+  void* TakeHandle();
+  void ReturnHandle(void* handle);
+  absl::Mutex pool_mu_;
+  std::vector<void*> idle_ ABSL_GUARDED_BY(pool_mu_);
 };
 
 // SIASN's Retry-After on an UNAVAILABLE from a 429 or 503; nullopt when it

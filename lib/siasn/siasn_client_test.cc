@@ -331,6 +331,53 @@ TEST_F(SiasnClientTest, FindKursusByCertificate) {
   EXPECT_EQ(client_->FindKursusByCertificate(kNip, "A-1").status().code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(SiasnClientTest, CallsReuseConnections) {
+  // Sequential calls share one kept-alive connection per token endpoint
+  // and API (the stand-in serves all three on one port).
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(client_->GetDataUtama(kNip).ok());
+  EXPECT_LE(standin_->Connections(), 3);
+  // Concurrent callers use a handle each, reused afterwards.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) EXPECT_TRUE(client_->GetDataUtama(kNip).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(standin_->Connections(), 3 + 4);
+  // A kept-alive connection the server closed without answering a GET is
+  // replaced, and curl repeats the GET on the new one (a read is safe to
+  // repeat); saves never go over a reused connection (the lost-response
+  // test above: exactly one record stored, the caller told UNAVAILABLE).
+  const int before = standin_->Requests("data-utama");
+  standin_->FailNext(Fault::kLoseResponse, 1, "data-utama");
+  EXPECT_TRUE(client_->GetDataUtama(kNip).ok());
+  EXPECT_EQ(standin_->Requests("data-utama"), before + 2);
+}
+
+TEST_F(SiasnClientTest, StandinRateLimitAnswers429WithRetryAfter) {
+  standin_->SetRateLimit(5);
+  int limited = 0;
+  std::optional<absl::Duration> after;
+  for (int i = 0; i < 8; ++i) {
+    auto r = client_->GetDataUtama(kNip);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+      ++limited;
+      after = RetryAfter(r.status());
+    }
+  }
+  // A burst of 5 passes (within well under a second), the rest are refused.
+  EXPECT_GE(limited, 2);
+  EXPECT_EQ(standin_->RateLimitedAnswers(), limited);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_GE(*after, absl::Seconds(1));
+  // Token fetches are not limited.
+  EXPECT_EQ(standin_->ApimTokensIssued(), 1);
+  standin_->SetRateLimit(0);
+  EXPECT_TRUE(client_->GetDataUtama(kNip).ok());
+}
+
 TEST_F(SiasnClientTest, SecretsNeverAppearInErrors) {
   StandinOptions o;
   o.consumer_secret = "s3cr3t-consumer-Zq9";

@@ -1,5 +1,8 @@
 #include "lib/siasn/standin.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <sys/socket.h>
 
 #include <list>
@@ -182,6 +185,13 @@ struct SiasnStandin::Impl {
   int apim_issued ABSL_GUARDED_BY(mu) = 0;
   int sso_issued ABSL_GUARDED_BY(mu) = 0;
   int unauthorized ABSL_GUARDED_BY(mu) = 0;
+  // The rate limit over the API routes (SetRateLimit): a token bucket of
+  // one second's calls (at least one), in real time.
+  double rate ABSL_GUARDED_BY(mu) = 0;
+  double rate_tokens ABSL_GUARDED_BY(mu) = 0;
+  absl::Time rate_last ABSL_GUARDED_BY(mu) = absl::InfinitePast();
+  int rate_limited ABSL_GUARDED_BY(mu) = 0;
+  std::atomic<int> connections{0};
 
   // Connections: each served by its own thread; finished ones are joined
   // as new ones arrive, the rest at Stop().
@@ -212,6 +222,7 @@ struct SiasnStandin::Impl {
         }
       }
       Conn* c = conn.get();
+      ++connections;
       conns.push_back(std::move(conn));
       c->thread = std::thread([this, c] { Serve(c); });
     }
@@ -291,6 +302,26 @@ struct SiasnStandin::Impl {
     {
       absl::MutexLock l(&mu);
       ++requests[route];
+      const bool api_route = !route.empty() && route != "oauth2/token" && route != "sso/token";
+      if (api_route && rate > 0) {
+        // Beyond the rate: 429 with the seconds until the next call may
+        // come (rounded up), before any fault is taken.
+        const absl::Time now = absl::Now();
+        const double capacity = std::max(1.0, rate);
+        rate_tokens = rate_last == absl::InfinitePast()
+                          ? capacity
+                          : std::min(capacity, rate_tokens + absl::ToDoubleSeconds(now - rate_last) * rate);
+        rate_last = now;
+        if (rate_tokens < 1) {
+          ++rate_limited;
+          const int wait = std::max(1, static_cast<int>(std::ceil((1 - rate_tokens) / rate)));
+          Outcome out;
+          out.response = JsonResponse(req, http::status::too_many_requests, {{"code", 0}, {"message", "Too Many Requests"}});
+          out.response->set(http::field::retry_after, std::to_string(wait));
+          return out;
+        }
+        rate_tokens -= 1;
+      }
       fault = TakeFault(route);
       retry = retry_after;
       slow_delay = slow;
@@ -613,6 +644,16 @@ int SiasnStandin::SsoTokensIssued() const {
   absl::MutexLock l(&impl_->mu);
   return impl_->sso_issued;
 }
+void SiasnStandin::SetRateLimit(double per_second) {
+  absl::MutexLock l(&impl_->mu);
+  impl_->rate = per_second;
+  impl_->rate_last = absl::InfinitePast();
+}
+int SiasnStandin::RateLimitedAnswers() const {
+  absl::MutexLock l(&impl_->mu);
+  return impl_->rate_limited;
+}
+int SiasnStandin::Connections() const { return impl_->connections.load(); }
 int SiasnStandin::UnauthorizedAnswers() const {
   absl::MutexLock l(&impl_->mu);
   return impl_->unauthorized;

@@ -120,6 +120,10 @@ class SiasnStandin {
   void SetSlowDelay(absl::Duration d);    // Default 100 ms.
   // Every token issued so far stops being valid (the client learns it by a 401).
   void ExpireTokens();
+  // At most `per_second` calls a second over the API routes (not the token
+  // routes), one second's worth in a burst; beyond it HTTP 429 with
+  // Retry-After (whole seconds until the next call may come).  0 = none.
+  void SetRateLimit(double per_second);
 
   // Requests received per route (faulted ones included), token fetches
   // granted, and 401s answered.
@@ -127,6 +131,9 @@ class SiasnStandin {
   int ApimTokensIssued() const;
   int SsoTokensIssued() const;
   int UnauthorizedAnswers() const;
+  // 429s answered by the rate limit; TCP connections accepted.
+  int RateLimitedAnswers() const;
+  int Connections() const;
 
  private:
   struct Impl;

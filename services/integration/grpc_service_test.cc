@@ -18,6 +18,7 @@
 #include "lib/tenancy/call_metadata.h"
 #include "lib/testing/redis_server.h"
 #include "lib/testing/subprocess.h"
+#include "services/enrolment/grpc_service.h"
 #include "services/integration/clients.h"
 #include "services/integration/fake_roster.h"
 #include "services/integration/metrics.h"
@@ -244,6 +245,88 @@ TEST_F(IntegrationGrpcTest, FailuresCountedInMetrics) {
   EXPECT_EQ(failures.failures(0).raw_value(), "U-1");
   EXPECT_NE(metrics::Scrape().find("pelita_integration_failures_total{code=\"UNKNOWN_UNOR\",kind=\"sync\",tenant=\"1504\"}"),
             std::string::npos);
+}
+
+// The real enrolment service over gRPC behind GrpcRoster: the employee is
+// updated with its mask as the enrolment service checks it, and
+// ReplaceExternalTrainings (not there yet: UNIMPLEMENTED) is one failure.
+TEST_F(IntegrationGrpcTest, RealEnrolmentOverGrpc) {
+  enrolment::EnrolmentLogic enrolment_logic(redis_.get());
+  enrolment::EnrolmentGrpcService enrolment_service(&enrolment_logic);
+  ServerOptions options;
+  options.name = "enrolment";
+  options.health_interval = absl::Milliseconds(50);
+  options.log_calls = false;
+  Server enrolment_server(options, {&enrolment_service}, redis_.get());
+  ASSERT_TRUE(enrolment_server.Start().ok());
+  auto channel = grpc::CreateChannel(enrolment_server.address(), grpc::InsecureChannelCredentials());
+  auto stub = ev1::EnrolmentService::NewStub(channel);
+  for (const char* unit : {"dinkes", "bkpsdm"}) {
+    ev1::CreateUnitRequest r;
+    r.set_parent("tenants/1504");
+    r.set_unit_id(unit);
+    r.mutable_unit()->set_display_name(unit);
+    ev1::Unit u;
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, {"1504", "admin", "a"});
+    ASSERT_TRUE(stub->CreateUnit(&ctx, r, &u).ok());
+  }
+  {
+    ev1::CreateEmployeeRequest r;
+    r.set_parent("tenants/1504");
+    r.mutable_employee()->set_nip(kNip);
+    r.mutable_employee()->set_full_name("Siti Aminah");
+    r.mutable_employee()->set_unit("tenants/1504/units/dinkes");
+    r.mutable_employee()->set_grade("III/a");
+    r.mutable_employee()->set_employment_type(ev1::PNS);
+    ev1::Employee e;
+    grpc::ClientContext ctx;
+    AttachCaller(ctx, {"1504", "admin", "a"});
+    grpc::Status s = stub->CreateEmployee(&ctx, r, &e);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  siasn_.PutDataUtama(kNip, {{"id", "orang-1"}, {"nama", "Siti Aminah"}, {"gelarBelakang", "S.E."},
+                             {"unorId", "U-2"}, {"jabatanNama", "Analis"}, {"golRuangAkhir", "III/b"}});
+  MountSecret();
+  ASSERT_TRUE(store_->UpdateConnection("1504", [&](v1::SiasnConnection& c) {
+    c.set_enabled(true);
+    c.set_apim_url(siasn_.url());
+    c.set_sso_url(siasn_.url());
+    return absl::OkStatus();
+  }).ok());
+  v1::UnorMapping m;
+  m.set_unor_id("U-2");
+  m.set_unit("tenants/1504/units/bkpsdm");
+  ASSERT_TRUE(store_->UnorMappings("1504").Insert("U-2", m.SerializeAsString()).ok());
+
+  GrpcRoster roster(channel);
+  EXPECT_TRUE(roster.CheckUnit("1504", "tenants/1504/units/bkpsdm").ok());
+  EXPECT_EQ(roster.CheckUnit("1504", "tenants/1504/units/none").code(), absl::StatusCode::kNotFound);
+  RosterSync sync(store_.get(), connections_.get(), clients_.get(), &limiter_, &roster, &skp_, failures_.get(),
+                  nullptr, SyncOptions());
+  auto run = sync.RunNow("1504", "manual");
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->employees_changed(), 1) << run->error();
+  ev1::GetEmployeeRequest g;
+  g.set_name(absl::StrCat("tenants/1504/employees/", kNip));
+  ev1::Employee e;
+  grpc::ClientContext ctx;
+  AttachCaller(ctx, {"1504", "admin", "a"});
+  ASSERT_TRUE(stub->GetEmployee(&ctx, g, &e).ok());
+  EXPECT_EQ(e.full_name(), "Siti Aminah, S.E.");
+  EXPECT_EQ(e.unit(), "tenants/1504/units/bkpsdm");
+  EXPECT_EQ(e.position(), "Analis");
+  EXPECT_EQ(e.grade(), "III/b");
+  auto failures = store_->ListFailures("1504", "", 10, "");
+  ASSERT_TRUE(failures.ok());
+  // None once the enrolment service stores external trainings; until then
+  // exactly one that says so.
+  EXPECT_LE(failures->failures_size(), 1);
+  for (const auto& f : failures->failures()) {
+    EXPECT_TRUE(f.code() == "ENROLMENT_UNAVAILABLE") << f.code() << ": " << f.message();
+  }
+  sync.Stop();
+  enrolment_server.Shutdown(absl::Seconds(1));
 }
 
 }  // namespace

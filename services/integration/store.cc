@@ -238,7 +238,8 @@ absl::StatusOr<IntegrationStore::BeginResult> IntegrationStore::BeginRun(const s
   BeginResult out;
   out.started = r->elements[0].integer == 1;
   if (!out.started) {
-    PELITA_ASSIGN_OR_RETURN(out.run, GetRun(tenant, r->elements[1].str));
+    // Live (the script just said so): no stale check.
+    PELITA_ASSIGN_OR_RETURN(out.run, Runs(tenant).Get<v1::SyncRun>(r->elements[1].str));
     return out;
   }
   out.run = std::move(run);
@@ -267,8 +268,34 @@ absl::StatusOr<bool> IntegrationStore::SaveRun(const std::string& tenant, const 
   return r->integer == 1;
 }
 
+absl::Status IntegrationStore::ShowStale(const std::string& tenant, std::vector<v1::SyncRun*> runs, absl::Time now) {
+  bool any_running = false;
+  for (const v1::SyncRun* r : runs) any_running |= r->state() == v1::SyncRun::RUNNING;
+  if (!any_running) return absl::OkStatus();
+  auto cur = redis_->Run({"GET", Keys(tenant).Key("running")});
+  PELITA_RETURN_IF_ERROR(CheckReply(cur));
+  std::string holder;
+  int64_t expiry = 0;
+  if (cur->is_string()) {
+    const size_t sep = cur->str.find('|');
+    holder = cur->str.substr(0, sep);
+    if (sep != std::string::npos) (void)absl::SimpleAtoi(cur->str.substr(sep + 1), &expiry);
+  }
+  for (v1::SyncRun* r : runs) {
+    if (r->state() != v1::SyncRun::RUNNING) continue;
+    if (LastSegmentOf(r->name()) == holder && expiry > absl::ToUnixMillis(now)) continue;
+    // Nobody renews it: its process stopped.  Shown as it will be stored
+    // by the next start, which takes it over.
+    r->set_state(v1::SyncRun::FAILED);
+    r->set_error("the process running it stopped (its lease expired)");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::SyncRun> IntegrationStore::GetRun(const std::string& tenant, const std::string& id) {
-  return Runs(tenant).Get<v1::SyncRun>(id);
+  PELITA_ASSIGN_OR_RETURN(v1::SyncRun run, Runs(tenant).Get<v1::SyncRun>(id));
+  PELITA_RETURN_IF_ERROR(ShowStale(tenant, {&run}, Now()));
+  return run;
 }
 
 absl::StatusOr<v1::ListSyncRunsResponse> IntegrationStore::ListRuns(const std::string& tenant, int page_size,
@@ -279,6 +306,9 @@ absl::StatusOr<v1::ListSyncRunsResponse> IntegrationStore::ListRuns(const std::s
     PELITA_ASSIGN_OR_RETURN(*out.add_runs(), Parse<v1::SyncRun>(bytes, absl::StrCat("sync run ", id)));
   }
   out.set_next_page_token(page.next_page_token);
+  std::vector<v1::SyncRun*> runs;
+  for (auto& r : *out.mutable_runs()) runs.push_back(&r);
+  PELITA_RETURN_IF_ERROR(ShowStale(tenant, runs, Now()));
   return out;
 }
 

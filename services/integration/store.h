@@ -45,8 +45,6 @@
 
 namespace pelita::integration {
 
-namespace v1 = ::pelita::integration::v1;
-
 // The connection of a tenant that never wrote one.
 v1::SiasnConnection DefaultConnection(const std::string& tenant);
 
@@ -102,6 +100,9 @@ class IntegrationStore : public FailureSink {
   // when the run no longer holds the lease: it was taken over.
   absl::StatusOr<bool> SaveRun(const std::string& tenant, const v1::SyncRun& run, bool final, absl::Time now,
                                absl::Duration lease);
+  // GetRun, ListRuns and LatestRun show a RUNNING run that no longer holds
+  // a live lease (its process stopped) as FAILED, as the next start will
+  // store it.
   absl::StatusOr<v1::SyncRun> GetRun(const std::string& tenant, const std::string& id);
   absl::StatusOr<v1::ListSyncRunsResponse> ListRuns(const std::string& tenant, int page_size,
                                                     const std::string& page_token);
@@ -134,6 +135,7 @@ class IntegrationStore : public FailureSink {
  private:
   store::ResourceTable Connections(const std::string& tenant);
   store::ResourceTable Runs(const std::string& tenant);
+  absl::Status ShowStale(const std::string& tenant, std::vector<v1::SyncRun*> runs, absl::Time now);
   absl::Time Now() const { return clock_ ? clock_() : absl::Now(); }
 
   redis::Client* redis_;

@@ -139,6 +139,23 @@ TEST_F(IntegrationStoreTest, OneRunningRunPerTenantWithLease) {
   EXPECT_FALSE(store_->LatestRun("1506")->has_value());
 }
 
+TEST_F(IntegrationStoreTest, ARunNobodyRenewsShowsAsFailed) {
+  v1::SyncRun run;
+  auto a = store_->BeginRun("1504", run, now_, absl::Seconds(60));
+  ASSERT_TRUE(a.ok());
+  const std::string id = LastSegmentOf(a->run.name());
+  EXPECT_EQ(store_->GetRun("1504", id)->state(), v1::SyncRun::RUNNING);
+  now_ += absl::Seconds(61);  // The store's clock: the lease has lapsed.
+  auto stale = store_->GetRun("1504", id);
+  EXPECT_EQ(stale->state(), v1::SyncRun::FAILED);
+  EXPECT_FALSE(stale->error().empty());
+  EXPECT_EQ(store_->ListRuns("1504", 10, "")->runs(0).state(), v1::SyncRun::FAILED);
+  EXPECT_EQ(store_->LatestRun("1504")->value().state(), v1::SyncRun::FAILED);
+  // Renewed in time, it is running again.
+  EXPECT_TRUE(*store_->SaveRun("1504", a->run, false, now_, absl::Seconds(60)));
+  EXPECT_EQ(store_->GetRun("1504", id)->state(), v1::SyncRun::RUNNING);
+}
+
 TEST_F(IntegrationStoreTest, ConcurrentBeginsStartOne) {
   std::atomic<int> started{0};
   std::vector<std::thread> threads;

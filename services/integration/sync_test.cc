@@ -64,7 +64,7 @@ class SyncTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     redis_server_ = std::move(*server);
     redis_ = std::make_unique<redis::Client>(redis_server_->options());
-    store_ = std::make_unique<IntegrationStore>(redis_.get());
+    store_ = std::make_unique<IntegrationStore>(redis_.get(), [this] { return clock_.Now(); });
     auto dir = testing::MakeTempDir("siasn-secrets");
     ASSERT_TRUE(dir.ok());
     dir_ = *dir;
@@ -503,6 +503,53 @@ TEST_F(SyncTest, OneRunAtATimeAndTheSchedule) {
   clock_.Advance(absl::Hours(48));
   sync.ScheduleOnce();
   EXPECT_EQ(store_->ListRuns(kTenant, 10, "")->runs_size(), 2);
+}
+
+TEST_F(SyncTest, ARunOfADeadProcessIsTakenOver) {
+  AddEmployee(1, "A", "tenants/1504/units/dinkes", DataUtama(1, "A Baru", "UNOR-DINKES"));
+  // A run begun by a process that died (nobody renews its lease).
+  v1::SyncRun orphan;
+  orphan.set_trigger("schedule");
+  auto dead = store_->BeginRun(kTenant, orphan, clock_.Now(), absl::Seconds(60));
+  ASSERT_TRUE(dead.ok() && dead->started);
+  RosterSync& sync = Sync(1);
+  // Within the lease: the running one is returned, nothing starts.
+  auto same = sync.RunNow(kTenant, "manual");
+  EXPECT_EQ(same->name(), dead->run.name());
+  EXPECT_EQ(roster_.updates(), 0);
+  clock_.Advance(absl::Seconds(61));
+  auto run = sync.RunNow(kTenant, "manual");
+  ASSERT_TRUE(run.ok());
+  EXPECT_NE(run->name(), dead->run.name());
+  EXPECT_EQ(run->state(), v1::SyncRun::SUCCEEDED);
+  EXPECT_EQ(roster_.updates(), 1);
+  auto old = store_->GetRun(kTenant, LastSegmentOf(dead->run.name()));
+  EXPECT_EQ(old->state(), v1::SyncRun::FAILED);
+  EXPECT_TRUE(old->has_end_time());  // Stored so by the take-over, not only shown.
+}
+
+TEST_F(SyncTest, StopEndsARunFailedAndTheScheduleThreadRuns) {
+  for (int i = 1; i <= 50; ++i) AddEmployee(i, "A", "tenants/1504/units/dinkes", DataUtama(i, "A Baru", "UNOR-DINKES"));
+  RosterSync& sync = Sync(1);
+  siasn_.SetSlowDelay(absl::Milliseconds(20));
+  siasn_.FailNext(siasn::SiasnStandin::Fault::kSlow, 1000, "data-utama");
+  // The schedule thread finds no run yet and starts one.
+  sync.StartSchedule(absl::Hours(1));
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto l = store_->ListRuns(kTenant, 1, "");
+        return l.ok() && l->runs_size() == 1 && l->runs(0).employees_read() >= 2;
+      },
+      absl::Seconds(10)));
+  sync.Stop();
+  auto runs = store_->ListRuns(kTenant, 10, "");
+  ASSERT_EQ(runs->runs_size(), 1);
+  EXPECT_EQ(runs->runs(0).trigger(), "schedule");
+  EXPECT_EQ(runs->runs(0).state(), v1::SyncRun::FAILED);
+  EXPECT_LT(runs->runs(0).employees_read(), 50);
+  EXPECT_NE(runs->runs(0).error().find("stopped"), std::string::npos);
+  // Stopped: no more starts.
+  EXPECT_EQ(sync.Start(kTenant, "manual").status().code(), absl::StatusCode::kUnavailable);
 }
 
 // 5,000 employees with faults of every kind injected on the way: every
