@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "lib/status/status.h"
 #include "lib/time/time.h"
+#include "services/performance/domain.h"
 
 namespace pelita::integration {
 namespace {
@@ -20,15 +21,6 @@ std::string Collapse(absl::string_view s) {
   for (absl::string_view part : absl::StrSplit(s, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
     if (!out.empty()) out.push_back(' ');
     absl::StrAppend(&out, part);
-  }
-  return out;
-}
-
-std::string Squash(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == ' ' || c == '-' || c == '_' || c == '\t') continue;
-    out.push_back(absl::ascii_toupper(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -70,24 +62,6 @@ std::string FullNameOf(const siasn::DataUtama& d) {
   std::string out = front.empty() ? name : absl::StrCat(front, " ", name);
   if (!back.empty()) absl::StrAppend(&out, ", ", back);
   return out;
-}
-
-pv1::Rating RatingOf(absl::string_view text) {
-  const std::string s = Squash(text);
-  if (s == "DIATASEKSPEKTASI") return pv1::DI_ATAS_EKSPEKTASI;
-  if (s == "SESUAIEKSPEKTASI") return pv1::SESUAI_EKSPEKTASI;
-  if (s == "DIBAWAHEKSPEKTASI") return pv1::DI_BAWAH_EKSPEKTASI;
-  return pv1::RATING_UNSPECIFIED;
-}
-
-pv1::Predicate PredicateOf(absl::string_view text) {
-  const std::string s = Squash(text);
-  if (s == "SANGATBAIK") return pv1::SANGAT_BAIK;
-  if (s == "BAIK") return pv1::BAIK;
-  if (s == "BUTUHPERBAIKAN") return pv1::BUTUH_PERBAIKAN;
-  if (s == "KURANG") return pv1::KURANG;
-  if (s == "SANGATKURANG") return pv1::SANGAT_KURANG;
-  return pv1::PREDICATE_UNSPECIFIED;
 }
 
 // One run in progress: what every worker shares.
@@ -620,15 +594,15 @@ void RosterSync::Skp(Run& run, const ev1::Employee& e) {
     pv1::Skp skp;
     skp.set_name(absl::StrCat(EmployeeName(run.tenant, nip), "/skp/", s.tahun));
     skp.set_year(s.tahun);
-    skp.set_kuadran_kinerja(PredicateOf(s.kuadran_kinerja));
+    skp.set_kuadran_kinerja(performance::PredicateFromText(s.kuadran_kinerja));
     if (skp.kuadran_kinerja() == pv1::PREDICATE_UNSPECIFIED) {
       return bad("kuadranKinerja", s.kuadran_kinerja, "not a predicate (Sangat Baik ... Sangat Kurang)");
     }
-    skp.set_hasil_kinerja(RatingOf(s.hasil_kinerja));
+    skp.set_hasil_kinerja(performance::RatingFromText(s.hasil_kinerja));
     if (!Collapse(s.hasil_kinerja).empty() && skp.hasil_kinerja() == pv1::RATING_UNSPECIFIED) {
       return bad("hasilKinerja", s.hasil_kinerja, "not a rating (di atas / sesuai / di bawah ekspektasi)");
     }
-    skp.set_perilaku_kerja(RatingOf(s.perilaku_kerja));
+    skp.set_perilaku_kerja(performance::RatingFromText(s.perilaku_kerja));
     if (!Collapse(s.perilaku_kerja).empty() && skp.perilaku_kerja() == pv1::RATING_UNSPECIFIED) {
       return bad("perilakuKerja", s.perilaku_kerja, "not a rating (di atas / sesuai / di bawah ekspektasi)");
     }

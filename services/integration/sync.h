@@ -49,11 +49,6 @@ namespace pelita::integration {
 // that is empty is left out with its separator.
 std::string FullNameOf(const siasn::DataUtama& d);
 
-// SIASN's words for the SKP ratings and predicate (case, spaces, '-' and
-// '_' ignored); UNSPECIFIED for anything else.
-pv1::Rating RatingOf(absl::string_view text);
-pv1::Predicate PredicateOf(absl::string_view text);
-
 struct SyncOptions {
   int workers = 4;
   int page_size = 500;  // Of ListEmployees.

@@ -3,6 +3,7 @@
 // fakes of the enrolment and performance services.
 
 #include "services/integration/sync.h"
+#include "services/performance/domain.h"
 
 #include <filesystem>
 #include <fstream>
@@ -46,15 +47,19 @@ TEST(FullNameOf, AsAnAsnNameIsWritten) {
   EXPECT_EQ(FullNameOf(d), "");
 }
 
+// SIASN's spellings of the SKP words, read by the performance service's
+// own parser (services/performance/domain.h), which the sync uses.
 TEST(SkpWords, RatingsAndPredicates) {
-  EXPECT_EQ(RatingOf("Di Atas Ekspektasi"), pv1::DI_ATAS_EKSPEKTASI);
-  EXPECT_EQ(RatingOf("sesuai_ekspektasi"), pv1::SESUAI_EKSPEKTASI);
-  EXPECT_EQ(RatingOf("DI BAWAH EKSPEKTASI"), pv1::DI_BAWAH_EKSPEKTASI);
-  EXPECT_EQ(RatingOf("Baik"), pv1::RATING_UNSPECIFIED);
-  EXPECT_EQ(PredicateOf("Sangat Baik"), pv1::SANGAT_BAIK);
-  EXPECT_EQ(PredicateOf("Butuh Perbaikan"), pv1::BUTUH_PERBAIKAN);
-  EXPECT_EQ(PredicateOf("sangat-kurang"), pv1::SANGAT_KURANG);
-  EXPECT_EQ(PredicateOf("Luar Biasa"), pv1::PREDICATE_UNSPECIFIED);
+  using performance::PredicateFromText;
+  using performance::RatingFromText;
+  EXPECT_EQ(RatingFromText("Di Atas Ekspektasi"), pv1::DI_ATAS_EKSPEKTASI);
+  EXPECT_EQ(RatingFromText("sesuai_ekspektasi"), pv1::SESUAI_EKSPEKTASI);
+  EXPECT_EQ(RatingFromText("DI BAWAH EKSPEKTASI"), pv1::DI_BAWAH_EKSPEKTASI);
+  EXPECT_EQ(RatingFromText("Baik"), pv1::RATING_UNSPECIFIED);
+  EXPECT_EQ(PredicateFromText("Sangat Baik"), pv1::SANGAT_BAIK);
+  EXPECT_EQ(PredicateFromText("Butuh Perbaikan"), pv1::BUTUH_PERBAIKAN);
+  EXPECT_EQ(PredicateFromText("sangat-kurang"), pv1::SANGAT_KURANG);
+  EXPECT_EQ(PredicateFromText("Luar Biasa"), pv1::PREDICATE_UNSPECIFIED);
 }
 
 class SyncTest : public ::testing::Test {
