@@ -32,6 +32,8 @@ ABSL_FLAG(std::string, report, pelita::EnvOr("PELITA_REPORT", std::string("127.0
           "Address of the report service (the certificate PDFs uploaded to SIASN); env PELITA_REPORT");
 ABSL_FLAG(int, push_poll_ms, pelita::EnvOr("PELITA_PUSH_POLL_MS", 1000),
           "How often the push outbox looks for due pushes (env PELITA_PUSH_POLL_MS)");
+ABSL_FLAG(int, push_lease_seconds, pelita::EnvOr("PELITA_PUSH_LEASE_SECONDS", 300),
+          "How long a claimed push is this process's before another may take it over (longer than a push takes)");
 ABSL_FLAG(std::string, siasn_secrets_dir, pelita::EnvOr("PELITA_SIASN_SECRETS_DIR", std::string("/etc/pelita/siasn")),
           "Folder of the tenants' mounted SIASN secrets, <dir>/<tenant>/{consumer_key,consumer_secret,"
           "sso_client_id,username,password}; env PELITA_SIASN_SECRETS_DIR");
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
                                    pelita::ServiceChannel(absl::GetFlag(FLAGS_report)));
   in::Outbox::Options outbox_options;
   outbox_options.owner = pelita::events::ConsumerName();
+  outbox_options.lease = absl::Seconds(std::max(1, absl::GetFlag(FLAGS_push_lease_seconds)));
   outbox_options.on_ended = [&store, &metrics](const std::string& tenant, const char* result) {
     metrics.PushEnded(tenant, result);
     if (std::string(result) == "done") {

@@ -60,6 +60,26 @@ absl::StatusOr<std::unique_ptr<Platform>> Platform::Start(const Options& options
     p->services_["complaint"].argv.push_back(a);
   }
   if (absl::Status s = p->LaunchAndServe({"complaint"}); !s.ok()) return s;
+  if (options.integration) {
+    // The report service renders the certificates the pushes upload; it
+    // reads no scoring figures for them (an address nothing listens on).
+    p->services_["report"].argv = with_registry("report");
+    for (const auto& a : std::vector<std::string>{"--enrolment", p->address("enrolment"), "--survey", p->address("survey"),
+                                                  "--complaint", p->address("complaint"), "--scoring", "127.0.0.1:9",
+                                                  "--tmp_dir", p->dir_, "--log_calls=false"}) {
+      p->services_["report"].argv.push_back(a);
+    }
+    if (absl::Status s = p->LaunchAndServe({"report"}); !s.ok()) return s;
+    p->services_["integration"].argv = with_registry("integration");
+    for (const auto& a : std::vector<std::string>{
+             "--enrolment", p->address("enrolment"), "--performance", p->address("performance"), "--report",
+             p->address("report"), "--siasn_secrets_dir", p->dir_ + "/siasn", "--push_poll_ms", "20",
+             "--push_lease_seconds", absl::StrCat(options.push_lease_seconds), "--siasn_timeout_seconds", "2",
+             "--log_calls=false"}) {
+      p->services_["integration"].argv.push_back(a);
+    }
+    if (absl::Status s = p->LaunchAndServe({"integration"}); !s.ok()) return s;
+  }
   if (!options.gateway) return p;
 
   p->key_file_ = p->dir_ + "/jwt.key";

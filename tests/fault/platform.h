@@ -25,13 +25,19 @@ class Platform {
     bool gateway = false;
     std::vector<std::string> survey_flags;
     std::vector<std::string> gateway_flags;
+    // Also the report service and the integration service (its SIASN
+    // secrets in dir()/siasn, pushes polled every 20 ms, leases of
+    // `push_lease_seconds`).
+    bool integration = false;
+    int push_lease_seconds = 3;
   };
   static absl::StatusOr<std::unique_ptr<Platform>> Start(const Options& options);
   ~Platform();
 
   testing::RedisServer& redis() { return *redis_; }
   const std::string& dir() const { return dir_; }
-  // host:port of "enrolment", "survey", "complaint" or "performance".
+  // host:port of "enrolment", "survey", "complaint", "performance" (and
+  // "report", "integration" when started).
   std::string address(const std::string& service) const;
   int gateway_port() const { return gateway_port_; }
 
