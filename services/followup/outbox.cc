@@ -16,19 +16,11 @@ Outbox::Outbox(FollowUpLogic* logic, Sender* sender, events::TenantSource* tenan
 Outbox::~Outbox() { Stop(); }
 
 void Outbox::Start(absl::Duration interval) {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this, interval] {
-    // Errors are logged per tenant; the next round retries.
-    do {
-      (void)PollOnce();
-    } while (!stop_.WaitForNotificationWithTimeout(interval));
-  });
+  // Errors are logged per tenant; the next round retries.
+  loop_.Start(interval, [this] { (void)PollOnce(); });
 }
 
-void Outbox::Stop() {
-  if (!stop_.HasBeenNotified()) stop_.Notify();
-  if (thread_.joinable()) thread_.join();
-}
+void Outbox::Stop() { loop_.Stop(); }
 
 absl::StatusOr<Outbox::Result> Outbox::PollOnce() {
   Result total;

@@ -2,11 +2,10 @@
 #define PELITA_SERVICES_FOLLOWUP_OUTBOX_H_
 
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "lib/server/periodic.h"
 #include "lib/events/follower.h"
 #include "services/followup/followup.h"
 #include "lib/notify/senders.h"
@@ -65,8 +64,7 @@ class Outbox {
   Sender* sender_;
   events::TenantSource* tenants_;
   Options options_;
-  absl::Notification stop_;
-  std::thread thread_;
+  PeriodicThread loop_;
 };
 
 }  // namespace pelita::followup

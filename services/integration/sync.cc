@@ -150,22 +150,12 @@ void RosterSync::ScheduleOnce() {
 }
 
 void RosterSync::StartSchedule(absl::Duration every) {
-  schedule_ = std::thread([this, every] {
-    while (!stopping_) {
-      ScheduleOnce();
-      absl::MutexLock l(&mu_);
-      if (!stopping_) stop_cv_.WaitWithTimeout(&mu_, every);
-    }
-  });
+  schedule_.Start(every, [this] { ScheduleOnce(); });
 }
 
 void RosterSync::Stop() {
   stopping_ = true;
-  {
-    absl::MutexLock l(&mu_);
-    stop_cv_.SignalAll();
-  }
-  if (schedule_.joinable()) schedule_.join();
+  schedule_.Stop();
   std::vector<std::thread> threads;
   {
     absl::MutexLock l(&mu_);

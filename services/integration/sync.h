@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "lib/server/periodic.h"
 #include "absl/synchronization/mutex.h"
 #include "lib/siasn/shapes.h"
 #include "services/integration/interfaces.h"
@@ -126,9 +127,8 @@ class RosterSync : public SyncStarter {
 
   std::atomic<bool> stopping_{false};
   absl::Mutex mu_;
-  absl::CondVar stop_cv_;
   std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
-  std::thread schedule_;
+  PeriodicThread schedule_;
 };
 
 }  // namespace pelita::integration

@@ -104,19 +104,11 @@ Outbox::Outbox(redis::Client* redis, ConnectionSource* connections, SiasnClients
 Outbox::~Outbox() { Stop(); }
 
 void Outbox::Start(absl::Duration interval) {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this, interval] {
-    // Errors are logged per tenant; the next round retries.
-    do {
-      (void)PollOnce();
-    } while (!stop_.WaitForNotificationWithTimeout(interval));
-  });
+  // Errors are logged per tenant; the next round retries.
+  loop_.Start(interval, [this] { (void)PollOnce(); });
 }
 
-void Outbox::Stop() {
-  if (!stop_.HasBeenNotified()) stop_.Notify();
-  if (thread_.joinable()) thread_.join();
-}
+void Outbox::Stop() { loop_.Stop(); }
 
 absl::StatusOr<bool> Outbox::Enqueue(const std::string& tenant, const std::string& enrolment,
                                      const std::string& nip) {

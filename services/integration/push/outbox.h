@@ -21,11 +21,10 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "lib/server/periodic.h"
 #include "lib/redis/redis.h"
 #include "services/integration/interfaces.h"
 #include "services/integration/push/push_sources.h"
@@ -103,8 +102,7 @@ class Outbox : public PushQueue {
   PushSources* sources_;
   Options options_;
   PushStore store_;
-  absl::Notification stop_;
-  std::thread thread_;
+  PeriodicThread loop_;
 };
 
 }  // namespace pelita::integration
