@@ -280,6 +280,12 @@ absl::StatusOr<Outbox::Outcome> Outbox::Work(const std::string& tenant, const Co
       save.jenis_diklat_id = settings.jenis_diklat_id().empty() ? "3" : settings.jenis_diklat_id();
       save.nomor_sertipikat = certificate;
       if (!Acquire(tenant, connection)) return release();
+      // The lease is renewed right before the save, so that however long
+      // the steps before it took, no second worker can claim this push
+      // (and, finding nothing in rw-kursus yet, save it again) while the
+      // save is on the wire: the save takes at most the client's timeout,
+      // far less than a lease.  Lost to another worker: stop, unsaved.
+      PELITA_RETURN_IF_ERROR(store_.Renew(tenant, id, options_.lease, options_.owner));
       auto saved = client->SaveKursus(save);
       if (!saved.ok()) return Failed(tenant, connection, push, saved.status(), "kursus/save", true);
       record_id = *saved;

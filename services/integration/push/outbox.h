@@ -37,7 +37,8 @@ class Outbox : public PushQueue {
   struct Options {
     // Longer than any push takes (four SIASN calls of at most the client's
     // timeout each, plus rate-limit waits): a lease that runs out while its
-    // owner still works lets a second worker in.
+    // owner still works lets a second worker in.  It is renewed just before
+    // kursus/save, so the save itself always has a whole lease.
     absl::Duration lease = absl::Minutes(5);
     int batch = 50;
     absl::Duration base_backoff = absl::Seconds(30);

@@ -6,6 +6,7 @@
 
 #include "services/integration/push/outbox.h"
 
+#include <functional>
 #include <mutex>
 #include <map>
 #include <random>
@@ -253,6 +254,54 @@ TEST_F(PushOutboxTest, AWorkerThatDiedAfterSavingLeavesThePushToBeFoundAfterItsL
   EXPECT_TRUE(p.found_existing());
   EXPECT_EQ(RecordsOf(1), 1);
   EXPECT_EQ(siasn_->Requests("kursus/save"), 1);
+}
+
+// The push sources with a hook that runs once, in the middle of a push
+// (after the lookup in rw-kursus found nothing, before the save).
+class HookedSources : public PushSources {
+ public:
+  HookedSources(PushSources* inner, std::function<void()> hook) : inner_(inner), hook_(std::move(hook)) {}
+  absl::StatusOr<ev1::Enrolment> GetEnrolment(const std::string& t, const std::string& n) override {
+    return inner_->GetEnrolment(t, n);
+  }
+  absl::StatusOr<ev1::Program> GetProgram(const std::string& t, const std::string& n) override {
+    return inner_->GetProgram(t, n);
+  }
+  absl::StatusOr<ev1::Cohort> GetCohort(const std::string& t, const std::string& n) override {
+    if (hook_) std::exchange(hook_, nullptr)();
+    return inner_->GetCohort(t, n);
+  }
+  absl::StatusOr<type::v1::HttpBody> GetCertificate(const std::string& t, const std::string& e) override {
+    return inner_->GetCertificate(t, e);
+  }
+
+ private:
+  PushSources* const inner_;
+  std::function<void()> hook_;
+};
+
+TEST_F(PushOutboxTest, AWorkerWhoseLeaseRanOutMidPushNeverSavesAgain) {
+  AddCompletion(1);
+  // worker-slow's reads before the save outlast its lease: meanwhile the
+  // lease runs out and worker-fast claims the push and finishes it.
+  auto fast = MakeOutbox("worker-fast");
+  bool fast_ran = false;
+  HookedSources slow_sources(&sources_, [&] {
+    clock_.Advance(absl::Minutes(5) + absl::Seconds(1));
+    fast_ran = fast->PollOnce().ok();
+  });
+  Outbox::Options o;
+  o.owner = "worker-slow";
+  o.clock = clock_.AsFunction();
+  Outbox slow(redis_.get(), &connections_, &clients_, &limiter_, &sink_, &slow_sources, o);
+  (void)slow.PollOnce();  // LEASE_LOST for worker-slow
+  ASSERT_TRUE(fast_ran);
+  // One record in SIASN, saved once; the push is done, by worker-fast.
+  EXPECT_EQ(RecordsOf(1), 1);
+  EXPECT_EQ(siasn_->Requests("kursus/save"), 1);
+  EXPECT_EQ(GetPush(1).state(), Push::DONE);
+  EXPECT_EQ(GetPush(1).attempts(), 0);
+  EXPECT_EQ(siasn_->Uploads().size(), 1u);
 }
 
 TEST_F(PushOutboxTest, TooManyRequestsWaitsForRetryAfter) {

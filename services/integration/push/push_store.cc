@@ -48,6 +48,20 @@ end
 return out
 )lua");
 
+// KEYS: due, lease.  ARGV: id, owner, new lease end ms.
+// The lease is renewed only while it still names `owner` (a claim by
+// another worker rewrote it); the due time follows when the push is due.
+redis::Script kRenew(R"lua(
+local l = redis.call('HGET', KEYS[2], ARGV[1]) or ''
+local owner = string.match(l, '^%d+ (.*)$')
+if owner ~= ARGV[2] then
+  return redis.error_reply('FAILED_PRECONDITION LEASE_LOST push ' .. ARGV[1] .. ' is claimed by another worker')
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. ' ' .. ARGV[2])
+redis.call('ZADD', KEYS[1], 'XX', ARGV[3], ARGV[1])
+return 1
+)lua");
+
 // KEYS: rec, due, lease, all, state:1..4.  ARGV: id, expected bytes, new
 // bytes, list member, new state (1..4), due ('' = remove, 'keep', or ms),
 // owner ('' = no check), clear lease ('1'/'0').
@@ -164,6 +178,15 @@ absl::StatusOr<std::vector<Push>> PushStore::Claim(const std::string& tenant, in
     out.push_back(std::move(p));
   }
   return out;
+}
+
+absl::Status PushStore::Renew(const std::string& tenant, const std::string& id, absl::Duration lease,
+                             const std::string& owner) {
+  const KeyBuilder k = Keys(tenant);
+  return redis_
+      ->Eval(kRenew, {k.Key("push", "due"), k.Key("push", "lease")},
+             {id, owner, absl::StrCat(absl::ToUnixMillis(Now() + lease))})
+      .status();
 }
 
 absl::StatusOr<PushStore::Stored> PushStore::Read(const std::string& tenant, const std::string& id) {

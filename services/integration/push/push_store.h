@@ -77,6 +77,15 @@ class PushStore {
   absl::StatusOr<std::vector<Push>> Claim(const std::string& tenant, int batch, absl::Duration lease,
                                           const std::string& owner);
 
+  // Extends `owner`'s lease on a claimed push to now + `lease` (and its due
+  // time with it), just before a step that must not run twice at once: the
+  // outbox renews before kursus/save, so that a push whose earlier steps
+  // were slow cannot be claimed by a second worker while its save is on the
+  // wire.  FAILED_PRECONDITION LEASE_LOST, changing nothing, when another
+  // worker has claimed it since (the caller then stops without saving).
+  absl::Status Renew(const std::string& tenant, const std::string& id, absl::Duration lease,
+                     const std::string& owner);
+
   // The following take `owner` (the claimant; "" = no lease check, for
   // tools and tests): a write by a process whose lease was taken over is
   // FAILED_PRECONDITION LEASE_LOST and changes nothing.

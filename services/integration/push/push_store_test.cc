@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "lib/siasn/standin.h"
 #include "lib/testing/redis_server.h"
@@ -107,6 +108,35 @@ TEST_F(PushStoreTest, ClaimLeasesAndALeaseRunsOut) {
   auto g = store_->Get(kT, id);
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->siasn_record_id(), "rw-1");
+}
+
+TEST_F(PushStoreTest, RenewKeepsALeaseOnlyForItsOwner) {
+  ASSERT_TRUE(store_->Enqueue(kT, Enrolment(1), "").ok());
+  auto a = store_->Claim(kT, 1, absl::Minutes(1), "a");
+  ASSERT_TRUE(a.ok() && a->size() == 1u);
+  // Just before the lease would run out, "a" renews it: "b" finds nothing
+  // to claim when the first lease would have ended.
+  clock_.Advance(absl::Seconds(59));
+  ASSERT_TRUE(store_->Renew(kT, IdOf(1), absl::Minutes(1), "a").ok());
+  clock_.Advance(absl::Seconds(2));
+  auto b = store_->Claim(kT, 10, absl::Minutes(1), "b");
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(b->empty());
+  // Once the renewed lease is over, "b" takes the push; "a" can no longer
+  // renew it, and its refusal changes nothing.
+  clock_.Advance(absl::Minutes(1));
+  b = store_->Claim(kT, 10, absl::Minutes(1), "b");
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->size(), 1u);
+  absl::Status lost = store_->Renew(kT, IdOf(1), absl::Minutes(10), "a");
+  EXPECT_EQ(lost.code(), absl::StatusCode::kFailedPrecondition) << lost;
+  EXPECT_NE(lost.message().find("LEASE_LOST"), std::string::npos) << lost;
+  auto lease = redis_->Run({"HGET", "integration:{1504}:push:lease", IdOf(1)});
+  ASSERT_TRUE(lease.ok());
+  EXPECT_TRUE(absl::EndsWith(lease->str, " b")) << lease->str;
+  // A push nobody claimed has no lease to renew.
+  ASSERT_TRUE(store_->Enqueue(kT, Enrolment(2), "").ok());
+  EXPECT_EQ(store_->Renew(kT, IdOf(2), absl::Minutes(1), "a").code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(PushStoreTest, FailBacksOffWithinBoundsAndHonoursRetryAfter) {
