@@ -153,7 +153,16 @@ TEST(BuildRequestTest, QueryScalarsRepeatedEnumsAndErrors) {
   auto s = SetFieldFromText(&p, "jp", "many", "jp");
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("jp"), std::string::npos);
-  EXPECT_FALSE(SetFieldFromText(&p, "competency_type", "BOGUS", "x").ok());
+  // A name in another case is the value it names; a word that is no name
+  // still fails, listing the names.
+  ASSERT_TRUE(SetFieldFromText(&p, "competency_type", "manajerial", "competencyType").ok());
+  EXPECT_EQ(p.competency_type(), pelita::enrolment::v1::MANAJERIAL);
+  ASSERT_TRUE(SetFieldFromText(&p, "competency_type", "Sosial_Kultural", "competencyType").ok());
+  EXPECT_EQ(p.competency_type(), pelita::enrolment::v1::SOSIAL_KULTURAL);
+  auto bogus = SetFieldFromText(&p, "competency_type", "BOGUS", "competencyType");
+  EXPECT_EQ(bogus.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bogus.message().find("must be one of"), std::string::npos) << bogus.message();
+  EXPECT_NE(bogus.message().find("MANAJERIAL"), std::string::npos) << bogus.message();
   EXPECT_FALSE(SetFieldFromText(&p, "unknown", "1", "unknown").ok());
 
   pelita::enrolment::v1::CreateCohortRequest c;

@@ -13,6 +13,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -175,6 +176,19 @@ absl::Status SetFieldFromText(Message* message, absl::string_view field_path,
       const auto* ev = f->enum_type()->FindValueByName(std::string(value));
       int n;
       if (ev == nullptr && absl::SimpleAtoi(value, &n)) ev = f->enum_type()->FindValueByNumber(n);
+      if (ev == nullptr) {
+        // A name in another case (`?format=pdf`, as people type it) is the
+        // value it can only mean: the one name equal to it ignoring case.
+        const google::protobuf::EnumValueDescriptor* only = nullptr;
+        int matches = 0;
+        for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+          if (absl::EqualsIgnoreCase(f->enum_type()->value(i)->name(), value)) {
+            only = f->enum_type()->value(i);
+            ++matches;
+          }
+        }
+        if (matches == 1) ev = only;
+      }
       if (ev == nullptr) {
         std::string names;
         for (int i = 0; i < f->enum_type()->value_count(); ++i) {
