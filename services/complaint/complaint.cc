@@ -305,10 +305,15 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
                                                                    const Window& w) {
   std::vector<std::string> units;
   int64_t volume = 0;
+  // A unit the directory does not know (a typing error, or a unit deleted
+  // since) is NOT_FOUND unless something was recorded for it: a deleted
+  // unit's history still reads.
+  bool unknown_unit = false;
   if (!unit.empty()) {
     units.push_back(unit);
     auto info = ResolveUnit(tenant, unit);
     if (info.ok()) volume = info->monthly_service_volume;
+    unknown_unit = absl::IsNotFound(info.status());
   } else {
     PELITA_ASSIGN_OR_RETURN(units, store_.Units(tenant));
     auto all = TenantUnits(tenant, false);
@@ -357,6 +362,9 @@ absl::StatusOr<v1::ComplaintStatistics> ComplaintLogic::Statistics(const std::st
       else if (absl::StartsWith(m, "fwd_h")) fwd.AddBin(static_cast<int>(ToInt(m.substr(5))), v);
       else if (absl::StartsWith(m, "done_h")) done.AddBin(static_cast<int>(ToInt(m.substr(6))), v);
     }
+  }
+  if (unknown_unit && s.received() == 0 && backlog == 0) {
+    return absl::NotFoundError(absl::StrCat("unknown unit \"", unit, "\" (no such unit, nothing recorded)"));
   }
   s.set_unit(unit.empty() ? "" : absl::StrCat("tenants/", tenant, "/units/", unit));
   s.set_category(category);
@@ -593,6 +601,11 @@ absl::StatusOr<v1::Satisfaction> ComplaintLogic::GetSatisfaction(const Caller& c
   int64_t volume = 0;
   auto info = ResolveUnit(caller.tenant, parts[1]);
   if (info.ok()) volume = info->monthly_service_volume;
+  // As with complaint statistics: an unknown unit with no answers is
+  // NOT_FOUND, a deleted unit's answers still read.
+  if (absl::IsNotFound(info.status()) && t.respondents == 0) {
+    return absl::NotFoundError(absl::StrCat("unknown unit \"", parts[1], "\" (no such unit, no SKM answers)"));
+  }
   const double days = static_cast<double>(w.end - w.start + 1);
   const int64_t population = std::llround(volume * days / kDaysPerMonth);
   // Every element needs the minimum number of answers: IKM averages all

@@ -620,6 +620,34 @@ TEST_F(ComplaintServiceTest, SatisfactionIndex) {
             StatusCode::INVALID_ARGUMENT);
 }
 
+// A unit the directory does not know, with nothing recorded, is NOT_FOUND
+// for the IKM and the statistics (so that a report of a mistyped unit is a
+// 404, not an empty document); a known unit without data reads as zeros.
+TEST_F(ComplaintServiceTest, AnUnknownUnitIsNotFound) {
+  v1::GetSatisfactionRequest g;
+  g.set_name("tenants/1504/units/nowhere/satisfaction");
+  g.set_period("2026");
+  v1::Satisfaction s;
+  grpc::Status st = Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  EXPECT_NE(st.error_message().find("nowhere"), std::string::npos) << st.error_message();
+  g.set_name("tenants/1504/units/dpmptsp/satisfaction");
+  ASSERT_TRUE(Call(&v1::ComplaintService::Stub::GetSatisfaction, g, &s).ok());
+  EXPECT_EQ(s.respondents(), 0);
+  EXPECT_TRUE(s.suppressed());
+
+  v1::GetComplaintStatisticsRequest r;
+  r.set_name("tenants/1504/complaintStatistics");
+  r.set_unit("tenants/1504/units/nowhere");
+  r.set_period("2026");
+  v1::ComplaintStatistics cs;
+  st = Call(&v1::ComplaintService::Stub::GetComplaintStatistics, r, &cs);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  const v1::ComplaintStatistics known = Stats("2026", "dpmptsp");
+  EXPECT_EQ(known.received(), 0);
+  EXPECT_EQ(known.unit(), "tenants/1504/units/dpmptsp");
+}
+
 TEST_F(ComplaintServiceTest, FollowsSurveyStream) {
   // Entries as the survey service wrote them before events were typed (the
   // typed ones: services/complaint/skm_follower_test.cc).

@@ -35,9 +35,13 @@ class GrpcComplaintSource : public ComplaintSource {
       SetDate(req.mutable_end_date(), end);
       cv1::ComplaintStatistics out;
       grpc::Status st = stub_->GetComplaintStatistics(&ctx, req, &out);
-      if (!st.ok()) return FromGrpcStatus(st);
-      w.complaints = static_cast<double>(out.received());
-      w.transactions = out.transactions();
+      // NOT_FOUND: a unit the directory no longer knows, with nothing
+      // recorded: an empty window, as before complaint said so.
+      if (!st.ok() && st.error_code() != grpc::StatusCode::NOT_FOUND) return FromGrpcStatus(st);
+      if (st.ok()) {
+        w.complaints = static_cast<double>(out.received());
+        w.transactions = out.transactions();
+      }
     }
     {
       grpc::ClientContext ctx;
