@@ -1152,6 +1152,48 @@ async function documentsJourney(browser, base, accounts) {
   const [rowsOut, nipOut] = (py.stdout ?? '').trim().split(' ');
   check(Number(rowsOut) === listed && listed > 0 && nipOut === 'False',
     `documents: the answers workbook has one row per response the API lists (${rowsOut} of ${listed}) and no NIP column`);
+  // Every unit's IKM of the year (/ikm, linked from the dashboard's tools):
+  // each row's respondents and IKM as the API gives them, and a unit's
+  // Laporan IKM as PDF and Excel from its row.
+  await goInApp(page, '/beranda');
+  await page.click('a[href="/ikm"]');
+  await page.waitForSelector('[data-testid=ikm-units] tbody tr');
+  await page.waitForFunction(() => !document.querySelector('.loading'));
+  const units = (await apiGet(base, org, '/v1/tenants/1504/units?pageSize=500')).body.units ?? [];
+  let agree = 0;
+  let withIkm = null;
+  for (const u of units) {
+    const id = u.name.split('/').pop();
+    const sat = (await apiGet(base, org, `/v1/${u.name}/satisfaction?period=${YEAR}`)).body;
+    const row = page.locator(`[data-testid=ikm-units] tbody tr[data-unit="${id}"]`);
+    const n = Number(((await row.locator('[data-testid=ikm-respondents]').textContent()) ?? '').replace(/\./g, ''));
+    // The IKM with one decimal ("84,3"), within its rounding of the API's.
+    const shownIkm = await row.locator('[data-testid=ikm-value]').count() === 1
+      ? Number(((await row.locator('[data-testid=ikm-value]').textContent()) ?? '').replace(',', '.')) : null;
+    const ikmAgrees = sat.suppressed ? shownIkm === null
+      : shownIkm !== null && Math.abs(shownIkm - Number(sat.ikmConverted ?? 0)) <= 0.05 + 1e-9;
+    if (n === Number(sat.respondents ?? 0) && ikmAgrees) agree += 1;
+    if (!withIkm && !sat.suppressed) withIkm = { u, id, sat };
+  }
+  check(units.length > 0 && agree === units.length,
+    `documents: /ikm shows every unit's respondents and IKM as the API gives them (${agree} of ${units.length})`);
+  check(withIkm !== null, 'documents: a demo unit has an IKM of the year');
+  if (withIkm) {
+    [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=ikm-pdf-${withIkm.id}]`)]);
+    text = await pdfText(dl, 'laporan-ikm-unit.pdf');
+    check(text.includes('Laporan Hasil Survei Kepuasan Masyarakat') && text.includes(withIkm.u.displayName ?? withIkm.id)
+      && text.includes(`Jumlah responden ${fmtInt(Number(withIkm.sat.respondents ?? 0))}`),
+      `documents: /ikm downloads ${withIkm.id}'s Laporan IKM with its ${withIkm.sat.respondents} respondents`);
+    [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=ikm-xlsx-${withIkm.id}]`)]);
+    const book = path.join(ART, 'laporan-ikm-unit.xlsx');
+    await dl.saveAs(book);
+    const read = spawnSync('/usr/bin/python3', ['-c',
+      'import sys, openpyxl; ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["IKM"]; print([r[1] for r in ws.iter_rows(values_only=True) if r[0] == "Jumlah responden"][0])',
+      book], { encoding: 'utf8' });
+    check(Number((read.stdout ?? '').trim()) === Number(withIkm.sat.respondents ?? -1),
+      `documents: /ikm's workbook of ${withIkm.id} counts the API's ${withIkm.sat.respondents} respondents (${(read.stdout ?? '').trim()})`);
+  }
+  await visit(page, 'IKM of every unit', 'desktop-60-ikm');
   await signOutUi(page, 'documents organiser');
 
   // The participant's own certificate.

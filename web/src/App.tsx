@@ -32,6 +32,7 @@ const InstrumentsPage = lazy(() => instruments().then((m) => ({ default: m.Instr
 const InstrumentPage = lazy(() => instruments().then((m) => ({ default: m.InstrumentPage })));
 const ImportsPage = lazy(() => import('./pages/imports').then((m) => ({ default: m.ImportsPage })));
 const IntegrationPage = lazy(() => import('./pages/integration').then((m) => ({ default: m.IntegrationPage })));
+const IkmUnitsPage = lazy(() => import('./pages/ikm-units').then((m) => ({ default: m.IkmUnitsPage })));
 const ServiceTypesPage = lazy(() => import('./pages/service-types').then((m) => ({ default: m.ServiceTypesPage })));
 const RollUpPage = lazy(() => analysis().then((m) => ({ default: m.RollUpPage })));
 const RankingPage = lazy(() => analysis().then((m) => ({ default: m.RankingPage })));
@@ -86,6 +87,7 @@ function route(path: string, c: Claims) {
   if (path === '/peringkat') return <RankingPage />;
   if (path === '/saran-anggaran') return <BudgetPage />;
   if (path === '/respons') return <ResponseRatesPage />;
+  if (path === '/ikm') return <IkmUnitsPage />;
   if (path === '/instrumen/baru') return <InstrumentPage />;
   if ((m = match('/instrumen/:i', path))) return <InstrumentPage id={m.i} />;
   if (path === '/kode-qr-skm') return <SkmQrPage />;

@@ -6,12 +6,12 @@ import { useAction } from '../hooks';
 import { t } from '../i18n/id';
 import { ErrorBox } from './ui';
 
-export function DownloadButton({ path, filename, label, testId }:
-  { path: string; filename: string; label: string; testId?: string }) {
+export function DownloadButton({ path, filename, label, testId, ariaLabel }:
+  { path: string; filename: string; label: string; testId?: string; ariaLabel?: string }) {
   const action = useAction();
   return (
     <span className="download">
-      <button type="button" disabled={action.busy} data-testid={testId}
+      <button type="button" disabled={action.busy} data-testid={testId} aria-label={ariaLabel}
         onClick={() => void action.run(() => download(path, filename))}>
         {action.busy ? t.documents.busy : label}
       </button>

@@ -12,6 +12,7 @@ import { humanizeSlug } from '../names';
 import { thisYear } from './participant';
 import { NewCohortForm, NewProgramForm } from './cohort';
 import { ResponseTile } from './responses';
+import { tk } from '../i18n/ikm-units';
 import { DownloadButton } from '../components/download';
 import { loadReportCharts } from '../charts/load';
 
@@ -101,6 +102,7 @@ export function Dashboard() {
                 <li><Link to="/instrumen">{t.instruments.title}</Link></li>
                 <li><Link to="/impor">{t.imports.title}</Link></li>
                 <li><Link to="/integrasi-siasn">{t.organiser.siasn}</Link></li>
+                <li><Link to="/ikm">{tk.title}</Link></li>
                 <li><Link to="/rekap">{t.analysis.rollUpTitle}</Link></li>
                 <li><Link to="/peringkat">{t.analysis.rankTitle}</Link></li>
                 <li><Link to="/saran-anggaran">{t.analysis.budgetTitle(year + 1)}</Link></li>
