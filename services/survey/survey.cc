@@ -166,6 +166,9 @@ absl::StatusOr<v1::Instrument> SurveyLogic::CreateInstrument(const Caller& c,
   PELITA_ASSIGN_OR_RETURN(std::string tenant, ParseParent(c, "parent", r.parent()));
   PELITA_RETURN_IF_ERROR(ValidateSlug("instrument_id", r.instrument_id()));
   v1::Instrument in = r.instrument();
+  // A reaction survey is anonymous unless the request says otherwise
+  // (rules of evidence: nothing links a reaction to a person by default).
+  if (in.kind() == v1::REACTION && !in.has_anonymous()) in.set_anonymous(true);
   PELITA_RETURN_IF_ERROR(ValidateInstrument(in));
   in.set_name(absl::StrCat("tenants/", tenant, "/instruments/", r.instrument_id()));
   if (in.kind() == v1::POSTTEST) {

@@ -4,6 +4,7 @@
 #include "services/survey/survey.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <random>
 #include <thread>
@@ -241,6 +242,40 @@ TEST_F(SurveyLogicTest, DefaultsInstalledOnceAndVersioned) {
   auto r2 = logic_->CreateResponse(caller_, Reaction("r2", nips_[1], 2));
   ASSERT_TRUE(r2.ok()) << r2.status();
   EXPECT_EQ(r2->instrument_version(), 2);
+}
+
+// A reaction survey created without saying whether it is anonymous (a REST
+// body that leaves the field out) is anonymous; one that says false is not.
+TEST_F(SurveyLogicTest, AReactionSurveyIsAnonymousUnlessTheRequestSaysOtherwise) {
+  auto make = [&](const std::string& id, std::optional<bool> anonymous) {
+    v1::CreateInstrumentRequest r;
+    r.set_parent("tenants/1504");
+    r.set_instrument_id(id);
+    v1::Instrument& in = *r.mutable_instrument();
+    in.set_title("Reaksi");
+    in.set_kind(v1::REACTION);
+    if (anonymous.has_value()) in.set_anonymous(*anonymous);
+    v1::Item* item = in.add_items();
+    item->set_code("M1");
+    item->set_text("Materi bermanfaat");
+    item->set_type(v1::LIKERT);
+    item->set_scale_min(1);
+    item->set_scale_max(5);
+    item->set_dimension(v1::MATERI);
+    return logic_->CreateInstrument(caller_, r);
+  };
+  auto unsaid = make("reaksi-a", std::nullopt);
+  ASSERT_TRUE(unsaid.ok()) << unsaid.status();
+  EXPECT_TRUE(unsaid->anonymous());
+  auto named = make("reaksi-b", false);
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_FALSE(named->anonymous());
+  // As stored, not only as answered.
+  v1::GetInstrumentRequest g;
+  g.set_name("tenants/1504/instruments/reaksi-a");
+  auto got = logic_->GetInstrument(caller_, g);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->anonymous());
 }
 
 TEST_F(SurveyLogicTest, RejectsBadResponsesNamingTheItemAndWritesNothing) {
