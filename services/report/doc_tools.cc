@@ -63,6 +63,12 @@ absl::StatusOr<std::string> PdfText(const std::string& pdf) {
   return Run(absl::StrCat("pdftotext -layout -enc UTF-8 '", f.path(), "' - 2>&1"));
 }
 
+absl::StatusOr<std::string> PdfRawText(const std::string& pdf) {
+  TempFile f(pdf, ".pdf");
+  if (!f.ok()) return absl::InternalError("cannot write the PDF");
+  return Run(absl::StrCat("pdftotext -raw -enc UTF-8 '", f.path(), "' - 2>&1"));
+}
+
 std::string Squeeze(const std::string& text) {
   std::string out;
   for (char c : text) {

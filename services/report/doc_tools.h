@@ -12,6 +12,10 @@ namespace pelita::report::testing {
 
 // The text of a PDF as `pdftotext -layout` extracts it.
 absl::StatusOr<std::string> PdfText(const std::string& pdf);
+// The text of a PDF in the order it is drawn (`pdftotext -raw`): each
+// table cell's lines together, where -layout interleaves the lines of
+// cells side by side.
+absl::StatusOr<std::string> PdfRawText(const std::string& pdf);
 // pdftotext lays text out in columns: the text with every run of spaces
 // and line breaks as one space, to compare with.
 std::string Squeeze(const std::string& text);

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <regex>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/report/pdf.h"
@@ -108,102 +110,268 @@ std::string FigureNoteText(const Figure& f, FigureKind kind) {
   return s;
 }
 
+namespace {
+
+// The formulas of scoring's figures (services/scoring/evaluator.cc, work.cc,
+// composite.cc, rollup.cc), said in Indonesian for the methods annex and the
+// workbooks' Rumus column: the same methods, in the reader's words.
+constexpr char kScaleScore[] = "(rata-rata jawaban − min) / (maks − min) × 100";
+constexpr char kDid[] = "(peserta sesudah − peserta sebelum) − (pembanding sesudah − pembanding sebelum)";
+constexpr char kApplied[] = "jawaban “ya, diterapkan” / jawaban atas pertanyaan penerapan";
+constexpr char kComposite[] = "Σ (bobot × skor level) / Σ bobot, atas level yang memiliki skor";
+
+// A 0-100 score of scale answers (the L1 dimensions, the L3 rubric).
+std::string ScaleScoreFormula() {
+  return absl::StrCat(WithInterval(kScaleScore, Interval95::kStudentT), " atas jawaban");
+}
+
+// A rupiah amount that scoring writes as a whole number in a formula.
+std::string RupiahOf(const std::string& digits) {
+  double v = 0;
+  return absl::SimpleAtod(digits, &v) ? FormatRupiah(v) : digits;
+}
+
+// A count that scoring writes as a whole number in a formula.
+std::string CountOf(const std::string& digits) {
+  int64_t v = 0;
+  return absl::SimpleAtoi(digits, &v) ? FormatInteger(v) : digits;
+}
+
+// The total cost's basis, which scoring writes from the programme's record
+// (services/scoring/collector.cc) as "cost_per_participant C x participants
+// k" or "programme budget B x participants k / programme participants P".
+std::string CostBasisFormula(const std::string& basis) {
+  static const std::regex kPerParticipant("cost_per_participant (\\d+) x participants (\\d+)");
+  static const std::regex kBudget("programme budget (\\d+) x participants (\\d+) / programme participants (\\d+)");
+  std::smatch m;
+  if (std::regex_match(basis, m, kPerParticipant)) {
+    return absl::StrCat("biaya per peserta ", RupiahOf(m[1]), " × ", CountOf(m[2]), " peserta");
+  }
+  if (std::regex_match(basis, m, kBudget)) {
+    return absl::StrCat("anggaran program ", RupiahOf(m[1]), " × ", CountOf(m[2]), " peserta angkatan / ",
+                        CountOf(m[3]), " peserta program");
+  }
+  return "biaya yang dicatat untuk program";
+}
+
+// The ROI, whose benefit scoring takes from the organiser's estimate: "...;
+// benefit: <the organiser's basis> (programme estimate A x participants k /
+// P)".  The organiser's own words are printed as they are.
+std::string RoiFormula(const std::string& formula) {
+  static const std::regex kBenefit(
+      ".*; benefit: (.*) \\(programme estimate (\\d+) x participants (\\d+) / (\\d+)\\)");
+  std::string benefit = "perkiraan manfaat dari penyelenggara";
+  std::smatch m;
+  if (std::regex_match(formula, m, kBenefit)) {
+    benefit = absl::StrCat(m[1].str(), m[1].length() > 0 ? " " : "", "(perkiraan program ", RupiahOf(m[2]), " × ",
+                           CountOf(m[3]), " peserta angkatan / ", CountOf(m[4]), " peserta program)");
+  }
+  return absl::StrCat("(manfaat − biaya) / biaya × 100 (Phillips); manfaat: ", benefit);
+}
+
+// The benefit of the hours saved, with the assumptions scoring states; the
+// window's days are the evaluation's own.
+std::string HoursSavedBenefitFormula(int window_days) {
+  const std::string days = FormatInteger(window_days);
+  return absl::StrCat(
+      "jam kerja yang dihemat × biaya per jam × 365 / ", days,
+      " hari masa sesudah. Asumsi: selisih-dalam-selisih waktu proses adalah efek pelatihan; jam kerja yang dihemat "
+      "dalam masa sesudah ",
+      days,
+      " hari berlanjut selama setahun; satu jam proses adalah satu jam kerja pegawai dengan biaya per jam yang "
+      "ditetapkan pemerintah daerah; tidak ada biaya atau manfaat lain");
+}
+
+// The L4 component of the composite, chosen as scoring chooses it
+// (services/scoring/composite.cc, L4Level): from the complaint-rate
+// estimate when it is shown and the trained units had complaints before,
+// else from the IKM estimate when it is shown with its interval; 50 when the
+// estimate's interval includes zero.  Otherwise scoring gives no formula.
+std::string L4ComponentFormula(const scoring::v1::Results& r) {
+  const Figure& d = r.complaint_rate_did();
+  const auto c = d.inputs().find("treated_before_complaints");
+  const auto t = d.inputs().find("treated_before_transactions");
+  const bool before = c != d.inputs().end() && t != d.inputs().end() && t->second > 0 && c->second > 0;
+  if (!d.withheld() && before) {
+    return d.inconclusive() ? "50: belum menunjukkan efek (interval 95% selisih-dalam-selisih pengaduan mencakup nol)"
+                            : "50 − 50 × selisih-dalam-selisih pengaduan / pengaduan per 1.000 transaksi unit peserta "
+                              "sebelum, dibatasi 0–100";
+  }
+  const Figure& i = r.ikm_did();
+  if (!i.withheld() && i.has_interval()) {
+    return i.inconclusive() ? "50: belum menunjukkan efek (interval 95% selisih-dalam-selisih IKM mencakup nol)"
+                            : "50 + 5 × selisih-dalam-selisih IKM, dibatasi 0–100";
+  }
+  return "";
+}
+
+// A level's component of the composite, as scoring scales it.
+std::string ComponentFormula(const std::string& level, const scoring::v1::Results& r) {
+  if (level == "l1") return "skor reaksi (rata-rata skor dimensi)";
+  if (level == "l2") return "100 × kenaikan ternormalisasi g, dibatasi 0–100";
+  if (level == "l3") return "100 × bagian yang diterapkan";
+  if (level == "l4") return L4ComponentFormula(r);
+  return "";
+}
+
+// A line, its Indonesian formula kept only where scoring gives one.
+FigureLine Line(std::string section, std::string label, const Figure& f, FigureKind kind, std::string formula) {
+  return {std::move(section), std::move(label), f, kind, f.formula().empty() ? "" : std::move(formula)};
+}
+
+}  // namespace
+
 std::vector<FigureLine> EvaluationFigures(const Evaluation& e,
                                           const absl::flat_hash_map<std::string, std::string>& unit_titles) {
   std::vector<FigureLine> out;
-  auto add = [&](const char* section, std::string label, const Figure& f, FigureKind kind) {
-    out.push_back({section, std::move(label), f, kind});
+  auto add = [&](const char* section, std::string label, const Figure& f, FigureKind kind, std::string formula) {
+    out.push_back(Line(section, std::move(label), f, kind, std::move(formula)));
   };
   const auto& r = e.reaction();
-  add("L1", "Tingkat respons survei reaksi", r.response_rate(), FigureKind::kPercent);
+  add("L1", "Tingkat respons survei reaksi", r.response_rate(), FigureKind::kPercent, "responden / peserta terdaftar");
   for (const auto& d : r.dimensions()) {
-    add("L1", absl::StrCat("Skor dimensi ", DimensionLabel(d.dimension())), d.score(), FigureKind::kScore);
+    add("L1", absl::StrCat("Skor dimensi ", DimensionLabel(d.dimension())), d.score(), FigureKind::kScore,
+        ScaleScoreFormula());
   }
-  add("L1", "Skor reaksi keseluruhan", r.overall(), FigureKind::kScore);
-  add("L1", "Alfa Cronbach", r.cronbach_alpha(), FigureKind::kNumber);
+  add("L1", "Skor reaksi keseluruhan", r.overall(), FigureKind::kScore, "rata-rata skor dimensi");
+  add("L1", "Alfa Cronbach", r.cronbach_alpha(), FigureKind::kNumber,
+      "k/(k − 1) × (1 − Σ ragam butir / ragam total), k = jumlah butir");
   const auto& l = e.learning();
-  add("L2", "Pasangan pra-tes dan pasca-tes", l.pairs(), FigureKind::kCount);
-  add("L2", "Rata-rata pra-tes", l.mean_pre(), FigureKind::kScore);
-  add("L2", "Rata-rata pasca-tes", l.mean_post(), FigureKind::kScore);
-  add("L2", "Rata-rata kenaikan", l.mean_gain(), FigureKind::kSigned);
-  add("L2", "Kenaikan ternormalisasi (Hake)", l.normalised_gain(), FigureKind::kNumber);
-  add("L2", "Statistik t (berpasangan)", l.t(), FigureKind::kNumber);
-  add("L2", "Nilai p", l.p_value(), FigureKind::kP);
-  add("L2", "Ukuran efek (Cohen dz)", l.cohens_dz(), FigureKind::kNumber);
+  add("L2", "Pasangan pra-tes dan pasca-tes", l.pairs(), FigureKind::kCount, "pasangan pra-tes dan pasca-tes");
+  add("L2", "Rata-rata pra-tes", l.mean_pre(), FigureKind::kScore, "jumlah nilai pra-tes / pasangan");
+  add("L2", "Rata-rata pasca-tes", l.mean_post(), FigureKind::kScore, "jumlah nilai pasca-tes / pasangan");
+  add("L2", "Rata-rata kenaikan", l.mean_gain(), FigureKind::kSigned,
+      "jumlah selisih (pasca-tes − pra-tes) / pasangan");
+  add("L2", "Kenaikan ternormalisasi (Hake)", l.normalised_gain(), FigureKind::kNumber,
+      "(rata-rata pasca-tes − rata-rata pra-tes) / (nilai maksimum − rata-rata pra-tes) (Hake)");
+  add("L2", "Statistik t (berpasangan)", l.t(), FigureKind::kNumber,
+      "rata-rata selisih / (simpangan baku selisih / √pasangan)");
+  add("L2", "Nilai p", l.p_value(), FigureKind::kP,
+      "2 × P(T > |t|), distribusi t Student dengan derajat bebas pasangan − 1");
+  add("L2", "Ukuran efek (Cohen dz)", l.cohens_dz(), FigureKind::kNumber, "rata-rata selisih / simpangan baku selisih");
   const auto& b = e.behaviour();
-  add("L3", "Tingkat respons tindak lanjut", b.response_rate(), FigureKind::kPercent);
-  add("L3", "Diterapkan di tempat kerja (penilaian atasan)", b.applied_share(), FigureKind::kPercent);
-  add("L3", "Pembelajaran yang tidak terpakai", b.scrap_learning_rate(), FigureKind::kPercent);
-  add("L3", "Diterapkan menurut peserta sendiri", b.self_reported_applied_share(), FigureKind::kPercent);
+  add("L3", "Tingkat respons tindak lanjut", b.response_rate(), FigureKind::kPercent,
+      "peserta dengan sedikitnya satu tindak lanjut (dihitung per orang) / peserta yang wajib");
+  add("L3", "Diterapkan di tempat kerja (penilaian atasan)", b.applied_share(), FigureKind::kPercent,
+      WithInterval(kApplied, Interval95::kWilson));
+  add("L3", "Pembelajaran yang tidak terpakai", b.scrap_learning_rate(), FigureKind::kPercent,
+      "1 − bagian yang diterapkan");
+  add("L3", "Diterapkan menurut peserta sendiri", b.self_reported_applied_share(), FigureKind::kPercent,
+      WithInterval("laporan diri “ya, diterapkan” / laporan diri yang menjawab pertanyaan penerapan",
+                   Interval95::kWilson));
   for (const auto& w : b.waves()) {
-    add("L3", absl::StrCat("Hari ke-", w.offset_days(), ": laporan diri"), w.self_report_rate(),
-        FigureKind::kPercent);
+    const std::string days = FormatDayRange(w.first_day(), w.last_day());
+    add("L3", absl::StrCat("Hari ke-", w.offset_days(), ": laporan diri"), w.self_report_rate(), FigureKind::kPercent,
+        absl::StrCat("peserta dengan laporan diri pada ", days, " / peserta yang wajib"));
     add("L3", absl::StrCat("Hari ke-", w.offset_days(), ": penilaian atasan"), w.assessment_rate(),
-        FigureKind::kPercent);
+        FigureKind::kPercent, absl::StrCat("peserta yang dinilai atasannya pada ", days, " / peserta yang wajib"));
   }
   for (const auto& c : b.rubric()) {
-    add("L3", absl::StrCat("Rubrik: ", c.competency()), c.score(), FigureKind::kScore);
+    add("L3", absl::StrCat("Rubrik: ", c.competency()), c.score(), FigureKind::kScore, ScaleScoreFormula());
   }
   if (b.has_skp_change()) {
     const auto& k = b.skp_change();
-    add("L3", "Predikat SKP naik (sesudah dibanding sebelum)", k.rose_share(), FigureKind::kPercent);
-    add("L3", "Predikat SKP tetap", k.stayed_share(), FigureKind::kPercent);
-    add("L3", "Predikat SKP turun", k.fell_share(), FigureKind::kPercent);
-    add("L3", "Rata-rata perubahan predikat SKP (langkah)", k.mean_step(), FigureKind::kSigned);
-    add("L3", "Uji tanda SKP (nilai p)", k.sign_test_p(), FigureKind::kP);
-    add("L3", "Uji peringkat bertanda Wilcoxon SKP (nilai p)", k.wilcoxon_p(), FigureKind::kP);
+    auto share = [](const char* what) {
+      return WithInterval(
+          absl::StrCat("peserta yang predikat SKP-nya ", what, " / peserta dengan SKP sebelum dan sesudah"),
+          Interval95::kWilson);
+    };
+    add("L3", "Predikat SKP naik (sesudah dibanding sebelum)", k.rose_share(), FigureKind::kPercent, share("naik"));
+    add("L3", "Predikat SKP tetap", k.stayed_share(), FigureKind::kPercent, share("tetap"));
+    add("L3", "Predikat SKP turun", k.fell_share(), FigureKind::kPercent, share("turun"));
+    add("L3", "Rata-rata perubahan predikat SKP (langkah)", k.mean_step(), FigureKind::kSigned,
+        "rata-rata (sesudah − sebelum) pada skala Sangat Kurang 1 … Sangat Baik 5");
+    add("L3", "Uji tanda SKP (nilai p)", k.sign_test_p(), FigureKind::kP,
+        "uji tanda eksak dua sisi, predikat naik dibanding turun");
+    add("L3", "Uji peringkat bertanda Wilcoxon SKP (nilai p)", k.wilcoxon_p(), FigureKind::kP,
+        "uji peringkat bertanda Wilcoxon dua sisi, pendekatan normal dengan koreksi untuk nilai yang sama");
   }
   const auto& res = e.results();
+  const std::string unit_rate = WithInterval("pengaduan / transaksi × 1.000", Interval95::kPoisson);
+  const std::string unit_ikm =
+      "Σ NRR unsur / 9 × 25 (PermenPANRB 14/2017); interval 95%: IKM ± t(0,975; n − 1) × galat baku";
   for (const auto& u : res.treated_units()) {
     const std::string name = UnitLabel(u.unit(), unit_titles);
     add("L4", absl::StrCat(name, ": pengaduan per 1.000 transaksi, sebelum"), u.complaint_rate_before(),
-        FigureKind::kNumber);
+        FigureKind::kNumber, unit_rate);
     add("L4", absl::StrCat(name, ": pengaduan per 1.000 transaksi, sesudah"), u.complaint_rate_after(),
-        FigureKind::kNumber);
-    add("L4", absl::StrCat(name, ": IKM sebelum"), u.ikm_before(), FigureKind::kScore);
-    add("L4", absl::StrCat(name, ": IKM sesudah"), u.ikm_after(), FigureKind::kScore);
+        FigureKind::kNumber, unit_rate);
+    add("L4", absl::StrCat(name, ": IKM sebelum"), u.ikm_before(), FigureKind::kScore, unit_ikm);
+    add("L4", absl::StrCat(name, ": IKM sesudah"), u.ikm_after(), FigureKind::kScore, unit_ikm);
   }
-  add("L4", "Selisih-dalam-selisih pengaduan per 1.000 transaksi", res.complaint_rate_did(), FigureKind::kSigned);
-  add("L4", "Selisih-dalam-selisih IKM", res.ikm_did(), FigureKind::kSigned);
-  add("L4", "Pengaduan yang terhindarkan", res.complaints_avoided(), FigureKind::kNumber);
+  add("L4", "Selisih-dalam-selisih pengaduan per 1.000 transaksi", res.complaint_rate_did(), FigureKind::kSigned,
+      WithInterval(absl::StrCat(kDid,
+                                ", pengaduan per 1.000 transaksi; galat baku = √(Σ ragam Poisson pengaduan / "
+                                "transaksi²) × 1.000"),
+                   Interval95::kNormal));
+  add("L4", "Selisih-dalam-selisih IKM", res.ikm_did(), FigureKind::kSigned,
+      absl::StrCat(kDid,
+                   " atas IKM (25–100) berbobot responden, unit yang memiliki IKM di kedua masa; ragam = jumlah "
+                   "ragam keempat rata-rata, masing-masing Σ (bobot unit² × galat baku unit²); ",
+                   IntervalText(Interval95::kNormal), ": ± 1,959964 × galat baku"));
+  add("L4", "Pengaduan yang terhindarkan", res.complaints_avoided(), FigureKind::kNumber,
+      "−(selisih-dalam-selisih pengaduan) × transaksi unit peserta di masa sesudah / 1.000");
   if (res.has_work()) {
     const auto& w = res.work();
-    add("L4", "Tingkat kesalahan pengolahan, unit peserta sebelum", w.treated_error_rate_before(), FigureKind::kPercent);
-    add("L4", "Tingkat kesalahan pengolahan, unit peserta sesudah", w.treated_error_rate_after(), FigureKind::kPercent);
+    const std::string error_rate = WithInterval("berkas dikembalikan / berkas selesai", Interval95::kWilson);
+    const std::string on_time = WithInterval("berkas selesai tepat waktu / berkas selesai", Interval95::kWilson);
+    const std::string hours =
+        absl::StrCat(WithInterval("jumlah jam / berkas yang tercatat waktunya", Interval95::kNormal),
+                     ", ragam dari titik tengah pita waktu (pita terbuka 1.080 jam)");
+    const std::string rate_did = WithInterval(
+        absl::StrCat(kDid, ", poin persentase; ragam binomial p(1 − p)/n dari berkas yang digabung"),
+        Interval95::kNormal);
+    add("L4", "Tingkat kesalahan pengolahan, unit peserta sebelum", w.treated_error_rate_before(), FigureKind::kPercent,
+        error_rate);
+    add("L4", "Tingkat kesalahan pengolahan, unit peserta sesudah", w.treated_error_rate_after(), FigureKind::kPercent,
+        error_rate);
     add("L4", "Tingkat kesalahan pengolahan, unit pembanding sebelum", w.control_error_rate_before(),
-        FigureKind::kPercent);
+        FigureKind::kPercent, error_rate);
     add("L4", "Tingkat kesalahan pengolahan, unit pembanding sesudah", w.control_error_rate_after(),
-        FigureKind::kPercent);
-    add("L4", "Selisih-dalam-selisih tingkat kesalahan (poin persentase)", w.error_rate_did(), FigureKind::kSigned);
-    add("L4", "Ketepatan waktu layanan, unit peserta sebelum", w.treated_on_time_rate_before(), FigureKind::kPercent);
-    add("L4", "Ketepatan waktu layanan, unit peserta sesudah", w.treated_on_time_rate_after(), FigureKind::kPercent);
-    add("L4", "Selisih-dalam-selisih ketepatan waktu (poin persentase)", w.on_time_rate_did(), FigureKind::kSigned);
-    add("L4", "Waktu proses rata-rata (jam), unit peserta sebelum", w.treated_hours_before(), FigureKind::kNumber);
-    add("L4", "Waktu proses rata-rata (jam), unit peserta sesudah", w.treated_hours_after(), FigureKind::kNumber);
-    add("L4", "Selisih-dalam-selisih waktu proses (jam)", w.processing_hours_did(), FigureKind::kSigned);
-    add("L4", "Jam kerja yang dihemat di masa sesudah", w.hours_saved(), FigureKind::kNumber);
+        FigureKind::kPercent, error_rate);
+    add("L4", "Selisih-dalam-selisih tingkat kesalahan (poin persentase)", w.error_rate_did(), FigureKind::kSigned,
+        rate_did);
+    add("L4", "Ketepatan waktu layanan, unit peserta sebelum", w.treated_on_time_rate_before(), FigureKind::kPercent,
+        on_time);
+    add("L4", "Ketepatan waktu layanan, unit peserta sesudah", w.treated_on_time_rate_after(), FigureKind::kPercent,
+        on_time);
+    add("L4", "Selisih-dalam-selisih ketepatan waktu (poin persentase)", w.on_time_rate_did(), FigureKind::kSigned,
+        rate_did);
+    add("L4", "Waktu proses rata-rata (jam), unit peserta sebelum", w.treated_hours_before(), FigureKind::kNumber,
+        hours);
+    add("L4", "Waktu proses rata-rata (jam), unit peserta sesudah", w.treated_hours_after(), FigureKind::kNumber,
+        hours);
+    add("L4", "Selisih-dalam-selisih waktu proses (jam)", w.processing_hours_did(), FigureKind::kSigned,
+        WithInterval(absl::StrCat(kDid, " atas waktu proses rata-rata (jam); ragam dari titik tengah pita waktu"),
+                     Interval95::kNormal));
+    add("L4", "Jam kerja yang dihemat di masa sesudah", w.hours_saved(), FigureKind::kNumber,
+        "−(selisih-dalam-selisih waktu proses) × berkas yang tercatat waktunya di unit peserta pada masa sesudah");
   }
   const auto& c = e.cost();
-  add("Biaya", "Biaya total", c.total(), FigureKind::kRupiah);
-  add("Biaya", "Biaya per peserta", c.per_participant(), FigureKind::kRupiah);
-  add("Biaya", "Biaya per lulusan", c.per_completed(), FigureKind::kRupiah);
-  add("Biaya", "Biaya per JP", c.per_jp(), FigureKind::kRupiah);
-  add("Biaya", "ROI (%)", c.roi_pct(), FigureKind::kNumber);
-  add("Biaya", "Rasio manfaat-biaya (BCR)", c.bcr(), FigureKind::kNumber);
-  add("Biaya", "Biaya per poin kenaikan", c.per_gain_point(), FigureKind::kRupiah);
-  add("Biaya", "Biaya per pengaduan terhindarkan", c.per_complaint_avoided(), FigureKind::kRupiah);
+  add("Biaya", "Biaya total", c.total(), FigureKind::kRupiah, CostBasisFormula(c.total().formula()));
+  add("Biaya", "Biaya per peserta", c.per_participant(), FigureKind::kRupiah, "biaya total / peserta");
+  add("Biaya", "Biaya per lulusan", c.per_completed(), FigureKind::kRupiah, "biaya total / lulusan");
+  add("Biaya", "Biaya per JP", c.per_jp(), FigureKind::kRupiah, "biaya total / (peserta × JP)");
+  add("Biaya", "ROI (%)", c.roi_pct(), FigureKind::kNumber, RoiFormula(c.roi_pct().formula()));
+  add("Biaya", "Rasio manfaat-biaya (BCR)", c.bcr(), FigureKind::kNumber, "manfaat / biaya (Phillips)");
+  add("Biaya", "Biaya per poin kenaikan", c.per_gain_point(), FigureKind::kRupiah,
+      "biaya per peserta / (100 × kenaikan ternormalisasi g)");
+  add("Biaya", "Biaya per pengaduan terhindarkan", c.per_complaint_avoided(), FigureKind::kRupiah,
+      "biaya total / pengaduan yang terhindarkan");
   if (c.has_hours_saved_benefit()) {
     add("Biaya", "Manfaat dari jam kerja yang dihemat (setahun, pilihan)", c.hours_saved_benefit(),
-        FigureKind::kRupiah);
-    add("Biaya", "ROI dari jam kerja yang dihemat (%)", c.roi_pct_from_hours(), FigureKind::kNumber);
-    add("Biaya", "BCR dari jam kerja yang dihemat", c.bcr_from_hours(), FigureKind::kNumber);
+        FigureKind::kRupiah, HoursSavedBenefitFormula(res.window_days()));
+    add("Biaya", "ROI dari jam kerja yang dihemat (%)", c.roi_pct_from_hours(), FigureKind::kNumber,
+        "(manfaat jam kerja yang dihemat − biaya) / biaya × 100 (Phillips)");
+    add("Biaya", "BCR dari jam kerja yang dihemat", c.bcr_from_hours(), FigureKind::kNumber,
+        "manfaat jam kerja yang dihemat / biaya (Phillips)");
   }
   for (const auto& comp : e.composite().components()) {
     add("Komposit", absl::StrCat("Komponen ", LevelTitle(comp.level()), " (bobot ", FormatNumber(comp.weight(), 2),
                                  ")"),
-        comp.score(), FigureKind::kScore);
+        comp.score(), FigureKind::kScore, ComponentFormula(comp.level(), res));
   }
-  add("Komposit", "Skor gabungan", e.composite().score(), FigureKind::kScore);
+  add("Komposit", "Skor gabungan", e.composite().score(), FigureKind::kScore, kComposite);
   return out;
 }
 
@@ -686,21 +854,32 @@ absl::StatusOr<std::string> RenderEvaluationPdf(const Evaluation& e, const Repor
   }
   std::vector<std::vector<std::string>> formulas;
   for (const auto& l : lines) {
-    if (!l.figure.formula().empty()) formulas.push_back({absl::StrCat(l.section, " · ", l.label), l.figure.formula()});
+    if (!l.formula.empty()) formulas.push_back({absl::StrCat(l.section, " · ", l.label), l.formula});
   }
   if (!formulas.empty()) pdf.Table({{"Angka", 0.45, false}, {"Rumus", 0.55, false}}, formulas);
   return pdf.Finish();
 }
 
 std::vector<FigureLine> ProgramFigures(const scoring::v1::RollUpRow& row) {
-  return {{"L1", "Reaksi peserta (Level 1)", row.reaction(), FigureKind::kScore},
-          {"L2", "Kenaikan ternormalisasi (Level 2)", row.normalised_gain(), FigureKind::kNumber},
-          {"L3", "Diterapkan di tempat kerja (Level 3)", row.applied_share(), FigureKind::kPercent},
-          {"L4", "Selisih-dalam-selisih pengaduan per 1.000 transaksi (Level 4)", row.complaint_rate_did(),
-           FigureKind::kSigned},
-          {"L4", "Selisih-dalam-selisih IKM (Level 4)", row.ikm_did(), FigureKind::kSigned},
-          {"Biaya", "Biaya per peserta", row.cost_per_participant(), FigureKind::kRupiah},
-          {"Komposit", "Skor gabungan", row.composite(), FigureKind::kScore}};
+  // The roll-up's own formulas (services/scoring/rollup.cc): the cohorts'
+  // answers and pairs pooled, L4 as the cohorts' estimates weighted by their
+  // participants.
+  return {Line("L1", "Reaksi peserta (Level 1)", row.reaction(), FigureKind::kScore,
+               absl::StrCat("rata-rata atas dimensi dari skor dimensi gabungan, ", kScaleScore)),
+          Line("L2", "Kenaikan ternormalisasi (Level 2)", row.normalised_gain(), FigureKind::kNumber,
+               "(rata-rata pasca-tes − rata-rata pra-tes) / (1 − rata-rata pra-tes), nilai sebagai bagian dari nilai "
+               "maksimum tes (Hake)"),
+          Line("L3", "Diterapkan di tempat kerja (Level 3)", row.applied_share(), FigureKind::kPercent,
+               WithInterval(kApplied, Interval95::kWilson)),
+          Line("L4", "Selisih-dalam-selisih pengaduan per 1.000 transaksi (Level 4)", row.complaint_rate_did(),
+               FigureKind::kSigned,
+               "rata-rata selisih-dalam-selisih pengaduan per 1.000 transaksi dari angkatan-angkatan, berbobot jumlah "
+               "peserta"),
+          Line("L4", "Selisih-dalam-selisih IKM (Level 4)", row.ikm_did(), FigureKind::kSigned,
+               "rata-rata selisih-dalam-selisih IKM dari angkatan-angkatan, berbobot jumlah peserta"),
+          Line("Biaya", "Biaya per peserta", row.cost_per_participant(), FigureKind::kRupiah,
+               "biaya / peserta yang biayanya tercatat"),
+          Line("Komposit", "Skor gabungan", row.composite(), FigureKind::kScore, kComposite)};
 }
 
 absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
@@ -790,7 +969,7 @@ absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
 namespace {
 
 // One figure as a workbook row: value, n and interval as numbers (empty
-// when withheld), whether shown, the note and the formula.
+// when withheld), whether shown, the note and the formula in Indonesian.
 std::vector<XlsxWorkbook::Cell> FigureCells(const FigureLine& l) {
   using Cell = XlsxWorkbook::Cell;
   const Figure& f = l.figure;
@@ -802,7 +981,7 @@ std::vector<XlsxWorkbook::Cell> FigureCells(const FigureLine& l) {
           f.has_interval() && !f.withheld() ? Cell(f.ci_high()) : Cell(),
           Cell(std::string(f.withheld() ? "tidak" : "ya")),
           Cell(FigureNoteText(f, l.kind)),
-          Cell(f.formula())};
+          Cell(l.formula)};
 }
 
 const std::vector<std::string> kFigureHeader = {"Bagian",      "Angka",       "Nilai",      "n",    "IK 95% bawah",

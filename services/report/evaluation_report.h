@@ -17,12 +17,16 @@ namespace pelita::report {
 // What a figure measures, for its formatting.
 enum class FigureKind { kScore, kPercent, kRupiah, kNumber, kSigned, kP, kCount };
 
-// One line of the report: a figure with its section and label.
+// One line of the report: a figure with its section, label and formula.
+// The formula is the report's own Indonesian wording of the method that
+// scoring's `figure.formula()` states in English (which stays as it is in
+// the API); it is empty when scoring gives the figure no formula.
 struct FigureLine {
   std::string section;  // "L1", "L2", "L3", "L4", "Biaya", "Komposit"
   std::string label;    // in Indonesian
   scoring::v1::Figure figure;
   FigureKind kind;
+  std::string formula;  // in Indonesian
 };
 
 // The figure's value as printed ("71,3", "45,7%", "Rp 1.500.000"), empty
@@ -32,8 +36,9 @@ std::string FigureValueText(const scoring::v1::Figure& f, FigureKind kind);
 // the reason in Indonesian for a withheld one, else empty.
 std::string FigureNoteText(const scoring::v1::Figure& f, FigureKind kind);
 
-// Every figure of the evaluation, in report order.  `unit_titles` names
-// units (`tenants/t/units/u` -> title); units without a title print their id.
+// Every figure of the evaluation, in report order, each with its formula
+// in Indonesian.  `unit_titles` names units (`tenants/t/units/u` -> title);
+// units without a title print their id.
 std::vector<FigureLine> EvaluationFigures(const scoring::v1::Evaluation& e,
                                           const absl::flat_hash_map<std::string, std::string>& unit_titles);
 

@@ -278,6 +278,28 @@ std::string Artefact(const std::string& name) {
 
 using testing::Squeeze;
 
+// The text without its spaces and line breaks, to find a table cell's text
+// in however many lines the cell wraps it.
+std::string NoSpaces(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\n') out.push_back(c);
+  }
+  return out;
+}
+
+// Scoring's English, which the report must not print: words of its
+// formulas (services/scoring/*.cc) and of the sample's.
+const std::vector<std::string>& ScoringsEnglish() {
+  static const auto* words = new std::vector<std::string>{
+      "interval over answers", "participants", "enrolled",     "weighted mean", "standard error",
+      "cohorts'",              "eligible",     "treated",      "control_",      "transactions",
+      "complaints",            "Assumptions",  "window_days",  "pairs",         "benefit",
+      "applied",               "mean of",      "sum_",         "total_cost",    "Wilson 95% interval",
+      "normal interval"};
+  return *words;
+}
+
 class ReportTest : public ::testing::Test {
  protected:
   ReportTest() : logic_(&sources_, Options()) {}
@@ -466,11 +488,17 @@ TEST_F(ReportTest, TheWorkbookHoldsTheApisFiguresAsNumbers) {
   const testing::Sheet& rows = (*sheets)[1].second;
   const std::vector<FigureLine> lines = EvaluationFigures(sources_.evaluation_, {});
   ASSERT_EQ(rows.size(), lines.size() + 1);
+  ASSERT_EQ(rows[0].size(), 9u);
+  EXPECT_EQ(rows[0][8], "Rumus");
   for (size_t i = 0; i < lines.size(); ++i) {
     const auto& row = rows[i + 1];
     const sv1::Figure& f = lines[i].figure;
     EXPECT_EQ(row[0], lines[i].section);
     EXPECT_EQ(row[3], absl::StrCat(f.n())) << lines[i].label;
+    // The formula in Indonesian, none where scoring gives none.
+    EXPECT_EQ(row[8], lines[i].formula) << lines[i].label;
+    EXPECT_EQ(row[8].empty(), f.formula().empty()) << lines[i].label;
+    for (const std::string& w : ScoringsEnglish()) EXPECT_FALSE(absl::StrContains(row[8], w)) << row[8];
     if (f.withheld()) {
       EXPECT_EQ(row[2], "") << lines[i].label;
       EXPECT_EQ(row[6], "tidak");
@@ -480,6 +508,151 @@ TEST_F(ReportTest, TheWorkbookHoldsTheApisFiguresAsNumbers) {
       ASSERT_TRUE(absl::SimpleAtod(row[2], &v)) << row[2];
       EXPECT_DOUBLE_EQ(v, f.value()) << lines[i].label;
     }
+  }
+  auto rumus = [&](const std::string& label) {
+    for (const auto& row : rows) {
+      if (row[1] == label) return row[8];
+    }
+    return std::string("(no row)");
+  };
+  EXPECT_EQ(rumus("Skor dimensi Materi"),
+            "(rata-rata jawaban − min) / (maks − min) × 100; interval t 95% atas jawaban");
+  EXPECT_EQ(rumus("Tingkat respons survei reaksi"), "responden / peserta terdaftar");
+  EXPECT_EQ(rumus("Hari ke-180: laporan diri"),
+            "peserta dengan laporan diri pada 28 Agustus 2026 – 26 September 2026 / peserta yang wajib");
+  EXPECT_EQ(rumus("Nilai p"), "2 × P(T > |t|), distribusi t Student dengan derajat bebas pasangan − 1");
+  EXPECT_EQ(rumus("ROI (%)"), "");
+}
+
+// Every line whose figure has a formula from scoring has one in Indonesian,
+// and a line without one has none, so that a figure added later without an
+// Indonesian formula fails here; the dynamic parts (the cost's basis, the
+// organiser's benefit estimate, the L4 component's estimate) are said from
+// the evaluation.
+TEST_F(ReportTest, EveryFigureWithAFormulaHasItInIndonesian) {
+  const sv1::Evaluation e = testing::SampleEvaluation();
+  const std::vector<FigureLine> lines = EvaluationFigures(e, {});
+  int with = 0, without = 0;
+  for (const FigureLine& l : lines) {
+    EXPECT_EQ(l.formula.empty(), l.figure.formula().empty()) << l.section << " " << l.label;
+    (l.formula.empty() ? without : with)++;
+    for (const std::string& w : ScoringsEnglish()) {
+      EXPECT_FALSE(absl::StrContains(l.formula, w)) << l.label << ": " << l.formula;
+    }
+  }
+  EXPECT_GT(with, 50);
+  EXPECT_GT(without, 3) << "ROI, BCR and the ROI and BCR of the hours saved have no formula in the sample";
+  auto formula_of = [](const std::vector<FigureLine>& ls, const std::string& label) {
+    for (const auto& l : ls) {
+      if (l.label == label) return l.formula;
+    }
+    return std::string("(no line)");
+  };
+  EXPECT_EQ(formula_of(lines, "Biaya total"), "biaya per peserta Rp 4.000.000 × 24 peserta");
+  EXPECT_EQ(formula_of(lines, "Komponen L4 Hasil (bobot 0,20)"),
+            "50 − 50 × selisih-dalam-selisih pengaduan / pengaduan per 1.000 transaksi unit peserta sebelum, "
+            "dibatasi 0–100");
+
+  // A budget shared over the programme's cohorts, an organiser's benefit
+  // estimate, the hours saved shown, L4 from an inconclusive IKM estimate.
+  sv1::Evaluation other = e;
+  other.mutable_cost()->mutable_total()->set_formula(
+      "programme budget 250000000 x participants 24 / programme participants 120");
+  sv1::Figure* roi = other.mutable_cost()->mutable_roi_pct();
+  roi->set_withheld(false);
+  roi->set_value(12.5);
+  roi->set_formula(
+      "(benefit - cost) / cost x 100 (Phillips); benefit: penghematan lembur (programme estimate 150000000 x "
+      "participants 24 / 120)");
+  sv1::Figure* benefit = other.mutable_cost()->mutable_hours_saved_benefit();
+  benefit->set_withheld(false);
+  benefit->set_value(27000000);
+  other.mutable_cost()->mutable_roi_pct_from_hours()->set_formula(
+      "(hours_saved_benefit - cost) / cost x 100 (Phillips)");
+  other.mutable_results()->mutable_complaint_rate_did()->set_withheld(true);
+  other.mutable_results()->set_window_days(90);
+  const std::vector<FigureLine> others = EvaluationFigures(other, {});
+  EXPECT_EQ(formula_of(others, "Biaya total"),
+            "anggaran program Rp 250.000.000 × 24 peserta angkatan / 120 peserta program");
+  EXPECT_EQ(formula_of(others, "ROI (%)"),
+            "(manfaat − biaya) / biaya × 100 (Phillips); manfaat: penghematan lembur (perkiraan program Rp "
+            "150.000.000 × 24 peserta angkatan / 120 peserta program)");
+  EXPECT_EQ(formula_of(others, "ROI dari jam kerja yang dihemat (%)"),
+            "(manfaat jam kerja yang dihemat − biaya) / biaya × 100 (Phillips)");
+  EXPECT_TRUE(absl::StrContains(formula_of(others, "Manfaat dari jam kerja yang dihemat (setahun, pilihan)"),
+                                "× 365 / 90 hari masa sesudah. Asumsi: selisih-dalam-selisih waktu proses adalah "
+                                "efek pelatihan; jam kerja yang dihemat dalam masa sesudah 90 hari berlanjut"));
+  EXPECT_EQ(formula_of(others, "Komponen L4 Hasil (bobot 0,20)"),
+            "50: belum menunjukkan efek (interval 95% selisih-dalam-selisih IKM mencakup nol)");
+
+  // The programme's roll-up row: its own formulas, the same rule.
+  sv1::RollUpRow row;
+  *row.mutable_reaction() = e.reaction().overall();
+  *row.mutable_normalised_gain() = e.learning().normalised_gain();
+  *row.mutable_applied_share() = e.behaviour().applied_share();
+  *row.mutable_complaint_rate_did() = e.results().complaint_rate_did();
+  *row.mutable_ikm_did() = e.results().ikm_did();
+  *row.mutable_cost_per_participant() = e.cost().per_participant();
+  *row.mutable_composite() = e.composite().score();
+  row.mutable_ikm_did()->clear_formula();
+  for (const FigureLine& l : ProgramFigures(row)) {
+    EXPECT_EQ(l.formula.empty(), l.figure.formula().empty()) << l.label;
+  }
+  EXPECT_EQ(formula_of(ProgramFigures(row), "Selisih-dalam-selisih pengaduan per 1.000 transaksi (Level 4)"),
+            "rata-rata selisih-dalam-selisih pengaduan per 1.000 transaksi dari angkatan-angkatan, berbobot jumlah "
+            "peserta");
+}
+
+// The PDF's methods annex, read back with pdftotext: every formula in
+// Indonesian beside its figure, none for a figure scoring gives none, and
+// none of scoring's English anywhere in the document.
+TEST_F(ReportTest, TheMethodsAnnexSaysEveryFormulaInIndonesian) {
+  v1::GetEvaluationReportRequest req;
+  req.set_name(absl::StrCat(kCohort, "/evaluation"));
+  auto doc = logic_.GetEvaluationReport(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  auto raw = testing::PdfRawText(doc->data());
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  const size_t at = raw->rfind("Lampiran — Metode");
+  ASSERT_NE(at, std::string::npos);
+  const std::string annex = NoSpaces(raw->substr(at));
+  EXPECT_TRUE(absl::StrContains(annex, NoSpaces("Angka Rumus")));
+  int printed = 0;
+  for (const FigureLine& l : EvaluationFigures(sources_.evaluation_, {})) {
+    if (l.formula.empty()) {
+      EXPECT_FALSE(absl::StrContains(annex, NoSpaces(absl::StrCat(l.section, " · ", l.label, "\n")))) << l.label;
+      continue;
+    }
+    ++printed;
+    EXPECT_TRUE(absl::StrContains(annex, NoSpaces(l.formula))) << l.label << ": " << l.formula;
+  }
+  EXPECT_GT(printed, 50);
+  for (const char* f : {
+           "responden / peserta terdaftar",
+           "(rata-rata jawaban − min) / (maks − min) × 100; interval t 95% atas jawaban",
+           "k/(k − 1) × (1 − Σ ragam butir / ragam total)",
+           "(rata-rata pasca-tes − rata-rata pra-tes) / (nilai maksimum − rata-rata pra-tes) (Hake)",
+           "2 × P(T > |t|), distribusi t Student",
+           "peserta dengan laporan diri pada 28 Agustus 2026 – 26 September 2026 / peserta yang wajib",
+           "peserta yang dinilai atasannya pada 22 Maret 2026 – 20 April 2026 / peserta yang wajib",
+           "pengaduan / transaksi × 1.000; interval normal (Poisson) 95%",
+           "Σ NRR unsur / 9 × 25 (PermenPANRB 14/2017); interval 95%: IKM ± t(0,975; n − 1) × galat baku",
+           "(peserta sesudah − peserta sebelum) − (pembanding sesudah − pembanding sebelum), pengaduan per 1.000 "
+           "transaksi",
+           "berkas dikembalikan / berkas selesai; interval Wilson 95%",
+           "biaya per peserta Rp 4.000.000 × 24 peserta",
+           "biaya total / (peserta × JP)",
+           "jam kerja yang dihemat × biaya per jam × 365 / 180 hari masa sesudah. Asumsi:",
+           "Σ (bobot × skor level) / Σ bobot, atas level yang memiliki skor",
+       }) {
+    EXPECT_TRUE(absl::StrContains(annex, NoSpaces(f))) << f;
+  }
+  // ROI and BCR are withheld without a formula: no row in the annex.
+  EXPECT_FALSE(absl::StrContains(annex, NoSpaces("Biaya · ROI (%)")));
+  auto text = testing::PdfText(doc->data());
+  ASSERT_TRUE(text.ok()) << text.status();
+  for (const std::string* t : {&*text, &*raw}) {
+    for (const std::string& w : ScoringsEnglish()) EXPECT_FALSE(absl::StrContains(*t, w)) << w;
   }
 }
 
@@ -658,6 +831,27 @@ TEST_F(ReportTest, TheProgrammeWorkbookHoldsTheRollUpAndEveryCohortAsNumbers) {
   EXPECT_EQ(program[3][2], "");  // withheld: no value, and why
   EXPECT_EQ(program[3][6], "tidak");
   EXPECT_EQ(program[3][7], ReasonText(applied.reason_code()));
+  // The programme's formulas in Indonesian.
+  ASSERT_EQ(program[0].size(), 9u);
+  EXPECT_EQ(program[0][8], "Rumus");
+  sv1::RollUpRow row;
+  *row.mutable_reaction() = sources_.evaluation_.reaction().overall();
+  *row.mutable_normalised_gain() = sources_.evaluation_.learning().normalised_gain();
+  *row.mutable_applied_share() = applied;
+  *row.mutable_complaint_rate_did() = sources_.evaluation_.results().complaint_rate_did();
+  *row.mutable_ikm_did() = sources_.evaluation_.results().ikm_did();
+  *row.mutable_cost_per_participant() = sources_.evaluation_.cost().per_participant();
+  *row.mutable_composite() = sources_.evaluation_.composite().score();
+  const std::vector<FigureLine> said = ProgramFigures(row);
+  for (size_t i = 0; i < said.size(); ++i) {
+    EXPECT_EQ(program[i + 1][8], said[i].formula) << said[i].label;
+    EXPECT_FALSE(program[i + 1][8].empty()) << said[i].label;
+    for (const std::string& w : ScoringsEnglish()) EXPECT_FALSE(absl::StrContains(program[i + 1][8], w));
+  }
+  EXPECT_EQ(program[1][8],
+            "rata-rata atas dimensi dari skor dimensi gabungan, (rata-rata jawaban − min) / (maks − min) × 100");
+  EXPECT_EQ(program[3][8], "jawaban “ya, diterapkan” / jawaban atas pertanyaan penerapan; interval Wilson 95%");
+  EXPECT_EQ(program[7][8], "Σ (bobot × skor level) / Σ bobot, atas level yang memiliki skor");
   // Angkatan: one row, its people and main figures beside their n.
   const testing::Sheet& cohorts = (*sheets)[2].second;
   ASSERT_EQ(cohorts.size(), 2u);
@@ -674,6 +868,8 @@ TEST_F(ReportTest, TheProgrammeWorkbookHoldsTheRollUpAndEveryCohortAsNumbers) {
     EXPECT_EQ(all[i + 1][0], "Angkatan I");
     EXPECT_EQ(all[i + 1][2], lines[i].label);
     EXPECT_EQ(all[i + 1][4], absl::StrCat(lines[i].figure.n())) << lines[i].label;
+    EXPECT_EQ(all[i + 1][9], lines[i].formula) << lines[i].label;
+    for (const std::string& w : ScoringsEnglish()) EXPECT_FALSE(absl::StrContains(all[i + 1][9], w));
   }
   req.set_format(static_cast<v1::DocumentFormat>(7));
   auto bad = logic_.GetProgramReport(organiser_, req);

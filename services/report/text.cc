@@ -81,6 +81,28 @@ std::string FormatIsoDay(absl::string_view day) {
   return FormatDate(d);
 }
 
+std::string FormatDayRange(absl::string_view first, absl::string_view last) {
+  auto day = [](absl::string_view d) {
+    std::string s = FormatIsoDay(d);
+    return s.empty() ? std::string(d) : s;
+  };
+  return absl::StrCat(day(first), " – ", day(last));
+}
+
+std::string IntervalText(Interval95 interval) {
+  switch (interval) {
+    case Interval95::kStudentT: return "interval t 95%";
+    case Interval95::kWilson: return "interval Wilson 95%";
+    case Interval95::kNormal: return "interval normal 95%";
+    case Interval95::kPoisson: return "interval normal (Poisson) 95%";
+  }
+  return "interval 95%";
+}
+
+std::string WithInterval(absl::string_view formula, Interval95 interval) {
+  return absl::StrCat(formula, "; ", IntervalText(interval));
+}
+
 std::string ReasonText(scoring::v1::ReasonCode code) {
   using scoring::v1::ReasonCode;
   switch (code) {

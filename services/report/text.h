@@ -35,6 +35,19 @@ std::string FormatMonth(absl::CivilMonth month);
 std::string FormatDateTime(absl::Time t, absl::TimeZone zone);
 // A YYYY-MM-DD day as FormatDate; empty when it does not parse.
 std::string FormatIsoDay(absl::string_view day);
+// Two YYYY-MM-DD days as `28 Agustus 2026 – 26 September 2026`; a day that
+// does not parse is printed as it is.
+std::string FormatDayRange(absl::string_view first, absl::string_view last);
+
+// The 95 % intervals that scoring's formulas name, for the formulas the
+// report prints in Indonesian.
+enum class Interval95 { kStudentT, kWilson, kNormal, kPoisson };
+// `interval t 95%`, `interval Wilson 95%`, `interval normal 95%` or
+// `interval normal (Poisson) 95%`.
+std::string IntervalText(Interval95 interval);
+// A formula followed by its interval: `berkas dikembalikan / berkas
+// selesai; interval Wilson 95%`.
+std::string WithInterval(absl::string_view formula, Interval95 interval);
 
 // Why a figure is withheld, in plain Indonesian (the web application's
 // figureReasons), from scoring's reason code.

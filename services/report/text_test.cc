@@ -30,9 +30,21 @@ TEST(TextTest, DatesAreWrittenInFull) {
   EXPECT_EQ(FormatMonth(absl::CivilMonth(2026, 1)), "Januari 2026");
   EXPECT_EQ(FormatIsoDay("2026-03-02"), "2 Maret 2026");
   EXPECT_EQ(FormatIsoDay("2026-13-02"), "");
+  EXPECT_EQ(FormatDayRange("2026-08-28", "2026-09-26"), "28 Agustus 2026 – 26 September 2026");
+  EXPECT_EQ(FormatDayRange("2026-08-28", "kelak"), "28 Agustus 2026 – kelak");
   const absl::TimeZone wib = absl::FixedTimeZone(7 * 3600);
   EXPECT_EQ(FormatDateTime(absl::FromCivil(absl::CivilSecond(2026, 12, 3, 14, 5, 9), wib), wib),
             "3 Desember 2026 14.05");
+}
+
+// The interval phrases of the formulas in the methods annex.
+TEST(TextTest, IntervalsAreNamedInIndonesian) {
+  EXPECT_EQ(WithInterval("berkas dikembalikan / berkas selesai", Interval95::kWilson),
+            "berkas dikembalikan / berkas selesai; interval Wilson 95%");
+  EXPECT_EQ(WithInterval("pengaduan / transaksi × 1.000", Interval95::kPoisson),
+            "pengaduan / transaksi × 1.000; interval normal (Poisson) 95%");
+  EXPECT_EQ(IntervalText(Interval95::kStudentT), "interval t 95%");
+  EXPECT_EQ(IntervalText(Interval95::kNormal), "interval normal 95%");
 }
 
 TEST(TextTest, EveryReasonCodeHasItsOwnSentence) {

@@ -1060,6 +1060,17 @@ TEST_F(DemoTest, DocumentsCarryTheApisFigures) {
           << c.name() << ": " << l.section << " " << l.label;
     }
     EXPECT_GT(shown, 5) << c.name();
+    // Scoring's formulas, printed in Indonesian: one wherever scoring gives
+    // one (the cost basis with its rupiah), none of its English.
+    for (const auto& l : lines) {
+      EXPECT_EQ(l.formula.empty(), l.figure.formula().empty()) << c.name() << ": " << l.section << " " << l.label;
+      if (l.label == "Biaya total" && !l.formula.empty()) {
+        EXPECT_TRUE(absl::StrContains(l.formula, "Rp ")) << c.name() << ": " << l.formula;
+      }
+    }
+    for (const char* english : {"interval over answers", "participants eligible", "enrolled", "standard error"}) {
+      EXPECT_FALSE(absl::StrContains(t, english)) << c.name() << ": " << english;
+    }
     auto pages = rt::RenderPages(pdf.data(), artefacts != nullptr && cohorts == 0
                                                  ? absl::StrCat(artefacts, "/laporan-evaluasi-demo-page1.png")
                                                  : "");
