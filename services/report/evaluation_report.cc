@@ -963,6 +963,14 @@ absl::StatusOr<std::string> RenderProgramPdf(const scoring::v1::RollUpRow* row,
       "(interval Wilson), L4 rata-rata selisih-dalam-selisih angkatan berbobot peserta (n = angkatan yang dapat "
       "diperkirakan). Angka dengan responden kurang dari ",
       c.min_n, " tidak ditampilkan."));
+  // The programme's own figures with their formulas, as in a cohort's annex.
+  if (row != nullptr) {
+    std::vector<std::vector<std::string>> formulas;
+    for (const FigureLine& l : ProgramFigures(*row)) {
+      if (!l.formula.empty()) formulas.push_back({absl::StrCat(l.section, " · ", l.label), l.formula});
+    }
+    if (!formulas.empty()) pdf.Table({{"Angka", 0.45, false}, {"Rumus", 0.55, false}}, formulas);
+  }
   return pdf.Finish();
 }
 

@@ -82,8 +82,8 @@ absl::StatusOr<std::string> RenderProgramXlsx(const scoring::v1::RollUpRow* row,
 
 absl::StatusOr<std::string> RenderEvaluationPdf(const scoring::v1::Evaluation& e, const ReportContext& c);
 // Sheets: Ringkasan (the summary), Angka (every figure: section, label,
-// value, n, interval, withheld, reason), Unit L4 (the treated and control
-// units), Metode (formulas and rules).
+// value, n, interval, withheld, reason, its formula in Indonesian), Unit L4
+// (the treated and control units).
 absl::StatusOr<std::string> RenderEvaluationXlsx(const scoring::v1::Evaluation& e, const ReportContext& c,
                                                  const std::string& tmp_dir);
 

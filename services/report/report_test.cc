@@ -794,6 +794,20 @@ TEST_F(ReportTest, TheProgrammeReportRollsUpItsCohortsWithTheirN) {
     EXPECT_TRUE(absl::StrContains(t, s)) << s;
   }
   EXPECT_TRUE(absl::StrContains(t, Squeeze(ReasonText(sv1::BELOW_MIN_N))));  // L3 withheld, said why
+  // The annex lists the programme's figures with their formulas in
+  // Indonesian, as a cohort's does (raw order keeps each cell whole).
+  auto raw = testing::PdfRawText(doc->data());
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  sv1::RollUpEvaluationsRequest rr;
+  auto rolled = sources_.RollUpEvaluations(organiser_, rr);
+  ASSERT_TRUE(rolled.ok());
+  int printed = 0;
+  for (const FigureLine& l : ProgramFigures(rolled->rows(0))) {
+    if (l.formula.empty()) continue;
+    EXPECT_TRUE(absl::StrContains(Squeeze(*raw), Squeeze(l.formula))) << l.label << ": " << l.formula;
+    ++printed;
+  }
+  EXPECT_GT(printed, 0);
   req.set_name("tenants/1504/programs/none");
   EXPECT_EQ(logic_.GetProgramReport(organiser_, req).status().code(), absl::StatusCode::kNotFound);
 }
