@@ -9,6 +9,9 @@
   X(GetEvaluationReport, v1::GetEvaluationReportRequest, type::v1::HttpBody)     \
   X(GetProgramReport, v1::GetProgramReportRequest, type::v1::HttpBody)           \
   X(GetIkmReport, v1::GetIkmReportRequest, type::v1::HttpBody)                   \
+  X(ExportRollUp, v1::ExportRollUpRequest, type::v1::HttpBody)                   \
+  X(ExportRanking, v1::ExportRankingRequest, type::v1::HttpBody)                 \
+  X(ExportProvinceBenchmark, v1::ExportProvinceBenchmarkRequest, type::v1::HttpBody) \
   X(GetCertificate, v1::GetCertificateRequest, type::v1::HttpBody)               \
   X(GetCohortCertificates, v1::GetCohortCertificatesRequest, type::v1::HttpBody)
 
