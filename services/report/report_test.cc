@@ -397,7 +397,7 @@ sv1::Figure ShownFigure(double value, int64_t n) {
   f.set_n(n);
   return f;
 }
-sv1::Figure WithInterval(sv1::Figure f, double low, double high) {
+sv1::Figure FigureWithInterval(sv1::Figure f, double low, double high) {
   f.set_has_interval(true);
   f.set_ci_low(low);
   f.set_ci_high(high);
@@ -470,11 +470,11 @@ sv1::RollUpEvaluationsResponse SampleRollUp() {
   a->set_title("Administrasi Perkantoran Modern");
   a->set_cohorts(2);
   a->set_participants(48);
-  *a->mutable_reaction() = WithInterval(ShownFigure(78.4, 40), 75.1, 81.7);
+  *a->mutable_reaction() = FigureWithInterval(ShownFigure(78.4, 40), 75.1, 81.7);
   *a->mutable_pairs() = ShownFigure(36, 36);
   *a->mutable_normalised_gain() = ShownFigure(0.42, 36);
-  *a->mutable_applied_share() = WithInterval(ShownFigure(0.625, 24), 0.43, 0.78);
-  sv1::Figure did = WithInterval(ShownFigure(-1.2, 2), -2.5, 0.1);
+  *a->mutable_applied_share() = FigureWithInterval(ShownFigure(0.625, 24), 0.43, 0.78);
+  sv1::Figure did = FigureWithInterval(ShownFigure(-1.2, 2), -2.5, 0.1);
   did.set_inconclusive(true);
   *a->mutable_complaint_rate_did() = did;
   *a->mutable_ikm_did() = WithheldFigure(2, sv1::COMPLEMENTARY_SUPPRESSION);
@@ -607,7 +607,7 @@ TEST_F(ReportTest, TheRankingWorkbookHasASheetPerList) {
     *p.mutable_composite() = composite;
     *p.mutable_cost_effectiveness() = ce;
     *p.mutable_cost_per_participant() = ShownFigure(1250000, 40);
-    *p.mutable_normalised_gain() = WithInterval(ShownFigure(0.38, 30), 0.3, 0.46);
+    *p.mutable_normalised_gain() = FigureWithInterval(ShownFigure(0.38, 30), 0.3, 0.46);
     p.set_rank_by_composite(rank_c);
     p.set_rank_by_cost_effectiveness(rank_e);
     return p;
@@ -700,7 +700,7 @@ TEST_F(ReportTest, TheProvinceWorkbookComparesItsRegencies) {
     t.set_participants(150);
     *t.mutable_reaction() = reaction;
     *t.mutable_normalised_gain() = ShownFigure(0.41, 120);
-    *t.mutable_applied_share() = WithInterval(ShownFigure(0.58, 80), 0.47, 0.68);
+    *t.mutable_applied_share() = FigureWithInterval(ShownFigure(0.58, 80), 0.47, 0.68);
     *t.mutable_composite() = ShownFigure(67.2, 6);
     *t.mutable_cost_per_jp() = cost;
     return t;
