@@ -30,6 +30,7 @@
 #include "services/complaint/grpc_service.h"
 #include "services/enrolment/enrolment.h"
 #include "services/enrolment/grpc_service.h"
+#include "services/report/doc_tools.h"
 #include "services/report/grpc_service.h"
 #include "services/report/grpc_sources.h"
 #include "services/tenant/client/registry_client.h"
@@ -562,6 +563,74 @@ TEST_F(GatewayServicesTest, DocumentsAreDownloadsWithTheReachOfTheirFigures) {
   EXPECT_FALSE(r.Json().contains("nip")) << r.body;
   v["certificateNumber"] = "BH/2026/0008";
   ExpectJsonError(http_->Request("POST", "/v1/certificates:verify", v.dump(), {}), 404, "no such certificate");
+}
+
+// The analysis pages' workbooks through the gateway (issue 17): the report
+// service reads scoring as the caller, so a workbook holds the rows the
+// JSON route gives the same caller, and is refused to whom scoring's
+// figures are refused — 403 with a JSON body, as every refusal.
+TEST_F(GatewayServicesTest, AnalysisWorkbooksHoldTheRowsOfTheirRoutes) {
+  ASSERT_NO_FATAL_FAILURE(SeedSurvey());
+  const std::string xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  auto rolled = Call("GET", "/v1/tenants/1504/evaluations:rollUp?year=2026&groupBy=UNIT");
+  ASSERT_EQ(rolled.status, 200) << rolled.body;
+  // The page's query, the verb changed (an enum in any case).
+  auto r = Call("GET", "/v1/tenants/1504/evaluations:rollUpExport?year=2026&groupBy=unit");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-type"), xlsx);
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"rekap-2026-unit.xlsx\"");
+  EXPECT_EQ(r.Header("cache-control"), "private, no-store");
+  auto sheets = report::testing::XlsxCells(r.body);
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 2u);
+  const auto& rows = (*sheets)[1].second;
+  const json want = rolled.Json()["rows"];
+  ASSERT_EQ(rows.size(), want.size() + 1);
+  EXPECT_EQ(rows[0][0], "Unit kerja");
+  EXPECT_EQ(rows[1][0], "Dinas Kesehatan");
+  EXPECT_EQ(rows[1][1], want[0]["group"]);
+  EXPECT_EQ(rows[1][3], absl::StrCat(Int(want[0]["participants"])));
+  const json& reaction = want[0]["reaction"];
+  EXPECT_EQ(rows[1][5], absl::StrCat(reaction.contains("n") ? Int(reaction["n"]) : 0)) << "the reaction's n";
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/evaluations:rollUpExport?groupBy=UNIT"), 400, "year");
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/evaluations:rollUpExport?year=2026"), 400, "group_by");
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/evaluations:rollUpExport?year=2026&groupBy=NOPE"), 400, "groupBy");
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/evaluations:rollUpExport?year=2026&groupBy=UNIT", "",
+                       Token("participant", NipOf(0))),
+                  403, "");
+  ExpectJsonError(Call("GET", "/v1/tenants/1505/evaluations:rollUpExport?year=2026&groupBy=UNIT"), 403, "");
+  // A head of agency reads it as they read the roll-up.
+  EXPECT_EQ(Call("GET", "/v1/tenants/1504/evaluations:rollUpExport?year=2026&groupBy=PROGRAM", "",
+                 Token("agency_head"))
+                .status,
+            200);
+
+  // The ranking: a sheet per list, the programme as the JSON ranks it.
+  r = Call("GET", "/v1/tenants/1504/programs:rankExport?year=2026");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"peringkat-program-2026.xlsx\"");
+  sheets = report::testing::XlsxCells(r.body);
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 4u);
+  ASSERT_EQ((*sheets)[1].second.size(), 2u);
+  EXPECT_EQ((*sheets)[1].second[1][2], kProgram);
+  ExpectJsonError(Call("GET", "/v1/tenants/1504/programs:rankExport?year=2026", "", Token("participant", NipOf(0))),
+                  403, "");
+
+  // The province's comparison: its regencies' rows as the JSON gives them.
+  const std::string province = Token("province", "jambi", "15");
+  r = Call("GET", "/v1/provinces/15/benchmarks:export?year=2026&focusTenant=1504", "", province);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"perbandingan-kabupaten-kota-15-2026.xlsx\"");
+  sheets = report::testing::XlsxCells(r.body);
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 3u);
+  ASSERT_EQ((*sheets)[1].second.size(), 2u);
+  EXPECT_EQ((*sheets)[1].second[1][1], "1504");
+  ExpectJsonError(Call("GET", "/v1/provinces/16/benchmarks:export?year=2026", "", province), 403, "");
+  // Scoring refuses instructors the benchmark; so does its workbook.
+  ExpectJsonError(Call("GET", "/v1/provinces/15/benchmarks:export?year=2026", "", Token("instructor", kInstructorA)),
+                  403, "");
 }
 
 TEST_F(GatewayServicesTest, InstructorsSeeOnlyTheirOwnCohorts) {

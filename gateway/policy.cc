@@ -123,6 +123,16 @@ const RoleRule kRules[] = {
     {"pelita.report.v1.ReportService/GetEvaluationReport", kRead,
      {"agency_head", "province", "national_integrator", "instructor"}, kAll},
     {"pelita.report.v1.ReportService/GetProgramReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},
+    // The analysis pages' workbooks (roll-up, ranking, province benchmark)
+    // are scoring's pooled figures, read as the caller: the readers of
+    // pelita.scoring.v1.* above (scoring narrows an instructor to their own
+    // cohorts and a regency's roles to their own benchmark row).
+    {"pelita.report.v1.ReportService/ExportRollUp", kRead,
+     {"agency_head", "province", "national_integrator", "instructor"}, kAll},
+    {"pelita.report.v1.ReportService/ExportRanking", kRead,
+     {"agency_head", "province", "national_integrator", "instructor"}, kAll},
+    {"pelita.report.v1.ReportService/ExportProvinceBenchmark", kRead,
+     {"agency_head", "province", "national_integrator", "instructor"}, kAll},
     {"pelita.report.v1.ReportService/GetIkmReport", kRead, {"agency_head", "province", "national_integrator"}, kAll},
     {"pelita.report.v1.ReportService/GetCertificate", kRead, {"participant", "supervisor"}, kSelf},
     // Kinerja (services/performance, issue 18).  Service indicators are a

@@ -12,6 +12,13 @@ namespace pelita::report {
 PELITA_REPORT_UNARY_RPCS(PELITA_REPORT_DEFINE)
 #undef PELITA_REPORT_DEFINE
 
+grpc::Status ReportGrpcService::ExportProvinceBenchmark(grpc::ServerContext* context,
+                                                       const v1::ExportProvinceBenchmarkRequest* request,
+                                                       type::v1::HttpBody* response) {
+  return HandleRegionUnary(context, response,
+                           [&](const Caller& caller) { return logic_->ExportProvinceBenchmark(caller, *request); });
+}
+
 grpc::Status ReportGrpcService::ExportResponses(grpc::ServerContext* context,
                                                const v1::ExportResponsesRequest* request,
                                                grpc::ServerWriter<type::v1::HttpBody>* writer) {

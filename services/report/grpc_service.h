@@ -9,6 +9,8 @@
   X(GetEvaluationReport, v1::GetEvaluationReportRequest, type::v1::HttpBody)     \
   X(GetProgramReport, v1::GetProgramReportRequest, type::v1::HttpBody)           \
   X(GetIkmReport, v1::GetIkmReportRequest, type::v1::HttpBody)                   \
+  X(ExportRollUp, v1::ExportRollUpRequest, type::v1::HttpBody)                   \
+  X(ExportRanking, v1::ExportRankingRequest, type::v1::HttpBody)                 \
   X(GetCertificate, v1::GetCertificateRequest, type::v1::HttpBody)               \
   X(GetCohortCertificates, v1::GetCohortCertificatesRequest, type::v1::HttpBody)
 
@@ -25,6 +27,10 @@ class ReportGrpcService final : public v1::ReportService::Service {
   grpc::Status Method(grpc::ServerContext* context, const Request* request, Response* response) override;
   PELITA_REPORT_UNARY_RPCS(PELITA_REPORT_DECLARE)
 #undef PELITA_REPORT_DECLARE
+  // A province's comparison of its regencies: its caller may be a whole
+  // province (RegionCallerFromContext), as for scoring's benchmark.
+  grpc::Status ExportProvinceBenchmark(grpc::ServerContext* context, const v1::ExportProvinceBenchmarkRequest* request,
+                                       type::v1::HttpBody* response) override;
   grpc::Status ExportResponses(grpc::ServerContext* context, const v1::ExportResponsesRequest* request,
                                grpc::ServerWriter<type::v1::HttpBody>* writer) override;
   grpc::Status VerifyCertificate(grpc::ServerContext* context, const v1::VerifyCertificateRequest* request,

@@ -86,6 +86,26 @@ absl::StatusOr<scoring::v1::RollUpEvaluationsResponse> GrpcReportSources::RollUp
              "scoring");
 }
 
+absl::StatusOr<scoring::v1::RankProgramsResponse> GrpcReportSources::RankPrograms(
+    const Caller& caller, const scoring::v1::RankProgramsRequest& request) {
+  return CallService(scoring_.get(), &scoring::v1::ScoringService::Stub::RankPrograms, caller, request, timeout_,
+                     "scoring");
+}
+
+absl::StatusOr<scoring::v1::ProvinceBenchmark> GrpcReportSources::GetProvinceBenchmark(
+    const Caller& caller, const scoring::v1::GetProvinceBenchmarkRequest& request) {
+  return CallService(scoring_.get(), &scoring::v1::ScoringService::Stub::GetProvinceBenchmark, caller, request,
+                     timeout_, "scoring");
+}
+
+absl::StatusOr<scoring::v1::ScoringSettings> GrpcReportSources::GetScoringSettings(const Caller& caller,
+                                                                                  const std::string& name) {
+  scoring::v1::GetScoringSettingsRequest req;
+  req.set_name(name);
+  return CallService(scoring_.get(), &scoring::v1::ScoringService::Stub::GetScoringSettings, caller, req, timeout_,
+                     "scoring");
+}
+
 absl::StatusOr<std::vector<ev1::Enrolment>> GrpcReportSources::ListEnrolments(const Caller& caller,
                                                                               const std::string& cohort) {
   ev1::ListEnrolmentsRequest req;

@@ -35,6 +35,12 @@ class GrpcReportSources final : public ReportSources {
                                                                 const std::string& program) override;
   absl::StatusOr<scoring::v1::RollUpEvaluationsResponse> RollUpEvaluations(
       const Caller& caller, const scoring::v1::RollUpEvaluationsRequest& request) override;
+  absl::StatusOr<scoring::v1::RankProgramsResponse> RankPrograms(
+      const Caller& caller, const scoring::v1::RankProgramsRequest& request) override;
+  absl::StatusOr<scoring::v1::ProvinceBenchmark> GetProvinceBenchmark(
+      const Caller& caller, const scoring::v1::GetProvinceBenchmarkRequest& request) override;
+  absl::StatusOr<scoring::v1::ScoringSettings> GetScoringSettings(const Caller& caller,
+                                                                 const std::string& name) override;
   absl::StatusOr<std::vector<enrolment::v1::Enrolment>> ListEnrolments(const Caller& caller,
                                                                       const std::string& cohort) override;
   absl::StatusOr<complaint::v1::Satisfaction> GetSatisfaction(

@@ -40,6 +40,12 @@ class ReportLogic {
                                                         const v1::GetEvaluationReportRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetProgramReport(const Caller& caller, const v1::GetProgramReportRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetIkmReport(const Caller& caller, const v1::GetIkmReportRequest& r);
+  // The analysis pages as workbooks (analysis.cc): scoring's roll-up,
+  // ranking and province benchmark, read as the caller.
+  absl::StatusOr<type::v1::HttpBody> ExportRollUp(const Caller& caller, const v1::ExportRollUpRequest& r);
+  absl::StatusOr<type::v1::HttpBody> ExportRanking(const Caller& caller, const v1::ExportRankingRequest& r);
+  absl::StatusOr<type::v1::HttpBody> ExportProvinceBenchmark(const Caller& caller,
+                                                            const v1::ExportProvinceBenchmarkRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetCertificate(const Caller& caller, const v1::GetCertificateRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetCohortCertificates(const Caller& caller,
                                                           const v1::GetCohortCertificatesRequest& r);

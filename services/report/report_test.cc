@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -16,10 +17,12 @@
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "lib/status/status.h"
+#include "services/report/analysis_export.h"
 #include "services/report/doc_tools.h"
 #include "services/report/evaluation_report.h"
 #include "services/report/sample_evaluation.h"
 #include "services/report/text.h"
+#include "services/report/xlsx.h"
 
 namespace pelita::report {
 namespace {
@@ -148,6 +151,8 @@ class FakeSources : public ReportSources {
   absl::StatusOr<sv1::RollUpEvaluationsResponse> RollUpEvaluations(const Caller& caller,
                                                                    const sv1::RollUpEvaluationsRequest& r) override {
     evaluation_callers.push_back(caller);
+    rollup_requests.push_back(r);
+    if (rollup_answer.has_value()) return *rollup_answer;
     sv1::RollUpEvaluationsResponse out;
     out.set_year(r.year());
     out.set_min_n(5);
@@ -250,12 +255,47 @@ class FakeSources : public ReportSources {
     return std::vector<ev1::Unit>{u, d};
   }
   absl::StatusOr<tenant::v1::Tenant> GetTenant(const std::string& code) override {
+    if (auto it = other_tenants.find(code); it != other_tenants.end()) {
+      tenant::v1::Tenant t;
+      t.set_name(absl::StrCat("tenants/", code));
+      t.set_display_name(it->second);
+      return t;
+    }
     if (code != "1504") return absl::NotFoundError("unknown tenant");
     return tenant_;
+  }
+  // The analysis pages' answers (set by the tests), recording who asked.
+  absl::StatusOr<sv1::RankProgramsResponse> RankPrograms(const Caller& caller,
+                                                         const sv1::RankProgramsRequest& r) override {
+    evaluation_callers.push_back(caller);
+    ranking_requests.push_back(r);
+    return ranking_answer;
+  }
+  absl::StatusOr<sv1::ProvinceBenchmark> GetProvinceBenchmark(const Caller& caller,
+                                                              const sv1::GetProvinceBenchmarkRequest& r) override {
+    evaluation_callers.push_back(caller);
+    benchmark_requests.push_back(r);
+    if (!benchmark_status.ok()) return benchmark_status;
+    return benchmark_answer;
+  }
+  absl::StatusOr<sv1::ScoringSettings> GetScoringSettings(const Caller&, const std::string& name) override {
+    if (name != "tenants/1504/scoringSettings") return absl::NotFoundError("no such settings");
+    sv1::ScoringSettings s;
+    s.set_name(name);
+    s.set_min_n(7);
+    return s;
   }
 
   sv1::Evaluation evaluation_;
   std::vector<Caller> evaluation_callers;
+  std::optional<sv1::RollUpEvaluationsResponse> rollup_answer;
+  std::vector<sv1::RollUpEvaluationsRequest> rollup_requests;
+  sv1::RankProgramsResponse ranking_answer;
+  std::vector<sv1::RankProgramsRequest> ranking_requests;
+  sv1::ProvinceBenchmark benchmark_answer;
+  absl::Status benchmark_status;
+  std::vector<sv1::GetProvinceBenchmarkRequest> benchmark_requests;
+  std::map<std::string, std::string> other_tenants;
   pelita::complaint::v1::Satisfaction satisfaction_;
   pelita::survey::v1::Instrument instrument_;
   std::vector<pelita::survey::v1::Response> responses_;
@@ -369,6 +409,473 @@ TEST_F(ReportTest, TheEvaluationPdfHasEveryHeadingAndTheApisFigures) {
   auto rendered = testing::RenderPages(doc->data(), Artefact("laporan-evaluasi-page1.png"));
   ASSERT_TRUE(rendered.ok()) << rendered.status();
   EXPECT_EQ(*rendered, *pages);
+}
+
+// --- The analysis pages as workbooks (analysis.cc) ---------------------
+
+sv1::Figure ShownFigure(double value, int64_t n) {
+  sv1::Figure f;
+  f.set_value(value);
+  f.set_n(n);
+  return f;
+}
+sv1::Figure FigureWithInterval(sv1::Figure f, double low, double high) {
+  f.set_has_interval(true);
+  f.set_ci_low(low);
+  f.set_ci_high(high);
+  return f;
+}
+// Withheld as scoring withholds: n kept, no value, English `reason` that
+// the workbook must not print.
+sv1::Figure WithheldFigure(int64_t n, sv1::ReasonCode code) {
+  sv1::Figure f;
+  f.set_n(n);
+  f.set_withheld(true);
+  f.set_reason("english text");
+  f.set_reason_code(code);
+  return f;
+}
+
+// A figure's three cells from `col` as openpyxl reads them equal the
+// message: the value as a number (empty when withheld), n, and the note
+// (the interval, or the reason in Indonesian).  A figure the message does
+// not carry is empty with a dash.
+void ExpectFigureCells(const std::vector<std::string>& row, size_t col, const sv1::Figure* f, FigureKind kind,
+                       const std::string& what) {
+  ASSERT_GT(row.size(), col + 2) << what;
+  if (f == nullptr) {
+    EXPECT_EQ(row[col], "") << what;
+    EXPECT_EQ(row[col + 1], "") << what;
+    EXPECT_EQ(row[col + 2], "—") << what;
+    return;
+  }
+  EXPECT_EQ(row[col + 1], absl::StrCat(f->n())) << what << ": n";
+  if (f->withheld()) {
+    EXPECT_EQ(row[col], "") << what << ": a withheld figure's cell is empty";
+    EXPECT_EQ(row[col + 2], ReasonText(f->reason_code())) << what << ": its reason in Indonesian";
+    return;
+  }
+  double v = 0;
+  ASSERT_TRUE(absl::SimpleAtod(row[col], &v)) << what << ": " << row[col];
+  EXPECT_DOUBLE_EQ(v, f->value()) << what;
+  // A note that begins with a minus sign is neutralised like any text.
+  EXPECT_EQ(row[col + 2], NeutraliseCell(FigureNoteText(*f, kind))) << what;
+}
+
+// The Keterangan sheet as label -> value.
+std::map<std::string, std::string> About(const testing::Sheet& sheet) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 1; i < sheet.size(); ++i) {
+    if (sheet[i].size() >= 2) out[sheet[i][0]] = sheet[i][1];
+  }
+  return out;
+}
+
+std::string Everything(const std::vector<std::pair<std::string, testing::Sheet>>& sheets) {
+  std::string all;
+  for (const auto& [name, rows] : sheets) {
+    for (const auto& r : rows) {
+      for (const auto& c : r) absl::StrAppend(&all, c, "\t");
+    }
+  }
+  return all;
+}
+
+sv1::RollUpEvaluationsResponse SampleRollUp() {
+  sv1::RollUpEvaluationsResponse out;
+  out.set_parent("tenants/1504");
+  out.set_year(2026);
+  out.set_group_by(sv1::RollUpEvaluationsRequest::PROGRAM);
+  out.set_min_n(5);
+  auto* a = out.add_rows();
+  a->set_group("tenants/1504/programs/adm-2026");
+  a->set_title("Administrasi Perkantoran Modern");
+  a->set_cohorts(2);
+  a->set_participants(48);
+  *a->mutable_reaction() = FigureWithInterval(ShownFigure(78.4, 40), 75.1, 81.7);
+  *a->mutable_pairs() = ShownFigure(36, 36);
+  *a->mutable_normalised_gain() = ShownFigure(0.42, 36);
+  *a->mutable_applied_share() = FigureWithInterval(ShownFigure(0.625, 24), 0.43, 0.78);
+  sv1::Figure did = FigureWithInterval(ShownFigure(-1.2, 2), -2.5, 0.1);
+  did.set_inconclusive(true);
+  *a->mutable_complaint_rate_did() = did;
+  *a->mutable_ikm_did() = WithheldFigure(2, sv1::COMPLEMENTARY_SUPPRESSION);
+  *a->mutable_cost_per_participant() = ShownFigure(1500000, 48);
+  *a->mutable_composite() = ShownFigure(66.5, 4);
+  // A title that a spreadsheet would take for a formula, every figure
+  // withheld, and no composite at all.
+  auto* b = out.add_rows();
+  b->set_group("tenants/1504/programs/formula-x");
+  b->set_title("=HYPERLINK(\"http://x\",\"klik\")");
+  b->set_cohorts(1);
+  b->set_participants(3);
+  *b->mutable_reaction() = WithheldFigure(3, sv1::BELOW_MIN_N);
+  *b->mutable_normalised_gain() = WithheldFigure(2, sv1::BELOW_MIN_N);
+  *b->mutable_applied_share() = WithheldFigure(0, sv1::DATA_ABSENT);
+  *b->mutable_complaint_rate_did() = WithheldFigure(0, sv1::RESULTS_NOT_YET);
+  *b->mutable_ikm_did() = WithheldFigure(0, sv1::RESULTS_NOT_YET);
+  *b->mutable_cost_per_participant() = WithheldFigure(3, sv1::COMPLEMENTARY_SUPPRESSION);
+  // Without a title: the page's name from the id.
+  auto* c = out.add_rows();
+  c->set_group("tenants/1504/programs/kepemimpinan-dasar");
+  c->set_cohorts(1);
+  c->set_participants(20);
+  *c->mutable_reaction() = ShownFigure(70, 20);
+  *c->mutable_composite() = ShownFigure(70, 1);
+  return out;
+}
+
+TEST_F(ReportTest, TheRollUpWorkbookHoldsScoringsRowsAsTheCallerReadsThem) {
+  sources_.rollup_answer = SampleRollUp();
+  v1::ExportRollUpRequest req;
+  req.set_parent("tenants/1504");
+  req.set_year(2026);
+  req.set_group_by(sv1::RollUpEvaluationsRequest::PROGRAM);
+  const Caller instructor{"1504", "instructor", "widyaiswara-1"};
+  auto doc = logic_.ExportRollUp(instructor, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->content_type(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(doc->filename(), "rekap-2026-program.xlsx");
+  // Read as the caller (scoring narrows an instructor), the same query.
+  ASSERT_EQ(sources_.rollup_requests.size(), 1u);
+  EXPECT_EQ(sources_.rollup_requests[0].parent(), "tenants/1504");
+  EXPECT_EQ(sources_.rollup_requests[0].year(), 2026);
+  EXPECT_EQ(sources_.rollup_requests[0].group_by(), sv1::RollUpEvaluationsRequest::PROGRAM);
+  ASSERT_EQ(sources_.evaluation_callers.size(), 1u);
+  EXPECT_EQ(sources_.evaluation_callers[0].role, "instructor");
+  EXPECT_EQ(sources_.evaluation_callers[0].subject, "widyaiswara-1");
+  std::ofstream(Artefact("rekap-2026-program.xlsx"), std::ios::binary) << doc->data();
+
+  auto sheets = testing::XlsxCells(doc->data());
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 2u);
+  EXPECT_EQ((*sheets)[0].first, "Keterangan");
+  EXPECT_EQ((*sheets)[1].first, "Rekap");
+  const testing::Sheet& about = (*sheets)[0].second;
+  EXPECT_EQ(about[0][0], "Rekap evaluasi pelatihan");
+  auto a = About(about);
+  EXPECT_EQ(a["Kabupaten/kota"], "Kabupaten Batang Hari");
+  EXPECT_EQ(a["Tahun"], "2026");
+  EXPECT_EQ(a["Digabung per"], "Program");
+  EXPECT_EQ(a["Dibuat"], "3 Desember 2026 12.00");  // WIB
+  EXPECT_EQ(a["Batas minimum responden"], "5");
+  EXPECT_TRUE(absl::StrContains(a["Angka yang ditahan"], "dibiarkan kosong")) << a["Angka yang ditahan"];
+
+  const testing::Sheet& rows = (*sheets)[1].second;
+  const auto& rolled = *sources_.rollup_answer;
+  ASSERT_EQ(rows.size(), static_cast<size_t>(rolled.rows_size()) + 1);
+  // The page's column names.
+  const std::vector<std::string> lead = {"Program", "Kode", "Angkatan", "Peserta"};
+  for (size_t i = 0; i < lead.size(); ++i) EXPECT_EQ(rows[0][i], lead[i]);
+  ASSERT_EQ(rows[0].size(), lead.size() + 3 * RollUpColumns().size());
+  EXPECT_EQ(rows[0][4], "Reaksi (0–100)");
+  EXPECT_EQ(rows[0][5], "Reaksi (0–100): n");
+  EXPECT_EQ(rows[0][6], "Reaksi (0–100): keterangan");
+  EXPECT_EQ(rows[0][22], "Skor gabungan");
+  const std::vector<std::string> names = {"Administrasi Perkantoran Modern",
+                                          "'=HYPERLINK(\"http://x\",\"klik\")",  // neutralised
+                                          "Kepemimpinan dasar"};
+  for (int i = 0; i < rolled.rows_size(); ++i) {
+    const auto& r = rolled.rows(i);
+    const auto& row = rows[i + 1];
+    EXPECT_EQ(row[0], names[i]);
+    EXPECT_EQ(row[1], r.group());
+    EXPECT_EQ(row[2], absl::StrCat(r.cohorts()));
+    EXPECT_EQ(row[3], absl::StrCat(r.participants()));
+    const sv1::Figure* figures[] = {
+        r.has_reaction() ? &r.reaction() : nullptr,
+        r.has_normalised_gain() ? &r.normalised_gain() : nullptr,
+        r.has_applied_share() ? &r.applied_share() : nullptr,
+        r.has_complaint_rate_did() ? &r.complaint_rate_did() : nullptr,
+        r.has_ikm_did() ? &r.ikm_did() : nullptr,
+        r.has_cost_per_participant() ? &r.cost_per_participant() : nullptr,
+        r.has_composite() ? &r.composite() : nullptr,
+    };
+    for (size_t k = 0; k < RollUpColumns().size(); ++k) {
+      ExpectFigureCells(row, 4 + 3 * k, figures[k], RollUpColumns()[k].kind,
+                        absl::StrCat(r.group(), " ", RollUpColumns()[k].label));
+    }
+  }
+  // Spelled out once, not only through the functions under test.
+  EXPECT_EQ(rows[1][6], "75,1 – 81,7");
+  EXPECT_EQ(rows[1][12], "43,0% – 78,0%");
+  EXPECT_EQ(rows[1][15], "'-2,50 – +0,10. Belum menunjukkan efek (interval 95% mencakup nol).");
+  EXPECT_EQ(rows[2][4], "");
+  EXPECT_EQ(rows[2][5], "3");
+  EXPECT_EQ(rows[2][6], ReasonText(sv1::BELOW_MIN_N));
+  EXPECT_TRUE(absl::StartsWith(rows[2][6], "Responden terlalu sedikit")) << rows[2][6];
+  EXPECT_FALSE(absl::StrContains(Everything(*sheets), "english text"));
+
+  // Another grouping names its column and its file.
+  sources_.rollup_answer->set_group_by(sv1::RollUpEvaluationsRequest::UNIT);
+  req.set_group_by(sv1::RollUpEvaluationsRequest::UNIT);
+  auto units = logic_.ExportRollUp(organiser_, req);
+  ASSERT_TRUE(units.ok()) << units.status();
+  EXPECT_EQ(units->filename(), "rekap-2026-unit.xlsx");
+  auto unit_sheets = testing::XlsxCells(units->data());
+  ASSERT_TRUE(unit_sheets.ok()) << unit_sheets.status();
+  EXPECT_EQ((*unit_sheets)[1].second[0][0], "Unit kerja");
+  EXPECT_EQ(About((*unit_sheets)[0].second)["Digabung per"], "Unit kerja");
+}
+
+TEST_F(ReportTest, TheRankingWorkbookHasASheetPerList) {
+  auto program = [](const char* id, const char* title, int rank_c, int rank_e, sv1::Figure composite,
+                    sv1::Figure ce) {
+    sv1::ProgramScore p;
+    p.set_program(absl::StrCat("tenants/1504/programs/", id));
+    p.set_title(title);
+    p.set_cohorts(2);
+    p.set_participants(40);
+    *p.mutable_composite() = composite;
+    *p.mutable_cost_effectiveness() = ce;
+    *p.mutable_cost_per_participant() = ShownFigure(1250000, 40);
+    *p.mutable_normalised_gain() = FigureWithInterval(ShownFigure(0.38, 30), 0.3, 0.46);
+    p.set_rank_by_composite(rank_c);
+    p.set_rank_by_cost_effectiveness(rank_e);
+    return p;
+  };
+  auto& r = sources_.ranking_answer;
+  *r.add_by_composite() = program("adm-2026", "Administrasi Perkantoran Modern", 1, 2, ShownFigure(72.5, 4),
+                                  ShownFigure(58.0, 4));
+  *r.add_by_composite() = program("pelayanan-prima", "+62 Pelayanan Prima", 2, 1, ShownFigure(64.0, 3),
+                                  WithheldFigure(3, sv1::NO_COST));
+  *r.add_by_cost_effectiveness() = r.by_composite(1);
+  *r.add_by_cost_effectiveness() = r.by_composite(0);
+  auto* ins = r.add_instructors();
+  ins->set_instructor("Dr. Hendra Wijaya");
+  ins->set_cohorts(2);
+  *ins->mutable_reaction_instruktur() = WithheldFigure(4, sv1::BELOW_MIN_N);
+  *ins->mutable_normalised_gain() = ShownFigure(0.35, 22);
+
+  v1::ExportRankingRequest req;
+  req.set_parent("tenants/1504");
+  req.set_year(2026);
+  auto doc = logic_.ExportRanking(organiser_, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->filename(), "peringkat-program-2026.xlsx");
+  ASSERT_EQ(sources_.ranking_requests.size(), 1u);
+  EXPECT_EQ(sources_.ranking_requests[0].year(), 2026);
+  EXPECT_EQ(sources_.evaluation_callers.at(0).role, "organiser");
+  std::ofstream(Artefact("peringkat-program-2026.xlsx"), std::ios::binary) << doc->data();
+  auto sheets = testing::XlsxCells(doc->data());
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 4u);
+  EXPECT_EQ((*sheets)[0].first, "Keterangan");
+  EXPECT_EQ((*sheets)[0].second[0][0], "Peringkat program");
+  EXPECT_EQ(About((*sheets)[0].second)["Batas minimum responden"], "7") << "the tenant's scoring settings";
+  EXPECT_EQ(About((*sheets)[0].second)["Tahun"], "2026");
+  struct List {
+    const char* sheet;
+    const google::protobuf::RepeatedPtrField<sv1::ProgramScore>* rows;
+    bool by_composite;
+  };
+  for (size_t s = 0; s < 2; ++s) {
+    const List list = s == 0 ? List{"Skor gabungan", &r.by_composite(), true}
+                             : List{"Efektivitas biaya", &r.by_cost_effectiveness(), false};
+    EXPECT_EQ((*sheets)[s + 1].first, list.sheet);
+    const testing::Sheet& rows = (*sheets)[s + 1].second;
+    ASSERT_EQ(rows.size(), static_cast<size_t>(list.rows->size()) + 1) << list.sheet;
+    const std::vector<std::string> lead = {"Peringkat", "Program", "Kode", "Angkatan", "Peserta", "Skor gabungan",
+                                           "Skor gabungan: n", "Skor gabungan: keterangan", "Efektivitas biaya"};
+    for (size_t i = 0; i < lead.size(); ++i) EXPECT_EQ(rows[0][i], lead[i]);
+    for (int i = 0; i < list.rows->size(); ++i) {
+      const auto& p = list.rows->Get(i);
+      const auto& row = rows[i + 1];
+      EXPECT_EQ(row[0], absl::StrCat(list.by_composite ? p.rank_by_composite() : p.rank_by_cost_effectiveness()));
+      EXPECT_EQ(row[1], p.title()[0] == '+' ? "'" + p.title() : p.title());
+      EXPECT_EQ(row[2], p.program());
+      EXPECT_EQ(row[3], absl::StrCat(p.cohorts()));
+      EXPECT_EQ(row[4], absl::StrCat(p.participants()));
+      const sv1::Figure* figures[] = {&p.composite(), &p.cost_effectiveness(), &p.cost_per_participant(),
+                                      &p.normalised_gain()};
+      for (size_t k = 0; k < RankingColumns().size(); ++k) {
+        ExpectFigureCells(row, 5 + 3 * k, figures[k], RankingColumns()[k].kind,
+                          absl::StrCat(list.sheet, " ", p.program(), " ", RankingColumns()[k].label));
+      }
+    }
+  }
+  EXPECT_EQ((*sheets)[2].second[1][1], "'+62 Pelayanan Prima") << "neutralised, first by cost-effectiveness";
+  EXPECT_EQ((*sheets)[2].second[1][8], "") << "its withheld cost-effectiveness";
+  EXPECT_EQ((*sheets)[2].second[1][9], "3");
+  EXPECT_EQ((*sheets)[2].second[1][10], ReasonText(sv1::NO_COST));
+  EXPECT_EQ((*sheets)[3].first, "Widyaiswara");
+  const testing::Sheet& instructors = (*sheets)[3].second;
+  ASSERT_EQ(instructors.size(), 2u);
+  EXPECT_EQ(instructors[0][2], "Dimensi instruktur (0–100)");
+  EXPECT_EQ(instructors[1][0], "Dr. Hendra Wijaya");
+  EXPECT_EQ(instructors[1][1], "2");
+  ExpectFigureCells(instructors[1], 2, &ins->reaction_instruktur(), FigureKind::kScore, "instruktur");
+  ExpectFigureCells(instructors[1], 5, &ins->normalised_gain(), FigureKind::kNumber, "gain");
+  EXPECT_FALSE(absl::StrContains(Everything(*sheets), "english text"));
+}
+
+TEST_F(ReportTest, TheProvinceWorkbookComparesItsRegencies) {
+  sources_.other_tenants = {{"1505", "Kabupaten Muaro Jambi"}, {"1506", "Kabupaten Bungo"}};
+  auto& b = sources_.benchmark_answer;
+  b.set_name("provinces/15/benchmarks");
+  b.set_year(2026);
+  auto regency = [](const char* code, sv1::Figure reaction, sv1::Figure cost) {
+    sv1::TenantIndicators t;
+    t.set_tenant(code);
+    t.set_programs(3);
+    t.set_cohorts(6);
+    t.set_participants(150);
+    *t.mutable_reaction() = reaction;
+    *t.mutable_normalised_gain() = ShownFigure(0.41, 120);
+    *t.mutable_applied_share() = FigureWithInterval(ShownFigure(0.58, 80), 0.47, 0.68);
+    *t.mutable_composite() = ShownFigure(67.2, 6);
+    *t.mutable_cost_per_jp() = cost;
+    return t;
+  };
+  *b.add_tenants() = regency("1504", ShownFigure(77.9, 130), ShownFigure(46875, 150));
+  *b.add_tenants() = regency("1505", WithheldFigure(4, sv1::COMPLEMENTARY_SUPPRESSION), WithheldFigure(0, sv1::NO_COST));
+  b.add_missing_tenants("1506");
+  auto* d = b.mutable_distribution();
+  d->mutable_reaction()->set_tenants(3);
+  *d->mutable_reaction()->mutable_q1() = ShownFigure(71.0, 3);
+  *d->mutable_reaction()->mutable_median() = ShownFigure(74.5, 3);
+  *d->mutable_reaction()->mutable_q3() = ShownFigure(78.25, 3);
+  for (auto* q : {d->mutable_normalised_gain(), d->mutable_applied_share(), d->mutable_composite(),
+                  d->mutable_cost_per_jp()}) {
+    q->set_tenants(2);
+    *q->mutable_q1() = WithheldFigure(2, sv1::TOO_FEW_REGENCIES);
+    *q->mutable_median() = WithheldFigure(2, sv1::TOO_FEW_REGENCIES);
+    *q->mutable_q3() = WithheldFigure(2, sv1::TOO_FEW_REGENCIES);
+  }
+  v1::ExportProvinceBenchmarkRequest req;
+  req.set_name("provinces/15/benchmarks");
+  req.set_year(2026);
+  const Caller province{"15", "province", "jambi"};
+  auto doc = logic_.ExportProvinceBenchmark(province, req);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->filename(), "perbandingan-kabupaten-kota-15-2026.xlsx");
+  ASSERT_EQ(sources_.benchmark_requests.size(), 1u);
+  EXPECT_EQ(sources_.benchmark_requests[0].name(), "provinces/15/benchmarks");
+  EXPECT_EQ(sources_.benchmark_requests[0].year(), 2026);
+  EXPECT_EQ(sources_.evaluation_callers.at(0).role, "province");
+  EXPECT_EQ(sources_.evaluation_callers.at(0).tenant, "15");
+  std::ofstream(Artefact("perbandingan-kabupaten-kota-15-2026.xlsx"), std::ios::binary) << doc->data();
+  auto sheets = testing::XlsxCells(doc->data());
+  ASSERT_TRUE(sheets.ok()) << sheets.status();
+  ASSERT_EQ(sheets->size(), 3u);
+  EXPECT_EQ((*sheets)[0].second[0][0], "Perbandingan kabupaten/kota tahun 2026");
+  auto a = About((*sheets)[0].second);
+  EXPECT_EQ(a["Provinsi"], "kode wilayah 15");
+  EXPECT_EQ(a["Dibuat"], "3 Desember 2026 12.00") << "Jambi is WIB";
+  EXPECT_TRUE(absl::StrContains(a["Belum memakai Pelita"], "Kabupaten Bungo")) << a["Belum memakai Pelita"];
+  EXPECT_EQ((*sheets)[1].first, "Perbandingan");
+  const testing::Sheet& rows = (*sheets)[1].second;
+  ASSERT_EQ(rows.size(), 3u);
+  const std::vector<std::string> lead = {"Kabupaten/kota", "Kode", "Program", "Angkatan", "Peserta",
+                                         "Reaksi (0–100)", "Reaksi (0–100): n", "Reaksi (0–100): keterangan",
+                                         "Kenaikan nilai (g)"};
+  for (size_t i = 0; i < lead.size(); ++i) EXPECT_EQ(rows[0][i], lead[i]);
+  const std::vector<std::string> names = {"Kabupaten Batang Hari", "Kabupaten Muaro Jambi"};
+  for (int i = 0; i < b.tenants_size(); ++i) {
+    const auto& t = b.tenants(i);
+    const auto& row = rows[i + 1];
+    EXPECT_EQ(row[0], names[i]);
+    EXPECT_EQ(row[1], t.tenant());
+    EXPECT_EQ(row[2], absl::StrCat(t.programs()));
+    EXPECT_EQ(row[3], absl::StrCat(t.cohorts()));
+    EXPECT_EQ(row[4], absl::StrCat(t.participants()));
+    const sv1::Figure* figures[] = {&t.reaction(), &t.normalised_gain(), &t.applied_share(), &t.composite(),
+                                    &t.cost_per_jp()};
+    for (size_t k = 0; k < BenchmarkColumns().size(); ++k) {
+      ExpectFigureCells(row, 5 + 3 * k, figures[k], BenchmarkColumns()[k].kind,
+                        absl::StrCat(t.tenant(), " ", BenchmarkColumns()[k].label));
+    }
+  }
+  const testing::Sheet& quartiles = (*sheets)[2].second;
+  EXPECT_EQ((*sheets)[2].first, "Sebaran provinsi");
+  ASSERT_EQ(quartiles.size(), 6u);
+  EXPECT_EQ(quartiles[1][0], "Reaksi (0–100)");
+  EXPECT_EQ(quartiles[1][1], "3");
+  EXPECT_EQ(quartiles[1][2], "71");
+  EXPECT_EQ(quartiles[1][3], "74.5");
+  EXPECT_EQ(quartiles[1][4], "78.25");
+  EXPECT_EQ(quartiles[2][2], "");
+  EXPECT_EQ(quartiles[2][5], ReasonText(sv1::TOO_FEW_REGENCIES));
+  EXPECT_FALSE(absl::StrContains(Everything(*sheets), "english text"));
+
+  // What scoring refuses the caller, the workbook refuses too.
+  sources_.benchmark_status =
+      WithReason(absl::PermissionDeniedError("instructors read their own roll-ups"), "INSTRUCTOR_NO_BENCHMARK");
+  auto refused = logic_.ExportProvinceBenchmark(Caller{"1504", "instructor", "widyaiswara-1"}, req);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(refused.status()), "INSTRUCTOR_NO_BENCHMARK");
+}
+
+TEST_F(ReportTest, TheAnalysisWorkbooksRefuseBadRequestsBeforeReadingScoring) {
+  auto field_of = [](const absl::Status& s) {
+    auto v = FieldViolationsOf(s);
+    return v.empty() ? std::string("(none)") : v[0].first;
+  };
+  v1::ExportRollUpRequest roll;
+  roll.set_parent("tenants/1504");
+  roll.set_group_by(sv1::RollUpEvaluationsRequest::PROGRAM);
+  for (int year : {0, 1999, 2101, 99999, -2026}) {
+    roll.set_year(year);
+    auto bad = logic_.ExportRollUp(organiser_, roll);
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << year;
+    EXPECT_EQ(field_of(bad.status()), "year") << year;
+  }
+  roll.set_year(2026);
+  roll.set_group_by(sv1::RollUpEvaluationsRequest::GROUP_BY_UNSPECIFIED);
+  EXPECT_EQ(field_of(logic_.ExportRollUp(organiser_, roll).status()), "group_by");
+  roll.set_group_by(static_cast<sv1::RollUpEvaluationsRequest::GroupBy>(42));
+  EXPECT_EQ(field_of(logic_.ExportRollUp(organiser_, roll).status()), "group_by");
+  roll.set_group_by(sv1::RollUpEvaluationsRequest::PROGRAM);
+  roll.set_parent("tenants/1505");
+  auto other = logic_.ExportRollUp(organiser_, roll);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(other.status()), "OTHER_TENANT");
+  roll.set_parent("programs/adm-2026");
+  auto malformed = logic_.ExportRollUp(organiser_, roll);
+  EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(field_of(malformed.status()), "parent");
+
+  v1::ExportRankingRequest rank;
+  rank.set_parent("tenants/1504");
+  rank.set_year(3000);
+  EXPECT_EQ(field_of(logic_.ExportRanking(organiser_, rank).status()), "year");
+  rank.set_year(2026);
+  rank.set_parent("tenants/1505");
+  EXPECT_EQ(logic_.ExportRanking(organiser_, rank).status().code(), absl::StatusCode::kPermissionDenied);
+
+  v1::ExportProvinceBenchmarkRequest bench;
+  bench.set_year(2026);
+  for (const char* name : {"provinces/99/benchmarks", "provinces/15", "tenants/1504/benchmarks"}) {
+    bench.set_name(name);
+    auto bad = logic_.ExportProvinceBenchmark(organiser_, bench);
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << name;
+    EXPECT_EQ(field_of(bad.status()), "name") << name;
+  }
+  bench.set_name("provinces/16/benchmarks");
+  auto elsewhere = logic_.ExportProvinceBenchmark(organiser_, bench);
+  EXPECT_EQ(elsewhere.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(elsewhere.status()), "OTHER_PROVINCE");
+  bench.set_name("provinces/15/benchmarks");
+  bench.set_year(0);
+  EXPECT_EQ(field_of(logic_.ExportProvinceBenchmark(organiser_, bench).status()), "year");
+  bench.set_year(2026);
+
+  // Participants and supervisors read no analysis, with or without the
+  // gateway.
+  roll.set_parent("tenants/1504");
+  rank.set_parent("tenants/1504");
+  for (const char* role : {"participant", "supervisor"}) {
+    const Caller person{"1504", role, kNip};
+    for (const absl::Status& s : {logic_.ExportRollUp(person, roll).status(), logic_.ExportRanking(person, rank).status(),
+                                  logic_.ExportProvinceBenchmark(person, bench).status()}) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << role;
+      EXPECT_EQ(ErrorReason(s), "ROLE_NOT_ALLOWED") << role;
+    }
+  }
+  // Nothing was read from scoring for any of them.
+  EXPECT_TRUE(sources_.rollup_requests.empty());
+  EXPECT_TRUE(sources_.ranking_requests.empty());
+  EXPECT_TRUE(sources_.benchmark_requests.empty());
 }
 
 TEST_F(ReportTest, AReportWhoseFiguresAreAllWithheldStillRendersSayingWhy) {

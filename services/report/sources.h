@@ -34,6 +34,16 @@ class ReportSources {
                                                                         const std::string& program) = 0;
   virtual absl::StatusOr<scoring::v1::RollUpEvaluationsResponse> RollUpEvaluations(
       const Caller& caller, const scoring::v1::RollUpEvaluationsRequest& request) = 0;
+  // The analysis pages' figures (scoring's RankPrograms, its province
+  // benchmark and the tenant's scoring settings for the minimum n), read as
+  // the caller.  They answer UNIMPLEMENTED unless a source provides them, so
+  // that sources made for the other documents (benchmarks, tests) need not.
+  virtual absl::StatusOr<scoring::v1::RankProgramsResponse> RankPrograms(
+      const Caller& caller, const scoring::v1::RankProgramsRequest& request);
+  virtual absl::StatusOr<scoring::v1::ProvinceBenchmark> GetProvinceBenchmark(
+      const Caller& caller, const scoring::v1::GetProvinceBenchmarkRequest& request);
+  virtual absl::StatusOr<scoring::v1::ScoringSettings> GetScoringSettings(const Caller& caller,
+                                                                         const std::string& name);
   // Every enrolment of a cohort (all pages).
   virtual absl::StatusOr<std::vector<enrolment::v1::Enrolment>> ListEnrolments(const Caller& caller,
                                                                               const std::string& cohort) = 0;
@@ -54,6 +64,19 @@ class ReportSources {
   // The registry's record of a tenant (its name, zone, signatory).
   virtual absl::StatusOr<tenant::v1::Tenant> GetTenant(const std::string& code) = 0;
 };
+
+inline absl::StatusOr<scoring::v1::RankProgramsResponse> ReportSources::RankPrograms(
+    const Caller&, const scoring::v1::RankProgramsRequest&) {
+  return absl::UnimplementedError("this source does not read rankings");
+}
+inline absl::StatusOr<scoring::v1::ProvinceBenchmark> ReportSources::GetProvinceBenchmark(
+    const Caller&, const scoring::v1::GetProvinceBenchmarkRequest&) {
+  return absl::UnimplementedError("this source does not read province benchmarks");
+}
+inline absl::StatusOr<scoring::v1::ScoringSettings> ReportSources::GetScoringSettings(const Caller&,
+                                                                                     const std::string&) {
+  return absl::UnimplementedError("this source does not read scoring settings");
+}
 
 }  // namespace pelita::report
 

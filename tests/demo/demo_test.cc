@@ -30,6 +30,7 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -1162,6 +1163,65 @@ TEST_F(DemoTest, ProgrammeReportsCarryTheRollUp) {
     if (!row.composite().withheld()) {
       EXPECT_TRUE(absl::StrContains(*text, pelita::report::FormatScore(row.composite().value()))) << row.group();
     }
+  }
+}
+
+// The roll-up workbook of /rekap, from the real services with the demo
+// data, holds RollUpEvaluations' rows for the same caller: one row each,
+// in order, with the group, its people and every figure's value and n (a
+// withheld one empty, with its reason in Indonesian).
+TEST_F(DemoTest, TheRollUpWorkbookHoldsTheRollUpsRows) {
+  WaitForSkm();
+  namespace rt = ::pelita::report::testing;
+  using Req = scv1::RollUpEvaluationsRequest;
+  for (Req::GroupBy g : {Req::PROGRAM, Req::UNIT}) {
+    Req rr;
+    rr.set_parent(kParent);
+    rr.set_year(2026);
+    rr.set_group_by(g);
+    scv1::RollUpEvaluationsResponse rolled;
+    ASSERT_RPC(Call(scoring_.get(), &scv1::ScoringService::Stub::RollUpEvaluations, rr, &rolled));
+    ASSERT_FALSE(rolled.rows().empty()) << Req::GroupBy_Name(g);
+    pelita::report::v1::ExportRollUpRequest xr;
+    xr.set_parent(kParent);
+    xr.set_year(2026);
+    xr.set_group_by(g);
+    pelita::type::v1::HttpBody book;
+    ASSERT_RPC(Call(report_.get(), &pelita::report::v1::ReportService::Stub::ExportRollUp, xr, &book));
+    EXPECT_EQ(book.filename(), absl::StrCat("rekap-2026-", absl::AsciiStrToLower(Req::GroupBy_Name(g)), ".xlsx"));
+    auto sheets = rt::XlsxCells(book.data());
+    ASSERT_TRUE(sheets.ok()) << sheets.status();
+    ASSERT_EQ(sheets->size(), 2u);
+    const auto& rows = (*sheets)[1].second;
+    ASSERT_EQ(rows.size(), static_cast<size_t>(rolled.rows_size()) + 1) << Req::GroupBy_Name(g);
+    int withheld = 0;
+    for (int i = 0; i < rolled.rows_size(); ++i) {
+      const auto& r = rolled.rows(i);
+      const auto& row = rows[i + 1];
+      EXPECT_EQ(row[1], r.group());
+      EXPECT_EQ(row[2], absl::StrCat(r.cohorts())) << r.group();
+      EXPECT_EQ(row[3], absl::StrCat(r.participants())) << r.group();
+      const scv1::Figure* figures[] = {&r.reaction(), &r.normalised_gain(), &r.applied_share(),
+                                       &r.complaint_rate_did(), &r.ikm_did(), &r.cost_per_participant(),
+                                       &r.composite()};
+      for (size_t k = 0; k < 7; ++k) {
+        const scv1::Figure& f = *figures[k];
+        const size_t col = 4 + 3 * k;
+        ASSERT_GT(row.size(), col + 2);
+        EXPECT_EQ(row[col + 1], absl::StrCat(f.n())) << r.group() << " " << rows[0][col];
+        if (f.withheld()) {
+          ++withheld;
+          EXPECT_EQ(row[col], "") << r.group() << " " << rows[0][col];
+          EXPECT_EQ(row[col + 2], pelita::report::ReasonText(f.reason_code())) << r.group() << " " << rows[0][col];
+          continue;
+        }
+        double v = 0;
+        ASSERT_TRUE(absl::SimpleAtod(row[col], &v)) << r.group() << " " << rows[0][col] << ": " << row[col];
+        EXPECT_DOUBLE_EQ(v, f.value()) << r.group() << " " << rows[0][col];
+      }
+    }
+    std::printf("roll-up workbook by %s: %d rows, %d withheld figures\n", Req::GroupBy_Name(g).c_str(),
+                rolled.rows_size(), withheld);
   }
 }
 

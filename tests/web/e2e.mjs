@@ -235,6 +235,19 @@ async function journeys(browser, base, accounts) {
       const rows = await page.locator('[data-testid=province-table] tbody tr').count();
       check(bench.status === 200 && rows === (bench.body.tenants ?? []).length && rows > 0,
         `${vp.tag}: the province sees its ${rows} regencies side by side (API: ${(bench.body.tenants ?? []).length})`);
+      if (vp.tag === 'desktop') {
+        // "Unduh Excel": the same comparison as a workbook, a row per
+        // regency of the API's answer (read back with Debian's openpyxl).
+        const [pdl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=province-xlsx]')]);
+        const pfile = path.join(ART, 'perbandingan-kabupaten-kota.xlsx');
+        await pdl.saveAs(pfile);
+        const ps = spawnSync('/usr/bin/python3', ['-c',
+          'import sys, openpyxl; wb = openpyxl.load_workbook(sys.argv[1], read_only=True); print(len(list(wb["Perbandingan"].iter_rows())) - 1)',
+          pfile], { encoding: 'utf8' });
+        check(pdl.suggestedFilename() === `perbandingan-kabupaten-kota-15-${YEAR}.xlsx`
+          && Number(ps.stdout.trim()) === (bench.body.tenants ?? []).length,
+          `${vp.tag}: the province's "Unduh Excel" gives ${pdl.suggestedFilename()} with ${ps.stdout.trim()} regencies (${ps.stderr?.slice(0, 200) ?? ''})`);
+      }
       await signOutUi(page, `${vp.tag} province`);
     }
 
@@ -1696,6 +1709,26 @@ async function analysisJourney(browser, base, accounts) {
   check(cells[cells.length - 1] === (comp.withheld ? cells[cells.length - 1] : `${fmtScore(comp.value)} (n ${fmtInt(Number(comp.n))})`)
     && (await rows.first().locator('th').textContent()) === first.title,
     `roll-up: ${first.title}'s composite with its n as the API gives it (${cells[cells.length - 1]})`);
+  // "Unduh Excel": the workbook of the roll-up shown, read back with
+  // Debian's openpyxl — a row per programme as the API gives them, and the
+  // first programme's composite (value and n, or empty when withheld).
+  const [rollDl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=rollup-xlsx]')]);
+  const rollXlsx = path.join(ART, 'rekap-program.xlsx');
+  await rollDl.saveAs(rollXlsx);
+  const rollSheet = spawnSync('/usr/bin/python3', ['-c', [
+    'import json, sys, openpyxl',
+    'wb = openpyxl.load_workbook(sys.argv[1], read_only=True)',
+    'rows = [list(r) for r in wb["Rekap"].iter_rows(values_only=True)]',
+    'h = rows[0]; c = h.index("Skor gabungan")',
+    'print(json.dumps({"sheets": wb.sheetnames, "rows": len(rows) - 1, "group": rows[1][1] if len(rows) > 1 else None,',
+    '  "value": rows[1][c] if len(rows) > 1 else None, "n": rows[1][c + 1] if len(rows) > 1 else None}))',
+  ].join('\n'), rollXlsx], { encoding: 'utf8' });
+  let book = {};
+  try { book = JSON.parse(rollSheet.stdout); } catch { book = { error: rollSheet.stderr?.slice(0, 300) }; }
+  check(rollDl.suggestedFilename() === `rekap-${YEAR}-program.xlsx` && book.sheets?.[0] === 'Keterangan'
+    && book.rows === byProgram.length && book.group === first.group
+    && (comp.withheld ? book.value === null : Math.abs(book.value - comp.value) < 1e-9) && book.n === Number(comp.n ?? 0),
+    `roll-up: "Unduh Excel" gives ${rollDl.suggestedFilename()} with the API's ${byProgram.length} rows and ${first.title}'s composite (${JSON.stringify(book)})`);
   await page.selectOption('#ru-group', 'UNIT');
   const byUnit = (await apiGet(base, org, `/v1/tenants/1504/evaluations:rollUp?year=${YEAR}&groupBy=UNIT`)).body.rows ?? [];
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=rollup] tbody tr').length === n

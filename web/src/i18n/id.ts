@@ -535,6 +535,9 @@ export const t = {
     composite: 'Skor gabungan',
     costPerJp: 'Biaya per JP',
     missing: (n: string) => `${n} kabupaten/kota belum memakai Pelita dan tidak ada dalam tabel.`,
+    // The table as an Excel workbook (ExportProvinceBenchmark).
+    xlsx: 'Unduh Excel',
+    xlsxLabel: (year: number) => `Unduh Excel perbandingan kabupaten/kota tahun ${year}`,
   },
   // The organiser's forms: programmes, cohorts, enrolment, attendance.
   forms: {
@@ -842,6 +845,12 @@ export const t = {
     groupBy: 'Digabung per',
     groups: { PROGRAM: 'Program', INSTRUCTOR: 'Widyaiswara', UNIT: 'Unit kerja', YEAR: 'Tahun' } as Record<string, string>,
     minN: (n: string) => `Angka dengan kurang dari ${n} responden tidak ditampilkan.`,
+    // The tables as Excel workbooks (the report service's ExportRollUp and
+    // ExportRanking), for the year and grouping shown.
+    xlsx: 'Unduh Excel',
+    rollUpXlsxLabel: (group: string, year: number) => `Unduh Excel rekap evaluasi per ${group.toLowerCase()} tahun ${year}`,
+    rankXlsxLabel: (year: number) => `Unduh Excel peringkat program tahun ${year}`,
+    rankXlsxNote: 'Berkas Excel memuat semua program tahun itu, dalam kedua urutan, tanpa saringan kompetensi dan jumlah peserta.',
     cohorts: 'Angkatan',
     participants: 'Peserta',
     reaction: 'Reaksi (0–100)',

@@ -13,6 +13,7 @@ import { t } from '../i18n/id';
 import { humanizeSlug } from '../names';
 import type { Cohort, Figure, Int64, Program } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
+import { DownloadButton } from '../components/download';
 import { FigureCell, type FigureKind } from './report';
 import { budgetReason, effectSource, type BudgetLine } from '../explain';
 import { thisYear } from './participant';
@@ -74,6 +75,13 @@ export function RollUpPage() {
           </select>
         </div>
       </div>
+      <p className="no-print actions">
+        {/* The table as a workbook, for the year and grouping shown (the
+            report service reads the same roll-up as the caller). */}
+        <DownloadButton path={`/v1/tenants/${TENANT}/evaluations:rollUpExport?year=${year}&groupBy=${groupBy}`}
+          filename={`rekap-${year}-${groupBy.toLowerCase()}.xlsx`} label={t.analysis.xlsx}
+          ariaLabel={t.analysis.rollUpXlsxLabel(t.analysis.groups[groupBy], year)} testId="rollup-xlsx" />
+      </p>
       {q.loading && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
       {q.data && !q.loading && ((q.data.rows ?? []).length === 0 ? <p>{t.app.none}</p> : (
@@ -141,6 +149,14 @@ export function RankingPage() {
             onChange={(e) => setMinParticipants(e.target.value)} />
         </div>
       </div>
+      <p className="no-print actions">
+        {/* Both orders and the instructors for the year shown; the page's
+            own filters narrow only the table on screen. */}
+        <DownloadButton path={`/v1/tenants/${TENANT}/programs:rankExport?year=${year}`}
+          filename={`peringkat-program-${year}.xlsx`} label={t.analysis.xlsx}
+          ariaLabel={t.analysis.rankXlsxLabel(year)} testId="ranking-xlsx" />
+        <span className="hint">{t.analysis.rankXlsxNote}</span>
+      </p>
       {q.loading && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
       {q.data && !q.loading && (shown.length === 0 ? <p>{t.app.none}</p> : (

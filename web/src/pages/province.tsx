@@ -9,6 +9,7 @@ import { t } from '../i18n/id';
 import { getClaims } from '../session';
 import type { Figure, Int64 } from '../types';
 import { ErrorBox, Loading, Page, TableWrap } from '../components/ui';
+import { DownloadButton } from '../components/download';
 import { formatFigureValue, withheldReason, type FigureKind } from './report';
 import { thisYear } from './participant';
 
@@ -46,6 +47,11 @@ export function ProvinceHome() {
   return (
     <Page title={t.province.title(year)} wide>
       <p>{t.province.intro}</p>
+      <p className="no-print actions">
+        <DownloadButton path={`/v1/provinces/${province}/benchmarks:export?year=${year}`}
+          filename={`perbandingan-kabupaten-kota-${province}-${year}.xlsx`} label={t.province.xlsx}
+          ariaLabel={t.province.xlsxLabel(year)} testId="province-xlsx" />
+      </p>
       {q.loading && !q.data && <Loading />}
       {q.error != null && <ErrorBox error={q.error} onRetry={q.reload} />}
       {q.data && ((q.data.b.tenants ?? []).length === 0 ? <p>{t.app.none}</p> : (
