@@ -527,6 +527,12 @@ TEST_F(GatewayServicesTest, DocumentsAreDownloadsWithTheReachOfTheirFigures) {
   r = Call("GET", absl::StrCat("/v1/", kCohortA, ":certificates"));
   ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
   EXPECT_EQ(r.Header("content-disposition"), "attachment; filename=\"sertifikat-pelatihan-a1.pdf\"");
+  // Server-streamed like the response export: a chunked body, one whole PDF.
+  EXPECT_EQ(r.Header("transfer-encoding"), "chunked");
+  EXPECT_EQ(r.body.substr(0, 5), "%PDF-");
+  EXPECT_NE(r.body.rfind("%%EOF"), std::string::npos);
+  ExpectJsonError(Call("GET", absl::StrCat("/v1/", kCohortA, ":certificates"), "", Token("participant", NipOf(0))),
+                  403, "");
 
   // A cohort's reaction answers as a workbook (server-streamed pieces,
   // passed on as a chunked body), de-identified; organisers only.

@@ -70,18 +70,34 @@ std::string VerificationLink(absl::string_view base, absl::string_view enrolment
   return absl::StrCat(base, "#e=", PercentEncode(enrolment), "&n=", PercentEncode(number));
 }
 
-absl::StatusOr<std::string> RenderCertificates(const std::vector<CertificateData>& certificates,
-                                               absl::string_view title) {
+namespace {
+
+absl::StatusOr<std::string> Render(const std::vector<CertificateData>& certificates, absl::string_view title,
+                                   size_t piece_bytes, std::function<bool(std::string)> sink) {
   PdfDocument::Options o;
   o.landscape = true;
   o.page_numbers = false;
   o.title = std::string(title);
+  o.sink = std::move(sink);
+  o.piece_bytes = piece_bytes;
   PdfDocument pdf(o);
   for (size_t i = 0; i < certificates.size(); ++i) {
     if (i > 0) pdf.NewPage();
     if (auto s = DrawCertificate(pdf, certificates[i]); !s.ok()) return s;
   }
   return pdf.Finish();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderCertificates(const std::vector<CertificateData>& certificates,
+                                               absl::string_view title) {
+  return Render(certificates, title, 0, nullptr);
+}
+
+absl::Status StreamCertificates(const std::vector<CertificateData>& certificates, absl::string_view title,
+                                size_t piece_bytes, std::function<bool(std::string piece)> sink) {
+  return Render(certificates, title, piece_bytes, std::move(sink)).status();
 }
 
 }  // namespace pelita::report

@@ -1,6 +1,7 @@
 #ifndef PELITA_SERVICES_REPORT_CERTIFICATE_H_
 #define PELITA_SERVICES_REPORT_CERTIFICATE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ std::string VerificationLink(absl::string_view base, absl::string_view enrolment
 // Every certificate one page of one PDF, in the order given.
 absl::StatusOr<std::string> RenderCertificates(const std::vector<CertificateData>& certificates,
                                                absl::string_view title);
+// The same, handed to `sink` in pieces of at least `piece_bytes` while the
+// pages are drawn (PdfDocument::Options::sink), so that a cohort's batch is
+// never held whole; CANCELLED when `sink` returns false.
+absl::Status StreamCertificates(const std::vector<CertificateData>& certificates, absl::string_view title,
+                                size_t piece_bytes, std::function<bool(std::string piece)> sink);
 
 }  // namespace pelita::report
 

@@ -32,6 +32,17 @@ grpc::Status ReportGrpcService::ExportResponses(grpc::ServerContext* context,
   }));
 }
 
+grpc::Status ReportGrpcService::GetCohortCertificates(grpc::ServerContext* context,
+                                                     const v1::GetCohortCertificatesRequest* request,
+                                                     grpc::ServerWriter<type::v1::HttpBody>* writer) {
+  auto caller = CallerFromContext(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // As ExportResponses: each piece written when the one before has gone.
+  return ToGrpcStatus(logic_->GetCohortCertificates(*caller, *request, [&](const type::v1::HttpBody& piece) {
+    return !context->IsCancelled() && writer->Write(piece);
+  }));
+}
+
 grpc::Status ReportGrpcService::VerifyCertificate(grpc::ServerContext*, const v1::VerifyCertificateRequest* request,
                                                   v1::CertificateVerification* response) {
   auto result = logic_->VerifyCertificate(*request);

@@ -11,8 +11,7 @@
   X(GetIkmReport, v1::GetIkmReportRequest, type::v1::HttpBody)                   \
   X(ExportRollUp, v1::ExportRollUpRequest, type::v1::HttpBody)                   \
   X(ExportRanking, v1::ExportRankingRequest, type::v1::HttpBody)                 \
-  X(GetCertificate, v1::GetCertificateRequest, type::v1::HttpBody)               \
-  X(GetCohortCertificates, v1::GetCohortCertificatesRequest, type::v1::HttpBody)
+  X(GetCertificate, v1::GetCertificateRequest, type::v1::HttpBody)
 
 namespace pelita::report {
 
@@ -33,6 +32,8 @@ class ReportGrpcService final : public v1::ReportService::Service {
                                        type::v1::HttpBody* response) override;
   grpc::Status ExportResponses(grpc::ServerContext* context, const v1::ExportResponsesRequest* request,
                                grpc::ServerWriter<type::v1::HttpBody>* writer) override;
+  grpc::Status GetCohortCertificates(grpc::ServerContext* context, const v1::GetCohortCertificatesRequest* request,
+                                     grpc::ServerWriter<type::v1::HttpBody>* writer) override;
   grpc::Status VerifyCertificate(grpc::ServerContext* context, const v1::VerifyCertificateRequest* request,
                                  v1::CertificateVerification* response) override;
 

@@ -24,11 +24,6 @@ constexpr double kFooterSpace = 36;
 constexpr double kPrimary[3] = {0.12, 0.30, 0.55};
 constexpr double kSecondary[3] = {0.85, 0.45, 0.10};
 
-cairo_status_t AppendTo(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 // Pango takes UTF-8 only; names typed elsewhere are made valid (U+FFFD).
 std::string ValidUtf8(absl::string_view text) {
   gchar* valid = g_utf8_make_valid(text.data(), static_cast<gssize>(text.size()));
@@ -72,10 +67,29 @@ double HeightOf(PangoLayout* l) {
 
 }  // namespace
 
+int PdfDocument::AppendTo(void* closure, const unsigned char* data, unsigned int length) {
+  Output* out = static_cast<Output*>(closure);
+  if (out->cancelled) return CAIRO_STATUS_WRITE_ERROR;
+  out->bytes.append(reinterpret_cast<const char*>(data), length);
+  if (out->sink && out->bytes.size() >= out->piece_bytes) {
+    std::string piece;
+    piece.swap(out->bytes);
+    if (!out->sink(std::move(piece))) {
+      out->cancelled = true;
+      return CAIRO_STATUS_WRITE_ERROR;
+    }
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
 PdfDocument::PdfDocument(Options options) : options_(std::move(options)) {
+  out_.sink = options_.sink;
+  out_.piece_bytes = std::max<size_t>(options_.piece_bytes, 1);
   width_ = options_.landscape ? kA4Long : kA4Short;
   height_ = options_.landscape ? kA4Short : kA4Long;
-  surface_ = cairo_pdf_surface_create_for_stream(AppendTo, &out_, width_, height_);
+  surface_ = cairo_pdf_surface_create_for_stream(
+      [](void* c, const unsigned char* d, unsigned int n) { return static_cast<cairo_status_t>(AppendTo(c, d, n)); },
+      &out_, width_, height_);
   if (!options_.title.empty()) {
     cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, ValidUtf8(options_.title).c_str());
   }
@@ -589,10 +603,17 @@ absl::StatusOr<std::string> PdfDocument::Finish() {
   const cairo_status_t st = cairo_surface_status(surface_);
   cairo_surface_destroy(surface_);
   surface_ = nullptr;
+  if (out_.cancelled) return absl::CancelledError("the document's receiver went away");
   if (st != CAIRO_STATUS_SUCCESS) {
     return absl::InternalError(absl::StrCat("PDF rendering failed: ", cairo_status_to_string(st)));
   }
-  return std::move(out_);
+  if (!out_.sink) return std::move(out_.bytes);
+  if (!out_.bytes.empty()) {
+    std::string last;
+    last.swap(out_.bytes);
+    if (!out_.sink(std::move(last))) return absl::CancelledError("the document's receiver went away");
+  }
+  return std::string();
 }
 
 }  // namespace pelita::report

@@ -1,6 +1,7 @@
 #ifndef PELITA_SERVICES_REPORT_PDF_H_
 #define PELITA_SERVICES_REPORT_PDF_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,15 @@ class PdfDocument {
     bool page_numbers = true;
     // The document's title in the PDF's metadata.
     std::string title;
+    // Where the bytes go while the document is written: when set, they are
+    // handed over in pieces of at least `piece_bytes` (the last one
+    // smaller) as cairo produces them — each page's objects when the page
+    // is finished, the embedded fonts at the end — so a document of a
+    // thousand pages is never held whole; Finish then returns an empty
+    // string.  A sink that returns false (the receiver went away) stops the
+    // document: Finish is CANCELLED.
+    std::function<bool(std::string piece)> sink;
+    size_t piece_bytes = 1 << 20;
   };
 
   explicit PdfDocument(Options options);
@@ -130,8 +140,17 @@ class PdfDocument {
   void ValueAxis(double area_x, double area_w, double bottom, double plot_h, absl::string_view y_label,
                  const std::vector<std::pair<double, std::string>>& ticks);
 
+  // What cairo's stream writes into (AppendTo).
+  struct Output {
+    std::string bytes;
+    std::function<bool(std::string)> sink;
+    size_t piece_bytes = 0;
+    bool cancelled = false;
+  };
+  static int AppendTo(void* closure, const unsigned char* data, unsigned int length);
+
   Options options_;
-  std::string out_;
+  Output out_;
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   PangoContext* context_ = nullptr;

@@ -274,8 +274,8 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetCertificate(const Caller& cal
   return out;
 }
 
-absl::StatusOr<type::v1::HttpBody> ReportLogic::GetCohortCertificates(const Caller& caller,
-                                                                     const v1::GetCohortCertificatesRequest& r) {
+absl::Status ReportLogic::GetCohortCertificates(const Caller& caller, const v1::GetCohortCertificatesRequest& r,
+                                               const std::function<bool(const type::v1::HttpBody&)>& write) {
   PELITA_ASSIGN_OR_RETURN(std::vector<std::string> ids,
                           ParseTenantResource(caller, "cohort", r.cohort(), "tenants/*/programs/*/cohorts/*"));
   if (!caller.role.empty() && caller.role != "organiser" && caller.role != "admin") {
@@ -298,12 +298,19 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::GetCohortCertificates(const Call
                       "NOT_COMPLETED");
   }
   std::sort(certs.begin(), certs.end(), [](const auto& a, const auto& b) { return a.nip < b.nip; });
-  type::v1::HttpBody out;
-  PELITA_ASSIGN_OR_RETURN(*out.mutable_data(),
-                          RenderCertificates(certs, absl::StrCat("Sertifikat ", info.program.title())));
-  out.set_content_type(kPdf);
-  out.set_filename(FileName("sertifikat", {ids[1], ids[2]}, "pdf"));
-  return out;
+  bool first = true;
+  const std::string filename = FileName("sertifikat", {ids[1], ids[2]}, "pdf");
+  return StreamCertificates(certs, absl::StrCat("Sertifikat ", info.program.title()), options_.piece_bytes,
+                            [&](std::string piece) {
+                              type::v1::HttpBody body;
+                              if (first) {
+                                body.set_content_type(kPdf);
+                                body.set_filename(filename);
+                                first = false;
+                              }
+                              *body.mutable_data() = std::move(piece);
+                              return write(body);
+                            });
 }
 
 absl::StatusOr<v1::CertificateVerification> ReportLogic::VerifyCertificate(const v1::VerifyCertificateRequest& r) {

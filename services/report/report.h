@@ -47,8 +47,13 @@ class ReportLogic {
   absl::StatusOr<type::v1::HttpBody> ExportProvinceBenchmark(const Caller& caller,
                                                             const v1::ExportProvinceBenchmarkRequest& r);
   absl::StatusOr<type::v1::HttpBody> GetCertificate(const Caller& caller, const v1::GetCertificateRequest& r);
-  absl::StatusOr<type::v1::HttpBody> GetCohortCertificates(const Caller& caller,
-                                                          const v1::GetCohortCertificatesRequest& r);
+  // Streams the cohort's certificates to `write` in pieces of about
+  // Options::piece_bytes while they are drawn; the first piece carries the
+  // content type and file name.  `write` returns false when the receiver is
+  // gone (then CANCELLED).  Every check and read happens before the first
+  // piece, so a refusal is an ordinary error.
+  absl::Status GetCohortCertificates(const Caller& caller, const v1::GetCohortCertificatesRequest& r,
+                                     const std::function<bool(const type::v1::HttpBody&)>& write);
   // Streams the workbook to `write` in pieces (export.cc); `write` returns
   // false when the receiver is gone (then CANCELLED).
   absl::Status ExportResponses(const Caller& caller, const v1::ExportResponsesRequest& r,

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "lib/status/status.h"
 #include "services/report/analysis_export.h"
+#include "services/report/certificate.h"
 #include "services/report/doc_tools.h"
 #include "services/report/evaluation_report.h"
 #include "services/report/sample_evaluation.h"
@@ -1502,8 +1503,24 @@ TEST_F(ReportTest, CertificatesAreTheirHoldersAndOnlyOfCompletedEnrolments) {
 TEST_F(ReportTest, ACohortsCertificatesAreOnePagePerGraduateInNipOrder) {
   v1::GetCohortCertificatesRequest req;
   req.set_cohort(kCohort);
-  auto doc = logic_.GetCohortCertificates(organiser_, req);
-  ASSERT_TRUE(doc.ok()) << doc.status();
+  // Streamed in pieces (the first with the type and name) that together
+  // are one PDF.
+  std::vector<type::v1::HttpBody> pieces;
+  auto collect = [&](const type::v1::HttpBody& piece) {
+    pieces.push_back(piece);
+    return true;
+  };
+  absl::Status streamed = logic_.GetCohortCertificates(organiser_, req, collect);
+  ASSERT_TRUE(streamed.ok()) << streamed;
+  ASSERT_FALSE(pieces.empty());
+  EXPECT_EQ(pieces[0].content_type(), "application/pdf");
+  EXPECT_EQ(pieces[0].filename(), "sertifikat-adm-2026-angkatan-1.pdf");
+  type::v1::HttpBody whole;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0) EXPECT_TRUE(pieces[i].content_type().empty()) << i;
+    whole.mutable_data()->append(pieces[i].data());
+  }
+  const auto* doc = &whole;
   auto pages = testing::PdfPages(doc->data());
   ASSERT_TRUE(pages.ok()) << pages.status();
   EXPECT_EQ(*pages, 3);  // three completed, one still enrolled
@@ -1516,8 +1533,63 @@ TEST_F(ReportTest, ACohortsCertificatesAreOnePagePerGraduateInNipOrder) {
   EXPECT_LT(a, b);  // 1985... < 1988... < 1990...
   EXPECT_LT(b, c);
   EXPECT_FALSE(absl::StrContains(*text, "Rudi Hartono"));
-  EXPECT_EQ(logic_.GetCohortCertificates(Caller{"1504", "participant", kNip}, req).status().code(),
+  pieces.clear();
+  EXPECT_EQ(logic_.GetCohortCertificates(Caller{"1504", "participant", kNip}, req, collect).code(),
             absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(pieces.empty());  // refused before any piece
+  // A receiver that goes away after the first piece stops the document.
+  int taken = 0;
+  absl::Status gone = logic_.GetCohortCertificates(organiser_, req, [&](const type::v1::HttpBody&) {
+    ++taken;
+    return false;
+  });
+  EXPECT_EQ(gone.code(), absl::StatusCode::kCancelled) << gone;
+  EXPECT_EQ(taken, 1);
+}
+
+// A batch in small pieces: pieces of at least the size asked for (the last
+// smaller), sent while the pages are drawn — the first long before the
+// file is complete — and together the whole PDF.
+TEST(CertificateStreamTest, ABatchComesInPiecesThatMakeOnePdf) {
+  std::vector<CertificateData> certs;
+  for (int i = 0; i < 40; ++i) {
+    CertificateData d;
+    d.tenant_name = "Kabupaten Batang Hari";
+    d.holder_name = absl::StrCat("Peserta ", i + 1);
+    d.nip = absl::StrFormat("1985031520100110%02d", i);
+    d.program_title = "Administrasi Perkantoran";
+    d.cohort_title = "Angkatan I";
+    d.jp = 32;
+    d.certificate_number = absl::StrFormat("BH/2026/%04d", i + 1);
+    d.verify_link = VerificationLink("https://pelita.example/verifikasi", "tenants/1504/programs/p/cohorts/c/enrolments/1",
+                                     d.certificate_number);
+    certs.push_back(std::move(d));
+  }
+  auto whole = RenderCertificates(certs, "Sertifikat");
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  std::vector<std::string> pieces;
+  constexpr size_t kPiece = 16 * 1024;
+  ASSERT_TRUE(StreamCertificates(certs, "Sertifikat", kPiece, [&](std::string p) {
+                pieces.push_back(std::move(p));
+                return true;
+              }).ok());
+  ASSERT_GE(pieces.size(), 3u);
+  std::string joined;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (i + 1 < pieces.size()) EXPECT_GE(pieces[i].size(), kPiece) << i;
+    joined += pieces[i];
+  }
+  // The pages went out as they were drawn: the first piece is a small part
+  // of the file.
+  EXPECT_LT(pieces[0].size(), joined.size() / 3);
+  auto pages = testing::PdfPages(joined);
+  ASSERT_TRUE(pages.ok()) << pages.status();
+  EXPECT_EQ(*pages, 40);
+  auto text = testing::PdfText(joined);
+  ASSERT_TRUE(text.ok());
+  EXPECT_TRUE(absl::StrContains(*text, "Peserta 40"));
+  // The same document as rendered whole, but for its creation date.
+  EXPECT_NEAR(static_cast<double>(joined.size()), static_cast<double>(whole->size()), 64);
 }
 
 TEST_F(ReportTest, VerificationConfirmsARealCertificateAndRefusesAForgedNumber) {
