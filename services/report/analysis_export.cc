@@ -49,7 +49,7 @@ void AppendFigure(const Figure* f, FigureKind kind, std::vector<Cell>* row) {
     row->push_back(Cell(std::string("—")));
     return;
   }
-  row->push_back(f->withheld() ? Cell() : Cell(f->value()));
+  row->push_back(f->withheld() ? Cell() : FigureNumberCell(f->value(), kind));
   row->push_back(Cell(static_cast<double>(f->n())));
   row->push_back(Cell(FigureNoteText(*f, kind)));
 }

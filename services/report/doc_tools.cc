@@ -125,18 +125,21 @@ absl::StatusOr<int> RenderPages(const std::string& pdf, const std::string& png_p
   return pages;
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, Sheet>>> XlsxCells(const std::string& xlsx) {
+namespace {
+
+// Runs `cell` (a Python expression of `c`, an openpyxl cell) over every cell
+// of every sheet.
+absl::StatusOr<std::vector<std::pair<std::string, Sheet>>> XlsxMap(const std::string& xlsx, const std::string& cell) {
   TempFile f(xlsx, ".xlsx");
   if (!f.ok()) return absl::InternalError("cannot write the workbook");
-  const std::string script =
+  const std::string script = absl::StrCat(
       "import json,sys,openpyxl\n"
       "wb=openpyxl.load_workbook(sys.argv[1])\n"
       "out=[]\n"
       "for ws in wb.worksheets:\n"
-      "  rows=[['' if c is None else (repr(c) if isinstance(c,(int,float)) else str(c)) for c in r]"
-      " for r in ws.iter_rows(values_only=True)]\n"
+      "  rows=[[", cell, " for c in r] for r in ws.iter_rows()]\n"
       "  out.append([ws.title,rows])\n"
-      "print(json.dumps(out))\n";
+      "print(json.dumps(out))\n");
   TempFile py(script, ".py");
   auto out = Run(absl::StrCat("/usr/bin/python3 '", py.path(), "' '", f.path(), "' 2>&1"));
   if (!out.ok()) return out.status();
@@ -149,6 +152,17 @@ absl::StatusOr<std::vector<std::pair<std::string, Sheet>>> XlsxCells(const std::
     return absl::InternalError(absl::StrCat("openpyxl output: ", e.what(), ": ", out->substr(0, 300)));
   }
   return sheets;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::pair<std::string, Sheet>>> XlsxCells(const std::string& xlsx) {
+  return XlsxMap(xlsx,
+                 "'' if c.value is None else (repr(c.value) if isinstance(c.value,(int,float)) else str(c.value))");
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, Sheet>>> XlsxNumberFormats(const std::string& xlsx) {
+  return XlsxMap(xlsx, "(c.number_format if isinstance(c.value,(int,float)) else '')");
 }
 
 }  // namespace pelita::report::testing

@@ -30,6 +30,9 @@ absl::StatusOr<int> RenderPages(const std::string& pdf, const std::string& png_p
 // numbers with repr()).
 using Sheet = std::vector<std::vector<std::string>>;
 absl::StatusOr<std::vector<std::pair<std::string, Sheet>>> XlsxCells(const std::string& xlsx);
+// The same shape with each number cell's number format ("General" when it
+// has none) and "" for every other cell.
+absl::StatusOr<std::vector<std::pair<std::string, Sheet>>> XlsxNumberFormats(const std::string& xlsx);
 
 }  // namespace pelita::report::testing
 

@@ -94,6 +94,23 @@ std::string FigureValueText(const Figure& f, FigureKind kind) {
   return FormatNumber(v, 2);
 }
 
+std::string ExcelNumberFormat(FigureKind kind) {
+  switch (kind) {
+    case FigureKind::kScore: return "0.0";
+    case FigureKind::kPercent: return "0.0%";
+    case FigureKind::kRupiah: return "\"Rp\" #,##0";
+    case FigureKind::kSigned: return "+0.00;-0.00;0.00";
+    case FigureKind::kP: return "0.000";
+    case FigureKind::kCount: return "#,##0";
+    case FigureKind::kNumber: return "0.00";
+  }
+  return "0.00";
+}
+
+XlsxWorkbook::Cell FigureNumberCell(double value, FigureKind kind) {
+  return XlsxWorkbook::Number{value, ExcelNumberFormat(kind)};
+}
+
 std::string FigureNoteText(const Figure& f, FigureKind kind) {
   if (f.withheld()) return Reason(f);
   std::string s;
@@ -983,10 +1000,10 @@ std::vector<XlsxWorkbook::Cell> FigureCells(const FigureLine& l) {
   const Figure& f = l.figure;
   return {Cell(l.section),
           Cell(l.label),
-          f.withheld() ? Cell() : Cell(f.value()),
+          f.withheld() ? Cell() : FigureNumberCell(f.value(), l.kind),
           Cell(static_cast<double>(f.n())),
-          f.has_interval() && !f.withheld() ? Cell(f.ci_low()) : Cell(),
-          f.has_interval() && !f.withheld() ? Cell(f.ci_high()) : Cell(),
+          f.has_interval() && !f.withheld() ? FigureNumberCell(f.ci_low(), l.kind) : Cell(),
+          f.has_interval() && !f.withheld() ? FigureNumberCell(f.ci_high(), l.kind) : Cell(),
           Cell(std::string(f.withheld() ? "tidak" : "ya")),
           Cell(FigureNoteText(f, l.kind)),
           Cell(l.formula)};
@@ -1034,19 +1051,19 @@ absl::StatusOr<std::string> RenderProgramXlsx(const scoring::v1::RollUpRow* row,
       !s.ok()) {
     return s;
   }
-  auto pair = [](const Figure& f, std::vector<Cell>* row) {
-    row->push_back(f.withheld() ? Cell() : Cell(f.value()));
+  auto pair = [](const Figure& f, FigureKind kind, std::vector<Cell>* row) {
+    row->push_back(f.withheld() ? Cell() : FigureNumberCell(f.value(), kind));
     row->push_back(Cell(static_cast<double>(f.n())));
   };
   for (size_t i = 0; i < cohorts.size(); ++i) {
     const Evaluation& e = cohorts[i];
     std::vector<Cell> r = {Cell(i < c.cohort_titles.size() ? c.cohort_titles[i] : e.cohort()),
                            Cell(static_cast<double>(e.enrolled())), Cell(static_cast<double>(e.completed()))};
-    pair(e.reaction().overall(), &r);
-    pair(e.learning().normalised_gain(), &r);
-    pair(e.behaviour().applied_share(), &r);
-    pair(e.results().complaint_rate_did(), &r);
-    pair(e.composite().score(), &r);
+    pair(e.reaction().overall(), FigureKind::kScore, &r);
+    pair(e.learning().normalised_gain(), FigureKind::kNumber, &r);
+    pair(e.behaviour().applied_share(), FigureKind::kPercent, &r);
+    pair(e.results().complaint_rate_did(), FigureKind::kSigned, &r);
+    pair(e.composite().score(), FigureKind::kScore, &r);
     if (auto s = w.AddRow(r); !s.ok()) return s;
   }
   // Every figure of every cohort, as the cohort's own workbook lists them.

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "pelita/scoring/v1/scoring.pb.h"
+#include "services/report/xlsx.h"
 
 // The Laporan Evaluasi Pelatihan of one cohort, from scoring's Evaluation:
 // the rows of figures (shared by the PDF and the workbook, so both say the
@@ -32,6 +33,11 @@ struct FigureLine {
 // The figure's value as printed ("71,3", "45,7%", "Rp 1.500.000"), empty
 // when withheld.
 std::string FigureValueText(const scoring::v1::Figure& f, FigureKind kind);
+// The Excel number format that shows a value of `kind` as FigureValueText
+// prints it ("0.0" for scores, "0.0%" for shares, "Rp" #,##0 for rupiah), and
+// a workbook cell of `value` with it.
+std::string ExcelNumberFormat(FigureKind kind);
+XlsxWorkbook::Cell FigureNumberCell(double value, FigureKind kind);
 // "a – b" for a shown figure with an interval (with the inconclusive note),
 // the reason in Indonesian for a withheld one, else empty.
 std::string FigureNoteText(const scoring::v1::Figure& f, FigureKind kind);

@@ -208,6 +208,9 @@ absl::StatusOr<std::string> RenderIkmXlsx(const complaint::v1::Satisfaction& s, 
   if (auto st = w.AddSheet("IKM", {"Keterangan", "Nilai"}, {55, 40}); !st.ok()) return st;
   const bool shown = !s.suppressed();
   auto number = [](double v) { return Cell(v); };
+  // Shown as the PDF prints them (NRR three decimals, the IKM two, shares as
+  // percentages); the value keeps its precision.
+  auto shown_as = [](double v, const char* format) { return Cell(XlsxWorkbook::Number{v, format}); };
   const std::vector<std::vector<Cell>> rows = {
       {Cell(std::string("Unit pelayanan")), Cell(c.unit_title)},
       {Cell(std::string("Pemerintah")), Cell(c.tenant_name)},
@@ -219,11 +222,11 @@ absl::StatusOr<std::string> RenderIkmXlsx(const complaint::v1::Satisfaction& s, 
       {Cell(std::string("Sampel minimum (Krejcie dan Morgan)")),
        number(static_cast<double>(s.recommended_sample_size()))},
       {Cell(std::string("Margin kesalahan (95%, poin persen)")),
-       s.margin_of_error_pct() > 0 ? number(s.margin_of_error_pct()) : Cell()},
-      {Cell(std::string("IKM (jumlah NRR tertimbang, 1–4)")), shown ? number(s.ikm()) : Cell()},
-      {Cell(std::string("IKM unit pelayanan (× 25)")), shown ? number(s.ikm_converted_rounded()) : Cell()},
-      {Cell(std::string("Interval kepercayaan 95%, bawah")), shown ? number(s.ikm_converted() - s.ikm_margin()) : Cell()},
-      {Cell(std::string("Interval kepercayaan 95%, atas")), shown ? number(s.ikm_converted() + s.ikm_margin()) : Cell()},
+       s.margin_of_error_pct() > 0 ? shown_as(s.margin_of_error_pct(), "0.0") : Cell()},
+      {Cell(std::string("IKM (jumlah NRR tertimbang, 1–4)")), shown ? shown_as(s.ikm(), "0.000") : Cell()},
+      {Cell(std::string("IKM unit pelayanan (× 25)")), shown ? shown_as(s.ikm_converted_rounded(), "0.00") : Cell()},
+      {Cell(std::string("Interval kepercayaan 95%, bawah")), shown ? shown_as(s.ikm_converted() - s.ikm_margin(), "0.00") : Cell()},
+      {Cell(std::string("Interval kepercayaan 95%, atas")), shown ? shown_as(s.ikm_converted() + s.ikm_margin(), "0.00") : Cell()},
       {Cell(std::string("Mutu pelayanan")), Cell(shown ? s.category() : std::string())},
       {Cell(std::string("Kinerja unit pelayanan")),
        Cell(shown ? (s.category_label().empty() ? std::string(Performance(s.category())) : s.category_label())
@@ -241,7 +244,7 @@ absl::StatusOr<std::string> RenderIkmXlsx(const complaint::v1::Satisfaction& s, 
   }
   for (const auto& e : s.elements()) {
     if (auto st = w.AddRow({Cell(e.element()), Cell(IkmElementTitle(e.element())),
-                            number(static_cast<double>(e.respondents())), number(e.nrr()), number(e.nrr() / 9.0)});
+                            number(static_cast<double>(e.respondents())), shown_as(e.nrr(), "0.000"), shown_as(e.nrr() / 9.0, "0.000")});
         !st.ok()) {
       return st;
     }
@@ -269,13 +272,13 @@ absl::StatusOr<std::string> RenderIkmXlsx(const complaint::v1::Satisfaction& s, 
     }
     for (const auto& [text, n] : q.counts) {
       if (auto st = w.AddRow({Cell(q.title), Cell(text), number(static_cast<double>(n)),
-                              number(static_cast<double>(n) / static_cast<double>(q.answered))});
+                              shown_as(static_cast<double>(n) / static_cast<double>(q.answered), "0.0%")});
           !st.ok()) {
         return st;
       }
     }
     if (auto st = w.AddRow({Cell(q.title), Cell(std::string("Menjawab")), number(static_cast<double>(q.answered)),
-                            number(1.0)});
+                            shown_as(1.0, "0.0%")});
         !st.ok()) {
       return st;
     }

@@ -998,9 +998,17 @@ TEST_F(ReportTest, TheWorkbookHoldsTheApisFiguresAsNumbers) {
   ASSERT_EQ(rows.size(), lines.size() + 1);
   ASSERT_EQ(rows[0].size(), 9u);
   EXPECT_EQ(rows[0][8], "Rumus");
+  // Values keep their precision and show as the PDF prints them: a share
+  // as a percentage, a score with one decimal, rupiah as whole rupiah.
+  auto formats = testing::XlsxNumberFormats(doc->data());
+  ASSERT_TRUE(formats.ok()) << formats.status();
+  const testing::Sheet& shown = (*formats)[1].second;
+  ASSERT_EQ(shown.size(), rows.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     const auto& row = rows[i + 1];
     const sv1::Figure& f = lines[i].figure;
+    EXPECT_EQ(shown[i + 1][2], f.withheld() ? "" : ExcelNumberFormat(lines[i].kind)) << lines[i].label;
+    if (f.has_interval() && !f.withheld()) EXPECT_EQ(shown[i + 1][4], ExcelNumberFormat(lines[i].kind));
     EXPECT_EQ(row[0], lines[i].section);
     EXPECT_EQ(row[3], absl::StrCat(f.n())) << lines[i].label;
     // The formula in Indonesian, none where scoring gives none.
@@ -1248,6 +1256,16 @@ TEST_F(ReportTest, TheIkmReportHasTheRegulationsLayoutAndTheApisFigures) {
     EXPECT_DOUBLE_EQ(v, sources_.satisfaction_.elements(i).nrr());
     EXPECT_EQ(elements[i + 1][2], absl::StrCat(sources_.satisfaction_.elements(i).respondents()));
   }
+  // Shown as the PDF prints them: NRR with three decimals, the IKM with two,
+  // the profile's shares as percentages; counts as they are.
+  auto formats = testing::XlsxNumberFormats(book->data());
+  ASSERT_TRUE(formats.ok()) << formats.status();
+  EXPECT_EQ((*formats)[1].second[1][3], "0.000");
+  EXPECT_EQ((*formats)[1].second[1][2], "General");
+  for (size_t r = 0; r < (*sheets)[0].second.size(); ++r) {
+    if ((*sheets)[0].second[r][0] == "IKM unit pelayanan (× 25)") EXPECT_EQ((*formats)[0].second[r][1], "0.00");
+  }
+  EXPECT_EQ((*formats)[2].second[1][3], "0.0%");
   const testing::Sheet& profile = (*sheets)[2].second;
   ASSERT_GE(profile.size(), 5u);
   EXPECT_EQ(profile[1][0], "Jenis kelamin");

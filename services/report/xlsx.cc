@@ -72,6 +72,13 @@ absl::Status XlsxWorkbook::AddRow(const std::vector<Cell>& cells) {
     lxw_error e = LXW_NO_ERROR;
     if (const double* d = std::get_if<double>(&cells[i])) {
       e = worksheet_write_number(sheet_, row_, col, *d, nullptr);
+    } else if (const Number* n = std::get_if<Number>(&cells[i])) {
+      lxw_format*& format = number_formats_[n->format];
+      if (format == nullptr) {
+        format = workbook_add_format(workbook_);
+        format_set_num_format(format, n->format.c_str());
+      }
+      e = worksheet_write_number(sheet_, row_, col, n->value, format);
     } else if (const std::string* s = std::get_if<std::string>(&cells[i])) {
       e = worksheet_write_string(sheet_, row_, col, NeutraliseCell(*s).c_str(), nullptr);
     }

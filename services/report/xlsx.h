@@ -2,6 +2,7 @@
 #define PELITA_SERVICES_REPORT_XLSX_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <variant>
@@ -28,7 +29,14 @@ std::string NeutraliseCell(absl::string_view text);
 // Text cells are always neutralised; numbers are numbers.
 class XlsxWorkbook {
  public:
-  using Cell = std::variant<std::monostate, double, std::string>;
+  // A number shown with an Excel number format ("0.0", "0.0%", "#,##0"):
+  // the value keeps its precision, the spreadsheet shows it as the report
+  // prints it (in the reader's own decimal separator).
+  struct Number {
+    double value = 0;
+    std::string format;
+  };
+  using Cell = std::variant<std::monostate, double, std::string, Number>;
 
   // The workbook's file lives in `tmp_dir` until Finish reads it back.
   static absl::StatusOr<std::unique_ptr<XlsxWorkbook>> Create(const std::string& tmp_dir);
@@ -54,6 +62,8 @@ class XlsxWorkbook {
   lxw_workbook* workbook_ = nullptr;
   lxw_worksheet* sheet_ = nullptr;
   lxw_format* bold_ = nullptr;
+  // One format per number format string, made when first used.
+  std::map<std::string, lxw_format*> number_formats_;
   std::string tmp_dir_;
   uint32_t row_ = 0;
 };

@@ -40,5 +40,31 @@ TEST(XlsxTest, AWorkbookReadsBackInOpenpyxlWithNumbersAsNumbers) {
   EXPECT_EQ((*sheets)[1].second[1][0], "-3");
 }
 
+TEST(XlsxTest, ANumberKeepsItsValueAndShowsWithItsFormat) {
+  auto book = XlsxWorkbook::Create("/tmp");
+  ASSERT_TRUE(book.ok()) << book.status();
+  ASSERT_TRUE((*book)->AddSheet("Angka", {"Bagian", "Skor", "Rupiah", "Biasa"}).ok());
+  ASSERT_TRUE((*book)
+                  ->AddRow({XlsxWorkbook::Number{0.84662, "0.0%"}, XlsxWorkbook::Number{76.2177, "0.0"},
+                            XlsxWorkbook::Number{3200000, "\"Rp\" #,##0"}, 2.5})
+                  .ok());
+  ASSERT_TRUE((*book)->AddRow({XlsxWorkbook::Number{0.5, "0.0%"}}).ok());
+  auto bytes = (*book)->Finish();
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  auto values = testing::XlsxCells(*bytes);
+  auto formats = testing::XlsxNumberFormats(*bytes);
+  ASSERT_TRUE(values.ok() && formats.ok()) << values.status() << formats.status();
+  const auto& v = (*values)[0].second;
+  const auto& f = (*formats)[0].second;
+  EXPECT_EQ(v[1][0], "0.84662");  // full precision kept
+  EXPECT_EQ(v[1][1], "76.2177");
+  EXPECT_EQ(f[1][0], "0.0%");
+  EXPECT_EQ(f[1][1], "0.0");
+  EXPECT_EQ(f[1][2], "\"Rp\" #,##0");
+  EXPECT_EQ(f[1][3], "General");
+  EXPECT_EQ(f[2][0], "0.0%");  // the same format reused
+  EXPECT_EQ(f[0][0], "");      // the header is text
+}
+
 }  // namespace
 }  // namespace pelita::report
