@@ -21,6 +21,21 @@ namespace {
 
 constexpr char kXlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+// What a regency's workbook says around its figures: the regency, the
+// year, when it was made (in the regency's zone) and which page shows the
+// same figures.
+AnalysisContext RegencyContext(const tenant::v1::Tenant& t, const std::string& code, int year, absl::Time now,
+                               absl::TimeZone zone, const char* page) {
+  AnalysisContext c;
+  c.place_label = "Kabupaten/kota";
+  c.place = t.display_name().empty() ? code : t.display_name();
+  c.year = year;
+  c.generated = now;
+  c.zone = zone;
+  c.page = page;
+  return c;
+}
+
 absl::Status CheckYear(int year) {
   if (year < 2000 || year > 2100) return InvalidField("year", "must be a year such as 2026");
   return absl::OkStatus();
@@ -64,15 +79,9 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::ExportRollUp(const Caller& calle
   req.set_group_by(r.group_by());
   PELITA_ASSIGN_OR_RETURN(scoring::v1::RollUpEvaluationsResponse rolled, sources_->RollUpEvaluations(caller, req));
   PELITA_ASSIGN_OR_RETURN(tenant::v1::Tenant t, sources_->GetTenant(ids[0]));
-  AnalysisContext c;
-  c.place_label = "Kabupaten/kota";
-  c.place = t.display_name().empty() ? ids[0] : t.display_name();
-  c.year = r.year();
+  AnalysisContext c = RegencyContext(t, ids[0], r.year(), options_.now(), ZoneOf(t), "Rekap evaluasi");
   c.grouping = GroupingTitle(r.group_by());
-  c.generated = options_.now();
-  c.zone = ZoneOf(t);
   c.min_n = rolled.min_n();
-  c.page = "Rekap evaluasi";
   // The answer names its grouping; the request's is the one asked for.
   rolled.set_group_by(r.group_by());
   PELITA_ASSIGN_OR_RETURN(std::string data, RenderRollUpXlsx(rolled, c, options_.tmp_dir));
@@ -89,13 +98,7 @@ absl::StatusOr<type::v1::HttpBody> ReportLogic::ExportRanking(const Caller& call
   req.set_year(r.year());
   PELITA_ASSIGN_OR_RETURN(scoring::v1::RankProgramsResponse ranking, sources_->RankPrograms(caller, req));
   PELITA_ASSIGN_OR_RETURN(tenant::v1::Tenant t, sources_->GetTenant(ids[0]));
-  AnalysisContext c;
-  c.place_label = "Kabupaten/kota";
-  c.place = t.display_name().empty() ? ids[0] : t.display_name();
-  c.year = r.year();
-  c.generated = options_.now();
-  c.zone = ZoneOf(t);
-  c.page = "Peringkat program";
+  AnalysisContext c = RegencyContext(t, ids[0], r.year(), options_.now(), ZoneOf(t), "Peringkat program");
   // The ranking carries no minimum n; the tenant's settings do (as the
   // caller, like the ranking).  Without them the sheet says the rule.
   if (auto settings = sources_->GetScoringSettings(caller, absl::StrCat(r.parent(), "/scoringSettings"));

@@ -54,6 +54,22 @@ void AppendFigure(const Figure* f, FigureKind kind, std::vector<Cell>* row) {
   row->push_back(Cell(FigureNoteText(*f, kind)));
 }
 
+}  // namespace
+
+std::vector<const Figure*> RollUpRowFigures(const scoring::v1::RollUpRow& r) {
+  return {
+      r.has_reaction() ? &r.reaction() : nullptr,
+      r.has_normalised_gain() ? &r.normalised_gain() : nullptr,
+      r.has_applied_share() ? &r.applied_share() : nullptr,
+      r.has_complaint_rate_did() ? &r.complaint_rate_did() : nullptr,
+      r.has_ikm_did() ? &r.ikm_did() : nullptr,
+      r.has_cost_per_participant() ? &r.cost_per_participant() : nullptr,
+      r.has_composite() ? &r.composite() : nullptr,
+  };
+}
+
+namespace {
+
 // The sheet "Keterangan": what the workbook is, for whom, when, and how to
 // read an empty cell.
 absl::Status AddAbout(XlsxWorkbook& w, const std::string& title, const AnalysisContext& c,
@@ -160,15 +176,7 @@ absl::StatusOr<std::string> RenderRollUpXlsx(const scoring::v1::RollUpEvaluation
   for (const auto& r : rolled.rows()) {
     std::vector<Cell> row = {Cell(GroupTitle(r.group(), r.title())), Cell(r.group()),
                              Cell(static_cast<double>(r.cohorts())), Cell(static_cast<double>(r.participants()))};
-    const Figure* figures[] = {
-        r.has_reaction() ? &r.reaction() : nullptr,
-        r.has_normalised_gain() ? &r.normalised_gain() : nullptr,
-        r.has_applied_share() ? &r.applied_share() : nullptr,
-        r.has_complaint_rate_did() ? &r.complaint_rate_did() : nullptr,
-        r.has_ikm_did() ? &r.ikm_did() : nullptr,
-        r.has_cost_per_participant() ? &r.cost_per_participant() : nullptr,
-        r.has_composite() ? &r.composite() : nullptr,
-    };
+    const std::vector<const Figure*> figures = RollUpRowFigures(r);
     for (size_t i = 0; i < RollUpColumns().size(); ++i) AppendFigure(figures[i], RollUpColumns()[i].kind, &row);
     PELITA_XLSX_OK(w.AddRow(row));
   }

@@ -47,6 +47,9 @@ struct FigureColumn {
 // The figure columns of each table, in the web page's order and with its
 // names (web/src/i18n/id.ts, `analysis` and `province`).
 const std::vector<FigureColumn>& RollUpColumns();
+// A roll-up row's figures in RollUpColumns()' order; null where the row
+// does not carry one.
+std::vector<const scoring::v1::Figure*> RollUpRowFigures(const scoring::v1::RollUpRow& r);
 const std::vector<FigureColumn>& RankingColumns();
 const std::vector<FigureColumn>& InstructorColumns();
 const std::vector<FigureColumn>& BenchmarkColumns();
